@@ -1,0 +1,153 @@
+package authz
+
+import (
+	"context"
+
+	entgo "entgo.io/ent"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/intercept"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/privacy"
+	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/viewer"
+)
+
+// FilterReads limits every read of a type scoped by col to the viewer's
+// scope: root lists, edges, node lookups and counts all go through it.
+func FilterReads(col string) entgo.Interceptor {
+	return intercept.TraverseFunc(func(ctx context.Context, q intercept.Query) error {
+		q.WhereP(scope.Filter(viewer.FromContext(ctx), q.Type(), col))
+		return nil
+	})
+}
+
+// ScopedMutationRule checks a write to a type whose rows belong to the
+// org in column col: the org must be readable (else NOT_FOUND) and the
+// policy must allow the action there (else FORBIDDEN). Moving a row to
+// another org also needs "create" at the new one.
+func ScopedMutationRule(col string) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v, err := caller(ctx)
+		if err != nil {
+			return err
+		}
+		c := clientOf(m)
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
+		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+			old, err := m.OldField(ctx, col)
+			if err != nil {
+				return notFound(err, m.Type())
+			}
+			act := Update
+			if m.Op().Is(ent.OpDeleteOne) {
+				act = Delete
+			}
+			if err := allowAt(ctx, c, v, asID(old), m.Type(), act); err != nil {
+				return err
+			}
+			if _, set := m.Field(col); set || m.FieldCleared(col) {
+				return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
+			}
+			return privacy.Skip
+		default:
+			return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
+		}
+	})
+}
+
+// OrgMutationRule checks writes to the org tree: creating an org is a
+// "create" at its parent, updating or deleting one is checked at the org
+// itself, and moving one also needs "create" at the new parent.
+func OrgMutationRule() privacy.MutationRule {
+	return privacy.OrgMutationRuleFunc(func(ctx context.Context, m *ent.OrgMutation) error {
+		v, err := caller(ctx)
+		if err != nil {
+			return err
+		}
+		c := m.Client()
+		parent := func() *int {
+			if id, ok := m.ParentID(); ok {
+				return &id
+			}
+			return nil
+		}
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			return allowAt(ctx, c, v, parent(), m.Type(), Create)
+		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+			id, _ := m.ID()
+			act := Update
+			if m.Op().Is(ent.OpDeleteOne) {
+				act = Delete
+			}
+			if err := allowAt(ctx, c, v, &id, m.Type(), act); err != nil {
+				return err
+			}
+			if _, set := m.ParentID(); set || m.ParentCleared() {
+				return allowAt(ctx, c, v, parent(), m.Type(), Create)
+			}
+			return privacy.Skip
+		default:
+			return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
+		}
+	})
+}
+
+// allowAt checks act on obj at the org orgID (nil: at the root, which
+// only a grant over everything covers). The org is looked up with the
+// viewer's own scope, so an org it cannot see is NOT_FOUND.
+func allowAt(ctx context.Context, c *ent.Client, v *viewer.Viewer, orgID *int, obj, act string) error {
+	path := Root
+	if orgID != nil {
+		p, err := c.Org.Query().Where(org.ID(*orgID)).Select(org.FieldPath).String(ctx)
+		if err != nil {
+			return notFound(err, "Org")
+		}
+		path = p
+	}
+	if !v.Allow(path, obj, act) {
+		return privacy.Denyf("%w", errs.New(errs.Forbidden, "not permitted to %s this %s", act, obj))
+	}
+	return privacy.Skip
+}
+
+func caller(ctx context.Context) (*viewer.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.Decider == nil {
+		return nil, privacy.Denyf("%w", errs.New(errs.Unauthenticated, "sign in first"))
+	}
+	return v, nil
+}
+
+// notFound turns a lookup that the scope hid into NOT_FOUND.
+func notFound(err error, typ string) error {
+	if ent.IsNotFound(err) {
+		return errs.New(errs.NotFound, "%s not found", typ)
+	}
+	return err
+}
+
+func clientOf(m ent.Mutation) *ent.Client {
+	return m.(interface{ Client() *ent.Client }).Client()
+}
+
+func fieldOrg(m ent.Mutation, col string) *int {
+	v, _ := m.Field(col)
+	return asID(v)
+}
+
+func asID(v ent.Value) *int {
+	switch id := v.(type) {
+	case int:
+		if id != 0 {
+			return &id
+		}
+	case *int:
+		return id
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+// Package errs defines the error codes that reach clients (CONTRACT.md)
+// for errors raised below the GraphQL layer.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is the value of a GraphQL error's extensions.code.
+type Code string
+
+// The codes of CONTRACT.md.
+const (
+	Unauthenticated Code = "UNAUTHENTICATED"
+	Forbidden       Code = "FORBIDDEN"
+	NotFound        Code = "NOT_FOUND"
+	BadUserInput    Code = "BAD_USER_INPUT"
+	Conflict        Code = "CONFLICT"
+	Internal        Code = "INTERNAL"
+)
+
+// Error is an error whose message is safe to show to clients.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// New returns an error with code c and a formatted message.
+func New(c Code, format string, args ...any) error {
+	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the code of the first *Error in err's chain, if any.
+func CodeOf(err error) (Code, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code, true
+	}
+	return "", false
+}
