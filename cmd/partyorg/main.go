@@ -1,0 +1,156 @@
+// Command partyorg runs the partyorg GraphQL API and its maintenance
+// tasks.
+//
+//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo]
+//	partyorg migrate [--db DSN]
+//	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
+//	partyorg gen     [--db DSN] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/db"
+	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/server"
+	"github.com/partyorg/partyorg/internal/viewer"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "partyorg:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: partyorg <command> [flags]
+
+commands:
+  serve     run the GraphQL API (GraphiQL at /, POST /graphql, /healthz)
+  migrate   create or update the database schema
+  user      create an account from the shell
+  gen       generate a county-size tree for benchmarks
+
+Run "partyorg <command> -h" for a command's flags.`
+
+// run is main without the process: tests run whole commands through it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return flag.ErrHelp
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("partyorg "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dsn := fs.String("db", envOr(getenv, "PARTYORG_DB", "partyorg.db"), "SQLite file, or a postgres:// URL (PARTYORG_DB)")
+	switch cmd {
+	case "serve":
+		cfg := server.Config{Secret: getenv("PARTYORG_SECRET")}
+		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PARTYORG_ADDR", "127.0.0.1:8080"), "listen address (PARTYORG_ADDR)")
+		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
+		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg.DB = *dsn
+		return server.Run(ctx, cfg, stdout, log, nil)
+	case "migrate":
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return withClient(ctx, *dsn, func(context.Context, *ent.Client) error {
+			fmt.Fprintln(stdout, "migrated", db.Describe(*dsn))
+			return nil
+		})
+	case "user":
+		var in account.NewUser
+		var role string
+		var org, member int
+		fs.StringVar(&in.Username, "username", "", "login name")
+		fs.StringVar(&in.Password, "password", "", "password (at least 8 characters)")
+		fs.StringVar(&role, "role", "", "first role: ADMIN, ORG_ADMIN, VIEWER or MEMBER")
+		fs.IntVar(&org, "org", 0, "ID of the org the role is held at")
+		fs.IntVar(&member, "member", 0, "ID of the account's member record")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if role != "" {
+			r := rolebinding.Role(role)
+			in.Role = &r
+		}
+		if org != 0 {
+			in.OrgID = &org
+		}
+		if member != 0 {
+			in.MemberID = &member
+		}
+		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
+			return db.WithTx(ctx, c, func(tx *ent.Tx) error {
+				u, err := account.Create(ctx, tx.Client(), in)
+				if err == nil {
+					fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
+				}
+				return err
+			})
+		})
+	case "gen":
+		size := demo.County
+		fs.IntVar(&size.Townships, "townships", size.Townships, "townships in the county")
+		fs.IntVar(&size.VillagesPerTownship, "villages", size.VillagesPerTownship, "villages per township")
+		fs.IntVar(&size.BranchesPerVillage, "branches", size.BranchesPerVillage, "branches per village")
+		fs.IntVar(&size.MembersPerBranch, "members", size.MembersPerBranch, "members per branch")
+		fs.Int64Var(&size.Seed, "seed", size.Seed, "random seed; the same seed builds the same county")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
+			start := time.Now()
+			g, err := demo.Generate(ctx, c, size)
+			if err == nil {
+				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members in %s\n", g.CountyID, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
+			}
+			return err
+		})
+	default:
+		fmt.Fprintln(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// withClient opens and migrates the database and runs fn as the server
+// itself: shell commands act with full rights.
+func withClient(ctx context.Context, dsn string, fn func(context.Context, *ent.Client) error) error {
+	c, err := db.Open(dsn)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := db.Migrate(ctx, c); err != nil {
+		return err
+	}
+	return fn(viewer.NewSystemContext(ctx), c)
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/auth"
+	"github.com/partyorg/partyorg/internal/authz"
+	"github.com/partyorg/partyorg/internal/viewer"
+)
+
+// parserTokenLimit bounds the size of a query document (CVE-2023-49559).
+const parserTokenLimit = 15_000
+
+// NewHandler returns the GraphQL endpoint: POST only, each mutation in
+// one transaction, errors carrying CONTRACT.md's codes, and limits on
+// page size, complexity, depth and document size. The request context
+// must carry the viewer (auth.Middleware).
+func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger) *handler.Server {
+	srv := handler.New(NewSchema(client, tokens))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(depthLimit{max: MaxDepth})
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(authz.WithPathLoader(ctx, client))
+	})
+	srv.AroundRootFields(requireViewer)
+	srv.AroundFields(checkPage)
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", p, "stack", string(debug.Stack()))
+		return fmt.Errorf("panic: %v", p)
+	})
+	return srv
+}
+
+// open root fields answer without a viewer.
+var open = map[string]bool{"login": true, "__schema": true, "__type": true, "__typename": true}
+
+// requireViewer fails every root field but login and introspection for a
+// caller without a valid token.
+func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	if viewer.FromContext(ctx) == nil && !open[graphql.GetRootFieldContext(ctx).Field.Name] {
+		graphql.AddError(ctx, auth.Failure(ctx))
+		return graphql.Null
+	}
+	return next(ctx)
+}

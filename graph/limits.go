@@ -1,0 +1,126 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/errs"
+)
+
+// Limits on what one request may ask for.
+const (
+	// MaxPage is the largest first/last a connection takes.
+	MaxPage = 1000
+	// MaxComplexity bounds the estimated cost of an operation; see
+	// setComplexity.
+	MaxComplexity = 250_000
+	// MaxDepth bounds how deeply selections nest.
+	MaxDepth = 15
+	// unpagedGuess is the page size assumed for a connection without
+	// first/last (children of one org, a small list).
+	unpagedGuess = 10
+)
+
+// checkPage refuses first/last outside 0..MaxPage on any field.
+func checkPage(ctx context.Context, next graphql.Resolver) (any, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		for _, arg := range []string{"first", "last"} {
+			if n, ok := fc.Args[arg].(*int); ok && n != nil && (*n < 0 || *n > MaxPage) {
+				return nil, errs.New(errs.BadUserInput, "%s must be between 0 and %d", arg, MaxPage)
+			}
+		}
+	}
+	return next(ctx)
+}
+
+// paged costs a connection as its page size times its selection.
+func paged(child int, first, last *int) int {
+	n := unpagedGuess
+	switch {
+	case first != nil:
+		n = *first
+	case last != nil:
+		n = *last
+	}
+	return 1 + max(n, 1)*child
+}
+
+// setComplexity makes every connection cost in proportion to its page,
+// as gqlgen's complexity docs advise.
+func setComplexity(c *ComplexityRoot) {
+	c.Query.Orgs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Query.Members = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.MemberOrder, _ *ent.MemberWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Query.Users = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.UserOrder, _ *ent.UserWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Query.AuditLogs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.AuditLogOrder, _ *ent.AuditLogWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Org.Children = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Org.Members = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.MemberOrder, _ *ent.MemberWhereInput) int {
+		return paged(child, first, last)
+	}
+	c.Query.Nodes = func(child int, ids []int) int {
+		return 1 + len(ids)*child
+	}
+}
+
+// depthLimit refuses operations whose selections nest deeper than max.
+// gqlgen has a complexity limit but no depth limit.
+type depthLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if n := depth(oc.Operation.SelectionSet, map[string]bool{}); n > d.max {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, d.max),
+			Extensions: map[string]any{"code": string(errs.BadUserInput)},
+		}
+	}
+	return nil
+}
+
+// depth measures a selection set; seen stops fragment cycles (which
+// validation also rejects).
+func depth(set ast.SelectionSet, seen map[string]bool) int {
+	deepest := 0
+	for _, sel := range set {
+		var n int
+		switch s := sel.(type) {
+		case *ast.Field:
+			n = 1 + depth(s.SelectionSet, seen)
+		case *ast.InlineFragment:
+			n = depth(s.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if seen[s.Name] || s.Definition == nil {
+				continue
+			}
+			seen[s.Name] = true
+			n = depth(s.Definition.SelectionSet, seen)
+			delete(seen, s.Name)
+		}
+		deepest = max(deepest, n)
+	}
+	return deepest
+}

@@ -1,0 +1,34 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/auth"
+)
+
+// Resolver is the root resolver. Resolvers translate between GraphQL and
+// ent or internal/ packages; the rules live there.
+type Resolver struct {
+	client *ent.Client
+	tokens *auth.Tokens
+}
+
+// NewSchema returns partyorg's executable schema with per-field costs
+// for the complexity limit.
+func NewSchema(client *ent.Client, tokens *auth.Tokens) graphql.ExecutableSchema {
+	cfg := Config{Resolvers: &Resolver{client: client, tokens: tokens}}
+	setComplexity(&cfg.Complexity)
+	return NewExecutableSchema(cfg)
+}
+
+// txClient returns the client of the request's transaction
+// (entgql.Transactioner opens one per mutation), or the root client.
+func (r *Resolver) txClient(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.client
+}
