@@ -35,6 +35,15 @@ const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_prag
 // Open opens dsn: a postgres:// or postgresql:// URL, or else the path of
 // an SQLite file (created when missing).
 func Open(dsn string) (*ent.Client, error) {
+	drv, err := OpenDriver(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return ent.NewClient(ent.Driver(drv)), nil
+}
+
+// OpenDriver opens the ent SQL driver of dsn (see Open).
+func OpenDriver(dsn string) (*entsql.Driver, error) {
 	if IsPostgres(dsn) {
 		db, err := sql.Open("postgres", dsn)
 		if err != nil {
@@ -42,7 +51,7 @@ func Open(dsn string) (*ent.Client, error) {
 		}
 		db.SetMaxOpenConns(32)
 		db.SetMaxIdleConns(32)
-		return ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db))), nil
+		return entsql.OpenDB(dialect.Postgres, db), nil
 	}
 	if !strings.HasPrefix(dsn, "file:") {
 		dsn = "file:" + dsn
@@ -55,7 +64,7 @@ func Open(dsn string) (*ent.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db))), nil
+	return entsql.OpenDB(dialect.SQLite, db), nil
 }
 
 // Migrate brings the schema up to date.

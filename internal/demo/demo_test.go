@@ -113,13 +113,14 @@ func TestLoad(t *testing.T) {
 		}
 		names[o.Name] = true
 	}
-	for _, k := range org.Kind("").Values() {
-		if kinds[org.Kind(k)] == 0 {
+	for _, k := range []org.Kind{org.KindCounty, org.KindTownship, org.KindVillage, org.KindCommunity, org.KindUnit, org.KindBranch} {
+		if kinds[k] == 0 {
 			t.Errorf("no org of kind %s", k)
 		}
 	}
-	for _, s := range org.Sector("").Values() {
-		if sectors[org.Sector(s)] == 0 {
+	for _, s := range []org.Sector{org.SectorRural, org.SectorCommunity, org.SectorAgency, org.SectorInstitution, org.SectorSOE,
+		org.SectorNonPublic, org.SectorSocialOrg, org.SectorSchool, org.SectorServiceWindow} {
+		if sectors[s] == 0 {
 			t.Errorf("no org of sector %s", s)
 		}
 	}
@@ -163,13 +164,13 @@ func TestLoad(t *testing.T) {
 			t.Errorf("member %s: born %s, joined %s", m.Name, m.BirthDate.Format(time.DateOnly), m.JoinedAt.Format(time.DateOnly))
 		}
 	}
-	for _, s := range member.Status("").Values() {
-		if statuses[member.Status(s)] == 0 {
+	for _, s := range []member.Status{member.StatusFull, member.StatusProbationary, member.StatusActivist} {
+		if statuses[s] == 0 {
 			t.Errorf("no member of status %s", s)
 		}
 	}
-	for _, c := range member.Category("").Values() {
-		if categories[member.Category(c)] == 0 {
+	for _, c := range []member.Category{member.CategoryInOfficeCadre, member.CategoryAtHomeNoPost, member.CategoryMobile, member.CategoryElderlyInfirm} {
+		if categories[c] == 0 {
 			t.Errorf("no rural member of category %s", c)
 		}
 	}
@@ -214,8 +215,8 @@ func TestLoad(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range rolebinding.Role("").Values() {
-		if roles[r] == 0 {
+	for _, r := range []rolebinding.Role{rolebinding.RoleAdmin, rolebinding.RoleOrgAdmin, rolebinding.RoleViewer, rolebinding.RoleMember} {
+		if roles[string(r)] == 0 {
 			t.Errorf("no account with role %s", r)
 		}
 	}

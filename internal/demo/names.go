@@ -156,7 +156,7 @@ func (p *people) person(rural, lead bool, clan string) person {
 	case m.Category != nil && *m.Category == member.CategoryInOfficeCadre:
 		m.Birth = p.yearsAgo(30, 60)
 	case m.Status == member.StatusActivist:
-		m.Birth = p.yearsAgo(19, 40)
+		m.Birth = p.yearsAgo(21, 40)
 	case m.Status == member.StatusProbationary:
 		m.Birth = p.yearsAgo(22, 45)
 	default:

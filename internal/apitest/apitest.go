@@ -1,0 +1,122 @@
+// Package apitest runs partyorg's real HTTP handler for tests and talks
+// GraphQL to it the way a client does.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/partyorg/partyorg/internal/server"
+	"github.com/partyorg/partyorg/internal/testdb"
+)
+
+// Secret signs the test server's tokens.
+const Secret = "apitest-secret"
+
+// API is a running test server over one database.
+type API struct {
+	URL string
+	DB  *testdb.DB
+}
+
+// New serves partyorg over d until the test ends.
+func New(tb testing.TB, d *testdb.DB) *API {
+	tb.Helper()
+	h, err := server.NewHandler(context.Background(), d.Client, Secret, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return &API{URL: srv.URL, DB: d}
+}
+
+// Client is a caller of the API, signed in or not.
+type Client struct {
+	api   *API
+	Token string
+}
+
+// Anonymous returns a client without a token.
+func (a *API) Anonymous() *Client { return &Client{api: a} }
+
+// WithToken returns a client that sends token.
+func (a *API) WithToken(token string) *Client { return &Client{api: a, Token: token} }
+
+// Login signs in and fails the test if it cannot.
+func (a *API) Login(tb testing.TB, username, password string) *Client {
+	tb.Helper()
+	var out struct {
+		Login struct{ Token string }
+	}
+	if errs := a.Anonymous().Do(tb, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+		map[string]any{"u": username, "p": password}, &out); len(errs) > 0 {
+		tb.Fatalf("login %s: %v", username, errs)
+	}
+	return a.WithToken(out.Login.Token)
+}
+
+// Error is a GraphQL error as clients see it.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the error's extensions.code.
+func (e Error) Code() string {
+	s, _ := e.Extensions["code"].(string)
+	return s
+}
+
+func (e Error) Error() string { return e.Code() + ": " + e.Message }
+
+// Do runs a GraphQL operation, decodes its data into out (when not nil)
+// and returns its errors.
+func (c *Client) Do(tb testing.TB, query string, vars map[string]any, out any) []Error {
+	tb.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, c.api.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []Error         `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		tb.Fatalf("decoding response (HTTP %d): %v", resp.StatusCode, err)
+	}
+	if out != nil && len(res.Data) > 0 && string(res.Data) != "null" {
+		if err := json.Unmarshal(res.Data, out); err != nil {
+			tb.Fatalf("decoding data %s: %v", res.Data, err)
+		}
+	}
+	return res.Errors
+}
+
+// MustDo is Do that fails the test on any error.
+func (c *Client) MustDo(tb testing.TB, query string, vars map[string]any, out any) {
+	tb.Helper()
+	if errs := c.Do(tb, query, vars, out); len(errs) > 0 {
+		tb.Fatalf("%v\nquery: %s", errs, query)
+	}
+}
