@@ -595,11 +595,7 @@ func BranchIDNotIn(vs ...int) predicate.Member {
 // HasBranch applies the HasEdge predicate on the "branch" edge.
 func HasBranch() predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, BranchTable, BranchColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newBranchStep(), scope.For("Org", "path"))
 	})
 }
 

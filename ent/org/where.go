@@ -455,11 +455,7 @@ func ParentIDNotNil() predicate.Org {
 // HasParent applies the HasEdge predicate on the "parent" edge.
 func HasParent() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, ParentTable, ParentColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newParentStep(), scope.For("Org", "path"))
 	})
 }
 
@@ -479,11 +475,7 @@ func HasParentWith(preds ...predicate.Org) predicate.Org {
 // HasChildren applies the HasEdge predicate on the "children" edge.
 func HasChildren() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, ChildrenTable, ChildrenColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newChildrenStep(), scope.For("Org", "path"))
 	})
 }
 
@@ -503,11 +495,7 @@ func HasChildrenWith(preds ...predicate.Org) predicate.Org {
 // HasMembers applies the HasEdge predicate on the "members" edge.
 func HasMembers() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, MembersTable, MembersColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Member", "branch_id"))
+		sqlgraph.HasNeighborsWith(s, newMembersStep(), scope.For("Member", "branch_id"))
 	})
 }
 
@@ -527,11 +515,7 @@ func HasMembersWith(preds ...predicate.Member) predicate.Org {
 // HasUsers applies the HasEdge predicate on the "users" edge.
 func HasUsers() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, UsersTable, UsersColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("User", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newUsersStep(), scope.For("User", "org_id"))
 	})
 }
 
@@ -551,11 +535,7 @@ func HasUsersWith(preds ...predicate.User) predicate.Org {
 // HasRoleBindings applies the HasEdge predicate on the "role_bindings" edge.
 func HasRoleBindings() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, RoleBindingsTable, RoleBindingsColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("RoleBinding", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newRoleBindingsStep(), scope.For("RoleBinding", "org_id"))
 	})
 }
 

@@ -230,11 +230,7 @@ func OrgIDNotNil() predicate.RoleBinding {
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("User", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newUserStep(), scope.For("User", "org_id"))
 	})
 }
 
@@ -254,11 +250,7 @@ func HasUserWith(preds ...predicate.User) predicate.RoleBinding {
 // HasOrg applies the HasEdge predicate on the "org" edge.
 func HasOrg() predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, OrgTable, OrgColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", "path"))
 	})
 }
 

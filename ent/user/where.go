@@ -375,11 +375,7 @@ func OrgIDNotNil() predicate.User {
 // HasMember applies the HasEdge predicate on the "member" edge.
 func HasMember() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, MemberTable, MemberColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Member", "branch_id"))
+		sqlgraph.HasNeighborsWith(s, newMemberStep(), scope.For("Member", "branch_id"))
 	})
 }
 
@@ -399,11 +395,7 @@ func HasMemberWith(preds ...predicate.Member) predicate.User {
 // HasOrg applies the HasEdge predicate on the "org" edge.
 func HasOrg() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, OrgTable, OrgColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", "path"))
 	})
 }
 
@@ -423,11 +415,7 @@ func HasOrgWith(preds ...predicate.Org) predicate.User {
 // HasRoles applies the HasEdge predicate on the "roles" edge.
 func HasRoles() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, RolesTable, RolesColumn),
-		)
-		sqlgraph.HasNeighborsWith(s, step, scope.For("RoleBinding", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newRolesStep(), scope.For("RoleBinding", "org_id"))
 	})
 }
 
