@@ -82,14 +82,13 @@ func orgBefore(ctx context.Context, m ent.Mutation, col string) (*int, error) {
 	if m.Op().Is(ent.OpCreate) || m.FieldCleared(col) {
 		return nil, nil
 	}
-	v, err := m.OldField(ctx, col)
-	if err != nil {
+	id, err := m.(interface {
+		OrgIDBefore(context.Context) (int, error)
+	}).OrgIDBefore(ctx)
+	if err != nil || id == 0 {
 		return nil, err
 	}
-	if id, ok := v.(int); ok && id != 0 {
-		return &id, nil
-	}
-	return nil, nil
+	return &id, nil
 }
 
 func changed(m ent.Mutation) map[string]any {

@@ -29,33 +29,7 @@ func FilterReads(col string) entgo.Interceptor {
 // another org also needs "create" at the new one.
 func ScopedMutationRule(col string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
-		v, err := caller(ctx)
-		if err != nil {
-			return err
-		}
-		c := clientOf(m)
-		switch {
-		case m.Op().Is(ent.OpCreate):
-			return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
-		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
-			old, err := m.OldField(ctx, col)
-			if err != nil {
-				return notFound(err, m.Type())
-			}
-			act := Update
-			if m.Op().Is(ent.OpDeleteOne) {
-				act = Delete
-			}
-			if err := allowAt(ctx, c, v, asID(old), m.Type(), act); err != nil {
-				return err
-			}
-			if _, set := m.Field(col); set || m.FieldCleared(col) {
-				return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
-			}
-			return privacy.Skip
-		default:
-			return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
-		}
+		return skipIfAllowed(checkScoped(ctx, m, col))
 	})
 }
 
@@ -64,41 +38,88 @@ func ScopedMutationRule(col string) privacy.MutationRule {
 // itself, and moving one also needs "create" at the new parent.
 func OrgMutationRule() privacy.MutationRule {
 	return privacy.OrgMutationRuleFunc(func(ctx context.Context, m *ent.OrgMutation) error {
-		v, err := caller(ctx)
-		if err != nil {
-			return err
-		}
-		c := m.Client()
-		parent := func() *int {
-			if id, ok := m.ParentID(); ok {
-				return &id
-			}
-			return nil
-		}
-		switch {
-		case m.Op().Is(ent.OpCreate):
-			return allowAt(ctx, c, v, parent(), m.Type(), Create)
-		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
-			id, _ := m.ID()
-			act := Update
-			if m.Op().Is(ent.OpDeleteOne) {
-				act = Delete
-			}
-			if err := allowAt(ctx, c, v, &id, m.Type(), act); err != nil {
-				return err
-			}
-			if _, set := m.ParentID(); set || m.ParentCleared() {
-				return allowAt(ctx, c, v, parent(), m.Type(), Create)
-			}
-			return privacy.Skip
-		default:
-			return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
-		}
+		return skipIfAllowed(checkOrg(ctx, m))
 	})
 }
 
+// skipIfAllowed lets the policy's next rule decide once a check passed.
+func skipIfAllowed(err error) error {
+	if err != nil {
+		return err
+	}
+	return privacy.Skip
+}
+
+// orgBefore is implemented by the mutations of scoped types (ent/template).
+type orgBefore interface {
+	OrgIDBefore(context.Context) (int, error)
+}
+
+func checkScoped(ctx context.Context, m ent.Mutation, col string) error {
+	v, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	c := clientOf(m)
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
+	case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+		old, err := m.(orgBefore).OrgIDBefore(ctx)
+		if err != nil {
+			return notFound(err, m.Type())
+		}
+		if err := allowAt(ctx, c, v, asID(old), m.Type(), action(m.Op())); err != nil {
+			return err
+		}
+		if _, set := m.Field(col); set || m.FieldCleared(col) {
+			return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
+		}
+		return nil
+	default:
+		return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
+	}
+}
+
+func checkOrg(ctx context.Context, m *ent.OrgMutation) error {
+	v, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	c := m.Client()
+	parent := func() *int {
+		if id, ok := m.ParentID(); ok {
+			return &id
+		}
+		return nil
+	}
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		return allowAt(ctx, c, v, parent(), m.Type(), Create)
+	case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+		id, _ := m.ID()
+		if err := allowAt(ctx, c, v, &id, m.Type(), action(m.Op())); err != nil {
+			return err
+		}
+		if _, set := m.ParentID(); set || m.ParentCleared() {
+			return allowAt(ctx, c, v, parent(), m.Type(), Create)
+		}
+		return nil
+	default:
+		return allowAt(ctx, c, v, nil, m.Type(), m.Op().String())
+	}
+}
+
+// action is the policy action of a one-row update or delete.
+func action(op ent.Op) string {
+	if op.Is(ent.OpDeleteOne) {
+		return Delete
+	}
+	return Update
+}
+
 // allowAt checks act on obj at the org orgID (nil: at the root, which
-// only a grant over everything covers). The org is looked up with the
+// only a grant over everything covers); nil means allowed. The org is looked up with the
 // viewer's own scope, so an org it cannot see is NOT_FOUND.
 func allowAt(ctx context.Context, c *ent.Client, v *viewer.Viewer, orgID *int, obj, act string) error {
 	path := Root
@@ -112,7 +133,7 @@ func allowAt(ctx context.Context, c *ent.Client, v *viewer.Viewer, orgID *int, o
 	if !v.Allow(path, obj, act) {
 		return privacy.Denyf("%w", errs.New(errs.Forbidden, "not permitted to %s this %s", act, obj))
 	}
-	return privacy.Skip
+	return nil
 }
 
 func caller(ctx context.Context) (*viewer.Viewer, error) {
