@@ -21,12 +21,12 @@ import (
 
 // ViewerCanUpdate is the resolver for the viewerCanUpdate field.
 func (r *memberResolver) ViewerCanUpdate(ctx context.Context, obj *ent.Member) (bool, error) {
-	return authz.CanAt(ctx, obj.BranchID, ent.TypeMember, authz.Update), nil
+	return authz.CanAt(ctx, obj.BranchID, ent.TypeMember, authz.Update, obj.ID == viewer.FromContext(ctx).MemberID), nil
 }
 
 // ViewerCanDelete is the resolver for the viewerCanDelete field.
 func (r *memberResolver) ViewerCanDelete(ctx context.Context, obj *ent.Member) (bool, error) {
-	return authz.CanAt(ctx, obj.BranchID, ent.TypeMember, authz.Delete), nil
+	return authz.CanAt(ctx, obj.BranchID, ent.TypeMember, authz.Delete, obj.ID == viewer.FromContext(ctx).MemberID), nil
 }
 
 // Login is the resolver for the login field.
@@ -144,12 +144,12 @@ func (r *queryResolver) Viewer(ctx context.Context) (*ent.User, error) {
 
 // ViewerCanRevoke is the resolver for the viewerCanRevoke field.
 func (r *roleBindingResolver) ViewerCanRevoke(ctx context.Context, obj *ent.RoleBinding) (bool, error) {
-	return authz.CanAt(ctx, obj.OrgID, ent.TypeRoleBinding, authz.Delete), nil
+	return authz.CanAt(ctx, obj.OrgID, ent.TypeRoleBinding, authz.Delete, obj.UserID == viewer.FromContext(ctx).UserID), nil
 }
 
 // ViewerCanUpdate is the resolver for the viewerCanUpdate field.
 func (r *userResolver) ViewerCanUpdate(ctx context.Context, obj *ent.User) (bool, error) {
-	return authz.CanAt(ctx, obj.OrgID, ent.TypeUser, authz.Update), nil
+	return authz.CanAt(ctx, obj.OrgID, ent.TypeUser, authz.Update, obj.ID == viewer.FromContext(ctx).UserID), nil
 }
 
 // Mutation returns MutationResolver implementation.

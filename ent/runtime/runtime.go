@@ -56,10 +56,13 @@ func init() {
 		})
 	}
 	memberMixinHooks1 := memberMixin[1].Hooks()
+	memberHooks := schema.Member{}.Hooks()
 
 	member.Hooks[1] = memberMixinHooks1[0]
 
 	member.Hooks[2] = memberMixinHooks1[1]
+
+	member.Hooks[3] = memberHooks[0]
 	memberMixinInters1 := memberMixin[1].Interceptors()
 	member.Interceptors[0] = memberMixinInters1[0]
 	memberMixinFields0 := memberMixin[0].Fields()

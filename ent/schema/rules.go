@@ -9,6 +9,7 @@ import (
 
 	gen "github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/hook"
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
@@ -64,6 +65,11 @@ func (OrgScope) Hooks() []ent.Hook {
 // Hooks of Org keep the tree consistent (internal/orgtree).
 func (Org) Hooks() []ent.Hook {
 	return orgtree.Hooks()
+}
+
+// Hooks of Member: members belong to a branch (DESIGN.md §1).
+func (Member) Hooks() []ent.Hook {
+	return []ent.Hook{orgtree.InKind("branch_id", org.KindBranch)}
 }
 
 // Hooks of AuditLog keep the trail append-only, whoever asks.

@@ -108,13 +108,19 @@ func (d *decider) enforce(path, obj, act string) bool {
 	return err == nil && ok
 }
 
-// Scope asks Casbin, at each grant's home, whether the viewer may read
-// obj there; a yes covers the home's subtree, exactly as Enforce would
-// answer for any org below it.
+// Scope is ScopeFor(obj, Read).
 func (d *decider) Scope(obj string) viewer.Scope {
+	return d.ScopeFor(obj, Read)
+}
+
+// ScopeFor asks Casbin, at each grant's home, whether the viewer may do
+// act on obj there; a yes covers the home's subtree, exactly as Enforce
+// would answer for any org below it.
+func (d *decider) ScopeFor(obj, act string) viewer.Scope {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if s, ok := d.scopes[obj]; ok {
+	key := obj + " " + act
+	if s, ok := d.scopes[key]; ok {
 		return s
 	}
 	var s viewer.Scope
@@ -123,7 +129,7 @@ func (d *decider) Scope(obj string) viewer.Scope {
 		if home == "" {
 			home = Root
 		}
-		if !d.enforce(home, obj, Read) {
+		if !d.enforce(home, obj, act) {
 			continue
 		}
 		if home == Root {
@@ -133,8 +139,24 @@ func (d *decider) Scope(obj string) viewer.Scope {
 		s.Prefixes = append(s.Prefixes, home)
 	}
 	s.Prefixes = minimal(s.Prefixes)
-	d.scopes[obj] = s
+	d.scopes[key] = s
 	return s
+}
+
+// Covers reports whether every subtree of s lies inside one of t.
+func Covers(t, s viewer.Scope) bool {
+	if t.All {
+		return true
+	}
+	if s.All {
+		return false
+	}
+	for _, p := range s.Prefixes {
+		if !slices.ContainsFunc(t.Prefixes, func(q string) bool { return strings.HasPrefix(p, q) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // minimal drops prefixes that lie inside another one.

@@ -20,25 +20,37 @@ func Can(ctx context.Context, path, obj, act string) bool {
 }
 
 // CanAt is Can for an object that belongs to the org orgID (0: no org,
-// which only a grant over everything covers). The org's path comes from
-// the request's path loader, in one query per batch of objects.
-func CanAt(ctx context.Context, orgID int, obj, act string) bool {
-	// Only a grant in domain "*" matches Root, and it matches every path:
-	// such a viewer (ADMIN) needs no path. This also spares the loader,
-	// whose time-window batches split when a large page takes longer than
-	// the wait to resolve, so that its statements grow with the page.
-	if Can(ctx, Root, obj, act) {
-		return true
-	}
-	if orgID == 0 {
+// which only a grant over everything covers). own tells that the caller
+// sees the object as its own record (internal/scope), not through its
+// grants.
+//
+// Most callers need no path: when the viewer may do act wherever it may
+// read obj, or nowhere, the answer is the same for every object it can
+// see through its grants. Otherwise the org's path comes from the
+// request's loader.
+func CanAt(ctx context.Context, orgID int, obj, act string, own bool) bool {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.Decider == nil {
 		return false
+	}
+	can := v.ScopeFor(obj, act)
+	if can.All || orgID == 0 {
+		return can.All
+	}
+	if !own {
+		if len(can.Prefixes) == 0 {
+			return false
+		}
+		if Covers(can, v.Scope(obj)) {
+			return true
+		}
 	}
 	l, ok := ctx.Value(pathsKey{}).(*dataloadgen.Loader[int, string])
 	if !ok {
 		return false
 	}
 	path, err := l.Load(ctx, orgID)
-	return err == nil && Can(ctx, path, obj, act)
+	return err == nil && v.Allow(path, obj, act)
 }
 
 type pathsKey struct{}

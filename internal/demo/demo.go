@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/user"
 	_ "github.com/partyorg/partyorg/ent/runtime" // hooks and policies: paths depend on them
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -195,12 +197,15 @@ func Load(ctx context.Context, client *ent.Client) ([]Account, error) {
 	if exists, err := client.Org.Query().Exist(ctx); err != nil || exists {
 		return nil, err
 	}
-	accts := demoAccounts()
+	accts, err := unclaimed(ctx, client, demoAccounts())
+	if err != nil {
+		return nil, err
+	}
 	if err := hashPasswords(accts); err != nil {
 		return nil, err
 	}
 	loaded := false
-	err := inTx(ctx, client, func(ctx context.Context, c *ent.Client) error {
+	err = inTx(ctx, client, func(ctx context.Context, c *ent.Client) error {
 		// Someone may have filled the database in the meantime.
 		if exists, err := c.Org.Query().Exist(ctx); err != nil || exists {
 			return err
@@ -216,6 +221,20 @@ func Load(ctx context.Context, client *ent.Client) ([]Account, error) {
 		out[i] = Account{Username: a.username, Password: a.password, Role: string(a.role), Org: a.org}
 	}
 	return out, nil
+}
+
+// unclaimed drops the accounts whose usernames are taken: an admin made
+// with --admin-password keeps its own password.
+func unclaimed(ctx context.Context, c *ent.Client, accts []*accountSpec) ([]*accountSpec, error) {
+	names := make([]string, len(accts))
+	for i, a := range accts {
+		names[i] = a.username
+	}
+	taken, err := c.User.Query().Where(user.UsernameIn(names...)).Select(user.FieldUsername).Strings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(accts, func(a *accountSpec) bool { return slices.Contains(taken, a.username) }), nil
 }
 
 // hashPasswords draws a password for each account and hashes them in

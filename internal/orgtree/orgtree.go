@@ -169,6 +169,29 @@ func remove(next ent.Mutator) ent.Mutator {
 	})
 }
 
+// InKind refuses to attach a row to an org of any kind but those given:
+// col holds the org's ID (a member's branch_id must name a BRANCH).
+func InKind(col string, kinds ...org.Kind) entgo.Hook {
+	return hook.If(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, _ := m.Field(col)
+			id, _ := v.(int)
+			c := m.(interface{ Client() *ent.Client }).Client()
+			o, err := c.Org.Get(ctx, id)
+			if ent.IsNotFound(err) {
+				return nil, errs.New(errs.NotFound, "org not found")
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(kinds, o.Kind) {
+				return nil, errs.New(errs.BadUserInput, "a %s belongs to an org of kind %s, not %s", m.Type(), kindList(kinds), o.Kind)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, hook.And(hook.HasFields(col), hook.HasOp(ent.OpCreate|ent.OpUpdateOne)))
+}
+
 // parentOf loads the would-be parent of an org of kind child, in the
 // caller's scope, and checks the kinds fit.
 func parentOf(ctx context.Context, c *ent.Client, child org.Kind, id int) (*ent.Org, error) {

@@ -13,6 +13,9 @@
 package scope
 
 import (
+	"strings"
+
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -70,10 +73,7 @@ func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
 			if col == PathColumn {
 				ors = append(ors, Under(s.C(col), sc.Prefixes))
 			} else {
-				t := sql.Table(OrgTable)
-				orgs := sql.Dialect(s.Dialect()).Select(t.C("id")).From(t).
-					Where(Under(t.C(PathColumn), sc.Prefixes))
-				ors = append(ors, sql.In(s.C(col), orgs))
+				ors = append(ors, inOrgs(s, col, sc.Prefixes))
 			}
 		}
 		if own, ok := self[typ]; ok {
@@ -87,6 +87,33 @@ func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
 		}
 		s.Where(sql.Or(ors...))
 	}
+}
+
+// inOrgs matches rows whose col names an org under prefixes.
+func inOrgs(s *sql.Selector, col string, prefixes []string) *sql.Predicate {
+	t := sql.Table(OrgTable)
+	orgs := sql.Dialect(s.Dialect()).Select(t.C("id")).From(t).Where(Under(t.C(PathColumn), prefixes))
+	if s.Dialect() != dialect.Postgres || !belowCounty(prefixes) {
+		return sql.In(s.C(col), orgs)
+	}
+	// Below a county the subtree holds a small share of the rows, clustered
+	// in ID order as they were entered; PostgreSQL would still walk the
+	// primary key of a page ordered by ID and filter, reading most of the
+	// table for a late township (measured: 11.5 ms vs 0.7 ms). An array
+	// makes it collect the orgs first and fetch their rows by index.
+	return sql.P(func(b *sql.Builder) {
+		b.Ident(s.C(col)).WriteString(" = ANY(ARRAY(").Join(orgs).WriteString("))")
+	})
+}
+
+// belowCounty reports whether every prefix is a township's or deeper.
+func belowCounty(prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.Count(p, "/") < 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // Under matches paths in the subtrees of prefixes. It is written as a

@@ -33,6 +33,9 @@ type Decider interface {
 	// Scope reports the subtrees in which the viewer may read objects
 	// of type obj.
 	Scope(obj string) Scope
+	// ScopeFor reports the subtrees in which the viewer may perform act
+	// on objects of type obj.
+	ScopeFor(obj, act string) Scope
 }
 
 // Viewer is the authenticated caller of a request.
@@ -64,6 +67,7 @@ type system struct{}
 
 func (system) Allow(string, string, string) bool { return true }
 func (system) Scope(string) Scope                { return Scope{All: true} }
+func (system) ScopeFor(string, string) Scope      { return Scope{All: true} }
 
 // NewSystemContext returns a context whose viewer may read and write
 // everything. Use it only where no caller's rights are involved.

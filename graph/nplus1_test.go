@@ -1,0 +1,215 @@
+package graph_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/testdb"
+	"github.com/partyorg/partyorg/internal/viewer"
+)
+
+// perfNestedQuery walks three levels of the tree and a page of members under
+// each org at the third: with entgql's field collection each level is one
+// statement whatever the number of parents.
+const perfNestedQuery = `{ orgs { edges { node { children { edges { node { children { edges { node {
+	members(first: 10) { totalCount edges { node { name } } } } } } } } } } } } }`
+
+// perfNestedCanQuery adds viewerCanUpdate, which reads the members' branch
+// paths through the request's dataloader (internal/authz/can.go).
+const perfNestedCanQuery = `{ orgs { edges { node { children { edges { node { children { edges { node {
+	members(first: 10) { totalCount edges { node { name viewerCanUpdate } } } } } } } } } } } } }`
+
+// perfTree decodes both queries.
+type perfTree struct {
+	Orgs struct {
+		Edges []struct {
+			Node struct {
+				Children struct {
+					Edges []struct {
+						Node struct {
+							Children struct {
+								Edges []struct {
+									Node struct {
+										Members struct {
+											TotalCount int
+											Edges      []struct {
+												Node struct {
+													Name            string
+													ViewerCanUpdate *bool
+												}
+											}
+										}
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// perfShape sums up an answer, to check that the query read something and
+// that the township admin saw less than the admin.
+type perfShape struct{ orgs, members, total, canUpdate int }
+
+func (n *perfTree) summary() perfShape {
+	var s perfShape
+	s.orgs = len(n.Orgs.Edges)
+	for _, a := range n.Orgs.Edges {
+		for _, b := range a.Node.Children.Edges {
+			for _, c := range b.Node.Children.Edges {
+				s.members += len(c.Node.Members.Edges)
+				s.total += c.Node.Members.TotalCount
+				for _, m := range c.Node.Members.Edges {
+					if m.Node.ViewerCanUpdate != nil && *m.Node.ViewerCanUpdate {
+						s.canUpdate++
+					}
+				}
+			}
+		}
+	}
+	return s
+}
+
+// perfPassword is the password of the accounts the performance tests
+// create (demo.Load makes its own, with random passwords).
+const perfPassword = apitest.Password
+
+// perfAccounts creates an ADMIN and an ORG_ADMIN of township in d and
+// signs both in over HTTP.
+func perfAccounts(tb testing.TB, d *testdb.DB, township int) map[string]*apitest.Client {
+	tb.Helper()
+	ctx := viewer.NewSystemContext(context.Background())
+	admin, orgAdmin := rolebinding.RoleAdmin, rolebinding.RoleOrgAdmin
+	if _, err := account.Create(ctx, d.Client, account.NewUser{Username: "perf.admin", Password: perfPassword, Role: &admin}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := account.Create(ctx, d.Client, account.NewUser{Username: "perf.township", Password: perfPassword, Role: &orgAdmin, OrgID: &township}); err != nil {
+		tb.Fatal(err)
+	}
+	api := apitest.New(tb, d)
+	return map[string]*apitest.Client{
+		"admin":          api.Login(tb, "perf.admin", perfPassword),
+		"township_admin": api.Login(tb, "perf.township", perfPassword),
+	}
+}
+
+// perfStatements runs query as c and returns the SQL statements it cost,
+// the auth middleware's loads of the account included.
+func perfStatements(tb testing.TB, d *testdb.DB, c *apitest.Client, query string, out any) int64 {
+	tb.Helper()
+	before := d.Statements.Load()
+	c.MustDo(tb, query, nil, out)
+	return d.Statements.Load() - before
+}
+
+func TestNoNPlusOne(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, small *testdb.DB) {
+		ctx := viewer.NewSystemContext(context.Background())
+
+		// The demo county (90 orgs, 16 in a township) and a generated one
+		// (329 orgs, 41 in a township), each in its own database.
+		if _, err := demo.Load(ctx, small.Client); err != nil {
+			t.Fatal(err)
+		}
+		smallTownship, err := small.Client.Org.Query().Where(org.KindEQ(org.KindTownship)).Order(ent.Asc(org.FieldID)).FirstID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		large := testdb.Open(t, small.Name)
+		g, err := demo.Generate(ctx, large.Client, demo.Size{Townships: 8, VillagesPerTownship: 8, BranchesPerVillage: 4, MembersPerBranch: 6, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		smallOrgs := small.Client.Org.Query().CountX(ctx)
+		if g.Orgs <= 2*smallOrgs {
+			t.Fatalf("the generated county has %d orgs, the demo county %d: too close to show growth", g.Orgs, smallOrgs)
+		}
+
+		dbs := []struct {
+			name     string
+			d        *testdb.DB
+			township int
+		}{
+			{"demo", small, smallTownship},
+			{"generated", large, g.TownshipIDs[0]},
+		}
+		variants := []struct{ name, query string }{
+			{"nested", perfNestedQuery},
+			{"nested+viewerCanUpdate", perfNestedCanQuery},
+		}
+
+		// counts[variant][role][db]
+		counts := map[string]map[string]map[string]int64{}
+		shapes := map[string]map[string]map[string]perfShape{}
+		for _, db := range dbs {
+			clients := perfAccounts(t, db.d, db.township)
+			for _, v := range variants {
+				for _, role := range perfRoles {
+					if counts[v.name] == nil {
+						counts[v.name], shapes[v.name] = map[string]map[string]int64{}, map[string]map[string]perfShape{}
+					}
+					if counts[v.name][role] == nil {
+						counts[v.name][role], shapes[v.name][role] = map[string]int64{}, map[string]perfShape{}
+					}
+					var out perfTree
+					counts[v.name][role][db.name] = perfStatements(t, db.d, clients[role], v.query, &out)
+					shapes[v.name][role][db.name] = out.summary()
+				}
+			}
+		}
+
+		for _, v := range variants {
+			for _, db := range dbs {
+				a, ta := shapes[v.name]["admin"][db.name], shapes[v.name]["township_admin"][db.name]
+				t.Logf("%s/%s: admin %d statements (%d orgs, %d members shown of %d), township_admin %d statements (%d orgs, %d members of %d)",
+					v.name, db.name, counts[v.name]["admin"][db.name], a.orgs, a.members, a.total,
+					counts[v.name]["township_admin"][db.name], ta.orgs, ta.members, ta.total)
+				// The answers must be real for the counts to mean anything.
+				if a.members == 0 || ta.members == 0 {
+					t.Errorf("%s/%s: no members in the answer (admin %d, township_admin %d)", v.name, db.name, a.members, ta.members)
+				}
+				if ta.orgs >= a.orgs {
+					t.Errorf("%s/%s: township_admin sees %d orgs, admin %d: scope not applied", v.name, db.name, ta.orgs, a.orgs)
+				}
+				if v.query == perfNestedCanQuery && (a.canUpdate != a.members || ta.canUpdate != ta.members) {
+					t.Errorf("%s/%s: viewerCanUpdate true on %d/%d (admin) and %d/%d (township_admin) members, want all",
+						v.name, db.name, a.canUpdate, a.members, ta.canUpdate, ta.members)
+				}
+			}
+			for _, role := range perfRoles {
+				if s, l := counts[v.name][role]["demo"], counts[v.name][role]["generated"]; s != l {
+					t.Errorf("%s as %s: %d statements on the demo county, %d on the generated one: statements grow with the tree (N+1)", v.name, role, s, l)
+				}
+			}
+			for _, db := range dbs {
+				// With viewerCanUpdate a scoped viewer reads its branches'
+				// paths (one batch); an ADMIN, allowed everywhere, does not.
+				slack := int64(0)
+				if v.query == perfNestedCanQuery {
+					slack = 1
+				}
+				if a, ta := counts[v.name]["admin"][db.name], counts[v.name]["township_admin"][db.name]; ta < a || ta > a+slack {
+					t.Errorf("%s/%s: admin %d statements, township_admin %d: scoping must add a predicate, not statements", v.name, db.name, a, ta)
+				}
+			}
+		}
+		// viewerCanUpdate reads the paths of every page's branches in one
+		// batch: at most one statement more than without it.
+		for _, role := range perfRoles {
+			for _, db := range dbs {
+				if p, c := counts["nested"][role][db.name], counts["nested+viewerCanUpdate"][role][db.name]; c > p+1 {
+					t.Errorf("%s/%s: viewerCanUpdate costs %d statements more, want at most 1", role, db.name, c-p)
+				}
+			}
+		}
+	})
+}
