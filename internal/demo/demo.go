@@ -22,8 +22,8 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
-	"github.com/partyorg/partyorg/ent/user"
 	_ "github.com/partyorg/partyorg/ent/runtime" // hooks and policies: paths depend on them
+	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 

@@ -67,7 +67,7 @@ type system struct{}
 
 func (system) Allow(string, string, string) bool { return true }
 func (system) Scope(string) Scope                { return Scope{All: true} }
-func (system) ScopeFor(string, string) Scope      { return Scope{All: true} }
+func (system) ScopeFor(string, string) Scope     { return Scope{All: true} }
 
 // NewSystemContext returns a context whose viewer may read and write
 // everything. Use it only where no caller's rights are involved.
