@@ -32,7 +32,8 @@ func (AuditLog) Fields() []ent.Field {
 		field.Int("actor_id").
 			Optional().
 			Immutable().
-			Comment("The user who made the change; null for the server itself."),
+			Comment("The user who made the change; null for the server itself.").
+			Annotations(entgql.Type("ID")),
 		field.String("actor").
 			Immutable().
 			Comment("The username of the actor at the time."),
@@ -44,7 +45,8 @@ func (AuditLog) Fields() []ent.Field {
 			Comment("The object type, e.g. Member."),
 		field.Int("object_id").
 			Immutable().
-			Comment("The changed object's ID."),
+			Comment("The changed object's ID.").
+			Annotations(entgql.Type("ID")),
 		field.JSON("changes", map[string]any{}).
 			Optional().
 			Immutable().
