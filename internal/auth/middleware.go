@@ -57,8 +57,9 @@ func Middleware(c *ent.Client, tokens *Tokens, az *authz.Authorizer) func(http.H
 
 // Viewer builds the viewer of an Authorization header value.
 func Viewer(ctx context.Context, c *ent.Client, tokens *Tokens, az *authz.Authorizer, header string) (*viewer.Viewer, error) {
-	token, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok {
+	// The scheme is case-insensitive (RFC 7235).
+	scheme, token, _ := strings.Cut(header, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
 		return nil, ErrBadToken
 	}
 	id, err := tokens.Verify(strings.TrimSpace(token))
