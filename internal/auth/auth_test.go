@@ -115,10 +115,10 @@ func TestViewer(t *testing.T) {
 			t.Errorf("lowercase scheme: %v", err)
 		}
 		for name, header := range map[string]string{
-			"no Bearer":        tok,
-			"basic auth":       "Basic Ym9zczpwYXNzd29yZDEyMw==",
-			"unknown account":  "Bearer " + missing,
-			"not a token":      "Bearer x.y.z",
+			"no Bearer":       tok,
+			"basic auth":      "Basic Ym9zczpwYXNzd29yZDEyMw==",
+			"unknown account": "Bearer " + missing,
+			"not a token":     "Bearer x.y.z",
 		} {
 			if _, err := auth.Viewer(ctx, d.Client, tokens, az, header); !errors.Is(err, auth.ErrBadToken) {
 				t.Errorf("%s: err = %v, want ErrBadToken", name, err)
