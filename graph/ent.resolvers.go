@@ -24,25 +24,25 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 
 // AuditLogs is the resolver for the auditLogs field.
 func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error) {
-	return r.client.AuditLog.Query().Paginate(ctx, after, first, before, last,
+	return r.client.AuditLog.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
 }
 
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
-	return r.client.Member.Query().Paginate(ctx, after, first, before, last,
+	return r.client.Member.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
 }
 
 // Orgs is the resolver for the orgs field.
 func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error) {
-	return r.client.Org.Query().Paginate(ctx, after, first, before, last,
+	return r.client.Org.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
-	return r.client.User.Query().Paginate(ctx, after, first, before, last,
+	return r.client.User.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 

@@ -19,11 +19,11 @@ const (
 	MaxPage = 1000
 	// MaxComplexity bounds the estimated cost of an operation; see
 	// setComplexity.
-	MaxComplexity = 250_000
+	MaxComplexity = 10_000_000
 	// MaxDepth bounds how deeply selections nest.
 	MaxDepth = 15
-	// unpagedGuess is the page size assumed for a connection without
-	// first/last (children of one org, a small list).
+	// unpagedGuess is the page size assumed for an edge connection
+	// without first/last (the children of one org: a short list).
 	unpagedGuess = 10
 )
 
@@ -39,7 +39,19 @@ func checkPage(ctx context.Context, next graphql.Resolver) (any, error) {
 	return next(ctx)
 }
 
-// paged costs a connection as its page size times its selection.
+// pageSize bounds a root connection asked for without first or last to
+// MaxPage rows (pageInfo.hasNextPage tells there are more): a province
+// holds far more orgs than one response, or one IN (…) list of field
+// collection, should carry.
+func pageSize(first, last *int) *int {
+	if first == nil && last == nil {
+		n := MaxPage
+		return &n
+	}
+	return first
+}
+
+// paged costs an edge connection as its page size times its selection.
 func paged(child int, first, last *int) int {
 	n := unpagedGuess
 	switch {
@@ -51,20 +63,25 @@ func paged(child int, first, last *int) int {
 	return 1 + max(n, 1)*child
 }
 
+// pagedRoot costs a root connection, whose default page is MaxPage.
+func pagedRoot(child int, first, last *int) int {
+	return paged(child, pageSize(first, last), last)
+}
+
 // setComplexity makes every connection cost in proportion to its page,
 // as gqlgen's complexity docs advise.
 func setComplexity(c *ComplexityRoot) {
 	c.Query.Orgs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
-		return paged(child, first, last)
+		return pagedRoot(child, first, last)
 	}
 	c.Query.Members = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.MemberOrder, _ *ent.MemberWhereInput) int {
-		return paged(child, first, last)
+		return pagedRoot(child, first, last)
 	}
 	c.Query.Users = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.UserOrder, _ *ent.UserWhereInput) int {
-		return paged(child, first, last)
+		return pagedRoot(child, first, last)
 	}
 	c.Query.AuditLogs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.AuditLogOrder, _ *ent.AuditLogWhereInput) int {
-		return paged(child, first, last)
+		return pagedRoot(child, first, last)
 	}
 	c.Org.Children = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
 		return paged(child, first, last)
