@@ -38,6 +38,15 @@ const perfMemberPageCount = `{ members(first: 50) { totalCount edges { node { id
 // members of branches of villages of township $t.
 const perfTownshipPage = `query($t: ID!) { members(first: 50, where: {hasBranchWith: {hasParentWith: {hasParentWith: {id: $t}}}}) { edges { node { id name } } } }`
 
+// perfTownshipTree is the nested query from one township down, and
+// perfTownshipTreeByID the ADMIN's way to the same tree.
+const (
+	perfTownshipTree = `{ orgs(where: {kind: TOWNSHIP}) { edges { node { children { edges { node { children { edges { node {
+	members(first: 10) { totalCount edges { node { name } } } } } } } } } } } } }`
+	perfTownshipTreeByID = `query($t: ID!) { orgs(where: {id: $t}) { edges { node { children { edges { node { children { edges { node {
+	members(first: 10) { totalCount edges { node { name } } } } } } } } } } } } }`
+)
+
 // perfRoles are the two viewers compared: everything, or one township.
 var perfRoles = []string{"admin", "township_admin"}
 
@@ -226,7 +235,9 @@ func BenchmarkMemberPageEnt(b *testing.B) {
 // in one run and reports the ratio of their times, which varies less
 // between runs and machines than either time. same_rows compares the
 // township ORG_ADMIN's page with the ADMIN asking for the same township's
-// members through a where-filter: the same rows, scope against filter.
+// members through a where-filter: the same rows, scope against filter;
+// nested_same_rows does the same for the nested tree query from the
+// township down.
 // The other pairs compare the ORG_ADMIN's page with the ADMIN's
 // unfiltered one (other rows, the stricter test).
 func BenchmarkScopedRatio(b *testing.B) {
@@ -248,6 +259,7 @@ func BenchmarkScopedRatio(b *testing.B) {
 				scoped, unscoped func(*testing.B)
 			}{
 				{"same_rows", http("township_admin", perfMemberPage, nil), http("admin", perfTownshipPage, map[string]any{"t": c.township})},
+				{"nested_same_rows", http("township_admin", perfTownshipTree, nil), http("admin", perfTownshipTreeByID, map[string]any{"t": c.township})},
 				{"http_page", http("township_admin", perfMemberPage, nil), http("admin", perfMemberPage, nil)},
 				{"http_page_count", http("township_admin", perfMemberPageCount, nil), http("admin", perfMemberPageCount, nil)},
 				{"ent_page", entPage("township_admin"), entPage("admin")},
