@@ -3,13 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/errs"
 )
 
@@ -68,26 +68,32 @@ func pagedRoot(child int, first, last *int) int {
 	return paged(child, pageSize(first, last), last)
 }
 
-// setComplexity makes every connection cost in proportion to its page,
-// as gqlgen's complexity docs advise.
+// setComplexity makes every Relay connection cost in proportion to its
+// page, as gqlgen's complexity docs advise. It finds the connections by
+// their signature (after, first, before, last as entgql generates them),
+// so a connection added by a new schema is costed without a line here.
 func setComplexity(c *ComplexityRoot) {
-	c.Query.Orgs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
-		return pagedRoot(child, first, last)
-	}
-	c.Query.Members = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.MemberOrder, _ *ent.MemberWhereInput) int {
-		return pagedRoot(child, first, last)
-	}
-	c.Query.Users = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.UserOrder, _ *ent.UserWhereInput) int {
-		return pagedRoot(child, first, last)
-	}
-	c.Query.AuditLogs = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ *ent.AuditLogOrder, _ *ent.AuditLogWhereInput) int {
-		return pagedRoot(child, first, last)
-	}
-	c.Org.Children = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.OrgOrder, _ *ent.OrgWhereInput) int {
-		return paged(child, first, last)
-	}
-	c.Org.Members = func(child int, _ *entgql.Cursor[int], first *int, _ *entgql.Cursor[int], last *int, _ []*ent.MemberOrder, _ *ent.MemberWhereInput) int {
-		return paged(child, first, last)
+	cursor, count := reflect.TypeFor[*entgql.Cursor[int]](), reflect.TypeFor[*int]()
+	objects := reflect.ValueOf(c).Elem()
+	for i := range objects.NumField() {
+		cost := paged
+		if objects.Type().Field(i).Name == "Query" {
+			cost = pagedRoot
+		}
+		fields := objects.Field(i)
+		for j := range fields.NumField() {
+			f := fields.Field(j)
+			t := f.Type()
+			if t.Kind() != reflect.Func || t.NumIn() < 5 ||
+				t.In(1) != cursor || t.In(2) != count || t.In(3) != cursor || t.In(4) != count {
+				continue
+			}
+			f.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+				first, _ := args[2].Interface().(*int)
+				last, _ := args[4].Interface().(*int)
+				return []reflect.Value{reflect.ValueOf(cost(int(args[0].Int()), first, last))}
+			}))
+		}
 	}
 	c.Query.Nodes = func(child int, ids []int) int {
 		return 1 + len(ids)*child
