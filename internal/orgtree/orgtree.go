@@ -123,6 +123,8 @@ func move(next ent.Mutator) ent.Mutator {
 		if err != nil {
 			return nil, err
 		}
+		// Today's kind rules already refuse every such move (kinds only go
+		// down the tree); this keeps the tree acyclic if they ever change.
 		if strings.HasPrefix(p.Path, cur.Path) {
 			return nil, errs.New(errs.BadUserInput, "cannot move an org under itself or one of its descendants")
 		}
