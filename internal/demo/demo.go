@@ -22,8 +22,8 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
-	_ "github.com/partyorg/partyorg/ent/runtime" // hooks and policies: paths depend on them
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -205,7 +205,8 @@ func Load(ctx context.Context, client *ent.Client) ([]Account, error) {
 		return nil, err
 	}
 	loaded := false
-	err = inTx(ctx, client, func(ctx context.Context, c *ent.Client) error {
+	err = db.WithTx(ctx, client, func(tx *ent.Tx) error {
+		c := tx.Client()
 		// Someone may have filled the database in the meantime.
 		if exists, err := c.Org.Query().Exist(ctx); err != nil || exists {
 			return err
@@ -422,29 +423,4 @@ func createOrg(ctx context.Context, c *ent.Client, name string, kind org.Kind, s
 		return 0, fmt.Errorf("demo: creating %s %s: %w", kind, name, err)
 	}
 	return o.ID, nil
-}
-
-// inTx runs fn in one transaction: committed if fn succeeds, rolled back
-// otherwise.
-func inTx(ctx context.Context, client *ent.Client, fn func(context.Context, *ent.Client) error) error {
-	tx, err := client.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: starting transaction: %w", err)
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			_ = tx.Rollback()
-			panic(v)
-		}
-	}()
-	if err := fn(ctx, tx.Client()); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			err = fmt.Errorf("%w (rolling back: %v)", err, rerr)
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("demo: committing: %w", err)
-	}
-	return nil
 }

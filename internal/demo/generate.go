@@ -7,6 +7,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -43,7 +44,8 @@ func Generate(ctx context.Context, client *ent.Client, size Size) (*Generated, e
 	}
 	ctx = viewer.NewSystemContext(ctx)
 	var g *Generated
-	err := inTx(ctx, client, func(ctx context.Context, c *ent.Client) error {
+	err := db.WithTx(ctx, client, func(tx *ent.Tx) error {
+		c := tx.Client()
 		var err error
 		g, err = generate(ctx, c, size)
 		return err
