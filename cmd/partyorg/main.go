@@ -31,10 +31,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "partyorg:", err)
-		}
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "partyorg:", err)
 		os.Exit(1)
 	}
 }
@@ -49,11 +52,14 @@ commands:
 
 Run "partyorg <command> -h" for a command's flags.`
 
+// errUsage reports a command line without a command.
+var errUsage = errors.New("no command given")
+
 // run is main without the process: tests run whole commands through it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
-		return flag.ErrHelp
+		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cmd, args := args[0], args[1:]
