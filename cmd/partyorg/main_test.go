@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -413,8 +413,8 @@ func TestBadCommands(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if tc.args == nil && (err != flag.ErrHelp || !strings.Contains(stderr.String(), "usage:")) {
-				t.Errorf("no command: %v, stderr %q; want flag.ErrHelp and the usage", err, stderr.String())
+			if tc.args == nil && (!errors.Is(err, errUsage) || !strings.Contains(stderr.String(), "usage:")) {
+				t.Errorf("no command: %v, stderr %q; want errUsage and the usage", err, stderr.String())
 			}
 		})
 	}
