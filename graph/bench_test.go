@@ -34,9 +34,8 @@ const perfMemberPage = `{ members(first: 50) { edges { node { id name } } } }`
 // perfMemberPageCount adds totalCount, which scans every member in scope.
 const perfMemberPageCount = `{ members(first: 50) { totalCount edges { node { id name } } } }`
 
-// perfTownshipPage is the ADMIN's way to the township ORG_ADMIN's page:
-// members of branches of villages of township $t.
-const perfTownshipPage = `query($t: ID!) { members(first: 50, where: {hasBranchWith: {hasParentWith: {hasParentWith: {id: $t}}}}) { edges { node { id name } } } }`
+// perfTownshipPage is the ADMIN's way to the township ORG_ADMIN's page.
+const perfTownshipPage = `query($t: ID!) { members(first: 50, where: {withinOrg: $t}) { edges { node { id name } } } }`
 
 // perfTownshipTree is the nested query from one township down, and
 // perfTownshipTreeByID the ADMIN's way to the same tree.

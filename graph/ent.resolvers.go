@@ -61,10 +61,22 @@ func (r *Resolver) RoleBinding() RoleBindingResolver { return &roleBindingResolv
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
+// MemberWhereInput returns MemberWhereInputResolver implementation.
+func (r *Resolver) MemberWhereInput() MemberWhereInputResolver { return &memberWhereInputResolver{r} }
+
+// OrgWhereInput returns OrgWhereInputResolver implementation.
+func (r *Resolver) OrgWhereInput() OrgWhereInputResolver { return &orgWhereInputResolver{r} }
+
+// UserWhereInput returns UserWhereInputResolver implementation.
+func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
+
 type (
-	memberResolver      struct{ *Resolver }
-	orgResolver         struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	roleBindingResolver struct{ *Resolver }
-	userResolver        struct{ *Resolver }
+	memberResolver           struct{ *Resolver }
+	orgResolver              struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	roleBindingResolver      struct{ *Resolver }
+	userResolver             struct{ *Resolver }
+	memberWhereInputResolver struct{ *Resolver }
+	orgWhereInputResolver    struct{ *Resolver }
+	userWhereInputResolver   struct{ *Resolver }
 )

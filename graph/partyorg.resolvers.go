@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
+	"github.com/partyorg/partyorg/internal/scope"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -150,6 +152,36 @@ func (r *roleBindingResolver) ViewerCanRevoke(ctx context.Context, obj *ent.Role
 // ViewerCanUpdate is the resolver for the viewerCanUpdate field.
 func (r *userResolver) ViewerCanUpdate(ctx context.Context, obj *ent.User) (bool, error) {
 	return authz.CanAt(ctx, obj.OrgID, ent.TypeUser, authz.Update, obj.ID == viewer.FromContext(ctx).UserID), nil
+}
+
+// WithinOrg is the resolver for the withinOrg field.
+func (r *memberWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.MemberWhereInput, data *int) error {
+	p, err := r.within(ctx, data, member.FieldBranchID)
+	if err != nil {
+		return err
+	}
+	obj.AddPredicates(p)
+	return nil
+}
+
+// WithinOrg is the resolver for the withinOrg field.
+func (r *orgWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.OrgWhereInput, data *int) error {
+	p, err := r.within(ctx, data, scope.PathColumn)
+	if err != nil {
+		return err
+	}
+	obj.AddPredicates(p)
+	return nil
+}
+
+// WithinOrg is the resolver for the withinOrg field.
+func (r *userWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.UserWhereInput, data *int) error {
+	p, err := r.within(ctx, data, user.FieldOrgID)
+	if err != nil {
+		return err
+	}
+	obj.AddPredicates(p)
+	return nil
 }
 
 // Mutation returns MutationResolver implementation.

@@ -3,10 +3,12 @@ package graph
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/auth"
+	"github.com/partyorg/partyorg/internal/orgtree"
 )
 
 // Resolver is the root resolver. Resolvers translate between GraphQL and
@@ -31,4 +33,13 @@ func (r *Resolver) txClient(ctx context.Context) *ent.Client {
 		return c
 	}
 	return r.client
+}
+
+// within is orgtree.Within for an optional org ID; without one it keeps
+// every row.
+func (r *Resolver) within(ctx context.Context, id *int, col string) (func(*sql.Selector), error) {
+	if id == nil {
+		return func(*sql.Selector) {}, nil
+	}
+	return orgtree.Within(ctx, r.txClient(ctx), *id, col)
 }

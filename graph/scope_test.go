@@ -768,3 +768,53 @@ func TestScopeProbeWhereFilters(t *testing.T) {
 		})
 	})
 }
+
+// withinOrg filters by subtree as the caller sees it: an org outside its
+// scope filters like one that does not exist.
+func TestWithinOrg(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		tree := apitest.Matrix(t, d.Client, 2, 2, 2, 2)
+		api := apitest.New(t, d)
+		id := func(name string) string { return scopeGID(tree.Orgs[name].ID) }
+		const q = `query($o: ID!) {
+			orgs(where: {withinOrg: $o}) { totalCount }
+			members(where: {withinOrg: $o}) { totalCount }
+			users(where: {withinOrg: $o}) { totalCount }
+		}`
+		type counts struct{ Orgs, Members, Users struct{ TotalCount int } }
+		tests := []struct {
+			user, org            string
+			orgs, members, users int
+		}{
+			{"admin", "C.T1", 7, 8, 18},
+			{"admin", "C.T1.V2", 3, 4, 8},
+			{"admin", "C.T1.V2.B1", 1, 2, 3},
+			{"admin", "C", 15, 16, 38},
+			{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"), "C.T1.V1", 3, 4, 8},
+			// Outside its scope: the same as an org that does not exist.
+			{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"), "C.T2", 0, 0, 0},
+			{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"), "C", 0, 0, 0},
+			{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"), "nonexistent", 0, 0, 0},
+		}
+		clients := map[string]*apitest.Client{}
+		for _, tt := range tests {
+			t.Run(tt.user+"/"+tt.org, func(t *testing.T) {
+				c, ok := clients[tt.user]
+				if !ok {
+					c = api.Login(t, tt.user, apitest.Password)
+					clients[tt.user] = c
+				}
+				org := scopeGID(1<<40 + 7)
+				if o, ok := tree.Orgs[tt.org]; ok {
+					org = id(o.Name)
+				}
+				var got counts
+				c.MustDo(t, q, map[string]any{"o": org}, &got)
+				if got.Orgs.TotalCount != tt.orgs || got.Members.TotalCount != tt.members || got.Users.TotalCount != tt.users {
+					t.Errorf("within %s: %d orgs, %d members, %d users; want %d, %d, %d", tt.org,
+						got.Orgs.TotalCount, got.Members.TotalCount, got.Users.TotalCount, tt.orgs, tt.members, tt.users)
+				}
+			})
+		}
+	})
+}

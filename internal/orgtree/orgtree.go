@@ -194,6 +194,21 @@ func InKind(col string, kinds ...org.Kind) entgo.Hook {
 	}, hook.And(hook.HasFields(col), hook.HasOp(ent.OpCreate|ent.OpUpdateOne)))
 }
 
+// Within returns the predicate that keeps the rows in the subtree of the
+// org id (itself included): orgs by path when col is scope.PathColumn,
+// other rows by the org their col names. An org outside the caller's
+// scope matches nothing, exactly like one that does not exist.
+func Within(ctx context.Context, c *ent.Client, id int, col string) (func(*sql.Selector), error) {
+	path, err := c.Org.Query().Where(org.ID(id)).Select(org.FieldPath).String(ctx)
+	if ent.IsNotFound(err) {
+		return func(s *sql.Selector) { s.Where(sql.False()) }, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scope.RowsUnder(col, path), nil
+}
+
 // parentOf loads the would-be parent of an org of kind child, in the
 // caller's scope, and checks the kinds fit.
 func parentOf(ctx context.Context, c *ent.Client, child org.Kind, id int) (*ent.Org, error) {

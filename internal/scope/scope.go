@@ -70,11 +70,7 @@ func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
 		}
 		var ors []*sql.Predicate
 		if len(sc.Prefixes) > 0 {
-			if col == PathColumn {
-				ors = append(ors, Under(s.C(col), sc.Prefixes))
-			} else {
-				ors = append(ors, inOrgs(s, col, sc.Prefixes))
-			}
+			ors = append(ors, rowsUnder(s, col, sc.Prefixes))
 		}
 		if own, ok := self[typ]; ok {
 			if id := own.id(v); id != 0 {
@@ -89,8 +85,18 @@ func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
 	}
 }
 
-// inOrgs matches rows whose col names an org under prefixes.
-func inOrgs(s *sql.Selector, col string, prefixes []string) *sql.Predicate {
+// RowsUnder matches rows that belong to the subtrees of prefixes: orgs by
+// their path (col is PathColumn), other rows by the org their col names.
+func RowsUnder(col string, prefixes ...string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		s.Where(rowsUnder(s, col, prefixes))
+	}
+}
+
+func rowsUnder(s *sql.Selector, col string, prefixes []string) *sql.Predicate {
+	if col == PathColumn {
+		return Under(s.C(col), prefixes)
+	}
 	t := sql.Table(OrgTable)
 	orgs := sql.Dialect(s.Dialect()).Select(t.C("id")).From(t).Where(Under(t.C(PathColumn), prefixes))
 	if s.Dialect() != dialect.Postgres || !belowCounty(prefixes) {
