@@ -138,7 +138,8 @@ func bootstrap(ctx context.Context, client *ent.Client, cfg Config, out io.Write
 		return fmt.Errorf("loading demo data: %w", err)
 	}
 	if accounts == nil {
-		fmt.Fprintln(out, "demo: the database is not empty; no demo data loaded")
+		fmt.Fprintln(out, "demo: the database already holds data, so no demo was loaded and no passwords are shown;")
+		fmt.Fprintln(out, "      remove it (e.g. rm partyorg.db*) for a fresh demo, or add an account with `partyorg user`")
 		return nil
 	}
 	fmt.Fprintln(out, "demo county loaded; accounts:")
