@@ -260,7 +260,7 @@ func TestServe(t *testing.T) {
 	// admin, and the admin's password is still the first one.
 	t.Run("restart from the environment", func(t *testing.T) {
 		s2 := serve(t, []string{"serve", "--demo"}, env("PARTYORG_DB", path, "PARTYORG_ADDR", "127.0.0.1:0", "PARTYORG_ADMIN_PASSWORD", "other-password"))
-		if !strings.Contains(s2.stdout.String(), "not empty") || strings.Contains(s2.stdout.String(), "created user admin") {
+		if !strings.Contains(s2.stdout.String(), "already holds data") || strings.Contains(s2.stdout.String(), "created user admin") {
 			t.Errorf("second start's stdout:\n%s", s2.stdout)
 		}
 		if !strings.Contains(s2.stderr.String(), "sqlite:"+path) {
