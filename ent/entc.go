@@ -8,6 +8,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func main() {
@@ -17,6 +18,7 @@ func main() {
 		entgql.WithSchemaPath("../graph/ent.graphqls"),
 		entgql.WithWhereInputs(true),
 		entgql.WithNodeDescriptor(false),
+		entgql.WithSchemaHook(nonNullLists),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -35,4 +37,21 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+}
+
+// nonNullLists makes every list field of an object non-null: an edge
+// without rows is an empty list, never null (CONTRACT.md: roles:
+// [RoleBinding!]!).
+func nonNullLists(_ *gen.Graph, s *ast.Schema) error {
+	for _, def := range s.Types {
+		if def.Kind != ast.Object {
+			continue
+		}
+		for _, f := range def.Fields {
+			if f.Type.Elem != nil {
+				f.Type.NonNull = true
+			}
+		}
+	}
+	return nil
 }

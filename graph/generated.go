@@ -2296,10 +2296,10 @@ func (ec *executionContext) _AuditLogConnection_edges(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditLogEdge) graphql.Marshaler {
-			return ec.marshalOAuditLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx, selections, v)
+			return ec.marshalNAuditLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditLogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2847,10 +2847,10 @@ func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MemberEdge) graphql.Marshaler {
-			return ec.marshalOMemberEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx, selections, v)
+			return ec.marshalNMemberEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_MemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3892,10 +3892,10 @@ func (ec *executionContext) _OrgConnection_edges(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrgEdge) graphql.Marshaler {
-			return ec.marshalOOrgEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx, selections, v)
+			return ec.marshalNOrgEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_OrgConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4856,10 +4856,10 @@ func (ec *executionContext) _User_roles(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RoleBinding) graphql.Marshaler {
-			return ec.marshalORoleBinding2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBindingᚄ(ctx, selections, v)
+			return ec.marshalNRoleBinding2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBindingᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_User_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4911,10 +4911,10 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx, selections, v)
+			return ec.marshalNUserEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9500,7 +9500,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("AuditLogConnection")
 		case "edges":
 			out.Values[i] = ec._AuditLogConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -9725,7 +9725,7 @@ func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("MemberConnection")
 		case "edges":
 			out.Values[i] = ec._MemberConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -10036,7 +10036,7 @@ func (ec *executionContext) _OrgConnection(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("OrgConnection")
 		case "edges":
 			out.Values[i] = ec._OrgConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -10360,7 +10360,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "roles":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_roles(ctx, field, obj)
 				})
@@ -10400,7 +10400,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("UserConnection")
 		case "edges":
 			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -10838,6 +10838,16 @@ func (ec *executionContext) marshalNAuditLogConnection2ᚖgithubᚗcomᚋpartyor
 	return ec._AuditLogConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAuditLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditLogEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAuditLogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNAuditLogOp2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋauditlogᚐOp(ctx context.Context, v any) (auditlog.Op, error) {
 	var res auditlog.Op
 	err := res.UnmarshalGQL(v)
@@ -10997,6 +11007,16 @@ func (ec *executionContext) marshalNMemberConnection2ᚖgithubᚗcomᚋpartyorg�
 	return ec._MemberConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMemberEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MemberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMemberEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMemberGender2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐGender(ctx context.Context, v any) (member.Gender, error) {
 	var res member.Gender
 	err := res.UnmarshalGQL(v)
@@ -11077,6 +11097,16 @@ func (ec *executionContext) marshalNOrgConnection2ᚖgithubᚗcomᚋpartyorgᚋp
 	return ec._OrgConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrgEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OrgEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOOrgEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNOrgKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐKind(ctx context.Context, v any) (org.Kind, error) {
 	var res org.Kind
 	err := res.UnmarshalGQL(v)
@@ -11153,6 +11183,22 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpartyorgᚋpartyorgᚋ
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋrolebindingᚐRole(ctx context.Context, sel ast.SelectionSet, v rolebinding.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRoleBinding2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRoleBinding2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBinding(ctx context.Context, sel ast.SelectionSet, v *ent.RoleBinding) graphql.Marshaler {
@@ -11249,6 +11295,16 @@ func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋpartyorgᚋ
 		return graphql.Null
 	}
 	return ec._UserConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUserOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserOrder(ctx context.Context, v any) (*ent.UserOrder, error) {
@@ -11422,19 +11478,6 @@ func (ec *executionContext) marshalOAuditLog2ᚖgithubᚗcomᚋpartyorgᚋpartyo
 		return graphql.Null
 	}
 	return ec._AuditLog(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOAuditLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditLogEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAuditLogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx, sel, v[i])
-	})
-
-	return ret
 }
 
 func (ec *executionContext) marshalOAuditLogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogEdge) graphql.Marshaler {
@@ -11735,19 +11778,6 @@ func (ec *executionContext) marshalOMemberCategory2ᚖgithubᚗcomᚋpartyorgᚋ
 	return v
 }
 
-func (ec *executionContext) marshalOMemberEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MemberEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOMemberEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
 func (ec *executionContext) marshalOMemberEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MemberEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -11925,19 +11955,6 @@ func (ec *executionContext) marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋ
 	return ec._Org(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOrgEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OrgEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOOrgEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
 func (ec *executionContext) marshalOOrgEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgEdge(ctx context.Context, sel ast.SelectionSet, v *ent.OrgEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12089,25 +12106,6 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋpartyorgᚋpartyorg�
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RoleBinding) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBinding(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) unmarshalORoleBindingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRoleBindingWhereInputᚄ(ctx context.Context, v any) ([]*ent.RoleBindingWhereInput, error) {
@@ -12322,19 +12320,6 @@ func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋpartyorgᚋpartyorg�
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx, sel, v[i])
-	})
-
-	return ret
 }
 
 func (ec *executionContext) marshalOUserEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
