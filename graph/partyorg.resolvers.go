@@ -156,32 +156,17 @@ func (r *userResolver) ViewerCanUpdate(ctx context.Context, obj *ent.User) (bool
 
 // WithinOrg is the resolver for the withinOrg field.
 func (r *memberWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.MemberWhereInput, data *int) error {
-	p, err := r.within(ctx, data, member.FieldBranchID)
-	if err != nil {
-		return err
-	}
-	obj.AddPredicates(p)
-	return nil
+	return within(ctx, r.Resolver, data, member.FieldBranchID, obj.AddPredicates)
 }
 
 // WithinOrg is the resolver for the withinOrg field.
 func (r *orgWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.OrgWhereInput, data *int) error {
-	p, err := r.within(ctx, data, scope.PathColumn)
-	if err != nil {
-		return err
-	}
-	obj.AddPredicates(p)
-	return nil
+	return within(ctx, r.Resolver, data, scope.PathColumn, obj.AddPredicates)
 }
 
 // WithinOrg is the resolver for the withinOrg field.
 func (r *userWhereInputResolver) WithinOrg(ctx context.Context, obj *ent.UserWhereInput, data *int) error {
-	p, err := r.within(ctx, data, user.FieldOrgID)
-	if err != nil {
-		return err
-	}
-	obj.AddPredicates(p)
-	return nil
+	return within(ctx, r.Resolver, data, user.FieldOrgID, obj.AddPredicates)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -35,11 +35,16 @@ func (r *Resolver) txClient(ctx context.Context) *ent.Client {
 	return r.client
 }
 
-// within is orgtree.Within for an optional org ID; without one it keeps
-// every row.
-func (r *Resolver) within(ctx context.Context, id *int, col string) (func(*sql.Selector), error) {
+// within adds orgtree.Within for an optional org ID to a where-input;
+// without an ID it adds nothing.
+func within[P ~func(*sql.Selector)](ctx context.Context, r *Resolver, id *int, col string, add func(...P)) error {
 	if id == nil {
-		return func(*sql.Selector) {}, nil
+		return nil
 	}
-	return orgtree.Within(ctx, r.txClient(ctx), *id, col)
+	p, err := orgtree.Within(ctx, r.txClient(ctx), *id, col)
+	if err != nil {
+		return err
+	}
+	add(p)
+	return nil
 }
