@@ -5,11 +5,6 @@ package ent
 import (
 	"context"
 	"errors"
-
-	"github.com/partyorg/partyorg/ent/auditlog"
-	"github.com/partyorg/partyorg/ent/member"
-	"github.com/partyorg/partyorg/ent/rolebinding"
-	"github.com/partyorg/partyorg/ent/user"
 )
 
 // OrgIDBefore returns the org that the AuditLog of a one-row update or
@@ -20,7 +15,13 @@ func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
 		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
 	}
-	row, err := m.Client().AuditLog.Query().Where(auditlog.ID(id)).Select(auditlog.FieldOrgID).Only(ctx)
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withAuditLogID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +36,13 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
 		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
 	}
-	row, err := m.Client().Member.Query().Where(member.ID(id)).Select(member.FieldBranchID).Only(ctx)
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withMemberID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -50,7 +57,13 @@ func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
 		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
 	}
-	row, err := m.Client().RoleBinding.Query().Where(rolebinding.ID(id)).Select(rolebinding.FieldOrgID).Only(ctx)
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withRoleBindingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -65,7 +78,13 @@ func (m *UserMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
 		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
 	}
-	row, err := m.Client().User.Query().Where(user.ID(id)).Select(user.FieldOrgID).Only(ctx)
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withUserID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
 	if err != nil {
 		return 0, err
 	}
