@@ -85,7 +85,7 @@ func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*vi
 	for _, b := range u.Edges.Roles {
 		g := viewer.Grant{Role: string(b.Role)}
 		if o := b.Edges.Org; o != nil {
-			g.OrgID, g.Path = o.ID, o.Path
+			g.OrgID, g.Path, g.Kind = o.ID, o.Path, string(o.Kind)
 		} else if b.Role != rolebinding.RoleAdmin {
 			continue
 		}

@@ -67,7 +67,14 @@ func Domain(g viewer.Grant) string {
 	return g.Path + "*"
 }
 
+// LevelRole is the role of a grant qualified by the kind of its home,
+// "ORG_ADMIN@TOWNSHIP": policies/ gives the steps that belong to one
+// level (a township reviewing, a village recommending) to such roles.
+func LevelRole(role, kind string) string { return role + "@" + kind }
+
 // Decider builds the per-request decision maker of a user with grants.
+// Each grant holds its role, and its role at its home's level, over the
+// home's subtree.
 func (a *Authorizer) Decider(userID int, grants []viewer.Grant) (viewer.Decider, error) {
 	e, err := casbin.NewEnforcer(a.model.Copy())
 	if err != nil {
@@ -75,9 +82,12 @@ func (a *Authorizer) Decider(userID int, grants []viewer.Grant) (viewer.Decider,
 	}
 	e.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
 	sub := Subject(userID)
-	rules := make([][]string, len(grants))
-	for i, g := range grants {
-		rules[i] = []string{sub, g.Role, Domain(g)}
+	rules := make([][]string, 0, 2*len(grants))
+	for _, g := range grants {
+		rules = append(rules, []string{sub, g.Role, Domain(g)})
+		if g.Kind != "" {
+			rules = append(rules, []string{sub, LevelRole(g.Role, g.Kind), Domain(g)})
+		}
 	}
 	if len(rules) > 0 {
 		if _, err := e.AddGroupingPolicies(rules); err != nil {
