@@ -15,9 +15,15 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -30,12 +36,24 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AnnualResult is the client for interacting with the AnnualResult builders.
+	AnnualResult *AnnualResultClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// PointAppeal is the client for interacting with the PointAppeal builders.
+	PointAppeal *PointAppealClient
+	// PointCatalog is the client for interacting with the PointCatalog builders.
+	PointCatalog *PointCatalogClient
+	// PointEntry is the client for interacting with the PointEntry builders.
+	PointEntry *PointEntryClient
+	// PointHalfYear is the client for interacting with the PointHalfYear builders.
+	PointHalfYear *PointHalfYearClient
+	// PointItem is the client for interacting with the PointItem builders.
+	PointItem *PointItemClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -53,9 +71,15 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AnnualResult = NewAnnualResultClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Org = NewOrgClient(c.config)
+	c.PointAppeal = NewPointAppealClient(c.config)
+	c.PointCatalog = NewPointCatalogClient(c.config)
+	c.PointEntry = NewPointEntryClient(c.config)
+	c.PointHalfYear = NewPointHalfYearClient(c.config)
+	c.PointItem = NewPointItemClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Setting = NewSettingClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -149,14 +173,20 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:         ctx,
-		config:      cfg,
-		AuditLog:    NewAuditLogClient(cfg),
-		Member:      NewMemberClient(cfg),
-		Org:         NewOrgClient(cfg),
-		RoleBinding: NewRoleBindingClient(cfg),
-		Setting:     NewSettingClient(cfg),
-		User:        NewUserClient(cfg),
+		ctx:           ctx,
+		config:        cfg,
+		AnnualResult:  NewAnnualResultClient(cfg),
+		AuditLog:      NewAuditLogClient(cfg),
+		Member:        NewMemberClient(cfg),
+		Org:           NewOrgClient(cfg),
+		PointAppeal:   NewPointAppealClient(cfg),
+		PointCatalog:  NewPointCatalogClient(cfg),
+		PointEntry:    NewPointEntryClient(cfg),
+		PointHalfYear: NewPointHalfYearClient(cfg),
+		PointItem:     NewPointItemClient(cfg),
+		RoleBinding:   NewRoleBindingClient(cfg),
+		Setting:       NewSettingClient(cfg),
+		User:          NewUserClient(cfg),
 	}, nil
 }
 
@@ -174,21 +204,27 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:         ctx,
-		config:      cfg,
-		AuditLog:    NewAuditLogClient(cfg),
-		Member:      NewMemberClient(cfg),
-		Org:         NewOrgClient(cfg),
-		RoleBinding: NewRoleBindingClient(cfg),
-		Setting:     NewSettingClient(cfg),
-		User:        NewUserClient(cfg),
+		ctx:           ctx,
+		config:        cfg,
+		AnnualResult:  NewAnnualResultClient(cfg),
+		AuditLog:      NewAuditLogClient(cfg),
+		Member:        NewMemberClient(cfg),
+		Org:           NewOrgClient(cfg),
+		PointAppeal:   NewPointAppealClient(cfg),
+		PointCatalog:  NewPointCatalogClient(cfg),
+		PointEntry:    NewPointEntryClient(cfg),
+		PointHalfYear: NewPointHalfYearClient(cfg),
+		PointItem:     NewPointItemClient(cfg),
+		RoleBinding:   NewRoleBindingClient(cfg),
+		Setting:       NewSettingClient(cfg),
+		User:          NewUserClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AuditLog.
+//		AnnualResult.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -211,7 +247,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditLog, c.Member, c.Org, c.RoleBinding, c.Setting, c.User,
+		c.AnnualResult, c.AuditLog, c.Member, c.Org, c.PointAppeal, c.PointCatalog,
+		c.PointEntry, c.PointHalfYear, c.PointItem, c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -221,7 +258,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditLog, c.Member, c.Org, c.RoleBinding, c.Setting, c.User,
+		c.AnnualResult, c.AuditLog, c.Member, c.Org, c.PointAppeal, c.PointCatalog,
+		c.PointEntry, c.PointHalfYear, c.PointItem, c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -233,12 +271,24 @@ func (c *Client) Dialect() string { return c.driver.Dialect() }
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AnnualResultMutation:
+		return c.AnnualResult.mutate(ctx, m)
 	case *AuditLogMutation:
 		return c.AuditLog.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *OrgMutation:
 		return c.Org.mutate(ctx, m)
+	case *PointAppealMutation:
+		return c.PointAppeal.mutate(ctx, m)
+	case *PointCatalogMutation:
+		return c.PointCatalog.mutate(ctx, m)
+	case *PointEntryMutation:
+		return c.PointEntry.mutate(ctx, m)
+	case *PointHalfYearMutation:
+		return c.PointHalfYear.mutate(ctx, m)
+	case *PointItemMutation:
+		return c.PointItem.mutate(ctx, m)
 	case *RoleBindingMutation:
 		return c.RoleBinding.mutate(ctx, m)
 	case *SettingMutation:
@@ -247,6 +297,173 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AnnualResultClient is a client for the AnnualResult schema.
+type AnnualResultClient struct {
+	config
+}
+
+// NewAnnualResultClient returns a client for the AnnualResult from the given config.
+func NewAnnualResultClient(c config) *AnnualResultClient {
+	return &AnnualResultClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `annualresult.Hooks(f(g(h())))`.
+func (c *AnnualResultClient) Use(hooks ...Hook) {
+	c.hooks.AnnualResult = append(c.hooks.AnnualResult, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `annualresult.Intercept(f(g(h())))`.
+func (c *AnnualResultClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AnnualResult = append(c.inters.AnnualResult, interceptors...)
+}
+
+// Create returns a builder for creating a AnnualResult entity.
+func (c *AnnualResultClient) Create() *AnnualResultCreate {
+	mutation := newAnnualResultMutation(c.config, OpCreate)
+	return &AnnualResultCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AnnualResult entities.
+func (c *AnnualResultClient) CreateBulk(builders ...*AnnualResultCreate) *AnnualResultCreateBulk {
+	return &AnnualResultCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AnnualResultClient) MapCreateBulk(slice any, setFunc func(*AnnualResultCreate, int)) *AnnualResultCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AnnualResultCreateBulk{err: fmt.Errorf("calling to AnnualResultClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AnnualResultCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AnnualResultCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AnnualResult.
+func (c *AnnualResultClient) Update() *AnnualResultUpdate {
+	mutation := newAnnualResultMutation(c.config, OpUpdate)
+	return &AnnualResultUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AnnualResultClient) UpdateOne(_m *AnnualResult) *AnnualResultUpdateOne {
+	mutation := newAnnualResultMutation(c.config, OpUpdateOne, withAnnualResult(_m))
+	return &AnnualResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AnnualResultClient) UpdateOneID(id int) *AnnualResultUpdateOne {
+	mutation := newAnnualResultMutation(c.config, OpUpdateOne, withAnnualResultID(id))
+	return &AnnualResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AnnualResult.
+func (c *AnnualResultClient) Delete() *AnnualResultDelete {
+	mutation := newAnnualResultMutation(c.config, OpDelete)
+	return &AnnualResultDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AnnualResultClient) DeleteOne(_m *AnnualResult) *AnnualResultDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AnnualResultClient) DeleteOneID(id int) *AnnualResultDeleteOne {
+	builder := c.Delete().Where(annualresult.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AnnualResultDeleteOne{builder}
+}
+
+// Query returns a query builder for AnnualResult.
+func (c *AnnualResultClient) Query() *AnnualResultQuery {
+	return &AnnualResultQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAnnualResult},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AnnualResult entity by its id.
+func (c *AnnualResultClient) Get(ctx context.Context, id int) (*AnnualResult, error) {
+	return c.Query().Where(annualresult.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AnnualResultClient) GetX(ctx context.Context, id int) *AnnualResult {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a AnnualResult.
+func (c *AnnualResultClient) QueryBranch(_m *AnnualResult) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(annualresult.Table, annualresult.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, annualresult.BranchTable, annualresult.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a AnnualResult.
+func (c *AnnualResultClient) QueryMember(_m *AnnualResult) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(annualresult.Table, annualresult.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, annualresult.MemberTable, annualresult.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AnnualResultClient) Hooks() []Hook {
+	hooks := c.hooks.AnnualResult
+	return append(hooks[:len(hooks):len(hooks)], annualresult.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AnnualResultClient) Interceptors() []Interceptor {
+	inters := c.inters.AnnualResult
+	return append(inters[:len(inters):len(inters)], annualresult.Interceptors[:]...)
+}
+
+func (c *AnnualResultClient) mutate(ctx context.Context, m *AnnualResultMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AnnualResultCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AnnualResultUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AnnualResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AnnualResultDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AnnualResult mutation op: %q", m.Op())
 	}
 }
 
@@ -751,6 +968,921 @@ func (c *OrgClient) mutate(ctx context.Context, m *OrgMutation) (Value, error) {
 	}
 }
 
+// PointAppealClient is a client for the PointAppeal schema.
+type PointAppealClient struct {
+	config
+}
+
+// NewPointAppealClient returns a client for the PointAppeal from the given config.
+func NewPointAppealClient(c config) *PointAppealClient {
+	return &PointAppealClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointappeal.Hooks(f(g(h())))`.
+func (c *PointAppealClient) Use(hooks ...Hook) {
+	c.hooks.PointAppeal = append(c.hooks.PointAppeal, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointappeal.Intercept(f(g(h())))`.
+func (c *PointAppealClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointAppeal = append(c.inters.PointAppeal, interceptors...)
+}
+
+// Create returns a builder for creating a PointAppeal entity.
+func (c *PointAppealClient) Create() *PointAppealCreate {
+	mutation := newPointAppealMutation(c.config, OpCreate)
+	return &PointAppealCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointAppeal entities.
+func (c *PointAppealClient) CreateBulk(builders ...*PointAppealCreate) *PointAppealCreateBulk {
+	return &PointAppealCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointAppealClient) MapCreateBulk(slice any, setFunc func(*PointAppealCreate, int)) *PointAppealCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointAppealCreateBulk{err: fmt.Errorf("calling to PointAppealClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointAppealCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointAppealCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointAppeal.
+func (c *PointAppealClient) Update() *PointAppealUpdate {
+	mutation := newPointAppealMutation(c.config, OpUpdate)
+	return &PointAppealUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointAppealClient) UpdateOne(_m *PointAppeal) *PointAppealUpdateOne {
+	mutation := newPointAppealMutation(c.config, OpUpdateOne, withPointAppeal(_m))
+	return &PointAppealUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointAppealClient) UpdateOneID(id int) *PointAppealUpdateOne {
+	mutation := newPointAppealMutation(c.config, OpUpdateOne, withPointAppealID(id))
+	return &PointAppealUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointAppeal.
+func (c *PointAppealClient) Delete() *PointAppealDelete {
+	mutation := newPointAppealMutation(c.config, OpDelete)
+	return &PointAppealDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointAppealClient) DeleteOne(_m *PointAppeal) *PointAppealDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointAppealClient) DeleteOneID(id int) *PointAppealDeleteOne {
+	builder := c.Delete().Where(pointappeal.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointAppealDeleteOne{builder}
+}
+
+// Query returns a query builder for PointAppeal.
+func (c *PointAppealClient) Query() *PointAppealQuery {
+	return &PointAppealQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointAppeal},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointAppeal entity by its id.
+func (c *PointAppealClient) Get(ctx context.Context, id int) (*PointAppeal, error) {
+	return c.Query().Where(pointappeal.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointAppealClient) GetX(ctx context.Context, id int) *PointAppeal {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a PointAppeal.
+func (c *PointAppealClient) QueryBranch(_m *PointAppeal) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointappeal.Table, pointappeal.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointappeal.BranchTable, pointappeal.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a PointAppeal.
+func (c *PointAppealClient) QueryMember(_m *PointAppeal) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointappeal.Table, pointappeal.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointappeal.MemberTable, pointappeal.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHalfYear queries the half_year edge of a PointAppeal.
+func (c *PointAppealClient) QueryHalfYear(_m *PointAppeal) *PointHalfYearQuery {
+	query := (&PointHalfYearClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointappeal.Table, pointappeal.FieldID, id),
+			sqlgraph.To(pointhalfyear.Table, pointhalfyear.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pointappeal.HalfYearTable, pointappeal.HalfYearColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEntry queries the entry edge of a PointAppeal.
+func (c *PointAppealClient) QueryEntry(_m *PointAppeal) *PointEntryQuery {
+	query := (&PointEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointappeal.Table, pointappeal.FieldID, id),
+			sqlgraph.To(pointentry.Table, pointentry.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointappeal.EntryTable, pointappeal.EntryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointAppealClient) Hooks() []Hook {
+	hooks := c.hooks.PointAppeal
+	return append(hooks[:len(hooks):len(hooks)], pointappeal.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointAppealClient) Interceptors() []Interceptor {
+	inters := c.inters.PointAppeal
+	return append(inters[:len(inters):len(inters)], pointappeal.Interceptors[:]...)
+}
+
+func (c *PointAppealClient) mutate(ctx context.Context, m *PointAppealMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointAppealCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointAppealUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointAppealUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointAppealDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointAppeal mutation op: %q", m.Op())
+	}
+}
+
+// PointCatalogClient is a client for the PointCatalog schema.
+type PointCatalogClient struct {
+	config
+}
+
+// NewPointCatalogClient returns a client for the PointCatalog from the given config.
+func NewPointCatalogClient(c config) *PointCatalogClient {
+	return &PointCatalogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointcatalog.Hooks(f(g(h())))`.
+func (c *PointCatalogClient) Use(hooks ...Hook) {
+	c.hooks.PointCatalog = append(c.hooks.PointCatalog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointcatalog.Intercept(f(g(h())))`.
+func (c *PointCatalogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointCatalog = append(c.inters.PointCatalog, interceptors...)
+}
+
+// Create returns a builder for creating a PointCatalog entity.
+func (c *PointCatalogClient) Create() *PointCatalogCreate {
+	mutation := newPointCatalogMutation(c.config, OpCreate)
+	return &PointCatalogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointCatalog entities.
+func (c *PointCatalogClient) CreateBulk(builders ...*PointCatalogCreate) *PointCatalogCreateBulk {
+	return &PointCatalogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointCatalogClient) MapCreateBulk(slice any, setFunc func(*PointCatalogCreate, int)) *PointCatalogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointCatalogCreateBulk{err: fmt.Errorf("calling to PointCatalogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointCatalogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointCatalogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointCatalog.
+func (c *PointCatalogClient) Update() *PointCatalogUpdate {
+	mutation := newPointCatalogMutation(c.config, OpUpdate)
+	return &PointCatalogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointCatalogClient) UpdateOne(_m *PointCatalog) *PointCatalogUpdateOne {
+	mutation := newPointCatalogMutation(c.config, OpUpdateOne, withPointCatalog(_m))
+	return &PointCatalogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointCatalogClient) UpdateOneID(id int) *PointCatalogUpdateOne {
+	mutation := newPointCatalogMutation(c.config, OpUpdateOne, withPointCatalogID(id))
+	return &PointCatalogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointCatalog.
+func (c *PointCatalogClient) Delete() *PointCatalogDelete {
+	mutation := newPointCatalogMutation(c.config, OpDelete)
+	return &PointCatalogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointCatalogClient) DeleteOne(_m *PointCatalog) *PointCatalogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointCatalogClient) DeleteOneID(id int) *PointCatalogDeleteOne {
+	builder := c.Delete().Where(pointcatalog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointCatalogDeleteOne{builder}
+}
+
+// Query returns a query builder for PointCatalog.
+func (c *PointCatalogClient) Query() *PointCatalogQuery {
+	return &PointCatalogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointCatalog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointCatalog entity by its id.
+func (c *PointCatalogClient) Get(ctx context.Context, id int) (*PointCatalog, error) {
+	return c.Query().Where(pointcatalog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointCatalogClient) GetX(ctx context.Context, id int) *PointCatalog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCounty queries the county edge of a PointCatalog.
+func (c *PointCatalogClient) QueryCounty(_m *PointCatalog) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointcatalog.Table, pointcatalog.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointcatalog.CountyTable, pointcatalog.CountyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryItems queries the items edge of a PointCatalog.
+func (c *PointCatalogClient) QueryItems(_m *PointCatalog) *PointItemQuery {
+	query := (&PointItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointcatalog.Table, pointcatalog.FieldID, id),
+			sqlgraph.To(pointitem.Table, pointitem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, pointcatalog.ItemsTable, pointcatalog.ItemsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointCatalogClient) Hooks() []Hook {
+	hooks := c.hooks.PointCatalog
+	return append(hooks[:len(hooks):len(hooks)], pointcatalog.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointCatalogClient) Interceptors() []Interceptor {
+	inters := c.inters.PointCatalog
+	return append(inters[:len(inters):len(inters)], pointcatalog.Interceptors[:]...)
+}
+
+func (c *PointCatalogClient) mutate(ctx context.Context, m *PointCatalogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointCatalogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointCatalogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointCatalogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointCatalogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointCatalog mutation op: %q", m.Op())
+	}
+}
+
+// PointEntryClient is a client for the PointEntry schema.
+type PointEntryClient struct {
+	config
+}
+
+// NewPointEntryClient returns a client for the PointEntry from the given config.
+func NewPointEntryClient(c config) *PointEntryClient {
+	return &PointEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointentry.Hooks(f(g(h())))`.
+func (c *PointEntryClient) Use(hooks ...Hook) {
+	c.hooks.PointEntry = append(c.hooks.PointEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointentry.Intercept(f(g(h())))`.
+func (c *PointEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointEntry = append(c.inters.PointEntry, interceptors...)
+}
+
+// Create returns a builder for creating a PointEntry entity.
+func (c *PointEntryClient) Create() *PointEntryCreate {
+	mutation := newPointEntryMutation(c.config, OpCreate)
+	return &PointEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointEntry entities.
+func (c *PointEntryClient) CreateBulk(builders ...*PointEntryCreate) *PointEntryCreateBulk {
+	return &PointEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointEntryClient) MapCreateBulk(slice any, setFunc func(*PointEntryCreate, int)) *PointEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointEntryCreateBulk{err: fmt.Errorf("calling to PointEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointEntry.
+func (c *PointEntryClient) Update() *PointEntryUpdate {
+	mutation := newPointEntryMutation(c.config, OpUpdate)
+	return &PointEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointEntryClient) UpdateOne(_m *PointEntry) *PointEntryUpdateOne {
+	mutation := newPointEntryMutation(c.config, OpUpdateOne, withPointEntry(_m))
+	return &PointEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointEntryClient) UpdateOneID(id int) *PointEntryUpdateOne {
+	mutation := newPointEntryMutation(c.config, OpUpdateOne, withPointEntryID(id))
+	return &PointEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointEntry.
+func (c *PointEntryClient) Delete() *PointEntryDelete {
+	mutation := newPointEntryMutation(c.config, OpDelete)
+	return &PointEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointEntryClient) DeleteOne(_m *PointEntry) *PointEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointEntryClient) DeleteOneID(id int) *PointEntryDeleteOne {
+	builder := c.Delete().Where(pointentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for PointEntry.
+func (c *PointEntryClient) Query() *PointEntryQuery {
+	return &PointEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointEntry entity by its id.
+func (c *PointEntryClient) Get(ctx context.Context, id int) (*PointEntry, error) {
+	return c.Query().Where(pointentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointEntryClient) GetX(ctx context.Context, id int) *PointEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a PointEntry.
+func (c *PointEntryClient) QueryBranch(_m *PointEntry) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointentry.Table, pointentry.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointentry.BranchTable, pointentry.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a PointEntry.
+func (c *PointEntryClient) QueryMember(_m *PointEntry) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointentry.Table, pointentry.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointentry.MemberTable, pointentry.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryItem queries the item edge of a PointEntry.
+func (c *PointEntryClient) QueryItem(_m *PointEntry) *PointItemQuery {
+	query := (&PointItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointentry.Table, pointentry.FieldID, id),
+			sqlgraph.To(pointitem.Table, pointitem.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointentry.ItemTable, pointentry.ItemColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReverses queries the reverses edge of a PointEntry.
+func (c *PointEntryClient) QueryReverses(_m *PointEntry) *PointEntryQuery {
+	query := (&PointEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointentry.Table, pointentry.FieldID, id),
+			sqlgraph.To(pointentry.Table, pointentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, pointentry.ReversesTable, pointentry.ReversesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReversedBy queries the reversed_by edge of a PointEntry.
+func (c *PointEntryClient) QueryReversedBy(_m *PointEntry) *PointEntryQuery {
+	query := (&PointEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointentry.Table, pointentry.FieldID, id),
+			sqlgraph.To(pointentry.Table, pointentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, pointentry.ReversedByTable, pointentry.ReversedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointEntryClient) Hooks() []Hook {
+	hooks := c.hooks.PointEntry
+	return append(hooks[:len(hooks):len(hooks)], pointentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointEntryClient) Interceptors() []Interceptor {
+	inters := c.inters.PointEntry
+	return append(inters[:len(inters):len(inters)], pointentry.Interceptors[:]...)
+}
+
+func (c *PointEntryClient) mutate(ctx context.Context, m *PointEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointEntry mutation op: %q", m.Op())
+	}
+}
+
+// PointHalfYearClient is a client for the PointHalfYear schema.
+type PointHalfYearClient struct {
+	config
+}
+
+// NewPointHalfYearClient returns a client for the PointHalfYear from the given config.
+func NewPointHalfYearClient(c config) *PointHalfYearClient {
+	return &PointHalfYearClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointhalfyear.Hooks(f(g(h())))`.
+func (c *PointHalfYearClient) Use(hooks ...Hook) {
+	c.hooks.PointHalfYear = append(c.hooks.PointHalfYear, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointhalfyear.Intercept(f(g(h())))`.
+func (c *PointHalfYearClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointHalfYear = append(c.inters.PointHalfYear, interceptors...)
+}
+
+// Create returns a builder for creating a PointHalfYear entity.
+func (c *PointHalfYearClient) Create() *PointHalfYearCreate {
+	mutation := newPointHalfYearMutation(c.config, OpCreate)
+	return &PointHalfYearCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointHalfYear entities.
+func (c *PointHalfYearClient) CreateBulk(builders ...*PointHalfYearCreate) *PointHalfYearCreateBulk {
+	return &PointHalfYearCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointHalfYearClient) MapCreateBulk(slice any, setFunc func(*PointHalfYearCreate, int)) *PointHalfYearCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointHalfYearCreateBulk{err: fmt.Errorf("calling to PointHalfYearClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointHalfYearCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointHalfYearCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointHalfYear.
+func (c *PointHalfYearClient) Update() *PointHalfYearUpdate {
+	mutation := newPointHalfYearMutation(c.config, OpUpdate)
+	return &PointHalfYearUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointHalfYearClient) UpdateOne(_m *PointHalfYear) *PointHalfYearUpdateOne {
+	mutation := newPointHalfYearMutation(c.config, OpUpdateOne, withPointHalfYear(_m))
+	return &PointHalfYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointHalfYearClient) UpdateOneID(id int) *PointHalfYearUpdateOne {
+	mutation := newPointHalfYearMutation(c.config, OpUpdateOne, withPointHalfYearID(id))
+	return &PointHalfYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointHalfYear.
+func (c *PointHalfYearClient) Delete() *PointHalfYearDelete {
+	mutation := newPointHalfYearMutation(c.config, OpDelete)
+	return &PointHalfYearDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointHalfYearClient) DeleteOne(_m *PointHalfYear) *PointHalfYearDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointHalfYearClient) DeleteOneID(id int) *PointHalfYearDeleteOne {
+	builder := c.Delete().Where(pointhalfyear.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointHalfYearDeleteOne{builder}
+}
+
+// Query returns a query builder for PointHalfYear.
+func (c *PointHalfYearClient) Query() *PointHalfYearQuery {
+	return &PointHalfYearQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointHalfYear},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointHalfYear entity by its id.
+func (c *PointHalfYearClient) Get(ctx context.Context, id int) (*PointHalfYear, error) {
+	return c.Query().Where(pointhalfyear.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointHalfYearClient) GetX(ctx context.Context, id int) *PointHalfYear {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a PointHalfYear.
+func (c *PointHalfYearClient) QueryBranch(_m *PointHalfYear) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointhalfyear.Table, pointhalfyear.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointhalfyear.BranchTable, pointhalfyear.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppeals queries the appeals edge of a PointHalfYear.
+func (c *PointHalfYearClient) QueryAppeals(_m *PointHalfYear) *PointAppealQuery {
+	query := (&PointAppealClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointhalfyear.Table, pointhalfyear.FieldID, id),
+			sqlgraph.To(pointappeal.Table, pointappeal.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, pointhalfyear.AppealsTable, pointhalfyear.AppealsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointHalfYearClient) Hooks() []Hook {
+	hooks := c.hooks.PointHalfYear
+	return append(hooks[:len(hooks):len(hooks)], pointhalfyear.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointHalfYearClient) Interceptors() []Interceptor {
+	inters := c.inters.PointHalfYear
+	return append(inters[:len(inters):len(inters)], pointhalfyear.Interceptors[:]...)
+}
+
+func (c *PointHalfYearClient) mutate(ctx context.Context, m *PointHalfYearMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointHalfYearCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointHalfYearUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointHalfYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointHalfYearDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointHalfYear mutation op: %q", m.Op())
+	}
+}
+
+// PointItemClient is a client for the PointItem schema.
+type PointItemClient struct {
+	config
+}
+
+// NewPointItemClient returns a client for the PointItem from the given config.
+func NewPointItemClient(c config) *PointItemClient {
+	return &PointItemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointitem.Hooks(f(g(h())))`.
+func (c *PointItemClient) Use(hooks ...Hook) {
+	c.hooks.PointItem = append(c.hooks.PointItem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointitem.Intercept(f(g(h())))`.
+func (c *PointItemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointItem = append(c.inters.PointItem, interceptors...)
+}
+
+// Create returns a builder for creating a PointItem entity.
+func (c *PointItemClient) Create() *PointItemCreate {
+	mutation := newPointItemMutation(c.config, OpCreate)
+	return &PointItemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointItem entities.
+func (c *PointItemClient) CreateBulk(builders ...*PointItemCreate) *PointItemCreateBulk {
+	return &PointItemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointItemClient) MapCreateBulk(slice any, setFunc func(*PointItemCreate, int)) *PointItemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointItemCreateBulk{err: fmt.Errorf("calling to PointItemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointItemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointItemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointItem.
+func (c *PointItemClient) Update() *PointItemUpdate {
+	mutation := newPointItemMutation(c.config, OpUpdate)
+	return &PointItemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointItemClient) UpdateOne(_m *PointItem) *PointItemUpdateOne {
+	mutation := newPointItemMutation(c.config, OpUpdateOne, withPointItem(_m))
+	return &PointItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointItemClient) UpdateOneID(id int) *PointItemUpdateOne {
+	mutation := newPointItemMutation(c.config, OpUpdateOne, withPointItemID(id))
+	return &PointItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointItem.
+func (c *PointItemClient) Delete() *PointItemDelete {
+	mutation := newPointItemMutation(c.config, OpDelete)
+	return &PointItemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointItemClient) DeleteOne(_m *PointItem) *PointItemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointItemClient) DeleteOneID(id int) *PointItemDeleteOne {
+	builder := c.Delete().Where(pointitem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointItemDeleteOne{builder}
+}
+
+// Query returns a query builder for PointItem.
+func (c *PointItemClient) Query() *PointItemQuery {
+	return &PointItemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointItem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointItem entity by its id.
+func (c *PointItemClient) Get(ctx context.Context, id int) (*PointItem, error) {
+	return c.Query().Where(pointitem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointItemClient) GetX(ctx context.Context, id int) *PointItem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCounty queries the county edge of a PointItem.
+func (c *PointItemClient) QueryCounty(_m *PointItem) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointitem.Table, pointitem.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointitem.CountyTable, pointitem.CountyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCatalog queries the catalog edge of a PointItem.
+func (c *PointItemClient) QueryCatalog(_m *PointItem) *PointCatalogQuery {
+	query := (&PointCatalogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointitem.Table, pointitem.FieldID, id),
+			sqlgraph.To(pointcatalog.Table, pointcatalog.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pointitem.CatalogTable, pointitem.CatalogColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointItemClient) Hooks() []Hook {
+	hooks := c.hooks.PointItem
+	return append(hooks[:len(hooks):len(hooks)], pointitem.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointItemClient) Interceptors() []Interceptor {
+	inters := c.inters.PointItem
+	return append(inters[:len(inters):len(inters)], pointitem.Interceptors[:]...)
+}
+
+func (c *PointItemClient) mutate(ctx context.Context, m *PointItemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointItemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointItemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointItem mutation op: %q", m.Op())
+	}
+}
+
 // RoleBindingClient is a client for the RoleBinding schema.
 type RoleBindingClient struct {
 	config
@@ -1237,10 +2369,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditLog, Member, Org, RoleBinding, Setting, User []ent.Hook
+		AnnualResult, AuditLog, Member, Org, PointAppeal, PointCatalog, PointEntry,
+		PointHalfYear, PointItem, RoleBinding, Setting, User []ent.Hook
 	}
 	inters struct {
-		AuditLog, Member, Org, RoleBinding, Setting, User []ent.Interceptor
+		AnnualResult, AuditLog, Member, Org, PointAppeal, PointCatalog, PointEntry,
+		PointHalfYear, PointItem, RoleBinding, Setting, User []ent.Interceptor
 	}
 )
 

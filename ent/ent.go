@@ -12,9 +12,15 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -78,12 +84,18 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			annualresult.Table:  annualresult.ValidColumn,
+			auditlog.Table:      auditlog.ValidColumn,
+			member.Table:        member.ValidColumn,
+			org.Table:           org.ValidColumn,
+			pointappeal.Table:   pointappeal.ValidColumn,
+			pointcatalog.Table:  pointcatalog.ValidColumn,
+			pointentry.Table:    pointentry.ValidColumn,
+			pointhalfyear.Table: pointhalfyear.ValidColumn,
+			pointitem.Table:     pointitem.ValidColumn,
+			rolebinding.Table:   rolebinding.ValidColumn,
+			setting.Table:       setting.ValidColumn,
+			user.Table:          user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -10,12 +10,177 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AnnualResultQuery) CollectFields(ctx context.Context, satisfies ...string) (*AnnualResultQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AnnualResultQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(annualresult.Columns))
+		selectedFields = []string{annualresult.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[annualresult.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldBranchID)
+				fieldSeen[annualresult.FieldBranchID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[annualresult.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldMemberID)
+				fieldSeen[annualresult.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[annualresult.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldCreatedAt)
+				fieldSeen[annualresult.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[annualresult.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldUpdatedAt)
+				fieldSeen[annualresult.FieldUpdatedAt] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[annualresult.FieldYear]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldYear)
+				fieldSeen[annualresult.FieldYear] = struct{}{}
+			}
+		case "base":
+			if _, ok := fieldSeen[annualresult.FieldBase]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldBase)
+				fieldSeen[annualresult.FieldBase] = struct{}{}
+			}
+		case "bonus":
+			if _, ok := fieldSeen[annualresult.FieldBonus]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldBonus)
+				fieldSeen[annualresult.FieldBonus] = struct{}{}
+			}
+		case "deduction":
+			if _, ok := fieldSeen[annualresult.FieldDeduction]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldDeduction)
+				fieldSeen[annualresult.FieldDeduction] = struct{}{}
+			}
+		case "vetoed":
+			if _, ok := fieldSeen[annualresult.FieldVetoed]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldVetoed)
+				fieldSeen[annualresult.FieldVetoed] = struct{}{}
+			}
+		case "total":
+			if _, ok := fieldSeen[annualresult.FieldTotal]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldTotal)
+				fieldSeen[annualresult.FieldTotal] = struct{}{}
+			}
+		case "grade":
+			if _, ok := fieldSeen[annualresult.FieldGrade]; !ok {
+				selectedFields = append(selectedFields, annualresult.FieldGrade)
+				fieldSeen[annualresult.FieldGrade] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type annualresultPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AnnualResultPaginateOption
+}
+
+func newAnnualResultPaginateArgs(rv map[string]any) *annualresultPaginateArgs {
+	args := &annualresultPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AnnualResultOrder{Field: &AnnualResultOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAnnualResultOrder(order))
+			}
+		case *AnnualResultOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAnnualResultOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AnnualResultWhereInput); ok {
+		args.opts = append(args.opts, WithAnnualResultFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AuditLogQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditLogQuery, error) {
@@ -600,6 +765,890 @@ func newOrgPaginateArgs(rv map[string]any) *orgPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrgWhereInput); ok {
 		args.opts = append(args.opts, WithOrgFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointAppealQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointAppealQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointAppealQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointappeal.Columns))
+		selectedFields = []string{pointappeal.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[pointappeal.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldBranchID)
+				fieldSeen[pointappeal.FieldBranchID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[pointappeal.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldMemberID)
+				fieldSeen[pointappeal.FieldMemberID] = struct{}{}
+			}
+
+		case "halfYear":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointHalfYearClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointhalfyearImplementors)...); err != nil {
+				return err
+			}
+			_q.withHalfYear = query
+			if _, ok := fieldSeen[pointappeal.FieldHalfYearID]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldHalfYearID)
+				fieldSeen[pointappeal.FieldHalfYearID] = struct{}{}
+			}
+
+		case "entry":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointEntryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointentryImplementors)...); err != nil {
+				return err
+			}
+			_q.withEntry = query
+			if _, ok := fieldSeen[pointappeal.FieldEntryID]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldEntryID)
+				fieldSeen[pointappeal.FieldEntryID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pointappeal.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldCreatedAt)
+				fieldSeen[pointappeal.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointappeal.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldUpdatedAt)
+				fieldSeen[pointappeal.FieldUpdatedAt] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[pointappeal.FieldText]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldText)
+				fieldSeen[pointappeal.FieldText] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[pointappeal.FieldState]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldState)
+				fieldSeen[pointappeal.FieldState] = struct{}{}
+			}
+		case "answer":
+			if _, ok := fieldSeen[pointappeal.FieldAnswer]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldAnswer)
+				fieldSeen[pointappeal.FieldAnswer] = struct{}{}
+			}
+		case "answeredOn":
+			if _, ok := fieldSeen[pointappeal.FieldAnsweredOn]; !ok {
+				selectedFields = append(selectedFields, pointappeal.FieldAnsweredOn)
+				fieldSeen[pointappeal.FieldAnsweredOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointappealPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointAppealPaginateOption
+}
+
+func newPointAppealPaginateArgs(rv map[string]any) *pointappealPaginateArgs {
+	args := &pointappealPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PointAppealOrder{Field: &PointAppealOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPointAppealOrder(order))
+			}
+		case *PointAppealOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPointAppealOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PointAppealWhereInput); ok {
+		args.opts = append(args.opts, WithPointAppealFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointCatalogQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointCatalogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointCatalogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointcatalog.Columns))
+		selectedFields = []string{pointcatalog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "county":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withCounty = query
+			if _, ok := fieldSeen[pointcatalog.FieldCountyID]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldCountyID)
+				fieldSeen[pointcatalog.FieldCountyID] = struct{}{}
+			}
+
+		case "items":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pointitemImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedItems(alias, func(wq *PointItemQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[pointcatalog.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldCreatedAt)
+				fieldSeen[pointcatalog.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointcatalog.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldUpdatedAt)
+				fieldSeen[pointcatalog.FieldUpdatedAt] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[pointcatalog.FieldYear]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldYear)
+				fieldSeen[pointcatalog.FieldYear] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pointcatalog.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldVersion)
+				fieldSeen[pointcatalog.FieldVersion] = struct{}{}
+			}
+		case "excellent":
+			if _, ok := fieldSeen[pointcatalog.FieldExcellent]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldExcellent)
+				fieldSeen[pointcatalog.FieldExcellent] = struct{}{}
+			}
+		case "qualified":
+			if _, ok := fieldSeen[pointcatalog.FieldQualified]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldQualified)
+				fieldSeen[pointcatalog.FieldQualified] = struct{}{}
+			}
+		case "basicallyQualified":
+			if _, ok := fieldSeen[pointcatalog.FieldBasicallyQualified]; !ok {
+				selectedFields = append(selectedFields, pointcatalog.FieldBasicallyQualified)
+				fieldSeen[pointcatalog.FieldBasicallyQualified] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointcatalogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointCatalogPaginateOption
+}
+
+func newPointCatalogPaginateArgs(rv map[string]any) *pointcatalogPaginateArgs {
+	args := &pointcatalogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PointCatalogOrder{Field: &PointCatalogOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPointCatalogOrder(order))
+			}
+		case *PointCatalogOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPointCatalogOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PointCatalogWhereInput); ok {
+		args.opts = append(args.opts, WithPointCatalogFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointEntryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointentry.Columns))
+		selectedFields = []string{pointentry.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[pointentry.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldBranchID)
+				fieldSeen[pointentry.FieldBranchID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[pointentry.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldMemberID)
+				fieldSeen[pointentry.FieldMemberID] = struct{}{}
+			}
+
+		case "reverses":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointEntryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointentryImplementors)...); err != nil {
+				return err
+			}
+			_q.withReverses = query
+			if _, ok := fieldSeen[pointentry.FieldReversesID]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldReversesID)
+				fieldSeen[pointentry.FieldReversesID] = struct{}{}
+			}
+
+		case "reversedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointEntryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointentryImplementors)...); err != nil {
+				return err
+			}
+			_q.withReversedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[pointentry.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldCreatedAt)
+				fieldSeen[pointentry.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointentry.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldUpdatedAt)
+				fieldSeen[pointentry.FieldUpdatedAt] = struct{}{}
+			}
+		case "itemTitle":
+			if _, ok := fieldSeen[pointentry.FieldItemTitle]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldItemTitle)
+				fieldSeen[pointentry.FieldItemTitle] = struct{}{}
+			}
+		case "points":
+			if _, ok := fieldSeen[pointentry.FieldPoints]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldPoints)
+				fieldSeen[pointentry.FieldPoints] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[pointentry.FieldYear]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldYear)
+				fieldSeen[pointentry.FieldYear] = struct{}{}
+			}
+		case "period":
+			if _, ok := fieldSeen[pointentry.FieldPeriod]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldPeriod)
+				fieldSeen[pointentry.FieldPeriod] = struct{}{}
+			}
+		case "occurredOn":
+			if _, ok := fieldSeen[pointentry.FieldOccurredOn]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldOccurredOn)
+				fieldSeen[pointentry.FieldOccurredOn] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[pointentry.FieldSource]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldSource)
+				fieldSeen[pointentry.FieldSource] = struct{}{}
+			}
+		case "evidence":
+			if _, ok := fieldSeen[pointentry.FieldEvidence]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldEvidence)
+				fieldSeen[pointentry.FieldEvidence] = struct{}{}
+			}
+		case "certifiers":
+			if _, ok := fieldSeen[pointentry.FieldCertifiers]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldCertifiers)
+				fieldSeen[pointentry.FieldCertifiers] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[pointentry.FieldState]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldState)
+				fieldSeen[pointentry.FieldState] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[pointentry.FieldReason]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldReason)
+				fieldSeen[pointentry.FieldReason] = struct{}{}
+			}
+		case "reviewedOn":
+			if _, ok := fieldSeen[pointentry.FieldReviewedOn]; !ok {
+				selectedFields = append(selectedFields, pointentry.FieldReviewedOn)
+				fieldSeen[pointentry.FieldReviewedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointentryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointEntryPaginateOption
+}
+
+func newPointEntryPaginateArgs(rv map[string]any) *pointentryPaginateArgs {
+	args := &pointentryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PointEntryOrder:
+			args.opts = append(args.opts, WithPointEntryOrder(v))
+		case []any:
+			var orders []*PointEntryOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PointEntryOrder{Field: &PointEntryOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPointEntryOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PointEntryWhereInput); ok {
+		args.opts = append(args.opts, WithPointEntryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointHalfYearQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointHalfYearQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointHalfYearQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointhalfyear.Columns))
+		selectedFields = []string{pointhalfyear.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[pointhalfyear.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldBranchID)
+				fieldSeen[pointhalfyear.FieldBranchID] = struct{}{}
+			}
+
+		case "appeals":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointAppealClient{config: _q.config}).Query()
+			)
+			args := newPointAppealPaginateArgs(fieldArgs(ctx, new(PointAppealWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPointAppealPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*PointHalfYear) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"half_year_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(pointhalfyear.AppealsColumn), ids...))
+						})
+						if err := query.GroupBy(pointhalfyear.AppealsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*PointHalfYear) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Appeals)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, pointappealImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(pointhalfyear.AppealsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAppeals(alias, func(wq *PointAppealQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[pointhalfyear.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldCreatedAt)
+				fieldSeen[pointhalfyear.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointhalfyear.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldUpdatedAt)
+				fieldSeen[pointhalfyear.FieldUpdatedAt] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[pointhalfyear.FieldYear]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldYear)
+				fieldSeen[pointhalfyear.FieldYear] = struct{}{}
+			}
+		case "half":
+			if _, ok := fieldSeen[pointhalfyear.FieldHalf]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldHalf)
+				fieldSeen[pointhalfyear.FieldHalf] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[pointhalfyear.FieldState]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldState)
+				fieldSeen[pointhalfyear.FieldState] = struct{}{}
+			}
+		case "closedOn":
+			if _, ok := fieldSeen[pointhalfyear.FieldClosedOn]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldClosedOn)
+				fieldSeen[pointhalfyear.FieldClosedOn] = struct{}{}
+			}
+		case "publishedOn":
+			if _, ok := fieldSeen[pointhalfyear.FieldPublishedOn]; !ok {
+				selectedFields = append(selectedFields, pointhalfyear.FieldPublishedOn)
+				fieldSeen[pointhalfyear.FieldPublishedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointhalfyearPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointHalfYearPaginateOption
+}
+
+func newPointHalfYearPaginateArgs(rv map[string]any) *pointhalfyearPaginateArgs {
+	args := &pointhalfyearPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PointHalfYearOrder{Field: &PointHalfYearOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPointHalfYearOrder(order))
+			}
+		case *PointHalfYearOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPointHalfYearOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PointHalfYearWhereInput); ok {
+		args.opts = append(args.opts, WithPointHalfYearFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PointItemQuery) CollectFields(ctx context.Context, satisfies ...string) (*PointItemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PointItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pointitem.Columns))
+		selectedFields = []string{pointitem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "catalog":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PointCatalogClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointcatalogImplementors)...); err != nil {
+				return err
+			}
+			_q.withCatalog = query
+			if _, ok := fieldSeen[pointitem.FieldCatalogID]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldCatalogID)
+				fieldSeen[pointitem.FieldCatalogID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pointitem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldCreatedAt)
+				fieldSeen[pointitem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pointitem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldUpdatedAt)
+				fieldSeen[pointitem.FieldUpdatedAt] = struct{}{}
+			}
+		case "part":
+			if _, ok := fieldSeen[pointitem.FieldPart]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldPart)
+				fieldSeen[pointitem.FieldPart] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[pointitem.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldTitle)
+				fieldSeen[pointitem.FieldTitle] = struct{}{}
+			}
+		case "points":
+			if _, ok := fieldSeen[pointitem.FieldPoints]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldPoints)
+				fieldSeen[pointitem.FieldPoints] = struct{}{}
+			}
+		case "yearCap":
+			if _, ok := fieldSeen[pointitem.FieldYearCap]; !ok {
+				selectedFields = append(selectedFields, pointitem.FieldYearCap)
+				fieldSeen[pointitem.FieldYearCap] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pointitemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PointItemPaginateOption
+}
+
+func newPointItemPaginateArgs(rv map[string]any) *pointitemPaginateArgs {
+	args := &pointitemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PointItemOrder{Field: &PointItemOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPointItemOrder(order))
+			}
+		case *PointItemOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPointItemOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PointItemWhereInput); ok {
+		args.opts = append(args.opts, WithPointItemFilter(v.Filter))
 	}
 	return args
 }

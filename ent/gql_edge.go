@@ -8,6 +8,22 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *AnnualResult) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *AnnualResult) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Member) Branch(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.BranchOrErr()
 	if IsNotLoaded(err) {
@@ -64,6 +80,127 @@ func (_m *Org) Members(
 		return conn, nil
 	}
 	return _m.QueryMembers().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PointAppeal) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointAppeal) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointAppeal) HalfYear(ctx context.Context) (*PointHalfYear, error) {
+	result, err := _m.Edges.HalfYearOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHalfYear().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointAppeal) Entry(ctx context.Context) (*PointEntry, error) {
+	result, err := _m.Edges.EntryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEntry().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointCatalog) County(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.CountyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCounty().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointCatalog) Items(ctx context.Context) (result []*PointItem, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ItemsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryItems().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointEntry) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointEntry) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointEntry) Reverses(ctx context.Context) (*PointEntry, error) {
+	result, err := _m.Edges.ReversesOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReverses().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PointEntry) ReversedBy(ctx context.Context) (*PointEntry, error) {
+	result, err := _m.Edges.ReversedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReversedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PointHalfYear) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PointHalfYear) Appeals(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PointAppealOrder, where *PointAppealWhereInput,
+) (*PointAppealConnection, error) {
+	opts := []PointAppealPaginateOption{
+		WithPointAppealOrder(orderBy),
+		WithPointAppealFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedAppeals(alias); err == nil || hasTotalCount {
+		pager, err := newPointAppealPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PointAppealConnection{Edges: []*PointAppealEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppeals().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PointItem) Catalog(ctx context.Context) (*PointCatalog, error) {
+	result, err := _m.Edges.CatalogOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCatalog().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *RoleBinding) User(ctx context.Context) (*User, error) {

@@ -10,10 +10,16 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/internal"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
@@ -22,6 +28,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var annualresultImplementors = []string{"AnnualResult", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AnnualResult) IsNode() {}
 
 var auditlogImplementors = []string{"AuditLog", "Node"}
 
@@ -37,6 +48,31 @@ var orgImplementors = []string{"Org", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Org) IsNode() {}
+
+var pointappealImplementors = []string{"PointAppeal", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointAppeal) IsNode() {}
+
+var pointcatalogImplementors = []string{"PointCatalog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointCatalog) IsNode() {}
+
+var pointentryImplementors = []string{"PointEntry", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointEntry) IsNode() {}
+
+var pointhalfyearImplementors = []string{"PointHalfYear", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointHalfYear) IsNode() {}
+
+var pointitemImplementors = []string{"PointItem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PointItem) IsNode() {}
 
 var rolebindingImplementors = []string{"RoleBinding", "Node"}
 
@@ -125,6 +161,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case annualresult.Table:
+		query := c.AnnualResult.Query().
+			Where(annualresult.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, annualresultImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditlog.Table:
 		query := c.AuditLog.Query().
 			Where(auditlog.ID(id))
@@ -148,6 +193,51 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(org.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, orgImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointappeal.Table:
+		query := c.PointAppeal.Query().
+			Where(pointappeal.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointappealImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointcatalog.Table:
+		query := c.PointCatalog.Query().
+			Where(pointcatalog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointcatalogImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointentry.Table:
+		query := c.PointEntry.Query().
+			Where(pointentry.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointhalfyear.Table:
+		query := c.PointHalfYear.Query().
+			Where(pointhalfyear.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointhalfyearImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pointitem.Table:
+		query := c.PointItem.Query().
+			Where(pointitem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointitemImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -243,6 +333,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case annualresult.Table:
+		query := c.AnnualResult.Query().
+			Where(annualresult.IDIn(ids...))
+		query, err := query.CollectFields(ctx, annualresultImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditlog.Table:
 		query := c.AuditLog.Query().
 			Where(auditlog.IDIn(ids...))
@@ -279,6 +385,86 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Org.Query().
 			Where(org.IDIn(ids...))
 		query, err := query.CollectFields(ctx, orgImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointappeal.Table:
+		query := c.PointAppeal.Query().
+			Where(pointappeal.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointappealImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointcatalog.Table:
+		query := c.PointCatalog.Query().
+			Where(pointcatalog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointcatalogImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointentry.Table:
+		query := c.PointEntry.Query().
+			Where(pointentry.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointhalfyear.Table:
+		query := c.PointHalfYear.Query().
+			Where(pointhalfyear.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointhalfyearImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pointitem.Table:
+		query := c.PointItem.Query().
+			Where(pointitem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pointitemImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -14,9 +14,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -100,6 +106,338 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AnnualResultEdge is the edge representation of AnnualResult.
+type AnnualResultEdge struct {
+	Node   *AnnualResult `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// AnnualResultConnection is the connection containing edges to AnnualResult.
+type AnnualResultConnection struct {
+	Edges      []*AnnualResultEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *AnnualResultConnection) build(nodes []*AnnualResult, pager *annualresultPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AnnualResult
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AnnualResult {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AnnualResult {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AnnualResultEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AnnualResultEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AnnualResultPaginateOption enables pagination customization.
+type AnnualResultPaginateOption func(*annualresultPager) error
+
+// WithAnnualResultOrder configures pagination ordering.
+func WithAnnualResultOrder(order *AnnualResultOrder) AnnualResultPaginateOption {
+	if order == nil {
+		order = DefaultAnnualResultOrder
+	}
+	o := *order
+	return func(pager *annualresultPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAnnualResultOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAnnualResultFilter configures pagination filter.
+func WithAnnualResultFilter(filter func(*AnnualResultQuery) (*AnnualResultQuery, error)) AnnualResultPaginateOption {
+	return func(pager *annualresultPager) error {
+		if filter == nil {
+			return errors.New("AnnualResultQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type annualresultPager struct {
+	reverse bool
+	order   *AnnualResultOrder
+	filter  func(*AnnualResultQuery) (*AnnualResultQuery, error)
+}
+
+func newAnnualResultPager(opts []AnnualResultPaginateOption, reverse bool) (*annualresultPager, error) {
+	pager := &annualresultPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAnnualResultOrder
+	}
+	return pager, nil
+}
+
+func (p *annualresultPager) applyFilter(query *AnnualResultQuery) (*AnnualResultQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *annualresultPager) toCursor(_m *AnnualResult) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *annualresultPager) applyCursors(query *AnnualResultQuery, after, before *Cursor) (*AnnualResultQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAnnualResultOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *annualresultPager) applyOrder(query *AnnualResultQuery) *AnnualResultQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAnnualResultOrder.Field {
+		query = query.Order(DefaultAnnualResultOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *annualresultPager) orderExpr(query *AnnualResultQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAnnualResultOrder.Field {
+			b.Comma().Ident(DefaultAnnualResultOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AnnualResult.
+func (_m *AnnualResultQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AnnualResultPaginateOption,
+) (*AnnualResultConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAnnualResultPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AnnualResultConnection{Edges: []*AnnualResultEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AnnualResultOrderFieldCreatedAt orders AnnualResult by created_at.
+	AnnualResultOrderFieldCreatedAt = &AnnualResultOrderField{
+		Value: func(_m *AnnualResult) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: annualresult.FieldCreatedAt,
+		toTerm: annualresult.ByCreatedAt,
+		toCursor: func(_m *AnnualResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AnnualResultOrderFieldUpdatedAt orders AnnualResult by updated_at.
+	AnnualResultOrderFieldUpdatedAt = &AnnualResultOrderField{
+		Value: func(_m *AnnualResult) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: annualresult.FieldUpdatedAt,
+		toTerm: annualresult.ByUpdatedAt,
+		toCursor: func(_m *AnnualResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// AnnualResultOrderFieldTotal orders AnnualResult by total.
+	AnnualResultOrderFieldTotal = &AnnualResultOrderField{
+		Value: func(_m *AnnualResult) (ent.Value, error) {
+			return _m.Total, nil
+		},
+		column: annualresult.FieldTotal,
+		toTerm: annualresult.ByTotal,
+		toCursor: func(_m *AnnualResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Total,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AnnualResultOrderField) String() string {
+	var str string
+	switch f.column {
+	case AnnualResultOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AnnualResultOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case AnnualResultOrderFieldTotal.column:
+		str = "TOTAL"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AnnualResultOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AnnualResultOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AnnualResultOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AnnualResultOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *AnnualResultOrderFieldUpdatedAt
+	case "TOTAL":
+		*f = *AnnualResultOrderFieldTotal
+	default:
+		return fmt.Errorf("%s is not a valid AnnualResultOrderField", str)
+	}
+	return nil
+}
+
+// AnnualResultOrderField defines the ordering field of AnnualResult.
+type AnnualResultOrderField struct {
+	// Value extracts the ordering value from the given AnnualResult.
+	Value    func(*AnnualResult) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) annualresult.OrderOption
+	toCursor func(*AnnualResult) Cursor
+}
+
+// AnnualResultOrder defines the ordering of AnnualResult.
+type AnnualResultOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *AnnualResultOrderField `json:"field"`
+}
+
+// DefaultAnnualResultOrder is the default ordering of AnnualResult.
+var DefaultAnnualResultOrder = &AnnualResultOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AnnualResultOrderField{
+		Value: func(_m *AnnualResult) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: annualresult.FieldID,
+		toTerm: annualresult.ByID,
+		toCursor: func(_m *AnnualResult) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AnnualResult into AnnualResultEdge.
+func (_m *AnnualResult) ToEdge(order *AnnualResultOrder) *AnnualResultEdge {
+	if order == nil {
+		order = DefaultAnnualResultOrder
+	}
+	return &AnnualResultEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AuditLogEdge is the edge representation of AuditLog.
@@ -1219,6 +1557,1666 @@ func (_m *Org) ToEdge(order *OrgOrder) *OrgEdge {
 		order = DefaultOrgOrder
 	}
 	return &OrgEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointAppealEdge is the edge representation of PointAppeal.
+type PointAppealEdge struct {
+	Node   *PointAppeal `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PointAppealConnection is the connection containing edges to PointAppeal.
+type PointAppealConnection struct {
+	Edges      []*PointAppealEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PointAppealConnection) build(nodes []*PointAppeal, pager *pointappealPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointAppeal
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointAppeal {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointAppeal {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointAppealEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointAppealEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointAppealPaginateOption enables pagination customization.
+type PointAppealPaginateOption func(*pointappealPager) error
+
+// WithPointAppealOrder configures pagination ordering.
+func WithPointAppealOrder(order *PointAppealOrder) PointAppealPaginateOption {
+	if order == nil {
+		order = DefaultPointAppealOrder
+	}
+	o := *order
+	return func(pager *pointappealPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPointAppealOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPointAppealFilter configures pagination filter.
+func WithPointAppealFilter(filter func(*PointAppealQuery) (*PointAppealQuery, error)) PointAppealPaginateOption {
+	return func(pager *pointappealPager) error {
+		if filter == nil {
+			return errors.New("PointAppealQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointappealPager struct {
+	reverse bool
+	order   *PointAppealOrder
+	filter  func(*PointAppealQuery) (*PointAppealQuery, error)
+}
+
+func newPointAppealPager(opts []PointAppealPaginateOption, reverse bool) (*pointappealPager, error) {
+	pager := &pointappealPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPointAppealOrder
+	}
+	return pager, nil
+}
+
+func (p *pointappealPager) applyFilter(query *PointAppealQuery) (*PointAppealQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointappealPager) toCursor(_m *PointAppeal) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pointappealPager) applyCursors(query *PointAppealQuery, after, before *Cursor) (*PointAppealQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPointAppealOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointappealPager) applyOrder(query *PointAppealQuery) *PointAppealQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPointAppealOrder.Field {
+		query = query.Order(DefaultPointAppealOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pointappealPager) orderExpr(query *PointAppealQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPointAppealOrder.Field {
+			b.Comma().Ident(DefaultPointAppealOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointAppeal.
+func (_m *PointAppealQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointAppealPaginateOption,
+) (*PointAppealConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointAppealPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointAppealConnection{Edges: []*PointAppealEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointAppealOrderFieldCreatedAt orders PointAppeal by created_at.
+	PointAppealOrderFieldCreatedAt = &PointAppealOrderField{
+		Value: func(_m *PointAppeal) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointappeal.FieldCreatedAt,
+		toTerm: pointappeal.ByCreatedAt,
+		toCursor: func(_m *PointAppeal) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointAppealOrderFieldUpdatedAt orders PointAppeal by updated_at.
+	PointAppealOrderFieldUpdatedAt = &PointAppealOrderField{
+		Value: func(_m *PointAppeal) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointappeal.FieldUpdatedAt,
+		toTerm: pointappeal.ByUpdatedAt,
+		toCursor: func(_m *PointAppeal) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointAppealOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointAppealOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointAppealOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointAppealOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointAppealOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointAppealOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointAppealOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointAppealOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PointAppealOrderField", str)
+	}
+	return nil
+}
+
+// PointAppealOrderField defines the ordering field of PointAppeal.
+type PointAppealOrderField struct {
+	// Value extracts the ordering value from the given PointAppeal.
+	Value    func(*PointAppeal) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointappeal.OrderOption
+	toCursor func(*PointAppeal) Cursor
+}
+
+// PointAppealOrder defines the ordering of PointAppeal.
+type PointAppealOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PointAppealOrderField `json:"field"`
+}
+
+// DefaultPointAppealOrder is the default ordering of PointAppeal.
+var DefaultPointAppealOrder = &PointAppealOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointAppealOrderField{
+		Value: func(_m *PointAppeal) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointappeal.FieldID,
+		toTerm: pointappeal.ByID,
+		toCursor: func(_m *PointAppeal) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointAppeal into PointAppealEdge.
+func (_m *PointAppeal) ToEdge(order *PointAppealOrder) *PointAppealEdge {
+	if order == nil {
+		order = DefaultPointAppealOrder
+	}
+	return &PointAppealEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointCatalogEdge is the edge representation of PointCatalog.
+type PointCatalogEdge struct {
+	Node   *PointCatalog `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// PointCatalogConnection is the connection containing edges to PointCatalog.
+type PointCatalogConnection struct {
+	Edges      []*PointCatalogEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *PointCatalogConnection) build(nodes []*PointCatalog, pager *pointcatalogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointCatalog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointCatalog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointCatalog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointCatalogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointCatalogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointCatalogPaginateOption enables pagination customization.
+type PointCatalogPaginateOption func(*pointcatalogPager) error
+
+// WithPointCatalogOrder configures pagination ordering.
+func WithPointCatalogOrder(order *PointCatalogOrder) PointCatalogPaginateOption {
+	if order == nil {
+		order = DefaultPointCatalogOrder
+	}
+	o := *order
+	return func(pager *pointcatalogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPointCatalogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPointCatalogFilter configures pagination filter.
+func WithPointCatalogFilter(filter func(*PointCatalogQuery) (*PointCatalogQuery, error)) PointCatalogPaginateOption {
+	return func(pager *pointcatalogPager) error {
+		if filter == nil {
+			return errors.New("PointCatalogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointcatalogPager struct {
+	reverse bool
+	order   *PointCatalogOrder
+	filter  func(*PointCatalogQuery) (*PointCatalogQuery, error)
+}
+
+func newPointCatalogPager(opts []PointCatalogPaginateOption, reverse bool) (*pointcatalogPager, error) {
+	pager := &pointcatalogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPointCatalogOrder
+	}
+	return pager, nil
+}
+
+func (p *pointcatalogPager) applyFilter(query *PointCatalogQuery) (*PointCatalogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointcatalogPager) toCursor(_m *PointCatalog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pointcatalogPager) applyCursors(query *PointCatalogQuery, after, before *Cursor) (*PointCatalogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPointCatalogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointcatalogPager) applyOrder(query *PointCatalogQuery) *PointCatalogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPointCatalogOrder.Field {
+		query = query.Order(DefaultPointCatalogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pointcatalogPager) orderExpr(query *PointCatalogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPointCatalogOrder.Field {
+			b.Comma().Ident(DefaultPointCatalogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointCatalog.
+func (_m *PointCatalogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointCatalogPaginateOption,
+) (*PointCatalogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointCatalogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointCatalogConnection{Edges: []*PointCatalogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointCatalogOrderFieldCreatedAt orders PointCatalog by created_at.
+	PointCatalogOrderFieldCreatedAt = &PointCatalogOrderField{
+		Value: func(_m *PointCatalog) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointcatalog.FieldCreatedAt,
+		toTerm: pointcatalog.ByCreatedAt,
+		toCursor: func(_m *PointCatalog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointCatalogOrderFieldUpdatedAt orders PointCatalog by updated_at.
+	PointCatalogOrderFieldUpdatedAt = &PointCatalogOrderField{
+		Value: func(_m *PointCatalog) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointcatalog.FieldUpdatedAt,
+		toTerm: pointcatalog.ByUpdatedAt,
+		toCursor: func(_m *PointCatalog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointCatalogOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointCatalogOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointCatalogOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointCatalogOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointCatalogOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointCatalogOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointCatalogOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointCatalogOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PointCatalogOrderField", str)
+	}
+	return nil
+}
+
+// PointCatalogOrderField defines the ordering field of PointCatalog.
+type PointCatalogOrderField struct {
+	// Value extracts the ordering value from the given PointCatalog.
+	Value    func(*PointCatalog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointcatalog.OrderOption
+	toCursor func(*PointCatalog) Cursor
+}
+
+// PointCatalogOrder defines the ordering of PointCatalog.
+type PointCatalogOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *PointCatalogOrderField `json:"field"`
+}
+
+// DefaultPointCatalogOrder is the default ordering of PointCatalog.
+var DefaultPointCatalogOrder = &PointCatalogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointCatalogOrderField{
+		Value: func(_m *PointCatalog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointcatalog.FieldID,
+		toTerm: pointcatalog.ByID,
+		toCursor: func(_m *PointCatalog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointCatalog into PointCatalogEdge.
+func (_m *PointCatalog) ToEdge(order *PointCatalogOrder) *PointCatalogEdge {
+	if order == nil {
+		order = DefaultPointCatalogOrder
+	}
+	return &PointCatalogEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointEntryEdge is the edge representation of PointEntry.
+type PointEntryEdge struct {
+	Node   *PointEntry `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// PointEntryConnection is the connection containing edges to PointEntry.
+type PointEntryConnection struct {
+	Edges      []*PointEntryEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *PointEntryConnection) build(nodes []*PointEntry, pager *pointentryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointEntry
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointEntry {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointEntry {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointEntryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointEntryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointEntryPaginateOption enables pagination customization.
+type PointEntryPaginateOption func(*pointentryPager) error
+
+// WithPointEntryOrder configures pagination ordering.
+func WithPointEntryOrder(order []*PointEntryOrder) PointEntryPaginateOption {
+	return func(pager *pointentryPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPointEntryFilter configures pagination filter.
+func WithPointEntryFilter(filter func(*PointEntryQuery) (*PointEntryQuery, error)) PointEntryPaginateOption {
+	return func(pager *pointentryPager) error {
+		if filter == nil {
+			return errors.New("PointEntryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointentryPager struct {
+	reverse bool
+	order   []*PointEntryOrder
+	filter  func(*PointEntryQuery) (*PointEntryQuery, error)
+}
+
+func newPointEntryPager(opts []PointEntryPaginateOption, reverse bool) (*pointentryPager, error) {
+	pager := &pointentryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *pointentryPager) applyFilter(query *PointEntryQuery) (*PointEntryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointentryPager) toCursor(_m *PointEntry) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *pointentryPager) applyCursors(query *PointEntryQuery, after, before *Cursor) (*PointEntryQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPointEntryOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointentryPager) applyOrder(query *PointEntryQuery) *PointEntryQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPointEntryOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPointEntryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *pointentryPager) orderExpr(query *PointEntryQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPointEntryOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointEntry.
+func (_m *PointEntryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointEntryPaginateOption,
+) (*PointEntryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointEntryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointEntryConnection{Edges: []*PointEntryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointEntryOrderFieldCreatedAt orders PointEntry by created_at.
+	PointEntryOrderFieldCreatedAt = &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointentry.FieldCreatedAt,
+		toTerm: pointentry.ByCreatedAt,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointEntryOrderFieldUpdatedAt orders PointEntry by updated_at.
+	PointEntryOrderFieldUpdatedAt = &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointentry.FieldUpdatedAt,
+		toTerm: pointentry.ByUpdatedAt,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PointEntryOrderFieldYear orders PointEntry by year.
+	PointEntryOrderFieldYear = &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: pointentry.FieldYear,
+		toTerm: pointentry.ByYear,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// PointEntryOrderFieldPeriod orders PointEntry by period.
+	PointEntryOrderFieldPeriod = &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.Period, nil
+		},
+		column: pointentry.FieldPeriod,
+		toTerm: pointentry.ByPeriod,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Period,
+			}
+		},
+	}
+	// PointEntryOrderFieldOccurredOn orders PointEntry by occurred_on.
+	PointEntryOrderFieldOccurredOn = &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.OccurredOn, nil
+		},
+		column: pointentry.FieldOccurredOn,
+		toTerm: pointentry.ByOccurredOn,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OccurredOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointEntryOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointEntryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointEntryOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PointEntryOrderFieldYear.column:
+		str = "YEAR"
+	case PointEntryOrderFieldPeriod.column:
+		str = "PERIOD"
+	case PointEntryOrderFieldOccurredOn.column:
+		str = "OCCURRED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointEntryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointEntryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointEntryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointEntryOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointEntryOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *PointEntryOrderFieldYear
+	case "PERIOD":
+		*f = *PointEntryOrderFieldPeriod
+	case "OCCURRED_ON":
+		*f = *PointEntryOrderFieldOccurredOn
+	default:
+		return fmt.Errorf("%s is not a valid PointEntryOrderField", str)
+	}
+	return nil
+}
+
+// PointEntryOrderField defines the ordering field of PointEntry.
+type PointEntryOrderField struct {
+	// Value extracts the ordering value from the given PointEntry.
+	Value    func(*PointEntry) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointentry.OrderOption
+	toCursor func(*PointEntry) Cursor
+}
+
+// PointEntryOrder defines the ordering of PointEntry.
+type PointEntryOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *PointEntryOrderField `json:"field"`
+}
+
+// DefaultPointEntryOrder is the default ordering of PointEntry.
+var DefaultPointEntryOrder = &PointEntryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointEntryOrderField{
+		Value: func(_m *PointEntry) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointentry.FieldID,
+		toTerm: pointentry.ByID,
+		toCursor: func(_m *PointEntry) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointEntry into PointEntryEdge.
+func (_m *PointEntry) ToEdge(order *PointEntryOrder) *PointEntryEdge {
+	if order == nil {
+		order = DefaultPointEntryOrder
+	}
+	return &PointEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointHalfYearEdge is the edge representation of PointHalfYear.
+type PointHalfYearEdge struct {
+	Node   *PointHalfYear `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// PointHalfYearConnection is the connection containing edges to PointHalfYear.
+type PointHalfYearConnection struct {
+	Edges      []*PointHalfYearEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *PointHalfYearConnection) build(nodes []*PointHalfYear, pager *pointhalfyearPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointHalfYear
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointHalfYear {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointHalfYear {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointHalfYearEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointHalfYearEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointHalfYearPaginateOption enables pagination customization.
+type PointHalfYearPaginateOption func(*pointhalfyearPager) error
+
+// WithPointHalfYearOrder configures pagination ordering.
+func WithPointHalfYearOrder(order *PointHalfYearOrder) PointHalfYearPaginateOption {
+	if order == nil {
+		order = DefaultPointHalfYearOrder
+	}
+	o := *order
+	return func(pager *pointhalfyearPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPointHalfYearOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPointHalfYearFilter configures pagination filter.
+func WithPointHalfYearFilter(filter func(*PointHalfYearQuery) (*PointHalfYearQuery, error)) PointHalfYearPaginateOption {
+	return func(pager *pointhalfyearPager) error {
+		if filter == nil {
+			return errors.New("PointHalfYearQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointhalfyearPager struct {
+	reverse bool
+	order   *PointHalfYearOrder
+	filter  func(*PointHalfYearQuery) (*PointHalfYearQuery, error)
+}
+
+func newPointHalfYearPager(opts []PointHalfYearPaginateOption, reverse bool) (*pointhalfyearPager, error) {
+	pager := &pointhalfyearPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPointHalfYearOrder
+	}
+	return pager, nil
+}
+
+func (p *pointhalfyearPager) applyFilter(query *PointHalfYearQuery) (*PointHalfYearQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointhalfyearPager) toCursor(_m *PointHalfYear) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pointhalfyearPager) applyCursors(query *PointHalfYearQuery, after, before *Cursor) (*PointHalfYearQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPointHalfYearOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointhalfyearPager) applyOrder(query *PointHalfYearQuery) *PointHalfYearQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPointHalfYearOrder.Field {
+		query = query.Order(DefaultPointHalfYearOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pointhalfyearPager) orderExpr(query *PointHalfYearQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPointHalfYearOrder.Field {
+			b.Comma().Ident(DefaultPointHalfYearOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointHalfYear.
+func (_m *PointHalfYearQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointHalfYearPaginateOption,
+) (*PointHalfYearConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointHalfYearPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointHalfYearConnection{Edges: []*PointHalfYearEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointHalfYearOrderFieldCreatedAt orders PointHalfYear by created_at.
+	PointHalfYearOrderFieldCreatedAt = &PointHalfYearOrderField{
+		Value: func(_m *PointHalfYear) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointhalfyear.FieldCreatedAt,
+		toTerm: pointhalfyear.ByCreatedAt,
+		toCursor: func(_m *PointHalfYear) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointHalfYearOrderFieldUpdatedAt orders PointHalfYear by updated_at.
+	PointHalfYearOrderFieldUpdatedAt = &PointHalfYearOrderField{
+		Value: func(_m *PointHalfYear) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointhalfyear.FieldUpdatedAt,
+		toTerm: pointhalfyear.ByUpdatedAt,
+		toCursor: func(_m *PointHalfYear) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointHalfYearOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointHalfYearOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointHalfYearOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointHalfYearOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointHalfYearOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointHalfYearOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointHalfYearOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointHalfYearOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PointHalfYearOrderField", str)
+	}
+	return nil
+}
+
+// PointHalfYearOrderField defines the ordering field of PointHalfYear.
+type PointHalfYearOrderField struct {
+	// Value extracts the ordering value from the given PointHalfYear.
+	Value    func(*PointHalfYear) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointhalfyear.OrderOption
+	toCursor func(*PointHalfYear) Cursor
+}
+
+// PointHalfYearOrder defines the ordering of PointHalfYear.
+type PointHalfYearOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *PointHalfYearOrderField `json:"field"`
+}
+
+// DefaultPointHalfYearOrder is the default ordering of PointHalfYear.
+var DefaultPointHalfYearOrder = &PointHalfYearOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointHalfYearOrderField{
+		Value: func(_m *PointHalfYear) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointhalfyear.FieldID,
+		toTerm: pointhalfyear.ByID,
+		toCursor: func(_m *PointHalfYear) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointHalfYear into PointHalfYearEdge.
+func (_m *PointHalfYear) ToEdge(order *PointHalfYearOrder) *PointHalfYearEdge {
+	if order == nil {
+		order = DefaultPointHalfYearOrder
+	}
+	return &PointHalfYearEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PointItemEdge is the edge representation of PointItem.
+type PointItemEdge struct {
+	Node   *PointItem `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// PointItemConnection is the connection containing edges to PointItem.
+type PointItemConnection struct {
+	Edges      []*PointItemEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *PointItemConnection) build(nodes []*PointItem, pager *pointitemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PointItem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PointItem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PointItem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PointItemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PointItemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PointItemPaginateOption enables pagination customization.
+type PointItemPaginateOption func(*pointitemPager) error
+
+// WithPointItemOrder configures pagination ordering.
+func WithPointItemOrder(order *PointItemOrder) PointItemPaginateOption {
+	if order == nil {
+		order = DefaultPointItemOrder
+	}
+	o := *order
+	return func(pager *pointitemPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPointItemOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPointItemFilter configures pagination filter.
+func WithPointItemFilter(filter func(*PointItemQuery) (*PointItemQuery, error)) PointItemPaginateOption {
+	return func(pager *pointitemPager) error {
+		if filter == nil {
+			return errors.New("PointItemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pointitemPager struct {
+	reverse bool
+	order   *PointItemOrder
+	filter  func(*PointItemQuery) (*PointItemQuery, error)
+}
+
+func newPointItemPager(opts []PointItemPaginateOption, reverse bool) (*pointitemPager, error) {
+	pager := &pointitemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPointItemOrder
+	}
+	return pager, nil
+}
+
+func (p *pointitemPager) applyFilter(query *PointItemQuery) (*PointItemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pointitemPager) toCursor(_m *PointItem) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pointitemPager) applyCursors(query *PointItemQuery, after, before *Cursor) (*PointItemQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPointItemOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pointitemPager) applyOrder(query *PointItemQuery) *PointItemQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPointItemOrder.Field {
+		query = query.Order(DefaultPointItemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pointitemPager) orderExpr(query *PointItemQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPointItemOrder.Field {
+			b.Comma().Ident(DefaultPointItemOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PointItem.
+func (_m *PointItemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PointItemPaginateOption,
+) (*PointItemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPointItemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PointItemConnection{Edges: []*PointItemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PointItemOrderFieldCreatedAt orders PointItem by created_at.
+	PointItemOrderFieldCreatedAt = &PointItemOrderField{
+		Value: func(_m *PointItem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pointitem.FieldCreatedAt,
+		toTerm: pointitem.ByCreatedAt,
+		toCursor: func(_m *PointItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PointItemOrderFieldUpdatedAt orders PointItem by updated_at.
+	PointItemOrderFieldUpdatedAt = &PointItemOrderField{
+		Value: func(_m *PointItem) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pointitem.FieldUpdatedAt,
+		toTerm: pointitem.ByUpdatedAt,
+		toCursor: func(_m *PointItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PointItemOrderField) String() string {
+	var str string
+	switch f.column {
+	case PointItemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PointItemOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PointItemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PointItemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PointItemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PointItemOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PointItemOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PointItemOrderField", str)
+	}
+	return nil
+}
+
+// PointItemOrderField defines the ordering field of PointItem.
+type PointItemOrderField struct {
+	// Value extracts the ordering value from the given PointItem.
+	Value    func(*PointItem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pointitem.OrderOption
+	toCursor func(*PointItem) Cursor
+}
+
+// PointItemOrder defines the ordering of PointItem.
+type PointItemOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *PointItemOrderField `json:"field"`
+}
+
+// DefaultPointItemOrder is the default ordering of PointItem.
+var DefaultPointItemOrder = &PointItemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PointItemOrderField{
+		Value: func(_m *PointItem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pointitem.FieldID,
+		toTerm: pointitem.ByID,
+		toCursor: func(_m *PointItem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PointItem into PointItemEdge.
+func (_m *PointItem) ToEdge(order *PointItemOrder) *PointItemEdge {
+	if order == nil {
+		order = DefaultPointItemOrder
+	}
+	return &PointItemEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -7,13 +7,453 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
+
+// AnnualResultWhereInput represents a where input for filtering AnnualResult queries.
+type AnnualResultWhereInput struct {
+	Predicates []predicate.AnnualResult  `json:"-"`
+	Not        *AnnualResultWhereInput   `json:"not,omitempty"`
+	Or         []*AnnualResultWhereInput `json:"or,omitempty"`
+	And        []*AnnualResultWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "base" field predicates.
+	Base      *int  `json:"base,omitempty"`
+	BaseNEQ   *int  `json:"baseNEQ,omitempty"`
+	BaseIn    []int `json:"baseIn,omitempty"`
+	BaseNotIn []int `json:"baseNotIn,omitempty"`
+	BaseGT    *int  `json:"baseGT,omitempty"`
+	BaseGTE   *int  `json:"baseGTE,omitempty"`
+	BaseLT    *int  `json:"baseLT,omitempty"`
+	BaseLTE   *int  `json:"baseLTE,omitempty"`
+
+	// "bonus" field predicates.
+	Bonus      *int  `json:"bonus,omitempty"`
+	BonusNEQ   *int  `json:"bonusNEQ,omitempty"`
+	BonusIn    []int `json:"bonusIn,omitempty"`
+	BonusNotIn []int `json:"bonusNotIn,omitempty"`
+	BonusGT    *int  `json:"bonusGT,omitempty"`
+	BonusGTE   *int  `json:"bonusGTE,omitempty"`
+	BonusLT    *int  `json:"bonusLT,omitempty"`
+	BonusLTE   *int  `json:"bonusLTE,omitempty"`
+
+	// "deduction" field predicates.
+	Deduction      *int  `json:"deduction,omitempty"`
+	DeductionNEQ   *int  `json:"deductionNEQ,omitempty"`
+	DeductionIn    []int `json:"deductionIn,omitempty"`
+	DeductionNotIn []int `json:"deductionNotIn,omitempty"`
+	DeductionGT    *int  `json:"deductionGT,omitempty"`
+	DeductionGTE   *int  `json:"deductionGTE,omitempty"`
+	DeductionLT    *int  `json:"deductionLT,omitempty"`
+	DeductionLTE   *int  `json:"deductionLTE,omitempty"`
+
+	// "vetoed" field predicates.
+	Vetoed    *bool `json:"vetoed,omitempty"`
+	VetoedNEQ *bool `json:"vetoedNEQ,omitempty"`
+
+	// "total" field predicates.
+	Total      *int  `json:"total,omitempty"`
+	TotalNEQ   *int  `json:"totalNEQ,omitempty"`
+	TotalIn    []int `json:"totalIn,omitempty"`
+	TotalNotIn []int `json:"totalNotIn,omitempty"`
+	TotalGT    *int  `json:"totalGT,omitempty"`
+	TotalGTE   *int  `json:"totalGTE,omitempty"`
+	TotalLT    *int  `json:"totalLT,omitempty"`
+	TotalLTE   *int  `json:"totalLTE,omitempty"`
+
+	// "grade" field predicates.
+	Grade      *annualresult.Grade  `json:"grade,omitempty"`
+	GradeNEQ   *annualresult.Grade  `json:"gradeNEQ,omitempty"`
+	GradeIn    []annualresult.Grade `json:"gradeIn,omitempty"`
+	GradeNotIn []annualresult.Grade `json:"gradeNotIn,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AnnualResultWhereInput) AddPredicates(predicates ...predicate.AnnualResult) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AnnualResultWhereInput filter on the AnnualResultQuery builder.
+func (i *AnnualResultWhereInput) Filter(q *AnnualResultQuery) (*AnnualResultQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAnnualResultWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAnnualResultWhereInput is returned in case the AnnualResultWhereInput is empty.
+var ErrEmptyAnnualResultWhereInput = errors.New("ent: empty predicate AnnualResultWhereInput")
+
+// P returns a predicate for filtering annualresults.
+// An error is returned if the input is empty or invalid.
+func (i *AnnualResultWhereInput) P() (predicate.AnnualResult, error) {
+	var predicates []predicate.AnnualResult
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, annualresult.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AnnualResult, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, annualresult.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AnnualResult, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, annualresult.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, annualresult.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, annualresult.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, annualresult.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, annualresult.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, annualresult.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, annualresult.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, annualresult.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, annualresult.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, annualresult.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, annualresult.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, annualresult.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, annualresult.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, annualresult.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, annualresult.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, annualresult.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, annualresult.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, annualresult.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, annualresult.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, annualresult.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, annualresult.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, annualresult.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, annualresult.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, annualresult.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, annualresult.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, annualresult.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, annualresult.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, annualresult.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, annualresult.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, annualresult.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, annualresult.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, annualresult.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, annualresult.YearLTE(*i.YearLTE))
+	}
+	if i.Base != nil {
+		predicates = append(predicates, annualresult.BaseEQ(*i.Base))
+	}
+	if i.BaseNEQ != nil {
+		predicates = append(predicates, annualresult.BaseNEQ(*i.BaseNEQ))
+	}
+	if len(i.BaseIn) > 0 {
+		predicates = append(predicates, annualresult.BaseIn(i.BaseIn...))
+	}
+	if len(i.BaseNotIn) > 0 {
+		predicates = append(predicates, annualresult.BaseNotIn(i.BaseNotIn...))
+	}
+	if i.BaseGT != nil {
+		predicates = append(predicates, annualresult.BaseGT(*i.BaseGT))
+	}
+	if i.BaseGTE != nil {
+		predicates = append(predicates, annualresult.BaseGTE(*i.BaseGTE))
+	}
+	if i.BaseLT != nil {
+		predicates = append(predicates, annualresult.BaseLT(*i.BaseLT))
+	}
+	if i.BaseLTE != nil {
+		predicates = append(predicates, annualresult.BaseLTE(*i.BaseLTE))
+	}
+	if i.Bonus != nil {
+		predicates = append(predicates, annualresult.BonusEQ(*i.Bonus))
+	}
+	if i.BonusNEQ != nil {
+		predicates = append(predicates, annualresult.BonusNEQ(*i.BonusNEQ))
+	}
+	if len(i.BonusIn) > 0 {
+		predicates = append(predicates, annualresult.BonusIn(i.BonusIn...))
+	}
+	if len(i.BonusNotIn) > 0 {
+		predicates = append(predicates, annualresult.BonusNotIn(i.BonusNotIn...))
+	}
+	if i.BonusGT != nil {
+		predicates = append(predicates, annualresult.BonusGT(*i.BonusGT))
+	}
+	if i.BonusGTE != nil {
+		predicates = append(predicates, annualresult.BonusGTE(*i.BonusGTE))
+	}
+	if i.BonusLT != nil {
+		predicates = append(predicates, annualresult.BonusLT(*i.BonusLT))
+	}
+	if i.BonusLTE != nil {
+		predicates = append(predicates, annualresult.BonusLTE(*i.BonusLTE))
+	}
+	if i.Deduction != nil {
+		predicates = append(predicates, annualresult.DeductionEQ(*i.Deduction))
+	}
+	if i.DeductionNEQ != nil {
+		predicates = append(predicates, annualresult.DeductionNEQ(*i.DeductionNEQ))
+	}
+	if len(i.DeductionIn) > 0 {
+		predicates = append(predicates, annualresult.DeductionIn(i.DeductionIn...))
+	}
+	if len(i.DeductionNotIn) > 0 {
+		predicates = append(predicates, annualresult.DeductionNotIn(i.DeductionNotIn...))
+	}
+	if i.DeductionGT != nil {
+		predicates = append(predicates, annualresult.DeductionGT(*i.DeductionGT))
+	}
+	if i.DeductionGTE != nil {
+		predicates = append(predicates, annualresult.DeductionGTE(*i.DeductionGTE))
+	}
+	if i.DeductionLT != nil {
+		predicates = append(predicates, annualresult.DeductionLT(*i.DeductionLT))
+	}
+	if i.DeductionLTE != nil {
+		predicates = append(predicates, annualresult.DeductionLTE(*i.DeductionLTE))
+	}
+	if i.Vetoed != nil {
+		predicates = append(predicates, annualresult.VetoedEQ(*i.Vetoed))
+	}
+	if i.VetoedNEQ != nil {
+		predicates = append(predicates, annualresult.VetoedNEQ(*i.VetoedNEQ))
+	}
+	if i.Total != nil {
+		predicates = append(predicates, annualresult.TotalEQ(*i.Total))
+	}
+	if i.TotalNEQ != nil {
+		predicates = append(predicates, annualresult.TotalNEQ(*i.TotalNEQ))
+	}
+	if len(i.TotalIn) > 0 {
+		predicates = append(predicates, annualresult.TotalIn(i.TotalIn...))
+	}
+	if len(i.TotalNotIn) > 0 {
+		predicates = append(predicates, annualresult.TotalNotIn(i.TotalNotIn...))
+	}
+	if i.TotalGT != nil {
+		predicates = append(predicates, annualresult.TotalGT(*i.TotalGT))
+	}
+	if i.TotalGTE != nil {
+		predicates = append(predicates, annualresult.TotalGTE(*i.TotalGTE))
+	}
+	if i.TotalLT != nil {
+		predicates = append(predicates, annualresult.TotalLT(*i.TotalLT))
+	}
+	if i.TotalLTE != nil {
+		predicates = append(predicates, annualresult.TotalLTE(*i.TotalLTE))
+	}
+	if i.Grade != nil {
+		predicates = append(predicates, annualresult.GradeEQ(*i.Grade))
+	}
+	if i.GradeNEQ != nil {
+		predicates = append(predicates, annualresult.GradeNEQ(*i.GradeNEQ))
+	}
+	if len(i.GradeIn) > 0 {
+		predicates = append(predicates, annualresult.GradeIn(i.GradeIn...))
+	}
+	if len(i.GradeNotIn) > 0 {
+		predicates = append(predicates, annualresult.GradeNotIn(i.GradeNotIn...))
+	}
+
+	if i.HasBranch != nil {
+		p := annualresult.HasBranch()
+		if !*i.HasBranch {
+			p = annualresult.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, annualresult.HasBranchWith(with...))
+	}
+	if i.HasMember != nil {
+		p := annualresult.HasMember()
+		if !*i.HasMember {
+			p = annualresult.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, annualresult.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAnnualResultWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return annualresult.And(predicates...), nil
+	}
+}
 
 // AuditLogWhereInput represents a where input for filtering AuditLog queries.
 type AuditLogWhereInput struct {
@@ -1328,6 +1768,2328 @@ func (i *OrgWhereInput) P() (predicate.Org, error) {
 		return predicates[0], nil
 	default:
 		return org.And(predicates...), nil
+	}
+}
+
+// PointAppealWhereInput represents a where input for filtering PointAppeal queries.
+type PointAppealWhereInput struct {
+	Predicates []predicate.PointAppeal  `json:"-"`
+	Not        *PointAppealWhereInput   `json:"not,omitempty"`
+	Or         []*PointAppealWhereInput `json:"or,omitempty"`
+	And        []*PointAppealWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "state" field predicates.
+	State      *pointappeal.State  `json:"state,omitempty"`
+	StateNEQ   *pointappeal.State  `json:"stateNEQ,omitempty"`
+	StateIn    []pointappeal.State `json:"stateIn,omitempty"`
+	StateNotIn []pointappeal.State `json:"stateNotIn,omitempty"`
+
+	// "answer" field predicates.
+	Answer             *string  `json:"answer,omitempty"`
+	AnswerNEQ          *string  `json:"answerNEQ,omitempty"`
+	AnswerIn           []string `json:"answerIn,omitempty"`
+	AnswerNotIn        []string `json:"answerNotIn,omitempty"`
+	AnswerGT           *string  `json:"answerGT,omitempty"`
+	AnswerGTE          *string  `json:"answerGTE,omitempty"`
+	AnswerLT           *string  `json:"answerLT,omitempty"`
+	AnswerLTE          *string  `json:"answerLTE,omitempty"`
+	AnswerContains     *string  `json:"answerContains,omitempty"`
+	AnswerHasPrefix    *string  `json:"answerHasPrefix,omitempty"`
+	AnswerHasSuffix    *string  `json:"answerHasSuffix,omitempty"`
+	AnswerIsNil        bool     `json:"answerIsNil,omitempty"`
+	AnswerNotNil       bool     `json:"answerNotNil,omitempty"`
+	AnswerEqualFold    *string  `json:"answerEqualFold,omitempty"`
+	AnswerContainsFold *string  `json:"answerContainsFold,omitempty"`
+
+	// "answered_on" field predicates.
+	AnsweredOn       *time.Time  `json:"answeredOn,omitempty"`
+	AnsweredOnNEQ    *time.Time  `json:"answeredOnNEQ,omitempty"`
+	AnsweredOnIn     []time.Time `json:"answeredOnIn,omitempty"`
+	AnsweredOnNotIn  []time.Time `json:"answeredOnNotIn,omitempty"`
+	AnsweredOnGT     *time.Time  `json:"answeredOnGT,omitempty"`
+	AnsweredOnGTE    *time.Time  `json:"answeredOnGTE,omitempty"`
+	AnsweredOnLT     *time.Time  `json:"answeredOnLT,omitempty"`
+	AnsweredOnLTE    *time.Time  `json:"answeredOnLTE,omitempty"`
+	AnsweredOnIsNil  bool        `json:"answeredOnIsNil,omitempty"`
+	AnsweredOnNotNil bool        `json:"answeredOnNotNil,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "half_year" edge predicates.
+	HasHalfYear     *bool                      `json:"hasHalfYear,omitempty"`
+	HasHalfYearWith []*PointHalfYearWhereInput `json:"hasHalfYearWith,omitempty"`
+
+	// "entry" edge predicates.
+	HasEntry     *bool                   `json:"hasEntry,omitempty"`
+	HasEntryWith []*PointEntryWhereInput `json:"hasEntryWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointAppealWhereInput) AddPredicates(predicates ...predicate.PointAppeal) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointAppealWhereInput filter on the PointAppealQuery builder.
+func (i *PointAppealWhereInput) Filter(q *PointAppealQuery) (*PointAppealQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointAppealWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointAppealWhereInput is returned in case the PointAppealWhereInput is empty.
+var ErrEmptyPointAppealWhereInput = errors.New("ent: empty predicate PointAppealWhereInput")
+
+// P returns a predicate for filtering pointappeals.
+// An error is returned if the input is empty or invalid.
+func (i *PointAppealWhereInput) P() (predicate.PointAppeal, error) {
+	var predicates []predicate.PointAppeal
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointappeal.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointAppeal, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointappeal.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointAppeal, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointappeal.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointappeal.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointappeal.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointappeal.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointappeal.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointappeal.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointappeal.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointappeal.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointappeal.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointappeal.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointappeal.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointappeal.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointappeal.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointappeal.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointappeal.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointappeal.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointappeal.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointappeal.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointappeal.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointappeal.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, pointappeal.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, pointappeal.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, pointappeal.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, pointappeal.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, pointappeal.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, pointappeal.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, pointappeal.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, pointappeal.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, pointappeal.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, pointappeal.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, pointappeal.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, pointappeal.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, pointappeal.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.State != nil {
+		predicates = append(predicates, pointappeal.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, pointappeal.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, pointappeal.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, pointappeal.StateNotIn(i.StateNotIn...))
+	}
+	if i.Answer != nil {
+		predicates = append(predicates, pointappeal.AnswerEQ(*i.Answer))
+	}
+	if i.AnswerNEQ != nil {
+		predicates = append(predicates, pointappeal.AnswerNEQ(*i.AnswerNEQ))
+	}
+	if len(i.AnswerIn) > 0 {
+		predicates = append(predicates, pointappeal.AnswerIn(i.AnswerIn...))
+	}
+	if len(i.AnswerNotIn) > 0 {
+		predicates = append(predicates, pointappeal.AnswerNotIn(i.AnswerNotIn...))
+	}
+	if i.AnswerGT != nil {
+		predicates = append(predicates, pointappeal.AnswerGT(*i.AnswerGT))
+	}
+	if i.AnswerGTE != nil {
+		predicates = append(predicates, pointappeal.AnswerGTE(*i.AnswerGTE))
+	}
+	if i.AnswerLT != nil {
+		predicates = append(predicates, pointappeal.AnswerLT(*i.AnswerLT))
+	}
+	if i.AnswerLTE != nil {
+		predicates = append(predicates, pointappeal.AnswerLTE(*i.AnswerLTE))
+	}
+	if i.AnswerContains != nil {
+		predicates = append(predicates, pointappeal.AnswerContains(*i.AnswerContains))
+	}
+	if i.AnswerHasPrefix != nil {
+		predicates = append(predicates, pointappeal.AnswerHasPrefix(*i.AnswerHasPrefix))
+	}
+	if i.AnswerHasSuffix != nil {
+		predicates = append(predicates, pointappeal.AnswerHasSuffix(*i.AnswerHasSuffix))
+	}
+	if i.AnswerIsNil {
+		predicates = append(predicates, pointappeal.AnswerIsNil())
+	}
+	if i.AnswerNotNil {
+		predicates = append(predicates, pointappeal.AnswerNotNil())
+	}
+	if i.AnswerEqualFold != nil {
+		predicates = append(predicates, pointappeal.AnswerEqualFold(*i.AnswerEqualFold))
+	}
+	if i.AnswerContainsFold != nil {
+		predicates = append(predicates, pointappeal.AnswerContainsFold(*i.AnswerContainsFold))
+	}
+	if i.AnsweredOn != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnEQ(*i.AnsweredOn))
+	}
+	if i.AnsweredOnNEQ != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnNEQ(*i.AnsweredOnNEQ))
+	}
+	if len(i.AnsweredOnIn) > 0 {
+		predicates = append(predicates, pointappeal.AnsweredOnIn(i.AnsweredOnIn...))
+	}
+	if len(i.AnsweredOnNotIn) > 0 {
+		predicates = append(predicates, pointappeal.AnsweredOnNotIn(i.AnsweredOnNotIn...))
+	}
+	if i.AnsweredOnGT != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnGT(*i.AnsweredOnGT))
+	}
+	if i.AnsweredOnGTE != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnGTE(*i.AnsweredOnGTE))
+	}
+	if i.AnsweredOnLT != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnLT(*i.AnsweredOnLT))
+	}
+	if i.AnsweredOnLTE != nil {
+		predicates = append(predicates, pointappeal.AnsweredOnLTE(*i.AnsweredOnLTE))
+	}
+	if i.AnsweredOnIsNil {
+		predicates = append(predicates, pointappeal.AnsweredOnIsNil())
+	}
+	if i.AnsweredOnNotNil {
+		predicates = append(predicates, pointappeal.AnsweredOnNotNil())
+	}
+
+	if i.HasBranch != nil {
+		p := pointappeal.HasBranch()
+		if !*i.HasBranch {
+			p = pointappeal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointappeal.HasBranchWith(with...))
+	}
+	if i.HasMember != nil {
+		p := pointappeal.HasMember()
+		if !*i.HasMember {
+			p = pointappeal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointappeal.HasMemberWith(with...))
+	}
+	if i.HasHalfYear != nil {
+		p := pointappeal.HasHalfYear()
+		if !*i.HasHalfYear {
+			p = pointappeal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHalfYearWith) > 0 {
+		with := make([]predicate.PointHalfYear, 0, len(i.HasHalfYearWith))
+		for _, w := range i.HasHalfYearWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHalfYearWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointappeal.HasHalfYearWith(with...))
+	}
+	if i.HasEntry != nil {
+		p := pointappeal.HasEntry()
+		if !*i.HasEntry {
+			p = pointappeal.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEntryWith) > 0 {
+		with := make([]predicate.PointEntry, 0, len(i.HasEntryWith))
+		for _, w := range i.HasEntryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEntryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointappeal.HasEntryWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointAppealWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointappeal.And(predicates...), nil
+	}
+}
+
+// PointCatalogWhereInput represents a where input for filtering PointCatalog queries.
+type PointCatalogWhereInput struct {
+	Predicates []predicate.PointCatalog  `json:"-"`
+	Not        *PointCatalogWhereInput   `json:"not,omitempty"`
+	Or         []*PointCatalogWhereInput `json:"or,omitempty"`
+	And        []*PointCatalogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "excellent" field predicates.
+	Excellent      *int  `json:"excellent,omitempty"`
+	ExcellentNEQ   *int  `json:"excellentNEQ,omitempty"`
+	ExcellentIn    []int `json:"excellentIn,omitempty"`
+	ExcellentNotIn []int `json:"excellentNotIn,omitempty"`
+	ExcellentGT    *int  `json:"excellentGT,omitempty"`
+	ExcellentGTE   *int  `json:"excellentGTE,omitempty"`
+	ExcellentLT    *int  `json:"excellentLT,omitempty"`
+	ExcellentLTE   *int  `json:"excellentLTE,omitempty"`
+
+	// "qualified" field predicates.
+	Qualified      *int  `json:"qualified,omitempty"`
+	QualifiedNEQ   *int  `json:"qualifiedNEQ,omitempty"`
+	QualifiedIn    []int `json:"qualifiedIn,omitempty"`
+	QualifiedNotIn []int `json:"qualifiedNotIn,omitempty"`
+	QualifiedGT    *int  `json:"qualifiedGT,omitempty"`
+	QualifiedGTE   *int  `json:"qualifiedGTE,omitempty"`
+	QualifiedLT    *int  `json:"qualifiedLT,omitempty"`
+	QualifiedLTE   *int  `json:"qualifiedLTE,omitempty"`
+
+	// "basically_qualified" field predicates.
+	BasicallyQualified      *int  `json:"basicallyQualified,omitempty"`
+	BasicallyQualifiedNEQ   *int  `json:"basicallyQualifiedNEQ,omitempty"`
+	BasicallyQualifiedIn    []int `json:"basicallyQualifiedIn,omitempty"`
+	BasicallyQualifiedNotIn []int `json:"basicallyQualifiedNotIn,omitempty"`
+	BasicallyQualifiedGT    *int  `json:"basicallyQualifiedGT,omitempty"`
+	BasicallyQualifiedGTE   *int  `json:"basicallyQualifiedGTE,omitempty"`
+	BasicallyQualifiedLT    *int  `json:"basicallyQualifiedLT,omitempty"`
+	BasicallyQualifiedLTE   *int  `json:"basicallyQualifiedLTE,omitempty"`
+
+	// "county" edge predicates.
+	HasCounty     *bool            `json:"hasCounty,omitempty"`
+	HasCountyWith []*OrgWhereInput `json:"hasCountyWith,omitempty"`
+
+	// "items" edge predicates.
+	HasItems     *bool                  `json:"hasItems,omitempty"`
+	HasItemsWith []*PointItemWhereInput `json:"hasItemsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointCatalogWhereInput) AddPredicates(predicates ...predicate.PointCatalog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointCatalogWhereInput filter on the PointCatalogQuery builder.
+func (i *PointCatalogWhereInput) Filter(q *PointCatalogQuery) (*PointCatalogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointCatalogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointCatalogWhereInput is returned in case the PointCatalogWhereInput is empty.
+var ErrEmptyPointCatalogWhereInput = errors.New("ent: empty predicate PointCatalogWhereInput")
+
+// P returns a predicate for filtering pointcatalogs.
+// An error is returned if the input is empty or invalid.
+func (i *PointCatalogWhereInput) P() (predicate.PointCatalog, error) {
+	var predicates []predicate.PointCatalog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointcatalog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointCatalog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointcatalog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointCatalog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointcatalog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointcatalog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointcatalog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointcatalog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointcatalog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointcatalog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointcatalog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointcatalog.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointcatalog.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointcatalog.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointcatalog.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointcatalog.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, pointcatalog.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, pointcatalog.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, pointcatalog.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, pointcatalog.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, pointcatalog.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, pointcatalog.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, pointcatalog.YearLTE(*i.YearLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, pointcatalog.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, pointcatalog.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, pointcatalog.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, pointcatalog.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, pointcatalog.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, pointcatalog.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, pointcatalog.VersionLTE(*i.VersionLTE))
+	}
+	if i.Excellent != nil {
+		predicates = append(predicates, pointcatalog.ExcellentEQ(*i.Excellent))
+	}
+	if i.ExcellentNEQ != nil {
+		predicates = append(predicates, pointcatalog.ExcellentNEQ(*i.ExcellentNEQ))
+	}
+	if len(i.ExcellentIn) > 0 {
+		predicates = append(predicates, pointcatalog.ExcellentIn(i.ExcellentIn...))
+	}
+	if len(i.ExcellentNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.ExcellentNotIn(i.ExcellentNotIn...))
+	}
+	if i.ExcellentGT != nil {
+		predicates = append(predicates, pointcatalog.ExcellentGT(*i.ExcellentGT))
+	}
+	if i.ExcellentGTE != nil {
+		predicates = append(predicates, pointcatalog.ExcellentGTE(*i.ExcellentGTE))
+	}
+	if i.ExcellentLT != nil {
+		predicates = append(predicates, pointcatalog.ExcellentLT(*i.ExcellentLT))
+	}
+	if i.ExcellentLTE != nil {
+		predicates = append(predicates, pointcatalog.ExcellentLTE(*i.ExcellentLTE))
+	}
+	if i.Qualified != nil {
+		predicates = append(predicates, pointcatalog.QualifiedEQ(*i.Qualified))
+	}
+	if i.QualifiedNEQ != nil {
+		predicates = append(predicates, pointcatalog.QualifiedNEQ(*i.QualifiedNEQ))
+	}
+	if len(i.QualifiedIn) > 0 {
+		predicates = append(predicates, pointcatalog.QualifiedIn(i.QualifiedIn...))
+	}
+	if len(i.QualifiedNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.QualifiedNotIn(i.QualifiedNotIn...))
+	}
+	if i.QualifiedGT != nil {
+		predicates = append(predicates, pointcatalog.QualifiedGT(*i.QualifiedGT))
+	}
+	if i.QualifiedGTE != nil {
+		predicates = append(predicates, pointcatalog.QualifiedGTE(*i.QualifiedGTE))
+	}
+	if i.QualifiedLT != nil {
+		predicates = append(predicates, pointcatalog.QualifiedLT(*i.QualifiedLT))
+	}
+	if i.QualifiedLTE != nil {
+		predicates = append(predicates, pointcatalog.QualifiedLTE(*i.QualifiedLTE))
+	}
+	if i.BasicallyQualified != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedEQ(*i.BasicallyQualified))
+	}
+	if i.BasicallyQualifiedNEQ != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedNEQ(*i.BasicallyQualifiedNEQ))
+	}
+	if len(i.BasicallyQualifiedIn) > 0 {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedIn(i.BasicallyQualifiedIn...))
+	}
+	if len(i.BasicallyQualifiedNotIn) > 0 {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedNotIn(i.BasicallyQualifiedNotIn...))
+	}
+	if i.BasicallyQualifiedGT != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedGT(*i.BasicallyQualifiedGT))
+	}
+	if i.BasicallyQualifiedGTE != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedGTE(*i.BasicallyQualifiedGTE))
+	}
+	if i.BasicallyQualifiedLT != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedLT(*i.BasicallyQualifiedLT))
+	}
+	if i.BasicallyQualifiedLTE != nil {
+		predicates = append(predicates, pointcatalog.BasicallyQualifiedLTE(*i.BasicallyQualifiedLTE))
+	}
+
+	if i.HasCounty != nil {
+		p := pointcatalog.HasCounty()
+		if !*i.HasCounty {
+			p = pointcatalog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCountyWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasCountyWith))
+		for _, w := range i.HasCountyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCountyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointcatalog.HasCountyWith(with...))
+	}
+	if i.HasItems != nil {
+		p := pointcatalog.HasItems()
+		if !*i.HasItems {
+			p = pointcatalog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasItemsWith) > 0 {
+		with := make([]predicate.PointItem, 0, len(i.HasItemsWith))
+		for _, w := range i.HasItemsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasItemsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointcatalog.HasItemsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointCatalogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointcatalog.And(predicates...), nil
+	}
+}
+
+// PointEntryWhereInput represents a where input for filtering PointEntry queries.
+type PointEntryWhereInput struct {
+	Predicates []predicate.PointEntry  `json:"-"`
+	Not        *PointEntryWhereInput   `json:"not,omitempty"`
+	Or         []*PointEntryWhereInput `json:"or,omitempty"`
+	And        []*PointEntryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "item_title" field predicates.
+	ItemTitle             *string  `json:"itemTitle,omitempty"`
+	ItemTitleNEQ          *string  `json:"itemTitleNEQ,omitempty"`
+	ItemTitleIn           []string `json:"itemTitleIn,omitempty"`
+	ItemTitleNotIn        []string `json:"itemTitleNotIn,omitempty"`
+	ItemTitleGT           *string  `json:"itemTitleGT,omitempty"`
+	ItemTitleGTE          *string  `json:"itemTitleGTE,omitempty"`
+	ItemTitleLT           *string  `json:"itemTitleLT,omitempty"`
+	ItemTitleLTE          *string  `json:"itemTitleLTE,omitempty"`
+	ItemTitleContains     *string  `json:"itemTitleContains,omitempty"`
+	ItemTitleHasPrefix    *string  `json:"itemTitleHasPrefix,omitempty"`
+	ItemTitleHasSuffix    *string  `json:"itemTitleHasSuffix,omitempty"`
+	ItemTitleEqualFold    *string  `json:"itemTitleEqualFold,omitempty"`
+	ItemTitleContainsFold *string  `json:"itemTitleContainsFold,omitempty"`
+
+	// "points" field predicates.
+	Points      *int  `json:"points,omitempty"`
+	PointsNEQ   *int  `json:"pointsNEQ,omitempty"`
+	PointsIn    []int `json:"pointsIn,omitempty"`
+	PointsNotIn []int `json:"pointsNotIn,omitempty"`
+	PointsGT    *int  `json:"pointsGT,omitempty"`
+	PointsGTE   *int  `json:"pointsGTE,omitempty"`
+	PointsLT    *int  `json:"pointsLT,omitempty"`
+	PointsLTE   *int  `json:"pointsLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "period" field predicates.
+	Period             *string  `json:"period,omitempty"`
+	PeriodNEQ          *string  `json:"periodNEQ,omitempty"`
+	PeriodIn           []string `json:"periodIn,omitempty"`
+	PeriodNotIn        []string `json:"periodNotIn,omitempty"`
+	PeriodGT           *string  `json:"periodGT,omitempty"`
+	PeriodGTE          *string  `json:"periodGTE,omitempty"`
+	PeriodLT           *string  `json:"periodLT,omitempty"`
+	PeriodLTE          *string  `json:"periodLTE,omitempty"`
+	PeriodContains     *string  `json:"periodContains,omitempty"`
+	PeriodHasPrefix    *string  `json:"periodHasPrefix,omitempty"`
+	PeriodHasSuffix    *string  `json:"periodHasSuffix,omitempty"`
+	PeriodEqualFold    *string  `json:"periodEqualFold,omitempty"`
+	PeriodContainsFold *string  `json:"periodContainsFold,omitempty"`
+
+	// "occurred_on" field predicates.
+	OccurredOn      *time.Time  `json:"occurredOn,omitempty"`
+	OccurredOnNEQ   *time.Time  `json:"occurredOnNEQ,omitempty"`
+	OccurredOnIn    []time.Time `json:"occurredOnIn,omitempty"`
+	OccurredOnNotIn []time.Time `json:"occurredOnNotIn,omitempty"`
+	OccurredOnGT    *time.Time  `json:"occurredOnGT,omitempty"`
+	OccurredOnGTE   *time.Time  `json:"occurredOnGTE,omitempty"`
+	OccurredOnLT    *time.Time  `json:"occurredOnLT,omitempty"`
+	OccurredOnLTE   *time.Time  `json:"occurredOnLTE,omitempty"`
+
+	// "source" field predicates.
+	Source      *pointentry.Source  `json:"source,omitempty"`
+	SourceNEQ   *pointentry.Source  `json:"sourceNEQ,omitempty"`
+	SourceIn    []pointentry.Source `json:"sourceIn,omitempty"`
+	SourceNotIn []pointentry.Source `json:"sourceNotIn,omitempty"`
+
+	// "evidence" field predicates.
+	Evidence             *string  `json:"evidence,omitempty"`
+	EvidenceNEQ          *string  `json:"evidenceNEQ,omitempty"`
+	EvidenceIn           []string `json:"evidenceIn,omitempty"`
+	EvidenceNotIn        []string `json:"evidenceNotIn,omitempty"`
+	EvidenceGT           *string  `json:"evidenceGT,omitempty"`
+	EvidenceGTE          *string  `json:"evidenceGTE,omitempty"`
+	EvidenceLT           *string  `json:"evidenceLT,omitempty"`
+	EvidenceLTE          *string  `json:"evidenceLTE,omitempty"`
+	EvidenceContains     *string  `json:"evidenceContains,omitempty"`
+	EvidenceHasPrefix    *string  `json:"evidenceHasPrefix,omitempty"`
+	EvidenceHasSuffix    *string  `json:"evidenceHasSuffix,omitempty"`
+	EvidenceIsNil        bool     `json:"evidenceIsNil,omitempty"`
+	EvidenceNotNil       bool     `json:"evidenceNotNil,omitempty"`
+	EvidenceEqualFold    *string  `json:"evidenceEqualFold,omitempty"`
+	EvidenceContainsFold *string  `json:"evidenceContainsFold,omitempty"`
+
+	// "state" field predicates.
+	State      *pointentry.State  `json:"state,omitempty"`
+	StateNEQ   *pointentry.State  `json:"stateNEQ,omitempty"`
+	StateIn    []pointentry.State `json:"stateIn,omitempty"`
+	StateNotIn []pointentry.State `json:"stateNotIn,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "reviewed_on" field predicates.
+	ReviewedOn       *time.Time  `json:"reviewedOn,omitempty"`
+	ReviewedOnNEQ    *time.Time  `json:"reviewedOnNEQ,omitempty"`
+	ReviewedOnIn     []time.Time `json:"reviewedOnIn,omitempty"`
+	ReviewedOnNotIn  []time.Time `json:"reviewedOnNotIn,omitempty"`
+	ReviewedOnGT     *time.Time  `json:"reviewedOnGT,omitempty"`
+	ReviewedOnGTE    *time.Time  `json:"reviewedOnGTE,omitempty"`
+	ReviewedOnLT     *time.Time  `json:"reviewedOnLT,omitempty"`
+	ReviewedOnLTE    *time.Time  `json:"reviewedOnLTE,omitempty"`
+	ReviewedOnIsNil  bool        `json:"reviewedOnIsNil,omitempty"`
+	ReviewedOnNotNil bool        `json:"reviewedOnNotNil,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "reverses" edge predicates.
+	HasReverses     *bool                   `json:"hasReverses,omitempty"`
+	HasReversesWith []*PointEntryWhereInput `json:"hasReversesWith,omitempty"`
+
+	// "reversed_by" edge predicates.
+	HasReversedBy     *bool                   `json:"hasReversedBy,omitempty"`
+	HasReversedByWith []*PointEntryWhereInput `json:"hasReversedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointEntryWhereInput) AddPredicates(predicates ...predicate.PointEntry) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointEntryWhereInput filter on the PointEntryQuery builder.
+func (i *PointEntryWhereInput) Filter(q *PointEntryQuery) (*PointEntryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointEntryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointEntryWhereInput is returned in case the PointEntryWhereInput is empty.
+var ErrEmptyPointEntryWhereInput = errors.New("ent: empty predicate PointEntryWhereInput")
+
+// P returns a predicate for filtering pointentries.
+// An error is returned if the input is empty or invalid.
+func (i *PointEntryWhereInput) P() (predicate.PointEntry, error) {
+	var predicates []predicate.PointEntry
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointentry.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointEntry, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointentry.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointEntry, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointentry.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointentry.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointentry.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointentry.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointentry.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointentry.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointentry.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointentry.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointentry.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointentry.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointentry.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointentry.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointentry.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointentry.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointentry.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointentry.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointentry.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointentry.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointentry.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointentry.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointentry.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointentry.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointentry.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointentry.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointentry.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ItemTitle != nil {
+		predicates = append(predicates, pointentry.ItemTitleEQ(*i.ItemTitle))
+	}
+	if i.ItemTitleNEQ != nil {
+		predicates = append(predicates, pointentry.ItemTitleNEQ(*i.ItemTitleNEQ))
+	}
+	if len(i.ItemTitleIn) > 0 {
+		predicates = append(predicates, pointentry.ItemTitleIn(i.ItemTitleIn...))
+	}
+	if len(i.ItemTitleNotIn) > 0 {
+		predicates = append(predicates, pointentry.ItemTitleNotIn(i.ItemTitleNotIn...))
+	}
+	if i.ItemTitleGT != nil {
+		predicates = append(predicates, pointentry.ItemTitleGT(*i.ItemTitleGT))
+	}
+	if i.ItemTitleGTE != nil {
+		predicates = append(predicates, pointentry.ItemTitleGTE(*i.ItemTitleGTE))
+	}
+	if i.ItemTitleLT != nil {
+		predicates = append(predicates, pointentry.ItemTitleLT(*i.ItemTitleLT))
+	}
+	if i.ItemTitleLTE != nil {
+		predicates = append(predicates, pointentry.ItemTitleLTE(*i.ItemTitleLTE))
+	}
+	if i.ItemTitleContains != nil {
+		predicates = append(predicates, pointentry.ItemTitleContains(*i.ItemTitleContains))
+	}
+	if i.ItemTitleHasPrefix != nil {
+		predicates = append(predicates, pointentry.ItemTitleHasPrefix(*i.ItemTitleHasPrefix))
+	}
+	if i.ItemTitleHasSuffix != nil {
+		predicates = append(predicates, pointentry.ItemTitleHasSuffix(*i.ItemTitleHasSuffix))
+	}
+	if i.ItemTitleEqualFold != nil {
+		predicates = append(predicates, pointentry.ItemTitleEqualFold(*i.ItemTitleEqualFold))
+	}
+	if i.ItemTitleContainsFold != nil {
+		predicates = append(predicates, pointentry.ItemTitleContainsFold(*i.ItemTitleContainsFold))
+	}
+	if i.Points != nil {
+		predicates = append(predicates, pointentry.PointsEQ(*i.Points))
+	}
+	if i.PointsNEQ != nil {
+		predicates = append(predicates, pointentry.PointsNEQ(*i.PointsNEQ))
+	}
+	if len(i.PointsIn) > 0 {
+		predicates = append(predicates, pointentry.PointsIn(i.PointsIn...))
+	}
+	if len(i.PointsNotIn) > 0 {
+		predicates = append(predicates, pointentry.PointsNotIn(i.PointsNotIn...))
+	}
+	if i.PointsGT != nil {
+		predicates = append(predicates, pointentry.PointsGT(*i.PointsGT))
+	}
+	if i.PointsGTE != nil {
+		predicates = append(predicates, pointentry.PointsGTE(*i.PointsGTE))
+	}
+	if i.PointsLT != nil {
+		predicates = append(predicates, pointentry.PointsLT(*i.PointsLT))
+	}
+	if i.PointsLTE != nil {
+		predicates = append(predicates, pointentry.PointsLTE(*i.PointsLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, pointentry.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, pointentry.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, pointentry.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, pointentry.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, pointentry.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, pointentry.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, pointentry.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, pointentry.YearLTE(*i.YearLTE))
+	}
+	if i.Period != nil {
+		predicates = append(predicates, pointentry.PeriodEQ(*i.Period))
+	}
+	if i.PeriodNEQ != nil {
+		predicates = append(predicates, pointentry.PeriodNEQ(*i.PeriodNEQ))
+	}
+	if len(i.PeriodIn) > 0 {
+		predicates = append(predicates, pointentry.PeriodIn(i.PeriodIn...))
+	}
+	if len(i.PeriodNotIn) > 0 {
+		predicates = append(predicates, pointentry.PeriodNotIn(i.PeriodNotIn...))
+	}
+	if i.PeriodGT != nil {
+		predicates = append(predicates, pointentry.PeriodGT(*i.PeriodGT))
+	}
+	if i.PeriodGTE != nil {
+		predicates = append(predicates, pointentry.PeriodGTE(*i.PeriodGTE))
+	}
+	if i.PeriodLT != nil {
+		predicates = append(predicates, pointentry.PeriodLT(*i.PeriodLT))
+	}
+	if i.PeriodLTE != nil {
+		predicates = append(predicates, pointentry.PeriodLTE(*i.PeriodLTE))
+	}
+	if i.PeriodContains != nil {
+		predicates = append(predicates, pointentry.PeriodContains(*i.PeriodContains))
+	}
+	if i.PeriodHasPrefix != nil {
+		predicates = append(predicates, pointentry.PeriodHasPrefix(*i.PeriodHasPrefix))
+	}
+	if i.PeriodHasSuffix != nil {
+		predicates = append(predicates, pointentry.PeriodHasSuffix(*i.PeriodHasSuffix))
+	}
+	if i.PeriodEqualFold != nil {
+		predicates = append(predicates, pointentry.PeriodEqualFold(*i.PeriodEqualFold))
+	}
+	if i.PeriodContainsFold != nil {
+		predicates = append(predicates, pointentry.PeriodContainsFold(*i.PeriodContainsFold))
+	}
+	if i.OccurredOn != nil {
+		predicates = append(predicates, pointentry.OccurredOnEQ(*i.OccurredOn))
+	}
+	if i.OccurredOnNEQ != nil {
+		predicates = append(predicates, pointentry.OccurredOnNEQ(*i.OccurredOnNEQ))
+	}
+	if len(i.OccurredOnIn) > 0 {
+		predicates = append(predicates, pointentry.OccurredOnIn(i.OccurredOnIn...))
+	}
+	if len(i.OccurredOnNotIn) > 0 {
+		predicates = append(predicates, pointentry.OccurredOnNotIn(i.OccurredOnNotIn...))
+	}
+	if i.OccurredOnGT != nil {
+		predicates = append(predicates, pointentry.OccurredOnGT(*i.OccurredOnGT))
+	}
+	if i.OccurredOnGTE != nil {
+		predicates = append(predicates, pointentry.OccurredOnGTE(*i.OccurredOnGTE))
+	}
+	if i.OccurredOnLT != nil {
+		predicates = append(predicates, pointentry.OccurredOnLT(*i.OccurredOnLT))
+	}
+	if i.OccurredOnLTE != nil {
+		predicates = append(predicates, pointentry.OccurredOnLTE(*i.OccurredOnLTE))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, pointentry.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, pointentry.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, pointentry.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, pointentry.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.Evidence != nil {
+		predicates = append(predicates, pointentry.EvidenceEQ(*i.Evidence))
+	}
+	if i.EvidenceNEQ != nil {
+		predicates = append(predicates, pointentry.EvidenceNEQ(*i.EvidenceNEQ))
+	}
+	if len(i.EvidenceIn) > 0 {
+		predicates = append(predicates, pointentry.EvidenceIn(i.EvidenceIn...))
+	}
+	if len(i.EvidenceNotIn) > 0 {
+		predicates = append(predicates, pointentry.EvidenceNotIn(i.EvidenceNotIn...))
+	}
+	if i.EvidenceGT != nil {
+		predicates = append(predicates, pointentry.EvidenceGT(*i.EvidenceGT))
+	}
+	if i.EvidenceGTE != nil {
+		predicates = append(predicates, pointentry.EvidenceGTE(*i.EvidenceGTE))
+	}
+	if i.EvidenceLT != nil {
+		predicates = append(predicates, pointentry.EvidenceLT(*i.EvidenceLT))
+	}
+	if i.EvidenceLTE != nil {
+		predicates = append(predicates, pointentry.EvidenceLTE(*i.EvidenceLTE))
+	}
+	if i.EvidenceContains != nil {
+		predicates = append(predicates, pointentry.EvidenceContains(*i.EvidenceContains))
+	}
+	if i.EvidenceHasPrefix != nil {
+		predicates = append(predicates, pointentry.EvidenceHasPrefix(*i.EvidenceHasPrefix))
+	}
+	if i.EvidenceHasSuffix != nil {
+		predicates = append(predicates, pointentry.EvidenceHasSuffix(*i.EvidenceHasSuffix))
+	}
+	if i.EvidenceIsNil {
+		predicates = append(predicates, pointentry.EvidenceIsNil())
+	}
+	if i.EvidenceNotNil {
+		predicates = append(predicates, pointentry.EvidenceNotNil())
+	}
+	if i.EvidenceEqualFold != nil {
+		predicates = append(predicates, pointentry.EvidenceEqualFold(*i.EvidenceEqualFold))
+	}
+	if i.EvidenceContainsFold != nil {
+		predicates = append(predicates, pointentry.EvidenceContainsFold(*i.EvidenceContainsFold))
+	}
+	if i.State != nil {
+		predicates = append(predicates, pointentry.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, pointentry.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, pointentry.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, pointentry.StateNotIn(i.StateNotIn...))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, pointentry.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, pointentry.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, pointentry.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, pointentry.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, pointentry.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, pointentry.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, pointentry.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, pointentry.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, pointentry.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, pointentry.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, pointentry.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, pointentry.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, pointentry.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, pointentry.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, pointentry.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.ReviewedOn != nil {
+		predicates = append(predicates, pointentry.ReviewedOnEQ(*i.ReviewedOn))
+	}
+	if i.ReviewedOnNEQ != nil {
+		predicates = append(predicates, pointentry.ReviewedOnNEQ(*i.ReviewedOnNEQ))
+	}
+	if len(i.ReviewedOnIn) > 0 {
+		predicates = append(predicates, pointentry.ReviewedOnIn(i.ReviewedOnIn...))
+	}
+	if len(i.ReviewedOnNotIn) > 0 {
+		predicates = append(predicates, pointentry.ReviewedOnNotIn(i.ReviewedOnNotIn...))
+	}
+	if i.ReviewedOnGT != nil {
+		predicates = append(predicates, pointentry.ReviewedOnGT(*i.ReviewedOnGT))
+	}
+	if i.ReviewedOnGTE != nil {
+		predicates = append(predicates, pointentry.ReviewedOnGTE(*i.ReviewedOnGTE))
+	}
+	if i.ReviewedOnLT != nil {
+		predicates = append(predicates, pointentry.ReviewedOnLT(*i.ReviewedOnLT))
+	}
+	if i.ReviewedOnLTE != nil {
+		predicates = append(predicates, pointentry.ReviewedOnLTE(*i.ReviewedOnLTE))
+	}
+	if i.ReviewedOnIsNil {
+		predicates = append(predicates, pointentry.ReviewedOnIsNil())
+	}
+	if i.ReviewedOnNotNil {
+		predicates = append(predicates, pointentry.ReviewedOnNotNil())
+	}
+
+	if i.HasBranch != nil {
+		p := pointentry.HasBranch()
+		if !*i.HasBranch {
+			p = pointentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointentry.HasBranchWith(with...))
+	}
+	if i.HasMember != nil {
+		p := pointentry.HasMember()
+		if !*i.HasMember {
+			p = pointentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointentry.HasMemberWith(with...))
+	}
+	if i.HasReverses != nil {
+		p := pointentry.HasReverses()
+		if !*i.HasReverses {
+			p = pointentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReversesWith) > 0 {
+		with := make([]predicate.PointEntry, 0, len(i.HasReversesWith))
+		for _, w := range i.HasReversesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReversesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointentry.HasReversesWith(with...))
+	}
+	if i.HasReversedBy != nil {
+		p := pointentry.HasReversedBy()
+		if !*i.HasReversedBy {
+			p = pointentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReversedByWith) > 0 {
+		with := make([]predicate.PointEntry, 0, len(i.HasReversedByWith))
+		for _, w := range i.HasReversedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReversedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointentry.HasReversedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointEntryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointentry.And(predicates...), nil
+	}
+}
+
+// PointHalfYearWhereInput represents a where input for filtering PointHalfYear queries.
+type PointHalfYearWhereInput struct {
+	Predicates []predicate.PointHalfYear  `json:"-"`
+	Not        *PointHalfYearWhereInput   `json:"not,omitempty"`
+	Or         []*PointHalfYearWhereInput `json:"or,omitempty"`
+	And        []*PointHalfYearWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "half" field predicates.
+	Half      *int  `json:"half,omitempty"`
+	HalfNEQ   *int  `json:"halfNEQ,omitempty"`
+	HalfIn    []int `json:"halfIn,omitempty"`
+	HalfNotIn []int `json:"halfNotIn,omitempty"`
+	HalfGT    *int  `json:"halfGT,omitempty"`
+	HalfGTE   *int  `json:"halfGTE,omitempty"`
+	HalfLT    *int  `json:"halfLT,omitempty"`
+	HalfLTE   *int  `json:"halfLTE,omitempty"`
+
+	// "state" field predicates.
+	State      *pointhalfyear.State  `json:"state,omitempty"`
+	StateNEQ   *pointhalfyear.State  `json:"stateNEQ,omitempty"`
+	StateIn    []pointhalfyear.State `json:"stateIn,omitempty"`
+	StateNotIn []pointhalfyear.State `json:"stateNotIn,omitempty"`
+
+	// "closed_on" field predicates.
+	ClosedOn       *time.Time  `json:"closedOn,omitempty"`
+	ClosedOnNEQ    *time.Time  `json:"closedOnNEQ,omitempty"`
+	ClosedOnIn     []time.Time `json:"closedOnIn,omitempty"`
+	ClosedOnNotIn  []time.Time `json:"closedOnNotIn,omitempty"`
+	ClosedOnGT     *time.Time  `json:"closedOnGT,omitempty"`
+	ClosedOnGTE    *time.Time  `json:"closedOnGTE,omitempty"`
+	ClosedOnLT     *time.Time  `json:"closedOnLT,omitempty"`
+	ClosedOnLTE    *time.Time  `json:"closedOnLTE,omitempty"`
+	ClosedOnIsNil  bool        `json:"closedOnIsNil,omitempty"`
+	ClosedOnNotNil bool        `json:"closedOnNotNil,omitempty"`
+
+	// "published_on" field predicates.
+	PublishedOn       *time.Time  `json:"publishedOn,omitempty"`
+	PublishedOnNEQ    *time.Time  `json:"publishedOnNEQ,omitempty"`
+	PublishedOnIn     []time.Time `json:"publishedOnIn,omitempty"`
+	PublishedOnNotIn  []time.Time `json:"publishedOnNotIn,omitempty"`
+	PublishedOnGT     *time.Time  `json:"publishedOnGT,omitempty"`
+	PublishedOnGTE    *time.Time  `json:"publishedOnGTE,omitempty"`
+	PublishedOnLT     *time.Time  `json:"publishedOnLT,omitempty"`
+	PublishedOnLTE    *time.Time  `json:"publishedOnLTE,omitempty"`
+	PublishedOnIsNil  bool        `json:"publishedOnIsNil,omitempty"`
+	PublishedOnNotNil bool        `json:"publishedOnNotNil,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "appeals" edge predicates.
+	HasAppeals     *bool                    `json:"hasAppeals,omitempty"`
+	HasAppealsWith []*PointAppealWhereInput `json:"hasAppealsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointHalfYearWhereInput) AddPredicates(predicates ...predicate.PointHalfYear) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointHalfYearWhereInput filter on the PointHalfYearQuery builder.
+func (i *PointHalfYearWhereInput) Filter(q *PointHalfYearQuery) (*PointHalfYearQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointHalfYearWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointHalfYearWhereInput is returned in case the PointHalfYearWhereInput is empty.
+var ErrEmptyPointHalfYearWhereInput = errors.New("ent: empty predicate PointHalfYearWhereInput")
+
+// P returns a predicate for filtering pointhalfyears.
+// An error is returned if the input is empty or invalid.
+func (i *PointHalfYearWhereInput) P() (predicate.PointHalfYear, error) {
+	var predicates []predicate.PointHalfYear
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointhalfyear.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointHalfYear, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointhalfyear.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointHalfYear, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointhalfyear.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointhalfyear.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointhalfyear.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointhalfyear.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointhalfyear.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointhalfyear.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointhalfyear.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointhalfyear.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointhalfyear.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointhalfyear.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointhalfyear.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointhalfyear.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, pointhalfyear.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, pointhalfyear.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, pointhalfyear.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, pointhalfyear.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, pointhalfyear.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, pointhalfyear.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, pointhalfyear.YearLTE(*i.YearLTE))
+	}
+	if i.Half != nil {
+		predicates = append(predicates, pointhalfyear.HalfEQ(*i.Half))
+	}
+	if i.HalfNEQ != nil {
+		predicates = append(predicates, pointhalfyear.HalfNEQ(*i.HalfNEQ))
+	}
+	if len(i.HalfIn) > 0 {
+		predicates = append(predicates, pointhalfyear.HalfIn(i.HalfIn...))
+	}
+	if len(i.HalfNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.HalfNotIn(i.HalfNotIn...))
+	}
+	if i.HalfGT != nil {
+		predicates = append(predicates, pointhalfyear.HalfGT(*i.HalfGT))
+	}
+	if i.HalfGTE != nil {
+		predicates = append(predicates, pointhalfyear.HalfGTE(*i.HalfGTE))
+	}
+	if i.HalfLT != nil {
+		predicates = append(predicates, pointhalfyear.HalfLT(*i.HalfLT))
+	}
+	if i.HalfLTE != nil {
+		predicates = append(predicates, pointhalfyear.HalfLTE(*i.HalfLTE))
+	}
+	if i.State != nil {
+		predicates = append(predicates, pointhalfyear.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, pointhalfyear.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, pointhalfyear.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.StateNotIn(i.StateNotIn...))
+	}
+	if i.ClosedOn != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnEQ(*i.ClosedOn))
+	}
+	if i.ClosedOnNEQ != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnNEQ(*i.ClosedOnNEQ))
+	}
+	if len(i.ClosedOnIn) > 0 {
+		predicates = append(predicates, pointhalfyear.ClosedOnIn(i.ClosedOnIn...))
+	}
+	if len(i.ClosedOnNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.ClosedOnNotIn(i.ClosedOnNotIn...))
+	}
+	if i.ClosedOnGT != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnGT(*i.ClosedOnGT))
+	}
+	if i.ClosedOnGTE != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnGTE(*i.ClosedOnGTE))
+	}
+	if i.ClosedOnLT != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnLT(*i.ClosedOnLT))
+	}
+	if i.ClosedOnLTE != nil {
+		predicates = append(predicates, pointhalfyear.ClosedOnLTE(*i.ClosedOnLTE))
+	}
+	if i.ClosedOnIsNil {
+		predicates = append(predicates, pointhalfyear.ClosedOnIsNil())
+	}
+	if i.ClosedOnNotNil {
+		predicates = append(predicates, pointhalfyear.ClosedOnNotNil())
+	}
+	if i.PublishedOn != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnEQ(*i.PublishedOn))
+	}
+	if i.PublishedOnNEQ != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnNEQ(*i.PublishedOnNEQ))
+	}
+	if len(i.PublishedOnIn) > 0 {
+		predicates = append(predicates, pointhalfyear.PublishedOnIn(i.PublishedOnIn...))
+	}
+	if len(i.PublishedOnNotIn) > 0 {
+		predicates = append(predicates, pointhalfyear.PublishedOnNotIn(i.PublishedOnNotIn...))
+	}
+	if i.PublishedOnGT != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnGT(*i.PublishedOnGT))
+	}
+	if i.PublishedOnGTE != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnGTE(*i.PublishedOnGTE))
+	}
+	if i.PublishedOnLT != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnLT(*i.PublishedOnLT))
+	}
+	if i.PublishedOnLTE != nil {
+		predicates = append(predicates, pointhalfyear.PublishedOnLTE(*i.PublishedOnLTE))
+	}
+	if i.PublishedOnIsNil {
+		predicates = append(predicates, pointhalfyear.PublishedOnIsNil())
+	}
+	if i.PublishedOnNotNil {
+		predicates = append(predicates, pointhalfyear.PublishedOnNotNil())
+	}
+
+	if i.HasBranch != nil {
+		p := pointhalfyear.HasBranch()
+		if !*i.HasBranch {
+			p = pointhalfyear.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointhalfyear.HasBranchWith(with...))
+	}
+	if i.HasAppeals != nil {
+		p := pointhalfyear.HasAppeals()
+		if !*i.HasAppeals {
+			p = pointhalfyear.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppealsWith) > 0 {
+		with := make([]predicate.PointAppeal, 0, len(i.HasAppealsWith))
+		for _, w := range i.HasAppealsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppealsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointhalfyear.HasAppealsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointHalfYearWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointhalfyear.And(predicates...), nil
+	}
+}
+
+// PointItemWhereInput represents a where input for filtering PointItem queries.
+type PointItemWhereInput struct {
+	Predicates []predicate.PointItem  `json:"-"`
+	Not        *PointItemWhereInput   `json:"not,omitempty"`
+	Or         []*PointItemWhereInput `json:"or,omitempty"`
+	And        []*PointItemWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "part" field predicates.
+	Part      *pointitem.Part  `json:"part,omitempty"`
+	PartNEQ   *pointitem.Part  `json:"partNEQ,omitempty"`
+	PartIn    []pointitem.Part `json:"partIn,omitempty"`
+	PartNotIn []pointitem.Part `json:"partNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "points" field predicates.
+	Points      *int  `json:"points,omitempty"`
+	PointsNEQ   *int  `json:"pointsNEQ,omitempty"`
+	PointsIn    []int `json:"pointsIn,omitempty"`
+	PointsNotIn []int `json:"pointsNotIn,omitempty"`
+	PointsGT    *int  `json:"pointsGT,omitempty"`
+	PointsGTE   *int  `json:"pointsGTE,omitempty"`
+	PointsLT    *int  `json:"pointsLT,omitempty"`
+	PointsLTE   *int  `json:"pointsLTE,omitempty"`
+
+	// "year_cap" field predicates.
+	YearCap       *int  `json:"yearCap,omitempty"`
+	YearCapNEQ    *int  `json:"yearCapNEQ,omitempty"`
+	YearCapIn     []int `json:"yearCapIn,omitempty"`
+	YearCapNotIn  []int `json:"yearCapNotIn,omitempty"`
+	YearCapGT     *int  `json:"yearCapGT,omitempty"`
+	YearCapGTE    *int  `json:"yearCapGTE,omitempty"`
+	YearCapLT     *int  `json:"yearCapLT,omitempty"`
+	YearCapLTE    *int  `json:"yearCapLTE,omitempty"`
+	YearCapIsNil  bool  `json:"yearCapIsNil,omitempty"`
+	YearCapNotNil bool  `json:"yearCapNotNil,omitempty"`
+
+	// "catalog" edge predicates.
+	HasCatalog     *bool                     `json:"hasCatalog,omitempty"`
+	HasCatalogWith []*PointCatalogWhereInput `json:"hasCatalogWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PointItemWhereInput) AddPredicates(predicates ...predicate.PointItem) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PointItemWhereInput filter on the PointItemQuery builder.
+func (i *PointItemWhereInput) Filter(q *PointItemQuery) (*PointItemQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPointItemWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPointItemWhereInput is returned in case the PointItemWhereInput is empty.
+var ErrEmptyPointItemWhereInput = errors.New("ent: empty predicate PointItemWhereInput")
+
+// P returns a predicate for filtering pointitems.
+// An error is returned if the input is empty or invalid.
+func (i *PointItemWhereInput) P() (predicate.PointItem, error) {
+	var predicates []predicate.PointItem
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pointitem.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PointItem, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pointitem.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PointItem, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pointitem.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pointitem.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pointitem.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pointitem.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pointitem.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pointitem.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pointitem.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pointitem.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pointitem.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pointitem.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pointitem.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pointitem.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pointitem.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pointitem.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pointitem.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pointitem.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pointitem.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pointitem.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pointitem.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pointitem.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pointitem.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pointitem.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pointitem.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pointitem.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pointitem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Part != nil {
+		predicates = append(predicates, pointitem.PartEQ(*i.Part))
+	}
+	if i.PartNEQ != nil {
+		predicates = append(predicates, pointitem.PartNEQ(*i.PartNEQ))
+	}
+	if len(i.PartIn) > 0 {
+		predicates = append(predicates, pointitem.PartIn(i.PartIn...))
+	}
+	if len(i.PartNotIn) > 0 {
+		predicates = append(predicates, pointitem.PartNotIn(i.PartNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, pointitem.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, pointitem.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, pointitem.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, pointitem.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, pointitem.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, pointitem.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, pointitem.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, pointitem.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, pointitem.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, pointitem.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, pointitem.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, pointitem.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, pointitem.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Points != nil {
+		predicates = append(predicates, pointitem.PointsEQ(*i.Points))
+	}
+	if i.PointsNEQ != nil {
+		predicates = append(predicates, pointitem.PointsNEQ(*i.PointsNEQ))
+	}
+	if len(i.PointsIn) > 0 {
+		predicates = append(predicates, pointitem.PointsIn(i.PointsIn...))
+	}
+	if len(i.PointsNotIn) > 0 {
+		predicates = append(predicates, pointitem.PointsNotIn(i.PointsNotIn...))
+	}
+	if i.PointsGT != nil {
+		predicates = append(predicates, pointitem.PointsGT(*i.PointsGT))
+	}
+	if i.PointsGTE != nil {
+		predicates = append(predicates, pointitem.PointsGTE(*i.PointsGTE))
+	}
+	if i.PointsLT != nil {
+		predicates = append(predicates, pointitem.PointsLT(*i.PointsLT))
+	}
+	if i.PointsLTE != nil {
+		predicates = append(predicates, pointitem.PointsLTE(*i.PointsLTE))
+	}
+	if i.YearCap != nil {
+		predicates = append(predicates, pointitem.YearCapEQ(*i.YearCap))
+	}
+	if i.YearCapNEQ != nil {
+		predicates = append(predicates, pointitem.YearCapNEQ(*i.YearCapNEQ))
+	}
+	if len(i.YearCapIn) > 0 {
+		predicates = append(predicates, pointitem.YearCapIn(i.YearCapIn...))
+	}
+	if len(i.YearCapNotIn) > 0 {
+		predicates = append(predicates, pointitem.YearCapNotIn(i.YearCapNotIn...))
+	}
+	if i.YearCapGT != nil {
+		predicates = append(predicates, pointitem.YearCapGT(*i.YearCapGT))
+	}
+	if i.YearCapGTE != nil {
+		predicates = append(predicates, pointitem.YearCapGTE(*i.YearCapGTE))
+	}
+	if i.YearCapLT != nil {
+		predicates = append(predicates, pointitem.YearCapLT(*i.YearCapLT))
+	}
+	if i.YearCapLTE != nil {
+		predicates = append(predicates, pointitem.YearCapLTE(*i.YearCapLTE))
+	}
+	if i.YearCapIsNil {
+		predicates = append(predicates, pointitem.YearCapIsNil())
+	}
+	if i.YearCapNotNil {
+		predicates = append(predicates, pointitem.YearCapNotNil())
+	}
+
+	if i.HasCatalog != nil {
+		p := pointitem.HasCatalog()
+		if !*i.HasCatalog {
+			p = pointitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCatalogWith) > 0 {
+		with := make([]predicate.PointCatalog, 0, len(i.HasCatalogWith))
+		for _, w := range i.HasCatalogWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCatalogWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pointitem.HasCatalogWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPointItemWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pointitem.And(predicates...), nil
 	}
 }
 

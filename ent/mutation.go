@@ -11,9 +11,15 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
@@ -29,13 +35,1331 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAuditLog    = "AuditLog"
-	TypeMember      = "Member"
-	TypeOrg         = "Org"
-	TypeRoleBinding = "RoleBinding"
-	TypeSetting     = "Setting"
-	TypeUser        = "User"
+	TypeAnnualResult  = "AnnualResult"
+	TypeAuditLog      = "AuditLog"
+	TypeMember        = "Member"
+	TypeOrg           = "Org"
+	TypePointAppeal   = "PointAppeal"
+	TypePointCatalog  = "PointCatalog"
+	TypePointEntry    = "PointEntry"
+	TypePointHalfYear = "PointHalfYear"
+	TypePointItem     = "PointItem"
+	TypeRoleBinding   = "RoleBinding"
+	TypeSetting       = "Setting"
+	TypeUser          = "User"
 )
+
+// AnnualResultMutation represents an operation that mutates the AnnualResult nodes in the graph.
+type AnnualResultMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	year               *int
+	addyear            *int
+	status             *string
+	sector             *string
+	base               *int
+	addbase            *int
+	bonus              *int
+	addbonus           *int
+	deduction          *int
+	adddeduction       *int
+	vetoed             *bool
+	total              *int
+	addtotal           *int
+	grade              *annualresult.Grade
+	consequences       *[]string
+	appendconsequences []string
+	clearedFields      map[string]struct{}
+	branch             *int
+	clearedbranch      bool
+	member             *int
+	clearedmember      bool
+	done               bool
+	oldValue           func(context.Context) (*AnnualResult, error)
+	predicates         []predicate.AnnualResult
+}
+
+var _ ent.Mutation = (*AnnualResultMutation)(nil)
+
+// annualresultOption allows management of the mutation configuration using functional options.
+type annualresultOption func(*AnnualResultMutation)
+
+// newAnnualResultMutation creates new mutation for the AnnualResult entity.
+func newAnnualResultMutation(c config, op Op, opts ...annualresultOption) *AnnualResultMutation {
+	m := &AnnualResultMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnnualResult,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnnualResultID sets the ID field of the mutation.
+func withAnnualResultID(id int) annualresultOption {
+	return func(m *AnnualResultMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AnnualResult
+		)
+		m.oldValue = func(ctx context.Context) (*AnnualResult, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AnnualResult.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnnualResult sets the old AnnualResult of the mutation.
+func withAnnualResult(node *AnnualResult) annualresultOption {
+	return func(m *AnnualResultMutation) {
+		m.oldValue = func(context.Context) (*AnnualResult, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnnualResultMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnnualResultMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnnualResultMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnnualResultMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AnnualResult.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AnnualResultMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AnnualResultMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AnnualResultMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AnnualResultMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AnnualResultMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AnnualResultMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *AnnualResultMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *AnnualResultMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *AnnualResultMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *AnnualResultMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *AnnualResultMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *AnnualResultMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetYear sets the "year" field.
+func (m *AnnualResultMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *AnnualResultMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *AnnualResultMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *AnnualResultMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *AnnualResultMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AnnualResultMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AnnualResultMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AnnualResultMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *AnnualResultMutation) SetSector(s string) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *AnnualResultMutation) Sector() (r string, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldSector(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *AnnualResultMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetBase sets the "base" field.
+func (m *AnnualResultMutation) SetBase(i int) {
+	m.base = &i
+	m.addbase = nil
+}
+
+// Base returns the value of the "base" field in the mutation.
+func (m *AnnualResultMutation) Base() (r int, exists bool) {
+	v := m.base
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBase returns the old "base" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldBase(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBase is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBase requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBase: %w", err)
+	}
+	return oldValue.Base, nil
+}
+
+// AddBase adds i to the "base" field.
+func (m *AnnualResultMutation) AddBase(i int) {
+	if m.addbase != nil {
+		*m.addbase += i
+	} else {
+		m.addbase = &i
+	}
+}
+
+// AddedBase returns the value that was added to the "base" field in this mutation.
+func (m *AnnualResultMutation) AddedBase() (r int, exists bool) {
+	v := m.addbase
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBase resets all changes to the "base" field.
+func (m *AnnualResultMutation) ResetBase() {
+	m.base = nil
+	m.addbase = nil
+}
+
+// SetBonus sets the "bonus" field.
+func (m *AnnualResultMutation) SetBonus(i int) {
+	m.bonus = &i
+	m.addbonus = nil
+}
+
+// Bonus returns the value of the "bonus" field in the mutation.
+func (m *AnnualResultMutation) Bonus() (r int, exists bool) {
+	v := m.bonus
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBonus returns the old "bonus" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldBonus(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBonus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBonus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBonus: %w", err)
+	}
+	return oldValue.Bonus, nil
+}
+
+// AddBonus adds i to the "bonus" field.
+func (m *AnnualResultMutation) AddBonus(i int) {
+	if m.addbonus != nil {
+		*m.addbonus += i
+	} else {
+		m.addbonus = &i
+	}
+}
+
+// AddedBonus returns the value that was added to the "bonus" field in this mutation.
+func (m *AnnualResultMutation) AddedBonus() (r int, exists bool) {
+	v := m.addbonus
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBonus resets all changes to the "bonus" field.
+func (m *AnnualResultMutation) ResetBonus() {
+	m.bonus = nil
+	m.addbonus = nil
+}
+
+// SetDeduction sets the "deduction" field.
+func (m *AnnualResultMutation) SetDeduction(i int) {
+	m.deduction = &i
+	m.adddeduction = nil
+}
+
+// Deduction returns the value of the "deduction" field in the mutation.
+func (m *AnnualResultMutation) Deduction() (r int, exists bool) {
+	v := m.deduction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeduction returns the old "deduction" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldDeduction(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeduction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeduction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeduction: %w", err)
+	}
+	return oldValue.Deduction, nil
+}
+
+// AddDeduction adds i to the "deduction" field.
+func (m *AnnualResultMutation) AddDeduction(i int) {
+	if m.adddeduction != nil {
+		*m.adddeduction += i
+	} else {
+		m.adddeduction = &i
+	}
+}
+
+// AddedDeduction returns the value that was added to the "deduction" field in this mutation.
+func (m *AnnualResultMutation) AddedDeduction() (r int, exists bool) {
+	v := m.adddeduction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeduction resets all changes to the "deduction" field.
+func (m *AnnualResultMutation) ResetDeduction() {
+	m.deduction = nil
+	m.adddeduction = nil
+}
+
+// SetVetoed sets the "vetoed" field.
+func (m *AnnualResultMutation) SetVetoed(b bool) {
+	m.vetoed = &b
+}
+
+// Vetoed returns the value of the "vetoed" field in the mutation.
+func (m *AnnualResultMutation) Vetoed() (r bool, exists bool) {
+	v := m.vetoed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVetoed returns the old "vetoed" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldVetoed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVetoed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVetoed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVetoed: %w", err)
+	}
+	return oldValue.Vetoed, nil
+}
+
+// ResetVetoed resets all changes to the "vetoed" field.
+func (m *AnnualResultMutation) ResetVetoed() {
+	m.vetoed = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *AnnualResultMutation) SetTotal(i int) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *AnnualResultMutation) Total() (r int, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldTotal(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *AnnualResultMutation) AddTotal(i int) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *AnnualResultMutation) AddedTotal() (r int, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *AnnualResultMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetGrade sets the "grade" field.
+func (m *AnnualResultMutation) SetGrade(a annualresult.Grade) {
+	m.grade = &a
+}
+
+// Grade returns the value of the "grade" field in the mutation.
+func (m *AnnualResultMutation) Grade() (r annualresult.Grade, exists bool) {
+	v := m.grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrade returns the old "grade" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldGrade(ctx context.Context) (v annualresult.Grade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrade: %w", err)
+	}
+	return oldValue.Grade, nil
+}
+
+// ResetGrade resets all changes to the "grade" field.
+func (m *AnnualResultMutation) ResetGrade() {
+	m.grade = nil
+}
+
+// SetConsequences sets the "consequences" field.
+func (m *AnnualResultMutation) SetConsequences(s []string) {
+	m.consequences = &s
+	m.appendconsequences = nil
+}
+
+// Consequences returns the value of the "consequences" field in the mutation.
+func (m *AnnualResultMutation) Consequences() (r []string, exists bool) {
+	v := m.consequences
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsequences returns the old "consequences" field's value of the AnnualResult entity.
+// If the AnnualResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnnualResultMutation) OldConsequences(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsequences is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsequences requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsequences: %w", err)
+	}
+	return oldValue.Consequences, nil
+}
+
+// AppendConsequences adds s to the "consequences" field.
+func (m *AnnualResultMutation) AppendConsequences(s []string) {
+	m.appendconsequences = append(m.appendconsequences, s...)
+}
+
+// AppendedConsequences returns the list of values that were appended to the "consequences" field in this mutation.
+func (m *AnnualResultMutation) AppendedConsequences() ([]string, bool) {
+	if len(m.appendconsequences) == 0 {
+		return nil, false
+	}
+	return m.appendconsequences, true
+}
+
+// ResetConsequences resets all changes to the "consequences" field.
+func (m *AnnualResultMutation) ResetConsequences() {
+	m.consequences = nil
+	m.appendconsequences = nil
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *AnnualResultMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[annualresult.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *AnnualResultMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *AnnualResultMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *AnnualResultMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *AnnualResultMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[annualresult.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *AnnualResultMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *AnnualResultMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *AnnualResultMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the AnnualResultMutation builder.
+func (m *AnnualResultMutation) Where(ps ...predicate.AnnualResult) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnnualResultMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnnualResultMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AnnualResult, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnnualResultMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnnualResultMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AnnualResult).
+func (m *AnnualResultMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnnualResultMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, annualresult.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, annualresult.FieldUpdatedAt)
+	}
+	if m.branch != nil {
+		fields = append(fields, annualresult.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, annualresult.FieldMemberID)
+	}
+	if m.year != nil {
+		fields = append(fields, annualresult.FieldYear)
+	}
+	if m.status != nil {
+		fields = append(fields, annualresult.FieldStatus)
+	}
+	if m.sector != nil {
+		fields = append(fields, annualresult.FieldSector)
+	}
+	if m.base != nil {
+		fields = append(fields, annualresult.FieldBase)
+	}
+	if m.bonus != nil {
+		fields = append(fields, annualresult.FieldBonus)
+	}
+	if m.deduction != nil {
+		fields = append(fields, annualresult.FieldDeduction)
+	}
+	if m.vetoed != nil {
+		fields = append(fields, annualresult.FieldVetoed)
+	}
+	if m.total != nil {
+		fields = append(fields, annualresult.FieldTotal)
+	}
+	if m.grade != nil {
+		fields = append(fields, annualresult.FieldGrade)
+	}
+	if m.consequences != nil {
+		fields = append(fields, annualresult.FieldConsequences)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnnualResultMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case annualresult.FieldCreatedAt:
+		return m.CreatedAt()
+	case annualresult.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case annualresult.FieldBranchID:
+		return m.BranchID()
+	case annualresult.FieldMemberID:
+		return m.MemberID()
+	case annualresult.FieldYear:
+		return m.Year()
+	case annualresult.FieldStatus:
+		return m.Status()
+	case annualresult.FieldSector:
+		return m.Sector()
+	case annualresult.FieldBase:
+		return m.Base()
+	case annualresult.FieldBonus:
+		return m.Bonus()
+	case annualresult.FieldDeduction:
+		return m.Deduction()
+	case annualresult.FieldVetoed:
+		return m.Vetoed()
+	case annualresult.FieldTotal:
+		return m.Total()
+	case annualresult.FieldGrade:
+		return m.Grade()
+	case annualresult.FieldConsequences:
+		return m.Consequences()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnnualResultMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case annualresult.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case annualresult.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case annualresult.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case annualresult.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case annualresult.FieldYear:
+		return m.OldYear(ctx)
+	case annualresult.FieldStatus:
+		return m.OldStatus(ctx)
+	case annualresult.FieldSector:
+		return m.OldSector(ctx)
+	case annualresult.FieldBase:
+		return m.OldBase(ctx)
+	case annualresult.FieldBonus:
+		return m.OldBonus(ctx)
+	case annualresult.FieldDeduction:
+		return m.OldDeduction(ctx)
+	case annualresult.FieldVetoed:
+		return m.OldVetoed(ctx)
+	case annualresult.FieldTotal:
+		return m.OldTotal(ctx)
+	case annualresult.FieldGrade:
+		return m.OldGrade(ctx)
+	case annualresult.FieldConsequences:
+		return m.OldConsequences(ctx)
+	}
+	return nil, fmt.Errorf("unknown AnnualResult field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnnualResultMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case annualresult.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case annualresult.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case annualresult.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case annualresult.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case annualresult.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case annualresult.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case annualresult.FieldSector:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case annualresult.FieldBase:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBase(v)
+		return nil
+	case annualresult.FieldBonus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBonus(v)
+		return nil
+	case annualresult.FieldDeduction:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeduction(v)
+		return nil
+	case annualresult.FieldVetoed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVetoed(v)
+		return nil
+	case annualresult.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case annualresult.FieldGrade:
+		v, ok := value.(annualresult.Grade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrade(v)
+		return nil
+	case annualresult.FieldConsequences:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsequences(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnnualResult field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnnualResultMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, annualresult.FieldYear)
+	}
+	if m.addbase != nil {
+		fields = append(fields, annualresult.FieldBase)
+	}
+	if m.addbonus != nil {
+		fields = append(fields, annualresult.FieldBonus)
+	}
+	if m.adddeduction != nil {
+		fields = append(fields, annualresult.FieldDeduction)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, annualresult.FieldTotal)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnnualResultMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case annualresult.FieldYear:
+		return m.AddedYear()
+	case annualresult.FieldBase:
+		return m.AddedBase()
+	case annualresult.FieldBonus:
+		return m.AddedBonus()
+	case annualresult.FieldDeduction:
+		return m.AddedDeduction()
+	case annualresult.FieldTotal:
+		return m.AddedTotal()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnnualResultMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case annualresult.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case annualresult.FieldBase:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBase(v)
+		return nil
+	case annualresult.FieldBonus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBonus(v)
+		return nil
+	case annualresult.FieldDeduction:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeduction(v)
+		return nil
+	case annualresult.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AnnualResult numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnnualResultMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnnualResultMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnnualResultMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AnnualResult nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnnualResultMutation) ResetField(name string) error {
+	switch name {
+	case annualresult.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case annualresult.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case annualresult.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case annualresult.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case annualresult.FieldYear:
+		m.ResetYear()
+		return nil
+	case annualresult.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case annualresult.FieldSector:
+		m.ResetSector()
+		return nil
+	case annualresult.FieldBase:
+		m.ResetBase()
+		return nil
+	case annualresult.FieldBonus:
+		m.ResetBonus()
+		return nil
+	case annualresult.FieldDeduction:
+		m.ResetDeduction()
+		return nil
+	case annualresult.FieldVetoed:
+		m.ResetVetoed()
+		return nil
+	case annualresult.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case annualresult.FieldGrade:
+		m.ResetGrade()
+		return nil
+	case annualresult.FieldConsequences:
+		m.ResetConsequences()
+		return nil
+	}
+	return fmt.Errorf("unknown AnnualResult field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnnualResultMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.branch != nil {
+		edges = append(edges, annualresult.EdgeBranch)
+	}
+	if m.member != nil {
+		edges = append(edges, annualresult.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnnualResultMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case annualresult.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case annualresult.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnnualResultMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnnualResultMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnnualResultMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbranch {
+		edges = append(edges, annualresult.EdgeBranch)
+	}
+	if m.clearedmember {
+		edges = append(edges, annualresult.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnnualResultMutation) EdgeCleared(name string) bool {
+	switch name {
+	case annualresult.EdgeBranch:
+		return m.clearedbranch
+	case annualresult.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnnualResultMutation) ClearEdge(name string) error {
+	switch name {
+	case annualresult.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case annualresult.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AnnualResult unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnnualResultMutation) ResetEdge(name string) error {
+	switch name {
+	case annualresult.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case annualresult.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown AnnualResult edge %s", name)
+}
 
 // AuditLogMutation represents an operation that mutates the AuditLog nodes in the graph.
 type AuditLogMutation struct {
@@ -3098,6 +4422,5928 @@ func (m *OrgMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Org edge %s", name)
+}
+
+// PointAppealMutation represents an operation that mutates the PointAppeal nodes in the graph.
+type PointAppealMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	text             *string
+	state            *pointappeal.State
+	answer           *string
+	answered_on      *time.Time
+	clearedFields    map[string]struct{}
+	branch           *int
+	clearedbranch    bool
+	member           *int
+	clearedmember    bool
+	half_year        *int
+	clearedhalf_year bool
+	entry            *int
+	clearedentry     bool
+	done             bool
+	oldValue         func(context.Context) (*PointAppeal, error)
+	predicates       []predicate.PointAppeal
+}
+
+var _ ent.Mutation = (*PointAppealMutation)(nil)
+
+// pointappealOption allows management of the mutation configuration using functional options.
+type pointappealOption func(*PointAppealMutation)
+
+// newPointAppealMutation creates new mutation for the PointAppeal entity.
+func newPointAppealMutation(c config, op Op, opts ...pointappealOption) *PointAppealMutation {
+	m := &PointAppealMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointAppeal,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointAppealID sets the ID field of the mutation.
+func withPointAppealID(id int) pointappealOption {
+	return func(m *PointAppealMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointAppeal
+		)
+		m.oldValue = func(ctx context.Context) (*PointAppeal, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointAppeal.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointAppeal sets the old PointAppeal of the mutation.
+func withPointAppeal(node *PointAppeal) pointappealOption {
+	return func(m *PointAppealMutation) {
+		m.oldValue = func(context.Context) (*PointAppeal, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointAppealMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointAppealMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointAppealMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointAppealMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointAppeal.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointAppealMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointAppealMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointAppealMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointAppealMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointAppealMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointAppealMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PointAppealMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PointAppealMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PointAppealMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PointAppealMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PointAppealMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PointAppealMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetHalfYearID sets the "half_year_id" field.
+func (m *PointAppealMutation) SetHalfYearID(i int) {
+	m.half_year = &i
+}
+
+// HalfYearID returns the value of the "half_year_id" field in the mutation.
+func (m *PointAppealMutation) HalfYearID() (r int, exists bool) {
+	v := m.half_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHalfYearID returns the old "half_year_id" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldHalfYearID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHalfYearID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHalfYearID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHalfYearID: %w", err)
+	}
+	return oldValue.HalfYearID, nil
+}
+
+// ResetHalfYearID resets all changes to the "half_year_id" field.
+func (m *PointAppealMutation) ResetHalfYearID() {
+	m.half_year = nil
+}
+
+// SetEntryID sets the "entry_id" field.
+func (m *PointAppealMutation) SetEntryID(i int) {
+	m.entry = &i
+}
+
+// EntryID returns the value of the "entry_id" field in the mutation.
+func (m *PointAppealMutation) EntryID() (r int, exists bool) {
+	v := m.entry
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntryID returns the old "entry_id" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldEntryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntryID: %w", err)
+	}
+	return oldValue.EntryID, nil
+}
+
+// ResetEntryID resets all changes to the "entry_id" field.
+func (m *PointAppealMutation) ResetEntryID() {
+	m.entry = nil
+}
+
+// SetText sets the "text" field.
+func (m *PointAppealMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *PointAppealMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *PointAppealMutation) ResetText() {
+	m.text = nil
+}
+
+// SetState sets the "state" field.
+func (m *PointAppealMutation) SetState(po pointappeal.State) {
+	m.state = &po
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PointAppealMutation) State() (r pointappeal.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldState(ctx context.Context) (v pointappeal.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PointAppealMutation) ResetState() {
+	m.state = nil
+}
+
+// SetAnswer sets the "answer" field.
+func (m *PointAppealMutation) SetAnswer(s string) {
+	m.answer = &s
+}
+
+// Answer returns the value of the "answer" field in the mutation.
+func (m *PointAppealMutation) Answer() (r string, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswer returns the old "answer" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldAnswer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswer: %w", err)
+	}
+	return oldValue.Answer, nil
+}
+
+// ClearAnswer clears the value of the "answer" field.
+func (m *PointAppealMutation) ClearAnswer() {
+	m.answer = nil
+	m.clearedFields[pointappeal.FieldAnswer] = struct{}{}
+}
+
+// AnswerCleared returns if the "answer" field was cleared in this mutation.
+func (m *PointAppealMutation) AnswerCleared() bool {
+	_, ok := m.clearedFields[pointappeal.FieldAnswer]
+	return ok
+}
+
+// ResetAnswer resets all changes to the "answer" field.
+func (m *PointAppealMutation) ResetAnswer() {
+	m.answer = nil
+	delete(m.clearedFields, pointappeal.FieldAnswer)
+}
+
+// SetAnsweredOn sets the "answered_on" field.
+func (m *PointAppealMutation) SetAnsweredOn(t time.Time) {
+	m.answered_on = &t
+}
+
+// AnsweredOn returns the value of the "answered_on" field in the mutation.
+func (m *PointAppealMutation) AnsweredOn() (r time.Time, exists bool) {
+	v := m.answered_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredOn returns the old "answered_on" field's value of the PointAppeal entity.
+// If the PointAppeal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointAppealMutation) OldAnsweredOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredOn: %w", err)
+	}
+	return oldValue.AnsweredOn, nil
+}
+
+// ClearAnsweredOn clears the value of the "answered_on" field.
+func (m *PointAppealMutation) ClearAnsweredOn() {
+	m.answered_on = nil
+	m.clearedFields[pointappeal.FieldAnsweredOn] = struct{}{}
+}
+
+// AnsweredOnCleared returns if the "answered_on" field was cleared in this mutation.
+func (m *PointAppealMutation) AnsweredOnCleared() bool {
+	_, ok := m.clearedFields[pointappeal.FieldAnsweredOn]
+	return ok
+}
+
+// ResetAnsweredOn resets all changes to the "answered_on" field.
+func (m *PointAppealMutation) ResetAnsweredOn() {
+	m.answered_on = nil
+	delete(m.clearedFields, pointappeal.FieldAnsweredOn)
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PointAppealMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pointappeal.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PointAppealMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PointAppealMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PointAppealMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *PointAppealMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[pointappeal.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *PointAppealMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *PointAppealMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *PointAppealMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearHalfYear clears the "half_year" edge to the PointHalfYear entity.
+func (m *PointAppealMutation) ClearHalfYear() {
+	m.clearedhalf_year = true
+	m.clearedFields[pointappeal.FieldHalfYearID] = struct{}{}
+}
+
+// HalfYearCleared reports if the "half_year" edge to the PointHalfYear entity was cleared.
+func (m *PointAppealMutation) HalfYearCleared() bool {
+	return m.clearedhalf_year
+}
+
+// HalfYearIDs returns the "half_year" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HalfYearID instead. It exists only for internal usage by the builders.
+func (m *PointAppealMutation) HalfYearIDs() (ids []int) {
+	if id := m.half_year; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHalfYear resets all changes to the "half_year" edge.
+func (m *PointAppealMutation) ResetHalfYear() {
+	m.half_year = nil
+	m.clearedhalf_year = false
+}
+
+// ClearEntry clears the "entry" edge to the PointEntry entity.
+func (m *PointAppealMutation) ClearEntry() {
+	m.clearedentry = true
+	m.clearedFields[pointappeal.FieldEntryID] = struct{}{}
+}
+
+// EntryCleared reports if the "entry" edge to the PointEntry entity was cleared.
+func (m *PointAppealMutation) EntryCleared() bool {
+	return m.clearedentry
+}
+
+// EntryIDs returns the "entry" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EntryID instead. It exists only for internal usage by the builders.
+func (m *PointAppealMutation) EntryIDs() (ids []int) {
+	if id := m.entry; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEntry resets all changes to the "entry" edge.
+func (m *PointAppealMutation) ResetEntry() {
+	m.entry = nil
+	m.clearedentry = false
+}
+
+// Where appends a list predicates to the PointAppealMutation builder.
+func (m *PointAppealMutation) Where(ps ...predicate.PointAppeal) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointAppealMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointAppealMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointAppeal, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointAppealMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointAppealMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointAppeal).
+func (m *PointAppealMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointAppealMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, pointappeal.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointappeal.FieldUpdatedAt)
+	}
+	if m.branch != nil {
+		fields = append(fields, pointappeal.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, pointappeal.FieldMemberID)
+	}
+	if m.half_year != nil {
+		fields = append(fields, pointappeal.FieldHalfYearID)
+	}
+	if m.entry != nil {
+		fields = append(fields, pointappeal.FieldEntryID)
+	}
+	if m.text != nil {
+		fields = append(fields, pointappeal.FieldText)
+	}
+	if m.state != nil {
+		fields = append(fields, pointappeal.FieldState)
+	}
+	if m.answer != nil {
+		fields = append(fields, pointappeal.FieldAnswer)
+	}
+	if m.answered_on != nil {
+		fields = append(fields, pointappeal.FieldAnsweredOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointAppealMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointappeal.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointappeal.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointappeal.FieldBranchID:
+		return m.BranchID()
+	case pointappeal.FieldMemberID:
+		return m.MemberID()
+	case pointappeal.FieldHalfYearID:
+		return m.HalfYearID()
+	case pointappeal.FieldEntryID:
+		return m.EntryID()
+	case pointappeal.FieldText:
+		return m.Text()
+	case pointappeal.FieldState:
+		return m.State()
+	case pointappeal.FieldAnswer:
+		return m.Answer()
+	case pointappeal.FieldAnsweredOn:
+		return m.AnsweredOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointAppealMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointappeal.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointappeal.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointappeal.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pointappeal.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pointappeal.FieldHalfYearID:
+		return m.OldHalfYearID(ctx)
+	case pointappeal.FieldEntryID:
+		return m.OldEntryID(ctx)
+	case pointappeal.FieldText:
+		return m.OldText(ctx)
+	case pointappeal.FieldState:
+		return m.OldState(ctx)
+	case pointappeal.FieldAnswer:
+		return m.OldAnswer(ctx)
+	case pointappeal.FieldAnsweredOn:
+		return m.OldAnsweredOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointAppeal field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointAppealMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointappeal.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointappeal.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointappeal.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pointappeal.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pointappeal.FieldHalfYearID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHalfYearID(v)
+		return nil
+	case pointappeal.FieldEntryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntryID(v)
+		return nil
+	case pointappeal.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case pointappeal.FieldState:
+		v, ok := value.(pointappeal.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case pointappeal.FieldAnswer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswer(v)
+		return nil
+	case pointappeal.FieldAnsweredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointAppeal field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointAppealMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointAppealMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointAppealMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PointAppeal numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointAppealMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pointappeal.FieldAnswer) {
+		fields = append(fields, pointappeal.FieldAnswer)
+	}
+	if m.FieldCleared(pointappeal.FieldAnsweredOn) {
+		fields = append(fields, pointappeal.FieldAnsweredOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointAppealMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointAppealMutation) ClearField(name string) error {
+	switch name {
+	case pointappeal.FieldAnswer:
+		m.ClearAnswer()
+		return nil
+	case pointappeal.FieldAnsweredOn:
+		m.ClearAnsweredOn()
+		return nil
+	}
+	return fmt.Errorf("unknown PointAppeal nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointAppealMutation) ResetField(name string) error {
+	switch name {
+	case pointappeal.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointappeal.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointappeal.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pointappeal.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pointappeal.FieldHalfYearID:
+		m.ResetHalfYearID()
+		return nil
+	case pointappeal.FieldEntryID:
+		m.ResetEntryID()
+		return nil
+	case pointappeal.FieldText:
+		m.ResetText()
+		return nil
+	case pointappeal.FieldState:
+		m.ResetState()
+		return nil
+	case pointappeal.FieldAnswer:
+		m.ResetAnswer()
+		return nil
+	case pointappeal.FieldAnsweredOn:
+		m.ResetAnsweredOn()
+		return nil
+	}
+	return fmt.Errorf("unknown PointAppeal field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointAppealMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.branch != nil {
+		edges = append(edges, pointappeal.EdgeBranch)
+	}
+	if m.member != nil {
+		edges = append(edges, pointappeal.EdgeMember)
+	}
+	if m.half_year != nil {
+		edges = append(edges, pointappeal.EdgeHalfYear)
+	}
+	if m.entry != nil {
+		edges = append(edges, pointappeal.EdgeEntry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointAppealMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointappeal.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointappeal.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointappeal.EdgeHalfYear:
+		if id := m.half_year; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointappeal.EdgeEntry:
+		if id := m.entry; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointAppealMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointAppealMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointAppealMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedbranch {
+		edges = append(edges, pointappeal.EdgeBranch)
+	}
+	if m.clearedmember {
+		edges = append(edges, pointappeal.EdgeMember)
+	}
+	if m.clearedhalf_year {
+		edges = append(edges, pointappeal.EdgeHalfYear)
+	}
+	if m.clearedentry {
+		edges = append(edges, pointappeal.EdgeEntry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointAppealMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointappeal.EdgeBranch:
+		return m.clearedbranch
+	case pointappeal.EdgeMember:
+		return m.clearedmember
+	case pointappeal.EdgeHalfYear:
+		return m.clearedhalf_year
+	case pointappeal.EdgeEntry:
+		return m.clearedentry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointAppealMutation) ClearEdge(name string) error {
+	switch name {
+	case pointappeal.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case pointappeal.EdgeMember:
+		m.ClearMember()
+		return nil
+	case pointappeal.EdgeHalfYear:
+		m.ClearHalfYear()
+		return nil
+	case pointappeal.EdgeEntry:
+		m.ClearEntry()
+		return nil
+	}
+	return fmt.Errorf("unknown PointAppeal unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointAppealMutation) ResetEdge(name string) error {
+	switch name {
+	case pointappeal.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case pointappeal.EdgeMember:
+		m.ResetMember()
+		return nil
+	case pointappeal.EdgeHalfYear:
+		m.ResetHalfYear()
+		return nil
+	case pointappeal.EdgeEntry:
+		m.ResetEntry()
+		return nil
+	}
+	return fmt.Errorf("unknown PointAppeal edge %s", name)
+}
+
+// PointCatalogMutation represents an operation that mutates the PointCatalog nodes in the graph.
+type PointCatalogMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	year                   *int
+	addyear                *int
+	sector                 *string
+	version                *int
+	addversion             *int
+	excellent              *int
+	addexcellent           *int
+	qualified              *int
+	addqualified           *int
+	basically_qualified    *int
+	addbasically_qualified *int
+	clearedFields          map[string]struct{}
+	county                 *int
+	clearedcounty          bool
+	items                  map[int]struct{}
+	removeditems           map[int]struct{}
+	cleareditems           bool
+	done                   bool
+	oldValue               func(context.Context) (*PointCatalog, error)
+	predicates             []predicate.PointCatalog
+}
+
+var _ ent.Mutation = (*PointCatalogMutation)(nil)
+
+// pointcatalogOption allows management of the mutation configuration using functional options.
+type pointcatalogOption func(*PointCatalogMutation)
+
+// newPointCatalogMutation creates new mutation for the PointCatalog entity.
+func newPointCatalogMutation(c config, op Op, opts ...pointcatalogOption) *PointCatalogMutation {
+	m := &PointCatalogMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointCatalog,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointCatalogID sets the ID field of the mutation.
+func withPointCatalogID(id int) pointcatalogOption {
+	return func(m *PointCatalogMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointCatalog
+		)
+		m.oldValue = func(ctx context.Context) (*PointCatalog, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointCatalog.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointCatalog sets the old PointCatalog of the mutation.
+func withPointCatalog(node *PointCatalog) pointcatalogOption {
+	return func(m *PointCatalogMutation) {
+		m.oldValue = func(context.Context) (*PointCatalog, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointCatalogMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointCatalogMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointCatalogMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointCatalogMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointCatalog.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointCatalogMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointCatalogMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointCatalogMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointCatalogMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointCatalogMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointCatalogMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *PointCatalogMutation) SetCountyID(i int) {
+	m.county = &i
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *PointCatalogMutation) CountyID() (r int, exists bool) {
+	v := m.county
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldCountyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *PointCatalogMutation) ResetCountyID() {
+	m.county = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PointCatalogMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PointCatalogMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PointCatalogMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PointCatalogMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PointCatalogMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *PointCatalogMutation) SetSector(s string) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *PointCatalogMutation) Sector() (r string, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldSector(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *PointCatalogMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PointCatalogMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PointCatalogMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PointCatalogMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PointCatalogMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PointCatalogMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetExcellent sets the "excellent" field.
+func (m *PointCatalogMutation) SetExcellent(i int) {
+	m.excellent = &i
+	m.addexcellent = nil
+}
+
+// Excellent returns the value of the "excellent" field in the mutation.
+func (m *PointCatalogMutation) Excellent() (r int, exists bool) {
+	v := m.excellent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExcellent returns the old "excellent" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldExcellent(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExcellent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExcellent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExcellent: %w", err)
+	}
+	return oldValue.Excellent, nil
+}
+
+// AddExcellent adds i to the "excellent" field.
+func (m *PointCatalogMutation) AddExcellent(i int) {
+	if m.addexcellent != nil {
+		*m.addexcellent += i
+	} else {
+		m.addexcellent = &i
+	}
+}
+
+// AddedExcellent returns the value that was added to the "excellent" field in this mutation.
+func (m *PointCatalogMutation) AddedExcellent() (r int, exists bool) {
+	v := m.addexcellent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExcellent resets all changes to the "excellent" field.
+func (m *PointCatalogMutation) ResetExcellent() {
+	m.excellent = nil
+	m.addexcellent = nil
+}
+
+// SetQualified sets the "qualified" field.
+func (m *PointCatalogMutation) SetQualified(i int) {
+	m.qualified = &i
+	m.addqualified = nil
+}
+
+// Qualified returns the value of the "qualified" field in the mutation.
+func (m *PointCatalogMutation) Qualified() (r int, exists bool) {
+	v := m.qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualified returns the old "qualified" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldQualified(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualified: %w", err)
+	}
+	return oldValue.Qualified, nil
+}
+
+// AddQualified adds i to the "qualified" field.
+func (m *PointCatalogMutation) AddQualified(i int) {
+	if m.addqualified != nil {
+		*m.addqualified += i
+	} else {
+		m.addqualified = &i
+	}
+}
+
+// AddedQualified returns the value that was added to the "qualified" field in this mutation.
+func (m *PointCatalogMutation) AddedQualified() (r int, exists bool) {
+	v := m.addqualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQualified resets all changes to the "qualified" field.
+func (m *PointCatalogMutation) ResetQualified() {
+	m.qualified = nil
+	m.addqualified = nil
+}
+
+// SetBasicallyQualified sets the "basically_qualified" field.
+func (m *PointCatalogMutation) SetBasicallyQualified(i int) {
+	m.basically_qualified = &i
+	m.addbasically_qualified = nil
+}
+
+// BasicallyQualified returns the value of the "basically_qualified" field in the mutation.
+func (m *PointCatalogMutation) BasicallyQualified() (r int, exists bool) {
+	v := m.basically_qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasicallyQualified returns the old "basically_qualified" field's value of the PointCatalog entity.
+// If the PointCatalog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointCatalogMutation) OldBasicallyQualified(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasicallyQualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasicallyQualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasicallyQualified: %w", err)
+	}
+	return oldValue.BasicallyQualified, nil
+}
+
+// AddBasicallyQualified adds i to the "basically_qualified" field.
+func (m *PointCatalogMutation) AddBasicallyQualified(i int) {
+	if m.addbasically_qualified != nil {
+		*m.addbasically_qualified += i
+	} else {
+		m.addbasically_qualified = &i
+	}
+}
+
+// AddedBasicallyQualified returns the value that was added to the "basically_qualified" field in this mutation.
+func (m *PointCatalogMutation) AddedBasicallyQualified() (r int, exists bool) {
+	v := m.addbasically_qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBasicallyQualified resets all changes to the "basically_qualified" field.
+func (m *PointCatalogMutation) ResetBasicallyQualified() {
+	m.basically_qualified = nil
+	m.addbasically_qualified = nil
+}
+
+// ClearCounty clears the "county" edge to the Org entity.
+func (m *PointCatalogMutation) ClearCounty() {
+	m.clearedcounty = true
+	m.clearedFields[pointcatalog.FieldCountyID] = struct{}{}
+}
+
+// CountyCleared reports if the "county" edge to the Org entity was cleared.
+func (m *PointCatalogMutation) CountyCleared() bool {
+	return m.clearedcounty
+}
+
+// CountyIDs returns the "county" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountyID instead. It exists only for internal usage by the builders.
+func (m *PointCatalogMutation) CountyIDs() (ids []int) {
+	if id := m.county; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCounty resets all changes to the "county" edge.
+func (m *PointCatalogMutation) ResetCounty() {
+	m.county = nil
+	m.clearedcounty = false
+}
+
+// AddItemIDs adds the "items" edge to the PointItem entity by ids.
+func (m *PointCatalogMutation) AddItemIDs(ids ...int) {
+	if m.items == nil {
+		m.items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearItems clears the "items" edge to the PointItem entity.
+func (m *PointCatalogMutation) ClearItems() {
+	m.cleareditems = true
+}
+
+// ItemsCleared reports if the "items" edge to the PointItem entity was cleared.
+func (m *PointCatalogMutation) ItemsCleared() bool {
+	return m.cleareditems
+}
+
+// RemoveItemIDs removes the "items" edge to the PointItem entity by IDs.
+func (m *PointCatalogMutation) RemoveItemIDs(ids ...int) {
+	if m.removeditems == nil {
+		m.removeditems = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.items, ids[i])
+		m.removeditems[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedItems returns the removed IDs of the "items" edge to the PointItem entity.
+func (m *PointCatalogMutation) RemovedItemsIDs() (ids []int) {
+	for id := range m.removeditems {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ItemsIDs returns the "items" edge IDs in the mutation.
+func (m *PointCatalogMutation) ItemsIDs() (ids []int) {
+	for id := range m.items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetItems resets all changes to the "items" edge.
+func (m *PointCatalogMutation) ResetItems() {
+	m.items = nil
+	m.cleareditems = false
+	m.removeditems = nil
+}
+
+// Where appends a list predicates to the PointCatalogMutation builder.
+func (m *PointCatalogMutation) Where(ps ...predicate.PointCatalog) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointCatalogMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointCatalogMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointCatalog, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointCatalogMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointCatalogMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointCatalog).
+func (m *PointCatalogMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointCatalogMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, pointcatalog.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointcatalog.FieldUpdatedAt)
+	}
+	if m.county != nil {
+		fields = append(fields, pointcatalog.FieldCountyID)
+	}
+	if m.year != nil {
+		fields = append(fields, pointcatalog.FieldYear)
+	}
+	if m.sector != nil {
+		fields = append(fields, pointcatalog.FieldSector)
+	}
+	if m.version != nil {
+		fields = append(fields, pointcatalog.FieldVersion)
+	}
+	if m.excellent != nil {
+		fields = append(fields, pointcatalog.FieldExcellent)
+	}
+	if m.qualified != nil {
+		fields = append(fields, pointcatalog.FieldQualified)
+	}
+	if m.basically_qualified != nil {
+		fields = append(fields, pointcatalog.FieldBasicallyQualified)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointCatalogMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointcatalog.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointcatalog.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointcatalog.FieldCountyID:
+		return m.CountyID()
+	case pointcatalog.FieldYear:
+		return m.Year()
+	case pointcatalog.FieldSector:
+		return m.Sector()
+	case pointcatalog.FieldVersion:
+		return m.Version()
+	case pointcatalog.FieldExcellent:
+		return m.Excellent()
+	case pointcatalog.FieldQualified:
+		return m.Qualified()
+	case pointcatalog.FieldBasicallyQualified:
+		return m.BasicallyQualified()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointCatalogMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointcatalog.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointcatalog.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointcatalog.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case pointcatalog.FieldYear:
+		return m.OldYear(ctx)
+	case pointcatalog.FieldSector:
+		return m.OldSector(ctx)
+	case pointcatalog.FieldVersion:
+		return m.OldVersion(ctx)
+	case pointcatalog.FieldExcellent:
+		return m.OldExcellent(ctx)
+	case pointcatalog.FieldQualified:
+		return m.OldQualified(ctx)
+	case pointcatalog.FieldBasicallyQualified:
+		return m.OldBasicallyQualified(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointCatalog field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointCatalogMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointcatalog.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointcatalog.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointcatalog.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case pointcatalog.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pointcatalog.FieldSector:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case pointcatalog.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pointcatalog.FieldExcellent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExcellent(v)
+		return nil
+	case pointcatalog.FieldQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualified(v)
+		return nil
+	case pointcatalog.FieldBasicallyQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasicallyQualified(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointCatalog field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointCatalogMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, pointcatalog.FieldYear)
+	}
+	if m.addversion != nil {
+		fields = append(fields, pointcatalog.FieldVersion)
+	}
+	if m.addexcellent != nil {
+		fields = append(fields, pointcatalog.FieldExcellent)
+	}
+	if m.addqualified != nil {
+		fields = append(fields, pointcatalog.FieldQualified)
+	}
+	if m.addbasically_qualified != nil {
+		fields = append(fields, pointcatalog.FieldBasicallyQualified)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointCatalogMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointcatalog.FieldYear:
+		return m.AddedYear()
+	case pointcatalog.FieldVersion:
+		return m.AddedVersion()
+	case pointcatalog.FieldExcellent:
+		return m.AddedExcellent()
+	case pointcatalog.FieldQualified:
+		return m.AddedQualified()
+	case pointcatalog.FieldBasicallyQualified:
+		return m.AddedBasicallyQualified()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointCatalogMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointcatalog.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pointcatalog.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pointcatalog.FieldExcellent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExcellent(v)
+		return nil
+	case pointcatalog.FieldQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQualified(v)
+		return nil
+	case pointcatalog.FieldBasicallyQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBasicallyQualified(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointCatalog numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointCatalogMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointCatalogMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointCatalogMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PointCatalog nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointCatalogMutation) ResetField(name string) error {
+	switch name {
+	case pointcatalog.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointcatalog.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointcatalog.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case pointcatalog.FieldYear:
+		m.ResetYear()
+		return nil
+	case pointcatalog.FieldSector:
+		m.ResetSector()
+		return nil
+	case pointcatalog.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pointcatalog.FieldExcellent:
+		m.ResetExcellent()
+		return nil
+	case pointcatalog.FieldQualified:
+		m.ResetQualified()
+		return nil
+	case pointcatalog.FieldBasicallyQualified:
+		m.ResetBasicallyQualified()
+		return nil
+	}
+	return fmt.Errorf("unknown PointCatalog field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointCatalogMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.county != nil {
+		edges = append(edges, pointcatalog.EdgeCounty)
+	}
+	if m.items != nil {
+		edges = append(edges, pointcatalog.EdgeItems)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointCatalogMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointcatalog.EdgeCounty:
+		if id := m.county; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointcatalog.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.items))
+		for id := range m.items {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointCatalogMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removeditems != nil {
+		edges = append(edges, pointcatalog.EdgeItems)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointCatalogMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case pointcatalog.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.removeditems))
+		for id := range m.removeditems {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointCatalogMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcounty {
+		edges = append(edges, pointcatalog.EdgeCounty)
+	}
+	if m.cleareditems {
+		edges = append(edges, pointcatalog.EdgeItems)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointCatalogMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointcatalog.EdgeCounty:
+		return m.clearedcounty
+	case pointcatalog.EdgeItems:
+		return m.cleareditems
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointCatalogMutation) ClearEdge(name string) error {
+	switch name {
+	case pointcatalog.EdgeCounty:
+		m.ClearCounty()
+		return nil
+	}
+	return fmt.Errorf("unknown PointCatalog unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointCatalogMutation) ResetEdge(name string) error {
+	switch name {
+	case pointcatalog.EdgeCounty:
+		m.ResetCounty()
+		return nil
+	case pointcatalog.EdgeItems:
+		m.ResetItems()
+		return nil
+	}
+	return fmt.Errorf("unknown PointCatalog edge %s", name)
+}
+
+// PointEntryMutation represents an operation that mutates the PointEntry nodes in the graph.
+type PointEntryMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	part               *string
+	item_title         *string
+	points             *int
+	addpoints          *int
+	year               *int
+	addyear            *int
+	period             *string
+	occurred_on        *time.Time
+	source             *pointentry.Source
+	evidence           *string
+	certifiers         *[]string
+	appendcertifiers   []string
+	state              *pointentry.State
+	reason             *string
+	entered_by         *int
+	addentered_by      *int
+	reviewed_by        *int
+	addreviewed_by     *int
+	reviewed_on        *time.Time
+	clearedFields      map[string]struct{}
+	branch             *int
+	clearedbranch      bool
+	member             *int
+	clearedmember      bool
+	item               *int
+	cleareditem        bool
+	reverses           *int
+	clearedreverses    bool
+	reversed_by        *int
+	clearedreversed_by bool
+	done               bool
+	oldValue           func(context.Context) (*PointEntry, error)
+	predicates         []predicate.PointEntry
+}
+
+var _ ent.Mutation = (*PointEntryMutation)(nil)
+
+// pointentryOption allows management of the mutation configuration using functional options.
+type pointentryOption func(*PointEntryMutation)
+
+// newPointEntryMutation creates new mutation for the PointEntry entity.
+func newPointEntryMutation(c config, op Op, opts ...pointentryOption) *PointEntryMutation {
+	m := &PointEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointEntryID sets the ID field of the mutation.
+func withPointEntryID(id int) pointentryOption {
+	return func(m *PointEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointEntry
+		)
+		m.oldValue = func(ctx context.Context) (*PointEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointEntry sets the old PointEntry of the mutation.
+func withPointEntry(node *PointEntry) pointentryOption {
+	return func(m *PointEntryMutation) {
+		m.oldValue = func(context.Context) (*PointEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointEntryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointEntryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointEntryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointEntryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointEntryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PointEntryMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PointEntryMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PointEntryMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PointEntryMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PointEntryMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PointEntryMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetItemID sets the "item_id" field.
+func (m *PointEntryMutation) SetItemID(i int) {
+	m.item = &i
+}
+
+// ItemID returns the value of the "item_id" field in the mutation.
+func (m *PointEntryMutation) ItemID() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemID returns the old "item_id" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldItemID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemID: %w", err)
+	}
+	return oldValue.ItemID, nil
+}
+
+// ResetItemID resets all changes to the "item_id" field.
+func (m *PointEntryMutation) ResetItemID() {
+	m.item = nil
+}
+
+// SetPart sets the "part" field.
+func (m *PointEntryMutation) SetPart(s string) {
+	m.part = &s
+}
+
+// Part returns the value of the "part" field in the mutation.
+func (m *PointEntryMutation) Part() (r string, exists bool) {
+	v := m.part
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPart returns the old "part" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldPart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPart: %w", err)
+	}
+	return oldValue.Part, nil
+}
+
+// ResetPart resets all changes to the "part" field.
+func (m *PointEntryMutation) ResetPart() {
+	m.part = nil
+}
+
+// SetItemTitle sets the "item_title" field.
+func (m *PointEntryMutation) SetItemTitle(s string) {
+	m.item_title = &s
+}
+
+// ItemTitle returns the value of the "item_title" field in the mutation.
+func (m *PointEntryMutation) ItemTitle() (r string, exists bool) {
+	v := m.item_title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemTitle returns the old "item_title" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldItemTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemTitle: %w", err)
+	}
+	return oldValue.ItemTitle, nil
+}
+
+// ResetItemTitle resets all changes to the "item_title" field.
+func (m *PointEntryMutation) ResetItemTitle() {
+	m.item_title = nil
+}
+
+// SetPoints sets the "points" field.
+func (m *PointEntryMutation) SetPoints(i int) {
+	m.points = &i
+	m.addpoints = nil
+}
+
+// Points returns the value of the "points" field in the mutation.
+func (m *PointEntryMutation) Points() (r int, exists bool) {
+	v := m.points
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoints returns the old "points" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldPoints(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoints is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoints requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoints: %w", err)
+	}
+	return oldValue.Points, nil
+}
+
+// AddPoints adds i to the "points" field.
+func (m *PointEntryMutation) AddPoints(i int) {
+	if m.addpoints != nil {
+		*m.addpoints += i
+	} else {
+		m.addpoints = &i
+	}
+}
+
+// AddedPoints returns the value that was added to the "points" field in this mutation.
+func (m *PointEntryMutation) AddedPoints() (r int, exists bool) {
+	v := m.addpoints
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPoints resets all changes to the "points" field.
+func (m *PointEntryMutation) ResetPoints() {
+	m.points = nil
+	m.addpoints = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PointEntryMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PointEntryMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PointEntryMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PointEntryMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PointEntryMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *PointEntryMutation) SetPeriod(s string) {
+	m.period = &s
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *PointEntryMutation) Period() (r string, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldPeriod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *PointEntryMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetOccurredOn sets the "occurred_on" field.
+func (m *PointEntryMutation) SetOccurredOn(t time.Time) {
+	m.occurred_on = &t
+}
+
+// OccurredOn returns the value of the "occurred_on" field in the mutation.
+func (m *PointEntryMutation) OccurredOn() (r time.Time, exists bool) {
+	v := m.occurred_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccurredOn returns the old "occurred_on" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldOccurredOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccurredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccurredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccurredOn: %w", err)
+	}
+	return oldValue.OccurredOn, nil
+}
+
+// ResetOccurredOn resets all changes to the "occurred_on" field.
+func (m *PointEntryMutation) ResetOccurredOn() {
+	m.occurred_on = nil
+}
+
+// SetSource sets the "source" field.
+func (m *PointEntryMutation) SetSource(po pointentry.Source) {
+	m.source = &po
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *PointEntryMutation) Source() (r pointentry.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldSource(ctx context.Context) (v pointentry.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *PointEntryMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetEvidence sets the "evidence" field.
+func (m *PointEntryMutation) SetEvidence(s string) {
+	m.evidence = &s
+}
+
+// Evidence returns the value of the "evidence" field in the mutation.
+func (m *PointEntryMutation) Evidence() (r string, exists bool) {
+	v := m.evidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvidence returns the old "evidence" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldEvidence(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvidence: %w", err)
+	}
+	return oldValue.Evidence, nil
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (m *PointEntryMutation) ClearEvidence() {
+	m.evidence = nil
+	m.clearedFields[pointentry.FieldEvidence] = struct{}{}
+}
+
+// EvidenceCleared returns if the "evidence" field was cleared in this mutation.
+func (m *PointEntryMutation) EvidenceCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldEvidence]
+	return ok
+}
+
+// ResetEvidence resets all changes to the "evidence" field.
+func (m *PointEntryMutation) ResetEvidence() {
+	m.evidence = nil
+	delete(m.clearedFields, pointentry.FieldEvidence)
+}
+
+// SetCertifiers sets the "certifiers" field.
+func (m *PointEntryMutation) SetCertifiers(s []string) {
+	m.certifiers = &s
+	m.appendcertifiers = nil
+}
+
+// Certifiers returns the value of the "certifiers" field in the mutation.
+func (m *PointEntryMutation) Certifiers() (r []string, exists bool) {
+	v := m.certifiers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertifiers returns the old "certifiers" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldCertifiers(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertifiers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertifiers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertifiers: %w", err)
+	}
+	return oldValue.Certifiers, nil
+}
+
+// AppendCertifiers adds s to the "certifiers" field.
+func (m *PointEntryMutation) AppendCertifiers(s []string) {
+	m.appendcertifiers = append(m.appendcertifiers, s...)
+}
+
+// AppendedCertifiers returns the list of values that were appended to the "certifiers" field in this mutation.
+func (m *PointEntryMutation) AppendedCertifiers() ([]string, bool) {
+	if len(m.appendcertifiers) == 0 {
+		return nil, false
+	}
+	return m.appendcertifiers, true
+}
+
+// ClearCertifiers clears the value of the "certifiers" field.
+func (m *PointEntryMutation) ClearCertifiers() {
+	m.certifiers = nil
+	m.appendcertifiers = nil
+	m.clearedFields[pointentry.FieldCertifiers] = struct{}{}
+}
+
+// CertifiersCleared returns if the "certifiers" field was cleared in this mutation.
+func (m *PointEntryMutation) CertifiersCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldCertifiers]
+	return ok
+}
+
+// ResetCertifiers resets all changes to the "certifiers" field.
+func (m *PointEntryMutation) ResetCertifiers() {
+	m.certifiers = nil
+	m.appendcertifiers = nil
+	delete(m.clearedFields, pointentry.FieldCertifiers)
+}
+
+// SetState sets the "state" field.
+func (m *PointEntryMutation) SetState(po pointentry.State) {
+	m.state = &po
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PointEntryMutation) State() (r pointentry.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldState(ctx context.Context) (v pointentry.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PointEntryMutation) ResetState() {
+	m.state = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *PointEntryMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *PointEntryMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *PointEntryMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[pointentry.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *PointEntryMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *PointEntryMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, pointentry.FieldReason)
+}
+
+// SetEnteredBy sets the "entered_by" field.
+func (m *PointEntryMutation) SetEnteredBy(i int) {
+	m.entered_by = &i
+	m.addentered_by = nil
+}
+
+// EnteredBy returns the value of the "entered_by" field in the mutation.
+func (m *PointEntryMutation) EnteredBy() (r int, exists bool) {
+	v := m.entered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredBy returns the old "entered_by" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldEnteredBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredBy: %w", err)
+	}
+	return oldValue.EnteredBy, nil
+}
+
+// AddEnteredBy adds i to the "entered_by" field.
+func (m *PointEntryMutation) AddEnteredBy(i int) {
+	if m.addentered_by != nil {
+		*m.addentered_by += i
+	} else {
+		m.addentered_by = &i
+	}
+}
+
+// AddedEnteredBy returns the value that was added to the "entered_by" field in this mutation.
+func (m *PointEntryMutation) AddedEnteredBy() (r int, exists bool) {
+	v := m.addentered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEnteredBy resets all changes to the "entered_by" field.
+func (m *PointEntryMutation) ResetEnteredBy() {
+	m.entered_by = nil
+	m.addentered_by = nil
+}
+
+// SetReviewedBy sets the "reviewed_by" field.
+func (m *PointEntryMutation) SetReviewedBy(i int) {
+	m.reviewed_by = &i
+	m.addreviewed_by = nil
+}
+
+// ReviewedBy returns the value of the "reviewed_by" field in the mutation.
+func (m *PointEntryMutation) ReviewedBy() (r int, exists bool) {
+	v := m.reviewed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedBy returns the old "reviewed_by" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldReviewedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedBy: %w", err)
+	}
+	return oldValue.ReviewedBy, nil
+}
+
+// AddReviewedBy adds i to the "reviewed_by" field.
+func (m *PointEntryMutation) AddReviewedBy(i int) {
+	if m.addreviewed_by != nil {
+		*m.addreviewed_by += i
+	} else {
+		m.addreviewed_by = &i
+	}
+}
+
+// AddedReviewedBy returns the value that was added to the "reviewed_by" field in this mutation.
+func (m *PointEntryMutation) AddedReviewedBy() (r int, exists bool) {
+	v := m.addreviewed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearReviewedBy clears the value of the "reviewed_by" field.
+func (m *PointEntryMutation) ClearReviewedBy() {
+	m.reviewed_by = nil
+	m.addreviewed_by = nil
+	m.clearedFields[pointentry.FieldReviewedBy] = struct{}{}
+}
+
+// ReviewedByCleared returns if the "reviewed_by" field was cleared in this mutation.
+func (m *PointEntryMutation) ReviewedByCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldReviewedBy]
+	return ok
+}
+
+// ResetReviewedBy resets all changes to the "reviewed_by" field.
+func (m *PointEntryMutation) ResetReviewedBy() {
+	m.reviewed_by = nil
+	m.addreviewed_by = nil
+	delete(m.clearedFields, pointentry.FieldReviewedBy)
+}
+
+// SetReviewedOn sets the "reviewed_on" field.
+func (m *PointEntryMutation) SetReviewedOn(t time.Time) {
+	m.reviewed_on = &t
+}
+
+// ReviewedOn returns the value of the "reviewed_on" field in the mutation.
+func (m *PointEntryMutation) ReviewedOn() (r time.Time, exists bool) {
+	v := m.reviewed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedOn returns the old "reviewed_on" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldReviewedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedOn: %w", err)
+	}
+	return oldValue.ReviewedOn, nil
+}
+
+// ClearReviewedOn clears the value of the "reviewed_on" field.
+func (m *PointEntryMutation) ClearReviewedOn() {
+	m.reviewed_on = nil
+	m.clearedFields[pointentry.FieldReviewedOn] = struct{}{}
+}
+
+// ReviewedOnCleared returns if the "reviewed_on" field was cleared in this mutation.
+func (m *PointEntryMutation) ReviewedOnCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldReviewedOn]
+	return ok
+}
+
+// ResetReviewedOn resets all changes to the "reviewed_on" field.
+func (m *PointEntryMutation) ResetReviewedOn() {
+	m.reviewed_on = nil
+	delete(m.clearedFields, pointentry.FieldReviewedOn)
+}
+
+// SetReversesID sets the "reverses_id" field.
+func (m *PointEntryMutation) SetReversesID(i int) {
+	m.reverses = &i
+}
+
+// ReversesID returns the value of the "reverses_id" field in the mutation.
+func (m *PointEntryMutation) ReversesID() (r int, exists bool) {
+	v := m.reverses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReversesID returns the old "reverses_id" field's value of the PointEntry entity.
+// If the PointEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointEntryMutation) OldReversesID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReversesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReversesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReversesID: %w", err)
+	}
+	return oldValue.ReversesID, nil
+}
+
+// ClearReversesID clears the value of the "reverses_id" field.
+func (m *PointEntryMutation) ClearReversesID() {
+	m.reverses = nil
+	m.clearedFields[pointentry.FieldReversesID] = struct{}{}
+}
+
+// ReversesIDCleared returns if the "reverses_id" field was cleared in this mutation.
+func (m *PointEntryMutation) ReversesIDCleared() bool {
+	_, ok := m.clearedFields[pointentry.FieldReversesID]
+	return ok
+}
+
+// ResetReversesID resets all changes to the "reverses_id" field.
+func (m *PointEntryMutation) ResetReversesID() {
+	m.reverses = nil
+	delete(m.clearedFields, pointentry.FieldReversesID)
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PointEntryMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pointentry.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PointEntryMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PointEntryMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PointEntryMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *PointEntryMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[pointentry.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *PointEntryMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *PointEntryMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *PointEntryMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearItem clears the "item" edge to the PointItem entity.
+func (m *PointEntryMutation) ClearItem() {
+	m.cleareditem = true
+	m.clearedFields[pointentry.FieldItemID] = struct{}{}
+}
+
+// ItemCleared reports if the "item" edge to the PointItem entity was cleared.
+func (m *PointEntryMutation) ItemCleared() bool {
+	return m.cleareditem
+}
+
+// ItemIDs returns the "item" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ItemID instead. It exists only for internal usage by the builders.
+func (m *PointEntryMutation) ItemIDs() (ids []int) {
+	if id := m.item; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetItem resets all changes to the "item" edge.
+func (m *PointEntryMutation) ResetItem() {
+	m.item = nil
+	m.cleareditem = false
+}
+
+// ClearReverses clears the "reverses" edge to the PointEntry entity.
+func (m *PointEntryMutation) ClearReverses() {
+	m.clearedreverses = true
+	m.clearedFields[pointentry.FieldReversesID] = struct{}{}
+}
+
+// ReversesCleared reports if the "reverses" edge to the PointEntry entity was cleared.
+func (m *PointEntryMutation) ReversesCleared() bool {
+	return m.ReversesIDCleared() || m.clearedreverses
+}
+
+// ReversesIDs returns the "reverses" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReversesID instead. It exists only for internal usage by the builders.
+func (m *PointEntryMutation) ReversesIDs() (ids []int) {
+	if id := m.reverses; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReverses resets all changes to the "reverses" edge.
+func (m *PointEntryMutation) ResetReverses() {
+	m.reverses = nil
+	m.clearedreverses = false
+}
+
+// SetReversedByID sets the "reversed_by" edge to the PointEntry entity by id.
+func (m *PointEntryMutation) SetReversedByID(id int) {
+	m.reversed_by = &id
+}
+
+// ClearReversedBy clears the "reversed_by" edge to the PointEntry entity.
+func (m *PointEntryMutation) ClearReversedBy() {
+	m.clearedreversed_by = true
+}
+
+// ReversedByCleared reports if the "reversed_by" edge to the PointEntry entity was cleared.
+func (m *PointEntryMutation) ReversedByCleared() bool {
+	return m.clearedreversed_by
+}
+
+// ReversedByID returns the "reversed_by" edge ID in the mutation.
+func (m *PointEntryMutation) ReversedByID() (id int, exists bool) {
+	if m.reversed_by != nil {
+		return *m.reversed_by, true
+	}
+	return
+}
+
+// ReversedByIDs returns the "reversed_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReversedByID instead. It exists only for internal usage by the builders.
+func (m *PointEntryMutation) ReversedByIDs() (ids []int) {
+	if id := m.reversed_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReversedBy resets all changes to the "reversed_by" edge.
+func (m *PointEntryMutation) ResetReversedBy() {
+	m.reversed_by = nil
+	m.clearedreversed_by = false
+}
+
+// Where appends a list predicates to the PointEntryMutation builder.
+func (m *PointEntryMutation) Where(ps ...predicate.PointEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointEntry).
+func (m *PointEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointEntryMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, pointentry.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointentry.FieldUpdatedAt)
+	}
+	if m.branch != nil {
+		fields = append(fields, pointentry.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, pointentry.FieldMemberID)
+	}
+	if m.item != nil {
+		fields = append(fields, pointentry.FieldItemID)
+	}
+	if m.part != nil {
+		fields = append(fields, pointentry.FieldPart)
+	}
+	if m.item_title != nil {
+		fields = append(fields, pointentry.FieldItemTitle)
+	}
+	if m.points != nil {
+		fields = append(fields, pointentry.FieldPoints)
+	}
+	if m.year != nil {
+		fields = append(fields, pointentry.FieldYear)
+	}
+	if m.period != nil {
+		fields = append(fields, pointentry.FieldPeriod)
+	}
+	if m.occurred_on != nil {
+		fields = append(fields, pointentry.FieldOccurredOn)
+	}
+	if m.source != nil {
+		fields = append(fields, pointentry.FieldSource)
+	}
+	if m.evidence != nil {
+		fields = append(fields, pointentry.FieldEvidence)
+	}
+	if m.certifiers != nil {
+		fields = append(fields, pointentry.FieldCertifiers)
+	}
+	if m.state != nil {
+		fields = append(fields, pointentry.FieldState)
+	}
+	if m.reason != nil {
+		fields = append(fields, pointentry.FieldReason)
+	}
+	if m.entered_by != nil {
+		fields = append(fields, pointentry.FieldEnteredBy)
+	}
+	if m.reviewed_by != nil {
+		fields = append(fields, pointentry.FieldReviewedBy)
+	}
+	if m.reviewed_on != nil {
+		fields = append(fields, pointentry.FieldReviewedOn)
+	}
+	if m.reverses != nil {
+		fields = append(fields, pointentry.FieldReversesID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointentry.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointentry.FieldBranchID:
+		return m.BranchID()
+	case pointentry.FieldMemberID:
+		return m.MemberID()
+	case pointentry.FieldItemID:
+		return m.ItemID()
+	case pointentry.FieldPart:
+		return m.Part()
+	case pointentry.FieldItemTitle:
+		return m.ItemTitle()
+	case pointentry.FieldPoints:
+		return m.Points()
+	case pointentry.FieldYear:
+		return m.Year()
+	case pointentry.FieldPeriod:
+		return m.Period()
+	case pointentry.FieldOccurredOn:
+		return m.OccurredOn()
+	case pointentry.FieldSource:
+		return m.Source()
+	case pointentry.FieldEvidence:
+		return m.Evidence()
+	case pointentry.FieldCertifiers:
+		return m.Certifiers()
+	case pointentry.FieldState:
+		return m.State()
+	case pointentry.FieldReason:
+		return m.Reason()
+	case pointentry.FieldEnteredBy:
+		return m.EnteredBy()
+	case pointentry.FieldReviewedBy:
+		return m.ReviewedBy()
+	case pointentry.FieldReviewedOn:
+		return m.ReviewedOn()
+	case pointentry.FieldReversesID:
+		return m.ReversesID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointentry.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointentry.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pointentry.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pointentry.FieldItemID:
+		return m.OldItemID(ctx)
+	case pointentry.FieldPart:
+		return m.OldPart(ctx)
+	case pointentry.FieldItemTitle:
+		return m.OldItemTitle(ctx)
+	case pointentry.FieldPoints:
+		return m.OldPoints(ctx)
+	case pointentry.FieldYear:
+		return m.OldYear(ctx)
+	case pointentry.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case pointentry.FieldOccurredOn:
+		return m.OldOccurredOn(ctx)
+	case pointentry.FieldSource:
+		return m.OldSource(ctx)
+	case pointentry.FieldEvidence:
+		return m.OldEvidence(ctx)
+	case pointentry.FieldCertifiers:
+		return m.OldCertifiers(ctx)
+	case pointentry.FieldState:
+		return m.OldState(ctx)
+	case pointentry.FieldReason:
+		return m.OldReason(ctx)
+	case pointentry.FieldEnteredBy:
+		return m.OldEnteredBy(ctx)
+	case pointentry.FieldReviewedBy:
+		return m.OldReviewedBy(ctx)
+	case pointentry.FieldReviewedOn:
+		return m.OldReviewedOn(ctx)
+	case pointentry.FieldReversesID:
+		return m.OldReversesID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointentry.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointentry.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pointentry.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pointentry.FieldItemID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemID(v)
+		return nil
+	case pointentry.FieldPart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPart(v)
+		return nil
+	case pointentry.FieldItemTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemTitle(v)
+		return nil
+	case pointentry.FieldPoints:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoints(v)
+		return nil
+	case pointentry.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pointentry.FieldPeriod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case pointentry.FieldOccurredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccurredOn(v)
+		return nil
+	case pointentry.FieldSource:
+		v, ok := value.(pointentry.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case pointentry.FieldEvidence:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvidence(v)
+		return nil
+	case pointentry.FieldCertifiers:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertifiers(v)
+		return nil
+	case pointentry.FieldState:
+		v, ok := value.(pointentry.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case pointentry.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case pointentry.FieldEnteredBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredBy(v)
+		return nil
+	case pointentry.FieldReviewedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedBy(v)
+		return nil
+	case pointentry.FieldReviewedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedOn(v)
+		return nil
+	case pointentry.FieldReversesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReversesID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointEntryMutation) AddedFields() []string {
+	var fields []string
+	if m.addpoints != nil {
+		fields = append(fields, pointentry.FieldPoints)
+	}
+	if m.addyear != nil {
+		fields = append(fields, pointentry.FieldYear)
+	}
+	if m.addentered_by != nil {
+		fields = append(fields, pointentry.FieldEnteredBy)
+	}
+	if m.addreviewed_by != nil {
+		fields = append(fields, pointentry.FieldReviewedBy)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointentry.FieldPoints:
+		return m.AddedPoints()
+	case pointentry.FieldYear:
+		return m.AddedYear()
+	case pointentry.FieldEnteredBy:
+		return m.AddedEnteredBy()
+	case pointentry.FieldReviewedBy:
+		return m.AddedReviewedBy()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointentry.FieldPoints:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPoints(v)
+		return nil
+	case pointentry.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pointentry.FieldEnteredBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEnteredBy(v)
+		return nil
+	case pointentry.FieldReviewedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReviewedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointEntryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pointentry.FieldEvidence) {
+		fields = append(fields, pointentry.FieldEvidence)
+	}
+	if m.FieldCleared(pointentry.FieldCertifiers) {
+		fields = append(fields, pointentry.FieldCertifiers)
+	}
+	if m.FieldCleared(pointentry.FieldReason) {
+		fields = append(fields, pointentry.FieldReason)
+	}
+	if m.FieldCleared(pointentry.FieldReviewedBy) {
+		fields = append(fields, pointentry.FieldReviewedBy)
+	}
+	if m.FieldCleared(pointentry.FieldReviewedOn) {
+		fields = append(fields, pointentry.FieldReviewedOn)
+	}
+	if m.FieldCleared(pointentry.FieldReversesID) {
+		fields = append(fields, pointentry.FieldReversesID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointEntryMutation) ClearField(name string) error {
+	switch name {
+	case pointentry.FieldEvidence:
+		m.ClearEvidence()
+		return nil
+	case pointentry.FieldCertifiers:
+		m.ClearCertifiers()
+		return nil
+	case pointentry.FieldReason:
+		m.ClearReason()
+		return nil
+	case pointentry.FieldReviewedBy:
+		m.ClearReviewedBy()
+		return nil
+	case pointentry.FieldReviewedOn:
+		m.ClearReviewedOn()
+		return nil
+	case pointentry.FieldReversesID:
+		m.ClearReversesID()
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointEntryMutation) ResetField(name string) error {
+	switch name {
+	case pointentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointentry.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointentry.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pointentry.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pointentry.FieldItemID:
+		m.ResetItemID()
+		return nil
+	case pointentry.FieldPart:
+		m.ResetPart()
+		return nil
+	case pointentry.FieldItemTitle:
+		m.ResetItemTitle()
+		return nil
+	case pointentry.FieldPoints:
+		m.ResetPoints()
+		return nil
+	case pointentry.FieldYear:
+		m.ResetYear()
+		return nil
+	case pointentry.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case pointentry.FieldOccurredOn:
+		m.ResetOccurredOn()
+		return nil
+	case pointentry.FieldSource:
+		m.ResetSource()
+		return nil
+	case pointentry.FieldEvidence:
+		m.ResetEvidence()
+		return nil
+	case pointentry.FieldCertifiers:
+		m.ResetCertifiers()
+		return nil
+	case pointentry.FieldState:
+		m.ResetState()
+		return nil
+	case pointentry.FieldReason:
+		m.ResetReason()
+		return nil
+	case pointentry.FieldEnteredBy:
+		m.ResetEnteredBy()
+		return nil
+	case pointentry.FieldReviewedBy:
+		m.ResetReviewedBy()
+		return nil
+	case pointentry.FieldReviewedOn:
+		m.ResetReviewedOn()
+		return nil
+	case pointentry.FieldReversesID:
+		m.ResetReversesID()
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.branch != nil {
+		edges = append(edges, pointentry.EdgeBranch)
+	}
+	if m.member != nil {
+		edges = append(edges, pointentry.EdgeMember)
+	}
+	if m.item != nil {
+		edges = append(edges, pointentry.EdgeItem)
+	}
+	if m.reverses != nil {
+		edges = append(edges, pointentry.EdgeReverses)
+	}
+	if m.reversed_by != nil {
+		edges = append(edges, pointentry.EdgeReversedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointEntryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointentry.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointentry.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointentry.EdgeItem:
+		if id := m.item; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointentry.EdgeReverses:
+		if id := m.reverses; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointentry.EdgeReversedBy:
+		if id := m.reversed_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedbranch {
+		edges = append(edges, pointentry.EdgeBranch)
+	}
+	if m.clearedmember {
+		edges = append(edges, pointentry.EdgeMember)
+	}
+	if m.cleareditem {
+		edges = append(edges, pointentry.EdgeItem)
+	}
+	if m.clearedreverses {
+		edges = append(edges, pointentry.EdgeReverses)
+	}
+	if m.clearedreversed_by {
+		edges = append(edges, pointentry.EdgeReversedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointEntryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointentry.EdgeBranch:
+		return m.clearedbranch
+	case pointentry.EdgeMember:
+		return m.clearedmember
+	case pointentry.EdgeItem:
+		return m.cleareditem
+	case pointentry.EdgeReverses:
+		return m.clearedreverses
+	case pointentry.EdgeReversedBy:
+		return m.clearedreversed_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointEntryMutation) ClearEdge(name string) error {
+	switch name {
+	case pointentry.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case pointentry.EdgeMember:
+		m.ClearMember()
+		return nil
+	case pointentry.EdgeItem:
+		m.ClearItem()
+		return nil
+	case pointentry.EdgeReverses:
+		m.ClearReverses()
+		return nil
+	case pointentry.EdgeReversedBy:
+		m.ClearReversedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointEntryMutation) ResetEdge(name string) error {
+	switch name {
+	case pointentry.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case pointentry.EdgeMember:
+		m.ResetMember()
+		return nil
+	case pointentry.EdgeItem:
+		m.ResetItem()
+		return nil
+	case pointentry.EdgeReverses:
+		m.ResetReverses()
+		return nil
+	case pointentry.EdgeReversedBy:
+		m.ResetReversedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PointEntry edge %s", name)
+}
+
+// PointHalfYearMutation represents an operation that mutates the PointHalfYear nodes in the graph.
+type PointHalfYearMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	year           *int
+	addyear        *int
+	half           *int
+	addhalf        *int
+	state          *pointhalfyear.State
+	closed_on      *time.Time
+	published_on   *time.Time
+	clearedFields  map[string]struct{}
+	branch         *int
+	clearedbranch  bool
+	appeals        map[int]struct{}
+	removedappeals map[int]struct{}
+	clearedappeals bool
+	done           bool
+	oldValue       func(context.Context) (*PointHalfYear, error)
+	predicates     []predicate.PointHalfYear
+}
+
+var _ ent.Mutation = (*PointHalfYearMutation)(nil)
+
+// pointhalfyearOption allows management of the mutation configuration using functional options.
+type pointhalfyearOption func(*PointHalfYearMutation)
+
+// newPointHalfYearMutation creates new mutation for the PointHalfYear entity.
+func newPointHalfYearMutation(c config, op Op, opts ...pointhalfyearOption) *PointHalfYearMutation {
+	m := &PointHalfYearMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointHalfYear,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointHalfYearID sets the ID field of the mutation.
+func withPointHalfYearID(id int) pointhalfyearOption {
+	return func(m *PointHalfYearMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointHalfYear
+		)
+		m.oldValue = func(ctx context.Context) (*PointHalfYear, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointHalfYear.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointHalfYear sets the old PointHalfYear of the mutation.
+func withPointHalfYear(node *PointHalfYear) pointhalfyearOption {
+	return func(m *PointHalfYearMutation) {
+		m.oldValue = func(context.Context) (*PointHalfYear, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointHalfYearMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointHalfYearMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointHalfYearMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointHalfYearMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointHalfYear.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointHalfYearMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointHalfYearMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointHalfYearMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointHalfYearMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointHalfYearMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointHalfYearMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PointHalfYearMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PointHalfYearMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PointHalfYearMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PointHalfYearMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PointHalfYearMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PointHalfYearMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PointHalfYearMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PointHalfYearMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetHalf sets the "half" field.
+func (m *PointHalfYearMutation) SetHalf(i int) {
+	m.half = &i
+	m.addhalf = nil
+}
+
+// Half returns the value of the "half" field in the mutation.
+func (m *PointHalfYearMutation) Half() (r int, exists bool) {
+	v := m.half
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHalf returns the old "half" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldHalf(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHalf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHalf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHalf: %w", err)
+	}
+	return oldValue.Half, nil
+}
+
+// AddHalf adds i to the "half" field.
+func (m *PointHalfYearMutation) AddHalf(i int) {
+	if m.addhalf != nil {
+		*m.addhalf += i
+	} else {
+		m.addhalf = &i
+	}
+}
+
+// AddedHalf returns the value that was added to the "half" field in this mutation.
+func (m *PointHalfYearMutation) AddedHalf() (r int, exists bool) {
+	v := m.addhalf
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHalf resets all changes to the "half" field.
+func (m *PointHalfYearMutation) ResetHalf() {
+	m.half = nil
+	m.addhalf = nil
+}
+
+// SetState sets the "state" field.
+func (m *PointHalfYearMutation) SetState(po pointhalfyear.State) {
+	m.state = &po
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PointHalfYearMutation) State() (r pointhalfyear.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldState(ctx context.Context) (v pointhalfyear.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PointHalfYearMutation) ResetState() {
+	m.state = nil
+}
+
+// SetClosedOn sets the "closed_on" field.
+func (m *PointHalfYearMutation) SetClosedOn(t time.Time) {
+	m.closed_on = &t
+}
+
+// ClosedOn returns the value of the "closed_on" field in the mutation.
+func (m *PointHalfYearMutation) ClosedOn() (r time.Time, exists bool) {
+	v := m.closed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedOn returns the old "closed_on" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldClosedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedOn: %w", err)
+	}
+	return oldValue.ClosedOn, nil
+}
+
+// ClearClosedOn clears the value of the "closed_on" field.
+func (m *PointHalfYearMutation) ClearClosedOn() {
+	m.closed_on = nil
+	m.clearedFields[pointhalfyear.FieldClosedOn] = struct{}{}
+}
+
+// ClosedOnCleared returns if the "closed_on" field was cleared in this mutation.
+func (m *PointHalfYearMutation) ClosedOnCleared() bool {
+	_, ok := m.clearedFields[pointhalfyear.FieldClosedOn]
+	return ok
+}
+
+// ResetClosedOn resets all changes to the "closed_on" field.
+func (m *PointHalfYearMutation) ResetClosedOn() {
+	m.closed_on = nil
+	delete(m.clearedFields, pointhalfyear.FieldClosedOn)
+}
+
+// SetPublishedOn sets the "published_on" field.
+func (m *PointHalfYearMutation) SetPublishedOn(t time.Time) {
+	m.published_on = &t
+}
+
+// PublishedOn returns the value of the "published_on" field in the mutation.
+func (m *PointHalfYearMutation) PublishedOn() (r time.Time, exists bool) {
+	v := m.published_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedOn returns the old "published_on" field's value of the PointHalfYear entity.
+// If the PointHalfYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointHalfYearMutation) OldPublishedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedOn: %w", err)
+	}
+	return oldValue.PublishedOn, nil
+}
+
+// ClearPublishedOn clears the value of the "published_on" field.
+func (m *PointHalfYearMutation) ClearPublishedOn() {
+	m.published_on = nil
+	m.clearedFields[pointhalfyear.FieldPublishedOn] = struct{}{}
+}
+
+// PublishedOnCleared returns if the "published_on" field was cleared in this mutation.
+func (m *PointHalfYearMutation) PublishedOnCleared() bool {
+	_, ok := m.clearedFields[pointhalfyear.FieldPublishedOn]
+	return ok
+}
+
+// ResetPublishedOn resets all changes to the "published_on" field.
+func (m *PointHalfYearMutation) ResetPublishedOn() {
+	m.published_on = nil
+	delete(m.clearedFields, pointhalfyear.FieldPublishedOn)
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PointHalfYearMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pointhalfyear.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PointHalfYearMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PointHalfYearMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PointHalfYearMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// AddAppealIDs adds the "appeals" edge to the PointAppeal entity by ids.
+func (m *PointHalfYearMutation) AddAppealIDs(ids ...int) {
+	if m.appeals == nil {
+		m.appeals = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.appeals[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppeals clears the "appeals" edge to the PointAppeal entity.
+func (m *PointHalfYearMutation) ClearAppeals() {
+	m.clearedappeals = true
+}
+
+// AppealsCleared reports if the "appeals" edge to the PointAppeal entity was cleared.
+func (m *PointHalfYearMutation) AppealsCleared() bool {
+	return m.clearedappeals
+}
+
+// RemoveAppealIDs removes the "appeals" edge to the PointAppeal entity by IDs.
+func (m *PointHalfYearMutation) RemoveAppealIDs(ids ...int) {
+	if m.removedappeals == nil {
+		m.removedappeals = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.appeals, ids[i])
+		m.removedappeals[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppeals returns the removed IDs of the "appeals" edge to the PointAppeal entity.
+func (m *PointHalfYearMutation) RemovedAppealsIDs() (ids []int) {
+	for id := range m.removedappeals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppealsIDs returns the "appeals" edge IDs in the mutation.
+func (m *PointHalfYearMutation) AppealsIDs() (ids []int) {
+	for id := range m.appeals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppeals resets all changes to the "appeals" edge.
+func (m *PointHalfYearMutation) ResetAppeals() {
+	m.appeals = nil
+	m.clearedappeals = false
+	m.removedappeals = nil
+}
+
+// Where appends a list predicates to the PointHalfYearMutation builder.
+func (m *PointHalfYearMutation) Where(ps ...predicate.PointHalfYear) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointHalfYearMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointHalfYearMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointHalfYear, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointHalfYearMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointHalfYearMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointHalfYear).
+func (m *PointHalfYearMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointHalfYearMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, pointhalfyear.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointhalfyear.FieldUpdatedAt)
+	}
+	if m.branch != nil {
+		fields = append(fields, pointhalfyear.FieldBranchID)
+	}
+	if m.year != nil {
+		fields = append(fields, pointhalfyear.FieldYear)
+	}
+	if m.half != nil {
+		fields = append(fields, pointhalfyear.FieldHalf)
+	}
+	if m.state != nil {
+		fields = append(fields, pointhalfyear.FieldState)
+	}
+	if m.closed_on != nil {
+		fields = append(fields, pointhalfyear.FieldClosedOn)
+	}
+	if m.published_on != nil {
+		fields = append(fields, pointhalfyear.FieldPublishedOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointHalfYearMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointhalfyear.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointhalfyear.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointhalfyear.FieldBranchID:
+		return m.BranchID()
+	case pointhalfyear.FieldYear:
+		return m.Year()
+	case pointhalfyear.FieldHalf:
+		return m.Half()
+	case pointhalfyear.FieldState:
+		return m.State()
+	case pointhalfyear.FieldClosedOn:
+		return m.ClosedOn()
+	case pointhalfyear.FieldPublishedOn:
+		return m.PublishedOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointHalfYearMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointhalfyear.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointhalfyear.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointhalfyear.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pointhalfyear.FieldYear:
+		return m.OldYear(ctx)
+	case pointhalfyear.FieldHalf:
+		return m.OldHalf(ctx)
+	case pointhalfyear.FieldState:
+		return m.OldState(ctx)
+	case pointhalfyear.FieldClosedOn:
+		return m.OldClosedOn(ctx)
+	case pointhalfyear.FieldPublishedOn:
+		return m.OldPublishedOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointHalfYear field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointHalfYearMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointhalfyear.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointhalfyear.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointhalfyear.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pointhalfyear.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pointhalfyear.FieldHalf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHalf(v)
+		return nil
+	case pointhalfyear.FieldState:
+		v, ok := value.(pointhalfyear.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case pointhalfyear.FieldClosedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedOn(v)
+		return nil
+	case pointhalfyear.FieldPublishedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointHalfYearMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, pointhalfyear.FieldYear)
+	}
+	if m.addhalf != nil {
+		fields = append(fields, pointhalfyear.FieldHalf)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointHalfYearMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointhalfyear.FieldYear:
+		return m.AddedYear()
+	case pointhalfyear.FieldHalf:
+		return m.AddedHalf()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointHalfYearMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointhalfyear.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pointhalfyear.FieldHalf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHalf(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointHalfYearMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pointhalfyear.FieldClosedOn) {
+		fields = append(fields, pointhalfyear.FieldClosedOn)
+	}
+	if m.FieldCleared(pointhalfyear.FieldPublishedOn) {
+		fields = append(fields, pointhalfyear.FieldPublishedOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointHalfYearMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointHalfYearMutation) ClearField(name string) error {
+	switch name {
+	case pointhalfyear.FieldClosedOn:
+		m.ClearClosedOn()
+		return nil
+	case pointhalfyear.FieldPublishedOn:
+		m.ClearPublishedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointHalfYearMutation) ResetField(name string) error {
+	switch name {
+	case pointhalfyear.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointhalfyear.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointhalfyear.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pointhalfyear.FieldYear:
+		m.ResetYear()
+		return nil
+	case pointhalfyear.FieldHalf:
+		m.ResetHalf()
+		return nil
+	case pointhalfyear.FieldState:
+		m.ResetState()
+		return nil
+	case pointhalfyear.FieldClosedOn:
+		m.ResetClosedOn()
+		return nil
+	case pointhalfyear.FieldPublishedOn:
+		m.ResetPublishedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointHalfYearMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.branch != nil {
+		edges = append(edges, pointhalfyear.EdgeBranch)
+	}
+	if m.appeals != nil {
+		edges = append(edges, pointhalfyear.EdgeAppeals)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointHalfYearMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointhalfyear.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointhalfyear.EdgeAppeals:
+		ids := make([]ent.Value, 0, len(m.appeals))
+		for id := range m.appeals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointHalfYearMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedappeals != nil {
+		edges = append(edges, pointhalfyear.EdgeAppeals)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointHalfYearMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case pointhalfyear.EdgeAppeals:
+		ids := make([]ent.Value, 0, len(m.removedappeals))
+		for id := range m.removedappeals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointHalfYearMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbranch {
+		edges = append(edges, pointhalfyear.EdgeBranch)
+	}
+	if m.clearedappeals {
+		edges = append(edges, pointhalfyear.EdgeAppeals)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointHalfYearMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointhalfyear.EdgeBranch:
+		return m.clearedbranch
+	case pointhalfyear.EdgeAppeals:
+		return m.clearedappeals
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointHalfYearMutation) ClearEdge(name string) error {
+	switch name {
+	case pointhalfyear.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointHalfYearMutation) ResetEdge(name string) error {
+	switch name {
+	case pointhalfyear.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case pointhalfyear.EdgeAppeals:
+		m.ResetAppeals()
+		return nil
+	}
+	return fmt.Errorf("unknown PointHalfYear edge %s", name)
+}
+
+// PointItemMutation represents an operation that mutates the PointItem nodes in the graph.
+type PointItemMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	part           *pointitem.Part
+	title          *string
+	points         *int
+	addpoints      *int
+	year_cap       *int
+	addyear_cap    *int
+	position       *int
+	addposition    *int
+	clearedFields  map[string]struct{}
+	county         *int
+	clearedcounty  bool
+	catalog        *int
+	clearedcatalog bool
+	done           bool
+	oldValue       func(context.Context) (*PointItem, error)
+	predicates     []predicate.PointItem
+}
+
+var _ ent.Mutation = (*PointItemMutation)(nil)
+
+// pointitemOption allows management of the mutation configuration using functional options.
+type pointitemOption func(*PointItemMutation)
+
+// newPointItemMutation creates new mutation for the PointItem entity.
+func newPointItemMutation(c config, op Op, opts ...pointitemOption) *PointItemMutation {
+	m := &PointItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointItemID sets the ID field of the mutation.
+func withPointItemID(id int) pointitemOption {
+	return func(m *PointItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointItem
+		)
+		m.oldValue = func(ctx context.Context) (*PointItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointItem sets the old PointItem of the mutation.
+func withPointItem(node *PointItem) pointitemOption {
+	return func(m *PointItemMutation) {
+		m.oldValue = func(context.Context) (*PointItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointItemMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointItemMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PointItemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PointItemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PointItemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PointItemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PointItemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PointItemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *PointItemMutation) SetCountyID(i int) {
+	m.county = &i
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *PointItemMutation) CountyID() (r int, exists bool) {
+	v := m.county
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldCountyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *PointItemMutation) ResetCountyID() {
+	m.county = nil
+}
+
+// SetCatalogID sets the "catalog_id" field.
+func (m *PointItemMutation) SetCatalogID(i int) {
+	m.catalog = &i
+}
+
+// CatalogID returns the value of the "catalog_id" field in the mutation.
+func (m *PointItemMutation) CatalogID() (r int, exists bool) {
+	v := m.catalog
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCatalogID returns the old "catalog_id" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldCatalogID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCatalogID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCatalogID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCatalogID: %w", err)
+	}
+	return oldValue.CatalogID, nil
+}
+
+// ResetCatalogID resets all changes to the "catalog_id" field.
+func (m *PointItemMutation) ResetCatalogID() {
+	m.catalog = nil
+}
+
+// SetPart sets the "part" field.
+func (m *PointItemMutation) SetPart(po pointitem.Part) {
+	m.part = &po
+}
+
+// Part returns the value of the "part" field in the mutation.
+func (m *PointItemMutation) Part() (r pointitem.Part, exists bool) {
+	v := m.part
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPart returns the old "part" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldPart(ctx context.Context) (v pointitem.Part, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPart: %w", err)
+	}
+	return oldValue.Part, nil
+}
+
+// ResetPart resets all changes to the "part" field.
+func (m *PointItemMutation) ResetPart() {
+	m.part = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *PointItemMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *PointItemMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *PointItemMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetPoints sets the "points" field.
+func (m *PointItemMutation) SetPoints(i int) {
+	m.points = &i
+	m.addpoints = nil
+}
+
+// Points returns the value of the "points" field in the mutation.
+func (m *PointItemMutation) Points() (r int, exists bool) {
+	v := m.points
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoints returns the old "points" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldPoints(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoints is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoints requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoints: %w", err)
+	}
+	return oldValue.Points, nil
+}
+
+// AddPoints adds i to the "points" field.
+func (m *PointItemMutation) AddPoints(i int) {
+	if m.addpoints != nil {
+		*m.addpoints += i
+	} else {
+		m.addpoints = &i
+	}
+}
+
+// AddedPoints returns the value that was added to the "points" field in this mutation.
+func (m *PointItemMutation) AddedPoints() (r int, exists bool) {
+	v := m.addpoints
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPoints resets all changes to the "points" field.
+func (m *PointItemMutation) ResetPoints() {
+	m.points = nil
+	m.addpoints = nil
+}
+
+// SetYearCap sets the "year_cap" field.
+func (m *PointItemMutation) SetYearCap(i int) {
+	m.year_cap = &i
+	m.addyear_cap = nil
+}
+
+// YearCap returns the value of the "year_cap" field in the mutation.
+func (m *PointItemMutation) YearCap() (r int, exists bool) {
+	v := m.year_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYearCap returns the old "year_cap" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldYearCap(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYearCap is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYearCap requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYearCap: %w", err)
+	}
+	return oldValue.YearCap, nil
+}
+
+// AddYearCap adds i to the "year_cap" field.
+func (m *PointItemMutation) AddYearCap(i int) {
+	if m.addyear_cap != nil {
+		*m.addyear_cap += i
+	} else {
+		m.addyear_cap = &i
+	}
+}
+
+// AddedYearCap returns the value that was added to the "year_cap" field in this mutation.
+func (m *PointItemMutation) AddedYearCap() (r int, exists bool) {
+	v := m.addyear_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearYearCap clears the value of the "year_cap" field.
+func (m *PointItemMutation) ClearYearCap() {
+	m.year_cap = nil
+	m.addyear_cap = nil
+	m.clearedFields[pointitem.FieldYearCap] = struct{}{}
+}
+
+// YearCapCleared returns if the "year_cap" field was cleared in this mutation.
+func (m *PointItemMutation) YearCapCleared() bool {
+	_, ok := m.clearedFields[pointitem.FieldYearCap]
+	return ok
+}
+
+// ResetYearCap resets all changes to the "year_cap" field.
+func (m *PointItemMutation) ResetYearCap() {
+	m.year_cap = nil
+	m.addyear_cap = nil
+	delete(m.clearedFields, pointitem.FieldYearCap)
+}
+
+// SetPosition sets the "position" field.
+func (m *PointItemMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *PointItemMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the PointItem entity.
+// If the PointItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointItemMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *PointItemMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *PointItemMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *PointItemMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// ClearCounty clears the "county" edge to the Org entity.
+func (m *PointItemMutation) ClearCounty() {
+	m.clearedcounty = true
+	m.clearedFields[pointitem.FieldCountyID] = struct{}{}
+}
+
+// CountyCleared reports if the "county" edge to the Org entity was cleared.
+func (m *PointItemMutation) CountyCleared() bool {
+	return m.clearedcounty
+}
+
+// CountyIDs returns the "county" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountyID instead. It exists only for internal usage by the builders.
+func (m *PointItemMutation) CountyIDs() (ids []int) {
+	if id := m.county; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCounty resets all changes to the "county" edge.
+func (m *PointItemMutation) ResetCounty() {
+	m.county = nil
+	m.clearedcounty = false
+}
+
+// ClearCatalog clears the "catalog" edge to the PointCatalog entity.
+func (m *PointItemMutation) ClearCatalog() {
+	m.clearedcatalog = true
+	m.clearedFields[pointitem.FieldCatalogID] = struct{}{}
+}
+
+// CatalogCleared reports if the "catalog" edge to the PointCatalog entity was cleared.
+func (m *PointItemMutation) CatalogCleared() bool {
+	return m.clearedcatalog
+}
+
+// CatalogIDs returns the "catalog" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CatalogID instead. It exists only for internal usage by the builders.
+func (m *PointItemMutation) CatalogIDs() (ids []int) {
+	if id := m.catalog; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCatalog resets all changes to the "catalog" edge.
+func (m *PointItemMutation) ResetCatalog() {
+	m.catalog = nil
+	m.clearedcatalog = false
+}
+
+// Where appends a list predicates to the PointItemMutation builder.
+func (m *PointItemMutation) Where(ps ...predicate.PointItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointItem).
+func (m *PointItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointItemMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, pointitem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pointitem.FieldUpdatedAt)
+	}
+	if m.county != nil {
+		fields = append(fields, pointitem.FieldCountyID)
+	}
+	if m.catalog != nil {
+		fields = append(fields, pointitem.FieldCatalogID)
+	}
+	if m.part != nil {
+		fields = append(fields, pointitem.FieldPart)
+	}
+	if m.title != nil {
+		fields = append(fields, pointitem.FieldTitle)
+	}
+	if m.points != nil {
+		fields = append(fields, pointitem.FieldPoints)
+	}
+	if m.year_cap != nil {
+		fields = append(fields, pointitem.FieldYearCap)
+	}
+	if m.position != nil {
+		fields = append(fields, pointitem.FieldPosition)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointitem.FieldCreatedAt:
+		return m.CreatedAt()
+	case pointitem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pointitem.FieldCountyID:
+		return m.CountyID()
+	case pointitem.FieldCatalogID:
+		return m.CatalogID()
+	case pointitem.FieldPart:
+		return m.Part()
+	case pointitem.FieldTitle:
+		return m.Title()
+	case pointitem.FieldPoints:
+		return m.Points()
+	case pointitem.FieldYearCap:
+		return m.YearCap()
+	case pointitem.FieldPosition:
+		return m.Position()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointitem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pointitem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pointitem.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case pointitem.FieldCatalogID:
+		return m.OldCatalogID(ctx)
+	case pointitem.FieldPart:
+		return m.OldPart(ctx)
+	case pointitem.FieldTitle:
+		return m.OldTitle(ctx)
+	case pointitem.FieldPoints:
+		return m.OldPoints(ctx)
+	case pointitem.FieldYearCap:
+		return m.OldYearCap(ctx)
+	case pointitem.FieldPosition:
+		return m.OldPosition(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointitem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pointitem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pointitem.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case pointitem.FieldCatalogID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCatalogID(v)
+		return nil
+	case pointitem.FieldPart:
+		v, ok := value.(pointitem.Part)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPart(v)
+		return nil
+	case pointitem.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case pointitem.FieldPoints:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoints(v)
+		return nil
+	case pointitem.FieldYearCap:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYearCap(v)
+		return nil
+	case pointitem.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointItemMutation) AddedFields() []string {
+	var fields []string
+	if m.addpoints != nil {
+		fields = append(fields, pointitem.FieldPoints)
+	}
+	if m.addyear_cap != nil {
+		fields = append(fields, pointitem.FieldYearCap)
+	}
+	if m.addposition != nil {
+		fields = append(fields, pointitem.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointItemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointitem.FieldPoints:
+		return m.AddedPoints()
+	case pointitem.FieldYearCap:
+		return m.AddedYearCap()
+	case pointitem.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointitem.FieldPoints:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPoints(v)
+		return nil
+	case pointitem.FieldYearCap:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYearCap(v)
+		return nil
+	case pointitem.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointItemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pointitem.FieldYearCap) {
+		fields = append(fields, pointitem.FieldYearCap)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointItemMutation) ClearField(name string) error {
+	switch name {
+	case pointitem.FieldYearCap:
+		m.ClearYearCap()
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointItemMutation) ResetField(name string) error {
+	switch name {
+	case pointitem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pointitem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pointitem.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case pointitem.FieldCatalogID:
+		m.ResetCatalogID()
+		return nil
+	case pointitem.FieldPart:
+		m.ResetPart()
+		return nil
+	case pointitem.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case pointitem.FieldPoints:
+		m.ResetPoints()
+		return nil
+	case pointitem.FieldYearCap:
+		m.ResetYearCap()
+		return nil
+	case pointitem.FieldPosition:
+		m.ResetPosition()
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.county != nil {
+		edges = append(edges, pointitem.EdgeCounty)
+	}
+	if m.catalog != nil {
+		edges = append(edges, pointitem.EdgeCatalog)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointitem.EdgeCounty:
+		if id := m.county; id != nil {
+			return []ent.Value{*id}
+		}
+	case pointitem.EdgeCatalog:
+		if id := m.catalog; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointItemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcounty {
+		edges = append(edges, pointitem.EdgeCounty)
+	}
+	if m.clearedcatalog {
+		edges = append(edges, pointitem.EdgeCatalog)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointitem.EdgeCounty:
+		return m.clearedcounty
+	case pointitem.EdgeCatalog:
+		return m.clearedcatalog
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointItemMutation) ClearEdge(name string) error {
+	switch name {
+	case pointitem.EdgeCounty:
+		m.ClearCounty()
+		return nil
+	case pointitem.EdgeCatalog:
+		m.ClearCatalog()
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointItemMutation) ResetEdge(name string) error {
+	switch name {
+	case pointitem.EdgeCounty:
+		m.ResetCounty()
+		return nil
+	case pointitem.EdgeCatalog:
+		m.ResetCatalog()
+		return nil
+	}
+	return fmt.Errorf("unknown PointItem edge %s", name)
 }
 
 // RoleBindingMutation represents an operation that mutates the RoleBinding nodes in the graph.

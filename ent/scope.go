@@ -7,6 +7,27 @@ import (
 	"errors"
 )
 
+// OrgIDBefore returns the org that the AnnualResult of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *AnnualResultMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withAnnualResultID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
 // OrgIDBefore returns the org that the AuditLog of a one-row update or
 // delete belongs to before the mutation (0 for none), read in the
 // caller's scope: a row the caller cannot see is not found.
@@ -47,6 +68,111 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the PointAppeal of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PointAppealMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointAppealID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the PointCatalog of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PointCatalogMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointCatalogID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.CountyID, nil
+}
+
+// OrgIDBefore returns the org that the PointEntry of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PointEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointEntryID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the PointHalfYear of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PointHalfYearMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointHalfYearID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the PointItem of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PointItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointItemID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.CountyID, nil
 }
 
 // OrgIDBefore returns the org that the RoleBinding of a one-row update or

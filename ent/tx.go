@@ -14,12 +14,24 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AnnualResult is the client for interacting with the AnnualResult builders.
+	AnnualResult *AnnualResultClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// PointAppeal is the client for interacting with the PointAppeal builders.
+	PointAppeal *PointAppealClient
+	// PointCatalog is the client for interacting with the PointCatalog builders.
+	PointCatalog *PointCatalogClient
+	// PointEntry is the client for interacting with the PointEntry builders.
+	PointEntry *PointEntryClient
+	// PointHalfYear is the client for interacting with the PointHalfYear builders.
+	PointHalfYear *PointHalfYearClient
+	// PointItem is the client for interacting with the PointItem builders.
+	PointItem *PointItemClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -157,9 +169,15 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AnnualResult = NewAnnualResultClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.PointAppeal = NewPointAppealClient(tx.config)
+	tx.PointCatalog = NewPointCatalogClient(tx.config)
+	tx.PointEntry = NewPointEntryClient(tx.config)
+	tx.PointHalfYear = NewPointHalfYearClient(tx.config)
+	tx.PointItem = NewPointItemClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.User = NewUserClient(tx.config)
@@ -172,7 +190,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuditLog.QueryXXX(), the query will be executed
+// applies a query, for example: AnnualResult.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

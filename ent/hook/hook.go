@@ -9,6 +9,18 @@ import (
 	"github.com/partyorg/partyorg/ent"
 )
 
+// The AnnualResultFunc type is an adapter to allow the use of ordinary
+// function as AnnualResult mutator.
+type AnnualResultFunc func(context.Context, *ent.AnnualResultMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AnnualResultFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AnnualResultMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AnnualResultMutation", m)
+}
+
 // The AuditLogFunc type is an adapter to allow the use of ordinary
 // function as AuditLog mutator.
 type AuditLogFunc func(context.Context, *ent.AuditLogMutation) (ent.Value, error)
@@ -43,6 +55,66 @@ func (f OrgFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrgMutation", m)
+}
+
+// The PointAppealFunc type is an adapter to allow the use of ordinary
+// function as PointAppeal mutator.
+type PointAppealFunc func(context.Context, *ent.PointAppealMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointAppealFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointAppealMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointAppealMutation", m)
+}
+
+// The PointCatalogFunc type is an adapter to allow the use of ordinary
+// function as PointCatalog mutator.
+type PointCatalogFunc func(context.Context, *ent.PointCatalogMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointCatalogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointCatalogMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointCatalogMutation", m)
+}
+
+// The PointEntryFunc type is an adapter to allow the use of ordinary
+// function as PointEntry mutator.
+type PointEntryFunc func(context.Context, *ent.PointEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointEntryMutation", m)
+}
+
+// The PointHalfYearFunc type is an adapter to allow the use of ordinary
+// function as PointHalfYear mutator.
+type PointHalfYearFunc func(context.Context, *ent.PointHalfYearMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointHalfYearFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointHalfYearMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointHalfYearMutation", m)
+}
+
+// The PointItemFunc type is an adapter to allow the use of ordinary
+// function as PointItem mutator.
+type PointItemFunc func(context.Context, *ent.PointItemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointItemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointItemMutation", m)
 }
 
 // The RoleBindingFunc type is an adapter to allow the use of ordinary

@@ -8,9 +8,15 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
@@ -71,6 +77,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The AnnualResultFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnnualResultFunc func(context.Context, *ent.AnnualResultQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnnualResultFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnnualResultQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnnualResultQuery", q)
+}
+
+// The TraverseAnnualResult type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnnualResult func(context.Context, *ent.AnnualResultQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnnualResult) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnnualResult) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnnualResultQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnnualResultQuery", q)
 }
 
 // The AuditLogFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -152,6 +185,141 @@ func (f TraverseOrg) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrgQuery", q)
+}
+
+// The PointAppealFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointAppealFunc func(context.Context, *ent.PointAppealQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointAppealFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointAppealQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointAppealQuery", q)
+}
+
+// The TraversePointAppeal type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointAppeal func(context.Context, *ent.PointAppealQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointAppeal) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointAppeal) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointAppealQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointAppealQuery", q)
+}
+
+// The PointCatalogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointCatalogFunc func(context.Context, *ent.PointCatalogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointCatalogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointCatalogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointCatalogQuery", q)
+}
+
+// The TraversePointCatalog type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointCatalog func(context.Context, *ent.PointCatalogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointCatalog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointCatalog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointCatalogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointCatalogQuery", q)
+}
+
+// The PointEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointEntryFunc func(context.Context, *ent.PointEntryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointEntryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointEntryQuery", q)
+}
+
+// The TraversePointEntry type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointEntry func(context.Context, *ent.PointEntryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointEntry) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointEntry) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointEntryQuery", q)
+}
+
+// The PointHalfYearFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointHalfYearFunc func(context.Context, *ent.PointHalfYearQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointHalfYearFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointHalfYearQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointHalfYearQuery", q)
+}
+
+// The TraversePointHalfYear type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointHalfYear func(context.Context, *ent.PointHalfYearQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointHalfYear) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointHalfYear) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointHalfYearQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointHalfYearQuery", q)
+}
+
+// The PointItemFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointItemFunc func(context.Context, *ent.PointItemQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointItemFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointItemQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointItemQuery", q)
+}
+
+// The TraversePointItem type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointItem func(context.Context, *ent.PointItemQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointItem) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointItem) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointItemQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointItemQuery", q)
 }
 
 // The RoleBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -238,12 +406,24 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AnnualResultQuery:
+		return &query[*ent.AnnualResultQuery, predicate.AnnualResult, annualresult.OrderOption]{typ: ent.TypeAnnualResult, tq: q}, nil
 	case *ent.AuditLogQuery:
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.OrgQuery:
 		return &query[*ent.OrgQuery, predicate.Org, org.OrderOption]{typ: ent.TypeOrg, tq: q}, nil
+	case *ent.PointAppealQuery:
+		return &query[*ent.PointAppealQuery, predicate.PointAppeal, pointappeal.OrderOption]{typ: ent.TypePointAppeal, tq: q}, nil
+	case *ent.PointCatalogQuery:
+		return &query[*ent.PointCatalogQuery, predicate.PointCatalog, pointcatalog.OrderOption]{typ: ent.TypePointCatalog, tq: q}, nil
+	case *ent.PointEntryQuery:
+		return &query[*ent.PointEntryQuery, predicate.PointEntry, pointentry.OrderOption]{typ: ent.TypePointEntry, tq: q}, nil
+	case *ent.PointHalfYearQuery:
+		return &query[*ent.PointHalfYearQuery, predicate.PointHalfYear, pointhalfyear.OrderOption]{typ: ent.TypePointHalfYear, tq: q}, nil
+	case *ent.PointItemQuery:
+		return &query[*ent.PointItemQuery, predicate.PointItem, pointitem.OrderOption]{typ: ent.TypePointItem, tq: q}, nil
 	case *ent.RoleBindingQuery:
 		return &query[*ent.RoleBindingQuery, predicate.RoleBinding, rolebinding.OrderOption]{typ: ent.TypeRoleBinding, tq: q}, nil
 	case *ent.SettingQuery:

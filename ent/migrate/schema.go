@@ -9,6 +9,56 @@ import (
 )
 
 var (
+	// AnnualResultsColumns holds the columns for the "annual_results" table.
+	AnnualResultsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeString},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "base", Type: field.TypeInt},
+		{Name: "bonus", Type: field.TypeInt},
+		{Name: "deduction", Type: field.TypeInt},
+		{Name: "vetoed", Type: field.TypeBool},
+		{Name: "total", Type: field.TypeInt},
+		{Name: "grade", Type: field.TypeEnum, Enums: []string{"EXCELLENT", "QUALIFIED", "BASICALLY_QUALIFIED", "UNQUALIFIED"}},
+		{Name: "consequences", Type: field.TypeJSON},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+	}
+	// AnnualResultsTable holds the schema information for the "annual_results" table.
+	AnnualResultsTable = &schema.Table{
+		Name:       "annual_results",
+		Columns:    AnnualResultsColumns,
+		PrimaryKey: []*schema.Column{AnnualResultsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "annual_results_orgs_branch",
+				Columns:    []*schema.Column{AnnualResultsColumns[13]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "annual_results_members_member",
+				Columns:    []*schema.Column{AnnualResultsColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "annualresult_member_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{AnnualResultsColumns[14], AnnualResultsColumns[3]},
+			},
+			{
+				Name:    "annualresult_year_branch_id_grade",
+				Unique:  false,
+				Columns: []*schema.Column{AnnualResultsColumns[3], AnnualResultsColumns[13], AnnualResultsColumns[11]},
+			},
+		},
+	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -113,6 +163,259 @@ var (
 			},
 		},
 	}
+	// PointAppealsColumns holds the columns for the "point_appeals" table.
+	PointAppealsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "text", Type: field.TypeString},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "ACCEPTED", "REJECTED"}, Default: "OPEN"},
+		{Name: "answer", Type: field.TypeString, Nullable: true},
+		{Name: "answered_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "entry_id", Type: field.TypeInt},
+		{Name: "half_year_id", Type: field.TypeInt},
+	}
+	// PointAppealsTable holds the schema information for the "point_appeals" table.
+	PointAppealsTable = &schema.Table{
+		Name:       "point_appeals",
+		Columns:    PointAppealsColumns,
+		PrimaryKey: []*schema.Column{PointAppealsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_appeals_orgs_branch",
+				Columns:    []*schema.Column{PointAppealsColumns[7]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_appeals_members_member",
+				Columns:    []*schema.Column{PointAppealsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_appeals_point_entries_entry",
+				Columns:    []*schema.Column{PointAppealsColumns[9]},
+				RefColumns: []*schema.Column{PointEntriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_appeals_point_half_years_appeals",
+				Columns:    []*schema.Column{PointAppealsColumns[10]},
+				RefColumns: []*schema.Column{PointHalfYearsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointappeal_half_year_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{PointAppealsColumns[10], PointAppealsColumns[4]},
+			},
+			{
+				Name:    "pointappeal_entry_id",
+				Unique:  false,
+				Columns: []*schema.Column{PointAppealsColumns[9]},
+			},
+			{
+				Name:    "pointappeal_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PointAppealsColumns[7]},
+			},
+			{
+				Name:    "pointappeal_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{PointAppealsColumns[8]},
+			},
+		},
+	}
+	// PointCatalogsColumns holds the columns for the "point_catalogs" table.
+	PointCatalogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "excellent", Type: field.TypeInt, Default: 110},
+		{Name: "qualified", Type: field.TypeInt, Default: 90},
+		{Name: "basically_qualified", Type: field.TypeInt, Default: 70},
+		{Name: "county_id", Type: field.TypeInt},
+	}
+	// PointCatalogsTable holds the schema information for the "point_catalogs" table.
+	PointCatalogsTable = &schema.Table{
+		Name:       "point_catalogs",
+		Columns:    PointCatalogsColumns,
+		PrimaryKey: []*schema.Column{PointCatalogsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_catalogs_orgs_county",
+				Columns:    []*schema.Column{PointCatalogsColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointcatalog_county_id_year_sector_version",
+				Unique:  true,
+				Columns: []*schema.Column{PointCatalogsColumns[9], PointCatalogsColumns[3], PointCatalogsColumns[4], PointCatalogsColumns[5]},
+			},
+		},
+	}
+	// PointEntriesColumns holds the columns for the "point_entries" table.
+	PointEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "part", Type: field.TypeString},
+		{Name: "item_title", Type: field.TypeString},
+		{Name: "points", Type: field.TypeInt},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeString},
+		{Name: "occurred_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"SELF_DECLARED", "BRANCH_RECORDED", "MASS_CERTIFIED"}},
+		{Name: "evidence", Type: field.TypeString, Nullable: true},
+		{Name: "certifiers", Type: field.TypeJSON, Nullable: true},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DECLARED", "APPROVED", "REJECTED"}, Default: "DECLARED"},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "entered_by", Type: field.TypeInt},
+		{Name: "reviewed_by", Type: field.TypeInt, Nullable: true},
+		{Name: "reviewed_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "item_id", Type: field.TypeInt},
+		{Name: "reverses_id", Type: field.TypeInt, Unique: true, Nullable: true},
+	}
+	// PointEntriesTable holds the schema information for the "point_entries" table.
+	PointEntriesTable = &schema.Table{
+		Name:       "point_entries",
+		Columns:    PointEntriesColumns,
+		PrimaryKey: []*schema.Column{PointEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_entries_orgs_branch",
+				Columns:    []*schema.Column{PointEntriesColumns[17]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_entries_members_member",
+				Columns:    []*schema.Column{PointEntriesColumns[18]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_entries_point_items_item",
+				Columns:    []*schema.Column{PointEntriesColumns[19]},
+				RefColumns: []*schema.Column{PointItemsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_entries_point_entries_reversed_by",
+				Columns:    []*schema.Column{PointEntriesColumns[20]},
+				RefColumns: []*schema.Column{PointEntriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointentry_member_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PointEntriesColumns[18], PointEntriesColumns[6], PointEntriesColumns[12]},
+			},
+			{
+				Name:    "pointentry_branch_id_year_period_state",
+				Unique:  false,
+				Columns: []*schema.Column{PointEntriesColumns[17], PointEntriesColumns[6], PointEntriesColumns[7], PointEntriesColumns[12]},
+			},
+			{
+				Name:    "pointentry_item_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{PointEntriesColumns[19], PointEntriesColumns[12]},
+			},
+		},
+	}
+	// PointHalfYearsColumns holds the columns for the "point_half_years" table.
+	PointHalfYearsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "half", Type: field.TypeInt},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "FEEDBACK", "PUBLISHED"}, Default: "OPEN"},
+		{Name: "closed_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PointHalfYearsTable holds the schema information for the "point_half_years" table.
+	PointHalfYearsTable = &schema.Table{
+		Name:       "point_half_years",
+		Columns:    PointHalfYearsColumns,
+		PrimaryKey: []*schema.Column{PointHalfYearsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_half_years_orgs_branch",
+				Columns:    []*schema.Column{PointHalfYearsColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointhalfyear_branch_id_year_half",
+				Unique:  true,
+				Columns: []*schema.Column{PointHalfYearsColumns[8], PointHalfYearsColumns[3], PointHalfYearsColumns[4]},
+			},
+		},
+	}
+	// PointItemsColumns holds the columns for the "point_items" table.
+	PointItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "part", Type: field.TypeEnum, Enums: []string{"BASE", "BONUS", "DEDUCTION", "VETO"}},
+		{Name: "title", Type: field.TypeString},
+		{Name: "points", Type: field.TypeInt},
+		{Name: "year_cap", Type: field.TypeInt, Nullable: true},
+		{Name: "position", Type: field.TypeInt, Default: 0},
+		{Name: "catalog_id", Type: field.TypeInt},
+		{Name: "county_id", Type: field.TypeInt},
+	}
+	// PointItemsTable holds the schema information for the "point_items" table.
+	PointItemsTable = &schema.Table{
+		Name:       "point_items",
+		Columns:    PointItemsColumns,
+		PrimaryKey: []*schema.Column{PointItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_items_point_catalogs_items",
+				Columns:    []*schema.Column{PointItemsColumns[8]},
+				RefColumns: []*schema.Column{PointCatalogsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "point_items_orgs_county",
+				Columns:    []*schema.Column{PointItemsColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointitem_catalog_id_position",
+				Unique:  false,
+				Columns: []*schema.Column{PointItemsColumns[8], PointItemsColumns[7]},
+			},
+			{
+				Name:    "pointitem_county_id",
+				Unique:  false,
+				Columns: []*schema.Column{PointItemsColumns[9]},
+			},
+		},
+	}
 	// RoleBindingsColumns holds the columns for the "role_bindings" table.
 	RoleBindingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -199,9 +502,15 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AnnualResultsTable,
 		AuditLogsTable,
 		MembersTable,
 		OrgsTable,
+		PointAppealsTable,
+		PointCatalogsTable,
+		PointEntriesTable,
+		PointHalfYearsTable,
+		PointItemsTable,
 		RoleBindingsTable,
 		SettingsTable,
 		UsersTable,
@@ -209,6 +518,11 @@ var (
 )
 
 func init() {
+	AnnualResultsTable.ForeignKeys[0].RefTable = OrgsTable
+	AnnualResultsTable.ForeignKeys[1].RefTable = MembersTable
+	AnnualResultsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -220,6 +534,33 @@ func init() {
 	OrgsTable.Annotation = &entsql.Annotation{
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PointAppealsTable.ForeignKeys[0].RefTable = OrgsTable
+	PointAppealsTable.ForeignKeys[1].RefTable = MembersTable
+	PointAppealsTable.ForeignKeys[2].RefTable = PointEntriesTable
+	PointAppealsTable.ForeignKeys[3].RefTable = PointHalfYearsTable
+	PointAppealsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	PointCatalogsTable.ForeignKeys[0].RefTable = OrgsTable
+	PointCatalogsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PointEntriesTable.ForeignKeys[0].RefTable = OrgsTable
+	PointEntriesTable.ForeignKeys[1].RefTable = MembersTable
+	PointEntriesTable.ForeignKeys[2].RefTable = PointItemsTable
+	PointEntriesTable.ForeignKeys[3].RefTable = PointEntriesTable
+	PointEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PointHalfYearsTable.ForeignKeys[0].RefTable = OrgsTable
+	PointHalfYearsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PointItemsTable.ForeignKeys[0].RefTable = PointCatalogsTable
+	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
+	PointItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable

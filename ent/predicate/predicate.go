@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AnnualResult is the predicate function for annualresult builders.
+type AnnualResult func(*sql.Selector)
+
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
@@ -14,6 +17,21 @@ type Member func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// PointAppeal is the predicate function for pointappeal builders.
+type PointAppeal func(*sql.Selector)
+
+// PointCatalog is the predicate function for pointcatalog builders.
+type PointCatalog func(*sql.Selector)
+
+// PointEntry is the predicate function for pointentry builders.
+type PointEntry func(*sql.Selector)
+
+// PointHalfYear is the predicate function for pointhalfyear builders.
+type PointHalfYear func(*sql.Selector)
+
+// PointItem is the predicate function for pointitem builders.
+type PointItem func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)

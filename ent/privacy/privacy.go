@@ -110,6 +110,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AnnualResultQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AnnualResultQueryRuleFunc func(context.Context, *ent.AnnualResultQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AnnualResultQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnnualResultQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AnnualResultQuery", q)
+}
+
+// The AnnualResultMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AnnualResultMutationRuleFunc func(context.Context, *ent.AnnualResultMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AnnualResultMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AnnualResultMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AnnualResultMutation", m)
+}
+
 // The AuditLogQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditLogQueryRuleFunc func(context.Context, *ent.AuditLogQuery) error
@@ -180,6 +204,126 @@ func (f OrgMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrgMutation", m)
+}
+
+// The PointAppealQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointAppealQueryRuleFunc func(context.Context, *ent.PointAppealQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointAppealQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointAppealQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointAppealQuery", q)
+}
+
+// The PointAppealMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointAppealMutationRuleFunc func(context.Context, *ent.PointAppealMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointAppealMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointAppealMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointAppealMutation", m)
+}
+
+// The PointCatalogQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointCatalogQueryRuleFunc func(context.Context, *ent.PointCatalogQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointCatalogQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointCatalogQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointCatalogQuery", q)
+}
+
+// The PointCatalogMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointCatalogMutationRuleFunc func(context.Context, *ent.PointCatalogMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointCatalogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointCatalogMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointCatalogMutation", m)
+}
+
+// The PointEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointEntryQueryRuleFunc func(context.Context, *ent.PointEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointEntryQuery", q)
+}
+
+// The PointEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointEntryMutationRuleFunc func(context.Context, *ent.PointEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointEntryMutation", m)
+}
+
+// The PointHalfYearQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointHalfYearQueryRuleFunc func(context.Context, *ent.PointHalfYearQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointHalfYearQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointHalfYearQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointHalfYearQuery", q)
+}
+
+// The PointHalfYearMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointHalfYearMutationRuleFunc func(context.Context, *ent.PointHalfYearMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointHalfYearMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointHalfYearMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointHalfYearMutation", m)
+}
+
+// The PointItemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointItemQueryRuleFunc func(context.Context, *ent.PointItemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointItemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointItemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointItemQuery", q)
+}
+
+// The PointItemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointItemMutationRuleFunc func(context.Context, *ent.PointItemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointItemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointItemMutation", m)
 }
 
 // The RoleBindingQueryRuleFunc type is an adapter to allow the use of ordinary

@@ -6,9 +6,15 @@ import (
 	"context"
 	"time"
 
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
 	"github.com/partyorg/partyorg/ent/user"
@@ -21,6 +27,40 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	annualresultMixin := schema.AnnualResult{}.Mixin()
+	annualresult.Policy = privacy.NewPolicies(annualresultMixin[1], schema.AnnualResult{})
+	annualresult.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := annualresult.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	annualresultMixinHooks1 := annualresultMixin[1].Hooks()
+	annualresultHooks := schema.AnnualResult{}.Hooks()
+
+	annualresult.Hooks[1] = annualresultMixinHooks1[0]
+
+	annualresult.Hooks[2] = annualresultMixinHooks1[1]
+
+	annualresult.Hooks[3] = annualresultHooks[0]
+	annualresultMixinInters1 := annualresultMixin[1].Interceptors()
+	annualresult.Interceptors[0] = annualresultMixinInters1[0]
+	annualresultMixinFields0 := annualresultMixin[0].Fields()
+	_ = annualresultMixinFields0
+	annualresultFields := schema.AnnualResult{}.Fields()
+	_ = annualresultFields
+	// annualresultDescCreatedAt is the schema descriptor for created_at field.
+	annualresultDescCreatedAt := annualresultMixinFields0[0].Descriptor()
+	// annualresult.DefaultCreatedAt holds the default value on creation for the created_at field.
+	annualresult.DefaultCreatedAt = annualresultDescCreatedAt.Default.(func() time.Time)
+	// annualresultDescUpdatedAt is the schema descriptor for updated_at field.
+	annualresultDescUpdatedAt := annualresultMixinFields0[1].Descriptor()
+	// annualresult.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	annualresult.DefaultUpdatedAt = annualresultDescUpdatedAt.Default.(func() time.Time)
+	// annualresult.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	annualresult.UpdateDefaultUpdatedAt = annualresultDescUpdatedAt.UpdateDefault.(func() time.Time)
 	auditlogMixin := schema.AuditLog{}.Mixin()
 	auditlog.Policy = privacy.NewPolicies(auditlogMixin[0], schema.AuditLog{})
 	auditlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -137,6 +177,214 @@ func init() {
 	orgDescCode := orgFields[3].Descriptor()
 	// org.CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	org.CodeValidator = orgDescCode.Validators[0].(func(string) error)
+	pointappealMixin := schema.PointAppeal{}.Mixin()
+	pointappeal.Policy = privacy.NewPolicies(pointappealMixin[1], schema.PointAppeal{})
+	pointappeal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointappeal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointappealMixinHooks1 := pointappealMixin[1].Hooks()
+	pointappealHooks := schema.PointAppeal{}.Hooks()
+
+	pointappeal.Hooks[1] = pointappealMixinHooks1[0]
+
+	pointappeal.Hooks[2] = pointappealMixinHooks1[1]
+
+	pointappeal.Hooks[3] = pointappealHooks[0]
+	pointappealMixinInters1 := pointappealMixin[1].Interceptors()
+	pointappeal.Interceptors[0] = pointappealMixinInters1[0]
+	pointappealMixinFields0 := pointappealMixin[0].Fields()
+	_ = pointappealMixinFields0
+	pointappealFields := schema.PointAppeal{}.Fields()
+	_ = pointappealFields
+	// pointappealDescCreatedAt is the schema descriptor for created_at field.
+	pointappealDescCreatedAt := pointappealMixinFields0[0].Descriptor()
+	// pointappeal.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointappeal.DefaultCreatedAt = pointappealDescCreatedAt.Default.(func() time.Time)
+	// pointappealDescUpdatedAt is the schema descriptor for updated_at field.
+	pointappealDescUpdatedAt := pointappealMixinFields0[1].Descriptor()
+	// pointappeal.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointappeal.DefaultUpdatedAt = pointappealDescUpdatedAt.Default.(func() time.Time)
+	// pointappeal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointappeal.UpdateDefaultUpdatedAt = pointappealDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pointappealDescText is the schema descriptor for text field.
+	pointappealDescText := pointappealFields[4].Descriptor()
+	// pointappeal.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	pointappeal.TextValidator = pointappealDescText.Validators[0].(func(string) error)
+	pointcatalogMixin := schema.PointCatalog{}.Mixin()
+	pointcatalog.Policy = privacy.NewPolicies(pointcatalogMixin[1], schema.PointCatalog{})
+	pointcatalog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointcatalog.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointcatalogMixinHooks1 := pointcatalogMixin[1].Hooks()
+	pointcatalogHooks := schema.PointCatalog{}.Hooks()
+
+	pointcatalog.Hooks[1] = pointcatalogMixinHooks1[0]
+
+	pointcatalog.Hooks[2] = pointcatalogMixinHooks1[1]
+
+	pointcatalog.Hooks[3] = pointcatalogHooks[0]
+	pointcatalogMixinInters1 := pointcatalogMixin[1].Interceptors()
+	pointcatalog.Interceptors[0] = pointcatalogMixinInters1[0]
+	pointcatalogMixinFields0 := pointcatalogMixin[0].Fields()
+	_ = pointcatalogMixinFields0
+	pointcatalogFields := schema.PointCatalog{}.Fields()
+	_ = pointcatalogFields
+	// pointcatalogDescCreatedAt is the schema descriptor for created_at field.
+	pointcatalogDescCreatedAt := pointcatalogMixinFields0[0].Descriptor()
+	// pointcatalog.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointcatalog.DefaultCreatedAt = pointcatalogDescCreatedAt.Default.(func() time.Time)
+	// pointcatalogDescUpdatedAt is the schema descriptor for updated_at field.
+	pointcatalogDescUpdatedAt := pointcatalogMixinFields0[1].Descriptor()
+	// pointcatalog.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointcatalog.DefaultUpdatedAt = pointcatalogDescUpdatedAt.Default.(func() time.Time)
+	// pointcatalog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointcatalog.UpdateDefaultUpdatedAt = pointcatalogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pointcatalogDescVersion is the schema descriptor for version field.
+	pointcatalogDescVersion := pointcatalogFields[3].Descriptor()
+	// pointcatalog.DefaultVersion holds the default value on creation for the version field.
+	pointcatalog.DefaultVersion = pointcatalogDescVersion.Default.(int)
+	// pointcatalogDescExcellent is the schema descriptor for excellent field.
+	pointcatalogDescExcellent := pointcatalogFields[4].Descriptor()
+	// pointcatalog.DefaultExcellent holds the default value on creation for the excellent field.
+	pointcatalog.DefaultExcellent = pointcatalogDescExcellent.Default.(int)
+	// pointcatalogDescQualified is the schema descriptor for qualified field.
+	pointcatalogDescQualified := pointcatalogFields[5].Descriptor()
+	// pointcatalog.DefaultQualified holds the default value on creation for the qualified field.
+	pointcatalog.DefaultQualified = pointcatalogDescQualified.Default.(int)
+	// pointcatalogDescBasicallyQualified is the schema descriptor for basically_qualified field.
+	pointcatalogDescBasicallyQualified := pointcatalogFields[6].Descriptor()
+	// pointcatalog.DefaultBasicallyQualified holds the default value on creation for the basically_qualified field.
+	pointcatalog.DefaultBasicallyQualified = pointcatalogDescBasicallyQualified.Default.(int)
+	pointentryMixin := schema.PointEntry{}.Mixin()
+	pointentry.Policy = privacy.NewPolicies(pointentryMixin[1], schema.PointEntry{})
+	pointentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointentryMixinHooks1 := pointentryMixin[1].Hooks()
+	pointentryHooks := schema.PointEntry{}.Hooks()
+
+	pointentry.Hooks[1] = pointentryMixinHooks1[0]
+
+	pointentry.Hooks[2] = pointentryMixinHooks1[1]
+
+	pointentry.Hooks[3] = pointentryHooks[0]
+
+	pointentry.Hooks[4] = pointentryHooks[1]
+	pointentryMixinInters1 := pointentryMixin[1].Interceptors()
+	pointentry.Interceptors[0] = pointentryMixinInters1[0]
+	pointentryMixinFields0 := pointentryMixin[0].Fields()
+	_ = pointentryMixinFields0
+	pointentryFields := schema.PointEntry{}.Fields()
+	_ = pointentryFields
+	// pointentryDescCreatedAt is the schema descriptor for created_at field.
+	pointentryDescCreatedAt := pointentryMixinFields0[0].Descriptor()
+	// pointentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointentry.DefaultCreatedAt = pointentryDescCreatedAt.Default.(func() time.Time)
+	// pointentryDescUpdatedAt is the schema descriptor for updated_at field.
+	pointentryDescUpdatedAt := pointentryMixinFields0[1].Descriptor()
+	// pointentry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointentry.DefaultUpdatedAt = pointentryDescUpdatedAt.Default.(func() time.Time)
+	// pointentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointentry.UpdateDefaultUpdatedAt = pointentryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	pointhalfyearMixin := schema.PointHalfYear{}.Mixin()
+	pointhalfyear.Policy = privacy.NewPolicies(pointhalfyearMixin[1], schema.PointHalfYear{})
+	pointhalfyear.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointhalfyear.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointhalfyearMixinHooks1 := pointhalfyearMixin[1].Hooks()
+	pointhalfyearHooks := schema.PointHalfYear{}.Hooks()
+
+	pointhalfyear.Hooks[1] = pointhalfyearMixinHooks1[0]
+
+	pointhalfyear.Hooks[2] = pointhalfyearMixinHooks1[1]
+
+	pointhalfyear.Hooks[3] = pointhalfyearHooks[0]
+	pointhalfyearMixinInters1 := pointhalfyearMixin[1].Interceptors()
+	pointhalfyear.Interceptors[0] = pointhalfyearMixinInters1[0]
+	pointhalfyearMixinFields0 := pointhalfyearMixin[0].Fields()
+	_ = pointhalfyearMixinFields0
+	pointhalfyearFields := schema.PointHalfYear{}.Fields()
+	_ = pointhalfyearFields
+	// pointhalfyearDescCreatedAt is the schema descriptor for created_at field.
+	pointhalfyearDescCreatedAt := pointhalfyearMixinFields0[0].Descriptor()
+	// pointhalfyear.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointhalfyear.DefaultCreatedAt = pointhalfyearDescCreatedAt.Default.(func() time.Time)
+	// pointhalfyearDescUpdatedAt is the schema descriptor for updated_at field.
+	pointhalfyearDescUpdatedAt := pointhalfyearMixinFields0[1].Descriptor()
+	// pointhalfyear.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointhalfyear.DefaultUpdatedAt = pointhalfyearDescUpdatedAt.Default.(func() time.Time)
+	// pointhalfyear.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointhalfyear.UpdateDefaultUpdatedAt = pointhalfyearDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pointhalfyearDescHalf is the schema descriptor for half field.
+	pointhalfyearDescHalf := pointhalfyearFields[2].Descriptor()
+	// pointhalfyear.HalfValidator is a validator for the "half" field. It is called by the builders before save.
+	pointhalfyear.HalfValidator = pointhalfyearDescHalf.Validators[0].(func(int) error)
+	pointitemMixin := schema.PointItem{}.Mixin()
+	pointitem.Policy = privacy.NewPolicies(pointitemMixin[1], schema.PointItem{})
+	pointitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointitemMixinHooks1 := pointitemMixin[1].Hooks()
+	pointitemHooks := schema.PointItem{}.Hooks()
+
+	pointitem.Hooks[1] = pointitemMixinHooks1[0]
+
+	pointitem.Hooks[2] = pointitemMixinHooks1[1]
+
+	pointitem.Hooks[3] = pointitemHooks[0]
+	pointitemMixinInters1 := pointitemMixin[1].Interceptors()
+	pointitem.Interceptors[0] = pointitemMixinInters1[0]
+	pointitemMixinFields0 := pointitemMixin[0].Fields()
+	_ = pointitemMixinFields0
+	pointitemFields := schema.PointItem{}.Fields()
+	_ = pointitemFields
+	// pointitemDescCreatedAt is the schema descriptor for created_at field.
+	pointitemDescCreatedAt := pointitemMixinFields0[0].Descriptor()
+	// pointitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pointitem.DefaultCreatedAt = pointitemDescCreatedAt.Default.(func() time.Time)
+	// pointitemDescUpdatedAt is the schema descriptor for updated_at field.
+	pointitemDescUpdatedAt := pointitemMixinFields0[1].Descriptor()
+	// pointitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pointitem.DefaultUpdatedAt = pointitemDescUpdatedAt.Default.(func() time.Time)
+	// pointitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pointitem.UpdateDefaultUpdatedAt = pointitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pointitemDescTitle is the schema descriptor for title field.
+	pointitemDescTitle := pointitemFields[3].Descriptor()
+	// pointitem.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	pointitem.TitleValidator = pointitemDescTitle.Validators[0].(func(string) error)
+	// pointitemDescPoints is the schema descriptor for points field.
+	pointitemDescPoints := pointitemFields[4].Descriptor()
+	// pointitem.PointsValidator is a validator for the "points" field. It is called by the builders before save.
+	pointitem.PointsValidator = pointitemDescPoints.Validators[0].(func(int) error)
+	// pointitemDescPosition is the schema descriptor for position field.
+	pointitemDescPosition := pointitemFields[6].Descriptor()
+	// pointitem.DefaultPosition holds the default value on creation for the position field.
+	pointitem.DefaultPosition = pointitemDescPosition.Default.(int)
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
 	rolebinding.Policy = privacy.NewPolicies(rolebindingMixin[1], schema.RoleBinding{})
 	rolebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -5,11 +5,16 @@ package schema
 // client; entc does not need it to load the schema.
 
 import (
+	"context"
+	"fmt"
+	"slices"
+
 	"entgo.io/ent"
 
 	gen "github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
@@ -75,4 +80,53 @@ func (Member) Hooks() []ent.Hook {
 // Hooks of AuditLog keep the trail append-only, whoever asks.
 func (AuditLog) Hooks() []ent.Hook {
 	return []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)}
+}
+
+// immutable refuses every change to a row once written, whoever asks:
+// catalogue items and year-end results.
+var immutable = hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)
+
+// undeletable refuses deletes, whoever asks: workflow records stay.
+var undeletable = hook.Reject(gen.OpDelete | gen.OpDeleteOne)
+
+// Hooks of PointCatalog: a catalogue is never changed; a change is a
+// new version (internal/points).
+func (PointCatalog) Hooks() []ent.Hook { return []ent.Hook{immutable} }
+
+// Hooks of PointItem.
+func (PointItem) Hooks() []ent.Hook { return []ent.Hook{immutable} }
+
+// Hooks of AnnualResult.
+func (AnnualResult) Hooks() []ent.Hook { return []ent.Hook{immutable} }
+
+// Hooks of PointHalfYear.
+func (PointHalfYear) Hooks() []ent.Hook { return []ent.Hook{undeletable} }
+
+// Hooks of PointAppeal.
+func (PointAppeal) Hooks() []ent.Hook { return []ent.Hook{undeletable} }
+
+// Hooks of PointEntry keep the ledger append-only: no deletes, and the
+// only update is the review, which may set the review's fields and only
+// moves an entry that is still DECLARED.
+func (PointEntry) Hooks() []ent.Hook {
+	return []ent.Hook{
+		undeletable,
+		hook.On(func(next ent.Mutator) ent.Mutator {
+			return hook.PointEntryFunc(func(ctx context.Context, m *gen.PointEntryMutation) (ent.Value, error) {
+				for _, f := range m.Fields() {
+					if !slices.Contains(reviewFields, f) {
+						return nil, fmt.Errorf("point entry: %s cannot change: entries are never updated, a correction is a reversing entry", f)
+					}
+				}
+				m.Where(pointentry.StateEQ(pointentry.StateDeclared))
+				return next.Mutate(ctx, m)
+			})
+		}, gen.OpUpdateOne),
+	}
+}
+
+// reviewFields are what a review sets on a DECLARED entry.
+var reviewFields = []string{
+	pointentry.FieldState, pointentry.FieldReason, pointentry.FieldReviewedBy,
+	pointentry.FieldReviewedOn, pointentry.FieldUpdatedAt,
 }
