@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/partyorg/partyorg/ent"
@@ -20,6 +21,11 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
 	return r.client.Noders(ctx, ids)
+}
+
+// AnnualResults is the resolver for the annualResults field.
+func (r *queryResolver) AnnualResults(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) (*ent.AnnualResultConnection, error) {
+	panic(fmt.Errorf("not implemented: AnnualResults - annualResults"))
 }
 
 // AuditLogs is the resolver for the auditLogs field.
@@ -40,17 +46,52 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
+// PointAppeals is the resolver for the pointAppeals field.
+func (r *queryResolver) PointAppeals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointAppealOrder, where *ent.PointAppealWhereInput) (*ent.PointAppealConnection, error) {
+	panic(fmt.Errorf("not implemented: PointAppeals - pointAppeals"))
+}
+
+// PointCatalogs is the resolver for the pointCatalogs field.
+func (r *queryResolver) PointCatalogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointCatalogOrder, where *ent.PointCatalogWhereInput) (*ent.PointCatalogConnection, error) {
+	panic(fmt.Errorf("not implemented: PointCatalogs - pointCatalogs"))
+}
+
+// PointEntries is the resolver for the pointEntries field.
+func (r *queryResolver) PointEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) (*ent.PointEntryConnection, error) {
+	panic(fmt.Errorf("not implemented: PointEntries - pointEntries"))
+}
+
+// PointHalfYears is the resolver for the pointHalfYears field.
+func (r *queryResolver) PointHalfYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) (*ent.PointHalfYearConnection, error) {
+	panic(fmt.Errorf("not implemented: PointHalfYears - pointHalfYears"))
+}
+
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
 	return r.client.User.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// AnnualResult returns AnnualResultResolver implementation.
+func (r *Resolver) AnnualResult() AnnualResultResolver { return &annualResultResolver{r} }
+
 // Member returns MemberResolver implementation.
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
+
+// PointAppeal returns PointAppealResolver implementation.
+func (r *Resolver) PointAppeal() PointAppealResolver { return &pointAppealResolver{r} }
+
+// PointCatalog returns PointCatalogResolver implementation.
+func (r *Resolver) PointCatalog() PointCatalogResolver { return &pointCatalogResolver{r} }
+
+// PointEntry returns PointEntryResolver implementation.
+func (r *Resolver) PointEntry() PointEntryResolver { return &pointEntryResolver{r} }
+
+// PointHalfYear returns PointHalfYearResolver implementation.
+func (r *Resolver) PointHalfYear() PointHalfYearResolver { return &pointHalfYearResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -71,8 +112,13 @@ func (r *Resolver) OrgWhereInput() OrgWhereInputResolver { return &orgWhereInput
 func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
 
 type (
+	annualResultResolver     struct{ *Resolver }
 	memberResolver           struct{ *Resolver }
 	orgResolver              struct{ *Resolver }
+	pointAppealResolver      struct{ *Resolver }
+	pointCatalogResolver     struct{ *Resolver }
+	pointEntryResolver       struct{ *Resolver }
+	pointHalfYearResolver    struct{ *Resolver }
 	queryResolver            struct{ *Resolver }
 	roleBindingResolver      struct{ *Resolver }
 	userResolver             struct{ *Resolver }

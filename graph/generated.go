@@ -17,9 +17,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointappeal"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointhalfyear"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -36,9 +41,14 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AnnualResult() AnnualResultResolver
 	Member() MemberResolver
 	Mutation() MutationResolver
 	Org() OrgResolver
+	PointAppeal() PointAppealResolver
+	PointCatalog() PointCatalogResolver
+	PointEntry() PointEntryResolver
+	PointHalfYear() PointHalfYearResolver
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
 	User() UserResolver
@@ -51,6 +61,33 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AnnualResult struct {
+		Base         func(childComplexity int) int
+		Bonus        func(childComplexity int) int
+		Branch       func(childComplexity int) int
+		Consequences func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Deduction    func(childComplexity int) int
+		Grade        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Member       func(childComplexity int) int
+		Total        func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Vetoed       func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	AnnualResultConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AnnualResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuditLog struct {
 		Actor    func(childComplexity int) int
 		ActorID  func(childComplexity int) int
@@ -90,6 +127,7 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 		NationalID      func(childComplexity int) int
 		Phone           func(childComplexity int) int
+		Score           func(childComplexity int, year int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		ViewerCanDelete func(childComplexity int) int
@@ -107,18 +145,37 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MemberScore struct {
+		Base      func(childComplexity int) int
+		Bonus     func(childComplexity int) int
+		Deduction func(childComplexity int) int
+		Grade     func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Vetoed    func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateMember func(childComplexity int, input ent.CreateMemberInput) int
-		CreateOrg    func(childComplexity int, input ent.CreateOrgInput) int
-		CreateUser   func(childComplexity int, input CreateUserInput) int
-		DeleteMember func(childComplexity int, id int) int
-		DeleteOrg    func(childComplexity int, id int) int
-		GrantRole    func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
-		Login        func(childComplexity int, username string, password string) int
-		RevokeRole   func(childComplexity int, id int) int
-		UpdateMember func(childComplexity int, id int, input ent.UpdateMemberInput) int
-		UpdateOrg    func(childComplexity int, id int, input ent.UpdateOrgInput) int
-		UpdateUser   func(childComplexity int, id int, input UpdateUserInput) int
+		AnswerAppeal       func(childComplexity int, id int, accepted bool, answer string, on *time.Time) int
+		AppealPointEntry   func(childComplexity int, entryID int, text string, on *time.Time) int
+		CloseHalfYear      func(childComplexity int, branchID int, year int, half int, on *time.Time) int
+		CloseYear          func(childComplexity int, branchID int, year int, on *time.Time) int
+		CreateMember       func(childComplexity int, input ent.CreateMemberInput) int
+		CreateOrg          func(childComplexity int, input ent.CreateOrgInput) int
+		CreatePointCatalog func(childComplexity int, input CreatePointCatalogInput) int
+		CreateUser         func(childComplexity int, input CreateUserInput) int
+		DeclarePoints      func(childComplexity int, input DeclarePointsInput) int
+		DeleteMember       func(childComplexity int, id int) int
+		DeleteOrg          func(childComplexity int, id int) int
+		GrantRole          func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
+		Login              func(childComplexity int, username string, password string) int
+		PublishHalfYear    func(childComplexity int, id int, on *time.Time) int
+		ReversePointEntry  func(childComplexity int, id int, reason string, on *time.Time) int
+		ReviewPointEntry   func(childComplexity int, id int, approve bool, reason *string, on *time.Time) int
+		RevokeRole         func(childComplexity int, id int) int
+		SetUpPointCatalogs func(childComplexity int, countyID int, year int) int
+		UpdateMember       func(childComplexity int, id int, input ent.UpdateMemberInput) int
+		UpdateOrg          func(childComplexity int, id int, input ent.UpdateOrgInput) int
+		UpdateUser         func(childComplexity int, id int, input UpdateUserInput) int
 	}
 
 	Org struct {
@@ -131,6 +188,7 @@ type ComplexityRoot struct {
 		Members               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
 		Name                  func(childComplexity int) int
 		Parent                func(childComplexity int) int
+		PointCatalog          func(childComplexity int, year int) int
 		Sector                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 		ViewerCanCreateChild  func(childComplexity int) int
@@ -158,14 +216,168 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PointAppeal struct {
+		Answer          func(childComplexity int) int
+		AnsweredOn      func(childComplexity int) int
+		Branch          func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Entry           func(childComplexity int) int
+		HalfYear        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Member          func(childComplexity int) int
+		State           func(childComplexity int) int
+		Text            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		ViewerCanAnswer func(childComplexity int) int
+	}
+
+	PointAppealConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PointAppealEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PointBucket struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
+	PointCatalog struct {
+		BasicallyQualified func(childComplexity int) int
+		County             func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Excellent          func(childComplexity int) int
+		Frozen             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Items              func(childComplexity int) int
+		Qualified          func(childComplexity int) int
+		Sector             func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
+		Year               func(childComplexity int) int
+	}
+
+	PointCatalogConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PointCatalogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PointDistribution struct {
+		Average      func(childComplexity int) int
+		BySector     func(childComplexity int) int
+		ByStatus     func(childComplexity int) int
+		Consequences func(childComplexity int) int
+		Grades       func(childComplexity int) int
+		Histogram    func(childComplexity int) int
+		Members      func(childComplexity int) int
+	}
+
+	PointEntry struct {
+		Branch           func(childComplexity int) int
+		Certifiers       func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Evidence         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Item             func(childComplexity int) int
+		ItemTitle        func(childComplexity int) int
+		Member           func(childComplexity int) int
+		OccurredOn       func(childComplexity int) int
+		Period           func(childComplexity int) int
+		Points           func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		ReversedBy       func(childComplexity int) int
+		Reverses         func(childComplexity int) int
+		ReviewedOn       func(childComplexity int) int
+		Source           func(childComplexity int) int
+		State            func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		ViewerCanAppeal  func(childComplexity int) int
+		ViewerCanReverse func(childComplexity int) int
+		ViewerCanReview  func(childComplexity int) int
+		Year             func(childComplexity int) int
+	}
+
+	PointEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PointEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PointHalfYear struct {
+		Appeals          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointAppealOrder, where *ent.PointAppealWhereInput) int
+		Branch           func(childComplexity int) int
+		ClosedOn         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Half             func(childComplexity int) int
+		ID               func(childComplexity int) int
+		PublishedOn      func(childComplexity int) int
+		State            func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		ViewerCanPublish func(childComplexity int) int
+		Year             func(childComplexity int) int
+	}
+
+	PointHalfYearConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PointHalfYearEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PointItem struct {
+		Catalog   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Part      func(childComplexity int) int
+		Points    func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		YearCap   func(childComplexity int) int
+	}
+
+	PointRank struct {
+		Average   func(childComplexity int) int
+		Excellent func(childComplexity int) int
+		Members   func(childComplexity int) int
+		Org       func(childComplexity int) int
+		Rank      func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditLogs func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
-		Members   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
-		Node      func(childComplexity int, id int) int
-		Nodes     func(childComplexity int, ids []int) int
-		Orgs      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
-		Users     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		Viewer    func(childComplexity int) int
+		AnnualResults     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) int
+		AuditLogs         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		Members           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
+		Node              func(childComplexity int, id int) int
+		Nodes             func(childComplexity int, ids []int) int
+		Orgs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
+		PointAppeals      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointAppealOrder, where *ent.PointAppealWhereInput) int
+		PointCatalogs     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointCatalogOrder, where *ent.PointCatalogWhereInput) int
+		PointDistribution func(childComplexity int, orgID int, year int) int
+		PointEntries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) int
+		PointHalfYears    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) int
+		PointRanking      func(childComplexity int, orgID int, year int, level org.Kind, first *int) int
+		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Viewer            func(childComplexity int) int
 	}
 
 	RoleBinding struct {
@@ -206,9 +418,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AnnualResultResolver interface {
+	Consequences(ctx context.Context, obj *ent.AnnualResult) ([]Consequence, error)
+}
 type MemberResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Member) (bool, error)
+	Score(ctx context.Context, obj *ent.Member, year int) (*MemberScore, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*LoginPayload, error)
@@ -222,6 +438,16 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id int, input UpdateUserInput) (*ent.User, error)
 	GrantRole(ctx context.Context, userID int, role rolebinding.Role, orgID *int) (*ent.RoleBinding, error)
 	RevokeRole(ctx context.Context, id int) (bool, error)
+	CreatePointCatalog(ctx context.Context, input CreatePointCatalogInput) (*ent.PointCatalog, error)
+	SetUpPointCatalogs(ctx context.Context, countyID int, year int) ([]*ent.PointCatalog, error)
+	DeclarePoints(ctx context.Context, input DeclarePointsInput) (*ent.PointEntry, error)
+	ReviewPointEntry(ctx context.Context, id int, approve bool, reason *string, on *time.Time) (*ent.PointEntry, error)
+	ReversePointEntry(ctx context.Context, id int, reason string, on *time.Time) (*ent.PointEntry, error)
+	CloseHalfYear(ctx context.Context, branchID int, year int, half int, on *time.Time) (*ent.PointHalfYear, error)
+	AppealPointEntry(ctx context.Context, entryID int, text string, on *time.Time) (*ent.PointAppeal, error)
+	AnswerAppeal(ctx context.Context, id int, accepted bool, answer string, on *time.Time) (*ent.PointAppeal, error)
+	PublishHalfYear(ctx context.Context, id int, on *time.Time) (*ent.PointHalfYear, error)
+	CloseYear(ctx context.Context, branchID int, year int, on *time.Time) ([]*ent.AnnualResult, error)
 }
 type OrgResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.Org) (bool, error)
@@ -230,15 +456,39 @@ type OrgResolver interface {
 	ViewerCanCreateMember(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanGrantRole(ctx context.Context, obj *ent.Org) (bool, error)
 	ChildKinds(ctx context.Context, obj *ent.Org) ([]org.Kind, error)
+	PointCatalog(ctx context.Context, obj *ent.Org, year int) (*ent.PointCatalog, error)
+}
+type PointAppealResolver interface {
+	ViewerCanAnswer(ctx context.Context, obj *ent.PointAppeal) (bool, error)
+}
+type PointCatalogResolver interface {
+	Sector(ctx context.Context, obj *ent.PointCatalog) (org.Sector, error)
+	Frozen(ctx context.Context, obj *ent.PointCatalog) (bool, error)
+}
+type PointEntryResolver interface {
+	Item(ctx context.Context, obj *ent.PointEntry) (*ent.PointItem, error)
+	ViewerCanReview(ctx context.Context, obj *ent.PointEntry) (bool, error)
+	ViewerCanReverse(ctx context.Context, obj *ent.PointEntry) (bool, error)
+	ViewerCanAppeal(ctx context.Context, obj *ent.PointEntry) (bool, error)
+}
+type PointHalfYearResolver interface {
+	ViewerCanPublish(ctx context.Context, obj *ent.PointHalfYear) (bool, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	AnnualResults(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) (*ent.AnnualResultConnection, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error)
+	PointAppeals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointAppealOrder, where *ent.PointAppealWhereInput) (*ent.PointAppealConnection, error)
+	PointCatalogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointCatalogOrder, where *ent.PointCatalogWhereInput) (*ent.PointCatalogConnection, error)
+	PointEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) (*ent.PointEntryConnection, error)
+	PointHalfYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) (*ent.PointHalfYearConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	PointRanking(ctx context.Context, orgID int, year int, level org.Kind, first *int) ([]*PointRank, error)
+	PointDistribution(ctx context.Context, orgID int, year int) (*PointDistribution, error)
 }
 type RoleBindingResolver interface {
 	ViewerCanRevoke(ctx context.Context, obj *ent.RoleBinding) (bool, error)
@@ -274,6 +524,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AnnualResult.base":
+		if e.ComplexityRoot.AnnualResult.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Base(childComplexity), true
+	case "AnnualResult.bonus":
+		if e.ComplexityRoot.AnnualResult.Bonus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Bonus(childComplexity), true
+	case "AnnualResult.branch":
+		if e.ComplexityRoot.AnnualResult.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Branch(childComplexity), true
+	case "AnnualResult.consequences":
+		if e.ComplexityRoot.AnnualResult.Consequences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Consequences(childComplexity), true
+	case "AnnualResult.createdAt":
+		if e.ComplexityRoot.AnnualResult.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.CreatedAt(childComplexity), true
+	case "AnnualResult.deduction":
+		if e.ComplexityRoot.AnnualResult.Deduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Deduction(childComplexity), true
+	case "AnnualResult.grade":
+		if e.ComplexityRoot.AnnualResult.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Grade(childComplexity), true
+	case "AnnualResult.id":
+		if e.ComplexityRoot.AnnualResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.ID(childComplexity), true
+	case "AnnualResult.member":
+		if e.ComplexityRoot.AnnualResult.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Member(childComplexity), true
+	case "AnnualResult.total":
+		if e.ComplexityRoot.AnnualResult.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Total(childComplexity), true
+	case "AnnualResult.updatedAt":
+		if e.ComplexityRoot.AnnualResult.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.UpdatedAt(childComplexity), true
+	case "AnnualResult.vetoed":
+		if e.ComplexityRoot.AnnualResult.Vetoed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Vetoed(childComplexity), true
+	case "AnnualResult.year":
+		if e.ComplexityRoot.AnnualResult.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResult.Year(childComplexity), true
+
+	case "AnnualResultConnection.edges":
+		if e.ComplexityRoot.AnnualResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResultConnection.Edges(childComplexity), true
+	case "AnnualResultConnection.pageInfo":
+		if e.ComplexityRoot.AnnualResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResultConnection.PageInfo(childComplexity), true
+	case "AnnualResultConnection.totalCount":
+		if e.ComplexityRoot.AnnualResultConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResultConnection.TotalCount(childComplexity), true
+
+	case "AnnualResultEdge.cursor":
+		if e.ComplexityRoot.AnnualResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResultEdge.Cursor(childComplexity), true
+	case "AnnualResultEdge.node":
+		if e.ComplexityRoot.AnnualResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnnualResultEdge.Node(childComplexity), true
 
 	case "AuditLog.actor":
 		if e.ComplexityRoot.AuditLog.Actor == nil {
@@ -435,6 +796,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Phone(childComplexity), true
+	case "Member.score":
+		if e.ComplexityRoot.Member.Score == nil {
+			break
+		}
+
+		args, err := ec.field_Member_score_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Score(childComplexity, args["year"].(int)), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -492,6 +864,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
 
+	case "MemberScore.base":
+		if e.ComplexityRoot.MemberScore.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Base(childComplexity), true
+	case "MemberScore.bonus":
+		if e.ComplexityRoot.MemberScore.Bonus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Bonus(childComplexity), true
+	case "MemberScore.deduction":
+		if e.ComplexityRoot.MemberScore.Deduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Deduction(childComplexity), true
+	case "MemberScore.grade":
+		if e.ComplexityRoot.MemberScore.Grade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Grade(childComplexity), true
+	case "MemberScore.total":
+		if e.ComplexityRoot.MemberScore.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Total(childComplexity), true
+	case "MemberScore.vetoed":
+		if e.ComplexityRoot.MemberScore.Vetoed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberScore.Vetoed(childComplexity), true
+
+	case "Mutation.answerAppeal":
+		if e.ComplexityRoot.Mutation.AnswerAppeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerAppeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerAppeal(childComplexity, args["id"].(int), args["accepted"].(bool), args["answer"].(string), args["on"].(*time.Time)), true
+	case "Mutation.appealPointEntry":
+		if e.ComplexityRoot.Mutation.AppealPointEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_appealPointEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AppealPointEntry(childComplexity, args["entryID"].(int), args["text"].(string), args["on"].(*time.Time)), true
+	case "Mutation.closeHalfYear":
+		if e.ComplexityRoot.Mutation.CloseHalfYear == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeHalfYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseHalfYear(childComplexity, args["branchID"].(int), args["year"].(int), args["half"].(int), args["on"].(*time.Time)), true
+	case "Mutation.closeYear":
+		if e.ComplexityRoot.Mutation.CloseYear == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseYear(childComplexity, args["branchID"].(int), args["year"].(int), args["on"].(*time.Time)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -514,6 +967,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrg(childComplexity, args["input"].(ent.CreateOrgInput)), true
+	case "Mutation.createPointCatalog":
+		if e.ComplexityRoot.Mutation.CreatePointCatalog == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPointCatalog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePointCatalog(childComplexity, args["input"].(CreatePointCatalogInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -525,6 +989,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(CreateUserInput)), true
+	case "Mutation.declarePoints":
+		if e.ComplexityRoot.Mutation.DeclarePoints == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declarePoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclarePoints(childComplexity, args["input"].(DeclarePointsInput)), true
 	case "Mutation.deleteMember":
 		if e.ComplexityRoot.Mutation.DeleteMember == nil {
 			break
@@ -569,6 +1044,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+	case "Mutation.publishHalfYear":
+		if e.ComplexityRoot.Mutation.PublishHalfYear == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishHalfYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishHalfYear(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
+	case "Mutation.reversePointEntry":
+		if e.ComplexityRoot.Mutation.ReversePointEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reversePointEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReversePointEntry(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
+	case "Mutation.reviewPointEntry":
+		if e.ComplexityRoot.Mutation.ReviewPointEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewPointEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewPointEntry(childComplexity, args["id"].(int), args["approve"].(bool), args["reason"].(*string), args["on"].(*time.Time)), true
 	case "Mutation.revokeRole":
 		if e.ComplexityRoot.Mutation.RevokeRole == nil {
 			break
@@ -580,6 +1088,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeRole(childComplexity, args["id"].(int)), true
+	case "Mutation.setUpPointCatalogs":
+		if e.ComplexityRoot.Mutation.SetUpPointCatalogs == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setUpPointCatalogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetUpPointCatalogs(childComplexity, args["countyID"].(int), args["year"].(int)), true
 	case "Mutation.updateMember":
 		if e.ComplexityRoot.Mutation.UpdateMember == nil {
 			break
@@ -678,6 +1197,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.Parent(childComplexity), true
+	case "Org.pointCatalog":
+		if e.ComplexityRoot.Org.PointCatalog == nil {
+			break
+		}
+
+		args, err := ec.field_Org_pointCatalog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Org.PointCatalog(childComplexity, args["year"].(int)), true
 	case "Org.sector":
 		if e.ComplexityRoot.Org.Sector == nil {
 			break
@@ -778,6 +1308,632 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PointAppeal.answer":
+		if e.ComplexityRoot.PointAppeal.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.Answer(childComplexity), true
+	case "PointAppeal.answeredOn":
+		if e.ComplexityRoot.PointAppeal.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.AnsweredOn(childComplexity), true
+	case "PointAppeal.branch":
+		if e.ComplexityRoot.PointAppeal.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.Branch(childComplexity), true
+	case "PointAppeal.createdAt":
+		if e.ComplexityRoot.PointAppeal.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.CreatedAt(childComplexity), true
+	case "PointAppeal.entry":
+		if e.ComplexityRoot.PointAppeal.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.Entry(childComplexity), true
+	case "PointAppeal.halfYear":
+		if e.ComplexityRoot.PointAppeal.HalfYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.HalfYear(childComplexity), true
+	case "PointAppeal.id":
+		if e.ComplexityRoot.PointAppeal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.ID(childComplexity), true
+	case "PointAppeal.member":
+		if e.ComplexityRoot.PointAppeal.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.Member(childComplexity), true
+	case "PointAppeal.state":
+		if e.ComplexityRoot.PointAppeal.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.State(childComplexity), true
+	case "PointAppeal.text":
+		if e.ComplexityRoot.PointAppeal.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.Text(childComplexity), true
+	case "PointAppeal.updatedAt":
+		if e.ComplexityRoot.PointAppeal.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.UpdatedAt(childComplexity), true
+	case "PointAppeal.viewerCanAnswer":
+		if e.ComplexityRoot.PointAppeal.ViewerCanAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppeal.ViewerCanAnswer(childComplexity), true
+
+	case "PointAppealConnection.edges":
+		if e.ComplexityRoot.PointAppealConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppealConnection.Edges(childComplexity), true
+	case "PointAppealConnection.pageInfo":
+		if e.ComplexityRoot.PointAppealConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppealConnection.PageInfo(childComplexity), true
+	case "PointAppealConnection.totalCount":
+		if e.ComplexityRoot.PointAppealConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppealConnection.TotalCount(childComplexity), true
+
+	case "PointAppealEdge.cursor":
+		if e.ComplexityRoot.PointAppealEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppealEdge.Cursor(childComplexity), true
+	case "PointAppealEdge.node":
+		if e.ComplexityRoot.PointAppealEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointAppealEdge.Node(childComplexity), true
+
+	case "PointBucket.count":
+		if e.ComplexityRoot.PointBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointBucket.Count(childComplexity), true
+	case "PointBucket.key":
+		if e.ComplexityRoot.PointBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointBucket.Key(childComplexity), true
+
+	case "PointCatalog.basicallyQualified":
+		if e.ComplexityRoot.PointCatalog.BasicallyQualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.BasicallyQualified(childComplexity), true
+	case "PointCatalog.county":
+		if e.ComplexityRoot.PointCatalog.County == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.County(childComplexity), true
+	case "PointCatalog.createdAt":
+		if e.ComplexityRoot.PointCatalog.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.CreatedAt(childComplexity), true
+	case "PointCatalog.excellent":
+		if e.ComplexityRoot.PointCatalog.Excellent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Excellent(childComplexity), true
+	case "PointCatalog.frozen":
+		if e.ComplexityRoot.PointCatalog.Frozen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Frozen(childComplexity), true
+	case "PointCatalog.id":
+		if e.ComplexityRoot.PointCatalog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.ID(childComplexity), true
+	case "PointCatalog.items":
+		if e.ComplexityRoot.PointCatalog.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Items(childComplexity), true
+	case "PointCatalog.qualified":
+		if e.ComplexityRoot.PointCatalog.Qualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Qualified(childComplexity), true
+	case "PointCatalog.sector":
+		if e.ComplexityRoot.PointCatalog.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Sector(childComplexity), true
+	case "PointCatalog.updatedAt":
+		if e.ComplexityRoot.PointCatalog.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.UpdatedAt(childComplexity), true
+	case "PointCatalog.version":
+		if e.ComplexityRoot.PointCatalog.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Version(childComplexity), true
+	case "PointCatalog.year":
+		if e.ComplexityRoot.PointCatalog.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalog.Year(childComplexity), true
+
+	case "PointCatalogConnection.edges":
+		if e.ComplexityRoot.PointCatalogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalogConnection.Edges(childComplexity), true
+	case "PointCatalogConnection.pageInfo":
+		if e.ComplexityRoot.PointCatalogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalogConnection.PageInfo(childComplexity), true
+	case "PointCatalogConnection.totalCount":
+		if e.ComplexityRoot.PointCatalogConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalogConnection.TotalCount(childComplexity), true
+
+	case "PointCatalogEdge.cursor":
+		if e.ComplexityRoot.PointCatalogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalogEdge.Cursor(childComplexity), true
+	case "PointCatalogEdge.node":
+		if e.ComplexityRoot.PointCatalogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointCatalogEdge.Node(childComplexity), true
+
+	case "PointDistribution.average":
+		if e.ComplexityRoot.PointDistribution.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.Average(childComplexity), true
+	case "PointDistribution.bySector":
+		if e.ComplexityRoot.PointDistribution.BySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.BySector(childComplexity), true
+	case "PointDistribution.byStatus":
+		if e.ComplexityRoot.PointDistribution.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.ByStatus(childComplexity), true
+	case "PointDistribution.consequences":
+		if e.ComplexityRoot.PointDistribution.Consequences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.Consequences(childComplexity), true
+	case "PointDistribution.grades":
+		if e.ComplexityRoot.PointDistribution.Grades == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.Grades(childComplexity), true
+	case "PointDistribution.histogram":
+		if e.ComplexityRoot.PointDistribution.Histogram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.Histogram(childComplexity), true
+	case "PointDistribution.members":
+		if e.ComplexityRoot.PointDistribution.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointDistribution.Members(childComplexity), true
+
+	case "PointEntry.branch":
+		if e.ComplexityRoot.PointEntry.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Branch(childComplexity), true
+	case "PointEntry.certifiers":
+		if e.ComplexityRoot.PointEntry.Certifiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Certifiers(childComplexity), true
+	case "PointEntry.createdAt":
+		if e.ComplexityRoot.PointEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.CreatedAt(childComplexity), true
+	case "PointEntry.evidence":
+		if e.ComplexityRoot.PointEntry.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Evidence(childComplexity), true
+	case "PointEntry.id":
+		if e.ComplexityRoot.PointEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ID(childComplexity), true
+	case "PointEntry.item":
+		if e.ComplexityRoot.PointEntry.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Item(childComplexity), true
+	case "PointEntry.itemTitle":
+		if e.ComplexityRoot.PointEntry.ItemTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ItemTitle(childComplexity), true
+	case "PointEntry.member":
+		if e.ComplexityRoot.PointEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Member(childComplexity), true
+	case "PointEntry.occurredOn":
+		if e.ComplexityRoot.PointEntry.OccurredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.OccurredOn(childComplexity), true
+	case "PointEntry.period":
+		if e.ComplexityRoot.PointEntry.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Period(childComplexity), true
+	case "PointEntry.points":
+		if e.ComplexityRoot.PointEntry.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Points(childComplexity), true
+	case "PointEntry.reason":
+		if e.ComplexityRoot.PointEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Reason(childComplexity), true
+	case "PointEntry.reversedBy":
+		if e.ComplexityRoot.PointEntry.ReversedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ReversedBy(childComplexity), true
+	case "PointEntry.reverses":
+		if e.ComplexityRoot.PointEntry.Reverses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Reverses(childComplexity), true
+	case "PointEntry.reviewedOn":
+		if e.ComplexityRoot.PointEntry.ReviewedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ReviewedOn(childComplexity), true
+	case "PointEntry.source":
+		if e.ComplexityRoot.PointEntry.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Source(childComplexity), true
+	case "PointEntry.state":
+		if e.ComplexityRoot.PointEntry.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.State(childComplexity), true
+	case "PointEntry.updatedAt":
+		if e.ComplexityRoot.PointEntry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.UpdatedAt(childComplexity), true
+	case "PointEntry.viewerCanAppeal":
+		if e.ComplexityRoot.PointEntry.ViewerCanAppeal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ViewerCanAppeal(childComplexity), true
+	case "PointEntry.viewerCanReverse":
+		if e.ComplexityRoot.PointEntry.ViewerCanReverse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ViewerCanReverse(childComplexity), true
+	case "PointEntry.viewerCanReview":
+		if e.ComplexityRoot.PointEntry.ViewerCanReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.ViewerCanReview(childComplexity), true
+	case "PointEntry.year":
+		if e.ComplexityRoot.PointEntry.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntry.Year(childComplexity), true
+
+	case "PointEntryConnection.edges":
+		if e.ComplexityRoot.PointEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntryConnection.Edges(childComplexity), true
+	case "PointEntryConnection.pageInfo":
+		if e.ComplexityRoot.PointEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntryConnection.PageInfo(childComplexity), true
+	case "PointEntryConnection.totalCount":
+		if e.ComplexityRoot.PointEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntryConnection.TotalCount(childComplexity), true
+
+	case "PointEntryEdge.cursor":
+		if e.ComplexityRoot.PointEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntryEdge.Cursor(childComplexity), true
+	case "PointEntryEdge.node":
+		if e.ComplexityRoot.PointEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointEntryEdge.Node(childComplexity), true
+
+	case "PointHalfYear.appeals":
+		if e.ComplexityRoot.PointHalfYear.Appeals == nil {
+			break
+		}
+
+		args, err := ec.field_PointHalfYear_appeals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PointHalfYear.Appeals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PointAppealOrder), args["where"].(*ent.PointAppealWhereInput)), true
+	case "PointHalfYear.branch":
+		if e.ComplexityRoot.PointHalfYear.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.Branch(childComplexity), true
+	case "PointHalfYear.closedOn":
+		if e.ComplexityRoot.PointHalfYear.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.ClosedOn(childComplexity), true
+	case "PointHalfYear.createdAt":
+		if e.ComplexityRoot.PointHalfYear.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.CreatedAt(childComplexity), true
+	case "PointHalfYear.half":
+		if e.ComplexityRoot.PointHalfYear.Half == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.Half(childComplexity), true
+	case "PointHalfYear.id":
+		if e.ComplexityRoot.PointHalfYear.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.ID(childComplexity), true
+	case "PointHalfYear.publishedOn":
+		if e.ComplexityRoot.PointHalfYear.PublishedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.PublishedOn(childComplexity), true
+	case "PointHalfYear.state":
+		if e.ComplexityRoot.PointHalfYear.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.State(childComplexity), true
+	case "PointHalfYear.updatedAt":
+		if e.ComplexityRoot.PointHalfYear.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.UpdatedAt(childComplexity), true
+	case "PointHalfYear.viewerCanPublish":
+		if e.ComplexityRoot.PointHalfYear.ViewerCanPublish == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.ViewerCanPublish(childComplexity), true
+	case "PointHalfYear.year":
+		if e.ComplexityRoot.PointHalfYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYear.Year(childComplexity), true
+
+	case "PointHalfYearConnection.edges":
+		if e.ComplexityRoot.PointHalfYearConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYearConnection.Edges(childComplexity), true
+	case "PointHalfYearConnection.pageInfo":
+		if e.ComplexityRoot.PointHalfYearConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYearConnection.PageInfo(childComplexity), true
+	case "PointHalfYearConnection.totalCount":
+		if e.ComplexityRoot.PointHalfYearConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYearConnection.TotalCount(childComplexity), true
+
+	case "PointHalfYearEdge.cursor":
+		if e.ComplexityRoot.PointHalfYearEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYearEdge.Cursor(childComplexity), true
+	case "PointHalfYearEdge.node":
+		if e.ComplexityRoot.PointHalfYearEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointHalfYearEdge.Node(childComplexity), true
+
+	case "PointItem.catalog":
+		if e.ComplexityRoot.PointItem.Catalog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.Catalog(childComplexity), true
+	case "PointItem.createdAt":
+		if e.ComplexityRoot.PointItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.CreatedAt(childComplexity), true
+	case "PointItem.id":
+		if e.ComplexityRoot.PointItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.ID(childComplexity), true
+	case "PointItem.part":
+		if e.ComplexityRoot.PointItem.Part == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.Part(childComplexity), true
+	case "PointItem.points":
+		if e.ComplexityRoot.PointItem.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.Points(childComplexity), true
+	case "PointItem.title":
+		if e.ComplexityRoot.PointItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.Title(childComplexity), true
+	case "PointItem.updatedAt":
+		if e.ComplexityRoot.PointItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.UpdatedAt(childComplexity), true
+	case "PointItem.yearCap":
+		if e.ComplexityRoot.PointItem.YearCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointItem.YearCap(childComplexity), true
+
+	case "PointRank.average":
+		if e.ComplexityRoot.PointRank.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointRank.Average(childComplexity), true
+	case "PointRank.excellent":
+		if e.ComplexityRoot.PointRank.Excellent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointRank.Excellent(childComplexity), true
+	case "PointRank.members":
+		if e.ComplexityRoot.PointRank.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointRank.Members(childComplexity), true
+	case "PointRank.org":
+		if e.ComplexityRoot.PointRank.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointRank.Org(childComplexity), true
+	case "PointRank.rank":
+		if e.ComplexityRoot.PointRank.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointRank.Rank(childComplexity), true
+
+	case "Query.annualResults":
+		if e.ComplexityRoot.Query.AnnualResults == nil {
+			break
+		}
+
+		args, err := ec.field_Query_annualResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AnnualResults(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AnnualResultOrder), args["where"].(*ent.AnnualResultWhereInput)), true
 	case "Query.auditLogs":
 		if e.ComplexityRoot.Query.AuditLogs == nil {
 			break
@@ -834,6 +1990,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orgs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrgOrder), args["where"].(*ent.OrgWhereInput)), true
+	case "Query.pointAppeals":
+		if e.ComplexityRoot.Query.PointAppeals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointAppeals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointAppeals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PointAppealOrder), args["where"].(*ent.PointAppealWhereInput)), true
+	case "Query.pointCatalogs":
+		if e.ComplexityRoot.Query.PointCatalogs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointCatalogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointCatalogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PointCatalogOrder), args["where"].(*ent.PointCatalogWhereInput)), true
+	case "Query.pointDistribution":
+		if e.ComplexityRoot.Query.PointDistribution == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointDistribution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointDistribution(childComplexity, args["orgID"].(int), args["year"].(int)), true
+	case "Query.pointEntries":
+		if e.ComplexityRoot.Query.PointEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointEntries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PointEntryOrder), args["where"].(*ent.PointEntryWhereInput)), true
+	case "Query.pointHalfYears":
+		if e.ComplexityRoot.Query.PointHalfYears == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointHalfYears_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointHalfYears(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PointHalfYearOrder), args["where"].(*ent.PointHalfYearWhereInput)), true
+	case "Query.pointRanking":
+		if e.ComplexityRoot.Query.PointRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pointRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PointRanking(childComplexity, args["orgID"].(int), args["year"].(int), args["level"].(org.Kind), args["first"].(*int)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -991,15 +2213,30 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AnnualResultOrder", ec.unmarshalInputAnnualResultOrder),
+			graphql.NewInputUnmarshaler("AnnualResultWhereInput", ec.unmarshalInputAnnualResultWhereInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrgInput", ec.unmarshalInputCreateOrgInput),
+			graphql.NewInputUnmarshaler("CreatePointCatalogInput", ec.unmarshalInputCreatePointCatalogInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DeclarePointsInput", ec.unmarshalInputDeclarePointsInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
 			graphql.NewInputUnmarshaler("OrgOrder", ec.unmarshalInputOrgOrder),
 			graphql.NewInputUnmarshaler("OrgWhereInput", ec.unmarshalInputOrgWhereInput),
+			graphql.NewInputUnmarshaler("PointAppealOrder", ec.unmarshalInputPointAppealOrder),
+			graphql.NewInputUnmarshaler("PointAppealWhereInput", ec.unmarshalInputPointAppealWhereInput),
+			graphql.NewInputUnmarshaler("PointCatalogOrder", ec.unmarshalInputPointCatalogOrder),
+			graphql.NewInputUnmarshaler("PointCatalogWhereInput", ec.unmarshalInputPointCatalogWhereInput),
+			graphql.NewInputUnmarshaler("PointEntryOrder", ec.unmarshalInputPointEntryOrder),
+			graphql.NewInputUnmarshaler("PointEntryWhereInput", ec.unmarshalInputPointEntryWhereInput),
+			graphql.NewInputUnmarshaler("PointHalfYearOrder", ec.unmarshalInputPointHalfYearOrder),
+			graphql.NewInputUnmarshaler("PointHalfYearWhereInput", ec.unmarshalInputPointHalfYearWhereInput),
+			graphql.NewInputUnmarshaler("PointItemInput", ec.unmarshalInputPointItemInput),
+			graphql.NewInputUnmarshaler("PointItemOrder", ec.unmarshalInputPointItemOrder),
+			graphql.NewInputUnmarshaler("PointItemWhereInput", ec.unmarshalInputPointItemWhereInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
@@ -1082,7 +2319,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "partyorg.graphqls"
+//go:embed "ent.graphqls" "partyorg.graphqls" "points.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1096,12 +2333,67 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "partyorg.graphqls", Input: sourceData("partyorg.graphqls"), BuiltIn: false},
+	{Name: "points.graphqls", Input: sourceData("points.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AnnualResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AnnualResult_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AnnualResult_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AnnualResult_updatedAt(ctx, field)
+	case "year":
+		return ec.fieldContext_AnnualResult_year(ctx, field)
+	case "base":
+		return ec.fieldContext_AnnualResult_base(ctx, field)
+	case "bonus":
+		return ec.fieldContext_AnnualResult_bonus(ctx, field)
+	case "deduction":
+		return ec.fieldContext_AnnualResult_deduction(ctx, field)
+	case "vetoed":
+		return ec.fieldContext_AnnualResult_vetoed(ctx, field)
+	case "total":
+		return ec.fieldContext_AnnualResult_total(ctx, field)
+	case "grade":
+		return ec.fieldContext_AnnualResult_grade(ctx, field)
+	case "branch":
+		return ec.fieldContext_AnnualResult_branch(ctx, field)
+	case "member":
+		return ec.fieldContext_AnnualResult_member(ctx, field)
+	case "consequences":
+		return ec.fieldContext_AnnualResult_consequences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnualResult", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnualResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AnnualResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AnnualResultConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AnnualResultConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnualResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AnnualResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AnnualResultEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AnnualResultEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnnualResultEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1189,6 +2481,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_viewerCanUpdate(ctx, field)
 	case "viewerCanDelete":
 		return ec.fieldContext_Member_viewerCanDelete(ctx, field)
+	case "score":
+		return ec.fieldContext_Member_score(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -1213,6 +2507,24 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 		return ec.fieldContext_MemberEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "base":
+		return ec.fieldContext_MemberScore_base(ctx, field)
+	case "bonus":
+		return ec.fieldContext_MemberScore_bonus(ctx, field)
+	case "deduction":
+		return ec.fieldContext_MemberScore_deduction(ctx, field)
+	case "vetoed":
+		return ec.fieldContext_MemberScore_vetoed(ctx, field)
+	case "total":
+		return ec.fieldContext_MemberScore_total(ctx, field)
+	case "grade":
+		return ec.fieldContext_MemberScore_grade(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberScore", field.Name)
 }
 
 func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1249,6 +2561,8 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_viewerCanGrantRole(ctx, field)
 	case "childKinds":
 		return ec.fieldContext_Org_childKinds(ctx, field)
+	case "pointCatalog":
+		return ec.fieldContext_Org_pointCatalog(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Org", field.Name)
 }
@@ -1287,6 +2601,300 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PointAppeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointAppeal_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointAppeal_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointAppeal_updatedAt(ctx, field)
+	case "text":
+		return ec.fieldContext_PointAppeal_text(ctx, field)
+	case "state":
+		return ec.fieldContext_PointAppeal_state(ctx, field)
+	case "answer":
+		return ec.fieldContext_PointAppeal_answer(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_PointAppeal_answeredOn(ctx, field)
+	case "branch":
+		return ec.fieldContext_PointAppeal_branch(ctx, field)
+	case "member":
+		return ec.fieldContext_PointAppeal_member(ctx, field)
+	case "halfYear":
+		return ec.fieldContext_PointAppeal_halfYear(ctx, field)
+	case "entry":
+		return ec.fieldContext_PointAppeal_entry(ctx, field)
+	case "viewerCanAnswer":
+		return ec.fieldContext_PointAppeal_viewerCanAnswer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointAppeal", field.Name)
+}
+
+func (ec *executionContext) childFields_PointAppealConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PointAppealConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PointAppealConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PointAppealConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointAppealConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PointAppealEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PointAppealEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PointAppealEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointAppealEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PointBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_PointBucket_key(ctx, field)
+	case "count":
+		return ec.fieldContext_PointBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_PointCatalog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointCatalog_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointCatalog_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointCatalog_updatedAt(ctx, field)
+	case "year":
+		return ec.fieldContext_PointCatalog_year(ctx, field)
+	case "version":
+		return ec.fieldContext_PointCatalog_version(ctx, field)
+	case "excellent":
+		return ec.fieldContext_PointCatalog_excellent(ctx, field)
+	case "qualified":
+		return ec.fieldContext_PointCatalog_qualified(ctx, field)
+	case "basicallyQualified":
+		return ec.fieldContext_PointCatalog_basicallyQualified(ctx, field)
+	case "county":
+		return ec.fieldContext_PointCatalog_county(ctx, field)
+	case "items":
+		return ec.fieldContext_PointCatalog_items(ctx, field)
+	case "sector":
+		return ec.fieldContext_PointCatalog_sector(ctx, field)
+	case "frozen":
+		return ec.fieldContext_PointCatalog_frozen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointCatalog", field.Name)
+}
+
+func (ec *executionContext) childFields_PointCatalogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PointCatalogConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PointCatalogConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PointCatalogConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointCatalogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PointCatalogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PointCatalogEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PointCatalogEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointCatalogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PointDistribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_PointDistribution_members(ctx, field)
+	case "average":
+		return ec.fieldContext_PointDistribution_average(ctx, field)
+	case "grades":
+		return ec.fieldContext_PointDistribution_grades(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_PointDistribution_byStatus(ctx, field)
+	case "bySector":
+		return ec.fieldContext_PointDistribution_bySector(ctx, field)
+	case "histogram":
+		return ec.fieldContext_PointDistribution_histogram(ctx, field)
+	case "consequences":
+		return ec.fieldContext_PointDistribution_consequences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointDistribution", field.Name)
+}
+
+func (ec *executionContext) childFields_PointEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointEntry_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointEntry_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointEntry_updatedAt(ctx, field)
+	case "itemTitle":
+		return ec.fieldContext_PointEntry_itemTitle(ctx, field)
+	case "points":
+		return ec.fieldContext_PointEntry_points(ctx, field)
+	case "year":
+		return ec.fieldContext_PointEntry_year(ctx, field)
+	case "period":
+		return ec.fieldContext_PointEntry_period(ctx, field)
+	case "occurredOn":
+		return ec.fieldContext_PointEntry_occurredOn(ctx, field)
+	case "source":
+		return ec.fieldContext_PointEntry_source(ctx, field)
+	case "evidence":
+		return ec.fieldContext_PointEntry_evidence(ctx, field)
+	case "certifiers":
+		return ec.fieldContext_PointEntry_certifiers(ctx, field)
+	case "state":
+		return ec.fieldContext_PointEntry_state(ctx, field)
+	case "reason":
+		return ec.fieldContext_PointEntry_reason(ctx, field)
+	case "reviewedOn":
+		return ec.fieldContext_PointEntry_reviewedOn(ctx, field)
+	case "branch":
+		return ec.fieldContext_PointEntry_branch(ctx, field)
+	case "member":
+		return ec.fieldContext_PointEntry_member(ctx, field)
+	case "reverses":
+		return ec.fieldContext_PointEntry_reverses(ctx, field)
+	case "reversedBy":
+		return ec.fieldContext_PointEntry_reversedBy(ctx, field)
+	case "item":
+		return ec.fieldContext_PointEntry_item(ctx, field)
+	case "viewerCanReview":
+		return ec.fieldContext_PointEntry_viewerCanReview(ctx, field)
+	case "viewerCanReverse":
+		return ec.fieldContext_PointEntry_viewerCanReverse(ctx, field)
+	case "viewerCanAppeal":
+		return ec.fieldContext_PointEntry_viewerCanAppeal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_PointEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PointEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PointEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PointEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PointEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PointEntryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PointEntryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PointHalfYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointHalfYear_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointHalfYear_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointHalfYear_updatedAt(ctx, field)
+	case "year":
+		return ec.fieldContext_PointHalfYear_year(ctx, field)
+	case "half":
+		return ec.fieldContext_PointHalfYear_half(ctx, field)
+	case "state":
+		return ec.fieldContext_PointHalfYear_state(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_PointHalfYear_closedOn(ctx, field)
+	case "publishedOn":
+		return ec.fieldContext_PointHalfYear_publishedOn(ctx, field)
+	case "branch":
+		return ec.fieldContext_PointHalfYear_branch(ctx, field)
+	case "appeals":
+		return ec.fieldContext_PointHalfYear_appeals(ctx, field)
+	case "viewerCanPublish":
+		return ec.fieldContext_PointHalfYear_viewerCanPublish(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointHalfYear", field.Name)
+}
+
+func (ec *executionContext) childFields_PointHalfYearConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PointHalfYearConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PointHalfYearConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PointHalfYearConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointHalfYearConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PointHalfYearEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PointHalfYearEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PointHalfYearEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointHalfYearEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PointItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PointItem_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PointItem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PointItem_updatedAt(ctx, field)
+	case "part":
+		return ec.fieldContext_PointItem_part(ctx, field)
+	case "title":
+		return ec.fieldContext_PointItem_title(ctx, field)
+	case "points":
+		return ec.fieldContext_PointItem_points(ctx, field)
+	case "yearCap":
+		return ec.fieldContext_PointItem_yearCap(ctx, field)
+	case "catalog":
+		return ec.fieldContext_PointItem_catalog(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointItem", field.Name)
+}
+
+func (ec *executionContext) childFields_PointRank(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "org":
+		return ec.fieldContext_PointRank_org(ctx, field)
+	case "rank":
+		return ec.fieldContext_PointRank_rank(ctx, field)
+	case "members":
+		return ec.fieldContext_PointRank_members(ctx, field)
+	case "average":
+		return ec.fieldContext_PointRank_average(ctx, field)
+	case "excellent":
+		return ec.fieldContext_PointRank_excellent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointRank", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1471,6 +3079,156 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Member_score_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerAppeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "accepted",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accepted"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "answer",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answer"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_appealPointEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entryID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entryID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeHalfYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "branchID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["branchID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "half",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["half"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "branchID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["branchID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1499,12 +3257,40 @@ func (ec *executionContext) field_Mutation_createOrg_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPointCatalog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreatePointCatalogInput, error) {
+			return ec.unmarshalNCreatePointCatalogInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePointCatalogInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CreateUserInput, error) {
 			return ec.unmarshalNCreateUserInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declarePoints_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeclarePointsInput, error) {
+			return ec.unmarshalNDeclarePointsInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDeclarePointsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1593,6 +3379,96 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishHalfYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reversePointEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewPointEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "approve",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["approve"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1604,6 +3480,28 @@ func (ec *executionContext) field_Mutation_revokeRole_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setUpPointCatalogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "countyID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -1781,6 +3679,74 @@ func (ec *executionContext) field_Org_members_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Org_pointCatalog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_PointHalfYear_appeals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PointAppealOrder, error) {
+			return ec.unmarshalOPointAppealOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PointAppealWhereInput, error) {
+			return ec.unmarshalOPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1792,6 +3758,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_annualResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AnnualResultOrder, error) {
+			return ec.unmarshalOAnnualResultOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AnnualResultWhereInput, error) {
+			return ec.unmarshalOAnnualResultWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -1985,6 +4005,282 @@ func (ec *executionContext) field_Query_orgs_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_pointAppeals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PointAppealOrder, error) {
+			return ec.unmarshalOPointAppealOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PointAppealWhereInput, error) {
+			return ec.unmarshalOPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pointCatalogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PointCatalogOrder, error) {
+			return ec.unmarshalOPointCatalogOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PointCatalogWhereInput, error) {
+			return ec.unmarshalOPointCatalogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pointDistribution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pointEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PointEntryOrder, error) {
+			return ec.unmarshalOPointEntryOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PointEntryWhereInput, error) {
+			return ec.unmarshalOPointEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pointHalfYears_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PointHalfYearOrder, error) {
+			return ec.unmarshalOPointHalfYearOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PointHalfYearWhereInput, error) {
+			return ec.unmarshalOPointHalfYearWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pointRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (org.Kind, error) {
+			return ec.unmarshalNOrgKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2098,6 +4394,465 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AnnualResult_id(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AnnualResult_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AnnualResult_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AnnualResult_year(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResult_base(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResult_bonus(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_bonus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bonus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_bonus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResult_deduction(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_deduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_deduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResult_vetoed(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_vetoed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vetoed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_vetoed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AnnualResult_total(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResult_grade(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v annualresult.Grade) graphql.Marshaler {
+			return ec.marshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, false, false, "Grade")
+}
+
+func (ec *executionContext) _AnnualResult_branch(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualResult_member(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualResult_consequences(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResult_consequences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnnualResult().Consequences(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Consequence) graphql.Marshaler {
+			return ec.marshalNConsequence2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResult_consequences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResult", field, true, true, "Consequence")
+}
+
+func (ec *executionContext) _AnnualResultConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResultConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AnnualResultEdge) graphql.Marshaler {
+			return ec.marshalNAnnualResultEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResultConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnnualResultEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualResultConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResultConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResultConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualResultConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResultConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResultConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResultConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnnualResultEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResultEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AnnualResult) graphql.Marshaler {
+			return ec.marshalOAnnualResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResultEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnnualResultEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnnualResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnnualResultEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AnnualResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnnualResultEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnnualResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnnualResultEdge", field, false, false, "Cursor")
+}
 
 func (ec *executionContext) _AuditLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -2834,6 +5589,50 @@ func (ec *executionContext) fieldContext_Member_viewerCanDelete(_ context.Contex
 	return graphql.NewScalarFieldContext("Member", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _Member_score(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().Score(ctx, obj, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MemberScore) graphql.Marshaler {
+			return ec.marshalNMemberScore2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐMemberScore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_score(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_score_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MemberConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2974,6 +5773,144 @@ func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_MemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MemberScore_base(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberScore_bonus(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_bonus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bonus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_bonus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberScore_deduction(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_deduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_deduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberScore_vetoed(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_vetoed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vetoed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_vetoed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MemberScore_total(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberScore_grade(ctx context.Context, field graphql.CollectedField, obj *MemberScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberScore_grade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v annualresult.Grade) graphql.Marshaler {
+			return ec.marshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberScore_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Grade")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3460,6 +6397,446 @@ func (ec *executionContext) fieldContext_Mutation_revokeRole(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPointCatalog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPointCatalog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePointCatalog(ctx, fc.Args["input"].(CreatePointCatalogInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+			return ec.marshalNPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPointCatalog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPointCatalog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setUpPointCatalogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setUpPointCatalogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetUpPointCatalogs(ctx, fc.Args["countyID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointCatalog) graphql.Marshaler {
+			return ec.marshalNPointCatalog2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setUpPointCatalogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setUpPointCatalogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declarePoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declarePoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclarePoints(ctx, fc.Args["input"].(DeclarePointsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalNPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declarePoints(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declarePoints_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewPointEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewPointEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewPointEntry(ctx, fc.Args["id"].(int), fc.Args["approve"].(bool), fc.Args["reason"].(*string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalNPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewPointEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewPointEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reversePointEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reversePointEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReversePointEntry(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalNPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reversePointEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reversePointEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeHalfYear(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeHalfYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseHalfYear(ctx, fc.Args["branchID"].(int), fc.Args["year"].(int), fc.Args["half"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+			return ec.marshalNPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeHalfYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeHalfYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_appealPointEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_appealPointEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AppealPointEntry(ctx, fc.Args["entryID"].(int), fc.Args["text"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointAppeal) graphql.Marshaler {
+			return ec.marshalNPointAppeal2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_appealPointEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_appealPointEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerAppeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerAppeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerAppeal(ctx, fc.Args["id"].(int), fc.Args["accepted"].(bool), fc.Args["answer"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointAppeal) graphql.Marshaler {
+			return ec.marshalNPointAppeal2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppeal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerAppeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppeal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerAppeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishHalfYear(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishHalfYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishHalfYear(ctx, fc.Args["id"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+			return ec.marshalNPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishHalfYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishHalfYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeYear(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseYear(ctx, fc.Args["branchID"].(int), fc.Args["year"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AnnualResult) graphql.Marshaler {
+			return ec.marshalNAnnualResult2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnnualResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Org_id(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3879,6 +7256,50 @@ func (ec *executionContext) fieldContext_Org_childKinds(_ context.Context, field
 	return graphql.NewScalarFieldContext("Org", field, true, true, "OrgKind")
 }
 
+func (ec *executionContext) _Org_pointCatalog(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_pointCatalog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Org().PointCatalog(ctx, obj, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+			return ec.marshalOPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Org_pointCatalog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Org",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Org_pointCatalog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrgConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrgConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4113,6 +7534,2583 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PointAppeal_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointAppeal_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointAppeal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointAppeal_text(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointAppeal_state(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pointappeal.State) graphql.Marshaler {
+			return ec.marshalNPointAppealState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "PointAppealState")
+}
+
+func (ec *executionContext) _PointAppeal_answer(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointAppeal_answeredOn(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_answeredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_answeredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PointAppeal_branch(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppeal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppeal_member(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppeal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppeal_halfYear(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_halfYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HalfYear(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+			return ec.marshalNPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_halfYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppeal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYear(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppeal_entry(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalNPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppeal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppeal_viewerCanAnswer(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppeal_viewerCanAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointAppeal().ViewerCanAnswer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppeal_viewerCanAnswer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppeal", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointAppealConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppealConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointAppealEdge) graphql.Marshaler {
+			return ec.marshalNPointAppealEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppealConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppealConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppealEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppealConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppealConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppealConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppealConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppealConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppealConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppealConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppealConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointAppealEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppealEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppealEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointAppeal) graphql.Marshaler {
+			return ec.marshalOPointAppeal2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppealEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointAppealEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointAppealEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PointAppealEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointAppealEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointAppealEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointAppealEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PointBucket_key(ctx context.Context, field graphql.CollectedField, obj *PointBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointBucket_count(ctx context.Context, field graphql.CollectedField, obj *PointBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointCatalog_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointCatalog_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointCatalog_year(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_version(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_excellent(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_excellent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excellent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_excellent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_qualified(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_qualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_basicallyQualified(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_basicallyQualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasicallyQualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_basicallyQualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalog_county(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_county(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.County(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_county(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointCatalog_items(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointItem) graphql.Marshaler {
+			return ec.marshalNPointItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointCatalog_sector(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointCatalog().Sector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, true, true, "Sector")
+}
+
+func (ec *executionContext) _PointCatalog_frozen(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_frozen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointCatalog().Frozen(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_frozen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalog", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointCatalogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalogConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointCatalogEdge) graphql.Marshaler {
+			return ec.marshalNPointCatalogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalogEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointCatalogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalogConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalogConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointCatalogConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalogConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalogConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalogConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointCatalogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalogEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+			return ec.marshalOPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalogEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointCatalogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalogEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointCatalogEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PointDistribution_members(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointDistribution", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointDistribution_average(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointDistribution_grades(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_grades(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grades, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+			return ec.marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_grades(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointDistribution_byStatus(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+			return ec.marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointDistribution_bySector(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_bySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+			return ec.marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_bySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointDistribution_histogram(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_histogram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Histogram, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+			return ec.marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_histogram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointDistribution_consequences(ctx context.Context, field graphql.CollectedField, obj *PointDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointDistribution_consequences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consequences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+			return ec.marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointDistribution_consequences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointEntry_itemTitle(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_itemTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_itemTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointEntry_points(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointEntry_year(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointEntry_period(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointEntry_occurredOn(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_occurredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_occurredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PointEntry_source(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pointentry.Source) graphql.Marshaler {
+			return ec.marshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "PointSource")
+}
+
+func (ec *executionContext) _PointEntry_evidence(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointEntry_certifiers(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_certifiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certifiers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_certifiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointEntry_state(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pointentry.State) graphql.Marshaler {
+			return ec.marshalNPointEntryState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "PointEntryState")
+}
+
+func (ec *executionContext) _PointEntry_reason(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointEntry_reviewedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_reviewedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_reviewedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PointEntry_branch(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_member(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_reverses(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_reverses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reverses(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalOPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_reverses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_reversedBy(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_reversedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReversedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalOPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_reversedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_item(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointEntry().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointItem) graphql.Marshaler {
+			return ec.marshalNPointItem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntry_viewerCanReview(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_viewerCanReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointEntry().ViewerCanReview(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_viewerCanReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointEntry_viewerCanReverse(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_viewerCanReverse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointEntry().ViewerCanReverse(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_viewerCanReverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointEntry_viewerCanAppeal(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntry_viewerCanAppeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointEntry().ViewerCanAppeal(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntry_viewerCanAppeal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntry", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointEntryEdge) graphql.Marshaler {
+			return ec.marshalNPointEntryEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+			return ec.marshalOPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PointEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointEntryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PointHalfYear_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointHalfYear_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointHalfYear_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointHalfYear_year(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointHalfYear_half(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_half(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Half, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_half(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointHalfYear_state(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pointhalfyear.State) graphql.Marshaler {
+			return ec.marshalNHalfYearState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "HalfYearState")
+}
+
+func (ec *executionContext) _PointHalfYear_closedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_closedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_closedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PointHalfYear_publishedOn(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_publishedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_publishedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PointHalfYear_branch(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointHalfYear",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointHalfYear_appeals(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_appeals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appeals(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PointAppealOrder), fc.Args["where"].(*ent.PointAppealWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointAppealConnection) graphql.Marshaler {
+			return ec.marshalNPointAppealConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_appeals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointHalfYear",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppealConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PointHalfYear_appeals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointHalfYear_viewerCanPublish(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYear_viewerCanPublish(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointHalfYear().ViewerCanPublish(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYear_viewerCanPublish(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYear", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PointHalfYearConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYearConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointHalfYearEdge) graphql.Marshaler {
+			return ec.marshalNPointHalfYearEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYearConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointHalfYearConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYearEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointHalfYearConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYearConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYearConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointHalfYearConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointHalfYearConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYearConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYearConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYearConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointHalfYearEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYearEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYearEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+			return ec.marshalOPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYearEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointHalfYearEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYear(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointHalfYearEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PointHalfYearEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointHalfYearEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointHalfYearEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointHalfYearEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PointItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PointItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PointItem_part(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_part(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Part, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pointitem.Part) graphql.Marshaler {
+			return ec.marshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_part(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "PointPart")
+}
+
+func (ec *executionContext) _PointItem_title(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PointItem_points(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointItem_yearCap(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_yearCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearCap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_yearCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointItem_catalog(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointItem_catalog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Catalog(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+			return ec.marshalNPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointItem_catalog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointRank_org(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointRank_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointRank_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointRank",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointRank_rank(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointRank_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointRank_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointRank_members(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointRank_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointRank_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointRank_average(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointRank_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointRank_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PointRank_excellent(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointRank_excellent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excellent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointRank_excellent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4195,6 +10193,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_annualResults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_annualResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AnnualResults(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AnnualResultOrder), fc.Args["where"].(*ent.AnnualResultWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AnnualResultConnection) graphql.Marshaler {
+			return ec.marshalNAnnualResultConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_annualResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnnualResultConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_annualResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4333,6 +10375,182 @@ func (ec *executionContext) fieldContext_Query_orgs(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_pointAppeals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointAppeals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointAppeals(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PointAppealOrder), fc.Args["where"].(*ent.PointAppealWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointAppealConnection) graphql.Marshaler {
+			return ec.marshalNPointAppealConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointAppeals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointAppealConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointAppeals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pointCatalogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointCatalogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointCatalogs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PointCatalogOrder), fc.Args["where"].(*ent.PointCatalogWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalogConnection) graphql.Marshaler {
+			return ec.marshalNPointCatalogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointCatalogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointCatalogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointCatalogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pointEntries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointEntries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PointEntryOrder), fc.Args["where"].(*ent.PointEntryWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointEntryConnection) graphql.Marshaler {
+			return ec.marshalNPointEntryConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pointHalfYears(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointHalfYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointHalfYears(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PointHalfYearOrder), fc.Args["where"].(*ent.PointHalfYearWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointHalfYearConnection) graphql.Marshaler {
+			return ec.marshalNPointHalfYearConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointHalfYears(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointHalfYearConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointHalfYears_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4405,6 +10623,94 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pointRanking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointRanking(ctx, fc.Args["orgID"].(int), fc.Args["year"].(int), fc.Args["level"].(org.Kind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*PointRank) graphql.Marshaler {
+			return ec.marshalNPointRank2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointRankᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointRank(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pointDistribution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pointDistribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PointDistribution(ctx, fc.Args["orgID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PointDistribution) graphql.Marshaler {
+			return ec.marshalNPointDistribution2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointDistribution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pointDistribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointDistribution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pointDistribution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6099,6 +12405,633 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAnnualResultOrder(ctx context.Context, obj any) (ent.AnnualResultOrder, error) {
+	var it ent.AnnualResultOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAnnualResultOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnnualResultOrder unmarshals raw into the AnnualResultOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnnualResultOrder(ctx context.Context, raw any) (ent.AnnualResultOrder, error) {
+	var out ent.AnnualResultOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnnualResultOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnnualResultWhereInput(ctx context.Context, obj any) (ent.AnnualResultWhereInput, error) {
+	var it ent.AnnualResultWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "base", "baseNEQ", "baseIn", "baseNotIn", "baseGT", "baseGTE", "baseLT", "baseLTE", "bonus", "bonusNEQ", "bonusIn", "bonusNotIn", "bonusGT", "bonusGTE", "bonusLT", "bonusLTE", "deduction", "deductionNEQ", "deductionIn", "deductionNotIn", "deductionGT", "deductionGTE", "deductionLT", "deductionLTE", "vetoed", "vetoedNEQ", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "grade", "gradeNEQ", "gradeIn", "gradeNotIn", "hasBranch", "hasBranchWith", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAnnualResultWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAnnualResultWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAnnualResultWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "base":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("base"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Base = data
+		case "baseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseNEQ = data
+		case "baseIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseIn = data
+		case "baseNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseNotIn = data
+		case "baseGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseGT = data
+		case "baseGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseGTE = data
+		case "baseLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseLT = data
+		case "baseLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseLTE = data
+		case "bonus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonus"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bonus = data
+		case "bonusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusNEQ = data
+		case "bonusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusIn = data
+		case "bonusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusNotIn = data
+		case "bonusGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusGT = data
+		case "bonusGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusGTE = data
+		case "bonusLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusLT = data
+		case "bonusLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bonusLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BonusLTE = data
+		case "deduction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deduction"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deduction = data
+		case "deductionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionNEQ = data
+		case "deductionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionIn = data
+		case "deductionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionNotIn = data
+		case "deductionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionGT = data
+		case "deductionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionGTE = data
+		case "deductionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionLT = data
+		case "deductionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductionLTE = data
+		case "vetoed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vetoed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vetoed = data
+		case "vetoedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vetoedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VetoedNEQ = data
+		case "total":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("total"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Total = data
+		case "totalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalNEQ = data
+		case "totalIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalIn = data
+		case "totalNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalNotIn = data
+		case "totalGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalGT = data
+		case "totalGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalGTE = data
+		case "totalLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalLT = data
+		case "totalLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalLTE = data
+		case "grade":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grade"))
+			data, err := ec.unmarshalOGrade2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grade = data
+		case "gradeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeNEQ"))
+			data, err := ec.unmarshalOGrade2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeNEQ = data
+		case "gradeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeIn"))
+			data, err := ec.unmarshalOGrade2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeIn = data
+		case "gradeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gradeNotIn"))
+			data, err := ec.unmarshalOGrade2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGradeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GradeNotIn = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnnualResultWhereInput unmarshals raw into the AnnualResultWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnnualResultWhereInput(ctx context.Context, raw any) (ent.AnnualResultWhereInput, error) {
+	var out ent.AnnualResultWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnnualResultWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditLogOrder(ctx context.Context, obj any) (ent.AuditLogOrder, error) {
 	var it ent.AuditLogOrder
 	if obj == nil {
@@ -6824,6 +13757,90 @@ func UnmarshalCreateOrgInput(ctx context.Context, raw any) (ent.CreateOrgInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreatePointCatalogInput(ctx context.Context, obj any) (CreatePointCatalogInput, error) {
+	var it CreatePointCatalogInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countyID", "year", "sector", "items", "excellent", "qualified", "basicallyQualified"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countyID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountyID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNPointItemInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "excellent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellent"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Excellent = data
+		case "qualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualified"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualified = data
+		case "basicallyQualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualified"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualified = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePointCatalogInput unmarshals raw into the CreatePointCatalogInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePointCatalogInput(ctx context.Context, raw any) (CreatePointCatalogInput, error) {
+	var out CreatePointCatalogInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePointCatalogInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (CreateUserInput, error) {
 	var it CreateUserInput
 	if obj == nil {
@@ -6891,6 +13908,83 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (CreateUserInput, error) {
 	var out CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeclarePointsInput(ctx context.Context, obj any) (DeclarePointsInput, error) {
+	var it DeclarePointsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "itemID", "occurredOn", "source", "evidence", "certifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		case "certifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certifiers"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Certifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeclarePointsInput unmarshals raw into the DeclarePointsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeclarePointsInput(ctx context.Context, raw any) (DeclarePointsInput, error) {
+	var out DeclarePointsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclarePointsInput", raw, &out)
 	return out, err
 }
 
@@ -8327,6 +15421,3421 @@ func UnmarshalOrgWhereInput(ctx context.Context, raw any) (ent.OrgWhereInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPointAppealOrder(ctx context.Context, obj any) (ent.PointAppealOrder, error) {
+	var it ent.PointAppealOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointAppealOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointAppealOrder unmarshals raw into the PointAppealOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointAppealOrder(ctx context.Context, raw any) (ent.PointAppealOrder, error) {
+	var out ent.PointAppealOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointAppealOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointAppealWhereInput(ctx context.Context, obj any) (ent.PointAppealWhereInput, error) {
+	var it ent.PointAppealWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "answer", "answerNEQ", "answerIn", "answerNotIn", "answerGT", "answerGTE", "answerLT", "answerLTE", "answerContains", "answerHasPrefix", "answerHasSuffix", "answerIsNil", "answerNotNil", "answerEqualFold", "answerContainsFold", "answeredOn", "answeredOnNEQ", "answeredOnIn", "answeredOnNotIn", "answeredOnGT", "answeredOnGTE", "answeredOnLT", "answeredOnLTE", "answeredOnIsNil", "answeredOnNotNil", "hasBranch", "hasBranchWith", "hasMember", "hasMemberWith", "hasHalfYear", "hasHalfYearWith", "hasEntry", "hasEntryWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointAppealWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointAppealWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPointAppealState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOPointAppealState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOPointAppealState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOPointAppealState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		case "answerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNEQ = data
+		case "answerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerIn = data
+		case "answerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNotIn = data
+		case "answerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerGT = data
+		case "answerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerGTE = data
+		case "answerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerLT = data
+		case "answerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerLTE = data
+		case "answerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerContains = data
+		case "answerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerHasPrefix = data
+		case "answerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerHasSuffix = data
+		case "answerIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerIsNil = data
+		case "answerNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNotNil = data
+		case "answerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerEqualFold = data
+		case "answerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerContainsFold = data
+		case "answeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOn = data
+		case "answeredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNEQ = data
+		case "answeredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnIn = data
+		case "answeredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNotIn = data
+		case "answeredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnGT = data
+		case "answeredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnGTE = data
+		case "answeredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnLT = data
+		case "answeredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnLTE = data
+		case "answeredOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnIsNil = data
+		case "answeredOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNotNil = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasHalfYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHalfYear"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHalfYear = data
+		case "hasHalfYearWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHalfYearWith"))
+			data, err := ec.unmarshalOPointHalfYearWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHalfYearWith = data
+		case "hasEntry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEntry"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEntry = data
+		case "hasEntryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEntryWith"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEntryWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointAppealWhereInput unmarshals raw into the PointAppealWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointAppealWhereInput(ctx context.Context, raw any) (ent.PointAppealWhereInput, error) {
+	var out ent.PointAppealWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointAppealWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointCatalogOrder(ctx context.Context, obj any) (ent.PointCatalogOrder, error) {
+	var it ent.PointCatalogOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointCatalogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointCatalogOrder unmarshals raw into the PointCatalogOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointCatalogOrder(ctx context.Context, raw any) (ent.PointCatalogOrder, error) {
+	var out ent.PointCatalogOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointCatalogOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointCatalogWhereInput(ctx context.Context, obj any) (ent.PointCatalogWhereInput, error) {
+	var it ent.PointCatalogWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "excellent", "excellentNEQ", "excellentIn", "excellentNotIn", "excellentGT", "excellentGTE", "excellentLT", "excellentLTE", "qualified", "qualifiedNEQ", "qualifiedIn", "qualifiedNotIn", "qualifiedGT", "qualifiedGTE", "qualifiedLT", "qualifiedLTE", "basicallyQualified", "basicallyQualifiedNEQ", "basicallyQualifiedIn", "basicallyQualifiedNotIn", "basicallyQualifiedGT", "basicallyQualifiedGTE", "basicallyQualifiedLT", "basicallyQualifiedLTE", "hasCounty", "hasCountyWith", "hasItems", "hasItemsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointCatalogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointCatalogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointCatalogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "excellent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellent"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Excellent = data
+		case "excellentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentNEQ = data
+		case "excellentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentIn = data
+		case "excellentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentNotIn = data
+		case "excellentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentGT = data
+		case "excellentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentGTE = data
+		case "excellentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentLT = data
+		case "excellentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excellentLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcellentLTE = data
+		case "qualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualified"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualified = data
+		case "qualifiedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedNEQ = data
+		case "qualifiedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedIn = data
+		case "qualifiedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedNotIn = data
+		case "qualifiedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedGT = data
+		case "qualifiedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedGTE = data
+		case "qualifiedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedLT = data
+		case "qualifiedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualifiedLTE = data
+		case "basicallyQualified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualified"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualified = data
+		case "basicallyQualifiedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedNEQ = data
+		case "basicallyQualifiedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedIn = data
+		case "basicallyQualifiedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedNotIn = data
+		case "basicallyQualifiedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedGT = data
+		case "basicallyQualifiedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedGTE = data
+		case "basicallyQualifiedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedLT = data
+		case "basicallyQualifiedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basicallyQualifiedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasicallyQualifiedLTE = data
+		case "hasCounty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCounty"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCounty = data
+		case "hasCountyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCountyWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCountyWith = data
+		case "hasItems":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItems"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItems = data
+		case "hasItemsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemsWith"))
+			data, err := ec.unmarshalOPointItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointCatalogWhereInput unmarshals raw into the PointCatalogWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointCatalogWhereInput(ctx context.Context, raw any) (ent.PointCatalogWhereInput, error) {
+	var out ent.PointCatalogWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointCatalogWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointEntryOrder(ctx context.Context, obj any) (ent.PointEntryOrder, error) {
+	var it ent.PointEntryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointEntryOrder unmarshals raw into the PointEntryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointEntryOrder(ctx context.Context, raw any) (ent.PointEntryOrder, error) {
+	var out ent.PointEntryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointEntryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointEntryWhereInput(ctx context.Context, obj any) (ent.PointEntryWhereInput, error) {
+	var it ent.PointEntryWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "itemTitle", "itemTitleNEQ", "itemTitleIn", "itemTitleNotIn", "itemTitleGT", "itemTitleGTE", "itemTitleLT", "itemTitleLTE", "itemTitleContains", "itemTitleHasPrefix", "itemTitleHasSuffix", "itemTitleEqualFold", "itemTitleContainsFold", "points", "pointsNEQ", "pointsIn", "pointsNotIn", "pointsGT", "pointsGTE", "pointsLT", "pointsLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodGT", "periodGTE", "periodLT", "periodLTE", "periodContains", "periodHasPrefix", "periodHasSuffix", "periodEqualFold", "periodContainsFold", "occurredOn", "occurredOnNEQ", "occurredOnIn", "occurredOnNotIn", "occurredOnGT", "occurredOnGTE", "occurredOnLT", "occurredOnLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "evidence", "evidenceNEQ", "evidenceIn", "evidenceNotIn", "evidenceGT", "evidenceGTE", "evidenceLT", "evidenceLTE", "evidenceContains", "evidenceHasPrefix", "evidenceHasSuffix", "evidenceIsNil", "evidenceNotNil", "evidenceEqualFold", "evidenceContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "reviewedOn", "reviewedOnNEQ", "reviewedOnIn", "reviewedOnNotIn", "reviewedOnGT", "reviewedOnGTE", "reviewedOnLT", "reviewedOnLTE", "reviewedOnIsNil", "reviewedOnNotNil", "hasBranch", "hasBranchWith", "hasMember", "hasMemberWith", "hasReverses", "hasReversesWith", "hasReversedBy", "hasReversedByWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "itemTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitle = data
+		case "itemTitleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleNEQ = data
+		case "itemTitleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleIn = data
+		case "itemTitleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleNotIn = data
+		case "itemTitleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleGT = data
+		case "itemTitleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleGTE = data
+		case "itemTitleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleLT = data
+		case "itemTitleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleLTE = data
+		case "itemTitleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleContains = data
+		case "itemTitleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleHasPrefix = data
+		case "itemTitleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleHasSuffix = data
+		case "itemTitleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleEqualFold = data
+		case "itemTitleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemTitleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemTitleContainsFold = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		case "pointsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsNEQ = data
+		case "pointsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsIn = data
+		case "pointsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsNotIn = data
+		case "pointsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsGT = data
+		case "pointsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsGTE = data
+		case "pointsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsLT = data
+		case "pointsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNEQ = data
+		case "periodIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodIn = data
+		case "periodNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNotIn = data
+		case "periodGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGT = data
+		case "periodGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGTE = data
+		case "periodLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLT = data
+		case "periodLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLTE = data
+		case "periodContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodContains = data
+		case "periodHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodHasPrefix = data
+		case "periodHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodHasSuffix = data
+		case "periodEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEqualFold = data
+		case "periodContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodContainsFold = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "occurredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnNEQ = data
+		case "occurredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnIn = data
+		case "occurredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnNotIn = data
+		case "occurredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnGT = data
+		case "occurredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnGTE = data
+		case "occurredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnLT = data
+		case "occurredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnLTE = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOPointSource2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOPointSource2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOPointSource2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOPointSource2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		case "evidenceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceNEQ = data
+		case "evidenceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceIn = data
+		case "evidenceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceNotIn = data
+		case "evidenceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceGT = data
+		case "evidenceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceGTE = data
+		case "evidenceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceLT = data
+		case "evidenceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceLTE = data
+		case "evidenceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceContains = data
+		case "evidenceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceHasPrefix = data
+		case "evidenceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceHasSuffix = data
+		case "evidenceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceIsNil = data
+		case "evidenceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceNotNil = data
+		case "evidenceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceEqualFold = data
+		case "evidenceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidenceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvidenceContainsFold = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPointEntryState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOPointEntryState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOPointEntryState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOPointEntryState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "reviewedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOn = data
+		case "reviewedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNEQ = data
+		case "reviewedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnIn = data
+		case "reviewedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNotIn = data
+		case "reviewedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnGT = data
+		case "reviewedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnGTE = data
+		case "reviewedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnLT = data
+		case "reviewedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnLTE = data
+		case "reviewedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnIsNil = data
+		case "reviewedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNotNil = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasReverses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReverses"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReverses = data
+		case "hasReversesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReversesWith"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReversesWith = data
+		case "hasReversedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReversedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReversedBy = data
+		case "hasReversedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReversedByWith"))
+			data, err := ec.unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReversedByWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointEntryWhereInput unmarshals raw into the PointEntryWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointEntryWhereInput(ctx context.Context, raw any) (ent.PointEntryWhereInput, error) {
+	var out ent.PointEntryWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointEntryWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointHalfYearOrder(ctx context.Context, obj any) (ent.PointHalfYearOrder, error) {
+	var it ent.PointHalfYearOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointHalfYearOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointHalfYearOrder unmarshals raw into the PointHalfYearOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointHalfYearOrder(ctx context.Context, raw any) (ent.PointHalfYearOrder, error) {
+	var out ent.PointHalfYearOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointHalfYearOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointHalfYearWhereInput(ctx context.Context, obj any) (ent.PointHalfYearWhereInput, error) {
+	var it ent.PointHalfYearWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "half", "halfNEQ", "halfIn", "halfNotIn", "halfGT", "halfGTE", "halfLT", "halfLTE", "state", "stateNEQ", "stateIn", "stateNotIn", "closedOn", "closedOnNEQ", "closedOnIn", "closedOnNotIn", "closedOnGT", "closedOnGTE", "closedOnLT", "closedOnLTE", "closedOnIsNil", "closedOnNotNil", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "hasBranch", "hasBranchWith", "hasAppeals", "hasAppealsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointHalfYearWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointHalfYearWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointHalfYearWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "half":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("half"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Half = data
+		case "halfNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfNEQ = data
+		case "halfIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfIn = data
+		case "halfNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfNotIn = data
+		case "halfGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfGT = data
+		case "halfGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfGTE = data
+		case "halfLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfLT = data
+		case "halfLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("halfLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HalfLTE = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOHalfYearState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOHalfYearState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOHalfYearState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOHalfYearState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "closedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOn = data
+		case "closedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnNEQ = data
+		case "closedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnIn = data
+		case "closedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnNotIn = data
+		case "closedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnGT = data
+		case "closedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnGTE = data
+		case "closedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnLT = data
+		case "closedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnLTE = data
+		case "closedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnIsNil = data
+		case "closedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedOnNotNil = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "publishedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNEQ = data
+		case "publishedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnIn = data
+		case "publishedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNotIn = data
+		case "publishedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnGT = data
+		case "publishedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnGTE = data
+		case "publishedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnLT = data
+		case "publishedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnLTE = data
+		case "publishedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnIsNil = data
+		case "publishedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNotNil = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasAppeals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppeals"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppeals = data
+		case "hasAppealsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppealsWith"))
+			data, err := ec.unmarshalOPointAppealWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppealsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointHalfYearWhereInput unmarshals raw into the PointHalfYearWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointHalfYearWhereInput(ctx context.Context, raw any) (ent.PointHalfYearWhereInput, error) {
+	var out ent.PointHalfYearWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointHalfYearWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointItemInput(ctx context.Context, obj any) (PointItemInput, error) {
+	var it PointItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"part", "title", "points", "yearCap"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "part":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("part"))
+			data, err := ec.unmarshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Part = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		case "yearCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCap = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointItemInput unmarshals raw into the PointItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointItemInput(ctx context.Context, raw any) (PointItemInput, error) {
+	var out PointItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointItemOrder(ctx context.Context, obj any) (ent.PointItemOrder, error) {
+	var it ent.PointItemOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPointItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointItemOrder unmarshals raw into the PointItemOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointItemOrder(ctx context.Context, raw any) (ent.PointItemOrder, error) {
+	var out ent.PointItemOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointItemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPointItemWhereInput(ctx context.Context, obj any) (ent.PointItemWhereInput, error) {
+	var it ent.PointItemWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "part", "partNEQ", "partIn", "partNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "points", "pointsNEQ", "pointsIn", "pointsNotIn", "pointsGT", "pointsGTE", "pointsLT", "pointsLTE", "yearCap", "yearCapNEQ", "yearCapIn", "yearCapNotIn", "yearCapGT", "yearCapGTE", "yearCapLT", "yearCapLTE", "yearCapIsNil", "yearCapNotNil", "hasCatalog", "hasCatalogWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPointItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPointItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPointItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "part":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("part"))
+			data, err := ec.unmarshalOPointPart2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Part = data
+		case "partNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partNEQ"))
+			data, err := ec.unmarshalOPointPart2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartNEQ = data
+		case "partIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partIn"))
+			data, err := ec.unmarshalOPointPart2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPartᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartIn = data
+		case "partNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partNotIn"))
+			data, err := ec.unmarshalOPointPart2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPartᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartNotIn = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		case "pointsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsNEQ = data
+		case "pointsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsIn = data
+		case "pointsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsNotIn = data
+		case "pointsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsGT = data
+		case "pointsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsGTE = data
+		case "pointsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsLT = data
+		case "pointsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pointsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PointsLTE = data
+		case "yearCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCap = data
+		case "yearCapNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapNEQ = data
+		case "yearCapIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapIn = data
+		case "yearCapNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapNotIn = data
+		case "yearCapGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapGT = data
+		case "yearCapGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapGTE = data
+		case "yearCapLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapLT = data
+		case "yearCapLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapLTE = data
+		case "yearCapIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapIsNil = data
+		case "yearCapNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearCapNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearCapNotNil = data
+		case "hasCatalog":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCatalog"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCatalog = data
+		case "hasCatalogWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCatalogWith"))
+			data, err := ec.unmarshalOPointCatalogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCatalogWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPointItemWhereInput unmarshals raw into the PointItemWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPointItemWhereInput(ctx context.Context, raw any) (ent.PointItemWhereInput, error) {
+	var out ent.PointItemWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PointItemWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRoleBindingOrder(ctx context.Context, obj any) (ent.RoleBindingOrder, error) {
 	var it ent.RoleBindingOrder
 	if obj == nil {
@@ -9391,6 +19900,31 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._RoleBinding(ctx, sel, obj)
+	case *ent.PointItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointItem(ctx, sel, obj)
+	case *ent.PointHalfYear:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointHalfYear(ctx, sel, obj)
+	case *ent.PointEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointEntry(ctx, sel, obj)
+	case *ent.PointCatalog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointCatalog(ctx, sel, obj)
+	case *ent.PointAppeal:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PointAppeal(ctx, sel, obj)
 	case *ent.Org:
 		if obj == nil {
 			return graphql.Null
@@ -9406,6 +19940,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._AuditLog(ctx, sel, obj)
+	case *ent.AnnualResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AnnualResult(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -9418,6 +19957,183 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var annualResultImplementors = []string{"AnnualResult", "Node"}
+
+func (ec *executionContext) _AnnualResult(ctx context.Context, sel ast.SelectionSet, obj *ent.AnnualResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, annualResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnnualResult")
+		case "id":
+			out.Values[i] = ec._AnnualResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AnnualResult_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AnnualResult_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._AnnualResult_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "base":
+			out.Values[i] = ec._AnnualResult_base(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bonus":
+			out.Values[i] = ec._AnnualResult_bonus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deduction":
+			out.Values[i] = ec._AnnualResult_deduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vetoed":
+			out.Values[i] = ec._AnnualResult_vetoed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._AnnualResult_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grade":
+			out.Values[i] = ec._AnnualResult_grade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnnualResult_branch(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnnualResult_member(ctx, field, obj)
+				})
+		case "consequences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnnualResult_consequences(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var annualResultConnectionImplementors = []string{"AnnualResultConnection"}
+
+func (ec *executionContext) _AnnualResultConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AnnualResultConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, annualResultConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnnualResultConnection")
+		case "edges":
+			out.Values[i] = ec._AnnualResultConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AnnualResultConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AnnualResultConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var annualResultEdgeImplementors = []string{"AnnualResultEdge"}
+
+func (ec *executionContext) _AnnualResultEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AnnualResultEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, annualResultEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnnualResultEdge")
+		case "node":
+			out.Values[i] = ec._AnnualResultEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AnnualResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditLogImplementors = []string{"AuditLog", "Node"}
 
@@ -9695,6 +20411,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_viewerCanDelete(ctx, field, obj)
 				})
+		case "score":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_score(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9773,6 +20495,64 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._MemberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberScoreImplementors = []string{"MemberScore"}
+
+func (ec *executionContext) _MemberScore(ctx context.Context, sel ast.SelectionSet, obj *MemberScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberScore")
+		case "base":
+			out.Values[i] = ec._MemberScore_base(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bonus":
+			out.Values[i] = ec._MemberScore_bonus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deduction":
+			out.Values[i] = ec._MemberScore_deduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vetoed":
+			out.Values[i] = ec._MemberScore_vetoed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._MemberScore_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grade":
+			out.Values[i] = ec._MemberScore_grade(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9885,6 +20665,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPointCatalog":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPointCatalog(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setUpPointCatalogs":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setUpPointCatalogs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declarePoints":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declarePoints(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewPointEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewPointEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reversePointEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reversePointEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeHalfYear":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeHalfYear(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appealPointEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_appealPointEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerAppeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerAppeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishHalfYear":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishHalfYear(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeYear":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeYear(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10005,6 +20855,12 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Org_childKinds(ctx, field, obj)
+				})
+		case "pointCatalog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_pointCatalog(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10152,6 +21008,970 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pointAppealImplementors = []string{"PointAppeal", "Node"}
+
+func (ec *executionContext) _PointAppeal(ctx context.Context, sel ast.SelectionSet, obj *ent.PointAppeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointAppealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointAppeal")
+		case "id":
+			out.Values[i] = ec._PointAppeal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointAppeal_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointAppeal_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._PointAppeal_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._PointAppeal_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._PointAppeal_answer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredOn":
+			out.Values[i] = ec._PointAppeal_answeredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointAppeal_branch(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointAppeal_member(ctx, field, obj)
+				})
+		case "halfYear":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointAppeal_halfYear(ctx, field, obj)
+				})
+		case "entry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointAppeal_entry(ctx, field, obj)
+				})
+		case "viewerCanAnswer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointAppeal_viewerCanAnswer(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointAppealConnectionImplementors = []string{"PointAppealConnection"}
+
+func (ec *executionContext) _PointAppealConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PointAppealConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointAppealConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointAppealConnection")
+		case "edges":
+			out.Values[i] = ec._PointAppealConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PointAppealConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PointAppealConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointAppealEdgeImplementors = []string{"PointAppealEdge"}
+
+func (ec *executionContext) _PointAppealEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PointAppealEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointAppealEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointAppealEdge")
+		case "node":
+			out.Values[i] = ec._PointAppealEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PointAppealEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointBucketImplementors = []string{"PointBucket"}
+
+func (ec *executionContext) _PointBucket(ctx context.Context, sel ast.SelectionSet, obj *PointBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointBucket")
+		case "key":
+			out.Values[i] = ec._PointBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._PointBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointCatalogImplementors = []string{"PointCatalog", "Node"}
+
+func (ec *executionContext) _PointCatalog(ctx context.Context, sel ast.SelectionSet, obj *ent.PointCatalog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointCatalogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointCatalog")
+		case "id":
+			out.Values[i] = ec._PointCatalog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointCatalog_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointCatalog_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._PointCatalog_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PointCatalog_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excellent":
+			out.Values[i] = ec._PointCatalog_excellent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualified":
+			out.Values[i] = ec._PointCatalog_qualified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basicallyQualified":
+			out.Values[i] = ec._PointCatalog_basicallyQualified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "county":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointCatalog_county(ctx, field, obj)
+				})
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointCatalog_items(ctx, field, obj)
+				})
+		case "sector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointCatalog_sector(ctx, field, obj)
+				})
+		case "frozen":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointCatalog_frozen(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointCatalogConnectionImplementors = []string{"PointCatalogConnection"}
+
+func (ec *executionContext) _PointCatalogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PointCatalogConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointCatalogConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointCatalogConnection")
+		case "edges":
+			out.Values[i] = ec._PointCatalogConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PointCatalogConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PointCatalogConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointCatalogEdgeImplementors = []string{"PointCatalogEdge"}
+
+func (ec *executionContext) _PointCatalogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PointCatalogEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointCatalogEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointCatalogEdge")
+		case "node":
+			out.Values[i] = ec._PointCatalogEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PointCatalogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointDistributionImplementors = []string{"PointDistribution"}
+
+func (ec *executionContext) _PointDistribution(ctx context.Context, sel ast.SelectionSet, obj *PointDistribution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointDistributionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointDistribution")
+		case "members":
+			out.Values[i] = ec._PointDistribution_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._PointDistribution_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grades":
+			out.Values[i] = ec._PointDistribution_grades(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byStatus":
+			out.Values[i] = ec._PointDistribution_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bySector":
+			out.Values[i] = ec._PointDistribution_bySector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "histogram":
+			out.Values[i] = ec._PointDistribution_histogram(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consequences":
+			out.Values[i] = ec._PointDistribution_consequences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointEntryImplementors = []string{"PointEntry", "Node"}
+
+func (ec *executionContext) _PointEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.PointEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointEntry")
+		case "id":
+			out.Values[i] = ec._PointEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointEntry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointEntry_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemTitle":
+			out.Values[i] = ec._PointEntry_itemTitle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "points":
+			out.Values[i] = ec._PointEntry_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._PointEntry_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._PointEntry_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredOn":
+			out.Values[i] = ec._PointEntry_occurredOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._PointEntry_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._PointEntry_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "certifiers":
+			out.Values[i] = ec._PointEntry_certifiers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._PointEntry_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PointEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewedOn":
+			out.Values[i] = ec._PointEntry_reviewedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_branch(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_member(ctx, field, obj)
+				})
+		case "reverses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_reverses(ctx, field, obj)
+				})
+		case "reversedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_reversedBy(ctx, field, obj)
+				})
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_item(ctx, field, obj)
+				})
+		case "viewerCanReview":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_viewerCanReview(ctx, field, obj)
+				})
+		case "viewerCanReverse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_viewerCanReverse(ctx, field, obj)
+				})
+		case "viewerCanAppeal":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointEntry_viewerCanAppeal(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointEntryConnectionImplementors = []string{"PointEntryConnection"}
+
+func (ec *executionContext) _PointEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PointEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointEntryConnection")
+		case "edges":
+			out.Values[i] = ec._PointEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PointEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PointEntryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointEntryEdgeImplementors = []string{"PointEntryEdge"}
+
+func (ec *executionContext) _PointEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PointEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointEntryEdge")
+		case "node":
+			out.Values[i] = ec._PointEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PointEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointHalfYearImplementors = []string{"PointHalfYear", "Node"}
+
+func (ec *executionContext) _PointHalfYear(ctx context.Context, sel ast.SelectionSet, obj *ent.PointHalfYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointHalfYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointHalfYear")
+		case "id":
+			out.Values[i] = ec._PointHalfYear_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointHalfYear_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointHalfYear_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._PointHalfYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "half":
+			out.Values[i] = ec._PointHalfYear_half(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._PointHalfYear_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedOn":
+			out.Values[i] = ec._PointHalfYear_closedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedOn":
+			out.Values[i] = ec._PointHalfYear_publishedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointHalfYear_branch(ctx, field, obj)
+				})
+		case "appeals":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointHalfYear_appeals(ctx, field, obj)
+				})
+		case "viewerCanPublish":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointHalfYear_viewerCanPublish(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointHalfYearConnectionImplementors = []string{"PointHalfYearConnection"}
+
+func (ec *executionContext) _PointHalfYearConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PointHalfYearConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointHalfYearConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointHalfYearConnection")
+		case "edges":
+			out.Values[i] = ec._PointHalfYearConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PointHalfYearConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PointHalfYearConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointHalfYearEdgeImplementors = []string{"PointHalfYearEdge"}
+
+func (ec *executionContext) _PointHalfYearEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PointHalfYearEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointHalfYearEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointHalfYearEdge")
+		case "node":
+			out.Values[i] = ec._PointHalfYearEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PointHalfYearEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointItemImplementors = []string{"PointItem", "Node"}
+
+func (ec *executionContext) _PointItem(ctx context.Context, sel ast.SelectionSet, obj *ent.PointItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointItem")
+		case "id":
+			out.Values[i] = ec._PointItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PointItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PointItem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "part":
+			out.Values[i] = ec._PointItem_part(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._PointItem_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "points":
+			out.Values[i] = ec._PointItem_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "yearCap":
+			out.Values[i] = ec._PointItem_yearCap(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "catalog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointItem_catalog(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pointRankImplementors = []string{"PointRank"}
+
+func (ec *executionContext) _PointRank(ctx context.Context, sel ast.SelectionSet, obj *PointRank) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointRankImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointRank")
+		case "org":
+			out.Values[i] = ec._PointRank_org(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._PointRank_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._PointRank_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._PointRank_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excellent":
+			out.Values[i] = ec._PointRank_excellent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -10183,6 +22003,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "annualResults":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_annualResults(ctx, field)
+				})
 		case "auditLogs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -10201,6 +22027,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_orgs(ctx, field)
 				})
+		case "pointAppeals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointAppeals(ctx, field)
+				})
+		case "pointCatalogs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointCatalogs(ctx, field)
+				})
+		case "pointEntries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointEntries(ctx, field)
+				})
+		case "pointHalfYears":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointHalfYears(ctx, field)
+				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -10212,6 +22062,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "pointRanking":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointRanking(ctx, field)
+				})
+		case "pointDistribution":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pointDistribution(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -10830,6 +22692,67 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnnualResult2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AnnualResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnnualResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnnualResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResult(ctx context.Context, sel ast.SelectionSet, v *ent.AnnualResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnnualResult!")
+		return graphql.Null
+	}
+	return ec._AnnualResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnnualResultConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AnnualResultConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnnualResultConnection!")
+		return graphql.Null
+	}
+	return ec._AnnualResultConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnnualResultEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AnnualResultEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAnnualResultEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAnnualResultOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultOrderField(ctx context.Context, v any) (*ent.AnnualResultOrderField, error) {
+	var res = new(ent.AnnualResultOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnnualResultOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AnnualResultOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnnualResultOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAnnualResultWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInput(ctx context.Context, v any) (*ent.AnnualResultWhereInput, error) {
+	res, err := ec.unmarshalInputAnnualResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditLogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditLogConnection!")
@@ -10891,6 +22814,46 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNConsequence2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequence(ctx context.Context, v any) (Consequence, error) {
+	var res Consequence
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsequence2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequence(ctx context.Context, sel ast.SelectionSet, v Consequence) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNConsequence2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequenceᚄ(ctx context.Context, v any) ([]Consequence, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]Consequence, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsequence2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequence(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNConsequence2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequenceᚄ(ctx context.Context, sel ast.SelectionSet, v []Consequence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsequence2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCreateMemberInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCreateMemberInput(ctx context.Context, v any) (ent.CreateMemberInput, error) {
 	res, err := ec.unmarshalInputCreateMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10898,6 +22861,11 @@ func (ec *executionContext) unmarshalNCreateMemberInput2githubᚗcomᚋpartyorg�
 
 func (ec *executionContext) unmarshalNCreateOrgInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCreateOrgInput(ctx context.Context, v any) (ent.CreateOrgInput, error) {
 	res, err := ec.unmarshalInputCreateOrgInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePointCatalogInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePointCatalogInput(ctx context.Context, v any) (CreatePointCatalogInput, error) {
+	res, err := ec.unmarshalInputCreatePointCatalogInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -10913,6 +22881,59 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDeclarePointsInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDeclarePointsInput(ctx context.Context, v any) (DeclarePointsInput, error) {
+	res, err := ec.unmarshalInputDeclarePointsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx context.Context, v any) (annualresult.Grade, error) {
+	var res annualresult.Grade
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx context.Context, sel ast.SelectionSet, v annualresult.Grade) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNHalfYearState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx context.Context, v any) (pointhalfyear.State, error) {
+	var res pointhalfyear.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHalfYearState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx context.Context, sel ast.SelectionSet, v pointhalfyear.State) graphql.Marshaler {
 	return v
 }
 
@@ -11046,6 +23067,14 @@ func (ec *executionContext) marshalNMemberOrderField2ᚖgithubᚗcomᚋpartyorg�
 	return v
 }
 
+func (ec *executionContext) marshalNMemberScore2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐMemberScore(ctx context.Context, sel ast.SelectionSet, v *MemberScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberScore!")
+		return graphql.Null
+	}
+	return ec._MemberScore(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMemberStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐStatus(ctx context.Context, v any) (member.Status, error) {
 	var res member.Status
 	err := res.UnmarshalGQL(v)
@@ -11173,6 +23202,365 @@ func (ec *executionContext) unmarshalNOrgWhereInput2ᚖgithubᚗcomᚋpartyorg�
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPointAppeal2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppeal(ctx context.Context, sel ast.SelectionSet, v *ent.PointAppeal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointAppeal!")
+		return graphql.Null
+	}
+	return ec._PointAppeal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointAppealConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PointAppealConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointAppealConnection!")
+		return graphql.Null
+	}
+	return ec._PointAppealConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointAppealEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PointAppealEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPointAppealEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPointAppealOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrderField(ctx context.Context, v any) (*ent.PointAppealOrderField, error) {
+	var res = new(ent.PointAppealOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointAppealOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointAppealOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointAppealOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointAppealState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx context.Context, v any) (pointappeal.State, error) {
+	var res pointappeal.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointAppealState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx context.Context, sel ast.SelectionSet, v pointappeal.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx context.Context, v any) (*ent.PointAppealWhereInput, error) {
+	res, err := ec.unmarshalInputPointAppealWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointBucket2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*PointBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointBucket2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPointBucket2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointBucket(ctx context.Context, sel ast.SelectionSet, v *PointBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointBucket!")
+		return graphql.Null
+	}
+	return ec._PointBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointCatalog2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PointCatalog) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx context.Context, sel ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointCatalog!")
+		return graphql.Null
+	}
+	return ec._PointCatalog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointCatalogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PointCatalogConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointCatalogConnection!")
+		return graphql.Null
+	}
+	return ec._PointCatalogConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointCatalogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PointCatalogEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPointCatalogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPointCatalogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogOrderField(ctx context.Context, v any) (*ent.PointCatalogOrderField, error) {
+	var res = new(ent.PointCatalogOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointCatalogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointCatalogOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointCatalogOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointCatalogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInput(ctx context.Context, v any) (*ent.PointCatalogWhereInput, error) {
+	res, err := ec.unmarshalInputPointCatalogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointDistribution2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointDistribution(ctx context.Context, sel ast.SelectionSet, v *PointDistribution) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointDistribution!")
+		return graphql.Null
+	}
+	return ec._PointDistribution(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx context.Context, sel ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointEntry!")
+		return graphql.Null
+	}
+	return ec._PointEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointEntryConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PointEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointEntryConnection!")
+		return graphql.Null
+	}
+	return ec._PointEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointEntryEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PointEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPointEntryEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPointEntryOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrder(ctx context.Context, v any) (*ent.PointEntryOrder, error) {
+	res, err := ec.unmarshalInputPointEntryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPointEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrderField(ctx context.Context, v any) (*ent.PointEntryOrderField, error) {
+	var res = new(ent.PointEntryOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointEntryOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointEntryOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointEntryState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx context.Context, v any) (pointentry.State, error) {
+	var res pointentry.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointEntryState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx context.Context, sel ast.SelectionSet, v pointentry.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInput(ctx context.Context, v any) (*ent.PointEntryWhereInput, error) {
+	res, err := ec.unmarshalInputPointEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx context.Context, sel ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointHalfYear!")
+		return graphql.Null
+	}
+	return ec._PointHalfYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointHalfYearConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PointHalfYearConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointHalfYearConnection!")
+		return graphql.Null
+	}
+	return ec._PointHalfYearConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPointHalfYearEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PointHalfYearEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPointHalfYearEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPointHalfYearOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearOrderField(ctx context.Context, v any) (*ent.PointHalfYearOrderField, error) {
+	var res = new(ent.PointHalfYearOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointHalfYearOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointHalfYearOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointHalfYearOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointHalfYearWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInput(ctx context.Context, v any) (*ent.PointHalfYearWhereInput, error) {
+	res, err := ec.unmarshalInputPointHalfYearWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PointItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointItem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPointItem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItem(ctx context.Context, sel ast.SelectionSet, v *ent.PointItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointItem!")
+		return graphql.Null
+	}
+	return ec._PointItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPointItemInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointItemInputᚄ(ctx context.Context, v any) ([]*PointItemInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*PointItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointItemInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPointItemInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointItemInput(ctx context.Context, v any) (*PointItemInput, error) {
+	res, err := ec.unmarshalInputPointItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPointItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemOrderField(ctx context.Context, v any) (*ent.PointItemOrderField, error) {
+	var res = new(ent.PointItemOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PointItemOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointItemOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPointItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInput(ctx context.Context, v any) (*ent.PointItemWhereInput, error) {
+	res, err := ec.unmarshalInputPointItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx context.Context, v any) (pointitem.Part, error) {
+	var res pointitem.Part
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx context.Context, sel ast.SelectionSet, v pointitem.Part) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPointRank2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointRankᚄ(ctx context.Context, sel ast.SelectionSet, v []*PointRank) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointRank2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointRank(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPointRank2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPointRank(ctx context.Context, sel ast.SelectionSet, v *PointRank) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointRank!")
+		return graphql.Null
+	}
+	return ec._PointRank(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx context.Context, v any) (pointentry.Source, error) {
+	var res pointentry.Source
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx context.Context, sel ast.SelectionSet, v pointentry.Source) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋrolebindingᚐRole(ctx context.Context, v any) (rolebinding.Role, error) {
@@ -11473,6 +23861,53 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAnnualResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResult(ctx context.Context, sel ast.SelectionSet, v *ent.AnnualResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AnnualResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAnnualResultEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AnnualResultEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AnnualResultEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAnnualResultOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultOrder(ctx context.Context, v any) (*ent.AnnualResultOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAnnualResultOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAnnualResultWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInputᚄ(ctx context.Context, v any) ([]*ent.AnnualResultWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AnnualResultWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnnualResultWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAnnualResultWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAnnualResultWhereInput(ctx context.Context, v any) (*ent.AnnualResultWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAnnualResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOAuditLog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLog(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -11618,6 +24053,163 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	return v
 }
 
+func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOGrade2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGradeᚄ(ctx context.Context, v any) ([]annualresult.Grade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]annualresult.Grade, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGrade2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGradeᚄ(ctx context.Context, sel ast.SelectionSet, v []annualresult.Grade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGrade2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOGrade2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx context.Context, v any) (*annualresult.Grade, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(annualresult.Grade)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGrade2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGrade(ctx context.Context, sel ast.SelectionSet, v *annualresult.Grade) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOHalfYearState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐStateᚄ(ctx context.Context, v any) ([]pointhalfyear.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pointhalfyear.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHalfYearState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOHalfYearState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []pointhalfyear.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHalfYearState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOHalfYearState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx context.Context, v any) (*pointhalfyear.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pointhalfyear.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHalfYearState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointhalfyearᚐState(ctx context.Context, sel ast.SelectionSet, v *pointhalfyear.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11681,6 +24273,41 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = ctx
 	res := scalar.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -12054,6 +24681,436 @@ func (ec *executionContext) unmarshalOOrgWhereInput2ᚖgithubᚗcomᚋpartyorg�
 	}
 	res, err := ec.unmarshalInputOrgWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointAppeal2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppeal(ctx context.Context, sel ast.SelectionSet, v *ent.PointAppeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointAppeal(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPointAppealEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PointAppealEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointAppealEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPointAppealOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealOrder(ctx context.Context, v any) (*ent.PointAppealOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointAppealOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPointAppealState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐStateᚄ(ctx context.Context, v any) ([]pointappeal.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pointappeal.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointAppealState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPointAppealState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []pointappeal.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointAppealState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPointAppealState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx context.Context, v any) (*pointappeal.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pointappeal.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointAppealState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointappealᚐState(ctx context.Context, sel ast.SelectionSet, v *pointappeal.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPointAppealWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointAppealWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointAppealWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx context.Context, v any) (*ent.PointAppealWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointAppealWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx context.Context, sel ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointCatalog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPointCatalogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PointCatalogEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointCatalogEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPointCatalogOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogOrder(ctx context.Context, v any) (*ent.PointCatalogOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointCatalogOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPointCatalogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointCatalogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointCatalogWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointCatalogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointCatalogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInput(ctx context.Context, v any) (*ent.PointCatalogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointCatalogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntry(ctx context.Context, sel ast.SelectionSet, v *ent.PointEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPointEntryEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PointEntryEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointEntryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPointEntryOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrderᚄ(ctx context.Context, v any) ([]*ent.PointEntryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointEntryOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointEntryOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointEntryState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐStateᚄ(ctx context.Context, v any) ([]pointentry.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pointentry.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointEntryState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPointEntryState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []pointentry.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointEntryState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPointEntryState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx context.Context, v any) (*pointentry.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pointentry.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointEntryState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐState(ctx context.Context, sel ast.SelectionSet, v *pointentry.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPointEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointEntryWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointEntryWhereInput(ctx context.Context, v any) (*ent.PointEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointHalfYear2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYear(ctx context.Context, sel ast.SelectionSet, v *ent.PointHalfYear) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointHalfYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPointHalfYearEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PointHalfYearEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PointHalfYearEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPointHalfYearOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearOrder(ctx context.Context, v any) (*ent.PointHalfYearOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointHalfYearOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPointHalfYearWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointHalfYearWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointHalfYearWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointHalfYearWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointHalfYearWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointHalfYearWhereInput(ctx context.Context, v any) (*ent.PointHalfYearWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointHalfYearWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPointItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInputᚄ(ctx context.Context, v any) ([]*ent.PointItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PointItemWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPointItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInput(ctx context.Context, v any) (*ent.PointItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPointItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPointPart2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPartᚄ(ctx context.Context, v any) ([]pointitem.Part, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pointitem.Part, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPointPart2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPartᚄ(ctx context.Context, sel ast.SelectionSet, v []pointitem.Part) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointPart2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPointPart2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx context.Context, v any) (*pointitem.Part, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pointitem.Part)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointPart2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointitemᚐPart(ctx context.Context, sel ast.SelectionSet, v *pointitem.Part) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPointSource2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSourceᚄ(ctx context.Context, v any) ([]pointentry.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pointentry.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPointSource2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []pointentry.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPointSource2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPointSource2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx context.Context, v any) (*pointentry.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pointentry.Source)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPointSource2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpointentryᚐSource(ctx context.Context, sel ast.SelectionSet, v *pointentry.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋrolebindingᚐRoleᚄ(ctx context.Context, v any) ([]rolebinding.Role, error) {

@@ -3,11 +3,31 @@
 package graph
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/annualresult"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 )
+
+type CreatePointCatalogInput struct {
+	CountyID int        `json:"countyID"`
+	Year     int        `json:"year"`
+	Sector   org.Sector `json:"sector"`
+	// BASE items add up to exactly 100
+	Items []*PointItemInput `json:"items"`
+	// 评定等次 thresholds: the lowest totals graded EXCELLENT, QUALIFIED and BASICALLY_QUALIFIED (defaults 110, 90, 70)
+	Excellent          *int `json:"excellent,omitempty"`
+	Qualified          *int `json:"qualified,omitempty"`
+	BasicallyQualified *int `json:"basicallyQualified,omitempty"`
+}
 
 type CreateUserInput struct {
 	Username string `json:"username"`
@@ -19,6 +39,18 @@ type CreateUserInput struct {
 	OrgID *int              `json:"orgID,omitempty"`
 }
 
+type DeclarePointsInput struct {
+	MemberID int `json:"memberID"`
+	ItemID   int `json:"itemID"`
+	// 发生日期: its period follows (16th to 15th)
+	OccurredOn time.Time         `json:"occurredOn"`
+	Source     pointentry.Source `json:"source"`
+	// 佐证材料
+	Evidence *string `json:"evidence,omitempty"`
+	// 证实群众: required for MASS_CERTIFIED
+	Certifiers []string `json:"certifiers,omitempty"`
+}
+
 // A signed token and the account it belongs to.
 type LoginPayload struct {
 	// Send it as `Authorization: Bearer <token>`.
@@ -27,9 +59,138 @@ type LoginPayload struct {
 	User      *ent.User `json:"user"`
 }
 
+// A member's score of a year (年度积分): the frozen result once the branch
+// closed the year, else computed from the approved entries so far.
+type MemberScore struct {
+	// 基础积分: the points of each BASE item met, once per item.
+	Base int `json:"base"`
+	// 贡献加分: BONUS entries, within each item's yearly cap.
+	Bonus int `json:"bonus"`
+	// 违规扣分: DEDUCTION entries, within each item's yearly cap.
+	Deduction int `json:"deduction"`
+	// 一票否决: an approved VETO entry makes the total 0.
+	Vetoed bool `json:"vetoed"`
+	// 年度积分 = 基础积分 + 贡献加分 − 违规扣分 (may be negative); 0 when vetoed.
+	Total int `json:"total"`
+	// 评定等次 by the county's thresholds.
+	Grade annualresult.Grade `json:"grade"`
+}
+
+// One group of a distribution: a grade, status, sector, band of totals ("90-99") or consequence, and how many members fall in it.
+type PointBucket struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// How an org's members' results of a closed year spread out (积分分布), in the caller's scope.
+type PointDistribution struct {
+	Members int `json:"members"`
+	// 平均积分
+	Average  float64        `json:"average"`
+	Grades   []*PointBucket `json:"grades"`
+	ByStatus []*PointBucket `json:"byStatus"`
+	BySector []*PointBucket `json:"bySector"`
+	// totals in bands of 10
+	Histogram    []*PointBucket `json:"histogram"`
+	Consequences []*PointBucket `json:"consequences"`
+}
+
+// One item of a catalogue as it is set.
+type PointItemInput struct {
+	Part  pointitem.Part `json:"part"`
+	Title string         `json:"title"`
+	// points per entry (a DEDUCTION item's are subtracted); 0 only for VETO items
+	Points int `json:"points"`
+	// at most this many points a year from a BONUS or DEDUCTION item
+	YearCap *int `json:"yearCap,omitempty"`
+}
+
+// An org's place among its peers by its members' average total of a closed year (积分排名).
+type PointRank struct {
+	Org     *ent.Org `json:"org"`
+	Rank    int      `json:"rank"`
+	Members int      `json:"members"`
+	Average float64  `json:"average"`
+	// members graded EXCELLENT
+	Excellent int `json:"excellent"`
+}
+
 type UpdateUserInput struct {
 	Password    *string `json:"password,omitempty"`
 	Disabled    *bool   `json:"disabled,omitempty"`
 	MemberID    *int    `json:"memberID,omitempty"`
 	ClearMember *bool   `json:"clearMember,omitempty"`
+}
+
+// A consequence of a member's year (积分结果运用).
+type Consequence string
+
+const (
+	// 一票否决上报上级党组织
+	ConsequenceReportVeto Consequence = "REPORT_VETO"
+	// 预备党员不合格，延长预备期
+	ConsequenceExtendProbation Consequence = "EXTEND_PROBATION"
+	// 出现一票否决，取消预备党员资格
+	ConsequenceCancelProbation Consequence = "CANCEL_PROBATION"
+	// 入党积极分子年度积分100分以上且有贡献加分，优先列为发展对象
+	ConsequencePriorityDevelopment Consequence = "PRIORITY_DEVELOPMENT"
+	// 入党积极分子连续两年不合格或一票否决，取消入党积极分子资格
+	ConsequenceCancelActivist Consequence = "CANCEL_ACTIVIST"
+	// 党支部负责人谈话，指定专人教育帮扶
+	ConsequenceTalkAndHelp Consequence = "TALK_AND_HELP"
+	// 优先作为上级党组织评先的推荐对象
+	ConsequenceRecommendAward Consequence = "RECOMMEND_AWARD"
+)
+
+var AllConsequence = []Consequence{
+	ConsequenceReportVeto,
+	ConsequenceExtendProbation,
+	ConsequenceCancelProbation,
+	ConsequencePriorityDevelopment,
+	ConsequenceCancelActivist,
+	ConsequenceTalkAndHelp,
+	ConsequenceRecommendAward,
+}
+
+func (e Consequence) IsValid() bool {
+	switch e {
+	case ConsequenceReportVeto, ConsequenceExtendProbation, ConsequenceCancelProbation, ConsequencePriorityDevelopment, ConsequenceCancelActivist, ConsequenceTalkAndHelp, ConsequenceRecommendAward:
+		return true
+	}
+	return false
+}
+
+func (e Consequence) String() string {
+	return string(e)
+}
+
+func (e *Consequence) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Consequence(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Consequence", str)
+	}
+	return nil
+}
+
+func (e Consequence) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Consequence) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Consequence) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -246,3 +246,8 @@ func countyOf(ctx context.Context, c *ent.Client, o *ent.Org) (int, error) {
 	}
 	return c.Org.Query().Where(org.Path("/" + seg + "/")).OnlyID(system(ctx))
 }
+
+// ItemOf is the catalogue item of an entry the caller can read.
+func ItemOf(ctx context.Context, c *ent.Client, e *ent.PointEntry) (*ent.PointItem, error) {
+	return c.PointItem.Get(system(ctx), e.ItemID)
+}
