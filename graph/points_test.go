@@ -1,0 +1,318 @@
+package graph_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/day"
+	"github.com/partyorg/partyorg/internal/testdb"
+)
+
+const (
+	setUpCatalogsQ = `mutation($c: ID!, $y: Int!) { setUpPointCatalogs(countyID: $c, year: $y) { id sector version frozen items { id part title points yearCap } } }`
+	createCatalogQ = `mutation($in: CreatePointCatalogInput!) { createPointCatalog(input: $in) { id version } }`
+	declareQ       = `mutation($in: DeclarePointsInput!) { declarePoints(input: $in) { id points period year state item { id } } }`
+	reviewQ        = `mutation($id: ID!, $ok: Boolean!, $r: String, $on: Date) { reviewPointEntry(id: $id, approve: $ok, reason: $r, on: $on) { id state } }`
+	reverseQ       = `mutation($id: ID!, $r: String!) { reversePointEntry(id: $id, reason: $r) { id points state reverses { id } } }`
+	closeHalfQ     = `mutation($b: ID!, $y: Int!, $h: Int!, $on: Date) { closeHalfYear(branchID: $b, year: $y, half: $h, on: $on) { id state } }`
+	appealQ        = `mutation($e: ID!, $t: String!) { appealPointEntry(entryID: $e, text: $t) { id state } }`
+	answerQ        = `mutation($id: ID!, $ok: Boolean!, $a: String!) { answerAppeal(id: $id, accepted: $ok, answer: $a) { id state } }`
+	publishQ       = `mutation($id: ID!) { publishHalfYear(id: $id) { id state } }`
+	closeYearQ     = `mutation($b: ID!, $y: Int!, $on: Date) { closeYear(branchID: $b, year: $y, on: $on) { member { name } total grade consequences } }`
+	scoreQ         = `query($id: ID!, $y: Int!) { node(id: $id) { ... on Member { score(year: $y) { base bonus deduction vetoed total grade } } } }`
+)
+
+// pointsWorld is a county (2 townships × 1 village × 2 branches × 3
+// members) with the 2024 catalogues set up, the RURAL items by title,
+// and an ORG_ADMIN of C.T1.V1.B1 who is also its member M2.
+type pointsWorld struct {
+	d     *testdb.DB
+	api   *apitest.API
+	tree  *apitest.Tree
+	items map[string]string // RURAL 2024 item ID by title
+	as    func(username string) *apitest.Client
+}
+
+const adminMember = "b1.secretary" // ORG_ADMIN of C.T1.V1.B1, member C.T1.V1.B1.M2
+
+func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
+	t.Helper()
+	tree := apitest.Matrix(t, d.Client, 2, 1, 2, 3)
+	role := rolebinding.RoleOrgAdmin
+	m2 := tree.Members["C.T1.V1.B1.M2"].ID
+	b1 := tree.Orgs["C.T1.V1.B1"].ID
+	if _, err := account.Create(systemCtx(), d.Client, account.NewUser{
+		Username: adminMember, Password: apitest.Password, MemberID: &m2, Role: &role, OrgID: &b1,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w := &pointsWorld{d: d, api: apitest.New(t, d), tree: tree, items: map[string]string{}}
+	clients := map[string]*apitest.Client{}
+	w.as = func(u string) *apitest.Client {
+		if c, ok := clients[u]; ok {
+			return c
+		}
+		clients[u] = w.api.Login(t, u, apitest.Password)
+		return clients[u]
+	}
+	var out struct {
+		SetUpPointCatalogs []struct {
+			ID, Sector string
+			Items      []struct{ ID, Title string }
+		}
+	}
+	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", gqlID(tree.Orgs["C"].ID), "y", 2024), &out)
+	for _, c := range out.SetUpPointCatalogs {
+		if c.Sector == "RURAL" {
+			for _, it := range c.Items {
+				w.items[it.Title] = it.ID
+			}
+		}
+	}
+	return w
+}
+
+var (
+	countyAdmin  = apitest.Username(rolebinding.RoleOrgAdmin, "C")
+	countyViewer = apitest.Username(rolebinding.RoleViewer, "C")
+	t1Admin      = apitest.Username(rolebinding.RoleOrgAdmin, "C.T1")
+	t2Admin      = apitest.Username(rolebinding.RoleOrgAdmin, "C.T2")
+	b1Admin      = apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B1")
+	b1Member     = apitest.Username(rolebinding.RoleMember, "C.T1.V1.B1") // C.T1.V1.B1.M1
+)
+
+// Item titles of the default RURAL catalogue used below.
+const (
+	dutyStudy    = "认真学习马克思列宁主义、毛泽东思想和中国特色社会主义理论，按时参加组织生活和主题党日"
+	bonusPoor    = "脱贫攻坚"
+	deductDues   = "不按时交纳党费"
+	vetoLaw      = "违纪违法，受到党纪政务处分或刑事处罚"
+	deductAbsent = "无故不参加组织生活、主题党日"
+)
+
+func (w *pointsWorld) member(name string) string { return gqlID(w.tree.Members[name].ID) }
+func (w *pointsWorld) org(name string) string    { return gqlID(w.tree.Orgs[name].ID) }
+
+func entryInput(memberID, itemID, on, source string) map[string]any {
+	return map[string]any{"memberID": memberID, "itemID": itemID, "occurredOn": on, "source": source}
+}
+
+// declare enters points by the branch admin and returns the entry's ID.
+func (w *pointsWorld) declare(t *testing.T, by, memberName, title, on, source string) string {
+	t.Helper()
+	var out struct{ DeclarePoints struct{ ID string } }
+	w.as(by).MustDo(t, declareQ, gqlVars("in", entryInput(w.member(memberName), w.items[title], on, source)), &out)
+	return out.DeclarePoints.ID
+}
+
+// approved declares and approves an entry by the branch admin.
+func (w *pointsWorld) approved(t *testing.T, memberName, title, on string) string {
+	t.Helper()
+	id := w.declare(t, b1Admin, memberName, title, on, "BRANCH_RECORDED")
+	w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", id, "ok", true), nil)
+	return id
+}
+
+// counts are the row counts of the points tables and the audit trail.
+func (w *pointsWorld) counts(t *testing.T) string {
+	t.Helper()
+	ctx, c := systemCtx(), w.d.Client
+	return fmt.Sprint(c.PointCatalog.Query().CountX(ctx), c.PointItem.Query().CountX(ctx), c.PointEntry.Query().CountX(ctx),
+		c.PointHalfYear.Query().CountX(ctx), c.PointAppeal.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx),
+		c.AuditLog.Query().CountX(ctx), c.PointEntry.Query().Where(pointentry.StateEQ(pointentry.StateDeclared)).CountX(ctx))
+}
+
+type pointRefusal struct {
+	name, user, query string
+	vars              map[string]any
+	code              string
+}
+
+func (w *pointsWorld) refuse(t *testing.T, cases []pointRefusal) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := w.counts(t)
+			expectCode(t, w.as(tc.user).Do(t, tc.query, tc.vars, nil), tc.code)
+			if after := w.counts(t); after != before {
+				t.Errorf("the refused mutation wrote: counts %s, then %s", before, after)
+			}
+		})
+	}
+}
+
+func tomorrow() string { return day.Format(day.Today().AddDate(0, 0, 1)) }
+
+// TestPointsLedger: catalogues, declarations, reviews and reversals, and
+// every refusal with its code and nothing written.
+func TestPointsLedger(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		m1, m2 := w.member("C.T1.V1.B1.M1"), w.member("C.T1.V1.B1.M2")
+
+		// Setting up again changes nothing.
+		before := w.counts(t)
+		w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", w.org("C"), "y", 2024), nil)
+		if after := w.counts(t); after != before {
+			t.Errorf("setUpPointCatalogs is not idempotent: counts %s, then %s", before, after)
+		}
+
+		// The period follows the day: 16 Dec 2023 is January 2024.
+		var decl struct {
+			DeclarePoints struct {
+				ID, Period, State string
+				Points, Year      int
+			}
+		}
+		w.as(b1Member).MustDo(t, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2023-12-16", "SELF_DECLARED")), &decl)
+		if e := decl.DeclarePoints; e.Period != "2024-01" || e.Year != 2024 || e.Points != 5 || e.State != "DECLARED" {
+			t.Fatalf("declared %+v, want period 2024-01, year 2024, 5 points, DECLARED", e)
+		}
+		selfID := decl.DeclarePoints.ID
+		recorded := w.declare(t, b1Admin, "C.T1.V1.B1.M3", deductDues, "2024-03-15", "BRANCH_RECORDED")
+		aboutAdmin := w.declare(t, b1Admin, "C.T1.V1.B1.M2", bonusPoor, "2024-03-16", "BRANCH_RECORDED")
+		otherBranch := w.declare(t, countyAdmin, "C.T2.V1.B1.M1", bonusPoor, "2024-03-16", "BRANCH_RECORDED")
+
+		w.refuse(t, []pointRefusal{
+			{"declare for another member", b1Member, declareQ, gqlVars("in", entryInput(m2, w.items[bonusPoor], "2024-03-01", "SELF_DECLARED")), "NOT_FOUND"},
+			{"member records", b1Member, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "BRANCH_RECORDED")), "FORBIDDEN"},
+			{"declare outside scope", t2Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "BRANCH_RECORDED")), "NOT_FOUND"},
+			{"viewer declares", countyViewer, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "BRANCH_RECORDED")), "FORBIDDEN"},
+			{"future day", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], tomorrow(), "BRANCH_RECORDED")), "BAD_USER_INPUT"},
+			{"mass certified without certifiers", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "MASS_CERTIFIED")), "BAD_USER_INPUT"},
+			{"item of another year", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-12-16", "BRANCH_RECORDED")), "BAD_USER_INPUT"},
+			{"review own entry", adminMember, reviewQ, gqlVars("id", aboutAdmin, "ok", true), "FORBIDDEN"},
+			{"member reviews another's entry", b1Member, reviewQ, gqlVars("id", recorded, "ok", true), "NOT_FOUND"},
+			{"admin declares SELF_DECLARED for a member", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "SELF_DECLARED")), "FORBIDDEN"},
+			{"member reviews own", b1Member, reviewQ, gqlVars("id", selfID, "ok", true), "FORBIDDEN"},
+			{"review outside scope", t1Admin, reviewQ, gqlVars("id", otherBranch, "ok", true), "NOT_FOUND"},
+			{"reject without reason", b1Admin, reviewQ, gqlVars("id", recorded, "ok", false), "BAD_USER_INPUT"},
+			{"review before the day", b1Admin, reviewQ, gqlVars("id", recorded, "ok", true, "on", "2024-03-14"), "BAD_USER_INPUT"},
+			{"review in the future", b1Admin, reviewQ, gqlVars("id", recorded, "ok", true, "on", tomorrow()), "BAD_USER_INPUT"},
+			{"reverse a declared entry", b1Admin, reverseQ, gqlVars("id", recorded, "r", "wrong"), "CONFLICT"},
+		})
+		mc := entryInput(m1, w.items[bonusPoor], "2024-03-01", "MASS_CERTIFIED")
+		mc["certifiers"] = []string{"王大爷", "李婶"}
+		w.as(b1Admin).MustDo(t, declareQ, gqlVars("in", mc), nil)
+
+		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", selfID, "ok", true), nil)
+		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", recorded, "ok", false, "r", "已补交"), nil)
+		var rev struct {
+			ReversePointEntry struct {
+				ID, State string
+				Points    int
+				Reverses  struct{ ID string }
+			}
+		}
+		w.as(b1Admin).MustDo(t, reverseQ, gqlVars("id", selfID, "r", "登记错误"), &rev)
+		if r := rev.ReversePointEntry; r.Points != -5 || r.State != "APPROVED" || r.Reverses.ID != selfID {
+			t.Fatalf("reversal %+v, want -5 points, APPROVED, reversing %s", r, selfID)
+		}
+		w.refuse(t, []pointRefusal{
+			{"review twice", b1Admin, reviewQ, gqlVars("id", selfID, "ok", false, "r", "again"), "CONFLICT"},
+			{"reverse twice", b1Admin, reverseQ, gqlVars("id", selfID, "r", "again"), "CONFLICT"},
+			{"reverse a reversal", b1Admin, reverseQ, gqlVars("id", rev.ReversePointEntry.ID, "r", "again"), "BAD_USER_INPUT"},
+			{"reverse a rejected entry", b1Admin, reverseQ, gqlVars("id", recorded, "r", "again"), "CONFLICT"},
+			{"member reverses", b1Member, reverseQ, gqlVars("id", selfID, "r", "again"), "FORBIDDEN"},
+			{"frozen catalogue", countyAdmin, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2024, 100)), "CONFLICT"},
+			{"base not 100", countyAdmin, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 99)), "BAD_USER_INPUT"},
+			{"base over 100", countyAdmin, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 101)), "BAD_USER_INPUT"},
+			{"catalogue by a viewer", countyViewer, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 100)), "FORBIDDEN"},
+			{"catalogue by a township", t1Admin, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 100)), "NOT_FOUND"},
+			{"catalogue for a township", t1Admin, createCatalogQ, gqlVars("in", catalogInput(w.org("C.T1"), 2025, 100)), "BAD_USER_INPUT"},
+			{"bad thresholds", countyAdmin, createCatalogQ, gqlVars("in", withThresholds(catalogInput(w.org("C"), 2025, 100), 90, 90, 70)), "BAD_USER_INPUT"},
+		})
+		// A catalogue of a year without approved entries takes new versions.
+		for want := 1; want <= 2; want++ {
+			var out struct{ CreatePointCatalog struct{ Version int } }
+			w.as(countyAdmin).MustDo(t, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 100)), &out)
+			if out.CreatePointCatalog.Version != want {
+				t.Errorf("version %d, want %d", out.CreatePointCatalog.Version, want)
+			}
+		}
+
+		// The ledger refuses updates and deletes below the API, whoever asks.
+		id := parseGQLID(t, selfID)
+		if err := d.Client.PointEntry.UpdateOneID(id).SetState(pointentry.StateRejected).Exec(systemCtx()); err == nil {
+			t.Error("an approved entry was updated")
+		}
+		if err := d.Client.PointEntry.DeleteOneID(id).Exec(systemCtx()); err == nil {
+			t.Error("an entry was deleted")
+		}
+		if e := d.Client.PointEntry.GetX(systemCtx(), id); e.State != pointentry.StateApproved {
+			t.Errorf("entry state %s, want APPROVED", e.State)
+		}
+		// The member's score nets the reversal out: nothing approved is left.
+		var sc struct {
+			Node struct{ Score struct{ Bonus, Total int } }
+		}
+		w.as(b1Member).MustDo(t, scoreQ, gqlVars("id", m1, "y", 2024), &sc)
+		if sc.Node.Score.Bonus != 0 {
+			t.Errorf("score after reversal %+v, want no bonus", sc.Node.Score)
+		}
+	})
+}
+
+// catalogInput is a RURAL catalogue whose two BASE items add up to base.
+func catalogInput(countyID string, year, base int) map[string]any {
+	return map[string]any{"countyID": countyID, "year": year, "sector": "RURAL", "items": []map[string]any{
+		{"part": "BASE", "title": "学习", "points": base - 40},
+		{"part": "BASE", "title": "组织生活", "points": 40},
+		{"part": "BONUS", "title": "脱贫攻坚", "points": 5, "yearCap": 20},
+		{"part": "DEDUCTION", "title": "缺席", "points": 5},
+		{"part": "VETO", "title": "违纪违法", "points": 0},
+	}}
+}
+
+func withThresholds(in map[string]any, ex, q, b int) map[string]any {
+	in["excellent"], in["qualified"], in["basicallyQualified"] = ex, q, b
+	return in
+}
+
+// TestPointsConcurrentReview: several branch admins approve one entry at
+// once over HTTP: one wins, the rest are CONFLICT, never INTERNAL.
+func TestPointsConcurrentReview(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		reviewers := []*apitest.Client{w.as(b1Admin), w.as(t1Admin), w.as(countyAdmin), w.as(apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1"))}
+		for round := range 3 {
+			id := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, fmt.Sprintf("2024-03-0%d", round+1), "BRANCH_RECORDED")
+			var wg sync.WaitGroup
+			codes := make([]string, len(reviewers))
+			for i, c := range reviewers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if errs := c.Do(t, reviewQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil); len(errs) > 0 {
+						codes[i] = errs[0].Code()
+					}
+				}()
+			}
+			wg.Wait()
+			won := 0
+			for _, code := range codes {
+				switch code {
+				case "":
+					won++
+				case "CONFLICT":
+				default:
+					t.Errorf("round %d: a loser got %s, want CONFLICT", round, code)
+				}
+			}
+			if won != 1 {
+				t.Errorf("round %d: %d reviews won (%v), want 1", round, won, codes)
+			}
+		}
+	})
+}
+
+// silence unused imports while the file grows.
+var _ = ent.Asc
+var _ = member.FieldID
