@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/partyorg/partyorg/ent"
@@ -25,7 +24,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 
 // AnnualResults is the resolver for the annualResults field.
 func (r *queryResolver) AnnualResults(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) (*ent.AnnualResultConnection, error) {
-	panic(fmt.Errorf("not implemented: AnnualResults - annualResults"))
+	return r.client.AnnualResult.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithAnnualResultOrder(orderBy), ent.WithAnnualResultFilter(where.Filter))
 }
 
 // AuditLogs is the resolver for the auditLogs field.
@@ -48,22 +48,26 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 
 // PointAppeals is the resolver for the pointAppeals field.
 func (r *queryResolver) PointAppeals(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointAppealOrder, where *ent.PointAppealWhereInput) (*ent.PointAppealConnection, error) {
-	panic(fmt.Errorf("not implemented: PointAppeals - pointAppeals"))
+	return r.client.PointAppeal.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPointAppealOrder(orderBy), ent.WithPointAppealFilter(where.Filter))
 }
 
 // PointCatalogs is the resolver for the pointCatalogs field.
 func (r *queryResolver) PointCatalogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointCatalogOrder, where *ent.PointCatalogWhereInput) (*ent.PointCatalogConnection, error) {
-	panic(fmt.Errorf("not implemented: PointCatalogs - pointCatalogs"))
+	return r.client.PointCatalog.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPointCatalogOrder(orderBy), ent.WithPointCatalogFilter(where.Filter))
 }
 
 // PointEntries is the resolver for the pointEntries field.
 func (r *queryResolver) PointEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) (*ent.PointEntryConnection, error) {
-	panic(fmt.Errorf("not implemented: PointEntries - pointEntries"))
+	return r.client.PointEntry.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPointEntryOrder(orderBy), ent.WithPointEntryFilter(where.Filter))
 }
 
 // PointHalfYears is the resolver for the pointHalfYears field.
 func (r *queryResolver) PointHalfYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) (*ent.PointHalfYearConnection, error) {
-	panic(fmt.Errorf("not implemented: PointHalfYears - pointHalfYears"))
+	return r.client.PointHalfYear.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPointHalfYearOrder(orderBy), ent.WithPointHalfYearFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.

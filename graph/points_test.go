@@ -37,6 +37,7 @@ type pointsWorld struct {
 	api   *apitest.API
 	tree  *apitest.Tree
 	items map[string]string // RURAL 2024 item ID by title
+	base  []string          // the titles of its BASE items
 	as    func(username string) *apitest.Client
 }
 
@@ -65,7 +66,7 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 	var out struct {
 		SetUpPointCatalogs []struct {
 			ID, Sector string
-			Items      []struct{ ID, Title string }
+			Items      []struct{ ID, Title, Part string }
 		}
 	}
 	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", gqlID(tree.Orgs["C"].ID), "y", 2024), &out)
@@ -73,6 +74,9 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 		if c.Sector == "RURAL" {
 			for _, it := range c.Items {
 				w.items[it.Title] = it.ID
+				if it.Part == "BASE" {
+					w.base = append(w.base, it.Title)
+				}
 			}
 		}
 	}
@@ -313,6 +317,253 @@ func TestPointsConcurrentReview(t *testing.T) {
 	})
 }
 
-// silence unused imports while the file grows.
-var _ = ent.Asc
-var _ = member.FieldID
+// TestPointsHalfYearsAndYear: a year of one branch through both
+// half-years, an appeal, the year's close with grades and consequences,
+// then the scope of every points type and of the rankings.
+func TestPointsHalfYearsAndYear(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		ctx := systemCtx()
+		for name, status := range map[string]member.Status{
+			"C.T1.V1.B1.M2": member.StatusProbationary, "C.T1.V1.B1.M3": member.StatusActivist,
+		} {
+			d.Client.Member.UpdateOneID(w.tree.Members[name].ID).SetStatus(status).ExecX(ctx)
+		}
+		b1 := w.org("C.T1.V1.B1")
+		// M1 (FULL): every duty in half 1, three contributions, a
+		// deduction it will appeal: 115, EXCELLENT.
+		for i, title := range w.base {
+			w.approved(t, "C.T1.V1.B1.M1", title, fmt.Sprintf("2024-0%d-1%d", 1+i%5, i))
+		}
+		for _, on := range []string{"2024-02-01", "2024-07-01", "2024-08-01"} {
+			w.approved(t, "C.T1.V1.B1.M1", bonusPoor, on)
+		}
+		appealed := w.approved(t, "C.T1.V1.B1.M1", deductDues, "2024-04-01")
+		// M2 (PROBATIONARY): one duty: 15, UNQUALIFIED.
+		w.approved(t, "C.T1.V1.B1.M2", dutyStudy, "2024-03-01")
+		// M3 (ACTIVIST): every duty and a veto: 0.
+		for _, title := range w.base {
+			w.approved(t, "C.T1.V1.B1.M3", title, "2024-09-01")
+		}
+		w.approved(t, "C.T1.V1.B1.M3", vetoLaw, "2024-10-01")
+		open := w.declare(t, b1Admin, "C.T1.V1.B1.M2", deductAbsent, "2024-06-15", "BRANCH_RECORDED")
+		half2 := w.approved(t, "C.T1.V1.B1.M1", deductAbsent, "2024-06-16")
+
+		w.refuse(t, []pointRefusal{
+			{"close with an entry not reviewed", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), "CONFLICT"},
+			{"close a township", t1Admin, closeHalfQ, gqlVars("b", w.org("C.T1"), "y", 2024, "h", 1, "on", "2024-06-16"), "BAD_USER_INPUT"},
+			{"close half 3", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 3, "on", "2024-06-16"), "BAD_USER_INPUT"},
+			{"member closes", b1Member, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), "FORBIDDEN"},
+			{"close outside scope", t2Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), "NOT_FOUND"},
+		})
+		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", open, "ok", false, "r", "请假"), nil)
+		w.refuse(t, []pointRefusal{
+			{"close on its last day", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-15"), "CONFLICT"},
+			{"appeal while OPEN", b1Member, appealQ, gqlVars("e", appealed, "t", "已交"), "CONFLICT"},
+		})
+		var hy struct{ CloseHalfYear struct{ ID, State string } }
+		w.as(b1Admin).MustDo(t, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), &hy)
+		if hy.CloseHalfYear.State != "FEEDBACK" {
+			t.Fatalf("closed half-year is %s, want FEEDBACK", hy.CloseHalfYear.State)
+		}
+		h1 := hy.CloseHalfYear.ID
+		w.refuse(t, []pointRefusal{
+			{"close twice", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-17"), "CONFLICT"},
+			{"entry in a closed half-year", b1Admin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-06-15", "BRANCH_RECORDED")), "CONFLICT"},
+			{"appeal by the branch", b1Admin, appealQ, gqlVars("e", appealed, "t", "x"), "FORBIDDEN"},
+			{"appeal by another member", adminMember, appealQ, gqlVars("e", appealed, "t", "x"), "FORBIDDEN"},
+			{"appeal an entry of an open half-year", b1Member, appealQ, gqlVars("e", half2, "t", "x"), "CONFLICT"},
+			{"appeal without text", b1Member, appealQ, gqlVars("e", appealed, "t", " "), "BAD_USER_INPUT"},
+		})
+		var ap struct{ AppealPointEntry struct{ ID string } }
+		w.as(b1Member).MustDo(t, appealQ, gqlVars("e", appealed, "t", "党费已按时交纳，有收据"), &ap)
+		w.refuse(t, []pointRefusal{
+			{"publish with an open appeal", b1Admin, publishQ, gqlVars("id", h1), "CONFLICT"},
+			{"member answers", b1Member, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", "x"), "FORBIDDEN"},
+			{"answer without text", b1Admin, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", ""), "BAD_USER_INPUT"},
+		})
+		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", "核实无误，予以纠正"), nil)
+		if n := d.Client.PointEntry.Query().Where(pointentry.ReversesID(parseGQLID(t, appealed))).CountX(ctx); n != 1 {
+			t.Errorf("the accepted appeal left %d reversals, want 1", n)
+		}
+		w.refuse(t, []pointRefusal{
+			{"answer twice", b1Admin, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", false, "a", "x"), "CONFLICT"},
+			{"member publishes", b1Member, publishQ, gqlVars("id", h1), "FORBIDDEN"},
+		})
+		w.as(b1Admin).MustDo(t, publishQ, gqlVars("id", h1), nil)
+		w.refuse(t, []pointRefusal{
+			{"publish twice", b1Admin, publishQ, gqlVars("id", h1), "CONFLICT"},
+			{"appeal after publishing", b1Member, appealQ, gqlVars("e", appealed, "t", "x"), "CONFLICT"},
+			{"reverse in a published half-year", b1Admin, reverseQ, gqlVars("id", w.firstEntry(t, "C.T1.V1.B1.M2"), "r", "x"), "CONFLICT"},
+			{"close the year with half 2 open", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), "CONFLICT"},
+			{"close half 2 on 15 December", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 2, "on", "2024-12-15"), "CONFLICT"},
+		})
+		w.closeHalf(t, b1Admin, b1, 2)
+		w.refuse(t, []pointRefusal{
+			{"close the year on 15 December", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-15"), "CONFLICT"},
+			{"member closes the year", b1Member, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), "FORBIDDEN"},
+			{"entry in a closed year", b1Admin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-12-01", "BRANCH_RECORDED")), "CONFLICT"},
+		})
+		var yr struct {
+			CloseYear []struct {
+				Member       struct{ Name string }
+				Total        int
+				Grade        string
+				Consequences []string
+			}
+		}
+		w.as(b1Admin).MustDo(t, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), &yr)
+		want := map[string]string{
+			"C.T1.V1.B1.M1": "110 EXCELLENT [RECOMMEND_AWARD]",
+			"C.T1.V1.B1.M2": "15 UNQUALIFIED [EXTEND_PROBATION TALK_AND_HELP]",
+			"C.T1.V1.B1.M3": "0 UNQUALIFIED [REPORT_VETO CANCEL_ACTIVIST]",
+		}
+		for _, r := range yr.CloseYear {
+			if got := fmt.Sprint(r.Total, " ", r.Grade, " ", r.Consequences); got != want[r.Member.Name] {
+				t.Errorf("%s: %s, want %s", r.Member.Name, got, want[r.Member.Name])
+			}
+		}
+		if len(yr.CloseYear) != len(want) {
+			t.Errorf("%d results, want %d", len(yr.CloseYear), len(want))
+		}
+		w.refuse(t, []pointRefusal{
+			{"close the year twice", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-17"), "CONFLICT"},
+		})
+		var sc struct {
+			Node struct {
+				Score struct {
+					Base, Bonus, Deduction, Total int
+					Grade                         string
+				}
+			}
+		}
+		w.as(b1Member).MustDo(t, scoreQ, gqlVars("id", w.member("C.T1.V1.B1.M1"), "y", 2024), &sc)
+		if s := sc.Node.Score; s.Base != 100 || s.Bonus != 15 || s.Deduction != 5 || s.Total != 110 || s.Grade != "EXCELLENT" {
+			t.Errorf("M1's 2024 score %+v, want 100 + 15 - 5 = 110 EXCELLENT", s)
+		}
+
+		// A second branch in the other township, for scope and rankings.
+		for _, m := range []string{"C.T2.V1.B1.M1", "C.T2.V1.B1.M2"} {
+			id := w.declare(t, countyAdmin, m, dutyStudy, "2024-05-01", "BRANCH_RECORDED")
+			w.as(countyAdmin).MustDo(t, reviewQ, gqlVars("id", id, "ok", true), nil)
+		}
+		t2b1 := w.org("C.T2.V1.B1")
+		for half := 1; half <= 2; half++ {
+			w.closeHalf(t, countyAdmin, t2b1, half)
+		}
+		w.as(countyAdmin).MustDo(t, closeYearQ, gqlVars("b", t2b1, "y", 2024, "on", "2024-12-16"), nil)
+		w.checkScope(t)
+	})
+}
+
+// closeHalf closes and publishes a half-year of 2024.
+func (w *pointsWorld) closeHalf(t *testing.T, by, branch string, half int) {
+	t.Helper()
+	var hy struct{ CloseHalfYear struct{ ID string } }
+	on := map[int]string{1: "2024-06-16", 2: "2024-12-16"}[half]
+	w.as(by).MustDo(t, closeHalfQ, gqlVars("b", branch, "y", 2024, "h", half, "on", on), &hy)
+	w.as(by).MustDo(t, publishQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
+}
+
+func (w *pointsWorld) firstEntry(t *testing.T, memberName string) string {
+	t.Helper()
+	return gqlID(w.d.Client.PointEntry.Query().Where(pointentry.MemberID(w.tree.Members[memberName].ID)).
+		Order(ent.Asc(pointentry.FieldID)).FirstIDX(systemCtx()))
+}
+
+// checkScope compares what each caller reads of every points type, and
+// the rankings, with what lies in its subtree.
+func (w *pointsWorld) checkScope(t *testing.T) {
+	ctx, c := systemCtx(), w.d.Client
+	in := func(prefix string) []int {
+		var ids []int
+		for name, o := range w.tree.Orgs {
+			if len(name) >= len(prefix) && name[:len(prefix)] == prefix {
+				ids = append(ids, o.ID)
+			}
+		}
+		return ids
+	}
+	m1 := w.tree.Members["C.T1.V1.B1.M1"].ID
+	t1Entry := w.firstEntry(t, "C.T1.V1.B1.M1")
+	for _, tc := range []struct {
+		user    string
+		entries int
+		results int
+		halves  int
+		appeals int
+		seesT1  bool
+	}{
+		{countyAdmin, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 1, true},
+		{countyViewer, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 1, true},
+		{t1Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T1")...)).CountX(ctx), 3, 2, 1, true},
+		{apitest.Username(rolebinding.RoleViewer, "C.T2"), c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
+		{t2Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
+		{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B2"), 0, 0, 0, 0, false},
+		{b1Member, c.PointEntry.Query().Where(pointentry.MemberID(m1)).CountX(ctx), 1, 2, 1, true},
+	} {
+		t.Run("scope "+tc.user, func(t *testing.T) {
+			var out struct {
+				PointEntries, AnnualResults, PointHalfYears, PointAppeals struct{ TotalCount int }
+				Filtered                                                  struct{ TotalCount int }
+				Node                                                      *struct{ ID string }
+			}
+			errs := w.as(tc.user).Do(t, `query($m: String!, $e: ID!) {
+				pointEntries { totalCount } annualResults { totalCount } pointHalfYears { totalCount } pointAppeals { totalCount }
+				filtered: pointEntries(where: { hasMemberWith: { name: $m } }) { totalCount }
+				node(id: $e) { id }
+			}`, gqlVars("m", "C.T1.V1.B1.M1", "e", t1Entry), &out)
+			for _, e := range errs { // node answers NOT_FOUND for what the caller cannot see
+				if e.Code() != "NOT_FOUND" || tc.seesT1 {
+					t.Errorf("error %v", e)
+				}
+			}
+			got := []int{out.PointEntries.TotalCount, out.AnnualResults.TotalCount, out.PointHalfYears.TotalCount, out.PointAppeals.TotalCount}
+			want := []int{tc.entries, tc.results, tc.halves, tc.appeals}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("entries, results, half-years, appeals = %v, want %v", got, want)
+			}
+			if (out.Node != nil) != tc.seesT1 || (out.Filtered.TotalCount > 0) != tc.seesT1 {
+				t.Errorf("node %v, filtered %d: sees C.T1's entry should be %v", out.Node, out.Filtered.TotalCount, tc.seesT1)
+			}
+		})
+	}
+
+	const rankingQ = `query($o: ID!, $l: OrgKind!) {
+		pointRanking(orgID: $o, year: 2024, level: $l) { org { name } rank members average excellent }
+		pointDistribution(orgID: $o, year: 2024) { members average grades { key count } consequences { key count } histogram { key count } byStatus { key count } }
+	}`
+	type ranking struct {
+		PointRanking []struct {
+			Org                      struct{ Name string }
+			Rank, Members, Excellent int
+			Average                  float64
+		}
+		PointDistribution struct {
+			Members                                   int
+			Grades, Consequences, Histogram, ByStatus []struct {
+				Key   string
+				Count int
+			}
+		}
+	}
+	var all ranking
+	w.as(countyAdmin).MustDo(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), &all)
+	if got := fmt.Sprint(all.PointRanking); got != "[{{C.T1} 1 3 1 41.666666666666664} {{C.T2} 2 3 0 10}]" {
+		t.Errorf("township ranking %s", got)
+	}
+	if got := fmt.Sprint(all.PointDistribution.Grades, all.PointDistribution.Consequences); got !=
+		"[{EXCELLENT 1} {UNQUALIFIED 5}] [{CANCEL_ACTIVIST 1} {EXTEND_PROBATION 1} {RECOMMEND_AWARD 1} {REPORT_VETO 1} {TALK_AND_HELP 1}]" {
+		t.Errorf("county distribution %s", got)
+	}
+	if got := fmt.Sprint(all.PointDistribution.Histogram); got != "[{0-9 2} {10-19 3} {110-119 1}]" {
+		t.Errorf("histogram %s", got)
+	}
+	var t1 ranking
+	w.as(t1Admin).MustDo(t, rankingQ, gqlVars("o", w.org("C.T1"), "l", "BRANCH"), &t1)
+	if got := fmt.Sprint(t1.PointRanking, t1.PointDistribution.Members); got != "[{{C.T1.V1.B1} 1 3 1 41.666666666666664}] 3" {
+		t.Errorf("C.T1's branch ranking %s", got)
+	}
+	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), nil), "NOT_FOUND")
+	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C.T2"), "l", "BRANCH"), nil), "NOT_FOUND")
+}

@@ -61,29 +61,31 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 	if err != nil {
 		return d, err
 	}
+	// group is a row of a GROUP BY one of its first five fields.
 	type group struct {
-		Key   string `json:"key"`
-		Count int    `json:"count"`
-		Sum   int    `json:"sum"`
+		Grade        string `json:"grade"`
+		Status       string `json:"status"`
+		Sector       string `json:"sector"`
+		Total        int    `json:"total"`
+		Consequences string `json:"consequences"`
+		Count        int    `json:"count"`
+		Sum          int    `json:"sum"`
 	}
-	by := func(field string, out *[]group) error {
-		return q.Clone().GroupBy(field).Aggregate(
-			func(s *sql.Selector) string { return sql.As(s.C(field), "key") },
-			ent.Count(), ent.Sum(annualresult.FieldTotal),
-		).Scan(ctx, out)
+	by := func(field string) ([]group, error) {
+		var out []group
+		err := q.Clone().GroupBy(field).Aggregate(ent.Count(), ent.Sum(annualresult.FieldTotal)).Scan(ctx, &out)
+		return out, err
 	}
-	var grades, statuses, sectors, totals, consequences []group
-	for _, g := range []struct {
-		field string
-		out   *[]group
-	}{
-		{annualresult.FieldGrade, &grades}, {annualresult.FieldStatus, &statuses}, {annualresult.FieldSector, &sectors},
-		{annualresult.FieldTotal, &totals}, {annualresult.FieldConsequences, &consequences},
+	var gs [5][]group
+	for i, f := range []string{
+		annualresult.FieldGrade, annualresult.FieldStatus, annualresult.FieldSector,
+		annualresult.FieldTotal, annualresult.FieldConsequences,
 	} {
-		if err := by(g.field, g.out); err != nil {
+		if gs[i], err = by(f); err != nil {
 			return d, err
 		}
 	}
+	grades, statuses, sectors, totals, consequences := gs[0], gs[1], gs[2], gs[3], gs[4]
 	sum := 0
 	for _, g := range grades {
 		d.Members += g.Count
@@ -92,10 +94,10 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 	if d.Members > 0 {
 		d.Average = float64(sum) / float64(d.Members)
 	}
-	buckets := func(gs []group, key func(string) []string) []Bucket {
+	buckets := func(gs []group, key func(group) []string) []Bucket {
 		counts := map[string]int{}
 		for _, g := range gs {
-			for _, k := range key(g.Key) {
+			for _, k := range key(g) {
 				counts[k] += g.Count
 			}
 		}
@@ -105,19 +107,16 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 		}
 		return out
 	}
-	self := func(k string) []string { return []string{k} }
-	d.Grades = sortedBy(buckets(grades, self), gradeOrder)
-	d.ByStatus = sortedBy(buckets(statuses, self), nil)
-	d.BySector = sortedBy(buckets(sectors, self), nil)
-	d.Histogram = sortedBy(buckets(totals, func(k string) []string {
-		var t int
-		fmt.Sscan(k, &t)
-		lo := t - ((t%HistogramBand)+HistogramBand)%HistogramBand
+	d.Grades = sortedBy(buckets(grades, func(g group) []string { return []string{g.Grade} }), gradeOrder)
+	d.ByStatus = sortedBy(buckets(statuses, func(g group) []string { return []string{g.Status} }), nil)
+	d.BySector = sortedBy(buckets(sectors, func(g group) []string { return []string{g.Sector} }), nil)
+	d.Histogram = sortedBy(buckets(totals, func(g group) []string {
+		lo := g.Total - ((g.Total%HistogramBand)+HistogramBand)%HistogramBand
 		return []string{fmt.Sprintf("%d-%d", lo, lo+HistogramBand-1)}
 	}), bandOrder)
-	d.Consequences = sortedBy(buckets(consequences, func(k string) []string {
+	d.Consequences = sortedBy(buckets(consequences, func(g group) []string {
 		var cs []string
-		_ = json.Unmarshal([]byte(k), &cs)
+		_ = json.Unmarshal([]byte(g.Consequences), &cs)
 		return cs
 	}), nil)
 	return d, nil
