@@ -16,12 +16,15 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/enttest"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	_ "github.com/partyorg/partyorg/ent/runtime"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/points"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -334,5 +337,39 @@ func BenchmarkGenerateCounty(b *testing.B) {
 			b.Fatalf("Generated %d orgs, %d members", g.Orgs, g.Members)
 		}
 		b.StartTimer()
+	}
+}
+
+// TestLoadPoints: the demo's closed points year has every grade and
+// every consequence, and this year's entries wait for review.
+func TestLoadPoints(t *testing.T) {
+	client := newClient(t)
+	ctx := sysCtx()
+	if _, err := demo.Load(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	results := client.AnnualResult.Query().Where(annualresult.Year(2025)).AllX(ctx)
+	grades := map[annualresult.Grade]int{}
+	consequences := map[string]int{}
+	for _, r := range results {
+		grades[r.Grade]++
+		for _, c := range r.Consequences {
+			consequences[c]++
+		}
+	}
+	if len(grades) != 4 {
+		t.Errorf("2025 grades %v, want all four", grades)
+	}
+	for _, c := range []points.Consequence{points.ReportVeto, points.ExtendProbation, points.CancelProbation,
+		points.PriorityDevelopment, points.CancelActivist, points.TalkAndHelp, points.RecommendAward} {
+		if consequences[string(c)] == 0 {
+			t.Errorf("no member's 2025 result has %s (%v)", c, consequences)
+		}
+	}
+	if n := client.Member.Query().CountX(ctx); len(results) != n {
+		t.Errorf("%d results for %d members", len(results), n)
+	}
+	if client.PointEntry.Query().Where(pointentry.StateEQ(pointentry.StateDeclared)).CountX(ctx) == 0 {
+		t.Error("no entry waits for review")
 	}
 }
