@@ -567,3 +567,84 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), nil), "NOT_FOUND")
 	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C.T2"), "l", "BRANCH"), nil), "NOT_FOUND")
 }
+
+// TestPointsViewerCan: each viewerCan… field answers what its mutation
+// then does, for callers at several levels.
+func TestPointsViewerCan(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		entryQ := `query($id: ID!) { node(id: $id) { ... on PointEntry { viewerCanReview viewerCanReverse viewerCanAppeal } } }`
+		type can struct{ ViewerCanReview, ViewerCanReverse, ViewerCanAppeal bool }
+		ask := func(user, id string) can {
+			var out struct{ Node *can }
+			w.as(user).Do(t, entryQ, gqlVars("id", id), &out)
+			if out.Node == nil {
+				return can{}
+			}
+			return *out.Node
+		}
+		aboutM1 := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, "2024-03-01", "BRANCH_RECORDED")
+		aboutM2 := w.declare(t, b1Admin, "C.T1.V1.B1.M2", bonusPoor, "2024-03-01", "BRANCH_RECORDED")
+		users := []string{b1Admin, adminMember, b1Member, t1Admin, t2Admin, countyViewer}
+		// Each caller's answer, then the mutation it predicts.
+		for _, tc := range []struct{ entry, user string }{{aboutM2, adminMember}, {aboutM2, b1Member}, {aboutM2, t2Admin}, {aboutM2, countyViewer}, {aboutM2, t1Admin}} {
+			got := ask(tc.user, tc.entry).ViewerCanReview
+			errs := w.as(tc.user).Do(t, reviewQ, gqlVars("id", tc.entry, "ok", true), nil)
+			if got != (len(errs) == 0) {
+				t.Errorf("%s: viewerCanReview %v, review answered %v", tc.user, got, errs)
+			}
+		}
+		for _, u := range users {
+			if c := ask(u, aboutM2); c.ViewerCanReview {
+				t.Errorf("%s may review a reviewed entry", u)
+			}
+		}
+		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", aboutM1, "ok", true), nil)
+		for _, u := range users {
+			want := u == b1Admin || u == adminMember || u == t1Admin
+			if c := ask(u, aboutM1); c.ViewerCanReverse != want || c.ViewerCanAppeal {
+				t.Errorf("%s: %+v on an approved entry of an open half-year, want reverse %v, no appeal", u, c, want)
+			}
+		}
+		if c := ask(adminMember, aboutM2); c.ViewerCanReverse {
+			t.Errorf("the member may reverse an entry about itself: %+v", c)
+		}
+		expectCode(t, w.as(adminMember).Do(t, reverseQ, gqlVars("id", aboutM2, "r", "x"), nil), "FORBIDDEN")
+		var hy struct{ CloseHalfYear struct{ ID string } }
+		w.as(b1Admin).MustDo(t, closeHalfQ, gqlVars("b", w.org("C.T1.V1.B1"), "y", 2024, "h", 1, "on", "2024-06-16"), &hy)
+		if c := ask(b1Member, aboutM1); !c.ViewerCanAppeal {
+			t.Errorf("the member may not appeal its entry in FEEDBACK: %+v", c)
+		}
+		if c := ask(adminMember, aboutM1); c.ViewerCanAppeal {
+			t.Errorf("another member may appeal: %+v", c)
+		}
+		var ap struct{ AppealPointEntry struct{ ID string } }
+		w.as(b1Member).MustDo(t, appealQ, gqlVars("e", aboutM1, "t", "有误"), &ap)
+		appealCan := func(user string) (answer, publish bool) {
+			var out struct {
+				A struct{ ViewerCanAnswer bool }
+				H struct{ ViewerCanPublish bool }
+			}
+			w.as(user).Do(t, `query($a: ID!, $h: ID!) { a: node(id: $a) { ... on PointAppeal { viewerCanAnswer } } h: node(id: $h) { ... on PointHalfYear { viewerCanPublish } } }`,
+				gqlVars("a", ap.AppealPointEntry.ID, "h", hy.CloseHalfYear.ID), &out)
+			return out.A.ViewerCanAnswer, out.H.ViewerCanPublish
+		}
+		for _, u := range users {
+			answer, publish := appealCan(u)
+			want := u == b1Admin || u == adminMember || u == t1Admin
+			if answer != want || publish != want {
+				t.Errorf("%s: viewerCanAnswer %v, viewerCanPublish %v; want %v", u, answer, publish, want)
+			}
+		}
+		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", false, "a", "核实无误"), nil)
+		w.as(b1Admin).MustDo(t, publishQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
+		for _, u := range users {
+			if answer, publish := appealCan(u); answer || publish {
+				t.Errorf("%s may still answer (%v) or publish (%v)", u, answer, publish)
+			}
+			if c := ask(u, aboutM1); c.ViewerCanReverse || c.ViewerCanAppeal {
+				t.Errorf("%s: %+v in a published half-year", u, c)
+			}
+		}
+	})
+}

@@ -15,8 +15,8 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/partyorg/partyorg/ent"
-	"github.com/partyorg/partyorg/ent/enttest"
 	"github.com/partyorg/partyorg/ent/annualresult"
+	"github.com/partyorg/partyorg/ent/enttest"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/pointentry"
