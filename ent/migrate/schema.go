@@ -53,9 +53,9 @@ var (
 				Columns: []*schema.Column{AnnualResultsColumns[14], AnnualResultsColumns[3]},
 			},
 			{
-				Name:    "annualresult_year_branch_id_grade",
+				Name:    "annualresult_year_branch_id_grade_total",
 				Unique:  false,
-				Columns: []*schema.Column{AnnualResultsColumns[3], AnnualResultsColumns[13], AnnualResultsColumns[11]},
+				Columns: []*schema.Column{AnnualResultsColumns[3], AnnualResultsColumns[13], AnnualResultsColumns[11], AnnualResultsColumns[10]},
 			},
 		},
 	}

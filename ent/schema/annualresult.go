@@ -75,7 +75,7 @@ func (AnnualResult) Edges() []ent.Edge {
 func (AnnualResult) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("member_id", "year").Unique(),
-		index.Fields("year", "branch_id", "grade"),
+		index.Fields("year", "branch_id", "grade", "total"),
 	}
 }
 

@@ -61,64 +61,46 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 	if err != nil {
 		return d, err
 	}
-	// group is a row of a GROUP BY one of its first five fields.
-	type group struct {
+	// One GROUP BY over every dimension: its rows are the few
+	// combinations that occur, which each distribution then adds up.
+	var groups []struct {
 		Grade        string `json:"grade"`
 		Status       string `json:"status"`
 		Sector       string `json:"sector"`
 		Total        int    `json:"total"`
 		Consequences string `json:"consequences"`
 		Count        int    `json:"count"`
-		Sum          int    `json:"sum"`
 	}
-	by := func(field string) ([]group, error) {
-		var out []group
-		err := q.Clone().GroupBy(field).Aggregate(ent.Count(), ent.Sum(annualresult.FieldTotal)).Scan(ctx, &out)
-		return out, err
+	err = q.GroupBy(annualresult.FieldGrade, annualresult.FieldStatus, annualresult.FieldSector,
+		annualresult.FieldTotal, annualresult.FieldConsequences).
+		Aggregate(ent.Count()).Scan(ctx, &groups)
+	if err != nil {
+		return d, err
 	}
-	var gs [5][]group
-	for i, f := range []string{
-		annualresult.FieldGrade, annualresult.FieldStatus, annualresult.FieldSector,
-		annualresult.FieldTotal, annualresult.FieldConsequences,
-	} {
-		if gs[i], err = by(f); err != nil {
-			return d, err
-		}
-	}
-	grades, statuses, sectors, totals, consequences := gs[0], gs[1], gs[2], gs[3], gs[4]
+	counts := [5]map[string]int{{}, {}, {}, {}, {}}
 	sum := 0
-	for _, g := range grades {
+	for _, g := range groups {
 		d.Members += g.Count
-		sum += g.Sum
+		sum += g.Total * g.Count
+		counts[0][g.Grade] += g.Count
+		counts[1][g.Status] += g.Count
+		counts[2][g.Sector] += g.Count
+		lo := g.Total - ((g.Total%HistogramBand)+HistogramBand)%HistogramBand
+		counts[3][fmt.Sprintf("%d-%d", lo, lo+HistogramBand-1)] += g.Count
+		var cs []string
+		_ = json.Unmarshal([]byte(g.Consequences), &cs)
+		for _, c := range cs {
+			counts[4][c] += g.Count
+		}
 	}
 	if d.Members > 0 {
 		d.Average = float64(sum) / float64(d.Members)
 	}
-	buckets := func(gs []group, key func(group) []string) []Bucket {
-		counts := map[string]int{}
-		for _, g := range gs {
-			for _, k := range key(g) {
-				counts[k] += g.Count
-			}
-		}
-		out := make([]Bucket, 0, len(counts))
-		for k, n := range counts {
-			out = append(out, Bucket{k, n})
-		}
-		return out
-	}
-	d.Grades = sortedBy(buckets(grades, func(g group) []string { return []string{g.Grade} }), gradeOrder)
-	d.ByStatus = sortedBy(buckets(statuses, func(g group) []string { return []string{g.Status} }), nil)
-	d.BySector = sortedBy(buckets(sectors, func(g group) []string { return []string{g.Sector} }), nil)
-	d.Histogram = sortedBy(buckets(totals, func(g group) []string {
-		lo := g.Total - ((g.Total%HistogramBand)+HistogramBand)%HistogramBand
-		return []string{fmt.Sprintf("%d-%d", lo, lo+HistogramBand-1)}
-	}), bandOrder)
-	d.Consequences = sortedBy(buckets(consequences, func(g group) []string {
-		var cs []string
-		_ = json.Unmarshal([]byte(g.Consequences), &cs)
-		return cs
-	}), nil)
+	d.Grades = sortedBy(counts[0], gradeOrder)
+	d.ByStatus = sortedBy(counts[1], nil)
+	d.BySector = sortedBy(counts[2], nil)
+	d.Histogram = sortedBy(counts[3], bandOrder)
+	d.Consequences = sortedBy(counts[4], nil)
 	return d, nil
 }
 
@@ -135,7 +117,11 @@ func bandOrder(a, b string) int {
 	return cmp.Compare(x, y)
 }
 
-func sortedBy(bs []Bucket, order func(a, b string) int) []Bucket {
+func sortedBy(counts map[string]int, order func(a, b string) int) []Bucket {
+	bs := make([]Bucket, 0, len(counts))
+	for k, n := range counts {
+		bs = append(bs, Bucket{k, n})
+	}
 	if order == nil {
 		order = strings.Compare
 	}
