@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -13,7 +14,8 @@ import (
 
 // Object types and actions the policy speaks about.
 var (
-	objects = []string{"Org", "Member", "User", "RoleBinding", "AuditLog"}
+	objects = []string{"Org", "Member", "User", "RoleBinding", "AuditLog",
+		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}
 	actions = []string{authz.Read, authz.Create, authz.Update, authz.Delete}
 )
 
@@ -23,15 +25,27 @@ var (
 var want = map[string]map[string][]string{
 	"ADMIN": {
 		"Org": actions, "Member": actions, "User": actions, "RoleBinding": actions, "AuditLog": actions,
+		"PointCatalog": actions, "PointItem": actions, "PointEntry": actions, "PointHalfYear": actions,
+		"PointAppeal": actions, "AnnualResult": actions,
 	},
 	"ORG_ADMIN": {
 		"Org": actions, "Member": actions, "User": actions, "RoleBinding": actions, "AuditLog": {authz.Read},
+		"PointEntry": actions, "PointHalfYear": actions, "PointAppeal": actions, "AnnualResult": actions,
+	},
+	// A county's ORG_ADMIN sets its point catalogues.
+	"ORG_ADMIN@COUNTY": {
+		"PointCatalog": actions, "PointItem": actions,
 	},
 	"VIEWER": {
 		"Org": {authz.Read}, "Member": {authz.Read}, "User": {authz.Read}, "RoleBinding": {authz.Read},
+		"PointCatalog": {authz.Read}, "PointItem": {authz.Read}, "PointEntry": {authz.Read},
+		"PointHalfYear": {authz.Read}, "PointAppeal": {authz.Read}, "AnnualResult": {authz.Read},
 	},
 	"MEMBER": {
-		"Org": {authz.Read},
+		"Org":           {authz.Read},
+		"PointEntry":    {"declare", authz.Create},
+		"PointAppeal":   {"appeal", authz.Create},
+		"PointHalfYear": {authz.Read},
 	},
 }
 
@@ -257,8 +271,10 @@ func TestPolicyFile(t *testing.T) {
 		}
 		n++
 		role, dom, obj, act := f[1], f[2], f[3], f[4]
-		if err := rolebinding.RoleValidator(rolebinding.Role(role)); err != nil {
-			t.Errorf("policy.csv:%d: %q is not a RoleBinding role", i+1, role)
+		// A role, or a role at a level: ORG_ADMIN@COUNTY.
+		base, kind, leveled := strings.Cut(role, "@")
+		if err := rolebinding.RoleValidator(rolebinding.Role(base)); err != nil || leveled && org.KindValidator(org.Kind(kind)) != nil {
+			t.Errorf("policy.csv:%d: %q is not a RoleBinding role, alone or at an org kind", i+1, role)
 		}
 		if dom != "*" {
 			t.Errorf("policy.csv:%d: domain %q: rules apply in the whole subtree of a grant, use *", i+1, dom)
