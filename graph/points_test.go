@@ -339,6 +339,8 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			w.approved(t, "C.T1.V1.B1.M1", bonusPoor, on)
 		}
 		appealed := w.approved(t, "C.T1.V1.B1.M1", deductDues, "2024-04-01")
+		rejected := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, "2024-05-01", "BRANCH_RECORDED")
+		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", rejected, "ok", false, "r", "无佐证"), nil)
 		// M2 (PROBATIONARY): one duty: 15, UNQUALIFIED.
 		w.approved(t, "C.T1.V1.B1.M2", dutyStudy, "2024-03-01")
 		// M3 (ACTIVIST): every duty and a veto: 0.
@@ -383,6 +385,10 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			{"answer without text", b1Admin, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", ""), "BAD_USER_INPUT"},
 		})
 		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", "核实无误，予以纠正"), nil)
+		// An accepted appeal against a rejected entry enters it again, approved.
+		var ap2 struct{ AppealPointEntry struct{ ID string } }
+		w.as(b1Member).MustDo(t, appealQ, gqlVars("e", rejected, "t", "有村民证明"), &ap2)
+		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", ap2.AppealPointEntry.ID, "ok", true, "a", "补充佐证属实"), nil)
 		if n := d.Client.PointEntry.Query().Where(pointentry.ReversesID(parseGQLID(t, appealed))).CountX(ctx); n != 1 {
 			t.Errorf("the accepted appeal left %d reversals, want 1", n)
 		}
@@ -414,7 +420,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		}
 		w.as(b1Admin).MustDo(t, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), &yr)
 		want := map[string]string{
-			"C.T1.V1.B1.M1": "110 EXCELLENT [RECOMMEND_AWARD]",
+			"C.T1.V1.B1.M1": "115 EXCELLENT [RECOMMEND_AWARD]",
 			"C.T1.V1.B1.M2": "15 UNQUALIFIED [EXTEND_PROBATION TALK_AND_HELP]",
 			"C.T1.V1.B1.M3": "0 UNQUALIFIED [REPORT_VETO CANCEL_ACTIVIST]",
 		}
@@ -438,8 +444,8 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			}
 		}
 		w.as(b1Member).MustDo(t, scoreQ, gqlVars("id", w.member("C.T1.V1.B1.M1"), "y", 2024), &sc)
-		if s := sc.Node.Score; s.Base != 100 || s.Bonus != 15 || s.Deduction != 5 || s.Total != 110 || s.Grade != "EXCELLENT" {
-			t.Errorf("M1's 2024 score %+v, want 100 + 15 - 5 = 110 EXCELLENT", s)
+		if s := sc.Node.Score; s.Base != 100 || s.Bonus != 20 || s.Deduction != 5 || s.Total != 115 || s.Grade != "EXCELLENT" {
+			t.Errorf("M1's 2024 score %+v, want 100 + 20 (capped) - 5 = 115 EXCELLENT", s)
 		}
 
 		// A second branch in the other township, for scope and rankings.
@@ -494,13 +500,13 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 		appeals int
 		seesT1  bool
 	}{
-		{countyAdmin, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 1, true},
-		{countyViewer, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 1, true},
-		{t1Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T1")...)).CountX(ctx), 3, 2, 1, true},
+		{countyAdmin, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 2, true},
+		{countyViewer, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 2, true},
+		{t1Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T1")...)).CountX(ctx), 3, 2, 2, true},
 		{apitest.Username(rolebinding.RoleViewer, "C.T2"), c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
 		{t2Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
 		{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B2"), 0, 0, 0, 0, false},
-		{b1Member, c.PointEntry.Query().Where(pointentry.MemberID(m1)).CountX(ctx), 1, 2, 1, true},
+		{b1Member, c.PointEntry.Query().Where(pointentry.MemberID(m1)).CountX(ctx), 1, 2, 2, true},
 	} {
 		t.Run("scope "+tc.user, func(t *testing.T) {
 			var out struct {
@@ -549,7 +555,7 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 	}
 	var all ranking
 	w.as(countyAdmin).MustDo(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), &all)
-	if got := fmt.Sprint(all.PointRanking); got != "[{{C.T1} 1 3 1 41.666666666666664} {{C.T2} 2 3 0 10}]" {
+	if got := fmt.Sprint(all.PointRanking); got != "[{{C.T1} 1 3 1 43.333333333333336} {{C.T2} 2 3 0 10}]" {
 		t.Errorf("township ranking %s", got)
 	}
 	if got := fmt.Sprint(all.PointDistribution.Grades, all.PointDistribution.Consequences); got !=
@@ -561,7 +567,7 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 	}
 	var t1 ranking
 	w.as(t1Admin).MustDo(t, rankingQ, gqlVars("o", w.org("C.T1"), "l", "BRANCH"), &t1)
-	if got := fmt.Sprint(t1.PointRanking, t1.PointDistribution.Members); got != "[{{C.T1.V1.B1} 1 3 1 41.666666666666664}] 3" {
+	if got := fmt.Sprint(t1.PointRanking, t1.PointDistribution.Members); got != "[{{C.T1.V1.B1} 1 3 1 43.333333333333336}] 3" {
 		t.Errorf("C.T1's branch ranking %s", got)
 	}
 	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), nil), "NOT_FOUND")

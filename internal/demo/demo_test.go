@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -365,6 +366,14 @@ func TestLoadPoints(t *testing.T) {
 		if consequences[string(c)] == 0 {
 			t.Errorf("no member's 2025 result has %s (%v)", c, consequences)
 		}
+	}
+	// CANCEL_ACTIVIST without a veto: unqualified in 2024 and 2025.
+	twice := false
+	for _, r := range results {
+		twice = twice || !r.Vetoed && slices.Contains(r.Consequences, string(points.CancelActivist))
+	}
+	if !twice {
+		t.Error("no activist loses its status for two unqualified years")
 	}
 	if n := client.Member.Query().CountX(ctx); len(results) != n {
 		t.Errorf("%d results for %d members", len(results), n)

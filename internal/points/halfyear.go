@@ -158,14 +158,7 @@ func correct(ctx context.Context, c *ent.Client, entryID int, reason string, d t
 		}
 		_, err = reversal(ctx, c, e, reason, d)
 	case e.State == pointentry.StateRejected:
-		_, err = c.PointEntry.Create().
-			SetBranchID(e.BranchID).SetMemberID(e.MemberID).SetItemID(e.ItemID).
-			SetPart(e.Part).SetItemTitle(e.ItemTitle).SetPoints(e.Points).
-			SetYear(e.Year).SetPeriod(e.Period).SetOccurredOn(e.OccurredOn).
-			SetSource(e.Source).SetEvidence(e.Evidence).SetCertifiers(e.Certifiers).
-			SetState(pointentry.StateApproved).SetReason(reason).
-			SetEnteredBy(userOf(ctx)).SetReviewedBy(userOf(ctx)).SetReviewedOn(d).
-			Save(ctx)
+		_, err = approvedCopy(ctx, c, e, e.Points, reason, d).SetCertifiers(e.Certifiers).Save(ctx)
 	}
 	return err
 }

@@ -201,15 +201,21 @@ func reversible(ctx context.Context, c *ent.Client, e *ent.PointEntry) error {
 // reversal writes the entry that reverses e; the unique reverses_id
 // makes a second one at the same time a CONFLICT.
 func reversal(ctx context.Context, c *ent.Client, e *ent.PointEntry, reason string, d time.Time) (*ent.PointEntry, error) {
+	return approvedCopy(ctx, c, e, -e.Points, reason, d).
+		SetSource(pointentry.SourceBranchRecorded).SetReversesID(e.ID).
+		Save(ctx)
+}
+
+// approvedCopy is an entry for e's member, item and day with points,
+// approved at once by the caller: a correction.
+func approvedCopy(ctx context.Context, c *ent.Client, e *ent.PointEntry, points int, reason string, d time.Time) *ent.PointEntryCreate {
 	return c.PointEntry.Create().
 		SetBranchID(e.BranchID).SetMemberID(e.MemberID).SetItemID(e.ItemID).
-		SetPart(e.Part).SetItemTitle(e.ItemTitle).SetPoints(-e.Points).
+		SetPart(e.Part).SetItemTitle(e.ItemTitle).SetPoints(points).
 		SetYear(e.Year).SetPeriod(e.Period).SetOccurredOn(e.OccurredOn).
-		SetSource(pointentry.SourceBranchRecorded).SetEvidence(e.Evidence).
+		SetEvidence(e.Evidence).SetSource(e.Source).
 		SetState(pointentry.StateApproved).SetReason(reason).
-		SetEnteredBy(userOf(ctx)).SetReviewedBy(userOf(ctx)).SetReviewedOn(d).
-		SetReversesID(e.ID).
-		Save(ctx)
+		SetEnteredBy(userOf(ctx)).SetReviewedBy(userOf(ctx)).SetReviewedOn(d)
 }
 
 // halfYearOf is the branch's half-year an entry falls in, nil while OPEN.
