@@ -61,9 +61,7 @@ func loadPoints(ctx context.Context, c *ent.Client, countyID int) error {
 			twice = m
 		}
 	}
-	if err := pointsOfYear(ctx, c, countyID, pointsYear, members, plan); err != nil {
-		return err
-	}
+	// The year before first: closing pointsYear reads its grades.
 	if twice != nil {
 		var mates []*ent.Member
 		for _, m := range members {
@@ -74,6 +72,9 @@ func loadPoints(ctx context.Context, c *ent.Client, countyID int) error {
 		if err := pointsOfYear(ctx, c, countyID, pointsYear-1, mates, plan); err != nil {
 			return err
 		}
+	}
+	if err := pointsOfYear(ctx, c, countyID, pointsYear, members, plan); err != nil {
+		return err
 	}
 	return pendingPoints(ctx, c, countyID, this, members)
 }
