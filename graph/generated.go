@@ -127,7 +127,7 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 		NationalID      func(childComplexity int) int
 		Phone           func(childComplexity int) int
-		Score           func(childComplexity int, year int) int
+		Score           func(childComplexity int, year int, half *int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		ViewerCanDelete func(childComplexity int) int
@@ -424,7 +424,7 @@ type AnnualResultResolver interface {
 type MemberResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Member) (bool, error)
-	Score(ctx context.Context, obj *ent.Member, year int) (*MemberScore, error)
+	Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*LoginPayload, error)
@@ -806,7 +806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.Score(childComplexity, args["year"].(int)), true
+		return e.ComplexityRoot.Member.Score(childComplexity, args["year"].(int), args["half"].(*int)), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -3090,6 +3090,14 @@ func (ec *executionContext) field_Member_score_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "half",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["half"] = arg1
 	return args, nil
 }
 
@@ -5599,7 +5607,7 @@ func (ec *executionContext) _Member_score(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Member().Score(ctx, obj, fc.Args["year"].(int))
+			return ec.Resolvers.Member().Score(ctx, obj, fc.Args["year"].(int), fc.Args["half"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *MemberScore) graphql.Marshaler {

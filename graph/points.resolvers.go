@@ -20,8 +20,8 @@ func (r *annualResultResolver) Consequences(ctx context.Context, obj *ent.Annual
 }
 
 // Score is the resolver for the score field.
-func (r *memberResolver) Score(ctx context.Context, obj *ent.Member, year int) (*MemberScore, error) {
-	return scoreOf(points.ScoreOf(ctx, r.txClient(ctx), obj, year))
+func (r *memberResolver) Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error) {
+	return scoreOf(points.ScoreOf(ctx, r.txClient(ctx), obj, year, or(half, 0)))
 }
 
 // CreatePointCatalog is the resolver for the createPointCatalog field.

@@ -175,7 +175,7 @@ func BenchmarkMemberScore(b *testing.B) {
 			var s points.MemberScore
 			for b.Loop() {
 				var err error
-				if s, err = points.ScoreOf(ctx, c.d.Client, m, perfPointsYear); err != nil {
+				if s, err = points.ScoreOf(ctx, c.d.Client, m, perfPointsYear, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -369,6 +369,19 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			t.Fatalf("closed half-year is %s, want FEEDBACK", hy.CloseHalfYear.State)
 		}
 		h1 := hy.CloseHalfYear.ID
+		// Each member sees its half-year's summary: M1's half 1 holds the
+		// duties, one contribution and the deduction it is about to appeal.
+		const halfQ = `query($id: ID!) { node(id: $id) { ... on Member { h1: score(year: 2024, half: 1) { base bonus deduction total }
+			h2: score(year: 2024, half: 2) { base bonus deduction total } } } }`
+		var sum struct {
+			Node struct{ H1, H2 struct{ Base, Bonus, Deduction, Total int } }
+		}
+		w.as(b1Member).MustDo(t, halfQ, gqlVars("id", w.member("C.T1.V1.B1.M1")), &sum)
+		if got := fmt.Sprint(sum.Node.H1, sum.Node.H2); got != "{100 5 5 100} {0 10 5 5}" {
+			t.Errorf("M1's half-year summaries %s, want {100 5 5 100} {0 10 5 5}", got)
+		}
+		expectCode(t, w.as(b1Member).Do(t, `query($id: ID!) { node(id: $id) { ... on Member { score(year: 2024, half: 3) { total } } } }`,
+			gqlVars("id", w.member("C.T1.V1.B1.M1")), nil), "BAD_USER_INPUT")
 		w.refuse(t, []pointRefusal{
 			{"close twice", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-17"), "CONFLICT"},
 			{"entry in a closed half-year", b1Admin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-06-15", "BRANCH_RECORDED")), "CONFLICT"},

@@ -25,18 +25,23 @@ type MemberScore struct {
 
 // ScoreOf is a member's score for a year (Member.score): the frozen
 // result once the branch closed the year, else computed from the
-// approved entries so far. The member must be readable by the caller;
+// approved entries so far. With a half (1 or 2, else 0) it is the
+// half-year's summary fed back to the member (逐人反馈), from the
+// entries of that half alone. The member must be readable by the caller;
 // its entries are read whichever branch they were made in.
-func ScoreOf(ctx context.Context, c *ent.Client, m *ent.Member, year int) (MemberScore, error) {
+func ScoreOf(ctx context.Context, c *ent.Client, m *ent.Member, year, half int) (MemberScore, error) {
 	sys := system(ctx)
+	if half < 0 || half > 2 {
+		return MemberScore{}, errs.New(errs.BadUserInput, "half is 1 or 2, not %d", half)
+	}
 	r, err := c.AnnualResult.Query().Where(annualresult.MemberID(m.ID), annualresult.Year(year)).Only(sys)
-	if err == nil {
+	if err == nil && half == 0 {
 		return MemberScore{Score{r.Base, r.Bonus, r.Deduction, r.Vetoed, r.Total}, r.Grade}, nil
 	}
-	if !ent.IsNotFound(err) {
+	if err != nil && !ent.IsNotFound(err) {
 		return MemberScore{}, err
 	}
-	lines, err := linesOf(ctx, c, []int{m.ID}, year)
+	lines, err := linesOf(ctx, c, []int{m.ID}, year, half)
 	if err != nil {
 		return MemberScore{}, err
 	}
@@ -62,9 +67,10 @@ func thresholdsFor(ctx context.Context, c *ent.Client, o *ent.Org, year int) (Th
 	return thresholdsOf(cat), nil
 }
 
-// linesOf adds up the approved entries of members in a year per member
-// and item, in one GROUP BY: an entry counts 1, a reversal −1.
-func linesOf(ctx context.Context, c *ent.Client, memberIDs []int, year int) (map[int][]Line, error) {
+// linesOf adds up the approved entries of members in a year (or one of
+// its halves) per member and item, in one GROUP BY: an entry counts 1, a
+// reversal −1.
+func linesOf(ctx context.Context, c *ent.Client, memberIDs []int, year, half int) (map[int][]Line, error) {
 	var rows []struct {
 		MemberID int `json:"member_id"`
 		ItemID   int `json:"item_id"`
@@ -72,9 +78,13 @@ func linesOf(ctx context.Context, c *ent.Client, memberIDs []int, year int) (map
 		Reversed int `json:"reversed"`
 		Sum      int `json:"sum"`
 	}
-	err := c.PointEntry.Query().
-		Where(pointentry.MemberIDIn(memberIDs...), pointentry.Year(year), pointentry.StateEQ(pointentry.StateApproved)).
-		GroupBy(pointentry.FieldMemberID, pointentry.FieldItemID).
+	q := c.PointEntry.Query().
+		Where(pointentry.MemberIDIn(memberIDs...), pointentry.Year(year), pointentry.StateEQ(pointentry.StateApproved))
+	if half != 0 {
+		from, to := HalfPeriods(year, half)
+		q.Where(pointentry.PeriodGTE(from), pointentry.PeriodLTE(to))
+	}
+	err := q.GroupBy(pointentry.FieldMemberID, pointentry.FieldItemID).
 		Aggregate(ent.Count(), func(s *sql.Selector) string {
 			// COUNT(column) counts the reversals: their reverses_id is set.
 			return sql.As(sql.Count(s.C(pointentry.FieldReversesID)), "reversed")
@@ -148,7 +158,7 @@ func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.
 	for i, m := range members {
 		ids[i] = m.ID
 	}
-	lines, err := linesOf(ctx, c, ids, year)
+	lines, err := linesOf(ctx, c, ids, year, 0)
 	if err != nil {
 		return nil, err
 	}
