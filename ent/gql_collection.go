@@ -979,19 +979,6 @@ func (_q *PointCatalogQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, pointcatalog.FieldCountyID)
 				fieldSeen[pointcatalog.FieldCountyID] = struct{}{}
 			}
-
-		case "items":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&PointItemClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pointitemImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedItems(alias, func(wq *PointItemQuery) {
-				*wq = *query
-			})
 		case "createdAt":
 			if _, ok := fieldSeen[pointcatalog.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, pointcatalog.FieldCreatedAt)
@@ -1545,21 +1532,6 @@ func (_q *PointItemQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-
-		case "catalog":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&PointCatalogClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pointcatalogImplementors)...); err != nil {
-				return err
-			}
-			_q.withCatalog = query
-			if _, ok := fieldSeen[pointitem.FieldCatalogID]; !ok {
-				selectedFields = append(selectedFields, pointitem.FieldCatalogID)
-				fieldSeen[pointitem.FieldCatalogID] = struct{}{}
-			}
 		case "createdAt":
 			if _, ok := fieldSeen[pointitem.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, pointitem.FieldCreatedAt)

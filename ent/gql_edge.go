@@ -122,18 +122,6 @@ func (_m *PointCatalog) County(ctx context.Context) (*Org, error) {
 	return result, err
 }
 
-func (_m *PointCatalog) Items(ctx context.Context) (result []*PointItem, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.ItemsOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryItems().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *PointEntry) Branch(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.BranchOrErr()
 	if IsNotLoaded(err) {
@@ -193,14 +181,6 @@ func (_m *PointHalfYear) Appeals(
 		return conn, nil
 	}
 	return _m.QueryAppeals().Paginate(ctx, after, first, before, last, opts...)
-}
-
-func (_m *PointItem) Catalog(ctx context.Context) (*PointCatalog, error) {
-	result, err := _m.Edges.CatalogOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryCatalog().Only(ctx)
-	}
-	return result, err
 }
 
 func (_m *RoleBinding) User(ctx context.Context) (*User, error) {

@@ -2317,10 +2317,6 @@ type PointCatalogWhereInput struct {
 	// "county" edge predicates.
 	HasCounty     *bool            `json:"hasCounty,omitempty"`
 	HasCountyWith []*OrgWhereInput `json:"hasCountyWith,omitempty"`
-
-	// "items" edge predicates.
-	HasItems     *bool                  `json:"hasItems,omitempty"`
-	HasItemsWith []*PointItemWhereInput `json:"hasItemsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2604,24 +2600,6 @@ func (i *PointCatalogWhereInput) P() (predicate.PointCatalog, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, pointcatalog.HasCountyWith(with...))
-	}
-	if i.HasItems != nil {
-		p := pointcatalog.HasItems()
-		if !*i.HasItems {
-			p = pointcatalog.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasItemsWith) > 0 {
-		with := make([]predicate.PointItem, 0, len(i.HasItemsWith))
-		for _, w := range i.HasItemsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasItemsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, pointcatalog.HasItemsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -3810,10 +3788,6 @@ type PointItemWhereInput struct {
 	YearCapLTE    *int  `json:"yearCapLTE,omitempty"`
 	YearCapIsNil  bool  `json:"yearCapIsNil,omitempty"`
 	YearCapNotNil bool  `json:"yearCapNotNil,omitempty"`
-
-	// "catalog" edge predicates.
-	HasCatalog     *bool                     `json:"hasCatalog,omitempty"`
-	HasCatalogWith []*PointCatalogWhereInput `json:"hasCatalogWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4065,24 +4039,6 @@ func (i *PointItemWhereInput) P() (predicate.PointItem, error) {
 		predicates = append(predicates, pointitem.YearCapNotNil())
 	}
 
-	if i.HasCatalog != nil {
-		p := pointitem.HasCatalog()
-		if !*i.HasCatalog {
-			p = pointitem.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCatalogWith) > 0 {
-		with := make([]predicate.PointCatalog, 0, len(i.HasCatalogWith))
-		for _, w := range i.HasCatalogWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCatalogWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, pointitem.HasCatalogWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyPointItemWhereInput

@@ -345,7 +345,6 @@ type ComplexityRoot struct {
 	}
 
 	PointItem struct {
-		Catalog   func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Part      func(childComplexity int) int
@@ -463,6 +462,7 @@ type PointAppealResolver interface {
 }
 type PointCatalogResolver interface {
 	Sector(ctx context.Context, obj *ent.PointCatalog) (org.Sector, error)
+	Items(ctx context.Context, obj *ent.PointCatalog) ([]*ent.PointItem, error)
 	Frozen(ctx context.Context, obj *ent.PointCatalog) (bool, error)
 }
 type PointEntryResolver interface {
@@ -1843,12 +1843,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PointHalfYearEdge.Node(childComplexity), true
 
-	case "PointItem.catalog":
-		if e.ComplexityRoot.PointItem.Catalog == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PointItem.Catalog(childComplexity), true
 	case "PointItem.createdAt":
 		if e.ComplexityRoot.PointItem.CreatedAt == nil {
 			break
@@ -2685,10 +2679,10 @@ func (ec *executionContext) childFields_PointCatalog(ctx context.Context, field 
 		return ec.fieldContext_PointCatalog_basicallyQualified(ctx, field)
 	case "county":
 		return ec.fieldContext_PointCatalog_county(ctx, field)
-	case "items":
-		return ec.fieldContext_PointCatalog_items(ctx, field)
 	case "sector":
 		return ec.fieldContext_PointCatalog_sector(ctx, field)
+	case "items":
+		return ec.fieldContext_PointCatalog_items(ctx, field)
 	case "frozen":
 		return ec.fieldContext_PointCatalog_frozen(ctx, field)
 	}
@@ -2875,8 +2869,6 @@ func (ec *executionContext) childFields_PointItem(ctx context.Context, field gra
 		return ec.fieldContext_PointItem_points(ctx, field)
 	case "yearCap":
 		return ec.fieldContext_PointItem_yearCap(ctx, field)
-	case "catalog":
-		return ec.fieldContext_PointItem_catalog(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PointItem", field.Name)
 }
@@ -8258,38 +8250,6 @@ func (ec *executionContext) fieldContext_PointCatalog_county(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PointCatalog_items(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointCatalog_items(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Items(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointItem) graphql.Marshaler {
-			return ec.marshalNPointItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PointCatalog_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "PointCatalog",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PointItem(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _PointCatalog_sector(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8311,6 +8271,38 @@ func (ec *executionContext) _PointCatalog_sector(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PointCatalog_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PointCatalog", field, true, true, "Sector")
+}
+
+func (ec *executionContext) _PointCatalog_items(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointCatalog_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PointCatalog().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PointItem) graphql.Marshaler {
+			return ec.marshalNPointItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointCatalog_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointCatalog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PointCatalog_frozen(ctx context.Context, field graphql.CollectedField, obj *ent.PointCatalog) (ret graphql.Marshaler) {
@@ -9961,38 +9953,6 @@ func (ec *executionContext) _PointItem_yearCap(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_PointItem_yearCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PointItem", field, false, false, "Int")
-}
-
-func (ec *executionContext) _PointItem_catalog(ctx context.Context, field graphql.CollectedField, obj *ent.PointItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PointItem_catalog(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Catalog(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PointCatalog) graphql.Marshaler {
-			return ec.marshalNPointCatalog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalog(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PointItem_catalog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "PointItem",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PointCatalog(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _PointRank_org(ctx context.Context, field graphql.CollectedField, obj *PointRank) (ret graphql.Marshaler) {
@@ -16120,7 +16080,7 @@ func (ec *executionContext) unmarshalInputPointCatalogWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "excellent", "excellentNEQ", "excellentIn", "excellentNotIn", "excellentGT", "excellentGTE", "excellentLT", "excellentLTE", "qualified", "qualifiedNEQ", "qualifiedIn", "qualifiedNotIn", "qualifiedGT", "qualifiedGTE", "qualifiedLT", "qualifiedLTE", "basicallyQualified", "basicallyQualifiedNEQ", "basicallyQualifiedIn", "basicallyQualifiedNotIn", "basicallyQualifiedGT", "basicallyQualifiedGTE", "basicallyQualifiedLT", "basicallyQualifiedLTE", "hasCounty", "hasCountyWith", "hasItems", "hasItemsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "excellent", "excellentNEQ", "excellentIn", "excellentNotIn", "excellentGT", "excellentGTE", "excellentLT", "excellentLTE", "qualified", "qualifiedNEQ", "qualifiedIn", "qualifiedNotIn", "qualifiedGT", "qualifiedGTE", "qualifiedLT", "qualifiedLTE", "basicallyQualified", "basicallyQualifiedNEQ", "basicallyQualifiedIn", "basicallyQualifiedNotIn", "basicallyQualifiedGT", "basicallyQualifiedGTE", "basicallyQualifiedLT", "basicallyQualifiedLTE", "hasCounty", "hasCountyWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16610,20 +16570,6 @@ func (ec *executionContext) unmarshalInputPointCatalogWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasCountyWith = data
-		case "hasItems":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItems"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasItems = data
-		case "hasItemsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemsWith"))
-			data, err := ec.unmarshalOPointItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointItemWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasItemsWith = data
 		}
 	}
 	return it, nil
@@ -18372,7 +18318,7 @@ func (ec *executionContext) unmarshalInputPointItemWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "part", "partNEQ", "partIn", "partNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "points", "pointsNEQ", "pointsIn", "pointsNotIn", "pointsGT", "pointsGTE", "pointsLT", "pointsLTE", "yearCap", "yearCapNEQ", "yearCapIn", "yearCapNotIn", "yearCapGT", "yearCapGTE", "yearCapLT", "yearCapLTE", "yearCapIsNil", "yearCapNotNil", "hasCatalog", "hasCatalogWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "part", "partNEQ", "partIn", "partNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "points", "pointsNEQ", "pointsIn", "pointsNotIn", "pointsGT", "pointsGTE", "pointsLT", "pointsLTE", "yearCap", "yearCapNEQ", "yearCapIn", "yearCapNotIn", "yearCapGT", "yearCapGTE", "yearCapLT", "yearCapLTE", "yearCapIsNil", "yearCapNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18813,20 +18759,6 @@ func (ec *executionContext) unmarshalInputPointItemWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.YearCapNotNil = data
-		case "hasCatalog":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCatalog"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCatalog = data
-		case "hasCatalogWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCatalogWith"))
-			data, err := ec.unmarshalOPointCatalogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointCatalogWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCatalogWith = data
 		}
 	}
 	return it, nil
@@ -21285,17 +21217,17 @@ func (ec *executionContext) _PointCatalog(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PointCatalog_county(ctx, field, obj)
 				})
-		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PointCatalog_items(ctx, field, obj)
-				})
 		case "sector":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PointCatalog_sector(ctx, field, obj)
+				})
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PointCatalog_items(ctx, field, obj)
 				})
 		case "frozen":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -21872,44 +21804,38 @@ func (ec *executionContext) _PointItem(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._PointItem_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._PointItem_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._PointItem_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "part":
 			out.Values[i] = ec._PointItem_part(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._PointItem_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "points":
 			out.Values[i] = ec._PointItem_points(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "yearCap":
 			out.Values[i] = ec._PointItem_yearCap(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "catalog":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PointItem_catalog(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -89,6 +89,11 @@ func (r *pointCatalogResolver) Sector(ctx context.Context, obj *ent.PointCatalog
 	return org.Sector(obj.Sector), nil
 }
 
+// Items is the resolver for the items field.
+func (r *pointCatalogResolver) Items(ctx context.Context, obj *ent.PointCatalog) ([]*ent.PointItem, error) {
+	return points.Items(ctx, r.txClient(ctx), obj)
+}
+
 // Frozen is the resolver for the frozen field.
 func (r *pointCatalogResolver) Frozen(ctx context.Context, obj *ent.PointCatalog) (bool, error) {
 	return points.Frozen(ctx, r.txClient(ctx), obj)

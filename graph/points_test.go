@@ -374,7 +374,9 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		const halfQ = `query($id: ID!) { node(id: $id) { ... on Member { h1: score(year: 2024, half: 1) { base bonus deduction total }
 			h2: score(year: 2024, half: 2) { base bonus deduction total } } } }`
 		var sum struct {
-			Node struct{ H1, H2 struct{ Base, Bonus, Deduction, Total int } }
+			Node struct {
+				H1, H2 struct{ Base, Bonus, Deduction, Total int }
+			}
 		}
 		w.as(b1Member).MustDo(t, halfQ, gqlVars("id", w.member("C.T1.V1.B1.M1")), &sum)
 		if got := fmt.Sprint(sum.Node.H1, sum.Node.H2); got != "{100 5 5 100} {0 10 5 5}" {
@@ -524,14 +526,31 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 		t.Run("scope "+tc.user, func(t *testing.T) {
 			var out struct {
 				PointEntries, AnnualResults, PointHalfYears, PointAppeals struct{ TotalCount int }
+				PointCatalogs                                             struct{ TotalCount int }
 				Filtered                                                  struct{ TotalCount int }
 				Node                                                      *struct{ ID string }
+				Branch                                                    *struct {
+					PointCatalog *struct{ Items []struct{ ID string } }
+				}
 			}
-			errs := w.as(tc.user).Do(t, `query($m: String!, $e: ID!) {
+			errs := w.as(tc.user).Do(t, `query($m: String!, $e: ID!, $b: ID!) {
 				pointEntries { totalCount } annualResults { totalCount } pointHalfYears { totalCount } pointAppeals { totalCount }
+				pointCatalogs { totalCount }
 				filtered: pointEntries(where: { hasMemberWith: { name: $m } }) { totalCount }
 				node(id: $e) { id }
-			}`, gqlVars("m", "C.T1.V1.B1.M1", "e", t1Entry), &out)
+				branch: node(id: $b) { ... on Org { pointCatalog(year: 2024) { items { id } } } }
+			}`, gqlVars("m", "C.T1.V1.B1.M1", "e", t1Entry, "b", w.org("C.T1.V1.B1")), &out)
+			// The county's catalogues are listed in the county's scope
+			// only; everyone who reads a branch reads the one in force.
+			wantCatalogs := map[bool]int{true: 9}[tc.user == countyAdmin || tc.user == countyViewer]
+			if out.PointCatalogs.TotalCount != wantCatalogs {
+				t.Errorf("pointCatalogs totalCount %d, want %d", out.PointCatalogs.TotalCount, wantCatalogs)
+			}
+			readsB1 := tc.user != t2Admin && tc.user != apitest.Username(rolebinding.RoleViewer, "C.T2") &&
+				tc.user != apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B2")
+			if got := out.Branch != nil && out.Branch.PointCatalog != nil && len(out.Branch.PointCatalog.Items) > 0; got != readsB1 {
+				t.Errorf("reads C.T1.V1.B1's catalogue: %v, want %v (%+v %v)", got, readsB1, out.Branch, errs)
+			}
 			for _, e := range errs { // node answers NOT_FOUND for what the caller cannot see
 				if e.Code() != "NOT_FOUND" || tc.seesT1 {
 					t.Errorf("error %v", e)

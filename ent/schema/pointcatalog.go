@@ -52,8 +52,11 @@ func (PointCatalog) Edges() []ent.Edge {
 			Required().
 			Immutable().
 			Comment("所属县"),
+		// items is resolved by hand (graph/points.graphqls): everyone who
+		// reads a catalogue reads its items, which belong to the county.
 		edge.To("items", PointItem.Type).
-			Comment("积分项目"),
+			Comment("积分项目").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -61,7 +61,8 @@ func (PointItem) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Immutable().
-			Comment("积分目录"),
+			Comment("积分目录").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

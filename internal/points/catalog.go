@@ -247,6 +247,14 @@ func countyOf(ctx context.Context, c *ent.Client, o *ent.Org) (int, error) {
 	return c.Org.Query().Where(org.Path("/" + seg + "/")).OnlyID(system(ctx))
 }
 
+// Items are the items of a catalogue the caller can read, in order.
+func Items(ctx context.Context, c *ent.Client, cat *ent.PointCatalog) ([]*ent.PointItem, error) {
+	if items, err := cat.Edges.ItemsOrErr(); err == nil {
+		return items, nil
+	}
+	return cat.QueryItems().Order(ent.Asc(pointitem.FieldPosition)).All(system(ctx))
+}
+
 // ItemOf is the catalogue item of an entry the caller can read.
 func ItemOf(ctx context.Context, c *ent.Client, e *ent.PointEntry) (*ent.PointItem, error) {
 	return c.PointItem.Get(system(ctx), e.ItemID)
