@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/errs"
 )
 
 // Node is the resolver for the node field.
@@ -19,6 +20,9 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
+	if len(ids) > MaxNodes {
+		return nil, errs.New(errs.TooComplex, "nodes takes at most %d IDs, got %d", MaxNodes, len(ids))
+	}
 	return r.client.Noders(ctx, ids)
 }
 

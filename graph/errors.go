@@ -20,12 +20,14 @@ import (
 var codes = map[string]errs.Code{
 	"GRAPHQL_PARSE_FAILED":       errs.BadUserInput,
 	"GRAPHQL_VALIDATION_FAILED":  errs.BadUserInput,
-	"COMPLEXITY_LIMIT_EXCEEDED":  errs.BadUserInput,
+	"COMPLEXITY_LIMIT_EXCEEDED":  errs.TooComplex,
 	string(errs.Unauthenticated): errs.Unauthenticated,
 	string(errs.Forbidden):       errs.Forbidden,
 	string(errs.NotFound):        errs.NotFound,
 	string(errs.BadUserInput):    errs.BadUserInput,
 	string(errs.Conflict):        errs.Conflict,
+	string(errs.RateLimited):     errs.RateLimited,
+	string(errs.TooComplex):      errs.TooComplex,
 }
 
 // presentError gives every error one of the codes of CONTRACT.md. Errors

@@ -1,10 +1,11 @@
 // Command partyorg runs the partyorg GraphQL API and its maintenance
 // tasks.
 //
-//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo]
+//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--production]
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
 //	partyorg gen     [--db DSN] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg audit verify [--db DSN]
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/server"
@@ -49,6 +51,7 @@ commands:
   migrate   create or update the database schema
   user      create an account from the shell
   gen       generate a county-size tree for benchmarks
+  audit     audit verify: check the audit trail's hash chains
 
 Run "partyorg <command> -h" for a command's flags.`
 
@@ -72,6 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PARTYORG_ADDR", "127.0.0.1:8080"), "listen address (PARTYORG_ADDR)")
 		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
+		fs.BoolVar(&cfg.Production, "production", getenv("PARTYORG_PRODUCTION") == "1", "no introspection, no GraphiQL; needs PARTYORG_SECRET (PARTYORG_PRODUCTION=1)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -133,6 +137,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members in %s\n", g.CountyID, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
 			}
 			return err
+		})
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: partyorg audit verify [--db DSN]")
+			return errUsage
+		}
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
+			n, brk, err := audit.Verify(ctx, c)
+			if err != nil {
+				return err
+			}
+			if brk != nil {
+				return brk
+			}
+			fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+			return nil
 		})
 	default:
 		fmt.Fprintln(stderr, usage)

@@ -9,6 +9,19 @@ import (
 )
 
 var (
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "county_id", Type: field.TypeInt, Unique: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
+	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -20,6 +33,10 @@ var (
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "county_id", Type: field.TypeInt, Default: 0},
+		{Name: "seq", Type: field.TypeInt, Default: 0},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditLogsTable holds the schema information for the "audit_logs" table.
 	AuditLogsTable = &schema.Table{
@@ -36,6 +53,11 @@ var (
 				Name:    "auditlog_type_object_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
+			},
+			{
+				Name:    "auditlog_county_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
 			},
 		},
 	}
@@ -199,6 +221,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuditHeadsTable,
 		AuditLogsTable,
 		MembersTable,
 		OrgsTable,
@@ -209,6 +232,9 @@ var (
 )
 
 func init() {
+	AuditHeadsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}

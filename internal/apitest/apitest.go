@@ -27,8 +27,14 @@ type API struct {
 
 // New serves partyorg over d until the test ends.
 func New(tb testing.TB, d *testdb.DB) *API {
+	return NewWith(tb, d, server.Config{})
+}
+
+// NewWith is New with a server configuration (its Secret is Secret).
+func NewWith(tb testing.TB, d *testdb.DB, cfg server.Config) *API {
 	tb.Helper()
-	h, err := server.NewHandler(context.Background(), d.Client, Secret, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg.Secret = Secret
+	h, err := server.NewHandler(context.Background(), d.Client, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
 	}

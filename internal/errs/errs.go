@@ -17,6 +17,8 @@ const (
 	NotFound        Code = "NOT_FOUND"
 	BadUserInput    Code = "BAD_USER_INPUT"
 	Conflict        Code = "CONFLICT"
+	RateLimited     Code = "RATE_LIMITED"
+	TooComplex      Code = "TOO_COMPLEX"
 	Internal        Code = "INTERNAL"
 )
 

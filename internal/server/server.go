@@ -35,7 +35,14 @@ type Config struct {
 	// Secret signs tokens; empty means the one stored in the database.
 	Secret string
 	Demo   bool
+	// Production turns off introspection and GraphiQL and needs Secret.
+	Production bool
 }
+
+// ErrNoSecret refuses a production start without PARTYORG_SECRET: a
+// secret generated into the database would be readable by anyone who can
+// read a backup.
+var ErrNoSecret = errors.New("--production needs PARTYORG_SECRET: set it to a long random value shared by all replicas")
 
 // shutdownGrace bounds how long requests in flight may take to finish.
 const shutdownGrace = 20 * time.Second
@@ -43,6 +50,9 @@ const shutdownGrace = 20 * time.Second
 // Run serves until ctx is done, then drains requests in flight. ready, if
 // not nil, is called with the listening address once requests are served.
 func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready func(addr string)) error {
+	if cfg.Production && cfg.Secret == "" {
+		return ErrNoSecret
+	}
 	client, err := db.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -54,7 +64,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	if err := bootstrap(ctx, client, cfg, out); err != nil {
 		return err
 	}
-	h, err := NewHandler(ctx, client, cfg.Secret, log)
+	h, err := NewHandler(ctx, client, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -65,7 +75,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB))
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB), "production", cfg.Production)
+	log.Info("limits", "maxBody", MaxBody, "maxPage", graph.MaxPage, "maxComplexity", graph.MaxComplexity,
+		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "introspection", !cfg.Production, "graphiql", !cfg.Production)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -87,8 +99,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 }
 
 // NewHandler returns partyorg's HTTP handler over a migrated database.
-func NewHandler(ctx context.Context, client *ent.Client, secret string, log *slog.Logger) (http.Handler, error) {
-	key, err := auth.Secret(ctx, client, secret)
+func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.Logger) (http.Handler, error) {
+	key, err := auth.Secret(ctx, client, cfg.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +110,11 @@ func NewHandler(ctx context.Context, client *ent.Client, secret string, log *slo
 	}
 	tokens := auth.NewTokens(key, auth.TTL)
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
-	mux.Handle("POST /graphql", auth.Middleware(client, tokens, az)(graph.NewHandler(client, tokens, log)))
+	if !cfg.Production {
+		mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
+	}
+	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production})
+	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
 			log.ErrorContext(r.Context(), "health check", "err", err)

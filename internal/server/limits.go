@@ -1,0 +1,55 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/partyorg/partyorg/internal/errs"
+)
+
+// MaxBody bounds a GraphQL request body (CONTRACT.md: 1 MiB). The
+// largest real request, a dashboard's analytics query with variables, is
+// a few kilobytes.
+const MaxBody = 1 << 20
+
+// singleOperation reads a GraphQL request body before gqlgen does: a body
+// over MaxBody answers 413 and a JSON array of operations (batching,
+// which would multiply every other limit) 400, both without touching
+// the database.
+func singleOperation(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBody {
+			refuse(w, http.StatusRequestEntityTooLarge, "the request body is over 1 MiB")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			refuse(w, http.StatusRequestEntityTooLarge, "the request body is over 1 MiB")
+			return
+		case err != nil:
+			refuse(w, http.StatusBadRequest, "the request body could not be read")
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			refuse(w, http.StatusBadRequest, "batching is not supported: send one operation per request")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuse answers a request refused before GraphQL ran, in GraphQL's
+// response shape so that clients read the code where they always do.
+func refuse(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(errs.BadUserInput)}}},
+	})
+}
