@@ -108,7 +108,9 @@ func TestProduction(t *testing.T) {
 				t.Errorf("GET / = %d, want %d", resp.StatusCode, want)
 			}
 			admin := api.Login(t, "admin", apitest.Password)
-			var out struct{ Schema *struct{ QueryType struct{ Name string } } `json:"__schema"` }
+			var out struct {
+				Schema *struct{ QueryType struct{ Name string } } `json:"__schema"`
+			}
 			errs := admin.Do(t, `{ __schema { queryType { name } } }`, nil, &out)
 			if got := len(errs) == 0 && out.Schema != nil; got == prod {
 				t.Errorf("introspection answered = %v (errors %v)", got, errs)
