@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partyorg/partyorg/graph"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/testdb"
+	"github.com/partyorg/partyorg/internal/throttle"
 )
 
 // post sends a raw body to /graphql and returns the status and the first
@@ -118,4 +121,97 @@ func TestProduction(t *testing.T) {
 			admin.MustDo(t, `{ viewer { id } }`, nil, nil)
 		})
 	}
+}
+
+// TestRateLimits: a user past its request rate gets 429 with Retry-After
+// and RATE_LIMITED while other users go on; failed sign-ins are
+// throttled per username (existing or not, with the same answer) and per
+// address, and then even the right password is refused.
+func TestRateLimits(t *testing.T) {
+	d := testdb.Open(t, "sqlite")
+	apitest.Matrix(t, d.Client, 1, 1, 1, 1)
+	// The request limit and the login throttle, each on a server of its own.
+	unlimited := throttle.New(time.Nanosecond, 1<<30)
+	api := apitest.NewWith(t, d, server.Config{RateLimit: 1, Logins: auth.NewLoginsWith(unlimited, unlimited)}) // a burst of 5
+	logins := apitest.NewWith(t, d, server.Config{
+		RateLimit: -1,
+		Logins:    auth.NewLoginsWith(throttle.New(time.Hour, 3), throttle.New(time.Hour, 8)),
+	})
+	login := func(username, password string) (int, string, string) {
+		body, _ := json.Marshal(map[string]any{
+			"query":     `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+			"variables": map[string]any{"u": username, "p": password},
+		})
+		resp, err := http.Post(logins.URL+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Errors []apitest.Error `json:"errors"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		code, msg := "", ""
+		if len(out.Errors) > 0 {
+			code, msg = out.Errors[0].Code(), out.Errors[0].Message
+		}
+		return resp.StatusCode, code, msg
+	}
+	if status, code, _ := login("admin", apitest.Password); status != http.StatusOK || code != "" {
+		t.Fatalf("first sign-in: %d %s", status, code)
+	}
+	admin := api.Login(t, "admin", apitest.Password)
+	viewerC := api.Login(t, apitest.Username("VIEWER", "C"), apitest.Password)
+
+	t.Run("requests", func(t *testing.T) {
+		refused := 0
+		for range 8 {
+			if status, code := post(t, api, admin.Token, []byte(`{"query":"{ viewer { id } }"}`)); status == http.StatusTooManyRequests {
+				if code != "RATE_LIMITED" {
+					t.Errorf("429 with code %q", code)
+				}
+				refused++
+			}
+		}
+		if refused < 2 {
+			t.Errorf("%d of 8 requests refused, want at least 2 past a burst of 5", refused)
+		}
+		req, _ := http.NewRequest(http.MethodPost, api.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { id } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+admin.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("HTTP %d, Retry-After %q; want 429, 1", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		viewerC.MustDo(t, `{ viewer { id } }`, nil, nil)
+	})
+
+	t.Run("logins", func(t *testing.T) {
+		for _, username := range []string{"admin", "nobody-by-this-name"} {
+			for i := range 3 {
+				if status, code, _ := login(username, "wrong-password"); status != http.StatusOK || code != "UNAUTHENTICATED" {
+					t.Fatalf("%s failure %d: %d %s, want UNAUTHENTICATED", username, i+1, status, code)
+				}
+			}
+		}
+		_, _, ghostMsg := login("nobody-by-this-name", "wrong-password")
+		status, code, adminMsg := login("admin", apitest.Password)
+		if status != http.StatusTooManyRequests || code != "RATE_LIMITED" {
+			t.Fatalf("right password after 3 failures: %d %s, want 429 RATE_LIMITED", status, code)
+		}
+		if ghostMsg != adminMsg {
+			t.Errorf("answers differ: %q for a missing user, %q for admin", ghostMsg, adminMsg)
+		}
+		// The address has spent 6 of 8; two more usernames fail, then the
+		// address is throttled for a fresh username too.
+		login("a", "wrong-password")
+		login("b", "wrong-password")
+		if status, code, _ := login(apitest.Username("VIEWER", "C"), apitest.Password); status != http.StatusTooManyRequests || code != "RATE_LIMITED" {
+			t.Errorf("fresh username from a throttled address: %d %s, want 429 RATE_LIMITED", status, code)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/throttle"
 )
 
 // codes maps the codes that gqlgen and entgql set themselves: ours pass
@@ -46,6 +47,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr.Extensions = map[string]any{}
 		}
 		gerr.Extensions["code"] = string(code)
+		var limited *throttle.Limited
+		if errors.As(err, &limited) {
+			gerr.Extensions["retryAfter"] = throttle.Seconds(limited.Wait)
+			throttle.Hinted(ctx, limited.Wait)
+		}
 		return gerr
 	}
 }

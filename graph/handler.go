@@ -24,6 +24,8 @@ import (
 type Options struct {
 	// NoIntrospection refuses __schema and __type queries.
 	NoIntrospection bool
+	// Logins throttles sign-ins (nil: partyorg's default limits).
+	Logins *auth.Logins
 }
 
 // parserTokenLimit bounds the size of a query document (CVE-2023-49559).
@@ -34,7 +36,7 @@ const parserTokenLimit = 15_000
 // page size, complexity, depth and document size. The request context
 // must carry the viewer (auth.Middleware).
 func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts Options) *handler.Server {
-	srv := handler.New(NewSchema(client, tokens))
+	srv := handler.New(NewSchema(client, tokens, opts.Logins))
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)

@@ -33,7 +33,7 @@ func (r *memberResolver) ViewerCanDelete(ctx context.Context, obj *ent.Member) (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, username string, password string) (*LoginPayload, error) {
-	u, err := account.Authenticate(ctx, r.client, username, password)
+	u, err := r.logins.Authenticate(ctx, r.client, username, password)
 	if err != nil {
 		return nil, err
 	}

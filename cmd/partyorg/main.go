@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -75,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PARTYORG_ADDR", "127.0.0.1:8080"), "listen address (PARTYORG_ADDR)")
 		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
+		fs.Float64Var(&cfg.RateLimit, "rate-limit", envFloat(getenv, "PARTYORG_RATE_LIMIT"), "requests a second per user on average (PARTYORG_RATE_LIMIT; 0: the default, 50; below 0: none)")
 		fs.BoolVar(&cfg.Production, "production", getenv("PARTYORG_PRODUCTION") == "1", "no introspection, no GraphiQL; needs PARTYORG_SECRET (PARTYORG_PRODUCTION=1)")
 		if err := fs.Parse(args); err != nil {
 			return err
@@ -175,6 +177,12 @@ func withClient(ctx context.Context, dsn string, fn func(context.Context, *ent.C
 		return err
 	}
 	return fn(viewer.NewSystemContext(ctx), c)
+}
+
+// envFloat reads a number from the environment; unset or malformed is 0.
+func envFloat(getenv func(string) string, key string) float64 {
+	f, _ := strconv.ParseFloat(getenv(key), 64)
+	return f
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -11,8 +11,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/server"
+	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
@@ -25,9 +28,12 @@ type API struct {
 	DB  *testdb.DB
 }
 
-// New serves partyorg over d until the test ends.
+// New serves partyorg over d until the test ends. Tests fire requests
+// and sign-ins far faster than people do, so it sets no rate limit and
+// a login throttle that never bites; NewWith sets them as a test needs.
 func New(tb testing.TB, d *testdb.DB) *API {
-	return NewWith(tb, d, server.Config{})
+	unlimited := throttle.New(time.Nanosecond, 1<<30)
+	return NewWith(tb, d, server.Config{RateLimit: -1, Logins: auth.NewLoginsWith(unlimited, unlimited)})
 }
 
 // NewWith is New with a server configuration (its Secret is Secret).

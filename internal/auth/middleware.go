@@ -37,7 +37,7 @@ func Failure(ctx context.Context) error {
 func Middleware(c *ent.Client, tokens *Tokens, az *authz.Authorizer) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
+			ctx := withClientAddr(r.Context(), r)
 			if h := r.Header.Get("Authorization"); h != "" {
 				v, err := Viewer(ctx, c, tokens, az, h)
 				if err != nil {

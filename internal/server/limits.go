@@ -5,9 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/throttle"
+	"github.com/partyorg/partyorg/internal/viewer"
 )
 
 // MaxBody bounds a GraphQL request body (CONTRACT.md: 1 MiB). The
@@ -44,12 +49,44 @@ func singleOperation(next http.Handler) http.Handler {
 	})
 }
 
-// refuse answers a request refused before GraphQL ran, in GraphQL's
-// response shape so that clients read the code where they always do.
+// refuse answers a bad request refused before GraphQL ran.
 func refuse(w http.ResponseWriter, status int, msg string) {
+	writeError(w, status, errs.BadUserInput, msg)
+}
+
+// writeError answers a request refused before GraphQL ran, in GraphQL's
+// response shape so that clients read the code where they always do.
+func writeError(w http.ResponseWriter, status int, code errs.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(errs.BadUserInput)}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(code)}}},
+	})
+}
+
+// limitRequests refuses a user's (or, signed out, an address's) requests
+// beyond perSecond on average with 429, Retry-After and RATE_LIMITED.
+func limitRequests(perSecond float64, next http.Handler) http.Handler {
+	switch {
+	case perSecond < 0:
+		return next
+	case perSecond == 0:
+		perSecond = DefaultRateLimit
+	}
+	lim := throttle.New(time.Duration(float64(time.Second)/perSecond), int(5*perSecond))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := "addr:" + r.RemoteAddr
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			key = "addr:" + host
+		}
+		if v := viewer.FromContext(r.Context()); v != nil {
+			key = "user:" + strconv.Itoa(v.UserID)
+		}
+		if wait, ok := lim.Take(key); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(throttle.Seconds(wait)))
+			writeError(w, http.StatusTooManyRequests, errs.RateLimited, throttle.Error(wait).Error())
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -37,7 +38,16 @@ type Config struct {
 	Demo   bool
 	// Production turns off introspection and GraphiQL and needs Secret.
 	Production bool
+	// RateLimit is how many requests a second one user (or, signed out,
+	// one address) may make on average; 0 is DefaultRateLimit, below 0
+	// none. Login is the login throttle (nil: auth.NewLogins()).
+	RateLimit float64
+	Logins    *auth.Logins
 }
+
+// DefaultRateLimit lets a dashboard open many panels at once (a burst of
+// five seconds' worth) and stops scripts that hammer the API.
+const DefaultRateLimit = 50
 
 // ErrNoSecret refuses a production start without PARTYORG_SECRET: a
 // secret generated into the database would be readable by anyone who can
@@ -77,7 +87,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB), "production", cfg.Production)
 	log.Info("limits", "maxBody", MaxBody, "maxPage", graph.MaxPage, "maxComplexity", graph.MaxComplexity,
-		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "introspection", !cfg.Production, "graphiql", !cfg.Production)
+		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "rateLimit", cfg.RateLimit, "introspection", !cfg.Production, "graphiql", !cfg.Production)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -113,8 +123,8 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 	if !cfg.Production {
 		mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
 	}
-	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production})
-	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(gql)))
+	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
+	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, throttle.Middleware(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
 			log.ErrorContext(r.Context(), "health check", "err", err)
