@@ -15,8 +15,8 @@ import (
 
 	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/server"
-	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/testdb"
+	"github.com/partyorg/partyorg/internal/throttle"
 )
 
 // Secret signs the test server's tokens.
