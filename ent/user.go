@@ -29,6 +29,8 @@ type User struct {
 	PasswordHash string `json:"-"`
 	// A disabled account cannot sign in.
 	Disabled bool `json:"disabled,omitempty"`
+	// Moves on at every password change and disable: tokens issued before carry an older version and are refused.
+	TokenVersion int `json:"token_version,omitempty"`
 	// The Party member this account belongs to, if any.
 	MemberID int `json:"member_id,omitempty"`
 	// The org whose administrators manage this account; null for accounts only ADMIN manages.
@@ -94,7 +96,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case user.FieldDisabled:
 			values[i] = new(sql.NullBool)
-		case user.FieldID, user.FieldMemberID, user.FieldOrgID:
+		case user.FieldID, user.FieldTokenVersion, user.FieldMemberID, user.FieldOrgID:
 			values[i] = new(sql.NullInt64)
 		case user.FieldUsername, user.FieldPasswordHash:
 			values[i] = new(sql.NullString)
@@ -150,6 +152,12 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field disabled", values[i])
 			} else if value.Valid {
 				_m.Disabled = value.Bool
+			}
+		case user.FieldTokenVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field token_version", values[i])
+			} else if value.Valid {
+				_m.TokenVersion = int(value.Int64)
 			}
 		case user.FieldMemberID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -227,6 +235,9 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("disabled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Disabled))
+	builder.WriteString(", ")
+	builder.WriteString("token_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TokenVersion))
 	builder.WriteString(", ")
 	builder.WriteString("member_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MemberID))

@@ -31,7 +31,7 @@ func TestBadInput(t *testing.T) {
 		viewerID := u[apitest.Username(rolebinding.RoleViewer, "C.T1")].ID
 
 		sign := func(secret string, ttl time.Duration) string {
-			tok, _, err := auth.NewTokens([]byte(secret), ttl).Issue(viewerID, time.Now())
+			tok, _, err := auth.NewTokens([]byte(secret), ttl).Issue(auth.Subject{UserID: viewerID}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,7 +51,7 @@ func TestBadInput(t *testing.T) {
 		// the algorithm from the token.
 		valid := strings.Split(sign(apitest.Secret, time.Hour), ".")
 		swapped := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + valid[1] + "." + valid[2]
-		noUser, _, err := auth.NewTokens([]byte(apitest.Secret), time.Hour).Issue(1<<40, time.Now())
+		noUser, _, err := auth.NewTokens([]byte(apitest.Secret), time.Hour).Issue(auth.Subject{UserID: 1 << 40}, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
@@ -37,7 +38,7 @@ func (r *mutationResolver) Login(ctx context.Context, username string, password 
 	if err != nil {
 		return nil, err
 	}
-	token, exp, err := r.tokens.Issue(u.ID, time.Now())
+	token, exp, err := r.tokens.Issue(auth.Subject{UserID: u.ID, Version: u.TokenVersion}, time.Now())
 	if err != nil {
 		return nil, err
 	}

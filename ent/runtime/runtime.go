@@ -195,10 +195,13 @@ func init() {
 		})
 	}
 	userMixinHooks1 := userMixin[1].Hooks()
+	userHooks := schema.User{}.Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
 
 	user.Hooks[2] = userMixinHooks1[1]
+
+	user.Hooks[3] = userHooks[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
@@ -223,6 +226,10 @@ func init() {
 	userDescDisabled := userFields[2].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	// userDescTokenVersion is the schema descriptor for token_version field.
+	userDescTokenVersion := userFields[3].Descriptor()
+	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
+	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
 }
 
 const (

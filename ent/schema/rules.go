@@ -11,6 +11,7 @@ import (
 	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/privacy"
+	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
@@ -75,4 +76,10 @@ func (Member) Hooks() []ent.Hook {
 // Hooks of AuditLog keep the trail append-only, whoever asks.
 func (AuditLog) Hooks() []ent.Hook {
 	return []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)}
+}
+
+// Hooks of User: a password change or a disable ends the account's
+// tokens (internal/account).
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{account.RevokeTokensOnChange()}
 }
