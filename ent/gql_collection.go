@@ -182,6 +182,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, member.FieldUpdatedAt)
 				fieldSeen[member.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[member.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, member.FieldVersion)
+				fieldSeen[member.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[member.FieldName]; !ok {
 				selectedFields = append(selectedFields, member.FieldName)
@@ -515,6 +520,11 @@ func (_q *OrgQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, org.FieldUpdatedAt)
 				fieldSeen[org.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[org.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, org.FieldVersion)
+				fieldSeen[org.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[org.FieldName]; !ok {
 				selectedFields = append(selectedFields, org.FieldName)
@@ -665,6 +675,11 @@ func (_q *RoleBindingQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, rolebinding.FieldUpdatedAt)
 				fieldSeen[rolebinding.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[rolebinding.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, rolebinding.FieldVersion)
+				fieldSeen[rolebinding.FieldVersion] = struct{}{}
+			}
 		case "role":
 			if _, ok := fieldSeen[rolebinding.FieldRole]; !ok {
 				selectedFields = append(selectedFields, rolebinding.FieldRole)
@@ -806,6 +821,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldUpdatedAt)
 				fieldSeen[user.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[user.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, user.FieldVersion)
+				fieldSeen[user.FieldVersion] = struct{}{}
 			}
 		case "username":
 			if _, ok := fieldSeen[user.FieldUsername]; !ok {

@@ -1700,6 +1700,8 @@ type MemberMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	version       *int
+	addversion    *int
 	name          *string
 	gender        *member.Gender
 	birth_date    *time.Time
@@ -1884,6 +1886,62 @@ func (m *MemberMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *MemberMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MemberMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MemberMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MemberMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MemberMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MemberMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -2349,12 +2407,15 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, member.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, member.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, member.FieldName)
@@ -2395,6 +2456,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case member.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case member.FieldVersion:
+		return m.Version()
 	case member.FieldName:
 		return m.Name()
 	case member.FieldGender:
@@ -2426,6 +2489,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case member.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case member.FieldVersion:
+		return m.OldVersion(ctx)
 	case member.FieldName:
 		return m.OldName(ctx)
 	case member.FieldGender:
@@ -2466,6 +2531,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case member.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case member.FieldName:
 		v, ok := value.(string)
@@ -2538,6 +2610,9 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MemberMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, member.FieldVersion)
+	}
 	return fields
 }
 
@@ -2546,6 +2621,8 @@ func (m *MemberMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MemberMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case member.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -2555,6 +2632,13 @@ func (m *MemberMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MemberMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case member.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Member numeric field %s", name)
 }
@@ -2626,6 +2710,9 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case member.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case member.FieldName:
 		m.ResetName()
@@ -2740,6 +2827,8 @@ type OrgMutation struct {
 	id                   *int
 	created_at           *time.Time
 	updated_at           *time.Time
+	version              *int
+	addversion           *int
 	name                 *string
 	kind                 *org.Kind
 	sector               *org.Sector
@@ -2933,6 +3022,62 @@ func (m *OrgMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error)
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *OrgMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *OrgMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *OrgMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Org entity.
+// If the Org object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrgMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *OrgMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *OrgMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *OrgMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -3467,12 +3612,15 @@ func (m *OrgMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrgMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, org.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, org.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, org.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, org.FieldName)
@@ -3504,6 +3652,8 @@ func (m *OrgMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case org.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case org.FieldVersion:
+		return m.Version()
 	case org.FieldName:
 		return m.Name()
 	case org.FieldKind:
@@ -3529,6 +3679,8 @@ func (m *OrgMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldCreatedAt(ctx)
 	case org.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case org.FieldVersion:
+		return m.OldVersion(ctx)
 	case org.FieldName:
 		return m.OldName(ctx)
 	case org.FieldKind:
@@ -3563,6 +3715,13 @@ func (m *OrgMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case org.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case org.FieldName:
 		v, ok := value.(string)
@@ -3614,6 +3773,9 @@ func (m *OrgMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *OrgMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, org.FieldVersion)
+	}
 	return fields
 }
 
@@ -3622,6 +3784,8 @@ func (m *OrgMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *OrgMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case org.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -3631,6 +3795,13 @@ func (m *OrgMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *OrgMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case org.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Org numeric field %s", name)
 }
@@ -3684,6 +3855,9 @@ func (m *OrgMutation) ResetField(name string) error {
 		return nil
 	case org.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case org.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case org.FieldName:
 		m.ResetName()
@@ -3895,6 +4069,8 @@ type RoleBindingMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	version       *int
+	addversion    *int
 	role          *rolebinding.Role
 	clearedFields map[string]struct{}
 	user          *int
@@ -4074,6 +4250,62 @@ func (m *RoleBindingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RoleBindingMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RoleBindingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RoleBindingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the RoleBinding entity.
+// If the RoleBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoleBindingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RoleBindingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RoleBindingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RoleBindingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetRole sets the "role" field.
@@ -4285,12 +4517,15 @@ func (m *RoleBindingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RoleBindingMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, rolebinding.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, rolebinding.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, rolebinding.FieldVersion)
 	}
 	if m.role != nil {
 		fields = append(fields, rolebinding.FieldRole)
@@ -4313,6 +4548,8 @@ func (m *RoleBindingMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case rolebinding.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case rolebinding.FieldVersion:
+		return m.Version()
 	case rolebinding.FieldRole:
 		return m.Role()
 	case rolebinding.FieldUserID:
@@ -4332,6 +4569,8 @@ func (m *RoleBindingMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case rolebinding.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case rolebinding.FieldVersion:
+		return m.OldVersion(ctx)
 	case rolebinding.FieldRole:
 		return m.OldRole(ctx)
 	case rolebinding.FieldUserID:
@@ -4360,6 +4599,13 @@ func (m *RoleBindingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case rolebinding.FieldRole:
 		v, ok := value.(rolebinding.Role)
@@ -4390,6 +4636,9 @@ func (m *RoleBindingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *RoleBindingMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, rolebinding.FieldVersion)
+	}
 	return fields
 }
 
@@ -4398,6 +4647,8 @@ func (m *RoleBindingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *RoleBindingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case rolebinding.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -4407,6 +4658,13 @@ func (m *RoleBindingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *RoleBindingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RoleBinding numeric field %s", name)
 }
@@ -4448,6 +4706,9 @@ func (m *RoleBindingMutation) ResetField(name string) error {
 		return nil
 	case rolebinding.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case rolebinding.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case rolebinding.FieldRole:
 		m.ResetRole()
@@ -4942,6 +5203,8 @@ type UserMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	version          *int
+	addversion       *int
 	username         *string
 	password_hash    *string
 	disabled         *bool
@@ -5128,6 +5391,62 @@ func (m *UserMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *UserMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *UserMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *UserMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *UserMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *UserMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *UserMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetUsername sets the "username" field.
@@ -5534,12 +5853,15 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, user.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, user.FieldVersion)
 	}
 	if m.username != nil {
 		fields = append(fields, user.FieldUsername)
@@ -5571,6 +5893,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case user.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case user.FieldVersion:
+		return m.Version()
 	case user.FieldUsername:
 		return m.Username()
 	case user.FieldPasswordHash:
@@ -5596,6 +5920,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCreatedAt(ctx)
 	case user.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case user.FieldVersion:
+		return m.OldVersion(ctx)
 	case user.FieldUsername:
 		return m.OldUsername(ctx)
 	case user.FieldPasswordHash:
@@ -5630,6 +5956,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case user.FieldUsername:
 		v, ok := value.(string)
@@ -5681,6 +6014,9 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *UserMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, user.FieldVersion)
+	}
 	if m.addtoken_version != nil {
 		fields = append(fields, user.FieldTokenVersion)
 	}
@@ -5692,6 +6028,8 @@ func (m *UserMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case user.FieldVersion:
+		return m.AddedVersion()
 	case user.FieldTokenVersion:
 		return m.AddedTokenVersion()
 	}
@@ -5703,6 +6041,13 @@ func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *UserMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case user.FieldTokenVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -5757,6 +6102,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case user.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case user.FieldUsername:
 		m.ResetUsername()

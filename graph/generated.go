@@ -92,6 +92,7 @@ type ComplexityRoot struct {
 		Phone           func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanDelete func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
 	}
@@ -116,9 +117,9 @@ type ComplexityRoot struct {
 		GrantRole    func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
 		Login        func(childComplexity int, username string, password string) int
 		RevokeRole   func(childComplexity int, id int) int
-		UpdateMember func(childComplexity int, id int, input ent.UpdateMemberInput) int
-		UpdateOrg    func(childComplexity int, id int, input ent.UpdateOrgInput) int
-		UpdateUser   func(childComplexity int, id int, input UpdateUserInput) int
+		UpdateMember func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
+		UpdateOrg    func(childComplexity int, id int, input ent.UpdateOrgInput, ifVersion *int) int
+		UpdateUser   func(childComplexity int, id int, input UpdateUserInput, ifVersion *int) int
 	}
 
 	Org struct {
@@ -133,6 +134,7 @@ type ComplexityRoot struct {
 		Parent                func(childComplexity int) int
 		Sector                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
 		ViewerCanCreateChild  func(childComplexity int) int
 		ViewerCanCreateMember func(childComplexity int) int
 		ViewerCanDelete       func(childComplexity int) int
@@ -175,6 +177,7 @@ type ComplexityRoot struct {
 		Role            func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		User            func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanRevoke func(childComplexity int) int
 	}
 
@@ -187,6 +190,7 @@ type ComplexityRoot struct {
 		Roles           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Username        func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
 	}
 
@@ -213,13 +217,13 @@ type MemberResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*LoginPayload, error)
 	CreateOrg(ctx context.Context, input ent.CreateOrgInput) (*ent.Org, error)
-	UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput) (*ent.Org, error)
+	UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput, ifVersion *int) (*ent.Org, error)
 	DeleteOrg(ctx context.Context, id int) (int, error)
 	CreateMember(ctx context.Context, input ent.CreateMemberInput) (*ent.Member, error)
-	UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput) (*ent.Member, error)
+	UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput, ifVersion *int) (*ent.Member, error)
 	DeleteMember(ctx context.Context, id int) (int, error)
 	CreateUser(ctx context.Context, input CreateUserInput) (*ent.User, error)
-	UpdateUser(ctx context.Context, id int, input UpdateUserInput) (*ent.User, error)
+	UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error)
 	GrantRole(ctx context.Context, userID int, role rolebinding.Role, orgID *int) (*ent.RoleBinding, error)
 	RevokeRole(ctx context.Context, id int) (bool, error)
 }
@@ -447,6 +451,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.UpdatedAt(childComplexity), true
+	case "Member.version":
+		if e.ComplexityRoot.Member.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Version(childComplexity), true
 	case "Member.viewerCanDelete":
 		if e.ComplexityRoot.Member.ViewerCanDelete == nil {
 			break
@@ -590,7 +600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["id"].(int), args["input"].(ent.UpdateMemberInput)), true
+		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["id"].(int), args["input"].(ent.UpdateMemberInput), args["ifVersion"].(*int)), true
 	case "Mutation.updateOrg":
 		if e.ComplexityRoot.Mutation.UpdateOrg == nil {
 			break
@@ -601,7 +611,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateOrg(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrgInput)), true
+		return e.ComplexityRoot.Mutation.UpdateOrg(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrgInput), args["ifVersion"].(*int)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -612,7 +622,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(UpdateUserInput)), true
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(UpdateUserInput), args["ifVersion"].(*int)), true
 
 	case "Org.childKinds":
 		if e.ComplexityRoot.Org.ChildKinds == nil {
@@ -690,6 +700,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.UpdatedAt(childComplexity), true
+	case "Org.version":
+		if e.ComplexityRoot.Org.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.Version(childComplexity), true
 	case "Org.viewerCanCreateChild":
 		if e.ComplexityRoot.Org.ViewerCanCreateChild == nil {
 			break
@@ -888,6 +904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleBinding.User(childComplexity), true
+	case "RoleBinding.version":
+		if e.ComplexityRoot.RoleBinding.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleBinding.Version(childComplexity), true
 	case "RoleBinding.viewerCanRevoke":
 		if e.ComplexityRoot.RoleBinding.ViewerCanRevoke == nil {
 			break
@@ -943,6 +965,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Username(childComplexity), true
+	case "User.version":
+		if e.ComplexityRoot.User.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Version(childComplexity), true
 	case "User.viewerCanUpdate":
 		if e.ComplexityRoot.User.ViewerCanUpdate == nil {
 			break
@@ -1167,6 +1195,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Member_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Member_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Member_name(ctx, field)
 	case "gender":
@@ -1223,6 +1253,8 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Org_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Org_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Org_name(ctx, field)
 	case "kind":
@@ -1297,6 +1329,8 @@ func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field g
 		return ec.fieldContext_RoleBinding_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RoleBinding_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_RoleBinding_version(ctx, field)
 	case "role":
 		return ec.fieldContext_RoleBinding_role(ctx, field)
 	case "user":
@@ -1317,6 +1351,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_User_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_User_version(ctx, field)
 	case "username":
 		return ec.fieldContext_User_username(ctx, field)
 	case "disabled":
@@ -1626,6 +1662,14 @@ func (ec *executionContext) field_Mutation_updateMember_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -1648,6 +1692,14 @@ func (ec *executionContext) field_Mutation_updateOrg_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -1670,6 +1722,14 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -2572,6 +2632,29 @@ func (ec *executionContext) fieldContext_Member_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Member", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Member_version(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3074,7 +3157,7 @@ func (ec *executionContext) _Mutation_updateOrg(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOrg(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateOrgInput))
+			return ec.Resolvers.Mutation().UpdateOrg(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateOrgInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
@@ -3206,7 +3289,7 @@ func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMemberInput))
+			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMemberInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
@@ -3338,7 +3421,7 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdateUserInput))
+			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdateUserInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -3527,6 +3610,29 @@ func (ec *executionContext) _Org_updatedAt(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Org_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Org", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Org_version(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Org", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Org_name(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
@@ -4554,6 +4660,29 @@ func (ec *executionContext) fieldContext_RoleBinding_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Time")
 }
 
+func (ec *executionContext) _RoleBinding_version(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleBinding_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleBinding_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Int")
+}
+
 func (ec *executionContext) _RoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4731,6 +4860,29 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _User_version(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -9637,6 +9789,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Member_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Member_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9929,6 +10086,11 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Org_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Org_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10270,6 +10432,11 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._RoleBinding_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "role":
 			out.Values[i] = ec._RoleBinding_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10333,6 +10500,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "updatedAt":
 			out.Values[i] = ec._User_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._User_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

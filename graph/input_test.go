@@ -179,10 +179,10 @@ func TestBadInput(t *testing.T) {
 			{"token of no account", api.WithToken(noUser), `{ viewer { id } }`, nil, "UNAUTHENTICATED"},
 
 			// Limits.
-			{"deeper than MaxDepth", admin, depthQuery(graph.MaxDepth + 1), nil, "BAD_USER_INPUT"},
+			{"deeper than MaxDepth", admin, depthQuery(graph.MaxDepth + 1), nil, "TOO_COMPLEX"},
 			{"too complex", admin, `{ members(first: 1000) { edges { node { branch {
 				members(first: 1000) { edges { node { branch {
-				members(first: 100) { edges { node { id name } } } } } } } } } } } }`, nil, "BAD_USER_INPUT"},
+				members(first: 100) { edges { node { id name } } } } } } } } } } } }`, nil, "TOO_COMPLEX"},
 		}
 		// These fail below the root, whose data may stand.
 		nested := map[string]bool{"children first 1001": true, "children last 5000": true}

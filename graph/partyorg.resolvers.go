@@ -19,6 +19,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/version"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -51,8 +52,8 @@ func (r *mutationResolver) CreateOrg(ctx context.Context, input ent.CreateOrgInp
 }
 
 // UpdateOrg is the resolver for the updateOrg field.
-func (r *mutationResolver) UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput) (*ent.Org, error) {
-	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput, ifVersion *int) (*ent.Org, error) {
+	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
 }
 
 // DeleteOrg is the resolver for the deleteOrg field.
@@ -66,8 +67,8 @@ func (r *mutationResolver) CreateMember(ctx context.Context, input ent.CreateMem
 }
 
 // UpdateMember is the resolver for the updateMember field.
-func (r *mutationResolver) UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput) (*ent.Member, error) {
-	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput, ifVersion *int) (*ent.Member, error) {
+	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
 }
 
 // DeleteMember is the resolver for the deleteMember field.
@@ -87,8 +88,8 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input CreateUserInput
 }
 
 // UpdateUser is the resolver for the updateUser field.
-func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input UpdateUserInput) (*ent.User, error) {
-	return account.Update(ctx, r.txClient(ctx), id, account.Changes{
+func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error) {
+	return account.Update(version.If(ctx, ifVersion), r.txClient(ctx), id, account.Changes{
 		Password:    input.Password,
 		Disabled:    input.Disabled,
 		MemberID:    input.MemberID,

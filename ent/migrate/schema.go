@@ -66,6 +66,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -84,7 +85,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[11]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -93,12 +94,12 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[11], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[11]},
 			},
 		},
 	}
@@ -107,6 +108,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE", "COMMUNITY", "UNIT", "BRANCH"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"RURAL", "COMMUNITY", "AGENCY", "INSTITUTION", "SOE", "NON_PUBLIC", "SOCIAL_ORG", "SCHOOL", "SERVICE_WINDOW"}},
@@ -122,7 +124,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orgs_orgs_children",
-				Columns:    []*schema.Column{OrgsColumns[8]},
+				Columns:    []*schema.Column{OrgsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -131,7 +133,7 @@ var (
 			{
 				Name:    "org_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrgsColumns[8]},
+				Columns: []*schema.Column{OrgsColumns[9]},
 			},
 		},
 	}
@@ -140,6 +142,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "ORG_ADMIN", "VIEWER", "MEMBER"}},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -152,13 +155,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_orgs_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[4]},
+				Columns:    []*schema.Column{RoleBindingsColumns[5]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_roles",
-				Columns:    []*schema.Column{RoleBindingsColumns[5]},
+				Columns:    []*schema.Column{RoleBindingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -167,12 +170,12 @@ var (
 			{
 				Name:    "rolebinding_user_id_role_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{RoleBindingsColumns[5], RoleBindingsColumns[3], RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[6], RoleBindingsColumns[4], RoleBindingsColumns[5]},
 			},
 			{
 				Name:    "rolebinding_org_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[5]},
 			},
 		},
 	}
@@ -193,6 +196,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
@@ -208,13 +212,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_orgs_users",
-				Columns:    []*schema.Column{UsersColumns[7]},
+				Columns:    []*schema.Column{UsersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "users_members_member",
-				Columns:    []*schema.Column{UsersColumns[8]},
+				Columns:    []*schema.Column{UsersColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

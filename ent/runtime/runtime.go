@@ -71,14 +71,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberMixinHooks0 := memberMixin[0].Hooks()
 	memberMixinHooks1 := memberMixin[1].Hooks()
 	memberHooks := schema.Member{}.Hooks()
 
-	member.Hooks[1] = memberMixinHooks1[0]
+	member.Hooks[1] = memberMixinHooks0[0]
 
-	member.Hooks[2] = memberMixinHooks1[1]
+	member.Hooks[2] = memberMixinHooks1[0]
 
-	member.Hooks[3] = memberHooks[0]
+	member.Hooks[3] = memberMixinHooks1[1]
+
+	member.Hooks[4] = memberHooks[0]
 	memberMixinInters1 := memberMixin[1].Interceptors()
 	member.Interceptors[0] = memberMixinInters1[0]
 	memberMixinFields0 := memberMixin[0].Fields()
@@ -95,6 +98,10 @@ func init() {
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	member.UpdateDefaultUpdatedAt = memberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// memberDescVersion is the schema descriptor for version field.
+	memberDescVersion := memberMixinFields0[2].Descriptor()
+	// member.DefaultVersion holds the default value on creation for the version field.
+	member.DefaultVersion = memberDescVersion.Default.(int)
 	// memberDescName is the schema descriptor for name field.
 	memberDescName := memberFields[0].Descriptor()
 	// member.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -117,18 +124,21 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	orgMixinHooks0 := orgMixin[0].Hooks()
 	orgMixinHooks1 := orgMixin[1].Hooks()
 	orgHooks := schema.Org{}.Hooks()
 
-	org.Hooks[1] = orgMixinHooks1[0]
+	org.Hooks[1] = orgMixinHooks0[0]
 
-	org.Hooks[2] = orgHooks[0]
+	org.Hooks[2] = orgMixinHooks1[0]
 
-	org.Hooks[3] = orgHooks[1]
+	org.Hooks[3] = orgHooks[0]
 
-	org.Hooks[4] = orgHooks[2]
+	org.Hooks[4] = orgHooks[1]
 
-	org.Hooks[5] = orgHooks[3]
+	org.Hooks[5] = orgHooks[2]
+
+	org.Hooks[6] = orgHooks[3]
 	orgMixinInters1 := orgMixin[1].Interceptors()
 	org.Interceptors[0] = orgMixinInters1[0]
 	orgMixinFields0 := orgMixin[0].Fields()
@@ -145,6 +155,10 @@ func init() {
 	org.DefaultUpdatedAt = orgDescUpdatedAt.Default.(func() time.Time)
 	// org.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	org.UpdateDefaultUpdatedAt = orgDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// orgDescVersion is the schema descriptor for version field.
+	orgDescVersion := orgMixinFields0[2].Descriptor()
+	// org.DefaultVersion holds the default value on creation for the version field.
+	org.DefaultVersion = orgDescVersion.Default.(int)
 	// orgDescName is the schema descriptor for name field.
 	orgDescName := orgFields[0].Descriptor()
 	// org.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -163,11 +177,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	rolebindingMixinHooks0 := rolebindingMixin[0].Hooks()
 	rolebindingMixinHooks1 := rolebindingMixin[1].Hooks()
 
-	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
+	rolebinding.Hooks[1] = rolebindingMixinHooks0[0]
 
-	rolebinding.Hooks[2] = rolebindingMixinHooks1[1]
+	rolebinding.Hooks[2] = rolebindingMixinHooks1[0]
+
+	rolebinding.Hooks[3] = rolebindingMixinHooks1[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
@@ -184,6 +201,10 @@ func init() {
 	rolebinding.DefaultUpdatedAt = rolebindingDescUpdatedAt.Default.(func() time.Time)
 	// rolebinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	rolebinding.UpdateDefaultUpdatedAt = rolebindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// rolebindingDescVersion is the schema descriptor for version field.
+	rolebindingDescVersion := rolebindingMixinFields0[2].Descriptor()
+	// rolebinding.DefaultVersion holds the default value on creation for the version field.
+	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(userMixin[1], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -194,14 +215,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	userMixinHooks0 := userMixin[0].Hooks()
 	userMixinHooks1 := userMixin[1].Hooks()
 	userHooks := schema.User{}.Hooks()
 
-	user.Hooks[1] = userMixinHooks1[0]
+	user.Hooks[1] = userMixinHooks0[0]
 
-	user.Hooks[2] = userMixinHooks1[1]
+	user.Hooks[2] = userMixinHooks1[0]
 
-	user.Hooks[3] = userHooks[0]
+	user.Hooks[3] = userMixinHooks1[1]
+
+	user.Hooks[4] = userHooks[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
@@ -218,6 +242,10 @@ func init() {
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescVersion is the schema descriptor for version field.
+	userDescVersion := userMixinFields0[2].Descriptor()
+	// user.DefaultVersion holds the default value on creation for the version field.
+	user.DefaultVersion = userDescVersion.Default.(int)
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.

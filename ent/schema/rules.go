@@ -16,6 +16,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/version"
 )
 
 // Interceptors of ScopedBy filter every read by the viewer's scope.
@@ -82,4 +83,9 @@ func (AuditLog) Hooks() []ent.Hook {
 // tokens (internal/account).
 func (User) Hooks() []ent.Hook {
 	return []ent.Hook{account.RevokeTokensOnChange()}
+}
+
+// Hooks of Timestamps move each row's version on at every update.
+func (Timestamps) Hooks() []ent.Hook {
+	return []ent.Hook{version.Hook()}
 }
