@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -79,13 +80,14 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			audithead.Table:   audithead.ValidColumn,
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			audithead.Table:      audithead.ValidColumn,
+			auditlog.Table:       auditlog.ValidColumn,
+			idempotencykey.Table: idempotencykey.ValidColumn,
+			member.Table:         member.ValidColumn,
+			org.Table:            org.ValidColumn,
+			rolebinding.Table:    rolebinding.ValidColumn,
+			setting.Table:        setting.ValidColumn,
+			user.Table:           user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

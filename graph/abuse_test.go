@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -203,7 +204,9 @@ func TestRateLimits(t *testing.T) {
 		if status != http.StatusTooManyRequests || code != "RATE_LIMITED" {
 			t.Fatalf("right password after 3 failures: %d %s, want 429 RATE_LIMITED", status, code)
 		}
-		if ghostMsg != adminMsg {
+		// The same words; only the seconds to wait go down as time passes.
+		digits := regexp.MustCompile(`[0-9]+`)
+		if digits.ReplaceAllString(ghostMsg, "N") != digits.ReplaceAllString(adminMsg, "N") {
 			t.Errorf("answers differ: %q for a missing user, %q for admin", ghostMsg, adminMsg)
 		}
 		// The address has spent 6 of 8; two more usernames fail, then the

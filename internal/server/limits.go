@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -27,40 +26,25 @@ const MaxBody = 1 << 20
 func singleOperation(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBody {
-			refuse(w, http.StatusRequestEntityTooLarge, "the request body is over 1 MiB")
+			errs.Respond(w, http.StatusRequestEntityTooLarge, errs.BadUserInput, "the request body is over 1 MiB")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			refuse(w, http.StatusRequestEntityTooLarge, "the request body is over 1 MiB")
+			errs.Respond(w, http.StatusRequestEntityTooLarge, errs.BadUserInput, "the request body is over 1 MiB")
 			return
 		case err != nil:
-			refuse(w, http.StatusBadRequest, "the request body could not be read")
+			errs.Respond(w, http.StatusBadRequest, errs.BadUserInput, "the request body could not be read")
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			refuse(w, http.StatusBadRequest, "batching is not supported: send one operation per request")
+			errs.Respond(w, http.StatusBadRequest, errs.BadUserInput, "batching is not supported: send one operation per request")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
-	})
-}
-
-// refuse answers a bad request refused before GraphQL ran.
-func refuse(w http.ResponseWriter, status int, msg string) {
-	writeError(w, status, errs.BadUserInput, msg)
-}
-
-// writeError answers a request refused before GraphQL ran, in GraphQL's
-// response shape so that clients read the code where they always do.
-func writeError(w http.ResponseWriter, status int, code errs.Code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(code)}}},
 	})
 }
 
@@ -84,7 +68,7 @@ func limitRequests(perSecond float64, next http.Handler) http.Handler {
 		}
 		if wait, ok := lim.Take(key); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(throttle.Seconds(wait)))
-			writeError(w, http.StatusTooManyRequests, errs.RateLimited, throttle.Error(wait).Error())
+			errs.Respond(w, http.StatusTooManyRequests, errs.RateLimited, throttle.Error(wait).Error())
 			return
 		}
 		next.ServeHTTP(w, r)

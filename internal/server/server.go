@@ -24,6 +24,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/idempotency"
 	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -124,7 +125,8 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 		mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
 	}
 	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
-	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, throttle.Middleware(gql)))))
+	keyed := idempotency.Middleware(client)
+	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(gql))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
 			log.ErrorContext(r.Context(), "health check", "err", err)
