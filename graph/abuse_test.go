@@ -218,3 +218,35 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestInternalErrorsMasked: a failure inside the server reaches the
+// client as INTERNAL with a request ID and no detail, and the log line
+// with the detail carries the same ID.
+func TestInternalErrorsMasked(t *testing.T) {
+	d := testdb.Open(t, "sqlite")
+	api := apitest.New(t, d)
+	// The database goes away under the server.
+	if err := d.Client.Close(); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"query": `mutation { login(username: "someone", password: "whatever1") { token } }`})
+	resp, err := http.Post(api.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Errors []apitest.Error }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	id := resp.Header.Get("X-Request-ID")
+	if len(out.Errors) != 1 || out.Errors[0].Code() != "INTERNAL" || id == "" || out.Errors[0].Extensions["requestID"] != id {
+		t.Fatalf("errors %+v, X-Request-ID %q; want one INTERNAL error naming the request", out.Errors, id)
+	}
+	if msg := out.Errors[0].Message; strings.Contains(msg, "sql") || strings.Contains(msg, "closed") {
+		t.Errorf("the client sees the detail: %q", msg)
+	}
+	if log := api.Log.String(); !strings.Contains(log, "requestID="+id) || !strings.Contains(log, "closed") {
+		t.Errorf("log lacks the request ID or the detail:\n%s", log)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/throttle"
 )
 
@@ -38,14 +39,16 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		code, msg := classify(err, gerr)
-		if code == errs.Internal {
-			log.ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
-			msg = "internal error"
-		}
-		gerr.Message = msg
 		if gerr.Extensions == nil {
 			gerr.Extensions = map[string]any{}
 		}
+		if code == errs.Internal {
+			id := logging.RequestID(ctx)
+			log.ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String(), "requestID", id)
+			msg = "internal error: quote request " + id + " when you report it"
+			gerr.Extensions["requestID"] = id
+		}
+		gerr.Message = msg
 		gerr.Extensions["code"] = string(code)
 		var limited *throttle.Limited
 		if errors.As(err, &limited) {
@@ -53,6 +56,29 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			throttle.Hinted(ctx, limited.Wait)
 		}
 		return gerr
+	}
+}
+
+// maskUnpresented catches errors that reach the response without the
+// presenter (entgql's Transactioner writes a failure to begin a
+// transaction straight into it): every error leaves with a code, and
+// none with internal detail.
+func maskUnpresented(log *slog.Logger) graphql.OperationMiddleware {
+	present := presentError(log)
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		h := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			resp := h(ctx)
+			if resp == nil {
+				return nil
+			}
+			for i, e := range resp.Errors {
+				if _, ok := e.Extensions["code"]; !ok {
+					resp.Errors[i] = present(ctx, errors.New(e.Message))
+				}
+			}
+			return resp
+		}
 	}
 }
 

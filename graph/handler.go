@@ -45,6 +45,9 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
+	// Before the Transactioner, which answers a failure to begin a
+	// transaction itself.
+	srv.AroundOperations(maskUnpresented(log))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(authz.WithPathLoader(ctx, client))

@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strconv"
@@ -27,6 +26,7 @@ import (
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, usage)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := logging.New(stderr)
 	cmd, args := args[0], args[1:]
 	fs := flag.NewFlagSet("partyorg "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -6,14 +6,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
+	"sync"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/partyorg/partyorg/internal/auth"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/testdb"
 	"github.com/partyorg/partyorg/internal/throttle"
@@ -26,6 +26,26 @@ const Secret = "apitest-secret"
 type API struct {
 	URL string
 	DB  *testdb.DB
+	// Log holds what the server logged.
+	Log *Log
+}
+
+// Log is a log that the server writes while a test reads it.
+type Log struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // New serves partyorg over d until the test ends. Tests fire requests
@@ -40,13 +60,14 @@ func New(tb testing.TB, d *testdb.DB) *API {
 func NewWith(tb testing.TB, d *testdb.DB, cfg server.Config) *API {
 	tb.Helper()
 	cfg.Secret = Secret
-	h, err := server.NewHandler(context.Background(), d.Client, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := &Log{}
+	h, err := server.NewHandler(context.Background(), d.Client, cfg, logging.New(log))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
-	return &API{URL: srv.URL, DB: d}
+	return &API{URL: srv.URL, DB: d, Log: log}
 }
 
 // Client is a caller of the API, signed in or not.

@@ -25,6 +25,7 @@ import (
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/idempotency"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -135,7 +136,7 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 		}
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	return mux, nil
+	return logging.Middleware(mux), nil
 }
 
 // bootstrap creates the admin account and the demo county when asked to.
