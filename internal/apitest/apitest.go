@@ -6,9 +6,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"sync"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
