@@ -250,3 +250,16 @@ func TestInternalErrorsMasked(t *testing.T) {
 		t.Errorf("log lacks the request ID or the detail:\n%s", log)
 	}
 }
+
+// TestRequestTimeout: an operation past the request's time limit is
+// refused with TOO_COMPLEX, not an internal error.
+func TestRequestTimeout(t *testing.T) {
+	d := testdb.Open(t, "sqlite")
+	apitest.Matrix(t, d.Client, 1, 1, 1, 1)
+	token := apitest.New(t, d).Login(t, "admin", apitest.Password).Token
+	api := apitest.NewWith(t, d, server.Config{RateLimit: -1, RequestTimeout: time.Nanosecond})
+	errs := api.WithToken(token).Do(t, `{ members { totalCount } }`, nil, nil)
+	if len(errs) == 0 || errs[0].Code() != "TOO_COMPLEX" {
+		t.Fatalf("errors %v, want TOO_COMPLEX", errs)
+	}
+}

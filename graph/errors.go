@@ -32,6 +32,9 @@ var codes = map[string]errs.Code{
 	string(errs.TooComplex):      errs.TooComplex,
 }
 
+// overtime answers an operation that ran past the request's time limit.
+const overtime = "the operation ran past the time limit: ask for less at once"
+
 // presentError gives every error one of the codes of CONTRACT.md. Errors
 // without a known meaning are INTERNAL: logged with their detail and
 // shown without it.
@@ -39,6 +42,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		code, msg := classify(err, gerr)
+		// A statement cancelled by the request's deadline fails with the
+		// driver's own error.
+		if code == errs.Internal && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			code, msg = errs.TooComplex, overtime
+		}
 		if gerr.Extensions == nil {
 			gerr.Extensions = map[string]any{}
 		}
@@ -70,6 +78,11 @@ func maskUnpresented(log *slog.Logger) graphql.OperationMiddleware {
 		return func(ctx context.Context) *graphql.Response {
 			resp := h(ctx)
 			if resp == nil {
+				// gqlgen gives no response at all once the deadline has
+				// passed.
+				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					return &graphql.Response{Errors: gqlerror.List{present(ctx, ctx.Err())}}
+				}
 				return nil
 			}
 			for i, e := range resp.Errors {
@@ -101,6 +114,8 @@ func classify(err error, gerr *gqlerror.Error) (errs.Code, string) {
 		return errs.Conflict, "conflicts with an existing record"
 	case errors.Is(err, privacy.Deny):
 		return errs.Forbidden, "not permitted"
+	case errors.Is(err, context.DeadlineExceeded):
+		return errs.TooComplex, overtime
 	}
 	return errs.Internal, ""
 }

@@ -43,7 +43,7 @@ func Middleware(c *ent.Client, tokens *Tokens, az *authz.Authorizer) func(http.H
 				v, err := Viewer(ctx, c, tokens, az, h)
 				if err != nil {
 					if !errors.Is(err, ErrBadToken) {
-						http.Error(w, "internal error", http.StatusInternalServerError)
+						errs.Respond(w, http.StatusInternalServerError, errs.Internal, "internal error")
 						return
 					}
 					ctx = context.WithValue(ctx, failureKey{}, err)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -13,6 +14,23 @@ import (
 	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
+
+// RequestTimeout bounds the time of one GraphQL request: past it the
+// request's context ends, its SQL is cancelled and it answers
+// TOO_COMPLEX. PostgreSQL's statement_timeout (internal/db) backs it.
+const RequestTimeout = 30 * time.Second
+
+// timeout gives each request d (0: RequestTimeout).
+func timeout(d time.Duration, next http.Handler) http.Handler {
+	if d == 0 {
+		d = RequestTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
 
 // MaxBody bounds a GraphQL request body (CONTRACT.md: 1 MiB). The
 // largest real request, a dashboard's analytics query with variables, is

@@ -45,6 +45,8 @@ type Config struct {
 	// none. Login is the login throttle (nil: auth.NewLogins()).
 	RateLimit float64
 	Logins    *auth.Logins
+	// RequestTimeout bounds each request (0: the default, RequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // DefaultRateLimit lets a dashboard open many panels at once (a burst of
@@ -89,7 +91,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB), "production", cfg.Production)
 	log.Info("limits", "maxBody", MaxBody, "maxPage", graph.MaxPage, "maxComplexity", graph.MaxComplexity,
-		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "rateLimit", cfg.RateLimit, "introspection", !cfg.Production, "graphiql", !cfg.Production)
+		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "requestTimeout", RequestTimeout, "rateLimit", cfg.RateLimit, "introspection", !cfg.Production, "graphiql", !cfg.Production)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -127,7 +129,7 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 	}
 	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
 	keyed := idempotency.Middleware(client)
-	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(gql))))))
+	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(timeout(cfg.RequestTimeout, gql)))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
 			log.ErrorContext(r.Context(), "health check", "err", err)
