@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/errs"
 )
@@ -22,6 +23,15 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
 	if len(ids) > MaxNodes {
 		return nil, errs.New(errs.TooComplex, "nodes takes at most %d IDs, got %d", MaxNodes, len(ids))
+	}
+	if len(ids) == 1 {
+		// ent's Noders fails the whole list for one ID; a list of one
+		// answers like any other: null in place, with its error.
+		n, err := r.client.Noder(ctx, ids[0])
+		if err != nil {
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(0)), err)
+		}
+		return []ent.Noder{n}, nil
 	}
 	return r.client.Noders(ctx, ids)
 }
