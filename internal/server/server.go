@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -24,6 +23,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/graphiql"
 	"github.com/partyorg/partyorg/internal/idempotency"
 	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/throttle"
@@ -125,7 +125,9 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 	tokens := auth.NewTokens(key, auth.TTL)
 	mux := http.NewServeMux()
 	if !cfg.Production {
-		mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
+		ui := graphiql.Handler()
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET /graphiql/", ui)
 	}
 	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
 	keyed := idempotency.Middleware(client)
