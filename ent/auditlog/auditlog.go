@@ -101,6 +101,7 @@ const (
 	OpCreate Op = "CREATE"
 	OpUpdate Op = "UPDATE"
 	OpDelete Op = "DELETE"
+	OpExport Op = "EXPORT"
 )
 
 func (_op Op) String() string {
@@ -110,7 +111,7 @@ func (_op Op) String() string {
 // OpValidator is a validator for the "op" field enum values. It is called by the builders before save.
 func OpValidator(_op Op) error {
 	switch _op {
-	case OpCreate, OpUpdate, OpDelete:
+	case OpCreate, OpUpdate, OpDelete, OpExport:
 		return nil
 	default:
 		return fmt.Errorf("auditlog: invalid enum value for op field: %q", _op)

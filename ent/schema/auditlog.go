@@ -38,7 +38,7 @@ func (AuditLog) Fields() []ent.Field {
 			Immutable().
 			Comment("The username of the actor at the time."),
 		field.Enum("op").
-			NamedValues("Create", "CREATE", "Update", "UPDATE", "Delete", "DELETE").
+			NamedValues("Create", "CREATE", "Update", "UPDATE", "Delete", "DELETE", "Export", "EXPORT").
 			Immutable(),
 		field.String("type").
 			Immutable().

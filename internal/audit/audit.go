@@ -12,9 +12,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/hook"
-	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/scope"
-	"github.com/partyorg/partyorg/internal/viewer"
 )
 
 // redacted fields are recorded as changed, never with their value.
@@ -68,11 +66,7 @@ func Hook(col string) entgo.Hook {
 					}
 				}
 			}
-			if vw := viewer.FromContext(ctx); vw != nil {
-				e.Actor, e.ActorID = vw.Username, vw.UserID
-			}
-			// The trail is written by the server, whatever the caller may write.
-			if err := appendEntry(privacy.DecisionContext(ctx, privacy.Allow), c, e); err != nil {
+			if err := appendEntry(ctx, c, e); err != nil {
 				return nil, fmt.Errorf("audit: %w", err)
 			}
 			return v, nil
@@ -115,4 +109,32 @@ func changed(m ent.Mutation) map[string]any {
 		c[f] = nil
 	}
 	return c
+}
+
+// Entry is an act that the trail records but that is no write through
+// ent, such as an export.
+type Entry struct {
+	Op              auditlog.Op
+	Type            string
+	ObjectID, OrgID int
+	Changes         map[string]any
+}
+
+// Record writes e to the trail as the viewer in ctx, in a transaction of
+// its own (the chain's head is locked until it ends).
+func Record(ctx context.Context, c *ent.Client, e Entry) error {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	county, err := countyOf(ctx, tx.Client(), e.OrgID)
+	if err == nil {
+		err = appendEntry(ctx, tx.Client(), &ent.AuditLog{At: time.Now(), Op: e.Op, Type: e.Type,
+			ObjectID: e.ObjectID, OrgID: e.OrgID, CountyID: county, Changes: e.Changes})
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("audit: %w", err)
+	}
+	return tx.Commit()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -82,6 +83,11 @@ func countyOf(ctx context.Context, c *ent.Client, orgID int) (int, error) {
 // is locked until the transaction ends (on SQLite write transactions are
 // serialized already), so concurrent writers append one after another.
 func appendEntry(ctx context.Context, c *ent.Client, e *ent.AuditLog) error {
+	if vw := viewer.FromContext(ctx); vw != nil {
+		e.Actor, e.ActorID = vw.Username, vw.UserID
+	}
+	// The trail is written by the server, whatever the caller may write.
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	head, err := lockHead(ctx, c, e.CountyID)
 	if err != nil {
 		return err

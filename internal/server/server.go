@@ -23,6 +23,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/export"
 	"github.com/partyorg/partyorg/internal/graphiql"
 	"github.com/partyorg/partyorg/internal/idempotency"
 	"github.com/partyorg/partyorg/internal/logging"
@@ -131,6 +132,7 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 	}
 	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
 	keyed := idempotency.Middleware(client)
+	mux.Handle("GET /export/{file}", auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, export.Handler(client, export.Tables))))
 	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(timeout(cfg.RequestTimeout, gql)))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
