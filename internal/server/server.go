@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
