@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"pledge_items\":30064771072,\"pledge_progresses\":34359738368,\"pledge_reviews\":38654705664,\"pledge_topics\":42949672960,\"pledges\":25769803776,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
