@@ -1,0 +1,253 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
+	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/testdb"
+)
+
+// The pledge mutations under test, each taking its arguments as variables.
+const (
+	createPledgeQ  = `mutation($in: CreatePledgeInput!) { createPledge(input: $in) { id state } }`
+	updatePledgeQ  = `mutation($id: ID!, $in: UpdatePledgeInput!) { updatePledge(id: $id, input: $in) { id state } }`
+	submitPledgeQ  = `mutation($id: ID!, $on: Date) { submitPledge(id: $id, on: $on) { id state } }`
+	reviewPledgeQ  = `mutation($id: ID!, $in: ReviewPledgeInput!) { reviewPledge(id: $id, input: $in) { id state } }`
+	publishPledgeQ = `mutation($id: ID!, $ch: [DisplayChannel!]!, $on: Date) { publishPledge(id: $id, channels: $ch, on: $on) { id state } }`
+	reportPledgeQ  = `mutation($id: ID!, $q: Int!, $text: String!, $on: Date) { reportPledgeProgress(id: $id, quarter: $q, text: $text, on: $on) { id state } }`
+	evalPledgeQ    = `mutation($id: ID!, $in: EvaluatePledgeInput!) { evaluatePledge(id: $id, input: $in) { id state } }`
+)
+
+// pledgeFixture is a county with two townships, a village in each, two
+// branches per village and three members per branch, and callers at
+// every level: ADMIN ("admin"), ORG_ADMINs of the county ("county"), C.T1
+// ("township"), C.T1.V1 ("village") and C.T1.V1.B1 ("branch"), the
+// VIEWER of C.T1 ("viewer"), the ORG_ADMIN of C.T2 ("other"), and in
+// branch C.T1.V1.B1 the MEMBERs M1 ("author") and M2 ("peer") and its
+// secretary M3 ("secretary", ORG_ADMIN of the branch and a member of it);
+// "stranger" is the MEMBER M1 of the sister branch C.T1.V1.B2.
+type pledgeFixture struct {
+	d       *testdb.DB
+	api     *apitest.API
+	tree    *apitest.Tree
+	topic   int // a RURAL topic in force
+	callers map[string]*apitest.Client
+	years   int // the next year free for fixture pledges
+}
+
+func newPledgeFixture(t *testing.T, d *testdb.DB) *pledgeFixture {
+	t.Helper()
+	tree := apitest.Matrix(t, d.Client, 2, 1, 2, 3)
+	ctx := systemCtx()
+	b1 := tree.Orgs["C.T1.V1.B1"].ID
+	memberRole, adminRole := rolebinding.RoleMember, rolebinding.RoleOrgAdmin
+	for _, u := range []account.NewUser{
+		{Username: "peer", Role: &memberRole, OrgID: &b1, MemberID: &tree.Members["C.T1.V1.B1.M2"].ID},
+		{Username: "secretary", Role: &adminRole, OrgID: &b1, MemberID: &tree.Members["C.T1.V1.B1.M3"].ID},
+	} {
+		u.Password = apitest.Password
+		if _, err := account.Create(ctx, d.Client, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &pledgeFixture{d: d, api: apitest.New(t, d), tree: tree, years: 1900, callers: map[string]*apitest.Client{}}
+	f.topic = d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("RURAL")).FirstIDX(ctx)
+	for name, username := range map[string]string{
+		"admin":     "admin",
+		"county":    apitest.Username(rolebinding.RoleOrgAdmin, "C"),
+		"township":  apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"),
+		"village":   apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1"),
+		"branch":    apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B1"),
+		"viewer":    apitest.Username(rolebinding.RoleViewer, "C.T1"),
+		"other":     apitest.Username(rolebinding.RoleOrgAdmin, "C.T2"),
+		"author":    apitest.Username(rolebinding.RoleMember, "C.T1.V1.B1"),
+		"peer":      "peer",
+		"secretary": "secretary",
+		"stranger":  apitest.Username(rolebinding.RoleMember, "C.T1.V1.B2"),
+	} {
+		f.callers[name] = f.api.Login(t, username, apitest.Password)
+	}
+	return f
+}
+
+// pledgeAt writes a pledge of the named member straight into the database
+// in the given state, as if it had gone through the steps before: one
+// item, submitted on 10 January of its year, published on 20 January,
+// its items FULFILLED once evaluated. Each gets a year of its own.
+func (f *pledgeFixture) pledgeAt(t *testing.T, memberName string, state pledge.State) *ent.Pledge {
+	t.Helper()
+	ctx := systemCtx()
+	m := f.tree.Members[memberName]
+	f.years++
+	year := f.years
+	q := f.d.Client.Pledge.Create().SetMemberID(m.ID).SetMemberName(m.Name).SetBranchID(m.BranchID).
+		SetYear(year).SetKind(pledge.KindAnnual).SetState(state)
+	if state != pledge.StateDraft {
+		q.SetSubmittedOn(date(year, 1, 10))
+	}
+	if state == pledge.StatePublished || state == pledge.StateEvaluated {
+		q.SetPublishedOn(date(year, 1, 20)).SetChannels([]string{"BULLETIN_BOARD"}).SetReportFrom(1)
+	}
+	p := q.SaveX(ctx)
+	item := f.d.Client.PledgeItem.Create().SetPledgeID(p.ID).SetBranchID(p.BranchID).SetMemberID(p.MemberID).
+		SetTopicID(f.topic).SetContent("带领群众发展产业")
+	if state == pledge.StateEvaluated {
+		item.SetResult(pledgeitem.ResultFulfilled)
+	}
+	item.ExecX(ctx)
+	return p
+}
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func dateVar(y int, m time.Month, d int) string { return date(y, m, d).Format("2006-01-02") }
+
+// fiveAnswers answers the five whethers, all yes but those named.
+func fiveAnswers(no ...string) []map[string]any {
+	var out []map[string]any
+	for _, c := range []string{"SERVES_REFORM", "EXEMPLARY", "FITS_POST", "MEETS_WISHES", "LEADERS_FIRST"} {
+		ok := true
+		for _, n := range no {
+			if n == c {
+				ok = false
+			}
+		}
+		out = append(out, map[string]any{"criterion": c, "ok": ok})
+	}
+	return out
+}
+
+// itemsOf is the evaluation input that rates every item of p result.
+func (f *pledgeFixture) itemsOf(p *ent.Pledge, result string) []map[string]any {
+	var out []map[string]any
+	for _, id := range f.d.Client.PledgeItem.Query().Where(pledgeitem.PledgeID(p.ID)).IDsX(systemCtx()) {
+		out = append(out, map[string]any{"itemID": gqlID(id), "result": result})
+	}
+	return out
+}
+
+// pledgeSnapshot is what a refused step must leave as it was.
+type pledgeSnapshot struct {
+	pledges, items, reviews, progress, audit int
+	state                                    pledge.State
+	updated                                  time.Time
+}
+
+func (f *pledgeFixture) snapshot(t *testing.T, id int) pledgeSnapshot {
+	t.Helper()
+	ctx := systemCtx()
+	c := f.d.Client
+	s := pledgeSnapshot{
+		pledges:  c.Pledge.Query().CountX(ctx),
+		items:    c.PledgeItem.Query().CountX(ctx),
+		reviews:  c.PledgeReview.Query().CountX(ctx),
+		progress: c.PledgeProgress.Query().CountX(ctx),
+		audit:    c.AuditLog.Query().CountX(ctx),
+	}
+	if id != 0 {
+		p := c.Pledge.GetX(ctx, id)
+		s.state, s.updated = p.State, p.UpdatedAt
+	}
+	return s
+}
+
+// TestPledgeFiveSteps walks a pledge through the five steps as the
+// member and its branch committee would, with a return on the way, and
+// checks the state, the records and the audit trail of each step.
+func TestPledgeFiveSteps(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		author, branch := f.callers["author"], f.callers["branch"]
+		ctx := systemCtx()
+		var out struct {
+			CreatePledge struct{ ID, State string }
+		}
+		author.MustDo(t, createPledgeQ, gqlVars("in", map[string]any{
+			"memberID": gqlID(f.tree.Members["C.T1.V1.B1.M1"].ID), "year": 2025, "kind": "ANNUAL",
+			"items": []map[string]any{{"topicID": gqlID(f.topic), "content": "带头发展产业"}},
+		}), &out)
+		if out.CreatePledge.State != "DRAFT" {
+			t.Fatalf("created in %s, want DRAFT", out.CreatePledge.State)
+		}
+		id := parseGQLID(t, out.CreatePledge.ID)
+		step := func(c *apitest.Client, query string, vars map[string]any, want pledge.State) {
+			t.Helper()
+			before := d.Client.AuditLog.Query().CountX(ctx)
+			c.MustDo(t, query, vars, nil)
+			if got := d.Client.Pledge.GetX(ctx, id).State; got != want {
+				t.Fatalf("state %s, want %s", got, want)
+			}
+			if d.Client.AuditLog.Query().CountX(ctx) == before {
+				t.Fatalf("the step to %s left no audit entry", want)
+			}
+		}
+		step(author, submitPledgeQ, gqlVars("id", gqlID(id), "on", dateVar(2025, 1, 5)), pledge.StateSubmitted)
+		step(branch, reviewPledgeQ, gqlVars("id", gqlID(id), "in", map[string]any{
+			"approve": false, "answers": fiveAnswers("FITS_POST"), "comment": "承诺内容要结合岗位职责", "on": dateVar(2025, 1, 6),
+		}), pledge.StateReturned)
+		step(author, updatePledgeQ, gqlVars("id", gqlID(id), "in", map[string]any{
+			"items": []map[string]any{
+				{"topicID": gqlID(f.topic), "content": "带头发展产业, 带动五户增收"},
+				{"topicID": gqlID(f.topic), "content": "结对帮扶两户贫困户"},
+			},
+		}), pledge.StateReturned)
+		step(author, submitPledgeQ, gqlVars("id", gqlID(id), "on", dateVar(2025, 1, 8)), pledge.StateSubmitted)
+		step(branch, reviewPledgeQ, gqlVars("id", gqlID(id), "in", map[string]any{
+			"approve": true, "answers": fiveAnswers(), "on": dateVar(2025, 1, 9),
+		}), pledge.StateApproved)
+		step(branch, publishPledgeQ, gqlVars("id", gqlID(id), "ch", []string{"BULLETIN_BOARD", "CHAT_GROUP"}, "on", dateVar(2025, 1, 10)), pledge.StatePublished)
+		for q := 1; q <= 4; q++ {
+			step(author, reportPledgeQ, gqlVars("id", gqlID(id), "q", q, "text", fmt.Sprintf("第%d季度已兑现", q), "on", dateVar(2025, time.Month(3*q), 28)), pledge.StatePublished)
+		}
+		p := d.Client.Pledge.GetX(ctx, id)
+		step(branch, evalPledgeQ, gqlVars("id", gqlID(id), "in", map[string]any{
+			"items": f.itemsOf(p, "PARTLY"), "on": dateVar(2026, 1, 1),
+		}), pledge.StateEvaluated)
+
+		var read struct {
+			Node struct {
+				State, PublishedOn, EvaluatedOn string
+				Channels                        []string
+				Reviews                         []struct {
+					Approve  bool
+					FitsPost bool
+					Comment  *string
+					Reviewer string
+				}
+				Progress []struct{ Quarter int }
+				Items    []struct {
+					Content string
+					Result  string
+					Topic   struct{ Title string }
+				}
+			}
+		}
+		author.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Pledge {
+			state publishedOn evaluatedOn channels
+			reviews { approve fitsPost comment reviewer }
+			progress { quarter }
+			items { content result topic { title } }
+		} } }`, gqlVars("id", gqlID(id)), &read)
+		n := read.Node
+		if n.State != "EVALUATED" || n.PublishedOn != "2025-01-10" || n.EvaluatedOn != "2026-01-01" ||
+			len(n.Channels) != 2 || len(n.Reviews) != 2 || len(n.Progress) != 4 || len(n.Items) != 2 {
+			t.Fatalf("read back %+v", n)
+		}
+		if n.Reviews[0].Approve || n.Reviews[0].FitsPost || n.Reviews[0].Comment == nil || !n.Reviews[1].Approve {
+			t.Errorf("reviews %+v", n.Reviews)
+		}
+		for _, it := range n.Items {
+			if it.Result != "PARTLY" || it.Topic.Title == "" {
+				t.Errorf("item %+v", it)
+			}
+		}
+	})
+}
