@@ -251,3 +251,121 @@ func TestPledgeFiveSteps(t *testing.T) {
 		}
 	})
 }
+
+// TestPledgeRefusals: every illegal step answers its code and writes
+// nothing — no row, no audit entry, the pledge's state and version as
+// they were.
+func TestPledgeRefusals(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		const m1, m3 = "C.T1.V1.B1.M1", "C.T1.V1.B1.M3"
+		draft := f.pledgeAt(t, m1, pledge.StateDraft)
+		submitted := f.pledgeAt(t, m1, pledge.StateSubmitted)
+		ownSubmitted := f.pledgeAt(t, m3, pledge.StateSubmitted)
+		approved := f.pledgeAt(t, m1, pledge.StateApproved)
+		published := f.pledgeAt(t, m1, pledge.StatePublished)
+		ownPublished := f.pledgeAt(t, m3, pledge.StatePublished)
+		evaluated := f.pledgeAt(t, m1, pledge.StateEvaluated)
+		// Quarter 1 of the published pledge is reported already.
+		f.callers["author"].MustDo(t, reportPledgeQ, gqlVars("id", gqlID(published.ID), "q", 1, "text", "已完成", "on", dateVar(published.Year, 4, 1)), nil)
+		outside := f.pledgeAt(t, "C.T2.V1.B1.M1", pledge.StateSubmitted)
+		retired := f.d.Client.PledgeTopic.Create().SetSector("RURAL").SetTitle("已停用").SetRetiredOn(date(2020, 1, 1)).SaveX(systemCtx())
+		agency := f.d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("AGENCY")).FirstIDX(systemCtx())
+
+		id := func(p *ent.Pledge) string { return gqlID(p.ID) }
+		review := func(p *ent.Pledge, in map[string]any) map[string]any {
+			if _, ok := in["on"]; !ok {
+				in["on"] = dateVar(p.Year, 2, 1)
+			}
+			return gqlVars("id", id(p), "in", in)
+		}
+		evaluate := func(p *ent.Pledge, on string, extra ...any) map[string]any {
+			in := map[string]any{"items": f.itemsOf(p, "FULFILLED"), "on": on}
+			for i := 0; i < len(extra); i += 2 {
+				in[extra[i].(string)] = extra[i+1]
+			}
+			return gqlVars("id", id(p), "in", in)
+		}
+		create := func(memberName string, year int, kind string, topic int, content string) map[string]any {
+			return gqlVars("in", map[string]any{
+				"memberID": gqlID(f.tree.Members[memberName].ID), "year": year, "kind": kind,
+				"items": []map[string]any{{"topicID": gqlID(topic), "content": content}},
+			})
+		}
+		report := func(p *ent.Pledge, q int, on string) map[string]any {
+			return gqlVars("id", id(p), "q", q, "text", "按期兑现", "on", on)
+		}
+		f.callers["branch"].MustDo(t, createPledgeQ, create(m1, 2024, "ANNUAL", f.topic, "内容"), nil)
+		tomorrow := time.Now().AddDate(0, 0, 2).Format("2006-01-02")
+		cases := []struct {
+			name   string
+			caller string
+			query  string
+			vars   map[string]any
+			target *ent.Pledge // nil for a create
+			code   string
+		}{
+			{"review before submit", "branch", reviewPledgeQ, review(draft, map[string]any{"approve": true, "answers": fiveAnswers()}), draft, "CONFLICT"},
+			{"review of one's own pledge", "secretary", reviewPledgeQ, review(ownSubmitted, map[string]any{"approve": true, "answers": fiveAnswers()}), ownSubmitted, "FORBIDDEN"},
+			{"review by a member", "peer", reviewPledgeQ, review(published, map[string]any{"approve": true, "answers": fiveAnswers()}), published, "FORBIDDEN"},
+			{"review by a viewer", "viewer", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": fiveAnswers()}), submitted, "FORBIDDEN"},
+			{"four of five answers", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": fiveAnswers()[:4]}), submitted, "BAD_USER_INPUT"},
+			{"an answer twice", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": append(fiveAnswers()[:4], fiveAnswers()[0])}), submitted, "BAD_USER_INPUT"},
+			{"approving with a no", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": fiveAnswers("EXEMPLARY"), "comment": "意见"}), submitted, "BAD_USER_INPUT"},
+			{"returning without comment", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": false, "answers": fiveAnswers()}), submitted, "BAD_USER_INPUT"},
+			{"returning with a blank comment", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": false, "answers": fiveAnswers(), "comment": "  "}), submitted, "BAD_USER_INPUT"},
+			{"a no without comment", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": false, "answers": fiveAnswers("MEETS_WISHES")}), submitted, "BAD_USER_INPUT"},
+			{"review in the future", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": fiveAnswers(), "on": tomorrow}), submitted, "BAD_USER_INPUT"},
+			{"review before it was submitted", "branch", reviewPledgeQ, review(submitted, map[string]any{"approve": true, "answers": fiveAnswers(), "on": dateVar(submitted.Year, 1, 9)}), submitted, "BAD_USER_INPUT"},
+			{"review outside scope", "township", reviewPledgeQ, review(outside, map[string]any{"approve": true, "answers": fiveAnswers()}), outside, "NOT_FOUND"},
+			{"submit outside scope", "other", submitPledgeQ, gqlVars("id", id(draft)), draft, "NOT_FOUND"},
+			{"submit of another member's draft", "peer", submitPledgeQ, gqlVars("id", id(draft)), draft, "NOT_FOUND"},
+			{"submit twice", "author", submitPledgeQ, gqlVars("id", id(submitted)), submitted, "CONFLICT"},
+			{"edit after submitting", "author", updatePledgeQ, gqlVars("id", id(submitted), "in", map[string]any{"items": []map[string]any{{"topicID": gqlID(f.topic), "content": "改"}}}), submitted, "CONFLICT"},
+			{"publish before review", "branch", publishPledgeQ, gqlVars("id", id(submitted), "ch", []string{"INTRANET"}), submitted, "CONFLICT"},
+			{"publish without channels", "branch", publishPledgeQ, gqlVars("id", id(approved), "ch", []string{}), approved, "BAD_USER_INPUT"},
+			{"publish on a channel twice", "branch", publishPledgeQ, gqlVars("id", id(approved), "ch", []string{"SCREEN", "SCREEN"}), approved, "BAD_USER_INPUT"},
+			{"publish by the author", "author", publishPledgeQ, gqlVars("id", id(approved), "ch", []string{"SCREEN"}), approved, "FORBIDDEN"},
+			{"progress before publishing", "author", reportPledgeQ, report(approved, 1, dateVar(approved.Year, 3, 1)), approved, "CONFLICT"},
+			{"two reports for one quarter", "author", reportPledgeQ, report(published, 1, dateVar(published.Year, 4, 2)), published, "CONFLICT"},
+			{"quarter 0", "author", reportPledgeQ, report(published, 0, dateVar(published.Year, 4, 2)), published, "BAD_USER_INPUT"},
+			{"quarter 5", "author", reportPledgeQ, report(published, 5, dateVar(published.Year+1, 4, 2)), published, "BAD_USER_INPUT"},
+			{"a quarter not yet begun", "author", reportPledgeQ, report(published, 3, dateVar(published.Year, 6, 30)), published, "BAD_USER_INPUT"},
+			{"a report without text", "author", reportPledgeQ, gqlVars("id", id(published), "q", 2, "text", " ", "on", dateVar(published.Year, 7, 1)), published, "BAD_USER_INPUT"},
+			{"a report by another member", "peer", reportPledgeQ, report(published, 2, dateVar(published.Year, 7, 1)), published, "FORBIDDEN"},
+			{"a report after evaluation", "author", reportPledgeQ, report(evaluated, 4, dateVar(evaluated.Year, 12, 1)), evaluated, "CONFLICT"},
+			{"evaluating before year end", "branch", evalPledgeQ, evaluate(published, dateVar(published.Year, 12, 31)), published, "CONFLICT"},
+			{"evaluating twice", "branch", evalPledgeQ, evaluate(evaluated, dateVar(evaluated.Year+1, 1, 5)), evaluated, "CONFLICT"},
+			{"evaluating one's own pledge", "secretary", evalPledgeQ, evaluate(ownPublished, dateVar(ownPublished.Year+1, 1, 5)), ownPublished, "FORBIDDEN"},
+			{"evaluating by the author", "author", evalPledgeQ, evaluate(published, dateVar(published.Year+1, 1, 5)), published, "FORBIDDEN"},
+			{"evaluating without an item", "branch", evalPledgeQ, gqlVars("id", id(published), "in", map[string]any{"items": []map[string]any{}, "on": dateVar(published.Year+1, 1, 5)}), published, "BAD_USER_INPUT"},
+			{"evaluating another pledge's item", "branch", evalPledgeQ, gqlVars("id", id(published), "in", map[string]any{"items": f.itemsOf(approved, "FULFILLED"), "on": dateVar(published.Year+1, 1, 5)}), published, "BAD_USER_INPUT"},
+			{"evaluating outside scope", "other", evalPledgeQ, evaluate(published, dateVar(published.Year+1, 1, 5)), published, "NOT_FOUND"},
+			{"a pledge for another member", "author", createPledgeQ, create("C.T1.V1.B1.M2", 2025, "ANNUAL", f.topic, "内容"), nil, "NOT_FOUND"},
+			{"a pledge outside scope", "township", createPledgeQ, create("C.T2.V1.B1.M2", 2025, "ANNUAL", f.topic, "内容"), nil, "NOT_FOUND"},
+			{"a term pledge of a member without office", "branch", createPledgeQ, create(m1, 2025, "TERM", f.topic, "内容"), nil, "BAD_USER_INPUT"},
+			{"a second pledge of a kind for a year", "branch", createPledgeQ, create(m1, 2024, "ANNUAL", f.topic, "内容"), nil, "CONFLICT"},
+			{"a retired topic", "branch", createPledgeQ, create(m1, 2025, "ANNUAL", retired.ID, "内容"), nil, "BAD_USER_INPUT"},
+			{"another sector's topic", "branch", createPledgeQ, create(m1, 2025, "ANNUAL", agency, "内容"), nil, "BAD_USER_INPUT"},
+			{"an item without content", "branch", createPledgeQ, create(m1, 2025, "ANNUAL", f.topic, " "), nil, "BAD_USER_INPUT"},
+			{"a year long past", "branch", createPledgeQ, create(m1, 1999, "ANNUAL", f.topic, "内容"), nil, "BAD_USER_INPUT"},
+			{"a pledge without items", "branch", createPledgeQ, gqlVars("in", map[string]any{"memberID": gqlID(f.tree.Members[m1].ID), "year": 2025, "kind": "ANNUAL", "items": []map[string]any{}}), nil, "BAD_USER_INPUT"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				target := 0
+				if c.target != nil {
+					target = c.target.ID
+				}
+				before := f.snapshot(t, target)
+				errs := f.callers[c.caller].Do(t, c.query, c.vars, nil)
+				if len(errs) == 0 || errs[0].Code() != c.code {
+					t.Fatalf("got %v, want %s", errs, c.code)
+				}
+				if after := f.snapshot(t, target); after != before {
+					t.Errorf("a refused step wrote: %+v → %+v", before, after)
+				}
+			})
+		}
+	})
+}
