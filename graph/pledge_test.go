@@ -2,12 +2,14 @@ package graph_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
@@ -366,6 +368,48 @@ func TestPledgeRefusals(t *testing.T) {
 					t.Errorf("a refused step wrote: %+v → %+v", before, after)
 				}
 			})
+		}
+	})
+}
+
+// TestPledgeConcurrentReviews: reviewers at every level above the branch
+// review the same submitted pledge at once, over HTTP: one wins, the
+// others get CONFLICT (never INTERNAL), and exactly one review is written.
+func TestPledgeConcurrentReviews(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		reviewers := []string{"branch", "village", "township", "county", "admin"}
+		for round := range 3 {
+			p := f.pledgeAt(t, "C.T1.V1.B1.M1", pledge.StateSubmitted)
+			var wg sync.WaitGroup
+			codes := make([]string, len(reviewers))
+			for i, r := range reviewers {
+				wg.Go(func() {
+					// Half approve, half return: the loser must not leave
+					// its verdict behind either way.
+					in := map[string]any{"approve": i%2 == 0, "answers": fiveAnswers(), "comment": "同意", "on": dateVar(p.Year, 2, 1)}
+					if errs := f.callers[r].Do(t, reviewPledgeQ, gqlVars("id", gqlID(p.ID), "in", in), nil); len(errs) > 0 {
+						codes[i] = errs[0].Code()
+					}
+				})
+			}
+			wg.Wait()
+			wins := 0
+			for i, code := range codes {
+				switch code {
+				case "":
+					wins++
+				case "CONFLICT":
+				default:
+					t.Errorf("round %d: %s got %s, want success or CONFLICT", round, reviewers[i], code)
+				}
+			}
+			if wins != 1 {
+				t.Errorf("round %d: %d reviews succeeded (%v), want 1", round, wins, codes)
+			}
+			if n := d.Client.PledgeReview.Query().Where(pledgereview.PledgeID(p.ID)).CountX(systemCtx()); n != 1 {
+				t.Errorf("round %d: %d reviews written, want 1", round, n)
+			}
 		}
 	})
 }
