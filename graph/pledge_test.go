@@ -413,3 +413,86 @@ func TestPledgeConcurrentReviews(t *testing.T) {
 		}
 	})
 }
+
+// TestPledgeVisibility: a pledge in each state, read by each role through
+// the list, its count, a state filter, node(id) and node(id) of its item.
+// A published or evaluated pledge is read by every member of its branch;
+// the others only by their author and the branch committee and the levels
+// above (and VIEWERs there); nothing by other branches or townships.
+func TestPledgeVisibility(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		states := []pledge.State{pledge.StateDraft, pledge.StateSubmitted, pledge.StateReturned, pledge.StateApproved, pledge.StatePublished, pledge.StateEvaluated}
+		byState := map[pledge.State]*ent.Pledge{}
+		for _, s := range states {
+			byState[s] = f.pledgeAt(t, "C.T1.V1.B1.M1", s)
+		}
+		all := states
+		public := []pledge.State{pledge.StatePublished, pledge.StateEvaluated}
+		want := map[string][]pledge.State{
+			"author": all, "peer": public, "secretary": all, "branch": all, "village": all,
+			"township": all, "county": all, "admin": all, "viewer": all, "other": nil, "stranger": nil,
+		}
+		for role, visible := range want {
+			t.Run(role, func(t *testing.T) {
+				c := f.callers[role]
+				var list struct {
+					Pledges struct {
+						TotalCount int
+						Edges      []struct{ Node struct{ ID, State, MemberName string } }
+					}
+				}
+				c.MustDo(t, `{ pledges(orderBy: [{field: YEAR}]) { totalCount edges { node { id state memberName } } } }`, nil, &list)
+				var got []pledge.State
+				for _, e := range list.Pledges.Edges {
+					got = append(got, pledge.State(e.Node.State))
+				}
+				if fmt.Sprint(got) != fmt.Sprint(visible) || list.Pledges.TotalCount != len(visible) {
+					t.Errorf("pledges: %v (totalCount %d), want %v", got, list.Pledges.TotalCount, visible)
+				}
+				for _, s := range states {
+					p := byState[s]
+					sees := false
+					for _, v := range visible {
+						sees = sees || v == s
+					}
+					var node struct {
+						Node *struct {
+							ID     string
+							Member *struct{ ID string }
+							Items  []struct{ ID string }
+						}
+					}
+					errs := c.Do(t, `query($id: ID!) { node(id: $id) { ... on Pledge { id member { id } items { id } } } }`, gqlVars("id", gqlID(p.ID)), &node)
+					if (node.Node != nil) != sees || !hidden(errs, sees) {
+						t.Errorf("%s: node is %v (errors %v), want visible %v", s, node.Node, errs, sees)
+					}
+					item := f.d.Client.PledgeItem.Query().Where(pledgeitem.PledgeID(p.ID)).OnlyIDX(systemCtx())
+					var itemNode struct{ Node *struct{ ID string } }
+					errs = c.Do(t, `query($id: ID!) { node(id: $id) { ... on PledgeItem { id } } }`, gqlVars("id", gqlID(item)), &itemNode)
+					if (itemNode.Node != nil) != sees || !hidden(errs, sees) {
+						t.Errorf("%s: its item is %v (errors %v), want visible %v", s, itemNode.Node, errs, sees)
+					}
+					var filtered struct{ Pledges struct{ TotalCount int } }
+					c.MustDo(t, `query($s: PledgeState!) { pledges(where: {state: $s, hasItemsWith: [{contentContains: "产业"}]}) { totalCount } }`, gqlVars("s", string(s)), &filtered)
+					if (filtered.Pledges.TotalCount == 1) != sees {
+						t.Errorf("%s: the state filter counts %d, want visible %v", s, filtered.Pledges.TotalCount, sees)
+					}
+					// A peer reads the pledge but not the member record.
+					if sees && role == "peer" && node.Node.Member != nil {
+						t.Errorf("%s: a peer reads the author's member record", s)
+					}
+				}
+			})
+		}
+	})
+}
+
+// hidden reports whether errs are what node(id) answers for an object
+// that is visible (none) or not (NOT_FOUND alone).
+func hidden(errs []apitest.Error, visible bool) bool {
+	if visible {
+		return len(errs) == 0
+	}
+	return len(errs) == 1 && errs[0].Code() == "NOT_FOUND"
+}
