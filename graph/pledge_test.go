@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -562,6 +563,165 @@ func TestPledgeViewerCan(t *testing.T) {
 		// report; village on the secretary's: all eight.
 		if want := 5 + 8 + 6 + 8; allowed != want {
 			t.Errorf("%d steps succeeded, want %d", allowed, want)
+		}
+	})
+}
+
+// TestPledgeOverdue: a published pledge is overdue once a quarter of its
+// year has ended without its report, counting from the quarter it was
+// published in; the where-filter and the overdue field agree, at the
+// edges of the quarters.
+func TestPledgeOverdue(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		ctx := systemCtx()
+		reported := func(p *ent.Pledge, quarters ...int) {
+			for _, q := range quarters {
+				d.Client.PledgeProgress.Create().SetPledgeID(p.ID).SetBranchID(p.BranchID).SetMemberID(p.MemberID).
+					SetQuarter(q).SetText("已兑现").SetOn(quarterEnd(p.Year, q)).SetReporter("test").ExecX(ctx)
+			}
+		}
+		// All the pledges share one year, so one day tests them all.
+		const y = 2020
+		mk := func(member string, s pledge.State) *ent.Pledge {
+			f.years = y - 1
+			return f.pledgeAt(t, member, s)
+		}
+		none := mk("C.T1.V1.B1.M1", pledge.StatePublished)
+		q1 := mk("C.T1.V1.B1.M2", pledge.StatePublished)
+		reported(q1, 1)
+		late := mk("C.T1.V1.B1.M3", pledge.StatePublished) // published in quarter 2
+		d.Client.Pledge.UpdateOne(late).SetPublishedOn(date(y, 5, 10)).SetReportFrom(2).ExecX(ctx)
+		q123 := mk("C.T1.V1.B2.M1", pledge.StatePublished)
+		reported(q123, 1, 2, 3)
+		all := mk("C.T1.V1.B2.M2", pledge.StatePublished)
+		reported(all, 1, 2, 3, 4)
+		mk("C.T1.V1.B2.M3", pledge.StateApproved)
+		mk("C.T2.V1.B1.M1", pledge.StateEvaluated)
+		names := map[int]string{none.ID: "none", q1.ID: "q1", late.ID: "late", q123.ID: "q123", all.ID: "all"}
+		cases := []struct {
+			on   time.Time
+			want []string
+		}{
+			{date(y, 3, 31), nil},
+			{date(y, 4, 1), []string{"none"}},
+			{date(y, 6, 30), []string{"none"}},
+			{date(y, 7, 1), []string{"late", "none", "q1"}},
+			{date(y, 12, 31), []string{"late", "none", "q1"}},
+			{date(y+1, 1, 1), []string{"late", "none", "q1", "q123"}},
+		}
+		for _, c := range cases {
+			on := c.on.Format("2006-01-02")
+			var out struct {
+				Pledges struct {
+					Edges []struct {
+						Node struct {
+							ID      string
+							Overdue bool
+						}
+					}
+				}
+			}
+			f.callers["admin"].MustDo(t, `query($on: Date!) { pledges(where: {overdueOn: $on}) { edges { node { id overdue(on: $on) } } } }`, gqlVars("on", on), &out)
+			var got []string
+			for _, e := range out.Pledges.Edges {
+				got = append(got, names[parseGQLID(t, e.Node.ID)])
+				if !e.Node.Overdue {
+					t.Errorf("%s: %s is listed but its overdue field is false", on, names[parseGQLID(t, e.Node.ID)])
+				}
+			}
+			sort.Strings(got)
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("overdue on %s: %v, want %v", on, got, c.want)
+			}
+		}
+		// In scope only: the other township sees none of them.
+		var other struct{ Pledges struct{ TotalCount int } }
+		f.callers["other"].MustDo(t, `{ pledges(where: {overdueOn: "2021-01-01"}) { totalCount } }`, nil, &other)
+		if other.Pledges.TotalCount != 0 {
+			t.Errorf("the other township sees %d overdue pledges, want 0", other.Pledges.TotalCount)
+		}
+	})
+}
+
+// quarterEnd is the last day of quarter q of year.
+func quarterEnd(year, q int) time.Time { return date(year, time.Month(3*q+1), 1).AddDate(0, 0, -1) }
+
+// TestPledgeFulfilment: the fulfilment rate of a year's evaluated pledges
+// per branch, village, township and county, in the caller's scope; the
+// children add up to their parent.
+func TestPledgeFulfilment(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		ctx := systemCtx()
+		const y = 2024
+		rated := func(member string, year int, state pledge.State, results ...pledgeitem.Result) {
+			f.years = year - 1
+			p := f.pledgeAt(t, member, state)
+			// pledgeAt wrote one item; rate it as the first result.
+			it := d.Client.PledgeItem.Query().Where(pledgeitem.PledgeID(p.ID)).OnlyX(ctx)
+			d.Client.PledgeItem.UpdateOne(it).SetResult(results[0]).ExecX(ctx)
+			for _, r := range results[1:] {
+				d.Client.PledgeItem.Create().SetPledgeID(p.ID).SetBranchID(p.BranchID).SetMemberID(p.MemberID).
+					SetTopicID(f.topic).SetContent("另一项").SetResult(r).ExecX(ctx)
+			}
+		}
+		F, P, N := pledgeitem.ResultFulfilled, pledgeitem.ResultPartly, pledgeitem.ResultNotFulfilled
+		rated("C.T1.V1.B1.M1", y, pledge.StateEvaluated, F, F, P)
+		rated("C.T1.V1.B1.M2", y, pledge.StateEvaluated, N)
+		rated("C.T1.V1.B2.M1", y, pledge.StateEvaluated, F)
+		rated("C.T2.V1.B1.M1", y, pledge.StateEvaluated, N, F)
+		rated("C.T1.V1.B1.M3", y-1, pledge.StateEvaluated, N) // another year
+		rated("C.T1.V1.B2.M2", y, pledge.StatePublished, F)  // not evaluated yet
+
+		type row struct {
+			Org                                   struct{ Name string }
+			Items, Fulfilled, Partly, NotFulfilled int
+			Rate                                  float64
+		}
+		query := `query($org: ID!, $year: Int!, $level: OrgKind!) { pledgeFulfilment(orgID: $org, year: $year, level: $level) {
+			org { name } items fulfilled partly notFulfilled rate } }`
+		fulfilment := func(caller, orgName, level string) ([]row, []apitest.Error) {
+			var out struct{ PledgeFulfilment []row }
+			errs := f.callers[caller].Do(t, query, gqlVars("org", gqlID(f.tree.Orgs[orgName].ID), "year", y, "level", level), &out)
+			return out.PledgeFulfilment, errs
+		}
+		cases := []struct {
+			caller, org, level string
+			want               []string
+		}{
+			{"admin", "C", "COUNTY", []string{"C 7 4/1/2"}},
+			{"admin", "C", "TOWNSHIP", []string{"C.T1 5 3/1/1", "C.T2 2 1/0/1"}},
+			{"admin", "C", "VILLAGE", []string{"C.T1.V1 5 3/1/1", "C.T2.V1 2 1/0/1"}},
+			{"admin", "C", "BRANCH", []string{"C.T1.V1.B1 4 2/1/1", "C.T1.V1.B2 1 1/0/0", "C.T2.V1.B1 2 1/0/1", "C.T2.V1.B2 0 0/0/0"}},
+			{"township", "C.T1", "TOWNSHIP", []string{"C.T1 5 3/1/1"}},
+			{"township", "C.T1", "COUNTY", nil},
+			{"village", "C.T1.V1", "BRANCH", []string{"C.T1.V1.B1 4 2/1/1", "C.T1.V1.B2 1 1/0/0"}},
+			{"peer", "C.T1.V1.B1", "BRANCH", []string{"C.T1.V1.B1 4 2/1/1"}},
+		}
+		for _, c := range cases {
+			rows, errs := fulfilment(c.caller, c.org, c.level)
+			if len(errs) > 0 {
+				t.Fatalf("%s at %s by %s: %v", c.caller, c.org, c.level, errs)
+			}
+			var got []string
+			for _, r := range rows {
+				got = append(got, fmt.Sprintf("%s %d %d/%d/%d", r.Org.Name, r.Items, r.Fulfilled, r.Partly, r.NotFulfilled))
+				if want := 0.0; r.Items > 0 {
+					want = float64(r.Fulfilled) / float64(r.Items)
+					if r.Rate != want {
+						t.Errorf("%s: rate %v, want %v", r.Org.Name, r.Rate, want)
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%s under %s per %s: %v, want %v", c.caller, c.org, c.level, got, c.want)
+			}
+		}
+		for _, c := range []struct{ caller, org string }{{"township", "C"}, {"other", "C.T1"}, {"stranger", "C.T1.V1.B1"}} {
+			if _, errs := fulfilment(c.caller, c.org, "BRANCH"); len(errs) == 0 || errs[0].Code() != "NOT_FOUND" {
+				t.Errorf("%s asking about %s: %v, want NOT_FOUND", c.caller, c.org, errs)
+			}
 		}
 	})
 }
