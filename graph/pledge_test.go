@@ -440,7 +440,9 @@ func TestPledgeVisibility(t *testing.T) {
 				var list struct {
 					Pledges struct {
 						TotalCount int
-						Edges      []struct{ Node struct{ ID, State, MemberName string } }
+						Edges      []struct {
+							Node struct{ ID, State, MemberName string }
+						}
 					}
 				}
 				c.MustDo(t, `{ pledges(orderBy: [{field: YEAR}]) { totalCount edges { node { id state memberName } } } }`, nil, &list)
@@ -672,12 +674,12 @@ func TestPledgeFulfilment(t *testing.T) {
 		rated("C.T1.V1.B2.M1", y, pledge.StateEvaluated, F)
 		rated("C.T2.V1.B1.M1", y, pledge.StateEvaluated, N, F)
 		rated("C.T1.V1.B1.M3", y-1, pledge.StateEvaluated, N) // another year
-		rated("C.T1.V1.B2.M2", y, pledge.StatePublished, F)  // not evaluated yet
+		rated("C.T1.V1.B2.M2", y, pledge.StatePublished, F)   // not evaluated yet
 
 		type row struct {
-			Org                                   struct{ Name string }
+			Org                                    struct{ Name string }
 			Items, Fulfilled, Partly, NotFulfilled int
-			Rate                                  float64
+			Rate                                   float64
 		}
 		query := `query($org: ID!, $year: Int!, $level: OrgKind!) { pledgeFulfilment(orgID: $org, year: $year, level: $level) {
 			org { name } items fulfilled partly notFulfilled rate } }`

@@ -52,7 +52,7 @@ func IsOverdue(ctx context.Context, c *ent.Client, id int, on *time.Time) (bool,
 // Tally counts the evaluated items of the pledges of one org's subtree
 // for a year.
 type Tally struct {
-	Org                                   *ent.Org
+	Org                                    *ent.Org
 	Items, Fulfilled, Partly, NotFulfilled int
 }
 
@@ -184,4 +184,3 @@ func Outcomes(ctx context.Context, c *ent.Client, memberID, year int) ([]Outcome
 	}
 	return out, nil
 }
-
