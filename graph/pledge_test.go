@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
@@ -724,6 +726,123 @@ func TestPledgeFulfilment(t *testing.T) {
 			if _, errs := fulfilment(c.caller, c.org, "BRANCH"); len(errs) == 0 || errs[0].Code() != "NOT_FOUND" {
 				t.Errorf("%s asking about %s: %v, want NOT_FOUND", c.caller, c.org, errs)
 			}
+		}
+	})
+}
+
+// TestPledgeTopics: a fresh database holds the seed's topics for every
+// sector (and migrating again adds none); ADMIN keeps the topics of every
+// county, a county's ORG_ADMIN those of its county, nobody below; a
+// retired topic leaves the list; another county never sees this county's.
+func TestPledgeTopics(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPledgeFixture(t, d)
+		ctx := systemCtx()
+		seeded := d.Client.PledgeTopic.Query().CountX(ctx)
+		if err := db.Migrate(context.Background(), d.Client); err != nil {
+			t.Fatal(err)
+		}
+		if n := d.Client.PledgeTopic.Query().CountX(ctx); n != seeded {
+			t.Errorf("migrating again: %d topics, want %d", n, seeded)
+		}
+		titles := func(caller, sector string) []string {
+			t.Helper()
+			var out struct {
+				PledgeTopics []struct{ Title, Sector string }
+			}
+			f.callers[caller].MustDo(t, `query($s: Sector!) { pledgeTopics(sector: $s) { title sector } }`, gqlVars("s", sector), &out)
+			var ts []string
+			for _, tp := range out.PledgeTopics {
+				if tp.Sector != sector {
+					t.Errorf("pledgeTopics(%s) lists a topic of %s", sector, tp.Sector)
+				}
+				ts = append(ts, tp.Title)
+			}
+			return ts
+		}
+		want := map[string]string{
+			"RURAL": "[岗位职责和目标责任 脱贫攻坚职责任务]", "AGENCY": "[改进作风 提高效能 服务群众 廉洁自律]",
+			"INSTITUTION": "[改进作风 提高效能 服务群众 廉洁自律]", "SOE": "[提高管理水平 完成生产经营任务 技术创新 节能减排 安全生产 维护职工权益]",
+			"NON_PUBLIC": "[遵守国家法律法规 团结凝聚职工群众 维护各方合法权益 促进生产经营和各项业务工作开展]", "SOCIAL_ORG": "[遵守国家法律法规 团结凝聚职工群众 维护各方合法权益 促进生产经营和各项业务工作开展]",
+			"SERVICE_WINDOW": "[三亮三比三评 建设群众满意窗口 创造优质服务品牌 提高服务水平]", "SCHOOL": "[贯彻党的教育方针 推进教育改革 搞好教书育人]",
+			"COMMUNITY": "[带头学习提高 带头争创佳绩 带头服务群众 带头遵纪守法 带头弘扬正气]",
+		}
+		for sector, w := range want {
+			if got := fmt.Sprint(titles("author", sector)); got != w {
+				t.Errorf("pledgeTopics(%s) = %s, want %s", sector, got, w)
+			}
+		}
+
+		county := gqlID(f.tree.Orgs["C"].ID)
+		add := `mutation($in: AddPledgeTopicInput!) { addPledgeTopic(input: $in) { id title viewerCanRetire } }`
+		retire := `mutation($id: ID!) { retirePledgeTopic(id: $id) { id retiredOn } }`
+		topics := func() int { return d.Client.PledgeTopic.Query().CountX(ctx) }
+		refused := func(caller, query string, vars map[string]any, code string) {
+			t.Helper()
+			before := topics()
+			if errs := f.callers[caller].Do(t, query, vars, nil); len(errs) == 0 || errs[0].Code() != code {
+				t.Errorf("%s: %v, want %s", caller, errs, code)
+			}
+			if topics() != before {
+				t.Errorf("%s: a refused topic change wrote", caller)
+			}
+		}
+		topic := func(title string, countyID any) map[string]any {
+			return gqlVars("in", map[string]any{"sector": "RURAL", "title": title, "countyID": countyID})
+		}
+		refused("township", add, topic("乡村振兴", county), "NOT_FOUND")
+		refused("township", add, topic("乡村振兴", gqlID(f.tree.Orgs["C.T1"].ID)), "BAD_USER_INPUT")
+		refused("county", add, topic("乡村振兴", nil), "FORBIDDEN")
+		refused("county", add, topic(" ", county), "BAD_USER_INPUT")
+		refused("county", add, topic("脱贫攻坚职责任务", nil), "FORBIDDEN")
+
+		var added struct {
+			AddPledgeTopic struct {
+				ID              string
+				ViewerCanRetire bool
+			}
+		}
+		f.callers["county"].MustDo(t, add, topic("乡村振兴", county), &added)
+		if !added.AddPledgeTopic.ViewerCanRetire {
+			t.Error("the county's ORG_ADMIN cannot retire the topic it added")
+		}
+		refused("county", add, topic("乡村振兴", county), "CONFLICT")
+		f.callers["admin"].MustDo(t, add, topic("人居环境整治", nil), nil)
+		if got := fmt.Sprint(titles("author", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治 乡村振兴]" {
+			t.Errorf("after adding: %s", got)
+		}
+
+		// Another county sees the topics of every county, not C's.
+		other := d.Client.Org.Create().SetName("D").SetKind("COUNTY").SetSector("RURAL").SaveX(ctx)
+		orgAdmin := rolebinding.RoleOrgAdmin
+		if _, err := account.Create(ctx, d.Client, account.NewUser{Username: "d.admin", Password: apitest.Password, Role: &orgAdmin, OrgID: &other.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f.callers["d"] = f.api.Login(t, "d.admin", apitest.Password)
+		if got := fmt.Sprint(titles("d", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治]" {
+			t.Errorf("county D sees %s", got)
+		}
+		refused("d", retire, gqlVars("id", added.AddPledgeTopic.ID), "NOT_FOUND")
+
+		global := d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("RURAL"), pledgetopic.CountyIDIsNil()).FirstIDX(ctx)
+		var canRetire struct{ Node struct{ ViewerCanRetire bool } }
+		f.callers["county"].MustDo(t, `query($id: ID!) { node(id: $id) { ... on PledgeTopic { viewerCanRetire } } }`, gqlVars("id", gqlID(global)), &canRetire)
+		if canRetire.Node.ViewerCanRetire {
+			t.Error("a county's ORG_ADMIN may retire a topic of every county")
+		}
+		refused("county", retire, gqlVars("id", gqlID(global)), "FORBIDDEN")
+		f.callers["county"].MustDo(t, retire, gqlVars("id", added.AddPledgeTopic.ID), nil)
+		refused("county", retire, gqlVars("id", added.AddPledgeTopic.ID), "CONFLICT")
+		if got := fmt.Sprint(titles("author", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治]" {
+			t.Errorf("after retiring: %s", got)
+		}
+		// A pledge cannot take the retired topic any more.
+		created := f.callers["branch"].Do(t, createPledgeQ, gqlVars("in", map[string]any{
+			"memberID": gqlID(f.tree.Members["C.T1.V1.B1.M1"].ID), "year": 2025, "kind": "ANNUAL",
+			"items": []map[string]any{{"topicID": added.AddPledgeTopic.ID, "content": "内容"}},
+		}), nil)
+		if len(created) == 0 || created[0].Code() != "BAD_USER_INPUT" {
+			t.Errorf("a pledge under a retired topic: %v, want BAD_USER_INPUT", created)
 		}
 	})
 }
