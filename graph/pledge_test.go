@@ -825,7 +825,9 @@ func TestPledgeTopics(t *testing.T) {
 		refused("d", retire, gqlVars("id", added.AddPledgeTopic.ID), "NOT_FOUND")
 
 		global := d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("RURAL"), pledgetopic.CountyIDIsNil()).FirstIDX(ctx)
-		var canRetire struct{ Node struct{ ViewerCanRetire bool } }
+		var canRetire struct {
+			Node struct{ ViewerCanRetire bool }
+		}
 		f.callers["county"].MustDo(t, `query($id: ID!) { node(id: $id) { ... on PledgeTopic { viewerCanRetire } } }`, gqlVars("id", gqlID(global)), &canRetire)
 		if canRetire.Node.ViewerCanRetire {
 			t.Error("a county's ORG_ADMIN may retire a topic of every county")

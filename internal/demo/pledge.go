@@ -144,4 +144,3 @@ func (l *loader) pledge(ctx context.Context, dp demoPledge, year int, upTo func(
 	_, err = pledges.Evaluate(ctx, c, p.ID, pledges.Evaluation{Items: results, On: upTo(time.Date(year+1, 1, 6, 0, 0, 0, 0, time.UTC))})
 	return err
 }
-
