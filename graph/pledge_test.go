@@ -43,9 +43,22 @@ type pledgeFixture struct {
 	d       *testdb.DB
 	api     *apitest.API
 	tree    *apitest.Tree
-	topic   int // a RURAL topic in force
-	callers map[string]*apitest.Client
-	years   int // the next year free for fixture pledges
+	topic   int                        // a RURAL topic in force
+	users   map[string]string          // usernames by caller name
+	callers map[string]*apitest.Client // signed in on first use
+	years   int                        // the next year free for fixture pledges
+}
+
+// as is the named caller, signed in on first use (each sign-in costs a
+// bcrypt comparison).
+func (f *pledgeFixture) as(t *testing.T, name string) *apitest.Client {
+	t.Helper()
+	c, ok := f.callers[name]
+	if !ok {
+		c = f.api.Login(t, f.users[name], apitest.Password)
+		f.callers[name] = c
+	}
+	return c
 }
 
 func newPledgeFixture(t *testing.T, d *testdb.DB) *pledgeFixture {
@@ -65,7 +78,7 @@ func newPledgeFixture(t *testing.T, d *testdb.DB) *pledgeFixture {
 	}
 	f := &pledgeFixture{d: d, api: apitest.New(t, d), tree: tree, years: 1700, callers: map[string]*apitest.Client{}}
 	f.topic = d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("RURAL")).FirstIDX(ctx)
-	for name, username := range map[string]string{
+	f.users = map[string]string{
 		"admin":     "admin",
 		"county":    apitest.Username(rolebinding.RoleOrgAdmin, "C"),
 		"township":  apitest.Username(rolebinding.RoleOrgAdmin, "C.T1"),
@@ -77,8 +90,6 @@ func newPledgeFixture(t *testing.T, d *testdb.DB) *pledgeFixture {
 		"peer":      "peer",
 		"secretary": "secretary",
 		"stranger":  apitest.Username(rolebinding.RoleMember, "C.T1.V1.B2"),
-	} {
-		f.callers[name] = f.api.Login(t, username, apitest.Password)
 	}
 	return f
 }
@@ -170,7 +181,7 @@ func (f *pledgeFixture) snapshot(t *testing.T, id int) pledgeSnapshot {
 func TestPledgeFiveSteps(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPledgeFixture(t, d)
-		author, branch := f.callers["author"], f.callers["branch"]
+		author, branch := f.as(t, "author"), f.as(t, "branch")
 		ctx := systemCtx()
 		var out struct {
 			CreatePledge struct{ ID, State string }
@@ -272,7 +283,7 @@ func TestPledgeRefusals(t *testing.T) {
 		ownPublished := f.pledgeAt(t, m3, pledge.StatePublished)
 		evaluated := f.pledgeAt(t, m1, pledge.StateEvaluated)
 		// Quarter 1 of the published pledge is reported already.
-		f.callers["author"].MustDo(t, reportPledgeQ, gqlVars("id", gqlID(published.ID), "q", 1, "text", "已完成", "on", dateVar(published.Year, 4, 1)), nil)
+		f.as(t, "author").MustDo(t, reportPledgeQ, gqlVars("id", gqlID(published.ID), "q", 1, "text", "已完成", "on", dateVar(published.Year, 4, 1)), nil)
 		outside := f.pledgeAt(t, "C.T2.V1.B1.M1", pledge.StateSubmitted)
 		retired := f.d.Client.PledgeTopic.Create().SetSector("RURAL").SetTitle("已停用").SetRetiredOn(date(2020, 1, 1)).SaveX(systemCtx())
 		agency := f.d.Client.PledgeTopic.Query().Where(pledgetopic.Sector("AGENCY")).FirstIDX(systemCtx())
@@ -300,7 +311,7 @@ func TestPledgeRefusals(t *testing.T) {
 		report := func(p *ent.Pledge, q int, on string) map[string]any {
 			return gqlVars("id", id(p), "q", q, "text", "按期兑现", "on", on)
 		}
-		f.callers["branch"].MustDo(t, createPledgeQ, create(m1, 2024, "ANNUAL", f.topic, "内容"), nil)
+		f.as(t, "branch").MustDo(t, createPledgeQ, create(m1, 2024, "ANNUAL", f.topic, "内容"), nil)
 		tomorrow := time.Now().AddDate(0, 0, 2).Format("2006-01-02")
 		cases := []struct {
 			name   string
@@ -363,7 +374,7 @@ func TestPledgeRefusals(t *testing.T) {
 					target = c.target.ID
 				}
 				before := f.snapshot(t, target)
-				errs := f.callers[c.caller].Do(t, c.query, c.vars, nil)
+				errs := f.as(t, c.caller).Do(t, c.query, c.vars, nil)
 				if len(errs) == 0 || errs[0].Code() != c.code {
 					t.Fatalf("got %v, want %s", errs, c.code)
 				}
@@ -382,16 +393,20 @@ func TestPledgeConcurrentReviews(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPledgeFixture(t, d)
 		reviewers := []string{"branch", "village", "township", "county", "admin"}
+		clients := make([]*apitest.Client, len(reviewers))
+		for i, r := range reviewers {
+			clients[i] = f.as(t, r)
+		}
 		for round := range 3 {
 			p := f.pledgeAt(t, "C.T1.V1.B1.M1", pledge.StateSubmitted)
 			var wg sync.WaitGroup
 			codes := make([]string, len(reviewers))
-			for i, r := range reviewers {
+			for i := range reviewers {
 				wg.Go(func() {
 					// Half approve, half return: the loser must not leave
 					// its verdict behind either way.
 					in := map[string]any{"approve": i%2 == 0, "answers": fiveAnswers(), "comment": "同意", "on": dateVar(p.Year, 2, 1)}
-					if errs := f.callers[r].Do(t, reviewPledgeQ, gqlVars("id", gqlID(p.ID), "in", in), nil); len(errs) > 0 {
+					if errs := clients[i].Do(t, reviewPledgeQ, gqlVars("id", gqlID(p.ID), "in", in), nil); len(errs) > 0 {
 						codes[i] = errs[0].Code()
 					}
 				})
@@ -438,7 +453,7 @@ func TestPledgeVisibility(t *testing.T) {
 		}
 		for role, visible := range want {
 			t.Run(role, func(t *testing.T) {
-				c := f.callers[role]
+				c := f.as(t, role)
 				var list struct {
 					Pledges struct {
 						TotalCount int
@@ -544,9 +559,9 @@ func TestPledgeViewerCan(t *testing.T) {
 				for _, st := range steps {
 					p := f.pledgeAt(t, c.member, s)
 					var out struct{ Node map[string]any }
-					f.callers[c.role].Do(t, `query($id: ID!) { node(id: $id) { ... on Pledge { `+st.field+` } } }`, gqlVars("id", gqlID(p.ID)), &out)
+					f.as(t, c.role).Do(t, `query($id: ID!) { node(id: $id) { ... on Pledge { `+st.field+` } } }`, gqlVars("id", gqlID(p.ID)), &out)
 					can := out.Node != nil && out.Node[st.field] == true
-					errs := f.callers[c.role].Do(t, st.query, st.vars(p), nil)
+					errs := f.as(t, c.role).Do(t, st.query, st.vars(p), nil)
 					if can != (len(errs) == 0) {
 						t.Errorf("%s on %s's %s pledge: %s = %v, but the mutation answered %v", c.role, c.member, s, st.field, can, errs)
 					}
@@ -626,7 +641,7 @@ func TestPledgeOverdue(t *testing.T) {
 					}
 				}
 			}
-			f.callers["admin"].MustDo(t, `query($on: Date!) { pledges(where: {overdueOn: $on}) { edges { node { id overdue(on: $on) } } } }`, gqlVars("on", on), &out)
+			f.as(t, "admin").MustDo(t, `query($on: Date!) { pledges(where: {overdueOn: $on}) { edges { node { id overdue(on: $on) } } } }`, gqlVars("on", on), &out)
 			var got []string
 			for _, e := range out.Pledges.Edges {
 				got = append(got, names[parseGQLID(t, e.Node.ID)])
@@ -641,7 +656,7 @@ func TestPledgeOverdue(t *testing.T) {
 		}
 		// In scope only: the other township sees none of them.
 		var other struct{ Pledges struct{ TotalCount int } }
-		f.callers["other"].MustDo(t, `{ pledges(where: {overdueOn: "2021-01-01"}) { totalCount } }`, nil, &other)
+		f.as(t, "other").MustDo(t, `{ pledges(where: {overdueOn: "2021-01-01"}) { totalCount } }`, nil, &other)
 		if other.Pledges.TotalCount != 0 {
 			t.Errorf("the other township sees %d overdue pledges, want 0", other.Pledges.TotalCount)
 		}
@@ -687,7 +702,7 @@ func TestPledgeFulfilment(t *testing.T) {
 			org { name } items fulfilled partly notFulfilled rate } }`
 		fulfilment := func(caller, orgName, level string) ([]row, []apitest.Error) {
 			var out struct{ PledgeFulfilment []row }
-			errs := f.callers[caller].Do(t, query, gqlVars("org", gqlID(f.tree.Orgs[orgName].ID), "year", y, "level", level), &out)
+			errs := f.as(t, caller).Do(t, query, gqlVars("org", gqlID(f.tree.Orgs[orgName].ID), "year", y, "level", level), &out)
 			return out.PledgeFulfilment, errs
 		}
 		cases := []struct {
@@ -750,7 +765,7 @@ func TestPledgeTopics(t *testing.T) {
 			var out struct {
 				PledgeTopics []struct{ Title, Sector string }
 			}
-			f.callers[caller].MustDo(t, `query($s: Sector!) { pledgeTopics(sector: $s) { title sector } }`, gqlVars("s", sector), &out)
+			f.as(t, caller).MustDo(t, `query($s: Sector!) { pledgeTopics(sector: $s) { title sector } }`, gqlVars("s", sector), &out)
 			var ts []string
 			for _, tp := range out.PledgeTopics {
 				if tp.Sector != sector {
@@ -780,7 +795,7 @@ func TestPledgeTopics(t *testing.T) {
 		refused := func(caller, query string, vars map[string]any, code string) {
 			t.Helper()
 			before := topics()
-			if errs := f.callers[caller].Do(t, query, vars, nil); len(errs) == 0 || errs[0].Code() != code {
+			if errs := f.as(t, caller).Do(t, query, vars, nil); len(errs) == 0 || errs[0].Code() != code {
 				t.Errorf("%s: %v, want %s", caller, errs, code)
 			}
 			if topics() != before {
@@ -802,12 +817,12 @@ func TestPledgeTopics(t *testing.T) {
 				ViewerCanRetire bool
 			}
 		}
-		f.callers["county"].MustDo(t, add, topic("乡村振兴", county), &added)
+		f.as(t, "county").MustDo(t, add, topic("乡村振兴", county), &added)
 		if !added.AddPledgeTopic.ViewerCanRetire {
 			t.Error("the county's ORG_ADMIN cannot retire the topic it added")
 		}
 		refused("county", add, topic("乡村振兴", county), "CONFLICT")
-		f.callers["admin"].MustDo(t, add, topic("人居环境整治", nil), nil)
+		f.as(t, "admin").MustDo(t, add, topic("人居环境整治", nil), nil)
 		if got := fmt.Sprint(titles("author", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治 乡村振兴]" {
 			t.Errorf("after adding: %s", got)
 		}
@@ -818,7 +833,7 @@ func TestPledgeTopics(t *testing.T) {
 		if _, err := account.Create(ctx, d.Client, account.NewUser{Username: "d.admin", Password: apitest.Password, Role: &orgAdmin, OrgID: &other.ID}); err != nil {
 			t.Fatal(err)
 		}
-		f.callers["d"] = f.api.Login(t, "d.admin", apitest.Password)
+		f.users["d"] = "d.admin"
 		if got := fmt.Sprint(titles("d", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治]" {
 			t.Errorf("county D sees %s", got)
 		}
@@ -828,18 +843,18 @@ func TestPledgeTopics(t *testing.T) {
 		var canRetire struct {
 			Node struct{ ViewerCanRetire bool }
 		}
-		f.callers["county"].MustDo(t, `query($id: ID!) { node(id: $id) { ... on PledgeTopic { viewerCanRetire } } }`, gqlVars("id", gqlID(global)), &canRetire)
+		f.as(t, "county").MustDo(t, `query($id: ID!) { node(id: $id) { ... on PledgeTopic { viewerCanRetire } } }`, gqlVars("id", gqlID(global)), &canRetire)
 		if canRetire.Node.ViewerCanRetire {
 			t.Error("a county's ORG_ADMIN may retire a topic of every county")
 		}
 		refused("county", retire, gqlVars("id", gqlID(global)), "FORBIDDEN")
-		f.callers["county"].MustDo(t, retire, gqlVars("id", added.AddPledgeTopic.ID), nil)
+		f.as(t, "county").MustDo(t, retire, gqlVars("id", added.AddPledgeTopic.ID), nil)
 		refused("county", retire, gqlVars("id", added.AddPledgeTopic.ID), "CONFLICT")
 		if got := fmt.Sprint(titles("author", "RURAL")); got != "[岗位职责和目标责任 脱贫攻坚职责任务 人居环境整治]" {
 			t.Errorf("after retiring: %s", got)
 		}
 		// A pledge cannot take the retired topic any more.
-		created := f.callers["branch"].Do(t, createPledgeQ, gqlVars("in", map[string]any{
+		created := f.as(t, "branch").Do(t, createPledgeQ, gqlVars("in", map[string]any{
 			"memberID": gqlID(f.tree.Members["C.T1.V1.B1.M1"].ID), "year": 2025, "kind": "ANNUAL",
 			"items": []map[string]any{{"topicID": added.AddPledgeTopic.ID, "content": "内容"}},
 		}), nil)
