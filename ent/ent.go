@@ -17,6 +17,11 @@ import (
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -85,6 +90,11 @@ func checkColumn(t, c string) error {
 			idempotencykey.Table: idempotencykey.ValidColumn,
 			member.Table:         member.ValidColumn,
 			org.Table:            org.ValidColumn,
+			pledge.Table:         pledge.ValidColumn,
+			pledgeitem.Table:     pledgeitem.ValidColumn,
+			pledgeprogress.Table: pledgeprogress.ValidColumn,
+			pledgereview.Table:   pledgereview.ValidColumn,
+			pledgetopic.Table:    pledgetopic.ValidColumn,
 			rolebinding.Table:    rolebinding.ValidColumn,
 			setting.Table:        setting.ValidColumn,
 			user.Table:           user.ValidColumn,

@@ -165,6 +165,218 @@ var (
 			},
 		},
 	}
+	// PledgesColumns holds the columns for the "pledges" table.
+	PledgesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ANNUAL", "TERM"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "PUBLISHED", "EVALUATED"}, Default: "DRAFT"},
+		{Name: "submitted_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "channels", Type: field.TypeJSON, Nullable: true},
+		{Name: "report_from", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "early_close_reason", Type: field.TypeString, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PledgesTable holds the schema information for the "pledges" table.
+	PledgesTable = &schema.Table{
+		Name:       "pledges",
+		Columns:    PledgesColumns,
+		PrimaryKey: []*schema.Column{PledgesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledges_members_member",
+				Columns:    []*schema.Column{PledgesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledges_orgs_branch",
+				Columns:    []*schema.Column{PledgesColumns[15]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledge_branch_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PledgesColumns[15], PledgesColumns[5], PledgesColumns[7]},
+			},
+			{
+				Name:    "pledge_member_id_year_kind",
+				Unique:  true,
+				Columns: []*schema.Column{PledgesColumns[14], PledgesColumns[5], PledgesColumns[6]},
+			},
+		},
+	}
+	// PledgeItemsColumns holds the columns for the "pledge_items" table.
+	PledgeItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"FULFILLED", "PARTLY", "NOT_FULFILLED"}},
+		{Name: "pledge_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PledgeItemsTable holds the schema information for the "pledge_items" table.
+	PledgeItemsTable = &schema.Table{
+		Name:       "pledge_items",
+		Columns:    PledgeItemsColumns,
+		PrimaryKey: []*schema.Column{PledgeItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_items_pledges_items",
+				Columns:    []*schema.Column{PledgeItemsColumns[8]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledge_items_pledge_topics_topic",
+				Columns:    []*schema.Column{PledgeItemsColumns[9]},
+				RefColumns: []*schema.Column{PledgeTopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeitem_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[8]},
+			},
+			{
+				Name:    "pledgeitem_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[4]},
+			},
+			{
+				Name:    "pledgeitem_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[9]},
+			},
+		},
+	}
+	// PledgeProgressesColumns holds the columns for the "pledge_progresses" table.
+	PledgeProgressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "quarter", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reporter", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeProgressesTable holds the schema information for the "pledge_progresses" table.
+	PledgeProgressesTable = &schema.Table{
+		Name:       "pledge_progresses",
+		Columns:    PledgeProgressesColumns,
+		PrimaryKey: []*schema.Column{PledgeProgressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_progresses_pledges_progress",
+				Columns:    []*schema.Column{PledgeProgressesColumns[10]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeprogress_pledge_id_quarter",
+				Unique:  true,
+				Columns: []*schema.Column{PledgeProgressesColumns[10], PledgeProgressesColumns[6]},
+			},
+			{
+				Name:    "pledgeprogress_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeProgressesColumns[4]},
+			},
+		},
+	}
+	// PledgeReviewsColumns holds the columns for the "pledge_reviews" table.
+	PledgeReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "approve", Type: field.TypeBool},
+		{Name: "serves_reform", Type: field.TypeBool},
+		{Name: "exemplary", Type: field.TypeBool},
+		{Name: "fits_post", Type: field.TypeBool},
+		{Name: "meets_wishes", Type: field.TypeBool},
+		{Name: "leaders_first", Type: field.TypeBool},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reviewer", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeReviewsTable holds the schema information for the "pledge_reviews" table.
+	PledgeReviewsTable = &schema.Table{
+		Name:       "pledge_reviews",
+		Columns:    PledgeReviewsColumns,
+		PrimaryKey: []*schema.Column{PledgeReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_reviews_pledges_reviews",
+				Columns:    []*schema.Column{PledgeReviewsColumns[15]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgereview_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[15]},
+			},
+			{
+				Name:    "pledgereview_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[4]},
+			},
+		},
+	}
+	// PledgeTopicsColumns holds the columns for the "pledge_topics" table.
+	PledgeTopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "title", Type: field.TypeString, Size: 100},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "retired_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "retired_by", Type: field.TypeString, Nullable: true},
+	}
+	// PledgeTopicsTable holds the schema information for the "pledge_topics" table.
+	PledgeTopicsTable = &schema.Table{
+		Name:       "pledge_topics",
+		Columns:    PledgeTopicsColumns,
+		PrimaryKey: []*schema.Column{PledgeTopicsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgetopic_sector",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeTopicsColumns[4]},
+			},
+		},
+	}
 	// RoleBindingsColumns holds the columns for the "role_bindings" table.
 	RoleBindingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -259,6 +471,11 @@ var (
 		IdempotencyKeysTable,
 		MembersTable,
 		OrgsTable,
+		PledgesTable,
+		PledgeItemsTable,
+		PledgeProgressesTable,
+		PledgeReviewsTable,
+		PledgeTopicsTable,
 		RoleBindingsTable,
 		SettingsTable,
 		UsersTable,
@@ -283,6 +500,27 @@ func init() {
 	OrgsTable.Annotation = &entsql.Annotation{
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PledgesTable.ForeignKeys[0].RefTable = MembersTable
+	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
+	PledgesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
+	PledgeItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeProgressesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	PledgeTopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable

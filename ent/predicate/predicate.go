@@ -21,6 +21,21 @@ type Member func(*sql.Selector)
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
 
+// Pledge is the predicate function for pledge builders.
+type Pledge func(*sql.Selector)
+
+// PledgeItem is the predicate function for pledgeitem builders.
+type PledgeItem func(*sql.Selector)
+
+// PledgeProgress is the predicate function for pledgeprogress builders.
+type PledgeProgress func(*sql.Selector)
+
+// PledgeReview is the predicate function for pledgereview builders.
+type PledgeReview func(*sql.Selector)
+
+// PledgeTopic is the predicate function for pledgetopic builders.
+type PledgeTopic func(*sql.Selector)
+
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)
 

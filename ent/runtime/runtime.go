@@ -10,6 +10,11 @@ import (
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
 	"github.com/partyorg/partyorg/ent/user"
@@ -182,6 +187,215 @@ func init() {
 	orgDescCode := orgFields[3].Descriptor()
 	// org.CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	org.CodeValidator = orgDescCode.Validators[0].(func(string) error)
+	pledgeMixin := schema.Pledge{}.Mixin()
+	pledge.Policy = privacy.NewPolicies(pledgeMixin[1], schema.Pledge{})
+	pledge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledge.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeMixinHooks0 := pledgeMixin[0].Hooks()
+	pledgeMixinHooks1 := pledgeMixin[1].Hooks()
+
+	pledge.Hooks[1] = pledgeMixinHooks0[0]
+
+	pledge.Hooks[2] = pledgeMixinHooks1[0]
+
+	pledge.Hooks[3] = pledgeMixinHooks1[1]
+	pledgeMixinInters1 := pledgeMixin[1].Interceptors()
+	pledgeInters := schema.Pledge{}.Interceptors()
+	pledge.Interceptors[0] = pledgeMixinInters1[0]
+	pledge.Interceptors[1] = pledgeInters[0]
+	pledgeMixinFields0 := pledgeMixin[0].Fields()
+	_ = pledgeMixinFields0
+	pledgeFields := schema.Pledge{}.Fields()
+	_ = pledgeFields
+	// pledgeDescCreatedAt is the schema descriptor for created_at field.
+	pledgeDescCreatedAt := pledgeMixinFields0[0].Descriptor()
+	// pledge.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledge.DefaultCreatedAt = pledgeDescCreatedAt.Default.(func() time.Time)
+	// pledgeDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeDescUpdatedAt := pledgeMixinFields0[1].Descriptor()
+	// pledge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledge.DefaultUpdatedAt = pledgeDescUpdatedAt.Default.(func() time.Time)
+	// pledge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledge.UpdateDefaultUpdatedAt = pledgeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeDescVersion is the schema descriptor for version field.
+	pledgeDescVersion := pledgeMixinFields0[2].Descriptor()
+	// pledge.DefaultVersion holds the default value on creation for the version field.
+	pledge.DefaultVersion = pledgeDescVersion.Default.(int)
+	// pledgeDescReportFrom is the schema descriptor for report_from field.
+	pledgeDescReportFrom := pledgeFields[9].Descriptor()
+	// pledge.DefaultReportFrom holds the default value on creation for the report_from field.
+	pledge.DefaultReportFrom = pledgeDescReportFrom.Default.(int)
+	pledgeitemMixin := schema.PledgeItem{}.Mixin()
+	pledgeitem.Policy = privacy.NewPolicies(pledgeitemMixin[1], schema.PledgeItem{})
+	pledgeitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeitemMixinHooks0 := pledgeitemMixin[0].Hooks()
+	pledgeitemMixinHooks1 := pledgeitemMixin[1].Hooks()
+
+	pledgeitem.Hooks[1] = pledgeitemMixinHooks0[0]
+
+	pledgeitem.Hooks[2] = pledgeitemMixinHooks1[0]
+
+	pledgeitem.Hooks[3] = pledgeitemMixinHooks1[1]
+	pledgeitemMixinInters1 := pledgeitemMixin[1].Interceptors()
+	pledgeitemInters := schema.PledgeItem{}.Interceptors()
+	pledgeitem.Interceptors[0] = pledgeitemMixinInters1[0]
+	pledgeitem.Interceptors[1] = pledgeitemInters[0]
+	pledgeitemMixinFields0 := pledgeitemMixin[0].Fields()
+	_ = pledgeitemMixinFields0
+	pledgeitemFields := schema.PledgeItem{}.Fields()
+	_ = pledgeitemFields
+	// pledgeitemDescCreatedAt is the schema descriptor for created_at field.
+	pledgeitemDescCreatedAt := pledgeitemMixinFields0[0].Descriptor()
+	// pledgeitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeitem.DefaultCreatedAt = pledgeitemDescCreatedAt.Default.(func() time.Time)
+	// pledgeitemDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeitemDescUpdatedAt := pledgeitemMixinFields0[1].Descriptor()
+	// pledgeitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeitem.DefaultUpdatedAt = pledgeitemDescUpdatedAt.Default.(func() time.Time)
+	// pledgeitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeitem.UpdateDefaultUpdatedAt = pledgeitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeitemDescVersion is the schema descriptor for version field.
+	pledgeitemDescVersion := pledgeitemMixinFields0[2].Descriptor()
+	// pledgeitem.DefaultVersion holds the default value on creation for the version field.
+	pledgeitem.DefaultVersion = pledgeitemDescVersion.Default.(int)
+	pledgeprogressMixin := schema.PledgeProgress{}.Mixin()
+	pledgeprogress.Policy = privacy.NewPolicies(pledgeprogressMixin[1], schema.PledgeProgress{})
+	pledgeprogress.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeprogress.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeprogressMixinHooks0 := pledgeprogressMixin[0].Hooks()
+	pledgeprogressMixinHooks1 := pledgeprogressMixin[1].Hooks()
+
+	pledgeprogress.Hooks[1] = pledgeprogressMixinHooks0[0]
+
+	pledgeprogress.Hooks[2] = pledgeprogressMixinHooks1[0]
+
+	pledgeprogress.Hooks[3] = pledgeprogressMixinHooks1[1]
+	pledgeprogressMixinInters1 := pledgeprogressMixin[1].Interceptors()
+	pledgeprogressInters := schema.PledgeProgress{}.Interceptors()
+	pledgeprogress.Interceptors[0] = pledgeprogressMixinInters1[0]
+	pledgeprogress.Interceptors[1] = pledgeprogressInters[0]
+	pledgeprogressMixinFields0 := pledgeprogressMixin[0].Fields()
+	_ = pledgeprogressMixinFields0
+	pledgeprogressFields := schema.PledgeProgress{}.Fields()
+	_ = pledgeprogressFields
+	// pledgeprogressDescCreatedAt is the schema descriptor for created_at field.
+	pledgeprogressDescCreatedAt := pledgeprogressMixinFields0[0].Descriptor()
+	// pledgeprogress.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeprogress.DefaultCreatedAt = pledgeprogressDescCreatedAt.Default.(func() time.Time)
+	// pledgeprogressDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeprogressDescUpdatedAt := pledgeprogressMixinFields0[1].Descriptor()
+	// pledgeprogress.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeprogress.DefaultUpdatedAt = pledgeprogressDescUpdatedAt.Default.(func() time.Time)
+	// pledgeprogress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeprogress.UpdateDefaultUpdatedAt = pledgeprogressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeprogressDescVersion is the schema descriptor for version field.
+	pledgeprogressDescVersion := pledgeprogressMixinFields0[2].Descriptor()
+	// pledgeprogress.DefaultVersion holds the default value on creation for the version field.
+	pledgeprogress.DefaultVersion = pledgeprogressDescVersion.Default.(int)
+	// pledgeprogressDescQuarter is the schema descriptor for quarter field.
+	pledgeprogressDescQuarter := pledgeprogressFields[3].Descriptor()
+	// pledgeprogress.QuarterValidator is a validator for the "quarter" field. It is called by the builders before save.
+	pledgeprogress.QuarterValidator = pledgeprogressDescQuarter.Validators[0].(func(int) error)
+	pledgereviewMixin := schema.PledgeReview{}.Mixin()
+	pledgereview.Policy = privacy.NewPolicies(pledgereviewMixin[1], schema.PledgeReview{})
+	pledgereview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgereview.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgereviewMixinHooks0 := pledgereviewMixin[0].Hooks()
+	pledgereviewMixinHooks1 := pledgereviewMixin[1].Hooks()
+
+	pledgereview.Hooks[1] = pledgereviewMixinHooks0[0]
+
+	pledgereview.Hooks[2] = pledgereviewMixinHooks1[0]
+
+	pledgereview.Hooks[3] = pledgereviewMixinHooks1[1]
+	pledgereviewMixinInters1 := pledgereviewMixin[1].Interceptors()
+	pledgereviewInters := schema.PledgeReview{}.Interceptors()
+	pledgereview.Interceptors[0] = pledgereviewMixinInters1[0]
+	pledgereview.Interceptors[1] = pledgereviewInters[0]
+	pledgereviewMixinFields0 := pledgereviewMixin[0].Fields()
+	_ = pledgereviewMixinFields0
+	pledgereviewFields := schema.PledgeReview{}.Fields()
+	_ = pledgereviewFields
+	// pledgereviewDescCreatedAt is the schema descriptor for created_at field.
+	pledgereviewDescCreatedAt := pledgereviewMixinFields0[0].Descriptor()
+	// pledgereview.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgereview.DefaultCreatedAt = pledgereviewDescCreatedAt.Default.(func() time.Time)
+	// pledgereviewDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgereviewDescUpdatedAt := pledgereviewMixinFields0[1].Descriptor()
+	// pledgereview.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgereview.DefaultUpdatedAt = pledgereviewDescUpdatedAt.Default.(func() time.Time)
+	// pledgereview.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgereview.UpdateDefaultUpdatedAt = pledgereviewDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgereviewDescVersion is the schema descriptor for version field.
+	pledgereviewDescVersion := pledgereviewMixinFields0[2].Descriptor()
+	// pledgereview.DefaultVersion holds the default value on creation for the version field.
+	pledgereview.DefaultVersion = pledgereviewDescVersion.Default.(int)
+	pledgetopicMixin := schema.PledgeTopic{}.Mixin()
+	pledgetopicMixinHooks0 := pledgetopicMixin[0].Hooks()
+	pledgetopic.Hooks[0] = pledgetopicMixinHooks0[0]
+	pledgetopicInters := schema.PledgeTopic{}.Interceptors()
+	pledgetopic.Interceptors[0] = pledgetopicInters[0]
+	pledgetopicMixinFields0 := pledgetopicMixin[0].Fields()
+	_ = pledgetopicMixinFields0
+	pledgetopicFields := schema.PledgeTopic{}.Fields()
+	_ = pledgetopicFields
+	// pledgetopicDescCreatedAt is the schema descriptor for created_at field.
+	pledgetopicDescCreatedAt := pledgetopicMixinFields0[0].Descriptor()
+	// pledgetopic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgetopic.DefaultCreatedAt = pledgetopicDescCreatedAt.Default.(func() time.Time)
+	// pledgetopicDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgetopicDescUpdatedAt := pledgetopicMixinFields0[1].Descriptor()
+	// pledgetopic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgetopic.DefaultUpdatedAt = pledgetopicDescUpdatedAt.Default.(func() time.Time)
+	// pledgetopic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgetopic.UpdateDefaultUpdatedAt = pledgetopicDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgetopicDescVersion is the schema descriptor for version field.
+	pledgetopicDescVersion := pledgetopicMixinFields0[2].Descriptor()
+	// pledgetopic.DefaultVersion holds the default value on creation for the version field.
+	pledgetopic.DefaultVersion = pledgetopicDescVersion.Default.(int)
+	// pledgetopicDescTitle is the schema descriptor for title field.
+	pledgetopicDescTitle := pledgetopicFields[1].Descriptor()
+	// pledgetopic.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	pledgetopic.TitleValidator = func() func(string) error {
+		validators := pledgetopicDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
 	rolebinding.Policy = privacy.NewPolicies(rolebindingMixin[1], schema.RoleBinding{})
 	rolebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {

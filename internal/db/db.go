@@ -18,6 +18,8 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/pledge"
+	"github.com/partyorg/partyorg/internal/viewer"
 	// The runtime registers the schemas' hooks, policies and interceptors.
 	_ "github.com/partyorg/partyorg/ent/runtime"
 )
@@ -67,7 +69,7 @@ func OpenDriver(dsn string) (*entsql.Driver, error) {
 	return entsql.OpenDB(dialect.SQLite, db), nil
 }
 
-// Migrate brings the schema up to date.
+// Migrate brings the schema up to date and seeds a fresh database.
 func Migrate(ctx context.Context, c *ent.Client) error {
 	var opts []schema.MigrateOption
 	if c.Dialect() == dialect.Postgres {
@@ -80,6 +82,15 @@ func Migrate(ctx context.Context, c *ent.Client) error {
 		if _, err := c.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("db: audit trail triggers: %w", err)
 		}
+	}
+	return seed(viewer.NewSystemContext(ctx), c)
+}
+
+// seed gives a fresh database the reference data the practices start
+// from; each seeder does nothing on a database that has its data.
+func seed(ctx context.Context, c *ent.Client) error {
+	if err := pledge.SeedTopics(ctx, c); err != nil {
+		return fmt.Errorf("db: seeding pledge topics: %w", err)
 	}
 	return nil
 }
