@@ -24,6 +24,8 @@ type AnnualResult struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 党支部
 	BranchID int `json:"branch_id,omitempty"`
 	// 党员
@@ -98,7 +100,7 @@ func (*AnnualResult) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case annualresult.FieldVetoed:
 			values[i] = new(sql.NullBool)
-		case annualresult.FieldID, annualresult.FieldBranchID, annualresult.FieldMemberID, annualresult.FieldYear, annualresult.FieldBase, annualresult.FieldBonus, annualresult.FieldDeduction, annualresult.FieldTotal:
+		case annualresult.FieldID, annualresult.FieldVersion, annualresult.FieldBranchID, annualresult.FieldMemberID, annualresult.FieldYear, annualresult.FieldBase, annualresult.FieldBonus, annualresult.FieldDeduction, annualresult.FieldTotal:
 			values[i] = new(sql.NullInt64)
 		case annualresult.FieldStatus, annualresult.FieldSector, annualresult.FieldGrade:
 			values[i] = new(sql.NullString)
@@ -136,6 +138,12 @@ func (_m *AnnualResult) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case annualresult.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case annualresult.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -262,6 +270,9 @@ func (_m *AnnualResult) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))

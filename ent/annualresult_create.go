@@ -50,6 +50,20 @@ func (_c *AnnualResultCreate) SetNillableUpdatedAt(v *time.Time) *AnnualResultCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *AnnualResultCreate) SetVersion(v int) *AnnualResultCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *AnnualResultCreate) SetNillableVersion(v *int) *AnnualResultCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_c *AnnualResultCreate) SetBranchID(v int) *AnnualResultCreate {
 	_c.mutation.SetBranchID(v)
@@ -183,6 +197,10 @@ func (_c *AnnualResultCreate) defaults() error {
 		v := annualresult.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := annualresult.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -193,6 +211,9 @@ func (_c *AnnualResultCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "AnnualResult.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "AnnualResult.version"`)}
 	}
 	if _, ok := _c.mutation.BranchID(); !ok {
 		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "AnnualResult.branch_id"`)}
@@ -274,6 +295,10 @@ func (_c *AnnualResultCreate) createSpec() (*AnnualResult, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(annualresult.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(annualresult.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(annualresult.FieldYear, field.TypeInt, value)

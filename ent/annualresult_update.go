@@ -34,6 +34,27 @@ func (_u *AnnualResultUpdate) SetUpdatedAt(v time.Time) *AnnualResultUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AnnualResultUpdate) SetVersion(v int) *AnnualResultUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AnnualResultUpdate) SetNillableVersion(v *int) *AnnualResultUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AnnualResultUpdate) AddVersion(v int) *AnnualResultUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the AnnualResultMutation object of the builder.
 func (_u *AnnualResultUpdate) Mutation() *AnnualResultMutation {
 	return _u.mutation
@@ -107,6 +128,12 @@ func (_u *AnnualResultUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(annualresult.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(annualresult.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(annualresult.FieldVersion, field.TypeInt, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{annualresult.Label}
@@ -130,6 +157,27 @@ type AnnualResultUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *AnnualResultUpdateOne) SetUpdatedAt(v time.Time) *AnnualResultUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *AnnualResultUpdateOne) SetVersion(v int) *AnnualResultUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AnnualResultUpdateOne) SetNillableVersion(v *int) *AnnualResultUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AnnualResultUpdateOne) AddVersion(v int) *AnnualResultUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -235,6 +283,12 @@ func (_u *AnnualResultUpdateOne) sqlSave(ctx context.Context) (_node *AnnualResu
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(annualresult.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(annualresult.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(annualresult.FieldVersion, field.TypeInt, value)
 	}
 	_node = &AnnualResult{config: _u.config}
 	_spec.Assign = _node.assignValues

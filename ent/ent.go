@@ -13,9 +13,16 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/partyorg/partyorg/ent/annualresult"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/pointappeal"
 	"github.com/partyorg/partyorg/ent/pointcatalog"
 	"github.com/partyorg/partyorg/ent/pointentry"
@@ -84,18 +91,25 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			annualresult.Table:  annualresult.ValidColumn,
-			auditlog.Table:      auditlog.ValidColumn,
-			member.Table:        member.ValidColumn,
-			org.Table:           org.ValidColumn,
-			pointappeal.Table:   pointappeal.ValidColumn,
-			pointcatalog.Table:  pointcatalog.ValidColumn,
-			pointentry.Table:    pointentry.ValidColumn,
-			pointhalfyear.Table: pointhalfyear.ValidColumn,
-			pointitem.Table:     pointitem.ValidColumn,
-			rolebinding.Table:   rolebinding.ValidColumn,
-			setting.Table:       setting.ValidColumn,
-			user.Table:          user.ValidColumn,
+			annualresult.Table:   annualresult.ValidColumn,
+			audithead.Table:      audithead.ValidColumn,
+			auditlog.Table:       auditlog.ValidColumn,
+			idempotencykey.Table: idempotencykey.ValidColumn,
+			member.Table:         member.ValidColumn,
+			org.Table:            org.ValidColumn,
+			pledge.Table:         pledge.ValidColumn,
+			pledgeitem.Table:     pledgeitem.ValidColumn,
+			pledgeprogress.Table: pledgeprogress.ValidColumn,
+			pledgereview.Table:   pledgereview.ValidColumn,
+			pledgetopic.Table:    pledgetopic.ValidColumn,
+			pointappeal.Table:    pointappeal.ValidColumn,
+			pointcatalog.Table:   pointcatalog.ValidColumn,
+			pointentry.Table:     pointentry.ValidColumn,
+			pointhalfyear.Table:  pointhalfyear.ValidColumn,
+			pointitem.Table:      pointitem.ValidColumn,
+			rolebinding.Table:    rolebinding.ValidColumn,
+			setting.Table:        setting.ValidColumn,
+			user.Table:           user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

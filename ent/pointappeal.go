@@ -25,6 +25,8 @@ type PointAppeal struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 党支部
 	BranchID int `json:"branch_id,omitempty"`
 	// 申辩党员
@@ -113,7 +115,7 @@ func (*PointAppeal) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pointappeal.FieldID, pointappeal.FieldBranchID, pointappeal.FieldMemberID, pointappeal.FieldHalfYearID, pointappeal.FieldEntryID:
+		case pointappeal.FieldID, pointappeal.FieldVersion, pointappeal.FieldBranchID, pointappeal.FieldMemberID, pointappeal.FieldHalfYearID, pointappeal.FieldEntryID:
 			values[i] = new(sql.NullInt64)
 		case pointappeal.FieldText, pointappeal.FieldState, pointappeal.FieldAnswer:
 			values[i] = new(sql.NullString)
@@ -151,6 +153,12 @@ func (_m *PointAppeal) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case pointappeal.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case pointappeal.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -262,6 +270,9 @@ func (_m *PointAppeal) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))

@@ -52,6 +52,20 @@ func (_c *PointAppealCreate) SetNillableUpdatedAt(v *time.Time) *PointAppealCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PointAppealCreate) SetVersion(v int) *PointAppealCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PointAppealCreate) SetNillableVersion(v *int) *PointAppealCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_c *PointAppealCreate) SetBranchID(v int) *PointAppealCreate {
 	_c.mutation.SetBranchID(v)
@@ -195,6 +209,10 @@ func (_c *PointAppealCreate) defaults() error {
 		v := pointappeal.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := pointappeal.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.State(); !ok {
 		v := pointappeal.DefaultState
 		_c.mutation.SetState(v)
@@ -209,6 +227,9 @@ func (_c *PointAppealCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PointAppeal.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointAppeal.version"`)}
 	}
 	if _, ok := _c.mutation.BranchID(); !ok {
 		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "PointAppeal.branch_id"`)}
@@ -283,6 +304,10 @@ func (_c *PointAppealCreate) createSpec() (*PointAppeal, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointappeal.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pointappeal.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Text(); ok {
 		_spec.SetField(pointappeal.FieldText, field.TypeString, value)

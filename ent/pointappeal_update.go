@@ -34,6 +34,27 @@ func (_u *PointAppealUpdate) SetUpdatedAt(v time.Time) *PointAppealUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PointAppealUpdate) SetVersion(v int) *PointAppealUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointAppealUpdate) SetNillableVersion(v *int) *PointAppealUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointAppealUpdate) AddVersion(v int) *PointAppealUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetState sets the "state" field.
 func (_u *PointAppealUpdate) SetState(v pointappeal.State) *PointAppealUpdate {
 	_u.mutation.SetState(v)
@@ -172,6 +193,12 @@ func (_u *PointAppealUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointappeal.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointappeal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointappeal.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(pointappeal.FieldState, field.TypeEnum, value)
 	}
@@ -210,6 +237,27 @@ type PointAppealUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PointAppealUpdateOne) SetUpdatedAt(v time.Time) *PointAppealUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PointAppealUpdateOne) SetVersion(v int) *PointAppealUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointAppealUpdateOne) SetNillableVersion(v *int) *PointAppealUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointAppealUpdateOne) AddVersion(v int) *PointAppealUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -380,6 +428,12 @@ func (_u *PointAppealUpdateOne) sqlSave(ctx context.Context) (_node *PointAppeal
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointappeal.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointappeal.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointappeal.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(pointappeal.FieldState, field.TypeEnum, value)

@@ -22,14 +22,16 @@ type PointCatalog struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 所属县: the county that set the catalogue.
 	CountyID int `json:"county_id,omitempty"`
 	// 积分年度: 16 Dec of the year before to 15 Dec.
 	Year int `json:"year,omitempty"`
 	// 领域
 	Sector string `json:"sector,omitempty"`
-	// 版本: 1 for the first catalogue of the year and sector.
-	Version int `json:"version,omitempty"`
+	// 修订版本: 1 for the first catalogue of the year and sector, then 2, 3 … until it freezes.
+	Revision int `json:"revision,omitempty"`
 	// 优秀: the lowest total graded EXCELLENT.
 	Excellent int `json:"excellent,omitempty"`
 	// 合格: the lowest total graded QUALIFIED.
@@ -82,7 +84,7 @@ func (*PointCatalog) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pointcatalog.FieldID, pointcatalog.FieldCountyID, pointcatalog.FieldYear, pointcatalog.FieldVersion, pointcatalog.FieldExcellent, pointcatalog.FieldQualified, pointcatalog.FieldBasicallyQualified:
+		case pointcatalog.FieldID, pointcatalog.FieldVersion, pointcatalog.FieldCountyID, pointcatalog.FieldYear, pointcatalog.FieldRevision, pointcatalog.FieldExcellent, pointcatalog.FieldQualified, pointcatalog.FieldBasicallyQualified:
 			values[i] = new(sql.NullInt64)
 		case pointcatalog.FieldSector:
 			values[i] = new(sql.NullString)
@@ -121,6 +123,12 @@ func (_m *PointCatalog) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
+		case pointcatalog.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		case pointcatalog.FieldCountyID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field county_id", values[i])
@@ -139,11 +147,11 @@ func (_m *PointCatalog) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Sector = value.String
 			}
-		case pointcatalog.FieldVersion:
+		case pointcatalog.FieldRevision:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field version", values[i])
+				return fmt.Errorf("unexpected type %T for field revision", values[i])
 			} else if value.Valid {
-				_m.Version = int(value.Int64)
+				_m.Revision = int(value.Int64)
 			}
 		case pointcatalog.FieldExcellent:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -215,6 +223,9 @@ func (_m *PointCatalog) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
 	builder.WriteString("county_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CountyID))
 	builder.WriteString(", ")
@@ -224,8 +235,8 @@ func (_m *PointCatalog) String() string {
 	builder.WriteString("sector=")
 	builder.WriteString(_m.Sector)
 	builder.WriteString(", ")
-	builder.WriteString("version=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString("revision=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Revision))
 	builder.WriteString(", ")
 	builder.WriteString("excellent=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Excellent))

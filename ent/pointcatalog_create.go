@@ -50,6 +50,20 @@ func (_c *PointCatalogCreate) SetNillableUpdatedAt(v *time.Time) *PointCatalogCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PointCatalogCreate) SetVersion(v int) *PointCatalogCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PointCatalogCreate) SetNillableVersion(v *int) *PointCatalogCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCountyID sets the "county_id" field.
 func (_c *PointCatalogCreate) SetCountyID(v int) *PointCatalogCreate {
 	_c.mutation.SetCountyID(v)
@@ -68,16 +82,16 @@ func (_c *PointCatalogCreate) SetSector(v string) *PointCatalogCreate {
 	return _c
 }
 
-// SetVersion sets the "version" field.
-func (_c *PointCatalogCreate) SetVersion(v int) *PointCatalogCreate {
-	_c.mutation.SetVersion(v)
+// SetRevision sets the "revision" field.
+func (_c *PointCatalogCreate) SetRevision(v int) *PointCatalogCreate {
+	_c.mutation.SetRevision(v)
 	return _c
 }
 
-// SetNillableVersion sets the "version" field if the given value is not nil.
-func (_c *PointCatalogCreate) SetNillableVersion(v *int) *PointCatalogCreate {
+// SetNillableRevision sets the "revision" field if the given value is not nil.
+func (_c *PointCatalogCreate) SetNillableRevision(v *int) *PointCatalogCreate {
 	if v != nil {
-		_c.SetVersion(*v)
+		_c.SetRevision(*v)
 	}
 	return _c
 }
@@ -199,6 +213,10 @@ func (_c *PointCatalogCreate) defaults() error {
 		v := pointcatalog.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
+	if _, ok := _c.mutation.Revision(); !ok {
+		v := pointcatalog.DefaultRevision
+		_c.mutation.SetRevision(v)
+	}
 	if _, ok := _c.mutation.Excellent(); !ok {
 		v := pointcatalog.DefaultExcellent
 		_c.mutation.SetExcellent(v)
@@ -222,6 +240,9 @@ func (_c *PointCatalogCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PointCatalog.updated_at"`)}
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointCatalog.version"`)}
+	}
 	if _, ok := _c.mutation.CountyID(); !ok {
 		return &ValidationError{Name: "county_id", err: errors.New(`ent: missing required field "PointCatalog.county_id"`)}
 	}
@@ -231,8 +252,8 @@ func (_c *PointCatalogCreate) check() error {
 	if _, ok := _c.mutation.Sector(); !ok {
 		return &ValidationError{Name: "sector", err: errors.New(`ent: missing required field "PointCatalog.sector"`)}
 	}
-	if _, ok := _c.mutation.Version(); !ok {
-		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointCatalog.version"`)}
+	if _, ok := _c.mutation.Revision(); !ok {
+		return &ValidationError{Name: "revision", err: errors.New(`ent: missing required field "PointCatalog.revision"`)}
 	}
 	if _, ok := _c.mutation.Excellent(); !ok {
 		return &ValidationError{Name: "excellent", err: errors.New(`ent: missing required field "PointCatalog.excellent"`)}
@@ -280,6 +301,10 @@ func (_c *PointCatalogCreate) createSpec() (*PointCatalog, *sqlgraph.CreateSpec)
 		_spec.SetField(pointcatalog.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pointcatalog.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(pointcatalog.FieldYear, field.TypeInt, value)
 		_node.Year = value
@@ -288,9 +313,9 @@ func (_c *PointCatalogCreate) createSpec() (*PointCatalog, *sqlgraph.CreateSpec)
 		_spec.SetField(pointcatalog.FieldSector, field.TypeString, value)
 		_node.Sector = value
 	}
-	if value, ok := _c.mutation.Version(); ok {
-		_spec.SetField(pointcatalog.FieldVersion, field.TypeInt, value)
-		_node.Version = value
+	if value, ok := _c.mutation.Revision(); ok {
+		_spec.SetField(pointcatalog.FieldRevision, field.TypeInt, value)
+		_node.Revision = value
 	}
 	if value, ok := _c.mutation.Excellent(); ok {
 		_spec.SetField(pointcatalog.FieldExcellent, field.TypeInt, value)

@@ -35,6 +35,27 @@ func (_u *PointCatalogUpdate) SetUpdatedAt(v time.Time) *PointCatalogUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PointCatalogUpdate) SetVersion(v int) *PointCatalogUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointCatalogUpdate) SetNillableVersion(v *int) *PointCatalogUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointCatalogUpdate) AddVersion(v int) *PointCatalogUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // AddItemIDs adds the "items" edge to the PointItem entity by IDs.
 func (_u *PointCatalogUpdate) AddItemIDs(ids ...int) *PointCatalogUpdate {
 	_u.mutation.AddItemIDs(ids...)
@@ -141,6 +162,12 @@ func (_u *PointCatalogUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointcatalog.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointcatalog.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointcatalog.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.ItemsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -209,6 +236,27 @@ type PointCatalogUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PointCatalogUpdateOne) SetUpdatedAt(v time.Time) *PointCatalogUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PointCatalogUpdateOne) SetVersion(v int) *PointCatalogUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointCatalogUpdateOne) SetNillableVersion(v *int) *PointCatalogUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointCatalogUpdateOne) AddVersion(v int) *PointCatalogUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -347,6 +395,12 @@ func (_u *PointCatalogUpdateOne) sqlSave(ctx context.Context) (_node *PointCatal
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointcatalog.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointcatalog.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointcatalog.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.ItemsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -25,6 +25,8 @@ type PointEntry struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 所在党支部: the member's branch when the entry was made.
 	BranchID int `json:"branch_id,omitempty"`
 	// 党员
@@ -148,7 +150,7 @@ func (*PointEntry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case pointentry.FieldCertifiers:
 			values[i] = new([]byte)
-		case pointentry.FieldID, pointentry.FieldBranchID, pointentry.FieldMemberID, pointentry.FieldItemID, pointentry.FieldPoints, pointentry.FieldYear, pointentry.FieldEnteredBy, pointentry.FieldReviewedBy, pointentry.FieldReversesID:
+		case pointentry.FieldID, pointentry.FieldVersion, pointentry.FieldBranchID, pointentry.FieldMemberID, pointentry.FieldItemID, pointentry.FieldPoints, pointentry.FieldYear, pointentry.FieldEnteredBy, pointentry.FieldReviewedBy, pointentry.FieldReversesID:
 			values[i] = new(sql.NullInt64)
 		case pointentry.FieldPart, pointentry.FieldItemTitle, pointentry.FieldPeriod, pointentry.FieldSource, pointentry.FieldEvidence, pointentry.FieldState, pointentry.FieldReason:
 			values[i] = new(sql.NullString)
@@ -186,6 +188,12 @@ func (_m *PointEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case pointentry.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case pointentry.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -366,6 +374,9 @@ func (_m *PointEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))

@@ -51,6 +51,20 @@ func (_c *PointEntryCreate) SetNillableUpdatedAt(v *time.Time) *PointEntryCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PointEntryCreate) SetVersion(v int) *PointEntryCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PointEntryCreate) SetNillableVersion(v *int) *PointEntryCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_c *PointEntryCreate) SetBranchID(v int) *PointEntryCreate {
 	_c.mutation.SetBranchID(v)
@@ -297,6 +311,10 @@ func (_c *PointEntryCreate) defaults() error {
 		v := pointentry.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := pointentry.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.State(); !ok {
 		v := pointentry.DefaultState
 		_c.mutation.SetState(v)
@@ -311,6 +329,9 @@ func (_c *PointEntryCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PointEntry.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointEntry.version"`)}
 	}
 	if _, ok := _c.mutation.BranchID(); !ok {
 		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "PointEntry.branch_id"`)}
@@ -400,6 +421,10 @@ func (_c *PointEntryCreate) createSpec() (*PointEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointentry.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pointentry.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Part(); ok {
 		_spec.SetField(pointentry.FieldPart, field.TypeString, value)

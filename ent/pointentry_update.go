@@ -34,6 +34,27 @@ func (_u *PointEntryUpdate) SetUpdatedAt(v time.Time) *PointEntryUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PointEntryUpdate) SetVersion(v int) *PointEntryUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointEntryUpdate) SetNillableVersion(v *int) *PointEntryUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointEntryUpdate) AddVersion(v int) *PointEntryUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetState sets the "state" field.
 func (_u *PointEntryUpdate) SetState(v pointentry.State) *PointEntryUpdate {
 	_u.mutation.SetState(v)
@@ -221,6 +242,12 @@ func (_u *PointEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointentry.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointentry.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointentry.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.EvidenceCleared() {
 		_spec.ClearField(pointentry.FieldEvidence, field.TypeString)
 	}
@@ -303,6 +330,27 @@ type PointEntryUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PointEntryUpdateOne) SetUpdatedAt(v time.Time) *PointEntryUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PointEntryUpdateOne) SetVersion(v int) *PointEntryUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointEntryUpdateOne) SetNillableVersion(v *int) *PointEntryUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointEntryUpdateOne) AddVersion(v int) *PointEntryUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -522,6 +570,12 @@ func (_u *PointEntryUpdateOne) sqlSave(ctx context.Context) (_node *PointEntry, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointentry.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointentry.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointentry.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.EvidenceCleared() {
 		_spec.ClearField(pointentry.FieldEvidence, field.TypeString)

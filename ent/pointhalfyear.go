@@ -22,6 +22,8 @@ type PointHalfYear struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 党支部
 	BranchID int `json:"branch_id,omitempty"`
 	// 积分年度
@@ -80,7 +82,7 @@ func (*PointHalfYear) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pointhalfyear.FieldID, pointhalfyear.FieldBranchID, pointhalfyear.FieldYear, pointhalfyear.FieldHalf:
+		case pointhalfyear.FieldID, pointhalfyear.FieldVersion, pointhalfyear.FieldBranchID, pointhalfyear.FieldYear, pointhalfyear.FieldHalf:
 			values[i] = new(sql.NullInt64)
 		case pointhalfyear.FieldState:
 			values[i] = new(sql.NullString)
@@ -118,6 +120,12 @@ func (_m *PointHalfYear) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case pointhalfyear.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case pointhalfyear.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -208,6 +216,9 @@ func (_m *PointHalfYear) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))

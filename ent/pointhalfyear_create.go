@@ -50,6 +50,20 @@ func (_c *PointHalfYearCreate) SetNillableUpdatedAt(v *time.Time) *PointHalfYear
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PointHalfYearCreate) SetVersion(v int) *PointHalfYearCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PointHalfYearCreate) SetNillableVersion(v *int) *PointHalfYearCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_c *PointHalfYearCreate) SetBranchID(v int) *PointHalfYearCreate {
 	_c.mutation.SetBranchID(v)
@@ -181,6 +195,10 @@ func (_c *PointHalfYearCreate) defaults() error {
 		v := pointhalfyear.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := pointhalfyear.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.State(); !ok {
 		v := pointhalfyear.DefaultState
 		_c.mutation.SetState(v)
@@ -195,6 +213,9 @@ func (_c *PointHalfYearCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PointHalfYear.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointHalfYear.version"`)}
 	}
 	if _, ok := _c.mutation.BranchID(); !ok {
 		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "PointHalfYear.branch_id"`)}
@@ -254,6 +275,10 @@ func (_c *PointHalfYearCreate) createSpec() (*PointHalfYear, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointhalfyear.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pointhalfyear.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(pointhalfyear.FieldYear, field.TypeInt, value)

@@ -35,6 +35,27 @@ func (_u *PointHalfYearUpdate) SetUpdatedAt(v time.Time) *PointHalfYearUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PointHalfYearUpdate) SetVersion(v int) *PointHalfYearUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointHalfYearUpdate) SetNillableVersion(v *int) *PointHalfYearUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointHalfYearUpdate) AddVersion(v int) *PointHalfYearUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetState sets the "state" field.
 func (_u *PointHalfYearUpdate) SetState(v pointhalfyear.State) *PointHalfYearUpdate {
 	_u.mutation.SetState(v)
@@ -200,6 +221,12 @@ func (_u *PointHalfYearUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointhalfyear.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointhalfyear.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointhalfyear.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(pointhalfyear.FieldState, field.TypeEnum, value)
 	}
@@ -283,6 +310,27 @@ type PointHalfYearUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PointHalfYearUpdateOne) SetUpdatedAt(v time.Time) *PointHalfYearUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PointHalfYearUpdateOne) SetVersion(v int) *PointHalfYearUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointHalfYearUpdateOne) SetNillableVersion(v *int) *PointHalfYearUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointHalfYearUpdateOne) AddVersion(v int) *PointHalfYearUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -480,6 +528,12 @@ func (_u *PointHalfYearUpdateOne) sqlSave(ctx context.Context) (_node *PointHalf
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointhalfyear.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointhalfyear.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointhalfyear.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(pointhalfyear.FieldState, field.TypeEnum, value)

@@ -23,6 +23,8 @@ type PointItem struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 所属县
 	CountyID int `json:"county_id,omitempty"`
 	// 积分目录
@@ -81,7 +83,7 @@ func (*PointItem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pointitem.FieldID, pointitem.FieldCountyID, pointitem.FieldCatalogID, pointitem.FieldPoints, pointitem.FieldYearCap, pointitem.FieldPosition:
+		case pointitem.FieldID, pointitem.FieldVersion, pointitem.FieldCountyID, pointitem.FieldCatalogID, pointitem.FieldPoints, pointitem.FieldYearCap, pointitem.FieldPosition:
 			values[i] = new(sql.NullInt64)
 		case pointitem.FieldPart, pointitem.FieldTitle:
 			values[i] = new(sql.NullString)
@@ -119,6 +121,12 @@ func (_m *PointItem) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case pointitem.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case pointitem.FieldCountyID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -214,6 +222,9 @@ func (_m *PointItem) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("county_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CountyID))

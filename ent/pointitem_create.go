@@ -50,6 +50,20 @@ func (_c *PointItemCreate) SetNillableUpdatedAt(v *time.Time) *PointItemCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PointItemCreate) SetVersion(v int) *PointItemCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PointItemCreate) SetNillableVersion(v *int) *PointItemCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCountyID sets the "county_id" field.
 func (_c *PointItemCreate) SetCountyID(v int) *PointItemCreate {
 	_c.mutation.SetCountyID(v)
@@ -169,6 +183,10 @@ func (_c *PointItemCreate) defaults() error {
 		v := pointitem.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := pointitem.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Position(); !ok {
 		v := pointitem.DefaultPosition
 		_c.mutation.SetPosition(v)
@@ -183,6 +201,9 @@ func (_c *PointItemCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PointItem.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PointItem.version"`)}
 	}
 	if _, ok := _c.mutation.CountyID(); !ok {
 		return &ValidationError{Name: "county_id", err: errors.New(`ent: missing required field "PointItem.county_id"`)}
@@ -256,6 +277,10 @@ func (_c *PointItemCreate) createSpec() (*PointItem, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointitem.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(pointitem.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Part(); ok {
 		_spec.SetField(pointitem.FieldPart, field.TypeEnum, value)

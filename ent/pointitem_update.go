@@ -34,6 +34,27 @@ func (_u *PointItemUpdate) SetUpdatedAt(v time.Time) *PointItemUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PointItemUpdate) SetVersion(v int) *PointItemUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointItemUpdate) SetNillableVersion(v *int) *PointItemUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointItemUpdate) AddVersion(v int) *PointItemUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the PointItemMutation object of the builder.
 func (_u *PointItemUpdate) Mutation() *PointItemMutation {
 	return _u.mutation
@@ -107,6 +128,12 @@ func (_u *PointItemUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointitem.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointitem.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.YearCapCleared() {
 		_spec.ClearField(pointitem.FieldYearCap, field.TypeInt)
 	}
@@ -133,6 +160,27 @@ type PointItemUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PointItemUpdateOne) SetUpdatedAt(v time.Time) *PointItemUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PointItemUpdateOne) SetVersion(v int) *PointItemUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PointItemUpdateOne) SetNillableVersion(v *int) *PointItemUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PointItemUpdateOne) AddVersion(v int) *PointItemUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -238,6 +286,12 @@ func (_u *PointItemUpdateOne) sqlSave(ctx context.Context) (_node *PointItem, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(pointitem.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(pointitem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(pointitem.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.YearCapCleared() {
 		_spec.ClearField(pointitem.FieldYearCap, field.TypeInt)

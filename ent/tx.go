@@ -16,12 +16,26 @@ type Tx struct {
 	config
 	// AnnualResult is the client for interacting with the AnnualResult builders.
 	AnnualResult *AnnualResultClient
+	// AuditHead is the client for interacting with the AuditHead builders.
+	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Pledge is the client for interacting with the Pledge builders.
+	Pledge *PledgeClient
+	// PledgeItem is the client for interacting with the PledgeItem builders.
+	PledgeItem *PledgeItemClient
+	// PledgeProgress is the client for interacting with the PledgeProgress builders.
+	PledgeProgress *PledgeProgressClient
+	// PledgeReview is the client for interacting with the PledgeReview builders.
+	PledgeReview *PledgeReviewClient
+	// PledgeTopic is the client for interacting with the PledgeTopic builders.
+	PledgeTopic *PledgeTopicClient
 	// PointAppeal is the client for interacting with the PointAppeal builders.
 	PointAppeal *PointAppealClient
 	// PointCatalog is the client for interacting with the PointCatalog builders.
@@ -170,9 +184,16 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AnnualResult = NewAnnualResultClient(tx.config)
+	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Pledge = NewPledgeClient(tx.config)
+	tx.PledgeItem = NewPledgeItemClient(tx.config)
+	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
+	tx.PledgeReview = NewPledgeReviewClient(tx.config)
+	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
 	tx.PointAppeal = NewPointAppealClient(tx.config)
 	tx.PointCatalog = NewPointCatalogClient(tx.config)
 	tx.PointEntry = NewPointEntryClient(tx.config)

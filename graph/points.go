@@ -80,13 +80,6 @@ func buckets(bs []points.Bucket) []*PointBucket {
 	return out
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func or(p *int, def int) int {
 	if p == nil {
 		return def

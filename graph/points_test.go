@@ -16,8 +16,8 @@ import (
 )
 
 const (
-	setUpCatalogsQ = `mutation($c: ID!, $y: Int!) { setUpPointCatalogs(countyID: $c, year: $y) { id sector version frozen items { id part title points yearCap } } }`
-	createCatalogQ = `mutation($in: CreatePointCatalogInput!) { createPointCatalog(input: $in) { id version } }`
+	setUpCatalogsQ = `mutation($c: ID!, $y: Int!) { setUpPointCatalogs(countyID: $c, year: $y) { id sector revision frozen items { id part title points yearCap } } }`
+	createCatalogQ = `mutation($in: CreatePointCatalogInput!) { createPointCatalog(input: $in) { id revision } }`
 	declareQ       = `mutation($in: DeclarePointsInput!) { declarePoints(input: $in) { id points period year state item { id } } }`
 	reviewQ        = `mutation($id: ID!, $ok: Boolean!, $r: String, $on: Date) { reviewPointEntry(id: $id, approve: $ok, reason: $r, on: $on) { id state } }`
 	reverseQ       = `mutation($id: ID!, $r: String!) { reversePointEntry(id: $id, reason: $r) { id points state reverses { id } } }`
@@ -233,12 +233,12 @@ func TestPointsLedger(t *testing.T) {
 			{"catalogue for a township", t1Admin, createCatalogQ, gqlVars("in", catalogInput(w.org("C.T1"), 2025, 100)), "BAD_USER_INPUT"},
 			{"bad thresholds", countyAdmin, createCatalogQ, gqlVars("in", withThresholds(catalogInput(w.org("C"), 2025, 100), 90, 90, 70)), "BAD_USER_INPUT"},
 		})
-		// A catalogue of a year without approved entries takes new versions.
+		// A catalogue of a year without approved entries takes new revisions.
 		for want := 1; want <= 2; want++ {
-			var out struct{ CreatePointCatalog struct{ Version int } }
+			var out struct{ CreatePointCatalog struct{ Revision int } }
 			w.as(countyAdmin).MustDo(t, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 100)), &out)
-			if out.CreatePointCatalog.Version != want {
-				t.Errorf("version %d, want %d", out.CreatePointCatalog.Version, want)
+			if out.CreatePointCatalog.Revision != want {
+				t.Errorf("revision %d, want %d", out.CreatePointCatalog.Revision, want)
 			}
 		}
 

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.AnnualResult {
 	return predicate.AnnualResult(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldEQ(FieldVersion, v))
+}
+
 // BranchID applies equality check predicate on the "branch_id" field. It's identical to BranchIDEQ.
 func BranchID(v int) predicate.AnnualResult {
 	return predicate.AnnualResult(sql.FieldEQ(FieldBranchID, v))
@@ -195,6 +200,46 @@ func UpdatedAtLT(v time.Time) predicate.AnnualResult {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.AnnualResult {
 	return predicate.AnnualResult(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.AnnualResult {
+	return predicate.AnnualResult(sql.FieldLTE(FieldVersion, v))
 }
 
 // BranchIDEQ applies the EQ predicate on the "branch_id" field.

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"annual_results\":25769803776,\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"point_appeals\":30064771072,\"point_catalogs\":34359738368,\"point_entries\":38654705664,\"point_half_years\":42949672960,\"point_items\":47244640256,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"annual_results\":55834574848,\"audit_heads\":25769803776,\"audit_logs\":0,\"idempotency_keys\":30064771072,\"members\":4294967296,\"orgs\":8589934592,\"pledge_items\":38654705664,\"pledge_progresses\":42949672960,\"pledge_reviews\":47244640256,\"pledge_topics\":51539607552,\"pledges\":34359738368,\"point_appeals\":60129542144,\"point_catalogs\":64424509440,\"point_entries\":68719476736,\"point_half_years\":73014444032,\"point_items\":77309411328,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"

@@ -14,6 +14,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "status", Type: field.TypeString},
 		{Name: "sector", Type: field.TypeString},
@@ -35,13 +36,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "annual_results_orgs_branch",
-				Columns:    []*schema.Column{AnnualResultsColumns[13]},
+				Columns:    []*schema.Column{AnnualResultsColumns[14]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "annual_results_members_member",
-				Columns:    []*schema.Column{AnnualResultsColumns[14]},
+				Columns:    []*schema.Column{AnnualResultsColumns[15]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -50,14 +51,27 @@ var (
 			{
 				Name:    "annualresult_member_id_year",
 				Unique:  true,
-				Columns: []*schema.Column{AnnualResultsColumns[14], AnnualResultsColumns[3]},
+				Columns: []*schema.Column{AnnualResultsColumns[15], AnnualResultsColumns[4]},
 			},
 			{
 				Name:    "annualresult_year_branch_id_grade_total",
 				Unique:  false,
-				Columns: []*schema.Column{AnnualResultsColumns[3], AnnualResultsColumns[13], AnnualResultsColumns[11], AnnualResultsColumns[10]},
+				Columns: []*schema.Column{AnnualResultsColumns[4], AnnualResultsColumns[14], AnnualResultsColumns[12], AnnualResultsColumns[11]},
 			},
 		},
+	}
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "county_id", Type: field.TypeInt, Unique: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
 	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
@@ -65,11 +79,15 @@ var (
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor", Type: field.TypeString},
-		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "EXPORT"}},
 		{Name: "type", Type: field.TypeString},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "county_id", Type: field.TypeInt, Default: 0},
+		{Name: "seq", Type: field.TypeInt, Default: 0},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditLogsTable holds the schema information for the "audit_logs" table.
 	AuditLogsTable = &schema.Table{
@@ -87,6 +105,39 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
 			},
+			{
+				Name:    "auditlog_county_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_user_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[1], IdempotencyKeysColumns[2]},
+			},
+			{
+				Name:    "idempotencykey_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
+			},
 		},
 	}
 	// MembersColumns holds the columns for the "members" table.
@@ -94,6 +145,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -112,7 +164,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[11]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -121,12 +173,12 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[11], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[11]},
 			},
 		},
 	}
@@ -135,6 +187,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE", "COMMUNITY", "UNIT", "BRANCH"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"RURAL", "COMMUNITY", "AGENCY", "INSTITUTION", "SOE", "NON_PUBLIC", "SOCIAL_ORG", "SCHOOL", "SERVICE_WINDOW"}},
@@ -150,7 +203,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orgs_orgs_children",
-				Columns:    []*schema.Column{OrgsColumns[8]},
+				Columns:    []*schema.Column{OrgsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -159,7 +212,219 @@ var (
 			{
 				Name:    "org_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrgsColumns[8]},
+				Columns: []*schema.Column{OrgsColumns[9]},
+			},
+		},
+	}
+	// PledgesColumns holds the columns for the "pledges" table.
+	PledgesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ANNUAL", "TERM"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "PUBLISHED", "EVALUATED"}, Default: "DRAFT"},
+		{Name: "submitted_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "channels", Type: field.TypeJSON, Nullable: true},
+		{Name: "report_from", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "early_close_reason", Type: field.TypeString, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PledgesTable holds the schema information for the "pledges" table.
+	PledgesTable = &schema.Table{
+		Name:       "pledges",
+		Columns:    PledgesColumns,
+		PrimaryKey: []*schema.Column{PledgesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledges_members_member",
+				Columns:    []*schema.Column{PledgesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledges_orgs_branch",
+				Columns:    []*schema.Column{PledgesColumns[15]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledge_branch_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PledgesColumns[15], PledgesColumns[5], PledgesColumns[7]},
+			},
+			{
+				Name:    "pledge_member_id_year_kind",
+				Unique:  true,
+				Columns: []*schema.Column{PledgesColumns[14], PledgesColumns[5], PledgesColumns[6]},
+			},
+		},
+	}
+	// PledgeItemsColumns holds the columns for the "pledge_items" table.
+	PledgeItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"FULFILLED", "PARTLY", "NOT_FULFILLED"}},
+		{Name: "pledge_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PledgeItemsTable holds the schema information for the "pledge_items" table.
+	PledgeItemsTable = &schema.Table{
+		Name:       "pledge_items",
+		Columns:    PledgeItemsColumns,
+		PrimaryKey: []*schema.Column{PledgeItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_items_pledges_items",
+				Columns:    []*schema.Column{PledgeItemsColumns[8]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledge_items_pledge_topics_topic",
+				Columns:    []*schema.Column{PledgeItemsColumns[9]},
+				RefColumns: []*schema.Column{PledgeTopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeitem_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[8]},
+			},
+			{
+				Name:    "pledgeitem_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[4]},
+			},
+			{
+				Name:    "pledgeitem_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[9]},
+			},
+		},
+	}
+	// PledgeProgressesColumns holds the columns for the "pledge_progresses" table.
+	PledgeProgressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "quarter", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reporter", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeProgressesTable holds the schema information for the "pledge_progresses" table.
+	PledgeProgressesTable = &schema.Table{
+		Name:       "pledge_progresses",
+		Columns:    PledgeProgressesColumns,
+		PrimaryKey: []*schema.Column{PledgeProgressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_progresses_pledges_progress",
+				Columns:    []*schema.Column{PledgeProgressesColumns[10]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeprogress_pledge_id_quarter",
+				Unique:  true,
+				Columns: []*schema.Column{PledgeProgressesColumns[10], PledgeProgressesColumns[6]},
+			},
+			{
+				Name:    "pledgeprogress_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeProgressesColumns[4]},
+			},
+		},
+	}
+	// PledgeReviewsColumns holds the columns for the "pledge_reviews" table.
+	PledgeReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "approve", Type: field.TypeBool},
+		{Name: "serves_reform", Type: field.TypeBool},
+		{Name: "exemplary", Type: field.TypeBool},
+		{Name: "fits_post", Type: field.TypeBool},
+		{Name: "meets_wishes", Type: field.TypeBool},
+		{Name: "leaders_first", Type: field.TypeBool},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reviewer", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeReviewsTable holds the schema information for the "pledge_reviews" table.
+	PledgeReviewsTable = &schema.Table{
+		Name:       "pledge_reviews",
+		Columns:    PledgeReviewsColumns,
+		PrimaryKey: []*schema.Column{PledgeReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_reviews_pledges_reviews",
+				Columns:    []*schema.Column{PledgeReviewsColumns[15]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgereview_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[15]},
+			},
+			{
+				Name:    "pledgereview_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[4]},
+			},
+		},
+	}
+	// PledgeTopicsColumns holds the columns for the "pledge_topics" table.
+	PledgeTopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "title", Type: field.TypeString, Size: 100},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "retired_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "retired_by", Type: field.TypeString, Nullable: true},
+	}
+	// PledgeTopicsTable holds the schema information for the "pledge_topics" table.
+	PledgeTopicsTable = &schema.Table{
+		Name:       "pledge_topics",
+		Columns:    PledgeTopicsColumns,
+		PrimaryKey: []*schema.Column{PledgeTopicsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgetopic_sector",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeTopicsColumns[4]},
 			},
 		},
 	}
@@ -168,6 +433,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "text", Type: field.TypeString},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "ACCEPTED", "REJECTED"}, Default: "OPEN"},
 		{Name: "answer", Type: field.TypeString, Nullable: true},
@@ -185,25 +451,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "point_appeals_orgs_branch",
-				Columns:    []*schema.Column{PointAppealsColumns[7]},
+				Columns:    []*schema.Column{PointAppealsColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_appeals_members_member",
-				Columns:    []*schema.Column{PointAppealsColumns[8]},
+				Columns:    []*schema.Column{PointAppealsColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_appeals_point_entries_entry",
-				Columns:    []*schema.Column{PointAppealsColumns[9]},
+				Columns:    []*schema.Column{PointAppealsColumns[10]},
 				RefColumns: []*schema.Column{PointEntriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_appeals_point_half_years_appeals",
-				Columns:    []*schema.Column{PointAppealsColumns[10]},
+				Columns:    []*schema.Column{PointAppealsColumns[11]},
 				RefColumns: []*schema.Column{PointHalfYearsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -212,22 +478,22 @@ var (
 			{
 				Name:    "pointappeal_half_year_id_state",
 				Unique:  false,
-				Columns: []*schema.Column{PointAppealsColumns[10], PointAppealsColumns[4]},
+				Columns: []*schema.Column{PointAppealsColumns[11], PointAppealsColumns[5]},
 			},
 			{
 				Name:    "pointappeal_entry_id",
 				Unique:  false,
-				Columns: []*schema.Column{PointAppealsColumns[9]},
+				Columns: []*schema.Column{PointAppealsColumns[10]},
 			},
 			{
 				Name:    "pointappeal_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{PointAppealsColumns[7]},
+				Columns: []*schema.Column{PointAppealsColumns[8]},
 			},
 			{
 				Name:    "pointappeal_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{PointAppealsColumns[8]},
+				Columns: []*schema.Column{PointAppealsColumns[9]},
 			},
 		},
 	}
@@ -236,9 +502,10 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "sector", Type: field.TypeString},
-		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "revision", Type: field.TypeInt, Default: 1},
 		{Name: "excellent", Type: field.TypeInt, Default: 110},
 		{Name: "qualified", Type: field.TypeInt, Default: 90},
 		{Name: "basically_qualified", Type: field.TypeInt, Default: 70},
@@ -252,16 +519,16 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "point_catalogs_orgs_county",
-				Columns:    []*schema.Column{PointCatalogsColumns[9]},
+				Columns:    []*schema.Column{PointCatalogsColumns[10]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "pointcatalog_county_id_year_sector_version",
+				Name:    "pointcatalog_county_id_year_sector_revision",
 				Unique:  true,
-				Columns: []*schema.Column{PointCatalogsColumns[9], PointCatalogsColumns[3], PointCatalogsColumns[4], PointCatalogsColumns[5]},
+				Columns: []*schema.Column{PointCatalogsColumns[10], PointCatalogsColumns[4], PointCatalogsColumns[5], PointCatalogsColumns[6]},
 			},
 		},
 	}
@@ -270,6 +537,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "part", Type: field.TypeString},
 		{Name: "item_title", Type: field.TypeString},
 		{Name: "points", Type: field.TypeInt},
@@ -297,25 +565,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "point_entries_orgs_branch",
-				Columns:    []*schema.Column{PointEntriesColumns[17]},
+				Columns:    []*schema.Column{PointEntriesColumns[18]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_entries_members_member",
-				Columns:    []*schema.Column{PointEntriesColumns[18]},
+				Columns:    []*schema.Column{PointEntriesColumns[19]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_entries_point_items_item",
-				Columns:    []*schema.Column{PointEntriesColumns[19]},
+				Columns:    []*schema.Column{PointEntriesColumns[20]},
 				RefColumns: []*schema.Column{PointItemsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_entries_point_entries_reversed_by",
-				Columns:    []*schema.Column{PointEntriesColumns[20]},
+				Columns:    []*schema.Column{PointEntriesColumns[21]},
 				RefColumns: []*schema.Column{PointEntriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -324,17 +592,17 @@ var (
 			{
 				Name:    "pointentry_member_id_year_state",
 				Unique:  false,
-				Columns: []*schema.Column{PointEntriesColumns[18], PointEntriesColumns[6], PointEntriesColumns[12]},
+				Columns: []*schema.Column{PointEntriesColumns[19], PointEntriesColumns[7], PointEntriesColumns[13]},
 			},
 			{
 				Name:    "pointentry_branch_id_year_period_state",
 				Unique:  false,
-				Columns: []*schema.Column{PointEntriesColumns[17], PointEntriesColumns[6], PointEntriesColumns[7], PointEntriesColumns[12]},
+				Columns: []*schema.Column{PointEntriesColumns[18], PointEntriesColumns[7], PointEntriesColumns[8], PointEntriesColumns[13]},
 			},
 			{
 				Name:    "pointentry_item_id_state",
 				Unique:  false,
-				Columns: []*schema.Column{PointEntriesColumns[19], PointEntriesColumns[12]},
+				Columns: []*schema.Column{PointEntriesColumns[20], PointEntriesColumns[13]},
 			},
 		},
 	}
@@ -343,6 +611,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "half", Type: field.TypeInt},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "FEEDBACK", "PUBLISHED"}, Default: "OPEN"},
@@ -358,7 +627,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "point_half_years_orgs_branch",
-				Columns:    []*schema.Column{PointHalfYearsColumns[8]},
+				Columns:    []*schema.Column{PointHalfYearsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -367,7 +636,7 @@ var (
 			{
 				Name:    "pointhalfyear_branch_id_year_half",
 				Unique:  true,
-				Columns: []*schema.Column{PointHalfYearsColumns[8], PointHalfYearsColumns[3], PointHalfYearsColumns[4]},
+				Columns: []*schema.Column{PointHalfYearsColumns[9], PointHalfYearsColumns[4], PointHalfYearsColumns[5]},
 			},
 		},
 	}
@@ -376,6 +645,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "part", Type: field.TypeEnum, Enums: []string{"BASE", "BONUS", "DEDUCTION", "VETO"}},
 		{Name: "title", Type: field.TypeString},
 		{Name: "points", Type: field.TypeInt},
@@ -392,13 +662,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "point_items_point_catalogs_items",
-				Columns:    []*schema.Column{PointItemsColumns[8]},
+				Columns:    []*schema.Column{PointItemsColumns[9]},
 				RefColumns: []*schema.Column{PointCatalogsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "point_items_orgs_county",
-				Columns:    []*schema.Column{PointItemsColumns[9]},
+				Columns:    []*schema.Column{PointItemsColumns[10]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -407,12 +677,12 @@ var (
 			{
 				Name:    "pointitem_catalog_id_position",
 				Unique:  false,
-				Columns: []*schema.Column{PointItemsColumns[8], PointItemsColumns[7]},
+				Columns: []*schema.Column{PointItemsColumns[9], PointItemsColumns[8]},
 			},
 			{
 				Name:    "pointitem_county_id",
 				Unique:  false,
-				Columns: []*schema.Column{PointItemsColumns[9]},
+				Columns: []*schema.Column{PointItemsColumns[10]},
 			},
 		},
 	}
@@ -421,6 +691,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "ORG_ADMIN", "VIEWER", "MEMBER"}},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -433,13 +704,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_orgs_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[4]},
+				Columns:    []*schema.Column{RoleBindingsColumns[5]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_roles",
-				Columns:    []*schema.Column{RoleBindingsColumns[5]},
+				Columns:    []*schema.Column{RoleBindingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -448,12 +719,12 @@ var (
 			{
 				Name:    "rolebinding_user_id_role_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{RoleBindingsColumns[5], RoleBindingsColumns[3], RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[6], RoleBindingsColumns[4], RoleBindingsColumns[5]},
 			},
 			{
 				Name:    "rolebinding_org_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[5]},
 			},
 		},
 	}
@@ -474,9 +745,11 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "token_version", Type: field.TypeInt, Default: 0},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "member_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -488,13 +761,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_orgs_users",
-				Columns:    []*schema.Column{UsersColumns[6]},
+				Columns:    []*schema.Column{UsersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "users_members_member",
-				Columns:    []*schema.Column{UsersColumns[7]},
+				Columns:    []*schema.Column{UsersColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -503,9 +776,16 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AnnualResultsTable,
+		AuditHeadsTable,
 		AuditLogsTable,
+		IdempotencyKeysTable,
 		MembersTable,
 		OrgsTable,
+		PledgesTable,
+		PledgeItemsTable,
+		PledgeProgressesTable,
+		PledgeReviewsTable,
+		PledgeTopicsTable,
 		PointAppealsTable,
 		PointCatalogsTable,
 		PointEntriesTable,
@@ -521,10 +801,16 @@ func init() {
 	AnnualResultsTable.ForeignKeys[0].RefTable = OrgsTable
 	AnnualResultsTable.ForeignKeys[1].RefTable = MembersTable
 	AnnualResultsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	AuditHeadsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -535,32 +821,53 @@ func init() {
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	PledgesTable.ForeignKeys[0].RefTable = MembersTable
+	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
+	PledgesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
+	PledgeItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeProgressesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	PledgeTopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	PointAppealsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointAppealsTable.ForeignKeys[1].RefTable = MembersTable
 	PointAppealsTable.ForeignKeys[2].RefTable = PointEntriesTable
 	PointAppealsTable.ForeignKeys[3].RefTable = PointHalfYearsTable
 	PointAppealsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(30064771072),
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	PointCatalogsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointCatalogsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(34359738368),
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	PointEntriesTable.ForeignKeys[0].RefTable = OrgsTable
 	PointEntriesTable.ForeignKeys[1].RefTable = MembersTable
 	PointEntriesTable.ForeignKeys[2].RefTable = PointItemsTable
 	PointEntriesTable.ForeignKeys[3].RefTable = PointEntriesTable
 	PointEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(38654705664),
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	PointHalfYearsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointHalfYearsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	PointItemsTable.ForeignKeys[0].RefTable = PointCatalogsTable
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(47244640256),
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.PointAppeal {
 	return predicate.PointAppeal(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldEQ(FieldVersion, v))
+}
+
 // BranchID applies equality check predicate on the "branch_id" field. It's identical to BranchIDEQ.
 func BranchID(v int) predicate.PointAppeal {
 	return predicate.PointAppeal(sql.FieldEQ(FieldBranchID, v))
@@ -180,6 +185,46 @@ func UpdatedAtLT(v time.Time) predicate.PointAppeal {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.PointAppeal {
 	return predicate.PointAppeal(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.PointAppeal {
+	return predicate.PointAppeal(sql.FieldLTE(FieldVersion, v))
 }
 
 // BranchIDEQ applies the EQ predicate on the "branch_id" field.

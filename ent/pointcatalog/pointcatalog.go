@@ -19,14 +19,16 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldCountyID holds the string denoting the county_id field in the database.
 	FieldCountyID = "county_id"
 	// FieldYear holds the string denoting the year field in the database.
 	FieldYear = "year"
 	// FieldSector holds the string denoting the sector field in the database.
 	FieldSector = "sector"
-	// FieldVersion holds the string denoting the version field in the database.
-	FieldVersion = "version"
+	// FieldRevision holds the string denoting the revision field in the database.
+	FieldRevision = "revision"
 	// FieldExcellent holds the string denoting the excellent field in the database.
 	FieldExcellent = "excellent"
 	// FieldQualified holds the string denoting the qualified field in the database.
@@ -60,10 +62,11 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldVersion,
 	FieldCountyID,
 	FieldYear,
 	FieldSector,
-	FieldVersion,
+	FieldRevision,
 	FieldExcellent,
 	FieldQualified,
 	FieldBasicallyQualified,
@@ -85,7 +88,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/partyorg/partyorg/ent/runtime"
 var (
-	Hooks        [4]ent.Hook
+	Hooks        [5]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -96,6 +99,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
+	// DefaultRevision holds the default value on creation for the "revision" field.
+	DefaultRevision int
 	// DefaultExcellent holds the default value on creation for the "excellent" field.
 	DefaultExcellent int
 	// DefaultQualified holds the default value on creation for the "qualified" field.
@@ -122,6 +127,11 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
 }
 
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
 // ByCountyID orders the results by the county_id field.
 func ByCountyID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCountyID, opts...).ToFunc()
@@ -137,9 +147,9 @@ func BySector(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSector, opts...).ToFunc()
 }
 
-// ByVersion orders the results by the version field.
-func ByVersion(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+// ByRevision orders the results by the revision field.
+func ByRevision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevision, opts...).ToFunc()
 }
 
 // ByExcellent orders the results by the excellent field.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.PointCatalog {
 	return predicate.PointCatalog(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldEQ(FieldVersion, v))
+}
+
 // CountyID applies equality check predicate on the "county_id" field. It's identical to CountyIDEQ.
 func CountyID(v int) predicate.PointCatalog {
 	return predicate.PointCatalog(sql.FieldEQ(FieldCountyID, v))
@@ -82,9 +87,9 @@ func Sector(v string) predicate.PointCatalog {
 	return predicate.PointCatalog(sql.FieldEQ(FieldSector, v))
 }
 
-// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
-func Version(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldEQ(FieldVersion, v))
+// Revision applies equality check predicate on the "revision" field. It's identical to RevisionEQ.
+func Revision(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldEQ(FieldRevision, v))
 }
 
 // Excellent applies equality check predicate on the "excellent" field. It's identical to ExcellentEQ.
@@ -180,6 +185,46 @@ func UpdatedAtLT(v time.Time) predicate.PointCatalog {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.PointCatalog {
 	return predicate.PointCatalog(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldLTE(FieldVersion, v))
 }
 
 // CountyIDEQ applies the EQ predicate on the "county_id" field.
@@ -307,44 +352,44 @@ func SectorContainsFold(v string) predicate.PointCatalog {
 	return predicate.PointCatalog(sql.FieldContainsFold(FieldSector, v))
 }
 
-// VersionEQ applies the EQ predicate on the "version" field.
-func VersionEQ(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldEQ(FieldVersion, v))
+// RevisionEQ applies the EQ predicate on the "revision" field.
+func RevisionEQ(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldEQ(FieldRevision, v))
 }
 
-// VersionNEQ applies the NEQ predicate on the "version" field.
-func VersionNEQ(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldNEQ(FieldVersion, v))
+// RevisionNEQ applies the NEQ predicate on the "revision" field.
+func RevisionNEQ(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldNEQ(FieldRevision, v))
 }
 
-// VersionIn applies the In predicate on the "version" field.
-func VersionIn(vs ...int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldIn(FieldVersion, vs...))
+// RevisionIn applies the In predicate on the "revision" field.
+func RevisionIn(vs ...int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldIn(FieldRevision, vs...))
 }
 
-// VersionNotIn applies the NotIn predicate on the "version" field.
-func VersionNotIn(vs ...int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldNotIn(FieldVersion, vs...))
+// RevisionNotIn applies the NotIn predicate on the "revision" field.
+func RevisionNotIn(vs ...int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldNotIn(FieldRevision, vs...))
 }
 
-// VersionGT applies the GT predicate on the "version" field.
-func VersionGT(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldGT(FieldVersion, v))
+// RevisionGT applies the GT predicate on the "revision" field.
+func RevisionGT(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldGT(FieldRevision, v))
 }
 
-// VersionGTE applies the GTE predicate on the "version" field.
-func VersionGTE(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldGTE(FieldVersion, v))
+// RevisionGTE applies the GTE predicate on the "revision" field.
+func RevisionGTE(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldGTE(FieldRevision, v))
 }
 
-// VersionLT applies the LT predicate on the "version" field.
-func VersionLT(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldLT(FieldVersion, v))
+// RevisionLT applies the LT predicate on the "revision" field.
+func RevisionLT(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldLT(FieldRevision, v))
 }
 
-// VersionLTE applies the LTE predicate on the "version" field.
-func VersionLTE(v int) predicate.PointCatalog {
-	return predicate.PointCatalog(sql.FieldLTE(FieldVersion, v))
+// RevisionLTE applies the LTE predicate on the "revision" field.
+func RevisionLTE(v int) predicate.PointCatalog {
+	return predicate.PointCatalog(sql.FieldLTE(FieldRevision, v))
 }
 
 // ExcellentEQ applies the EQ predicate on the "excellent" field.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.PointItem {
 	return predicate.PointItem(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldEQ(FieldVersion, v))
+}
+
 // CountyID applies equality check predicate on the "county_id" field. It's identical to CountyIDEQ.
 func CountyID(v int) predicate.PointItem {
 	return predicate.PointItem(sql.FieldEQ(FieldCountyID, v))
@@ -175,6 +180,46 @@ func UpdatedAtLT(v time.Time) predicate.PointItem {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.PointItem {
 	return predicate.PointItem(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.PointItem {
+	return predicate.PointItem(sql.FieldLTE(FieldVersion, v))
 }
 
 // CountyIDEQ applies the EQ predicate on the "county_id" field.

@@ -9,14 +9,35 @@ import (
 // AnnualResult is the predicate function for annualresult builders.
 type AnnualResult func(*sql.Selector)
 
+// AuditHead is the predicate function for audithead builders.
+type AuditHead func(*sql.Selector)
+
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
+
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
 
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// Pledge is the predicate function for pledge builders.
+type Pledge func(*sql.Selector)
+
+// PledgeItem is the predicate function for pledgeitem builders.
+type PledgeItem func(*sql.Selector)
+
+// PledgeProgress is the predicate function for pledgeprogress builders.
+type PledgeProgress func(*sql.Selector)
+
+// PledgeReview is the predicate function for pledgereview builders.
+type PledgeReview func(*sql.Selector)
+
+// PledgeTopic is the predicate function for pledgetopic builders.
+type PledgeTopic func(*sql.Selector)
 
 // PointAppeal is the predicate function for pointappeal builders.
 type PointAppeal func(*sql.Selector)

@@ -12,7 +12,7 @@ import (
 // PointCatalog is a county's catalogue of point items (积分项目) for one
 // year and sector: the items and the grade thresholds that the year's
 // scores are computed with. Each change before it freezes is a new
-// version; the highest version is the one in force.
+// revision; the highest revision is the one in force.
 type PointCatalog struct {
 	ent.Schema
 }
@@ -36,7 +36,7 @@ func (PointCatalog) Fields() []ent.Field {
 			Immutable().
 			Comment("领域").
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Int("version").Immutable().Default(1).Comment("版本: 1 for the first catalogue of the year and sector."),
+		field.Int("revision").Immutable().Default(1).Comment("修订版本: 1 for the first catalogue of the year and sector, then 2, 3 … until it freezes."),
 		field.Int("excellent").Immutable().Default(110).Comment("优秀: the lowest total graded EXCELLENT."),
 		field.Int("qualified").Immutable().Default(90).Comment("合格: the lowest total graded QUALIFIED."),
 		field.Int("basically_qualified").Immutable().Default(70).Comment("基本合格: the lowest total graded BASICALLY_QUALIFIED; below it UNQUALIFIED."),
@@ -63,7 +63,7 @@ func (PointCatalog) Edges() []ent.Edge {
 // Indexes of PointCatalog.
 func (PointCatalog) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("county_id", "year", "sector", "version").Unique(),
+		index.Fields("county_id", "year", "sector", "revision").Unique(),
 	}
 }
 

@@ -16,10 +16,12 @@ import (
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/privacy"
+	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/version"
 )
 
 // Interceptors of ScopedBy filter every read by the viewer's scope.
@@ -82,6 +84,17 @@ func (AuditLog) Hooks() []ent.Hook {
 	return []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)}
 }
 
+// Hooks of User: a password change or a disable ends the account's
+// tokens (internal/account).
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{account.RevokeTokensOnChange()}
+}
+
+// Hooks of Timestamps move each row's version on at every update.
+func (Timestamps) Hooks() []ent.Hook {
+	return []ent.Hook{version.Hook()}
+}
+
 // immutable refuses every change to a row once written, whoever asks:
 // catalogue items and year-end results.
 var immutable = hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)
@@ -128,5 +141,5 @@ func (PointEntry) Hooks() []ent.Hook {
 // reviewFields are what a review sets on a DECLARED entry.
 var reviewFields = []string{
 	pointentry.FieldState, pointentry.FieldReason, pointentry.FieldReviewedBy,
-	pointentry.FieldReviewedOn, pointentry.FieldUpdatedAt,
+	pointentry.FieldReviewedOn, pointentry.FieldUpdatedAt, pointentry.FieldVersion,
 }

@@ -30,19 +30,22 @@ var want = map[string]map[string][]string{
 	},
 	"ORG_ADMIN": {
 		"Org": actions, "Member": actions, "User": actions, "RoleBinding": actions, "AuditLog": {authz.Read},
+		"Pledge": actions, "PledgeItem": actions, "PledgeReview": actions, "PledgeProgress": actions,
 		"PointEntry": actions, "PointHalfYear": actions, "PointAppeal": actions, "AnnualResult": actions,
 	},
-	// A county's ORG_ADMIN sets its point catalogues.
+	// A county's ORG_ADMIN keeps its pledge topics and sets its point catalogues.
 	"ORG_ADMIN@COUNTY": {
-		"PointCatalog": actions, "PointItem": actions,
+		"PledgeTopic": actions, "PointCatalog": actions, "PointItem": actions,
 	},
 	"VIEWER": {
 		"Org": {authz.Read}, "Member": {authz.Read}, "User": {authz.Read}, "RoleBinding": {authz.Read},
+		"Pledge": {authz.Read, "readDraft"}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
 		"PointCatalog": {authz.Read}, "PointItem": {authz.Read}, "PointEntry": {authz.Read},
 		"PointHalfYear": {authz.Read}, "PointAppeal": {authz.Read}, "AnnualResult": {authz.Read},
 	},
 	"MEMBER": {
-		"Org":           {authz.Read},
+		"Org":    {authz.Read},
+		"Pledge": {authz.Read}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
 		"PointEntry":    {"declare", authz.Create},
 		"PointAppeal":   {"appeal", authz.Create},
 		"PointHalfYear": {authz.Read},
@@ -271,10 +274,13 @@ func TestPolicyFile(t *testing.T) {
 		}
 		n++
 		role, dom, obj, act := f[1], f[2], f[3], f[4]
-		// A role, or a role at a level: ORG_ADMIN@COUNTY.
-		base, kind, leveled := strings.Cut(role, "@")
-		if err := rolebinding.RoleValidator(rolebinding.Role(base)); err != nil || leveled && org.KindValidator(org.Kind(kind)) != nil {
-			t.Errorf("policy.csv:%d: %q is not a RoleBinding role, alone or at an org kind", i+1, role)
+		// A level role, ORG_ADMIN@TOWNSHIP, is a role at an org kind.
+		base, kind, level := strings.Cut(role, "@")
+		if err := rolebinding.RoleValidator(rolebinding.Role(base)); err != nil {
+			t.Errorf("policy.csv:%d: %q is not a RoleBinding role", i+1, role)
+		}
+		if err := org.KindValidator(org.Kind(kind)); level && err != nil {
+			t.Errorf("policy.csv:%d: %q is not a level role: no org kind %q", i+1, role, kind)
 		}
 		if dom != "*" {
 			t.Errorf("policy.csv:%d: domain %q: rules apply in the whole subtree of a grant, use *", i+1, dom)

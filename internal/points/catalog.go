@@ -34,7 +34,7 @@ type CatalogInput struct {
 }
 
 // CreateCatalog sets a county's catalogue for a year and sector (年初设定
-// 积分项目). Setting it again before it freezes makes a new version,
+// 积分项目). Setting it again before it freezes makes a new revision,
 // which is the one in force; once an entry of the year is approved the
 // catalogue is frozen and a change is CONFLICT.
 func CreateCatalog(ctx context.Context, c *ent.Client, in CatalogInput) (*ent.PointCatalog, error) {
@@ -52,7 +52,7 @@ func CreateCatalog(ctx context.Context, c *ent.Client, in CatalogInput) (*ent.Po
 	if err != nil {
 		return nil, err
 	}
-	version := 1
+	revision := 1
 	if cur != nil {
 		frozen, err := Frozen(ctx, c, cur)
 		if err != nil {
@@ -61,9 +61,9 @@ func CreateCatalog(ctx context.Context, c *ent.Client, in CatalogInput) (*ent.Po
 		if frozen {
 			return nil, errs.New(errs.Conflict, "the %d %s catalogue is frozen: an entry of the year is approved; change it for the next year", in.Year, in.Sector)
 		}
-		version = cur.Version + 1
+		revision = cur.Revision + 1
 	}
-	return create(ctx, c, in, version)
+	return create(ctx, c, in, revision)
 }
 
 func validateCatalog(in CatalogInput) error {
@@ -102,13 +102,13 @@ func validateCatalog(in CatalogInput) error {
 	return nil
 }
 
-func create(ctx context.Context, c *ent.Client, in CatalogInput, version int) (*ent.PointCatalog, error) {
+func create(ctx context.Context, c *ent.Client, in CatalogInput, revision int) (*ent.PointCatalog, error) {
 	th := DefaultThresholds
 	if in.Thresholds != nil {
 		th = *in.Thresholds
 	}
 	cat, err := c.PointCatalog.Create().
-		SetCountyID(in.CountyID).SetYear(in.Year).SetSector(string(in.Sector)).SetVersion(version).
+		SetCountyID(in.CountyID).SetYear(in.Year).SetSector(string(in.Sector)).SetRevision(revision).
 		SetExcellent(th.Excellent).SetQualified(th.Qualified).SetBasicallyQualified(th.BasicallyQualified).
 		Save(ctx)
 	if err != nil {
@@ -201,11 +201,11 @@ func countyFor(ctx context.Context, c *ent.Client, id int) (*ent.Org, error) {
 func system(ctx context.Context) context.Context { return viewer.NewSystemContext(ctx) }
 
 // Current is the catalogue in force for a county, year and sector (its
-// highest version), with its items in order; nil when there is none.
+// highest revision), with its items in order; nil when there is none.
 func Current(ctx context.Context, c *ent.Client, countyID, year int, s org.Sector) (*ent.PointCatalog, error) {
 	cat, err := c.PointCatalog.Query().
 		Where(pointcatalog.CountyID(countyID), pointcatalog.Year(year), pointcatalog.Sector(string(s))).
-		Order(ent.Desc(pointcatalog.FieldVersion)).
+		Order(ent.Desc(pointcatalog.FieldRevision)).
 		WithItems(func(q *ent.PointItemQuery) { q.Order(ent.Asc(pointitem.FieldPosition)) }).
 		First(system(ctx))
 	if ent.IsNotFound(err) {
@@ -215,7 +215,7 @@ func Current(ctx context.Context, c *ent.Client, countyID, year int, s org.Secto
 }
 
 // Frozen reports whether an entry of the catalogue's county, year and
-// sector has been approved (against any of its versions).
+// sector has been approved (against any of its revisions).
 func Frozen(ctx context.Context, c *ent.Client, cat *ent.PointCatalog) (bool, error) {
 	return c.PointEntry.Query().
 		Where(
