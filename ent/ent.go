@@ -13,8 +13,17 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -78,12 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			auditlog.Table:           auditlog.ValidColumn,
+			convention.Table:         convention.ValidColumn,
+			demopost.Table:           demopost.ValidColumn,
+			farmstaycriterion.Table:  farmstaycriterion.ValidColumn,
+			farmstaynomination.Table: farmstaynomination.ValidColumn,
+			farmstayobjection.Table:  farmstayobjection.ValidColumn,
+			farmstayopinion.Table:    farmstayopinion.ValidColumn,
+			member.Table:             member.ValidColumn,
+			org.Table:                org.ValidColumn,
+			plaque.Table:             plaque.ValidColumn,
+			recitation.Table:         recitation.ValidColumn,
+			recitationabsence.Table:  recitationabsence.ValidColumn,
+			rolebinding.Table:        rolebinding.ValidColumn,
+			setting.Table:            setting.ValidColumn,
+			user.Table:               user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

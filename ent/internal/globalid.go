@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_logs\":0,\"conventions\":25769803776,\"demo_posts\":30064771072,\"farm_stay_criterions\":34359738368,\"farm_stay_nominations\":38654705664,\"farm_stay_objections\":42949672960,\"farm_stay_opinions\":47244640256,\"members\":4294967296,\"orgs\":8589934592,\"plaques\":51539607552,\"recitation_absences\":60129542144,\"recitations\":55834574848,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
