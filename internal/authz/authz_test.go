@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -257,8 +258,13 @@ func TestPolicyFile(t *testing.T) {
 		}
 		n++
 		role, dom, obj, act := f[1], f[2], f[3], f[4]
-		if err := rolebinding.RoleValidator(rolebinding.Role(role)); err != nil {
+		// A level role (ORG_ADMIN@TOWNSHIP) is a RoleBinding role at an org kind.
+		base, kind, level := strings.Cut(role, "@")
+		if err := rolebinding.RoleValidator(rolebinding.Role(base)); err != nil {
 			t.Errorf("policy.csv:%d: %q is not a RoleBinding role", i+1, role)
+		}
+		if level && org.KindValidator(org.Kind(kind)) != nil {
+			t.Errorf("policy.csv:%d: %q is not an org kind", i+1, kind)
 		}
 		if dom != "*" {
 			t.Errorf("policy.csv:%d: domain %q: rules apply in the whole subtree of a grant, use *", i+1, dom)
