@@ -7,13 +7,13 @@ package graph
 
 import (
 	"context"
-	"github.com/partyorg/partyorg/internal/authz"
-	"github.com/partyorg/partyorg/internal/viewer"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/convention"
+	"github.com/partyorg/partyorg/internal/viewer"
 )
 
 // Sector is the resolver for the sector field.

@@ -51,6 +51,28 @@ func TestConventionVersions(t *testing.T) {
 				t.Errorf("convention on %s: version %v, want %v", on, got, want)
 			}
 		}
+		// The conventions belong to the county: only county-wide grants see them.
+		for _, tc := range []struct {
+			role rolebinding.Role
+			org  string
+			sees int
+		}{
+			{rolebinding.RoleAdmin, "", 2},
+			{rolebinding.RoleOrgAdmin, "C", 2},
+			{rolebinding.RoleViewer, "C", 2},
+			{rolebinding.RoleOrgAdmin, "C.T1", 0},
+			{rolebinding.RoleOrgAdmin, "C.T1.V1.B1", 0},
+			{rolebinding.RoleMember, "C.T1.V1.B1", 0},
+		} {
+			var out struct {
+				Conventions struct{ TotalCount int }
+				Convention  map[string]any
+			}
+			f.client(tc.role, tc.org).MustDo(t, `query($c: ID!) { conventions { totalCount } convention(countyID: $c, sector: RURAL, on: "2026-06-01") { version } }`, gqlVars("c", c), &out)
+			if out.Conventions.TotalCount != tc.sees || (out.Convention != nil) != (tc.sees > 0) {
+				t.Errorf("%s %s sees %d conventions and %v in force, want %d", tc.role, tc.org, out.Conventions.TotalCount, out.Convention, tc.sees)
+			}
+		}
 		// Another sector has no version yet.
 		var out struct{ Convention map[string]any }
 		county.MustDo(t, `query($c: ID!) { convention(countyID: $c, sector: AGENCY, on: "2026-06-01") { version } }`, gqlVars("c", c), &out)

@@ -7,11 +7,11 @@ package graph
 
 import (
 	"context"
-	"github.com/partyorg/partyorg/ent/farmstaynomination"
-	"github.com/partyorg/partyorg/internal/farmstay"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/internal/farmstay"
 )
 
 // ViewerCanStartNotice is the resolver for the viewerCanStartNotice field.

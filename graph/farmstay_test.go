@@ -9,6 +9,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
@@ -362,13 +363,51 @@ func TestFarmStayViewerCan(t *testing.T) {
 			f.must(callers[s.who], s.query, s.vars(id))
 			f.expectCan(callers[s.who], id, s.field, false)
 		}
+
+		// Objections during a notice that runs today: any ORG_ADMIN in
+		// scope lodges one, a viewer cannot; only the township resolves.
+		today := day.Today()
+		open := f.nominate("C.T1.V1", 2)
+		f.must(callers["village"], noticeQ, gqlVars("id", open, "from", day.Format(today.AddDate(0, 0, -1)), "to", day.Format(today.AddDate(0, 0, 5))))
+		f.expectCan(callers["viewer"], open, "viewerCanLodgeObjection", false)
+		f.refused("lodgeObjection as viewer", callers["viewer"], lodgeQ, gqlVars("id", open, "text", "异议"), open, "FORBIDDEN")
+		var objections []string
+		for _, who := range []string{"village", "township", "county"} {
+			f.expectCan(callers[who], open, "viewerCanLodgeObjection", true)
+			objections = append(objections, field(f.must(callers[who], lodgeQ, gqlVars("id", open, "text", "异议")), "lodgeObjection", "id").(string))
+		}
+		f.expectCan(callers["township"], open, "viewerCanReview", false)
+		for _, o := range objections {
+			for _, who := range []string{"viewer", "village", "county"} {
+				f.expectCanOn(callers[who], "FarmStayObjection", o, "viewerCanResolve", false)
+				f.refused("resolveObjection as "+who, callers[who], resolveQ, gqlVars("id", o, "upheld", false), o, "FORBIDDEN")
+			}
+			f.expectCanOn(callers["township"], "FarmStayObjection", o, "viewerCanResolve", true)
+			f.must(callers["township"], resolveQ, gqlVars("id", o, "upheld", false))
+			f.expectCanOn(callers["township"], "FarmStayObjection", o, "viewerCanResolve", false)
+		}
+
+		// The county rejects a reviewed nomination; nobody else may.
+		reviewed := f.reviewed("C.T1.V1", "C.T1", 3)
+		for _, who := range []string{"viewer", "village", "township"} {
+			f.expectCan(callers[who], reviewed, "viewerCanReject", false)
+			f.refused("rejectFarmStay as "+who, callers[who], rejectQ, gqlVars("id", reviewed), reviewed, "FORBIDDEN")
+		}
+		f.expectCan(callers["county"], reviewed, "viewerCanReject", true)
+		f.must(callers["county"], rejectQ, gqlVars("id", reviewed))
+		f.expectCan(callers["county"], reviewed, "viewerCanReject", false)
 	})
 }
 
 func (f *fsFixture) expectCan(c *apitest.Client, id, fieldName string, want bool) {
 	f.t.Helper()
+	f.expectCanOn(c, "FarmStayNomination", id, fieldName, want)
+}
+
+func (f *fsFixture) expectCanOn(c *apitest.Client, typ, id, fieldName string, want bool) {
+	f.t.Helper()
 	var out struct{ Node map[string]any }
-	c.MustDo(f.t, `query($id: ID!) { node(id: $id) { ... on FarmStayNomination { `+fieldName+` } } }`, gqlVars("id", id), &out)
+	c.MustDo(f.t, `query($id: ID!) { node(id: $id) { ... on `+typ+` { `+fieldName+` } } }`, gqlVars("id", id), &out)
 	if got := out.Node[fieldName]; got != want {
 		f.t.Errorf("%s = %v, want %v", fieldName, got, want)
 	}
