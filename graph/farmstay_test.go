@@ -473,6 +473,47 @@ func TestFarmStayConcurrentApprovals(t *testing.T) {
 	})
 }
 
+// TestFarmStayObjectionRacesReview: an objection lodged (dated in the
+// notice) while the township reviews (dated after it): exactly one of the
+// two parallel requests wins, the other is CONFLICT, so a review never
+// passes over an objection.
+func TestFarmStayObjectionRacesReview(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newFSFixture(t, d)
+		village, township := f.village("C.T1.V1"), f.township()
+		for m := 1; m <= 3; m++ {
+			id := f.nominate("C.T1.V1", m)
+			f.must(village, noticeQ, gqlVars("id", id, "from", fsNoticeFrom, "to", fsNoticeTo, "on", fsOn))
+			codes := make([]string, 2)
+			var wg sync.WaitGroup
+			for i, call := range []func() []apitest.Error{
+				func() []apitest.Error {
+					return village.Do(t, lodgeQ, gqlVars("id", id, "text", "异议", "on", fsNoticeTo), nil)
+				},
+				func() []apitest.Error {
+					return township.Do(t, reviewQ, gqlVars("id", id, "in", map[string]any{"opinions": opinions(6), "approve": true, "on": fsAfter}), nil)
+				},
+			} {
+				wg.Go(func() {
+					codes[i] = "OK"
+					if errs := call(); len(errs) > 0 {
+						codes[i] = errs[0].Code()
+					}
+				})
+			}
+			wg.Wait()
+			if count(codes, "OK") != 1 || count(codes, "CONFLICT") != 1 {
+				t.Errorf("lodge and review in parallel answered %v: want one OK and one CONFLICT", codes)
+			}
+			var out struct{ Node struct{ Stage string } }
+			township.MustDo(t, `query($id: ID!) { node(id: $id) { ... on FarmStayNomination { stage } } }`, gqlVars("id", id), &out)
+			if want := map[bool]string{true: "NOTICE", false: "TOWNSHIP_REVIEWED"}[codes[0] == "OK"]; out.Node.Stage != want {
+				t.Errorf("stage %s after %v, want %s", out.Node.Stage, codes, want)
+			}
+		}
+	})
+}
+
 func count(codes []string, code string) int {
 	n := 0
 	for _, c := range codes {
