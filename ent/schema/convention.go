@@ -76,7 +76,7 @@ func (Convention) Indexes() []ent.Index {
 // Annotations of Convention.
 func (Convention) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(),
+		entgql.QueryField().Description("党员公约: every version of the conventions of the counties in scope."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

@@ -68,7 +68,7 @@ func (DemoPost) Indexes() []ent.Index {
 // Annotations of DemoPost.
 func (DemoPost) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(),
+		entgql.QueryField().Description("党员示范岗 and 党员责任区 of the orgs in scope."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

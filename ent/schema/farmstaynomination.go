@@ -127,7 +127,7 @@ func (FarmStayNomination) Indexes() []ent.Index {
 // Annotations of FarmStayNomination.
 func (FarmStayNomination) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(),
+		entgql.QueryField().Description("党员农家宾馆示范户: farm-stay nominations of the villages in scope, by batch (where: batch), township (where: withinOrg) and stage."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

@@ -82,7 +82,7 @@ func (Plaque) Indexes() []ent.Index {
 // Annotations of Plaque.
 func (Plaque) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(),
+		entgql.QueryField().Description("党员桌牌 and 共产党员户 plaques of the branches in scope, hanging or withdrawn."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}

@@ -75,7 +75,7 @@ func (Recitation) Indexes() []ent.Index {
 // Annotations of Recitation.
 func (Recitation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(),
+		entgql.QueryField().Description("诵读党员公约: recitations of the branches in scope."),
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
 	}
