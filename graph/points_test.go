@@ -19,12 +19,12 @@ const (
 	setUpCatalogsQ = `mutation($c: ID!, $y: Int!) { setUpPointCatalogs(countyID: $c, year: $y) { id sector revision frozen items { id part title points yearCap } } }`
 	createCatalogQ = `mutation($in: CreatePointCatalogInput!) { createPointCatalog(input: $in) { id revision } }`
 	declareQ       = `mutation($in: DeclarePointsInput!) { declarePoints(input: $in) { id points period year state item { id } } }`
-	reviewQ        = `mutation($id: ID!, $ok: Boolean!, $r: String, $on: Date) { reviewPointEntry(id: $id, approve: $ok, reason: $r, on: $on) { id state } }`
+	reviewEntryQ   = `mutation($id: ID!, $ok: Boolean!, $r: String, $on: Date) { reviewPointEntry(id: $id, approve: $ok, reason: $r, on: $on) { id state } }`
 	reverseQ       = `mutation($id: ID!, $r: String!) { reversePointEntry(id: $id, reason: $r) { id points state reverses { id } } }`
 	closeHalfQ     = `mutation($b: ID!, $y: Int!, $h: Int!, $on: Date) { closeHalfYear(branchID: $b, year: $y, half: $h, on: $on) { id state } }`
 	appealQ        = `mutation($e: ID!, $t: String!) { appealPointEntry(entryID: $e, text: $t) { id state } }`
 	answerQ        = `mutation($id: ID!, $ok: Boolean!, $a: String!) { answerAppeal(id: $id, accepted: $ok, answer: $a) { id state } }`
-	publishQ       = `mutation($id: ID!) { publishHalfYear(id: $id) { id state } }`
+	publishHalfQ   = `mutation($id: ID!) { publishHalfYear(id: $id) { id state } }`
 	closeYearQ     = `mutation($b: ID!, $y: Int!, $on: Date) { closeYear(branchID: $b, year: $y, on: $on) { member { name } total grade consequences } }`
 	scoreQ         = `query($id: ID!, $y: Int!) { node(id: $id) { ... on Member { score(year: $y) { base bonus deduction vetoed total grade } } } }`
 )
@@ -120,7 +120,7 @@ func (w *pointsWorld) declare(t *testing.T, by, memberName, title, on, source st
 func (w *pointsWorld) approved(t *testing.T, memberName, title, on string) string {
 	t.Helper()
 	id := w.declare(t, b1Admin, memberName, title, on, "BRANCH_RECORDED")
-	w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", id, "ok", true), nil)
+	w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", id, "ok", true), nil)
 	return id
 }
 
@@ -192,22 +192,22 @@ func TestPointsLedger(t *testing.T) {
 			{"future day", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], tomorrow(), "BRANCH_RECORDED")), "BAD_USER_INPUT"},
 			{"mass certified without certifiers", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "MASS_CERTIFIED")), "BAD_USER_INPUT"},
 			{"item of another year", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-12-16", "BRANCH_RECORDED")), "BAD_USER_INPUT"},
-			{"review own entry", adminMember, reviewQ, gqlVars("id", aboutAdmin, "ok", true), "FORBIDDEN"},
-			{"member reviews another's entry", b1Member, reviewQ, gqlVars("id", recorded, "ok", true), "NOT_FOUND"},
+			{"review own entry", adminMember, reviewEntryQ, gqlVars("id", aboutAdmin, "ok", true), "FORBIDDEN"},
+			{"member reviews another's entry", b1Member, reviewEntryQ, gqlVars("id", recorded, "ok", true), "NOT_FOUND"},
 			{"admin declares SELF_DECLARED for a member", b1Admin, declareQ, gqlVars("in", entryInput(m1, w.items[bonusPoor], "2024-03-01", "SELF_DECLARED")), "FORBIDDEN"},
-			{"member reviews own", b1Member, reviewQ, gqlVars("id", selfID, "ok", true), "FORBIDDEN"},
-			{"review outside scope", t1Admin, reviewQ, gqlVars("id", otherBranch, "ok", true), "NOT_FOUND"},
-			{"reject without reason", b1Admin, reviewQ, gqlVars("id", recorded, "ok", false), "BAD_USER_INPUT"},
-			{"review before the day", b1Admin, reviewQ, gqlVars("id", recorded, "ok", true, "on", "2024-03-14"), "BAD_USER_INPUT"},
-			{"review in the future", b1Admin, reviewQ, gqlVars("id", recorded, "ok", true, "on", tomorrow()), "BAD_USER_INPUT"},
+			{"member reviews own", b1Member, reviewEntryQ, gqlVars("id", selfID, "ok", true), "FORBIDDEN"},
+			{"review outside scope", t1Admin, reviewEntryQ, gqlVars("id", otherBranch, "ok", true), "NOT_FOUND"},
+			{"reject without reason", b1Admin, reviewEntryQ, gqlVars("id", recorded, "ok", false), "BAD_USER_INPUT"},
+			{"review before the day", b1Admin, reviewEntryQ, gqlVars("id", recorded, "ok", true, "on", "2024-03-14"), "BAD_USER_INPUT"},
+			{"review in the future", b1Admin, reviewEntryQ, gqlVars("id", recorded, "ok", true, "on", tomorrow()), "BAD_USER_INPUT"},
 			{"reverse a declared entry", b1Admin, reverseQ, gqlVars("id", recorded, "r", "wrong"), "CONFLICT"},
 		})
 		mc := entryInput(m1, w.items[bonusPoor], "2024-03-01", "MASS_CERTIFIED")
 		mc["certifiers"] = []string{"王大爷", "李婶"}
 		w.as(b1Admin).MustDo(t, declareQ, gqlVars("in", mc), nil)
 
-		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", selfID, "ok", true), nil)
-		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", recorded, "ok", false, "r", "已补交"), nil)
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", selfID, "ok", true), nil)
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", recorded, "ok", false, "r", "已补交"), nil)
 		var rev struct {
 			ReversePointEntry struct {
 				ID, State string
@@ -220,7 +220,7 @@ func TestPointsLedger(t *testing.T) {
 			t.Fatalf("reversal %+v, want -5 points, APPROVED, reversing %s", r, selfID)
 		}
 		w.refuse(t, []pointRefusal{
-			{"review twice", b1Admin, reviewQ, gqlVars("id", selfID, "ok", false, "r", "again"), "CONFLICT"},
+			{"review twice", b1Admin, reviewEntryQ, gqlVars("id", selfID, "ok", false, "r", "again"), "CONFLICT"},
 			{"reverse twice", b1Admin, reverseQ, gqlVars("id", selfID, "r", "again"), "CONFLICT"},
 			{"reverse a reversal", b1Admin, reverseQ, gqlVars("id", rev.ReversePointEntry.ID, "r", "again"), "BAD_USER_INPUT"},
 			{"reverse a rejected entry", b1Admin, reverseQ, gqlVars("id", recorded, "r", "again"), "CONFLICT"},
@@ -294,7 +294,7 @@ func TestPointsConcurrentReview(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if errs := c.Do(t, reviewQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil); len(errs) > 0 {
+					if errs := c.Do(t, reviewEntryQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil); len(errs) > 0 {
 						codes[i] = errs[0].Code()
 					}
 				}()
@@ -340,7 +340,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		}
 		appealed := w.approved(t, "C.T1.V1.B1.M1", deductDues, "2024-04-01")
 		rejected := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, "2024-05-01", "BRANCH_RECORDED")
-		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", rejected, "ok", false, "r", "无佐证"), nil)
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", rejected, "ok", false, "r", "无佐证"), nil)
 		// M2 (PROBATIONARY): one duty: 15, UNQUALIFIED.
 		w.approved(t, "C.T1.V1.B1.M2", dutyStudy, "2024-03-01")
 		// M3 (ACTIVIST): every duty and a veto: 0.
@@ -358,7 +358,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			{"member closes", b1Member, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), "FORBIDDEN"},
 			{"close outside scope", t2Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-16"), "NOT_FOUND"},
 		})
-		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", open, "ok", false, "r", "请假"), nil)
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", open, "ok", false, "r", "请假"), nil)
 		w.refuse(t, []pointRefusal{
 			{"close on its last day", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 1, "on", "2024-06-15"), "CONFLICT"},
 			{"appeal while OPEN", b1Member, appealQ, gqlVars("e", appealed, "t", "已交"), "CONFLICT"},
@@ -395,7 +395,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		var ap struct{ AppealPointEntry struct{ ID string } }
 		w.as(b1Member).MustDo(t, appealQ, gqlVars("e", appealed, "t", "党费已按时交纳，有收据"), &ap)
 		w.refuse(t, []pointRefusal{
-			{"publish with an open appeal", b1Admin, publishQ, gqlVars("id", h1), "CONFLICT"},
+			{"publish with an open appeal", b1Admin, publishHalfQ, gqlVars("id", h1), "CONFLICT"},
 			{"member answers", b1Member, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", "x"), "FORBIDDEN"},
 			{"answer without text", b1Admin, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", ""), "BAD_USER_INPUT"},
 		})
@@ -409,11 +409,11 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		}
 		w.refuse(t, []pointRefusal{
 			{"answer twice", b1Admin, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", false, "a", "x"), "CONFLICT"},
-			{"member publishes", b1Member, publishQ, gqlVars("id", h1), "FORBIDDEN"},
+			{"member publishes", b1Member, publishHalfQ, gqlVars("id", h1), "FORBIDDEN"},
 		})
-		w.as(b1Admin).MustDo(t, publishQ, gqlVars("id", h1), nil)
+		w.as(b1Admin).MustDo(t, publishHalfQ, gqlVars("id", h1), nil)
 		w.refuse(t, []pointRefusal{
-			{"publish twice", b1Admin, publishQ, gqlVars("id", h1), "CONFLICT"},
+			{"publish twice", b1Admin, publishHalfQ, gqlVars("id", h1), "CONFLICT"},
 			{"appeal after publishing", b1Member, appealQ, gqlVars("e", appealed, "t", "x"), "CONFLICT"},
 			{"reverse in a published half-year", b1Admin, reverseQ, gqlVars("id", w.firstEntry(t, "C.T1.V1.B1.M2"), "r", "x"), "CONFLICT"},
 			{"close the year with half 2 open", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), "CONFLICT"},
@@ -466,7 +466,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		// A second branch in the other township, for scope and rankings.
 		for _, m := range []string{"C.T2.V1.B1.M1", "C.T2.V1.B1.M2"} {
 			id := w.declare(t, countyAdmin, m, dutyStudy, "2024-05-01", "BRANCH_RECORDED")
-			w.as(countyAdmin).MustDo(t, reviewQ, gqlVars("id", id, "ok", true), nil)
+			w.as(countyAdmin).MustDo(t, reviewEntryQ, gqlVars("id", id, "ok", true), nil)
 		}
 		t2b1 := w.org("C.T2.V1.B1")
 		for half := 1; half <= 2; half++ {
@@ -483,7 +483,7 @@ func (w *pointsWorld) closeHalf(t *testing.T, by, branch string, half int) {
 	var hy struct{ CloseHalfYear struct{ ID string } }
 	on := map[int]string{1: "2024-06-16", 2: "2024-12-16"}[half]
 	w.as(by).MustDo(t, closeHalfQ, gqlVars("b", branch, "y", 2024, "h", half, "on", on), &hy)
-	w.as(by).MustDo(t, publishQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
+	w.as(by).MustDo(t, publishHalfQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
 }
 
 func (w *pointsWorld) firstEntry(t *testing.T, memberName string) string {
@@ -627,7 +627,7 @@ func TestPointsViewerCan(t *testing.T) {
 		// Each caller's answer, then the mutation it predicts.
 		for _, tc := range []struct{ entry, user string }{{aboutM2, adminMember}, {aboutM2, b1Member}, {aboutM2, t2Admin}, {aboutM2, countyViewer}, {aboutM2, t1Admin}} {
 			got := ask(tc.user, tc.entry).ViewerCanReview
-			errs := w.as(tc.user).Do(t, reviewQ, gqlVars("id", tc.entry, "ok", true), nil)
+			errs := w.as(tc.user).Do(t, reviewEntryQ, gqlVars("id", tc.entry, "ok", true), nil)
 			if got != (len(errs) == 0) {
 				t.Errorf("%s: viewerCanReview %v, review answered %v", tc.user, got, errs)
 			}
@@ -637,7 +637,7 @@ func TestPointsViewerCan(t *testing.T) {
 				t.Errorf("%s may review a reviewed entry", u)
 			}
 		}
-		w.as(b1Admin).MustDo(t, reviewQ, gqlVars("id", aboutM1, "ok", true), nil)
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", aboutM1, "ok", true), nil)
 		for _, u := range users {
 			want := u == b1Admin || u == adminMember || u == t1Admin
 			if c := ask(u, aboutM1); c.ViewerCanReverse != want || c.ViewerCanAppeal {
@@ -675,7 +675,7 @@ func TestPointsViewerCan(t *testing.T) {
 			}
 		}
 		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", false, "a", "核实无误"), nil)
-		w.as(b1Admin).MustDo(t, publishQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
+		w.as(b1Admin).MustDo(t, publishHalfQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
 		for _, u := range users {
 			if answer, publish := appealCan(u); answer || publish {
 				t.Errorf("%s may still answer (%v) or publish (%v)", u, answer, publish)
