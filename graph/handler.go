@@ -50,7 +50,7 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	srv.AroundOperations(maskUnpresented(log))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(authz.WithPathLoader(ctx, client))
+		return next(withLoaders(authz.WithPathLoader(ctx, client), client))
 	})
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(checkPage)
