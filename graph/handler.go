@@ -43,7 +43,7 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity, complexityOptions...))
 	srv.Use(depthLimit{max: MaxDepth})
 	// Before the Transactioner, which answers a failure to begin a
 	// transaction itself.
