@@ -287,8 +287,8 @@ func TestLimitsFitRealQueries(t *testing.T) {
 	admin := apitest.New(t, d).Login(t, "admin", apitest.Password)
 	township := fmt.Sprint(tree.Orgs["C.T1"].ID)
 	for name, q := range map[string]string{
-		"nested tree": `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
-		"export page": `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
+		"nested tree":   `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
+		"export page":   `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
 		"township tree": `{ orgs(first: 30, where: { kind: TOWNSHIP }) { edges { node { name children { edges { node { name children { edges { node { name members(first: 10) { totalCount } } } } } } } } } } }`,
 	} {
 		if errs := admin.Do(t, q, map[string]any{"id": township}, nil); len(errs) > 0 {
