@@ -1,10 +1,11 @@
 // Command partyorg runs the partyorg GraphQL API and its maintenance
 // tasks.
 //
-//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo]
+//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--debug-addr A]
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
-//	partyorg gen     [--db DSN] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg gen     [--db DSN] [--counties N] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg bench   [--db DSN] [--url U] [--debug-url U] [--clients N] [--slice D] [--rounds N] [--only W,W]
 package main
 
 import (
@@ -16,12 +17,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/bench"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/server"
@@ -48,7 +51,8 @@ commands:
   serve     run the GraphQL API (GraphiQL at /, POST /graphql, /healthz)
   migrate   create or update the database schema
   user      create an account from the shell
-  gen       generate a county-size tree for benchmarks
+  gen       generate county-size trees for benchmarks
+  bench     benchmark a running server against hand-written SQL
 
 Run "partyorg <command> -h" for a command's flags.`
 
@@ -72,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PARTYORG_ADDR", "127.0.0.1:8080"), "listen address (PARTYORG_ADDR)")
 		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
+		fs.StringVar(&cfg.DebugAddr, "debug-addr", getenv("PARTYORG_DEBUG_ADDR"), "serve pprof and counters on this address; off when empty (PARTYORG_DEBUG_ADDR)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -118,6 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		})
 	case "gen":
 		size := demo.County
+		counties := fs.Int("counties", 1, "counties to generate, with seeds seed, seed+1, …")
 		fs.IntVar(&size.Townships, "townships", size.Townships, "townships in the county")
 		fs.IntVar(&size.VillagesPerTownship, "villages", size.VillagesPerTownship, "villages per township")
 		fs.IntVar(&size.BranchesPerVillage, "branches", size.BranchesPerVillage, "branches per village")
@@ -127,13 +133,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
-			start := time.Now()
-			g, err := demo.Generate(ctx, c, size)
-			if err == nil {
+			for range *counties {
+				start := time.Now()
+				g, err := demo.Generate(ctx, c, size)
+				if err != nil {
+					return err
+				}
 				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members in %s\n", g.CountyID, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
+				size.Seed++
 			}
-			return err
+			return nil
 		})
+	case "bench":
+		cfg := bench.Config{DB: *dsn}
+		var only string
+		fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of the running server")
+		fs.StringVar(&cfg.DebugURL, "debug-url", "", "base URL of the server's --debug-addr listener, for statements, CPU and allocations per request")
+		fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients")
+		fs.DurationVar(&cfg.Slice, "slice", 2*time.Second, "how long each arm runs at a turn")
+		fs.IntVar(&cfg.Rounds, "rounds", 5, "turns each arm gets; arms alternate")
+		fs.StringVar(&only, "only", "", "comma-separated workloads to run (default all: "+bench.Names()+")")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg.DB = *dsn
+		if only != "" {
+			cfg.Only = strings.Split(only, ",")
+		}
+		results, err := bench.Run(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d clients, %d rounds of %s per arm, %s\n\n", cfg.Clients, cfg.Rounds, cfg.Slice, db.Describe(cfg.DB))
+		bench.Write(stdout, results)
+		return nil
 	default:
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

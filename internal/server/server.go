@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -24,6 +25,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/stats"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -35,6 +37,9 @@ type Config struct {
 	// Secret signs tokens; empty means the one stored in the database.
 	Secret string
 	Demo   bool
+	// DebugAddr, when set, serves pprof and the statement counter
+	// (internal/stats) on a listener of its own, never on Addr.
+	DebugAddr string
 }
 
 // shutdownGrace bounds how long requests in flight may take to finish.
@@ -43,10 +48,12 @@ const shutdownGrace = 20 * time.Second
 // Run serves until ctx is done, then drains requests in flight. ready, if
 // not nil, is called with the listening address once requests are served.
 func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready func(addr string)) error {
-	client, err := db.Open(cfg.DB)
+	drv, err := db.OpenDriver(cfg.DB)
 	if err != nil {
 		return err
 	}
+	var statements atomic.Int64
+	client := ent.NewClient(ent.Driver(db.Counting(drv, &statements)))
 	defer client.Close()
 	if err := db.Migrate(ctx, client); err != nil {
 		return err
@@ -57,6 +64,16 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	h, err := NewHandler(ctx, client, cfg.Secret, log)
 	if err != nil {
 		return err
+	}
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return err
+		}
+		dsrv := &http.Server{Handler: stats.Handler(&statements), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = dsrv.Serve(dln) }()
+		defer dsrv.Close()
+		log.Info("debug listener", "addr", "http://"+dln.Addr().String()+"/debug/pprof/")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
