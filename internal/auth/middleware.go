@@ -2,13 +2,15 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
-	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/errs"
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -69,31 +71,60 @@ func Viewer(ctx context.Context, c *ent.Client, tokens *Tokens, az *authz.Author
 	return Load(ctx, c, az, id)
 }
 
-// Load builds the viewer of an enabled account.
+// Load builds the viewer of an enabled account from one statement: the
+// account joined with its role bindings and their orgs' paths. It runs on
+// every request, so a disabled account, a revoked role or a moved org
+// takes effect at once; the decider for those grants comes from az's
+// cache, keyed by the grants themselves.
 func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*viewer.Viewer, error) {
-	u, err := c.User.Query().
-		Where(user.ID(id), user.Disabled(false)).
-		WithRoles(func(q *ent.RoleBindingQuery) { q.WithOrg() }).
-		Only(viewer.NewSystemContext(ctx))
-	if ent.IsNotFound(err) {
+	rows, err := c.QueryContext(ctx, loadQuery(c.Dialect()), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	v := &viewer.Viewer{UserID: id}
+	found := false
+	for rows.Next() {
+		found = true
+		var member, org sql.NullInt64
+		var role, path sql.NullString
+		if err := rows.Scan(&v.Username, &member, &role, &org, &path); err != nil {
+			return nil, err
+		}
+		v.MemberID = int(member.Int64)
+		switch {
+		case !role.Valid:
+			// An account without bindings.
+		case org.Valid:
+			v.Grants = append(v.Grants, viewer.Grant{Role: role.String, OrgID: int(org.Int64), Path: path.String})
+		case role.String == string(rolebinding.RoleAdmin):
+			v.Grants = append(v.Grants, viewer.Grant{Role: role.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
 		return nil, ErrBadToken
 	}
-	if err != nil {
+	if v.Decider, err = az.Decider(v.UserID, v.Grants); err != nil {
 		return nil, err
 	}
-	grants := make([]viewer.Grant, 0, len(u.Edges.Roles))
-	for _, b := range u.Edges.Roles {
-		g := viewer.Grant{Role: string(b.Role)}
-		if o := b.Edges.Org; o != nil {
-			g.OrgID, g.Path = o.ID, o.Path
-		} else if b.Role != rolebinding.RoleAdmin {
-			continue
-		}
-		grants = append(grants, g)
+	return v, nil
+}
+
+// loadSQL selects an enabled account's username, member and bindings
+// (role, org, path), one row per binding, in a stable order so that the
+// grants, and with them the decider's cache key, are the same each time.
+const loadSQL = `SELECT u.username, u.member_id, b.role, o.id, o.path FROM users u
+LEFT JOIN role_bindings b ON b.user_id = u.id LEFT JOIN orgs o ON o.id = b.org_id
+WHERE u.id = ? AND NOT u.disabled ORDER BY b.id`
+
+var loadPostgres = strings.Replace(loadSQL, "?", "$1", 1)
+
+func loadQuery(d string) string {
+	if d == dialect.Postgres {
+		return loadPostgres
 	}
-	d, err := az.Decider(u.ID, grants)
-	if err != nil {
-		return nil, err
-	}
-	return &viewer.Viewer{UserID: u.ID, Username: u.Username, MemberID: u.MemberID, Grants: grants, Decider: d}, nil
+	return loadSQL
 }
