@@ -34,13 +34,12 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger) *hand
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.Use(depthLimit{max: MaxDepth})
+	srv.Use(limits{maxDepth: MaxDepth})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(authz.WithPathLoader(ctx, client))
 	})
 	srv.AroundRootFields(requireViewer)
-	srv.AroundFields(checkPage)
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", p, "stack", string(debug.Stack()))
