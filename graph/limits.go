@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -90,8 +91,8 @@ func setComplexity(c *ComplexityRoot) {
 }
 
 // limits refuses operations whose selections nest deeper than maxDepth
-// (gqlgen has a complexity limit but no depth limit) or that ask a field
-// for first/last outside 0..MaxPage. It checks once per operation, when
+// (gqlgen has a complexity limit but no depth limit), that ask a field
+// for first/last outside 0..MaxPage, or that use @defer. It checks once per operation, when
 // the operation is validated, rather than around every field it resolves.
 type limits struct{ maxDepth int }
 
@@ -138,8 +139,10 @@ func (w *walk) depth(set ast.SelectionSet) int {
 			w.checkPage(s)
 			n = 1 + w.depth(s.SelectionSet)
 		case *ast.InlineFragment:
+			w.checkDefer(s.Directives)
 			n = w.depth(s.SelectionSet)
 		case *ast.FragmentSpread:
+			w.checkDefer(s.Directives)
 			if w.seen[s.Name] || s.Definition == nil {
 				continue
 			}
@@ -150,6 +153,15 @@ func (w *walk) depth(set ast.SelectionSet) int {
 		deepest = max(deepest, n)
 	}
 	return deepest
+}
+
+// checkDefer refuses @defer: partyorg answers an operation in one
+// response over POST, and the generated code builds no @defer groups
+// (nodefer.go).
+func (w *walk) checkDefer(d ast.DirectiveList) {
+	if w.err == nil && d.ForName("defer") != nil {
+		w.err = errors.New("@defer is not supported: every operation is answered in one response")
+	}
 }
 
 // checkPage records the first first/last outside 0..MaxPage.
