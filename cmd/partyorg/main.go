@@ -160,12 +160,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if only != "" {
 			cfg.Only = strings.Split(only, ",")
 		}
-		results, err := bench.Run(ctx, cfg)
+		report, err := bench.Run(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%d clients, %d rounds of %s per arm, %s\n\n", cfg.Clients, cfg.Rounds, cfg.Slice, db.Describe(cfg.DB))
-		bench.Write(stdout, results)
+		bench.Write(stdout, report)
 		return nil
 	default:
 		fmt.Fprintln(stderr, usage)

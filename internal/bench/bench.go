@@ -75,8 +75,35 @@ type Result struct {
 	GraphQL, SQL   *Arm
 }
 
-// Run signs in, runs the workloads and returns their results.
-func Run(ctx context.Context, cfg Config) ([]Result, error) {
+// Scoped compares, for one workload, the township ORG_ADMIN's requests
+// (scoped) with the ADMIN's requests for the same rows (filtered), sent
+// alternately by every client so that both meet the same load.
+type Scoped struct {
+	Workload string
+	// Time is the summed latency of N requests of each.
+	Scoped, Admin time.Duration
+	N             int64
+	mu            sync.Mutex
+	// Pairs counts the pairs sent and their failures.
+	Pairs *Arm
+}
+
+// Ratio is the scoped request's time over the ADMIN's.
+func (s *Scoped) Ratio() float64 {
+	if s.Admin == 0 {
+		return 0
+	}
+	return float64(s.Scoped) / float64(s.Admin)
+}
+
+// Report is what Run measured.
+type Report struct {
+	Results []Result
+	Scoped  []*Scoped
+}
+
+// Run signs in, runs the workloads and returns what it measured.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Clients < 1 || cfg.Rounds < 1 || cfg.Slice <= 0 {
 		return nil, errors.New("bench: clients, rounds and slice must be positive")
 	}
@@ -99,7 +126,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		}
 		r.Token = out.Login.Token
 	}
-	var results []Result
+	report := &Report{}
 	for _, w := range Workloads {
 		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, w.Name) {
 			continue
@@ -112,7 +139,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		var arms []arm
 		for _, r := range e.Roles {
 			res := Result{Workload: w.Name, Role: r.Name, GraphQL: &Arm{}, SQL: &Arm{}}
-			results = append(results, res)
+			report.Results = append(report.Results, res)
 			arms = append(arms,
 				arm{res.GraphQL, func(ctx context.Context, client, n int) error {
 					q, vars := w.Query(e, r, client, n)
@@ -122,6 +149,11 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 					return w.SQL(ctx, e, r, client, n)
 				}, false})
 		}
+		sc := &Scoped{Workload: w.Name, Pairs: &Arm{}}
+		report.Scoped = append(report.Scoped, sc)
+		arms = append(arms, arm{sc.Pairs, func(ctx context.Context, client, n int) error {
+			return sc.pair(ctx, e, c, w, client, n)
+		}, false})
 		for range cfg.Rounds {
 			for _, a := range arms {
 				debug := ""
@@ -137,7 +169,29 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			slices.Sort(a.Latencies)
 		}
 	}
-	return results, nil
+	return report, nil
+}
+
+// pair sends the workload as ADMIN and as ORG_ADMIN, in turns starting
+// with either, and adds up their times.
+func (s *Scoped) pair(ctx context.Context, e *Env, c *caller, w Workload, client, n int) error {
+	var took [2]time.Duration
+	for i := range 2 {
+		k := (i + n) % 2
+		r := e.Roles[k]
+		q, vars := w.Query(e, r, client, n)
+		start := time.Now()
+		if err := c.do(ctx, r.Token, q, vars, nil); err != nil {
+			return err
+		}
+		took[k] = time.Since(start)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Admin += took[0]
+	s.Scoped += took[1]
+	s.N++
+	return nil
 }
 
 // run drives op from clients goroutines for d and adds what it measured.

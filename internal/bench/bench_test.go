@@ -37,10 +37,11 @@ func TestSmoke(t *testing.T) {
 		debug := httptest.NewServer(stats.Handler(d.Statements))
 		defer debug.Close()
 
-		results, err := bench.Run(ctx, bench.Config{URL: srv.URL, DebugURL: debug.URL, DB: d.DSN, Clients: 2, Slice: 50 * time.Millisecond, Rounds: 1})
+		report, err := bench.Run(ctx, bench.Config{URL: srv.URL, DebugURL: debug.URL, DB: d.DSN, Clients: 2, Slice: 50 * time.Millisecond, Rounds: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
+		results := report.Results
 		if want := 2 * len(bench.Workloads); len(results) != want {
 			t.Fatalf("%d results, want %d (each workload as ADMIN and ORG_ADMIN)", len(results), want)
 		}
@@ -54,8 +55,13 @@ func TestSmoke(t *testing.T) {
 				t.Errorf("%s %s: server counters %+v for %d requests, want a statement or more per request", r.Workload, r.Role, s, r.GraphQL.Requests)
 			}
 		}
+		for _, s := range report.Scoped {
+			if s.N == 0 || s.Pairs.Errors > 0 || s.Scoped <= 0 || s.Admin <= 0 {
+				t.Errorf("%s: %d scoped/ADMIN pairs, %d failed (first: %v)", s.Workload, s.N, s.Pairs.Errors, s.Pairs.FirstError)
+			}
+		}
 		var out bytes.Buffer
-		bench.Write(&out, results)
+		bench.Write(&out, report)
 		for _, w := range bench.Workloads {
 			if !strings.Contains(out.String(), "| "+w.Name+" | ORG_ADMIN |") {
 				t.Errorf("the report has no line for %s as ORG_ADMIN:\n%s", w.Name, out.String())

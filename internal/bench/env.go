@@ -40,7 +40,8 @@ type Env struct {
 	Path, PathEnd string
 	// Members are members of the township, one per client.
 	Members []int
-	Roles   []*Role
+	// Roles are the ADMIN and the township ORG_ADMIN, in that order.
+	Roles []*Role
 }
 
 // Account names the benchmark creates or resets on each run.

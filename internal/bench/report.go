@@ -6,44 +6,38 @@ import (
 	"time"
 )
 
-// Write prints results as Markdown tables: each workload and role over
+// Write prints a report as Markdown tables: each workload and role over
 // GraphQL beside its hand-written SQL, then the scoped ORG_ADMIN beside
 // the ADMIN reading the same rows.
-func Write(w io.Writer, results []Result) {
+func Write(w io.Writer, r *Report) {
 	fmt.Fprintln(w, "| workload | role | partyorg req/s | p50 / p95 / p99 ms | SQL req/s | p50 / p95 / p99 ms | ratio | stmts/req | server CPU ms/req | allocs/req | KB/req |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-	for _, r := range results {
-		g, s := r.GraphQL, r.SQL
+	for _, res := range r.Results {
+		g, s := res.GraphQL, res.SQL
 		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %.0f | %s | %s | %s |\n",
-			r.Workload, r.Role, g.Rate(), percentiles(g), s.Rate(), percentiles(s), ratio(g.Rate(), s.Rate()), perRequest(g))
+			res.Workload, res.Role, g.Rate(), percentiles(g), s.Rate(), percentiles(s), ratio(g.Rate(), s.Rate()), perRequest(g))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| workload | ORG_ADMIN (scoped) req/s | ADMIN (same rows) req/s | scoped time ÷ ADMIN time |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	byKey := map[[2]string]*Arm{}
-	var order []string
-	for _, r := range results {
-		if _, seen := byKey[[2]string{r.Workload, "ADMIN"}]; !seen && r.Role == "ADMIN" {
-			order = append(order, r.Workload)
-		}
-		byKey[[2]string{r.Workload, r.Role}] = r.GraphQL
-	}
-	for _, name := range order {
-		scoped, admin := byKey[[2]string{name, "ORG_ADMIN"}], byKey[[2]string{name, "ADMIN"}]
-		if scoped == nil || admin == nil {
+	fmt.Fprintln(w, "| workload | pairs | ORG_ADMIN (scoped) mean ms | ADMIN (same rows) mean ms | scoped ÷ ADMIN |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+	for _, s := range r.Scoped {
+		if s.N == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f | %s |\n", name, scoped.Rate(), admin.Rate(), ratio(admin.Rate(), scoped.Rate()))
+		mean := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(s.N) }
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.1f | %.2f |\n", s.Workload, s.N, mean(s.Scoped), mean(s.Admin), s.Ratio())
 	}
-	for _, r := range results {
-		for _, a := range []struct {
-			name string
-			*Arm
-		}{{"partyorg", r.GraphQL}, {"SQL", r.SQL}} {
-			if a.Errors > 0 {
-				fmt.Fprintf(w, "\n%s %s %s: %d of %d requests failed, first: %v\n", r.Workload, r.Role, a.name, a.Errors, a.Errors+a.Requests, a.FirstError)
-			}
+	failed := func(what string, a *Arm) {
+		if a.Errors > 0 {
+			fmt.Fprintf(w, "\n%s: %d of %d requests failed, first: %v\n", what, a.Errors, a.Errors+a.Requests, a.FirstError)
 		}
+	}
+	for _, res := range r.Results {
+		failed(res.Workload+" "+res.Role+" partyorg", res.GraphQL)
+		failed(res.Workload+" "+res.Role+" SQL", res.SQL)
+	}
+	for _, s := range r.Scoped {
+		failed(s.Workload+" scoped/ADMIN pairs", s.Pairs)
 	}
 }
 
