@@ -29,6 +29,7 @@ func main() {
 			gen.FeatureIntercept,
 			gen.FeatureGlobalID,
 			gen.FeatureExecQuery,
+			gen.FeatureLock,
 		},
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("scope").ParseDir("template")),

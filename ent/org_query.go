@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -32,8 +33,8 @@ type OrgQuery struct {
 	withMembers           *MemberQuery
 	withUsers             *UserQuery
 	withRoleBindings      *RoleBindingQuery
-	modifiers             []func(*sql.Selector)
 	loadTotal             []func(context.Context, []*Org) error
+	modifiers             []func(*sql.Selector)
 	withNamedChildren     map[string]*OrgQuery
 	withNamedMembers      map[string]*MemberQuery
 	withNamedUsers        map[string]*UserQuery
@@ -846,6 +847,9 @@ func (_q *OrgQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Distinct()
 	}
 	selector.WithContext(ctx)
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -861,6 +865,32 @@ func (_q *OrgQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
+// updated, deleted or "selected ... for update" by other sessions, until the transaction is
+// either committed or rolled-back.
+func (_q *OrgQuery) ForUpdate(opts ...sql.LockOption) *OrgQuery {
+	if _q.driver.Dialect() == dialect.Postgres {
+		_q.Unique(false)
+	}
+	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
+		s.ForUpdate(opts...)
+	})
+	return _q
+}
+
+// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
+// on any rows that are read. Other sessions can read the rows, but cannot modify them
+// until your transaction commits.
+func (_q *OrgQuery) ForShare(opts ...sql.LockOption) *OrgQuery {
+	if _q.driver.Dialect() == dialect.Postgres {
+		_q.Unique(false)
+	}
+	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
+		s.ForShare(opts...)
+	})
+	return _q
 }
 
 // WithNamedChildren tells the query-builder to eager-load the nodes that are connected to the "children"

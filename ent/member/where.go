@@ -595,7 +595,7 @@ func BranchIDNotIn(vs ...int) predicate.Member {
 // HasBranch applies the HasEdge predicate on the "branch" edge.
 func HasBranch() predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newBranchStep(), scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newBranchStep(), scope.For("Org", scope.Annotation{Column: "path"}))
 	})
 }
 
@@ -603,7 +603,7 @@ func HasBranch() predicate.Member {
 func HasBranchWith(preds ...predicate.Org) predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
 		step := newBranchStep()
-		preds := append([]predicate.Org{scope.For("Org", "path")}, preds...)
+		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

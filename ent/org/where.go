@@ -455,7 +455,7 @@ func ParentIDNotNil() predicate.Org {
 // HasParent applies the HasEdge predicate on the "parent" edge.
 func HasParent() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newParentStep(), scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newParentStep(), scope.For("Org", scope.Annotation{Column: "path"}))
 	})
 }
 
@@ -463,7 +463,7 @@ func HasParent() predicate.Org {
 func HasParentWith(preds ...predicate.Org) predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
 		step := newParentStep()
-		preds := append([]predicate.Org{scope.For("Org", "path")}, preds...)
+		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -475,7 +475,7 @@ func HasParentWith(preds ...predicate.Org) predicate.Org {
 // HasChildren applies the HasEdge predicate on the "children" edge.
 func HasChildren() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newChildrenStep(), scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newChildrenStep(), scope.For("Org", scope.Annotation{Column: "path"}))
 	})
 }
 
@@ -483,7 +483,7 @@ func HasChildren() predicate.Org {
 func HasChildrenWith(preds ...predicate.Org) predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
 		step := newChildrenStep()
-		preds := append([]predicate.Org{scope.For("Org", "path")}, preds...)
+		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -495,7 +495,7 @@ func HasChildrenWith(preds ...predicate.Org) predicate.Org {
 // HasMembers applies the HasEdge predicate on the "members" edge.
 func HasMembers() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newMembersStep(), scope.For("Member", "branch_id"))
+		sqlgraph.HasNeighborsWith(s, newMembersStep(), scope.For("Member", scope.Annotation{Column: "branch_id", Member: "id"}))
 	})
 }
 
@@ -503,7 +503,7 @@ func HasMembers() predicate.Org {
 func HasMembersWith(preds ...predicate.Member) predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
 		step := newMembersStep()
-		preds := append([]predicate.Member{scope.For("Member", "branch_id")}, preds...)
+		preds := append([]predicate.Member{scope.For("Member", scope.Annotation{Column: "branch_id", Member: "id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -515,7 +515,7 @@ func HasMembersWith(preds ...predicate.Member) predicate.Org {
 // HasUsers applies the HasEdge predicate on the "users" edge.
 func HasUsers() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newUsersStep(), scope.For("User", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newUsersStep(), scope.For("User", scope.Annotation{Column: "org_id", User: "id"}))
 	})
 }
 
@@ -523,7 +523,7 @@ func HasUsers() predicate.Org {
 func HasUsersWith(preds ...predicate.User) predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
 		step := newUsersStep()
-		preds := append([]predicate.User{scope.For("User", "org_id")}, preds...)
+		preds := append([]predicate.User{scope.For("User", scope.Annotation{Column: "org_id", User: "id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -535,7 +535,7 @@ func HasUsersWith(preds ...predicate.User) predicate.Org {
 // HasRoleBindings applies the HasEdge predicate on the "role_bindings" edge.
 func HasRoleBindings() predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newRoleBindingsStep(), scope.For("RoleBinding", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newRoleBindingsStep(), scope.For("RoleBinding", scope.Annotation{Column: "org_id", User: "user_id"}))
 	})
 }
 
@@ -543,7 +543,7 @@ func HasRoleBindings() predicate.Org {
 func HasRoleBindingsWith(preds ...predicate.RoleBinding) predicate.Org {
 	return predicate.Org(func(s *sql.Selector) {
 		step := newRoleBindingsStep()
-		preds := append([]predicate.RoleBinding{scope.For("RoleBinding", "org_id")}, preds...)
+		preds := append([]predicate.RoleBinding{scope.For("RoleBinding", scope.Annotation{Column: "org_id", User: "user_id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -230,7 +230,7 @@ func OrgIDNotNil() predicate.RoleBinding {
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newUserStep(), scope.For("User", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newUserStep(), scope.For("User", scope.Annotation{Column: "org_id", User: "id"}))
 	})
 }
 
@@ -238,7 +238,7 @@ func HasUser() predicate.RoleBinding {
 func HasUserWith(preds ...predicate.User) predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
 		step := newUserStep()
-		preds := append([]predicate.User{scope.For("User", "org_id")}, preds...)
+		preds := append([]predicate.User{scope.For("User", scope.Annotation{Column: "org_id", User: "id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -250,7 +250,7 @@ func HasUserWith(preds ...predicate.User) predicate.RoleBinding {
 // HasOrg applies the HasEdge predicate on the "org" edge.
 func HasOrg() predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", scope.Annotation{Column: "path"}))
 	})
 }
 
@@ -258,7 +258,7 @@ func HasOrg() predicate.RoleBinding {
 func HasOrgWith(preds ...predicate.Org) predicate.RoleBinding {
 	return predicate.RoleBinding(func(s *sql.Selector) {
 		step := newOrgStep()
-		preds := append([]predicate.Org{scope.For("Org", "path")}, preds...)
+		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -16,7 +16,7 @@ type Member struct {
 
 // Mixin of Member.
 func (Member) Mixin() []ent.Mixin {
-	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "branch_id"}}
+	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "branch_id", Member: "id"}}
 }
 
 // Fields of Member.

@@ -20,13 +20,22 @@ import (
 type ScopedBy struct {
 	mixin.Schema
 	Column string
+	// Member names a column holding a member ID: that member always
+	// reads the row (its own record, pledges, entries), whatever its
+	// grants say. User does the same for a user ID.
+	Member, User string
 	// Unaudited skips the audit hook (for the audit trail itself).
 	Unaudited bool
 }
 
-// Annotations of ScopedBy tell ent/template which column scopes the type.
+// annotation is the scope that ent/template and the read interceptor apply.
+func (m ScopedBy) annotation() scope.Annotation {
+	return scope.Annotation{Column: m.Column, Member: m.Member, User: m.User}
+}
+
+// Annotations of ScopedBy tell ent/template how the type is scoped.
 func (m ScopedBy) Annotations() []schema.Annotation {
-	return []schema.Annotation{scope.Annotation{Column: m.Column}}
+	return []schema.Annotation{m.annotation()}
 }
 
 // OrgScope scopes the org tree itself, by its materialized path.

@@ -17,7 +17,7 @@ type RoleBinding struct {
 
 // Mixin of RoleBinding.
 func (RoleBinding) Mixin() []ent.Mixin {
-	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "org_id"}}
+	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "org_id", User: "user_id"}}
 }
 
 // Fields of RoleBinding.

@@ -19,7 +19,7 @@ import (
 
 // Interceptors of ScopedBy filter every read by the viewer's scope.
 func (m ScopedBy) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{authz.FilterReads(m.Column)}
+	return []ent.Interceptor{authz.FilterReads(m.annotation())}
 }
 
 // Policy of ScopedBy checks every write against the policy.
@@ -44,7 +44,7 @@ func (m ScopedBy) Hooks() []ent.Hook {
 
 // Interceptors of OrgScope.
 func (OrgScope) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{authz.FilterReads(scope.PathColumn)}
+	return []ent.Interceptor{authz.FilterReads(scope.Annotation{Column: scope.PathColumn})}
 }
 
 // Policy of OrgScope.

@@ -19,7 +19,7 @@ type User struct {
 
 // Mixin of User.
 func (User) Mixin() []ent.Mixin {
-	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "org_id"}}
+	return []ent.Mixin{Timestamps{}, ScopedBy{Column: "org_id", User: "id"}}
 }
 
 // Fields of User.

@@ -375,7 +375,7 @@ func OrgIDNotNil() predicate.User {
 // HasMember applies the HasEdge predicate on the "member" edge.
 func HasMember() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newMemberStep(), scope.For("Member", "branch_id"))
+		sqlgraph.HasNeighborsWith(s, newMemberStep(), scope.For("Member", scope.Annotation{Column: "branch_id", Member: "id"}))
 	})
 }
 
@@ -383,7 +383,7 @@ func HasMember() predicate.User {
 func HasMemberWith(preds ...predicate.Member) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newMemberStep()
-		preds := append([]predicate.Member{scope.For("Member", "branch_id")}, preds...)
+		preds := append([]predicate.Member{scope.For("Member", scope.Annotation{Column: "branch_id", Member: "id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -395,7 +395,7 @@ func HasMemberWith(preds ...predicate.Member) predicate.User {
 // HasOrg applies the HasEdge predicate on the "org" edge.
 func HasOrg() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", "path"))
+		sqlgraph.HasNeighborsWith(s, newOrgStep(), scope.For("Org", scope.Annotation{Column: "path"}))
 	})
 }
 
@@ -403,7 +403,7 @@ func HasOrg() predicate.User {
 func HasOrgWith(preds ...predicate.Org) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newOrgStep()
-		preds := append([]predicate.Org{scope.For("Org", "path")}, preds...)
+		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -415,7 +415,7 @@ func HasOrgWith(preds ...predicate.Org) predicate.User {
 // HasRoles applies the HasEdge predicate on the "roles" edge.
 func HasRoles() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
-		sqlgraph.HasNeighborsWith(s, newRolesStep(), scope.For("RoleBinding", "org_id"))
+		sqlgraph.HasNeighborsWith(s, newRolesStep(), scope.For("RoleBinding", scope.Annotation{Column: "org_id", User: "user_id"}))
 	})
 }
 
@@ -423,7 +423,7 @@ func HasRoles() predicate.User {
 func HasRolesWith(preds ...predicate.RoleBinding) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newRolesStep()
-		preds := append([]predicate.RoleBinding{scope.For("RoleBinding", "org_id")}, preds...)
+		preds := append([]predicate.RoleBinding{scope.For("RoleBinding", scope.Annotation{Column: "org_id", User: "user_id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -87,8 +87,8 @@ func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*vi
 	for rows.Next() {
 		found = true
 		var member, org sql.NullInt64
-		var role, path sql.NullString
-		if err := rows.Scan(&v.Username, &member, &role, &org, &path); err != nil {
+		var role, path, kind sql.NullString
+		if err := rows.Scan(&v.Username, &member, &role, &org, &path, &kind); err != nil {
 			return nil, err
 		}
 		v.MemberID = int(member.Int64)
@@ -96,7 +96,7 @@ func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*vi
 		case !role.Valid:
 			// An account without bindings.
 		case org.Valid:
-			v.Grants = append(v.Grants, viewer.Grant{Role: role.String, OrgID: int(org.Int64), Path: path.String})
+			v.Grants = append(v.Grants, viewer.Grant{Role: role.String, OrgID: int(org.Int64), Path: path.String, Kind: kind.String})
 		case role.String == string(rolebinding.RoleAdmin):
 			v.Grants = append(v.Grants, viewer.Grant{Role: role.String})
 		}
@@ -114,9 +114,9 @@ func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*vi
 }
 
 // loadSQL selects an enabled account's username, member and bindings
-// (role, org, path), one row per binding, in a stable order so that the
+// (role, org, path, kind), one row per binding, in a stable order so that the
 // grants, and with them the decider's cache key, are the same each time.
-const loadSQL = `SELECT u.username, u.member_id, b.role, o.id, o.path FROM users u
+const loadSQL = `SELECT u.username, u.member_id, b.role, o.id, o.path, o.kind FROM users u
 LEFT JOIN role_bindings b ON b.user_id = u.id LEFT JOIN orgs o ON o.id = b.org_id
 WHERE u.id = ? AND NOT u.disabled ORDER BY b.id`
 

@@ -73,13 +73,19 @@ func Domain(g viewer.Grant) string {
 	return g.Path + "*"
 }
 
-// Decider returns the decision maker of a user with grants. A decider
-// is a function of the user, its grants (role, org and the org's path)
-// and the policy alone, so deciders are cached under exactly those
-// grants: a request whose grants differ in any way (a grant, a revoke, a
-// moved org) misses the cache and gets a new one, and no stale right can
-// outlive the change. A disabled account never gets this far
-// (internal/auth).
+// LevelRole is the role of a grant qualified by the kind of its home,
+// "ORG_ADMIN@TOWNSHIP": policies/ gives the steps that belong to one
+// level (a township reviewing, a village recommending) to such roles.
+func LevelRole(role, kind string) string { return role + "@" + kind }
+
+// Decider returns the decision maker of a user with grants. Each grant
+// holds its role, and its role at its home's level, over the home's
+// subtree. A decider is a function of the user, its grants (role, org,
+// the org's path and kind) and the policy alone, so deciders are cached
+// under exactly those grants: a request whose grants differ in any way
+// (a grant, a revoke, a moved org) misses the cache and gets a new one,
+// and no stale right can outlive the change. A disabled account never
+// gets this far (internal/auth).
 func (a *Authorizer) Decider(userID int, grants []viewer.Grant) (viewer.Decider, error) {
 	key := cacheKey(userID, grants)
 	a.mu.Lock()
@@ -106,7 +112,7 @@ func cacheKey(userID int, grants []viewer.Grant) string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(userID))
 	for _, g := range grants {
-		b.WriteString("|" + g.Role + "@" + strconv.Itoa(g.OrgID) + ":" + g.Path)
+		b.WriteString("|" + g.Role + "@" + g.Kind + "#" + strconv.Itoa(g.OrgID) + ":" + g.Path)
 	}
 	return b.String()
 }
@@ -118,9 +124,12 @@ func (a *Authorizer) newDecider(userID int, grants []viewer.Grant) (*decider, er
 	}
 	e.AddNamedDomainMatchingFunc("g", "KeyMatch", util.KeyMatch)
 	sub := Subject(userID)
-	rules := make([][]string, len(grants))
-	for i, g := range grants {
-		rules[i] = []string{sub, g.Role, Domain(g)}
+	rules := make([][]string, 0, 2*len(grants))
+	for _, g := range grants {
+		rules = append(rules, []string{sub, g.Role, Domain(g)})
+		if g.Kind != "" {
+			rules = append(rules, []string{sub, LevelRole(g.Role, g.Kind), Domain(g)})
+		}
 	}
 	if len(rules) > 0 {
 		if _, err := e.AddGroupingPolicies(rules); err != nil {

@@ -282,3 +282,38 @@ func TestPolicyFile(t *testing.T) {
 		t.Error("policy.csv has no rules")
 	}
 }
+
+// TestLevelRoles checks that a grant also holds its role at its home's
+// level (ORG_ADMIN@TOWNSHIP), over the home's subtree only, so that
+// policies/ can give a step to one level.
+func TestLevelRoles(t *testing.T) {
+	az, err := authz.NewFromText(policies.Model, "p, ORG_ADMIN@TOWNSHIP, *, Nomination, review\np, ORG_ADMIN, *, Nomination, read\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	township := viewer.Grant{Role: "ORG_ADMIN", Path: "/1/7/", Kind: "TOWNSHIP"}
+	village := viewer.Grant{Role: "ORG_ADMIN", Path: "/1/7/42/", Kind: "VILLAGE"}
+	for _, tc := range []struct {
+		name  string
+		grant viewer.Grant
+		path  string
+		act   string
+		want  bool
+	}{
+		{"township reviews in its village", township, "/1/7/42/", "review", true},
+		{"township reviews at home", township, "/1/7/", "review", true},
+		{"township not in another township", township, "/1/8/42/", "review", false},
+		{"village may not review", village, "/1/7/42/", "review", false},
+		{"village reads", village, "/1/7/42/", "read", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := az.Decider(1, []viewer.Grant{tc.grant})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Allow(tc.path, "Nomination", tc.act); got != tc.want {
+				t.Fatalf("Allow(%s, %s) = %v, want %v", tc.path, tc.act, got, tc.want)
+			}
+		})
+	}
+}

@@ -14,11 +14,12 @@ import (
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
-// FilterReads limits every read of a type scoped by col to the viewer's
-// scope: root lists, edges, node lookups and counts all go through it.
-func FilterReads(col string) entgo.Interceptor {
+// FilterReads limits every read of a type scoped as a says to the
+// viewer's scope: root lists, edges, node lookups and counts all go
+// through it.
+func FilterReads(a scope.Annotation) entgo.Interceptor {
 	return intercept.TraverseFunc(func(ctx context.Context, q intercept.Query) error {
-		q.WhereP(scope.Filter(viewer.FromContext(ctx), q.Type(), col))
+		q.WhereP(scope.Filter(viewer.FromContext(ctx), q.Type(), a))
 		return nil
 	})
 }
@@ -116,6 +117,18 @@ func action(op ent.Op) string {
 		return Delete
 	}
 	return Update
+}
+
+// Require checks that the viewer in ctx may do act on an object of type
+// obj that belongs to the org orgID: NOT_FOUND when the org is outside
+// its read scope, FORBIDDEN when the policy refuses. Workflow steps of
+// the practices (internal/<practice>) call it with their own actions.
+func Require(ctx context.Context, c *ent.Client, orgID int, obj, act string) error {
+	v, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return allowAt(ctx, c, v, &orgID, obj, act)
 }
 
 // allowAt checks act on obj at the org orgID (nil: at the root, which

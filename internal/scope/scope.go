@@ -23,8 +23,14 @@ import (
 
 // Annotation marks an ent schema whose rows are scoped by Column: the
 // org path itself (PathColumn) or the ID of the org the row belongs to.
+// Member and User name columns that let a viewer always read rows about
+// itself, whatever its grants say: a column holding the viewer's member
+// ID (a member's own pledges, points, visits) or its user ID (its own
+// account and bindings).
 type Annotation struct {
 	Column string `json:"column"`
+	Member string `json:"member,omitempty"`
+	User   string `json:"user,omitempty"`
 }
 
 // Name implements ent's schema.Annotation.
@@ -36,29 +42,18 @@ const (
 	PathColumn = "path"
 )
 
-// self names, per object type, the column that lets a viewer always read
-// its own records, whatever its grants say.
-var self = map[string]struct {
-	column string
-	id     func(*viewer.Viewer) int
-}{
-	"User":        {"id", func(v *viewer.Viewer) int { return v.UserID }},
-	"RoleBinding": {"user_id", func(v *viewer.Viewer) int { return v.UserID }},
-	"Member":      {"id", func(v *viewer.Viewer) int { return v.MemberID }},
-}
-
-// For returns the predicate that limits rows of type typ, scoped by
-// column col, to what the viewer in the selector's context may read.
+// For returns the predicate that limits rows of type typ, scoped as a
+// says, to what the viewer in the selector's context may read.
 // Generated traversal predicates use it: they have no other context.
-func For(typ, col string) func(*sql.Selector) {
+func For(typ string, a Annotation) func(*sql.Selector) {
 	return func(s *sql.Selector) {
-		Filter(viewer.FromContext(s.Context()), typ, col)(s)
+		Filter(viewer.FromContext(s.Context()), typ, a)(s)
 	}
 }
 
-// Filter returns the predicate that limits rows of type typ, scoped by
-// column col, to what v may read. A nil viewer reads nothing.
-func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
+// Filter returns the predicate that limits rows of type typ, scoped as a
+// says, to what v may read. A nil viewer reads nothing.
+func Filter(v *viewer.Viewer, typ string, a Annotation) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		if v == nil || v.Decider == nil {
 			s.Where(sql.False())
@@ -70,12 +65,13 @@ func Filter(v *viewer.Viewer, typ, col string) func(*sql.Selector) {
 		}
 		var ors []*sql.Predicate
 		if len(sc.Prefixes) > 0 {
-			ors = append(ors, rowsUnder(s, col, sc.Prefixes))
+			ors = append(ors, rowsUnder(s, a.Column, sc.Prefixes))
 		}
-		if own, ok := self[typ]; ok {
-			if id := own.id(v); id != 0 {
-				ors = append(ors, sql.EQ(s.C(own.column), id))
-			}
+		if a.Member != "" && v.MemberID != 0 {
+			ors = append(ors, sql.EQ(s.C(a.Member), v.MemberID))
+		}
+		if a.User != "" && v.UserID != 0 {
+			ors = append(ors, sql.EQ(s.C(a.User), v.UserID))
 		}
 		switch len(ors) {
 		case 0:

@@ -8,11 +8,13 @@ import "context"
 
 // Grant is one role binding: a role held at one org (its home).
 // Path is the home's materialized path; it is empty for ADMIN, which
-// holds its role over every county.
+// holds its role over every county. Kind is the home's kind (COUNTY,
+// TOWNSHIP, …): what a role may do at a level follows from it.
 type Grant struct {
 	Role  string
 	OrgID int
 	Path  string
+	Kind  string
 }
 
 // Scope is the part of the org tree a viewer may read for one object type.
