@@ -12,9 +12,16 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -78,12 +85,19 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			audithead.Table:      audithead.ValidColumn,
+			auditlog.Table:       auditlog.ValidColumn,
+			idempotencykey.Table: idempotencykey.ValidColumn,
+			member.Table:         member.ValidColumn,
+			org.Table:            org.ValidColumn,
+			pledge.Table:         pledge.ValidColumn,
+			pledgeitem.Table:     pledgeitem.ValidColumn,
+			pledgeprogress.Table: pledgeprogress.ValidColumn,
+			pledgereview.Table:   pledgereview.ValidColumn,
+			pledgetopic.Table:    pledgetopic.ValidColumn,
+			rolebinding.Table:    rolebinding.ValidColumn,
+			setting.Table:        setting.ValidColumn,
+			user.Table:           user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -24,6 +24,8 @@ const (
 	MaxComplexity = 10_000_000
 	// MaxDepth bounds how deeply selections nest.
 	MaxDepth = 15
+	// MaxNodes bounds the IDs of one nodes(ids:) lookup.
+	MaxNodes = 100
 	// unpagedGuess is the page size assumed for an edge connection
 	// without first/last (the children of one org: a short list).
 	unpagedGuess = 10
@@ -113,7 +115,10 @@ func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		return badInput(w.err.Error())
 	}
 	if n > l.maxDepth {
-		return badInput(fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, l.maxDepth))
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, l.maxDepth),
+			Extensions: map[string]any{"code": string(errs.TooComplex)},
+		}
 	}
 	return nil
 }

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_heads\":25769803776,\"audit_logs\":0,\"idempotency_keys\":30064771072,\"members\":4294967296,\"orgs\":8589934592,\"pledge_items\":38654705664,\"pledge_progresses\":42949672960,\"pledge_reviews\":47244640256,\"pledge_topics\":51539607552,\"pledges\":34359738368,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"

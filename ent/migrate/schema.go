@@ -9,17 +9,34 @@ import (
 )
 
 var (
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "county_id", Type: field.TypeInt, Unique: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
+	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor", Type: field.TypeString},
-		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "EXPORT"}},
 		{Name: "type", Type: field.TypeString},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "county_id", Type: field.TypeInt, Default: 0},
+		{Name: "seq", Type: field.TypeInt, Default: 0},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditLogsTable holds the schema information for the "audit_logs" table.
 	AuditLogsTable = &schema.Table{
@@ -37,6 +54,39 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
 			},
+			{
+				Name:    "auditlog_county_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_user_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[1], IdempotencyKeysColumns[2]},
+			},
+			{
+				Name:    "idempotencykey_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
+			},
 		},
 	}
 	// MembersColumns holds the columns for the "members" table.
@@ -44,6 +94,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -62,7 +113,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[11]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -71,12 +122,12 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[11], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[11]},
 			},
 		},
 	}
@@ -85,6 +136,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE", "COMMUNITY", "UNIT", "BRANCH"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"RURAL", "COMMUNITY", "AGENCY", "INSTITUTION", "SOE", "NON_PUBLIC", "SOCIAL_ORG", "SCHOOL", "SERVICE_WINDOW"}},
@@ -100,7 +152,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orgs_orgs_children",
-				Columns:    []*schema.Column{OrgsColumns[8]},
+				Columns:    []*schema.Column{OrgsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -109,7 +161,219 @@ var (
 			{
 				Name:    "org_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrgsColumns[8]},
+				Columns: []*schema.Column{OrgsColumns[9]},
+			},
+		},
+	}
+	// PledgesColumns holds the columns for the "pledges" table.
+	PledgesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ANNUAL", "TERM"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "PUBLISHED", "EVALUATED"}, Default: "DRAFT"},
+		{Name: "submitted_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "channels", Type: field.TypeJSON, Nullable: true},
+		{Name: "report_from", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "early_close_reason", Type: field.TypeString, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PledgesTable holds the schema information for the "pledges" table.
+	PledgesTable = &schema.Table{
+		Name:       "pledges",
+		Columns:    PledgesColumns,
+		PrimaryKey: []*schema.Column{PledgesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledges_members_member",
+				Columns:    []*schema.Column{PledgesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledges_orgs_branch",
+				Columns:    []*schema.Column{PledgesColumns[15]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledge_branch_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PledgesColumns[15], PledgesColumns[5], PledgesColumns[7]},
+			},
+			{
+				Name:    "pledge_member_id_year_kind",
+				Unique:  true,
+				Columns: []*schema.Column{PledgesColumns[14], PledgesColumns[5], PledgesColumns[6]},
+			},
+		},
+	}
+	// PledgeItemsColumns holds the columns for the "pledge_items" table.
+	PledgeItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"FULFILLED", "PARTLY", "NOT_FULFILLED"}},
+		{Name: "pledge_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PledgeItemsTable holds the schema information for the "pledge_items" table.
+	PledgeItemsTable = &schema.Table{
+		Name:       "pledge_items",
+		Columns:    PledgeItemsColumns,
+		PrimaryKey: []*schema.Column{PledgeItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_items_pledges_items",
+				Columns:    []*schema.Column{PledgeItemsColumns[8]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledge_items_pledge_topics_topic",
+				Columns:    []*schema.Column{PledgeItemsColumns[9]},
+				RefColumns: []*schema.Column{PledgeTopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeitem_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[8]},
+			},
+			{
+				Name:    "pledgeitem_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[4]},
+			},
+			{
+				Name:    "pledgeitem_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[9]},
+			},
+		},
+	}
+	// PledgeProgressesColumns holds the columns for the "pledge_progresses" table.
+	PledgeProgressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "quarter", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reporter", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeProgressesTable holds the schema information for the "pledge_progresses" table.
+	PledgeProgressesTable = &schema.Table{
+		Name:       "pledge_progresses",
+		Columns:    PledgeProgressesColumns,
+		PrimaryKey: []*schema.Column{PledgeProgressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_progresses_pledges_progress",
+				Columns:    []*schema.Column{PledgeProgressesColumns[10]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeprogress_pledge_id_quarter",
+				Unique:  true,
+				Columns: []*schema.Column{PledgeProgressesColumns[10], PledgeProgressesColumns[6]},
+			},
+			{
+				Name:    "pledgeprogress_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeProgressesColumns[4]},
+			},
+		},
+	}
+	// PledgeReviewsColumns holds the columns for the "pledge_reviews" table.
+	PledgeReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "approve", Type: field.TypeBool},
+		{Name: "serves_reform", Type: field.TypeBool},
+		{Name: "exemplary", Type: field.TypeBool},
+		{Name: "fits_post", Type: field.TypeBool},
+		{Name: "meets_wishes", Type: field.TypeBool},
+		{Name: "leaders_first", Type: field.TypeBool},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reviewer", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeReviewsTable holds the schema information for the "pledge_reviews" table.
+	PledgeReviewsTable = &schema.Table{
+		Name:       "pledge_reviews",
+		Columns:    PledgeReviewsColumns,
+		PrimaryKey: []*schema.Column{PledgeReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_reviews_pledges_reviews",
+				Columns:    []*schema.Column{PledgeReviewsColumns[15]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgereview_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[15]},
+			},
+			{
+				Name:    "pledgereview_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[4]},
+			},
+		},
+	}
+	// PledgeTopicsColumns holds the columns for the "pledge_topics" table.
+	PledgeTopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "title", Type: field.TypeString, Size: 100},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "retired_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "retired_by", Type: field.TypeString, Nullable: true},
+	}
+	// PledgeTopicsTable holds the schema information for the "pledge_topics" table.
+	PledgeTopicsTable = &schema.Table{
+		Name:       "pledge_topics",
+		Columns:    PledgeTopicsColumns,
+		PrimaryKey: []*schema.Column{PledgeTopicsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgetopic_sector",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeTopicsColumns[4]},
 			},
 		},
 	}
@@ -118,6 +382,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "ORG_ADMIN", "VIEWER", "MEMBER"}},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -130,13 +395,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_orgs_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[4]},
+				Columns:    []*schema.Column{RoleBindingsColumns[5]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_roles",
-				Columns:    []*schema.Column{RoleBindingsColumns[5]},
+				Columns:    []*schema.Column{RoleBindingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -145,12 +410,12 @@ var (
 			{
 				Name:    "rolebinding_user_id_role_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{RoleBindingsColumns[5], RoleBindingsColumns[3], RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[6], RoleBindingsColumns[4], RoleBindingsColumns[5]},
 			},
 			{
 				Name:    "rolebinding_org_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[5]},
 			},
 		},
 	}
@@ -171,9 +436,11 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "token_version", Type: field.TypeInt, Default: 0},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "member_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -185,13 +452,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_orgs_users",
-				Columns:    []*schema.Column{UsersColumns[6]},
+				Columns:    []*schema.Column{UsersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "users_members_member",
-				Columns:    []*schema.Column{UsersColumns[7]},
+				Columns:    []*schema.Column{UsersColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -199,9 +466,16 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuditHeadsTable,
 		AuditLogsTable,
+		IdempotencyKeysTable,
 		MembersTable,
 		OrgsTable,
+		PledgesTable,
+		PledgeItemsTable,
+		PledgeProgressesTable,
+		PledgeReviewsTable,
+		PledgeTopicsTable,
 		RoleBindingsTable,
 		SettingsTable,
 		UsersTable,
@@ -209,8 +483,14 @@ var (
 )
 
 func init() {
+	AuditHeadsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -220,6 +500,27 @@ func init() {
 	OrgsTable.Annotation = &entsql.Annotation{
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PledgesTable.ForeignKeys[0].RefTable = MembersTable
+	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
+	PledgesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
+	PledgeItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeProgressesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	PledgeTopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable

@@ -39,12 +39,12 @@ func Failure(ctx context.Context) error {
 func Middleware(c *ent.Client, tokens *Tokens, az *authz.Authorizer) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
+			ctx := withClientAddr(r.Context(), r)
 			if h := r.Header.Get("Authorization"); h != "" {
 				v, err := Viewer(ctx, c, tokens, az, h)
 				if err != nil {
 					if !errors.Is(err, ErrBadToken) {
-						http.Error(w, "internal error", http.StatusInternalServerError)
+						errs.Respond(w, http.StatusInternalServerError, errs.Internal, "internal error")
 						return
 					}
 					ctx = context.WithValue(ctx, failureKey{}, err)
@@ -64,20 +64,30 @@ func Viewer(ctx context.Context, c *ent.Client, tokens *Tokens, az *authz.Author
 	if !strings.EqualFold(scheme, "Bearer") {
 		return nil, ErrBadToken
 	}
-	id, err := tokens.Verify(strings.TrimSpace(token))
+	sub, err := tokens.Verify(strings.TrimSpace(token))
 	if err != nil {
 		return nil, ErrBadToken
 	}
-	return Load(ctx, c, az, id)
+	return load(ctx, c, az, sub.UserID, &sub.Version)
 }
 
-// Load builds the viewer of an enabled account from one statement: the
-// account joined with its role bindings and their orgs' paths. It runs on
-// every request, so a disabled account, a revoked role or a moved org
+// Load builds the viewer of an enabled account.
+func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*viewer.Viewer, error) {
+	return load(ctx, c, az, id, nil)
+}
+
+// load builds the viewer of an enabled account, whose credentials are at
+// version when it is not nil (a token's), from one statement: the account
+// joined with its role bindings and their orgs' paths and kinds. It runs
+// on every request, so a disabled account, a revoked role or a moved org
 // takes effect at once; the decider for those grants comes from az's
 // cache, keyed by the grants themselves.
-func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*viewer.Viewer, error) {
-	rows, err := c.QueryContext(ctx, loadQuery(c.Dialect()), id)
+func load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int, version *int) (*viewer.Viewer, error) {
+	query, args := loadQuery(c.Dialect()), []any{id}
+	if version != nil {
+		query, args = loadVersionQuery(c.Dialect()), append(args, *version)
+	}
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,17 +124,32 @@ func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*vi
 }
 
 // loadSQL selects an enabled account's username, member and bindings
-// (role, org, path, kind), one row per binding, in a stable order so that the
-// grants, and with them the decider's cache key, are the same each time.
-const loadSQL = `SELECT u.username, u.member_id, b.role, o.id, o.path, o.kind FROM users u
+// (role, org, path, kind), one row per binding, in a stable order so that
+// the grants, and with them the decider's cache key, are the same each
+// time; loadVersionSQL also checks the credentials version.
+const (
+	loadSelect = `SELECT u.username, u.member_id, b.role, o.id, o.path, o.kind FROM users u
 LEFT JOIN role_bindings b ON b.user_id = u.id LEFT JOIN orgs o ON o.id = b.org_id
-WHERE u.id = ? AND NOT u.disabled ORDER BY b.id`
+WHERE u.id = ? AND NOT u.disabled`
+	loadSQL        = loadSelect + ` ORDER BY b.id`
+	loadVersionSQL = loadSelect + ` AND u.token_version = ? ORDER BY b.id`
+)
 
-var loadPostgres = strings.Replace(loadSQL, "?", "$1", 1)
+var (
+	loadPostgres        = strings.Replace(loadSQL, "?", "$1", 1)
+	loadVersionPostgres = strings.Replace(strings.Replace(loadVersionSQL, "?", "$1", 1), "?", "$2", 1)
+)
 
 func loadQuery(d string) string {
 	if d == dialect.Postgres {
 		return loadPostgres
 	}
 	return loadSQL
+}
+
+func loadVersionQuery(d string) string {
+	if d == dialect.Postgres {
+		return loadVersionPostgres
+	}
+	return loadVersionSQL
 }
