@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,6 +61,12 @@ commands:
 
 Run "partyorg <command> -h" for a command's flags.`
 
+// serveGOGC is the server's garbage-collection target unless GOGC says
+// otherwise: a request allocates a great deal that lives shortly over a
+// small live heap, and collecting at 4× rather than 2× the live heap
+// takes 10–15 % off the CPU of a request (BENCHMARKS.md) for tens of MB.
+const serveGOGC = 400
+
 // errUsage reports a command line without a command.
 var errUsage = errors.New("no command given")
 
@@ -87,6 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		cfg.DB = *dsn
+		if getenv("GOGC") == "" {
+			debug.SetGCPercent(serveGOGC)
+		}
 		return server.Run(ctx, cfg, stdout, log, nil)
 	case "migrate":
 		if err := fs.Parse(args); err != nil {
