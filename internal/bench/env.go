@@ -38,6 +38,8 @@ type Env struct {
 	// pages in ID order; Path and PathEnd bound its subtree's paths.
 	Township      int
 	Path, PathEnd string
+	// County is the township's county, whose audit chain writes extend.
+	County int
 	// Members are members of the township, one per client.
 	Members []int
 	// Roles are the ADMIN and the township ORG_ADMIN, in that order.
@@ -94,9 +96,9 @@ func setup(ctx context.Context, dsn string, clients int) (*Env, func() error, er
 
 // find picks the first county's last township and members in it.
 func (e *Env) find(ctx context.Context, clients int) error {
-	err := e.SQL.QueryRowContext(ctx, e.q(`SELECT t.id, t.path FROM orgs t
+	err := e.SQL.QueryRowContext(ctx, e.q(`SELECT t.id, t.path, t.parent_id FROM orgs t
 WHERE t.kind = 'TOWNSHIP' AND t.parent_id = (SELECT MIN(id) FROM orgs WHERE kind = 'COUNTY')
-ORDER BY t.id DESC LIMIT 1`)).Scan(&e.Township, &e.Path)
+ORDER BY t.id DESC LIMIT 1`)).Scan(&e.Township, &e.Path, &e.County)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errors.New("bench: no township in the database: fill it with `partyorg gen` first")
 	}
@@ -104,6 +106,11 @@ ORDER BY t.id DESC LIMIT 1`)).Scan(&e.Township, &e.Path)
 		return err
 	}
 	e.PathEnd = e.Path[:len(e.Path)-1] + string(e.Path[len(e.Path)-1]+1)
+	// The county's audit chain head, as the server's first audited write
+	// there would create it, for the hand-written update.
+	if _, err := e.SQL.ExecContext(ctx, e.q(`INSERT INTO audit_heads (county_id, seq, hash) VALUES (?, 0, '') ON CONFLICT (county_id) DO NOTHING`), e.County); err != nil {
+		return err
+	}
 	rows, err := e.SQL.QueryContext(ctx, e.q(`SELECT m.id FROM members m JOIN orgs b ON b.id = m.branch_id
 WHERE b.path >= ? AND b.path < ? ORDER BY m.id LIMIT ?`), e.Path, e.PathEnd, clients)
 	if err != nil {

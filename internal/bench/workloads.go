@@ -3,12 +3,17 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/internal/audit"
 )
 
 // Workload is one kind of request, sent as GraphQL to the server and
@@ -126,21 +131,45 @@ func updateQuery(e *Env, _ *Role, client, n int) (string, map[string]any) {
 	return updateOp, map[string]any{"id": strconv.Itoa(e.member(client)), "phone": phone(client, n)}
 }
 
-// updateSQL writes what the server writes: the row and its audit entry,
-// in one transaction.
+// updateSQL writes what the server writes, in one transaction: the row
+// with its version bumped, and its audit entry chained to the county's
+// head (locked on PostgreSQL, as internal/audit does; SQLite serializes
+// write transactions anyway).
 func updateSQL(ctx context.Context, e *Env, r *Role, client, n int) error {
 	tx, err := e.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	id, p, now := e.member(client), phone(client, n), time.Now().UTC()
+	id, p, now := e.member(client), phone(client, n), time.Now().UTC().Truncate(time.Microsecond)
 	var branch int
-	if err := tx.QueryRowContext(ctx, e.q(`UPDATE members SET phone = ?, updated_at = ? WHERE id = ? RETURNING branch_id`), p, now, id).Scan(&branch); err != nil {
+	if err := tx.QueryRowContext(ctx, e.q(`UPDATE members SET phone = ?, updated_at = ?, version = version + 1 WHERE id = ? RETURNING branch_id`), p, now, id).Scan(&branch); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, e.q(`INSERT INTO audit_logs (at, actor_id, actor, op, type, object_id, changes, org_id) VALUES (?, ?, ?, 'UPDATE', 'Member', ?, ?, ?)`),
-		now, r.UserID, r.Username, id, `{"phone":"`+p+`"}`, branch); err != nil {
+	lock := ""
+	if e.Postgres {
+		lock = " FOR UPDATE"
+	}
+	entry := &ent.AuditLog{At: now, ActorID: r.UserID, Actor: r.Username, Op: auditlog.OpUpdate, Type: "Member", ObjectID: id,
+		Changes: map[string]any{"phone": p}, OrgID: branch, CountyID: e.County}
+	var head int
+	if err := tx.QueryRowContext(ctx, e.q(`SELECT id, seq, hash FROM audit_heads WHERE county_id = ?`+lock), e.County).Scan(&head, &entry.Seq, &entry.PrevHash); err != nil {
+		return err
+	}
+	entry.Seq++
+	if entry.Hash, err = audit.Sum(entry); err != nil {
+		return err
+	}
+	changes, err := json.Marshal(entry.Changes)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, e.q(`INSERT INTO audit_logs (at, actor_id, actor, op, type, object_id, changes, org_id, county_id, seq, prev_hash, hash)
+VALUES (?, ?, ?, 'UPDATE', 'Member', ?, ?, ?, ?, ?, ?, ?)`),
+		now, r.UserID, r.Username, id, string(changes), branch, e.County, entry.Seq, entry.PrevHash, entry.Hash); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, e.q(`UPDATE audit_heads SET seq = ?, hash = ? WHERE id = ?`), entry.Seq, entry.Hash, head); err != nil {
 		return err
 	}
 	return tx.Commit()
