@@ -18,12 +18,26 @@ type Tx struct {
 	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// Convention is the client for interacting with the Convention builders.
+	Convention *ConventionClient
+	// DemoPost is the client for interacting with the DemoPost builders.
+	DemoPost *DemoPostClient
+	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
+	FarmStayCriterion *FarmStayCriterionClient
+	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
+	FarmStayNomination *FarmStayNominationClient
+	// FarmStayObjection is the client for interacting with the FarmStayObjection builders.
+	FarmStayObjection *FarmStayObjectionClient
+	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
+	FarmStayOpinion *FarmStayOpinionClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Plaque is the client for interacting with the Plaque builders.
+	Plaque *PlaqueClient
 	// Pledge is the client for interacting with the Pledge builders.
 	Pledge *PledgeClient
 	// PledgeItem is the client for interacting with the PledgeItem builders.
@@ -34,6 +48,10 @@ type Tx struct {
 	PledgeReview *PledgeReviewClient
 	// PledgeTopic is the client for interacting with the PledgeTopic builders.
 	PledgeTopic *PledgeTopicClient
+	// Recitation is the client for interacting with the Recitation builders.
+	Recitation *RecitationClient
+	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
+	RecitationAbsence *RecitationAbsenceClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -173,14 +191,23 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.Convention = NewConventionClient(tx.config)
+	tx.DemoPost = NewDemoPostClient(tx.config)
+	tx.FarmStayCriterion = NewFarmStayCriterionClient(tx.config)
+	tx.FarmStayNomination = NewFarmStayNominationClient(tx.config)
+	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
+	tx.FarmStayOpinion = NewFarmStayOpinionClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Plaque = NewPlaqueClient(tx.config)
 	tx.Pledge = NewPledgeClient(tx.config)
 	tx.PledgeItem = NewPledgeItemClient(tx.config)
 	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
 	tx.PledgeReview = NewPledgeReviewClient(tx.config)
 	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
+	tx.Recitation = NewRecitationClient(tx.config)
+	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_heads\":25769803776,\"audit_logs\":0,\"idempotency_keys\":30064771072,\"members\":4294967296,\"orgs\":8589934592,\"pledge_items\":38654705664,\"pledge_progresses\":42949672960,\"pledge_reviews\":47244640256,\"pledge_topics\":51539607552,\"pledges\":34359738368,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_heads\":64424509440,\"audit_logs\":0,\"conventions\":25769803776,\"demo_posts\":30064771072,\"farm_stay_criterions\":34359738368,\"farm_stay_nominations\":38654705664,\"farm_stay_objections\":42949672960,\"farm_stay_opinions\":47244640256,\"idempotency_keys\":68719476736,\"members\":4294967296,\"orgs\":8589934592,\"plaques\":51539607552,\"pledge_items\":77309411328,\"pledge_progresses\":81604378624,\"pledge_reviews\":85899345920,\"pledge_topics\":90194313216,\"pledges\":73014444032,\"recitation_absences\":60129542144,\"recitations\":55834574848,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"

@@ -12,6 +12,24 @@ type AuditHead func(*sql.Selector)
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
+// Convention is the predicate function for convention builders.
+type Convention func(*sql.Selector)
+
+// DemoPost is the predicate function for demopost builders.
+type DemoPost func(*sql.Selector)
+
+// FarmStayCriterion is the predicate function for farmstaycriterion builders.
+type FarmStayCriterion func(*sql.Selector)
+
+// FarmStayNomination is the predicate function for farmstaynomination builders.
+type FarmStayNomination func(*sql.Selector)
+
+// FarmStayObjection is the predicate function for farmstayobjection builders.
+type FarmStayObjection func(*sql.Selector)
+
+// FarmStayOpinion is the predicate function for farmstayopinion builders.
+type FarmStayOpinion func(*sql.Selector)
+
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
 
@@ -20,6 +38,9 @@ type Member func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// Plaque is the predicate function for plaque builders.
+type Plaque func(*sql.Selector)
 
 // Pledge is the predicate function for pledge builders.
 type Pledge func(*sql.Selector)
@@ -35,6 +56,12 @@ type PledgeReview func(*sql.Selector)
 
 // PledgeTopic is the predicate function for pledgetopic builders.
 type PledgeTopic func(*sql.Selector)
+
+// Recitation is the predicate function for recitation builders.
+type Recitation func(*sql.Selector)
+
+// RecitationAbsence is the predicate function for recitationabsence builders.
+type RecitationAbsence func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)
