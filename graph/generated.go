@@ -29804,7 +29804,7 @@ func (ec *executionContext) _Convention(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, conventionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -29864,7 +29864,7 @@ func (ec *executionContext) _ConventionConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, conventionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -29907,7 +29907,7 @@ func (ec *executionContext) _ConventionCoverage(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, conventionCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -29986,7 +29986,7 @@ func (ec *executionContext) _ConventionEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, conventionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30024,7 +30024,7 @@ func (ec *executionContext) _DemoPost(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30094,7 +30094,7 @@ func (ec *executionContext) _DemoPostConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30137,7 +30137,7 @@ func (ec *executionContext) _DemoPostEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30175,7 +30175,7 @@ func (ec *executionContext) _FarmStayCriterion(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayCriterionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30244,7 +30244,7 @@ func (ec *executionContext) _FarmStayNomination(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30438,7 +30438,7 @@ func (ec *executionContext) _FarmStayNominationConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30481,7 +30481,7 @@ func (ec *executionContext) _FarmStayNominationEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30519,7 +30519,7 @@ func (ec *executionContext) _FarmStayObjection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayObjectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30604,7 +30604,7 @@ func (ec *executionContext) _FarmStayOpinion(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayOpinionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31427,7 +31427,7 @@ func (ec *executionContext) _Plaque(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31513,7 +31513,7 @@ func (ec *executionContext) _PlaqueConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31556,7 +31556,7 @@ func (ec *executionContext) _PlaqueEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32389,7 +32389,7 @@ func (ec *executionContext) _Recitation(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, recitationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32471,7 +32471,7 @@ func (ec *executionContext) _RecitationAbsence(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, recitationAbsenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32536,7 +32536,7 @@ func (ec *executionContext) _RecitationConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, recitationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32579,7 +32579,7 @@ func (ec *executionContext) _RecitationEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, recitationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
