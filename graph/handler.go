@@ -43,14 +43,16 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	// Before the complexity limit: a page out of range is bad input,
+	// whatever it would cost.
 	srv.Use(limits{maxDepth: MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity, complexityOptions...))
 	// Before the Transactioner, which answers a failure to begin a
 	// transaction itself.
 	srv.AroundOperations(maskUnpresented(log))
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyLogin})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(authz.WithPathLoader(ctx, client))
+		return next(withLoaders(authz.WithPathLoader(ctx, client), client))
 	})
 	srv.AroundRootFields(requireViewer)
 	srv.SetErrorPresenter(presentError(log))
