@@ -5,7 +5,7 @@
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
 //	partyorg gen     [--db DSN] [--counties N] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
-//	partyorg bench   [--db DSN] [--url U] [--debug-url U] [--clients N] [--slice D] [--rounds N] [--only W,W]
+//	partyorg bench   [--db DSN] [--url U] [--debug-url U] [--clients N] [--slice D] [--rounds N] [--only W,W] [--soak D --every D]
 //	partyorg audit verify [--db DSN]
 package main
 
@@ -188,12 +188,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.DurationVar(&cfg.Slice, "slice", 2*time.Second, "how long each arm runs at a turn")
 		fs.IntVar(&cfg.Rounds, "rounds", 5, "turns each arm gets; arms alternate")
 		fs.StringVar(&only, "only", "", "comma-separated workloads to run (default all: "+bench.Names()+")")
+		soak := fs.Duration("soak", 0, "instead of comparing, hold a steady load of every workload this long (e.g. 10m)")
+		every := fs.Duration("every", time.Minute, "with --soak, how often to record requests, errors, p99 and the server's heap")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		cfg.DB = *dsn
 		if only != "" {
 			cfg.Only = strings.Split(only, ",")
+		}
+		if *soak > 0 {
+			ivs, err := bench.Soak(ctx, cfg, *soak, *every)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "soak: %d clients for %s, %s\n\n", cfg.Clients, *soak, db.Describe(cfg.DB))
+			bench.WriteSoak(stdout, ivs)
+			return nil
 		}
 		report, err := bench.Run(ctx, cfg)
 		if err != nil {

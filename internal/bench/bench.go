@@ -107,25 +107,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Clients < 1 || cfg.Rounds < 1 || cfg.Slice <= 0 {
 		return nil, errors.New("bench: clients, rounds and slice must be positive")
 	}
-	e, closeDB, err := setup(ctx, cfg.DB, cfg.Clients)
+	e, c, closeDB, err := prepare(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer closeDB() //nolint:errcheck // read-mostly; nothing to lose
-	e.SQL.SetMaxOpenConns(cfg.Clients)
-	e.SQL.SetMaxIdleConns(cfg.Clients)
-	c := &caller{
-		url:  cfg.URL + "/graphql",
-		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients}, Timeout: time.Minute},
-	}
-	for _, r := range e.Roles {
-		q, vars := loginQuery(e, r, 0, 0)
-		var out struct{ Login struct{ Token string } }
-		if err := c.do(ctx, "", q, vars, &out); err != nil {
-			return nil, fmt.Errorf("bench: signing in as %s: %w", r.Username, err)
-		}
-		r.Token = out.Login.Token
-	}
 	report := &Report{}
 	for _, w := range Workloads {
 		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, w.Name) {
@@ -170,6 +156,30 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	return report, nil
+}
+
+// prepare opens the database, sets up the accounts and signs them in.
+func prepare(ctx context.Context, cfg Config) (*Env, *caller, func() error, error) {
+	e, closeDB, err := setup(ctx, cfg.DB, cfg.Clients)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e.SQL.SetMaxOpenConns(cfg.Clients)
+	e.SQL.SetMaxIdleConns(cfg.Clients)
+	c := &caller{
+		url:  cfg.URL + "/graphql",
+		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients}, Timeout: time.Minute},
+	}
+	for _, r := range e.Roles {
+		q, vars := loginQuery(e, r, 0, 0)
+		var out struct{ Login struct{ Token string } }
+		if err := c.do(ctx, "", q, vars, &out); err != nil {
+			closeDB() //nolint:errcheck // failing anyway
+			return nil, nil, nil, fmt.Errorf("bench: signing in as %s: %w", r.Username, err)
+		}
+		r.Token = out.Login.Token
+	}
+	return e, c, closeDB, nil
 }
 
 // pair sends the workload as ADMIN and as ORG_ADMIN, in turns starting

@@ -61,6 +61,21 @@ func TestSmoke(t *testing.T) {
 				t.Errorf("%s: %d scoped/ADMIN pairs, %d failed (first: %v)", s.Workload, s.N, s.Pairs.Errors, s.Pairs.FirstError)
 			}
 		}
+		// A soak of a moment: intervals recorded, no errors, the heap read.
+		ivs, err := bench.Soak(ctx, bench.Config{URL: srv.URL, DebugURL: debug.URL, DB: d.DSN, Clients: 2}, 300*time.Millisecond, 100*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		soaked := 0
+		for _, iv := range ivs {
+			soaked += iv.Requests
+			if iv.Errors > 0 || iv.HeapLive == 0 {
+				t.Errorf("soak interval until %s: %d errors (first: %v), heap %d", iv.End, iv.Errors, iv.FirstError, iv.HeapLive)
+			}
+		}
+		if len(ivs) < 2 || soaked == 0 {
+			t.Errorf("soak: %d intervals, %d requests", len(ivs), soaked)
+		}
 		var out bytes.Buffer
 		bench.Write(&out, report)
 		for _, w := range bench.Workloads {

@@ -22,6 +22,9 @@ type Snapshot struct {
 	// AllocObjects and AllocBytes count heap allocations so far.
 	AllocObjects uint64 `json:"allocObjects"`
 	AllocBytes   uint64 `json:"allocBytes"`
+	// HeapLive is the heap the last garbage collection left live: a
+	// gauge, which Sub and Add carry from the later snapshot.
+	HeapLive uint64 `json:"heapLiveBytes"`
 }
 
 // Sub returns the counters' growth from before to s.
@@ -31,6 +34,7 @@ func (s Snapshot) Sub(before Snapshot) Snapshot {
 		CPU:          s.CPU - before.CPU,
 		AllocObjects: s.AllocObjects - before.AllocObjects,
 		AllocBytes:   s.AllocBytes - before.AllocBytes,
+		HeapLive:     s.HeapLive,
 	}
 }
 
@@ -41,6 +45,7 @@ func (s Snapshot) Add(t Snapshot) Snapshot {
 		CPU:          s.CPU + t.CPU,
 		AllocObjects: s.AllocObjects + t.AllocObjects,
 		AllocBytes:   s.AllocBytes + t.AllocBytes,
+		HeapLive:     t.HeapLive,
 	}
 }
 
@@ -50,13 +55,14 @@ const Path = "/debug/stats"
 // Read takes a snapshot; statements is the counter of the server's
 // database driver (internal/db.Counting).
 func Read(statements *atomic.Int64) Snapshot {
-	samples := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/allocs:bytes"}}
+	samples := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}, {Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/live:bytes"}}
 	metrics.Read(samples)
 	return Snapshot{
 		Statements:   statements.Load(),
 		CPU:          cpuTime(),
 		AllocObjects: samples[0].Value.Uint64(),
 		AllocBytes:   samples[1].Value.Uint64(),
+		HeapLive:     samples[2].Value.Uint64(),
 	}
 }
 
