@@ -13,11 +13,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -78,12 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			auditlog.Table:       auditlog.ValidColumn,
+			carefundentry.Table:  carefundentry.ValidColumn,
+			categorychange.Table: categorychange.ValidColumn,
+			contactlog.Table:     contactlog.ValidColumn,
+			helpcard.Table:       helpcard.ValidColumn,
+			member.Table:         member.ValidColumn,
+			mobilerecord.Table:   mobilerecord.ValidColumn,
+			org.Table:            org.ValidColumn,
+			rolebinding.Table:    rolebinding.ValidColumn,
+			setting.Table:        setting.ValidColumn,
+			trainingrecord.Table: trainingrecord.ValidColumn,
+			transfer.Table:       transfer.ValidColumn,
+			user.Table:           user.ValidColumn,
+			visit.Table:          visit.ValidColumn,
+			welfarepost.Table:    welfarepost.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

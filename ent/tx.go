@@ -16,16 +16,34 @@ type Tx struct {
 	config
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// CareFundEntry is the client for interacting with the CareFundEntry builders.
+	CareFundEntry *CareFundEntryClient
+	// CategoryChange is the client for interacting with the CategoryChange builders.
+	CategoryChange *CategoryChangeClient
+	// ContactLog is the client for interacting with the ContactLog builders.
+	ContactLog *ContactLogClient
+	// HelpCard is the client for interacting with the HelpCard builders.
+	HelpCard *HelpCardClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
+	// MobileRecord is the client for interacting with the MobileRecord builders.
+	MobileRecord *MobileRecordClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// TrainingRecord is the client for interacting with the TrainingRecord builders.
+	TrainingRecord *TrainingRecordClient
+	// Transfer is the client for interacting with the Transfer builders.
+	Transfer *TransferClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// Visit is the client for interacting with the Visit builders.
+	Visit *VisitClient
+	// WelfarePost is the client for interacting with the WelfarePost builders.
+	WelfarePost *WelfarePostClient
 
 	// lazily loaded.
 	client     *Client
@@ -158,11 +176,20 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.CareFundEntry = NewCareFundEntryClient(tx.config)
+	tx.CategoryChange = NewCategoryChangeClient(tx.config)
+	tx.ContactLog = NewContactLogClient(tx.config)
+	tx.HelpCard = NewHelpCardClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
+	tx.MobileRecord = NewMobileRecordClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
+	tx.TrainingRecord = NewTrainingRecordClient(tx.config)
+	tx.Transfer = NewTransferClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.Visit = NewVisitClient(tx.config)
+	tx.WelfarePost = NewWelfarePostClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

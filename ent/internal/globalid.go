@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_logs\":0,\"care_fund_entries\":25769803776,\"category_changes\":30064771072,\"contact_logs\":34359738368,\"help_cards\":38654705664,\"members\":4294967296,\"mobile_records\":42949672960,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"training_records\":47244640256,\"transfers\":51539607552,\"users\":21474836480,\"visits\":55834574848,\"welfare_posts\":60129542144}"

@@ -39,6 +39,191 @@ var (
 			},
 		},
 	}
+	// CareFundEntriesColumns holds the columns for the "care_fund_entries" table.
+	CareFundEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DONATION", "DISBURSEMENT", "REVERSAL"}},
+		{Name: "amount_fen", Type: field.TypeInt64},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "donor", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "approver", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "reversed_kind", Type: field.TypeString, Nullable: true},
+		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "reverses_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CareFundEntriesTable holds the schema information for the "care_fund_entries" table.
+	CareFundEntriesTable = &schema.Table{
+		Name:       "care_fund_entries",
+		Columns:    CareFundEntriesColumns,
+		PrimaryKey: []*schema.Column{CareFundEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "care_fund_entries_orgs_fund",
+				Columns:    []*schema.Column{CareFundEntriesColumns[10]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "care_fund_entries_care_fund_entries_reversed_by",
+				Columns:    []*schema.Column{CareFundEntriesColumns[11]},
+				RefColumns: []*schema.Column{CareFundEntriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "care_fund_entries_members_care_fund_entries",
+				Columns:    []*schema.Column{CareFundEntriesColumns[12]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "carefundentry_org_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{CareFundEntriesColumns[10], CareFundEntriesColumns[3]},
+			},
+			{
+				Name:    "carefundentry_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{CareFundEntriesColumns[12]},
+			},
+		},
+	}
+	// CategoryChangesColumns holds the columns for the "category_changes" table.
+	CategoryChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "from", Type: field.TypeString, Nullable: true},
+		{Name: "to", Type: field.TypeString, Nullable: true},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CategoryChangesTable holds the schema information for the "category_changes" table.
+	CategoryChangesTable = &schema.Table{
+		Name:       "category_changes",
+		Columns:    CategoryChangesColumns,
+		PrimaryKey: []*schema.Column{CategoryChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "category_changes_members_category_changes",
+				Columns:    []*schema.Column{CategoryChangesColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "categorychange_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{CategoryChangesColumns[8]},
+			},
+			{
+				Name:    "categorychange_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{CategoryChangesColumns[7]},
+			},
+		},
+	}
+	// ContactLogsColumns holds the columns for the "contact_logs" table.
+	ContactLogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THOUGHT_REPORT", "CHECK_IN", "REMOTE_ACTIVITY"}},
+		{Name: "channel", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "record_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ContactLogsTable holds the schema information for the "contact_logs" table.
+	ContactLogsTable = &schema.Table{
+		Name:       "contact_logs",
+		Columns:    ContactLogsColumns,
+		PrimaryKey: []*schema.Column{ContactLogsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contact_logs_members_contact_logs",
+				Columns:    []*schema.Column{ContactLogsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "contact_logs_mobile_records_contacts",
+				Columns:    []*schema.Column{ContactLogsColumns[9]},
+				RefColumns: []*schema.Column{MobileRecordsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contactlog_member_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[8], ContactLogsColumns[3]},
+			},
+			{
+				Name:    "contactlog_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[9]},
+			},
+			{
+				Name:    "contactlog_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[7]},
+			},
+		},
+	}
+	// HelpCardsColumns holds the columns for the "help_cards" table.
+	HelpCardsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "needs", Type: field.TypeString, Size: 1000},
+		{Name: "issued_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "helper_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Unique: true, Nullable: true},
+	}
+	// HelpCardsTable holds the schema information for the "help_cards" table.
+	HelpCardsTable = &schema.Table{
+		Name:       "help_cards",
+		Columns:    HelpCardsColumns,
+		PrimaryKey: []*schema.Column{HelpCardsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_cards_members_helper",
+				Columns:    []*schema.Column{HelpCardsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "help_cards_members_help_card",
+				Columns:    []*schema.Column{HelpCardsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helpcard_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpCardsColumns[5]},
+			},
+			{
+				Name:    "helpcard_helper_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpCardsColumns[6]},
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -52,6 +237,7 @@ var (
 		{Name: "category", Type: field.TypeEnum, Nullable: true, Enums: []string{"IN_OFFICE_CADRE", "AT_HOME_NO_POST", "MOBILE", "ELDERLY_INFIRM"}},
 		{Name: "phone", Type: field.TypeString, Nullable: true},
 		{Name: "national_id", Type: field.TypeString, Nullable: true},
+		{Name: "skills", Type: field.TypeJSON, Nullable: true},
 		{Name: "branch_id", Type: field.TypeInt},
 	}
 	// MembersTable holds the schema information for the "members" table.
@@ -62,7 +248,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[11]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -71,12 +257,66 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[11], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[3]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[10]},
+			},
+		},
+	}
+	// MobileRecordsColumns holds the columns for the "mobile_records" table.
+	MobileRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"AWAY", "RETURNED"}, Default: "AWAY"},
+		{Name: "destination", Type: field.TypeString, Size: 200},
+		{Name: "occupation", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "left_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "expected_return_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "returned_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "last_contact_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "category_before", Type: field.TypeString, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "contact_id", Type: field.TypeInt, Nullable: true},
+	}
+	// MobileRecordsTable holds the schema information for the "mobile_records" table.
+	MobileRecordsTable = &schema.Table{
+		Name:       "mobile_records",
+		Columns:    MobileRecordsColumns,
+		PrimaryKey: []*schema.Column{MobileRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mobile_records_members_mobile_records",
+				Columns:    []*schema.Column{MobileRecordsColumns[12]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mobile_records_members_contact",
+				Columns:    []*schema.Column{MobileRecordsColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mobilerecord_member_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[12], MobileRecordsColumns[3]},
+			},
+			{
+				Name:    "mobilerecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[11]},
+			},
+			{
+				Name:    "mobilerecord_contact_id",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[13]},
 			},
 		},
 	}
@@ -166,6 +406,99 @@ var (
 		Columns:    SettingsColumns,
 		PrimaryKey: []*schema.Column{SettingsColumns[0]},
 	}
+	// TrainingRecordsColumns holds the columns for the "training_records" table.
+	TrainingRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "course", Type: field.TypeString, Size: 200},
+		{Name: "level", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "hours", Type: field.TypeFloat64},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TrainingRecordsTable holds the schema information for the "training_records" table.
+	TrainingRecordsTable = &schema.Table{
+		Name:       "training_records",
+		Columns:    TrainingRecordsColumns,
+		PrimaryKey: []*schema.Column{TrainingRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "training_records_members_trainings",
+				Columns:    []*schema.Column{TrainingRecordsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "trainingrecord_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{TrainingRecordsColumns[8]},
+			},
+			{
+				Name:    "trainingrecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TrainingRecordsColumns[7]},
+			},
+		},
+	}
+	// TransfersColumns holds the columns for the "transfers" table.
+	TransfersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "from_branch_name", Type: field.TypeString},
+		{Name: "to_branch_name", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "from_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "to_branch_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TransfersTable holds the schema information for the "transfers" table.
+	TransfersTable = &schema.Table{
+		Name:       "transfers",
+		Columns:    TransfersColumns,
+		PrimaryKey: []*schema.Column{TransfersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "transfers_members_transfers",
+				Columns:    []*schema.Column{TransfersColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "transfers_orgs_from_branch",
+				Columns:    []*schema.Column{TransfersColumns[7]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "transfers_orgs_to_branch",
+				Columns:    []*schema.Column{TransfersColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "transfer_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[6]},
+			},
+			{
+				Name:    "transfer_to_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[8]},
+			},
+			{
+				Name:    "transfer_from_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[7]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -197,14 +530,111 @@ var (
 			},
 		},
 	}
+	// VisitsColumns holds the columns for the "visits" table.
+	VisitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "findings", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "problems_solved", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "visitor_id", Type: field.TypeInt, Nullable: true},
+	}
+	// VisitsTable holds the schema information for the "visits" table.
+	VisitsTable = &schema.Table{
+		Name:       "visits",
+		Columns:    VisitsColumns,
+		PrimaryKey: []*schema.Column{VisitsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "visits_members_visits",
+				Columns:    []*schema.Column{VisitsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "visits_members_visitor",
+				Columns:    []*schema.Column{VisitsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "visit_member_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[7], VisitsColumns[3]},
+			},
+			{
+				Name:    "visit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[6]},
+			},
+			{
+				Name:    "visit_visitor_id",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[8]},
+			},
+		},
+	}
+	// WelfarePostsColumns holds the columns for the "welfare_posts" table.
+	WelfarePostsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"POLICY_PUBLICITY", "WEALTH_DEMONSTRATION", "DISPUTE_MEDIATION", "ENVIRONMENT", "PUBLIC_OPINION", "CULTURE_SPORTS", "CONVENIENCE_SERVICE"}},
+		{Name: "duty", Type: field.TypeString, Size: 500},
+		{Name: "term_start", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "term_end", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "holder_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+	}
+	// WelfarePostsTable holds the schema information for the "welfare_posts" table.
+	WelfarePostsTable = &schema.Table{
+		Name:       "welfare_posts",
+		Columns:    WelfarePostsColumns,
+		PrimaryKey: []*schema.Column{WelfarePostsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "welfare_posts_members_post",
+				Columns:    []*schema.Column{WelfarePostsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "welfare_posts_orgs_branch",
+				Columns:    []*schema.Column{WelfarePostsColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "welfarepost_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{WelfarePostsColumns[8]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AuditLogsTable,
+		CareFundEntriesTable,
+		CategoryChangesTable,
+		ContactLogsTable,
+		HelpCardsTable,
 		MembersTable,
+		MobileRecordsTable,
 		OrgsTable,
 		RoleBindingsTable,
 		SettingsTable,
+		TrainingRecordsTable,
+		TransfersTable,
 		UsersTable,
+		VisitsTable,
+		WelfarePostsTable,
 	}
 )
 
@@ -212,9 +642,34 @@ func init() {
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
+	CareFundEntriesTable.ForeignKeys[0].RefTable = OrgsTable
+	CareFundEntriesTable.ForeignKeys[1].RefTable = CareFundEntriesTable
+	CareFundEntriesTable.ForeignKeys[2].RefTable = MembersTable
+	CareFundEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	CategoryChangesTable.ForeignKeys[0].RefTable = MembersTable
+	CategoryChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	ContactLogsTable.ForeignKeys[0].RefTable = MembersTable
+	ContactLogsTable.ForeignKeys[1].RefTable = MobileRecordsTable
+	ContactLogsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	HelpCardsTable.ForeignKeys[0].RefTable = MembersTable
+	HelpCardsTable.ForeignKeys[1].RefTable = MembersTable
+	HelpCardsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	MobileRecordsTable.ForeignKeys[0].RefTable = MembersTable
+	MobileRecordsTable.ForeignKeys[1].RefTable = MembersTable
+	MobileRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	OrgsTable.ForeignKeys[0].RefTable = OrgsTable
 	OrgsTable.Annotation = &entsql.Annotation{
@@ -229,9 +684,29 @@ func init() {
 	SettingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	TrainingRecordsTable.ForeignKeys[0].RefTable = MembersTable
+	TrainingRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	TransfersTable.ForeignKeys[0].RefTable = MembersTable
+	TransfersTable.ForeignKeys[1].RefTable = OrgsTable
+	TransfersTable.ForeignKeys[2].RefTable = OrgsTable
+	TransfersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	UsersTable.ForeignKeys[0].RefTable = OrgsTable
 	UsersTable.ForeignKeys[1].RefTable = MembersTable
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	VisitsTable.ForeignKeys[0].RefTable = MembersTable
+	VisitsTable.ForeignKeys[1].RefTable = MembersTable
+	VisitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	WelfarePostsTable.ForeignKeys[0].RefTable = MembersTable
+	WelfarePostsTable.ForeignKeys[1].RefTable = OrgsTable
+	WelfarePostsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 }
