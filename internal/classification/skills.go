@@ -86,8 +86,9 @@ func RecordTraining(ctx context.Context, c *ent.Client, in RecordTrainingInput) 
 func WithoutSkills(without bool) predicate.Member {
 	none := predicate.Member(func(s *sql.Selector) {
 		col := s.C(member.FieldSkills)
-		// An unset list is NULL; an emptied one the JSON "[]".
-		s.Where(sql.Or(sql.IsNull(col), sql.EQ(col, "[]"), sql.EQ(col, "null")))
+		// An unset list is NULL, an emptied one the JSON "[]" (a blob on
+		// SQLite, jsonb on PostgreSQL: compared as text on both).
+		s.Where(sql.Or(sql.IsNull(col), sql.ExprP("CAST("+col+" AS TEXT) IN ('[]', 'null')")))
 	})
 	if !without {
 		return member.Not(none)

@@ -1,0 +1,381 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/day"
+	"github.com/partyorg/partyorg/internal/testdb"
+)
+
+// classFixture is a county of 2 townships × 2 villages × 2 branches × 3
+// members (all FULL, AT_HOME_NO_POST) with accounts at every org, for the
+// member classification tests.
+type classFixture struct {
+	t       *testing.T
+	d       *testdb.DB
+	api     *apitest.API
+	tree    *apitest.Tree
+	clients map[string]*apitest.Client
+}
+
+func newClassFixture(t *testing.T, d *testdb.DB) *classFixture {
+	return &classFixture{
+		t: t, d: d, api: apitest.New(t, d),
+		tree:    apitest.Matrix(t, d.Client, 2, 2, 2, 3),
+		clients: map[string]*apitest.Client{},
+	}
+}
+
+// Account names: the ORG_ADMIN, VIEWER or MEMBER account of an org.
+func orgAdmin(org string) string  { return apitest.Username(rolebinding.RoleOrgAdmin, org) }
+func orgViewer(org string) string { return apitest.Username(rolebinding.RoleViewer, org) }
+func orgMember(org string) string { return apitest.Username(rolebinding.RoleMember, org) }
+
+// as is the signed-in client of a fixture account.
+func (f *classFixture) as(user string) *apitest.Client {
+	if c, ok := f.clients[user]; ok {
+		return c
+	}
+	c := f.api.Login(f.t, user, apitest.Password)
+	f.clients[user] = c
+	return c
+}
+
+func (f *classFixture) m(name string) string { return gqlID(f.tree.Members[name].ID) }
+func (f *classFixture) o(name string) string { return gqlID(f.tree.Orgs[name].ID) }
+
+// setCategory puts a member in a category, as the server would for an
+// ORG_ADMIN (the member hook runs, and records the change).
+func (f *classFixture) setCategory(name string, c member.Category) {
+	f.t.Helper()
+	f.d.Client.Member.UpdateOneID(f.tree.Members[name].ID).SetCategory(c).ExecX(systemCtx())
+}
+
+// snapshot is every classification table's row count, the audit trail's
+// length and every member's category, branch and skills: what a refused
+// mutation must leave as it was.
+func (f *classFixture) snapshot() string {
+	f.t.Helper()
+	ctx, c := systemCtx(), f.d.Client
+	counts := []func() (int, error){
+		func() (int, error) { return c.WelfarePost.Query().Count(ctx) },
+		func() (int, error) { return c.CategoryChange.Query().Count(ctx) },
+		func() (int, error) { return c.Transfer.Query().Count(ctx) },
+		func() (int, error) { return c.TrainingRecord.Query().Count(ctx) },
+		func() (int, error) { return c.MobileRecord.Query().Count(ctx) },
+		func() (int, error) { return c.ContactLog.Query().Count(ctx) },
+		func() (int, error) { return c.HelpCard.Query().Count(ctx) },
+		func() (int, error) { return c.Visit.Query().Count(ctx) },
+		func() (int, error) { return c.CareFundEntry.Query().Count(ctx) },
+		func() (int, error) { return c.AuditLog.Query().Count(ctx) },
+	}
+	var out []int
+	for _, n := range counts {
+		v, err := n()
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	var ms []struct {
+		ID       int              `json:"id"`
+		Category *member.Category `json:"category"`
+		BranchID int              `json:"branch_id"`
+		Skills   []string         `json:"skills"`
+	}
+	if err := c.Member.Query().Order(ent.Asc(member.FieldID)).
+		Select(member.FieldID, member.FieldCategory, member.FieldBranchID, member.FieldSkills).Scan(ctx, &ms); err != nil {
+		f.t.Fatal(err)
+	}
+	b, _ := json.Marshal(ms)
+	return fmt.Sprint(out) + string(b)
+}
+
+// refuse runs a mutation that must fail with code and write nothing.
+func (f *classFixture) refuse(name, user, query string, vars map[string]any, code string) {
+	f.t.Helper()
+	before := f.snapshot()
+	errs := f.as(user).Do(f.t, query, vars, nil)
+	if len(errs) == 0 {
+		f.t.Errorf("%s: no error, want %s", name, code)
+		return
+	}
+	for _, e := range errs {
+		if e.Code() != code {
+			f.t.Errorf("%s: %v, want %s", name, e, code)
+		}
+	}
+	if after := f.snapshot(); after != before {
+		f.t.Errorf("%s: the refused mutation wrote:\nbefore %s\nafter  %s", name, before, after)
+	}
+}
+
+// count is the totalCount of members matching a where-filter, as user.
+func (f *classFixture) count(user string, where map[string]any) int {
+	f.t.Helper()
+	var out struct{ Members struct{ TotalCount int } }
+	f.as(user).MustDo(f.t, `query($w: MemberWhereInput) { members(where: $w) { totalCount } }`, gqlVars("w", where), &out)
+	return out.Members.TotalCount
+}
+
+func dayVar(d time.Time) string { return day.Format(d) }
+
+const (
+	changeCategoryQ = `mutation($in: ChangeMemberCategoryInput!) { changeMemberCategory(input: $in) {
+		id category categoryChanges { totalCount edges { node { from to on reason } } } } }`
+	createPostQ    = `mutation($in: CreateWelfarePostInput!) { createWelfarePost(input: $in) { id kind duty holder { id } } }`
+	assignPostQ    = `mutation($id: ID!, $h: ID) { assignWelfarePost(id: $id, holderID: $h) { id holder { id } } }`
+	setSkillsQ     = `mutation($m: ID!, $s: [String!]!) { setMemberSkills(memberID: $m, skills: $s) { id skills } }`
+	trainingQ      = `mutation($in: RecordTrainingInput!) { recordTraining(input: $in) { id course level on hours } }`
+	departureQ     = `mutation($in: RegisterDepartureInput!) { registerDeparture(input: $in) { id state leftOn contact { id } member { id category } } }`
+	logContactQ    = `mutation($in: LogContactInput!) { logContact(input: $in) { id lastContactOn } }`
+	returnQ        = `mutation($m: ID!, $on: Date) { registerReturn(memberID: $m, on: $on) { id category mobile { state returnedOn } } }`
+	helpCardQ      = `mutation($in: IssueHelpCardInput!) { issueHelpCard(input: $in) { id needs helper { id } } }`
+	visitQ         = `mutation($in: RecordVisitInput!) { recordVisit(input: $in) { id on visitor { id } } }`
+	donateQ        = `mutation($in: DonateToCareFundInput!) { donateToCareFund(input: $in) { id kind amountFen } }`
+	disburseQ      = `mutation($in: DisburseCareFundInput!) { disburseCareFund(input: $in) { id kind amountFen member { id } } }`
+	reverseQ       = `mutation($id: ID!, $r: String!) { reverseCareFundEntry(id: $id, reason: $r) { id kind amountFen reverses { id } } }`
+	careFundQ      = `query($id: ID!) { node(id: $id) { ... on Org { careFund { inFen outFen balanceFen } } } }`
+	memberCreateQ2 = `mutation($in: CreateMemberInput!) { createMember(input: $in) { id category } }`
+)
+
+// TestCategoryRules: activists carry no category; a change of category is
+// recorded with its day and reason; a transfer keeps where the member was.
+func TestCategoryRules(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1, b2 = "C.T1.V1.B1", "C.T1.V1.B2"
+		admin := orgAdmin("C.T1")
+		today := day.Today()
+		f.refuse("activist with a category", admin, memberCreateQ2, gqlVars("in", map[string]any{
+			"name": "X", "status": "ACTIVIST", "category": "AT_HOME_NO_POST", "branchID": f.o(b1)}), "BAD_USER_INPUT")
+		f.refuse("member becomes an activist keeping its category", admin, updateMemberQ, gqlVars(
+			"id", f.m(b1+".M2"), "in", map[string]any{"status": "ACTIVIST"}), "BAD_USER_INPUT")
+		f.refuse("change dated tomorrow", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": nil, "reason": "x", "on": dayVar(today.AddDate(0, 0, 1))}), "BAD_USER_INPUT")
+		f.refuse("change without a reason", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": " "}), "BAD_USER_INPUT")
+		f.refuse("change to the same category", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": "AT_HOME_NO_POST", "reason": "x"}), "BAD_USER_INPUT")
+		f.refuse("viewer changes a category", orgViewer("C.T1"), changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "FORBIDDEN")
+		f.refuse("other township changes a category", orgAdmin("C.T2"), changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "NOT_FOUND")
+
+		// An activist may be recorded without a category, and then may not get one.
+		var created struct{ CreateMember struct{ ID, Category *string } }
+		f.as(admin).MustDo(t, memberCreateQ2, gqlVars("in", map[string]any{"name": "积极分子", "status": "ACTIVIST", "branchID": f.o(b1)}), &created)
+		f.refuse("activist gets a category", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": *created.CreateMember.ID, "category": "MOBILE", "reason": "x"}), "BAD_USER_INPUT")
+
+		yesterday := today.AddDate(0, 0, -1)
+		var out struct {
+			ChangeMemberCategory struct {
+				Category        string
+				CategoryChanges struct {
+					TotalCount int
+					Edges      []struct {
+						Node struct {
+							From, To *string
+							On       string
+							Reason   string
+						}
+					}
+				}
+			}
+		}
+		f.as(admin).MustDo(t, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "年老多病", "on": dayVar(yesterday)}), &out)
+		ch := out.ChangeMemberCategory
+		if ch.Category != "ELDERLY_INFIRM" || ch.CategoryChanges.TotalCount != 2 {
+			t.Fatalf("after the change: %+v, want ELDERLY_INFIRM with 2 changes (created, changed)", ch)
+		}
+		last := ch.CategoryChanges.Edges[1].Node
+		if last.From == nil || *last.From != "AT_HOME_NO_POST" || last.To == nil || *last.To != "ELDERLY_INFIRM" ||
+			last.On != dayVar(yesterday) || last.Reason != "年老多病" {
+			t.Errorf("recorded change %+v", last)
+		}
+		if first := ch.CategoryChanges.Edges[0].Node; first.From != nil || first.To == nil || *first.To != "AT_HOME_NO_POST" {
+			t.Errorf("first change %+v, want none → AT_HOME_NO_POST", first)
+		}
+
+		// A transfer (组织关系转接) keeps the history; the post is left vacant.
+		var post struct{ CreateWelfarePost struct{ ID string } }
+		f.as(admin).MustDo(t, createPostQ, gqlVars("in", map[string]any{
+			"branchID": f.o(b1), "kind": "ENVIRONMENT", "duty": "村道保洁", "holderID": f.m(b1 + ".M3")}), &post)
+		f.as(admin).MustDo(t, updateMemberQ, gqlVars("id", f.m(b1+".M3"), "in", map[string]any{"branchID": f.o(b2)}), nil)
+		var moved struct {
+			Node struct {
+				Post      *struct{ ID string }
+				Transfers struct {
+					Edges []struct {
+						Node struct {
+							On                           string
+							FromBranchName, ToBranchName string
+							FromBranch, ToBranch         *struct{ ID string }
+						}
+					}
+				}
+			}
+		}
+		f.as(admin).MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { post { id }
+			transfers { edges { node { on fromBranchName toBranchName fromBranch { id } toBranch { id } } } } } } }`,
+			gqlVars("id", f.m(b1+".M3")), &moved)
+		tr := moved.Node.Transfers.Edges
+		if len(tr) != 1 || tr[0].Node.FromBranchName != b1 || tr[0].Node.ToBranchName != b2 || tr[0].Node.On != dayVar(today) ||
+			tr[0].Node.FromBranch == nil || tr[0].Node.FromBranch.ID != f.o(b1) {
+			t.Errorf("transfers %+v, want one from %s to %s today", tr, b1, b2)
+		}
+		if moved.Node.Post != nil {
+			t.Errorf("the transferred member still holds post %s", moved.Node.Post.ID)
+		}
+		// The new branch's admin sees the transfer; the far side is null.
+		var seen struct {
+			Node struct {
+				Transfers struct {
+					Edges []struct {
+						Node struct {
+							FromBranchName string
+							FromBranch     *struct{ ID string }
+						}
+					}
+				}
+			}
+		}
+		f.as(orgAdmin(b2)).MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member {
+			transfers { edges { node { fromBranchName fromBranch { id } } } } } } }`, gqlVars("id", f.m(b1+".M3")), &seen)
+		if e := seen.Node.Transfers.Edges; len(e) != 1 || e[0].Node.FromBranchName != b1 || e[0].Node.FromBranch != nil {
+			t.Errorf("the new branch's admin sees %+v, want the name %s and a null edge", e, b1)
+		}
+	})
+}
+
+// TestWelfarePosts: a post's holder is an AT_HOME_NO_POST member of its
+// village branch, one post per member; withoutPost lists who has none.
+func TestWelfarePosts(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1 = "C.T1.V1.B1"
+		admin := orgAdmin("C.T1.V1")
+		f.setCategory(b1+".M3", member.CategoryInOfficeCadre)
+		post := func(holder any) map[string]any {
+			return gqlVars("in", map[string]any{"branchID": f.o(b1), "kind": "DISPUTE_MEDIATION", "duty": "调解邻里纠纷", "holderID": holder})
+		}
+		// Three at home without a post in B1 (M1, M2 and nobody else: M3 is a cadre).
+		if n := f.count(admin, map[string]any{"withoutPost": true, "withinOrg": f.o(b1)}); n != 2 {
+			t.Fatalf("withoutPost in %s before any post: %d, want 2", b1, n)
+		}
+		f.refuse("post for an in-office cadre", admin, createPostQ, post(f.m(b1+".M3")), "BAD_USER_INPUT")
+		f.refuse("post for a member of another branch", admin, createPostQ, post(f.m("C.T1.V1.B2.M1")), "BAD_USER_INPUT")
+		f.refuse("post in a village, not a branch", admin, createPostQ, gqlVars("in", map[string]any{
+			"branchID": f.o("C.T1.V1"), "kind": "ENVIRONMENT", "duty": "x"}), "BAD_USER_INPUT")
+		f.refuse("post without a duty", admin, createPostQ, gqlVars("in", map[string]any{
+			"branchID": f.o(b1), "kind": "ENVIRONMENT", "duty": "  "}), "BAD_USER_INPUT")
+		f.refuse("term ending before it starts", admin, createPostQ, gqlVars("in", map[string]any{
+			"branchID": f.o(b1), "kind": "ENVIRONMENT", "duty": "x", "termStart": "2026-01-02", "termEnd": "2026-01-01"}), "BAD_USER_INPUT")
+		f.refuse("viewer creates a post", orgViewer("C.T1"), createPostQ, post(nil), "FORBIDDEN")
+		f.refuse("other township creates a post", orgAdmin("C.T2"), createPostQ, post(nil), "NOT_FOUND")
+		f.refuse("unknown kind", admin, createPostQ, gqlVars("in", map[string]any{
+			"branchID": f.o(b1), "kind": "GUARD", "duty": "x"}), "BAD_USER_INPUT")
+
+		var p struct{ CreateWelfarePost struct{ ID string } }
+		f.as(admin).MustDo(t, createPostQ, post(f.m(b1+".M1")), &p)
+		f.refuse("a second post for the holder", admin, createPostQ, post(f.m(b1+".M1")), "CONFLICT")
+		if n := f.count(admin, map[string]any{"withoutPost": true, "withinOrg": f.o(b1)}); n != 1 {
+			t.Errorf("withoutPost after M1's post: %d, want 1", n)
+		}
+		if n := f.count(admin, map[string]any{"withoutPost": false, "withinOrg": f.o(b1)}); n != 1 {
+			t.Errorf("withoutPost false (holders): %d, want 1", n)
+		}
+		// A vacant post, then given to M2; M2 may not take M1's too.
+		var vacant struct{ CreateWelfarePost struct{ ID string } }
+		f.as(admin).MustDo(t, createPostQ, post(nil), &vacant)
+		f.refuse("assign to a cadre", admin, assignPostQ, gqlVars("id", vacant.CreateWelfarePost.ID, "h", f.m(b1+".M3")), "BAD_USER_INPUT")
+		f.refuse("viewer assigns", orgViewer("C.T1.V1"), assignPostQ, gqlVars("id", vacant.CreateWelfarePost.ID, "h", f.m(b1+".M2")), "FORBIDDEN")
+		f.as(admin).MustDo(t, assignPostQ, gqlVars("id", vacant.CreateWelfarePost.ID, "h", f.m(b1+".M2")), nil)
+		f.refuse("assign a second post", admin, assignPostQ, gqlVars("id", p.CreateWelfarePost.ID, "h", f.m(b1+".M2")), "CONFLICT")
+		if n := f.count(admin, map[string]any{"withoutPost": true, "withinOrg": f.o(b1)}); n != 0 {
+			t.Errorf("withoutPost with both posts held: %d, want 0", n)
+		}
+		// Leaving AT_HOME_NO_POST leaves the post vacant.
+		f.as(admin).MustDo(t, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "年老"}), nil)
+		var got struct {
+			Node struct {
+				Holder          *struct{ ID string }
+				ViewerCanAssign bool
+			}
+		}
+		f.as(admin).MustDo(t, `query($id: ID!) { node(id: $id) { ... on WelfarePost { holder { id } viewerCanAssign } } }`,
+			gqlVars("id", vacant.CreateWelfarePost.ID), &got)
+		if got.Node.Holder != nil || !got.Node.ViewerCanAssign {
+			t.Errorf("post after its holder became elderly: %+v, want vacant and assignable", got.Node)
+		}
+		f.as(orgViewer("C.T1.V1")).MustDo(t, `query($id: ID!) { node(id: $id) { ... on WelfarePost { holder { id } viewerCanAssign } } }`,
+			gqlVars("id", vacant.CreateWelfarePost.ID), &got)
+		if got.Node.ViewerCanAssign {
+			t.Error("a viewer can assign")
+		}
+	})
+}
+
+// TestSkillsAndTraining: setMemberSkills replaces the list; the
+// withoutSkills work list finds rural members with none; training records.
+func TestSkillsAndTraining(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1 = "C.T1.V1.B1"
+		admin := orgAdmin(b1)
+		within := f.o(b1)
+		if n := f.count(admin, map[string]any{"withoutSkills": true, "withinOrg": within}); n != 3 {
+			t.Fatalf("withoutSkills before: %d, want 3", n)
+		}
+		var out struct{ SetMemberSkills struct{ Skills []string } }
+		f.as(admin).MustDo(t, setSkillsQ, gqlVars("m", f.m(b1+".M1"), "s", []string{" 果树修剪 ", "家禽养殖"}), &out)
+		if s := out.SetMemberSkills.Skills; len(s) != 2 || s[0] != "果树修剪" {
+			t.Errorf("skills %q", s)
+		}
+		f.refuse("blank skill", admin, setSkillsQ, gqlVars("m", f.m(b1+".M2"), "s", []string{"电工", ""}), "BAD_USER_INPUT")
+		f.refuse("same skill twice", admin, setSkillsQ, gqlVars("m", f.m(b1+".M2"), "s", []string{"电工", "电工"}), "BAD_USER_INPUT")
+		f.refuse("viewer sets skills", orgViewer(b1), setSkillsQ, gqlVars("m", f.m(b1+".M2"), "s", []string{"电工"}), "FORBIDDEN")
+		f.refuse("member sets its own skills", orgMember(b1), setSkillsQ, gqlVars("m", f.m(b1+".M1"), "s", []string{"电工"}), "FORBIDDEN")
+		// An emptied list counts as none.
+		f.as(admin).MustDo(t, setSkillsQ, gqlVars("m", f.m(b1+".M2"), "s", []string{"电工"}), nil)
+		f.as(admin).MustDo(t, setSkillsQ, gqlVars("m", f.m(b1+".M2"), "s", []string{}), nil)
+		if n := f.count(admin, map[string]any{"withoutSkills": true, "withinOrg": within}); n != 2 {
+			t.Errorf("withoutSkills after: %d, want 2 (M2 emptied, M3)", n)
+		}
+		if n := f.count(admin, map[string]any{"withoutSkills": false, "withinOrg": within}); n != 1 {
+			t.Errorf("with skills: %d, want 1", n)
+		}
+
+		today := day.Today()
+		training := func(on time.Time, hours float64) map[string]any {
+			return gqlVars("in", map[string]any{"memberID": f.m(b1 + ".M1"), "course": "乡村振兴政策", "level": "TOWNSHIP", "on": dayVar(on), "hours": hours})
+		}
+		f.refuse("training tomorrow", admin, trainingQ, training(today.AddDate(0, 0, 1), 2), "BAD_USER_INPUT")
+		f.refuse("training of 0 hours", admin, trainingQ, training(today, 0), "BAD_USER_INPUT")
+		f.refuse("viewer records training", orgViewer("C.T1"), trainingQ, training(today, 2), "FORBIDDEN")
+		f.as(admin).MustDo(t, trainingQ, training(today, 3.5), nil)
+		var tr struct {
+			Node struct {
+				Trainings struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ Course, Level, On string } }
+				}
+			}
+		}
+		f.as(orgMember(b1)).MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { trainings { totalCount edges { node { course level on } } } } } }`,
+			gqlVars("id", f.m(b1+".M1")), &tr)
+		if tr.Node.Trainings.TotalCount != 1 || tr.Node.Trainings.Edges[0].Node.Level != "TOWNSHIP" || tr.Node.Trainings.Edges[0].Node.On != dayVar(today) {
+			t.Errorf("the member reads its training as %+v", tr.Node.Trainings)
+		}
+	})
+}
