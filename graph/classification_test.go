@@ -159,18 +159,20 @@ func TestCategoryRules(t *testing.T) {
 		f.refuse("member becomes an activist keeping its category", admin, updateMemberQ, gqlVars(
 			"id", f.m(b1+".M2"), "in", map[string]any{"status": "ACTIVIST"}), "BAD_USER_INPUT")
 		f.refuse("change dated tomorrow", admin, changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": nil, "reason": "x", "on": dayVar(today.AddDate(0, 0, 1))}), "BAD_USER_INPUT")
+			"memberID": f.m(b1 + ".M2"), "category": nil, "reason": "x", "on": dayVar(today.AddDate(0, 0, 1))}), "BAD_USER_INPUT")
 		f.refuse("change without a reason", admin, changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": " "}), "BAD_USER_INPUT")
+			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": " "}), "BAD_USER_INPUT")
 		f.refuse("change to the same category", admin, changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": "AT_HOME_NO_POST", "reason": "x"}), "BAD_USER_INPUT")
+			"memberID": f.m(b1 + ".M2"), "category": "AT_HOME_NO_POST", "reason": "x"}), "BAD_USER_INPUT")
 		f.refuse("viewer changes a category", orgViewer("C.T1"), changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "FORBIDDEN")
+			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "FORBIDDEN")
 		f.refuse("other township changes a category", orgAdmin("C.T2"), changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "NOT_FOUND")
+			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "NOT_FOUND")
 
 		// An activist may be recorded without a category, and then may not get one.
-		var created struct{ CreateMember struct{ ID, Category *string } }
+		var created struct {
+			CreateMember struct{ ID, Category *string }
+		}
 		f.as(admin).MustDo(t, memberCreateQ2, gqlVars("in", map[string]any{"name": "积极分子", "status": "ACTIVIST", "branchID": f.o(b1)}), &created)
 		f.refuse("activist gets a category", admin, changeCategoryQ, gqlVars("in", map[string]any{
 			"memberID": *created.CreateMember.ID, "category": "MOBILE", "reason": "x"}), "BAD_USER_INPUT")
@@ -192,7 +194,7 @@ func TestCategoryRules(t *testing.T) {
 			}
 		}
 		f.as(admin).MustDo(t, changeCategoryQ, gqlVars("in", map[string]any{
-			"memberID": f.m(b1+".M2"), "category": "ELDERLY_INFIRM", "reason": "年老多病", "on": dayVar(yesterday)}), &out)
+			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "年老多病", "on": dayVar(yesterday)}), &out)
 		ch := out.ChangeMemberCategory
 		if ch.Category != "ELDERLY_INFIRM" || ch.CategoryChanges.TotalCount != 2 {
 			t.Fatalf("after the change: %+v, want ELDERLY_INFIRM with 2 changes (created, changed)", ch)
@@ -368,7 +370,9 @@ func TestSkillsAndTraining(t *testing.T) {
 			Node struct {
 				Trainings struct {
 					TotalCount int
-					Edges      []struct{ Node struct{ Course, Level, On string } }
+					Edges      []struct {
+						Node struct{ Course, Level, On string }
+					}
 				}
 			}
 		}
@@ -376,6 +380,181 @@ func TestSkillsAndTraining(t *testing.T) {
 			gqlVars("id", f.m(b1+".M1")), &tr)
 		if tr.Node.Trainings.TotalCount != 1 || tr.Node.Trainings.Edges[0].Node.Level != "TOWNSHIP" || tr.Node.Trainings.Edges[0].Node.On != dayVar(today) {
 			t.Errorf("the member reads its training as %+v", tr.Node.Trainings)
+		}
+	})
+}
+
+// TestMobileMembers: departure with a cadre of the same village as
+// contact, the contact log, return; the noContactSince work list on its
+// day edge; viewerCan… agreeing with the steps.
+func TestMobileMembers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1 = "C.T1.V1.B1"
+		admin := orgAdmin("C.T1")
+		f.setCategory("C.T1.V1.B2.M1", member.CategoryInOfficeCadre) // same village, other branch
+		f.setCategory("C.T1.V2.B1.M1", member.CategoryInOfficeCadre) // other village
+		today := day.Today()
+		left := today.AddDate(0, 0, -40)
+		departure := func(who, contact string, leftOn time.Time) map[string]any {
+			return gqlVars("in", map[string]any{"memberID": f.m(who), "destination": "广东省东莞市", "occupation": "电子厂",
+				"leftOn": dayVar(leftOn), "contactID": f.m(contact)})
+		}
+		f.refuse("contact from another village", admin, departureQ, departure(b1+".M2", "C.T1.V2.B1.M1", left), "BAD_USER_INPUT")
+		f.refuse("contact who is no cadre", admin, departureQ, departure(b1+".M2", b1+".M3", left), "BAD_USER_INPUT")
+		f.refuse("leaving tomorrow", admin, departureQ, departure(b1+".M2", "C.T1.V1.B2.M1", today.AddDate(0, 0, 1)), "BAD_USER_INPUT")
+		f.refuse("viewer registers", orgViewer("C.T1"), departureQ, departure(b1+".M2", "C.T1.V1.B2.M1", left), "FORBIDDEN")
+		f.refuse("other township registers", orgAdmin("C.T2"), departureQ, departure(b1+".M2", "C.T1.V1.B2.M1", left), "NOT_FOUND")
+
+		var rec struct {
+			RegisterDeparture struct {
+				ID     string
+				State  string
+				Member struct{ Category string }
+			}
+		}
+		f.as(admin).MustDo(t, departureQ, departure(b1+".M2", "C.T1.V1.B2.M1", left), &rec)
+		if r := rec.RegisterDeparture; r.State != "AWAY" || r.Member.Category != "MOBILE" {
+			t.Fatalf("after departure %+v, want AWAY and MOBILE", r)
+		}
+		f.as(admin).MustDo(t, departureQ, departure(b1+".M3", "C.T1.V1.B2.M1", left), nil)
+		f.refuse("second departure", admin, departureQ, departure(b1+".M2", "C.T1.V1.B2.M1", left), "CONFLICT")
+
+		contact := func(who string, on time.Time) map[string]any {
+			return gqlVars("in", map[string]any{"memberID": f.m(who), "on": dayVar(on), "kind": "THOUGHT_REPORT", "channel": "微信"})
+		}
+		f.refuse("contact tomorrow", admin, logContactQ, contact(b1+".M2", today.AddDate(0, 0, 1)), "BAD_USER_INPUT")
+		f.refuse("contact before leaving", admin, logContactQ, contact(b1+".M2", left.AddDate(0, 0, -1)), "BAD_USER_INPUT")
+		f.refuse("contact with a member at home", admin, logContactQ, contact(b1+".M1", today), "CONFLICT")
+		f.refuse("viewer logs a contact", orgViewer("C.T1"), logContactQ, contact(b1+".M2", today), "FORBIDDEN")
+		contacted := today.AddDate(0, 0, -10)
+		f.as(admin).MustDo(t, logContactQ, contact(b1+".M2", contacted), nil)
+		var lc struct {
+			LogContact struct{ LastContactOn string }
+		}
+		f.as(admin).MustDo(t, logContactQ, contact(b1+".M2", left), &lc) // an older report entered late
+		if lc.LogContact.LastContactOn != dayVar(contacted) {
+			t.Errorf("lastContactOn %s, want %s", lc.LogContact.LastContactOn, dayVar(contacted))
+		}
+
+		// noContactSince: a contact on the day counts; the day after, it does not.
+		within := f.o("C.T1")
+		for _, tc := range []struct {
+			since time.Time
+			want  int
+		}{{contacted, 1}, {contacted.AddDate(0, 0, 1), 2}, {left, 1}, {left.AddDate(0, 0, 1), 1}} {
+			if n := f.count(admin, map[string]any{"noContactSince": dayVar(tc.since), "withinOrg": within}); n != tc.want {
+				t.Errorf("noContactSince %s: %d, want %d", dayVar(tc.since), n, tc.want)
+			}
+		}
+		if n := f.count(orgViewer("C.T2"), map[string]any{"noContactSince": dayVar(today)}); n != 0 {
+			t.Errorf("another township's viewer sees %d mobile members", n)
+		}
+
+		// viewerCan… gives the mutation's answer.
+		can := func(user string) (logContact, ret bool) {
+			var out struct {
+				Node struct {
+					Mobile struct{ ViewerCanLogContact, ViewerCanRegisterReturn bool }
+				}
+			}
+			f.as(user).MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { mobile { viewerCanLogContact viewerCanRegisterReturn } } } }`,
+				gqlVars("id", f.m(b1+".M2")), &out)
+			return out.Node.Mobile.ViewerCanLogContact, out.Node.Mobile.ViewerCanRegisterReturn
+		}
+		if l, r := can(orgViewer("C.T1")); l || r {
+			t.Errorf("viewer can log %v, return %v", l, r)
+		}
+		if l, r := can(orgAdmin(b1)); !l || !r {
+			t.Errorf("branch admin can log %v, return %v", l, r)
+		}
+		f.refuse("return before leaving", admin, returnQ, gqlVars("m", f.m(b1+".M2"), "on", dayVar(left.AddDate(0, 0, -1))), "BAD_USER_INPUT")
+		f.refuse("viewer registers a return", orgViewer("C.T1"), returnQ, gqlVars("m", f.m(b1+".M2")), "FORBIDDEN")
+		var back struct {
+			RegisterReturn struct {
+				Category string
+				Mobile   struct{ State, ReturnedOn string }
+			}
+		}
+		f.as(orgAdmin(b1)).MustDo(t, returnQ, gqlVars("m", f.m(b1+".M2")), &back)
+		if b := back.RegisterReturn; b.Category != "AT_HOME_NO_POST" || b.Mobile.State != "RETURNED" || b.Mobile.ReturnedOn != dayVar(today) {
+			t.Errorf("after return %+v", b)
+		}
+		if l, r := can(orgAdmin(b1)); l || r {
+			t.Errorf("after return the admin can log %v, return %v", l, r)
+		}
+		f.refuse("second return", admin, returnQ, gqlVars("m", f.m(b1+".M2")), "CONFLICT")
+		f.refuse("contact after return", admin, logContactQ, contact(b1+".M2", today), "CONFLICT")
+		if n := f.count(admin, map[string]any{"noContactSince": dayVar(today), "withinOrg": within}); n != 1 {
+			t.Errorf("noContactSince after M2's return: %d, want 1 (M3)", n)
+		}
+	})
+}
+
+// TestElderlyCare: help cards for elderly members, visits, and the
+// notVisitedIn work list on the edges of a month.
+func TestElderlyCare(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1 = "C.T1.V1.B1"
+		admin := orgAdmin("C.T1.V1")
+		f.setCategory(b1+".M2", member.CategoryElderlyInfirm)
+		f.setCategory(b1+".M3", member.CategoryElderlyInfirm)
+		card := func(who string) map[string]any {
+			return gqlVars("in", map[string]any{"memberID": f.m(who), "needs": "代购药品, 打扫卫生", "helperID": f.m(b1 + ".M1")})
+		}
+		f.refuse("card for a member not elderly", admin, helpCardQ, card(b1+".M1"), "BAD_USER_INPUT")
+		f.refuse("viewer issues a card", orgViewer("C.T1"), helpCardQ, card(b1+".M2"), "FORBIDDEN")
+		f.refuse("card with a helper out of scope", admin, helpCardQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1 + ".M2"), "needs": "x", "helperID": f.m("C.T2.V1.B1.M1")}), "NOT_FOUND")
+		var c struct {
+			IssueHelpCard struct{ Helper struct{ ID string } }
+		}
+		f.as(admin).MustDo(t, helpCardQ, card(b1+".M2"), &c)
+		f.refuse("second card", admin, helpCardQ, card(b1+".M2"), "CONFLICT")
+
+		// The month before this one, and this one.
+		today := day.Today()
+		thisMonth := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+		lastDayBefore := thisMonth.AddDate(0, 0, -1)
+		visit := func(who string, on time.Time) map[string]any {
+			return gqlVars("in", map[string]any{"memberID": f.m(who), "on": dayVar(on), "findings": "身体尚可", "problemsSolved": "修好了水管"})
+		}
+		f.refuse("visit tomorrow", admin, visitQ, visit(b1+".M2", today.AddDate(0, 0, 1)), "BAD_USER_INPUT")
+		f.refuse("visit to a member not elderly", admin, visitQ, visit(b1+".M1", today), "BAD_USER_INPUT")
+		f.refuse("viewer records a visit", orgViewer("C.T1.V1"), visitQ, visit(b1+".M2", today), "FORBIDDEN")
+		var v struct {
+			RecordVisit struct{ Visitor *struct{ ID string } }
+		}
+		f.as(admin).MustDo(t, visitQ, visit(b1+".M2", lastDayBefore), &v)
+		if v.RecordVisit.Visitor == nil || v.RecordVisit.Visitor.ID != f.m(b1+".M1") {
+			t.Errorf("visitor %+v, want the card's helper", v.RecordVisit.Visitor)
+		}
+		f.as(admin).MustDo(t, visitQ, visit(b1+".M3", thisMonth), nil)
+
+		month := func(d time.Time) string { return d.Format("2006-01") }
+		within := f.o(b1)
+		for _, tc := range []struct {
+			month string
+			want  int
+		}{{month(lastDayBefore), 1}, {month(thisMonth), 1}, {month(thisMonth.AddDate(0, -2, 0)), 2}} {
+			if n := f.count(admin, map[string]any{"notVisitedIn": tc.month, "withinOrg": within}); n != tc.want {
+				t.Errorf("notVisitedIn %s: %d, want %d", tc.month, n, tc.want)
+			}
+		}
+		for _, bad := range []string{"2026-13", "2026-1", "last month"} {
+			errs := f.as(admin).Do(t, `query($m: String) { members(where: {notVisitedIn: $m}) { totalCount } }`, gqlVars("m", bad), nil)
+			expectCode(t, errs, "BAD_USER_INPUT")
+		}
+		var can struct {
+			Node struct {
+				HelpCard struct{ ViewerCanRecordVisit bool }
+			}
+		}
+		f.as(orgViewer("C.T1")).MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { helpCard { viewerCanRecordVisit } } } }`,
+			gqlVars("id", f.m(b1+".M2")), &can)
+		if can.Node.HelpCard.ViewerCanRecordVisit {
+			t.Error("a viewer can record a visit")
 		}
 	})
 }

@@ -309,6 +309,14 @@ var (
 				Columns: []*schema.Column{MobileRecordsColumns[12], MobileRecordsColumns[3]},
 			},
 			{
+				Name:    "mobilerecord_member_away",
+				Unique:  true,
+				Columns: []*schema.Column{MobileRecordsColumns[12]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "state = 'AWAY'",
+				},
+			},
+			{
 				Name:    "mobilerecord_branch_id",
 				Unique:  false,
 				Columns: []*schema.Column{MobileRecordsColumns[11]},

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -58,7 +59,14 @@ func (MobileRecord) Edges() []ent.Edge {
 
 // Indexes of MobileRecord.
 func (MobileRecord) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("member_id", "state"), index.Fields("branch_id"), index.Fields("contact_id")}
+	return []ent.Index{
+		index.Fields("member_id", "state"),
+		// One open record per member.
+		index.Fields("member_id").Unique().StorageKey("mobilerecord_member_away").
+			Annotations(entsql.IndexWhere("state = 'AWAY'")),
+		index.Fields("branch_id"),
+		index.Fields("contact_id"),
+	}
 }
 
 // Annotations of MobileRecord.

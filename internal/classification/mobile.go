@@ -73,17 +73,12 @@ func RegisterDeparture(ctx context.Context, c *ent.Client, in RegisterDepartureI
 	if away != nil {
 		return nil, errs.New(errs.Conflict, "%s is already registered as away since %s", m.Name, day.Format(away.LeftOn))
 	}
-	// The guarded update settles two registrations at once: the second
-	// finds the member changed and is a CONFLICT.
-	err = c.Member.UpdateOneID(m.ID).Where(member.UpdatedAt(m.UpdatedAt)).
-		SetCategory(member.CategoryMobile).
-		Exec(withAct(ctx, left, "外出流动: "+dest))
-	if ent.IsNotFound(err) {
-		return nil, errs.New(errs.Conflict, "%s changed meanwhile: someone else acted first", m.Name)
-	}
+	err = c.Member.UpdateOneID(m.ID).SetCategory(member.CategoryMobile).Exec(withAct(ctx, left, "外出流动: "+dest))
 	if err != nil {
 		return nil, err
 	}
+	// Two registrations at once both find no open record; the index of
+	// open records (one per member) makes the second a CONFLICT.
 	return c.MobileRecord.Create().
 		SetMemberID(m.ID).SetBranchID(m.BranchID).SetContactID(in.ContactID).
 		SetDestination(dest).SetNillableOccupation(in.Occupation).
