@@ -25,6 +25,11 @@ const ActIdentify = "identify"
 func MaskPersonal() entgo.Interceptor {
 	return entgo.InterceptFunc(func(next entgo.Querier) entgo.Querier {
 		return entgo.QuerierFunc(func(ctx context.Context, q entgo.Query) (entgo.Value, error) {
+			// The decision needs the member's branch, which a query of
+			// selected fields (gqlgen's field collection) may leave out.
+			if qc := entgo.QueryFromContext(ctx); qc != nil && len(qc.Fields) > 0 && returnsMembers(qc.Op) {
+				qc.AppendFieldOnce(member.FieldBranchID)
+			}
 			v, err := next.Query(ctx, q)
 			if ms, ok := v.([]*ent.Member); ok && err == nil {
 				for _, m := range ms {
@@ -37,6 +42,12 @@ func MaskPersonal() entgo.Interceptor {
 			return v, err
 		})
 	})
+}
+
+// returnsMembers tells the query operations whose value is []*ent.Member
+// (First and Only run All under their own name).
+func returnsMembers(op string) bool {
+	return op == entgo.OpQueryAll || op == entgo.OpQueryFirst || op == entgo.OpQueryOnly
 }
 
 // Identifies reports whether the caller sees the member's personal data
