@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
-	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/internal/authz"
@@ -20,7 +19,7 @@ import (
 
 // ViewerCanReverse is the resolver for the viewerCanReverse field.
 func (r *careFundEntryResolver) ViewerCanReverse(ctx context.Context, obj *ent.CareFundEntry) (bool, error) {
-	return obj.Kind != carefundentry.KindREVERSAL && authz.CanAt(ctx, obj.OrgID, ent.TypeCareFundEntry, classification.ActReverse, false), nil
+	return classification.CanReverse(ctx, r.txClient(ctx), obj)
 }
 
 // From is the resolver for the from field.

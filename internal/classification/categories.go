@@ -84,7 +84,7 @@ type placement struct {
 // history, however the member is written (createMember, updateMember, the
 // workflows here):
 //   - an ACTIVIST carries no category (BAD_USER_INPUT);
-//   - each change of category is a CategoryChange, each change of branch
+//   - each later change of category is a CategoryChange, each change of branch
 //     a Transfer (组织关系转接), with the day and reason of the act;
 //   - a member who leaves AT_HOME_NO_POST or the branch leaves its post
 //     vacant.
@@ -141,6 +141,11 @@ func placementAfter(m *ent.MemberMutation, p placement) placement {
 }
 
 func record(ctx context.Context, c *ent.Client, m *ent.Member, created bool, before, after placement) error {
+	// A new member's first category is no change: the history starts
+	// with the first change (bulk loads stay one insert per member).
+	if created {
+		return nil
+	}
 	a := actOf(ctx)
 	if !sameCategory(before.category, after.category) {
 		err := c.CategoryChange.Create().
@@ -151,9 +156,6 @@ func record(ctx context.Context, c *ent.Client, m *ent.Member, created bool, bef
 		if err != nil {
 			return err
 		}
-	}
-	if created {
-		return nil
 	}
 	moved := before.branch != after.branch
 	if moved {

@@ -37,9 +37,7 @@ func memberFor(ctx context.Context, c *ent.Client, id int, typ, act string) (*en
 	return m, authz.Require(ctx, c, m.BranchID, typ, act)
 }
 
-// branchOf reads a member's branch (in scope whenever the member is,
-// except for a member reading itself: that takes the caller's scope
-// of its own branch, which MEMBER holds).
+// branchOf reads a member's branch in the caller's scope.
 func branchOf(ctx context.Context, c *ent.Client, m *ent.Member) (*ent.Org, error) {
 	b, err := c.Org.Get(ctx, m.BranchID)
 	if ent.IsNotFound(err) {
@@ -48,8 +46,9 @@ func branchOf(ctx context.Context, c *ent.Client, m *ent.Member) (*ent.Org, erro
 	return b, err
 }
 
-// villageBranch reports whether a branch sits in a village or a
-// community, where posts, mobile members and contacts belong.
+// villageBranch returns the village or community a branch sits in
+// (BAD_USER_INPUT for any other branch): posts, mobile members and their
+// contacts belong there.
 func villageBranch(ctx context.Context, c *ent.Client, b *ent.Org) (*ent.Org, error) {
 	if b.ParentID == 0 {
 		return nil, errs.New(errs.BadUserInput, "%s is not a village or community branch", b.Name)

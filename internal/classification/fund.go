@@ -162,6 +162,24 @@ func Reverse(ctx context.Context, c *ent.Client, id int, reason string, onArg *t
 		Save(ctx)
 }
 
+// CanReverse answers CareFundEntry.viewerCanReverse with Reverse's
+// decision: the policy at the fund org, an entry not a reversal and not
+// yet reversed, and for a donation a balance that still covers it.
+func CanReverse(ctx context.Context, c *ent.Client, e *ent.CareFundEntry) (bool, error) {
+	if e.Kind == carefundentry.KindREVERSAL || !authz.CanAt(ctx, e.OrgID, ent.TypeCareFundEntry, ActReverse, false) {
+		return false, nil
+	}
+	done, err := c.CareFundEntry.Query().Where(carefundentry.ReversesID(e.ID)).Exist(ctx)
+	if err != nil || done {
+		return false, err
+	}
+	if e.Kind != carefundentry.KindDONATION {
+		return true, nil
+	}
+	f, err := Balance(ctx, c, e.OrgID)
+	return err == nil && e.AmountFen <= f.BalanceFen, err
+}
+
 // Balance sums an org's ledger, as far as the caller may read it.
 func Balance(ctx context.Context, c *ent.Client, orgID int) (CareFund, error) {
 	var rows []struct {
