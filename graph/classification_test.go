@@ -620,7 +620,9 @@ func TestCareFund(t *testing.T) {
 			}
 		}
 		canReverse := func(user, id string) bool {
-			var o struct{ Node struct{ ViewerCanReverse bool } }
+			var o struct {
+				Node struct{ ViewerCanReverse bool }
+			}
 			f.as(user).MustDo(t, `query($id: ID!) { node(id: $id) { ... on CareFundEntry { viewerCanReverse } } }`, gqlVars("id", id), &o)
 			return o.Node.ViewerCanReverse
 		}
