@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/testdb"
@@ -112,6 +113,14 @@ func TestMobileMembers(t *testing.T) {
 		f.refuse("contact after return", admin, logContactQ, contact(b1+".M2", today), "CONFLICT")
 		if n := f.count(admin, map[string]any{"noContactSince": dayVar(today), "withinOrg": within}); n != 1 {
 			t.Errorf("noContactSince after M2's return: %d, want 1 (M3)", n)
+		}
+		// Every step is in the audit trail: two departures, the first
+		// contact (the late older one leaves lastContactOn alone) and the
+		// return; two contact logs.
+		for typ, want := range map[string]int{"MobileRecord": 4, "ContactLog": 2} {
+			if n := d.Client.AuditLog.Query().Where(auditlog.Type(typ)).CountX(systemCtx()); n != want {
+				t.Errorf("%d audit entries of %s, want %d", n, typ, want)
+			}
 		}
 	})
 }
