@@ -42,6 +42,9 @@ func ChangeCategory(ctx context.Context, c *ent.Client, in ChangeMemberCategoryI
 	if sameCategory(m.Category, in.Category) {
 		return nil, errs.New(errs.BadUserInput, "the member is already in that category")
 	}
+	if err := categorized(ctx, c, m, in.Category); err != nil {
+		return nil, err
+	}
 	u := c.Member.UpdateOneID(m.ID)
 	if in.Category == nil {
 		u.ClearCategory()
@@ -49,6 +52,23 @@ func ChangeCategory(ctx context.Context, c *ent.Client, in ChangeMemberCategoryI
 		u.SetCategory(*in.Category)
 	}
 	return u.Save(withAct(ctx, on, reason))
+}
+
+// categorized: the four categories are for Party members of rural and
+// community branches, and such a member keeps one (BAD_USER_INPUT).
+func categorized(ctx context.Context, c *ent.Client, m *ent.Member, to *member.Category) error {
+	b, err := branchOf(ctx, c, m)
+	if err != nil {
+		return err
+	}
+	classified := b.Sector == org.SectorRural || b.Sector == org.SectorCommunity
+	switch {
+	case to != nil && !classified:
+		return errs.New(errs.BadUserInput, "categories are for members of rural and community branches, not of a %s branch", b.Sector)
+	case to == nil && classified && m.Status != member.StatusActivist:
+		return errs.New(errs.BadUserInput, "a Party member of a rural or community branch carries one of the four categories")
+	}
+	return nil
 }
 
 // act is the day and reason of the change a workflow makes to a member,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/apitest"
 	"github.com/partyorg/partyorg/internal/day"
@@ -210,6 +211,15 @@ func TestCategoryRules(t *testing.T) {
 			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "FORBIDDEN")
 		f.refuse("other township changes a category", orgAdmin("C.T2"), changeCategoryQ, gqlVars("in", map[string]any{
 			"memberID": f.m(b1 + ".M2"), "category": "ELDERLY_INFIRM", "reason": "x"}), "NOT_FOUND")
+		f.refuse("rural member left without a category", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": f.m(b1 + ".M2"), "category": nil, "reason": "x"}), "BAD_USER_INPUT")
+		// A township agency's branch: its members are not classified.
+		ctx := systemCtx()
+		unit := d.Client.Org.Create().SetName("C.T1.U").SetKind(org.KindUnit).SetSector(org.SectorAgency).SetParentID(f.tree.Orgs["C.T1"].ID).SaveX(ctx)
+		ub := d.Client.Org.Create().SetName("C.T1.U.B").SetKind(org.KindBranch).SetSector(org.SectorAgency).SetParentID(unit.ID).SaveX(ctx)
+		clerk := d.Client.Member.Create().SetName("科员").SetStatus(member.StatusFull).SetBranchID(ub.ID).SaveX(ctx)
+		f.refuse("category in an agency branch", admin, changeCategoryQ, gqlVars("in", map[string]any{
+			"memberID": gqlID(clerk.ID), "category": "AT_HOME_NO_POST", "reason": "x"}), "BAD_USER_INPUT")
 
 		// An activist may be recorded without a category, and then may not get one.
 		var created struct {
