@@ -23,6 +23,8 @@ type CareFundEntry struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 类别: 捐赠 DONATION, 支出 DISBURSEMENT, 冲正 REVERSAL.
 	Kind carefundentry.Kind `json:"kind,omitempty"`
 	// 金额 (分)
@@ -115,7 +117,7 @@ func (*CareFundEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case carefundentry.FieldID, carefundentry.FieldAmountFen, carefundentry.FieldOrgID, carefundentry.FieldMemberID, carefundentry.FieldReversesID:
+		case carefundentry.FieldID, carefundentry.FieldVersion, carefundentry.FieldAmountFen, carefundentry.FieldOrgID, carefundentry.FieldMemberID, carefundentry.FieldReversesID:
 			values[i] = new(sql.NullInt64)
 		case carefundentry.FieldKind, carefundentry.FieldDonor, carefundentry.FieldReason, carefundentry.FieldApprover, carefundentry.FieldReversedKind:
 			values[i] = new(sql.NullString)
@@ -153,6 +155,12 @@ func (_m *CareFundEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case carefundentry.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case carefundentry.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -277,6 +285,9 @@ func (_m *CareFundEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

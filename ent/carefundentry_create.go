@@ -50,6 +50,20 @@ func (_c *CareFundEntryCreate) SetNillableUpdatedAt(v *time.Time) *CareFundEntry
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *CareFundEntryCreate) SetVersion(v int) *CareFundEntryCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *CareFundEntryCreate) SetNillableVersion(v *int) *CareFundEntryCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *CareFundEntryCreate) SetKind(v carefundentry.Kind) *CareFundEntryCreate {
 	_c.mutation.SetKind(v)
@@ -265,6 +279,10 @@ func (_c *CareFundEntryCreate) defaults() error {
 		v := carefundentry.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := carefundentry.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -275,6 +293,9 @@ func (_c *CareFundEntryCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "CareFundEntry.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "CareFundEntry.version"`)}
 	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "CareFundEntry.kind"`)}
@@ -343,6 +364,10 @@ func (_c *CareFundEntryCreate) createSpec() (*CareFundEntry, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(carefundentry.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(carefundentry.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(carefundentry.FieldKind, field.TypeEnum, value)

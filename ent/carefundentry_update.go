@@ -34,6 +34,27 @@ func (_u *CareFundEntryUpdate) SetUpdatedAt(v time.Time) *CareFundEntryUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *CareFundEntryUpdate) SetVersion(v int) *CareFundEntryUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CareFundEntryUpdate) SetNillableVersion(v *int) *CareFundEntryUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CareFundEntryUpdate) AddVersion(v int) *CareFundEntryUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetReversedByID sets the "reversed_by" edge to the CareFundEntry entity by ID.
 func (_u *CareFundEntryUpdate) SetReversedByID(id int) *CareFundEntryUpdate {
 	_u.mutation.SetReversedByID(id)
@@ -118,6 +139,12 @@ func (_u *CareFundEntryUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(carefundentry.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(carefundentry.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(carefundentry.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.DonorCleared() {
 		_spec.ClearField(carefundentry.FieldDonor, field.TypeString)
 	}
@@ -182,6 +209,27 @@ type CareFundEntryUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *CareFundEntryUpdateOne) SetUpdatedAt(v time.Time) *CareFundEntryUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *CareFundEntryUpdateOne) SetVersion(v int) *CareFundEntryUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CareFundEntryUpdateOne) SetNillableVersion(v *int) *CareFundEntryUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CareFundEntryUpdateOne) AddVersion(v int) *CareFundEntryUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -298,6 +346,12 @@ func (_u *CareFundEntryUpdateOne) sqlSave(ctx context.Context) (_node *CareFundE
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(carefundentry.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(carefundentry.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(carefundentry.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.DonorCleared() {
 		_spec.ClearField(carefundentry.FieldDonor, field.TypeString)

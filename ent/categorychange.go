@@ -22,6 +22,8 @@ type CategoryChange struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 原类别
 	From string `json:"from,omitempty"`
 	// 新类别
@@ -67,7 +69,7 @@ func (*CategoryChange) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case categorychange.FieldID, categorychange.FieldBranchID, categorychange.FieldMemberID:
+		case categorychange.FieldID, categorychange.FieldVersion, categorychange.FieldBranchID, categorychange.FieldMemberID:
 			values[i] = new(sql.NullInt64)
 		case categorychange.FieldFrom, categorychange.FieldTo, categorychange.FieldReason:
 			values[i] = new(sql.NullString)
@@ -105,6 +107,12 @@ func (_m *CategoryChange) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case categorychange.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case categorychange.FieldFrom:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -188,6 +196,9 @@ func (_m *CategoryChange) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("from=")
 	builder.WriteString(_m.From)

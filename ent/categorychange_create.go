@@ -49,6 +49,20 @@ func (_c *CategoryChangeCreate) SetNillableUpdatedAt(v *time.Time) *CategoryChan
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *CategoryChangeCreate) SetVersion(v int) *CategoryChangeCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *CategoryChangeCreate) SetNillableVersion(v *int) *CategoryChangeCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetFrom sets the "from" field.
 func (_c *CategoryChangeCreate) SetFrom(v string) *CategoryChangeCreate {
 	_c.mutation.SetFrom(v)
@@ -181,6 +195,10 @@ func (_c *CategoryChangeCreate) defaults() error {
 		v := categorychange.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := categorychange.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -191,6 +209,9 @@ func (_c *CategoryChangeCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "CategoryChange.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "CategoryChange.version"`)}
 	}
 	if _, ok := _c.mutation.On(); !ok {
 		return &ValidationError{Name: "on", err: errors.New(`ent: missing required field "CategoryChange.on"`)}
@@ -228,6 +249,10 @@ func (_c *CategoryChangeCreate) createSpec() (*CategoryChange, *sqlgraph.CreateS
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(categorychange.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(categorychange.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.From(); ok {
 		_spec.SetField(categorychange.FieldFrom, field.TypeString, value)

@@ -34,6 +34,27 @@ func (_u *CategoryChangeUpdate) SetUpdatedAt(v time.Time) *CategoryChangeUpdate 
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *CategoryChangeUpdate) SetVersion(v int) *CategoryChangeUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CategoryChangeUpdate) SetNillableVersion(v *int) *CategoryChangeUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CategoryChangeUpdate) AddVersion(v int) *CategoryChangeUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the CategoryChangeMutation object of the builder.
 func (_u *CategoryChangeUpdate) Mutation() *CategoryChangeMutation {
 	return _u.mutation
@@ -93,6 +114,12 @@ func (_u *CategoryChangeUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(categorychange.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(categorychange.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(categorychange.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.FromCleared() {
 		_spec.ClearField(categorychange.FieldFrom, field.TypeString)
 	}
@@ -128,6 +155,27 @@ type CategoryChangeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *CategoryChangeUpdateOne) SetUpdatedAt(v time.Time) *CategoryChangeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *CategoryChangeUpdateOne) SetVersion(v int) *CategoryChangeUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CategoryChangeUpdateOne) SetNillableVersion(v *int) *CategoryChangeUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CategoryChangeUpdateOne) AddVersion(v int) *CategoryChangeUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -219,6 +267,12 @@ func (_u *CategoryChangeUpdateOne) sqlSave(ctx context.Context) (_node *Category
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(categorychange.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(categorychange.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(categorychange.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.FromCleared() {
 		_spec.ClearField(categorychange.FieldFrom, field.TypeString)

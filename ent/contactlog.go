@@ -23,6 +23,8 @@ type ContactLog struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 联系日期
 	On time.Time `json:"on,omitempty"`
 	// 联系方式: 思想汇报 THOUGHT_REPORT, 报到联系 CHECK_IN, 远程参加组织生活 REMOTE_ACTIVITY.
@@ -83,7 +85,7 @@ func (*ContactLog) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contactlog.FieldID, contactlog.FieldBranchID, contactlog.FieldMemberID, contactlog.FieldRecordID:
+		case contactlog.FieldID, contactlog.FieldVersion, contactlog.FieldBranchID, contactlog.FieldMemberID, contactlog.FieldRecordID:
 			values[i] = new(sql.NullInt64)
 		case contactlog.FieldKind, contactlog.FieldChannel, contactlog.FieldNote:
 			values[i] = new(sql.NullString)
@@ -121,6 +123,12 @@ func (_m *ContactLog) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case contactlog.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case contactlog.FieldOn:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -215,6 +223,9 @@ func (_m *ContactLog) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("on=")
 	builder.WriteString(_m.On.Format(time.ANSIC))

@@ -50,6 +50,20 @@ func (_c *ContactLogCreate) SetNillableUpdatedAt(v *time.Time) *ContactLogCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ContactLogCreate) SetVersion(v int) *ContactLogCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ContactLogCreate) SetNillableVersion(v *int) *ContactLogCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetOn sets the "on" field.
 func (_c *ContactLogCreate) SetOn(v time.Time) *ContactLogCreate {
 	_c.mutation.SetOn(v)
@@ -193,6 +207,10 @@ func (_c *ContactLogCreate) defaults() error {
 		v := contactlog.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := contactlog.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -203,6 +221,9 @@ func (_c *ContactLogCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "ContactLog.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "ContactLog.version"`)}
 	}
 	if _, ok := _c.mutation.On(); !ok {
 		return &ValidationError{Name: "on", err: errors.New(`ent: missing required field "ContactLog.on"`)}
@@ -258,6 +279,10 @@ func (_c *ContactLogCreate) createSpec() (*ContactLog, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(contactlog.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(contactlog.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.On(); ok {
 		_spec.SetField(contactlog.FieldOn, field.TypeTime, value)

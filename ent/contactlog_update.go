@@ -34,6 +34,27 @@ func (_u *ContactLogUpdate) SetUpdatedAt(v time.Time) *ContactLogUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ContactLogUpdate) SetVersion(v int) *ContactLogUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ContactLogUpdate) SetNillableVersion(v *int) *ContactLogUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ContactLogUpdate) AddVersion(v int) *ContactLogUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the ContactLogMutation object of the builder.
 func (_u *ContactLogUpdate) Mutation() *ContactLogMutation {
 	return _u.mutation
@@ -93,6 +114,12 @@ func (_u *ContactLogUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(contactlog.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(contactlog.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(contactlog.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.ChannelCleared() {
 		_spec.ClearField(contactlog.FieldChannel, field.TypeString)
 	}
@@ -125,6 +152,27 @@ type ContactLogUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ContactLogUpdateOne) SetUpdatedAt(v time.Time) *ContactLogUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ContactLogUpdateOne) SetVersion(v int) *ContactLogUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ContactLogUpdateOne) SetNillableVersion(v *int) *ContactLogUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ContactLogUpdateOne) AddVersion(v int) *ContactLogUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -216,6 +264,12 @@ func (_u *ContactLogUpdateOne) sqlSave(ctx context.Context) (_node *ContactLog, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(contactlog.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(contactlog.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(contactlog.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.ChannelCleared() {
 		_spec.ClearField(contactlog.FieldChannel, field.TypeString)

@@ -12,14 +12,21 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
@@ -87,14 +94,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			audithead.Table:      audithead.ValidColumn,
 			auditlog.Table:       auditlog.ValidColumn,
 			carefundentry.Table:  carefundentry.ValidColumn,
 			categorychange.Table: categorychange.ValidColumn,
 			contactlog.Table:     contactlog.ValidColumn,
 			helpcard.Table:       helpcard.ValidColumn,
+			idempotencykey.Table: idempotencykey.ValidColumn,
 			member.Table:         member.ValidColumn,
 			mobilerecord.Table:   mobilerecord.ValidColumn,
 			org.Table:            org.ValidColumn,
+			pledge.Table:         pledge.ValidColumn,
+			pledgeitem.Table:     pledgeitem.ValidColumn,
+			pledgeprogress.Table: pledgeprogress.ValidColumn,
+			pledgereview.Table:   pledgereview.ValidColumn,
+			pledgetopic.Table:    pledgetopic.ValidColumn,
 			rolebinding.Table:    rolebinding.ValidColumn,
 			setting.Table:        setting.ValidColumn,
 			trainingrecord.Table: trainingrecord.ValidColumn,

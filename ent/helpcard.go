@@ -22,6 +22,8 @@ type HelpCard struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 帮扶需求
 	Needs string `json:"needs,omitempty"`
 	// 发卡日期
@@ -78,7 +80,7 @@ func (*HelpCard) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case helpcard.FieldID, helpcard.FieldBranchID, helpcard.FieldMemberID, helpcard.FieldHelperID:
+		case helpcard.FieldID, helpcard.FieldVersion, helpcard.FieldBranchID, helpcard.FieldMemberID, helpcard.FieldHelperID:
 			values[i] = new(sql.NullInt64)
 		case helpcard.FieldNeeds:
 			values[i] = new(sql.NullString)
@@ -116,6 +118,12 @@ func (_m *HelpCard) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case helpcard.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case helpcard.FieldNeeds:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -198,6 +206,9 @@ func (_m *HelpCard) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("needs=")
 	builder.WriteString(_m.Needs)

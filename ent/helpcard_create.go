@@ -49,6 +49,20 @@ func (_c *HelpCardCreate) SetNillableUpdatedAt(v *time.Time) *HelpCardCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HelpCardCreate) SetVersion(v int) *HelpCardCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HelpCardCreate) SetNillableVersion(v *int) *HelpCardCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetNeeds sets the "needs" field.
 func (_c *HelpCardCreate) SetNeeds(v string) *HelpCardCreate {
 	_c.mutation.SetNeeds(v)
@@ -164,6 +178,10 @@ func (_c *HelpCardCreate) defaults() error {
 		v := helpcard.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := helpcard.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -174,6 +192,9 @@ func (_c *HelpCardCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "HelpCard.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "HelpCard.version"`)}
 	}
 	if _, ok := _c.mutation.Needs(); !ok {
 		return &ValidationError{Name: "needs", err: errors.New(`ent: missing required field "HelpCard.needs"`)}
@@ -219,6 +240,10 @@ func (_c *HelpCardCreate) createSpec() (*HelpCard, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(helpcard.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(helpcard.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Needs(); ok {
 		_spec.SetField(helpcard.FieldNeeds, field.TypeString, value)

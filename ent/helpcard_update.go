@@ -35,6 +35,27 @@ func (_u *HelpCardUpdate) SetUpdatedAt(v time.Time) *HelpCardUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HelpCardUpdate) SetVersion(v int) *HelpCardUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpCardUpdate) SetNillableVersion(v *int) *HelpCardUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpCardUpdate) AddVersion(v int) *HelpCardUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetNeeds sets the "needs" field.
 func (_u *HelpCardUpdate) SetNeeds(v string) *HelpCardUpdate {
 	_u.mutation.SetNeeds(v)
@@ -152,6 +173,12 @@ func (_u *HelpCardUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helpcard.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helpcard.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helpcard.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Needs(); ok {
 		_spec.SetField(helpcard.FieldNeeds, field.TypeString, value)
 	}
@@ -210,6 +237,27 @@ type HelpCardUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HelpCardUpdateOne) SetUpdatedAt(v time.Time) *HelpCardUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HelpCardUpdateOne) SetVersion(v int) *HelpCardUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpCardUpdateOne) SetNillableVersion(v *int) *HelpCardUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpCardUpdateOne) AddVersion(v int) *HelpCardUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -359,6 +407,12 @@ func (_u *HelpCardUpdateOne) sqlSave(ctx context.Context) (_node *HelpCard, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helpcard.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helpcard.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helpcard.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Needs(); ok {
 		_spec.SetField(helpcard.FieldNeeds, field.TypeString, value)

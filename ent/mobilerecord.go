@@ -22,6 +22,8 @@ type MobileRecord struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 状态: 外出 AWAY, 已返回 RETURNED.
 	State mobilerecord.State `json:"state,omitempty"`
 	// 外出地点
@@ -103,7 +105,7 @@ func (*MobileRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case mobilerecord.FieldID, mobilerecord.FieldBranchID, mobilerecord.FieldMemberID, mobilerecord.FieldContactID:
+		case mobilerecord.FieldID, mobilerecord.FieldVersion, mobilerecord.FieldBranchID, mobilerecord.FieldMemberID, mobilerecord.FieldContactID:
 			values[i] = new(sql.NullInt64)
 		case mobilerecord.FieldState, mobilerecord.FieldDestination, mobilerecord.FieldOccupation, mobilerecord.FieldCategoryBefore:
 			values[i] = new(sql.NullString)
@@ -141,6 +143,12 @@ func (_m *MobileRecord) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case mobilerecord.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case mobilerecord.FieldState:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -267,6 +275,9 @@ func (_m *MobileRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("state=")
 	builder.WriteString(fmt.Sprintf("%v", _m.State))

@@ -50,6 +50,20 @@ func (_c *MobileRecordCreate) SetNillableUpdatedAt(v *time.Time) *MobileRecordCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *MobileRecordCreate) SetVersion(v int) *MobileRecordCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *MobileRecordCreate) SetNillableVersion(v *int) *MobileRecordCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetState sets the "state" field.
 func (_c *MobileRecordCreate) SetState(v mobilerecord.State) *MobileRecordCreate {
 	_c.mutation.SetState(v)
@@ -264,6 +278,10 @@ func (_c *MobileRecordCreate) defaults() error {
 		v := mobilerecord.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := mobilerecord.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.State(); !ok {
 		v := mobilerecord.DefaultState
 		_c.mutation.SetState(v)
@@ -278,6 +296,9 @@ func (_c *MobileRecordCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "MobileRecord.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "MobileRecord.version"`)}
 	}
 	if _, ok := _c.mutation.State(); !ok {
 		return &ValidationError{Name: "state", err: errors.New(`ent: missing required field "MobileRecord.state"`)}
@@ -336,6 +357,10 @@ func (_c *MobileRecordCreate) createSpec() (*MobileRecord, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(mobilerecord.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(mobilerecord.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.State(); ok {
 		_spec.SetField(mobilerecord.FieldState, field.TypeEnum, value)

@@ -35,6 +35,27 @@ func (_u *MobileRecordUpdate) SetUpdatedAt(v time.Time) *MobileRecordUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *MobileRecordUpdate) SetVersion(v int) *MobileRecordUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *MobileRecordUpdate) SetNillableVersion(v *int) *MobileRecordUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *MobileRecordUpdate) AddVersion(v int) *MobileRecordUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetState sets the "state" field.
 func (_u *MobileRecordUpdate) SetState(v mobilerecord.State) *MobileRecordUpdate {
 	_u.mutation.SetState(v)
@@ -197,6 +218,12 @@ func (_u *MobileRecordUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(mobilerecord.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(mobilerecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(mobilerecord.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(mobilerecord.FieldState, field.TypeEnum, value)
 	}
@@ -292,6 +319,27 @@ type MobileRecordUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MobileRecordUpdateOne) SetUpdatedAt(v time.Time) *MobileRecordUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *MobileRecordUpdateOne) SetVersion(v int) *MobileRecordUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *MobileRecordUpdateOne) SetNillableVersion(v *int) *MobileRecordUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *MobileRecordUpdateOne) AddVersion(v int) *MobileRecordUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -486,6 +534,12 @@ func (_u *MobileRecordUpdateOne) sqlSave(ctx context.Context) (_node *MobileReco
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(mobilerecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(mobilerecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(mobilerecord.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(mobilerecord.FieldState, field.TypeEnum, value)

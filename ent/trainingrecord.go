@@ -22,6 +22,8 @@ type TrainingRecord struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 培训课程
 	Course string `json:"course,omitempty"`
 	// 举办层级: 县 COUNTY, 乡镇 TOWNSHIP, 村 VILLAGE.
@@ -69,7 +71,7 @@ func (*TrainingRecord) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case trainingrecord.FieldHours:
 			values[i] = new(sql.NullFloat64)
-		case trainingrecord.FieldID, trainingrecord.FieldBranchID, trainingrecord.FieldMemberID:
+		case trainingrecord.FieldID, trainingrecord.FieldVersion, trainingrecord.FieldBranchID, trainingrecord.FieldMemberID:
 			values[i] = new(sql.NullInt64)
 		case trainingrecord.FieldCourse, trainingrecord.FieldLevel:
 			values[i] = new(sql.NullString)
@@ -107,6 +109,12 @@ func (_m *TrainingRecord) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case trainingrecord.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case trainingrecord.FieldCourse:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -190,6 +198,9 @@ func (_m *TrainingRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("course=")
 	builder.WriteString(_m.Course)

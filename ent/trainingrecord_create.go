@@ -49,6 +49,20 @@ func (_c *TrainingRecordCreate) SetNillableUpdatedAt(v *time.Time) *TrainingReco
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TrainingRecordCreate) SetVersion(v int) *TrainingRecordCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TrainingRecordCreate) SetNillableVersion(v *int) *TrainingRecordCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetCourse sets the "course" field.
 func (_c *TrainingRecordCreate) SetCourse(v string) *TrainingRecordCreate {
 	_c.mutation.SetCourse(v)
@@ -157,6 +171,10 @@ func (_c *TrainingRecordCreate) defaults() error {
 		v := trainingrecord.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := trainingrecord.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -167,6 +185,9 @@ func (_c *TrainingRecordCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "TrainingRecord.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "TrainingRecord.version"`)}
 	}
 	if _, ok := _c.mutation.Course(); !ok {
 		return &ValidationError{Name: "course", err: errors.New(`ent: missing required field "TrainingRecord.course"`)}
@@ -228,6 +249,10 @@ func (_c *TrainingRecordCreate) createSpec() (*TrainingRecord, *sqlgraph.CreateS
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(trainingrecord.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(trainingrecord.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Course(); ok {
 		_spec.SetField(trainingrecord.FieldCourse, field.TypeString, value)

@@ -34,6 +34,27 @@ func (_u *TrainingRecordUpdate) SetUpdatedAt(v time.Time) *TrainingRecordUpdate 
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TrainingRecordUpdate) SetVersion(v int) *TrainingRecordUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingRecordUpdate) SetNillableVersion(v *int) *TrainingRecordUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingRecordUpdate) AddVersion(v int) *TrainingRecordUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetCourse sets the "course" field.
 func (_u *TrainingRecordUpdate) SetCourse(v string) *TrainingRecordUpdate {
 	_u.mutation.SetCourse(v)
@@ -179,6 +200,12 @@ func (_u *TrainingRecordUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(trainingrecord.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingrecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingrecord.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Course(); ok {
 		_spec.SetField(trainingrecord.FieldCourse, field.TypeString, value)
 	}
@@ -220,6 +247,27 @@ type TrainingRecordUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *TrainingRecordUpdateOne) SetUpdatedAt(v time.Time) *TrainingRecordUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TrainingRecordUpdateOne) SetVersion(v int) *TrainingRecordUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TrainingRecordUpdateOne) SetNillableVersion(v *int) *TrainingRecordUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TrainingRecordUpdateOne) AddVersion(v int) *TrainingRecordUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -397,6 +445,12 @@ func (_u *TrainingRecordUpdateOne) sqlSave(ctx context.Context) (_node *Training
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(trainingrecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(trainingrecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(trainingrecord.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Course(); ok {
 		_spec.SetField(trainingrecord.FieldCourse, field.TypeString, value)

@@ -23,6 +23,8 @@ type Transfer struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 转接日期
 	On time.Time `json:"on,omitempty"`
 	// FromBranchID holds the value of the "from_branch_id" field.
@@ -94,7 +96,7 @@ func (*Transfer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case transfer.FieldID, transfer.FieldFromBranchID, transfer.FieldToBranchID, transfer.FieldMemberID:
+		case transfer.FieldID, transfer.FieldVersion, transfer.FieldFromBranchID, transfer.FieldToBranchID, transfer.FieldMemberID:
 			values[i] = new(sql.NullInt64)
 		case transfer.FieldFromBranchName, transfer.FieldToBranchName:
 			values[i] = new(sql.NullString)
@@ -132,6 +134,12 @@ func (_m *Transfer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case transfer.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case transfer.FieldOn:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -225,6 +233,9 @@ func (_m *Transfer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("on=")
 	builder.WriteString(_m.On.Format(time.ANSIC))

@@ -50,6 +50,20 @@ func (_c *TransferCreate) SetNillableUpdatedAt(v *time.Time) *TransferCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *TransferCreate) SetVersion(v int) *TransferCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *TransferCreate) SetNillableVersion(v *int) *TransferCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetOn sets the "on" field.
 func (_c *TransferCreate) SetOn(v time.Time) *TransferCreate {
 	_c.mutation.SetOn(v)
@@ -176,6 +190,10 @@ func (_c *TransferCreate) defaults() error {
 		v := transfer.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := transfer.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -186,6 +204,9 @@ func (_c *TransferCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Transfer.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Transfer.version"`)}
 	}
 	if _, ok := _c.mutation.On(); !ok {
 		return &ValidationError{Name: "on", err: errors.New(`ent: missing required field "Transfer.on"`)}
@@ -229,6 +250,10 @@ func (_c *TransferCreate) createSpec() (*Transfer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(transfer.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(transfer.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.On(); ok {
 		_spec.SetField(transfer.FieldOn, field.TypeTime, value)

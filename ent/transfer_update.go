@@ -34,6 +34,27 @@ func (_u *TransferUpdate) SetUpdatedAt(v time.Time) *TransferUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *TransferUpdate) SetVersion(v int) *TransferUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TransferUpdate) SetNillableVersion(v *int) *TransferUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TransferUpdate) AddVersion(v int) *TransferUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the TransferMutation object of the builder.
 func (_u *TransferUpdate) Mutation() *TransferMutation {
 	return _u.mutation
@@ -93,6 +114,12 @@ func (_u *TransferUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(transfer.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(transfer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(transfer.FieldVersion, field.TypeInt, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{transfer.Label}
@@ -116,6 +143,27 @@ type TransferUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *TransferUpdateOne) SetUpdatedAt(v time.Time) *TransferUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *TransferUpdateOne) SetVersion(v int) *TransferUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *TransferUpdateOne) SetNillableVersion(v *int) *TransferUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *TransferUpdateOne) AddVersion(v int) *TransferUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -207,6 +255,12 @@ func (_u *TransferUpdateOne) sqlSave(ctx context.Context) (_node *Transfer, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(transfer.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(transfer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(transfer.FieldVersion, field.TypeInt, value)
 	}
 	_node = &Transfer{config: _u.config}
 	_spec.Assign = _node.assignValues

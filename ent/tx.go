@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AuditHead is the client for interacting with the AuditHead builders.
+	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
 	// CareFundEntry is the client for interacting with the CareFundEntry builders.
@@ -24,12 +26,24 @@ type Tx struct {
 	ContactLog *ContactLogClient
 	// HelpCard is the client for interacting with the HelpCard builders.
 	HelpCard *HelpCardClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// MobileRecord is the client for interacting with the MobileRecord builders.
 	MobileRecord *MobileRecordClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Pledge is the client for interacting with the Pledge builders.
+	Pledge *PledgeClient
+	// PledgeItem is the client for interacting with the PledgeItem builders.
+	PledgeItem *PledgeItemClient
+	// PledgeProgress is the client for interacting with the PledgeProgress builders.
+	PledgeProgress *PledgeProgressClient
+	// PledgeReview is the client for interacting with the PledgeReview builders.
+	PledgeReview *PledgeReviewClient
+	// PledgeTopic is the client for interacting with the PledgeTopic builders.
+	PledgeTopic *PledgeTopicClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -175,14 +189,21 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.CareFundEntry = NewCareFundEntryClient(tx.config)
 	tx.CategoryChange = NewCategoryChangeClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.HelpCard = NewHelpCardClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.MobileRecord = NewMobileRecordClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Pledge = NewPledgeClient(tx.config)
+	tx.PledgeItem = NewPledgeItemClient(tx.config)
+	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
+	tx.PledgeReview = NewPledgeReviewClient(tx.config)
+	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.TrainingRecord = NewTrainingRecordClient(tx.config)
@@ -199,7 +220,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuditLog.QueryXXX(), the query will be executed
+// applies a query, for example: AuditHead.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

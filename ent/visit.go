@@ -22,6 +22,8 @@ type Visit struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 走访日期
 	On time.Time `json:"on,omitempty"`
 	// 走访情况
@@ -80,7 +82,7 @@ func (*Visit) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case visit.FieldID, visit.FieldBranchID, visit.FieldMemberID, visit.FieldVisitorID:
+		case visit.FieldID, visit.FieldVersion, visit.FieldBranchID, visit.FieldMemberID, visit.FieldVisitorID:
 			values[i] = new(sql.NullInt64)
 		case visit.FieldFindings, visit.FieldProblemsSolved:
 			values[i] = new(sql.NullString)
@@ -118,6 +120,12 @@ func (_m *Visit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case visit.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case visit.FieldOn:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -207,6 +215,9 @@ func (_m *Visit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("on=")
 	builder.WriteString(_m.On.Format(time.ANSIC))

@@ -49,6 +49,20 @@ func (_c *VisitCreate) SetNillableUpdatedAt(v *time.Time) *VisitCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *VisitCreate) SetVersion(v int) *VisitCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *VisitCreate) SetNillableVersion(v *int) *VisitCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetOn sets the "on" field.
 func (_c *VisitCreate) SetOn(v time.Time) *VisitCreate {
 	_c.mutation.SetOn(v)
@@ -186,6 +200,10 @@ func (_c *VisitCreate) defaults() error {
 		v := visit.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := visit.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -196,6 +214,9 @@ func (_c *VisitCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Visit.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Visit.version"`)}
 	}
 	if _, ok := _c.mutation.On(); !ok {
 		return &ValidationError{Name: "on", err: errors.New(`ent: missing required field "Visit.on"`)}
@@ -243,6 +264,10 @@ func (_c *VisitCreate) createSpec() (*Visit, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(visit.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.On(); ok {
 		_spec.SetField(visit.FieldOn, field.TypeTime, value)

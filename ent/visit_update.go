@@ -34,6 +34,27 @@ func (_u *VisitUpdate) SetUpdatedAt(v time.Time) *VisitUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *VisitUpdate) SetVersion(v int) *VisitUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VisitUpdate) SetNillableVersion(v *int) *VisitUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VisitUpdate) AddVersion(v int) *VisitUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the VisitMutation object of the builder.
 func (_u *VisitUpdate) Mutation() *VisitMutation {
 	return _u.mutation
@@ -93,6 +114,12 @@ func (_u *VisitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(visit.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(visit.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.FindingsCleared() {
 		_spec.ClearField(visit.FieldFindings, field.TypeString)
 	}
@@ -125,6 +152,27 @@ type VisitUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *VisitUpdateOne) SetUpdatedAt(v time.Time) *VisitUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *VisitUpdateOne) SetVersion(v int) *VisitUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *VisitUpdateOne) SetNillableVersion(v *int) *VisitUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *VisitUpdateOne) AddVersion(v int) *VisitUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -216,6 +264,12 @@ func (_u *VisitUpdateOne) sqlSave(ctx context.Context) (_node *Visit, err error)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(visit.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(visit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(visit.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.FindingsCleared() {
 		_spec.ClearField(visit.FieldFindings, field.TypeString)

@@ -23,6 +23,8 @@ type WelfarePost struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 公益岗类别: 政策法规宣传 POLICY_PUBLICITY, 致富示范 WEALTH_DEMONSTRATION, 矛盾纠纷调解 DISPUTE_MEDIATION, 环境卫生 ENVIRONMENT, 社情民意收集 PUBLIC_OPINION, 文体活动 CULTURE_SPORTS, 便民服务代办 CONVENIENCE_SERVICE.
 	Kind welfarepost.Kind `json:"kind,omitempty"`
 	// 定责: the post's duty.
@@ -81,7 +83,7 @@ func (*WelfarePost) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case welfarepost.FieldID, welfarepost.FieldBranchID, welfarepost.FieldHolderID:
+		case welfarepost.FieldID, welfarepost.FieldVersion, welfarepost.FieldBranchID, welfarepost.FieldHolderID:
 			values[i] = new(sql.NullInt64)
 		case welfarepost.FieldKind, welfarepost.FieldDuty:
 			values[i] = new(sql.NullString)
@@ -119,6 +121,12 @@ func (_m *WelfarePost) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case welfarepost.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case welfarepost.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -210,6 +218,9 @@ func (_m *WelfarePost) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

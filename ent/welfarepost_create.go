@@ -50,6 +50,20 @@ func (_c *WelfarePostCreate) SetNillableUpdatedAt(v *time.Time) *WelfarePostCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *WelfarePostCreate) SetVersion(v int) *WelfarePostCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *WelfarePostCreate) SetNillableVersion(v *int) *WelfarePostCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *WelfarePostCreate) SetKind(v welfarepost.Kind) *WelfarePostCreate {
 	_c.mutation.SetKind(v)
@@ -179,6 +193,10 @@ func (_c *WelfarePostCreate) defaults() error {
 		v := welfarepost.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := welfarepost.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -189,6 +207,9 @@ func (_c *WelfarePostCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "WelfarePost.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "WelfarePost.version"`)}
 	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "WelfarePost.kind"`)}
@@ -239,6 +260,10 @@ func (_c *WelfarePostCreate) createSpec() (*WelfarePost, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(welfarepost.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(welfarepost.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(welfarepost.FieldKind, field.TypeEnum, value)

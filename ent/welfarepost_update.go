@@ -35,6 +35,27 @@ func (_u *WelfarePostUpdate) SetUpdatedAt(v time.Time) *WelfarePostUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *WelfarePostUpdate) SetVersion(v int) *WelfarePostUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *WelfarePostUpdate) SetNillableVersion(v *int) *WelfarePostUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *WelfarePostUpdate) AddVersion(v int) *WelfarePostUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *WelfarePostUpdate) SetKind(v welfarepost.Kind) *WelfarePostUpdate {
 	_u.mutation.SetKind(v)
@@ -211,6 +232,12 @@ func (_u *WelfarePostUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(welfarepost.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(welfarepost.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(welfarepost.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(welfarepost.FieldKind, field.TypeEnum, value)
 	}
@@ -281,6 +308,27 @@ type WelfarePostUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *WelfarePostUpdateOne) SetUpdatedAt(v time.Time) *WelfarePostUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *WelfarePostUpdateOne) SetVersion(v int) *WelfarePostUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *WelfarePostUpdateOne) SetNillableVersion(v *int) *WelfarePostUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *WelfarePostUpdateOne) AddVersion(v int) *WelfarePostUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -489,6 +537,12 @@ func (_u *WelfarePostUpdateOne) sqlSave(ctx context.Context) (_node *WelfarePost
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(welfarepost.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(welfarepost.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(welfarepost.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(welfarepost.FieldKind, field.TypeEnum, value)

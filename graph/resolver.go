@@ -17,12 +17,17 @@ import (
 type Resolver struct {
 	client *ent.Client
 	tokens *auth.Tokens
+	logins *auth.Logins
 }
 
 // NewSchema returns partyorg's executable schema with per-field costs
-// for the complexity limit.
-func NewSchema(client *ent.Client, tokens *auth.Tokens) graphql.ExecutableSchema {
-	cfg := Config{Resolvers: &Resolver{client: client, tokens: tokens}}
+// for the complexity limit. Sign-ins go through logins' throttle (nil:
+// partyorg's default limits).
+func NewSchema(client *ent.Client, tokens *auth.Tokens, logins *auth.Logins) graphql.ExecutableSchema {
+	if logins == nil {
+		logins = auth.NewLogins()
+	}
+	cfg := Config{Resolvers: &Resolver{client: client, tokens: tokens, logins: logins}}
 	setComplexity(&cfg.Complexity)
 	return NewExecutableSchema(cfg)
 }

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.CareFundEntry {
 	return predicate.CareFundEntry(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldEQ(FieldVersion, v))
+}
+
 // AmountFen applies equality check predicate on the "amount_fen" field. It's identical to AmountFenEQ.
 func AmountFen(v int64) predicate.CareFundEntry {
 	return predicate.CareFundEntry(sql.FieldEQ(FieldAmountFen, v))
@@ -190,6 +195,46 @@ func UpdatedAtLT(v time.Time) predicate.CareFundEntry {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.CareFundEntry {
 	return predicate.CareFundEntry(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.CareFundEntry {
+	return predicate.CareFundEntry(sql.FieldLTE(FieldVersion, v))
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.

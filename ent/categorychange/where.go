@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.CategoryChange {
 	return predicate.CategoryChange(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldEQ(FieldVersion, v))
+}
+
 // From applies equality check predicate on the "from" field. It's identical to FromEQ.
 func From(v string) predicate.CategoryChange {
 	return predicate.CategoryChange(sql.FieldEQ(FieldFrom, v))
@@ -175,6 +180,46 @@ func UpdatedAtLT(v time.Time) predicate.CategoryChange {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.CategoryChange {
 	return predicate.CategoryChange(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.CategoryChange {
+	return predicate.CategoryChange(sql.FieldLTE(FieldVersion, v))
 }
 
 // FromEQ applies the EQ predicate on the "from" field.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.ContactLog {
 	return predicate.ContactLog(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldEQ(FieldVersion, v))
+}
+
 // On applies equality check predicate on the "on" field. It's identical to OnEQ.
 func On(v time.Time) predicate.ContactLog {
 	return predicate.ContactLog(sql.FieldEQ(FieldOn, v))
@@ -175,6 +180,46 @@ func UpdatedAtLT(v time.Time) predicate.ContactLog {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.ContactLog {
 	return predicate.ContactLog(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.ContactLog {
+	return predicate.ContactLog(sql.FieldLTE(FieldVersion, v))
 }
 
 // OnEQ applies the EQ predicate on the "on" field.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.HelpCard {
 	return predicate.HelpCard(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldEQ(FieldVersion, v))
+}
+
 // Needs applies equality check predicate on the "needs" field. It's identical to NeedsEQ.
 func Needs(v string) predicate.HelpCard {
 	return predicate.HelpCard(sql.FieldEQ(FieldNeeds, v))
@@ -170,6 +175,46 @@ func UpdatedAtLT(v time.Time) predicate.HelpCard {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.HelpCard {
 	return predicate.HelpCard(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.HelpCard {
+	return predicate.HelpCard(sql.FieldLTE(FieldVersion, v))
 }
 
 // NeedsEQ applies the EQ predicate on the "needs" field.

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"care_fund_entries\":25769803776,\"category_changes\":30064771072,\"contact_logs\":34359738368,\"help_cards\":38654705664,\"members\":4294967296,\"mobile_records\":42949672960,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"training_records\":47244640256,\"transfers\":51539607552,\"users\":21474836480,\"visits\":55834574848,\"welfare_posts\":60129542144}"
+const IncrementStarts = "{\"audit_heads\":25769803776,\"audit_logs\":0,\"care_fund_entries\":55834574848,\"category_changes\":60129542144,\"contact_logs\":64424509440,\"help_cards\":68719476736,\"idempotency_keys\":30064771072,\"members\":4294967296,\"mobile_records\":73014444032,\"orgs\":8589934592,\"pledge_items\":38654705664,\"pledge_progresses\":42949672960,\"pledge_reviews\":47244640256,\"pledge_topics\":51539607552,\"pledges\":34359738368,\"role_bindings\":12884901888,\"settings\":17179869184,\"training_records\":77309411328,\"transfers\":81604378624,\"users\":21474836480,\"visits\":85899345920,\"welfare_posts\":90194313216}"

@@ -9,17 +9,34 @@ import (
 )
 
 var (
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "county_id", Type: field.TypeInt, Unique: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
+	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor", Type: field.TypeString},
-		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "EXPORT"}},
 		{Name: "type", Type: field.TypeString},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "county_id", Type: field.TypeInt, Default: 0},
+		{Name: "seq", Type: field.TypeInt, Default: 0},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditLogsTable holds the schema information for the "audit_logs" table.
 	AuditLogsTable = &schema.Table{
@@ -37,6 +54,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
 			},
+			{
+				Name:    "auditlog_county_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
+			},
 		},
 	}
 	// CareFundEntriesColumns holds the columns for the "care_fund_entries" table.
@@ -44,6 +66,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DONATION", "DISBURSEMENT", "REVERSAL"}},
 		{Name: "amount_fen", Type: field.TypeInt64},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -63,19 +86,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "care_fund_entries_orgs_fund",
-				Columns:    []*schema.Column{CareFundEntriesColumns[10]},
+				Columns:    []*schema.Column{CareFundEntriesColumns[11]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "care_fund_entries_care_fund_entries_reversed_by",
-				Columns:    []*schema.Column{CareFundEntriesColumns[11]},
+				Columns:    []*schema.Column{CareFundEntriesColumns[12]},
 				RefColumns: []*schema.Column{CareFundEntriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "care_fund_entries_members_care_fund_entries",
-				Columns:    []*schema.Column{CareFundEntriesColumns[12]},
+				Columns:    []*schema.Column{CareFundEntriesColumns[13]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -84,12 +107,12 @@ var (
 			{
 				Name:    "carefundentry_org_id_kind",
 				Unique:  false,
-				Columns: []*schema.Column{CareFundEntriesColumns[10], CareFundEntriesColumns[3]},
+				Columns: []*schema.Column{CareFundEntriesColumns[11], CareFundEntriesColumns[4]},
 			},
 			{
 				Name:    "carefundentry_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{CareFundEntriesColumns[12]},
+				Columns: []*schema.Column{CareFundEntriesColumns[13]},
 			},
 		},
 	}
@@ -98,6 +121,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "from", Type: field.TypeString, Nullable: true},
 		{Name: "to", Type: field.TypeString, Nullable: true},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -113,7 +137,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "category_changes_members_category_changes",
-				Columns:    []*schema.Column{CategoryChangesColumns[8]},
+				Columns:    []*schema.Column{CategoryChangesColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -122,12 +146,12 @@ var (
 			{
 				Name:    "categorychange_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{CategoryChangesColumns[8]},
+				Columns: []*schema.Column{CategoryChangesColumns[9]},
 			},
 			{
 				Name:    "categorychange_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{CategoryChangesColumns[7]},
+				Columns: []*schema.Column{CategoryChangesColumns[8]},
 			},
 		},
 	}
@@ -136,6 +160,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THOUGHT_REPORT", "CHECK_IN", "REMOTE_ACTIVITY"}},
 		{Name: "channel", Type: field.TypeString, Nullable: true, Size: 50},
@@ -152,13 +177,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contact_logs_members_contact_logs",
-				Columns:    []*schema.Column{ContactLogsColumns[8]},
+				Columns:    []*schema.Column{ContactLogsColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "contact_logs_mobile_records_contacts",
-				Columns:    []*schema.Column{ContactLogsColumns[9]},
+				Columns:    []*schema.Column{ContactLogsColumns[10]},
 				RefColumns: []*schema.Column{MobileRecordsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -167,17 +192,17 @@ var (
 			{
 				Name:    "contactlog_member_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{ContactLogsColumns[8], ContactLogsColumns[3]},
+				Columns: []*schema.Column{ContactLogsColumns[9], ContactLogsColumns[4]},
 			},
 			{
 				Name:    "contactlog_record_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContactLogsColumns[9]},
+				Columns: []*schema.Column{ContactLogsColumns[10]},
 			},
 			{
 				Name:    "contactlog_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContactLogsColumns[7]},
+				Columns: []*schema.Column{ContactLogsColumns[8]},
 			},
 		},
 	}
@@ -186,6 +211,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "needs", Type: field.TypeString, Size: 1000},
 		{Name: "issued_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
@@ -200,13 +226,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "help_cards_members_helper",
-				Columns:    []*schema.Column{HelpCardsColumns[6]},
+				Columns:    []*schema.Column{HelpCardsColumns[7]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "help_cards_members_help_card",
-				Columns:    []*schema.Column{HelpCardsColumns[7]},
+				Columns:    []*schema.Column{HelpCardsColumns[8]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -215,12 +241,40 @@ var (
 			{
 				Name:    "helpcard_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpCardsColumns[5]},
+				Columns: []*schema.Column{HelpCardsColumns[6]},
 			},
 			{
 				Name:    "helpcard_helper_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpCardsColumns[6]},
+				Columns: []*schema.Column{HelpCardsColumns[7]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_user_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[1], IdempotencyKeysColumns[2]},
+			},
+			{
+				Name:    "idempotencykey_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
 			},
 		},
 	}
@@ -229,6 +283,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -248,7 +303,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[12]},
+				Columns:    []*schema.Column{MembersColumns[13]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -257,12 +312,12 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[11]},
 			},
 		},
 	}
@@ -271,6 +326,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"AWAY", "RETURNED"}, Default: "AWAY"},
 		{Name: "destination", Type: field.TypeString, Size: 200},
 		{Name: "occupation", Type: field.TypeString, Nullable: true, Size: 200},
@@ -291,13 +347,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "mobile_records_members_mobile_records",
-				Columns:    []*schema.Column{MobileRecordsColumns[12]},
+				Columns:    []*schema.Column{MobileRecordsColumns[13]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "mobile_records_members_contact",
-				Columns:    []*schema.Column{MobileRecordsColumns[13]},
+				Columns:    []*schema.Column{MobileRecordsColumns[14]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -306,12 +362,12 @@ var (
 			{
 				Name:    "mobilerecord_member_id_state",
 				Unique:  false,
-				Columns: []*schema.Column{MobileRecordsColumns[12], MobileRecordsColumns[3]},
+				Columns: []*schema.Column{MobileRecordsColumns[13], MobileRecordsColumns[4]},
 			},
 			{
 				Name:    "mobilerecord_member_away",
 				Unique:  true,
-				Columns: []*schema.Column{MobileRecordsColumns[12]},
+				Columns: []*schema.Column{MobileRecordsColumns[13]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "state = 'AWAY'",
 				},
@@ -319,12 +375,12 @@ var (
 			{
 				Name:    "mobilerecord_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{MobileRecordsColumns[11]},
+				Columns: []*schema.Column{MobileRecordsColumns[12]},
 			},
 			{
 				Name:    "mobilerecord_contact_id",
 				Unique:  false,
-				Columns: []*schema.Column{MobileRecordsColumns[13]},
+				Columns: []*schema.Column{MobileRecordsColumns[14]},
 			},
 		},
 	}
@@ -333,6 +389,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE", "COMMUNITY", "UNIT", "BRANCH"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"RURAL", "COMMUNITY", "AGENCY", "INSTITUTION", "SOE", "NON_PUBLIC", "SOCIAL_ORG", "SCHOOL", "SERVICE_WINDOW"}},
@@ -348,7 +405,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orgs_orgs_children",
-				Columns:    []*schema.Column{OrgsColumns[8]},
+				Columns:    []*schema.Column{OrgsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -357,7 +414,219 @@ var (
 			{
 				Name:    "org_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrgsColumns[8]},
+				Columns: []*schema.Column{OrgsColumns[9]},
+			},
+		},
+	}
+	// PledgesColumns holds the columns for the "pledges" table.
+	PledgesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ANNUAL", "TERM"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "PUBLISHED", "EVALUATED"}, Default: "DRAFT"},
+		{Name: "submitted_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "channels", Type: field.TypeJSON, Nullable: true},
+		{Name: "report_from", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "early_close_reason", Type: field.TypeString, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PledgesTable holds the schema information for the "pledges" table.
+	PledgesTable = &schema.Table{
+		Name:       "pledges",
+		Columns:    PledgesColumns,
+		PrimaryKey: []*schema.Column{PledgesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledges_members_member",
+				Columns:    []*schema.Column{PledgesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledges_orgs_branch",
+				Columns:    []*schema.Column{PledgesColumns[15]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledge_branch_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PledgesColumns[15], PledgesColumns[5], PledgesColumns[7]},
+			},
+			{
+				Name:    "pledge_member_id_year_kind",
+				Unique:  true,
+				Columns: []*schema.Column{PledgesColumns[14], PledgesColumns[5], PledgesColumns[6]},
+			},
+		},
+	}
+	// PledgeItemsColumns holds the columns for the "pledge_items" table.
+	PledgeItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"FULFILLED", "PARTLY", "NOT_FULFILLED"}},
+		{Name: "pledge_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PledgeItemsTable holds the schema information for the "pledge_items" table.
+	PledgeItemsTable = &schema.Table{
+		Name:       "pledge_items",
+		Columns:    PledgeItemsColumns,
+		PrimaryKey: []*schema.Column{PledgeItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_items_pledges_items",
+				Columns:    []*schema.Column{PledgeItemsColumns[8]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledge_items_pledge_topics_topic",
+				Columns:    []*schema.Column{PledgeItemsColumns[9]},
+				RefColumns: []*schema.Column{PledgeTopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeitem_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[8]},
+			},
+			{
+				Name:    "pledgeitem_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[4]},
+			},
+			{
+				Name:    "pledgeitem_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[9]},
+			},
+		},
+	}
+	// PledgeProgressesColumns holds the columns for the "pledge_progresses" table.
+	PledgeProgressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "quarter", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reporter", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeProgressesTable holds the schema information for the "pledge_progresses" table.
+	PledgeProgressesTable = &schema.Table{
+		Name:       "pledge_progresses",
+		Columns:    PledgeProgressesColumns,
+		PrimaryKey: []*schema.Column{PledgeProgressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_progresses_pledges_progress",
+				Columns:    []*schema.Column{PledgeProgressesColumns[10]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeprogress_pledge_id_quarter",
+				Unique:  true,
+				Columns: []*schema.Column{PledgeProgressesColumns[10], PledgeProgressesColumns[6]},
+			},
+			{
+				Name:    "pledgeprogress_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeProgressesColumns[4]},
+			},
+		},
+	}
+	// PledgeReviewsColumns holds the columns for the "pledge_reviews" table.
+	PledgeReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "approve", Type: field.TypeBool},
+		{Name: "serves_reform", Type: field.TypeBool},
+		{Name: "exemplary", Type: field.TypeBool},
+		{Name: "fits_post", Type: field.TypeBool},
+		{Name: "meets_wishes", Type: field.TypeBool},
+		{Name: "leaders_first", Type: field.TypeBool},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reviewer", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeReviewsTable holds the schema information for the "pledge_reviews" table.
+	PledgeReviewsTable = &schema.Table{
+		Name:       "pledge_reviews",
+		Columns:    PledgeReviewsColumns,
+		PrimaryKey: []*schema.Column{PledgeReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_reviews_pledges_reviews",
+				Columns:    []*schema.Column{PledgeReviewsColumns[15]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgereview_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[15]},
+			},
+			{
+				Name:    "pledgereview_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[4]},
+			},
+		},
+	}
+	// PledgeTopicsColumns holds the columns for the "pledge_topics" table.
+	PledgeTopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "title", Type: field.TypeString, Size: 100},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "retired_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "retired_by", Type: field.TypeString, Nullable: true},
+	}
+	// PledgeTopicsTable holds the schema information for the "pledge_topics" table.
+	PledgeTopicsTable = &schema.Table{
+		Name:       "pledge_topics",
+		Columns:    PledgeTopicsColumns,
+		PrimaryKey: []*schema.Column{PledgeTopicsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgetopic_sector",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeTopicsColumns[4]},
 			},
 		},
 	}
@@ -366,6 +635,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "ORG_ADMIN", "VIEWER", "MEMBER"}},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -378,13 +648,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_orgs_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[4]},
+				Columns:    []*schema.Column{RoleBindingsColumns[5]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_roles",
-				Columns:    []*schema.Column{RoleBindingsColumns[5]},
+				Columns:    []*schema.Column{RoleBindingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -393,12 +663,12 @@ var (
 			{
 				Name:    "rolebinding_user_id_role_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{RoleBindingsColumns[5], RoleBindingsColumns[3], RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[6], RoleBindingsColumns[4], RoleBindingsColumns[5]},
 			},
 			{
 				Name:    "rolebinding_org_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[5]},
 			},
 		},
 	}
@@ -419,6 +689,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "course", Type: field.TypeString, Size: 200},
 		{Name: "level", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE"}},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -434,7 +705,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "training_records_members_trainings",
-				Columns:    []*schema.Column{TrainingRecordsColumns[8]},
+				Columns:    []*schema.Column{TrainingRecordsColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -443,12 +714,12 @@ var (
 			{
 				Name:    "trainingrecord_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingRecordsColumns[8]},
+				Columns: []*schema.Column{TrainingRecordsColumns[9]},
 			},
 			{
 				Name:    "trainingrecord_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{TrainingRecordsColumns[7]},
+				Columns: []*schema.Column{TrainingRecordsColumns[8]},
 			},
 		},
 	}
@@ -457,6 +728,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "from_branch_name", Type: field.TypeString},
 		{Name: "to_branch_name", Type: field.TypeString},
@@ -472,19 +744,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "transfers_members_transfers",
-				Columns:    []*schema.Column{TransfersColumns[6]},
+				Columns:    []*schema.Column{TransfersColumns[7]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "transfers_orgs_from_branch",
-				Columns:    []*schema.Column{TransfersColumns[7]},
+				Columns:    []*schema.Column{TransfersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "transfers_orgs_to_branch",
-				Columns:    []*schema.Column{TransfersColumns[8]},
+				Columns:    []*schema.Column{TransfersColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -493,17 +765,17 @@ var (
 			{
 				Name:    "transfer_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{TransfersColumns[6]},
+				Columns: []*schema.Column{TransfersColumns[7]},
 			},
 			{
 				Name:    "transfer_to_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{TransfersColumns[8]},
+				Columns: []*schema.Column{TransfersColumns[9]},
 			},
 			{
 				Name:    "transfer_from_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{TransfersColumns[7]},
+				Columns: []*schema.Column{TransfersColumns[8]},
 			},
 		},
 	}
@@ -512,9 +784,11 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "token_version", Type: field.TypeInt, Default: 0},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "member_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -526,13 +800,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_orgs_users",
-				Columns:    []*schema.Column{UsersColumns[6]},
+				Columns:    []*schema.Column{UsersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "users_members_member",
-				Columns:    []*schema.Column{UsersColumns[7]},
+				Columns:    []*schema.Column{UsersColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -543,6 +817,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "findings", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "problems_solved", Type: field.TypeString, Nullable: true, Size: 2000},
@@ -558,13 +833,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "visits_members_visits",
-				Columns:    []*schema.Column{VisitsColumns[7]},
+				Columns:    []*schema.Column{VisitsColumns[8]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "visits_members_visitor",
-				Columns:    []*schema.Column{VisitsColumns[8]},
+				Columns:    []*schema.Column{VisitsColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -573,17 +848,17 @@ var (
 			{
 				Name:    "visit_member_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[7], VisitsColumns[3]},
+				Columns: []*schema.Column{VisitsColumns[8], VisitsColumns[4]},
 			},
 			{
 				Name:    "visit_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[6]},
+				Columns: []*schema.Column{VisitsColumns[7]},
 			},
 			{
 				Name:    "visit_visitor_id",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[8]},
+				Columns: []*schema.Column{VisitsColumns[9]},
 			},
 		},
 	}
@@ -592,6 +867,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"POLICY_PUBLICITY", "WEALTH_DEMONSTRATION", "DISPUTE_MEDIATION", "ENVIRONMENT", "PUBLIC_OPINION", "CULTURE_SPORTS", "CONVENIENCE_SERVICE"}},
 		{Name: "duty", Type: field.TypeString, Size: 500},
 		{Name: "term_start", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -607,13 +883,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "welfare_posts_members_post",
-				Columns:    []*schema.Column{WelfarePostsColumns[7]},
+				Columns:    []*schema.Column{WelfarePostsColumns[8]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "welfare_posts_orgs_branch",
-				Columns:    []*schema.Column{WelfarePostsColumns[8]},
+				Columns:    []*schema.Column{WelfarePostsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -622,20 +898,27 @@ var (
 			{
 				Name:    "welfarepost_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{WelfarePostsColumns[8]},
+				Columns: []*schema.Column{WelfarePostsColumns[9]},
 			},
 		},
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuditHeadsTable,
 		AuditLogsTable,
 		CareFundEntriesTable,
 		CategoryChangesTable,
 		ContactLogsTable,
 		HelpCardsTable,
+		IdempotencyKeysTable,
 		MembersTable,
 		MobileRecordsTable,
 		OrgsTable,
+		PledgesTable,
+		PledgeItemsTable,
+		PledgeProgressesTable,
+		PledgeReviewsTable,
+		PledgeTopicsTable,
 		RoleBindingsTable,
 		SettingsTable,
 		TrainingRecordsTable,
@@ -647,6 +930,9 @@ var (
 )
 
 func init() {
+	AuditHeadsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -654,21 +940,24 @@ func init() {
 	CareFundEntriesTable.ForeignKeys[1].RefTable = CareFundEntriesTable
 	CareFundEntriesTable.ForeignKeys[2].RefTable = MembersTable
 	CareFundEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(25769803776),
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	CategoryChangesTable.ForeignKeys[0].RefTable = MembersTable
 	CategoryChangesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(30064771072),
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	ContactLogsTable.ForeignKeys[0].RefTable = MembersTable
 	ContactLogsTable.ForeignKeys[1].RefTable = MobileRecordsTable
 	ContactLogsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(34359738368),
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	HelpCardsTable.ForeignKeys[0].RefTable = MembersTable
 	HelpCardsTable.ForeignKeys[1].RefTable = MembersTable
 	HelpCardsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(38654705664),
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -677,12 +966,33 @@ func init() {
 	MobileRecordsTable.ForeignKeys[0].RefTable = MembersTable
 	MobileRecordsTable.ForeignKeys[1].RefTable = MembersTable
 	MobileRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	OrgsTable.ForeignKeys[0].RefTable = OrgsTable
 	OrgsTable.Annotation = &entsql.Annotation{
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PledgesTable.ForeignKeys[0].RefTable = MembersTable
+	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
+	PledgesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
+	PledgeItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeProgressesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	PledgeTopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable
@@ -694,13 +1004,13 @@ func init() {
 	}
 	TrainingRecordsTable.ForeignKeys[0].RefTable = MembersTable
 	TrainingRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(47244640256),
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	TransfersTable.ForeignKeys[0].RefTable = MembersTable
 	TransfersTable.ForeignKeys[1].RefTable = OrgsTable
 	TransfersTable.ForeignKeys[2].RefTable = OrgsTable
 	TransfersTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(51539607552),
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	UsersTable.ForeignKeys[0].RefTable = OrgsTable
 	UsersTable.ForeignKeys[1].RefTable = MembersTable
@@ -710,11 +1020,11 @@ func init() {
 	VisitsTable.ForeignKeys[0].RefTable = MembersTable
 	VisitsTable.ForeignKeys[1].RefTable = MembersTable
 	VisitsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(55834574848),
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	WelfarePostsTable.ForeignKeys[0].RefTable = MembersTable
 	WelfarePostsTable.ForeignKeys[1].RefTable = OrgsTable
 	WelfarePostsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(60129542144),
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 }

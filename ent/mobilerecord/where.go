@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.MobileRecord {
 	return predicate.MobileRecord(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldEQ(FieldVersion, v))
+}
+
 // Destination applies equality check predicate on the "destination" field. It's identical to DestinationEQ.
 func Destination(v string) predicate.MobileRecord {
 	return predicate.MobileRecord(sql.FieldEQ(FieldDestination, v))
@@ -195,6 +200,46 @@ func UpdatedAtLT(v time.Time) predicate.MobileRecord {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.MobileRecord {
 	return predicate.MobileRecord(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.MobileRecord {
+	return predicate.MobileRecord(sql.FieldLTE(FieldVersion, v))
 }
 
 // StateEQ applies the EQ predicate on the "state" field.

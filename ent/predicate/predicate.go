@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AuditHead is the predicate function for audithead builders.
+type AuditHead func(*sql.Selector)
+
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
@@ -21,6 +24,9 @@ type ContactLog func(*sql.Selector)
 // HelpCard is the predicate function for helpcard builders.
 type HelpCard func(*sql.Selector)
 
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
@@ -29,6 +35,21 @@ type MobileRecord func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// Pledge is the predicate function for pledge builders.
+type Pledge func(*sql.Selector)
+
+// PledgeItem is the predicate function for pledgeitem builders.
+type PledgeItem func(*sql.Selector)
+
+// PledgeProgress is the predicate function for pledgeprogress builders.
+type PledgeProgress func(*sql.Selector)
+
+// PledgeReview is the predicate function for pledgereview builders.
+type PledgeReview func(*sql.Selector)
+
+// PledgeTopic is the predicate function for pledgetopic builders.
+type PledgeTopic func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)

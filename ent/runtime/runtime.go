@@ -11,9 +11,15 @@ import (
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
@@ -54,6 +60,22 @@ func init() {
 	auditlogDescAt := auditlogFields[0].Descriptor()
 	// auditlog.DefaultAt holds the default value on creation for the at field.
 	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
+	// auditlogDescCountyID is the schema descriptor for county_id field.
+	auditlogDescCountyID := auditlogFields[8].Descriptor()
+	// auditlog.DefaultCountyID holds the default value on creation for the county_id field.
+	auditlog.DefaultCountyID = auditlogDescCountyID.Default.(int)
+	// auditlogDescSeq is the schema descriptor for seq field.
+	auditlogDescSeq := auditlogFields[9].Descriptor()
+	// auditlog.DefaultSeq holds the default value on creation for the seq field.
+	auditlog.DefaultSeq = auditlogDescSeq.Default.(int)
+	// auditlogDescPrevHash is the schema descriptor for prev_hash field.
+	auditlogDescPrevHash := auditlogFields[10].Descriptor()
+	// auditlog.DefaultPrevHash holds the default value on creation for the prev_hash field.
+	auditlog.DefaultPrevHash = auditlogDescPrevHash.Default.(string)
+	// auditlogDescHash is the schema descriptor for hash field.
+	auditlogDescHash := auditlogFields[11].Descriptor()
+	// auditlog.DefaultHash holds the default value on creation for the hash field.
+	auditlog.DefaultHash = auditlogDescHash.Default.(string)
 	carefundentryMixin := schema.CareFundEntry{}.Mixin()
 	carefundentry.Policy = privacy.NewPolicies(carefundentryMixin[1], schema.CareFundEntry{})
 	carefundentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -64,14 +86,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	carefundentryMixinHooks0 := carefundentryMixin[0].Hooks()
 	carefundentryMixinHooks1 := carefundentryMixin[1].Hooks()
 	carefundentryHooks := schema.CareFundEntry{}.Hooks()
 
-	carefundentry.Hooks[1] = carefundentryMixinHooks1[0]
+	carefundentry.Hooks[1] = carefundentryMixinHooks0[0]
 
-	carefundentry.Hooks[2] = carefundentryMixinHooks1[1]
+	carefundentry.Hooks[2] = carefundentryMixinHooks1[0]
 
-	carefundentry.Hooks[3] = carefundentryHooks[0]
+	carefundentry.Hooks[3] = carefundentryMixinHooks1[1]
+
+	carefundentry.Hooks[4] = carefundentryHooks[0]
 	carefundentryMixinInters1 := carefundentryMixin[1].Interceptors()
 	carefundentry.Interceptors[0] = carefundentryMixinInters1[0]
 	carefundentryMixinFields0 := carefundentryMixin[0].Fields()
@@ -88,6 +113,10 @@ func init() {
 	carefundentry.DefaultUpdatedAt = carefundentryDescUpdatedAt.Default.(func() time.Time)
 	// carefundentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	carefundentry.UpdateDefaultUpdatedAt = carefundentryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// carefundentryDescVersion is the schema descriptor for version field.
+	carefundentryDescVersion := carefundentryMixinFields0[2].Descriptor()
+	// carefundentry.DefaultVersion holds the default value on creation for the version field.
+	carefundentry.DefaultVersion = carefundentryDescVersion.Default.(int)
 	// carefundentryDescAmountFen is the schema descriptor for amount_fen field.
 	carefundentryDescAmountFen := carefundentryFields[1].Descriptor()
 	// carefundentry.AmountFenValidator is a validator for the "amount_fen" field. It is called by the builders before save.
@@ -114,14 +143,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	categorychangeMixinHooks0 := categorychangeMixin[0].Hooks()
 	categorychangeMixinHooks1 := categorychangeMixin[1].Hooks()
 	categorychangeHooks := schema.CategoryChange{}.Hooks()
 
-	categorychange.Hooks[1] = categorychangeMixinHooks1[0]
+	categorychange.Hooks[1] = categorychangeMixinHooks0[0]
 
-	categorychange.Hooks[2] = categorychangeMixinHooks1[1]
+	categorychange.Hooks[2] = categorychangeMixinHooks1[0]
 
-	categorychange.Hooks[3] = categorychangeHooks[0]
+	categorychange.Hooks[3] = categorychangeMixinHooks1[1]
+
+	categorychange.Hooks[4] = categorychangeHooks[0]
 	categorychangeMixinInters1 := categorychangeMixin[1].Interceptors()
 	categorychange.Interceptors[0] = categorychangeMixinInters1[0]
 	categorychangeMixinFields0 := categorychangeMixin[0].Fields()
@@ -138,6 +170,10 @@ func init() {
 	categorychange.DefaultUpdatedAt = categorychangeDescUpdatedAt.Default.(func() time.Time)
 	// categorychange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	categorychange.UpdateDefaultUpdatedAt = categorychangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// categorychangeDescVersion is the schema descriptor for version field.
+	categorychangeDescVersion := categorychangeMixinFields0[2].Descriptor()
+	// categorychange.DefaultVersion holds the default value on creation for the version field.
+	categorychange.DefaultVersion = categorychangeDescVersion.Default.(int)
 	contactlogMixin := schema.ContactLog{}.Mixin()
 	contactlog.Policy = privacy.NewPolicies(contactlogMixin[1], schema.ContactLog{})
 	contactlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -148,11 +184,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	contactlogMixinHooks0 := contactlogMixin[0].Hooks()
 	contactlogMixinHooks1 := contactlogMixin[1].Hooks()
 
-	contactlog.Hooks[1] = contactlogMixinHooks1[0]
+	contactlog.Hooks[1] = contactlogMixinHooks0[0]
 
-	contactlog.Hooks[2] = contactlogMixinHooks1[1]
+	contactlog.Hooks[2] = contactlogMixinHooks1[0]
+
+	contactlog.Hooks[3] = contactlogMixinHooks1[1]
 	contactlogMixinInters1 := contactlogMixin[1].Interceptors()
 	contactlog.Interceptors[0] = contactlogMixinInters1[0]
 	contactlogMixinFields0 := contactlogMixin[0].Fields()
@@ -169,6 +208,10 @@ func init() {
 	contactlog.DefaultUpdatedAt = contactlogDescUpdatedAt.Default.(func() time.Time)
 	// contactlog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	contactlog.UpdateDefaultUpdatedAt = contactlogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contactlogDescVersion is the schema descriptor for version field.
+	contactlogDescVersion := contactlogMixinFields0[2].Descriptor()
+	// contactlog.DefaultVersion holds the default value on creation for the version field.
+	contactlog.DefaultVersion = contactlogDescVersion.Default.(int)
 	// contactlogDescChannel is the schema descriptor for channel field.
 	contactlogDescChannel := contactlogFields[2].Descriptor()
 	// contactlog.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
@@ -187,11 +230,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	helpcardMixinHooks0 := helpcardMixin[0].Hooks()
 	helpcardMixinHooks1 := helpcardMixin[1].Hooks()
 
-	helpcard.Hooks[1] = helpcardMixinHooks1[0]
+	helpcard.Hooks[1] = helpcardMixinHooks0[0]
 
-	helpcard.Hooks[2] = helpcardMixinHooks1[1]
+	helpcard.Hooks[2] = helpcardMixinHooks1[0]
+
+	helpcard.Hooks[3] = helpcardMixinHooks1[1]
 	helpcardMixinInters1 := helpcardMixin[1].Interceptors()
 	helpcard.Interceptors[0] = helpcardMixinInters1[0]
 	helpcardMixinFields0 := helpcardMixin[0].Fields()
@@ -208,6 +254,10 @@ func init() {
 	helpcard.DefaultUpdatedAt = helpcardDescUpdatedAt.Default.(func() time.Time)
 	// helpcard.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	helpcard.UpdateDefaultUpdatedAt = helpcardDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helpcardDescVersion is the schema descriptor for version field.
+	helpcardDescVersion := helpcardMixinFields0[2].Descriptor()
+	// helpcard.DefaultVersion holds the default value on creation for the version field.
+	helpcard.DefaultVersion = helpcardDescVersion.Default.(int)
 	// helpcardDescNeeds is the schema descriptor for needs field.
 	helpcardDescNeeds := helpcardFields[0].Descriptor()
 	// helpcard.NeedsValidator is a validator for the "needs" field. It is called by the builders before save.
@@ -226,6 +276,20 @@ func init() {
 			return nil
 		}
 	}()
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[1].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = idempotencykeyDescKey.Validators[0].(func(string) error)
+	// idempotencykeyDescStatus is the schema descriptor for status field.
+	idempotencykeyDescStatus := idempotencykeyFields[3].Descriptor()
+	// idempotencykey.DefaultStatus holds the default value on creation for the status field.
+	idempotencykey.DefaultStatus = idempotencykeyDescStatus.Default.(int)
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyFields[5].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[1], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -236,16 +300,19 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberMixinHooks0 := memberMixin[0].Hooks()
 	memberMixinHooks1 := memberMixin[1].Hooks()
 	memberHooks := schema.Member{}.Hooks()
 
-	member.Hooks[1] = memberMixinHooks1[0]
+	member.Hooks[1] = memberMixinHooks0[0]
 
-	member.Hooks[2] = memberMixinHooks1[1]
+	member.Hooks[2] = memberMixinHooks1[0]
 
-	member.Hooks[3] = memberHooks[0]
+	member.Hooks[3] = memberMixinHooks1[1]
 
-	member.Hooks[4] = memberHooks[1]
+	member.Hooks[4] = memberHooks[0]
+
+	member.Hooks[5] = memberHooks[1]
 	memberMixinInters1 := memberMixin[1].Interceptors()
 	memberInters := schema.Member{}.Interceptors()
 	member.Interceptors[0] = memberMixinInters1[0]
@@ -264,6 +331,10 @@ func init() {
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	member.UpdateDefaultUpdatedAt = memberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// memberDescVersion is the schema descriptor for version field.
+	memberDescVersion := memberMixinFields0[2].Descriptor()
+	// member.DefaultVersion holds the default value on creation for the version field.
+	member.DefaultVersion = memberDescVersion.Default.(int)
 	// memberDescName is the schema descriptor for name field.
 	memberDescName := memberFields[0].Descriptor()
 	// member.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -286,11 +357,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	mobilerecordMixinHooks0 := mobilerecordMixin[0].Hooks()
 	mobilerecordMixinHooks1 := mobilerecordMixin[1].Hooks()
 
-	mobilerecord.Hooks[1] = mobilerecordMixinHooks1[0]
+	mobilerecord.Hooks[1] = mobilerecordMixinHooks0[0]
 
-	mobilerecord.Hooks[2] = mobilerecordMixinHooks1[1]
+	mobilerecord.Hooks[2] = mobilerecordMixinHooks1[0]
+
+	mobilerecord.Hooks[3] = mobilerecordMixinHooks1[1]
 	mobilerecordMixinInters1 := mobilerecordMixin[1].Interceptors()
 	mobilerecord.Interceptors[0] = mobilerecordMixinInters1[0]
 	mobilerecordMixinFields0 := mobilerecordMixin[0].Fields()
@@ -307,6 +381,10 @@ func init() {
 	mobilerecord.DefaultUpdatedAt = mobilerecordDescUpdatedAt.Default.(func() time.Time)
 	// mobilerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	mobilerecord.UpdateDefaultUpdatedAt = mobilerecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mobilerecordDescVersion is the schema descriptor for version field.
+	mobilerecordDescVersion := mobilerecordMixinFields0[2].Descriptor()
+	// mobilerecord.DefaultVersion holds the default value on creation for the version field.
+	mobilerecord.DefaultVersion = mobilerecordDescVersion.Default.(int)
 	// mobilerecordDescDestination is the schema descriptor for destination field.
 	mobilerecordDescDestination := mobilerecordFields[1].Descriptor()
 	// mobilerecord.DestinationValidator is a validator for the "destination" field. It is called by the builders before save.
@@ -339,18 +417,21 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	orgMixinHooks0 := orgMixin[0].Hooks()
 	orgMixinHooks1 := orgMixin[1].Hooks()
 	orgHooks := schema.Org{}.Hooks()
 
-	org.Hooks[1] = orgMixinHooks1[0]
+	org.Hooks[1] = orgMixinHooks0[0]
 
-	org.Hooks[2] = orgHooks[0]
+	org.Hooks[2] = orgMixinHooks1[0]
 
-	org.Hooks[3] = orgHooks[1]
+	org.Hooks[3] = orgHooks[0]
 
-	org.Hooks[4] = orgHooks[2]
+	org.Hooks[4] = orgHooks[1]
 
-	org.Hooks[5] = orgHooks[3]
+	org.Hooks[5] = orgHooks[2]
+
+	org.Hooks[6] = orgHooks[3]
 	orgMixinInters1 := orgMixin[1].Interceptors()
 	org.Interceptors[0] = orgMixinInters1[0]
 	orgMixinFields0 := orgMixin[0].Fields()
@@ -367,6 +448,10 @@ func init() {
 	org.DefaultUpdatedAt = orgDescUpdatedAt.Default.(func() time.Time)
 	// org.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	org.UpdateDefaultUpdatedAt = orgDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// orgDescVersion is the schema descriptor for version field.
+	orgDescVersion := orgMixinFields0[2].Descriptor()
+	// org.DefaultVersion holds the default value on creation for the version field.
+	org.DefaultVersion = orgDescVersion.Default.(int)
 	// orgDescName is the schema descriptor for name field.
 	orgDescName := orgFields[0].Descriptor()
 	// org.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -375,6 +460,215 @@ func init() {
 	orgDescCode := orgFields[3].Descriptor()
 	// org.CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	org.CodeValidator = orgDescCode.Validators[0].(func(string) error)
+	pledgeMixin := schema.Pledge{}.Mixin()
+	pledge.Policy = privacy.NewPolicies(pledgeMixin[1], schema.Pledge{})
+	pledge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledge.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeMixinHooks0 := pledgeMixin[0].Hooks()
+	pledgeMixinHooks1 := pledgeMixin[1].Hooks()
+
+	pledge.Hooks[1] = pledgeMixinHooks0[0]
+
+	pledge.Hooks[2] = pledgeMixinHooks1[0]
+
+	pledge.Hooks[3] = pledgeMixinHooks1[1]
+	pledgeMixinInters1 := pledgeMixin[1].Interceptors()
+	pledgeInters := schema.Pledge{}.Interceptors()
+	pledge.Interceptors[0] = pledgeMixinInters1[0]
+	pledge.Interceptors[1] = pledgeInters[0]
+	pledgeMixinFields0 := pledgeMixin[0].Fields()
+	_ = pledgeMixinFields0
+	pledgeFields := schema.Pledge{}.Fields()
+	_ = pledgeFields
+	// pledgeDescCreatedAt is the schema descriptor for created_at field.
+	pledgeDescCreatedAt := pledgeMixinFields0[0].Descriptor()
+	// pledge.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledge.DefaultCreatedAt = pledgeDescCreatedAt.Default.(func() time.Time)
+	// pledgeDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeDescUpdatedAt := pledgeMixinFields0[1].Descriptor()
+	// pledge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledge.DefaultUpdatedAt = pledgeDescUpdatedAt.Default.(func() time.Time)
+	// pledge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledge.UpdateDefaultUpdatedAt = pledgeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeDescVersion is the schema descriptor for version field.
+	pledgeDescVersion := pledgeMixinFields0[2].Descriptor()
+	// pledge.DefaultVersion holds the default value on creation for the version field.
+	pledge.DefaultVersion = pledgeDescVersion.Default.(int)
+	// pledgeDescReportFrom is the schema descriptor for report_from field.
+	pledgeDescReportFrom := pledgeFields[9].Descriptor()
+	// pledge.DefaultReportFrom holds the default value on creation for the report_from field.
+	pledge.DefaultReportFrom = pledgeDescReportFrom.Default.(int)
+	pledgeitemMixin := schema.PledgeItem{}.Mixin()
+	pledgeitem.Policy = privacy.NewPolicies(pledgeitemMixin[1], schema.PledgeItem{})
+	pledgeitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeitemMixinHooks0 := pledgeitemMixin[0].Hooks()
+	pledgeitemMixinHooks1 := pledgeitemMixin[1].Hooks()
+
+	pledgeitem.Hooks[1] = pledgeitemMixinHooks0[0]
+
+	pledgeitem.Hooks[2] = pledgeitemMixinHooks1[0]
+
+	pledgeitem.Hooks[3] = pledgeitemMixinHooks1[1]
+	pledgeitemMixinInters1 := pledgeitemMixin[1].Interceptors()
+	pledgeitemInters := schema.PledgeItem{}.Interceptors()
+	pledgeitem.Interceptors[0] = pledgeitemMixinInters1[0]
+	pledgeitem.Interceptors[1] = pledgeitemInters[0]
+	pledgeitemMixinFields0 := pledgeitemMixin[0].Fields()
+	_ = pledgeitemMixinFields0
+	pledgeitemFields := schema.PledgeItem{}.Fields()
+	_ = pledgeitemFields
+	// pledgeitemDescCreatedAt is the schema descriptor for created_at field.
+	pledgeitemDescCreatedAt := pledgeitemMixinFields0[0].Descriptor()
+	// pledgeitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeitem.DefaultCreatedAt = pledgeitemDescCreatedAt.Default.(func() time.Time)
+	// pledgeitemDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeitemDescUpdatedAt := pledgeitemMixinFields0[1].Descriptor()
+	// pledgeitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeitem.DefaultUpdatedAt = pledgeitemDescUpdatedAt.Default.(func() time.Time)
+	// pledgeitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeitem.UpdateDefaultUpdatedAt = pledgeitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeitemDescVersion is the schema descriptor for version field.
+	pledgeitemDescVersion := pledgeitemMixinFields0[2].Descriptor()
+	// pledgeitem.DefaultVersion holds the default value on creation for the version field.
+	pledgeitem.DefaultVersion = pledgeitemDescVersion.Default.(int)
+	pledgeprogressMixin := schema.PledgeProgress{}.Mixin()
+	pledgeprogress.Policy = privacy.NewPolicies(pledgeprogressMixin[1], schema.PledgeProgress{})
+	pledgeprogress.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeprogress.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeprogressMixinHooks0 := pledgeprogressMixin[0].Hooks()
+	pledgeprogressMixinHooks1 := pledgeprogressMixin[1].Hooks()
+
+	pledgeprogress.Hooks[1] = pledgeprogressMixinHooks0[0]
+
+	pledgeprogress.Hooks[2] = pledgeprogressMixinHooks1[0]
+
+	pledgeprogress.Hooks[3] = pledgeprogressMixinHooks1[1]
+	pledgeprogressMixinInters1 := pledgeprogressMixin[1].Interceptors()
+	pledgeprogressInters := schema.PledgeProgress{}.Interceptors()
+	pledgeprogress.Interceptors[0] = pledgeprogressMixinInters1[0]
+	pledgeprogress.Interceptors[1] = pledgeprogressInters[0]
+	pledgeprogressMixinFields0 := pledgeprogressMixin[0].Fields()
+	_ = pledgeprogressMixinFields0
+	pledgeprogressFields := schema.PledgeProgress{}.Fields()
+	_ = pledgeprogressFields
+	// pledgeprogressDescCreatedAt is the schema descriptor for created_at field.
+	pledgeprogressDescCreatedAt := pledgeprogressMixinFields0[0].Descriptor()
+	// pledgeprogress.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeprogress.DefaultCreatedAt = pledgeprogressDescCreatedAt.Default.(func() time.Time)
+	// pledgeprogressDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeprogressDescUpdatedAt := pledgeprogressMixinFields0[1].Descriptor()
+	// pledgeprogress.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeprogress.DefaultUpdatedAt = pledgeprogressDescUpdatedAt.Default.(func() time.Time)
+	// pledgeprogress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeprogress.UpdateDefaultUpdatedAt = pledgeprogressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeprogressDescVersion is the schema descriptor for version field.
+	pledgeprogressDescVersion := pledgeprogressMixinFields0[2].Descriptor()
+	// pledgeprogress.DefaultVersion holds the default value on creation for the version field.
+	pledgeprogress.DefaultVersion = pledgeprogressDescVersion.Default.(int)
+	// pledgeprogressDescQuarter is the schema descriptor for quarter field.
+	pledgeprogressDescQuarter := pledgeprogressFields[3].Descriptor()
+	// pledgeprogress.QuarterValidator is a validator for the "quarter" field. It is called by the builders before save.
+	pledgeprogress.QuarterValidator = pledgeprogressDescQuarter.Validators[0].(func(int) error)
+	pledgereviewMixin := schema.PledgeReview{}.Mixin()
+	pledgereview.Policy = privacy.NewPolicies(pledgereviewMixin[1], schema.PledgeReview{})
+	pledgereview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgereview.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgereviewMixinHooks0 := pledgereviewMixin[0].Hooks()
+	pledgereviewMixinHooks1 := pledgereviewMixin[1].Hooks()
+
+	pledgereview.Hooks[1] = pledgereviewMixinHooks0[0]
+
+	pledgereview.Hooks[2] = pledgereviewMixinHooks1[0]
+
+	pledgereview.Hooks[3] = pledgereviewMixinHooks1[1]
+	pledgereviewMixinInters1 := pledgereviewMixin[1].Interceptors()
+	pledgereviewInters := schema.PledgeReview{}.Interceptors()
+	pledgereview.Interceptors[0] = pledgereviewMixinInters1[0]
+	pledgereview.Interceptors[1] = pledgereviewInters[0]
+	pledgereviewMixinFields0 := pledgereviewMixin[0].Fields()
+	_ = pledgereviewMixinFields0
+	pledgereviewFields := schema.PledgeReview{}.Fields()
+	_ = pledgereviewFields
+	// pledgereviewDescCreatedAt is the schema descriptor for created_at field.
+	pledgereviewDescCreatedAt := pledgereviewMixinFields0[0].Descriptor()
+	// pledgereview.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgereview.DefaultCreatedAt = pledgereviewDescCreatedAt.Default.(func() time.Time)
+	// pledgereviewDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgereviewDescUpdatedAt := pledgereviewMixinFields0[1].Descriptor()
+	// pledgereview.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgereview.DefaultUpdatedAt = pledgereviewDescUpdatedAt.Default.(func() time.Time)
+	// pledgereview.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgereview.UpdateDefaultUpdatedAt = pledgereviewDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgereviewDescVersion is the schema descriptor for version field.
+	pledgereviewDescVersion := pledgereviewMixinFields0[2].Descriptor()
+	// pledgereview.DefaultVersion holds the default value on creation for the version field.
+	pledgereview.DefaultVersion = pledgereviewDescVersion.Default.(int)
+	pledgetopicMixin := schema.PledgeTopic{}.Mixin()
+	pledgetopicMixinHooks0 := pledgetopicMixin[0].Hooks()
+	pledgetopic.Hooks[0] = pledgetopicMixinHooks0[0]
+	pledgetopicInters := schema.PledgeTopic{}.Interceptors()
+	pledgetopic.Interceptors[0] = pledgetopicInters[0]
+	pledgetopicMixinFields0 := pledgetopicMixin[0].Fields()
+	_ = pledgetopicMixinFields0
+	pledgetopicFields := schema.PledgeTopic{}.Fields()
+	_ = pledgetopicFields
+	// pledgetopicDescCreatedAt is the schema descriptor for created_at field.
+	pledgetopicDescCreatedAt := pledgetopicMixinFields0[0].Descriptor()
+	// pledgetopic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgetopic.DefaultCreatedAt = pledgetopicDescCreatedAt.Default.(func() time.Time)
+	// pledgetopicDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgetopicDescUpdatedAt := pledgetopicMixinFields0[1].Descriptor()
+	// pledgetopic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgetopic.DefaultUpdatedAt = pledgetopicDescUpdatedAt.Default.(func() time.Time)
+	// pledgetopic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgetopic.UpdateDefaultUpdatedAt = pledgetopicDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgetopicDescVersion is the schema descriptor for version field.
+	pledgetopicDescVersion := pledgetopicMixinFields0[2].Descriptor()
+	// pledgetopic.DefaultVersion holds the default value on creation for the version field.
+	pledgetopic.DefaultVersion = pledgetopicDescVersion.Default.(int)
+	// pledgetopicDescTitle is the schema descriptor for title field.
+	pledgetopicDescTitle := pledgetopicFields[1].Descriptor()
+	// pledgetopic.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	pledgetopic.TitleValidator = func() func(string) error {
+		validators := pledgetopicDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
 	rolebinding.Policy = privacy.NewPolicies(rolebindingMixin[1], schema.RoleBinding{})
 	rolebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -385,11 +679,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	rolebindingMixinHooks0 := rolebindingMixin[0].Hooks()
 	rolebindingMixinHooks1 := rolebindingMixin[1].Hooks()
 
-	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
+	rolebinding.Hooks[1] = rolebindingMixinHooks0[0]
 
-	rolebinding.Hooks[2] = rolebindingMixinHooks1[1]
+	rolebinding.Hooks[2] = rolebindingMixinHooks1[0]
+
+	rolebinding.Hooks[3] = rolebindingMixinHooks1[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
@@ -406,6 +703,10 @@ func init() {
 	rolebinding.DefaultUpdatedAt = rolebindingDescUpdatedAt.Default.(func() time.Time)
 	// rolebinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	rolebinding.UpdateDefaultUpdatedAt = rolebindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// rolebindingDescVersion is the schema descriptor for version field.
+	rolebindingDescVersion := rolebindingMixinFields0[2].Descriptor()
+	// rolebinding.DefaultVersion holds the default value on creation for the version field.
+	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
 	trainingrecordMixin := schema.TrainingRecord{}.Mixin()
 	trainingrecord.Policy = privacy.NewPolicies(trainingrecordMixin[1], schema.TrainingRecord{})
 	trainingrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -416,11 +717,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	trainingrecordMixinHooks0 := trainingrecordMixin[0].Hooks()
 	trainingrecordMixinHooks1 := trainingrecordMixin[1].Hooks()
 
-	trainingrecord.Hooks[1] = trainingrecordMixinHooks1[0]
+	trainingrecord.Hooks[1] = trainingrecordMixinHooks0[0]
 
-	trainingrecord.Hooks[2] = trainingrecordMixinHooks1[1]
+	trainingrecord.Hooks[2] = trainingrecordMixinHooks1[0]
+
+	trainingrecord.Hooks[3] = trainingrecordMixinHooks1[1]
 	trainingrecordMixinInters1 := trainingrecordMixin[1].Interceptors()
 	trainingrecord.Interceptors[0] = trainingrecordMixinInters1[0]
 	trainingrecordMixinFields0 := trainingrecordMixin[0].Fields()
@@ -437,6 +741,10 @@ func init() {
 	trainingrecord.DefaultUpdatedAt = trainingrecordDescUpdatedAt.Default.(func() time.Time)
 	// trainingrecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	trainingrecord.UpdateDefaultUpdatedAt = trainingrecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// trainingrecordDescVersion is the schema descriptor for version field.
+	trainingrecordDescVersion := trainingrecordMixinFields0[2].Descriptor()
+	// trainingrecord.DefaultVersion holds the default value on creation for the version field.
+	trainingrecord.DefaultVersion = trainingrecordDescVersion.Default.(int)
 	// trainingrecordDescCourse is the schema descriptor for course field.
 	trainingrecordDescCourse := trainingrecordFields[0].Descriptor()
 	// trainingrecord.CourseValidator is a validator for the "course" field. It is called by the builders before save.
@@ -469,14 +777,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	transferMixinHooks0 := transferMixin[0].Hooks()
 	transferMixinHooks1 := transferMixin[1].Hooks()
 	transferHooks := schema.Transfer{}.Hooks()
 
-	transfer.Hooks[1] = transferMixinHooks1[0]
+	transfer.Hooks[1] = transferMixinHooks0[0]
 
-	transfer.Hooks[2] = transferMixinHooks1[1]
+	transfer.Hooks[2] = transferMixinHooks1[0]
 
-	transfer.Hooks[3] = transferHooks[0]
+	transfer.Hooks[3] = transferMixinHooks1[1]
+
+	transfer.Hooks[4] = transferHooks[0]
 	transferMixinInters1 := transferMixin[1].Interceptors()
 	transfer.Interceptors[0] = transferMixinInters1[0]
 	transferMixinFields0 := transferMixin[0].Fields()
@@ -493,6 +804,10 @@ func init() {
 	transfer.DefaultUpdatedAt = transferDescUpdatedAt.Default.(func() time.Time)
 	// transfer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	transfer.UpdateDefaultUpdatedAt = transferDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// transferDescVersion is the schema descriptor for version field.
+	transferDescVersion := transferMixinFields0[2].Descriptor()
+	// transfer.DefaultVersion holds the default value on creation for the version field.
+	transfer.DefaultVersion = transferDescVersion.Default.(int)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(userMixin[1], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -503,11 +818,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	userMixinHooks0 := userMixin[0].Hooks()
 	userMixinHooks1 := userMixin[1].Hooks()
+	userHooks := schema.User{}.Hooks()
 
-	user.Hooks[1] = userMixinHooks1[0]
+	user.Hooks[1] = userMixinHooks0[0]
 
-	user.Hooks[2] = userMixinHooks1[1]
+	user.Hooks[2] = userMixinHooks1[0]
+
+	user.Hooks[3] = userMixinHooks1[1]
+
+	user.Hooks[4] = userHooks[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
@@ -524,6 +845,10 @@ func init() {
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescVersion is the schema descriptor for version field.
+	userDescVersion := userMixinFields0[2].Descriptor()
+	// user.DefaultVersion holds the default value on creation for the version field.
+	user.DefaultVersion = userDescVersion.Default.(int)
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
@@ -532,6 +857,10 @@ func init() {
 	userDescDisabled := userFields[2].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	// userDescTokenVersion is the schema descriptor for token_version field.
+	userDescTokenVersion := userFields[3].Descriptor()
+	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
+	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
 	visitMixin := schema.Visit{}.Mixin()
 	visit.Policy = privacy.NewPolicies(visitMixin[1], schema.Visit{})
 	visit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -542,11 +871,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	visitMixinHooks0 := visitMixin[0].Hooks()
 	visitMixinHooks1 := visitMixin[1].Hooks()
 
-	visit.Hooks[1] = visitMixinHooks1[0]
+	visit.Hooks[1] = visitMixinHooks0[0]
 
-	visit.Hooks[2] = visitMixinHooks1[1]
+	visit.Hooks[2] = visitMixinHooks1[0]
+
+	visit.Hooks[3] = visitMixinHooks1[1]
 	visitMixinInters1 := visitMixin[1].Interceptors()
 	visit.Interceptors[0] = visitMixinInters1[0]
 	visitMixinFields0 := visitMixin[0].Fields()
@@ -563,6 +895,10 @@ func init() {
 	visit.DefaultUpdatedAt = visitDescUpdatedAt.Default.(func() time.Time)
 	// visit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	visit.UpdateDefaultUpdatedAt = visitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// visitDescVersion is the schema descriptor for version field.
+	visitDescVersion := visitMixinFields0[2].Descriptor()
+	// visit.DefaultVersion holds the default value on creation for the version field.
+	visit.DefaultVersion = visitDescVersion.Default.(int)
 	// visitDescFindings is the schema descriptor for findings field.
 	visitDescFindings := visitFields[1].Descriptor()
 	// visit.FindingsValidator is a validator for the "findings" field. It is called by the builders before save.
@@ -581,11 +917,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	welfarepostMixinHooks0 := welfarepostMixin[0].Hooks()
 	welfarepostMixinHooks1 := welfarepostMixin[1].Hooks()
 
-	welfarepost.Hooks[1] = welfarepostMixinHooks1[0]
+	welfarepost.Hooks[1] = welfarepostMixinHooks0[0]
 
-	welfarepost.Hooks[2] = welfarepostMixinHooks1[1]
+	welfarepost.Hooks[2] = welfarepostMixinHooks1[0]
+
+	welfarepost.Hooks[3] = welfarepostMixinHooks1[1]
 	welfarepostMixinInters1 := welfarepostMixin[1].Interceptors()
 	welfarepost.Interceptors[0] = welfarepostMixinInters1[0]
 	welfarepostMixinFields0 := welfarepostMixin[0].Fields()
@@ -602,6 +941,10 @@ func init() {
 	welfarepost.DefaultUpdatedAt = welfarepostDescUpdatedAt.Default.(func() time.Time)
 	// welfarepost.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	welfarepost.UpdateDefaultUpdatedAt = welfarepostDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// welfarepostDescVersion is the schema descriptor for version field.
+	welfarepostDescVersion := welfarepostMixinFields0[2].Descriptor()
+	// welfarepost.DefaultVersion holds the default value on creation for the version field.
+	welfarepost.DefaultVersion = welfarepostDescVersion.Default.(int)
 	// welfarepostDescDuty is the schema descriptor for duty field.
 	welfarepostDescDuty := welfarepostFields[1].Descriptor()
 	// welfarepost.DutyValidator is a validator for the "duty" field. It is called by the builders before save.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.TrainingRecord {
 	return predicate.TrainingRecord(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldEQ(FieldVersion, v))
+}
+
 // Course applies equality check predicate on the "course" field. It's identical to CourseEQ.
 func Course(v string) predicate.TrainingRecord {
 	return predicate.TrainingRecord(sql.FieldEQ(FieldCourse, v))
@@ -170,6 +175,46 @@ func UpdatedAtLT(v time.Time) predicate.TrainingRecord {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.TrainingRecord {
 	return predicate.TrainingRecord(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.TrainingRecord {
+	return predicate.TrainingRecord(sql.FieldLTE(FieldVersion, v))
 }
 
 // CourseEQ applies the EQ predicate on the "course" field.

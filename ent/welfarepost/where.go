@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.WelfarePost {
 	return predicate.WelfarePost(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldEQ(FieldVersion, v))
+}
+
 // Duty applies equality check predicate on the "duty" field. It's identical to DutyEQ.
 func Duty(v string) predicate.WelfarePost {
 	return predicate.WelfarePost(sql.FieldEQ(FieldDuty, v))
@@ -170,6 +175,46 @@ func UpdatedAtLT(v time.Time) predicate.WelfarePost {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.WelfarePost {
 	return predicate.WelfarePost(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.WelfarePost {
+	return predicate.WelfarePost(sql.FieldLTE(FieldVersion, v))
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.

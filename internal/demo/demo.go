@@ -326,6 +326,9 @@ func load(ctx context.Context, c *ent.Client, accts []*accountSpec) error {
 			return err
 		}
 	}
+	if err := l.pledges(ctx); err != nil {
+		return err
+	}
 	return loadClassification(ctx, c)
 }
 
