@@ -44,7 +44,7 @@ var want = map[string]map[string][]string{
 		"PledgeTopic": actions,
 	},
 	"VIEWER": {
-		"Org": {authz.Read}, "Member": {authz.Read}, "User": {authz.Read}, "RoleBinding": {authz.Read},
+		"Org": {authz.Read}, "Member": {authz.Read, "export"}, "User": {authz.Read}, "RoleBinding": {authz.Read},
 		"Pledge": {authz.Read, "readDraft"}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
 	},
 	"MEMBER": {
