@@ -17,16 +17,25 @@ import (
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
@@ -94,28 +103,37 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			audithead.Table:      audithead.ValidColumn,
-			auditlog.Table:       auditlog.ValidColumn,
-			carefundentry.Table:  carefundentry.ValidColumn,
-			categorychange.Table: categorychange.ValidColumn,
-			contactlog.Table:     contactlog.ValidColumn,
-			helpcard.Table:       helpcard.ValidColumn,
-			idempotencykey.Table: idempotencykey.ValidColumn,
-			member.Table:         member.ValidColumn,
-			mobilerecord.Table:   mobilerecord.ValidColumn,
-			org.Table:            org.ValidColumn,
-			pledge.Table:         pledge.ValidColumn,
-			pledgeitem.Table:     pledgeitem.ValidColumn,
-			pledgeprogress.Table: pledgeprogress.ValidColumn,
-			pledgereview.Table:   pledgereview.ValidColumn,
-			pledgetopic.Table:    pledgetopic.ValidColumn,
-			rolebinding.Table:    rolebinding.ValidColumn,
-			setting.Table:        setting.ValidColumn,
-			trainingrecord.Table: trainingrecord.ValidColumn,
-			transfer.Table:       transfer.ValidColumn,
-			user.Table:           user.ValidColumn,
-			visit.Table:          visit.ValidColumn,
-			welfarepost.Table:    welfarepost.ValidColumn,
+			audithead.Table:          audithead.ValidColumn,
+			auditlog.Table:           auditlog.ValidColumn,
+			carefundentry.Table:      carefundentry.ValidColumn,
+			categorychange.Table:     categorychange.ValidColumn,
+			contactlog.Table:         contactlog.ValidColumn,
+			convention.Table:         convention.ValidColumn,
+			demopost.Table:           demopost.ValidColumn,
+			farmstaycriterion.Table:  farmstaycriterion.ValidColumn,
+			farmstaynomination.Table: farmstaynomination.ValidColumn,
+			farmstayobjection.Table:  farmstayobjection.ValidColumn,
+			farmstayopinion.Table:    farmstayopinion.ValidColumn,
+			helpcard.Table:           helpcard.ValidColumn,
+			idempotencykey.Table:     idempotencykey.ValidColumn,
+			member.Table:             member.ValidColumn,
+			mobilerecord.Table:       mobilerecord.ValidColumn,
+			org.Table:                org.ValidColumn,
+			plaque.Table:             plaque.ValidColumn,
+			pledge.Table:             pledge.ValidColumn,
+			pledgeitem.Table:         pledgeitem.ValidColumn,
+			pledgeprogress.Table:     pledgeprogress.ValidColumn,
+			pledgereview.Table:       pledgereview.ValidColumn,
+			pledgetopic.Table:        pledgetopic.ValidColumn,
+			recitation.Table:         recitation.ValidColumn,
+			recitationabsence.Table:  recitationabsence.ValidColumn,
+			rolebinding.Table:        rolebinding.ValidColumn,
+			setting.Table:            setting.ValidColumn,
+			trainingrecord.Table:     trainingrecord.ValidColumn,
+			transfer.Table:           transfer.ValidColumn,
+			user.Table:               user.ValidColumn,
+			visit.Table:              visit.ValidColumn,
+			welfarepost.Table:        welfarepost.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

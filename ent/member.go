@@ -75,9 +75,11 @@ type MemberEdges struct {
 	Visits []*Visit `json:"visits,omitempty"`
 	// 关爱基金 entries paid to the member.
 	CareFundEntries []*CareFundEntry `json:"care_fund_entries,omitempty"`
+	// 诵读党员公约: recitations the member attended (internal/convention).
+	Recitations []*Recitation `json:"recitations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
 	totalCount [10]map[string]int
 
@@ -88,6 +90,7 @@ type MemberEdges struct {
 	namedContactLogs     map[string][]*ContactLog
 	namedVisits          map[string][]*Visit
 	namedCareFundEntries map[string][]*CareFundEntry
+	namedRecitations     map[string][]*Recitation
 }
 
 // BranchOrErr returns the Branch value or an error if the edge
@@ -184,6 +187,15 @@ func (e MemberEdges) CareFundEntriesOrErr() ([]*CareFundEntry, error) {
 		return e.CareFundEntries, nil
 	}
 	return nil, &NotLoadedError{edge: "care_fund_entries"}
+}
+
+// RecitationsOrErr returns the Recitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) RecitationsOrErr() ([]*Recitation, error) {
+	if e.loadedTypes[10] {
+		return e.Recitations, nil
+	}
+	return nil, &NotLoadedError{edge: "recitations"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -362,6 +374,11 @@ func (_m *Member) QueryVisits() *VisitQuery {
 // QueryCareFundEntries queries the "care_fund_entries" edge of the Member entity.
 func (_m *Member) QueryCareFundEntries() *CareFundEntryQuery {
 	return NewMemberClient(_m.config).QueryCareFundEntries(_m)
+}
+
+// QueryRecitations queries the "recitations" edge of the Member entity.
+func (_m *Member) QueryRecitations() *RecitationQuery {
+	return NewMemberClient(_m.config).QueryRecitations(_m)
 }
 
 // Update returns a builder for updating this Member.
@@ -596,6 +613,30 @@ func (_m *Member) appendNamedCareFundEntries(name string, edges ...*CareFundEntr
 		_m.Edges.namedCareFundEntries[name] = []*CareFundEntry{}
 	} else {
 		_m.Edges.namedCareFundEntries[name] = append(_m.Edges.namedCareFundEntries[name], edges...)
+	}
+}
+
+// NamedRecitations returns the Recitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedRecitations(name string) ([]*Recitation, error) {
+	if _m.Edges.namedRecitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRecitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedRecitations(name string, edges ...*Recitation) {
+	if _m.Edges.namedRecitations == nil {
+		_m.Edges.namedRecitations = make(map[string][]*Recitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRecitations[name] = []*Recitation{}
+	} else {
+		_m.Edges.namedRecitations[name] = append(_m.Edges.namedRecitations[name], edges...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
 	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/visit"
@@ -326,6 +327,21 @@ func (_c *MemberCreate) AddCareFundEntries(v ...*CareFundEntry) *MemberCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCareFundEntryIDs(ids...)
+}
+
+// AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
+func (_c *MemberCreate) AddRecitationIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddRecitationIDs(ids...)
+	return _c
+}
+
+// AddRecitations adds the "recitations" edges to the Recitation entity.
+func (_c *MemberCreate) AddRecitations(v ...*Recitation) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRecitationIDs(ids...)
 }
 
 // Mutation returns the MemberMutation object of the builder.
@@ -667,6 +683,22 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RecitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

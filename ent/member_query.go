@@ -22,6 +22,7 @@ import (
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
 	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/visit"
@@ -45,6 +46,7 @@ type MemberQuery struct {
 	withHelpCard             *HelpCardQuery
 	withVisits               *VisitQuery
 	withCareFundEntries      *CareFundEntryQuery
+	withRecitations          *RecitationQuery
 	loadTotal                []func(context.Context, []*Member) error
 	modifiers                []func(*sql.Selector)
 	withNamedCategoryChanges map[string]*CategoryChangeQuery
@@ -54,6 +56,7 @@ type MemberQuery struct {
 	withNamedContactLogs     map[string]*ContactLogQuery
 	withNamedVisits          map[string]*VisitQuery
 	withNamedCareFundEntries map[string]*CareFundEntryQuery
+	withNamedRecitations     map[string]*RecitationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -310,6 +313,28 @@ func (_q *MemberQuery) QueryCareFundEntries() *CareFundEntryQuery {
 	return query
 }
 
+// QueryRecitations chains the current query on the "recitations" edge.
+func (_q *MemberQuery) QueryRecitations() *RecitationQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(recitation.Table, recitation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, member.RecitationsTable, member.RecitationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Member entity from the query.
 // Returns a *NotFoundError when no Member was found.
 func (_q *MemberQuery) First(ctx context.Context) (*Member, error) {
@@ -512,6 +537,7 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		withHelpCard:        _q.withHelpCard.Clone(),
 		withVisits:          _q.withVisits.Clone(),
 		withCareFundEntries: _q.withCareFundEntries.Clone(),
+		withRecitations:     _q.withRecitations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -628,6 +654,17 @@ func (_q *MemberQuery) WithCareFundEntries(opts ...func(*CareFundEntryQuery)) *M
 	return _q
 }
 
+// WithRecitations tells the query-builder to eager-load the nodes that are connected to
+// the "recitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithRecitations(opts ...func(*RecitationQuery)) *MemberQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRecitations = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -712,7 +749,7 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 	var (
 		nodes       = []*Member{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withBranch != nil,
 			_q.withPost != nil,
 			_q.withCategoryChanges != nil,
@@ -723,6 +760,7 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			_q.withHelpCard != nil,
 			_q.withVisits != nil,
 			_q.withCareFundEntries != nil,
+			_q.withRecitations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -813,6 +851,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			return nil, err
 		}
 	}
+	if query := _q.withRecitations; query != nil {
+		if err := _q.loadRecitations(ctx, query, nodes,
+			func(n *Member) { n.Edges.Recitations = []*Recitation{} },
+			func(n *Member, e *Recitation) { n.Edges.Recitations = append(n.Edges.Recitations, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCategoryChanges {
 		if err := _q.loadCategoryChanges(ctx, query, nodes,
 			func(n *Member) { n.appendNamedCategoryChanges(name) },
@@ -859,6 +904,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		if err := _q.loadCareFundEntries(ctx, query, nodes,
 			func(n *Member) { n.appendNamedCareFundEntries(name) },
 			func(n *Member, e *CareFundEntry) { n.appendNamedCareFundEntries(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRecitations {
+		if err := _q.loadRecitations(ctx, query, nodes,
+			func(n *Member) { n.appendNamedRecitations(name) },
+			func(n *Member, e *Recitation) { n.appendNamedRecitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1169,6 +1221,67 @@ func (_q *MemberQuery) loadCareFundEntries(ctx context.Context, query *CareFundE
 	}
 	return nil
 }
+func (_q *MemberQuery) loadRecitations(ctx context.Context, query *RecitationQuery, nodes []*Member, init func(*Member), assign func(*Member, *Recitation)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Member)
+	nids := make(map[int]map[*Member]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(member.RecitationsTable)
+		s.Join(joinT).On(s.C(recitation.FieldID), joinT.C(member.RecitationsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(member.RecitationsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(member.RecitationsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Member]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Recitation](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "recitations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *MemberQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1382,6 +1495,20 @@ func (_q *MemberQuery) WithNamedCareFundEntries(name string, opts ...func(*CareF
 		_q.withNamedCareFundEntries = make(map[string]*CareFundEntryQuery)
 	}
 	_q.withNamedCareFundEntries[name] = query
+	return _q
+}
+
+// WithNamedRecitations tells the query-builder to eager-load the nodes that are connected to the "recitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedRecitations(name string, opts ...func(*RecitationQuery)) *MemberQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRecitations == nil {
+		_q.withNamedRecitations = make(map[string]*RecitationQuery)
+	}
+	_q.withNamedRecitations[name] = query
 	return _q
 }
 

@@ -91,6 +91,132 @@ func (m *ContactLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
+// OrgIDBefore returns the org that the Convention of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *ConventionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withConventionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.CountyID, nil
+}
+
+// OrgIDBefore returns the org that the DemoPost of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *DemoPostMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withDemoPostID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.OrgID, nil
+}
+
+// OrgIDBefore returns the org that the FarmStayCriterion of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *FarmStayCriterionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayCriterionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org that the FarmStayNomination of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *FarmStayNominationMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayNominationID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org that the FarmStayObjection of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *FarmStayObjectionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayObjectionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org that the FarmStayOpinion of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *FarmStayOpinionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayOpinionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
 // OrgIDBefore returns the org that the HelpCard of a one-row update or
 // delete belongs to before the mutation (0 for none), read in the
 // caller's scope: a row the caller cannot see is not found.
@@ -144,6 +270,27 @@ func (m *MobileRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if m.oldValue == nil {
 		// DeleteOne builders set none: give it ent's memoized loader.
 		withMobileRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the Plaque of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *PlaqueMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPlaqueID(id)(m)
 	}
 	// oldValue loads the row once per mutation: the privacy rule, the
 	// audit hook and OldField share one query.
@@ -228,6 +375,48 @@ func (m *PledgeReviewMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if m.oldValue == nil {
 		// DeleteOne builders set none: give it ent's memoized loader.
 		withPledgeReviewID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the Recitation of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *RecitationMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withRecitationID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the RecitationAbsence of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *RecitationAbsenceMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withRecitationAbsenceID(id)(m)
 	}
 	// oldValue loads the row once per mutation: the privacy rule, the
 	// audit hook and OldField share one query.

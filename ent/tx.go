@@ -24,6 +24,18 @@ type Tx struct {
 	CategoryChange *CategoryChangeClient
 	// ContactLog is the client for interacting with the ContactLog builders.
 	ContactLog *ContactLogClient
+	// Convention is the client for interacting with the Convention builders.
+	Convention *ConventionClient
+	// DemoPost is the client for interacting with the DemoPost builders.
+	DemoPost *DemoPostClient
+	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
+	FarmStayCriterion *FarmStayCriterionClient
+	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
+	FarmStayNomination *FarmStayNominationClient
+	// FarmStayObjection is the client for interacting with the FarmStayObjection builders.
+	FarmStayObjection *FarmStayObjectionClient
+	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
+	FarmStayOpinion *FarmStayOpinionClient
 	// HelpCard is the client for interacting with the HelpCard builders.
 	HelpCard *HelpCardClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
@@ -34,6 +46,8 @@ type Tx struct {
 	MobileRecord *MobileRecordClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Plaque is the client for interacting with the Plaque builders.
+	Plaque *PlaqueClient
 	// Pledge is the client for interacting with the Pledge builders.
 	Pledge *PledgeClient
 	// PledgeItem is the client for interacting with the PledgeItem builders.
@@ -44,6 +58,10 @@ type Tx struct {
 	PledgeReview *PledgeReviewClient
 	// PledgeTopic is the client for interacting with the PledgeTopic builders.
 	PledgeTopic *PledgeTopicClient
+	// Recitation is the client for interacting with the Recitation builders.
+	Recitation *RecitationClient
+	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
+	RecitationAbsence *RecitationAbsenceClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -194,16 +212,25 @@ func (tx *Tx) init() {
 	tx.CareFundEntry = NewCareFundEntryClient(tx.config)
 	tx.CategoryChange = NewCategoryChangeClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
+	tx.Convention = NewConventionClient(tx.config)
+	tx.DemoPost = NewDemoPostClient(tx.config)
+	tx.FarmStayCriterion = NewFarmStayCriterionClient(tx.config)
+	tx.FarmStayNomination = NewFarmStayNominationClient(tx.config)
+	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
+	tx.FarmStayOpinion = NewFarmStayOpinionClient(tx.config)
 	tx.HelpCard = NewHelpCardClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.MobileRecord = NewMobileRecordClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Plaque = NewPlaqueClient(tx.config)
 	tx.Pledge = NewPledgeClient(tx.config)
 	tx.PledgeItem = NewPledgeItemClient(tx.config)
 	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
 	tx.PledgeReview = NewPledgeReviewClient(tx.config)
 	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
+	tx.Recitation = NewRecitationClient(tx.config)
+	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.TrainingRecord = NewTrainingRecordClient(tx.config)

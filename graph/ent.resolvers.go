@@ -48,6 +48,24 @@ func (r *queryResolver) CareFundEntries(ctx context.Context, after *entgql.Curso
 		ent.WithCareFundEntryOrder(orderBy), ent.WithCareFundEntryFilter(where.Filter))
 }
 
+// Conventions is the resolver for the conventions field.
+func (r *queryResolver) Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error) {
+	return r.client.Convention.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithConventionOrder(orderBy), ent.WithConventionFilter(where.Filter))
+}
+
+// DemoPosts is the resolver for the demoPosts field.
+func (r *queryResolver) DemoPosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) (*ent.DemoPostConnection, error) {
+	return r.client.DemoPost.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithDemoPostOrder(orderBy), ent.WithDemoPostFilter(where.Filter))
+}
+
+// FarmStayNominations is the resolver for the farmStayNominations field.
+func (r *queryResolver) FarmStayNominations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) (*ent.FarmStayNominationConnection, error) {
+	return r.client.FarmStayNomination.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithFarmStayNominationOrder(orderBy), ent.WithFarmStayNominationFilter(where.Filter))
+}
+
 // HelpCards is the resolver for the helpCards field.
 func (r *queryResolver) HelpCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) (*ent.HelpCardConnection, error) {
 	return r.client.HelpCard.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -72,10 +90,22 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
+// Plaques is the resolver for the plaques field.
+func (r *queryResolver) Plaques(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlaqueOrder, where *ent.PlaqueWhereInput) (*ent.PlaqueConnection, error) {
+	return r.client.Plaque.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPlaqueOrder(orderBy), ent.WithPlaqueFilter(where.Filter))
+}
+
 // Pledges is the resolver for the pledges field.
 func (r *queryResolver) Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error) {
 	return r.client.Pledge.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithPledgeOrder(orderBy), ent.WithPledgeFilter(where.Filter))
+}
+
+// Recitations is the resolver for the recitations field.
+func (r *queryResolver) Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error) {
+	return r.client.Recitation.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithRecitationOrder(orderBy), ent.WithRecitationFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.
@@ -96,6 +126,19 @@ func (r *Resolver) CareFundEntry() CareFundEntryResolver { return &careFundEntry
 // CategoryChange returns CategoryChangeResolver implementation.
 func (r *Resolver) CategoryChange() CategoryChangeResolver { return &categoryChangeResolver{r} }
 
+// Convention returns ConventionResolver implementation.
+func (r *Resolver) Convention() ConventionResolver { return &conventionResolver{r} }
+
+// FarmStayNomination returns FarmStayNominationResolver implementation.
+func (r *Resolver) FarmStayNomination() FarmStayNominationResolver {
+	return &farmStayNominationResolver{r}
+}
+
+// FarmStayObjection returns FarmStayObjectionResolver implementation.
+func (r *Resolver) FarmStayObjection() FarmStayObjectionResolver {
+	return &farmStayObjectionResolver{r}
+}
+
 // HelpCard returns HelpCardResolver implementation.
 func (r *Resolver) HelpCard() HelpCardResolver { return &helpCardResolver{r} }
 
@@ -107,6 +150,9 @@ func (r *Resolver) MobileRecord() MobileRecordResolver { return &mobileRecordRes
 
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
+
+// Plaque returns PlaqueResolver implementation.
+func (r *Resolver) Plaque() PlaqueResolver { return &plaqueResolver{r} }
 
 // Pledge returns PledgeResolver implementation.
 func (r *Resolver) Pledge() PledgeResolver { return &pledgeResolver{r} }
@@ -126,6 +172,11 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 // WelfarePost returns WelfarePostResolver implementation.
 func (r *Resolver) WelfarePost() WelfarePostResolver { return &welfarePostResolver{r} }
 
+// FarmStayNominationWhereInput returns FarmStayNominationWhereInputResolver implementation.
+func (r *Resolver) FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver {
+	return &farmStayNominationWhereInputResolver{r}
+}
+
 // MemberWhereInput returns MemberWhereInputResolver implementation.
 func (r *Resolver) MemberWhereInput() MemberWhereInputResolver { return &memberWhereInputResolver{r} }
 
@@ -139,20 +190,25 @@ func (r *Resolver) PledgeWhereInput() PledgeWhereInputResolver { return &pledgeW
 func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
 
 type (
-	careFundEntryResolver    struct{ *Resolver }
-	categoryChangeResolver   struct{ *Resolver }
-	helpCardResolver         struct{ *Resolver }
-	memberResolver           struct{ *Resolver }
-	mobileRecordResolver     struct{ *Resolver }
-	orgResolver              struct{ *Resolver }
-	pledgeResolver           struct{ *Resolver }
-	pledgeTopicResolver      struct{ *Resolver }
-	queryResolver            struct{ *Resolver }
-	roleBindingResolver      struct{ *Resolver }
-	userResolver             struct{ *Resolver }
-	welfarePostResolver      struct{ *Resolver }
-	memberWhereInputResolver struct{ *Resolver }
-	orgWhereInputResolver    struct{ *Resolver }
-	pledgeWhereInputResolver struct{ *Resolver }
-	userWhereInputResolver   struct{ *Resolver }
+	careFundEntryResolver                struct{ *Resolver }
+	categoryChangeResolver               struct{ *Resolver }
+	conventionResolver                   struct{ *Resolver }
+	farmStayNominationResolver           struct{ *Resolver }
+	farmStayObjectionResolver            struct{ *Resolver }
+	helpCardResolver                     struct{ *Resolver }
+	memberResolver                       struct{ *Resolver }
+	mobileRecordResolver                 struct{ *Resolver }
+	orgResolver                          struct{ *Resolver }
+	plaqueResolver                       struct{ *Resolver }
+	pledgeResolver                       struct{ *Resolver }
+	pledgeTopicResolver                  struct{ *Resolver }
+	queryResolver                        struct{ *Resolver }
+	roleBindingResolver                  struct{ *Resolver }
+	userResolver                         struct{ *Resolver }
+	welfarePostResolver                  struct{ *Resolver }
+	farmStayNominationWhereInputResolver struct{ *Resolver }
+	memberWhereInputResolver             struct{ *Resolver }
+	orgWhereInputResolver                struct{ *Resolver }
+	pledgeWhereInputResolver             struct{ *Resolver }
+	userWhereInputResolver               struct{ *Resolver }
 )

@@ -64,6 +64,8 @@ const (
 	EdgeVisits = "visits"
 	// EdgeCareFundEntries holds the string denoting the care_fund_entries edge name in mutations.
 	EdgeCareFundEntries = "care_fund_entries"
+	// EdgeRecitations holds the string denoting the recitations edge name in mutations.
+	EdgeRecitations = "recitations"
 	// Table holds the table name of the member in the database.
 	Table = "members"
 	// BranchTable is the table that holds the branch relation/edge.
@@ -136,6 +138,11 @@ const (
 	CareFundEntriesInverseTable = "care_fund_entries"
 	// CareFundEntriesColumn is the table column denoting the care_fund_entries relation/edge.
 	CareFundEntriesColumn = "member_id"
+	// RecitationsTable is the table that holds the recitations relation/edge. The primary key declared below.
+	RecitationsTable = "recitation_attendees"
+	// RecitationsInverseTable is the table name for the Recitation entity.
+	// It exists in this package in order to avoid circular dependency with the "recitation" package.
+	RecitationsInverseTable = "recitations"
 )
 
 // Columns holds all SQL columns for member fields.
@@ -155,6 +162,12 @@ var Columns = []string{
 	FieldSkills,
 	FieldBranchID,
 }
+
+var (
+	// RecitationsPrimaryKey and RecitationsColumn2 are the table columns denoting the
+	// primary key for the recitations relation (M2M).
+	RecitationsPrimaryKey = []string{"recitation_id", "member_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -449,6 +462,20 @@ func ByCareFundEntries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCareFundEntriesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRecitationsCount orders the results by recitations count.
+func ByRecitationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRecitationsStep(), opts...)
+	}
+}
+
+// ByRecitations orders the results by recitations terms.
+func ByRecitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRecitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newBranchStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -517,6 +544,13 @@ func newCareFundEntriesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CareFundEntriesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CareFundEntriesTable, CareFundEntriesColumn),
+	)
+}
+func newRecitationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RecitationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, RecitationsTable, RecitationsPrimaryKey...),
 	)
 }
 

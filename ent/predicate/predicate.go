@@ -21,6 +21,24 @@ type CategoryChange func(*sql.Selector)
 // ContactLog is the predicate function for contactlog builders.
 type ContactLog func(*sql.Selector)
 
+// Convention is the predicate function for convention builders.
+type Convention func(*sql.Selector)
+
+// DemoPost is the predicate function for demopost builders.
+type DemoPost func(*sql.Selector)
+
+// FarmStayCriterion is the predicate function for farmstaycriterion builders.
+type FarmStayCriterion func(*sql.Selector)
+
+// FarmStayNomination is the predicate function for farmstaynomination builders.
+type FarmStayNomination func(*sql.Selector)
+
+// FarmStayObjection is the predicate function for farmstayobjection builders.
+type FarmStayObjection func(*sql.Selector)
+
+// FarmStayOpinion is the predicate function for farmstayopinion builders.
+type FarmStayOpinion func(*sql.Selector)
+
 // HelpCard is the predicate function for helpcard builders.
 type HelpCard func(*sql.Selector)
 
@@ -36,6 +54,9 @@ type MobileRecord func(*sql.Selector)
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
 
+// Plaque is the predicate function for plaque builders.
+type Plaque func(*sql.Selector)
+
 // Pledge is the predicate function for pledge builders.
 type Pledge func(*sql.Selector)
 
@@ -50,6 +71,12 @@ type PledgeReview func(*sql.Selector)
 
 // PledgeTopic is the predicate function for pledgetopic builders.
 type PledgeTopic func(*sql.Selector)
+
+// Recitation is the predicate function for recitation builders.
+type Recitation func(*sql.Selector)
+
+// RecitationAbsence is the predicate function for recitationabsence builders.
+type RecitationAbsence func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)

@@ -113,6 +113,10 @@ func (Member) Edges() []ent.Edge {
 		edge.To("care_fund_entries", CareFundEntry.Type).
 			Comment("关爱基金 entries paid to the member.").
 			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.From("recitations", Recitation.Type).
+			Ref("attendees").
+			Comment("诵读党员公约: recitations the member attended (internal/convention).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
