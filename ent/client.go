@@ -18,14 +18,19 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -42,7 +47,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 
 	stdsql "database/sql"
 )
@@ -58,6 +67,12 @@ type Client struct {
 	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// CareFundEntry is the client for interacting with the CareFundEntry builders.
+	CareFundEntry *CareFundEntryClient
+	// CategoryChange is the client for interacting with the CategoryChange builders.
+	CategoryChange *CategoryChangeClient
+	// ContactLog is the client for interacting with the ContactLog builders.
+	ContactLog *ContactLogClient
 	// Convention is the client for interacting with the Convention builders.
 	Convention *ConventionClient
 	// DemoPost is the client for interacting with the DemoPost builders.
@@ -70,10 +85,14 @@ type Client struct {
 	FarmStayObjection *FarmStayObjectionClient
 	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
 	FarmStayOpinion *FarmStayOpinionClient
+	// HelpCard is the client for interacting with the HelpCard builders.
+	HelpCard *HelpCardClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
+	// MobileRecord is the client for interacting with the MobileRecord builders.
+	MobileRecord *MobileRecordClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
 	// Plaque is the client for interacting with the Plaque builders.
@@ -106,8 +125,16 @@ type Client struct {
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// TrainingRecord is the client for interacting with the TrainingRecord builders.
+	TrainingRecord *TrainingRecordClient
+	// Transfer is the client for interacting with the Transfer builders.
+	Transfer *TransferClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// Visit is the client for interacting with the Visit builders.
+	Visit *VisitClient
+	// WelfarePost is the client for interacting with the WelfarePost builders.
+	WelfarePost *WelfarePostClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -122,14 +149,19 @@ func (c *Client) init() {
 	c.AnnualResult = NewAnnualResultClient(c.config)
 	c.AuditHead = NewAuditHeadClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
+	c.CareFundEntry = NewCareFundEntryClient(c.config)
+	c.CategoryChange = NewCategoryChangeClient(c.config)
+	c.ContactLog = NewContactLogClient(c.config)
 	c.Convention = NewConventionClient(c.config)
 	c.DemoPost = NewDemoPostClient(c.config)
 	c.FarmStayCriterion = NewFarmStayCriterionClient(c.config)
 	c.FarmStayNomination = NewFarmStayNominationClient(c.config)
 	c.FarmStayObjection = NewFarmStayObjectionClient(c.config)
 	c.FarmStayOpinion = NewFarmStayOpinionClient(c.config)
+	c.HelpCard = NewHelpCardClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Member = NewMemberClient(c.config)
+	c.MobileRecord = NewMobileRecordClient(c.config)
 	c.Org = NewOrgClient(c.config)
 	c.Plaque = NewPlaqueClient(c.config)
 	c.Pledge = NewPledgeClient(c.config)
@@ -146,7 +178,11 @@ func (c *Client) init() {
 	c.RecitationAbsence = NewRecitationAbsenceClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Setting = NewSettingClient(c.config)
+	c.TrainingRecord = NewTrainingRecordClient(c.config)
+	c.Transfer = NewTransferClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.Visit = NewVisitClient(c.config)
+	c.WelfarePost = NewWelfarePostClient(c.config)
 }
 
 type (
@@ -242,14 +278,19 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AnnualResult:       NewAnnualResultClient(cfg),
 		AuditHead:          NewAuditHeadClient(cfg),
 		AuditLog:           NewAuditLogClient(cfg),
+		CareFundEntry:      NewCareFundEntryClient(cfg),
+		CategoryChange:     NewCategoryChangeClient(cfg),
+		ContactLog:         NewContactLogClient(cfg),
 		Convention:         NewConventionClient(cfg),
 		DemoPost:           NewDemoPostClient(cfg),
 		FarmStayCriterion:  NewFarmStayCriterionClient(cfg),
 		FarmStayNomination: NewFarmStayNominationClient(cfg),
 		FarmStayObjection:  NewFarmStayObjectionClient(cfg),
 		FarmStayOpinion:    NewFarmStayOpinionClient(cfg),
+		HelpCard:           NewHelpCardClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
 		Member:             NewMemberClient(cfg),
+		MobileRecord:       NewMobileRecordClient(cfg),
 		Org:                NewOrgClient(cfg),
 		Plaque:             NewPlaqueClient(cfg),
 		Pledge:             NewPledgeClient(cfg),
@@ -266,7 +307,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		RecitationAbsence:  NewRecitationAbsenceClient(cfg),
 		RoleBinding:        NewRoleBindingClient(cfg),
 		Setting:            NewSettingClient(cfg),
+		TrainingRecord:     NewTrainingRecordClient(cfg),
+		Transfer:           NewTransferClient(cfg),
 		User:               NewUserClient(cfg),
+		Visit:              NewVisitClient(cfg),
+		WelfarePost:        NewWelfarePostClient(cfg),
 	}, nil
 }
 
@@ -289,14 +334,19 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AnnualResult:       NewAnnualResultClient(cfg),
 		AuditHead:          NewAuditHeadClient(cfg),
 		AuditLog:           NewAuditLogClient(cfg),
+		CareFundEntry:      NewCareFundEntryClient(cfg),
+		CategoryChange:     NewCategoryChangeClient(cfg),
+		ContactLog:         NewContactLogClient(cfg),
 		Convention:         NewConventionClient(cfg),
 		DemoPost:           NewDemoPostClient(cfg),
 		FarmStayCriterion:  NewFarmStayCriterionClient(cfg),
 		FarmStayNomination: NewFarmStayNominationClient(cfg),
 		FarmStayObjection:  NewFarmStayObjectionClient(cfg),
 		FarmStayOpinion:    NewFarmStayOpinionClient(cfg),
+		HelpCard:           NewHelpCardClient(cfg),
 		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
 		Member:             NewMemberClient(cfg),
+		MobileRecord:       NewMobileRecordClient(cfg),
 		Org:                NewOrgClient(cfg),
 		Plaque:             NewPlaqueClient(cfg),
 		Pledge:             NewPledgeClient(cfg),
@@ -313,7 +363,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		RecitationAbsence:  NewRecitationAbsenceClient(cfg),
 		RoleBinding:        NewRoleBindingClient(cfg),
 		Setting:            NewSettingClient(cfg),
+		TrainingRecord:     NewTrainingRecordClient(cfg),
+		Transfer:           NewTransferClient(cfg),
 		User:               NewUserClient(cfg),
+		Visit:              NewVisitClient(cfg),
+		WelfarePost:        NewWelfarePostClient(cfg),
 	}, nil
 }
 
@@ -343,12 +397,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AnnualResult, c.AuditHead, c.AuditLog, c.Convention, c.DemoPost,
-		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
-		c.FarmStayOpinion, c.IdempotencyKey, c.Member, c.Org, c.Plaque, c.Pledge,
+		c.AnnualResult, c.AuditHead, c.AuditLog, c.CareFundEntry, c.CategoryChange,
+		c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
+		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
+		c.IdempotencyKey, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
 		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
 		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.Recitation,
-		c.RecitationAbsence, c.RoleBinding, c.Setting, c.User,
+		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
+		c.User, c.Visit, c.WelfarePost,
 	} {
 		n.Use(hooks...)
 	}
@@ -358,12 +414,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AnnualResult, c.AuditHead, c.AuditLog, c.Convention, c.DemoPost,
-		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
-		c.FarmStayOpinion, c.IdempotencyKey, c.Member, c.Org, c.Plaque, c.Pledge,
+		c.AnnualResult, c.AuditHead, c.AuditLog, c.CareFundEntry, c.CategoryChange,
+		c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
+		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
+		c.IdempotencyKey, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
 		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
 		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.Recitation,
-		c.RecitationAbsence, c.RoleBinding, c.Setting, c.User,
+		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
+		c.User, c.Visit, c.WelfarePost,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -381,6 +439,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditHead.mutate(ctx, m)
 	case *AuditLogMutation:
 		return c.AuditLog.mutate(ctx, m)
+	case *CareFundEntryMutation:
+		return c.CareFundEntry.mutate(ctx, m)
+	case *CategoryChangeMutation:
+		return c.CategoryChange.mutate(ctx, m)
+	case *ContactLogMutation:
+		return c.ContactLog.mutate(ctx, m)
 	case *ConventionMutation:
 		return c.Convention.mutate(ctx, m)
 	case *DemoPostMutation:
@@ -393,10 +457,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FarmStayObjection.mutate(ctx, m)
 	case *FarmStayOpinionMutation:
 		return c.FarmStayOpinion.mutate(ctx, m)
+	case *HelpCardMutation:
+		return c.HelpCard.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
+	case *MobileRecordMutation:
+		return c.MobileRecord.mutate(ctx, m)
 	case *OrgMutation:
 		return c.Org.mutate(ctx, m)
 	case *PlaqueMutation:
@@ -429,8 +497,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.RoleBinding.mutate(ctx, m)
 	case *SettingMutation:
 		return c.Setting.mutate(ctx, m)
+	case *TrainingRecordMutation:
+		return c.TrainingRecord.mutate(ctx, m)
+	case *TransferMutation:
+		return c.Transfer.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *VisitMutation:
+		return c.Visit.mutate(ctx, m)
+	case *WelfarePostMutation:
+		return c.WelfarePost.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -868,6 +944,523 @@ func (c *AuditLogClient) mutate(ctx context.Context, m *AuditLogMutation) (Value
 		return (&AuditLogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditLog mutation op: %q", m.Op())
+	}
+}
+
+// CareFundEntryClient is a client for the CareFundEntry schema.
+type CareFundEntryClient struct {
+	config
+}
+
+// NewCareFundEntryClient returns a client for the CareFundEntry from the given config.
+func NewCareFundEntryClient(c config) *CareFundEntryClient {
+	return &CareFundEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `carefundentry.Hooks(f(g(h())))`.
+func (c *CareFundEntryClient) Use(hooks ...Hook) {
+	c.hooks.CareFundEntry = append(c.hooks.CareFundEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `carefundentry.Intercept(f(g(h())))`.
+func (c *CareFundEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CareFundEntry = append(c.inters.CareFundEntry, interceptors...)
+}
+
+// Create returns a builder for creating a CareFundEntry entity.
+func (c *CareFundEntryClient) Create() *CareFundEntryCreate {
+	mutation := newCareFundEntryMutation(c.config, OpCreate)
+	return &CareFundEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CareFundEntry entities.
+func (c *CareFundEntryClient) CreateBulk(builders ...*CareFundEntryCreate) *CareFundEntryCreateBulk {
+	return &CareFundEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CareFundEntryClient) MapCreateBulk(slice any, setFunc func(*CareFundEntryCreate, int)) *CareFundEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CareFundEntryCreateBulk{err: fmt.Errorf("calling to CareFundEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CareFundEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CareFundEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CareFundEntry.
+func (c *CareFundEntryClient) Update() *CareFundEntryUpdate {
+	mutation := newCareFundEntryMutation(c.config, OpUpdate)
+	return &CareFundEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CareFundEntryClient) UpdateOne(_m *CareFundEntry) *CareFundEntryUpdateOne {
+	mutation := newCareFundEntryMutation(c.config, OpUpdateOne, withCareFundEntry(_m))
+	return &CareFundEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CareFundEntryClient) UpdateOneID(id int) *CareFundEntryUpdateOne {
+	mutation := newCareFundEntryMutation(c.config, OpUpdateOne, withCareFundEntryID(id))
+	return &CareFundEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CareFundEntry.
+func (c *CareFundEntryClient) Delete() *CareFundEntryDelete {
+	mutation := newCareFundEntryMutation(c.config, OpDelete)
+	return &CareFundEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CareFundEntryClient) DeleteOne(_m *CareFundEntry) *CareFundEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CareFundEntryClient) DeleteOneID(id int) *CareFundEntryDeleteOne {
+	builder := c.Delete().Where(carefundentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CareFundEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for CareFundEntry.
+func (c *CareFundEntryClient) Query() *CareFundEntryQuery {
+	return &CareFundEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCareFundEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CareFundEntry entity by its id.
+func (c *CareFundEntryClient) Get(ctx context.Context, id int) (*CareFundEntry, error) {
+	return c.Query().Where(carefundentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CareFundEntryClient) GetX(ctx context.Context, id int) *CareFundEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryFund queries the fund edge of a CareFundEntry.
+func (c *CareFundEntryClient) QueryFund(_m *CareFundEntry) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(carefundentry.Table, carefundentry.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, carefundentry.FundTable, carefundentry.FundColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a CareFundEntry.
+func (c *CareFundEntryClient) QueryMember(_m *CareFundEntry) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(carefundentry.Table, carefundentry.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, carefundentry.MemberTable, carefundentry.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReverses queries the reverses edge of a CareFundEntry.
+func (c *CareFundEntryClient) QueryReverses(_m *CareFundEntry) *CareFundEntryQuery {
+	query := (&CareFundEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(carefundentry.Table, carefundentry.FieldID, id),
+			sqlgraph.To(carefundentry.Table, carefundentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, carefundentry.ReversesTable, carefundentry.ReversesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReversedBy queries the reversed_by edge of a CareFundEntry.
+func (c *CareFundEntryClient) QueryReversedBy(_m *CareFundEntry) *CareFundEntryQuery {
+	query := (&CareFundEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(carefundentry.Table, carefundentry.FieldID, id),
+			sqlgraph.To(carefundentry.Table, carefundentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, carefundentry.ReversedByTable, carefundentry.ReversedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CareFundEntryClient) Hooks() []Hook {
+	hooks := c.hooks.CareFundEntry
+	return append(hooks[:len(hooks):len(hooks)], carefundentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CareFundEntryClient) Interceptors() []Interceptor {
+	inters := c.inters.CareFundEntry
+	return append(inters[:len(inters):len(inters)], carefundentry.Interceptors[:]...)
+}
+
+func (c *CareFundEntryClient) mutate(ctx context.Context, m *CareFundEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CareFundEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CareFundEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CareFundEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CareFundEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CareFundEntry mutation op: %q", m.Op())
+	}
+}
+
+// CategoryChangeClient is a client for the CategoryChange schema.
+type CategoryChangeClient struct {
+	config
+}
+
+// NewCategoryChangeClient returns a client for the CategoryChange from the given config.
+func NewCategoryChangeClient(c config) *CategoryChangeClient {
+	return &CategoryChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `categorychange.Hooks(f(g(h())))`.
+func (c *CategoryChangeClient) Use(hooks ...Hook) {
+	c.hooks.CategoryChange = append(c.hooks.CategoryChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `categorychange.Intercept(f(g(h())))`.
+func (c *CategoryChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CategoryChange = append(c.inters.CategoryChange, interceptors...)
+}
+
+// Create returns a builder for creating a CategoryChange entity.
+func (c *CategoryChangeClient) Create() *CategoryChangeCreate {
+	mutation := newCategoryChangeMutation(c.config, OpCreate)
+	return &CategoryChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CategoryChange entities.
+func (c *CategoryChangeClient) CreateBulk(builders ...*CategoryChangeCreate) *CategoryChangeCreateBulk {
+	return &CategoryChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CategoryChangeClient) MapCreateBulk(slice any, setFunc func(*CategoryChangeCreate, int)) *CategoryChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CategoryChangeCreateBulk{err: fmt.Errorf("calling to CategoryChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CategoryChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CategoryChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CategoryChange.
+func (c *CategoryChangeClient) Update() *CategoryChangeUpdate {
+	mutation := newCategoryChangeMutation(c.config, OpUpdate)
+	return &CategoryChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CategoryChangeClient) UpdateOne(_m *CategoryChange) *CategoryChangeUpdateOne {
+	mutation := newCategoryChangeMutation(c.config, OpUpdateOne, withCategoryChange(_m))
+	return &CategoryChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CategoryChangeClient) UpdateOneID(id int) *CategoryChangeUpdateOne {
+	mutation := newCategoryChangeMutation(c.config, OpUpdateOne, withCategoryChangeID(id))
+	return &CategoryChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CategoryChange.
+func (c *CategoryChangeClient) Delete() *CategoryChangeDelete {
+	mutation := newCategoryChangeMutation(c.config, OpDelete)
+	return &CategoryChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CategoryChangeClient) DeleteOne(_m *CategoryChange) *CategoryChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CategoryChangeClient) DeleteOneID(id int) *CategoryChangeDeleteOne {
+	builder := c.Delete().Where(categorychange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CategoryChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for CategoryChange.
+func (c *CategoryChangeClient) Query() *CategoryChangeQuery {
+	return &CategoryChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCategoryChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CategoryChange entity by its id.
+func (c *CategoryChangeClient) Get(ctx context.Context, id int) (*CategoryChange, error) {
+	return c.Query().Where(categorychange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CategoryChangeClient) GetX(ctx context.Context, id int) *CategoryChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a CategoryChange.
+func (c *CategoryChangeClient) QueryMember(_m *CategoryChange) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(categorychange.Table, categorychange.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, categorychange.MemberTable, categorychange.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CategoryChangeClient) Hooks() []Hook {
+	hooks := c.hooks.CategoryChange
+	return append(hooks[:len(hooks):len(hooks)], categorychange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CategoryChangeClient) Interceptors() []Interceptor {
+	inters := c.inters.CategoryChange
+	return append(inters[:len(inters):len(inters)], categorychange.Interceptors[:]...)
+}
+
+func (c *CategoryChangeClient) mutate(ctx context.Context, m *CategoryChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CategoryChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CategoryChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CategoryChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CategoryChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CategoryChange mutation op: %q", m.Op())
+	}
+}
+
+// ContactLogClient is a client for the ContactLog schema.
+type ContactLogClient struct {
+	config
+}
+
+// NewContactLogClient returns a client for the ContactLog from the given config.
+func NewContactLogClient(c config) *ContactLogClient {
+	return &ContactLogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contactlog.Hooks(f(g(h())))`.
+func (c *ContactLogClient) Use(hooks ...Hook) {
+	c.hooks.ContactLog = append(c.hooks.ContactLog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contactlog.Intercept(f(g(h())))`.
+func (c *ContactLogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContactLog = append(c.inters.ContactLog, interceptors...)
+}
+
+// Create returns a builder for creating a ContactLog entity.
+func (c *ContactLogClient) Create() *ContactLogCreate {
+	mutation := newContactLogMutation(c.config, OpCreate)
+	return &ContactLogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContactLog entities.
+func (c *ContactLogClient) CreateBulk(builders ...*ContactLogCreate) *ContactLogCreateBulk {
+	return &ContactLogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContactLogClient) MapCreateBulk(slice any, setFunc func(*ContactLogCreate, int)) *ContactLogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContactLogCreateBulk{err: fmt.Errorf("calling to ContactLogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContactLogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContactLogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContactLog.
+func (c *ContactLogClient) Update() *ContactLogUpdate {
+	mutation := newContactLogMutation(c.config, OpUpdate)
+	return &ContactLogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContactLogClient) UpdateOne(_m *ContactLog) *ContactLogUpdateOne {
+	mutation := newContactLogMutation(c.config, OpUpdateOne, withContactLog(_m))
+	return &ContactLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContactLogClient) UpdateOneID(id int) *ContactLogUpdateOne {
+	mutation := newContactLogMutation(c.config, OpUpdateOne, withContactLogID(id))
+	return &ContactLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContactLog.
+func (c *ContactLogClient) Delete() *ContactLogDelete {
+	mutation := newContactLogMutation(c.config, OpDelete)
+	return &ContactLogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContactLogClient) DeleteOne(_m *ContactLog) *ContactLogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContactLogClient) DeleteOneID(id int) *ContactLogDeleteOne {
+	builder := c.Delete().Where(contactlog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContactLogDeleteOne{builder}
+}
+
+// Query returns a query builder for ContactLog.
+func (c *ContactLogClient) Query() *ContactLogQuery {
+	return &ContactLogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContactLog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContactLog entity by its id.
+func (c *ContactLogClient) Get(ctx context.Context, id int) (*ContactLog, error) {
+	return c.Query().Where(contactlog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContactLogClient) GetX(ctx context.Context, id int) *ContactLog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a ContactLog.
+func (c *ContactLogClient) QueryMember(_m *ContactLog) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactlog.Table, contactlog.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, contactlog.MemberTable, contactlog.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecord queries the record edge of a ContactLog.
+func (c *ContactLogClient) QueryRecord(_m *ContactLog) *MobileRecordQuery {
+	query := (&MobileRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contactlog.Table, contactlog.FieldID, id),
+			sqlgraph.To(mobilerecord.Table, mobilerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, contactlog.RecordTable, contactlog.RecordColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ContactLogClient) Hooks() []Hook {
+	hooks := c.hooks.ContactLog
+	return append(hooks[:len(hooks):len(hooks)], contactlog.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContactLogClient) Interceptors() []Interceptor {
+	inters := c.inters.ContactLog
+	return append(inters[:len(inters):len(inters)], contactlog.Interceptors[:]...)
+}
+
+func (c *ContactLogClient) mutate(ctx context.Context, m *ContactLogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContactLogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContactLogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContactLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContactLogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContactLog mutation op: %q", m.Op())
 	}
 }
 
@@ -1857,6 +2450,173 @@ func (c *FarmStayOpinionClient) mutate(ctx context.Context, m *FarmStayOpinionMu
 	}
 }
 
+// HelpCardClient is a client for the HelpCard schema.
+type HelpCardClient struct {
+	config
+}
+
+// NewHelpCardClient returns a client for the HelpCard from the given config.
+func NewHelpCardClient(c config) *HelpCardClient {
+	return &HelpCardClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `helpcard.Hooks(f(g(h())))`.
+func (c *HelpCardClient) Use(hooks ...Hook) {
+	c.hooks.HelpCard = append(c.hooks.HelpCard, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `helpcard.Intercept(f(g(h())))`.
+func (c *HelpCardClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HelpCard = append(c.inters.HelpCard, interceptors...)
+}
+
+// Create returns a builder for creating a HelpCard entity.
+func (c *HelpCardClient) Create() *HelpCardCreate {
+	mutation := newHelpCardMutation(c.config, OpCreate)
+	return &HelpCardCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HelpCard entities.
+func (c *HelpCardClient) CreateBulk(builders ...*HelpCardCreate) *HelpCardCreateBulk {
+	return &HelpCardCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HelpCardClient) MapCreateBulk(slice any, setFunc func(*HelpCardCreate, int)) *HelpCardCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HelpCardCreateBulk{err: fmt.Errorf("calling to HelpCardClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HelpCardCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HelpCardCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HelpCard.
+func (c *HelpCardClient) Update() *HelpCardUpdate {
+	mutation := newHelpCardMutation(c.config, OpUpdate)
+	return &HelpCardUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HelpCardClient) UpdateOne(_m *HelpCard) *HelpCardUpdateOne {
+	mutation := newHelpCardMutation(c.config, OpUpdateOne, withHelpCard(_m))
+	return &HelpCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HelpCardClient) UpdateOneID(id int) *HelpCardUpdateOne {
+	mutation := newHelpCardMutation(c.config, OpUpdateOne, withHelpCardID(id))
+	return &HelpCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HelpCard.
+func (c *HelpCardClient) Delete() *HelpCardDelete {
+	mutation := newHelpCardMutation(c.config, OpDelete)
+	return &HelpCardDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HelpCardClient) DeleteOne(_m *HelpCard) *HelpCardDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HelpCardClient) DeleteOneID(id int) *HelpCardDeleteOne {
+	builder := c.Delete().Where(helpcard.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HelpCardDeleteOne{builder}
+}
+
+// Query returns a query builder for HelpCard.
+func (c *HelpCardClient) Query() *HelpCardQuery {
+	return &HelpCardQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHelpCard},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HelpCard entity by its id.
+func (c *HelpCardClient) Get(ctx context.Context, id int) (*HelpCard, error) {
+	return c.Query().Where(helpcard.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HelpCardClient) GetX(ctx context.Context, id int) *HelpCard {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a HelpCard.
+func (c *HelpCardClient) QueryMember(_m *HelpCard) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helpcard.Table, helpcard.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, helpcard.MemberTable, helpcard.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHelper queries the helper edge of a HelpCard.
+func (c *HelpCardClient) QueryHelper(_m *HelpCard) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helpcard.Table, helpcard.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, helpcard.HelperTable, helpcard.HelperColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HelpCardClient) Hooks() []Hook {
+	hooks := c.hooks.HelpCard
+	return append(hooks[:len(hooks):len(hooks)], helpcard.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HelpCardClient) Interceptors() []Interceptor {
+	inters := c.inters.HelpCard
+	return append(inters[:len(inters):len(inters)], helpcard.Interceptors[:]...)
+}
+
+func (c *HelpCardClient) mutate(ctx context.Context, m *HelpCardMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HelpCardCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HelpCardUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HelpCardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HelpCardDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HelpCard mutation op: %q", m.Op())
+	}
+}
+
 // IdempotencyKeyClient is a client for the IdempotencyKey schema.
 type IdempotencyKeyClient struct {
 	config
@@ -2114,6 +2874,150 @@ func (c *MemberClient) QueryBranch(_m *Member) *OrgQuery {
 	return query
 }
 
+// QueryPost queries the post edge of a Member.
+func (c *MemberClient) QueryPost(_m *Member) *WelfarePostQuery {
+	query := (&WelfarePostClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(welfarepost.Table, welfarepost.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, member.PostTable, member.PostColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCategoryChanges queries the category_changes edge of a Member.
+func (c *MemberClient) QueryCategoryChanges(_m *Member) *CategoryChangeQuery {
+	query := (&CategoryChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(categorychange.Table, categorychange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.CategoryChangesTable, member.CategoryChangesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTransfers queries the transfers edge of a Member.
+func (c *MemberClient) QueryTransfers(_m *Member) *TransferQuery {
+	query := (&TransferClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(transfer.Table, transfer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.TransfersTable, member.TransfersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTrainings queries the trainings edge of a Member.
+func (c *MemberClient) QueryTrainings(_m *Member) *TrainingRecordQuery {
+	query := (&TrainingRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(trainingrecord.Table, trainingrecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.TrainingsTable, member.TrainingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMobileRecords queries the mobile_records edge of a Member.
+func (c *MemberClient) QueryMobileRecords(_m *Member) *MobileRecordQuery {
+	query := (&MobileRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(mobilerecord.Table, mobilerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.MobileRecordsTable, member.MobileRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContactLogs queries the contact_logs edge of a Member.
+func (c *MemberClient) QueryContactLogs(_m *Member) *ContactLogQuery {
+	query := (&ContactLogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(contactlog.Table, contactlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.ContactLogsTable, member.ContactLogsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHelpCard queries the help_card edge of a Member.
+func (c *MemberClient) QueryHelpCard(_m *Member) *HelpCardQuery {
+	query := (&HelpCardClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(helpcard.Table, helpcard.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, member.HelpCardTable, member.HelpCardColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVisits queries the visits edge of a Member.
+func (c *MemberClient) QueryVisits(_m *Member) *VisitQuery {
+	query := (&VisitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(visit.Table, visit.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.VisitsTable, member.VisitsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCareFundEntries queries the care_fund_entries edge of a Member.
+func (c *MemberClient) QueryCareFundEntries(_m *Member) *CareFundEntryQuery {
+	query := (&CareFundEntryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(carefundentry.Table, carefundentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.CareFundEntriesTable, member.CareFundEntriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryRecitations queries the recitations edge of a Member.
 func (c *MemberClient) QueryRecitations(_m *Member) *RecitationQuery {
 	query := (&RecitationClient{config: c.config}).Query()
@@ -2154,6 +3058,189 @@ func (c *MemberClient) mutate(ctx context.Context, m *MemberMutation) (Value, er
 		return (&MemberDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Member mutation op: %q", m.Op())
+	}
+}
+
+// MobileRecordClient is a client for the MobileRecord schema.
+type MobileRecordClient struct {
+	config
+}
+
+// NewMobileRecordClient returns a client for the MobileRecord from the given config.
+func NewMobileRecordClient(c config) *MobileRecordClient {
+	return &MobileRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `mobilerecord.Hooks(f(g(h())))`.
+func (c *MobileRecordClient) Use(hooks ...Hook) {
+	c.hooks.MobileRecord = append(c.hooks.MobileRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `mobilerecord.Intercept(f(g(h())))`.
+func (c *MobileRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MobileRecord = append(c.inters.MobileRecord, interceptors...)
+}
+
+// Create returns a builder for creating a MobileRecord entity.
+func (c *MobileRecordClient) Create() *MobileRecordCreate {
+	mutation := newMobileRecordMutation(c.config, OpCreate)
+	return &MobileRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MobileRecord entities.
+func (c *MobileRecordClient) CreateBulk(builders ...*MobileRecordCreate) *MobileRecordCreateBulk {
+	return &MobileRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MobileRecordClient) MapCreateBulk(slice any, setFunc func(*MobileRecordCreate, int)) *MobileRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MobileRecordCreateBulk{err: fmt.Errorf("calling to MobileRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MobileRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MobileRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MobileRecord.
+func (c *MobileRecordClient) Update() *MobileRecordUpdate {
+	mutation := newMobileRecordMutation(c.config, OpUpdate)
+	return &MobileRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MobileRecordClient) UpdateOne(_m *MobileRecord) *MobileRecordUpdateOne {
+	mutation := newMobileRecordMutation(c.config, OpUpdateOne, withMobileRecord(_m))
+	return &MobileRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MobileRecordClient) UpdateOneID(id int) *MobileRecordUpdateOne {
+	mutation := newMobileRecordMutation(c.config, OpUpdateOne, withMobileRecordID(id))
+	return &MobileRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MobileRecord.
+func (c *MobileRecordClient) Delete() *MobileRecordDelete {
+	mutation := newMobileRecordMutation(c.config, OpDelete)
+	return &MobileRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MobileRecordClient) DeleteOne(_m *MobileRecord) *MobileRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MobileRecordClient) DeleteOneID(id int) *MobileRecordDeleteOne {
+	builder := c.Delete().Where(mobilerecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MobileRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for MobileRecord.
+func (c *MobileRecordClient) Query() *MobileRecordQuery {
+	return &MobileRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMobileRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MobileRecord entity by its id.
+func (c *MobileRecordClient) Get(ctx context.Context, id int) (*MobileRecord, error) {
+	return c.Query().Where(mobilerecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MobileRecordClient) GetX(ctx context.Context, id int) *MobileRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a MobileRecord.
+func (c *MobileRecordClient) QueryMember(_m *MobileRecord) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mobilerecord.Table, mobilerecord.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, mobilerecord.MemberTable, mobilerecord.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a MobileRecord.
+func (c *MobileRecordClient) QueryContact(_m *MobileRecord) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mobilerecord.Table, mobilerecord.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, mobilerecord.ContactTable, mobilerecord.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContacts queries the contacts edge of a MobileRecord.
+func (c *MobileRecordClient) QueryContacts(_m *MobileRecord) *ContactLogQuery {
+	query := (&ContactLogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mobilerecord.Table, mobilerecord.FieldID, id),
+			sqlgraph.To(contactlog.Table, contactlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, mobilerecord.ContactsTable, mobilerecord.ContactsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MobileRecordClient) Hooks() []Hook {
+	hooks := c.hooks.MobileRecord
+	return append(hooks[:len(hooks):len(hooks)], mobilerecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MobileRecordClient) Interceptors() []Interceptor {
+	inters := c.inters.MobileRecord
+	return append(inters[:len(inters):len(inters)], mobilerecord.Interceptors[:]...)
+}
+
+func (c *MobileRecordClient) mutate(ctx context.Context, m *MobileRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MobileRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MobileRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MobileRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MobileRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MobileRecord mutation op: %q", m.Op())
 	}
 }
 
@@ -4939,6 +6026,340 @@ func (c *SettingClient) mutate(ctx context.Context, m *SettingMutation) (Value, 
 	}
 }
 
+// TrainingRecordClient is a client for the TrainingRecord schema.
+type TrainingRecordClient struct {
+	config
+}
+
+// NewTrainingRecordClient returns a client for the TrainingRecord from the given config.
+func NewTrainingRecordClient(c config) *TrainingRecordClient {
+	return &TrainingRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `trainingrecord.Hooks(f(g(h())))`.
+func (c *TrainingRecordClient) Use(hooks ...Hook) {
+	c.hooks.TrainingRecord = append(c.hooks.TrainingRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `trainingrecord.Intercept(f(g(h())))`.
+func (c *TrainingRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TrainingRecord = append(c.inters.TrainingRecord, interceptors...)
+}
+
+// Create returns a builder for creating a TrainingRecord entity.
+func (c *TrainingRecordClient) Create() *TrainingRecordCreate {
+	mutation := newTrainingRecordMutation(c.config, OpCreate)
+	return &TrainingRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TrainingRecord entities.
+func (c *TrainingRecordClient) CreateBulk(builders ...*TrainingRecordCreate) *TrainingRecordCreateBulk {
+	return &TrainingRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TrainingRecordClient) MapCreateBulk(slice any, setFunc func(*TrainingRecordCreate, int)) *TrainingRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TrainingRecordCreateBulk{err: fmt.Errorf("calling to TrainingRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TrainingRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TrainingRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TrainingRecord.
+func (c *TrainingRecordClient) Update() *TrainingRecordUpdate {
+	mutation := newTrainingRecordMutation(c.config, OpUpdate)
+	return &TrainingRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TrainingRecordClient) UpdateOne(_m *TrainingRecord) *TrainingRecordUpdateOne {
+	mutation := newTrainingRecordMutation(c.config, OpUpdateOne, withTrainingRecord(_m))
+	return &TrainingRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TrainingRecordClient) UpdateOneID(id int) *TrainingRecordUpdateOne {
+	mutation := newTrainingRecordMutation(c.config, OpUpdateOne, withTrainingRecordID(id))
+	return &TrainingRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TrainingRecord.
+func (c *TrainingRecordClient) Delete() *TrainingRecordDelete {
+	mutation := newTrainingRecordMutation(c.config, OpDelete)
+	return &TrainingRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TrainingRecordClient) DeleteOne(_m *TrainingRecord) *TrainingRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TrainingRecordClient) DeleteOneID(id int) *TrainingRecordDeleteOne {
+	builder := c.Delete().Where(trainingrecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TrainingRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for TrainingRecord.
+func (c *TrainingRecordClient) Query() *TrainingRecordQuery {
+	return &TrainingRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTrainingRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TrainingRecord entity by its id.
+func (c *TrainingRecordClient) Get(ctx context.Context, id int) (*TrainingRecord, error) {
+	return c.Query().Where(trainingrecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TrainingRecordClient) GetX(ctx context.Context, id int) *TrainingRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a TrainingRecord.
+func (c *TrainingRecordClient) QueryMember(_m *TrainingRecord) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(trainingrecord.Table, trainingrecord.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, trainingrecord.MemberTable, trainingrecord.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TrainingRecordClient) Hooks() []Hook {
+	hooks := c.hooks.TrainingRecord
+	return append(hooks[:len(hooks):len(hooks)], trainingrecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TrainingRecordClient) Interceptors() []Interceptor {
+	inters := c.inters.TrainingRecord
+	return append(inters[:len(inters):len(inters)], trainingrecord.Interceptors[:]...)
+}
+
+func (c *TrainingRecordClient) mutate(ctx context.Context, m *TrainingRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TrainingRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TrainingRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TrainingRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TrainingRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TrainingRecord mutation op: %q", m.Op())
+	}
+}
+
+// TransferClient is a client for the Transfer schema.
+type TransferClient struct {
+	config
+}
+
+// NewTransferClient returns a client for the Transfer from the given config.
+func NewTransferClient(c config) *TransferClient {
+	return &TransferClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `transfer.Hooks(f(g(h())))`.
+func (c *TransferClient) Use(hooks ...Hook) {
+	c.hooks.Transfer = append(c.hooks.Transfer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `transfer.Intercept(f(g(h())))`.
+func (c *TransferClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Transfer = append(c.inters.Transfer, interceptors...)
+}
+
+// Create returns a builder for creating a Transfer entity.
+func (c *TransferClient) Create() *TransferCreate {
+	mutation := newTransferMutation(c.config, OpCreate)
+	return &TransferCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Transfer entities.
+func (c *TransferClient) CreateBulk(builders ...*TransferCreate) *TransferCreateBulk {
+	return &TransferCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TransferClient) MapCreateBulk(slice any, setFunc func(*TransferCreate, int)) *TransferCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TransferCreateBulk{err: fmt.Errorf("calling to TransferClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TransferCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TransferCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Transfer.
+func (c *TransferClient) Update() *TransferUpdate {
+	mutation := newTransferMutation(c.config, OpUpdate)
+	return &TransferUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TransferClient) UpdateOne(_m *Transfer) *TransferUpdateOne {
+	mutation := newTransferMutation(c.config, OpUpdateOne, withTransfer(_m))
+	return &TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TransferClient) UpdateOneID(id int) *TransferUpdateOne {
+	mutation := newTransferMutation(c.config, OpUpdateOne, withTransferID(id))
+	return &TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Transfer.
+func (c *TransferClient) Delete() *TransferDelete {
+	mutation := newTransferMutation(c.config, OpDelete)
+	return &TransferDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TransferClient) DeleteOne(_m *Transfer) *TransferDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TransferClient) DeleteOneID(id int) *TransferDeleteOne {
+	builder := c.Delete().Where(transfer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TransferDeleteOne{builder}
+}
+
+// Query returns a query builder for Transfer.
+func (c *TransferClient) Query() *TransferQuery {
+	return &TransferQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTransfer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Transfer entity by its id.
+func (c *TransferClient) Get(ctx context.Context, id int) (*Transfer, error) {
+	return c.Query().Where(transfer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TransferClient) GetX(ctx context.Context, id int) *Transfer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a Transfer.
+func (c *TransferClient) QueryMember(_m *Transfer) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, transfer.MemberTable, transfer.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFromBranch queries the from_branch edge of a Transfer.
+func (c *TransferClient) QueryFromBranch(_m *Transfer) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.FromBranchTable, transfer.FromBranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryToBranch queries the to_branch edge of a Transfer.
+func (c *TransferClient) QueryToBranch(_m *Transfer) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.ToBranchTable, transfer.ToBranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TransferClient) Hooks() []Hook {
+	hooks := c.hooks.Transfer
+	return append(hooks[:len(hooks):len(hooks)], transfer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TransferClient) Interceptors() []Interceptor {
+	inters := c.inters.Transfer
+	return append(inters[:len(inters):len(inters)], transfer.Interceptors[:]...)
+}
+
+func (c *TransferClient) mutate(ctx context.Context, m *TransferMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TransferCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TransferUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TransferDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Transfer mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -5122,21 +6543,359 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// VisitClient is a client for the Visit schema.
+type VisitClient struct {
+	config
+}
+
+// NewVisitClient returns a client for the Visit from the given config.
+func NewVisitClient(c config) *VisitClient {
+	return &VisitClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `visit.Hooks(f(g(h())))`.
+func (c *VisitClient) Use(hooks ...Hook) {
+	c.hooks.Visit = append(c.hooks.Visit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `visit.Intercept(f(g(h())))`.
+func (c *VisitClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Visit = append(c.inters.Visit, interceptors...)
+}
+
+// Create returns a builder for creating a Visit entity.
+func (c *VisitClient) Create() *VisitCreate {
+	mutation := newVisitMutation(c.config, OpCreate)
+	return &VisitCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Visit entities.
+func (c *VisitClient) CreateBulk(builders ...*VisitCreate) *VisitCreateBulk {
+	return &VisitCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *VisitClient) MapCreateBulk(slice any, setFunc func(*VisitCreate, int)) *VisitCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &VisitCreateBulk{err: fmt.Errorf("calling to VisitClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*VisitCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &VisitCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Visit.
+func (c *VisitClient) Update() *VisitUpdate {
+	mutation := newVisitMutation(c.config, OpUpdate)
+	return &VisitUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *VisitClient) UpdateOne(_m *Visit) *VisitUpdateOne {
+	mutation := newVisitMutation(c.config, OpUpdateOne, withVisit(_m))
+	return &VisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *VisitClient) UpdateOneID(id int) *VisitUpdateOne {
+	mutation := newVisitMutation(c.config, OpUpdateOne, withVisitID(id))
+	return &VisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Visit.
+func (c *VisitClient) Delete() *VisitDelete {
+	mutation := newVisitMutation(c.config, OpDelete)
+	return &VisitDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *VisitClient) DeleteOne(_m *Visit) *VisitDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *VisitClient) DeleteOneID(id int) *VisitDeleteOne {
+	builder := c.Delete().Where(visit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &VisitDeleteOne{builder}
+}
+
+// Query returns a query builder for Visit.
+func (c *VisitClient) Query() *VisitQuery {
+	return &VisitQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeVisit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Visit entity by its id.
+func (c *VisitClient) Get(ctx context.Context, id int) (*Visit, error) {
+	return c.Query().Where(visit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *VisitClient) GetX(ctx context.Context, id int) *Visit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a Visit.
+func (c *VisitClient) QueryMember(_m *Visit) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(visit.Table, visit.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, visit.MemberTable, visit.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVisitor queries the visitor edge of a Visit.
+func (c *VisitClient) QueryVisitor(_m *Visit) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(visit.Table, visit.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, visit.VisitorTable, visit.VisitorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *VisitClient) Hooks() []Hook {
+	hooks := c.hooks.Visit
+	return append(hooks[:len(hooks):len(hooks)], visit.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *VisitClient) Interceptors() []Interceptor {
+	inters := c.inters.Visit
+	return append(inters[:len(inters):len(inters)], visit.Interceptors[:]...)
+}
+
+func (c *VisitClient) mutate(ctx context.Context, m *VisitMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&VisitCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&VisitUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&VisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&VisitDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Visit mutation op: %q", m.Op())
+	}
+}
+
+// WelfarePostClient is a client for the WelfarePost schema.
+type WelfarePostClient struct {
+	config
+}
+
+// NewWelfarePostClient returns a client for the WelfarePost from the given config.
+func NewWelfarePostClient(c config) *WelfarePostClient {
+	return &WelfarePostClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `welfarepost.Hooks(f(g(h())))`.
+func (c *WelfarePostClient) Use(hooks ...Hook) {
+	c.hooks.WelfarePost = append(c.hooks.WelfarePost, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `welfarepost.Intercept(f(g(h())))`.
+func (c *WelfarePostClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WelfarePost = append(c.inters.WelfarePost, interceptors...)
+}
+
+// Create returns a builder for creating a WelfarePost entity.
+func (c *WelfarePostClient) Create() *WelfarePostCreate {
+	mutation := newWelfarePostMutation(c.config, OpCreate)
+	return &WelfarePostCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WelfarePost entities.
+func (c *WelfarePostClient) CreateBulk(builders ...*WelfarePostCreate) *WelfarePostCreateBulk {
+	return &WelfarePostCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WelfarePostClient) MapCreateBulk(slice any, setFunc func(*WelfarePostCreate, int)) *WelfarePostCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WelfarePostCreateBulk{err: fmt.Errorf("calling to WelfarePostClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WelfarePostCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WelfarePostCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WelfarePost.
+func (c *WelfarePostClient) Update() *WelfarePostUpdate {
+	mutation := newWelfarePostMutation(c.config, OpUpdate)
+	return &WelfarePostUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WelfarePostClient) UpdateOne(_m *WelfarePost) *WelfarePostUpdateOne {
+	mutation := newWelfarePostMutation(c.config, OpUpdateOne, withWelfarePost(_m))
+	return &WelfarePostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WelfarePostClient) UpdateOneID(id int) *WelfarePostUpdateOne {
+	mutation := newWelfarePostMutation(c.config, OpUpdateOne, withWelfarePostID(id))
+	return &WelfarePostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WelfarePost.
+func (c *WelfarePostClient) Delete() *WelfarePostDelete {
+	mutation := newWelfarePostMutation(c.config, OpDelete)
+	return &WelfarePostDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WelfarePostClient) DeleteOne(_m *WelfarePost) *WelfarePostDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WelfarePostClient) DeleteOneID(id int) *WelfarePostDeleteOne {
+	builder := c.Delete().Where(welfarepost.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WelfarePostDeleteOne{builder}
+}
+
+// Query returns a query builder for WelfarePost.
+func (c *WelfarePostClient) Query() *WelfarePostQuery {
+	return &WelfarePostQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWelfarePost},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WelfarePost entity by its id.
+func (c *WelfarePostClient) Get(ctx context.Context, id int) (*WelfarePost, error) {
+	return c.Query().Where(welfarepost.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WelfarePostClient) GetX(ctx context.Context, id int) *WelfarePost {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a WelfarePost.
+func (c *WelfarePostClient) QueryBranch(_m *WelfarePost) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(welfarepost.Table, welfarepost.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, welfarepost.BranchTable, welfarepost.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHolder queries the holder edge of a WelfarePost.
+func (c *WelfarePostClient) QueryHolder(_m *WelfarePost) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(welfarepost.Table, welfarepost.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, welfarepost.HolderTable, welfarepost.HolderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WelfarePostClient) Hooks() []Hook {
+	hooks := c.hooks.WelfarePost
+	return append(hooks[:len(hooks):len(hooks)], welfarepost.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WelfarePostClient) Interceptors() []Interceptor {
+	inters := c.inters.WelfarePost
+	return append(inters[:len(inters):len(inters)], welfarepost.Interceptors[:]...)
+}
+
+func (c *WelfarePostClient) mutate(ctx context.Context, m *WelfarePostMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WelfarePostCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WelfarePostUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WelfarePostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WelfarePostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WelfarePost mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AnnualResult, AuditHead, AuditLog, Convention, DemoPost, FarmStayCriterion,
-		FarmStayNomination, FarmStayObjection, FarmStayOpinion, IdempotencyKey, Member,
-		Org, Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
-		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
-		RecitationAbsence, RoleBinding, Setting, User []ent.Hook
+		AnnualResult, AuditHead, AuditLog, CareFundEntry, CategoryChange, ContactLog,
+		Convention, DemoPost, FarmStayCriterion, FarmStayNomination, FarmStayObjection,
+		FarmStayOpinion, HelpCard, IdempotencyKey, Member, MobileRecord, Org, Plaque,
+		Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
+		PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
+		RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer, User, Visit,
+		WelfarePost []ent.Hook
 	}
 	inters struct {
-		AnnualResult, AuditHead, AuditLog, Convention, DemoPost, FarmStayCriterion,
-		FarmStayNomination, FarmStayObjection, FarmStayOpinion, IdempotencyKey, Member,
-		Org, Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
-		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
-		RecitationAbsence, RoleBinding, Setting, User []ent.Interceptor
+		AnnualResult, AuditHead, AuditLog, CareFundEntry, CategoryChange, ContactLog,
+		Convention, DemoPost, FarmStayCriterion, FarmStayNomination, FarmStayObjection,
+		FarmStayOpinion, HelpCard, IdempotencyKey, Member, MobileRecord, Org, Plaque,
+		Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
+		PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
+		RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer, User, Visit,
+		WelfarePost []ent.Interceptor
 	}
 )
 

@@ -15,14 +15,19 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -39,7 +44,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -103,14 +112,19 @@ func checkColumn(t, c string) error {
 			annualresult.Table:       annualresult.ValidColumn,
 			audithead.Table:          audithead.ValidColumn,
 			auditlog.Table:           auditlog.ValidColumn,
+			carefundentry.Table:      carefundentry.ValidColumn,
+			categorychange.Table:     categorychange.ValidColumn,
+			contactlog.Table:         contactlog.ValidColumn,
 			convention.Table:         convention.ValidColumn,
 			demopost.Table:           demopost.ValidColumn,
 			farmstaycriterion.Table:  farmstaycriterion.ValidColumn,
 			farmstaynomination.Table: farmstaynomination.ValidColumn,
 			farmstayobjection.Table:  farmstayobjection.ValidColumn,
 			farmstayopinion.Table:    farmstayopinion.ValidColumn,
+			helpcard.Table:           helpcard.ValidColumn,
 			idempotencykey.Table:     idempotencykey.ValidColumn,
 			member.Table:             member.ValidColumn,
+			mobilerecord.Table:       mobilerecord.ValidColumn,
 			org.Table:                org.ValidColumn,
 			plaque.Table:             plaque.ValidColumn,
 			pledge.Table:             pledge.ValidColumn,
@@ -127,7 +141,11 @@ func checkColumn(t, c string) error {
 			recitationabsence.Table:  recitationabsence.ValidColumn,
 			rolebinding.Table:        rolebinding.ValidColumn,
 			setting.Table:            setting.ValidColumn,
+			trainingrecord.Table:     trainingrecord.ValidColumn,
+			transfer.Table:           transfer.ValidColumn,
 			user.Table:               user.ValidColumn,
+			visit.Table:              visit.ValidColumn,
+			welfarepost.Table:        welfarepost.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -12,13 +12,18 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -34,7 +39,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -316,6 +325,453 @@ func newAuditLogPaginateArgs(rv map[string]any) *auditlogPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditLogWhereInput); ok {
 		args.opts = append(args.opts, WithAuditLogFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CareFundEntryQuery) CollectFields(ctx context.Context, satisfies ...string) (*CareFundEntryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CareFundEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(carefundentry.Columns))
+		selectedFields = []string{carefundentry.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "fund":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withFund = query
+			if _, ok := fieldSeen[carefundentry.FieldOrgID]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldOrgID)
+				fieldSeen[carefundentry.FieldOrgID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[carefundentry.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldMemberID)
+				fieldSeen[carefundentry.FieldMemberID] = struct{}{}
+			}
+
+		case "reverses":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CareFundEntryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, carefundentryImplementors)...); err != nil {
+				return err
+			}
+			_q.withReverses = query
+			if _, ok := fieldSeen[carefundentry.FieldReversesID]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldReversesID)
+				fieldSeen[carefundentry.FieldReversesID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[carefundentry.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldCreatedAt)
+				fieldSeen[carefundentry.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[carefundentry.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldUpdatedAt)
+				fieldSeen[carefundentry.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[carefundentry.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldVersion)
+				fieldSeen[carefundentry.FieldVersion] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[carefundentry.FieldKind]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldKind)
+				fieldSeen[carefundentry.FieldKind] = struct{}{}
+			}
+		case "amountFen":
+			if _, ok := fieldSeen[carefundentry.FieldAmountFen]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldAmountFen)
+				fieldSeen[carefundentry.FieldAmountFen] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[carefundentry.FieldOn]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldOn)
+				fieldSeen[carefundentry.FieldOn] = struct{}{}
+			}
+		case "donor":
+			if _, ok := fieldSeen[carefundentry.FieldDonor]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldDonor)
+				fieldSeen[carefundentry.FieldDonor] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[carefundentry.FieldReason]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldReason)
+				fieldSeen[carefundentry.FieldReason] = struct{}{}
+			}
+		case "approver":
+			if _, ok := fieldSeen[carefundentry.FieldApprover]; !ok {
+				selectedFields = append(selectedFields, carefundentry.FieldApprover)
+				fieldSeen[carefundentry.FieldApprover] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type carefundentryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CareFundEntryPaginateOption
+}
+
+func newCareFundEntryPaginateArgs(rv map[string]any) *carefundentryPaginateArgs {
+	args := &carefundentryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CareFundEntryOrder{Field: &CareFundEntryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCareFundEntryOrder(order))
+			}
+		case *CareFundEntryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCareFundEntryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CareFundEntryWhereInput); ok {
+		args.opts = append(args.opts, WithCareFundEntryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CategoryChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*CategoryChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CategoryChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(categorychange.Columns))
+		selectedFields = []string{categorychange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[categorychange.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldMemberID)
+				fieldSeen[categorychange.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[categorychange.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldCreatedAt)
+				fieldSeen[categorychange.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[categorychange.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldUpdatedAt)
+				fieldSeen[categorychange.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[categorychange.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldVersion)
+				fieldSeen[categorychange.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[categorychange.FieldOn]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldOn)
+				fieldSeen[categorychange.FieldOn] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[categorychange.FieldReason]; !ok {
+				selectedFields = append(selectedFields, categorychange.FieldReason)
+				fieldSeen[categorychange.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type categorychangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CategoryChangePaginateOption
+}
+
+func newCategoryChangePaginateArgs(rv map[string]any) *categorychangePaginateArgs {
+	args := &categorychangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CategoryChangeOrder{Field: &CategoryChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCategoryChangeOrder(order))
+			}
+		case *CategoryChangeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCategoryChangeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CategoryChangeWhereInput); ok {
+		args.opts = append(args.opts, WithCategoryChangeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ContactLogQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContactLogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ContactLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(contactlog.Columns))
+		selectedFields = []string{contactlog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[contactlog.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldMemberID)
+				fieldSeen[contactlog.FieldMemberID] = struct{}{}
+			}
+
+		case "record":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MobileRecordClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, mobilerecordImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecord = query
+			if _, ok := fieldSeen[contactlog.FieldRecordID]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldRecordID)
+				fieldSeen[contactlog.FieldRecordID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[contactlog.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldCreatedAt)
+				fieldSeen[contactlog.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[contactlog.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldUpdatedAt)
+				fieldSeen[contactlog.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[contactlog.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldVersion)
+				fieldSeen[contactlog.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[contactlog.FieldOn]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldOn)
+				fieldSeen[contactlog.FieldOn] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[contactlog.FieldKind]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldKind)
+				fieldSeen[contactlog.FieldKind] = struct{}{}
+			}
+		case "channel":
+			if _, ok := fieldSeen[contactlog.FieldChannel]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldChannel)
+				fieldSeen[contactlog.FieldChannel] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[contactlog.FieldNote]; !ok {
+				selectedFields = append(selectedFields, contactlog.FieldNote)
+				fieldSeen[contactlog.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type contactlogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ContactLogPaginateOption
+}
+
+func newContactLogPaginateArgs(rv map[string]any) *contactlogPaginateArgs {
+	args := &contactlogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ContactLogOrder{Field: &ContactLogOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithContactLogOrder(order))
+			}
+		case *ContactLogOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithContactLogOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ContactLogWhereInput); ok {
+		args.opts = append(args.opts, WithContactLogFilter(v.Filter))
 	}
 	return args
 }
@@ -1237,6 +1693,145 @@ func newFarmStayOpinionPaginateArgs(rv map[string]any) *farmstayopinionPaginateA
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HelpCardQuery) CollectFields(ctx context.Context, satisfies ...string) (*HelpCardQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HelpCardQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(helpcard.Columns))
+		selectedFields = []string{helpcard.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[helpcard.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldMemberID)
+				fieldSeen[helpcard.FieldMemberID] = struct{}{}
+			}
+
+		case "helper":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withHelper = query
+			if _, ok := fieldSeen[helpcard.FieldHelperID]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldHelperID)
+				fieldSeen[helpcard.FieldHelperID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[helpcard.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldCreatedAt)
+				fieldSeen[helpcard.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[helpcard.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldUpdatedAt)
+				fieldSeen[helpcard.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[helpcard.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldVersion)
+				fieldSeen[helpcard.FieldVersion] = struct{}{}
+			}
+		case "needs":
+			if _, ok := fieldSeen[helpcard.FieldNeeds]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldNeeds)
+				fieldSeen[helpcard.FieldNeeds] = struct{}{}
+			}
+		case "issuedOn":
+			if _, ok := fieldSeen[helpcard.FieldIssuedOn]; !ok {
+				selectedFields = append(selectedFields, helpcard.FieldIssuedOn)
+				fieldSeen[helpcard.FieldIssuedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type helpcardPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HelpCardPaginateOption
+}
+
+func newHelpCardPaginateArgs(rv map[string]any) *helpcardPaginateArgs {
+	args := &helpcardPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &HelpCardOrder{Field: &HelpCardOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithHelpCardOrder(order))
+			}
+		case *HelpCardOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithHelpCardOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*HelpCardWhereInput); ok {
+		args.opts = append(args.opts, WithHelpCardFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MemberQuery) CollectFields(ctx context.Context, satisfies ...string) (*MemberQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1272,6 +1867,651 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, member.FieldBranchID)
 				fieldSeen[member.FieldBranchID] = struct{}{}
 			}
+
+		case "post":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WelfarePostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, welfarepostImplementors)...); err != nil {
+				return err
+			}
+			_q.withPost = query
+
+		case "categoryChanges":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CategoryChangeClient{config: _q.config}).Query()
+			)
+			args := newCategoryChangePaginateArgs(fieldArgs(ctx, new(CategoryChangeWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCategoryChangePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.CategoryChangesColumn), ids...))
+						})
+						if err := query.GroupBy(member.CategoryChangesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.CategoryChanges)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, categorychangeImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.CategoryChangesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCategoryChanges(alias, func(wq *CategoryChangeQuery) {
+				*wq = *query
+			})
+
+		case "transfers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TransferClient{config: _q.config}).Query()
+			)
+			args := newTransferPaginateArgs(fieldArgs(ctx, new(TransferWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTransferPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.TransfersColumn), ids...))
+						})
+						if err := query.GroupBy(member.TransfersColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Transfers)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, transferImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.TransfersColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTransfers(alias, func(wq *TransferQuery) {
+				*wq = *query
+			})
+
+		case "trainings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TrainingRecordClient{config: _q.config}).Query()
+			)
+			args := newTrainingRecordPaginateArgs(fieldArgs(ctx, new(TrainingRecordWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTrainingRecordPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.TrainingsColumn), ids...))
+						})
+						if err := query.GroupBy(member.TrainingsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Trainings)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, trainingrecordImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.TrainingsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTrainings(alias, func(wq *TrainingRecordQuery) {
+				*wq = *query
+			})
+
+		case "mobileRecords":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MobileRecordClient{config: _q.config}).Query()
+			)
+			args := newMobileRecordPaginateArgs(fieldArgs(ctx, new(MobileRecordWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newMobileRecordPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.MobileRecordsColumn), ids...))
+						})
+						if err := query.GroupBy(member.MobileRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.MobileRecords)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, mobilerecordImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.MobileRecordsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedMobileRecords(alias, func(wq *MobileRecordQuery) {
+				*wq = *query
+			})
+
+		case "contactLogs":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactLogClient{config: _q.config}).Query()
+			)
+			args := newContactLogPaginateArgs(fieldArgs(ctx, new(ContactLogWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newContactLogPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.ContactLogsColumn), ids...))
+						})
+						if err := query.GroupBy(member.ContactLogsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ContactLogs)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, contactlogImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.ContactLogsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedContactLogs(alias, func(wq *ContactLogQuery) {
+				*wq = *query
+			})
+
+		case "helpCard":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HelpCardClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, helpcardImplementors)...); err != nil {
+				return err
+			}
+			_q.withHelpCard = query
+
+		case "visits":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&VisitClient{config: _q.config}).Query()
+			)
+			args := newVisitPaginateArgs(fieldArgs(ctx, new(VisitWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newVisitPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.VisitsColumn), ids...))
+						})
+						if err := query.GroupBy(member.VisitsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Visits)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, visitImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.VisitsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedVisits(alias, func(wq *VisitQuery) {
+				*wq = *query
+			})
+
+		case "careFundEntries":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CareFundEntryClient{config: _q.config}).Query()
+			)
+			args := newCareFundEntryPaginateArgs(fieldArgs(ctx, new(CareFundEntryWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCareFundEntryPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"member_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.CareFundEntriesColumn), ids...))
+						})
+						if err := query.GroupBy(member.CareFundEntriesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.CareFundEntries)
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, carefundentryImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.CareFundEntriesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCareFundEntries(alias, func(wq *CareFundEntryQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[member.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, member.FieldCreatedAt)
@@ -1326,6 +2566,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[member.FieldNationalID]; !ok {
 				selectedFields = append(selectedFields, member.FieldNationalID)
 				fieldSeen[member.FieldNationalID] = struct{}{}
+			}
+		case "skills":
+			if _, ok := fieldSeen[member.FieldSkills]; !ok {
+				selectedFields = append(selectedFields, member.FieldSkills)
+				fieldSeen[member.FieldSkills] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1392,6 +2637,259 @@ func newMemberPaginateArgs(rv map[string]any) *memberPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MemberWhereInput); ok {
 		args.opts = append(args.opts, WithMemberFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MobileRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*MobileRecordQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MobileRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(mobilerecord.Columns))
+		selectedFields = []string{mobilerecord.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[mobilerecord.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldMemberID)
+				fieldSeen[mobilerecord.FieldMemberID] = struct{}{}
+			}
+
+		case "contact":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withContact = query
+			if _, ok := fieldSeen[mobilerecord.FieldContactID]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldContactID)
+				fieldSeen[mobilerecord.FieldContactID] = struct{}{}
+			}
+
+		case "contacts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactLogClient{config: _q.config}).Query()
+			)
+			args := newContactLogPaginateArgs(fieldArgs(ctx, new(ContactLogWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newContactLogPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*MobileRecord) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"record_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(mobilerecord.ContactsColumn), ids...))
+						})
+						if err := query.GroupBy(mobilerecord.ContactsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*MobileRecord) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Contacts)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, contactlogImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(mobilerecord.ContactsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedContacts(alias, func(wq *ContactLogQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[mobilerecord.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldCreatedAt)
+				fieldSeen[mobilerecord.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[mobilerecord.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldUpdatedAt)
+				fieldSeen[mobilerecord.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[mobilerecord.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldVersion)
+				fieldSeen[mobilerecord.FieldVersion] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[mobilerecord.FieldState]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldState)
+				fieldSeen[mobilerecord.FieldState] = struct{}{}
+			}
+		case "destination":
+			if _, ok := fieldSeen[mobilerecord.FieldDestination]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldDestination)
+				fieldSeen[mobilerecord.FieldDestination] = struct{}{}
+			}
+		case "occupation":
+			if _, ok := fieldSeen[mobilerecord.FieldOccupation]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldOccupation)
+				fieldSeen[mobilerecord.FieldOccupation] = struct{}{}
+			}
+		case "leftOn":
+			if _, ok := fieldSeen[mobilerecord.FieldLeftOn]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldLeftOn)
+				fieldSeen[mobilerecord.FieldLeftOn] = struct{}{}
+			}
+		case "expectedReturnOn":
+			if _, ok := fieldSeen[mobilerecord.FieldExpectedReturnOn]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldExpectedReturnOn)
+				fieldSeen[mobilerecord.FieldExpectedReturnOn] = struct{}{}
+			}
+		case "returnedOn":
+			if _, ok := fieldSeen[mobilerecord.FieldReturnedOn]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldReturnedOn)
+				fieldSeen[mobilerecord.FieldReturnedOn] = struct{}{}
+			}
+		case "lastContactOn":
+			if _, ok := fieldSeen[mobilerecord.FieldLastContactOn]; !ok {
+				selectedFields = append(selectedFields, mobilerecord.FieldLastContactOn)
+				fieldSeen[mobilerecord.FieldLastContactOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type mobilerecordPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MobileRecordPaginateOption
+}
+
+func newMobileRecordPaginateArgs(rv map[string]any) *mobilerecordPaginateArgs {
+	args := &mobilerecordPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MobileRecordOrder{Field: &MobileRecordOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMobileRecordOrder(order))
+			}
+		case *MobileRecordOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMobileRecordOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MobileRecordWhereInput); ok {
+		args.opts = append(args.opts, WithMobileRecordFilter(v.Filter))
 	}
 	return args
 }
@@ -3940,6 +5438,299 @@ func newRoleBindingPaginateArgs(rv map[string]any) *rolebindingPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TrainingRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*TrainingRecordQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TrainingRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(trainingrecord.Columns))
+		selectedFields = []string{trainingrecord.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[trainingrecord.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldMemberID)
+				fieldSeen[trainingrecord.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[trainingrecord.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldCreatedAt)
+				fieldSeen[trainingrecord.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[trainingrecord.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldUpdatedAt)
+				fieldSeen[trainingrecord.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[trainingrecord.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldVersion)
+				fieldSeen[trainingrecord.FieldVersion] = struct{}{}
+			}
+		case "course":
+			if _, ok := fieldSeen[trainingrecord.FieldCourse]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldCourse)
+				fieldSeen[trainingrecord.FieldCourse] = struct{}{}
+			}
+		case "level":
+			if _, ok := fieldSeen[trainingrecord.FieldLevel]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldLevel)
+				fieldSeen[trainingrecord.FieldLevel] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[trainingrecord.FieldOn]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldOn)
+				fieldSeen[trainingrecord.FieldOn] = struct{}{}
+			}
+		case "hours":
+			if _, ok := fieldSeen[trainingrecord.FieldHours]; !ok {
+				selectedFields = append(selectedFields, trainingrecord.FieldHours)
+				fieldSeen[trainingrecord.FieldHours] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type trainingrecordPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TrainingRecordPaginateOption
+}
+
+func newTrainingRecordPaginateArgs(rv map[string]any) *trainingrecordPaginateArgs {
+	args := &trainingrecordPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TrainingRecordOrder{Field: &TrainingRecordOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTrainingRecordOrder(order))
+			}
+		case *TrainingRecordOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTrainingRecordOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TrainingRecordWhereInput); ok {
+		args.opts = append(args.opts, WithTrainingRecordFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TransferQuery) CollectFields(ctx context.Context, satisfies ...string) (*TransferQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TransferQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(transfer.Columns))
+		selectedFields = []string{transfer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[transfer.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldMemberID)
+				fieldSeen[transfer.FieldMemberID] = struct{}{}
+			}
+
+		case "fromBranch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withFromBranch = query
+			if _, ok := fieldSeen[transfer.FieldFromBranchID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldFromBranchID)
+				fieldSeen[transfer.FieldFromBranchID] = struct{}{}
+			}
+
+		case "toBranch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withToBranch = query
+			if _, ok := fieldSeen[transfer.FieldToBranchID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldToBranchID)
+				fieldSeen[transfer.FieldToBranchID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[transfer.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldCreatedAt)
+				fieldSeen[transfer.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[transfer.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldUpdatedAt)
+				fieldSeen[transfer.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[transfer.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldVersion)
+				fieldSeen[transfer.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[transfer.FieldOn]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldOn)
+				fieldSeen[transfer.FieldOn] = struct{}{}
+			}
+		case "fromBranchName":
+			if _, ok := fieldSeen[transfer.FieldFromBranchName]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldFromBranchName)
+				fieldSeen[transfer.FieldFromBranchName] = struct{}{}
+			}
+		case "toBranchName":
+			if _, ok := fieldSeen[transfer.FieldToBranchName]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldToBranchName)
+				fieldSeen[transfer.FieldToBranchName] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type transferPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TransferPaginateOption
+}
+
+func newTransferPaginateArgs(rv map[string]any) *transferPaginateArgs {
+	args := &transferPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TransferOrder{Field: &TransferOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTransferOrder(order))
+			}
+		case *TransferOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTransferOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TransferWhereInput); ok {
+		args.opts = append(args.opts, WithTransferFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *UserQuery) CollectFields(ctx context.Context, satisfies ...string) (*UserQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -4093,6 +5884,299 @@ func newUserPaginateArgs(rv map[string]any) *userPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*UserWhereInput); ok {
 		args.opts = append(args.opts, WithUserFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *VisitQuery) CollectFields(ctx context.Context, satisfies ...string) (*VisitQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *VisitQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(visit.Columns))
+		selectedFields = []string{visit.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[visit.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, visit.FieldMemberID)
+				fieldSeen[visit.FieldMemberID] = struct{}{}
+			}
+
+		case "visitor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withVisitor = query
+			if _, ok := fieldSeen[visit.FieldVisitorID]; !ok {
+				selectedFields = append(selectedFields, visit.FieldVisitorID)
+				fieldSeen[visit.FieldVisitorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[visit.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, visit.FieldCreatedAt)
+				fieldSeen[visit.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[visit.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, visit.FieldUpdatedAt)
+				fieldSeen[visit.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[visit.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, visit.FieldVersion)
+				fieldSeen[visit.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[visit.FieldOn]; !ok {
+				selectedFields = append(selectedFields, visit.FieldOn)
+				fieldSeen[visit.FieldOn] = struct{}{}
+			}
+		case "findings":
+			if _, ok := fieldSeen[visit.FieldFindings]; !ok {
+				selectedFields = append(selectedFields, visit.FieldFindings)
+				fieldSeen[visit.FieldFindings] = struct{}{}
+			}
+		case "problemsSolved":
+			if _, ok := fieldSeen[visit.FieldProblemsSolved]; !ok {
+				selectedFields = append(selectedFields, visit.FieldProblemsSolved)
+				fieldSeen[visit.FieldProblemsSolved] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type visitPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []VisitPaginateOption
+}
+
+func newVisitPaginateArgs(rv map[string]any) *visitPaginateArgs {
+	args := &visitPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &VisitOrder{Field: &VisitOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithVisitOrder(order))
+			}
+		case *VisitOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithVisitOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*VisitWhereInput); ok {
+		args.opts = append(args.opts, WithVisitFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WelfarePostQuery) CollectFields(ctx context.Context, satisfies ...string) (*WelfarePostQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WelfarePostQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(welfarepost.Columns))
+		selectedFields = []string{welfarepost.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[welfarepost.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldBranchID)
+				fieldSeen[welfarepost.FieldBranchID] = struct{}{}
+			}
+
+		case "holder":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withHolder = query
+			if _, ok := fieldSeen[welfarepost.FieldHolderID]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldHolderID)
+				fieldSeen[welfarepost.FieldHolderID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[welfarepost.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldCreatedAt)
+				fieldSeen[welfarepost.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[welfarepost.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldUpdatedAt)
+				fieldSeen[welfarepost.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[welfarepost.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldVersion)
+				fieldSeen[welfarepost.FieldVersion] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[welfarepost.FieldKind]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldKind)
+				fieldSeen[welfarepost.FieldKind] = struct{}{}
+			}
+		case "duty":
+			if _, ok := fieldSeen[welfarepost.FieldDuty]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldDuty)
+				fieldSeen[welfarepost.FieldDuty] = struct{}{}
+			}
+		case "termStart":
+			if _, ok := fieldSeen[welfarepost.FieldTermStart]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldTermStart)
+				fieldSeen[welfarepost.FieldTermStart] = struct{}{}
+			}
+		case "termEnd":
+			if _, ok := fieldSeen[welfarepost.FieldTermEnd]; !ok {
+				selectedFields = append(selectedFields, welfarepost.FieldTermEnd)
+				fieldSeen[welfarepost.FieldTermEnd] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type welfarepostPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WelfarePostPaginateOption
+}
+
+func newWelfarePostPaginateArgs(rv map[string]any) *welfarepostPaginateArgs {
+	args := &welfarepostPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WelfarePostOrder{Field: &WelfarePostOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWelfarePostOrder(order))
+			}
+		case *WelfarePostOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWelfarePostOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*WelfarePostWhereInput); ok {
+		args.opts = append(args.opts, WithWelfarePostFilter(v.Filter))
 	}
 	return args
 }

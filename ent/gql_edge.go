@@ -24,6 +24,54 @@ func (_m *AnnualResult) Member(ctx context.Context) (*Member, error) {
 	return result, err
 }
 
+func (_m *CareFundEntry) Fund(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.FundOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFund().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CareFundEntry) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CareFundEntry) Reverses(ctx context.Context) (*CareFundEntry, error) {
+	result, err := _m.Edges.ReversesOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReverses().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CategoryChange) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ContactLog) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ContactLog) Record(ctx context.Context) (*MobileRecord, error) {
+	result, err := _m.Edges.RecordOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecord().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Convention) County(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.CountyOrErr()
 	if IsNotLoaded(err) {
@@ -124,12 +172,228 @@ func (_m *FarmStayOpinion) Nomination(ctx context.Context) (*FarmStayNomination,
 	return result, err
 }
 
+func (_m *HelpCard) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *HelpCard) Helper(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.HelperOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHelper().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Member) Branch(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.BranchOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryBranch().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Member) Post(ctx context.Context) (*WelfarePost, error) {
+	result, err := _m.Edges.PostOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPost().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Member) CategoryChanges(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CategoryChangeOrder, where *CategoryChangeWhereInput,
+) (*CategoryChangeConnection, error) {
+	opts := []CategoryChangePaginateOption{
+		WithCategoryChangeOrder(orderBy),
+		WithCategoryChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedCategoryChanges(alias); err == nil || hasTotalCount {
+		pager, err := newCategoryChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CategoryChangeConnection{Edges: []*CategoryChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCategoryChanges().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) Transfers(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TransferOrder, where *TransferWhereInput,
+) (*TransferConnection, error) {
+	opts := []TransferPaginateOption{
+		WithTransferOrder(orderBy),
+		WithTransferFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedTransfers(alias); err == nil || hasTotalCount {
+		pager, err := newTransferPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TransferConnection{Edges: []*TransferEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTransfers().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) Trainings(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TrainingRecordOrder, where *TrainingRecordWhereInput,
+) (*TrainingRecordConnection, error) {
+	opts := []TrainingRecordPaginateOption{
+		WithTrainingRecordOrder(orderBy),
+		WithTrainingRecordFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedTrainings(alias); err == nil || hasTotalCount {
+		pager, err := newTrainingRecordPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TrainingRecordConnection{Edges: []*TrainingRecordEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTrainings().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) MobileRecords(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MobileRecordOrder, where *MobileRecordWhereInput,
+) (*MobileRecordConnection, error) {
+	opts := []MobileRecordPaginateOption{
+		WithMobileRecordOrder(orderBy),
+		WithMobileRecordFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedMobileRecords(alias); err == nil || hasTotalCount {
+		pager, err := newMobileRecordPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MobileRecordConnection{Edges: []*MobileRecordEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMobileRecords().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) ContactLogs(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ContactLogOrder, where *ContactLogWhereInput,
+) (*ContactLogConnection, error) {
+	opts := []ContactLogPaginateOption{
+		WithContactLogOrder(orderBy),
+		WithContactLogFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedContactLogs(alias); err == nil || hasTotalCount {
+		pager, err := newContactLogPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ContactLogConnection{Edges: []*ContactLogEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryContactLogs().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) HelpCard(ctx context.Context) (*HelpCard, error) {
+	result, err := _m.Edges.HelpCardOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHelpCard().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Member) Visits(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *VisitOrder, where *VisitWhereInput,
+) (*VisitConnection, error) {
+	opts := []VisitPaginateOption{
+		WithVisitOrder(orderBy),
+		WithVisitFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedVisits(alias); err == nil || hasTotalCount {
+		pager, err := newVisitPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &VisitConnection{Edges: []*VisitEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryVisits().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) CareFundEntries(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CareFundEntryOrder, where *CareFundEntryWhereInput,
+) (*CareFundEntryConnection, error) {
+	opts := []CareFundEntryPaginateOption{
+		WithCareFundEntryOrder(orderBy),
+		WithCareFundEntryFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedCareFundEntries(alias); err == nil || hasTotalCount {
+		pager, err := newCareFundEntryPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CareFundEntryConnection{Edges: []*CareFundEntryEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCareFundEntries().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *MobileRecord) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *MobileRecord) Contact(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *MobileRecord) Contacts(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ContactLogOrder, where *ContactLogWhereInput,
+) (*ContactLogConnection, error) {
+	opts := []ContactLogPaginateOption{
+		WithContactLogOrder(orderBy),
+		WithContactLogFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedContacts(alias); err == nil || hasTotalCount {
+		pager, err := newContactLogPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ContactLogConnection{Edges: []*ContactLogEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryContacts().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Org) Parent(ctx context.Context) (*Org, error) {
@@ -439,6 +703,38 @@ func (_m *RoleBinding) Org(ctx context.Context) (*Org, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *TrainingRecord) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Transfer) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Transfer) FromBranch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.FromBranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFromBranch().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Transfer) ToBranch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.ToBranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryToBranch().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *User) Member(ctx context.Context) (*Member, error) {
 	result, err := _m.Edges.MemberOrErr()
 	if IsNotLoaded(err) {
@@ -465,4 +761,36 @@ func (_m *User) Roles(ctx context.Context) (result []*RoleBinding, err error) {
 		result, err = _m.QueryRoles().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Visit) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Visit) Visitor(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.VisitorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVisitor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *WelfarePost) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *WelfarePost) Holder(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.HolderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHolder().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }

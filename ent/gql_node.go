@@ -12,14 +12,19 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/internal"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -35,7 +40,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // Noder wraps the basic Node method.
@@ -52,6 +61,21 @@ var auditlogImplementors = []string{"AuditLog", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditLog) IsNode() {}
+
+var carefundentryImplementors = []string{"CareFundEntry", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CareFundEntry) IsNode() {}
+
+var categorychangeImplementors = []string{"CategoryChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CategoryChange) IsNode() {}
+
+var contactlogImplementors = []string{"ContactLog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ContactLog) IsNode() {}
 
 var conventionImplementors = []string{"Convention", "Node"}
 
@@ -83,10 +107,20 @@ var farmstayopinionImplementors = []string{"FarmStayOpinion", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*FarmStayOpinion) IsNode() {}
 
+var helpcardImplementors = []string{"HelpCard", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HelpCard) IsNode() {}
+
 var memberImplementors = []string{"Member", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Member) IsNode() {}
+
+var mobilerecordImplementors = []string{"MobileRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MobileRecord) IsNode() {}
 
 var orgImplementors = []string{"Org", "Node"}
 
@@ -163,10 +197,30 @@ var rolebindingImplementors = []string{"RoleBinding", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*RoleBinding) IsNode() {}
 
+var trainingrecordImplementors = []string{"TrainingRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TrainingRecord) IsNode() {}
+
+var transferImplementors = []string{"Transfer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Transfer) IsNode() {}
+
 var userImplementors = []string{"User", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*User) IsNode() {}
+
+var visitImplementors = []string{"Visit", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Visit) IsNode() {}
+
+var welfarepostImplementors = []string{"WelfarePost", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WelfarePost) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -263,6 +317,33 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case carefundentry.Table:
+		query := c.CareFundEntry.Query().
+			Where(carefundentry.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, carefundentryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case categorychange.Table:
+		query := c.CategoryChange.Query().
+			Where(categorychange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, categorychangeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case contactlog.Table:
+		query := c.ContactLog.Query().
+			Where(contactlog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contactlogImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case convention.Table:
 		query := c.Convention.Query().
 			Where(convention.ID(id))
@@ -317,11 +398,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case helpcard.Table:
+		query := c.HelpCard.Query().
+			Where(helpcard.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helpcardImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, memberImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case mobilerecord.Table:
+		query := c.MobileRecord.Query().
+			Where(mobilerecord.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, mobilerecordImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -461,11 +560,47 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case trainingrecord.Table:
+		query := c.TrainingRecord.Query().
+			Where(trainingrecord.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, trainingrecordImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case transfer.Table:
+		query := c.Transfer.Query().
+			Where(transfer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, transferImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case user.Table:
 		query := c.User.Query().
 			Where(user.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, userImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case visit.Table:
+		query := c.Visit.Query().
+			Where(visit.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, visitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case welfarepost.Table:
+		query := c.WelfarePost.Query().
+			Where(welfarepost.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, welfarepostImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -575,6 +710,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case carefundentry.Table:
+		query := c.CareFundEntry.Query().
+			Where(carefundentry.IDIn(ids...))
+		query, err := query.CollectFields(ctx, carefundentryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case categorychange.Table:
+		query := c.CategoryChange.Query().
+			Where(categorychange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, categorychangeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case contactlog.Table:
+		query := c.ContactLog.Query().
+			Where(contactlog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, contactlogImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case convention.Table:
 		query := c.Convention.Query().
 			Where(convention.IDIn(ids...))
@@ -671,10 +854,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case helpcard.Table:
+		query := c.HelpCard.Query().
+			Where(helpcard.IDIn(ids...))
+		query, err := query.CollectFields(ctx, helpcardImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.IDIn(ids...))
 		query, err := query.CollectFields(ctx, memberImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case mobilerecord.Table:
+		query := c.MobileRecord.Query().
+			Where(mobilerecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, mobilerecordImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -927,10 +1142,74 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case trainingrecord.Table:
+		query := c.TrainingRecord.Query().
+			Where(trainingrecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, trainingrecordImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case transfer.Table:
+		query := c.Transfer.Query().
+			Where(transfer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, transferImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case user.Table:
 		query := c.User.Query().
 			Where(user.IDIn(ids...))
 		query, err := query.CollectFields(ctx, userImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case visit.Table:
+		query := c.Visit.Query().
+			Where(visit.IDIn(ids...))
+		query, err := query.CollectFields(ctx, visitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case welfarepost.Table:
+		query := c.WelfarePost.Query().
+			Where(welfarepost.IDIn(ids...))
+		query, err := query.CollectFields(ctx, welfarepostImplementors...)
 		if err != nil {
 			return nil, err
 		}

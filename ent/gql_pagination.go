@@ -16,13 +16,18 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -38,7 +43,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -745,6 +754,948 @@ func (_m *AuditLog) ToEdge(order *AuditLogOrder) *AuditLogEdge {
 		order = DefaultAuditLogOrder
 	}
 	return &AuditLogEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CareFundEntryEdge is the edge representation of CareFundEntry.
+type CareFundEntryEdge struct {
+	Node   *CareFundEntry `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// CareFundEntryConnection is the connection containing edges to CareFundEntry.
+type CareFundEntryConnection struct {
+	Edges      []*CareFundEntryEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *CareFundEntryConnection) build(nodes []*CareFundEntry, pager *carefundentryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CareFundEntry
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CareFundEntry {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CareFundEntry {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CareFundEntryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CareFundEntryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CareFundEntryPaginateOption enables pagination customization.
+type CareFundEntryPaginateOption func(*carefundentryPager) error
+
+// WithCareFundEntryOrder configures pagination ordering.
+func WithCareFundEntryOrder(order *CareFundEntryOrder) CareFundEntryPaginateOption {
+	if order == nil {
+		order = DefaultCareFundEntryOrder
+	}
+	o := *order
+	return func(pager *carefundentryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCareFundEntryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCareFundEntryFilter configures pagination filter.
+func WithCareFundEntryFilter(filter func(*CareFundEntryQuery) (*CareFundEntryQuery, error)) CareFundEntryPaginateOption {
+	return func(pager *carefundentryPager) error {
+		if filter == nil {
+			return errors.New("CareFundEntryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type carefundentryPager struct {
+	reverse bool
+	order   *CareFundEntryOrder
+	filter  func(*CareFundEntryQuery) (*CareFundEntryQuery, error)
+}
+
+func newCareFundEntryPager(opts []CareFundEntryPaginateOption, reverse bool) (*carefundentryPager, error) {
+	pager := &carefundentryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCareFundEntryOrder
+	}
+	return pager, nil
+}
+
+func (p *carefundentryPager) applyFilter(query *CareFundEntryQuery) (*CareFundEntryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *carefundentryPager) toCursor(_m *CareFundEntry) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *carefundentryPager) applyCursors(query *CareFundEntryQuery, after, before *Cursor) (*CareFundEntryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCareFundEntryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *carefundentryPager) applyOrder(query *CareFundEntryQuery) *CareFundEntryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCareFundEntryOrder.Field {
+		query = query.Order(DefaultCareFundEntryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *carefundentryPager) orderExpr(query *CareFundEntryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCareFundEntryOrder.Field {
+			b.Comma().Ident(DefaultCareFundEntryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CareFundEntry.
+func (_m *CareFundEntryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CareFundEntryPaginateOption,
+) (*CareFundEntryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCareFundEntryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CareFundEntryConnection{Edges: []*CareFundEntryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CareFundEntryOrderFieldCreatedAt orders CareFundEntry by created_at.
+	CareFundEntryOrderFieldCreatedAt = &CareFundEntryOrderField{
+		Value: func(_m *CareFundEntry) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: carefundentry.FieldCreatedAt,
+		toTerm: carefundentry.ByCreatedAt,
+		toCursor: func(_m *CareFundEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CareFundEntryOrderFieldUpdatedAt orders CareFundEntry by updated_at.
+	CareFundEntryOrderFieldUpdatedAt = &CareFundEntryOrderField{
+		Value: func(_m *CareFundEntry) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: carefundentry.FieldUpdatedAt,
+		toTerm: carefundentry.ByUpdatedAt,
+		toCursor: func(_m *CareFundEntry) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CareFundEntryOrderField) String() string {
+	var str string
+	switch f.column {
+	case CareFundEntryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CareFundEntryOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CareFundEntryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CareFundEntryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CareFundEntryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CareFundEntryOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CareFundEntryOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CareFundEntryOrderField", str)
+	}
+	return nil
+}
+
+// CareFundEntryOrderField defines the ordering field of CareFundEntry.
+type CareFundEntryOrderField struct {
+	// Value extracts the ordering value from the given CareFundEntry.
+	Value    func(*CareFundEntry) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) carefundentry.OrderOption
+	toCursor func(*CareFundEntry) Cursor
+}
+
+// CareFundEntryOrder defines the ordering of CareFundEntry.
+type CareFundEntryOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *CareFundEntryOrderField `json:"field"`
+}
+
+// DefaultCareFundEntryOrder is the default ordering of CareFundEntry.
+var DefaultCareFundEntryOrder = &CareFundEntryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CareFundEntryOrderField{
+		Value: func(_m *CareFundEntry) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: carefundentry.FieldID,
+		toTerm: carefundentry.ByID,
+		toCursor: func(_m *CareFundEntry) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CareFundEntry into CareFundEntryEdge.
+func (_m *CareFundEntry) ToEdge(order *CareFundEntryOrder) *CareFundEntryEdge {
+	if order == nil {
+		order = DefaultCareFundEntryOrder
+	}
+	return &CareFundEntryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CategoryChangeEdge is the edge representation of CategoryChange.
+type CategoryChangeEdge struct {
+	Node   *CategoryChange `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// CategoryChangeConnection is the connection containing edges to CategoryChange.
+type CategoryChangeConnection struct {
+	Edges      []*CategoryChangeEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *CategoryChangeConnection) build(nodes []*CategoryChange, pager *categorychangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CategoryChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CategoryChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CategoryChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CategoryChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CategoryChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CategoryChangePaginateOption enables pagination customization.
+type CategoryChangePaginateOption func(*categorychangePager) error
+
+// WithCategoryChangeOrder configures pagination ordering.
+func WithCategoryChangeOrder(order *CategoryChangeOrder) CategoryChangePaginateOption {
+	if order == nil {
+		order = DefaultCategoryChangeOrder
+	}
+	o := *order
+	return func(pager *categorychangePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCategoryChangeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCategoryChangeFilter configures pagination filter.
+func WithCategoryChangeFilter(filter func(*CategoryChangeQuery) (*CategoryChangeQuery, error)) CategoryChangePaginateOption {
+	return func(pager *categorychangePager) error {
+		if filter == nil {
+			return errors.New("CategoryChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type categorychangePager struct {
+	reverse bool
+	order   *CategoryChangeOrder
+	filter  func(*CategoryChangeQuery) (*CategoryChangeQuery, error)
+}
+
+func newCategoryChangePager(opts []CategoryChangePaginateOption, reverse bool) (*categorychangePager, error) {
+	pager := &categorychangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCategoryChangeOrder
+	}
+	return pager, nil
+}
+
+func (p *categorychangePager) applyFilter(query *CategoryChangeQuery) (*CategoryChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *categorychangePager) toCursor(_m *CategoryChange) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *categorychangePager) applyCursors(query *CategoryChangeQuery, after, before *Cursor) (*CategoryChangeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCategoryChangeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *categorychangePager) applyOrder(query *CategoryChangeQuery) *CategoryChangeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCategoryChangeOrder.Field {
+		query = query.Order(DefaultCategoryChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *categorychangePager) orderExpr(query *CategoryChangeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCategoryChangeOrder.Field {
+			b.Comma().Ident(DefaultCategoryChangeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CategoryChange.
+func (_m *CategoryChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CategoryChangePaginateOption,
+) (*CategoryChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCategoryChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CategoryChangeConnection{Edges: []*CategoryChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CategoryChangeOrderFieldCreatedAt orders CategoryChange by created_at.
+	CategoryChangeOrderFieldCreatedAt = &CategoryChangeOrderField{
+		Value: func(_m *CategoryChange) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: categorychange.FieldCreatedAt,
+		toTerm: categorychange.ByCreatedAt,
+		toCursor: func(_m *CategoryChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CategoryChangeOrderFieldUpdatedAt orders CategoryChange by updated_at.
+	CategoryChangeOrderFieldUpdatedAt = &CategoryChangeOrderField{
+		Value: func(_m *CategoryChange) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: categorychange.FieldUpdatedAt,
+		toTerm: categorychange.ByUpdatedAt,
+		toCursor: func(_m *CategoryChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CategoryChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case CategoryChangeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CategoryChangeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CategoryChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CategoryChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CategoryChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CategoryChangeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CategoryChangeOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CategoryChangeOrderField", str)
+	}
+	return nil
+}
+
+// CategoryChangeOrderField defines the ordering field of CategoryChange.
+type CategoryChangeOrderField struct {
+	// Value extracts the ordering value from the given CategoryChange.
+	Value    func(*CategoryChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) categorychange.OrderOption
+	toCursor func(*CategoryChange) Cursor
+}
+
+// CategoryChangeOrder defines the ordering of CategoryChange.
+type CategoryChangeOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *CategoryChangeOrderField `json:"field"`
+}
+
+// DefaultCategoryChangeOrder is the default ordering of CategoryChange.
+var DefaultCategoryChangeOrder = &CategoryChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CategoryChangeOrderField{
+		Value: func(_m *CategoryChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: categorychange.FieldID,
+		toTerm: categorychange.ByID,
+		toCursor: func(_m *CategoryChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CategoryChange into CategoryChangeEdge.
+func (_m *CategoryChange) ToEdge(order *CategoryChangeOrder) *CategoryChangeEdge {
+	if order == nil {
+		order = DefaultCategoryChangeOrder
+	}
+	return &CategoryChangeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ContactLogEdge is the edge representation of ContactLog.
+type ContactLogEdge struct {
+	Node   *ContactLog `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ContactLogConnection is the connection containing edges to ContactLog.
+type ContactLogConnection struct {
+	Edges      []*ContactLogEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ContactLogConnection) build(nodes []*ContactLog, pager *contactlogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ContactLog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ContactLog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ContactLog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ContactLogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ContactLogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ContactLogPaginateOption enables pagination customization.
+type ContactLogPaginateOption func(*contactlogPager) error
+
+// WithContactLogOrder configures pagination ordering.
+func WithContactLogOrder(order *ContactLogOrder) ContactLogPaginateOption {
+	if order == nil {
+		order = DefaultContactLogOrder
+	}
+	o := *order
+	return func(pager *contactlogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultContactLogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithContactLogFilter configures pagination filter.
+func WithContactLogFilter(filter func(*ContactLogQuery) (*ContactLogQuery, error)) ContactLogPaginateOption {
+	return func(pager *contactlogPager) error {
+		if filter == nil {
+			return errors.New("ContactLogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type contactlogPager struct {
+	reverse bool
+	order   *ContactLogOrder
+	filter  func(*ContactLogQuery) (*ContactLogQuery, error)
+}
+
+func newContactLogPager(opts []ContactLogPaginateOption, reverse bool) (*contactlogPager, error) {
+	pager := &contactlogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultContactLogOrder
+	}
+	return pager, nil
+}
+
+func (p *contactlogPager) applyFilter(query *ContactLogQuery) (*ContactLogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *contactlogPager) toCursor(_m *ContactLog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *contactlogPager) applyCursors(query *ContactLogQuery, after, before *Cursor) (*ContactLogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultContactLogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *contactlogPager) applyOrder(query *ContactLogQuery) *ContactLogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultContactLogOrder.Field {
+		query = query.Order(DefaultContactLogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *contactlogPager) orderExpr(query *ContactLogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultContactLogOrder.Field {
+			b.Comma().Ident(DefaultContactLogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ContactLog.
+func (_m *ContactLogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ContactLogPaginateOption,
+) (*ContactLogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newContactLogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ContactLogConnection{Edges: []*ContactLogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ContactLogOrderFieldCreatedAt orders ContactLog by created_at.
+	ContactLogOrderFieldCreatedAt = &ContactLogOrderField{
+		Value: func(_m *ContactLog) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: contactlog.FieldCreatedAt,
+		toTerm: contactlog.ByCreatedAt,
+		toCursor: func(_m *ContactLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ContactLogOrderFieldUpdatedAt orders ContactLog by updated_at.
+	ContactLogOrderFieldUpdatedAt = &ContactLogOrderField{
+		Value: func(_m *ContactLog) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: contactlog.FieldUpdatedAt,
+		toTerm: contactlog.ByUpdatedAt,
+		toCursor: func(_m *ContactLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ContactLogOrderField) String() string {
+	var str string
+	switch f.column {
+	case ContactLogOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ContactLogOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ContactLogOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ContactLogOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ContactLogOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ContactLogOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ContactLogOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ContactLogOrderField", str)
+	}
+	return nil
+}
+
+// ContactLogOrderField defines the ordering field of ContactLog.
+type ContactLogOrderField struct {
+	// Value extracts the ordering value from the given ContactLog.
+	Value    func(*ContactLog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) contactlog.OrderOption
+	toCursor func(*ContactLog) Cursor
+}
+
+// ContactLogOrder defines the ordering of ContactLog.
+type ContactLogOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ContactLogOrderField `json:"field"`
+}
+
+// DefaultContactLogOrder is the default ordering of ContactLog.
+var DefaultContactLogOrder = &ContactLogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ContactLogOrderField{
+		Value: func(_m *ContactLog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: contactlog.FieldID,
+		toTerm: contactlog.ByID,
+		toCursor: func(_m *ContactLog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ContactLog into ContactLogEdge.
+func (_m *ContactLog) ToEdge(order *ContactLogOrder) *ContactLogEdge {
+	if order == nil {
+		order = DefaultContactLogOrder
+	}
+	return &ContactLogEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2832,6 +3783,320 @@ func (_m *FarmStayOpinion) ToEdge(order *FarmStayOpinionOrder) *FarmStayOpinionE
 	}
 }
 
+// HelpCardEdge is the edge representation of HelpCard.
+type HelpCardEdge struct {
+	Node   *HelpCard `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// HelpCardConnection is the connection containing edges to HelpCard.
+type HelpCardConnection struct {
+	Edges      []*HelpCardEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *HelpCardConnection) build(nodes []*HelpCard, pager *helpcardPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HelpCard
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HelpCard {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HelpCard {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HelpCardEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HelpCardEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HelpCardPaginateOption enables pagination customization.
+type HelpCardPaginateOption func(*helpcardPager) error
+
+// WithHelpCardOrder configures pagination ordering.
+func WithHelpCardOrder(order *HelpCardOrder) HelpCardPaginateOption {
+	if order == nil {
+		order = DefaultHelpCardOrder
+	}
+	o := *order
+	return func(pager *helpcardPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHelpCardOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHelpCardFilter configures pagination filter.
+func WithHelpCardFilter(filter func(*HelpCardQuery) (*HelpCardQuery, error)) HelpCardPaginateOption {
+	return func(pager *helpcardPager) error {
+		if filter == nil {
+			return errors.New("HelpCardQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type helpcardPager struct {
+	reverse bool
+	order   *HelpCardOrder
+	filter  func(*HelpCardQuery) (*HelpCardQuery, error)
+}
+
+func newHelpCardPager(opts []HelpCardPaginateOption, reverse bool) (*helpcardPager, error) {
+	pager := &helpcardPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHelpCardOrder
+	}
+	return pager, nil
+}
+
+func (p *helpcardPager) applyFilter(query *HelpCardQuery) (*HelpCardQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *helpcardPager) toCursor(_m *HelpCard) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *helpcardPager) applyCursors(query *HelpCardQuery, after, before *Cursor) (*HelpCardQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHelpCardOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *helpcardPager) applyOrder(query *HelpCardQuery) *HelpCardQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHelpCardOrder.Field {
+		query = query.Order(DefaultHelpCardOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *helpcardPager) orderExpr(query *HelpCardQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHelpCardOrder.Field {
+			b.Comma().Ident(DefaultHelpCardOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HelpCard.
+func (_m *HelpCardQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HelpCardPaginateOption,
+) (*HelpCardConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHelpCardPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HelpCardConnection{Edges: []*HelpCardEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// HelpCardOrderFieldCreatedAt orders HelpCard by created_at.
+	HelpCardOrderFieldCreatedAt = &HelpCardOrderField{
+		Value: func(_m *HelpCard) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: helpcard.FieldCreatedAt,
+		toTerm: helpcard.ByCreatedAt,
+		toCursor: func(_m *HelpCard) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// HelpCardOrderFieldUpdatedAt orders HelpCard by updated_at.
+	HelpCardOrderFieldUpdatedAt = &HelpCardOrderField{
+		Value: func(_m *HelpCard) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: helpcard.FieldUpdatedAt,
+		toTerm: helpcard.ByUpdatedAt,
+		toCursor: func(_m *HelpCard) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f HelpCardOrderField) String() string {
+	var str string
+	switch f.column {
+	case HelpCardOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case HelpCardOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f HelpCardOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *HelpCardOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("HelpCardOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *HelpCardOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *HelpCardOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid HelpCardOrderField", str)
+	}
+	return nil
+}
+
+// HelpCardOrderField defines the ordering field of HelpCard.
+type HelpCardOrderField struct {
+	// Value extracts the ordering value from the given HelpCard.
+	Value    func(*HelpCard) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) helpcard.OrderOption
+	toCursor func(*HelpCard) Cursor
+}
+
+// HelpCardOrder defines the ordering of HelpCard.
+type HelpCardOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *HelpCardOrderField `json:"field"`
+}
+
+// DefaultHelpCardOrder is the default ordering of HelpCard.
+var DefaultHelpCardOrder = &HelpCardOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HelpCardOrderField{
+		Value: func(_m *HelpCard) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: helpcard.FieldID,
+		toTerm: helpcard.ByID,
+		toCursor: func(_m *HelpCard) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HelpCard into HelpCardEdge.
+func (_m *HelpCard) ToEdge(order *HelpCardOrder) *HelpCardEdge {
+	if order == nil {
+		order = DefaultHelpCardOrder
+	}
+	return &HelpCardEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MemberEdge is the edge representation of Member.
 type MemberEdge struct {
 	Node   *Member `json:"node"`
@@ -3249,6 +4514,320 @@ func (_m *Member) ToEdge(order *MemberOrder) *MemberEdge {
 		order = DefaultMemberOrder
 	}
 	return &MemberEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MobileRecordEdge is the edge representation of MobileRecord.
+type MobileRecordEdge struct {
+	Node   *MobileRecord `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// MobileRecordConnection is the connection containing edges to MobileRecord.
+type MobileRecordConnection struct {
+	Edges      []*MobileRecordEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *MobileRecordConnection) build(nodes []*MobileRecord, pager *mobilerecordPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MobileRecord
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MobileRecord {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MobileRecord {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MobileRecordEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MobileRecordEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MobileRecordPaginateOption enables pagination customization.
+type MobileRecordPaginateOption func(*mobilerecordPager) error
+
+// WithMobileRecordOrder configures pagination ordering.
+func WithMobileRecordOrder(order *MobileRecordOrder) MobileRecordPaginateOption {
+	if order == nil {
+		order = DefaultMobileRecordOrder
+	}
+	o := *order
+	return func(pager *mobilerecordPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMobileRecordOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMobileRecordFilter configures pagination filter.
+func WithMobileRecordFilter(filter func(*MobileRecordQuery) (*MobileRecordQuery, error)) MobileRecordPaginateOption {
+	return func(pager *mobilerecordPager) error {
+		if filter == nil {
+			return errors.New("MobileRecordQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type mobilerecordPager struct {
+	reverse bool
+	order   *MobileRecordOrder
+	filter  func(*MobileRecordQuery) (*MobileRecordQuery, error)
+}
+
+func newMobileRecordPager(opts []MobileRecordPaginateOption, reverse bool) (*mobilerecordPager, error) {
+	pager := &mobilerecordPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMobileRecordOrder
+	}
+	return pager, nil
+}
+
+func (p *mobilerecordPager) applyFilter(query *MobileRecordQuery) (*MobileRecordQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *mobilerecordPager) toCursor(_m *MobileRecord) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *mobilerecordPager) applyCursors(query *MobileRecordQuery, after, before *Cursor) (*MobileRecordQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMobileRecordOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *mobilerecordPager) applyOrder(query *MobileRecordQuery) *MobileRecordQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMobileRecordOrder.Field {
+		query = query.Order(DefaultMobileRecordOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *mobilerecordPager) orderExpr(query *MobileRecordQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMobileRecordOrder.Field {
+			b.Comma().Ident(DefaultMobileRecordOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MobileRecord.
+func (_m *MobileRecordQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MobileRecordPaginateOption,
+) (*MobileRecordConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMobileRecordPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MobileRecordConnection{Edges: []*MobileRecordEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MobileRecordOrderFieldCreatedAt orders MobileRecord by created_at.
+	MobileRecordOrderFieldCreatedAt = &MobileRecordOrderField{
+		Value: func(_m *MobileRecord) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: mobilerecord.FieldCreatedAt,
+		toTerm: mobilerecord.ByCreatedAt,
+		toCursor: func(_m *MobileRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MobileRecordOrderFieldUpdatedAt orders MobileRecord by updated_at.
+	MobileRecordOrderFieldUpdatedAt = &MobileRecordOrderField{
+		Value: func(_m *MobileRecord) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: mobilerecord.FieldUpdatedAt,
+		toTerm: mobilerecord.ByUpdatedAt,
+		toCursor: func(_m *MobileRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MobileRecordOrderField) String() string {
+	var str string
+	switch f.column {
+	case MobileRecordOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MobileRecordOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MobileRecordOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MobileRecordOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MobileRecordOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MobileRecordOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MobileRecordOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MobileRecordOrderField", str)
+	}
+	return nil
+}
+
+// MobileRecordOrderField defines the ordering field of MobileRecord.
+type MobileRecordOrderField struct {
+	// Value extracts the ordering value from the given MobileRecord.
+	Value    func(*MobileRecord) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) mobilerecord.OrderOption
+	toCursor func(*MobileRecord) Cursor
+}
+
+// MobileRecordOrder defines the ordering of MobileRecord.
+type MobileRecordOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *MobileRecordOrderField `json:"field"`
+}
+
+// DefaultMobileRecordOrder is the default ordering of MobileRecord.
+var DefaultMobileRecordOrder = &MobileRecordOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MobileRecordOrderField{
+		Value: func(_m *MobileRecord) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: mobilerecord.FieldID,
+		toTerm: mobilerecord.ByID,
+		toCursor: func(_m *MobileRecord) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MobileRecord into MobileRecordEdge.
+func (_m *MobileRecord) ToEdge(order *MobileRecordOrder) *MobileRecordEdge {
+	if order == nil {
+		order = DefaultMobileRecordOrder
+	}
+	return &MobileRecordEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -8324,6 +9903,634 @@ func (_m *RoleBinding) ToEdge(order *RoleBindingOrder) *RoleBindingEdge {
 	}
 }
 
+// TrainingRecordEdge is the edge representation of TrainingRecord.
+type TrainingRecordEdge struct {
+	Node   *TrainingRecord `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// TrainingRecordConnection is the connection containing edges to TrainingRecord.
+type TrainingRecordConnection struct {
+	Edges      []*TrainingRecordEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *TrainingRecordConnection) build(nodes []*TrainingRecord, pager *trainingrecordPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TrainingRecord
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TrainingRecord {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TrainingRecord {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TrainingRecordEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TrainingRecordEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TrainingRecordPaginateOption enables pagination customization.
+type TrainingRecordPaginateOption func(*trainingrecordPager) error
+
+// WithTrainingRecordOrder configures pagination ordering.
+func WithTrainingRecordOrder(order *TrainingRecordOrder) TrainingRecordPaginateOption {
+	if order == nil {
+		order = DefaultTrainingRecordOrder
+	}
+	o := *order
+	return func(pager *trainingrecordPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTrainingRecordOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTrainingRecordFilter configures pagination filter.
+func WithTrainingRecordFilter(filter func(*TrainingRecordQuery) (*TrainingRecordQuery, error)) TrainingRecordPaginateOption {
+	return func(pager *trainingrecordPager) error {
+		if filter == nil {
+			return errors.New("TrainingRecordQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type trainingrecordPager struct {
+	reverse bool
+	order   *TrainingRecordOrder
+	filter  func(*TrainingRecordQuery) (*TrainingRecordQuery, error)
+}
+
+func newTrainingRecordPager(opts []TrainingRecordPaginateOption, reverse bool) (*trainingrecordPager, error) {
+	pager := &trainingrecordPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTrainingRecordOrder
+	}
+	return pager, nil
+}
+
+func (p *trainingrecordPager) applyFilter(query *TrainingRecordQuery) (*TrainingRecordQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *trainingrecordPager) toCursor(_m *TrainingRecord) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *trainingrecordPager) applyCursors(query *TrainingRecordQuery, after, before *Cursor) (*TrainingRecordQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTrainingRecordOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *trainingrecordPager) applyOrder(query *TrainingRecordQuery) *TrainingRecordQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTrainingRecordOrder.Field {
+		query = query.Order(DefaultTrainingRecordOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *trainingrecordPager) orderExpr(query *TrainingRecordQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTrainingRecordOrder.Field {
+			b.Comma().Ident(DefaultTrainingRecordOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TrainingRecord.
+func (_m *TrainingRecordQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TrainingRecordPaginateOption,
+) (*TrainingRecordConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTrainingRecordPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TrainingRecordConnection{Edges: []*TrainingRecordEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TrainingRecordOrderFieldCreatedAt orders TrainingRecord by created_at.
+	TrainingRecordOrderFieldCreatedAt = &TrainingRecordOrderField{
+		Value: func(_m *TrainingRecord) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: trainingrecord.FieldCreatedAt,
+		toTerm: trainingrecord.ByCreatedAt,
+		toCursor: func(_m *TrainingRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TrainingRecordOrderFieldUpdatedAt orders TrainingRecord by updated_at.
+	TrainingRecordOrderFieldUpdatedAt = &TrainingRecordOrderField{
+		Value: func(_m *TrainingRecord) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: trainingrecord.FieldUpdatedAt,
+		toTerm: trainingrecord.ByUpdatedAt,
+		toCursor: func(_m *TrainingRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TrainingRecordOrderField) String() string {
+	var str string
+	switch f.column {
+	case TrainingRecordOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TrainingRecordOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TrainingRecordOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TrainingRecordOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TrainingRecordOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TrainingRecordOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TrainingRecordOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid TrainingRecordOrderField", str)
+	}
+	return nil
+}
+
+// TrainingRecordOrderField defines the ordering field of TrainingRecord.
+type TrainingRecordOrderField struct {
+	// Value extracts the ordering value from the given TrainingRecord.
+	Value    func(*TrainingRecord) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) trainingrecord.OrderOption
+	toCursor func(*TrainingRecord) Cursor
+}
+
+// TrainingRecordOrder defines the ordering of TrainingRecord.
+type TrainingRecordOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *TrainingRecordOrderField `json:"field"`
+}
+
+// DefaultTrainingRecordOrder is the default ordering of TrainingRecord.
+var DefaultTrainingRecordOrder = &TrainingRecordOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TrainingRecordOrderField{
+		Value: func(_m *TrainingRecord) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: trainingrecord.FieldID,
+		toTerm: trainingrecord.ByID,
+		toCursor: func(_m *TrainingRecord) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TrainingRecord into TrainingRecordEdge.
+func (_m *TrainingRecord) ToEdge(order *TrainingRecordOrder) *TrainingRecordEdge {
+	if order == nil {
+		order = DefaultTrainingRecordOrder
+	}
+	return &TrainingRecordEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TransferEdge is the edge representation of Transfer.
+type TransferEdge struct {
+	Node   *Transfer `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// TransferConnection is the connection containing edges to Transfer.
+type TransferConnection struct {
+	Edges      []*TransferEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *TransferConnection) build(nodes []*Transfer, pager *transferPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Transfer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Transfer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Transfer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TransferEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TransferEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TransferPaginateOption enables pagination customization.
+type TransferPaginateOption func(*transferPager) error
+
+// WithTransferOrder configures pagination ordering.
+func WithTransferOrder(order *TransferOrder) TransferPaginateOption {
+	if order == nil {
+		order = DefaultTransferOrder
+	}
+	o := *order
+	return func(pager *transferPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTransferOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTransferFilter configures pagination filter.
+func WithTransferFilter(filter func(*TransferQuery) (*TransferQuery, error)) TransferPaginateOption {
+	return func(pager *transferPager) error {
+		if filter == nil {
+			return errors.New("TransferQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type transferPager struct {
+	reverse bool
+	order   *TransferOrder
+	filter  func(*TransferQuery) (*TransferQuery, error)
+}
+
+func newTransferPager(opts []TransferPaginateOption, reverse bool) (*transferPager, error) {
+	pager := &transferPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTransferOrder
+	}
+	return pager, nil
+}
+
+func (p *transferPager) applyFilter(query *TransferQuery) (*TransferQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *transferPager) toCursor(_m *Transfer) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *transferPager) applyCursors(query *TransferQuery, after, before *Cursor) (*TransferQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTransferOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *transferPager) applyOrder(query *TransferQuery) *TransferQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTransferOrder.Field {
+		query = query.Order(DefaultTransferOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *transferPager) orderExpr(query *TransferQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTransferOrder.Field {
+			b.Comma().Ident(DefaultTransferOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Transfer.
+func (_m *TransferQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TransferPaginateOption,
+) (*TransferConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTransferPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TransferConnection{Edges: []*TransferEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TransferOrderFieldCreatedAt orders Transfer by created_at.
+	TransferOrderFieldCreatedAt = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: transfer.FieldCreatedAt,
+		toTerm: transfer.ByCreatedAt,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TransferOrderFieldUpdatedAt orders Transfer by updated_at.
+	TransferOrderFieldUpdatedAt = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: transfer.FieldUpdatedAt,
+		toTerm: transfer.ByUpdatedAt,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TransferOrderField) String() string {
+	var str string
+	switch f.column {
+	case TransferOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TransferOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TransferOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TransferOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TransferOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TransferOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TransferOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid TransferOrderField", str)
+	}
+	return nil
+}
+
+// TransferOrderField defines the ordering field of Transfer.
+type TransferOrderField struct {
+	// Value extracts the ordering value from the given Transfer.
+	Value    func(*Transfer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) transfer.OrderOption
+	toCursor func(*Transfer) Cursor
+}
+
+// TransferOrder defines the ordering of Transfer.
+type TransferOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *TransferOrderField `json:"field"`
+}
+
+// DefaultTransferOrder is the default ordering of Transfer.
+var DefaultTransferOrder = &TransferOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: transfer.FieldID,
+		toTerm: transfer.ByID,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Transfer into TransferEdge.
+func (_m *Transfer) ToEdge(order *TransferOrder) *TransferEdge {
+	if order == nil {
+		order = DefaultTransferOrder
+	}
+	return &TransferEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // UserEdge is the edge representation of User.
 type UserEdge struct {
 	Node   *User  `json:"node"`
@@ -8687,6 +10894,634 @@ func (_m *User) ToEdge(order *UserOrder) *UserEdge {
 		order = DefaultUserOrder
 	}
 	return &UserEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// VisitEdge is the edge representation of Visit.
+type VisitEdge struct {
+	Node   *Visit `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// VisitConnection is the connection containing edges to Visit.
+type VisitConnection struct {
+	Edges      []*VisitEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *VisitConnection) build(nodes []*Visit, pager *visitPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Visit
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Visit {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Visit {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*VisitEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &VisitEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// VisitPaginateOption enables pagination customization.
+type VisitPaginateOption func(*visitPager) error
+
+// WithVisitOrder configures pagination ordering.
+func WithVisitOrder(order *VisitOrder) VisitPaginateOption {
+	if order == nil {
+		order = DefaultVisitOrder
+	}
+	o := *order
+	return func(pager *visitPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultVisitOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithVisitFilter configures pagination filter.
+func WithVisitFilter(filter func(*VisitQuery) (*VisitQuery, error)) VisitPaginateOption {
+	return func(pager *visitPager) error {
+		if filter == nil {
+			return errors.New("VisitQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type visitPager struct {
+	reverse bool
+	order   *VisitOrder
+	filter  func(*VisitQuery) (*VisitQuery, error)
+}
+
+func newVisitPager(opts []VisitPaginateOption, reverse bool) (*visitPager, error) {
+	pager := &visitPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultVisitOrder
+	}
+	return pager, nil
+}
+
+func (p *visitPager) applyFilter(query *VisitQuery) (*VisitQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *visitPager) toCursor(_m *Visit) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *visitPager) applyCursors(query *VisitQuery, after, before *Cursor) (*VisitQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultVisitOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *visitPager) applyOrder(query *VisitQuery) *VisitQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultVisitOrder.Field {
+		query = query.Order(DefaultVisitOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *visitPager) orderExpr(query *VisitQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultVisitOrder.Field {
+			b.Comma().Ident(DefaultVisitOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Visit.
+func (_m *VisitQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...VisitPaginateOption,
+) (*VisitConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newVisitPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &VisitConnection{Edges: []*VisitEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// VisitOrderFieldCreatedAt orders Visit by created_at.
+	VisitOrderFieldCreatedAt = &VisitOrderField{
+		Value: func(_m *Visit) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: visit.FieldCreatedAt,
+		toTerm: visit.ByCreatedAt,
+		toCursor: func(_m *Visit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// VisitOrderFieldUpdatedAt orders Visit by updated_at.
+	VisitOrderFieldUpdatedAt = &VisitOrderField{
+		Value: func(_m *Visit) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: visit.FieldUpdatedAt,
+		toTerm: visit.ByUpdatedAt,
+		toCursor: func(_m *Visit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f VisitOrderField) String() string {
+	var str string
+	switch f.column {
+	case VisitOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case VisitOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f VisitOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *VisitOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("VisitOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *VisitOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *VisitOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid VisitOrderField", str)
+	}
+	return nil
+}
+
+// VisitOrderField defines the ordering field of Visit.
+type VisitOrderField struct {
+	// Value extracts the ordering value from the given Visit.
+	Value    func(*Visit) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) visit.OrderOption
+	toCursor func(*Visit) Cursor
+}
+
+// VisitOrder defines the ordering of Visit.
+type VisitOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *VisitOrderField `json:"field"`
+}
+
+// DefaultVisitOrder is the default ordering of Visit.
+var DefaultVisitOrder = &VisitOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &VisitOrderField{
+		Value: func(_m *Visit) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: visit.FieldID,
+		toTerm: visit.ByID,
+		toCursor: func(_m *Visit) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Visit into VisitEdge.
+func (_m *Visit) ToEdge(order *VisitOrder) *VisitEdge {
+	if order == nil {
+		order = DefaultVisitOrder
+	}
+	return &VisitEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// WelfarePostEdge is the edge representation of WelfarePost.
+type WelfarePostEdge struct {
+	Node   *WelfarePost `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// WelfarePostConnection is the connection containing edges to WelfarePost.
+type WelfarePostConnection struct {
+	Edges      []*WelfarePostEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *WelfarePostConnection) build(nodes []*WelfarePost, pager *welfarepostPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *WelfarePost
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *WelfarePost {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *WelfarePost {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*WelfarePostEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &WelfarePostEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// WelfarePostPaginateOption enables pagination customization.
+type WelfarePostPaginateOption func(*welfarepostPager) error
+
+// WithWelfarePostOrder configures pagination ordering.
+func WithWelfarePostOrder(order *WelfarePostOrder) WelfarePostPaginateOption {
+	if order == nil {
+		order = DefaultWelfarePostOrder
+	}
+	o := *order
+	return func(pager *welfarepostPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultWelfarePostOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithWelfarePostFilter configures pagination filter.
+func WithWelfarePostFilter(filter func(*WelfarePostQuery) (*WelfarePostQuery, error)) WelfarePostPaginateOption {
+	return func(pager *welfarepostPager) error {
+		if filter == nil {
+			return errors.New("WelfarePostQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type welfarepostPager struct {
+	reverse bool
+	order   *WelfarePostOrder
+	filter  func(*WelfarePostQuery) (*WelfarePostQuery, error)
+}
+
+func newWelfarePostPager(opts []WelfarePostPaginateOption, reverse bool) (*welfarepostPager, error) {
+	pager := &welfarepostPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultWelfarePostOrder
+	}
+	return pager, nil
+}
+
+func (p *welfarepostPager) applyFilter(query *WelfarePostQuery) (*WelfarePostQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *welfarepostPager) toCursor(_m *WelfarePost) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *welfarepostPager) applyCursors(query *WelfarePostQuery, after, before *Cursor) (*WelfarePostQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultWelfarePostOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *welfarepostPager) applyOrder(query *WelfarePostQuery) *WelfarePostQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultWelfarePostOrder.Field {
+		query = query.Order(DefaultWelfarePostOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *welfarepostPager) orderExpr(query *WelfarePostQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultWelfarePostOrder.Field {
+			b.Comma().Ident(DefaultWelfarePostOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to WelfarePost.
+func (_m *WelfarePostQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...WelfarePostPaginateOption,
+) (*WelfarePostConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newWelfarePostPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &WelfarePostConnection{Edges: []*WelfarePostEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// WelfarePostOrderFieldCreatedAt orders WelfarePost by created_at.
+	WelfarePostOrderFieldCreatedAt = &WelfarePostOrderField{
+		Value: func(_m *WelfarePost) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: welfarepost.FieldCreatedAt,
+		toTerm: welfarepost.ByCreatedAt,
+		toCursor: func(_m *WelfarePost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// WelfarePostOrderFieldUpdatedAt orders WelfarePost by updated_at.
+	WelfarePostOrderFieldUpdatedAt = &WelfarePostOrderField{
+		Value: func(_m *WelfarePost) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: welfarepost.FieldUpdatedAt,
+		toTerm: welfarepost.ByUpdatedAt,
+		toCursor: func(_m *WelfarePost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f WelfarePostOrderField) String() string {
+	var str string
+	switch f.column {
+	case WelfarePostOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case WelfarePostOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f WelfarePostOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *WelfarePostOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("WelfarePostOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *WelfarePostOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *WelfarePostOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid WelfarePostOrderField", str)
+	}
+	return nil
+}
+
+// WelfarePostOrderField defines the ordering field of WelfarePost.
+type WelfarePostOrderField struct {
+	// Value extracts the ordering value from the given WelfarePost.
+	Value    func(*WelfarePost) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) welfarepost.OrderOption
+	toCursor func(*WelfarePost) Cursor
+}
+
+// WelfarePostOrder defines the ordering of WelfarePost.
+type WelfarePostOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *WelfarePostOrderField `json:"field"`
+}
+
+// DefaultWelfarePostOrder is the default ordering of WelfarePost.
+var DefaultWelfarePostOrder = &WelfarePostOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &WelfarePostOrderField{
+		Value: func(_m *WelfarePost) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: welfarepost.FieldID,
+		toTerm: welfarepost.ByID,
+		toCursor: func(_m *WelfarePost) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts WelfarePost into WelfarePostEdge.
+func (_m *WelfarePost) ToEdge(order *WelfarePostOrder) *WelfarePostEdge {
+	if order == nil {
+		order = DefaultWelfarePostOrder
+	}
+	return &WelfarePostEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -9,13 +9,18 @@ import (
 
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -32,7 +37,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // AnnualResultWhereInput represents a where input for filtering AnnualResult queries.
@@ -826,6 +835,1258 @@ func (i *AuditLogWhereInput) P() (predicate.AuditLog, error) {
 		return predicates[0], nil
 	default:
 		return auditlog.And(predicates...), nil
+	}
+}
+
+// CareFundEntryWhereInput represents a where input for filtering CareFundEntry queries.
+type CareFundEntryWhereInput struct {
+	Predicates []predicate.CareFundEntry  `json:"-"`
+	Not        *CareFundEntryWhereInput   `json:"not,omitempty"`
+	Or         []*CareFundEntryWhereInput `json:"or,omitempty"`
+	And        []*CareFundEntryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *carefundentry.Kind  `json:"kind,omitempty"`
+	KindNEQ   *carefundentry.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []carefundentry.Kind `json:"kindIn,omitempty"`
+	KindNotIn []carefundentry.Kind `json:"kindNotIn,omitempty"`
+
+	// "amount_fen" field predicates.
+	AmountFen      *int64  `json:"amountFen,omitempty"`
+	AmountFenNEQ   *int64  `json:"amountFenNEQ,omitempty"`
+	AmountFenIn    []int64 `json:"amountFenIn,omitempty"`
+	AmountFenNotIn []int64 `json:"amountFenNotIn,omitempty"`
+	AmountFenGT    *int64  `json:"amountFenGT,omitempty"`
+	AmountFenGTE   *int64  `json:"amountFenGTE,omitempty"`
+	AmountFenLT    *int64  `json:"amountFenLT,omitempty"`
+	AmountFenLTE   *int64  `json:"amountFenLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "donor" field predicates.
+	Donor             *string  `json:"donor,omitempty"`
+	DonorNEQ          *string  `json:"donorNEQ,omitempty"`
+	DonorIn           []string `json:"donorIn,omitempty"`
+	DonorNotIn        []string `json:"donorNotIn,omitempty"`
+	DonorGT           *string  `json:"donorGT,omitempty"`
+	DonorGTE          *string  `json:"donorGTE,omitempty"`
+	DonorLT           *string  `json:"donorLT,omitempty"`
+	DonorLTE          *string  `json:"donorLTE,omitempty"`
+	DonorContains     *string  `json:"donorContains,omitempty"`
+	DonorHasPrefix    *string  `json:"donorHasPrefix,omitempty"`
+	DonorHasSuffix    *string  `json:"donorHasSuffix,omitempty"`
+	DonorIsNil        bool     `json:"donorIsNil,omitempty"`
+	DonorNotNil       bool     `json:"donorNotNil,omitempty"`
+	DonorEqualFold    *string  `json:"donorEqualFold,omitempty"`
+	DonorContainsFold *string  `json:"donorContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "approver" field predicates.
+	Approver             *string  `json:"approver,omitempty"`
+	ApproverNEQ          *string  `json:"approverNEQ,omitempty"`
+	ApproverIn           []string `json:"approverIn,omitempty"`
+	ApproverNotIn        []string `json:"approverNotIn,omitempty"`
+	ApproverGT           *string  `json:"approverGT,omitempty"`
+	ApproverGTE          *string  `json:"approverGTE,omitempty"`
+	ApproverLT           *string  `json:"approverLT,omitempty"`
+	ApproverLTE          *string  `json:"approverLTE,omitempty"`
+	ApproverContains     *string  `json:"approverContains,omitempty"`
+	ApproverHasPrefix    *string  `json:"approverHasPrefix,omitempty"`
+	ApproverHasSuffix    *string  `json:"approverHasSuffix,omitempty"`
+	ApproverIsNil        bool     `json:"approverIsNil,omitempty"`
+	ApproverNotNil       bool     `json:"approverNotNil,omitempty"`
+	ApproverEqualFold    *string  `json:"approverEqualFold,omitempty"`
+	ApproverContainsFold *string  `json:"approverContainsFold,omitempty"`
+
+	// "fund" edge predicates.
+	HasFund     *bool            `json:"hasFund,omitempty"`
+	HasFundWith []*OrgWhereInput `json:"hasFundWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "reverses" edge predicates.
+	HasReverses     *bool                      `json:"hasReverses,omitempty"`
+	HasReversesWith []*CareFundEntryWhereInput `json:"hasReversesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CareFundEntryWhereInput) AddPredicates(predicates ...predicate.CareFundEntry) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CareFundEntryWhereInput filter on the CareFundEntryQuery builder.
+func (i *CareFundEntryWhereInput) Filter(q *CareFundEntryQuery) (*CareFundEntryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCareFundEntryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCareFundEntryWhereInput is returned in case the CareFundEntryWhereInput is empty.
+var ErrEmptyCareFundEntryWhereInput = errors.New("ent: empty predicate CareFundEntryWhereInput")
+
+// P returns a predicate for filtering carefundentries.
+// An error is returned if the input is empty or invalid.
+func (i *CareFundEntryWhereInput) P() (predicate.CareFundEntry, error) {
+	var predicates []predicate.CareFundEntry
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, carefundentry.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CareFundEntry, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, carefundentry.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CareFundEntry, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, carefundentry.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, carefundentry.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, carefundentry.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, carefundentry.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, carefundentry.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, carefundentry.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, carefundentry.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, carefundentry.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, carefundentry.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, carefundentry.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, carefundentry.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, carefundentry.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, carefundentry.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, carefundentry.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, carefundentry.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, carefundentry.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, carefundentry.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, carefundentry.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, carefundentry.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, carefundentry.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, carefundentry.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, carefundentry.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, carefundentry.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, carefundentry.KindNotIn(i.KindNotIn...))
+	}
+	if i.AmountFen != nil {
+		predicates = append(predicates, carefundentry.AmountFenEQ(*i.AmountFen))
+	}
+	if i.AmountFenNEQ != nil {
+		predicates = append(predicates, carefundentry.AmountFenNEQ(*i.AmountFenNEQ))
+	}
+	if len(i.AmountFenIn) > 0 {
+		predicates = append(predicates, carefundentry.AmountFenIn(i.AmountFenIn...))
+	}
+	if len(i.AmountFenNotIn) > 0 {
+		predicates = append(predicates, carefundentry.AmountFenNotIn(i.AmountFenNotIn...))
+	}
+	if i.AmountFenGT != nil {
+		predicates = append(predicates, carefundentry.AmountFenGT(*i.AmountFenGT))
+	}
+	if i.AmountFenGTE != nil {
+		predicates = append(predicates, carefundentry.AmountFenGTE(*i.AmountFenGTE))
+	}
+	if i.AmountFenLT != nil {
+		predicates = append(predicates, carefundentry.AmountFenLT(*i.AmountFenLT))
+	}
+	if i.AmountFenLTE != nil {
+		predicates = append(predicates, carefundentry.AmountFenLTE(*i.AmountFenLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, carefundentry.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, carefundentry.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, carefundentry.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, carefundentry.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, carefundentry.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, carefundentry.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, carefundentry.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, carefundentry.OnLTE(*i.OnLTE))
+	}
+	if i.Donor != nil {
+		predicates = append(predicates, carefundentry.DonorEQ(*i.Donor))
+	}
+	if i.DonorNEQ != nil {
+		predicates = append(predicates, carefundentry.DonorNEQ(*i.DonorNEQ))
+	}
+	if len(i.DonorIn) > 0 {
+		predicates = append(predicates, carefundentry.DonorIn(i.DonorIn...))
+	}
+	if len(i.DonorNotIn) > 0 {
+		predicates = append(predicates, carefundentry.DonorNotIn(i.DonorNotIn...))
+	}
+	if i.DonorGT != nil {
+		predicates = append(predicates, carefundentry.DonorGT(*i.DonorGT))
+	}
+	if i.DonorGTE != nil {
+		predicates = append(predicates, carefundentry.DonorGTE(*i.DonorGTE))
+	}
+	if i.DonorLT != nil {
+		predicates = append(predicates, carefundentry.DonorLT(*i.DonorLT))
+	}
+	if i.DonorLTE != nil {
+		predicates = append(predicates, carefundentry.DonorLTE(*i.DonorLTE))
+	}
+	if i.DonorContains != nil {
+		predicates = append(predicates, carefundentry.DonorContains(*i.DonorContains))
+	}
+	if i.DonorHasPrefix != nil {
+		predicates = append(predicates, carefundentry.DonorHasPrefix(*i.DonorHasPrefix))
+	}
+	if i.DonorHasSuffix != nil {
+		predicates = append(predicates, carefundentry.DonorHasSuffix(*i.DonorHasSuffix))
+	}
+	if i.DonorIsNil {
+		predicates = append(predicates, carefundentry.DonorIsNil())
+	}
+	if i.DonorNotNil {
+		predicates = append(predicates, carefundentry.DonorNotNil())
+	}
+	if i.DonorEqualFold != nil {
+		predicates = append(predicates, carefundentry.DonorEqualFold(*i.DonorEqualFold))
+	}
+	if i.DonorContainsFold != nil {
+		predicates = append(predicates, carefundentry.DonorContainsFold(*i.DonorContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, carefundentry.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, carefundentry.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, carefundentry.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, carefundentry.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, carefundentry.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, carefundentry.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, carefundentry.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, carefundentry.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, carefundentry.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, carefundentry.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, carefundentry.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, carefundentry.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, carefundentry.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, carefundentry.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, carefundentry.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Approver != nil {
+		predicates = append(predicates, carefundentry.ApproverEQ(*i.Approver))
+	}
+	if i.ApproverNEQ != nil {
+		predicates = append(predicates, carefundentry.ApproverNEQ(*i.ApproverNEQ))
+	}
+	if len(i.ApproverIn) > 0 {
+		predicates = append(predicates, carefundentry.ApproverIn(i.ApproverIn...))
+	}
+	if len(i.ApproverNotIn) > 0 {
+		predicates = append(predicates, carefundentry.ApproverNotIn(i.ApproverNotIn...))
+	}
+	if i.ApproverGT != nil {
+		predicates = append(predicates, carefundentry.ApproverGT(*i.ApproverGT))
+	}
+	if i.ApproverGTE != nil {
+		predicates = append(predicates, carefundentry.ApproverGTE(*i.ApproverGTE))
+	}
+	if i.ApproverLT != nil {
+		predicates = append(predicates, carefundentry.ApproverLT(*i.ApproverLT))
+	}
+	if i.ApproverLTE != nil {
+		predicates = append(predicates, carefundentry.ApproverLTE(*i.ApproverLTE))
+	}
+	if i.ApproverContains != nil {
+		predicates = append(predicates, carefundentry.ApproverContains(*i.ApproverContains))
+	}
+	if i.ApproverHasPrefix != nil {
+		predicates = append(predicates, carefundentry.ApproverHasPrefix(*i.ApproverHasPrefix))
+	}
+	if i.ApproverHasSuffix != nil {
+		predicates = append(predicates, carefundentry.ApproverHasSuffix(*i.ApproverHasSuffix))
+	}
+	if i.ApproverIsNil {
+		predicates = append(predicates, carefundentry.ApproverIsNil())
+	}
+	if i.ApproverNotNil {
+		predicates = append(predicates, carefundentry.ApproverNotNil())
+	}
+	if i.ApproverEqualFold != nil {
+		predicates = append(predicates, carefundentry.ApproverEqualFold(*i.ApproverEqualFold))
+	}
+	if i.ApproverContainsFold != nil {
+		predicates = append(predicates, carefundentry.ApproverContainsFold(*i.ApproverContainsFold))
+	}
+
+	if i.HasFund != nil {
+		p := carefundentry.HasFund()
+		if !*i.HasFund {
+			p = carefundentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasFundWith))
+		for _, w := range i.HasFundWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, carefundentry.HasFundWith(with...))
+	}
+	if i.HasMember != nil {
+		p := carefundentry.HasMember()
+		if !*i.HasMember {
+			p = carefundentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, carefundentry.HasMemberWith(with...))
+	}
+	if i.HasReverses != nil {
+		p := carefundentry.HasReverses()
+		if !*i.HasReverses {
+			p = carefundentry.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReversesWith) > 0 {
+		with := make([]predicate.CareFundEntry, 0, len(i.HasReversesWith))
+		for _, w := range i.HasReversesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReversesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, carefundentry.HasReversesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCareFundEntryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return carefundentry.And(predicates...), nil
+	}
+}
+
+// CategoryChangeWhereInput represents a where input for filtering CategoryChange queries.
+type CategoryChangeWhereInput struct {
+	Predicates []predicate.CategoryChange  `json:"-"`
+	Not        *CategoryChangeWhereInput   `json:"not,omitempty"`
+	Or         []*CategoryChangeWhereInput `json:"or,omitempty"`
+	And        []*CategoryChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CategoryChangeWhereInput) AddPredicates(predicates ...predicate.CategoryChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CategoryChangeWhereInput filter on the CategoryChangeQuery builder.
+func (i *CategoryChangeWhereInput) Filter(q *CategoryChangeQuery) (*CategoryChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCategoryChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCategoryChangeWhereInput is returned in case the CategoryChangeWhereInput is empty.
+var ErrEmptyCategoryChangeWhereInput = errors.New("ent: empty predicate CategoryChangeWhereInput")
+
+// P returns a predicate for filtering categorychanges.
+// An error is returned if the input is empty or invalid.
+func (i *CategoryChangeWhereInput) P() (predicate.CategoryChange, error) {
+	var predicates []predicate.CategoryChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, categorychange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CategoryChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, categorychange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CategoryChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, categorychange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, categorychange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, categorychange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, categorychange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, categorychange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, categorychange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, categorychange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, categorychange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, categorychange.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, categorychange.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, categorychange.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, categorychange.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, categorychange.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, categorychange.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, categorychange.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, categorychange.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, categorychange.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, categorychange.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, categorychange.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, categorychange.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, categorychange.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, categorychange.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, categorychange.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, categorychange.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, categorychange.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, categorychange.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, categorychange.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, categorychange.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, categorychange.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, categorychange.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, categorychange.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, categorychange.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, categorychange.OnLTE(*i.OnLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, categorychange.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, categorychange.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, categorychange.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, categorychange.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, categorychange.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, categorychange.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, categorychange.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, categorychange.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, categorychange.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, categorychange.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, categorychange.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, categorychange.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, categorychange.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, categorychange.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, categorychange.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := categorychange.HasMember()
+		if !*i.HasMember {
+			p = categorychange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, categorychange.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCategoryChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return categorychange.And(predicates...), nil
+	}
+}
+
+// ContactLogWhereInput represents a where input for filtering ContactLog queries.
+type ContactLogWhereInput struct {
+	Predicates []predicate.ContactLog  `json:"-"`
+	Not        *ContactLogWhereInput   `json:"not,omitempty"`
+	Or         []*ContactLogWhereInput `json:"or,omitempty"`
+	And        []*ContactLogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *contactlog.Kind  `json:"kind,omitempty"`
+	KindNEQ   *contactlog.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []contactlog.Kind `json:"kindIn,omitempty"`
+	KindNotIn []contactlog.Kind `json:"kindNotIn,omitempty"`
+
+	// "channel" field predicates.
+	Channel             *string  `json:"channel,omitempty"`
+	ChannelNEQ          *string  `json:"channelNEQ,omitempty"`
+	ChannelIn           []string `json:"channelIn,omitempty"`
+	ChannelNotIn        []string `json:"channelNotIn,omitempty"`
+	ChannelGT           *string  `json:"channelGT,omitempty"`
+	ChannelGTE          *string  `json:"channelGTE,omitempty"`
+	ChannelLT           *string  `json:"channelLT,omitempty"`
+	ChannelLTE          *string  `json:"channelLTE,omitempty"`
+	ChannelContains     *string  `json:"channelContains,omitempty"`
+	ChannelHasPrefix    *string  `json:"channelHasPrefix,omitempty"`
+	ChannelHasSuffix    *string  `json:"channelHasSuffix,omitempty"`
+	ChannelIsNil        bool     `json:"channelIsNil,omitempty"`
+	ChannelNotNil       bool     `json:"channelNotNil,omitempty"`
+	ChannelEqualFold    *string  `json:"channelEqualFold,omitempty"`
+	ChannelContainsFold *string  `json:"channelContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "record" edge predicates.
+	HasRecord     *bool                     `json:"hasRecord,omitempty"`
+	HasRecordWith []*MobileRecordWhereInput `json:"hasRecordWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ContactLogWhereInput) AddPredicates(predicates ...predicate.ContactLog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ContactLogWhereInput filter on the ContactLogQuery builder.
+func (i *ContactLogWhereInput) Filter(q *ContactLogQuery) (*ContactLogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyContactLogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyContactLogWhereInput is returned in case the ContactLogWhereInput is empty.
+var ErrEmptyContactLogWhereInput = errors.New("ent: empty predicate ContactLogWhereInput")
+
+// P returns a predicate for filtering contactlogs.
+// An error is returned if the input is empty or invalid.
+func (i *ContactLogWhereInput) P() (predicate.ContactLog, error) {
+	var predicates []predicate.ContactLog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, contactlog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ContactLog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, contactlog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ContactLog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, contactlog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, contactlog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, contactlog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, contactlog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, contactlog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, contactlog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, contactlog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, contactlog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, contactlog.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, contactlog.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, contactlog.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, contactlog.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, contactlog.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, contactlog.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, contactlog.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, contactlog.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, contactlog.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, contactlog.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, contactlog.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, contactlog.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, contactlog.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, contactlog.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, contactlog.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, contactlog.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, contactlog.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, contactlog.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, contactlog.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, contactlog.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, contactlog.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, contactlog.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, contactlog.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, contactlog.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, contactlog.OnLTE(*i.OnLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, contactlog.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, contactlog.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, contactlog.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, contactlog.KindNotIn(i.KindNotIn...))
+	}
+	if i.Channel != nil {
+		predicates = append(predicates, contactlog.ChannelEQ(*i.Channel))
+	}
+	if i.ChannelNEQ != nil {
+		predicates = append(predicates, contactlog.ChannelNEQ(*i.ChannelNEQ))
+	}
+	if len(i.ChannelIn) > 0 {
+		predicates = append(predicates, contactlog.ChannelIn(i.ChannelIn...))
+	}
+	if len(i.ChannelNotIn) > 0 {
+		predicates = append(predicates, contactlog.ChannelNotIn(i.ChannelNotIn...))
+	}
+	if i.ChannelGT != nil {
+		predicates = append(predicates, contactlog.ChannelGT(*i.ChannelGT))
+	}
+	if i.ChannelGTE != nil {
+		predicates = append(predicates, contactlog.ChannelGTE(*i.ChannelGTE))
+	}
+	if i.ChannelLT != nil {
+		predicates = append(predicates, contactlog.ChannelLT(*i.ChannelLT))
+	}
+	if i.ChannelLTE != nil {
+		predicates = append(predicates, contactlog.ChannelLTE(*i.ChannelLTE))
+	}
+	if i.ChannelContains != nil {
+		predicates = append(predicates, contactlog.ChannelContains(*i.ChannelContains))
+	}
+	if i.ChannelHasPrefix != nil {
+		predicates = append(predicates, contactlog.ChannelHasPrefix(*i.ChannelHasPrefix))
+	}
+	if i.ChannelHasSuffix != nil {
+		predicates = append(predicates, contactlog.ChannelHasSuffix(*i.ChannelHasSuffix))
+	}
+	if i.ChannelIsNil {
+		predicates = append(predicates, contactlog.ChannelIsNil())
+	}
+	if i.ChannelNotNil {
+		predicates = append(predicates, contactlog.ChannelNotNil())
+	}
+	if i.ChannelEqualFold != nil {
+		predicates = append(predicates, contactlog.ChannelEqualFold(*i.ChannelEqualFold))
+	}
+	if i.ChannelContainsFold != nil {
+		predicates = append(predicates, contactlog.ChannelContainsFold(*i.ChannelContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, contactlog.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, contactlog.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, contactlog.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, contactlog.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, contactlog.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, contactlog.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, contactlog.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, contactlog.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, contactlog.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, contactlog.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, contactlog.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, contactlog.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, contactlog.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, contactlog.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, contactlog.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := contactlog.HasMember()
+		if !*i.HasMember {
+			p = contactlog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, contactlog.HasMemberWith(with...))
+	}
+	if i.HasRecord != nil {
+		p := contactlog.HasRecord()
+		if !*i.HasRecord {
+			p = contactlog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRecordWith) > 0 {
+		with := make([]predicate.MobileRecord, 0, len(i.HasRecordWith))
+		for _, w := range i.HasRecordWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRecordWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, contactlog.HasRecordWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyContactLogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return contactlog.And(predicates...), nil
 	}
 }
 
@@ -3475,6 +4736,330 @@ func (i *FarmStayOpinionWhereInput) P() (predicate.FarmStayOpinion, error) {
 	}
 }
 
+// HelpCardWhereInput represents a where input for filtering HelpCard queries.
+type HelpCardWhereInput struct {
+	Predicates []predicate.HelpCard  `json:"-"`
+	Not        *HelpCardWhereInput   `json:"not,omitempty"`
+	Or         []*HelpCardWhereInput `json:"or,omitempty"`
+	And        []*HelpCardWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "needs" field predicates.
+	Needs             *string  `json:"needs,omitempty"`
+	NeedsNEQ          *string  `json:"needsNEQ,omitempty"`
+	NeedsIn           []string `json:"needsIn,omitempty"`
+	NeedsNotIn        []string `json:"needsNotIn,omitempty"`
+	NeedsGT           *string  `json:"needsGT,omitempty"`
+	NeedsGTE          *string  `json:"needsGTE,omitempty"`
+	NeedsLT           *string  `json:"needsLT,omitempty"`
+	NeedsLTE          *string  `json:"needsLTE,omitempty"`
+	NeedsContains     *string  `json:"needsContains,omitempty"`
+	NeedsHasPrefix    *string  `json:"needsHasPrefix,omitempty"`
+	NeedsHasSuffix    *string  `json:"needsHasSuffix,omitempty"`
+	NeedsEqualFold    *string  `json:"needsEqualFold,omitempty"`
+	NeedsContainsFold *string  `json:"needsContainsFold,omitempty"`
+
+	// "issued_on" field predicates.
+	IssuedOn      *time.Time  `json:"issuedOn,omitempty"`
+	IssuedOnNEQ   *time.Time  `json:"issuedOnNEQ,omitempty"`
+	IssuedOnIn    []time.Time `json:"issuedOnIn,omitempty"`
+	IssuedOnNotIn []time.Time `json:"issuedOnNotIn,omitempty"`
+	IssuedOnGT    *time.Time  `json:"issuedOnGT,omitempty"`
+	IssuedOnGTE   *time.Time  `json:"issuedOnGTE,omitempty"`
+	IssuedOnLT    *time.Time  `json:"issuedOnLT,omitempty"`
+	IssuedOnLTE   *time.Time  `json:"issuedOnLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "helper" edge predicates.
+	HasHelper     *bool               `json:"hasHelper,omitempty"`
+	HasHelperWith []*MemberWhereInput `json:"hasHelperWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HelpCardWhereInput) AddPredicates(predicates ...predicate.HelpCard) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HelpCardWhereInput filter on the HelpCardQuery builder.
+func (i *HelpCardWhereInput) Filter(q *HelpCardQuery) (*HelpCardQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHelpCardWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHelpCardWhereInput is returned in case the HelpCardWhereInput is empty.
+var ErrEmptyHelpCardWhereInput = errors.New("ent: empty predicate HelpCardWhereInput")
+
+// P returns a predicate for filtering helpcards.
+// An error is returned if the input is empty or invalid.
+func (i *HelpCardWhereInput) P() (predicate.HelpCard, error) {
+	var predicates []predicate.HelpCard
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, helpcard.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HelpCard, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, helpcard.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HelpCard, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, helpcard.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, helpcard.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, helpcard.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, helpcard.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, helpcard.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, helpcard.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, helpcard.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, helpcard.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, helpcard.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, helpcard.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, helpcard.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, helpcard.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, helpcard.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, helpcard.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, helpcard.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, helpcard.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, helpcard.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, helpcard.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, helpcard.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, helpcard.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, helpcard.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, helpcard.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, helpcard.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, helpcard.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, helpcard.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Needs != nil {
+		predicates = append(predicates, helpcard.NeedsEQ(*i.Needs))
+	}
+	if i.NeedsNEQ != nil {
+		predicates = append(predicates, helpcard.NeedsNEQ(*i.NeedsNEQ))
+	}
+	if len(i.NeedsIn) > 0 {
+		predicates = append(predicates, helpcard.NeedsIn(i.NeedsIn...))
+	}
+	if len(i.NeedsNotIn) > 0 {
+		predicates = append(predicates, helpcard.NeedsNotIn(i.NeedsNotIn...))
+	}
+	if i.NeedsGT != nil {
+		predicates = append(predicates, helpcard.NeedsGT(*i.NeedsGT))
+	}
+	if i.NeedsGTE != nil {
+		predicates = append(predicates, helpcard.NeedsGTE(*i.NeedsGTE))
+	}
+	if i.NeedsLT != nil {
+		predicates = append(predicates, helpcard.NeedsLT(*i.NeedsLT))
+	}
+	if i.NeedsLTE != nil {
+		predicates = append(predicates, helpcard.NeedsLTE(*i.NeedsLTE))
+	}
+	if i.NeedsContains != nil {
+		predicates = append(predicates, helpcard.NeedsContains(*i.NeedsContains))
+	}
+	if i.NeedsHasPrefix != nil {
+		predicates = append(predicates, helpcard.NeedsHasPrefix(*i.NeedsHasPrefix))
+	}
+	if i.NeedsHasSuffix != nil {
+		predicates = append(predicates, helpcard.NeedsHasSuffix(*i.NeedsHasSuffix))
+	}
+	if i.NeedsEqualFold != nil {
+		predicates = append(predicates, helpcard.NeedsEqualFold(*i.NeedsEqualFold))
+	}
+	if i.NeedsContainsFold != nil {
+		predicates = append(predicates, helpcard.NeedsContainsFold(*i.NeedsContainsFold))
+	}
+	if i.IssuedOn != nil {
+		predicates = append(predicates, helpcard.IssuedOnEQ(*i.IssuedOn))
+	}
+	if i.IssuedOnNEQ != nil {
+		predicates = append(predicates, helpcard.IssuedOnNEQ(*i.IssuedOnNEQ))
+	}
+	if len(i.IssuedOnIn) > 0 {
+		predicates = append(predicates, helpcard.IssuedOnIn(i.IssuedOnIn...))
+	}
+	if len(i.IssuedOnNotIn) > 0 {
+		predicates = append(predicates, helpcard.IssuedOnNotIn(i.IssuedOnNotIn...))
+	}
+	if i.IssuedOnGT != nil {
+		predicates = append(predicates, helpcard.IssuedOnGT(*i.IssuedOnGT))
+	}
+	if i.IssuedOnGTE != nil {
+		predicates = append(predicates, helpcard.IssuedOnGTE(*i.IssuedOnGTE))
+	}
+	if i.IssuedOnLT != nil {
+		predicates = append(predicates, helpcard.IssuedOnLT(*i.IssuedOnLT))
+	}
+	if i.IssuedOnLTE != nil {
+		predicates = append(predicates, helpcard.IssuedOnLTE(*i.IssuedOnLTE))
+	}
+
+	if i.HasMember != nil {
+		p := helpcard.HasMember()
+		if !*i.HasMember {
+			p = helpcard.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helpcard.HasMemberWith(with...))
+	}
+	if i.HasHelper != nil {
+		p := helpcard.HasHelper()
+		if !*i.HasHelper {
+			p = helpcard.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHelperWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasHelperWith))
+		for _, w := range i.HasHelperWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHelperWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helpcard.HasHelperWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHelpCardWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return helpcard.And(predicates...), nil
+	}
+}
+
 // MemberWhereInput represents a where input for filtering Member queries.
 type MemberWhereInput struct {
 	Predicates []predicate.Member  `json:"-"`
@@ -3573,43 +5158,45 @@ type MemberWhereInput struct {
 	CategoryIsNil  bool              `json:"categoryIsNil,omitempty"`
 	CategoryNotNil bool              `json:"categoryNotNil,omitempty"`
 
-	// "phone" field predicates.
-	Phone             *string  `json:"phone,omitempty"`
-	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
-	PhoneIn           []string `json:"phoneIn,omitempty"`
-	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
-	PhoneGT           *string  `json:"phoneGT,omitempty"`
-	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
-	PhoneLT           *string  `json:"phoneLT,omitempty"`
-	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
-	PhoneContains     *string  `json:"phoneContains,omitempty"`
-	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
-	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
-	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
-	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
-	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
-	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
-
-	// "national_id" field predicates.
-	NationalID             *string  `json:"nationalID,omitempty"`
-	NationalIDNEQ          *string  `json:"nationalIDNEQ,omitempty"`
-	NationalIDIn           []string `json:"nationalIDIn,omitempty"`
-	NationalIDNotIn        []string `json:"nationalIDNotIn,omitempty"`
-	NationalIDGT           *string  `json:"nationalIDGT,omitempty"`
-	NationalIDGTE          *string  `json:"nationalIDGTE,omitempty"`
-	NationalIDLT           *string  `json:"nationalIDLT,omitempty"`
-	NationalIDLTE          *string  `json:"nationalIDLTE,omitempty"`
-	NationalIDContains     *string  `json:"nationalIDContains,omitempty"`
-	NationalIDHasPrefix    *string  `json:"nationalIDHasPrefix,omitempty"`
-	NationalIDHasSuffix    *string  `json:"nationalIDHasSuffix,omitempty"`
-	NationalIDIsNil        bool     `json:"nationalIDIsNil,omitempty"`
-	NationalIDNotNil       bool     `json:"nationalIDNotNil,omitempty"`
-	NationalIDEqualFold    *string  `json:"nationalIDEqualFold,omitempty"`
-	NationalIDContainsFold *string  `json:"nationalIDContainsFold,omitempty"`
-
 	// "branch" edge predicates.
 	HasBranch     *bool            `json:"hasBranch,omitempty"`
 	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "post" edge predicates.
+	HasPost     *bool                    `json:"hasPost,omitempty"`
+	HasPostWith []*WelfarePostWhereInput `json:"hasPostWith,omitempty"`
+
+	// "category_changes" edge predicates.
+	HasCategoryChanges     *bool                       `json:"hasCategoryChanges,omitempty"`
+	HasCategoryChangesWith []*CategoryChangeWhereInput `json:"hasCategoryChangesWith,omitempty"`
+
+	// "transfers" edge predicates.
+	HasTransfers     *bool                 `json:"hasTransfers,omitempty"`
+	HasTransfersWith []*TransferWhereInput `json:"hasTransfersWith,omitempty"`
+
+	// "trainings" edge predicates.
+	HasTrainings     *bool                       `json:"hasTrainings,omitempty"`
+	HasTrainingsWith []*TrainingRecordWhereInput `json:"hasTrainingsWith,omitempty"`
+
+	// "mobile_records" edge predicates.
+	HasMobileRecords     *bool                     `json:"hasMobileRecords,omitempty"`
+	HasMobileRecordsWith []*MobileRecordWhereInput `json:"hasMobileRecordsWith,omitempty"`
+
+	// "contact_logs" edge predicates.
+	HasContactLogs     *bool                   `json:"hasContactLogs,omitempty"`
+	HasContactLogsWith []*ContactLogWhereInput `json:"hasContactLogsWith,omitempty"`
+
+	// "help_card" edge predicates.
+	HasHelpCard     *bool                 `json:"hasHelpCard,omitempty"`
+	HasHelpCardWith []*HelpCardWhereInput `json:"hasHelpCardWith,omitempty"`
+
+	// "visits" edge predicates.
+	HasVisits     *bool              `json:"hasVisits,omitempty"`
+	HasVisitsWith []*VisitWhereInput `json:"hasVisitsWith,omitempty"`
+
+	// "care_fund_entries" edge predicates.
+	HasCareFundEntries     *bool                      `json:"hasCareFundEntries,omitempty"`
+	HasCareFundEntriesWith []*CareFundEntryWhereInput `json:"hasCareFundEntriesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3902,96 +5489,6 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 	if i.CategoryNotNil {
 		predicates = append(predicates, member.CategoryNotNil())
 	}
-	if i.Phone != nil {
-		predicates = append(predicates, member.PhoneEQ(*i.Phone))
-	}
-	if i.PhoneNEQ != nil {
-		predicates = append(predicates, member.PhoneNEQ(*i.PhoneNEQ))
-	}
-	if len(i.PhoneIn) > 0 {
-		predicates = append(predicates, member.PhoneIn(i.PhoneIn...))
-	}
-	if len(i.PhoneNotIn) > 0 {
-		predicates = append(predicates, member.PhoneNotIn(i.PhoneNotIn...))
-	}
-	if i.PhoneGT != nil {
-		predicates = append(predicates, member.PhoneGT(*i.PhoneGT))
-	}
-	if i.PhoneGTE != nil {
-		predicates = append(predicates, member.PhoneGTE(*i.PhoneGTE))
-	}
-	if i.PhoneLT != nil {
-		predicates = append(predicates, member.PhoneLT(*i.PhoneLT))
-	}
-	if i.PhoneLTE != nil {
-		predicates = append(predicates, member.PhoneLTE(*i.PhoneLTE))
-	}
-	if i.PhoneContains != nil {
-		predicates = append(predicates, member.PhoneContains(*i.PhoneContains))
-	}
-	if i.PhoneHasPrefix != nil {
-		predicates = append(predicates, member.PhoneHasPrefix(*i.PhoneHasPrefix))
-	}
-	if i.PhoneHasSuffix != nil {
-		predicates = append(predicates, member.PhoneHasSuffix(*i.PhoneHasSuffix))
-	}
-	if i.PhoneIsNil {
-		predicates = append(predicates, member.PhoneIsNil())
-	}
-	if i.PhoneNotNil {
-		predicates = append(predicates, member.PhoneNotNil())
-	}
-	if i.PhoneEqualFold != nil {
-		predicates = append(predicates, member.PhoneEqualFold(*i.PhoneEqualFold))
-	}
-	if i.PhoneContainsFold != nil {
-		predicates = append(predicates, member.PhoneContainsFold(*i.PhoneContainsFold))
-	}
-	if i.NationalID != nil {
-		predicates = append(predicates, member.NationalIDEQ(*i.NationalID))
-	}
-	if i.NationalIDNEQ != nil {
-		predicates = append(predicates, member.NationalIDNEQ(*i.NationalIDNEQ))
-	}
-	if len(i.NationalIDIn) > 0 {
-		predicates = append(predicates, member.NationalIDIn(i.NationalIDIn...))
-	}
-	if len(i.NationalIDNotIn) > 0 {
-		predicates = append(predicates, member.NationalIDNotIn(i.NationalIDNotIn...))
-	}
-	if i.NationalIDGT != nil {
-		predicates = append(predicates, member.NationalIDGT(*i.NationalIDGT))
-	}
-	if i.NationalIDGTE != nil {
-		predicates = append(predicates, member.NationalIDGTE(*i.NationalIDGTE))
-	}
-	if i.NationalIDLT != nil {
-		predicates = append(predicates, member.NationalIDLT(*i.NationalIDLT))
-	}
-	if i.NationalIDLTE != nil {
-		predicates = append(predicates, member.NationalIDLTE(*i.NationalIDLTE))
-	}
-	if i.NationalIDContains != nil {
-		predicates = append(predicates, member.NationalIDContains(*i.NationalIDContains))
-	}
-	if i.NationalIDHasPrefix != nil {
-		predicates = append(predicates, member.NationalIDHasPrefix(*i.NationalIDHasPrefix))
-	}
-	if i.NationalIDHasSuffix != nil {
-		predicates = append(predicates, member.NationalIDHasSuffix(*i.NationalIDHasSuffix))
-	}
-	if i.NationalIDIsNil {
-		predicates = append(predicates, member.NationalIDIsNil())
-	}
-	if i.NationalIDNotNil {
-		predicates = append(predicates, member.NationalIDNotNil())
-	}
-	if i.NationalIDEqualFold != nil {
-		predicates = append(predicates, member.NationalIDEqualFold(*i.NationalIDEqualFold))
-	}
-	if i.NationalIDContainsFold != nil {
-		predicates = append(predicates, member.NationalIDContainsFold(*i.NationalIDContainsFold))
-	}
 
 	if i.HasBranch != nil {
 		p := member.HasBranch()
@@ -4011,6 +5508,168 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 		}
 		predicates = append(predicates, member.HasBranchWith(with...))
 	}
+	if i.HasPost != nil {
+		p := member.HasPost()
+		if !*i.HasPost {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPostWith) > 0 {
+		with := make([]predicate.WelfarePost, 0, len(i.HasPostWith))
+		for _, w := range i.HasPostWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPostWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasPostWith(with...))
+	}
+	if i.HasCategoryChanges != nil {
+		p := member.HasCategoryChanges()
+		if !*i.HasCategoryChanges {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCategoryChangesWith) > 0 {
+		with := make([]predicate.CategoryChange, 0, len(i.HasCategoryChangesWith))
+		for _, w := range i.HasCategoryChangesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCategoryChangesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasCategoryChangesWith(with...))
+	}
+	if i.HasTransfers != nil {
+		p := member.HasTransfers()
+		if !*i.HasTransfers {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTransfersWith) > 0 {
+		with := make([]predicate.Transfer, 0, len(i.HasTransfersWith))
+		for _, w := range i.HasTransfersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTransfersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasTransfersWith(with...))
+	}
+	if i.HasTrainings != nil {
+		p := member.HasTrainings()
+		if !*i.HasTrainings {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTrainingsWith) > 0 {
+		with := make([]predicate.TrainingRecord, 0, len(i.HasTrainingsWith))
+		for _, w := range i.HasTrainingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTrainingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasTrainingsWith(with...))
+	}
+	if i.HasMobileRecords != nil {
+		p := member.HasMobileRecords()
+		if !*i.HasMobileRecords {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMobileRecordsWith) > 0 {
+		with := make([]predicate.MobileRecord, 0, len(i.HasMobileRecordsWith))
+		for _, w := range i.HasMobileRecordsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMobileRecordsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasMobileRecordsWith(with...))
+	}
+	if i.HasContactLogs != nil {
+		p := member.HasContactLogs()
+		if !*i.HasContactLogs {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactLogsWith) > 0 {
+		with := make([]predicate.ContactLog, 0, len(i.HasContactLogsWith))
+		for _, w := range i.HasContactLogsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactLogsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasContactLogsWith(with...))
+	}
+	if i.HasHelpCard != nil {
+		p := member.HasHelpCard()
+		if !*i.HasHelpCard {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHelpCardWith) > 0 {
+		with := make([]predicate.HelpCard, 0, len(i.HasHelpCardWith))
+		for _, w := range i.HasHelpCardWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHelpCardWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasHelpCardWith(with...))
+	}
+	if i.HasVisits != nil {
+		p := member.HasVisits()
+		if !*i.HasVisits {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVisitsWith) > 0 {
+		with := make([]predicate.Visit, 0, len(i.HasVisitsWith))
+		for _, w := range i.HasVisitsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVisitsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasVisitsWith(with...))
+	}
+	if i.HasCareFundEntries != nil {
+		p := member.HasCareFundEntries()
+		if !*i.HasCareFundEntries {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCareFundEntriesWith) > 0 {
+		with := make([]predicate.CareFundEntry, 0, len(i.HasCareFundEntriesWith))
+		for _, w := range i.HasCareFundEntriesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCareFundEntriesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasCareFundEntriesWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyMemberWhereInput
@@ -4018,6 +5677,558 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 		return predicates[0], nil
 	default:
 		return member.And(predicates...), nil
+	}
+}
+
+// MobileRecordWhereInput represents a where input for filtering MobileRecord queries.
+type MobileRecordWhereInput struct {
+	Predicates []predicate.MobileRecord  `json:"-"`
+	Not        *MobileRecordWhereInput   `json:"not,omitempty"`
+	Or         []*MobileRecordWhereInput `json:"or,omitempty"`
+	And        []*MobileRecordWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "state" field predicates.
+	State      *mobilerecord.State  `json:"state,omitempty"`
+	StateNEQ   *mobilerecord.State  `json:"stateNEQ,omitempty"`
+	StateIn    []mobilerecord.State `json:"stateIn,omitempty"`
+	StateNotIn []mobilerecord.State `json:"stateNotIn,omitempty"`
+
+	// "destination" field predicates.
+	Destination             *string  `json:"destination,omitempty"`
+	DestinationNEQ          *string  `json:"destinationNEQ,omitempty"`
+	DestinationIn           []string `json:"destinationIn,omitempty"`
+	DestinationNotIn        []string `json:"destinationNotIn,omitempty"`
+	DestinationGT           *string  `json:"destinationGT,omitempty"`
+	DestinationGTE          *string  `json:"destinationGTE,omitempty"`
+	DestinationLT           *string  `json:"destinationLT,omitempty"`
+	DestinationLTE          *string  `json:"destinationLTE,omitempty"`
+	DestinationContains     *string  `json:"destinationContains,omitempty"`
+	DestinationHasPrefix    *string  `json:"destinationHasPrefix,omitempty"`
+	DestinationHasSuffix    *string  `json:"destinationHasSuffix,omitempty"`
+	DestinationEqualFold    *string  `json:"destinationEqualFold,omitempty"`
+	DestinationContainsFold *string  `json:"destinationContainsFold,omitempty"`
+
+	// "occupation" field predicates.
+	Occupation             *string  `json:"occupation,omitempty"`
+	OccupationNEQ          *string  `json:"occupationNEQ,omitempty"`
+	OccupationIn           []string `json:"occupationIn,omitempty"`
+	OccupationNotIn        []string `json:"occupationNotIn,omitempty"`
+	OccupationGT           *string  `json:"occupationGT,omitempty"`
+	OccupationGTE          *string  `json:"occupationGTE,omitempty"`
+	OccupationLT           *string  `json:"occupationLT,omitempty"`
+	OccupationLTE          *string  `json:"occupationLTE,omitempty"`
+	OccupationContains     *string  `json:"occupationContains,omitempty"`
+	OccupationHasPrefix    *string  `json:"occupationHasPrefix,omitempty"`
+	OccupationHasSuffix    *string  `json:"occupationHasSuffix,omitempty"`
+	OccupationIsNil        bool     `json:"occupationIsNil,omitempty"`
+	OccupationNotNil       bool     `json:"occupationNotNil,omitempty"`
+	OccupationEqualFold    *string  `json:"occupationEqualFold,omitempty"`
+	OccupationContainsFold *string  `json:"occupationContainsFold,omitempty"`
+
+	// "left_on" field predicates.
+	LeftOn      *time.Time  `json:"leftOn,omitempty"`
+	LeftOnNEQ   *time.Time  `json:"leftOnNEQ,omitempty"`
+	LeftOnIn    []time.Time `json:"leftOnIn,omitempty"`
+	LeftOnNotIn []time.Time `json:"leftOnNotIn,omitempty"`
+	LeftOnGT    *time.Time  `json:"leftOnGT,omitempty"`
+	LeftOnGTE   *time.Time  `json:"leftOnGTE,omitempty"`
+	LeftOnLT    *time.Time  `json:"leftOnLT,omitempty"`
+	LeftOnLTE   *time.Time  `json:"leftOnLTE,omitempty"`
+
+	// "expected_return_on" field predicates.
+	ExpectedReturnOn       *time.Time  `json:"expectedReturnOn,omitempty"`
+	ExpectedReturnOnNEQ    *time.Time  `json:"expectedReturnOnNEQ,omitempty"`
+	ExpectedReturnOnIn     []time.Time `json:"expectedReturnOnIn,omitempty"`
+	ExpectedReturnOnNotIn  []time.Time `json:"expectedReturnOnNotIn,omitempty"`
+	ExpectedReturnOnGT     *time.Time  `json:"expectedReturnOnGT,omitempty"`
+	ExpectedReturnOnGTE    *time.Time  `json:"expectedReturnOnGTE,omitempty"`
+	ExpectedReturnOnLT     *time.Time  `json:"expectedReturnOnLT,omitempty"`
+	ExpectedReturnOnLTE    *time.Time  `json:"expectedReturnOnLTE,omitempty"`
+	ExpectedReturnOnIsNil  bool        `json:"expectedReturnOnIsNil,omitempty"`
+	ExpectedReturnOnNotNil bool        `json:"expectedReturnOnNotNil,omitempty"`
+
+	// "returned_on" field predicates.
+	ReturnedOn       *time.Time  `json:"returnedOn,omitempty"`
+	ReturnedOnNEQ    *time.Time  `json:"returnedOnNEQ,omitempty"`
+	ReturnedOnIn     []time.Time `json:"returnedOnIn,omitempty"`
+	ReturnedOnNotIn  []time.Time `json:"returnedOnNotIn,omitempty"`
+	ReturnedOnGT     *time.Time  `json:"returnedOnGT,omitempty"`
+	ReturnedOnGTE    *time.Time  `json:"returnedOnGTE,omitempty"`
+	ReturnedOnLT     *time.Time  `json:"returnedOnLT,omitempty"`
+	ReturnedOnLTE    *time.Time  `json:"returnedOnLTE,omitempty"`
+	ReturnedOnIsNil  bool        `json:"returnedOnIsNil,omitempty"`
+	ReturnedOnNotNil bool        `json:"returnedOnNotNil,omitempty"`
+
+	// "last_contact_on" field predicates.
+	LastContactOn       *time.Time  `json:"lastContactOn,omitempty"`
+	LastContactOnNEQ    *time.Time  `json:"lastContactOnNEQ,omitempty"`
+	LastContactOnIn     []time.Time `json:"lastContactOnIn,omitempty"`
+	LastContactOnNotIn  []time.Time `json:"lastContactOnNotIn,omitempty"`
+	LastContactOnGT     *time.Time  `json:"lastContactOnGT,omitempty"`
+	LastContactOnGTE    *time.Time  `json:"lastContactOnGTE,omitempty"`
+	LastContactOnLT     *time.Time  `json:"lastContactOnLT,omitempty"`
+	LastContactOnLTE    *time.Time  `json:"lastContactOnLTE,omitempty"`
+	LastContactOnIsNil  bool        `json:"lastContactOnIsNil,omitempty"`
+	LastContactOnNotNil bool        `json:"lastContactOnNotNil,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "contact" edge predicates.
+	HasContact     *bool               `json:"hasContact,omitempty"`
+	HasContactWith []*MemberWhereInput `json:"hasContactWith,omitempty"`
+
+	// "contacts" edge predicates.
+	HasContacts     *bool                   `json:"hasContacts,omitempty"`
+	HasContactsWith []*ContactLogWhereInput `json:"hasContactsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MobileRecordWhereInput) AddPredicates(predicates ...predicate.MobileRecord) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MobileRecordWhereInput filter on the MobileRecordQuery builder.
+func (i *MobileRecordWhereInput) Filter(q *MobileRecordQuery) (*MobileRecordQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMobileRecordWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMobileRecordWhereInput is returned in case the MobileRecordWhereInput is empty.
+var ErrEmptyMobileRecordWhereInput = errors.New("ent: empty predicate MobileRecordWhereInput")
+
+// P returns a predicate for filtering mobilerecords.
+// An error is returned if the input is empty or invalid.
+func (i *MobileRecordWhereInput) P() (predicate.MobileRecord, error) {
+	var predicates []predicate.MobileRecord
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, mobilerecord.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MobileRecord, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, mobilerecord.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MobileRecord, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, mobilerecord.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, mobilerecord.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, mobilerecord.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, mobilerecord.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, mobilerecord.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, mobilerecord.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, mobilerecord.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, mobilerecord.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, mobilerecord.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, mobilerecord.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, mobilerecord.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, mobilerecord.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.State != nil {
+		predicates = append(predicates, mobilerecord.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, mobilerecord.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, mobilerecord.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.StateNotIn(i.StateNotIn...))
+	}
+	if i.Destination != nil {
+		predicates = append(predicates, mobilerecord.DestinationEQ(*i.Destination))
+	}
+	if i.DestinationNEQ != nil {
+		predicates = append(predicates, mobilerecord.DestinationNEQ(*i.DestinationNEQ))
+	}
+	if len(i.DestinationIn) > 0 {
+		predicates = append(predicates, mobilerecord.DestinationIn(i.DestinationIn...))
+	}
+	if len(i.DestinationNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.DestinationNotIn(i.DestinationNotIn...))
+	}
+	if i.DestinationGT != nil {
+		predicates = append(predicates, mobilerecord.DestinationGT(*i.DestinationGT))
+	}
+	if i.DestinationGTE != nil {
+		predicates = append(predicates, mobilerecord.DestinationGTE(*i.DestinationGTE))
+	}
+	if i.DestinationLT != nil {
+		predicates = append(predicates, mobilerecord.DestinationLT(*i.DestinationLT))
+	}
+	if i.DestinationLTE != nil {
+		predicates = append(predicates, mobilerecord.DestinationLTE(*i.DestinationLTE))
+	}
+	if i.DestinationContains != nil {
+		predicates = append(predicates, mobilerecord.DestinationContains(*i.DestinationContains))
+	}
+	if i.DestinationHasPrefix != nil {
+		predicates = append(predicates, mobilerecord.DestinationHasPrefix(*i.DestinationHasPrefix))
+	}
+	if i.DestinationHasSuffix != nil {
+		predicates = append(predicates, mobilerecord.DestinationHasSuffix(*i.DestinationHasSuffix))
+	}
+	if i.DestinationEqualFold != nil {
+		predicates = append(predicates, mobilerecord.DestinationEqualFold(*i.DestinationEqualFold))
+	}
+	if i.DestinationContainsFold != nil {
+		predicates = append(predicates, mobilerecord.DestinationContainsFold(*i.DestinationContainsFold))
+	}
+	if i.Occupation != nil {
+		predicates = append(predicates, mobilerecord.OccupationEQ(*i.Occupation))
+	}
+	if i.OccupationNEQ != nil {
+		predicates = append(predicates, mobilerecord.OccupationNEQ(*i.OccupationNEQ))
+	}
+	if len(i.OccupationIn) > 0 {
+		predicates = append(predicates, mobilerecord.OccupationIn(i.OccupationIn...))
+	}
+	if len(i.OccupationNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.OccupationNotIn(i.OccupationNotIn...))
+	}
+	if i.OccupationGT != nil {
+		predicates = append(predicates, mobilerecord.OccupationGT(*i.OccupationGT))
+	}
+	if i.OccupationGTE != nil {
+		predicates = append(predicates, mobilerecord.OccupationGTE(*i.OccupationGTE))
+	}
+	if i.OccupationLT != nil {
+		predicates = append(predicates, mobilerecord.OccupationLT(*i.OccupationLT))
+	}
+	if i.OccupationLTE != nil {
+		predicates = append(predicates, mobilerecord.OccupationLTE(*i.OccupationLTE))
+	}
+	if i.OccupationContains != nil {
+		predicates = append(predicates, mobilerecord.OccupationContains(*i.OccupationContains))
+	}
+	if i.OccupationHasPrefix != nil {
+		predicates = append(predicates, mobilerecord.OccupationHasPrefix(*i.OccupationHasPrefix))
+	}
+	if i.OccupationHasSuffix != nil {
+		predicates = append(predicates, mobilerecord.OccupationHasSuffix(*i.OccupationHasSuffix))
+	}
+	if i.OccupationIsNil {
+		predicates = append(predicates, mobilerecord.OccupationIsNil())
+	}
+	if i.OccupationNotNil {
+		predicates = append(predicates, mobilerecord.OccupationNotNil())
+	}
+	if i.OccupationEqualFold != nil {
+		predicates = append(predicates, mobilerecord.OccupationEqualFold(*i.OccupationEqualFold))
+	}
+	if i.OccupationContainsFold != nil {
+		predicates = append(predicates, mobilerecord.OccupationContainsFold(*i.OccupationContainsFold))
+	}
+	if i.LeftOn != nil {
+		predicates = append(predicates, mobilerecord.LeftOnEQ(*i.LeftOn))
+	}
+	if i.LeftOnNEQ != nil {
+		predicates = append(predicates, mobilerecord.LeftOnNEQ(*i.LeftOnNEQ))
+	}
+	if len(i.LeftOnIn) > 0 {
+		predicates = append(predicates, mobilerecord.LeftOnIn(i.LeftOnIn...))
+	}
+	if len(i.LeftOnNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.LeftOnNotIn(i.LeftOnNotIn...))
+	}
+	if i.LeftOnGT != nil {
+		predicates = append(predicates, mobilerecord.LeftOnGT(*i.LeftOnGT))
+	}
+	if i.LeftOnGTE != nil {
+		predicates = append(predicates, mobilerecord.LeftOnGTE(*i.LeftOnGTE))
+	}
+	if i.LeftOnLT != nil {
+		predicates = append(predicates, mobilerecord.LeftOnLT(*i.LeftOnLT))
+	}
+	if i.LeftOnLTE != nil {
+		predicates = append(predicates, mobilerecord.LeftOnLTE(*i.LeftOnLTE))
+	}
+	if i.ExpectedReturnOn != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnEQ(*i.ExpectedReturnOn))
+	}
+	if i.ExpectedReturnOnNEQ != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnNEQ(*i.ExpectedReturnOnNEQ))
+	}
+	if len(i.ExpectedReturnOnIn) > 0 {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnIn(i.ExpectedReturnOnIn...))
+	}
+	if len(i.ExpectedReturnOnNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnNotIn(i.ExpectedReturnOnNotIn...))
+	}
+	if i.ExpectedReturnOnGT != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnGT(*i.ExpectedReturnOnGT))
+	}
+	if i.ExpectedReturnOnGTE != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnGTE(*i.ExpectedReturnOnGTE))
+	}
+	if i.ExpectedReturnOnLT != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnLT(*i.ExpectedReturnOnLT))
+	}
+	if i.ExpectedReturnOnLTE != nil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnLTE(*i.ExpectedReturnOnLTE))
+	}
+	if i.ExpectedReturnOnIsNil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnIsNil())
+	}
+	if i.ExpectedReturnOnNotNil {
+		predicates = append(predicates, mobilerecord.ExpectedReturnOnNotNil())
+	}
+	if i.ReturnedOn != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnEQ(*i.ReturnedOn))
+	}
+	if i.ReturnedOnNEQ != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnNEQ(*i.ReturnedOnNEQ))
+	}
+	if len(i.ReturnedOnIn) > 0 {
+		predicates = append(predicates, mobilerecord.ReturnedOnIn(i.ReturnedOnIn...))
+	}
+	if len(i.ReturnedOnNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.ReturnedOnNotIn(i.ReturnedOnNotIn...))
+	}
+	if i.ReturnedOnGT != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnGT(*i.ReturnedOnGT))
+	}
+	if i.ReturnedOnGTE != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnGTE(*i.ReturnedOnGTE))
+	}
+	if i.ReturnedOnLT != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnLT(*i.ReturnedOnLT))
+	}
+	if i.ReturnedOnLTE != nil {
+		predicates = append(predicates, mobilerecord.ReturnedOnLTE(*i.ReturnedOnLTE))
+	}
+	if i.ReturnedOnIsNil {
+		predicates = append(predicates, mobilerecord.ReturnedOnIsNil())
+	}
+	if i.ReturnedOnNotNil {
+		predicates = append(predicates, mobilerecord.ReturnedOnNotNil())
+	}
+	if i.LastContactOn != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnEQ(*i.LastContactOn))
+	}
+	if i.LastContactOnNEQ != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnNEQ(*i.LastContactOnNEQ))
+	}
+	if len(i.LastContactOnIn) > 0 {
+		predicates = append(predicates, mobilerecord.LastContactOnIn(i.LastContactOnIn...))
+	}
+	if len(i.LastContactOnNotIn) > 0 {
+		predicates = append(predicates, mobilerecord.LastContactOnNotIn(i.LastContactOnNotIn...))
+	}
+	if i.LastContactOnGT != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnGT(*i.LastContactOnGT))
+	}
+	if i.LastContactOnGTE != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnGTE(*i.LastContactOnGTE))
+	}
+	if i.LastContactOnLT != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnLT(*i.LastContactOnLT))
+	}
+	if i.LastContactOnLTE != nil {
+		predicates = append(predicates, mobilerecord.LastContactOnLTE(*i.LastContactOnLTE))
+	}
+	if i.LastContactOnIsNil {
+		predicates = append(predicates, mobilerecord.LastContactOnIsNil())
+	}
+	if i.LastContactOnNotNil {
+		predicates = append(predicates, mobilerecord.LastContactOnNotNil())
+	}
+
+	if i.HasMember != nil {
+		p := mobilerecord.HasMember()
+		if !*i.HasMember {
+			p = mobilerecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mobilerecord.HasMemberWith(with...))
+	}
+	if i.HasContact != nil {
+		p := mobilerecord.HasContact()
+		if !*i.HasContact {
+			p = mobilerecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasContactWith))
+		for _, w := range i.HasContactWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mobilerecord.HasContactWith(with...))
+	}
+	if i.HasContacts != nil {
+		p := mobilerecord.HasContacts()
+		if !*i.HasContacts {
+			p = mobilerecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactsWith) > 0 {
+		with := make([]predicate.ContactLog, 0, len(i.HasContactsWith))
+		for _, w := range i.HasContactsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mobilerecord.HasContactsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMobileRecordWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return mobilerecord.And(predicates...), nil
 	}
 }
 
@@ -10115,6 +12326,760 @@ func (i *RoleBindingWhereInput) P() (predicate.RoleBinding, error) {
 	}
 }
 
+// TrainingRecordWhereInput represents a where input for filtering TrainingRecord queries.
+type TrainingRecordWhereInput struct {
+	Predicates []predicate.TrainingRecord  `json:"-"`
+	Not        *TrainingRecordWhereInput   `json:"not,omitempty"`
+	Or         []*TrainingRecordWhereInput `json:"or,omitempty"`
+	And        []*TrainingRecordWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "course" field predicates.
+	Course             *string  `json:"course,omitempty"`
+	CourseNEQ          *string  `json:"courseNEQ,omitempty"`
+	CourseIn           []string `json:"courseIn,omitempty"`
+	CourseNotIn        []string `json:"courseNotIn,omitempty"`
+	CourseGT           *string  `json:"courseGT,omitempty"`
+	CourseGTE          *string  `json:"courseGTE,omitempty"`
+	CourseLT           *string  `json:"courseLT,omitempty"`
+	CourseLTE          *string  `json:"courseLTE,omitempty"`
+	CourseContains     *string  `json:"courseContains,omitempty"`
+	CourseHasPrefix    *string  `json:"courseHasPrefix,omitempty"`
+	CourseHasSuffix    *string  `json:"courseHasSuffix,omitempty"`
+	CourseEqualFold    *string  `json:"courseEqualFold,omitempty"`
+	CourseContainsFold *string  `json:"courseContainsFold,omitempty"`
+
+	// "level" field predicates.
+	Level      *trainingrecord.Level  `json:"level,omitempty"`
+	LevelNEQ   *trainingrecord.Level  `json:"levelNEQ,omitempty"`
+	LevelIn    []trainingrecord.Level `json:"levelIn,omitempty"`
+	LevelNotIn []trainingrecord.Level `json:"levelNotIn,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "hours" field predicates.
+	Hours      *float64  `json:"hours,omitempty"`
+	HoursNEQ   *float64  `json:"hoursNEQ,omitempty"`
+	HoursIn    []float64 `json:"hoursIn,omitempty"`
+	HoursNotIn []float64 `json:"hoursNotIn,omitempty"`
+	HoursGT    *float64  `json:"hoursGT,omitempty"`
+	HoursGTE   *float64  `json:"hoursGTE,omitempty"`
+	HoursLT    *float64  `json:"hoursLT,omitempty"`
+	HoursLTE   *float64  `json:"hoursLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TrainingRecordWhereInput) AddPredicates(predicates ...predicate.TrainingRecord) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TrainingRecordWhereInput filter on the TrainingRecordQuery builder.
+func (i *TrainingRecordWhereInput) Filter(q *TrainingRecordQuery) (*TrainingRecordQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTrainingRecordWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTrainingRecordWhereInput is returned in case the TrainingRecordWhereInput is empty.
+var ErrEmptyTrainingRecordWhereInput = errors.New("ent: empty predicate TrainingRecordWhereInput")
+
+// P returns a predicate for filtering trainingrecords.
+// An error is returned if the input is empty or invalid.
+func (i *TrainingRecordWhereInput) P() (predicate.TrainingRecord, error) {
+	var predicates []predicate.TrainingRecord
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, trainingrecord.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TrainingRecord, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, trainingrecord.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TrainingRecord, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, trainingrecord.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, trainingrecord.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, trainingrecord.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, trainingrecord.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, trainingrecord.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, trainingrecord.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, trainingrecord.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, trainingrecord.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, trainingrecord.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, trainingrecord.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, trainingrecord.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, trainingrecord.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Course != nil {
+		predicates = append(predicates, trainingrecord.CourseEQ(*i.Course))
+	}
+	if i.CourseNEQ != nil {
+		predicates = append(predicates, trainingrecord.CourseNEQ(*i.CourseNEQ))
+	}
+	if len(i.CourseIn) > 0 {
+		predicates = append(predicates, trainingrecord.CourseIn(i.CourseIn...))
+	}
+	if len(i.CourseNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.CourseNotIn(i.CourseNotIn...))
+	}
+	if i.CourseGT != nil {
+		predicates = append(predicates, trainingrecord.CourseGT(*i.CourseGT))
+	}
+	if i.CourseGTE != nil {
+		predicates = append(predicates, trainingrecord.CourseGTE(*i.CourseGTE))
+	}
+	if i.CourseLT != nil {
+		predicates = append(predicates, trainingrecord.CourseLT(*i.CourseLT))
+	}
+	if i.CourseLTE != nil {
+		predicates = append(predicates, trainingrecord.CourseLTE(*i.CourseLTE))
+	}
+	if i.CourseContains != nil {
+		predicates = append(predicates, trainingrecord.CourseContains(*i.CourseContains))
+	}
+	if i.CourseHasPrefix != nil {
+		predicates = append(predicates, trainingrecord.CourseHasPrefix(*i.CourseHasPrefix))
+	}
+	if i.CourseHasSuffix != nil {
+		predicates = append(predicates, trainingrecord.CourseHasSuffix(*i.CourseHasSuffix))
+	}
+	if i.CourseEqualFold != nil {
+		predicates = append(predicates, trainingrecord.CourseEqualFold(*i.CourseEqualFold))
+	}
+	if i.CourseContainsFold != nil {
+		predicates = append(predicates, trainingrecord.CourseContainsFold(*i.CourseContainsFold))
+	}
+	if i.Level != nil {
+		predicates = append(predicates, trainingrecord.LevelEQ(*i.Level))
+	}
+	if i.LevelNEQ != nil {
+		predicates = append(predicates, trainingrecord.LevelNEQ(*i.LevelNEQ))
+	}
+	if len(i.LevelIn) > 0 {
+		predicates = append(predicates, trainingrecord.LevelIn(i.LevelIn...))
+	}
+	if len(i.LevelNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.LevelNotIn(i.LevelNotIn...))
+	}
+	if i.On != nil {
+		predicates = append(predicates, trainingrecord.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, trainingrecord.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, trainingrecord.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, trainingrecord.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, trainingrecord.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, trainingrecord.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, trainingrecord.OnLTE(*i.OnLTE))
+	}
+	if i.Hours != nil {
+		predicates = append(predicates, trainingrecord.HoursEQ(*i.Hours))
+	}
+	if i.HoursNEQ != nil {
+		predicates = append(predicates, trainingrecord.HoursNEQ(*i.HoursNEQ))
+	}
+	if len(i.HoursIn) > 0 {
+		predicates = append(predicates, trainingrecord.HoursIn(i.HoursIn...))
+	}
+	if len(i.HoursNotIn) > 0 {
+		predicates = append(predicates, trainingrecord.HoursNotIn(i.HoursNotIn...))
+	}
+	if i.HoursGT != nil {
+		predicates = append(predicates, trainingrecord.HoursGT(*i.HoursGT))
+	}
+	if i.HoursGTE != nil {
+		predicates = append(predicates, trainingrecord.HoursGTE(*i.HoursGTE))
+	}
+	if i.HoursLT != nil {
+		predicates = append(predicates, trainingrecord.HoursLT(*i.HoursLT))
+	}
+	if i.HoursLTE != nil {
+		predicates = append(predicates, trainingrecord.HoursLTE(*i.HoursLTE))
+	}
+
+	if i.HasMember != nil {
+		p := trainingrecord.HasMember()
+		if !*i.HasMember {
+			p = trainingrecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, trainingrecord.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTrainingRecordWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return trainingrecord.And(predicates...), nil
+	}
+}
+
+// TransferWhereInput represents a where input for filtering Transfer queries.
+type TransferWhereInput struct {
+	Predicates []predicate.Transfer  `json:"-"`
+	Not        *TransferWhereInput   `json:"not,omitempty"`
+	Or         []*TransferWhereInput `json:"or,omitempty"`
+	And        []*TransferWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "from_branch_name" field predicates.
+	FromBranchName             *string  `json:"fromBranchName,omitempty"`
+	FromBranchNameNEQ          *string  `json:"fromBranchNameNEQ,omitempty"`
+	FromBranchNameIn           []string `json:"fromBranchNameIn,omitempty"`
+	FromBranchNameNotIn        []string `json:"fromBranchNameNotIn,omitempty"`
+	FromBranchNameGT           *string  `json:"fromBranchNameGT,omitempty"`
+	FromBranchNameGTE          *string  `json:"fromBranchNameGTE,omitempty"`
+	FromBranchNameLT           *string  `json:"fromBranchNameLT,omitempty"`
+	FromBranchNameLTE          *string  `json:"fromBranchNameLTE,omitempty"`
+	FromBranchNameContains     *string  `json:"fromBranchNameContains,omitempty"`
+	FromBranchNameHasPrefix    *string  `json:"fromBranchNameHasPrefix,omitempty"`
+	FromBranchNameHasSuffix    *string  `json:"fromBranchNameHasSuffix,omitempty"`
+	FromBranchNameEqualFold    *string  `json:"fromBranchNameEqualFold,omitempty"`
+	FromBranchNameContainsFold *string  `json:"fromBranchNameContainsFold,omitempty"`
+
+	// "to_branch_name" field predicates.
+	ToBranchName             *string  `json:"toBranchName,omitempty"`
+	ToBranchNameNEQ          *string  `json:"toBranchNameNEQ,omitempty"`
+	ToBranchNameIn           []string `json:"toBranchNameIn,omitempty"`
+	ToBranchNameNotIn        []string `json:"toBranchNameNotIn,omitempty"`
+	ToBranchNameGT           *string  `json:"toBranchNameGT,omitempty"`
+	ToBranchNameGTE          *string  `json:"toBranchNameGTE,omitempty"`
+	ToBranchNameLT           *string  `json:"toBranchNameLT,omitempty"`
+	ToBranchNameLTE          *string  `json:"toBranchNameLTE,omitempty"`
+	ToBranchNameContains     *string  `json:"toBranchNameContains,omitempty"`
+	ToBranchNameHasPrefix    *string  `json:"toBranchNameHasPrefix,omitempty"`
+	ToBranchNameHasSuffix    *string  `json:"toBranchNameHasSuffix,omitempty"`
+	ToBranchNameEqualFold    *string  `json:"toBranchNameEqualFold,omitempty"`
+	ToBranchNameContainsFold *string  `json:"toBranchNameContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "from_branch" edge predicates.
+	HasFromBranch     *bool            `json:"hasFromBranch,omitempty"`
+	HasFromBranchWith []*OrgWhereInput `json:"hasFromBranchWith,omitempty"`
+
+	// "to_branch" edge predicates.
+	HasToBranch     *bool            `json:"hasToBranch,omitempty"`
+	HasToBranchWith []*OrgWhereInput `json:"hasToBranchWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TransferWhereInput) AddPredicates(predicates ...predicate.Transfer) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TransferWhereInput filter on the TransferQuery builder.
+func (i *TransferWhereInput) Filter(q *TransferQuery) (*TransferQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTransferWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTransferWhereInput is returned in case the TransferWhereInput is empty.
+var ErrEmptyTransferWhereInput = errors.New("ent: empty predicate TransferWhereInput")
+
+// P returns a predicate for filtering transfers.
+// An error is returned if the input is empty or invalid.
+func (i *TransferWhereInput) P() (predicate.Transfer, error) {
+	var predicates []predicate.Transfer
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, transfer.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Transfer, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, transfer.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Transfer, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, transfer.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, transfer.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, transfer.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, transfer.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, transfer.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, transfer.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, transfer.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, transfer.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, transfer.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, transfer.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, transfer.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, transfer.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, transfer.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, transfer.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, transfer.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, transfer.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, transfer.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, transfer.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, transfer.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, transfer.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, transfer.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, transfer.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, transfer.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, transfer.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, transfer.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, transfer.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, transfer.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, transfer.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, transfer.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, transfer.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, transfer.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, transfer.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, transfer.OnLTE(*i.OnLTE))
+	}
+	if i.FromBranchName != nil {
+		predicates = append(predicates, transfer.FromBranchNameEQ(*i.FromBranchName))
+	}
+	if i.FromBranchNameNEQ != nil {
+		predicates = append(predicates, transfer.FromBranchNameNEQ(*i.FromBranchNameNEQ))
+	}
+	if len(i.FromBranchNameIn) > 0 {
+		predicates = append(predicates, transfer.FromBranchNameIn(i.FromBranchNameIn...))
+	}
+	if len(i.FromBranchNameNotIn) > 0 {
+		predicates = append(predicates, transfer.FromBranchNameNotIn(i.FromBranchNameNotIn...))
+	}
+	if i.FromBranchNameGT != nil {
+		predicates = append(predicates, transfer.FromBranchNameGT(*i.FromBranchNameGT))
+	}
+	if i.FromBranchNameGTE != nil {
+		predicates = append(predicates, transfer.FromBranchNameGTE(*i.FromBranchNameGTE))
+	}
+	if i.FromBranchNameLT != nil {
+		predicates = append(predicates, transfer.FromBranchNameLT(*i.FromBranchNameLT))
+	}
+	if i.FromBranchNameLTE != nil {
+		predicates = append(predicates, transfer.FromBranchNameLTE(*i.FromBranchNameLTE))
+	}
+	if i.FromBranchNameContains != nil {
+		predicates = append(predicates, transfer.FromBranchNameContains(*i.FromBranchNameContains))
+	}
+	if i.FromBranchNameHasPrefix != nil {
+		predicates = append(predicates, transfer.FromBranchNameHasPrefix(*i.FromBranchNameHasPrefix))
+	}
+	if i.FromBranchNameHasSuffix != nil {
+		predicates = append(predicates, transfer.FromBranchNameHasSuffix(*i.FromBranchNameHasSuffix))
+	}
+	if i.FromBranchNameEqualFold != nil {
+		predicates = append(predicates, transfer.FromBranchNameEqualFold(*i.FromBranchNameEqualFold))
+	}
+	if i.FromBranchNameContainsFold != nil {
+		predicates = append(predicates, transfer.FromBranchNameContainsFold(*i.FromBranchNameContainsFold))
+	}
+	if i.ToBranchName != nil {
+		predicates = append(predicates, transfer.ToBranchNameEQ(*i.ToBranchName))
+	}
+	if i.ToBranchNameNEQ != nil {
+		predicates = append(predicates, transfer.ToBranchNameNEQ(*i.ToBranchNameNEQ))
+	}
+	if len(i.ToBranchNameIn) > 0 {
+		predicates = append(predicates, transfer.ToBranchNameIn(i.ToBranchNameIn...))
+	}
+	if len(i.ToBranchNameNotIn) > 0 {
+		predicates = append(predicates, transfer.ToBranchNameNotIn(i.ToBranchNameNotIn...))
+	}
+	if i.ToBranchNameGT != nil {
+		predicates = append(predicates, transfer.ToBranchNameGT(*i.ToBranchNameGT))
+	}
+	if i.ToBranchNameGTE != nil {
+		predicates = append(predicates, transfer.ToBranchNameGTE(*i.ToBranchNameGTE))
+	}
+	if i.ToBranchNameLT != nil {
+		predicates = append(predicates, transfer.ToBranchNameLT(*i.ToBranchNameLT))
+	}
+	if i.ToBranchNameLTE != nil {
+		predicates = append(predicates, transfer.ToBranchNameLTE(*i.ToBranchNameLTE))
+	}
+	if i.ToBranchNameContains != nil {
+		predicates = append(predicates, transfer.ToBranchNameContains(*i.ToBranchNameContains))
+	}
+	if i.ToBranchNameHasPrefix != nil {
+		predicates = append(predicates, transfer.ToBranchNameHasPrefix(*i.ToBranchNameHasPrefix))
+	}
+	if i.ToBranchNameHasSuffix != nil {
+		predicates = append(predicates, transfer.ToBranchNameHasSuffix(*i.ToBranchNameHasSuffix))
+	}
+	if i.ToBranchNameEqualFold != nil {
+		predicates = append(predicates, transfer.ToBranchNameEqualFold(*i.ToBranchNameEqualFold))
+	}
+	if i.ToBranchNameContainsFold != nil {
+		predicates = append(predicates, transfer.ToBranchNameContainsFold(*i.ToBranchNameContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := transfer.HasMember()
+		if !*i.HasMember {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasMemberWith(with...))
+	}
+	if i.HasFromBranch != nil {
+		p := transfer.HasFromBranch()
+		if !*i.HasFromBranch {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFromBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasFromBranchWith))
+		for _, w := range i.HasFromBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFromBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasFromBranchWith(with...))
+	}
+	if i.HasToBranch != nil {
+		p := transfer.HasToBranch()
+		if !*i.HasToBranch {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasToBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasToBranchWith))
+		for _, w := range i.HasToBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasToBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasToBranchWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTransferWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return transfer.And(predicates...), nil
+	}
+}
+
 // UserWhereInput represents a where input for filtering User queries.
 type UserWhereInput struct {
 	Predicates []predicate.User  `json:"-"`
@@ -10434,5 +13399,791 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 		return predicates[0], nil
 	default:
 		return user.And(predicates...), nil
+	}
+}
+
+// VisitWhereInput represents a where input for filtering Visit queries.
+type VisitWhereInput struct {
+	Predicates []predicate.Visit  `json:"-"`
+	Not        *VisitWhereInput   `json:"not,omitempty"`
+	Or         []*VisitWhereInput `json:"or,omitempty"`
+	And        []*VisitWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "findings" field predicates.
+	Findings             *string  `json:"findings,omitempty"`
+	FindingsNEQ          *string  `json:"findingsNEQ,omitempty"`
+	FindingsIn           []string `json:"findingsIn,omitempty"`
+	FindingsNotIn        []string `json:"findingsNotIn,omitempty"`
+	FindingsGT           *string  `json:"findingsGT,omitempty"`
+	FindingsGTE          *string  `json:"findingsGTE,omitempty"`
+	FindingsLT           *string  `json:"findingsLT,omitempty"`
+	FindingsLTE          *string  `json:"findingsLTE,omitempty"`
+	FindingsContains     *string  `json:"findingsContains,omitempty"`
+	FindingsHasPrefix    *string  `json:"findingsHasPrefix,omitempty"`
+	FindingsHasSuffix    *string  `json:"findingsHasSuffix,omitempty"`
+	FindingsIsNil        bool     `json:"findingsIsNil,omitempty"`
+	FindingsNotNil       bool     `json:"findingsNotNil,omitempty"`
+	FindingsEqualFold    *string  `json:"findingsEqualFold,omitempty"`
+	FindingsContainsFold *string  `json:"findingsContainsFold,omitempty"`
+
+	// "problems_solved" field predicates.
+	ProblemsSolved             *string  `json:"problemsSolved,omitempty"`
+	ProblemsSolvedNEQ          *string  `json:"problemsSolvedNEQ,omitempty"`
+	ProblemsSolvedIn           []string `json:"problemsSolvedIn,omitempty"`
+	ProblemsSolvedNotIn        []string `json:"problemsSolvedNotIn,omitempty"`
+	ProblemsSolvedGT           *string  `json:"problemsSolvedGT,omitempty"`
+	ProblemsSolvedGTE          *string  `json:"problemsSolvedGTE,omitempty"`
+	ProblemsSolvedLT           *string  `json:"problemsSolvedLT,omitempty"`
+	ProblemsSolvedLTE          *string  `json:"problemsSolvedLTE,omitempty"`
+	ProblemsSolvedContains     *string  `json:"problemsSolvedContains,omitempty"`
+	ProblemsSolvedHasPrefix    *string  `json:"problemsSolvedHasPrefix,omitempty"`
+	ProblemsSolvedHasSuffix    *string  `json:"problemsSolvedHasSuffix,omitempty"`
+	ProblemsSolvedIsNil        bool     `json:"problemsSolvedIsNil,omitempty"`
+	ProblemsSolvedNotNil       bool     `json:"problemsSolvedNotNil,omitempty"`
+	ProblemsSolvedEqualFold    *string  `json:"problemsSolvedEqualFold,omitempty"`
+	ProblemsSolvedContainsFold *string  `json:"problemsSolvedContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "visitor" edge predicates.
+	HasVisitor     *bool               `json:"hasVisitor,omitempty"`
+	HasVisitorWith []*MemberWhereInput `json:"hasVisitorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *VisitWhereInput) AddPredicates(predicates ...predicate.Visit) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the VisitWhereInput filter on the VisitQuery builder.
+func (i *VisitWhereInput) Filter(q *VisitQuery) (*VisitQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyVisitWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyVisitWhereInput is returned in case the VisitWhereInput is empty.
+var ErrEmptyVisitWhereInput = errors.New("ent: empty predicate VisitWhereInput")
+
+// P returns a predicate for filtering visits.
+// An error is returned if the input is empty or invalid.
+func (i *VisitWhereInput) P() (predicate.Visit, error) {
+	var predicates []predicate.Visit
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, visit.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Visit, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, visit.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Visit, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, visit.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, visit.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, visit.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, visit.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, visit.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, visit.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, visit.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, visit.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, visit.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, visit.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, visit.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, visit.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, visit.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, visit.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, visit.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, visit.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, visit.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, visit.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, visit.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, visit.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, visit.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, visit.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, visit.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, visit.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, visit.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, visit.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, visit.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, visit.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, visit.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, visit.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, visit.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, visit.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, visit.OnLTE(*i.OnLTE))
+	}
+	if i.Findings != nil {
+		predicates = append(predicates, visit.FindingsEQ(*i.Findings))
+	}
+	if i.FindingsNEQ != nil {
+		predicates = append(predicates, visit.FindingsNEQ(*i.FindingsNEQ))
+	}
+	if len(i.FindingsIn) > 0 {
+		predicates = append(predicates, visit.FindingsIn(i.FindingsIn...))
+	}
+	if len(i.FindingsNotIn) > 0 {
+		predicates = append(predicates, visit.FindingsNotIn(i.FindingsNotIn...))
+	}
+	if i.FindingsGT != nil {
+		predicates = append(predicates, visit.FindingsGT(*i.FindingsGT))
+	}
+	if i.FindingsGTE != nil {
+		predicates = append(predicates, visit.FindingsGTE(*i.FindingsGTE))
+	}
+	if i.FindingsLT != nil {
+		predicates = append(predicates, visit.FindingsLT(*i.FindingsLT))
+	}
+	if i.FindingsLTE != nil {
+		predicates = append(predicates, visit.FindingsLTE(*i.FindingsLTE))
+	}
+	if i.FindingsContains != nil {
+		predicates = append(predicates, visit.FindingsContains(*i.FindingsContains))
+	}
+	if i.FindingsHasPrefix != nil {
+		predicates = append(predicates, visit.FindingsHasPrefix(*i.FindingsHasPrefix))
+	}
+	if i.FindingsHasSuffix != nil {
+		predicates = append(predicates, visit.FindingsHasSuffix(*i.FindingsHasSuffix))
+	}
+	if i.FindingsIsNil {
+		predicates = append(predicates, visit.FindingsIsNil())
+	}
+	if i.FindingsNotNil {
+		predicates = append(predicates, visit.FindingsNotNil())
+	}
+	if i.FindingsEqualFold != nil {
+		predicates = append(predicates, visit.FindingsEqualFold(*i.FindingsEqualFold))
+	}
+	if i.FindingsContainsFold != nil {
+		predicates = append(predicates, visit.FindingsContainsFold(*i.FindingsContainsFold))
+	}
+	if i.ProblemsSolved != nil {
+		predicates = append(predicates, visit.ProblemsSolvedEQ(*i.ProblemsSolved))
+	}
+	if i.ProblemsSolvedNEQ != nil {
+		predicates = append(predicates, visit.ProblemsSolvedNEQ(*i.ProblemsSolvedNEQ))
+	}
+	if len(i.ProblemsSolvedIn) > 0 {
+		predicates = append(predicates, visit.ProblemsSolvedIn(i.ProblemsSolvedIn...))
+	}
+	if len(i.ProblemsSolvedNotIn) > 0 {
+		predicates = append(predicates, visit.ProblemsSolvedNotIn(i.ProblemsSolvedNotIn...))
+	}
+	if i.ProblemsSolvedGT != nil {
+		predicates = append(predicates, visit.ProblemsSolvedGT(*i.ProblemsSolvedGT))
+	}
+	if i.ProblemsSolvedGTE != nil {
+		predicates = append(predicates, visit.ProblemsSolvedGTE(*i.ProblemsSolvedGTE))
+	}
+	if i.ProblemsSolvedLT != nil {
+		predicates = append(predicates, visit.ProblemsSolvedLT(*i.ProblemsSolvedLT))
+	}
+	if i.ProblemsSolvedLTE != nil {
+		predicates = append(predicates, visit.ProblemsSolvedLTE(*i.ProblemsSolvedLTE))
+	}
+	if i.ProblemsSolvedContains != nil {
+		predicates = append(predicates, visit.ProblemsSolvedContains(*i.ProblemsSolvedContains))
+	}
+	if i.ProblemsSolvedHasPrefix != nil {
+		predicates = append(predicates, visit.ProblemsSolvedHasPrefix(*i.ProblemsSolvedHasPrefix))
+	}
+	if i.ProblemsSolvedHasSuffix != nil {
+		predicates = append(predicates, visit.ProblemsSolvedHasSuffix(*i.ProblemsSolvedHasSuffix))
+	}
+	if i.ProblemsSolvedIsNil {
+		predicates = append(predicates, visit.ProblemsSolvedIsNil())
+	}
+	if i.ProblemsSolvedNotNil {
+		predicates = append(predicates, visit.ProblemsSolvedNotNil())
+	}
+	if i.ProblemsSolvedEqualFold != nil {
+		predicates = append(predicates, visit.ProblemsSolvedEqualFold(*i.ProblemsSolvedEqualFold))
+	}
+	if i.ProblemsSolvedContainsFold != nil {
+		predicates = append(predicates, visit.ProblemsSolvedContainsFold(*i.ProblemsSolvedContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := visit.HasMember()
+		if !*i.HasMember {
+			p = visit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, visit.HasMemberWith(with...))
+	}
+	if i.HasVisitor != nil {
+		p := visit.HasVisitor()
+		if !*i.HasVisitor {
+			p = visit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVisitorWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasVisitorWith))
+		for _, w := range i.HasVisitorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVisitorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, visit.HasVisitorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyVisitWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return visit.And(predicates...), nil
+	}
+}
+
+// WelfarePostWhereInput represents a where input for filtering WelfarePost queries.
+type WelfarePostWhereInput struct {
+	Predicates []predicate.WelfarePost  `json:"-"`
+	Not        *WelfarePostWhereInput   `json:"not,omitempty"`
+	Or         []*WelfarePostWhereInput `json:"or,omitempty"`
+	And        []*WelfarePostWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *welfarepost.Kind  `json:"kind,omitempty"`
+	KindNEQ   *welfarepost.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []welfarepost.Kind `json:"kindIn,omitempty"`
+	KindNotIn []welfarepost.Kind `json:"kindNotIn,omitempty"`
+
+	// "duty" field predicates.
+	Duty             *string  `json:"duty,omitempty"`
+	DutyNEQ          *string  `json:"dutyNEQ,omitempty"`
+	DutyIn           []string `json:"dutyIn,omitempty"`
+	DutyNotIn        []string `json:"dutyNotIn,omitempty"`
+	DutyGT           *string  `json:"dutyGT,omitempty"`
+	DutyGTE          *string  `json:"dutyGTE,omitempty"`
+	DutyLT           *string  `json:"dutyLT,omitempty"`
+	DutyLTE          *string  `json:"dutyLTE,omitempty"`
+	DutyContains     *string  `json:"dutyContains,omitempty"`
+	DutyHasPrefix    *string  `json:"dutyHasPrefix,omitempty"`
+	DutyHasSuffix    *string  `json:"dutyHasSuffix,omitempty"`
+	DutyEqualFold    *string  `json:"dutyEqualFold,omitempty"`
+	DutyContainsFold *string  `json:"dutyContainsFold,omitempty"`
+
+	// "term_start" field predicates.
+	TermStart       *time.Time  `json:"termStart,omitempty"`
+	TermStartNEQ    *time.Time  `json:"termStartNEQ,omitempty"`
+	TermStartIn     []time.Time `json:"termStartIn,omitempty"`
+	TermStartNotIn  []time.Time `json:"termStartNotIn,omitempty"`
+	TermStartGT     *time.Time  `json:"termStartGT,omitempty"`
+	TermStartGTE    *time.Time  `json:"termStartGTE,omitempty"`
+	TermStartLT     *time.Time  `json:"termStartLT,omitempty"`
+	TermStartLTE    *time.Time  `json:"termStartLTE,omitempty"`
+	TermStartIsNil  bool        `json:"termStartIsNil,omitempty"`
+	TermStartNotNil bool        `json:"termStartNotNil,omitempty"`
+
+	// "term_end" field predicates.
+	TermEnd       *time.Time  `json:"termEnd,omitempty"`
+	TermEndNEQ    *time.Time  `json:"termEndNEQ,omitempty"`
+	TermEndIn     []time.Time `json:"termEndIn,omitempty"`
+	TermEndNotIn  []time.Time `json:"termEndNotIn,omitempty"`
+	TermEndGT     *time.Time  `json:"termEndGT,omitempty"`
+	TermEndGTE    *time.Time  `json:"termEndGTE,omitempty"`
+	TermEndLT     *time.Time  `json:"termEndLT,omitempty"`
+	TermEndLTE    *time.Time  `json:"termEndLTE,omitempty"`
+	TermEndIsNil  bool        `json:"termEndIsNil,omitempty"`
+	TermEndNotNil bool        `json:"termEndNotNil,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "holder" edge predicates.
+	HasHolder     *bool               `json:"hasHolder,omitempty"`
+	HasHolderWith []*MemberWhereInput `json:"hasHolderWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *WelfarePostWhereInput) AddPredicates(predicates ...predicate.WelfarePost) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the WelfarePostWhereInput filter on the WelfarePostQuery builder.
+func (i *WelfarePostWhereInput) Filter(q *WelfarePostQuery) (*WelfarePostQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyWelfarePostWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyWelfarePostWhereInput is returned in case the WelfarePostWhereInput is empty.
+var ErrEmptyWelfarePostWhereInput = errors.New("ent: empty predicate WelfarePostWhereInput")
+
+// P returns a predicate for filtering welfareposts.
+// An error is returned if the input is empty or invalid.
+func (i *WelfarePostWhereInput) P() (predicate.WelfarePost, error) {
+	var predicates []predicate.WelfarePost
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, welfarepost.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.WelfarePost, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, welfarepost.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.WelfarePost, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, welfarepost.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, welfarepost.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, welfarepost.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, welfarepost.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, welfarepost.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, welfarepost.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, welfarepost.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, welfarepost.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, welfarepost.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, welfarepost.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, welfarepost.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, welfarepost.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, welfarepost.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, welfarepost.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, welfarepost.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, welfarepost.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, welfarepost.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, welfarepost.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, welfarepost.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, welfarepost.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, welfarepost.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, welfarepost.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, welfarepost.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, welfarepost.KindNotIn(i.KindNotIn...))
+	}
+	if i.Duty != nil {
+		predicates = append(predicates, welfarepost.DutyEQ(*i.Duty))
+	}
+	if i.DutyNEQ != nil {
+		predicates = append(predicates, welfarepost.DutyNEQ(*i.DutyNEQ))
+	}
+	if len(i.DutyIn) > 0 {
+		predicates = append(predicates, welfarepost.DutyIn(i.DutyIn...))
+	}
+	if len(i.DutyNotIn) > 0 {
+		predicates = append(predicates, welfarepost.DutyNotIn(i.DutyNotIn...))
+	}
+	if i.DutyGT != nil {
+		predicates = append(predicates, welfarepost.DutyGT(*i.DutyGT))
+	}
+	if i.DutyGTE != nil {
+		predicates = append(predicates, welfarepost.DutyGTE(*i.DutyGTE))
+	}
+	if i.DutyLT != nil {
+		predicates = append(predicates, welfarepost.DutyLT(*i.DutyLT))
+	}
+	if i.DutyLTE != nil {
+		predicates = append(predicates, welfarepost.DutyLTE(*i.DutyLTE))
+	}
+	if i.DutyContains != nil {
+		predicates = append(predicates, welfarepost.DutyContains(*i.DutyContains))
+	}
+	if i.DutyHasPrefix != nil {
+		predicates = append(predicates, welfarepost.DutyHasPrefix(*i.DutyHasPrefix))
+	}
+	if i.DutyHasSuffix != nil {
+		predicates = append(predicates, welfarepost.DutyHasSuffix(*i.DutyHasSuffix))
+	}
+	if i.DutyEqualFold != nil {
+		predicates = append(predicates, welfarepost.DutyEqualFold(*i.DutyEqualFold))
+	}
+	if i.DutyContainsFold != nil {
+		predicates = append(predicates, welfarepost.DutyContainsFold(*i.DutyContainsFold))
+	}
+	if i.TermStart != nil {
+		predicates = append(predicates, welfarepost.TermStartEQ(*i.TermStart))
+	}
+	if i.TermStartNEQ != nil {
+		predicates = append(predicates, welfarepost.TermStartNEQ(*i.TermStartNEQ))
+	}
+	if len(i.TermStartIn) > 0 {
+		predicates = append(predicates, welfarepost.TermStartIn(i.TermStartIn...))
+	}
+	if len(i.TermStartNotIn) > 0 {
+		predicates = append(predicates, welfarepost.TermStartNotIn(i.TermStartNotIn...))
+	}
+	if i.TermStartGT != nil {
+		predicates = append(predicates, welfarepost.TermStartGT(*i.TermStartGT))
+	}
+	if i.TermStartGTE != nil {
+		predicates = append(predicates, welfarepost.TermStartGTE(*i.TermStartGTE))
+	}
+	if i.TermStartLT != nil {
+		predicates = append(predicates, welfarepost.TermStartLT(*i.TermStartLT))
+	}
+	if i.TermStartLTE != nil {
+		predicates = append(predicates, welfarepost.TermStartLTE(*i.TermStartLTE))
+	}
+	if i.TermStartIsNil {
+		predicates = append(predicates, welfarepost.TermStartIsNil())
+	}
+	if i.TermStartNotNil {
+		predicates = append(predicates, welfarepost.TermStartNotNil())
+	}
+	if i.TermEnd != nil {
+		predicates = append(predicates, welfarepost.TermEndEQ(*i.TermEnd))
+	}
+	if i.TermEndNEQ != nil {
+		predicates = append(predicates, welfarepost.TermEndNEQ(*i.TermEndNEQ))
+	}
+	if len(i.TermEndIn) > 0 {
+		predicates = append(predicates, welfarepost.TermEndIn(i.TermEndIn...))
+	}
+	if len(i.TermEndNotIn) > 0 {
+		predicates = append(predicates, welfarepost.TermEndNotIn(i.TermEndNotIn...))
+	}
+	if i.TermEndGT != nil {
+		predicates = append(predicates, welfarepost.TermEndGT(*i.TermEndGT))
+	}
+	if i.TermEndGTE != nil {
+		predicates = append(predicates, welfarepost.TermEndGTE(*i.TermEndGTE))
+	}
+	if i.TermEndLT != nil {
+		predicates = append(predicates, welfarepost.TermEndLT(*i.TermEndLT))
+	}
+	if i.TermEndLTE != nil {
+		predicates = append(predicates, welfarepost.TermEndLTE(*i.TermEndLTE))
+	}
+	if i.TermEndIsNil {
+		predicates = append(predicates, welfarepost.TermEndIsNil())
+	}
+	if i.TermEndNotNil {
+		predicates = append(predicates, welfarepost.TermEndNotNil())
+	}
+
+	if i.HasBranch != nil {
+		p := welfarepost.HasBranch()
+		if !*i.HasBranch {
+			p = welfarepost.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, welfarepost.HasBranchWith(with...))
+	}
+	if i.HasHolder != nil {
+		p := welfarepost.HasHolder()
+		if !*i.HasHolder {
+			p = welfarepost.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHolderWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasHolderWith))
+		for _, w := range i.HasHolderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHolderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, welfarepost.HasHolderWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyWelfarePostWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return welfarepost.And(predicates...), nil
 	}
 }

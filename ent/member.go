@@ -3,14 +3,17 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // Member is the model entity for the Member schema.
@@ -40,6 +43,8 @@ type Member struct {
 	Phone string `json:"phone,omitempty"`
 	// 公民身份号码: 18 characters.
 	NationalID string `json:"national_id,omitempty"`
+	// 实用技能: the practical rural skills the member masters (1–2 asked of rural members).
+	Skills []string `json:"skills,omitempty"`
 	// 所在党支部
 	BranchID int `json:"branch_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -52,15 +57,40 @@ type Member struct {
 type MemberEdges struct {
 	// 所在党支部: the member's branch.
 	Branch *Org `json:"branch,omitempty"`
+	// 党员公益岗: the public-welfare post the member holds.
+	Post *WelfarePost `json:"post,omitempty"`
+	// 分类变更记录: the history of the member's category.
+	CategoryChanges []*CategoryChange `json:"category_changes,omitempty"`
+	// 组织关系转接记录: the member's moves between branches.
+	Transfers []*Transfer `json:"transfers,omitempty"`
+	// 培训记录
+	Trainings []*TrainingRecord `json:"trainings,omitempty"`
+	// 流动党员登记: every departure, latest first in `mobile`.
+	MobileRecords []*MobileRecord `json:"mobile_records,omitempty"`
+	// 联系记录 of a mobile member.
+	ContactLogs []*ContactLog `json:"contact_logs,omitempty"`
+	// 爱心帮扶卡 of an elderly or infirm member.
+	HelpCard *HelpCard `json:"help_card,omitempty"`
+	// 走访记录 of an elderly or infirm member.
+	Visits []*Visit `json:"visits,omitempty"`
+	// 关爱基金 entries paid to the member.
+	CareFundEntries []*CareFundEntry `json:"care_fund_entries,omitempty"`
 	// 诵读党员公约: recitations the member attended (internal/convention).
 	Recitations []*Recitation `json:"recitations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [10]map[string]int
 
-	namedRecitations map[string][]*Recitation
+	namedCategoryChanges map[string][]*CategoryChange
+	namedTransfers       map[string][]*Transfer
+	namedTrainings       map[string][]*TrainingRecord
+	namedMobileRecords   map[string][]*MobileRecord
+	namedContactLogs     map[string][]*ContactLog
+	namedVisits          map[string][]*Visit
+	namedCareFundEntries map[string][]*CareFundEntry
+	namedRecitations     map[string][]*Recitation
 }
 
 // BranchOrErr returns the Branch value or an error if the edge
@@ -74,10 +104,95 @@ func (e MemberEdges) BranchOrErr() (*Org, error) {
 	return nil, &NotLoadedError{edge: "branch"}
 }
 
+// PostOrErr returns the Post value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MemberEdges) PostOrErr() (*WelfarePost, error) {
+	if e.Post != nil {
+		return e.Post, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: welfarepost.Label}
+	}
+	return nil, &NotLoadedError{edge: "post"}
+}
+
+// CategoryChangesOrErr returns the CategoryChanges value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) CategoryChangesOrErr() ([]*CategoryChange, error) {
+	if e.loadedTypes[2] {
+		return e.CategoryChanges, nil
+	}
+	return nil, &NotLoadedError{edge: "category_changes"}
+}
+
+// TransfersOrErr returns the Transfers value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) TransfersOrErr() ([]*Transfer, error) {
+	if e.loadedTypes[3] {
+		return e.Transfers, nil
+	}
+	return nil, &NotLoadedError{edge: "transfers"}
+}
+
+// TrainingsOrErr returns the Trainings value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) TrainingsOrErr() ([]*TrainingRecord, error) {
+	if e.loadedTypes[4] {
+		return e.Trainings, nil
+	}
+	return nil, &NotLoadedError{edge: "trainings"}
+}
+
+// MobileRecordsOrErr returns the MobileRecords value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) MobileRecordsOrErr() ([]*MobileRecord, error) {
+	if e.loadedTypes[5] {
+		return e.MobileRecords, nil
+	}
+	return nil, &NotLoadedError{edge: "mobile_records"}
+}
+
+// ContactLogsOrErr returns the ContactLogs value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) ContactLogsOrErr() ([]*ContactLog, error) {
+	if e.loadedTypes[6] {
+		return e.ContactLogs, nil
+	}
+	return nil, &NotLoadedError{edge: "contact_logs"}
+}
+
+// HelpCardOrErr returns the HelpCard value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MemberEdges) HelpCardOrErr() (*HelpCard, error) {
+	if e.HelpCard != nil {
+		return e.HelpCard, nil
+	} else if e.loadedTypes[7] {
+		return nil, &NotFoundError{label: helpcard.Label}
+	}
+	return nil, &NotLoadedError{edge: "help_card"}
+}
+
+// VisitsOrErr returns the Visits value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) VisitsOrErr() ([]*Visit, error) {
+	if e.loadedTypes[8] {
+		return e.Visits, nil
+	}
+	return nil, &NotLoadedError{edge: "visits"}
+}
+
+// CareFundEntriesOrErr returns the CareFundEntries value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) CareFundEntriesOrErr() ([]*CareFundEntry, error) {
+	if e.loadedTypes[9] {
+		return e.CareFundEntries, nil
+	}
+	return nil, &NotLoadedError{edge: "care_fund_entries"}
+}
+
 // RecitationsOrErr returns the Recitations value or an error if the edge
 // was not loaded in eager-loading.
 func (e MemberEdges) RecitationsOrErr() ([]*Recitation, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[10] {
 		return e.Recitations, nil
 	}
 	return nil, &NotLoadedError{edge: "recitations"}
@@ -88,6 +203,8 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case member.FieldSkills:
+			values[i] = new([]byte)
 		case member.FieldID, member.FieldVersion, member.FieldBranchID:
 			values[i] = new(sql.NullInt64)
 		case member.FieldName, member.FieldGender, member.FieldStatus, member.FieldCategory, member.FieldPhone, member.FieldNationalID:
@@ -182,6 +299,14 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.NationalID = value.String
 			}
+		case member.FieldSkills:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field skills", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Skills); err != nil {
+					return fmt.Errorf("unmarshal field skills: %w", err)
+				}
+			}
 		case member.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field branch_id", values[i])
@@ -204,6 +329,51 @@ func (_m *Member) Value(name string) (ent.Value, error) {
 // QueryBranch queries the "branch" edge of the Member entity.
 func (_m *Member) QueryBranch() *OrgQuery {
 	return NewMemberClient(_m.config).QueryBranch(_m)
+}
+
+// QueryPost queries the "post" edge of the Member entity.
+func (_m *Member) QueryPost() *WelfarePostQuery {
+	return NewMemberClient(_m.config).QueryPost(_m)
+}
+
+// QueryCategoryChanges queries the "category_changes" edge of the Member entity.
+func (_m *Member) QueryCategoryChanges() *CategoryChangeQuery {
+	return NewMemberClient(_m.config).QueryCategoryChanges(_m)
+}
+
+// QueryTransfers queries the "transfers" edge of the Member entity.
+func (_m *Member) QueryTransfers() *TransferQuery {
+	return NewMemberClient(_m.config).QueryTransfers(_m)
+}
+
+// QueryTrainings queries the "trainings" edge of the Member entity.
+func (_m *Member) QueryTrainings() *TrainingRecordQuery {
+	return NewMemberClient(_m.config).QueryTrainings(_m)
+}
+
+// QueryMobileRecords queries the "mobile_records" edge of the Member entity.
+func (_m *Member) QueryMobileRecords() *MobileRecordQuery {
+	return NewMemberClient(_m.config).QueryMobileRecords(_m)
+}
+
+// QueryContactLogs queries the "contact_logs" edge of the Member entity.
+func (_m *Member) QueryContactLogs() *ContactLogQuery {
+	return NewMemberClient(_m.config).QueryContactLogs(_m)
+}
+
+// QueryHelpCard queries the "help_card" edge of the Member entity.
+func (_m *Member) QueryHelpCard() *HelpCardQuery {
+	return NewMemberClient(_m.config).QueryHelpCard(_m)
+}
+
+// QueryVisits queries the "visits" edge of the Member entity.
+func (_m *Member) QueryVisits() *VisitQuery {
+	return NewMemberClient(_m.config).QueryVisits(_m)
+}
+
+// QueryCareFundEntries queries the "care_fund_entries" edge of the Member entity.
+func (_m *Member) QueryCareFundEntries() *CareFundEntryQuery {
+	return NewMemberClient(_m.config).QueryCareFundEntries(_m)
 }
 
 // QueryRecitations queries the "recitations" edge of the Member entity.
@@ -269,10 +439,181 @@ func (_m *Member) String() string {
 	builder.WriteString("national_id=")
 	builder.WriteString(_m.NationalID)
 	builder.WriteString(", ")
+	builder.WriteString("skills=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Skills))
+	builder.WriteString(", ")
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCategoryChanges returns the CategoryChanges named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedCategoryChanges(name string) ([]*CategoryChange, error) {
+	if _m.Edges.namedCategoryChanges == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCategoryChanges[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedCategoryChanges(name string, edges ...*CategoryChange) {
+	if _m.Edges.namedCategoryChanges == nil {
+		_m.Edges.namedCategoryChanges = make(map[string][]*CategoryChange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCategoryChanges[name] = []*CategoryChange{}
+	} else {
+		_m.Edges.namedCategoryChanges[name] = append(_m.Edges.namedCategoryChanges[name], edges...)
+	}
+}
+
+// NamedTransfers returns the Transfers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedTransfers(name string) ([]*Transfer, error) {
+	if _m.Edges.namedTransfers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTransfers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedTransfers(name string, edges ...*Transfer) {
+	if _m.Edges.namedTransfers == nil {
+		_m.Edges.namedTransfers = make(map[string][]*Transfer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTransfers[name] = []*Transfer{}
+	} else {
+		_m.Edges.namedTransfers[name] = append(_m.Edges.namedTransfers[name], edges...)
+	}
+}
+
+// NamedTrainings returns the Trainings named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedTrainings(name string) ([]*TrainingRecord, error) {
+	if _m.Edges.namedTrainings == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTrainings[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedTrainings(name string, edges ...*TrainingRecord) {
+	if _m.Edges.namedTrainings == nil {
+		_m.Edges.namedTrainings = make(map[string][]*TrainingRecord)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTrainings[name] = []*TrainingRecord{}
+	} else {
+		_m.Edges.namedTrainings[name] = append(_m.Edges.namedTrainings[name], edges...)
+	}
+}
+
+// NamedMobileRecords returns the MobileRecords named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedMobileRecords(name string) ([]*MobileRecord, error) {
+	if _m.Edges.namedMobileRecords == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMobileRecords[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedMobileRecords(name string, edges ...*MobileRecord) {
+	if _m.Edges.namedMobileRecords == nil {
+		_m.Edges.namedMobileRecords = make(map[string][]*MobileRecord)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMobileRecords[name] = []*MobileRecord{}
+	} else {
+		_m.Edges.namedMobileRecords[name] = append(_m.Edges.namedMobileRecords[name], edges...)
+	}
+}
+
+// NamedContactLogs returns the ContactLogs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedContactLogs(name string) ([]*ContactLog, error) {
+	if _m.Edges.namedContactLogs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedContactLogs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedContactLogs(name string, edges ...*ContactLog) {
+	if _m.Edges.namedContactLogs == nil {
+		_m.Edges.namedContactLogs = make(map[string][]*ContactLog)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedContactLogs[name] = []*ContactLog{}
+	} else {
+		_m.Edges.namedContactLogs[name] = append(_m.Edges.namedContactLogs[name], edges...)
+	}
+}
+
+// NamedVisits returns the Visits named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedVisits(name string) ([]*Visit, error) {
+	if _m.Edges.namedVisits == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedVisits[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedVisits(name string, edges ...*Visit) {
+	if _m.Edges.namedVisits == nil {
+		_m.Edges.namedVisits = make(map[string][]*Visit)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedVisits[name] = []*Visit{}
+	} else {
+		_m.Edges.namedVisits[name] = append(_m.Edges.namedVisits[name], edges...)
+	}
+}
+
+// NamedCareFundEntries returns the CareFundEntries named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedCareFundEntries(name string) ([]*CareFundEntry, error) {
+	if _m.Edges.namedCareFundEntries == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCareFundEntries[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedCareFundEntries(name string, edges ...*CareFundEntry) {
+	if _m.Edges.namedCareFundEntries == nil {
+		_m.Edges.namedCareFundEntries = make(map[string][]*CareFundEntry)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCareFundEntries[name] = []*CareFundEntry{}
+	} else {
+		_m.Edges.namedCareFundEntries[name] = append(_m.Edges.namedCareFundEntries[name], edges...)
+	}
 }
 
 // NamedRecitations returns the Recitations named value or an error if the edge was not

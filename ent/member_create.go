@@ -10,9 +10,18 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // MemberCreate is the builder for creating a Member entity.
@@ -160,6 +169,12 @@ func (_c *MemberCreate) SetNillableNationalID(v *string) *MemberCreate {
 	return _c
 }
 
+// SetSkills sets the "skills" field.
+func (_c *MemberCreate) SetSkills(v []string) *MemberCreate {
+	_c.mutation.SetSkills(v)
+	return _c
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_c *MemberCreate) SetBranchID(v int) *MemberCreate {
 	_c.mutation.SetBranchID(v)
@@ -169,6 +184,149 @@ func (_c *MemberCreate) SetBranchID(v int) *MemberCreate {
 // SetBranch sets the "branch" edge to the Org entity.
 func (_c *MemberCreate) SetBranch(v *Org) *MemberCreate {
 	return _c.SetBranchID(v.ID)
+}
+
+// SetPostID sets the "post" edge to the WelfarePost entity by ID.
+func (_c *MemberCreate) SetPostID(id int) *MemberCreate {
+	_c.mutation.SetPostID(id)
+	return _c
+}
+
+// SetNillablePostID sets the "post" edge to the WelfarePost entity by ID if the given value is not nil.
+func (_c *MemberCreate) SetNillablePostID(id *int) *MemberCreate {
+	if id != nil {
+		_c = _c.SetPostID(*id)
+	}
+	return _c
+}
+
+// SetPost sets the "post" edge to the WelfarePost entity.
+func (_c *MemberCreate) SetPost(v *WelfarePost) *MemberCreate {
+	return _c.SetPostID(v.ID)
+}
+
+// AddCategoryChangeIDs adds the "category_changes" edge to the CategoryChange entity by IDs.
+func (_c *MemberCreate) AddCategoryChangeIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddCategoryChangeIDs(ids...)
+	return _c
+}
+
+// AddCategoryChanges adds the "category_changes" edges to the CategoryChange entity.
+func (_c *MemberCreate) AddCategoryChanges(v ...*CategoryChange) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCategoryChangeIDs(ids...)
+}
+
+// AddTransferIDs adds the "transfers" edge to the Transfer entity by IDs.
+func (_c *MemberCreate) AddTransferIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddTransferIDs(ids...)
+	return _c
+}
+
+// AddTransfers adds the "transfers" edges to the Transfer entity.
+func (_c *MemberCreate) AddTransfers(v ...*Transfer) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTransferIDs(ids...)
+}
+
+// AddTrainingIDs adds the "trainings" edge to the TrainingRecord entity by IDs.
+func (_c *MemberCreate) AddTrainingIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddTrainingIDs(ids...)
+	return _c
+}
+
+// AddTrainings adds the "trainings" edges to the TrainingRecord entity.
+func (_c *MemberCreate) AddTrainings(v ...*TrainingRecord) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTrainingIDs(ids...)
+}
+
+// AddMobileRecordIDs adds the "mobile_records" edge to the MobileRecord entity by IDs.
+func (_c *MemberCreate) AddMobileRecordIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddMobileRecordIDs(ids...)
+	return _c
+}
+
+// AddMobileRecords adds the "mobile_records" edges to the MobileRecord entity.
+func (_c *MemberCreate) AddMobileRecords(v ...*MobileRecord) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMobileRecordIDs(ids...)
+}
+
+// AddContactLogIDs adds the "contact_logs" edge to the ContactLog entity by IDs.
+func (_c *MemberCreate) AddContactLogIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddContactLogIDs(ids...)
+	return _c
+}
+
+// AddContactLogs adds the "contact_logs" edges to the ContactLog entity.
+func (_c *MemberCreate) AddContactLogs(v ...*ContactLog) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddContactLogIDs(ids...)
+}
+
+// SetHelpCardID sets the "help_card" edge to the HelpCard entity by ID.
+func (_c *MemberCreate) SetHelpCardID(id int) *MemberCreate {
+	_c.mutation.SetHelpCardID(id)
+	return _c
+}
+
+// SetNillableHelpCardID sets the "help_card" edge to the HelpCard entity by ID if the given value is not nil.
+func (_c *MemberCreate) SetNillableHelpCardID(id *int) *MemberCreate {
+	if id != nil {
+		_c = _c.SetHelpCardID(*id)
+	}
+	return _c
+}
+
+// SetHelpCard sets the "help_card" edge to the HelpCard entity.
+func (_c *MemberCreate) SetHelpCard(v *HelpCard) *MemberCreate {
+	return _c.SetHelpCardID(v.ID)
+}
+
+// AddVisitIDs adds the "visits" edge to the Visit entity by IDs.
+func (_c *MemberCreate) AddVisitIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddVisitIDs(ids...)
+	return _c
+}
+
+// AddVisits adds the "visits" edges to the Visit entity.
+func (_c *MemberCreate) AddVisits(v ...*Visit) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddVisitIDs(ids...)
+}
+
+// AddCareFundEntryIDs adds the "care_fund_entries" edge to the CareFundEntry entity by IDs.
+func (_c *MemberCreate) AddCareFundEntryIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddCareFundEntryIDs(ids...)
+	return _c
+}
+
+// AddCareFundEntries adds the "care_fund_entries" edges to the CareFundEntry entity.
+func (_c *MemberCreate) AddCareFundEntries(v ...*CareFundEntry) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCareFundEntryIDs(ids...)
 }
 
 // AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
@@ -367,6 +525,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldNationalID, field.TypeString, value)
 		_node.NationalID = value
 	}
+	if value, ok := _c.mutation.Skills(); ok {
+		_spec.SetField(member.FieldSkills, field.TypeJSON, value)
+		_node.Skills = value
+	}
 	if nodes := _c.mutation.BranchIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -382,6 +544,150 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.BranchID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PostIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.PostTable,
+			Columns: []string{member.PostColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(welfarepost.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CategoryChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TransfersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TrainingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MobileRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ContactLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HelpCardIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.HelpCardTable,
+			Columns: []string{member.HelpCardColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(helpcard.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.VisitsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CareFundEntriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.RecitationsIDs(); len(nodes) > 0 {

@@ -14,24 +14,49 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // MemberQuery is the builder for querying Member entities.
 type MemberQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []member.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.Member
-	withBranch           *OrgQuery
-	withRecitations      *RecitationQuery
-	loadTotal            []func(context.Context, []*Member) error
-	modifiers            []func(*sql.Selector)
-	withNamedRecitations map[string]*RecitationQuery
+	ctx                      *QueryContext
+	order                    []member.OrderOption
+	inters                   []Interceptor
+	predicates               []predicate.Member
+	withBranch               *OrgQuery
+	withPost                 *WelfarePostQuery
+	withCategoryChanges      *CategoryChangeQuery
+	withTransfers            *TransferQuery
+	withTrainings            *TrainingRecordQuery
+	withMobileRecords        *MobileRecordQuery
+	withContactLogs          *ContactLogQuery
+	withHelpCard             *HelpCardQuery
+	withVisits               *VisitQuery
+	withCareFundEntries      *CareFundEntryQuery
+	withRecitations          *RecitationQuery
+	loadTotal                []func(context.Context, []*Member) error
+	modifiers                []func(*sql.Selector)
+	withNamedCategoryChanges map[string]*CategoryChangeQuery
+	withNamedTransfers       map[string]*TransferQuery
+	withNamedTrainings       map[string]*TrainingRecordQuery
+	withNamedMobileRecords   map[string]*MobileRecordQuery
+	withNamedContactLogs     map[string]*ContactLogQuery
+	withNamedVisits          map[string]*VisitQuery
+	withNamedCareFundEntries map[string]*CareFundEntryQuery
+	withNamedRecitations     map[string]*RecitationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -83,6 +108,204 @@ func (_q *MemberQuery) QueryBranch() *OrgQuery {
 			sqlgraph.From(member.Table, member.FieldID, selector),
 			sqlgraph.To(org.Table, org.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, member.BranchTable, member.BranchColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPost chains the current query on the "post" edge.
+func (_q *MemberQuery) QueryPost() *WelfarePostQuery {
+	query := (&WelfarePostClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(welfarepost.Table, welfarepost.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, member.PostTable, member.PostColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCategoryChanges chains the current query on the "category_changes" edge.
+func (_q *MemberQuery) QueryCategoryChanges() *CategoryChangeQuery {
+	query := (&CategoryChangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(categorychange.Table, categorychange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.CategoryChangesTable, member.CategoryChangesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTransfers chains the current query on the "transfers" edge.
+func (_q *MemberQuery) QueryTransfers() *TransferQuery {
+	query := (&TransferClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(transfer.Table, transfer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.TransfersTable, member.TransfersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTrainings chains the current query on the "trainings" edge.
+func (_q *MemberQuery) QueryTrainings() *TrainingRecordQuery {
+	query := (&TrainingRecordClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(trainingrecord.Table, trainingrecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.TrainingsTable, member.TrainingsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMobileRecords chains the current query on the "mobile_records" edge.
+func (_q *MemberQuery) QueryMobileRecords() *MobileRecordQuery {
+	query := (&MobileRecordClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(mobilerecord.Table, mobilerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.MobileRecordsTable, member.MobileRecordsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryContactLogs chains the current query on the "contact_logs" edge.
+func (_q *MemberQuery) QueryContactLogs() *ContactLogQuery {
+	query := (&ContactLogClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(contactlog.Table, contactlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.ContactLogsTable, member.ContactLogsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHelpCard chains the current query on the "help_card" edge.
+func (_q *MemberQuery) QueryHelpCard() *HelpCardQuery {
+	query := (&HelpCardClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(helpcard.Table, helpcard.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, member.HelpCardTable, member.HelpCardColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryVisits chains the current query on the "visits" edge.
+func (_q *MemberQuery) QueryVisits() *VisitQuery {
+	query := (&VisitClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(visit.Table, visit.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.VisitsTable, member.VisitsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCareFundEntries chains the current query on the "care_fund_entries" edge.
+func (_q *MemberQuery) QueryCareFundEntries() *CareFundEntryQuery {
+	query := (&CareFundEntryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(carefundentry.Table, carefundentry.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.CareFundEntriesTable, member.CareFundEntriesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -299,13 +522,22 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		return nil
 	}
 	return &MemberQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]member.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.Member{}, _q.predicates...),
-		withBranch:      _q.withBranch.Clone(),
-		withRecitations: _q.withRecitations.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]member.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Member{}, _q.predicates...),
+		withBranch:          _q.withBranch.Clone(),
+		withPost:            _q.withPost.Clone(),
+		withCategoryChanges: _q.withCategoryChanges.Clone(),
+		withTransfers:       _q.withTransfers.Clone(),
+		withTrainings:       _q.withTrainings.Clone(),
+		withMobileRecords:   _q.withMobileRecords.Clone(),
+		withContactLogs:     _q.withContactLogs.Clone(),
+		withHelpCard:        _q.withHelpCard.Clone(),
+		withVisits:          _q.withVisits.Clone(),
+		withCareFundEntries: _q.withCareFundEntries.Clone(),
+		withRecitations:     _q.withRecitations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -320,6 +552,105 @@ func (_q *MemberQuery) WithBranch(opts ...func(*OrgQuery)) *MemberQuery {
 		opt(query)
 	}
 	_q.withBranch = query
+	return _q
+}
+
+// WithPost tells the query-builder to eager-load the nodes that are connected to
+// the "post" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithPost(opts ...func(*WelfarePostQuery)) *MemberQuery {
+	query := (&WelfarePostClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPost = query
+	return _q
+}
+
+// WithCategoryChanges tells the query-builder to eager-load the nodes that are connected to
+// the "category_changes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithCategoryChanges(opts ...func(*CategoryChangeQuery)) *MemberQuery {
+	query := (&CategoryChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCategoryChanges = query
+	return _q
+}
+
+// WithTransfers tells the query-builder to eager-load the nodes that are connected to
+// the "transfers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithTransfers(opts ...func(*TransferQuery)) *MemberQuery {
+	query := (&TransferClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTransfers = query
+	return _q
+}
+
+// WithTrainings tells the query-builder to eager-load the nodes that are connected to
+// the "trainings" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithTrainings(opts ...func(*TrainingRecordQuery)) *MemberQuery {
+	query := (&TrainingRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTrainings = query
+	return _q
+}
+
+// WithMobileRecords tells the query-builder to eager-load the nodes that are connected to
+// the "mobile_records" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithMobileRecords(opts ...func(*MobileRecordQuery)) *MemberQuery {
+	query := (&MobileRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMobileRecords = query
+	return _q
+}
+
+// WithContactLogs tells the query-builder to eager-load the nodes that are connected to
+// the "contact_logs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithContactLogs(opts ...func(*ContactLogQuery)) *MemberQuery {
+	query := (&ContactLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withContactLogs = query
+	return _q
+}
+
+// WithHelpCard tells the query-builder to eager-load the nodes that are connected to
+// the "help_card" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithHelpCard(opts ...func(*HelpCardQuery)) *MemberQuery {
+	query := (&HelpCardClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHelpCard = query
+	return _q
+}
+
+// WithVisits tells the query-builder to eager-load the nodes that are connected to
+// the "visits" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithVisits(opts ...func(*VisitQuery)) *MemberQuery {
+	query := (&VisitClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withVisits = query
+	return _q
+}
+
+// WithCareFundEntries tells the query-builder to eager-load the nodes that are connected to
+// the "care_fund_entries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithCareFundEntries(opts ...func(*CareFundEntryQuery)) *MemberQuery {
+	query := (&CareFundEntryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCareFundEntries = query
 	return _q
 }
 
@@ -418,8 +749,17 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 	var (
 		nodes       = []*Member{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [11]bool{
 			_q.withBranch != nil,
+			_q.withPost != nil,
+			_q.withCategoryChanges != nil,
+			_q.withTransfers != nil,
+			_q.withTrainings != nil,
+			_q.withMobileRecords != nil,
+			_q.withContactLogs != nil,
+			_q.withHelpCard != nil,
+			_q.withVisits != nil,
+			_q.withCareFundEntries != nil,
 			_q.withRecitations != nil,
 		}
 	)
@@ -450,10 +790,120 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			return nil, err
 		}
 	}
+	if query := _q.withPost; query != nil {
+		if err := _q.loadPost(ctx, query, nodes, nil,
+			func(n *Member, e *WelfarePost) { n.Edges.Post = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCategoryChanges; query != nil {
+		if err := _q.loadCategoryChanges(ctx, query, nodes,
+			func(n *Member) { n.Edges.CategoryChanges = []*CategoryChange{} },
+			func(n *Member, e *CategoryChange) { n.Edges.CategoryChanges = append(n.Edges.CategoryChanges, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTransfers; query != nil {
+		if err := _q.loadTransfers(ctx, query, nodes,
+			func(n *Member) { n.Edges.Transfers = []*Transfer{} },
+			func(n *Member, e *Transfer) { n.Edges.Transfers = append(n.Edges.Transfers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTrainings; query != nil {
+		if err := _q.loadTrainings(ctx, query, nodes,
+			func(n *Member) { n.Edges.Trainings = []*TrainingRecord{} },
+			func(n *Member, e *TrainingRecord) { n.Edges.Trainings = append(n.Edges.Trainings, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMobileRecords; query != nil {
+		if err := _q.loadMobileRecords(ctx, query, nodes,
+			func(n *Member) { n.Edges.MobileRecords = []*MobileRecord{} },
+			func(n *Member, e *MobileRecord) { n.Edges.MobileRecords = append(n.Edges.MobileRecords, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withContactLogs; query != nil {
+		if err := _q.loadContactLogs(ctx, query, nodes,
+			func(n *Member) { n.Edges.ContactLogs = []*ContactLog{} },
+			func(n *Member, e *ContactLog) { n.Edges.ContactLogs = append(n.Edges.ContactLogs, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHelpCard; query != nil {
+		if err := _q.loadHelpCard(ctx, query, nodes, nil,
+			func(n *Member, e *HelpCard) { n.Edges.HelpCard = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withVisits; query != nil {
+		if err := _q.loadVisits(ctx, query, nodes,
+			func(n *Member) { n.Edges.Visits = []*Visit{} },
+			func(n *Member, e *Visit) { n.Edges.Visits = append(n.Edges.Visits, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCareFundEntries; query != nil {
+		if err := _q.loadCareFundEntries(ctx, query, nodes,
+			func(n *Member) { n.Edges.CareFundEntries = []*CareFundEntry{} },
+			func(n *Member, e *CareFundEntry) { n.Edges.CareFundEntries = append(n.Edges.CareFundEntries, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withRecitations; query != nil {
 		if err := _q.loadRecitations(ctx, query, nodes,
 			func(n *Member) { n.Edges.Recitations = []*Recitation{} },
 			func(n *Member, e *Recitation) { n.Edges.Recitations = append(n.Edges.Recitations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCategoryChanges {
+		if err := _q.loadCategoryChanges(ctx, query, nodes,
+			func(n *Member) { n.appendNamedCategoryChanges(name) },
+			func(n *Member, e *CategoryChange) { n.appendNamedCategoryChanges(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTransfers {
+		if err := _q.loadTransfers(ctx, query, nodes,
+			func(n *Member) { n.appendNamedTransfers(name) },
+			func(n *Member, e *Transfer) { n.appendNamedTransfers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTrainings {
+		if err := _q.loadTrainings(ctx, query, nodes,
+			func(n *Member) { n.appendNamedTrainings(name) },
+			func(n *Member, e *TrainingRecord) { n.appendNamedTrainings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMobileRecords {
+		if err := _q.loadMobileRecords(ctx, query, nodes,
+			func(n *Member) { n.appendNamedMobileRecords(name) },
+			func(n *Member, e *MobileRecord) { n.appendNamedMobileRecords(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedContactLogs {
+		if err := _q.loadContactLogs(ctx, query, nodes,
+			func(n *Member) { n.appendNamedContactLogs(name) },
+			func(n *Member, e *ContactLog) { n.appendNamedContactLogs(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedVisits {
+		if err := _q.loadVisits(ctx, query, nodes,
+			func(n *Member) { n.appendNamedVisits(name) },
+			func(n *Member, e *Visit) { n.appendNamedVisits(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCareFundEntries {
+		if err := _q.loadCareFundEntries(ctx, query, nodes,
+			func(n *Member) { n.appendNamedCareFundEntries(name) },
+			func(n *Member, e *CareFundEntry) { n.appendNamedCareFundEntries(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -498,6 +948,276 @@ func (_q *MemberQuery) loadBranch(ctx context.Context, query *OrgQuery, nodes []
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *MemberQuery) loadPost(ctx context.Context, query *WelfarePostQuery, nodes []*Member, init func(*Member), assign func(*Member, *WelfarePost)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(welfarepost.FieldHolderID)
+	}
+	query.Where(predicate.WelfarePost(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.PostColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.HolderID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "holder_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "holder_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadCategoryChanges(ctx context.Context, query *CategoryChangeQuery, nodes []*Member, init func(*Member), assign func(*Member, *CategoryChange)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(categorychange.FieldMemberID)
+	}
+	query.Where(predicate.CategoryChange(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.CategoryChangesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadTransfers(ctx context.Context, query *TransferQuery, nodes []*Member, init func(*Member), assign func(*Member, *Transfer)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(transfer.FieldMemberID)
+	}
+	query.Where(predicate.Transfer(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.TransfersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadTrainings(ctx context.Context, query *TrainingRecordQuery, nodes []*Member, init func(*Member), assign func(*Member, *TrainingRecord)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(trainingrecord.FieldMemberID)
+	}
+	query.Where(predicate.TrainingRecord(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.TrainingsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadMobileRecords(ctx context.Context, query *MobileRecordQuery, nodes []*Member, init func(*Member), assign func(*Member, *MobileRecord)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(mobilerecord.FieldMemberID)
+	}
+	query.Where(predicate.MobileRecord(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.MobileRecordsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadContactLogs(ctx context.Context, query *ContactLogQuery, nodes []*Member, init func(*Member), assign func(*Member, *ContactLog)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(contactlog.FieldMemberID)
+	}
+	query.Where(predicate.ContactLog(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.ContactLogsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadHelpCard(ctx context.Context, query *HelpCardQuery, nodes []*Member, init func(*Member), assign func(*Member, *HelpCard)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(helpcard.FieldMemberID)
+	}
+	query.Where(predicate.HelpCard(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.HelpCardColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadVisits(ctx context.Context, query *VisitQuery, nodes []*Member, init func(*Member), assign func(*Member, *Visit)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(visit.FieldMemberID)
+	}
+	query.Where(predicate.Visit(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.VisitsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadCareFundEntries(ctx context.Context, query *CareFundEntryQuery, nodes []*Member, init func(*Member), assign func(*Member, *CareFundEntry)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(carefundentry.FieldMemberID)
+	}
+	query.Where(predicate.CareFundEntry(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.CareFundEntriesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MemberID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "member_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -677,6 +1397,104 @@ func (_q *MemberQuery) ForShare(opts ...sql.LockOption) *MemberQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedCategoryChanges tells the query-builder to eager-load the nodes that are connected to the "category_changes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedCategoryChanges(name string, opts ...func(*CategoryChangeQuery)) *MemberQuery {
+	query := (&CategoryChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCategoryChanges == nil {
+		_q.withNamedCategoryChanges = make(map[string]*CategoryChangeQuery)
+	}
+	_q.withNamedCategoryChanges[name] = query
+	return _q
+}
+
+// WithNamedTransfers tells the query-builder to eager-load the nodes that are connected to the "transfers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedTransfers(name string, opts ...func(*TransferQuery)) *MemberQuery {
+	query := (&TransferClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTransfers == nil {
+		_q.withNamedTransfers = make(map[string]*TransferQuery)
+	}
+	_q.withNamedTransfers[name] = query
+	return _q
+}
+
+// WithNamedTrainings tells the query-builder to eager-load the nodes that are connected to the "trainings"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedTrainings(name string, opts ...func(*TrainingRecordQuery)) *MemberQuery {
+	query := (&TrainingRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTrainings == nil {
+		_q.withNamedTrainings = make(map[string]*TrainingRecordQuery)
+	}
+	_q.withNamedTrainings[name] = query
+	return _q
+}
+
+// WithNamedMobileRecords tells the query-builder to eager-load the nodes that are connected to the "mobile_records"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedMobileRecords(name string, opts ...func(*MobileRecordQuery)) *MemberQuery {
+	query := (&MobileRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMobileRecords == nil {
+		_q.withNamedMobileRecords = make(map[string]*MobileRecordQuery)
+	}
+	_q.withNamedMobileRecords[name] = query
+	return _q
+}
+
+// WithNamedContactLogs tells the query-builder to eager-load the nodes that are connected to the "contact_logs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedContactLogs(name string, opts ...func(*ContactLogQuery)) *MemberQuery {
+	query := (&ContactLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedContactLogs == nil {
+		_q.withNamedContactLogs = make(map[string]*ContactLogQuery)
+	}
+	_q.withNamedContactLogs[name] = query
+	return _q
+}
+
+// WithNamedVisits tells the query-builder to eager-load the nodes that are connected to the "visits"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedVisits(name string, opts ...func(*VisitQuery)) *MemberQuery {
+	query := (&VisitClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedVisits == nil {
+		_q.withNamedVisits = make(map[string]*VisitQuery)
+	}
+	_q.withNamedVisits[name] = query
+	return _q
+}
+
+// WithNamedCareFundEntries tells the query-builder to eager-load the nodes that are connected to the "care_fund_entries"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedCareFundEntries(name string, opts ...func(*CareFundEntryQuery)) *MemberQuery {
+	query := (&CareFundEntryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCareFundEntries == nil {
+		_q.withNamedCareFundEntries = make(map[string]*CareFundEntryQuery)
+	}
+	_q.withNamedCareFundEntries[name] = query
 	return _q
 }
 

@@ -10,11 +10,21 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // MemberUpdate is the builder for updating Member entities.
@@ -205,6 +215,24 @@ func (_u *MemberUpdate) ClearNationalID() *MemberUpdate {
 	return _u
 }
 
+// SetSkills sets the "skills" field.
+func (_u *MemberUpdate) SetSkills(v []string) *MemberUpdate {
+	_u.mutation.SetSkills(v)
+	return _u
+}
+
+// AppendSkills appends value to the "skills" field.
+func (_u *MemberUpdate) AppendSkills(v []string) *MemberUpdate {
+	_u.mutation.AppendSkills(v)
+	return _u
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (_u *MemberUpdate) ClearSkills() *MemberUpdate {
+	_u.mutation.ClearSkills()
+	return _u
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_u *MemberUpdate) SetBranchID(v int) *MemberUpdate {
 	_u.mutation.SetBranchID(v)
@@ -222,6 +250,149 @@ func (_u *MemberUpdate) SetNillableBranchID(v *int) *MemberUpdate {
 // SetBranch sets the "branch" edge to the Org entity.
 func (_u *MemberUpdate) SetBranch(v *Org) *MemberUpdate {
 	return _u.SetBranchID(v.ID)
+}
+
+// SetPostID sets the "post" edge to the WelfarePost entity by ID.
+func (_u *MemberUpdate) SetPostID(id int) *MemberUpdate {
+	_u.mutation.SetPostID(id)
+	return _u
+}
+
+// SetNillablePostID sets the "post" edge to the WelfarePost entity by ID if the given value is not nil.
+func (_u *MemberUpdate) SetNillablePostID(id *int) *MemberUpdate {
+	if id != nil {
+		_u = _u.SetPostID(*id)
+	}
+	return _u
+}
+
+// SetPost sets the "post" edge to the WelfarePost entity.
+func (_u *MemberUpdate) SetPost(v *WelfarePost) *MemberUpdate {
+	return _u.SetPostID(v.ID)
+}
+
+// AddCategoryChangeIDs adds the "category_changes" edge to the CategoryChange entity by IDs.
+func (_u *MemberUpdate) AddCategoryChangeIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddCategoryChangeIDs(ids...)
+	return _u
+}
+
+// AddCategoryChanges adds the "category_changes" edges to the CategoryChange entity.
+func (_u *MemberUpdate) AddCategoryChanges(v ...*CategoryChange) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCategoryChangeIDs(ids...)
+}
+
+// AddTransferIDs adds the "transfers" edge to the Transfer entity by IDs.
+func (_u *MemberUpdate) AddTransferIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddTransferIDs(ids...)
+	return _u
+}
+
+// AddTransfers adds the "transfers" edges to the Transfer entity.
+func (_u *MemberUpdate) AddTransfers(v ...*Transfer) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTransferIDs(ids...)
+}
+
+// AddTrainingIDs adds the "trainings" edge to the TrainingRecord entity by IDs.
+func (_u *MemberUpdate) AddTrainingIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddTrainingIDs(ids...)
+	return _u
+}
+
+// AddTrainings adds the "trainings" edges to the TrainingRecord entity.
+func (_u *MemberUpdate) AddTrainings(v ...*TrainingRecord) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTrainingIDs(ids...)
+}
+
+// AddMobileRecordIDs adds the "mobile_records" edge to the MobileRecord entity by IDs.
+func (_u *MemberUpdate) AddMobileRecordIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddMobileRecordIDs(ids...)
+	return _u
+}
+
+// AddMobileRecords adds the "mobile_records" edges to the MobileRecord entity.
+func (_u *MemberUpdate) AddMobileRecords(v ...*MobileRecord) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMobileRecordIDs(ids...)
+}
+
+// AddContactLogIDs adds the "contact_logs" edge to the ContactLog entity by IDs.
+func (_u *MemberUpdate) AddContactLogIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddContactLogIDs(ids...)
+	return _u
+}
+
+// AddContactLogs adds the "contact_logs" edges to the ContactLog entity.
+func (_u *MemberUpdate) AddContactLogs(v ...*ContactLog) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContactLogIDs(ids...)
+}
+
+// SetHelpCardID sets the "help_card" edge to the HelpCard entity by ID.
+func (_u *MemberUpdate) SetHelpCardID(id int) *MemberUpdate {
+	_u.mutation.SetHelpCardID(id)
+	return _u
+}
+
+// SetNillableHelpCardID sets the "help_card" edge to the HelpCard entity by ID if the given value is not nil.
+func (_u *MemberUpdate) SetNillableHelpCardID(id *int) *MemberUpdate {
+	if id != nil {
+		_u = _u.SetHelpCardID(*id)
+	}
+	return _u
+}
+
+// SetHelpCard sets the "help_card" edge to the HelpCard entity.
+func (_u *MemberUpdate) SetHelpCard(v *HelpCard) *MemberUpdate {
+	return _u.SetHelpCardID(v.ID)
+}
+
+// AddVisitIDs adds the "visits" edge to the Visit entity by IDs.
+func (_u *MemberUpdate) AddVisitIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddVisitIDs(ids...)
+	return _u
+}
+
+// AddVisits adds the "visits" edges to the Visit entity.
+func (_u *MemberUpdate) AddVisits(v ...*Visit) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddVisitIDs(ids...)
+}
+
+// AddCareFundEntryIDs adds the "care_fund_entries" edge to the CareFundEntry entity by IDs.
+func (_u *MemberUpdate) AddCareFundEntryIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddCareFundEntryIDs(ids...)
+	return _u
+}
+
+// AddCareFundEntries adds the "care_fund_entries" edges to the CareFundEntry entity.
+func (_u *MemberUpdate) AddCareFundEntries(v ...*CareFundEntry) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCareFundEntryIDs(ids...)
 }
 
 // AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
@@ -248,6 +419,165 @@ func (_u *MemberUpdate) Mutation() *MemberMutation {
 func (_u *MemberUpdate) ClearBranch() *MemberUpdate {
 	_u.mutation.ClearBranch()
 	return _u
+}
+
+// ClearPost clears the "post" edge to the WelfarePost entity.
+func (_u *MemberUpdate) ClearPost() *MemberUpdate {
+	_u.mutation.ClearPost()
+	return _u
+}
+
+// ClearCategoryChanges clears all "category_changes" edges to the CategoryChange entity.
+func (_u *MemberUpdate) ClearCategoryChanges() *MemberUpdate {
+	_u.mutation.ClearCategoryChanges()
+	return _u
+}
+
+// RemoveCategoryChangeIDs removes the "category_changes" edge to CategoryChange entities by IDs.
+func (_u *MemberUpdate) RemoveCategoryChangeIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveCategoryChangeIDs(ids...)
+	return _u
+}
+
+// RemoveCategoryChanges removes "category_changes" edges to CategoryChange entities.
+func (_u *MemberUpdate) RemoveCategoryChanges(v ...*CategoryChange) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCategoryChangeIDs(ids...)
+}
+
+// ClearTransfers clears all "transfers" edges to the Transfer entity.
+func (_u *MemberUpdate) ClearTransfers() *MemberUpdate {
+	_u.mutation.ClearTransfers()
+	return _u
+}
+
+// RemoveTransferIDs removes the "transfers" edge to Transfer entities by IDs.
+func (_u *MemberUpdate) RemoveTransferIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveTransferIDs(ids...)
+	return _u
+}
+
+// RemoveTransfers removes "transfers" edges to Transfer entities.
+func (_u *MemberUpdate) RemoveTransfers(v ...*Transfer) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTransferIDs(ids...)
+}
+
+// ClearTrainings clears all "trainings" edges to the TrainingRecord entity.
+func (_u *MemberUpdate) ClearTrainings() *MemberUpdate {
+	_u.mutation.ClearTrainings()
+	return _u
+}
+
+// RemoveTrainingIDs removes the "trainings" edge to TrainingRecord entities by IDs.
+func (_u *MemberUpdate) RemoveTrainingIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveTrainingIDs(ids...)
+	return _u
+}
+
+// RemoveTrainings removes "trainings" edges to TrainingRecord entities.
+func (_u *MemberUpdate) RemoveTrainings(v ...*TrainingRecord) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTrainingIDs(ids...)
+}
+
+// ClearMobileRecords clears all "mobile_records" edges to the MobileRecord entity.
+func (_u *MemberUpdate) ClearMobileRecords() *MemberUpdate {
+	_u.mutation.ClearMobileRecords()
+	return _u
+}
+
+// RemoveMobileRecordIDs removes the "mobile_records" edge to MobileRecord entities by IDs.
+func (_u *MemberUpdate) RemoveMobileRecordIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveMobileRecordIDs(ids...)
+	return _u
+}
+
+// RemoveMobileRecords removes "mobile_records" edges to MobileRecord entities.
+func (_u *MemberUpdate) RemoveMobileRecords(v ...*MobileRecord) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMobileRecordIDs(ids...)
+}
+
+// ClearContactLogs clears all "contact_logs" edges to the ContactLog entity.
+func (_u *MemberUpdate) ClearContactLogs() *MemberUpdate {
+	_u.mutation.ClearContactLogs()
+	return _u
+}
+
+// RemoveContactLogIDs removes the "contact_logs" edge to ContactLog entities by IDs.
+func (_u *MemberUpdate) RemoveContactLogIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveContactLogIDs(ids...)
+	return _u
+}
+
+// RemoveContactLogs removes "contact_logs" edges to ContactLog entities.
+func (_u *MemberUpdate) RemoveContactLogs(v ...*ContactLog) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContactLogIDs(ids...)
+}
+
+// ClearHelpCard clears the "help_card" edge to the HelpCard entity.
+func (_u *MemberUpdate) ClearHelpCard() *MemberUpdate {
+	_u.mutation.ClearHelpCard()
+	return _u
+}
+
+// ClearVisits clears all "visits" edges to the Visit entity.
+func (_u *MemberUpdate) ClearVisits() *MemberUpdate {
+	_u.mutation.ClearVisits()
+	return _u
+}
+
+// RemoveVisitIDs removes the "visits" edge to Visit entities by IDs.
+func (_u *MemberUpdate) RemoveVisitIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveVisitIDs(ids...)
+	return _u
+}
+
+// RemoveVisits removes "visits" edges to Visit entities.
+func (_u *MemberUpdate) RemoveVisits(v ...*Visit) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveVisitIDs(ids...)
+}
+
+// ClearCareFundEntries clears all "care_fund_entries" edges to the CareFundEntry entity.
+func (_u *MemberUpdate) ClearCareFundEntries() *MemberUpdate {
+	_u.mutation.ClearCareFundEntries()
+	return _u
+}
+
+// RemoveCareFundEntryIDs removes the "care_fund_entries" edge to CareFundEntry entities by IDs.
+func (_u *MemberUpdate) RemoveCareFundEntryIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveCareFundEntryIDs(ids...)
+	return _u
+}
+
+// RemoveCareFundEntries removes "care_fund_entries" edges to CareFundEntry entities.
+func (_u *MemberUpdate) RemoveCareFundEntries(v ...*CareFundEntry) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCareFundEntryIDs(ids...)
 }
 
 // ClearRecitations clears all "recitations" edges to the Recitation entity.
@@ -414,6 +744,17 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.NationalIDCleared() {
 		_spec.ClearField(member.FieldNationalID, field.TypeString)
 	}
+	if value, ok := _u.mutation.Skills(); ok {
+		_spec.SetField(member.FieldSkills, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSkills(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, member.FieldSkills, value)
+		})
+	}
+	if _u.mutation.SkillsCleared() {
+		_spec.ClearField(member.FieldSkills, field.TypeJSON)
+	}
 	if _u.mutation.BranchCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -436,6 +777,379 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(org.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PostCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.PostTable,
+			Columns: []string{member.PostColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(welfarepost.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PostIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.PostTable,
+			Columns: []string{member.PostColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(welfarepost.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CategoryChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCategoryChangesIDs(); len(nodes) > 0 && !_u.mutation.CategoryChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CategoryChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TransfersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTransfersIDs(); len(nodes) > 0 && !_u.mutation.TransfersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TransfersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TrainingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTrainingsIDs(); len(nodes) > 0 && !_u.mutation.TrainingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TrainingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MobileRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMobileRecordsIDs(); len(nodes) > 0 && !_u.mutation.MobileRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MobileRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContactLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContactLogsIDs(); len(nodes) > 0 && !_u.mutation.ContactLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContactLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HelpCardCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.HelpCardTable,
+			Columns: []string{member.HelpCardColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(helpcard.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HelpCardIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.HelpCardTable,
+			Columns: []string{member.HelpCardColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(helpcard.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VisitsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedVisitsIDs(); len(nodes) > 0 && !_u.mutation.VisitsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VisitsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CareFundEntriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCareFundEntriesIDs(); len(nodes) > 0 && !_u.mutation.CareFundEntriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CareFundEntriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -683,6 +1397,24 @@ func (_u *MemberUpdateOne) ClearNationalID() *MemberUpdateOne {
 	return _u
 }
 
+// SetSkills sets the "skills" field.
+func (_u *MemberUpdateOne) SetSkills(v []string) *MemberUpdateOne {
+	_u.mutation.SetSkills(v)
+	return _u
+}
+
+// AppendSkills appends value to the "skills" field.
+func (_u *MemberUpdateOne) AppendSkills(v []string) *MemberUpdateOne {
+	_u.mutation.AppendSkills(v)
+	return _u
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (_u *MemberUpdateOne) ClearSkills() *MemberUpdateOne {
+	_u.mutation.ClearSkills()
+	return _u
+}
+
 // SetBranchID sets the "branch_id" field.
 func (_u *MemberUpdateOne) SetBranchID(v int) *MemberUpdateOne {
 	_u.mutation.SetBranchID(v)
@@ -700,6 +1432,149 @@ func (_u *MemberUpdateOne) SetNillableBranchID(v *int) *MemberUpdateOne {
 // SetBranch sets the "branch" edge to the Org entity.
 func (_u *MemberUpdateOne) SetBranch(v *Org) *MemberUpdateOne {
 	return _u.SetBranchID(v.ID)
+}
+
+// SetPostID sets the "post" edge to the WelfarePost entity by ID.
+func (_u *MemberUpdateOne) SetPostID(id int) *MemberUpdateOne {
+	_u.mutation.SetPostID(id)
+	return _u
+}
+
+// SetNillablePostID sets the "post" edge to the WelfarePost entity by ID if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillablePostID(id *int) *MemberUpdateOne {
+	if id != nil {
+		_u = _u.SetPostID(*id)
+	}
+	return _u
+}
+
+// SetPost sets the "post" edge to the WelfarePost entity.
+func (_u *MemberUpdateOne) SetPost(v *WelfarePost) *MemberUpdateOne {
+	return _u.SetPostID(v.ID)
+}
+
+// AddCategoryChangeIDs adds the "category_changes" edge to the CategoryChange entity by IDs.
+func (_u *MemberUpdateOne) AddCategoryChangeIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddCategoryChangeIDs(ids...)
+	return _u
+}
+
+// AddCategoryChanges adds the "category_changes" edges to the CategoryChange entity.
+func (_u *MemberUpdateOne) AddCategoryChanges(v ...*CategoryChange) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCategoryChangeIDs(ids...)
+}
+
+// AddTransferIDs adds the "transfers" edge to the Transfer entity by IDs.
+func (_u *MemberUpdateOne) AddTransferIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddTransferIDs(ids...)
+	return _u
+}
+
+// AddTransfers adds the "transfers" edges to the Transfer entity.
+func (_u *MemberUpdateOne) AddTransfers(v ...*Transfer) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTransferIDs(ids...)
+}
+
+// AddTrainingIDs adds the "trainings" edge to the TrainingRecord entity by IDs.
+func (_u *MemberUpdateOne) AddTrainingIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddTrainingIDs(ids...)
+	return _u
+}
+
+// AddTrainings adds the "trainings" edges to the TrainingRecord entity.
+func (_u *MemberUpdateOne) AddTrainings(v ...*TrainingRecord) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTrainingIDs(ids...)
+}
+
+// AddMobileRecordIDs adds the "mobile_records" edge to the MobileRecord entity by IDs.
+func (_u *MemberUpdateOne) AddMobileRecordIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddMobileRecordIDs(ids...)
+	return _u
+}
+
+// AddMobileRecords adds the "mobile_records" edges to the MobileRecord entity.
+func (_u *MemberUpdateOne) AddMobileRecords(v ...*MobileRecord) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMobileRecordIDs(ids...)
+}
+
+// AddContactLogIDs adds the "contact_logs" edge to the ContactLog entity by IDs.
+func (_u *MemberUpdateOne) AddContactLogIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddContactLogIDs(ids...)
+	return _u
+}
+
+// AddContactLogs adds the "contact_logs" edges to the ContactLog entity.
+func (_u *MemberUpdateOne) AddContactLogs(v ...*ContactLog) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContactLogIDs(ids...)
+}
+
+// SetHelpCardID sets the "help_card" edge to the HelpCard entity by ID.
+func (_u *MemberUpdateOne) SetHelpCardID(id int) *MemberUpdateOne {
+	_u.mutation.SetHelpCardID(id)
+	return _u
+}
+
+// SetNillableHelpCardID sets the "help_card" edge to the HelpCard entity by ID if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableHelpCardID(id *int) *MemberUpdateOne {
+	if id != nil {
+		_u = _u.SetHelpCardID(*id)
+	}
+	return _u
+}
+
+// SetHelpCard sets the "help_card" edge to the HelpCard entity.
+func (_u *MemberUpdateOne) SetHelpCard(v *HelpCard) *MemberUpdateOne {
+	return _u.SetHelpCardID(v.ID)
+}
+
+// AddVisitIDs adds the "visits" edge to the Visit entity by IDs.
+func (_u *MemberUpdateOne) AddVisitIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddVisitIDs(ids...)
+	return _u
+}
+
+// AddVisits adds the "visits" edges to the Visit entity.
+func (_u *MemberUpdateOne) AddVisits(v ...*Visit) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddVisitIDs(ids...)
+}
+
+// AddCareFundEntryIDs adds the "care_fund_entries" edge to the CareFundEntry entity by IDs.
+func (_u *MemberUpdateOne) AddCareFundEntryIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddCareFundEntryIDs(ids...)
+	return _u
+}
+
+// AddCareFundEntries adds the "care_fund_entries" edges to the CareFundEntry entity.
+func (_u *MemberUpdateOne) AddCareFundEntries(v ...*CareFundEntry) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCareFundEntryIDs(ids...)
 }
 
 // AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
@@ -726,6 +1601,165 @@ func (_u *MemberUpdateOne) Mutation() *MemberMutation {
 func (_u *MemberUpdateOne) ClearBranch() *MemberUpdateOne {
 	_u.mutation.ClearBranch()
 	return _u
+}
+
+// ClearPost clears the "post" edge to the WelfarePost entity.
+func (_u *MemberUpdateOne) ClearPost() *MemberUpdateOne {
+	_u.mutation.ClearPost()
+	return _u
+}
+
+// ClearCategoryChanges clears all "category_changes" edges to the CategoryChange entity.
+func (_u *MemberUpdateOne) ClearCategoryChanges() *MemberUpdateOne {
+	_u.mutation.ClearCategoryChanges()
+	return _u
+}
+
+// RemoveCategoryChangeIDs removes the "category_changes" edge to CategoryChange entities by IDs.
+func (_u *MemberUpdateOne) RemoveCategoryChangeIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveCategoryChangeIDs(ids...)
+	return _u
+}
+
+// RemoveCategoryChanges removes "category_changes" edges to CategoryChange entities.
+func (_u *MemberUpdateOne) RemoveCategoryChanges(v ...*CategoryChange) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCategoryChangeIDs(ids...)
+}
+
+// ClearTransfers clears all "transfers" edges to the Transfer entity.
+func (_u *MemberUpdateOne) ClearTransfers() *MemberUpdateOne {
+	_u.mutation.ClearTransfers()
+	return _u
+}
+
+// RemoveTransferIDs removes the "transfers" edge to Transfer entities by IDs.
+func (_u *MemberUpdateOne) RemoveTransferIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveTransferIDs(ids...)
+	return _u
+}
+
+// RemoveTransfers removes "transfers" edges to Transfer entities.
+func (_u *MemberUpdateOne) RemoveTransfers(v ...*Transfer) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTransferIDs(ids...)
+}
+
+// ClearTrainings clears all "trainings" edges to the TrainingRecord entity.
+func (_u *MemberUpdateOne) ClearTrainings() *MemberUpdateOne {
+	_u.mutation.ClearTrainings()
+	return _u
+}
+
+// RemoveTrainingIDs removes the "trainings" edge to TrainingRecord entities by IDs.
+func (_u *MemberUpdateOne) RemoveTrainingIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveTrainingIDs(ids...)
+	return _u
+}
+
+// RemoveTrainings removes "trainings" edges to TrainingRecord entities.
+func (_u *MemberUpdateOne) RemoveTrainings(v ...*TrainingRecord) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTrainingIDs(ids...)
+}
+
+// ClearMobileRecords clears all "mobile_records" edges to the MobileRecord entity.
+func (_u *MemberUpdateOne) ClearMobileRecords() *MemberUpdateOne {
+	_u.mutation.ClearMobileRecords()
+	return _u
+}
+
+// RemoveMobileRecordIDs removes the "mobile_records" edge to MobileRecord entities by IDs.
+func (_u *MemberUpdateOne) RemoveMobileRecordIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveMobileRecordIDs(ids...)
+	return _u
+}
+
+// RemoveMobileRecords removes "mobile_records" edges to MobileRecord entities.
+func (_u *MemberUpdateOne) RemoveMobileRecords(v ...*MobileRecord) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMobileRecordIDs(ids...)
+}
+
+// ClearContactLogs clears all "contact_logs" edges to the ContactLog entity.
+func (_u *MemberUpdateOne) ClearContactLogs() *MemberUpdateOne {
+	_u.mutation.ClearContactLogs()
+	return _u
+}
+
+// RemoveContactLogIDs removes the "contact_logs" edge to ContactLog entities by IDs.
+func (_u *MemberUpdateOne) RemoveContactLogIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveContactLogIDs(ids...)
+	return _u
+}
+
+// RemoveContactLogs removes "contact_logs" edges to ContactLog entities.
+func (_u *MemberUpdateOne) RemoveContactLogs(v ...*ContactLog) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContactLogIDs(ids...)
+}
+
+// ClearHelpCard clears the "help_card" edge to the HelpCard entity.
+func (_u *MemberUpdateOne) ClearHelpCard() *MemberUpdateOne {
+	_u.mutation.ClearHelpCard()
+	return _u
+}
+
+// ClearVisits clears all "visits" edges to the Visit entity.
+func (_u *MemberUpdateOne) ClearVisits() *MemberUpdateOne {
+	_u.mutation.ClearVisits()
+	return _u
+}
+
+// RemoveVisitIDs removes the "visits" edge to Visit entities by IDs.
+func (_u *MemberUpdateOne) RemoveVisitIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveVisitIDs(ids...)
+	return _u
+}
+
+// RemoveVisits removes "visits" edges to Visit entities.
+func (_u *MemberUpdateOne) RemoveVisits(v ...*Visit) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveVisitIDs(ids...)
+}
+
+// ClearCareFundEntries clears all "care_fund_entries" edges to the CareFundEntry entity.
+func (_u *MemberUpdateOne) ClearCareFundEntries() *MemberUpdateOne {
+	_u.mutation.ClearCareFundEntries()
+	return _u
+}
+
+// RemoveCareFundEntryIDs removes the "care_fund_entries" edge to CareFundEntry entities by IDs.
+func (_u *MemberUpdateOne) RemoveCareFundEntryIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveCareFundEntryIDs(ids...)
+	return _u
+}
+
+// RemoveCareFundEntries removes "care_fund_entries" edges to CareFundEntry entities.
+func (_u *MemberUpdateOne) RemoveCareFundEntries(v ...*CareFundEntry) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCareFundEntryIDs(ids...)
 }
 
 // ClearRecitations clears all "recitations" edges to the Recitation entity.
@@ -922,6 +1956,17 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	if _u.mutation.NationalIDCleared() {
 		_spec.ClearField(member.FieldNationalID, field.TypeString)
 	}
+	if value, ok := _u.mutation.Skills(); ok {
+		_spec.SetField(member.FieldSkills, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSkills(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, member.FieldSkills, value)
+		})
+	}
+	if _u.mutation.SkillsCleared() {
+		_spec.ClearField(member.FieldSkills, field.TypeJSON)
+	}
 	if _u.mutation.BranchCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -944,6 +1989,379 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(org.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PostCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.PostTable,
+			Columns: []string{member.PostColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(welfarepost.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PostIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.PostTable,
+			Columns: []string{member.PostColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(welfarepost.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CategoryChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCategoryChangesIDs(); len(nodes) > 0 && !_u.mutation.CategoryChangesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CategoryChangesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CategoryChangesTable,
+			Columns: []string{member.CategoryChangesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(categorychange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TransfersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTransfersIDs(); len(nodes) > 0 && !_u.mutation.TransfersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TransfersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TransfersTable,
+			Columns: []string{member.TransfersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(transfer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TrainingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTrainingsIDs(); len(nodes) > 0 && !_u.mutation.TrainingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TrainingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.TrainingsTable,
+			Columns: []string{member.TrainingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(trainingrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MobileRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMobileRecordsIDs(); len(nodes) > 0 && !_u.mutation.MobileRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MobileRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.MobileRecordsTable,
+			Columns: []string{member.MobileRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mobilerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContactLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContactLogsIDs(); len(nodes) > 0 && !_u.mutation.ContactLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContactLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.ContactLogsTable,
+			Columns: []string{member.ContactLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HelpCardCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.HelpCardTable,
+			Columns: []string{member.HelpCardColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(helpcard.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HelpCardIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   member.HelpCardTable,
+			Columns: []string{member.HelpCardColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(helpcard.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VisitsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedVisitsIDs(); len(nodes) > 0 && !_u.mutation.VisitsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VisitsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.VisitsTable,
+			Columns: []string{member.VisitsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(visit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CareFundEntriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCareFundEntriesIDs(); len(nodes) > 0 && !_u.mutation.CareFundEntriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CareFundEntriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.CareFundEntriesTable,
+			Columns: []string{member.CareFundEntriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(carefundentry.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,14 +14,19 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -39,7 +44,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 const (
@@ -54,14 +63,19 @@ const (
 	TypeAnnualResult       = "AnnualResult"
 	TypeAuditHead          = "AuditHead"
 	TypeAuditLog           = "AuditLog"
+	TypeCareFundEntry      = "CareFundEntry"
+	TypeCategoryChange     = "CategoryChange"
+	TypeContactLog         = "ContactLog"
 	TypeConvention         = "Convention"
 	TypeDemoPost           = "DemoPost"
 	TypeFarmStayCriterion  = "FarmStayCriterion"
 	TypeFarmStayNomination = "FarmStayNomination"
 	TypeFarmStayObjection  = "FarmStayObjection"
 	TypeFarmStayOpinion    = "FarmStayOpinion"
+	TypeHelpCard           = "HelpCard"
 	TypeIdempotencyKey     = "IdempotencyKey"
 	TypeMember             = "Member"
+	TypeMobileRecord       = "MobileRecord"
 	TypeOrg                = "Org"
 	TypePlaque             = "Plaque"
 	TypePledge             = "Pledge"
@@ -78,7 +92,11 @@ const (
 	TypeRecitationAbsence  = "RecitationAbsence"
 	TypeRoleBinding        = "RoleBinding"
 	TypeSetting            = "Setting"
+	TypeTrainingRecord     = "TrainingRecord"
+	TypeTransfer           = "Transfer"
 	TypeUser               = "User"
+	TypeVisit              = "Visit"
+	TypeWelfarePost        = "WelfarePost"
 )
 
 // AnnualResultMutation represents an operation that mutates the AnnualResult nodes in the graph.
@@ -3131,6 +3149,3463 @@ func (m *AuditLogMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditLogMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditLog edge %s", name)
+}
+
+// CareFundEntryMutation represents an operation that mutates the CareFundEntry nodes in the graph.
+type CareFundEntryMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	kind               *carefundentry.Kind
+	amount_fen         *int64
+	addamount_fen      *int64
+	on                 *time.Time
+	donor              *string
+	reason             *string
+	approver           *string
+	reversed_kind      *string
+	clearedFields      map[string]struct{}
+	fund               *int
+	clearedfund        bool
+	member             *int
+	clearedmember      bool
+	reverses           *int
+	clearedreverses    bool
+	reversed_by        *int
+	clearedreversed_by bool
+	done               bool
+	oldValue           func(context.Context) (*CareFundEntry, error)
+	predicates         []predicate.CareFundEntry
+}
+
+var _ ent.Mutation = (*CareFundEntryMutation)(nil)
+
+// carefundentryOption allows management of the mutation configuration using functional options.
+type carefundentryOption func(*CareFundEntryMutation)
+
+// newCareFundEntryMutation creates new mutation for the CareFundEntry entity.
+func newCareFundEntryMutation(c config, op Op, opts ...carefundentryOption) *CareFundEntryMutation {
+	m := &CareFundEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCareFundEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCareFundEntryID sets the ID field of the mutation.
+func withCareFundEntryID(id int) carefundentryOption {
+	return func(m *CareFundEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CareFundEntry
+		)
+		m.oldValue = func(ctx context.Context) (*CareFundEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CareFundEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCareFundEntry sets the old CareFundEntry of the mutation.
+func withCareFundEntry(node *CareFundEntry) carefundentryOption {
+	return func(m *CareFundEntryMutation) {
+		m.oldValue = func(context.Context) (*CareFundEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CareFundEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CareFundEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CareFundEntryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CareFundEntryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CareFundEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CareFundEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CareFundEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CareFundEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CareFundEntryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CareFundEntryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CareFundEntryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CareFundEntryMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CareFundEntryMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CareFundEntryMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CareFundEntryMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CareFundEntryMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CareFundEntryMutation) SetKind(c carefundentry.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CareFundEntryMutation) Kind() (r carefundentry.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldKind(ctx context.Context) (v carefundentry.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CareFundEntryMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetAmountFen sets the "amount_fen" field.
+func (m *CareFundEntryMutation) SetAmountFen(i int64) {
+	m.amount_fen = &i
+	m.addamount_fen = nil
+}
+
+// AmountFen returns the value of the "amount_fen" field in the mutation.
+func (m *CareFundEntryMutation) AmountFen() (r int64, exists bool) {
+	v := m.amount_fen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountFen returns the old "amount_fen" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldAmountFen(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountFen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountFen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountFen: %w", err)
+	}
+	return oldValue.AmountFen, nil
+}
+
+// AddAmountFen adds i to the "amount_fen" field.
+func (m *CareFundEntryMutation) AddAmountFen(i int64) {
+	if m.addamount_fen != nil {
+		*m.addamount_fen += i
+	} else {
+		m.addamount_fen = &i
+	}
+}
+
+// AddedAmountFen returns the value that was added to the "amount_fen" field in this mutation.
+func (m *CareFundEntryMutation) AddedAmountFen() (r int64, exists bool) {
+	v := m.addamount_fen
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmountFen resets all changes to the "amount_fen" field.
+func (m *CareFundEntryMutation) ResetAmountFen() {
+	m.amount_fen = nil
+	m.addamount_fen = nil
+}
+
+// SetOn sets the "on" field.
+func (m *CareFundEntryMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *CareFundEntryMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *CareFundEntryMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetDonor sets the "donor" field.
+func (m *CareFundEntryMutation) SetDonor(s string) {
+	m.donor = &s
+}
+
+// Donor returns the value of the "donor" field in the mutation.
+func (m *CareFundEntryMutation) Donor() (r string, exists bool) {
+	v := m.donor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDonor returns the old "donor" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldDonor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDonor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDonor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDonor: %w", err)
+	}
+	return oldValue.Donor, nil
+}
+
+// ClearDonor clears the value of the "donor" field.
+func (m *CareFundEntryMutation) ClearDonor() {
+	m.donor = nil
+	m.clearedFields[carefundentry.FieldDonor] = struct{}{}
+}
+
+// DonorCleared returns if the "donor" field was cleared in this mutation.
+func (m *CareFundEntryMutation) DonorCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldDonor]
+	return ok
+}
+
+// ResetDonor resets all changes to the "donor" field.
+func (m *CareFundEntryMutation) ResetDonor() {
+	m.donor = nil
+	delete(m.clearedFields, carefundentry.FieldDonor)
+}
+
+// SetReason sets the "reason" field.
+func (m *CareFundEntryMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CareFundEntryMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *CareFundEntryMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[carefundentry.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *CareFundEntryMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CareFundEntryMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, carefundentry.FieldReason)
+}
+
+// SetApprover sets the "approver" field.
+func (m *CareFundEntryMutation) SetApprover(s string) {
+	m.approver = &s
+}
+
+// Approver returns the value of the "approver" field in the mutation.
+func (m *CareFundEntryMutation) Approver() (r string, exists bool) {
+	v := m.approver
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprover returns the old "approver" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldApprover(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprover is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprover requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprover: %w", err)
+	}
+	return oldValue.Approver, nil
+}
+
+// ClearApprover clears the value of the "approver" field.
+func (m *CareFundEntryMutation) ClearApprover() {
+	m.approver = nil
+	m.clearedFields[carefundentry.FieldApprover] = struct{}{}
+}
+
+// ApproverCleared returns if the "approver" field was cleared in this mutation.
+func (m *CareFundEntryMutation) ApproverCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldApprover]
+	return ok
+}
+
+// ResetApprover resets all changes to the "approver" field.
+func (m *CareFundEntryMutation) ResetApprover() {
+	m.approver = nil
+	delete(m.clearedFields, carefundentry.FieldApprover)
+}
+
+// SetReversedKind sets the "reversed_kind" field.
+func (m *CareFundEntryMutation) SetReversedKind(s string) {
+	m.reversed_kind = &s
+}
+
+// ReversedKind returns the value of the "reversed_kind" field in the mutation.
+func (m *CareFundEntryMutation) ReversedKind() (r string, exists bool) {
+	v := m.reversed_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReversedKind returns the old "reversed_kind" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldReversedKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReversedKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReversedKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReversedKind: %w", err)
+	}
+	return oldValue.ReversedKind, nil
+}
+
+// ClearReversedKind clears the value of the "reversed_kind" field.
+func (m *CareFundEntryMutation) ClearReversedKind() {
+	m.reversed_kind = nil
+	m.clearedFields[carefundentry.FieldReversedKind] = struct{}{}
+}
+
+// ReversedKindCleared returns if the "reversed_kind" field was cleared in this mutation.
+func (m *CareFundEntryMutation) ReversedKindCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldReversedKind]
+	return ok
+}
+
+// ResetReversedKind resets all changes to the "reversed_kind" field.
+func (m *CareFundEntryMutation) ResetReversedKind() {
+	m.reversed_kind = nil
+	delete(m.clearedFields, carefundentry.FieldReversedKind)
+}
+
+// SetOrgID sets the "org_id" field.
+func (m *CareFundEntryMutation) SetOrgID(i int) {
+	m.fund = &i
+}
+
+// OrgID returns the value of the "org_id" field in the mutation.
+func (m *CareFundEntryMutation) OrgID() (r int, exists bool) {
+	v := m.fund
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrgID returns the old "org_id" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldOrgID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrgID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrgID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrgID: %w", err)
+	}
+	return oldValue.OrgID, nil
+}
+
+// ClearOrgID clears the value of the "org_id" field.
+func (m *CareFundEntryMutation) ClearOrgID() {
+	m.fund = nil
+	m.clearedFields[carefundentry.FieldOrgID] = struct{}{}
+}
+
+// OrgIDCleared returns if the "org_id" field was cleared in this mutation.
+func (m *CareFundEntryMutation) OrgIDCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldOrgID]
+	return ok
+}
+
+// ResetOrgID resets all changes to the "org_id" field.
+func (m *CareFundEntryMutation) ResetOrgID() {
+	m.fund = nil
+	delete(m.clearedFields, carefundentry.FieldOrgID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *CareFundEntryMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *CareFundEntryMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldMemberID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *CareFundEntryMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[carefundentry.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *CareFundEntryMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *CareFundEntryMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, carefundentry.FieldMemberID)
+}
+
+// SetReversesID sets the "reverses_id" field.
+func (m *CareFundEntryMutation) SetReversesID(i int) {
+	m.reverses = &i
+}
+
+// ReversesID returns the value of the "reverses_id" field in the mutation.
+func (m *CareFundEntryMutation) ReversesID() (r int, exists bool) {
+	v := m.reverses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReversesID returns the old "reverses_id" field's value of the CareFundEntry entity.
+// If the CareFundEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CareFundEntryMutation) OldReversesID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReversesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReversesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReversesID: %w", err)
+	}
+	return oldValue.ReversesID, nil
+}
+
+// ClearReversesID clears the value of the "reverses_id" field.
+func (m *CareFundEntryMutation) ClearReversesID() {
+	m.reverses = nil
+	m.clearedFields[carefundentry.FieldReversesID] = struct{}{}
+}
+
+// ReversesIDCleared returns if the "reverses_id" field was cleared in this mutation.
+func (m *CareFundEntryMutation) ReversesIDCleared() bool {
+	_, ok := m.clearedFields[carefundentry.FieldReversesID]
+	return ok
+}
+
+// ResetReversesID resets all changes to the "reverses_id" field.
+func (m *CareFundEntryMutation) ResetReversesID() {
+	m.reverses = nil
+	delete(m.clearedFields, carefundentry.FieldReversesID)
+}
+
+// SetFundID sets the "fund" edge to the Org entity by id.
+func (m *CareFundEntryMutation) SetFundID(id int) {
+	m.fund = &id
+}
+
+// ClearFund clears the "fund" edge to the Org entity.
+func (m *CareFundEntryMutation) ClearFund() {
+	m.clearedfund = true
+	m.clearedFields[carefundentry.FieldOrgID] = struct{}{}
+}
+
+// FundCleared reports if the "fund" edge to the Org entity was cleared.
+func (m *CareFundEntryMutation) FundCleared() bool {
+	return m.OrgIDCleared() || m.clearedfund
+}
+
+// FundID returns the "fund" edge ID in the mutation.
+func (m *CareFundEntryMutation) FundID() (id int, exists bool) {
+	if m.fund != nil {
+		return *m.fund, true
+	}
+	return
+}
+
+// FundIDs returns the "fund" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FundID instead. It exists only for internal usage by the builders.
+func (m *CareFundEntryMutation) FundIDs() (ids []int) {
+	if id := m.fund; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFund resets all changes to the "fund" edge.
+func (m *CareFundEntryMutation) ResetFund() {
+	m.fund = nil
+	m.clearedfund = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CareFundEntryMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[carefundentry.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CareFundEntryMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CareFundEntryMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CareFundEntryMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearReverses clears the "reverses" edge to the CareFundEntry entity.
+func (m *CareFundEntryMutation) ClearReverses() {
+	m.clearedreverses = true
+	m.clearedFields[carefundentry.FieldReversesID] = struct{}{}
+}
+
+// ReversesCleared reports if the "reverses" edge to the CareFundEntry entity was cleared.
+func (m *CareFundEntryMutation) ReversesCleared() bool {
+	return m.ReversesIDCleared() || m.clearedreverses
+}
+
+// ReversesIDs returns the "reverses" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReversesID instead. It exists only for internal usage by the builders.
+func (m *CareFundEntryMutation) ReversesIDs() (ids []int) {
+	if id := m.reverses; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReverses resets all changes to the "reverses" edge.
+func (m *CareFundEntryMutation) ResetReverses() {
+	m.reverses = nil
+	m.clearedreverses = false
+}
+
+// SetReversedByID sets the "reversed_by" edge to the CareFundEntry entity by id.
+func (m *CareFundEntryMutation) SetReversedByID(id int) {
+	m.reversed_by = &id
+}
+
+// ClearReversedBy clears the "reversed_by" edge to the CareFundEntry entity.
+func (m *CareFundEntryMutation) ClearReversedBy() {
+	m.clearedreversed_by = true
+}
+
+// ReversedByCleared reports if the "reversed_by" edge to the CareFundEntry entity was cleared.
+func (m *CareFundEntryMutation) ReversedByCleared() bool {
+	return m.clearedreversed_by
+}
+
+// ReversedByID returns the "reversed_by" edge ID in the mutation.
+func (m *CareFundEntryMutation) ReversedByID() (id int, exists bool) {
+	if m.reversed_by != nil {
+		return *m.reversed_by, true
+	}
+	return
+}
+
+// ReversedByIDs returns the "reversed_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReversedByID instead. It exists only for internal usage by the builders.
+func (m *CareFundEntryMutation) ReversedByIDs() (ids []int) {
+	if id := m.reversed_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReversedBy resets all changes to the "reversed_by" edge.
+func (m *CareFundEntryMutation) ResetReversedBy() {
+	m.reversed_by = nil
+	m.clearedreversed_by = false
+}
+
+// Where appends a list predicates to the CareFundEntryMutation builder.
+func (m *CareFundEntryMutation) Where(ps ...predicate.CareFundEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CareFundEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CareFundEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CareFundEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CareFundEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CareFundEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CareFundEntry).
+func (m *CareFundEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CareFundEntryMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, carefundentry.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, carefundentry.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, carefundentry.FieldVersion)
+	}
+	if m.kind != nil {
+		fields = append(fields, carefundentry.FieldKind)
+	}
+	if m.amount_fen != nil {
+		fields = append(fields, carefundentry.FieldAmountFen)
+	}
+	if m.on != nil {
+		fields = append(fields, carefundentry.FieldOn)
+	}
+	if m.donor != nil {
+		fields = append(fields, carefundentry.FieldDonor)
+	}
+	if m.reason != nil {
+		fields = append(fields, carefundentry.FieldReason)
+	}
+	if m.approver != nil {
+		fields = append(fields, carefundentry.FieldApprover)
+	}
+	if m.reversed_kind != nil {
+		fields = append(fields, carefundentry.FieldReversedKind)
+	}
+	if m.fund != nil {
+		fields = append(fields, carefundentry.FieldOrgID)
+	}
+	if m.member != nil {
+		fields = append(fields, carefundentry.FieldMemberID)
+	}
+	if m.reverses != nil {
+		fields = append(fields, carefundentry.FieldReversesID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CareFundEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case carefundentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case carefundentry.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case carefundentry.FieldVersion:
+		return m.Version()
+	case carefundentry.FieldKind:
+		return m.Kind()
+	case carefundentry.FieldAmountFen:
+		return m.AmountFen()
+	case carefundentry.FieldOn:
+		return m.On()
+	case carefundentry.FieldDonor:
+		return m.Donor()
+	case carefundentry.FieldReason:
+		return m.Reason()
+	case carefundentry.FieldApprover:
+		return m.Approver()
+	case carefundentry.FieldReversedKind:
+		return m.ReversedKind()
+	case carefundentry.FieldOrgID:
+		return m.OrgID()
+	case carefundentry.FieldMemberID:
+		return m.MemberID()
+	case carefundentry.FieldReversesID:
+		return m.ReversesID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CareFundEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case carefundentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case carefundentry.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case carefundentry.FieldVersion:
+		return m.OldVersion(ctx)
+	case carefundentry.FieldKind:
+		return m.OldKind(ctx)
+	case carefundentry.FieldAmountFen:
+		return m.OldAmountFen(ctx)
+	case carefundentry.FieldOn:
+		return m.OldOn(ctx)
+	case carefundentry.FieldDonor:
+		return m.OldDonor(ctx)
+	case carefundentry.FieldReason:
+		return m.OldReason(ctx)
+	case carefundentry.FieldApprover:
+		return m.OldApprover(ctx)
+	case carefundentry.FieldReversedKind:
+		return m.OldReversedKind(ctx)
+	case carefundentry.FieldOrgID:
+		return m.OldOrgID(ctx)
+	case carefundentry.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case carefundentry.FieldReversesID:
+		return m.OldReversesID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CareFundEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CareFundEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case carefundentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case carefundentry.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case carefundentry.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case carefundentry.FieldKind:
+		v, ok := value.(carefundentry.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case carefundentry.FieldAmountFen:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountFen(v)
+		return nil
+	case carefundentry.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case carefundentry.FieldDonor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDonor(v)
+		return nil
+	case carefundentry.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case carefundentry.FieldApprover:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprover(v)
+		return nil
+	case carefundentry.FieldReversedKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReversedKind(v)
+		return nil
+	case carefundentry.FieldOrgID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrgID(v)
+		return nil
+	case carefundentry.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case carefundentry.FieldReversesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReversesID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CareFundEntryMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, carefundentry.FieldVersion)
+	}
+	if m.addamount_fen != nil {
+		fields = append(fields, carefundentry.FieldAmountFen)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CareFundEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case carefundentry.FieldVersion:
+		return m.AddedVersion()
+	case carefundentry.FieldAmountFen:
+		return m.AddedAmountFen()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CareFundEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case carefundentry.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case carefundentry.FieldAmountFen:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountFen(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CareFundEntryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(carefundentry.FieldDonor) {
+		fields = append(fields, carefundentry.FieldDonor)
+	}
+	if m.FieldCleared(carefundentry.FieldReason) {
+		fields = append(fields, carefundentry.FieldReason)
+	}
+	if m.FieldCleared(carefundentry.FieldApprover) {
+		fields = append(fields, carefundentry.FieldApprover)
+	}
+	if m.FieldCleared(carefundentry.FieldReversedKind) {
+		fields = append(fields, carefundentry.FieldReversedKind)
+	}
+	if m.FieldCleared(carefundentry.FieldOrgID) {
+		fields = append(fields, carefundentry.FieldOrgID)
+	}
+	if m.FieldCleared(carefundentry.FieldMemberID) {
+		fields = append(fields, carefundentry.FieldMemberID)
+	}
+	if m.FieldCleared(carefundentry.FieldReversesID) {
+		fields = append(fields, carefundentry.FieldReversesID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CareFundEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CareFundEntryMutation) ClearField(name string) error {
+	switch name {
+	case carefundentry.FieldDonor:
+		m.ClearDonor()
+		return nil
+	case carefundentry.FieldReason:
+		m.ClearReason()
+		return nil
+	case carefundentry.FieldApprover:
+		m.ClearApprover()
+		return nil
+	case carefundentry.FieldReversedKind:
+		m.ClearReversedKind()
+		return nil
+	case carefundentry.FieldOrgID:
+		m.ClearOrgID()
+		return nil
+	case carefundentry.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case carefundentry.FieldReversesID:
+		m.ClearReversesID()
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CareFundEntryMutation) ResetField(name string) error {
+	switch name {
+	case carefundentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case carefundentry.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case carefundentry.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case carefundentry.FieldKind:
+		m.ResetKind()
+		return nil
+	case carefundentry.FieldAmountFen:
+		m.ResetAmountFen()
+		return nil
+	case carefundentry.FieldOn:
+		m.ResetOn()
+		return nil
+	case carefundentry.FieldDonor:
+		m.ResetDonor()
+		return nil
+	case carefundentry.FieldReason:
+		m.ResetReason()
+		return nil
+	case carefundentry.FieldApprover:
+		m.ResetApprover()
+		return nil
+	case carefundentry.FieldReversedKind:
+		m.ResetReversedKind()
+		return nil
+	case carefundentry.FieldOrgID:
+		m.ResetOrgID()
+		return nil
+	case carefundentry.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case carefundentry.FieldReversesID:
+		m.ResetReversesID()
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CareFundEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.fund != nil {
+		edges = append(edges, carefundentry.EdgeFund)
+	}
+	if m.member != nil {
+		edges = append(edges, carefundentry.EdgeMember)
+	}
+	if m.reverses != nil {
+		edges = append(edges, carefundentry.EdgeReverses)
+	}
+	if m.reversed_by != nil {
+		edges = append(edges, carefundentry.EdgeReversedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CareFundEntryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case carefundentry.EdgeFund:
+		if id := m.fund; id != nil {
+			return []ent.Value{*id}
+		}
+	case carefundentry.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case carefundentry.EdgeReverses:
+		if id := m.reverses; id != nil {
+			return []ent.Value{*id}
+		}
+	case carefundentry.EdgeReversedBy:
+		if id := m.reversed_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CareFundEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CareFundEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CareFundEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedfund {
+		edges = append(edges, carefundentry.EdgeFund)
+	}
+	if m.clearedmember {
+		edges = append(edges, carefundentry.EdgeMember)
+	}
+	if m.clearedreverses {
+		edges = append(edges, carefundentry.EdgeReverses)
+	}
+	if m.clearedreversed_by {
+		edges = append(edges, carefundentry.EdgeReversedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CareFundEntryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case carefundentry.EdgeFund:
+		return m.clearedfund
+	case carefundentry.EdgeMember:
+		return m.clearedmember
+	case carefundentry.EdgeReverses:
+		return m.clearedreverses
+	case carefundentry.EdgeReversedBy:
+		return m.clearedreversed_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CareFundEntryMutation) ClearEdge(name string) error {
+	switch name {
+	case carefundentry.EdgeFund:
+		m.ClearFund()
+		return nil
+	case carefundentry.EdgeMember:
+		m.ClearMember()
+		return nil
+	case carefundentry.EdgeReverses:
+		m.ClearReverses()
+		return nil
+	case carefundentry.EdgeReversedBy:
+		m.ClearReversedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CareFundEntryMutation) ResetEdge(name string) error {
+	switch name {
+	case carefundentry.EdgeFund:
+		m.ResetFund()
+		return nil
+	case carefundentry.EdgeMember:
+		m.ResetMember()
+		return nil
+	case carefundentry.EdgeReverses:
+		m.ResetReverses()
+		return nil
+	case carefundentry.EdgeReversedBy:
+		m.ResetReversedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CareFundEntry edge %s", name)
+}
+
+// CategoryChangeMutation represents an operation that mutates the CategoryChange nodes in the graph.
+type CategoryChangeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	from          *string
+	to            *string
+	on            *time.Time
+	reason        *string
+	branch_id     *int
+	addbranch_id  *int
+	clearedFields map[string]struct{}
+	member        *int
+	clearedmember bool
+	done          bool
+	oldValue      func(context.Context) (*CategoryChange, error)
+	predicates    []predicate.CategoryChange
+}
+
+var _ ent.Mutation = (*CategoryChangeMutation)(nil)
+
+// categorychangeOption allows management of the mutation configuration using functional options.
+type categorychangeOption func(*CategoryChangeMutation)
+
+// newCategoryChangeMutation creates new mutation for the CategoryChange entity.
+func newCategoryChangeMutation(c config, op Op, opts ...categorychangeOption) *CategoryChangeMutation {
+	m := &CategoryChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCategoryChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCategoryChangeID sets the ID field of the mutation.
+func withCategoryChangeID(id int) categorychangeOption {
+	return func(m *CategoryChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CategoryChange
+		)
+		m.oldValue = func(ctx context.Context) (*CategoryChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CategoryChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCategoryChange sets the old CategoryChange of the mutation.
+func withCategoryChange(node *CategoryChange) categorychangeOption {
+	return func(m *CategoryChangeMutation) {
+		m.oldValue = func(context.Context) (*CategoryChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CategoryChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CategoryChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CategoryChangeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CategoryChangeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CategoryChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CategoryChangeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CategoryChangeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CategoryChangeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CategoryChangeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CategoryChangeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CategoryChangeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *CategoryChangeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *CategoryChangeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *CategoryChangeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *CategoryChangeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *CategoryChangeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetFrom sets the "from" field.
+func (m *CategoryChangeMutation) SetFrom(s string) {
+	m.from = &s
+}
+
+// From returns the value of the "from" field in the mutation.
+func (m *CategoryChangeMutation) From() (r string, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrom returns the old "from" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldFrom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrom: %w", err)
+	}
+	return oldValue.From, nil
+}
+
+// ClearFrom clears the value of the "from" field.
+func (m *CategoryChangeMutation) ClearFrom() {
+	m.from = nil
+	m.clearedFields[categorychange.FieldFrom] = struct{}{}
+}
+
+// FromCleared returns if the "from" field was cleared in this mutation.
+func (m *CategoryChangeMutation) FromCleared() bool {
+	_, ok := m.clearedFields[categorychange.FieldFrom]
+	return ok
+}
+
+// ResetFrom resets all changes to the "from" field.
+func (m *CategoryChangeMutation) ResetFrom() {
+	m.from = nil
+	delete(m.clearedFields, categorychange.FieldFrom)
+}
+
+// SetTo sets the "to" field.
+func (m *CategoryChangeMutation) SetTo(s string) {
+	m.to = &s
+}
+
+// To returns the value of the "to" field in the mutation.
+func (m *CategoryChangeMutation) To() (r string, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTo returns the old "to" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldTo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTo: %w", err)
+	}
+	return oldValue.To, nil
+}
+
+// ClearTo clears the value of the "to" field.
+func (m *CategoryChangeMutation) ClearTo() {
+	m.to = nil
+	m.clearedFields[categorychange.FieldTo] = struct{}{}
+}
+
+// ToCleared returns if the "to" field was cleared in this mutation.
+func (m *CategoryChangeMutation) ToCleared() bool {
+	_, ok := m.clearedFields[categorychange.FieldTo]
+	return ok
+}
+
+// ResetTo resets all changes to the "to" field.
+func (m *CategoryChangeMutation) ResetTo() {
+	m.to = nil
+	delete(m.clearedFields, categorychange.FieldTo)
+}
+
+// SetOn sets the "on" field.
+func (m *CategoryChangeMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *CategoryChangeMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *CategoryChangeMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CategoryChangeMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CategoryChangeMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *CategoryChangeMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[categorychange.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *CategoryChangeMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[categorychange.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CategoryChangeMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, categorychange.FieldReason)
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CategoryChangeMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CategoryChangeMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CategoryChangeMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CategoryChangeMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *CategoryChangeMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[categorychange.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *CategoryChangeMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[categorychange.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CategoryChangeMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, categorychange.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *CategoryChangeMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *CategoryChangeMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the CategoryChange entity.
+// If the CategoryChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryChangeMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *CategoryChangeMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[categorychange.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *CategoryChangeMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[categorychange.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *CategoryChangeMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, categorychange.FieldMemberID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CategoryChangeMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[categorychange.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CategoryChangeMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CategoryChangeMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CategoryChangeMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the CategoryChangeMutation builder.
+func (m *CategoryChangeMutation) Where(ps ...predicate.CategoryChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CategoryChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CategoryChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CategoryChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CategoryChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CategoryChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CategoryChange).
+func (m *CategoryChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CategoryChangeMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, categorychange.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, categorychange.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, categorychange.FieldVersion)
+	}
+	if m.from != nil {
+		fields = append(fields, categorychange.FieldFrom)
+	}
+	if m.to != nil {
+		fields = append(fields, categorychange.FieldTo)
+	}
+	if m.on != nil {
+		fields = append(fields, categorychange.FieldOn)
+	}
+	if m.reason != nil {
+		fields = append(fields, categorychange.FieldReason)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, categorychange.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, categorychange.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CategoryChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case categorychange.FieldCreatedAt:
+		return m.CreatedAt()
+	case categorychange.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case categorychange.FieldVersion:
+		return m.Version()
+	case categorychange.FieldFrom:
+		return m.From()
+	case categorychange.FieldTo:
+		return m.To()
+	case categorychange.FieldOn:
+		return m.On()
+	case categorychange.FieldReason:
+		return m.Reason()
+	case categorychange.FieldBranchID:
+		return m.BranchID()
+	case categorychange.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CategoryChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case categorychange.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case categorychange.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case categorychange.FieldVersion:
+		return m.OldVersion(ctx)
+	case categorychange.FieldFrom:
+		return m.OldFrom(ctx)
+	case categorychange.FieldTo:
+		return m.OldTo(ctx)
+	case categorychange.FieldOn:
+		return m.OldOn(ctx)
+	case categorychange.FieldReason:
+		return m.OldReason(ctx)
+	case categorychange.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case categorychange.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CategoryChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CategoryChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case categorychange.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case categorychange.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case categorychange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case categorychange.FieldFrom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrom(v)
+		return nil
+	case categorychange.FieldTo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTo(v)
+		return nil
+	case categorychange.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case categorychange.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case categorychange.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case categorychange.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CategoryChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, categorychange.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, categorychange.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CategoryChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case categorychange.FieldVersion:
+		return m.AddedVersion()
+	case categorychange.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CategoryChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case categorychange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case categorychange.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CategoryChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(categorychange.FieldFrom) {
+		fields = append(fields, categorychange.FieldFrom)
+	}
+	if m.FieldCleared(categorychange.FieldTo) {
+		fields = append(fields, categorychange.FieldTo)
+	}
+	if m.FieldCleared(categorychange.FieldReason) {
+		fields = append(fields, categorychange.FieldReason)
+	}
+	if m.FieldCleared(categorychange.FieldBranchID) {
+		fields = append(fields, categorychange.FieldBranchID)
+	}
+	if m.FieldCleared(categorychange.FieldMemberID) {
+		fields = append(fields, categorychange.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CategoryChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CategoryChangeMutation) ClearField(name string) error {
+	switch name {
+	case categorychange.FieldFrom:
+		m.ClearFrom()
+		return nil
+	case categorychange.FieldTo:
+		m.ClearTo()
+		return nil
+	case categorychange.FieldReason:
+		m.ClearReason()
+		return nil
+	case categorychange.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case categorychange.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CategoryChangeMutation) ResetField(name string) error {
+	switch name {
+	case categorychange.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case categorychange.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case categorychange.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case categorychange.FieldFrom:
+		m.ResetFrom()
+		return nil
+	case categorychange.FieldTo:
+		m.ResetTo()
+		return nil
+	case categorychange.FieldOn:
+		m.ResetOn()
+		return nil
+	case categorychange.FieldReason:
+		m.ResetReason()
+		return nil
+	case categorychange.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case categorychange.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CategoryChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.member != nil {
+		edges = append(edges, categorychange.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CategoryChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case categorychange.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CategoryChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CategoryChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CategoryChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmember {
+		edges = append(edges, categorychange.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CategoryChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case categorychange.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CategoryChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case categorychange.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CategoryChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case categorychange.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CategoryChange edge %s", name)
+}
+
+// ContactLogMutation represents an operation that mutates the ContactLog nodes in the graph.
+type ContactLogMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	on            *time.Time
+	kind          *contactlog.Kind
+	channel       *string
+	note          *string
+	branch_id     *int
+	addbranch_id  *int
+	clearedFields map[string]struct{}
+	member        *int
+	clearedmember bool
+	record        *int
+	clearedrecord bool
+	done          bool
+	oldValue      func(context.Context) (*ContactLog, error)
+	predicates    []predicate.ContactLog
+}
+
+var _ ent.Mutation = (*ContactLogMutation)(nil)
+
+// contactlogOption allows management of the mutation configuration using functional options.
+type contactlogOption func(*ContactLogMutation)
+
+// newContactLogMutation creates new mutation for the ContactLog entity.
+func newContactLogMutation(c config, op Op, opts ...contactlogOption) *ContactLogMutation {
+	m := &ContactLogMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContactLog,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContactLogID sets the ID field of the mutation.
+func withContactLogID(id int) contactlogOption {
+	return func(m *ContactLogMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContactLog
+		)
+		m.oldValue = func(ctx context.Context) (*ContactLog, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContactLog.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContactLog sets the old ContactLog of the mutation.
+func withContactLog(node *ContactLog) contactlogOption {
+	return func(m *ContactLogMutation) {
+		m.oldValue = func(context.Context) (*ContactLog, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContactLogMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContactLogMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContactLogMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContactLogMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContactLog.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContactLogMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContactLogMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContactLogMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContactLogMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContactLogMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContactLogMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ContactLogMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ContactLogMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ContactLogMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ContactLogMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ContactLogMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetOn sets the "on" field.
+func (m *ContactLogMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *ContactLogMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *ContactLogMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ContactLogMutation) SetKind(c contactlog.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ContactLogMutation) Kind() (r contactlog.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldKind(ctx context.Context) (v contactlog.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ContactLogMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *ContactLogMutation) SetChannel(s string) {
+	m.channel = &s
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *ContactLogMutation) Channel() (r string, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldChannel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ClearChannel clears the value of the "channel" field.
+func (m *ContactLogMutation) ClearChannel() {
+	m.channel = nil
+	m.clearedFields[contactlog.FieldChannel] = struct{}{}
+}
+
+// ChannelCleared returns if the "channel" field was cleared in this mutation.
+func (m *ContactLogMutation) ChannelCleared() bool {
+	_, ok := m.clearedFields[contactlog.FieldChannel]
+	return ok
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *ContactLogMutation) ResetChannel() {
+	m.channel = nil
+	delete(m.clearedFields, contactlog.FieldChannel)
+}
+
+// SetNote sets the "note" field.
+func (m *ContactLogMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ContactLogMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ContactLogMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[contactlog.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ContactLogMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[contactlog.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ContactLogMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, contactlog.FieldNote)
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *ContactLogMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *ContactLogMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *ContactLogMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *ContactLogMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *ContactLogMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[contactlog.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *ContactLogMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[contactlog.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *ContactLogMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, contactlog.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *ContactLogMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *ContactLogMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *ContactLogMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[contactlog.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *ContactLogMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[contactlog.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *ContactLogMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, contactlog.FieldMemberID)
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *ContactLogMutation) SetRecordID(i int) {
+	m.record = &i
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *ContactLogMutation) RecordID() (r int, exists bool) {
+	v := m.record
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the ContactLog entity.
+// If the ContactLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactLogMutation) OldRecordID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// ClearRecordID clears the value of the "record_id" field.
+func (m *ContactLogMutation) ClearRecordID() {
+	m.record = nil
+	m.clearedFields[contactlog.FieldRecordID] = struct{}{}
+}
+
+// RecordIDCleared returns if the "record_id" field was cleared in this mutation.
+func (m *ContactLogMutation) RecordIDCleared() bool {
+	_, ok := m.clearedFields[contactlog.FieldRecordID]
+	return ok
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *ContactLogMutation) ResetRecordID() {
+	m.record = nil
+	delete(m.clearedFields, contactlog.FieldRecordID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *ContactLogMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[contactlog.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *ContactLogMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *ContactLogMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *ContactLogMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearRecord clears the "record" edge to the MobileRecord entity.
+func (m *ContactLogMutation) ClearRecord() {
+	m.clearedrecord = true
+	m.clearedFields[contactlog.FieldRecordID] = struct{}{}
+}
+
+// RecordCleared reports if the "record" edge to the MobileRecord entity was cleared.
+func (m *ContactLogMutation) RecordCleared() bool {
+	return m.RecordIDCleared() || m.clearedrecord
+}
+
+// RecordIDs returns the "record" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecordID instead. It exists only for internal usage by the builders.
+func (m *ContactLogMutation) RecordIDs() (ids []int) {
+	if id := m.record; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecord resets all changes to the "record" edge.
+func (m *ContactLogMutation) ResetRecord() {
+	m.record = nil
+	m.clearedrecord = false
+}
+
+// Where appends a list predicates to the ContactLogMutation builder.
+func (m *ContactLogMutation) Where(ps ...predicate.ContactLog) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContactLogMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContactLogMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContactLog, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContactLogMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContactLogMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContactLog).
+func (m *ContactLogMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContactLogMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, contactlog.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contactlog.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, contactlog.FieldVersion)
+	}
+	if m.on != nil {
+		fields = append(fields, contactlog.FieldOn)
+	}
+	if m.kind != nil {
+		fields = append(fields, contactlog.FieldKind)
+	}
+	if m.channel != nil {
+		fields = append(fields, contactlog.FieldChannel)
+	}
+	if m.note != nil {
+		fields = append(fields, contactlog.FieldNote)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, contactlog.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, contactlog.FieldMemberID)
+	}
+	if m.record != nil {
+		fields = append(fields, contactlog.FieldRecordID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContactLogMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contactlog.FieldCreatedAt:
+		return m.CreatedAt()
+	case contactlog.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contactlog.FieldVersion:
+		return m.Version()
+	case contactlog.FieldOn:
+		return m.On()
+	case contactlog.FieldKind:
+		return m.Kind()
+	case contactlog.FieldChannel:
+		return m.Channel()
+	case contactlog.FieldNote:
+		return m.Note()
+	case contactlog.FieldBranchID:
+		return m.BranchID()
+	case contactlog.FieldMemberID:
+		return m.MemberID()
+	case contactlog.FieldRecordID:
+		return m.RecordID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContactLogMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contactlog.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contactlog.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contactlog.FieldVersion:
+		return m.OldVersion(ctx)
+	case contactlog.FieldOn:
+		return m.OldOn(ctx)
+	case contactlog.FieldKind:
+		return m.OldKind(ctx)
+	case contactlog.FieldChannel:
+		return m.OldChannel(ctx)
+	case contactlog.FieldNote:
+		return m.OldNote(ctx)
+	case contactlog.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case contactlog.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case contactlog.FieldRecordID:
+		return m.OldRecordID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContactLog field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContactLogMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contactlog.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contactlog.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contactlog.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case contactlog.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case contactlog.FieldKind:
+		v, ok := value.(contactlog.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case contactlog.FieldChannel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case contactlog.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case contactlog.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case contactlog.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case contactlog.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContactLogMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, contactlog.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, contactlog.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContactLogMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contactlog.FieldVersion:
+		return m.AddedVersion()
+	case contactlog.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContactLogMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contactlog.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case contactlog.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContactLogMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contactlog.FieldChannel) {
+		fields = append(fields, contactlog.FieldChannel)
+	}
+	if m.FieldCleared(contactlog.FieldNote) {
+		fields = append(fields, contactlog.FieldNote)
+	}
+	if m.FieldCleared(contactlog.FieldBranchID) {
+		fields = append(fields, contactlog.FieldBranchID)
+	}
+	if m.FieldCleared(contactlog.FieldMemberID) {
+		fields = append(fields, contactlog.FieldMemberID)
+	}
+	if m.FieldCleared(contactlog.FieldRecordID) {
+		fields = append(fields, contactlog.FieldRecordID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContactLogMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContactLogMutation) ClearField(name string) error {
+	switch name {
+	case contactlog.FieldChannel:
+		m.ClearChannel()
+		return nil
+	case contactlog.FieldNote:
+		m.ClearNote()
+		return nil
+	case contactlog.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case contactlog.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case contactlog.FieldRecordID:
+		m.ClearRecordID()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContactLogMutation) ResetField(name string) error {
+	switch name {
+	case contactlog.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contactlog.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contactlog.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case contactlog.FieldOn:
+		m.ResetOn()
+		return nil
+	case contactlog.FieldKind:
+		m.ResetKind()
+		return nil
+	case contactlog.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case contactlog.FieldNote:
+		m.ResetNote()
+		return nil
+	case contactlog.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case contactlog.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case contactlog.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContactLogMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.member != nil {
+		edges = append(edges, contactlog.EdgeMember)
+	}
+	if m.record != nil {
+		edges = append(edges, contactlog.EdgeRecord)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContactLogMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case contactlog.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case contactlog.EdgeRecord:
+		if id := m.record; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContactLogMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContactLogMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContactLogMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedmember {
+		edges = append(edges, contactlog.EdgeMember)
+	}
+	if m.clearedrecord {
+		edges = append(edges, contactlog.EdgeRecord)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContactLogMutation) EdgeCleared(name string) bool {
+	switch name {
+	case contactlog.EdgeMember:
+		return m.clearedmember
+	case contactlog.EdgeRecord:
+		return m.clearedrecord
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContactLogMutation) ClearEdge(name string) error {
+	switch name {
+	case contactlog.EdgeMember:
+		m.ClearMember()
+		return nil
+	case contactlog.EdgeRecord:
+		m.ClearRecord()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContactLogMutation) ResetEdge(name string) error {
+	switch name {
+	case contactlog.EdgeMember:
+		m.ResetMember()
+		return nil
+	case contactlog.EdgeRecord:
+		m.ResetRecord()
+		return nil
+	}
+	return fmt.Errorf("unknown ContactLog edge %s", name)
 }
 
 // ConventionMutation represents an operation that mutates the Convention nodes in the graph.
@@ -9499,6 +12974,940 @@ func (m *FarmStayOpinionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown FarmStayOpinion edge %s", name)
 }
 
+// HelpCardMutation represents an operation that mutates the HelpCard nodes in the graph.
+type HelpCardMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	needs         *string
+	issued_on     *time.Time
+	branch_id     *int
+	addbranch_id  *int
+	clearedFields map[string]struct{}
+	member        *int
+	clearedmember bool
+	helper        *int
+	clearedhelper bool
+	done          bool
+	oldValue      func(context.Context) (*HelpCard, error)
+	predicates    []predicate.HelpCard
+}
+
+var _ ent.Mutation = (*HelpCardMutation)(nil)
+
+// helpcardOption allows management of the mutation configuration using functional options.
+type helpcardOption func(*HelpCardMutation)
+
+// newHelpCardMutation creates new mutation for the HelpCard entity.
+func newHelpCardMutation(c config, op Op, opts ...helpcardOption) *HelpCardMutation {
+	m := &HelpCardMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHelpCard,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHelpCardID sets the ID field of the mutation.
+func withHelpCardID(id int) helpcardOption {
+	return func(m *HelpCardMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HelpCard
+		)
+		m.oldValue = func(ctx context.Context) (*HelpCard, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HelpCard.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHelpCard sets the old HelpCard of the mutation.
+func withHelpCard(node *HelpCard) helpcardOption {
+	return func(m *HelpCardMutation) {
+		m.oldValue = func(context.Context) (*HelpCard, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HelpCardMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HelpCardMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HelpCardMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HelpCardMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HelpCard.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *HelpCardMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *HelpCardMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *HelpCardMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *HelpCardMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *HelpCardMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *HelpCardMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HelpCardMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HelpCardMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HelpCardMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HelpCardMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HelpCardMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetNeeds sets the "needs" field.
+func (m *HelpCardMutation) SetNeeds(s string) {
+	m.needs = &s
+}
+
+// Needs returns the value of the "needs" field in the mutation.
+func (m *HelpCardMutation) Needs() (r string, exists bool) {
+	v := m.needs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNeeds returns the old "needs" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldNeeds(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNeeds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNeeds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNeeds: %w", err)
+	}
+	return oldValue.Needs, nil
+}
+
+// ResetNeeds resets all changes to the "needs" field.
+func (m *HelpCardMutation) ResetNeeds() {
+	m.needs = nil
+}
+
+// SetIssuedOn sets the "issued_on" field.
+func (m *HelpCardMutation) SetIssuedOn(t time.Time) {
+	m.issued_on = &t
+}
+
+// IssuedOn returns the value of the "issued_on" field in the mutation.
+func (m *HelpCardMutation) IssuedOn() (r time.Time, exists bool) {
+	v := m.issued_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedOn returns the old "issued_on" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldIssuedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedOn: %w", err)
+	}
+	return oldValue.IssuedOn, nil
+}
+
+// ResetIssuedOn resets all changes to the "issued_on" field.
+func (m *HelpCardMutation) ResetIssuedOn() {
+	m.issued_on = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *HelpCardMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *HelpCardMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *HelpCardMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *HelpCardMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *HelpCardMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[helpcard.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *HelpCardMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[helpcard.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *HelpCardMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, helpcard.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *HelpCardMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *HelpCardMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *HelpCardMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[helpcard.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *HelpCardMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[helpcard.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *HelpCardMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, helpcard.FieldMemberID)
+}
+
+// SetHelperID sets the "helper_id" field.
+func (m *HelpCardMutation) SetHelperID(i int) {
+	m.helper = &i
+}
+
+// HelperID returns the value of the "helper_id" field in the mutation.
+func (m *HelpCardMutation) HelperID() (r int, exists bool) {
+	v := m.helper
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHelperID returns the old "helper_id" field's value of the HelpCard entity.
+// If the HelpCard object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpCardMutation) OldHelperID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHelperID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHelperID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHelperID: %w", err)
+	}
+	return oldValue.HelperID, nil
+}
+
+// ClearHelperID clears the value of the "helper_id" field.
+func (m *HelpCardMutation) ClearHelperID() {
+	m.helper = nil
+	m.clearedFields[helpcard.FieldHelperID] = struct{}{}
+}
+
+// HelperIDCleared returns if the "helper_id" field was cleared in this mutation.
+func (m *HelpCardMutation) HelperIDCleared() bool {
+	_, ok := m.clearedFields[helpcard.FieldHelperID]
+	return ok
+}
+
+// ResetHelperID resets all changes to the "helper_id" field.
+func (m *HelpCardMutation) ResetHelperID() {
+	m.helper = nil
+	delete(m.clearedFields, helpcard.FieldHelperID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *HelpCardMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[helpcard.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *HelpCardMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *HelpCardMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *HelpCardMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearHelper clears the "helper" edge to the Member entity.
+func (m *HelpCardMutation) ClearHelper() {
+	m.clearedhelper = true
+	m.clearedFields[helpcard.FieldHelperID] = struct{}{}
+}
+
+// HelperCleared reports if the "helper" edge to the Member entity was cleared.
+func (m *HelpCardMutation) HelperCleared() bool {
+	return m.HelperIDCleared() || m.clearedhelper
+}
+
+// HelperIDs returns the "helper" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HelperID instead. It exists only for internal usage by the builders.
+func (m *HelpCardMutation) HelperIDs() (ids []int) {
+	if id := m.helper; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHelper resets all changes to the "helper" edge.
+func (m *HelpCardMutation) ResetHelper() {
+	m.helper = nil
+	m.clearedhelper = false
+}
+
+// Where appends a list predicates to the HelpCardMutation builder.
+func (m *HelpCardMutation) Where(ps ...predicate.HelpCard) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HelpCardMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HelpCardMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HelpCard, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HelpCardMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HelpCardMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HelpCard).
+func (m *HelpCardMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HelpCardMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, helpcard.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, helpcard.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, helpcard.FieldVersion)
+	}
+	if m.needs != nil {
+		fields = append(fields, helpcard.FieldNeeds)
+	}
+	if m.issued_on != nil {
+		fields = append(fields, helpcard.FieldIssuedOn)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, helpcard.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, helpcard.FieldMemberID)
+	}
+	if m.helper != nil {
+		fields = append(fields, helpcard.FieldHelperID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HelpCardMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case helpcard.FieldCreatedAt:
+		return m.CreatedAt()
+	case helpcard.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case helpcard.FieldVersion:
+		return m.Version()
+	case helpcard.FieldNeeds:
+		return m.Needs()
+	case helpcard.FieldIssuedOn:
+		return m.IssuedOn()
+	case helpcard.FieldBranchID:
+		return m.BranchID()
+	case helpcard.FieldMemberID:
+		return m.MemberID()
+	case helpcard.FieldHelperID:
+		return m.HelperID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HelpCardMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case helpcard.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case helpcard.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case helpcard.FieldVersion:
+		return m.OldVersion(ctx)
+	case helpcard.FieldNeeds:
+		return m.OldNeeds(ctx)
+	case helpcard.FieldIssuedOn:
+		return m.OldIssuedOn(ctx)
+	case helpcard.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case helpcard.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case helpcard.FieldHelperID:
+		return m.OldHelperID(ctx)
+	}
+	return nil, fmt.Errorf("unknown HelpCard field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpCardMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case helpcard.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case helpcard.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case helpcard.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case helpcard.FieldNeeds:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNeeds(v)
+		return nil
+	case helpcard.FieldIssuedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedOn(v)
+		return nil
+	case helpcard.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case helpcard.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case helpcard.FieldHelperID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHelperID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HelpCardMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, helpcard.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, helpcard.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HelpCardMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case helpcard.FieldVersion:
+		return m.AddedVersion()
+	case helpcard.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpCardMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case helpcard.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case helpcard.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HelpCardMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(helpcard.FieldBranchID) {
+		fields = append(fields, helpcard.FieldBranchID)
+	}
+	if m.FieldCleared(helpcard.FieldMemberID) {
+		fields = append(fields, helpcard.FieldMemberID)
+	}
+	if m.FieldCleared(helpcard.FieldHelperID) {
+		fields = append(fields, helpcard.FieldHelperID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HelpCardMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HelpCardMutation) ClearField(name string) error {
+	switch name {
+	case helpcard.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case helpcard.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case helpcard.FieldHelperID:
+		m.ClearHelperID()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HelpCardMutation) ResetField(name string) error {
+	switch name {
+	case helpcard.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case helpcard.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case helpcard.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case helpcard.FieldNeeds:
+		m.ResetNeeds()
+		return nil
+	case helpcard.FieldIssuedOn:
+		m.ResetIssuedOn()
+		return nil
+	case helpcard.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case helpcard.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case helpcard.FieldHelperID:
+		m.ResetHelperID()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HelpCardMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.member != nil {
+		edges = append(edges, helpcard.EdgeMember)
+	}
+	if m.helper != nil {
+		edges = append(edges, helpcard.EdgeHelper)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HelpCardMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case helpcard.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case helpcard.EdgeHelper:
+		if id := m.helper; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HelpCardMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HelpCardMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HelpCardMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedmember {
+		edges = append(edges, helpcard.EdgeMember)
+	}
+	if m.clearedhelper {
+		edges = append(edges, helpcard.EdgeHelper)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HelpCardMutation) EdgeCleared(name string) bool {
+	switch name {
+	case helpcard.EdgeMember:
+		return m.clearedmember
+	case helpcard.EdgeHelper:
+		return m.clearedhelper
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HelpCardMutation) ClearEdge(name string) error {
+	switch name {
+	case helpcard.EdgeMember:
+		m.ClearMember()
+		return nil
+	case helpcard.EdgeHelper:
+		m.ClearHelper()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HelpCardMutation) ResetEdge(name string) error {
+	switch name {
+	case helpcard.EdgeMember:
+		m.ResetMember()
+		return nil
+	case helpcard.EdgeHelper:
+		m.ResetHelper()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpCard edge %s", name)
+}
+
 // IdempotencyKeyMutation represents an operation that mutates the IdempotencyKey nodes in the graph.
 type IdempotencyKeyMutation struct {
 	config
@@ -10189,30 +14598,57 @@ func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	version            *int
-	addversion         *int
-	name               *string
-	gender             *member.Gender
-	birth_date         *time.Time
-	joined_at          *time.Time
-	status             *member.Status
-	category           *member.Category
-	phone              *string
-	national_id        *string
-	clearedFields      map[string]struct{}
-	branch             *int
-	clearedbranch      bool
-	recitations        map[int]struct{}
-	removedrecitations map[int]struct{}
-	clearedrecitations bool
-	done               bool
-	oldValue           func(context.Context) (*Member, error)
-	predicates         []predicate.Member
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	version                  *int
+	addversion               *int
+	name                     *string
+	gender                   *member.Gender
+	birth_date               *time.Time
+	joined_at                *time.Time
+	status                   *member.Status
+	category                 *member.Category
+	phone                    *string
+	national_id              *string
+	skills                   *[]string
+	appendskills             []string
+	clearedFields            map[string]struct{}
+	branch                   *int
+	clearedbranch            bool
+	post                     *int
+	clearedpost              bool
+	category_changes         map[int]struct{}
+	removedcategory_changes  map[int]struct{}
+	clearedcategory_changes  bool
+	transfers                map[int]struct{}
+	removedtransfers         map[int]struct{}
+	clearedtransfers         bool
+	trainings                map[int]struct{}
+	removedtrainings         map[int]struct{}
+	clearedtrainings         bool
+	mobile_records           map[int]struct{}
+	removedmobile_records    map[int]struct{}
+	clearedmobile_records    bool
+	contact_logs             map[int]struct{}
+	removedcontact_logs      map[int]struct{}
+	clearedcontact_logs      bool
+	help_card                *int
+	clearedhelp_card         bool
+	visits                   map[int]struct{}
+	removedvisits            map[int]struct{}
+	clearedvisits            bool
+	care_fund_entries        map[int]struct{}
+	removedcare_fund_entries map[int]struct{}
+	clearedcare_fund_entries bool
+	recitations              map[int]struct{}
+	removedrecitations       map[int]struct{}
+	clearedrecitations       bool
+	done                     bool
+	oldValue                 func(context.Context) (*Member, error)
+	predicates               []predicate.Member
 }
 
 var _ ent.Mutation = (*MemberMutation)(nil)
@@ -10807,6 +15243,71 @@ func (m *MemberMutation) ResetNationalID() {
 	delete(m.clearedFields, member.FieldNationalID)
 }
 
+// SetSkills sets the "skills" field.
+func (m *MemberMutation) SetSkills(s []string) {
+	m.skills = &s
+	m.appendskills = nil
+}
+
+// Skills returns the value of the "skills" field in the mutation.
+func (m *MemberMutation) Skills() (r []string, exists bool) {
+	v := m.skills
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkills returns the old "skills" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldSkills(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkills is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkills requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkills: %w", err)
+	}
+	return oldValue.Skills, nil
+}
+
+// AppendSkills adds s to the "skills" field.
+func (m *MemberMutation) AppendSkills(s []string) {
+	m.appendskills = append(m.appendskills, s...)
+}
+
+// AppendedSkills returns the list of values that were appended to the "skills" field in this mutation.
+func (m *MemberMutation) AppendedSkills() ([]string, bool) {
+	if len(m.appendskills) == 0 {
+		return nil, false
+	}
+	return m.appendskills, true
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (m *MemberMutation) ClearSkills() {
+	m.skills = nil
+	m.appendskills = nil
+	m.clearedFields[member.FieldSkills] = struct{}{}
+}
+
+// SkillsCleared returns if the "skills" field was cleared in this mutation.
+func (m *MemberMutation) SkillsCleared() bool {
+	_, ok := m.clearedFields[member.FieldSkills]
+	return ok
+}
+
+// ResetSkills resets all changes to the "skills" field.
+func (m *MemberMutation) ResetSkills() {
+	m.skills = nil
+	m.appendskills = nil
+	delete(m.clearedFields, member.FieldSkills)
+}
+
 // SetBranchID sets the "branch_id" field.
 func (m *MemberMutation) SetBranchID(i int) {
 	m.branch = &i
@@ -10868,6 +15369,462 @@ func (m *MemberMutation) BranchIDs() (ids []int) {
 func (m *MemberMutation) ResetBranch() {
 	m.branch = nil
 	m.clearedbranch = false
+}
+
+// SetPostID sets the "post" edge to the WelfarePost entity by id.
+func (m *MemberMutation) SetPostID(id int) {
+	m.post = &id
+}
+
+// ClearPost clears the "post" edge to the WelfarePost entity.
+func (m *MemberMutation) ClearPost() {
+	m.clearedpost = true
+}
+
+// PostCleared reports if the "post" edge to the WelfarePost entity was cleared.
+func (m *MemberMutation) PostCleared() bool {
+	return m.clearedpost
+}
+
+// PostID returns the "post" edge ID in the mutation.
+func (m *MemberMutation) PostID() (id int, exists bool) {
+	if m.post != nil {
+		return *m.post, true
+	}
+	return
+}
+
+// PostIDs returns the "post" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PostID instead. It exists only for internal usage by the builders.
+func (m *MemberMutation) PostIDs() (ids []int) {
+	if id := m.post; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPost resets all changes to the "post" edge.
+func (m *MemberMutation) ResetPost() {
+	m.post = nil
+	m.clearedpost = false
+}
+
+// AddCategoryChangeIDs adds the "category_changes" edge to the CategoryChange entity by ids.
+func (m *MemberMutation) AddCategoryChangeIDs(ids ...int) {
+	if m.category_changes == nil {
+		m.category_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.category_changes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCategoryChanges clears the "category_changes" edge to the CategoryChange entity.
+func (m *MemberMutation) ClearCategoryChanges() {
+	m.clearedcategory_changes = true
+}
+
+// CategoryChangesCleared reports if the "category_changes" edge to the CategoryChange entity was cleared.
+func (m *MemberMutation) CategoryChangesCleared() bool {
+	return m.clearedcategory_changes
+}
+
+// RemoveCategoryChangeIDs removes the "category_changes" edge to the CategoryChange entity by IDs.
+func (m *MemberMutation) RemoveCategoryChangeIDs(ids ...int) {
+	if m.removedcategory_changes == nil {
+		m.removedcategory_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.category_changes, ids[i])
+		m.removedcategory_changes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCategoryChanges returns the removed IDs of the "category_changes" edge to the CategoryChange entity.
+func (m *MemberMutation) RemovedCategoryChangesIDs() (ids []int) {
+	for id := range m.removedcategory_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CategoryChangesIDs returns the "category_changes" edge IDs in the mutation.
+func (m *MemberMutation) CategoryChangesIDs() (ids []int) {
+	for id := range m.category_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCategoryChanges resets all changes to the "category_changes" edge.
+func (m *MemberMutation) ResetCategoryChanges() {
+	m.category_changes = nil
+	m.clearedcategory_changes = false
+	m.removedcategory_changes = nil
+}
+
+// AddTransferIDs adds the "transfers" edge to the Transfer entity by ids.
+func (m *MemberMutation) AddTransferIDs(ids ...int) {
+	if m.transfers == nil {
+		m.transfers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.transfers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTransfers clears the "transfers" edge to the Transfer entity.
+func (m *MemberMutation) ClearTransfers() {
+	m.clearedtransfers = true
+}
+
+// TransfersCleared reports if the "transfers" edge to the Transfer entity was cleared.
+func (m *MemberMutation) TransfersCleared() bool {
+	return m.clearedtransfers
+}
+
+// RemoveTransferIDs removes the "transfers" edge to the Transfer entity by IDs.
+func (m *MemberMutation) RemoveTransferIDs(ids ...int) {
+	if m.removedtransfers == nil {
+		m.removedtransfers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.transfers, ids[i])
+		m.removedtransfers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTransfers returns the removed IDs of the "transfers" edge to the Transfer entity.
+func (m *MemberMutation) RemovedTransfersIDs() (ids []int) {
+	for id := range m.removedtransfers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TransfersIDs returns the "transfers" edge IDs in the mutation.
+func (m *MemberMutation) TransfersIDs() (ids []int) {
+	for id := range m.transfers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTransfers resets all changes to the "transfers" edge.
+func (m *MemberMutation) ResetTransfers() {
+	m.transfers = nil
+	m.clearedtransfers = false
+	m.removedtransfers = nil
+}
+
+// AddTrainingIDs adds the "trainings" edge to the TrainingRecord entity by ids.
+func (m *MemberMutation) AddTrainingIDs(ids ...int) {
+	if m.trainings == nil {
+		m.trainings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.trainings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTrainings clears the "trainings" edge to the TrainingRecord entity.
+func (m *MemberMutation) ClearTrainings() {
+	m.clearedtrainings = true
+}
+
+// TrainingsCleared reports if the "trainings" edge to the TrainingRecord entity was cleared.
+func (m *MemberMutation) TrainingsCleared() bool {
+	return m.clearedtrainings
+}
+
+// RemoveTrainingIDs removes the "trainings" edge to the TrainingRecord entity by IDs.
+func (m *MemberMutation) RemoveTrainingIDs(ids ...int) {
+	if m.removedtrainings == nil {
+		m.removedtrainings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.trainings, ids[i])
+		m.removedtrainings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTrainings returns the removed IDs of the "trainings" edge to the TrainingRecord entity.
+func (m *MemberMutation) RemovedTrainingsIDs() (ids []int) {
+	for id := range m.removedtrainings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TrainingsIDs returns the "trainings" edge IDs in the mutation.
+func (m *MemberMutation) TrainingsIDs() (ids []int) {
+	for id := range m.trainings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTrainings resets all changes to the "trainings" edge.
+func (m *MemberMutation) ResetTrainings() {
+	m.trainings = nil
+	m.clearedtrainings = false
+	m.removedtrainings = nil
+}
+
+// AddMobileRecordIDs adds the "mobile_records" edge to the MobileRecord entity by ids.
+func (m *MemberMutation) AddMobileRecordIDs(ids ...int) {
+	if m.mobile_records == nil {
+		m.mobile_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mobile_records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMobileRecords clears the "mobile_records" edge to the MobileRecord entity.
+func (m *MemberMutation) ClearMobileRecords() {
+	m.clearedmobile_records = true
+}
+
+// MobileRecordsCleared reports if the "mobile_records" edge to the MobileRecord entity was cleared.
+func (m *MemberMutation) MobileRecordsCleared() bool {
+	return m.clearedmobile_records
+}
+
+// RemoveMobileRecordIDs removes the "mobile_records" edge to the MobileRecord entity by IDs.
+func (m *MemberMutation) RemoveMobileRecordIDs(ids ...int) {
+	if m.removedmobile_records == nil {
+		m.removedmobile_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mobile_records, ids[i])
+		m.removedmobile_records[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMobileRecords returns the removed IDs of the "mobile_records" edge to the MobileRecord entity.
+func (m *MemberMutation) RemovedMobileRecordsIDs() (ids []int) {
+	for id := range m.removedmobile_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MobileRecordsIDs returns the "mobile_records" edge IDs in the mutation.
+func (m *MemberMutation) MobileRecordsIDs() (ids []int) {
+	for id := range m.mobile_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMobileRecords resets all changes to the "mobile_records" edge.
+func (m *MemberMutation) ResetMobileRecords() {
+	m.mobile_records = nil
+	m.clearedmobile_records = false
+	m.removedmobile_records = nil
+}
+
+// AddContactLogIDs adds the "contact_logs" edge to the ContactLog entity by ids.
+func (m *MemberMutation) AddContactLogIDs(ids ...int) {
+	if m.contact_logs == nil {
+		m.contact_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.contact_logs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearContactLogs clears the "contact_logs" edge to the ContactLog entity.
+func (m *MemberMutation) ClearContactLogs() {
+	m.clearedcontact_logs = true
+}
+
+// ContactLogsCleared reports if the "contact_logs" edge to the ContactLog entity was cleared.
+func (m *MemberMutation) ContactLogsCleared() bool {
+	return m.clearedcontact_logs
+}
+
+// RemoveContactLogIDs removes the "contact_logs" edge to the ContactLog entity by IDs.
+func (m *MemberMutation) RemoveContactLogIDs(ids ...int) {
+	if m.removedcontact_logs == nil {
+		m.removedcontact_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.contact_logs, ids[i])
+		m.removedcontact_logs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedContactLogs returns the removed IDs of the "contact_logs" edge to the ContactLog entity.
+func (m *MemberMutation) RemovedContactLogsIDs() (ids []int) {
+	for id := range m.removedcontact_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ContactLogsIDs returns the "contact_logs" edge IDs in the mutation.
+func (m *MemberMutation) ContactLogsIDs() (ids []int) {
+	for id := range m.contact_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetContactLogs resets all changes to the "contact_logs" edge.
+func (m *MemberMutation) ResetContactLogs() {
+	m.contact_logs = nil
+	m.clearedcontact_logs = false
+	m.removedcontact_logs = nil
+}
+
+// SetHelpCardID sets the "help_card" edge to the HelpCard entity by id.
+func (m *MemberMutation) SetHelpCardID(id int) {
+	m.help_card = &id
+}
+
+// ClearHelpCard clears the "help_card" edge to the HelpCard entity.
+func (m *MemberMutation) ClearHelpCard() {
+	m.clearedhelp_card = true
+}
+
+// HelpCardCleared reports if the "help_card" edge to the HelpCard entity was cleared.
+func (m *MemberMutation) HelpCardCleared() bool {
+	return m.clearedhelp_card
+}
+
+// HelpCardID returns the "help_card" edge ID in the mutation.
+func (m *MemberMutation) HelpCardID() (id int, exists bool) {
+	if m.help_card != nil {
+		return *m.help_card, true
+	}
+	return
+}
+
+// HelpCardIDs returns the "help_card" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HelpCardID instead. It exists only for internal usage by the builders.
+func (m *MemberMutation) HelpCardIDs() (ids []int) {
+	if id := m.help_card; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHelpCard resets all changes to the "help_card" edge.
+func (m *MemberMutation) ResetHelpCard() {
+	m.help_card = nil
+	m.clearedhelp_card = false
+}
+
+// AddVisitIDs adds the "visits" edge to the Visit entity by ids.
+func (m *MemberMutation) AddVisitIDs(ids ...int) {
+	if m.visits == nil {
+		m.visits = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.visits[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVisits clears the "visits" edge to the Visit entity.
+func (m *MemberMutation) ClearVisits() {
+	m.clearedvisits = true
+}
+
+// VisitsCleared reports if the "visits" edge to the Visit entity was cleared.
+func (m *MemberMutation) VisitsCleared() bool {
+	return m.clearedvisits
+}
+
+// RemoveVisitIDs removes the "visits" edge to the Visit entity by IDs.
+func (m *MemberMutation) RemoveVisitIDs(ids ...int) {
+	if m.removedvisits == nil {
+		m.removedvisits = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.visits, ids[i])
+		m.removedvisits[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVisits returns the removed IDs of the "visits" edge to the Visit entity.
+func (m *MemberMutation) RemovedVisitsIDs() (ids []int) {
+	for id := range m.removedvisits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VisitsIDs returns the "visits" edge IDs in the mutation.
+func (m *MemberMutation) VisitsIDs() (ids []int) {
+	for id := range m.visits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVisits resets all changes to the "visits" edge.
+func (m *MemberMutation) ResetVisits() {
+	m.visits = nil
+	m.clearedvisits = false
+	m.removedvisits = nil
+}
+
+// AddCareFundEntryIDs adds the "care_fund_entries" edge to the CareFundEntry entity by ids.
+func (m *MemberMutation) AddCareFundEntryIDs(ids ...int) {
+	if m.care_fund_entries == nil {
+		m.care_fund_entries = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.care_fund_entries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCareFundEntries clears the "care_fund_entries" edge to the CareFundEntry entity.
+func (m *MemberMutation) ClearCareFundEntries() {
+	m.clearedcare_fund_entries = true
+}
+
+// CareFundEntriesCleared reports if the "care_fund_entries" edge to the CareFundEntry entity was cleared.
+func (m *MemberMutation) CareFundEntriesCleared() bool {
+	return m.clearedcare_fund_entries
+}
+
+// RemoveCareFundEntryIDs removes the "care_fund_entries" edge to the CareFundEntry entity by IDs.
+func (m *MemberMutation) RemoveCareFundEntryIDs(ids ...int) {
+	if m.removedcare_fund_entries == nil {
+		m.removedcare_fund_entries = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.care_fund_entries, ids[i])
+		m.removedcare_fund_entries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCareFundEntries returns the removed IDs of the "care_fund_entries" edge to the CareFundEntry entity.
+func (m *MemberMutation) RemovedCareFundEntriesIDs() (ids []int) {
+	for id := range m.removedcare_fund_entries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CareFundEntriesIDs returns the "care_fund_entries" edge IDs in the mutation.
+func (m *MemberMutation) CareFundEntriesIDs() (ids []int) {
+	for id := range m.care_fund_entries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCareFundEntries resets all changes to the "care_fund_entries" edge.
+func (m *MemberMutation) ResetCareFundEntries() {
+	m.care_fund_entries = nil
+	m.clearedcare_fund_entries = false
+	m.removedcare_fund_entries = nil
 }
 
 // AddRecitationIDs adds the "recitations" edge to the Recitation entity by ids.
@@ -10958,7 +15915,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -10991,6 +15948,9 @@ func (m *MemberMutation) Fields() []string {
 	}
 	if m.national_id != nil {
 		fields = append(fields, member.FieldNationalID)
+	}
+	if m.skills != nil {
+		fields = append(fields, member.FieldSkills)
 	}
 	if m.branch != nil {
 		fields = append(fields, member.FieldBranchID)
@@ -11025,6 +15985,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.Phone()
 	case member.FieldNationalID:
 		return m.NationalID()
+	case member.FieldSkills:
+		return m.Skills()
 	case member.FieldBranchID:
 		return m.BranchID()
 	}
@@ -11058,6 +16020,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldPhone(ctx)
 	case member.FieldNationalID:
 		return m.OldNationalID(ctx)
+	case member.FieldSkills:
+		return m.OldSkills(ctx)
 	case member.FieldBranchID:
 		return m.OldBranchID(ctx)
 	}
@@ -11146,6 +16110,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNationalID(v)
 		return nil
+	case member.FieldSkills:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkills(v)
+		return nil
 	case member.FieldBranchID:
 		v, ok := value.(int)
 		if !ok {
@@ -11216,6 +16187,9 @@ func (m *MemberMutation) ClearedFields() []string {
 	if m.FieldCleared(member.FieldNationalID) {
 		fields = append(fields, member.FieldNationalID)
 	}
+	if m.FieldCleared(member.FieldSkills) {
+		fields = append(fields, member.FieldSkills)
+	}
 	return fields
 }
 
@@ -11247,6 +16221,9 @@ func (m *MemberMutation) ClearField(name string) error {
 		return nil
 	case member.FieldNationalID:
 		m.ClearNationalID()
+		return nil
+	case member.FieldSkills:
+		m.ClearSkills()
 		return nil
 	}
 	return fmt.Errorf("unknown Member nullable field %s", name)
@@ -11289,6 +16266,9 @@ func (m *MemberMutation) ResetField(name string) error {
 	case member.FieldNationalID:
 		m.ResetNationalID()
 		return nil
+	case member.FieldSkills:
+		m.ResetSkills()
+		return nil
 	case member.FieldBranchID:
 		m.ResetBranchID()
 		return nil
@@ -11298,9 +16278,36 @@ func (m *MemberMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MemberMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 11)
 	if m.branch != nil {
 		edges = append(edges, member.EdgeBranch)
+	}
+	if m.post != nil {
+		edges = append(edges, member.EdgePost)
+	}
+	if m.category_changes != nil {
+		edges = append(edges, member.EdgeCategoryChanges)
+	}
+	if m.transfers != nil {
+		edges = append(edges, member.EdgeTransfers)
+	}
+	if m.trainings != nil {
+		edges = append(edges, member.EdgeTrainings)
+	}
+	if m.mobile_records != nil {
+		edges = append(edges, member.EdgeMobileRecords)
+	}
+	if m.contact_logs != nil {
+		edges = append(edges, member.EdgeContactLogs)
+	}
+	if m.help_card != nil {
+		edges = append(edges, member.EdgeHelpCard)
+	}
+	if m.visits != nil {
+		edges = append(edges, member.EdgeVisits)
+	}
+	if m.care_fund_entries != nil {
+		edges = append(edges, member.EdgeCareFundEntries)
 	}
 	if m.recitations != nil {
 		edges = append(edges, member.EdgeRecitations)
@@ -11316,6 +16323,56 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 		if id := m.branch; id != nil {
 			return []ent.Value{*id}
 		}
+	case member.EdgePost:
+		if id := m.post; id != nil {
+			return []ent.Value{*id}
+		}
+	case member.EdgeCategoryChanges:
+		ids := make([]ent.Value, 0, len(m.category_changes))
+		for id := range m.category_changes {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeTransfers:
+		ids := make([]ent.Value, 0, len(m.transfers))
+		for id := range m.transfers {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeTrainings:
+		ids := make([]ent.Value, 0, len(m.trainings))
+		for id := range m.trainings {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeMobileRecords:
+		ids := make([]ent.Value, 0, len(m.mobile_records))
+		for id := range m.mobile_records {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeContactLogs:
+		ids := make([]ent.Value, 0, len(m.contact_logs))
+		for id := range m.contact_logs {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeHelpCard:
+		if id := m.help_card; id != nil {
+			return []ent.Value{*id}
+		}
+	case member.EdgeVisits:
+		ids := make([]ent.Value, 0, len(m.visits))
+		for id := range m.visits {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeCareFundEntries:
+		ids := make([]ent.Value, 0, len(m.care_fund_entries))
+		for id := range m.care_fund_entries {
+			ids = append(ids, id)
+		}
+		return ids
 	case member.EdgeRecitations:
 		ids := make([]ent.Value, 0, len(m.recitations))
 		for id := range m.recitations {
@@ -11328,7 +16385,28 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MemberMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 11)
+	if m.removedcategory_changes != nil {
+		edges = append(edges, member.EdgeCategoryChanges)
+	}
+	if m.removedtransfers != nil {
+		edges = append(edges, member.EdgeTransfers)
+	}
+	if m.removedtrainings != nil {
+		edges = append(edges, member.EdgeTrainings)
+	}
+	if m.removedmobile_records != nil {
+		edges = append(edges, member.EdgeMobileRecords)
+	}
+	if m.removedcontact_logs != nil {
+		edges = append(edges, member.EdgeContactLogs)
+	}
+	if m.removedvisits != nil {
+		edges = append(edges, member.EdgeVisits)
+	}
+	if m.removedcare_fund_entries != nil {
+		edges = append(edges, member.EdgeCareFundEntries)
+	}
 	if m.removedrecitations != nil {
 		edges = append(edges, member.EdgeRecitations)
 	}
@@ -11339,6 +16417,48 @@ func (m *MemberMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case member.EdgeCategoryChanges:
+		ids := make([]ent.Value, 0, len(m.removedcategory_changes))
+		for id := range m.removedcategory_changes {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeTransfers:
+		ids := make([]ent.Value, 0, len(m.removedtransfers))
+		for id := range m.removedtransfers {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeTrainings:
+		ids := make([]ent.Value, 0, len(m.removedtrainings))
+		for id := range m.removedtrainings {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeMobileRecords:
+		ids := make([]ent.Value, 0, len(m.removedmobile_records))
+		for id := range m.removedmobile_records {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeContactLogs:
+		ids := make([]ent.Value, 0, len(m.removedcontact_logs))
+		for id := range m.removedcontact_logs {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeVisits:
+		ids := make([]ent.Value, 0, len(m.removedvisits))
+		for id := range m.removedvisits {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeCareFundEntries:
+		ids := make([]ent.Value, 0, len(m.removedcare_fund_entries))
+		for id := range m.removedcare_fund_entries {
+			ids = append(ids, id)
+		}
+		return ids
 	case member.EdgeRecitations:
 		ids := make([]ent.Value, 0, len(m.removedrecitations))
 		for id := range m.removedrecitations {
@@ -11351,9 +16471,36 @@ func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MemberMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 11)
 	if m.clearedbranch {
 		edges = append(edges, member.EdgeBranch)
+	}
+	if m.clearedpost {
+		edges = append(edges, member.EdgePost)
+	}
+	if m.clearedcategory_changes {
+		edges = append(edges, member.EdgeCategoryChanges)
+	}
+	if m.clearedtransfers {
+		edges = append(edges, member.EdgeTransfers)
+	}
+	if m.clearedtrainings {
+		edges = append(edges, member.EdgeTrainings)
+	}
+	if m.clearedmobile_records {
+		edges = append(edges, member.EdgeMobileRecords)
+	}
+	if m.clearedcontact_logs {
+		edges = append(edges, member.EdgeContactLogs)
+	}
+	if m.clearedhelp_card {
+		edges = append(edges, member.EdgeHelpCard)
+	}
+	if m.clearedvisits {
+		edges = append(edges, member.EdgeVisits)
+	}
+	if m.clearedcare_fund_entries {
+		edges = append(edges, member.EdgeCareFundEntries)
 	}
 	if m.clearedrecitations {
 		edges = append(edges, member.EdgeRecitations)
@@ -11367,6 +16514,24 @@ func (m *MemberMutation) EdgeCleared(name string) bool {
 	switch name {
 	case member.EdgeBranch:
 		return m.clearedbranch
+	case member.EdgePost:
+		return m.clearedpost
+	case member.EdgeCategoryChanges:
+		return m.clearedcategory_changes
+	case member.EdgeTransfers:
+		return m.clearedtransfers
+	case member.EdgeTrainings:
+		return m.clearedtrainings
+	case member.EdgeMobileRecords:
+		return m.clearedmobile_records
+	case member.EdgeContactLogs:
+		return m.clearedcontact_logs
+	case member.EdgeHelpCard:
+		return m.clearedhelp_card
+	case member.EdgeVisits:
+		return m.clearedvisits
+	case member.EdgeCareFundEntries:
+		return m.clearedcare_fund_entries
 	case member.EdgeRecitations:
 		return m.clearedrecitations
 	}
@@ -11380,6 +16545,12 @@ func (m *MemberMutation) ClearEdge(name string) error {
 	case member.EdgeBranch:
 		m.ClearBranch()
 		return nil
+	case member.EdgePost:
+		m.ClearPost()
+		return nil
+	case member.EdgeHelpCard:
+		m.ClearHelpCard()
+		return nil
 	}
 	return fmt.Errorf("unknown Member unique edge %s", name)
 }
@@ -11391,11 +16562,1476 @@ func (m *MemberMutation) ResetEdge(name string) error {
 	case member.EdgeBranch:
 		m.ResetBranch()
 		return nil
+	case member.EdgePost:
+		m.ResetPost()
+		return nil
+	case member.EdgeCategoryChanges:
+		m.ResetCategoryChanges()
+		return nil
+	case member.EdgeTransfers:
+		m.ResetTransfers()
+		return nil
+	case member.EdgeTrainings:
+		m.ResetTrainings()
+		return nil
+	case member.EdgeMobileRecords:
+		m.ResetMobileRecords()
+		return nil
+	case member.EdgeContactLogs:
+		m.ResetContactLogs()
+		return nil
+	case member.EdgeHelpCard:
+		m.ResetHelpCard()
+		return nil
+	case member.EdgeVisits:
+		m.ResetVisits()
+		return nil
+	case member.EdgeCareFundEntries:
+		m.ResetCareFundEntries()
+		return nil
 	case member.EdgeRecitations:
 		m.ResetRecitations()
 		return nil
 	}
 	return fmt.Errorf("unknown Member edge %s", name)
+}
+
+// MobileRecordMutation represents an operation that mutates the MobileRecord nodes in the graph.
+type MobileRecordMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	state              *mobilerecord.State
+	destination        *string
+	occupation         *string
+	left_on            *time.Time
+	expected_return_on *time.Time
+	returned_on        *time.Time
+	last_contact_on    *time.Time
+	category_before    *string
+	branch_id          *int
+	addbranch_id       *int
+	clearedFields      map[string]struct{}
+	member             *int
+	clearedmember      bool
+	contact            *int
+	clearedcontact     bool
+	contacts           map[int]struct{}
+	removedcontacts    map[int]struct{}
+	clearedcontacts    bool
+	done               bool
+	oldValue           func(context.Context) (*MobileRecord, error)
+	predicates         []predicate.MobileRecord
+}
+
+var _ ent.Mutation = (*MobileRecordMutation)(nil)
+
+// mobilerecordOption allows management of the mutation configuration using functional options.
+type mobilerecordOption func(*MobileRecordMutation)
+
+// newMobileRecordMutation creates new mutation for the MobileRecord entity.
+func newMobileRecordMutation(c config, op Op, opts ...mobilerecordOption) *MobileRecordMutation {
+	m := &MobileRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMobileRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMobileRecordID sets the ID field of the mutation.
+func withMobileRecordID(id int) mobilerecordOption {
+	return func(m *MobileRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MobileRecord
+		)
+		m.oldValue = func(ctx context.Context) (*MobileRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MobileRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMobileRecord sets the old MobileRecord of the mutation.
+func withMobileRecord(node *MobileRecord) mobilerecordOption {
+	return func(m *MobileRecordMutation) {
+		m.oldValue = func(context.Context) (*MobileRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MobileRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MobileRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MobileRecordMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MobileRecordMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MobileRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MobileRecordMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MobileRecordMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MobileRecordMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MobileRecordMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MobileRecordMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MobileRecordMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MobileRecordMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MobileRecordMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MobileRecordMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MobileRecordMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MobileRecordMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetState sets the "state" field.
+func (m *MobileRecordMutation) SetState(value mobilerecord.State) {
+	m.state = &value
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *MobileRecordMutation) State() (r mobilerecord.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldState(ctx context.Context) (v mobilerecord.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *MobileRecordMutation) ResetState() {
+	m.state = nil
+}
+
+// SetDestination sets the "destination" field.
+func (m *MobileRecordMutation) SetDestination(s string) {
+	m.destination = &s
+}
+
+// Destination returns the value of the "destination" field in the mutation.
+func (m *MobileRecordMutation) Destination() (r string, exists bool) {
+	v := m.destination
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDestination returns the old "destination" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldDestination(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDestination is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDestination requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDestination: %w", err)
+	}
+	return oldValue.Destination, nil
+}
+
+// ResetDestination resets all changes to the "destination" field.
+func (m *MobileRecordMutation) ResetDestination() {
+	m.destination = nil
+}
+
+// SetOccupation sets the "occupation" field.
+func (m *MobileRecordMutation) SetOccupation(s string) {
+	m.occupation = &s
+}
+
+// Occupation returns the value of the "occupation" field in the mutation.
+func (m *MobileRecordMutation) Occupation() (r string, exists bool) {
+	v := m.occupation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccupation returns the old "occupation" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldOccupation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccupation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccupation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccupation: %w", err)
+	}
+	return oldValue.Occupation, nil
+}
+
+// ClearOccupation clears the value of the "occupation" field.
+func (m *MobileRecordMutation) ClearOccupation() {
+	m.occupation = nil
+	m.clearedFields[mobilerecord.FieldOccupation] = struct{}{}
+}
+
+// OccupationCleared returns if the "occupation" field was cleared in this mutation.
+func (m *MobileRecordMutation) OccupationCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldOccupation]
+	return ok
+}
+
+// ResetOccupation resets all changes to the "occupation" field.
+func (m *MobileRecordMutation) ResetOccupation() {
+	m.occupation = nil
+	delete(m.clearedFields, mobilerecord.FieldOccupation)
+}
+
+// SetLeftOn sets the "left_on" field.
+func (m *MobileRecordMutation) SetLeftOn(t time.Time) {
+	m.left_on = &t
+}
+
+// LeftOn returns the value of the "left_on" field in the mutation.
+func (m *MobileRecordMutation) LeftOn() (r time.Time, exists bool) {
+	v := m.left_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeftOn returns the old "left_on" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldLeftOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeftOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeftOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeftOn: %w", err)
+	}
+	return oldValue.LeftOn, nil
+}
+
+// ResetLeftOn resets all changes to the "left_on" field.
+func (m *MobileRecordMutation) ResetLeftOn() {
+	m.left_on = nil
+}
+
+// SetExpectedReturnOn sets the "expected_return_on" field.
+func (m *MobileRecordMutation) SetExpectedReturnOn(t time.Time) {
+	m.expected_return_on = &t
+}
+
+// ExpectedReturnOn returns the value of the "expected_return_on" field in the mutation.
+func (m *MobileRecordMutation) ExpectedReturnOn() (r time.Time, exists bool) {
+	v := m.expected_return_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpectedReturnOn returns the old "expected_return_on" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldExpectedReturnOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpectedReturnOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpectedReturnOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpectedReturnOn: %w", err)
+	}
+	return oldValue.ExpectedReturnOn, nil
+}
+
+// ClearExpectedReturnOn clears the value of the "expected_return_on" field.
+func (m *MobileRecordMutation) ClearExpectedReturnOn() {
+	m.expected_return_on = nil
+	m.clearedFields[mobilerecord.FieldExpectedReturnOn] = struct{}{}
+}
+
+// ExpectedReturnOnCleared returns if the "expected_return_on" field was cleared in this mutation.
+func (m *MobileRecordMutation) ExpectedReturnOnCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldExpectedReturnOn]
+	return ok
+}
+
+// ResetExpectedReturnOn resets all changes to the "expected_return_on" field.
+func (m *MobileRecordMutation) ResetExpectedReturnOn() {
+	m.expected_return_on = nil
+	delete(m.clearedFields, mobilerecord.FieldExpectedReturnOn)
+}
+
+// SetReturnedOn sets the "returned_on" field.
+func (m *MobileRecordMutation) SetReturnedOn(t time.Time) {
+	m.returned_on = &t
+}
+
+// ReturnedOn returns the value of the "returned_on" field in the mutation.
+func (m *MobileRecordMutation) ReturnedOn() (r time.Time, exists bool) {
+	v := m.returned_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReturnedOn returns the old "returned_on" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldReturnedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReturnedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReturnedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReturnedOn: %w", err)
+	}
+	return oldValue.ReturnedOn, nil
+}
+
+// ClearReturnedOn clears the value of the "returned_on" field.
+func (m *MobileRecordMutation) ClearReturnedOn() {
+	m.returned_on = nil
+	m.clearedFields[mobilerecord.FieldReturnedOn] = struct{}{}
+}
+
+// ReturnedOnCleared returns if the "returned_on" field was cleared in this mutation.
+func (m *MobileRecordMutation) ReturnedOnCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldReturnedOn]
+	return ok
+}
+
+// ResetReturnedOn resets all changes to the "returned_on" field.
+func (m *MobileRecordMutation) ResetReturnedOn() {
+	m.returned_on = nil
+	delete(m.clearedFields, mobilerecord.FieldReturnedOn)
+}
+
+// SetLastContactOn sets the "last_contact_on" field.
+func (m *MobileRecordMutation) SetLastContactOn(t time.Time) {
+	m.last_contact_on = &t
+}
+
+// LastContactOn returns the value of the "last_contact_on" field in the mutation.
+func (m *MobileRecordMutation) LastContactOn() (r time.Time, exists bool) {
+	v := m.last_contact_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastContactOn returns the old "last_contact_on" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldLastContactOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastContactOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastContactOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastContactOn: %w", err)
+	}
+	return oldValue.LastContactOn, nil
+}
+
+// ClearLastContactOn clears the value of the "last_contact_on" field.
+func (m *MobileRecordMutation) ClearLastContactOn() {
+	m.last_contact_on = nil
+	m.clearedFields[mobilerecord.FieldLastContactOn] = struct{}{}
+}
+
+// LastContactOnCleared returns if the "last_contact_on" field was cleared in this mutation.
+func (m *MobileRecordMutation) LastContactOnCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldLastContactOn]
+	return ok
+}
+
+// ResetLastContactOn resets all changes to the "last_contact_on" field.
+func (m *MobileRecordMutation) ResetLastContactOn() {
+	m.last_contact_on = nil
+	delete(m.clearedFields, mobilerecord.FieldLastContactOn)
+}
+
+// SetCategoryBefore sets the "category_before" field.
+func (m *MobileRecordMutation) SetCategoryBefore(s string) {
+	m.category_before = &s
+}
+
+// CategoryBefore returns the value of the "category_before" field in the mutation.
+func (m *MobileRecordMutation) CategoryBefore() (r string, exists bool) {
+	v := m.category_before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategoryBefore returns the old "category_before" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldCategoryBefore(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategoryBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategoryBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategoryBefore: %w", err)
+	}
+	return oldValue.CategoryBefore, nil
+}
+
+// ClearCategoryBefore clears the value of the "category_before" field.
+func (m *MobileRecordMutation) ClearCategoryBefore() {
+	m.category_before = nil
+	m.clearedFields[mobilerecord.FieldCategoryBefore] = struct{}{}
+}
+
+// CategoryBeforeCleared returns if the "category_before" field was cleared in this mutation.
+func (m *MobileRecordMutation) CategoryBeforeCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldCategoryBefore]
+	return ok
+}
+
+// ResetCategoryBefore resets all changes to the "category_before" field.
+func (m *MobileRecordMutation) ResetCategoryBefore() {
+	m.category_before = nil
+	delete(m.clearedFields, mobilerecord.FieldCategoryBefore)
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *MobileRecordMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *MobileRecordMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *MobileRecordMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *MobileRecordMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *MobileRecordMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[mobilerecord.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *MobileRecordMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *MobileRecordMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, mobilerecord.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *MobileRecordMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *MobileRecordMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *MobileRecordMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[mobilerecord.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *MobileRecordMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *MobileRecordMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, mobilerecord.FieldMemberID)
+}
+
+// SetContactID sets the "contact_id" field.
+func (m *MobileRecordMutation) SetContactID(i int) {
+	m.contact = &i
+}
+
+// ContactID returns the value of the "contact_id" field in the mutation.
+func (m *MobileRecordMutation) ContactID() (r int, exists bool) {
+	v := m.contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactID returns the old "contact_id" field's value of the MobileRecord entity.
+// If the MobileRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MobileRecordMutation) OldContactID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactID: %w", err)
+	}
+	return oldValue.ContactID, nil
+}
+
+// ClearContactID clears the value of the "contact_id" field.
+func (m *MobileRecordMutation) ClearContactID() {
+	m.contact = nil
+	m.clearedFields[mobilerecord.FieldContactID] = struct{}{}
+}
+
+// ContactIDCleared returns if the "contact_id" field was cleared in this mutation.
+func (m *MobileRecordMutation) ContactIDCleared() bool {
+	_, ok := m.clearedFields[mobilerecord.FieldContactID]
+	return ok
+}
+
+// ResetContactID resets all changes to the "contact_id" field.
+func (m *MobileRecordMutation) ResetContactID() {
+	m.contact = nil
+	delete(m.clearedFields, mobilerecord.FieldContactID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *MobileRecordMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[mobilerecord.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *MobileRecordMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *MobileRecordMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *MobileRecordMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearContact clears the "contact" edge to the Member entity.
+func (m *MobileRecordMutation) ClearContact() {
+	m.clearedcontact = true
+	m.clearedFields[mobilerecord.FieldContactID] = struct{}{}
+}
+
+// ContactCleared reports if the "contact" edge to the Member entity was cleared.
+func (m *MobileRecordMutation) ContactCleared() bool {
+	return m.ContactIDCleared() || m.clearedcontact
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *MobileRecordMutation) ContactIDs() (ids []int) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *MobileRecordMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// AddContactIDs adds the "contacts" edge to the ContactLog entity by ids.
+func (m *MobileRecordMutation) AddContactIDs(ids ...int) {
+	if m.contacts == nil {
+		m.contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.contacts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearContacts clears the "contacts" edge to the ContactLog entity.
+func (m *MobileRecordMutation) ClearContacts() {
+	m.clearedcontacts = true
+}
+
+// ContactsCleared reports if the "contacts" edge to the ContactLog entity was cleared.
+func (m *MobileRecordMutation) ContactsCleared() bool {
+	return m.clearedcontacts
+}
+
+// RemoveContactIDs removes the "contacts" edge to the ContactLog entity by IDs.
+func (m *MobileRecordMutation) RemoveContactIDs(ids ...int) {
+	if m.removedcontacts == nil {
+		m.removedcontacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.contacts, ids[i])
+		m.removedcontacts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedContacts returns the removed IDs of the "contacts" edge to the ContactLog entity.
+func (m *MobileRecordMutation) RemovedContactsIDs() (ids []int) {
+	for id := range m.removedcontacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ContactsIDs returns the "contacts" edge IDs in the mutation.
+func (m *MobileRecordMutation) ContactsIDs() (ids []int) {
+	for id := range m.contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetContacts resets all changes to the "contacts" edge.
+func (m *MobileRecordMutation) ResetContacts() {
+	m.contacts = nil
+	m.clearedcontacts = false
+	m.removedcontacts = nil
+}
+
+// Where appends a list predicates to the MobileRecordMutation builder.
+func (m *MobileRecordMutation) Where(ps ...predicate.MobileRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MobileRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MobileRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MobileRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MobileRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MobileRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MobileRecord).
+func (m *MobileRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MobileRecordMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, mobilerecord.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, mobilerecord.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, mobilerecord.FieldVersion)
+	}
+	if m.state != nil {
+		fields = append(fields, mobilerecord.FieldState)
+	}
+	if m.destination != nil {
+		fields = append(fields, mobilerecord.FieldDestination)
+	}
+	if m.occupation != nil {
+		fields = append(fields, mobilerecord.FieldOccupation)
+	}
+	if m.left_on != nil {
+		fields = append(fields, mobilerecord.FieldLeftOn)
+	}
+	if m.expected_return_on != nil {
+		fields = append(fields, mobilerecord.FieldExpectedReturnOn)
+	}
+	if m.returned_on != nil {
+		fields = append(fields, mobilerecord.FieldReturnedOn)
+	}
+	if m.last_contact_on != nil {
+		fields = append(fields, mobilerecord.FieldLastContactOn)
+	}
+	if m.category_before != nil {
+		fields = append(fields, mobilerecord.FieldCategoryBefore)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, mobilerecord.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, mobilerecord.FieldMemberID)
+	}
+	if m.contact != nil {
+		fields = append(fields, mobilerecord.FieldContactID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MobileRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case mobilerecord.FieldCreatedAt:
+		return m.CreatedAt()
+	case mobilerecord.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case mobilerecord.FieldVersion:
+		return m.Version()
+	case mobilerecord.FieldState:
+		return m.State()
+	case mobilerecord.FieldDestination:
+		return m.Destination()
+	case mobilerecord.FieldOccupation:
+		return m.Occupation()
+	case mobilerecord.FieldLeftOn:
+		return m.LeftOn()
+	case mobilerecord.FieldExpectedReturnOn:
+		return m.ExpectedReturnOn()
+	case mobilerecord.FieldReturnedOn:
+		return m.ReturnedOn()
+	case mobilerecord.FieldLastContactOn:
+		return m.LastContactOn()
+	case mobilerecord.FieldCategoryBefore:
+		return m.CategoryBefore()
+	case mobilerecord.FieldBranchID:
+		return m.BranchID()
+	case mobilerecord.FieldMemberID:
+		return m.MemberID()
+	case mobilerecord.FieldContactID:
+		return m.ContactID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MobileRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case mobilerecord.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case mobilerecord.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case mobilerecord.FieldVersion:
+		return m.OldVersion(ctx)
+	case mobilerecord.FieldState:
+		return m.OldState(ctx)
+	case mobilerecord.FieldDestination:
+		return m.OldDestination(ctx)
+	case mobilerecord.FieldOccupation:
+		return m.OldOccupation(ctx)
+	case mobilerecord.FieldLeftOn:
+		return m.OldLeftOn(ctx)
+	case mobilerecord.FieldExpectedReturnOn:
+		return m.OldExpectedReturnOn(ctx)
+	case mobilerecord.FieldReturnedOn:
+		return m.OldReturnedOn(ctx)
+	case mobilerecord.FieldLastContactOn:
+		return m.OldLastContactOn(ctx)
+	case mobilerecord.FieldCategoryBefore:
+		return m.OldCategoryBefore(ctx)
+	case mobilerecord.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case mobilerecord.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case mobilerecord.FieldContactID:
+		return m.OldContactID(ctx)
+	}
+	return nil, fmt.Errorf("unknown MobileRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MobileRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case mobilerecord.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case mobilerecord.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case mobilerecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case mobilerecord.FieldState:
+		v, ok := value.(mobilerecord.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case mobilerecord.FieldDestination:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDestination(v)
+		return nil
+	case mobilerecord.FieldOccupation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccupation(v)
+		return nil
+	case mobilerecord.FieldLeftOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeftOn(v)
+		return nil
+	case mobilerecord.FieldExpectedReturnOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpectedReturnOn(v)
+		return nil
+	case mobilerecord.FieldReturnedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReturnedOn(v)
+		return nil
+	case mobilerecord.FieldLastContactOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastContactOn(v)
+		return nil
+	case mobilerecord.FieldCategoryBefore:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategoryBefore(v)
+		return nil
+	case mobilerecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case mobilerecord.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case mobilerecord.FieldContactID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MobileRecordMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, mobilerecord.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, mobilerecord.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MobileRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case mobilerecord.FieldVersion:
+		return m.AddedVersion()
+	case mobilerecord.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MobileRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case mobilerecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case mobilerecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MobileRecordMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(mobilerecord.FieldOccupation) {
+		fields = append(fields, mobilerecord.FieldOccupation)
+	}
+	if m.FieldCleared(mobilerecord.FieldExpectedReturnOn) {
+		fields = append(fields, mobilerecord.FieldExpectedReturnOn)
+	}
+	if m.FieldCleared(mobilerecord.FieldReturnedOn) {
+		fields = append(fields, mobilerecord.FieldReturnedOn)
+	}
+	if m.FieldCleared(mobilerecord.FieldLastContactOn) {
+		fields = append(fields, mobilerecord.FieldLastContactOn)
+	}
+	if m.FieldCleared(mobilerecord.FieldCategoryBefore) {
+		fields = append(fields, mobilerecord.FieldCategoryBefore)
+	}
+	if m.FieldCleared(mobilerecord.FieldBranchID) {
+		fields = append(fields, mobilerecord.FieldBranchID)
+	}
+	if m.FieldCleared(mobilerecord.FieldMemberID) {
+		fields = append(fields, mobilerecord.FieldMemberID)
+	}
+	if m.FieldCleared(mobilerecord.FieldContactID) {
+		fields = append(fields, mobilerecord.FieldContactID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MobileRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MobileRecordMutation) ClearField(name string) error {
+	switch name {
+	case mobilerecord.FieldOccupation:
+		m.ClearOccupation()
+		return nil
+	case mobilerecord.FieldExpectedReturnOn:
+		m.ClearExpectedReturnOn()
+		return nil
+	case mobilerecord.FieldReturnedOn:
+		m.ClearReturnedOn()
+		return nil
+	case mobilerecord.FieldLastContactOn:
+		m.ClearLastContactOn()
+		return nil
+	case mobilerecord.FieldCategoryBefore:
+		m.ClearCategoryBefore()
+		return nil
+	case mobilerecord.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case mobilerecord.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case mobilerecord.FieldContactID:
+		m.ClearContactID()
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MobileRecordMutation) ResetField(name string) error {
+	switch name {
+	case mobilerecord.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case mobilerecord.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case mobilerecord.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case mobilerecord.FieldState:
+		m.ResetState()
+		return nil
+	case mobilerecord.FieldDestination:
+		m.ResetDestination()
+		return nil
+	case mobilerecord.FieldOccupation:
+		m.ResetOccupation()
+		return nil
+	case mobilerecord.FieldLeftOn:
+		m.ResetLeftOn()
+		return nil
+	case mobilerecord.FieldExpectedReturnOn:
+		m.ResetExpectedReturnOn()
+		return nil
+	case mobilerecord.FieldReturnedOn:
+		m.ResetReturnedOn()
+		return nil
+	case mobilerecord.FieldLastContactOn:
+		m.ResetLastContactOn()
+		return nil
+	case mobilerecord.FieldCategoryBefore:
+		m.ResetCategoryBefore()
+		return nil
+	case mobilerecord.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case mobilerecord.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case mobilerecord.FieldContactID:
+		m.ResetContactID()
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MobileRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.member != nil {
+		edges = append(edges, mobilerecord.EdgeMember)
+	}
+	if m.contact != nil {
+		edges = append(edges, mobilerecord.EdgeContact)
+	}
+	if m.contacts != nil {
+		edges = append(edges, mobilerecord.EdgeContacts)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MobileRecordMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case mobilerecord.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case mobilerecord.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	case mobilerecord.EdgeContacts:
+		ids := make([]ent.Value, 0, len(m.contacts))
+		for id := range m.contacts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MobileRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedcontacts != nil {
+		edges = append(edges, mobilerecord.EdgeContacts)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MobileRecordMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case mobilerecord.EdgeContacts:
+		ids := make([]ent.Value, 0, len(m.removedcontacts))
+		for id := range m.removedcontacts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MobileRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedmember {
+		edges = append(edges, mobilerecord.EdgeMember)
+	}
+	if m.clearedcontact {
+		edges = append(edges, mobilerecord.EdgeContact)
+	}
+	if m.clearedcontacts {
+		edges = append(edges, mobilerecord.EdgeContacts)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MobileRecordMutation) EdgeCleared(name string) bool {
+	switch name {
+	case mobilerecord.EdgeMember:
+		return m.clearedmember
+	case mobilerecord.EdgeContact:
+		return m.clearedcontact
+	case mobilerecord.EdgeContacts:
+		return m.clearedcontacts
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MobileRecordMutation) ClearEdge(name string) error {
+	switch name {
+	case mobilerecord.EdgeMember:
+		m.ClearMember()
+		return nil
+	case mobilerecord.EdgeContact:
+		m.ClearContact()
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MobileRecordMutation) ResetEdge(name string) error {
+	switch name {
+	case mobilerecord.EdgeMember:
+		m.ResetMember()
+		return nil
+	case mobilerecord.EdgeContact:
+		m.ResetContact()
+		return nil
+	case mobilerecord.EdgeContacts:
+		m.ResetContacts()
+		return nil
+	}
+	return fmt.Errorf("unknown MobileRecord edge %s", name)
 }
 
 // OrgMutation represents an operation that mutates the Org nodes in the graph.
@@ -28735,6 +35371,1962 @@ func (m *SettingMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Setting edge %s", name)
 }
 
+// TrainingRecordMutation represents an operation that mutates the TrainingRecord nodes in the graph.
+type TrainingRecordMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	course        *string
+	level         *trainingrecord.Level
+	on            *time.Time
+	hours         *float64
+	addhours      *float64
+	branch_id     *int
+	addbranch_id  *int
+	clearedFields map[string]struct{}
+	member        *int
+	clearedmember bool
+	done          bool
+	oldValue      func(context.Context) (*TrainingRecord, error)
+	predicates    []predicate.TrainingRecord
+}
+
+var _ ent.Mutation = (*TrainingRecordMutation)(nil)
+
+// trainingrecordOption allows management of the mutation configuration using functional options.
+type trainingrecordOption func(*TrainingRecordMutation)
+
+// newTrainingRecordMutation creates new mutation for the TrainingRecord entity.
+func newTrainingRecordMutation(c config, op Op, opts ...trainingrecordOption) *TrainingRecordMutation {
+	m := &TrainingRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTrainingRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTrainingRecordID sets the ID field of the mutation.
+func withTrainingRecordID(id int) trainingrecordOption {
+	return func(m *TrainingRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TrainingRecord
+		)
+		m.oldValue = func(ctx context.Context) (*TrainingRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TrainingRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTrainingRecord sets the old TrainingRecord of the mutation.
+func withTrainingRecord(node *TrainingRecord) trainingrecordOption {
+	return func(m *TrainingRecordMutation) {
+		m.oldValue = func(context.Context) (*TrainingRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TrainingRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TrainingRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TrainingRecordMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TrainingRecordMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TrainingRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TrainingRecordMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TrainingRecordMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TrainingRecordMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TrainingRecordMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TrainingRecordMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TrainingRecordMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TrainingRecordMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TrainingRecordMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TrainingRecordMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TrainingRecordMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TrainingRecordMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCourse sets the "course" field.
+func (m *TrainingRecordMutation) SetCourse(s string) {
+	m.course = &s
+}
+
+// Course returns the value of the "course" field in the mutation.
+func (m *TrainingRecordMutation) Course() (r string, exists bool) {
+	v := m.course
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCourse returns the old "course" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldCourse(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCourse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCourse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCourse: %w", err)
+	}
+	return oldValue.Course, nil
+}
+
+// ResetCourse resets all changes to the "course" field.
+func (m *TrainingRecordMutation) ResetCourse() {
+	m.course = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *TrainingRecordMutation) SetLevel(t trainingrecord.Level) {
+	m.level = &t
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *TrainingRecordMutation) Level() (r trainingrecord.Level, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldLevel(ctx context.Context) (v trainingrecord.Level, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *TrainingRecordMutation) ResetLevel() {
+	m.level = nil
+}
+
+// SetOn sets the "on" field.
+func (m *TrainingRecordMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *TrainingRecordMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *TrainingRecordMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetHours sets the "hours" field.
+func (m *TrainingRecordMutation) SetHours(f float64) {
+	m.hours = &f
+	m.addhours = nil
+}
+
+// Hours returns the value of the "hours" field in the mutation.
+func (m *TrainingRecordMutation) Hours() (r float64, exists bool) {
+	v := m.hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHours returns the old "hours" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldHours(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHours: %w", err)
+	}
+	return oldValue.Hours, nil
+}
+
+// AddHours adds f to the "hours" field.
+func (m *TrainingRecordMutation) AddHours(f float64) {
+	if m.addhours != nil {
+		*m.addhours += f
+	} else {
+		m.addhours = &f
+	}
+}
+
+// AddedHours returns the value that was added to the "hours" field in this mutation.
+func (m *TrainingRecordMutation) AddedHours() (r float64, exists bool) {
+	v := m.addhours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHours resets all changes to the "hours" field.
+func (m *TrainingRecordMutation) ResetHours() {
+	m.hours = nil
+	m.addhours = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *TrainingRecordMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *TrainingRecordMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *TrainingRecordMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *TrainingRecordMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *TrainingRecordMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[trainingrecord.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *TrainingRecordMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[trainingrecord.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *TrainingRecordMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, trainingrecord.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *TrainingRecordMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *TrainingRecordMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the TrainingRecord entity.
+// If the TrainingRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TrainingRecordMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *TrainingRecordMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[trainingrecord.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *TrainingRecordMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[trainingrecord.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *TrainingRecordMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, trainingrecord.FieldMemberID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *TrainingRecordMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[trainingrecord.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *TrainingRecordMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *TrainingRecordMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *TrainingRecordMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the TrainingRecordMutation builder.
+func (m *TrainingRecordMutation) Where(ps ...predicate.TrainingRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TrainingRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TrainingRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TrainingRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TrainingRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TrainingRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TrainingRecord).
+func (m *TrainingRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TrainingRecordMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, trainingrecord.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, trainingrecord.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, trainingrecord.FieldVersion)
+	}
+	if m.course != nil {
+		fields = append(fields, trainingrecord.FieldCourse)
+	}
+	if m.level != nil {
+		fields = append(fields, trainingrecord.FieldLevel)
+	}
+	if m.on != nil {
+		fields = append(fields, trainingrecord.FieldOn)
+	}
+	if m.hours != nil {
+		fields = append(fields, trainingrecord.FieldHours)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, trainingrecord.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, trainingrecord.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TrainingRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case trainingrecord.FieldCreatedAt:
+		return m.CreatedAt()
+	case trainingrecord.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case trainingrecord.FieldVersion:
+		return m.Version()
+	case trainingrecord.FieldCourse:
+		return m.Course()
+	case trainingrecord.FieldLevel:
+		return m.Level()
+	case trainingrecord.FieldOn:
+		return m.On()
+	case trainingrecord.FieldHours:
+		return m.Hours()
+	case trainingrecord.FieldBranchID:
+		return m.BranchID()
+	case trainingrecord.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TrainingRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case trainingrecord.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case trainingrecord.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case trainingrecord.FieldVersion:
+		return m.OldVersion(ctx)
+	case trainingrecord.FieldCourse:
+		return m.OldCourse(ctx)
+	case trainingrecord.FieldLevel:
+		return m.OldLevel(ctx)
+	case trainingrecord.FieldOn:
+		return m.OldOn(ctx)
+	case trainingrecord.FieldHours:
+		return m.OldHours(ctx)
+	case trainingrecord.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case trainingrecord.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown TrainingRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TrainingRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case trainingrecord.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case trainingrecord.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case trainingrecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case trainingrecord.FieldCourse:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCourse(v)
+		return nil
+	case trainingrecord.FieldLevel:
+		v, ok := value.(trainingrecord.Level)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case trainingrecord.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case trainingrecord.FieldHours:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHours(v)
+		return nil
+	case trainingrecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case trainingrecord.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TrainingRecordMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, trainingrecord.FieldVersion)
+	}
+	if m.addhours != nil {
+		fields = append(fields, trainingrecord.FieldHours)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, trainingrecord.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TrainingRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case trainingrecord.FieldVersion:
+		return m.AddedVersion()
+	case trainingrecord.FieldHours:
+		return m.AddedHours()
+	case trainingrecord.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TrainingRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case trainingrecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case trainingrecord.FieldHours:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHours(v)
+		return nil
+	case trainingrecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TrainingRecordMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(trainingrecord.FieldBranchID) {
+		fields = append(fields, trainingrecord.FieldBranchID)
+	}
+	if m.FieldCleared(trainingrecord.FieldMemberID) {
+		fields = append(fields, trainingrecord.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TrainingRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TrainingRecordMutation) ClearField(name string) error {
+	switch name {
+	case trainingrecord.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case trainingrecord.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TrainingRecordMutation) ResetField(name string) error {
+	switch name {
+	case trainingrecord.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case trainingrecord.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case trainingrecord.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case trainingrecord.FieldCourse:
+		m.ResetCourse()
+		return nil
+	case trainingrecord.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case trainingrecord.FieldOn:
+		m.ResetOn()
+		return nil
+	case trainingrecord.FieldHours:
+		m.ResetHours()
+		return nil
+	case trainingrecord.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case trainingrecord.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TrainingRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.member != nil {
+		edges = append(edges, trainingrecord.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TrainingRecordMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case trainingrecord.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TrainingRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TrainingRecordMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TrainingRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmember {
+		edges = append(edges, trainingrecord.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TrainingRecordMutation) EdgeCleared(name string) bool {
+	switch name {
+	case trainingrecord.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TrainingRecordMutation) ClearEdge(name string) error {
+	switch name {
+	case trainingrecord.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TrainingRecordMutation) ResetEdge(name string) error {
+	switch name {
+	case trainingrecord.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown TrainingRecord edge %s", name)
+}
+
+// TransferMutation represents an operation that mutates the Transfer nodes in the graph.
+type TransferMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	on                 *time.Time
+	from_branch_name   *string
+	to_branch_name     *string
+	clearedFields      map[string]struct{}
+	member             *int
+	clearedmember      bool
+	from_branch        *int
+	clearedfrom_branch bool
+	to_branch          *int
+	clearedto_branch   bool
+	done               bool
+	oldValue           func(context.Context) (*Transfer, error)
+	predicates         []predicate.Transfer
+}
+
+var _ ent.Mutation = (*TransferMutation)(nil)
+
+// transferOption allows management of the mutation configuration using functional options.
+type transferOption func(*TransferMutation)
+
+// newTransferMutation creates new mutation for the Transfer entity.
+func newTransferMutation(c config, op Op, opts ...transferOption) *TransferMutation {
+	m := &TransferMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTransfer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTransferID sets the ID field of the mutation.
+func withTransferID(id int) transferOption {
+	return func(m *TransferMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Transfer
+		)
+		m.oldValue = func(ctx context.Context) (*Transfer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Transfer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTransfer sets the old Transfer of the mutation.
+func withTransfer(node *Transfer) transferOption {
+	return func(m *TransferMutation) {
+		m.oldValue = func(context.Context) (*Transfer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TransferMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TransferMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TransferMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TransferMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Transfer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TransferMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TransferMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TransferMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TransferMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TransferMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TransferMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *TransferMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TransferMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TransferMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TransferMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TransferMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetOn sets the "on" field.
+func (m *TransferMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *TransferMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *TransferMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetFromBranchID sets the "from_branch_id" field.
+func (m *TransferMutation) SetFromBranchID(i int) {
+	m.from_branch = &i
+}
+
+// FromBranchID returns the value of the "from_branch_id" field in the mutation.
+func (m *TransferMutation) FromBranchID() (r int, exists bool) {
+	v := m.from_branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromBranchID returns the old "from_branch_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldFromBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromBranchID: %w", err)
+	}
+	return oldValue.FromBranchID, nil
+}
+
+// ClearFromBranchID clears the value of the "from_branch_id" field.
+func (m *TransferMutation) ClearFromBranchID() {
+	m.from_branch = nil
+	m.clearedFields[transfer.FieldFromBranchID] = struct{}{}
+}
+
+// FromBranchIDCleared returns if the "from_branch_id" field was cleared in this mutation.
+func (m *TransferMutation) FromBranchIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldFromBranchID]
+	return ok
+}
+
+// ResetFromBranchID resets all changes to the "from_branch_id" field.
+func (m *TransferMutation) ResetFromBranchID() {
+	m.from_branch = nil
+	delete(m.clearedFields, transfer.FieldFromBranchID)
+}
+
+// SetFromBranchName sets the "from_branch_name" field.
+func (m *TransferMutation) SetFromBranchName(s string) {
+	m.from_branch_name = &s
+}
+
+// FromBranchName returns the value of the "from_branch_name" field in the mutation.
+func (m *TransferMutation) FromBranchName() (r string, exists bool) {
+	v := m.from_branch_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromBranchName returns the old "from_branch_name" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldFromBranchName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromBranchName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromBranchName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromBranchName: %w", err)
+	}
+	return oldValue.FromBranchName, nil
+}
+
+// ResetFromBranchName resets all changes to the "from_branch_name" field.
+func (m *TransferMutation) ResetFromBranchName() {
+	m.from_branch_name = nil
+}
+
+// SetToBranchID sets the "to_branch_id" field.
+func (m *TransferMutation) SetToBranchID(i int) {
+	m.to_branch = &i
+}
+
+// ToBranchID returns the value of the "to_branch_id" field in the mutation.
+func (m *TransferMutation) ToBranchID() (r int, exists bool) {
+	v := m.to_branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToBranchID returns the old "to_branch_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldToBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToBranchID: %w", err)
+	}
+	return oldValue.ToBranchID, nil
+}
+
+// ClearToBranchID clears the value of the "to_branch_id" field.
+func (m *TransferMutation) ClearToBranchID() {
+	m.to_branch = nil
+	m.clearedFields[transfer.FieldToBranchID] = struct{}{}
+}
+
+// ToBranchIDCleared returns if the "to_branch_id" field was cleared in this mutation.
+func (m *TransferMutation) ToBranchIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldToBranchID]
+	return ok
+}
+
+// ResetToBranchID resets all changes to the "to_branch_id" field.
+func (m *TransferMutation) ResetToBranchID() {
+	m.to_branch = nil
+	delete(m.clearedFields, transfer.FieldToBranchID)
+}
+
+// SetToBranchName sets the "to_branch_name" field.
+func (m *TransferMutation) SetToBranchName(s string) {
+	m.to_branch_name = &s
+}
+
+// ToBranchName returns the value of the "to_branch_name" field in the mutation.
+func (m *TransferMutation) ToBranchName() (r string, exists bool) {
+	v := m.to_branch_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToBranchName returns the old "to_branch_name" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldToBranchName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToBranchName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToBranchName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToBranchName: %w", err)
+	}
+	return oldValue.ToBranchName, nil
+}
+
+// ResetToBranchName resets all changes to the "to_branch_name" field.
+func (m *TransferMutation) ResetToBranchName() {
+	m.to_branch_name = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *TransferMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *TransferMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *TransferMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[transfer.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *TransferMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *TransferMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, transfer.FieldMemberID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *TransferMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[transfer.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *TransferMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *TransferMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearFromBranch clears the "from_branch" edge to the Org entity.
+func (m *TransferMutation) ClearFromBranch() {
+	m.clearedfrom_branch = true
+	m.clearedFields[transfer.FieldFromBranchID] = struct{}{}
+}
+
+// FromBranchCleared reports if the "from_branch" edge to the Org entity was cleared.
+func (m *TransferMutation) FromBranchCleared() bool {
+	return m.FromBranchIDCleared() || m.clearedfrom_branch
+}
+
+// FromBranchIDs returns the "from_branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FromBranchID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) FromBranchIDs() (ids []int) {
+	if id := m.from_branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFromBranch resets all changes to the "from_branch" edge.
+func (m *TransferMutation) ResetFromBranch() {
+	m.from_branch = nil
+	m.clearedfrom_branch = false
+}
+
+// ClearToBranch clears the "to_branch" edge to the Org entity.
+func (m *TransferMutation) ClearToBranch() {
+	m.clearedto_branch = true
+	m.clearedFields[transfer.FieldToBranchID] = struct{}{}
+}
+
+// ToBranchCleared reports if the "to_branch" edge to the Org entity was cleared.
+func (m *TransferMutation) ToBranchCleared() bool {
+	return m.ToBranchIDCleared() || m.clearedto_branch
+}
+
+// ToBranchIDs returns the "to_branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ToBranchID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) ToBranchIDs() (ids []int) {
+	if id := m.to_branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetToBranch resets all changes to the "to_branch" edge.
+func (m *TransferMutation) ResetToBranch() {
+	m.to_branch = nil
+	m.clearedto_branch = false
+}
+
+// Where appends a list predicates to the TransferMutation builder.
+func (m *TransferMutation) Where(ps ...predicate.Transfer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TransferMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TransferMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Transfer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TransferMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TransferMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Transfer).
+func (m *TransferMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TransferMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, transfer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, transfer.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, transfer.FieldVersion)
+	}
+	if m.on != nil {
+		fields = append(fields, transfer.FieldOn)
+	}
+	if m.from_branch != nil {
+		fields = append(fields, transfer.FieldFromBranchID)
+	}
+	if m.from_branch_name != nil {
+		fields = append(fields, transfer.FieldFromBranchName)
+	}
+	if m.to_branch != nil {
+		fields = append(fields, transfer.FieldToBranchID)
+	}
+	if m.to_branch_name != nil {
+		fields = append(fields, transfer.FieldToBranchName)
+	}
+	if m.member != nil {
+		fields = append(fields, transfer.FieldMemberID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TransferMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case transfer.FieldCreatedAt:
+		return m.CreatedAt()
+	case transfer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case transfer.FieldVersion:
+		return m.Version()
+	case transfer.FieldOn:
+		return m.On()
+	case transfer.FieldFromBranchID:
+		return m.FromBranchID()
+	case transfer.FieldFromBranchName:
+		return m.FromBranchName()
+	case transfer.FieldToBranchID:
+		return m.ToBranchID()
+	case transfer.FieldToBranchName:
+		return m.ToBranchName()
+	case transfer.FieldMemberID:
+		return m.MemberID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TransferMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case transfer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case transfer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case transfer.FieldVersion:
+		return m.OldVersion(ctx)
+	case transfer.FieldOn:
+		return m.OldOn(ctx)
+	case transfer.FieldFromBranchID:
+		return m.OldFromBranchID(ctx)
+	case transfer.FieldFromBranchName:
+		return m.OldFromBranchName(ctx)
+	case transfer.FieldToBranchID:
+		return m.OldToBranchID(ctx)
+	case transfer.FieldToBranchName:
+		return m.OldToBranchName(ctx)
+	case transfer.FieldMemberID:
+		return m.OldMemberID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case transfer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case transfer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case transfer.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case transfer.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case transfer.FieldFromBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromBranchID(v)
+		return nil
+	case transfer.FieldFromBranchName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromBranchName(v)
+		return nil
+	case transfer.FieldToBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToBranchID(v)
+		return nil
+	case transfer.FieldToBranchName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToBranchName(v)
+		return nil
+	case transfer.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TransferMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, transfer.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TransferMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case transfer.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case transfer.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TransferMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(transfer.FieldFromBranchID) {
+		fields = append(fields, transfer.FieldFromBranchID)
+	}
+	if m.FieldCleared(transfer.FieldToBranchID) {
+		fields = append(fields, transfer.FieldToBranchID)
+	}
+	if m.FieldCleared(transfer.FieldMemberID) {
+		fields = append(fields, transfer.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TransferMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TransferMutation) ClearField(name string) error {
+	switch name {
+	case transfer.FieldFromBranchID:
+		m.ClearFromBranchID()
+		return nil
+	case transfer.FieldToBranchID:
+		m.ClearToBranchID()
+		return nil
+	case transfer.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TransferMutation) ResetField(name string) error {
+	switch name {
+	case transfer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case transfer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case transfer.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case transfer.FieldOn:
+		m.ResetOn()
+		return nil
+	case transfer.FieldFromBranchID:
+		m.ResetFromBranchID()
+		return nil
+	case transfer.FieldFromBranchName:
+		m.ResetFromBranchName()
+		return nil
+	case transfer.FieldToBranchID:
+		m.ResetToBranchID()
+		return nil
+	case transfer.FieldToBranchName:
+		m.ResetToBranchName()
+		return nil
+	case transfer.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TransferMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.member != nil {
+		edges = append(edges, transfer.EdgeMember)
+	}
+	if m.from_branch != nil {
+		edges = append(edges, transfer.EdgeFromBranch)
+	}
+	if m.to_branch != nil {
+		edges = append(edges, transfer.EdgeToBranch)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TransferMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case transfer.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeFromBranch:
+		if id := m.from_branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeToBranch:
+		if id := m.to_branch; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TransferMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TransferMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TransferMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedmember {
+		edges = append(edges, transfer.EdgeMember)
+	}
+	if m.clearedfrom_branch {
+		edges = append(edges, transfer.EdgeFromBranch)
+	}
+	if m.clearedto_branch {
+		edges = append(edges, transfer.EdgeToBranch)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TransferMutation) EdgeCleared(name string) bool {
+	switch name {
+	case transfer.EdgeMember:
+		return m.clearedmember
+	case transfer.EdgeFromBranch:
+		return m.clearedfrom_branch
+	case transfer.EdgeToBranch:
+		return m.clearedto_branch
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TransferMutation) ClearEdge(name string) error {
+	switch name {
+	case transfer.EdgeMember:
+		m.ClearMember()
+		return nil
+	case transfer.EdgeFromBranch:
+		m.ClearFromBranch()
+		return nil
+	case transfer.EdgeToBranch:
+		m.ClearToBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TransferMutation) ResetEdge(name string) error {
+	switch name {
+	case transfer.EdgeMember:
+		m.ResetMember()
+		return nil
+	case transfer.EdgeFromBranch:
+		m.ResetFromBranch()
+		return nil
+	case transfer.EdgeToBranch:
+		m.ResetToBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer edge %s", name)
+}
+
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
@@ -29786,4 +38378,2003 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// VisitMutation represents an operation that mutates the Visit nodes in the graph.
+type VisitMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	version         *int
+	addversion      *int
+	on              *time.Time
+	findings        *string
+	problems_solved *string
+	branch_id       *int
+	addbranch_id    *int
+	clearedFields   map[string]struct{}
+	member          *int
+	clearedmember   bool
+	visitor         *int
+	clearedvisitor  bool
+	done            bool
+	oldValue        func(context.Context) (*Visit, error)
+	predicates      []predicate.Visit
+}
+
+var _ ent.Mutation = (*VisitMutation)(nil)
+
+// visitOption allows management of the mutation configuration using functional options.
+type visitOption func(*VisitMutation)
+
+// newVisitMutation creates new mutation for the Visit entity.
+func newVisitMutation(c config, op Op, opts ...visitOption) *VisitMutation {
+	m := &VisitMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeVisit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withVisitID sets the ID field of the mutation.
+func withVisitID(id int) visitOption {
+	return func(m *VisitMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Visit
+		)
+		m.oldValue = func(ctx context.Context) (*Visit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Visit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withVisit sets the old Visit of the mutation.
+func withVisit(node *Visit) visitOption {
+	return func(m *VisitMutation) {
+		m.oldValue = func(context.Context) (*Visit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m VisitMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m VisitMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *VisitMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *VisitMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Visit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *VisitMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *VisitMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *VisitMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *VisitMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *VisitMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *VisitMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *VisitMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *VisitMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *VisitMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *VisitMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *VisitMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetOn sets the "on" field.
+func (m *VisitMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *VisitMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *VisitMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetFindings sets the "findings" field.
+func (m *VisitMutation) SetFindings(s string) {
+	m.findings = &s
+}
+
+// Findings returns the value of the "findings" field in the mutation.
+func (m *VisitMutation) Findings() (r string, exists bool) {
+	v := m.findings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindings returns the old "findings" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldFindings(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindings: %w", err)
+	}
+	return oldValue.Findings, nil
+}
+
+// ClearFindings clears the value of the "findings" field.
+func (m *VisitMutation) ClearFindings() {
+	m.findings = nil
+	m.clearedFields[visit.FieldFindings] = struct{}{}
+}
+
+// FindingsCleared returns if the "findings" field was cleared in this mutation.
+func (m *VisitMutation) FindingsCleared() bool {
+	_, ok := m.clearedFields[visit.FieldFindings]
+	return ok
+}
+
+// ResetFindings resets all changes to the "findings" field.
+func (m *VisitMutation) ResetFindings() {
+	m.findings = nil
+	delete(m.clearedFields, visit.FieldFindings)
+}
+
+// SetProblemsSolved sets the "problems_solved" field.
+func (m *VisitMutation) SetProblemsSolved(s string) {
+	m.problems_solved = &s
+}
+
+// ProblemsSolved returns the value of the "problems_solved" field in the mutation.
+func (m *VisitMutation) ProblemsSolved() (r string, exists bool) {
+	v := m.problems_solved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProblemsSolved returns the old "problems_solved" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldProblemsSolved(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProblemsSolved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProblemsSolved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProblemsSolved: %w", err)
+	}
+	return oldValue.ProblemsSolved, nil
+}
+
+// ClearProblemsSolved clears the value of the "problems_solved" field.
+func (m *VisitMutation) ClearProblemsSolved() {
+	m.problems_solved = nil
+	m.clearedFields[visit.FieldProblemsSolved] = struct{}{}
+}
+
+// ProblemsSolvedCleared returns if the "problems_solved" field was cleared in this mutation.
+func (m *VisitMutation) ProblemsSolvedCleared() bool {
+	_, ok := m.clearedFields[visit.FieldProblemsSolved]
+	return ok
+}
+
+// ResetProblemsSolved resets all changes to the "problems_solved" field.
+func (m *VisitMutation) ResetProblemsSolved() {
+	m.problems_solved = nil
+	delete(m.clearedFields, visit.FieldProblemsSolved)
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *VisitMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *VisitMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *VisitMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *VisitMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *VisitMutation) ClearBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	m.clearedFields[visit.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *VisitMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[visit.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *VisitMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+	delete(m.clearedFields, visit.FieldBranchID)
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *VisitMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *VisitMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *VisitMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[visit.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *VisitMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[visit.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *VisitMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, visit.FieldMemberID)
+}
+
+// SetVisitorID sets the "visitor_id" field.
+func (m *VisitMutation) SetVisitorID(i int) {
+	m.visitor = &i
+}
+
+// VisitorID returns the value of the "visitor_id" field in the mutation.
+func (m *VisitMutation) VisitorID() (r int, exists bool) {
+	v := m.visitor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisitorID returns the old "visitor_id" field's value of the Visit entity.
+// If the Visit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VisitMutation) OldVisitorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisitorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisitorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisitorID: %w", err)
+	}
+	return oldValue.VisitorID, nil
+}
+
+// ClearVisitorID clears the value of the "visitor_id" field.
+func (m *VisitMutation) ClearVisitorID() {
+	m.visitor = nil
+	m.clearedFields[visit.FieldVisitorID] = struct{}{}
+}
+
+// VisitorIDCleared returns if the "visitor_id" field was cleared in this mutation.
+func (m *VisitMutation) VisitorIDCleared() bool {
+	_, ok := m.clearedFields[visit.FieldVisitorID]
+	return ok
+}
+
+// ResetVisitorID resets all changes to the "visitor_id" field.
+func (m *VisitMutation) ResetVisitorID() {
+	m.visitor = nil
+	delete(m.clearedFields, visit.FieldVisitorID)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *VisitMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[visit.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *VisitMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *VisitMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *VisitMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearVisitor clears the "visitor" edge to the Member entity.
+func (m *VisitMutation) ClearVisitor() {
+	m.clearedvisitor = true
+	m.clearedFields[visit.FieldVisitorID] = struct{}{}
+}
+
+// VisitorCleared reports if the "visitor" edge to the Member entity was cleared.
+func (m *VisitMutation) VisitorCleared() bool {
+	return m.VisitorIDCleared() || m.clearedvisitor
+}
+
+// VisitorIDs returns the "visitor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VisitorID instead. It exists only for internal usage by the builders.
+func (m *VisitMutation) VisitorIDs() (ids []int) {
+	if id := m.visitor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVisitor resets all changes to the "visitor" edge.
+func (m *VisitMutation) ResetVisitor() {
+	m.visitor = nil
+	m.clearedvisitor = false
+}
+
+// Where appends a list predicates to the VisitMutation builder.
+func (m *VisitMutation) Where(ps ...predicate.Visit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the VisitMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *VisitMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Visit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *VisitMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *VisitMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Visit).
+func (m *VisitMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *VisitMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, visit.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, visit.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, visit.FieldVersion)
+	}
+	if m.on != nil {
+		fields = append(fields, visit.FieldOn)
+	}
+	if m.findings != nil {
+		fields = append(fields, visit.FieldFindings)
+	}
+	if m.problems_solved != nil {
+		fields = append(fields, visit.FieldProblemsSolved)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, visit.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, visit.FieldMemberID)
+	}
+	if m.visitor != nil {
+		fields = append(fields, visit.FieldVisitorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *VisitMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case visit.FieldCreatedAt:
+		return m.CreatedAt()
+	case visit.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case visit.FieldVersion:
+		return m.Version()
+	case visit.FieldOn:
+		return m.On()
+	case visit.FieldFindings:
+		return m.Findings()
+	case visit.FieldProblemsSolved:
+		return m.ProblemsSolved()
+	case visit.FieldBranchID:
+		return m.BranchID()
+	case visit.FieldMemberID:
+		return m.MemberID()
+	case visit.FieldVisitorID:
+		return m.VisitorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *VisitMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case visit.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case visit.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case visit.FieldVersion:
+		return m.OldVersion(ctx)
+	case visit.FieldOn:
+		return m.OldOn(ctx)
+	case visit.FieldFindings:
+		return m.OldFindings(ctx)
+	case visit.FieldProblemsSolved:
+		return m.OldProblemsSolved(ctx)
+	case visit.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case visit.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case visit.FieldVisitorID:
+		return m.OldVisitorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Visit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VisitMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case visit.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case visit.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case visit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case visit.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case visit.FieldFindings:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindings(v)
+		return nil
+	case visit.FieldProblemsSolved:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProblemsSolved(v)
+		return nil
+	case visit.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case visit.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case visit.FieldVisitorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisitorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Visit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *VisitMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, visit.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, visit.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *VisitMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case visit.FieldVersion:
+		return m.AddedVersion()
+	case visit.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VisitMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case visit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case visit.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Visit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *VisitMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(visit.FieldFindings) {
+		fields = append(fields, visit.FieldFindings)
+	}
+	if m.FieldCleared(visit.FieldProblemsSolved) {
+		fields = append(fields, visit.FieldProblemsSolved)
+	}
+	if m.FieldCleared(visit.FieldBranchID) {
+		fields = append(fields, visit.FieldBranchID)
+	}
+	if m.FieldCleared(visit.FieldMemberID) {
+		fields = append(fields, visit.FieldMemberID)
+	}
+	if m.FieldCleared(visit.FieldVisitorID) {
+		fields = append(fields, visit.FieldVisitorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *VisitMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *VisitMutation) ClearField(name string) error {
+	switch name {
+	case visit.FieldFindings:
+		m.ClearFindings()
+		return nil
+	case visit.FieldProblemsSolved:
+		m.ClearProblemsSolved()
+		return nil
+	case visit.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case visit.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case visit.FieldVisitorID:
+		m.ClearVisitorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Visit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *VisitMutation) ResetField(name string) error {
+	switch name {
+	case visit.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case visit.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case visit.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case visit.FieldOn:
+		m.ResetOn()
+		return nil
+	case visit.FieldFindings:
+		m.ResetFindings()
+		return nil
+	case visit.FieldProblemsSolved:
+		m.ResetProblemsSolved()
+		return nil
+	case visit.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case visit.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case visit.FieldVisitorID:
+		m.ResetVisitorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Visit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *VisitMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.member != nil {
+		edges = append(edges, visit.EdgeMember)
+	}
+	if m.visitor != nil {
+		edges = append(edges, visit.EdgeVisitor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *VisitMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case visit.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case visit.EdgeVisitor:
+		if id := m.visitor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *VisitMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *VisitMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *VisitMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedmember {
+		edges = append(edges, visit.EdgeMember)
+	}
+	if m.clearedvisitor {
+		edges = append(edges, visit.EdgeVisitor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *VisitMutation) EdgeCleared(name string) bool {
+	switch name {
+	case visit.EdgeMember:
+		return m.clearedmember
+	case visit.EdgeVisitor:
+		return m.clearedvisitor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *VisitMutation) ClearEdge(name string) error {
+	switch name {
+	case visit.EdgeMember:
+		m.ClearMember()
+		return nil
+	case visit.EdgeVisitor:
+		m.ClearVisitor()
+		return nil
+	}
+	return fmt.Errorf("unknown Visit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *VisitMutation) ResetEdge(name string) error {
+	switch name {
+	case visit.EdgeMember:
+		m.ResetMember()
+		return nil
+	case visit.EdgeVisitor:
+		m.ResetVisitor()
+		return nil
+	}
+	return fmt.Errorf("unknown Visit edge %s", name)
+}
+
+// WelfarePostMutation represents an operation that mutates the WelfarePost nodes in the graph.
+type WelfarePostMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	kind          *welfarepost.Kind
+	duty          *string
+	term_start    *time.Time
+	term_end      *time.Time
+	clearedFields map[string]struct{}
+	branch        *int
+	clearedbranch bool
+	holder        *int
+	clearedholder bool
+	done          bool
+	oldValue      func(context.Context) (*WelfarePost, error)
+	predicates    []predicate.WelfarePost
+}
+
+var _ ent.Mutation = (*WelfarePostMutation)(nil)
+
+// welfarepostOption allows management of the mutation configuration using functional options.
+type welfarepostOption func(*WelfarePostMutation)
+
+// newWelfarePostMutation creates new mutation for the WelfarePost entity.
+func newWelfarePostMutation(c config, op Op, opts ...welfarepostOption) *WelfarePostMutation {
+	m := &WelfarePostMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWelfarePost,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWelfarePostID sets the ID field of the mutation.
+func withWelfarePostID(id int) welfarepostOption {
+	return func(m *WelfarePostMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WelfarePost
+		)
+		m.oldValue = func(ctx context.Context) (*WelfarePost, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WelfarePost.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWelfarePost sets the old WelfarePost of the mutation.
+func withWelfarePost(node *WelfarePost) welfarepostOption {
+	return func(m *WelfarePostMutation) {
+		m.oldValue = func(context.Context) (*WelfarePost, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WelfarePostMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WelfarePostMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WelfarePostMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WelfarePostMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WelfarePost.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WelfarePostMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WelfarePostMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WelfarePostMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WelfarePostMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WelfarePostMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WelfarePostMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *WelfarePostMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *WelfarePostMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *WelfarePostMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *WelfarePostMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *WelfarePostMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *WelfarePostMutation) SetKind(w welfarepost.Kind) {
+	m.kind = &w
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *WelfarePostMutation) Kind() (r welfarepost.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldKind(ctx context.Context) (v welfarepost.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *WelfarePostMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDuty sets the "duty" field.
+func (m *WelfarePostMutation) SetDuty(s string) {
+	m.duty = &s
+}
+
+// Duty returns the value of the "duty" field in the mutation.
+func (m *WelfarePostMutation) Duty() (r string, exists bool) {
+	v := m.duty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDuty returns the old "duty" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldDuty(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDuty is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDuty requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDuty: %w", err)
+	}
+	return oldValue.Duty, nil
+}
+
+// ResetDuty resets all changes to the "duty" field.
+func (m *WelfarePostMutation) ResetDuty() {
+	m.duty = nil
+}
+
+// SetTermStart sets the "term_start" field.
+func (m *WelfarePostMutation) SetTermStart(t time.Time) {
+	m.term_start = &t
+}
+
+// TermStart returns the value of the "term_start" field in the mutation.
+func (m *WelfarePostMutation) TermStart() (r time.Time, exists bool) {
+	v := m.term_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermStart returns the old "term_start" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldTermStart(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermStart: %w", err)
+	}
+	return oldValue.TermStart, nil
+}
+
+// ClearTermStart clears the value of the "term_start" field.
+func (m *WelfarePostMutation) ClearTermStart() {
+	m.term_start = nil
+	m.clearedFields[welfarepost.FieldTermStart] = struct{}{}
+}
+
+// TermStartCleared returns if the "term_start" field was cleared in this mutation.
+func (m *WelfarePostMutation) TermStartCleared() bool {
+	_, ok := m.clearedFields[welfarepost.FieldTermStart]
+	return ok
+}
+
+// ResetTermStart resets all changes to the "term_start" field.
+func (m *WelfarePostMutation) ResetTermStart() {
+	m.term_start = nil
+	delete(m.clearedFields, welfarepost.FieldTermStart)
+}
+
+// SetTermEnd sets the "term_end" field.
+func (m *WelfarePostMutation) SetTermEnd(t time.Time) {
+	m.term_end = &t
+}
+
+// TermEnd returns the value of the "term_end" field in the mutation.
+func (m *WelfarePostMutation) TermEnd() (r time.Time, exists bool) {
+	v := m.term_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermEnd returns the old "term_end" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldTermEnd(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermEnd: %w", err)
+	}
+	return oldValue.TermEnd, nil
+}
+
+// ClearTermEnd clears the value of the "term_end" field.
+func (m *WelfarePostMutation) ClearTermEnd() {
+	m.term_end = nil
+	m.clearedFields[welfarepost.FieldTermEnd] = struct{}{}
+}
+
+// TermEndCleared returns if the "term_end" field was cleared in this mutation.
+func (m *WelfarePostMutation) TermEndCleared() bool {
+	_, ok := m.clearedFields[welfarepost.FieldTermEnd]
+	return ok
+}
+
+// ResetTermEnd resets all changes to the "term_end" field.
+func (m *WelfarePostMutation) ResetTermEnd() {
+	m.term_end = nil
+	delete(m.clearedFields, welfarepost.FieldTermEnd)
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *WelfarePostMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *WelfarePostMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ClearBranchID clears the value of the "branch_id" field.
+func (m *WelfarePostMutation) ClearBranchID() {
+	m.branch = nil
+	m.clearedFields[welfarepost.FieldBranchID] = struct{}{}
+}
+
+// BranchIDCleared returns if the "branch_id" field was cleared in this mutation.
+func (m *WelfarePostMutation) BranchIDCleared() bool {
+	_, ok := m.clearedFields[welfarepost.FieldBranchID]
+	return ok
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *WelfarePostMutation) ResetBranchID() {
+	m.branch = nil
+	delete(m.clearedFields, welfarepost.FieldBranchID)
+}
+
+// SetHolderID sets the "holder_id" field.
+func (m *WelfarePostMutation) SetHolderID(i int) {
+	m.holder = &i
+}
+
+// HolderID returns the value of the "holder_id" field in the mutation.
+func (m *WelfarePostMutation) HolderID() (r int, exists bool) {
+	v := m.holder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHolderID returns the old "holder_id" field's value of the WelfarePost entity.
+// If the WelfarePost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WelfarePostMutation) OldHolderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHolderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHolderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHolderID: %w", err)
+	}
+	return oldValue.HolderID, nil
+}
+
+// ClearHolderID clears the value of the "holder_id" field.
+func (m *WelfarePostMutation) ClearHolderID() {
+	m.holder = nil
+	m.clearedFields[welfarepost.FieldHolderID] = struct{}{}
+}
+
+// HolderIDCleared returns if the "holder_id" field was cleared in this mutation.
+func (m *WelfarePostMutation) HolderIDCleared() bool {
+	_, ok := m.clearedFields[welfarepost.FieldHolderID]
+	return ok
+}
+
+// ResetHolderID resets all changes to the "holder_id" field.
+func (m *WelfarePostMutation) ResetHolderID() {
+	m.holder = nil
+	delete(m.clearedFields, welfarepost.FieldHolderID)
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *WelfarePostMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[welfarepost.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *WelfarePostMutation) BranchCleared() bool {
+	return m.BranchIDCleared() || m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *WelfarePostMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *WelfarePostMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearHolder clears the "holder" edge to the Member entity.
+func (m *WelfarePostMutation) ClearHolder() {
+	m.clearedholder = true
+	m.clearedFields[welfarepost.FieldHolderID] = struct{}{}
+}
+
+// HolderCleared reports if the "holder" edge to the Member entity was cleared.
+func (m *WelfarePostMutation) HolderCleared() bool {
+	return m.HolderIDCleared() || m.clearedholder
+}
+
+// HolderIDs returns the "holder" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HolderID instead. It exists only for internal usage by the builders.
+func (m *WelfarePostMutation) HolderIDs() (ids []int) {
+	if id := m.holder; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHolder resets all changes to the "holder" edge.
+func (m *WelfarePostMutation) ResetHolder() {
+	m.holder = nil
+	m.clearedholder = false
+}
+
+// Where appends a list predicates to the WelfarePostMutation builder.
+func (m *WelfarePostMutation) Where(ps ...predicate.WelfarePost) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WelfarePostMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WelfarePostMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WelfarePost, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WelfarePostMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WelfarePostMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WelfarePost).
+func (m *WelfarePostMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WelfarePostMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, welfarepost.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, welfarepost.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, welfarepost.FieldVersion)
+	}
+	if m.kind != nil {
+		fields = append(fields, welfarepost.FieldKind)
+	}
+	if m.duty != nil {
+		fields = append(fields, welfarepost.FieldDuty)
+	}
+	if m.term_start != nil {
+		fields = append(fields, welfarepost.FieldTermStart)
+	}
+	if m.term_end != nil {
+		fields = append(fields, welfarepost.FieldTermEnd)
+	}
+	if m.branch != nil {
+		fields = append(fields, welfarepost.FieldBranchID)
+	}
+	if m.holder != nil {
+		fields = append(fields, welfarepost.FieldHolderID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WelfarePostMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case welfarepost.FieldCreatedAt:
+		return m.CreatedAt()
+	case welfarepost.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case welfarepost.FieldVersion:
+		return m.Version()
+	case welfarepost.FieldKind:
+		return m.Kind()
+	case welfarepost.FieldDuty:
+		return m.Duty()
+	case welfarepost.FieldTermStart:
+		return m.TermStart()
+	case welfarepost.FieldTermEnd:
+		return m.TermEnd()
+	case welfarepost.FieldBranchID:
+		return m.BranchID()
+	case welfarepost.FieldHolderID:
+		return m.HolderID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WelfarePostMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case welfarepost.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case welfarepost.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case welfarepost.FieldVersion:
+		return m.OldVersion(ctx)
+	case welfarepost.FieldKind:
+		return m.OldKind(ctx)
+	case welfarepost.FieldDuty:
+		return m.OldDuty(ctx)
+	case welfarepost.FieldTermStart:
+		return m.OldTermStart(ctx)
+	case welfarepost.FieldTermEnd:
+		return m.OldTermEnd(ctx)
+	case welfarepost.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case welfarepost.FieldHolderID:
+		return m.OldHolderID(ctx)
+	}
+	return nil, fmt.Errorf("unknown WelfarePost field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WelfarePostMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case welfarepost.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case welfarepost.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case welfarepost.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case welfarepost.FieldKind:
+		v, ok := value.(welfarepost.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case welfarepost.FieldDuty:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDuty(v)
+		return nil
+	case welfarepost.FieldTermStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermStart(v)
+		return nil
+	case welfarepost.FieldTermEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermEnd(v)
+		return nil
+	case welfarepost.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case welfarepost.FieldHolderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHolderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WelfarePostMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, welfarepost.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WelfarePostMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case welfarepost.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WelfarePostMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case welfarepost.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WelfarePostMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(welfarepost.FieldTermStart) {
+		fields = append(fields, welfarepost.FieldTermStart)
+	}
+	if m.FieldCleared(welfarepost.FieldTermEnd) {
+		fields = append(fields, welfarepost.FieldTermEnd)
+	}
+	if m.FieldCleared(welfarepost.FieldBranchID) {
+		fields = append(fields, welfarepost.FieldBranchID)
+	}
+	if m.FieldCleared(welfarepost.FieldHolderID) {
+		fields = append(fields, welfarepost.FieldHolderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WelfarePostMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WelfarePostMutation) ClearField(name string) error {
+	switch name {
+	case welfarepost.FieldTermStart:
+		m.ClearTermStart()
+		return nil
+	case welfarepost.FieldTermEnd:
+		m.ClearTermEnd()
+		return nil
+	case welfarepost.FieldBranchID:
+		m.ClearBranchID()
+		return nil
+	case welfarepost.FieldHolderID:
+		m.ClearHolderID()
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WelfarePostMutation) ResetField(name string) error {
+	switch name {
+	case welfarepost.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case welfarepost.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case welfarepost.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case welfarepost.FieldKind:
+		m.ResetKind()
+		return nil
+	case welfarepost.FieldDuty:
+		m.ResetDuty()
+		return nil
+	case welfarepost.FieldTermStart:
+		m.ResetTermStart()
+		return nil
+	case welfarepost.FieldTermEnd:
+		m.ResetTermEnd()
+		return nil
+	case welfarepost.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case welfarepost.FieldHolderID:
+		m.ResetHolderID()
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WelfarePostMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.branch != nil {
+		edges = append(edges, welfarepost.EdgeBranch)
+	}
+	if m.holder != nil {
+		edges = append(edges, welfarepost.EdgeHolder)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WelfarePostMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case welfarepost.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case welfarepost.EdgeHolder:
+		if id := m.holder; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WelfarePostMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WelfarePostMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WelfarePostMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbranch {
+		edges = append(edges, welfarepost.EdgeBranch)
+	}
+	if m.clearedholder {
+		edges = append(edges, welfarepost.EdgeHolder)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WelfarePostMutation) EdgeCleared(name string) bool {
+	switch name {
+	case welfarepost.EdgeBranch:
+		return m.clearedbranch
+	case welfarepost.EdgeHolder:
+		return m.clearedholder
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WelfarePostMutation) ClearEdge(name string) error {
+	switch name {
+	case welfarepost.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case welfarepost.EdgeHolder:
+		m.ClearHolder()
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WelfarePostMutation) ResetEdge(name string) error {
+	switch name {
+	case welfarepost.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case welfarepost.EdgeHolder:
+		m.ResetHolder()
+		return nil
+	}
+	return fmt.Errorf("unknown WelfarePost edge %s", name)
 }

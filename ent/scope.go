@@ -49,6 +49,69 @@ func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
+// OrgIDBefore returns the org that the CareFundEntry of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *CareFundEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withCareFundEntryID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.OrgID, nil
+}
+
+// OrgIDBefore returns the org that the CategoryChange of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *CategoryChangeMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withCategoryChangeID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the ContactLog of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *ContactLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withContactLogID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
 // OrgIDBefore returns the org that the Convention of a one-row update or
 // delete belongs to before the mutation (0 for none), read in the
 // caller's scope: a row the caller cannot see is not found.
@@ -175,6 +238,27 @@ func (m *FarmStayOpinionMutation) OrgIDBefore(ctx context.Context) (int, error) 
 	return row.VillageID, nil
 }
 
+// OrgIDBefore returns the org that the HelpCard of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *HelpCardMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpCardID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
 // OrgIDBefore returns the org that the Member of a one-row update or
 // delete belongs to before the mutation (0 for none), read in the
 // caller's scope: a row the caller cannot see is not found.
@@ -186,6 +270,27 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	if m.oldValue == nil {
 		// DeleteOne builders set none: give it ent's memoized loader.
 		withMemberID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the MobileRecord of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *MobileRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withMobileRecordID(id)(m)
 	}
 	// oldValue loads the row once per mutation: the privacy rule, the
 	// audit hook and OldField share one query.
@@ -469,6 +574,48 @@ func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
+// OrgIDBefore returns the org that the TrainingRecord of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *TrainingRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withTrainingRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the Transfer of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *TransferMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withTransferID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.ToBranchID, nil
+}
+
 // OrgIDBefore returns the org that the User of a one-row update or
 // delete belongs to before the mutation (0 for none), read in the
 // caller's scope: a row the caller cannot see is not found.
@@ -488,4 +635,46 @@ func (m *UserMutation) OrgIDBefore(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return row.OrgID, nil
+}
+
+// OrgIDBefore returns the org that the Visit of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *VisitMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withVisitID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org that the WelfarePost of a one-row update or
+// delete belongs to before the mutation (0 for none), read in the
+// caller's scope: a row the caller cannot see is not found.
+func (m *WelfarePostMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withWelfarePostID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
 }

@@ -20,6 +20,12 @@ type Tx struct {
 	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// CareFundEntry is the client for interacting with the CareFundEntry builders.
+	CareFundEntry *CareFundEntryClient
+	// CategoryChange is the client for interacting with the CategoryChange builders.
+	CategoryChange *CategoryChangeClient
+	// ContactLog is the client for interacting with the ContactLog builders.
+	ContactLog *ContactLogClient
 	// Convention is the client for interacting with the Convention builders.
 	Convention *ConventionClient
 	// DemoPost is the client for interacting with the DemoPost builders.
@@ -32,10 +38,14 @@ type Tx struct {
 	FarmStayObjection *FarmStayObjectionClient
 	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
 	FarmStayOpinion *FarmStayOpinionClient
+	// HelpCard is the client for interacting with the HelpCard builders.
+	HelpCard *HelpCardClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
+	// MobileRecord is the client for interacting with the MobileRecord builders.
+	MobileRecord *MobileRecordClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
 	// Plaque is the client for interacting with the Plaque builders.
@@ -68,8 +78,16 @@ type Tx struct {
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// TrainingRecord is the client for interacting with the TrainingRecord builders.
+	TrainingRecord *TrainingRecordClient
+	// Transfer is the client for interacting with the Transfer builders.
+	Transfer *TransferClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// Visit is the client for interacting with the Visit builders.
+	Visit *VisitClient
+	// WelfarePost is the client for interacting with the WelfarePost builders.
+	WelfarePost *WelfarePostClient
 
 	// lazily loaded.
 	client     *Client
@@ -204,14 +222,19 @@ func (tx *Tx) init() {
 	tx.AnnualResult = NewAnnualResultClient(tx.config)
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.CareFundEntry = NewCareFundEntryClient(tx.config)
+	tx.CategoryChange = NewCategoryChangeClient(tx.config)
+	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Convention = NewConventionClient(tx.config)
 	tx.DemoPost = NewDemoPostClient(tx.config)
 	tx.FarmStayCriterion = NewFarmStayCriterionClient(tx.config)
 	tx.FarmStayNomination = NewFarmStayNominationClient(tx.config)
 	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
 	tx.FarmStayOpinion = NewFarmStayOpinionClient(tx.config)
+	tx.HelpCard = NewHelpCardClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
+	tx.MobileRecord = NewMobileRecordClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
 	tx.Plaque = NewPlaqueClient(tx.config)
 	tx.Pledge = NewPledgeClient(tx.config)
@@ -228,7 +251,11 @@ func (tx *Tx) init() {
 	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
+	tx.TrainingRecord = NewTrainingRecordClient(tx.config)
+	tx.Transfer = NewTransferClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.Visit = NewVisitClient(tx.config)
+	tx.WelfarePost = NewWelfarePostClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -48,6 +48,12 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
 }
 
+// CareFundEntries is the resolver for the careFundEntries field.
+func (r *queryResolver) CareFundEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) (*ent.CareFundEntryConnection, error) {
+	return r.client.CareFundEntry.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithCareFundEntryOrder(orderBy), ent.WithCareFundEntryFilter(where.Filter))
+}
+
 // Conventions is the resolver for the conventions field.
 func (r *queryResolver) Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error) {
 	return r.client.Convention.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -66,10 +72,22 @@ func (r *queryResolver) FarmStayNominations(ctx context.Context, after *entgql.C
 		ent.WithFarmStayNominationOrder(orderBy), ent.WithFarmStayNominationFilter(where.Filter))
 }
 
+// HelpCards is the resolver for the helpCards field.
+func (r *queryResolver) HelpCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) (*ent.HelpCardConnection, error) {
+	return r.client.HelpCard.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithHelpCardOrder(orderBy), ent.WithHelpCardFilter(where.Filter))
+}
+
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
 	return r.client.Member.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
+}
+
+// MobileRecords is the resolver for the mobileRecords field.
+func (r *queryResolver) MobileRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) (*ent.MobileRecordConnection, error) {
+	return r.client.MobileRecord.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithMobileRecordOrder(orderBy), ent.WithMobileRecordFilter(where.Filter))
 }
 
 // Orgs is the resolver for the orgs field.
@@ -126,8 +144,20 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// WelfarePosts is the resolver for the welfarePosts field.
+func (r *queryResolver) WelfarePosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) (*ent.WelfarePostConnection, error) {
+	return r.client.WelfarePost.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithWelfarePostOrder(orderBy), ent.WithWelfarePostFilter(where.Filter))
+}
+
 // AnnualResult returns AnnualResultResolver implementation.
 func (r *Resolver) AnnualResult() AnnualResultResolver { return &annualResultResolver{r} }
+
+// CareFundEntry returns CareFundEntryResolver implementation.
+func (r *Resolver) CareFundEntry() CareFundEntryResolver { return &careFundEntryResolver{r} }
+
+// CategoryChange returns CategoryChangeResolver implementation.
+func (r *Resolver) CategoryChange() CategoryChangeResolver { return &categoryChangeResolver{r} }
 
 // Convention returns ConventionResolver implementation.
 func (r *Resolver) Convention() ConventionResolver { return &conventionResolver{r} }
@@ -142,8 +172,14 @@ func (r *Resolver) FarmStayObjection() FarmStayObjectionResolver {
 	return &farmStayObjectionResolver{r}
 }
 
+// HelpCard returns HelpCardResolver implementation.
+func (r *Resolver) HelpCard() HelpCardResolver { return &helpCardResolver{r} }
+
 // Member returns MemberResolver implementation.
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
+
+// MobileRecord returns MobileRecordResolver implementation.
+func (r *Resolver) MobileRecord() MobileRecordResolver { return &mobileRecordResolver{r} }
 
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
@@ -178,6 +214,9 @@ func (r *Resolver) RoleBinding() RoleBindingResolver { return &roleBindingResolv
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
+// WelfarePost returns WelfarePostResolver implementation.
+func (r *Resolver) WelfarePost() WelfarePostResolver { return &welfarePostResolver{r} }
+
 // FarmStayNominationWhereInput returns FarmStayNominationWhereInputResolver implementation.
 func (r *Resolver) FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver {
 	return &farmStayNominationWhereInputResolver{r}
@@ -197,10 +236,14 @@ func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereIn
 
 type (
 	annualResultResolver                 struct{ *Resolver }
+	careFundEntryResolver                struct{ *Resolver }
+	categoryChangeResolver               struct{ *Resolver }
 	conventionResolver                   struct{ *Resolver }
 	farmStayNominationResolver           struct{ *Resolver }
 	farmStayObjectionResolver            struct{ *Resolver }
+	helpCardResolver                     struct{ *Resolver }
 	memberResolver                       struct{ *Resolver }
+	mobileRecordResolver                 struct{ *Resolver }
 	orgResolver                          struct{ *Resolver }
 	plaqueResolver                       struct{ *Resolver }
 	pledgeResolver                       struct{ *Resolver }
@@ -212,6 +255,7 @@ type (
 	queryResolver                        struct{ *Resolver }
 	roleBindingResolver                  struct{ *Resolver }
 	userResolver                         struct{ *Resolver }
+	welfarePostResolver                  struct{ *Resolver }
 	farmStayNominationWhereInputResolver struct{ *Resolver }
 	memberWhereInputResolver             struct{ *Resolver }
 	orgWhereInputResolver                struct{ *Resolver }

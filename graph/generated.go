@@ -19,12 +19,15 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	pledge1 "github.com/partyorg/partyorg/ent/pledge"
@@ -34,7 +37,10 @@ import (
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/partyorg/partyorg/graph/scalar"
+	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/convention"
 	"github.com/partyorg/partyorg/internal/pledge"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -52,11 +58,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AnnualResult() AnnualResultResolver
+	CareFundEntry() CareFundEntryResolver
+	CategoryChange() CategoryChangeResolver
 	Convention() ConventionResolver
 	ConventionCoverage() ConventionCoverageResolver
 	FarmStayNomination() FarmStayNominationResolver
 	FarmStayObjection() FarmStayObjectionResolver
+	HelpCard() HelpCardResolver
 	Member() MemberResolver
+	MobileRecord() MobileRecordResolver
 	Mutation() MutationResolver
 	Org() OrgResolver
 	Plaque() PlaqueResolver
@@ -69,6 +79,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
 	User() UserResolver
+	WelfarePost() WelfarePostResolver
 	FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver
 	MemberWhereInput() MemberWhereInputResolver
 	OrgWhereInput() OrgWhereInputResolver
@@ -126,6 +137,87 @@ type ComplexityRoot struct {
 	}
 
 	AuditLogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CareFund struct {
+		BalanceFen func(childComplexity int) int
+		InFen      func(childComplexity int) int
+		OutFen     func(childComplexity int) int
+	}
+
+	CareFundEntry struct {
+		AmountFen        func(childComplexity int) int
+		Approver         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Donor            func(childComplexity int) int
+		Fund             func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Member           func(childComplexity int) int
+		On               func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		Reverses         func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
+		ViewerCanReverse func(childComplexity int) int
+	}
+
+	CareFundEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CareFundEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CategoryChange struct {
+		CreatedAt func(childComplexity int) int
+		From      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Member    func(childComplexity int) int
+		On        func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		To        func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	CategoryChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CategoryChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ContactLog struct {
+		Channel   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Note      func(childComplexity int) int
+		On        func(childComplexity int) int
+		Record    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	ContactLogConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ContactLogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -266,6 +358,29 @@ type ComplexityRoot struct {
 		Version    func(childComplexity int) int
 	}
 
+	HelpCard struct {
+		CreatedAt            func(childComplexity int) int
+		Helper               func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IssuedOn             func(childComplexity int) int
+		Member               func(childComplexity int) int
+		Needs                func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
+		ViewerCanRecordVisit func(childComplexity int) int
+	}
+
+	HelpCardConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	HelpCardEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -273,22 +388,36 @@ type ComplexityRoot struct {
 	}
 
 	Member struct {
-		BirthDate       func(childComplexity int) int
-		Branch          func(childComplexity int) int
-		Category        func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Gender          func(childComplexity int) int
-		ID              func(childComplexity int) int
-		JoinedAt        func(childComplexity int) int
-		Name            func(childComplexity int) int
-		NationalID      func(childComplexity int) int
-		Phone           func(childComplexity int) int
-		Score           func(childComplexity int, year int, half *int) int
-		Status          func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		Version         func(childComplexity int) int
-		ViewerCanDelete func(childComplexity int) int
-		ViewerCanUpdate func(childComplexity int) int
+		BirthDate                  func(childComplexity int) int
+		Branch                     func(childComplexity int) int
+		CareFundEntries            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) int
+		Category                   func(childComplexity int) int
+		CategoryChanges            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CategoryChangeOrder, where *ent.CategoryChangeWhereInput) int
+		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
+		CreatedAt                  func(childComplexity int) int
+		Gender                     func(childComplexity int) int
+		HelpCard                   func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		JoinedAt                   func(childComplexity int) int
+		Mobile                     func(childComplexity int) int
+		MobileRecords              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) int
+		Name                       func(childComplexity int) int
+		NationalID                 func(childComplexity int) int
+		Phone                      func(childComplexity int) int
+		Post                       func(childComplexity int) int
+		Score                      func(childComplexity int, year int, half *int) int
+		Skills                     func(childComplexity int) int
+		Status                     func(childComplexity int) int
+		Trainings                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TrainingRecordOrder, where *ent.TrainingRecordWhereInput) int
+		Transfers                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TransferOrder, where *ent.TransferWhereInput) int
+		UpdatedAt                  func(childComplexity int) int
+		Version                    func(childComplexity int) int
+		ViewerCanChangeCategory    func(childComplexity int) int
+		ViewerCanDelete            func(childComplexity int) int
+		ViewerCanRegisterDeparture func(childComplexity int) int
+		ViewerCanSetSkills         func(childComplexity int) int
+		ViewerCanUpdate            func(childComplexity int) int
+		Visits                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.VisitOrder, where *ent.VisitWhereInput) int
 	}
 
 	MemberConnection struct {
@@ -311,11 +440,43 @@ type ComplexityRoot struct {
 		Vetoed    func(childComplexity int) int
 	}
 
+	MobileRecord struct {
+		Contact                 func(childComplexity int) int
+		Contacts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
+		CreatedAt               func(childComplexity int) int
+		Destination             func(childComplexity int) int
+		ExpectedReturnOn        func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		LastContactOn           func(childComplexity int) int
+		LeftOn                  func(childComplexity int) int
+		Member                  func(childComplexity int) int
+		Occupation              func(childComplexity int) int
+		ReturnedOn              func(childComplexity int) int
+		State                   func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
+		ViewerCanLogContact     func(childComplexity int) int
+		ViewerCanRegisterReturn func(childComplexity int) int
+	}
+
+	MobileRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MobileRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddPledgeTopic         func(childComplexity int, input AddPledgeTopicInput) int
 		AnswerAppeal           func(childComplexity int, id int, accepted bool, answer string, on *time.Time) int
 		AppealPointEntry       func(childComplexity int, entryID int, text string, on *time.Time) int
 		ApproveFarmStays       func(childComplexity int, input ApproveFarmStaysInput) int
+		AssignWelfarePost      func(childComplexity int, id int, holderID *int) int
+		ChangeMemberCategory   func(childComplexity int, input classification.ChangeMemberCategoryInput) int
 		CloseHalfYear          func(childComplexity int, branchID int, year int, half int, on *time.Time) int
 		CloseYear              func(childComplexity int, branchID int, year int, on *time.Time) int
 		CreateDemoPost         func(childComplexity int, input CreateDemoPostInput) int
@@ -324,28 +485,39 @@ type ComplexityRoot struct {
 		CreatePledge           func(childComplexity int, input CreatePledgeInput) int
 		CreatePointCatalog     func(childComplexity int, input CreatePointCatalogInput) int
 		CreateUser             func(childComplexity int, input CreateUserInput) int
+		CreateWelfarePost      func(childComplexity int, input classification.CreateWelfarePostInput) int
 		DeclarePoints          func(childComplexity int, input DeclarePointsInput) int
 		DeleteMember           func(childComplexity int, id int) int
 		DeleteOrg              func(childComplexity int, id int) int
+		DisburseCareFund       func(childComplexity int, input classification.DisburseCareFundInput) int
+		DonateToCareFund       func(childComplexity int, input classification.DonateToCareFundInput) int
 		EvaluatePledge         func(childComplexity int, id int, input EvaluatePledgeInput) int
 		GrantRole              func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
+		IssueHelpCard          func(childComplexity int, input classification.IssueHelpCardInput) int
 		IssuePlaque            func(childComplexity int, input IssuePlaqueInput) int
 		LodgeObjection         func(childComplexity int, id int, text string, on *time.Time) int
+		LogContact             func(childComplexity int, input classification.LogContactInput) int
 		Login                  func(childComplexity int, username string, password string) int
 		NominateFarmStay       func(childComplexity int, input NominateFarmStayInput) int
 		PublishConvention      func(childComplexity int, input PublishConventionInput) int
 		PublishHalfYear        func(childComplexity int, id int, on *time.Time) int
 		PublishPledge          func(childComplexity int, id int, channels []DisplayChannel, on *time.Time) int
 		RecordRecitation       func(childComplexity int, input RecordRecitationInput) int
+		RecordTraining         func(childComplexity int, input classification.RecordTrainingInput) int
+		RecordVisit            func(childComplexity int, input classification.RecordVisitInput) int
+		RegisterDeparture      func(childComplexity int, input classification.RegisterDepartureInput) int
+		RegisterReturn         func(childComplexity int, memberID int, on *time.Time) int
 		RejectFarmStay         func(childComplexity int, id int, reason string, on *time.Time) int
 		ReportPledgeProgress   func(childComplexity int, id int, quarter int, text string, on *time.Time) int
 		ResolveObjection       func(childComplexity int, objectionID int, upheld bool, answer string, on *time.Time) int
 		RetirePledgeTopic      func(childComplexity int, id int, on *time.Time) int
+		ReverseCareFundEntry   func(childComplexity int, id int, reason string, on *time.Time) int
 		ReversePointEntry      func(childComplexity int, id int, reason string, on *time.Time) int
 		ReviewFarmStay         func(childComplexity int, id int, input ReviewFarmStayInput) int
 		ReviewPledge           func(childComplexity int, id int, input ReviewPledgeInput) int
 		ReviewPointEntry       func(childComplexity int, id int, approve bool, reason *string, on *time.Time) int
 		RevokeRole             func(childComplexity int, id int) int
+		SetMemberSkills        func(childComplexity int, memberID int, skills []string) int
 		SetUpPointCatalogs     func(childComplexity int, countyID int, year int) int
 		StartNotice            func(childComplexity int, id int, from time.Time, to time.Time, on *time.Time) int
 		SubmitPledge           func(childComplexity int, id int, on *time.Time) int
@@ -358,6 +530,7 @@ type ComplexityRoot struct {
 	}
 
 	Org struct {
+		CareFund                  func(childComplexity int) int
 		ChildKinds                func(childComplexity int) int
 		Children                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
 		Code                      func(childComplexity int) int
@@ -374,6 +547,8 @@ type ComplexityRoot struct {
 		ViewerCanCreateChild      func(childComplexity int) int
 		ViewerCanCreateMember     func(childComplexity int) int
 		ViewerCanDelete           func(childComplexity int) int
+		ViewerCanDisburseCareFund func(childComplexity int) int
+		ViewerCanDonateToCareFund func(childComplexity int) int
 		ViewerCanGrantRole        func(childComplexity int) int
 		ViewerCanNominateFarmStay func(childComplexity int) int
 		ViewerCanUpdate           func(childComplexity int) int
@@ -680,12 +855,15 @@ type ComplexityRoot struct {
 	Query struct {
 		AnnualResults       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) int
 		AuditLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		CareFundEntries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) int
 		Convention          func(childComplexity int, countyID int, sector org.Sector, on time.Time) int
 		ConventionCoverage  func(childComplexity int, orgID int, year int, quarter int) int
 		Conventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) int
 		DemoPosts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) int
 		FarmStayNominations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) int
+		HelpCards           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) int
 		Members             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
+		MobileRecords       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) int
 		Node                func(childComplexity int, id int) int
 		Nodes               func(childComplexity int, ids []int) int
 		Orgs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
@@ -702,6 +880,7 @@ type ComplexityRoot struct {
 		Recitations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) int
 		Users               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer              func(childComplexity int) int
+		WelfarePosts        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) int
 	}
 
 	Recitation struct {
@@ -749,6 +928,53 @@ type ComplexityRoot struct {
 		ViewerCanRevoke func(childComplexity int) int
 	}
 
+	TrainingRecord struct {
+		Course    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Hours     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Level     func(childComplexity int) int
+		Member    func(childComplexity int) int
+		On        func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	TrainingRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TrainingRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Transfer struct {
+		CreatedAt      func(childComplexity int) int
+		FromBranch     func(childComplexity int) int
+		FromBranchName func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Member         func(childComplexity int) int
+		On             func(childComplexity int) int
+		ToBranch       func(childComplexity int) int
+		ToBranchName   func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	TransferConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TransferEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt       func(childComplexity int) int
 		Disabled        func(childComplexity int) int
@@ -772,6 +998,54 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	Visit struct {
+		CreatedAt      func(childComplexity int) int
+		Findings       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Member         func(childComplexity int) int
+		On             func(childComplexity int) int
+		ProblemsSolved func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+		Visitor        func(childComplexity int) int
+	}
+
+	VisitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	VisitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WelfarePost struct {
+		Branch          func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Duty            func(childComplexity int) int
+		Holder          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		TermEnd         func(childComplexity int) int
+		TermStart       func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
+		ViewerCanAssign func(childComplexity int) int
+	}
+
+	WelfarePostConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WelfarePostEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -780,6 +1054,13 @@ type ComplexityRoot struct {
 
 type AnnualResultResolver interface {
 	Consequences(ctx context.Context, obj *ent.AnnualResult) ([]Consequence, error)
+}
+type CareFundEntryResolver interface {
+	ViewerCanReverse(ctx context.Context, obj *ent.CareFundEntry) (bool, error)
+}
+type CategoryChangeResolver interface {
+	From(ctx context.Context, obj *ent.CategoryChange) (*member.Category, error)
+	To(ctx context.Context, obj *ent.CategoryChange) (*member.Category, error)
 }
 type ConventionResolver interface {
 	Sector(ctx context.Context, obj *ent.Convention) (org.Sector, error)
@@ -798,10 +1079,21 @@ type FarmStayNominationResolver interface {
 type FarmStayObjectionResolver interface {
 	ViewerCanResolve(ctx context.Context, obj *ent.FarmStayObjection) (bool, error)
 }
+type HelpCardResolver interface {
+	ViewerCanRecordVisit(ctx context.Context, obj *ent.HelpCard) (bool, error)
+}
 type MemberResolver interface {
+	Mobile(ctx context.Context, obj *ent.Member) (*ent.MobileRecord, error)
+	ViewerCanSetSkills(ctx context.Context, obj *ent.Member) (bool, error)
+	ViewerCanChangeCategory(ctx context.Context, obj *ent.Member) (bool, error)
+	ViewerCanRegisterDeparture(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanUpdate(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Member) (bool, error)
 	Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error)
+}
+type MobileRecordResolver interface {
+	ViewerCanLogContact(ctx context.Context, obj *ent.MobileRecord) (bool, error)
+	ViewerCanRegisterReturn(ctx context.Context, obj *ent.MobileRecord) (bool, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*LoginPayload, error)
@@ -815,6 +1107,19 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error)
 	GrantRole(ctx context.Context, userID int, role rolebinding.Role, orgID *int) (*ent.RoleBinding, error)
 	RevokeRole(ctx context.Context, id int) (bool, error)
+	ChangeMemberCategory(ctx context.Context, input classification.ChangeMemberCategoryInput) (*ent.Member, error)
+	CreateWelfarePost(ctx context.Context, input classification.CreateWelfarePostInput) (*ent.WelfarePost, error)
+	AssignWelfarePost(ctx context.Context, id int, holderID *int) (*ent.WelfarePost, error)
+	SetMemberSkills(ctx context.Context, memberID int, skills []string) (*ent.Member, error)
+	RecordTraining(ctx context.Context, input classification.RecordTrainingInput) (*ent.TrainingRecord, error)
+	RegisterDeparture(ctx context.Context, input classification.RegisterDepartureInput) (*ent.MobileRecord, error)
+	LogContact(ctx context.Context, input classification.LogContactInput) (*ent.MobileRecord, error)
+	RegisterReturn(ctx context.Context, memberID int, on *time.Time) (*ent.Member, error)
+	IssueHelpCard(ctx context.Context, input classification.IssueHelpCardInput) (*ent.HelpCard, error)
+	RecordVisit(ctx context.Context, input classification.RecordVisitInput) (*ent.Visit, error)
+	DonateToCareFund(ctx context.Context, input classification.DonateToCareFundInput) (*ent.CareFundEntry, error)
+	DisburseCareFund(ctx context.Context, input classification.DisburseCareFundInput) (*ent.CareFundEntry, error)
+	ReverseCareFundEntry(ctx context.Context, id int, reason string, on *time.Time) (*ent.CareFundEntry, error)
 	PublishConvention(ctx context.Context, input PublishConventionInput) (*ent.Convention, error)
 	RecordRecitation(ctx context.Context, input RecordRecitationInput) (*ent.Recitation, error)
 	IssuePlaque(ctx context.Context, input IssuePlaqueInput) (*ent.Plaque, error)
@@ -849,6 +1154,9 @@ type MutationResolver interface {
 	CloseYear(ctx context.Context, branchID int, year int, on *time.Time) ([]*ent.AnnualResult, error)
 }
 type OrgResolver interface {
+	CareFund(ctx context.Context, obj *ent.Org) (*classification.CareFund, error)
+	ViewerCanDonateToCareFund(ctx context.Context, obj *ent.Org) (bool, error)
+	ViewerCanDisburseCareFund(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanNominateFarmStay(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanUpdate(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Org) (bool, error)
@@ -899,10 +1207,13 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	AnnualResults(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) (*ent.AnnualResultConnection, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
+	CareFundEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) (*ent.CareFundEntryConnection, error)
 	Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error)
 	DemoPosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) (*ent.DemoPostConnection, error)
 	FarmStayNominations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) (*ent.FarmStayNominationConnection, error)
+	HelpCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) (*ent.HelpCardConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
+	MobileRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) (*ent.MobileRecordConnection, error)
 	Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error)
 	Plaques(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlaqueOrder, where *ent.PlaqueWhereInput) (*ent.PlaqueConnection, error)
 	Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error)
@@ -912,6 +1223,7 @@ type QueryResolver interface {
 	PointHalfYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) (*ent.PointHalfYearConnection, error)
 	Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	WelfarePosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) (*ent.WelfarePostConnection, error)
 	Convention(ctx context.Context, countyID int, sector org.Sector, on time.Time) (*ent.Convention, error)
 	ConventionCoverage(ctx context.Context, orgID int, year int, quarter int) (*convention.Coverage, error)
 	Viewer(ctx context.Context) (*ent.User, error)
@@ -926,11 +1238,20 @@ type RoleBindingResolver interface {
 type UserResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.User) (bool, error)
 }
+type WelfarePostResolver interface {
+	ViewerCanAssign(ctx context.Context, obj *ent.WelfarePost) (bool, error)
+}
 
 type FarmStayNominationWhereInputResolver interface {
 	WithinOrg(ctx context.Context, obj *ent.FarmStayNominationWhereInput, data *int) error
 }
 type MemberWhereInputResolver interface {
+	WithoutPost(ctx context.Context, obj *ent.MemberWhereInput, data *bool) error
+	WithoutSkills(ctx context.Context, obj *ent.MemberWhereInput, data *bool) error
+	NoContactSince(ctx context.Context, obj *ent.MemberWhereInput, data *time.Time) error
+	NotVisitedIn(ctx context.Context, obj *ent.MemberWhereInput, data *string) error
+	NationalID(ctx context.Context, obj *ent.MemberWhereInput, data *string) error
+	Phone(ctx context.Context, obj *ent.MemberWhereInput, data *string) error
 	WithinOrg(ctx context.Context, obj *ent.MemberWhereInput, data *int) error
 }
 type OrgWhereInputResolver interface {
@@ -1159,6 +1480,322 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditLogEdge.Node(childComplexity), true
+
+	case "CareFund.balanceFen":
+		if e.ComplexityRoot.CareFund.BalanceFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFund.BalanceFen(childComplexity), true
+	case "CareFund.inFen":
+		if e.ComplexityRoot.CareFund.InFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFund.InFen(childComplexity), true
+	case "CareFund.outFen":
+		if e.ComplexityRoot.CareFund.OutFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFund.OutFen(childComplexity), true
+
+	case "CareFundEntry.amountFen":
+		if e.ComplexityRoot.CareFundEntry.AmountFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.AmountFen(childComplexity), true
+	case "CareFundEntry.approver":
+		if e.ComplexityRoot.CareFundEntry.Approver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Approver(childComplexity), true
+	case "CareFundEntry.createdAt":
+		if e.ComplexityRoot.CareFundEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.CreatedAt(childComplexity), true
+	case "CareFundEntry.donor":
+		if e.ComplexityRoot.CareFundEntry.Donor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Donor(childComplexity), true
+	case "CareFundEntry.fund":
+		if e.ComplexityRoot.CareFundEntry.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Fund(childComplexity), true
+	case "CareFundEntry.id":
+		if e.ComplexityRoot.CareFundEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.ID(childComplexity), true
+	case "CareFundEntry.kind":
+		if e.ComplexityRoot.CareFundEntry.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Kind(childComplexity), true
+	case "CareFundEntry.member":
+		if e.ComplexityRoot.CareFundEntry.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Member(childComplexity), true
+	case "CareFundEntry.on":
+		if e.ComplexityRoot.CareFundEntry.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.On(childComplexity), true
+	case "CareFundEntry.reason":
+		if e.ComplexityRoot.CareFundEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Reason(childComplexity), true
+	case "CareFundEntry.reverses":
+		if e.ComplexityRoot.CareFundEntry.Reverses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Reverses(childComplexity), true
+	case "CareFundEntry.updatedAt":
+		if e.ComplexityRoot.CareFundEntry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.UpdatedAt(childComplexity), true
+	case "CareFundEntry.version":
+		if e.ComplexityRoot.CareFundEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.Version(childComplexity), true
+	case "CareFundEntry.viewerCanReverse":
+		if e.ComplexityRoot.CareFundEntry.ViewerCanReverse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntry.ViewerCanReverse(childComplexity), true
+
+	case "CareFundEntryConnection.edges":
+		if e.ComplexityRoot.CareFundEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntryConnection.Edges(childComplexity), true
+	case "CareFundEntryConnection.pageInfo":
+		if e.ComplexityRoot.CareFundEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntryConnection.PageInfo(childComplexity), true
+	case "CareFundEntryConnection.totalCount":
+		if e.ComplexityRoot.CareFundEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntryConnection.TotalCount(childComplexity), true
+
+	case "CareFundEntryEdge.cursor":
+		if e.ComplexityRoot.CareFundEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntryEdge.Cursor(childComplexity), true
+	case "CareFundEntryEdge.node":
+		if e.ComplexityRoot.CareFundEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CareFundEntryEdge.Node(childComplexity), true
+
+	case "CategoryChange.createdAt":
+		if e.ComplexityRoot.CategoryChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.CreatedAt(childComplexity), true
+	case "CategoryChange.from":
+		if e.ComplexityRoot.CategoryChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.From(childComplexity), true
+	case "CategoryChange.id":
+		if e.ComplexityRoot.CategoryChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.ID(childComplexity), true
+	case "CategoryChange.member":
+		if e.ComplexityRoot.CategoryChange.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.Member(childComplexity), true
+	case "CategoryChange.on":
+		if e.ComplexityRoot.CategoryChange.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.On(childComplexity), true
+	case "CategoryChange.reason":
+		if e.ComplexityRoot.CategoryChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.Reason(childComplexity), true
+	case "CategoryChange.to":
+		if e.ComplexityRoot.CategoryChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.To(childComplexity), true
+	case "CategoryChange.updatedAt":
+		if e.ComplexityRoot.CategoryChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.UpdatedAt(childComplexity), true
+	case "CategoryChange.version":
+		if e.ComplexityRoot.CategoryChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChange.Version(childComplexity), true
+
+	case "CategoryChangeConnection.edges":
+		if e.ComplexityRoot.CategoryChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChangeConnection.Edges(childComplexity), true
+	case "CategoryChangeConnection.pageInfo":
+		if e.ComplexityRoot.CategoryChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChangeConnection.PageInfo(childComplexity), true
+	case "CategoryChangeConnection.totalCount":
+		if e.ComplexityRoot.CategoryChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChangeConnection.TotalCount(childComplexity), true
+
+	case "CategoryChangeEdge.cursor":
+		if e.ComplexityRoot.CategoryChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChangeEdge.Cursor(childComplexity), true
+	case "CategoryChangeEdge.node":
+		if e.ComplexityRoot.CategoryChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryChangeEdge.Node(childComplexity), true
+
+	case "ContactLog.channel":
+		if e.ComplexityRoot.ContactLog.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Channel(childComplexity), true
+	case "ContactLog.createdAt":
+		if e.ComplexityRoot.ContactLog.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.CreatedAt(childComplexity), true
+	case "ContactLog.id":
+		if e.ComplexityRoot.ContactLog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.ID(childComplexity), true
+	case "ContactLog.kind":
+		if e.ComplexityRoot.ContactLog.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Kind(childComplexity), true
+	case "ContactLog.member":
+		if e.ComplexityRoot.ContactLog.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Member(childComplexity), true
+	case "ContactLog.note":
+		if e.ComplexityRoot.ContactLog.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Note(childComplexity), true
+	case "ContactLog.on":
+		if e.ComplexityRoot.ContactLog.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.On(childComplexity), true
+	case "ContactLog.record":
+		if e.ComplexityRoot.ContactLog.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Record(childComplexity), true
+	case "ContactLog.updatedAt":
+		if e.ComplexityRoot.ContactLog.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.UpdatedAt(childComplexity), true
+	case "ContactLog.version":
+		if e.ComplexityRoot.ContactLog.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLog.Version(childComplexity), true
+
+	case "ContactLogConnection.edges":
+		if e.ComplexityRoot.ContactLogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLogConnection.Edges(childComplexity), true
+	case "ContactLogConnection.pageInfo":
+		if e.ComplexityRoot.ContactLogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLogConnection.PageInfo(childComplexity), true
+	case "ContactLogConnection.totalCount":
+		if e.ComplexityRoot.ContactLogConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLogConnection.TotalCount(childComplexity), true
+
+	case "ContactLogEdge.cursor":
+		if e.ComplexityRoot.ContactLogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLogEdge.Cursor(childComplexity), true
+	case "ContactLogEdge.node":
+		if e.ComplexityRoot.ContactLogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactLogEdge.Node(childComplexity), true
 
 	case "Convention.county":
 		if e.ComplexityRoot.Convention.County == nil {
@@ -1755,6 +2392,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FarmStayOpinion.Version(childComplexity), true
 
+	case "HelpCard.createdAt":
+		if e.ComplexityRoot.HelpCard.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.CreatedAt(childComplexity), true
+	case "HelpCard.helper":
+		if e.ComplexityRoot.HelpCard.Helper == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.Helper(childComplexity), true
+	case "HelpCard.id":
+		if e.ComplexityRoot.HelpCard.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.ID(childComplexity), true
+	case "HelpCard.issuedOn":
+		if e.ComplexityRoot.HelpCard.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.IssuedOn(childComplexity), true
+	case "HelpCard.member":
+		if e.ComplexityRoot.HelpCard.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.Member(childComplexity), true
+	case "HelpCard.needs":
+		if e.ComplexityRoot.HelpCard.Needs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.Needs(childComplexity), true
+	case "HelpCard.updatedAt":
+		if e.ComplexityRoot.HelpCard.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.UpdatedAt(childComplexity), true
+	case "HelpCard.version":
+		if e.ComplexityRoot.HelpCard.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.Version(childComplexity), true
+	case "HelpCard.viewerCanRecordVisit":
+		if e.ComplexityRoot.HelpCard.ViewerCanRecordVisit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCard.ViewerCanRecordVisit(childComplexity), true
+
+	case "HelpCardConnection.edges":
+		if e.ComplexityRoot.HelpCardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCardConnection.Edges(childComplexity), true
+	case "HelpCardConnection.pageInfo":
+		if e.ComplexityRoot.HelpCardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCardConnection.PageInfo(childComplexity), true
+	case "HelpCardConnection.totalCount":
+		if e.ComplexityRoot.HelpCardConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCardConnection.TotalCount(childComplexity), true
+
+	case "HelpCardEdge.cursor":
+		if e.ComplexityRoot.HelpCardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCardEdge.Cursor(childComplexity), true
+	case "HelpCardEdge.node":
+		if e.ComplexityRoot.HelpCardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCardEdge.Node(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -1786,12 +2510,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Branch(childComplexity), true
+	case "Member.careFundEntries":
+		if e.ComplexityRoot.Member.CareFundEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Member_careFundEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.CareFundEntries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CareFundEntryOrder), args["where"].(*ent.CareFundEntryWhereInput)), true
 	case "Member.category":
 		if e.ComplexityRoot.Member.Category == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.Category(childComplexity), true
+	case "Member.categoryChanges":
+		if e.ComplexityRoot.Member.CategoryChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Member_categoryChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.CategoryChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CategoryChangeOrder), args["where"].(*ent.CategoryChangeWhereInput)), true
+	case "Member.contactLogs":
+		if e.ComplexityRoot.Member.ContactLogs == nil {
+			break
+		}
+
+		args, err := ec.field_Member_contactLogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.ContactLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContactLogOrder), args["where"].(*ent.ContactLogWhereInput)), true
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
 			break
@@ -1804,6 +2561,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Gender(childComplexity), true
+	case "Member.helpCard":
+		if e.ComplexityRoot.Member.HelpCard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.HelpCard(childComplexity), true
 	case "Member.id":
 		if e.ComplexityRoot.Member.ID == nil {
 			break
@@ -1816,6 +2579,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.JoinedAt(childComplexity), true
+	case "Member.mobile":
+		if e.ComplexityRoot.Member.Mobile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Mobile(childComplexity), true
+	case "Member.mobileRecords":
+		if e.ComplexityRoot.Member.MobileRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Member_mobileRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.MobileRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MobileRecordOrder), args["where"].(*ent.MobileRecordWhereInput)), true
 	case "Member.name":
 		if e.ComplexityRoot.Member.Name == nil {
 			break
@@ -1834,6 +2614,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Phone(childComplexity), true
+	case "Member.post":
+		if e.ComplexityRoot.Member.Post == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Post(childComplexity), true
 	case "Member.score":
 		if e.ComplexityRoot.Member.Score == nil {
 			break
@@ -1845,12 +2631,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Score(childComplexity, args["year"].(int), args["half"].(*int)), true
+	case "Member.skills":
+		if e.ComplexityRoot.Member.Skills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Skills(childComplexity), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.Status(childComplexity), true
+	case "Member.trainings":
+		if e.ComplexityRoot.Member.Trainings == nil {
+			break
+		}
+
+		args, err := ec.field_Member_trainings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Trainings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TrainingRecordOrder), args["where"].(*ent.TrainingRecordWhereInput)), true
+	case "Member.transfers":
+		if e.ComplexityRoot.Member.Transfers == nil {
+			break
+		}
+
+		args, err := ec.field_Member_transfers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Transfers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TransferOrder), args["where"].(*ent.TransferWhereInput)), true
 	case "Member.updatedAt":
 		if e.ComplexityRoot.Member.UpdatedAt == nil {
 			break
@@ -1863,18 +2677,47 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Version(childComplexity), true
+	case "Member.viewerCanChangeCategory":
+		if e.ComplexityRoot.Member.ViewerCanChangeCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ViewerCanChangeCategory(childComplexity), true
 	case "Member.viewerCanDelete":
 		if e.ComplexityRoot.Member.ViewerCanDelete == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.ViewerCanDelete(childComplexity), true
+	case "Member.viewerCanRegisterDeparture":
+		if e.ComplexityRoot.Member.ViewerCanRegisterDeparture == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ViewerCanRegisterDeparture(childComplexity), true
+	case "Member.viewerCanSetSkills":
+		if e.ComplexityRoot.Member.ViewerCanSetSkills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ViewerCanSetSkills(childComplexity), true
 	case "Member.viewerCanUpdate":
 		if e.ComplexityRoot.Member.ViewerCanUpdate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Member.ViewerCanUpdate(childComplexity), true
+	case "Member.visits":
+		if e.ComplexityRoot.Member.Visits == nil {
+			break
+		}
+
+		args, err := ec.field_Member_visits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Visits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.VisitOrder), args["where"].(*ent.VisitWhereInput)), true
 
 	case "MemberConnection.edges":
 		if e.ComplexityRoot.MemberConnection.Edges == nil {
@@ -1945,6 +2788,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberScore.Vetoed(childComplexity), true
 
+	case "MobileRecord.contact":
+		if e.ComplexityRoot.MobileRecord.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.Contact(childComplexity), true
+	case "MobileRecord.contacts":
+		if e.ComplexityRoot.MobileRecord.Contacts == nil {
+			break
+		}
+
+		args, err := ec.field_MobileRecord_contacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MobileRecord.Contacts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContactLogOrder), args["where"].(*ent.ContactLogWhereInput)), true
+	case "MobileRecord.createdAt":
+		if e.ComplexityRoot.MobileRecord.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.CreatedAt(childComplexity), true
+	case "MobileRecord.destination":
+		if e.ComplexityRoot.MobileRecord.Destination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.Destination(childComplexity), true
+	case "MobileRecord.expectedReturnOn":
+		if e.ComplexityRoot.MobileRecord.ExpectedReturnOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.ExpectedReturnOn(childComplexity), true
+	case "MobileRecord.id":
+		if e.ComplexityRoot.MobileRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.ID(childComplexity), true
+	case "MobileRecord.lastContactOn":
+		if e.ComplexityRoot.MobileRecord.LastContactOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.LastContactOn(childComplexity), true
+	case "MobileRecord.leftOn":
+		if e.ComplexityRoot.MobileRecord.LeftOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.LeftOn(childComplexity), true
+	case "MobileRecord.member":
+		if e.ComplexityRoot.MobileRecord.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.Member(childComplexity), true
+	case "MobileRecord.occupation":
+		if e.ComplexityRoot.MobileRecord.Occupation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.Occupation(childComplexity), true
+	case "MobileRecord.returnedOn":
+		if e.ComplexityRoot.MobileRecord.ReturnedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.ReturnedOn(childComplexity), true
+	case "MobileRecord.state":
+		if e.ComplexityRoot.MobileRecord.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.State(childComplexity), true
+	case "MobileRecord.updatedAt":
+		if e.ComplexityRoot.MobileRecord.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.UpdatedAt(childComplexity), true
+	case "MobileRecord.version":
+		if e.ComplexityRoot.MobileRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.Version(childComplexity), true
+	case "MobileRecord.viewerCanLogContact":
+		if e.ComplexityRoot.MobileRecord.ViewerCanLogContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.ViewerCanLogContact(childComplexity), true
+	case "MobileRecord.viewerCanRegisterReturn":
+		if e.ComplexityRoot.MobileRecord.ViewerCanRegisterReturn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecord.ViewerCanRegisterReturn(childComplexity), true
+
+	case "MobileRecordConnection.edges":
+		if e.ComplexityRoot.MobileRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecordConnection.Edges(childComplexity), true
+	case "MobileRecordConnection.pageInfo":
+		if e.ComplexityRoot.MobileRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecordConnection.PageInfo(childComplexity), true
+	case "MobileRecordConnection.totalCount":
+		if e.ComplexityRoot.MobileRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecordConnection.TotalCount(childComplexity), true
+
+	case "MobileRecordEdge.cursor":
+		if e.ComplexityRoot.MobileRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecordEdge.Cursor(childComplexity), true
+	case "MobileRecordEdge.node":
+		if e.ComplexityRoot.MobileRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileRecordEdge.Node(childComplexity), true
+
 	case "Mutation.addPledgeTopic":
 		if e.ComplexityRoot.Mutation.AddPledgeTopic == nil {
 			break
@@ -1989,6 +2966,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveFarmStays(childComplexity, args["input"].(ApproveFarmStaysInput)), true
+	case "Mutation.assignWelfarePost":
+		if e.ComplexityRoot.Mutation.AssignWelfarePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignWelfarePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignWelfarePost(childComplexity, args["id"].(int), args["holderID"].(*int)), true
+	case "Mutation.changeMemberCategory":
+		if e.ComplexityRoot.Mutation.ChangeMemberCategory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeMemberCategory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeMemberCategory(childComplexity, args["input"].(classification.ChangeMemberCategoryInput)), true
 	case "Mutation.closeHalfYear":
 		if e.ComplexityRoot.Mutation.CloseHalfYear == nil {
 			break
@@ -2077,6 +3076,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(CreateUserInput)), true
+	case "Mutation.createWelfarePost":
+		if e.ComplexityRoot.Mutation.CreateWelfarePost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWelfarePost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWelfarePost(childComplexity, args["input"].(classification.CreateWelfarePostInput)), true
 	case "Mutation.declarePoints":
 		if e.ComplexityRoot.Mutation.DeclarePoints == nil {
 			break
@@ -2110,6 +3120,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteOrg(childComplexity, args["id"].(int)), true
+	case "Mutation.disburseCareFund":
+		if e.ComplexityRoot.Mutation.DisburseCareFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disburseCareFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisburseCareFund(childComplexity, args["input"].(classification.DisburseCareFundInput)), true
+	case "Mutation.donateToCareFund":
+		if e.ComplexityRoot.Mutation.DonateToCareFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_donateToCareFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DonateToCareFund(childComplexity, args["input"].(classification.DonateToCareFundInput)), true
 	case "Mutation.evaluatePledge":
 		if e.ComplexityRoot.Mutation.EvaluatePledge == nil {
 			break
@@ -2132,6 +3164,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GrantRole(childComplexity, args["userID"].(int), args["role"].(rolebinding.Role), args["orgID"].(*int)), true
+	case "Mutation.issueHelpCard":
+		if e.ComplexityRoot.Mutation.IssueHelpCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueHelpCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueHelpCard(childComplexity, args["input"].(classification.IssueHelpCardInput)), true
 	case "Mutation.issuePlaque":
 		if e.ComplexityRoot.Mutation.IssuePlaque == nil {
 			break
@@ -2154,6 +3197,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LodgeObjection(childComplexity, args["id"].(int), args["text"].(string), args["on"].(*time.Time)), true
+	case "Mutation.logContact":
+		if e.ComplexityRoot.Mutation.LogContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogContact(childComplexity, args["input"].(classification.LogContactInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2220,6 +3274,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordRecitation(childComplexity, args["input"].(RecordRecitationInput)), true
+	case "Mutation.recordTraining":
+		if e.ComplexityRoot.Mutation.RecordTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordTraining(childComplexity, args["input"].(classification.RecordTrainingInput)), true
+	case "Mutation.recordVisit":
+		if e.ComplexityRoot.Mutation.RecordVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordVisit(childComplexity, args["input"].(classification.RecordVisitInput)), true
+	case "Mutation.registerDeparture":
+		if e.ComplexityRoot.Mutation.RegisterDeparture == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerDeparture_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterDeparture(childComplexity, args["input"].(classification.RegisterDepartureInput)), true
+	case "Mutation.registerReturn":
+		if e.ComplexityRoot.Mutation.RegisterReturn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerReturn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterReturn(childComplexity, args["memberID"].(int), args["on"].(*time.Time)), true
 	case "Mutation.rejectFarmStay":
 		if e.ComplexityRoot.Mutation.RejectFarmStay == nil {
 			break
@@ -2264,6 +3362,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RetirePledgeTopic(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
+	case "Mutation.reverseCareFundEntry":
+		if e.ComplexityRoot.Mutation.ReverseCareFundEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reverseCareFundEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReverseCareFundEntry(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
 	case "Mutation.reversePointEntry":
 		if e.ComplexityRoot.Mutation.ReversePointEntry == nil {
 			break
@@ -2319,6 +3428,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeRole(childComplexity, args["id"].(int)), true
+	case "Mutation.setMemberSkills":
+		if e.ComplexityRoot.Mutation.SetMemberSkills == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMemberSkills_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMemberSkills(childComplexity, args["memberID"].(int), args["skills"].([]string)), true
 	case "Mutation.setUpPointCatalogs":
 		if e.ComplexityRoot.Mutation.SetUpPointCatalogs == nil {
 			break
@@ -2419,6 +3539,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawPlaque(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
 
+	case "Org.careFund":
+		if e.ComplexityRoot.Org.CareFund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.CareFund(childComplexity), true
 	case "Org.childKinds":
 		if e.ComplexityRoot.Org.ChildKinds == nil {
 			break
@@ -2530,6 +3656,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.ViewerCanDelete(childComplexity), true
+	case "Org.viewerCanDisburseCareFund":
+		if e.ComplexityRoot.Org.ViewerCanDisburseCareFund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.ViewerCanDisburseCareFund(childComplexity), true
+	case "Org.viewerCanDonateToCareFund":
+		if e.ComplexityRoot.Org.ViewerCanDonateToCareFund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.ViewerCanDonateToCareFund(childComplexity), true
 	case "Org.viewerCanGrantRole":
 		if e.ComplexityRoot.Org.ViewerCanGrantRole == nil {
 			break
@@ -3859,6 +4997,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditLogOrder), args["where"].(*ent.AuditLogWhereInput)), true
+	case "Query.careFundEntries":
+		if e.ComplexityRoot.Query.CareFundEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_careFundEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CareFundEntries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CareFundEntryOrder), args["where"].(*ent.CareFundEntryWhereInput)), true
 	case "Query.convention":
 		if e.ComplexityRoot.Query.Convention == nil {
 			break
@@ -3914,6 +5063,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FarmStayNominations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.FarmStayNominationOrder), args["where"].(*ent.FarmStayNominationWhereInput)), true
+	case "Query.helpCards":
+		if e.ComplexityRoot.Query.HelpCards == nil {
+			break
+		}
+
+		args, err := ec.field_Query_helpCards_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HelpCards(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HelpCardOrder), args["where"].(*ent.HelpCardWhereInput)), true
 
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
@@ -3926,6 +5086,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Members(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MemberOrder), args["where"].(*ent.MemberWhereInput)), true
+	case "Query.mobileRecords":
+		if e.ComplexityRoot.Query.MobileRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mobileRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MobileRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MobileRecordOrder), args["where"].(*ent.MobileRecordWhereInput)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4097,6 +5268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.welfarePosts":
+		if e.ComplexityRoot.Query.WelfarePosts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_welfarePosts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WelfarePosts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WelfarePostOrder), args["where"].(*ent.WelfarePostWhereInput)), true
 
 	case "Recitation.absences":
 		if e.ComplexityRoot.Recitation.Absences == nil {
@@ -4283,6 +5465,186 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RoleBinding.ViewerCanRevoke(childComplexity), true
 
+	case "TrainingRecord.course":
+		if e.ComplexityRoot.TrainingRecord.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.Course(childComplexity), true
+	case "TrainingRecord.createdAt":
+		if e.ComplexityRoot.TrainingRecord.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.CreatedAt(childComplexity), true
+	case "TrainingRecord.hours":
+		if e.ComplexityRoot.TrainingRecord.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.Hours(childComplexity), true
+	case "TrainingRecord.id":
+		if e.ComplexityRoot.TrainingRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.ID(childComplexity), true
+	case "TrainingRecord.level":
+		if e.ComplexityRoot.TrainingRecord.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.Level(childComplexity), true
+	case "TrainingRecord.member":
+		if e.ComplexityRoot.TrainingRecord.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.Member(childComplexity), true
+	case "TrainingRecord.on":
+		if e.ComplexityRoot.TrainingRecord.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.On(childComplexity), true
+	case "TrainingRecord.updatedAt":
+		if e.ComplexityRoot.TrainingRecord.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.UpdatedAt(childComplexity), true
+	case "TrainingRecord.version":
+		if e.ComplexityRoot.TrainingRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecord.Version(childComplexity), true
+
+	case "TrainingRecordConnection.edges":
+		if e.ComplexityRoot.TrainingRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecordConnection.Edges(childComplexity), true
+	case "TrainingRecordConnection.pageInfo":
+		if e.ComplexityRoot.TrainingRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecordConnection.PageInfo(childComplexity), true
+	case "TrainingRecordConnection.totalCount":
+		if e.ComplexityRoot.TrainingRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecordConnection.TotalCount(childComplexity), true
+
+	case "TrainingRecordEdge.cursor":
+		if e.ComplexityRoot.TrainingRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecordEdge.Cursor(childComplexity), true
+	case "TrainingRecordEdge.node":
+		if e.ComplexityRoot.TrainingRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingRecordEdge.Node(childComplexity), true
+
+	case "Transfer.createdAt":
+		if e.ComplexityRoot.Transfer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.CreatedAt(childComplexity), true
+	case "Transfer.fromBranch":
+		if e.ComplexityRoot.Transfer.FromBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.FromBranch(childComplexity), true
+	case "Transfer.fromBranchName":
+		if e.ComplexityRoot.Transfer.FromBranchName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.FromBranchName(childComplexity), true
+	case "Transfer.id":
+		if e.ComplexityRoot.Transfer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ID(childComplexity), true
+	case "Transfer.member":
+		if e.ComplexityRoot.Transfer.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Member(childComplexity), true
+	case "Transfer.on":
+		if e.ComplexityRoot.Transfer.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.On(childComplexity), true
+	case "Transfer.toBranch":
+		if e.ComplexityRoot.Transfer.ToBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ToBranch(childComplexity), true
+	case "Transfer.toBranchName":
+		if e.ComplexityRoot.Transfer.ToBranchName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ToBranchName(childComplexity), true
+	case "Transfer.updatedAt":
+		if e.ComplexityRoot.Transfer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.UpdatedAt(childComplexity), true
+	case "Transfer.version":
+		if e.ComplexityRoot.Transfer.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Version(childComplexity), true
+
+	case "TransferConnection.edges":
+		if e.ComplexityRoot.TransferConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.Edges(childComplexity), true
+	case "TransferConnection.pageInfo":
+		if e.ComplexityRoot.TransferConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.PageInfo(childComplexity), true
+	case "TransferConnection.totalCount":
+		if e.ComplexityRoot.TransferConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.TotalCount(childComplexity), true
+
+	case "TransferEdge.cursor":
+		if e.ComplexityRoot.TransferEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Cursor(childComplexity), true
+	case "TransferEdge.node":
+		if e.ComplexityRoot.TransferEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Node(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -4376,6 +5738,192 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "Visit.createdAt":
+		if e.ComplexityRoot.Visit.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.CreatedAt(childComplexity), true
+	case "Visit.findings":
+		if e.ComplexityRoot.Visit.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Findings(childComplexity), true
+	case "Visit.id":
+		if e.ComplexityRoot.Visit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.ID(childComplexity), true
+	case "Visit.member":
+		if e.ComplexityRoot.Visit.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Member(childComplexity), true
+	case "Visit.on":
+		if e.ComplexityRoot.Visit.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.On(childComplexity), true
+	case "Visit.problemsSolved":
+		if e.ComplexityRoot.Visit.ProblemsSolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.ProblemsSolved(childComplexity), true
+	case "Visit.updatedAt":
+		if e.ComplexityRoot.Visit.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.UpdatedAt(childComplexity), true
+	case "Visit.version":
+		if e.ComplexityRoot.Visit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Version(childComplexity), true
+	case "Visit.visitor":
+		if e.ComplexityRoot.Visit.Visitor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Visit.Visitor(childComplexity), true
+
+	case "VisitConnection.edges":
+		if e.ComplexityRoot.VisitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitConnection.Edges(childComplexity), true
+	case "VisitConnection.pageInfo":
+		if e.ComplexityRoot.VisitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitConnection.PageInfo(childComplexity), true
+	case "VisitConnection.totalCount":
+		if e.ComplexityRoot.VisitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitConnection.TotalCount(childComplexity), true
+
+	case "VisitEdge.cursor":
+		if e.ComplexityRoot.VisitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitEdge.Cursor(childComplexity), true
+	case "VisitEdge.node":
+		if e.ComplexityRoot.VisitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VisitEdge.Node(childComplexity), true
+
+	case "WelfarePost.branch":
+		if e.ComplexityRoot.WelfarePost.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.Branch(childComplexity), true
+	case "WelfarePost.createdAt":
+		if e.ComplexityRoot.WelfarePost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.CreatedAt(childComplexity), true
+	case "WelfarePost.duty":
+		if e.ComplexityRoot.WelfarePost.Duty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.Duty(childComplexity), true
+	case "WelfarePost.holder":
+		if e.ComplexityRoot.WelfarePost.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.Holder(childComplexity), true
+	case "WelfarePost.id":
+		if e.ComplexityRoot.WelfarePost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.ID(childComplexity), true
+	case "WelfarePost.kind":
+		if e.ComplexityRoot.WelfarePost.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.Kind(childComplexity), true
+	case "WelfarePost.termEnd":
+		if e.ComplexityRoot.WelfarePost.TermEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.TermEnd(childComplexity), true
+	case "WelfarePost.termStart":
+		if e.ComplexityRoot.WelfarePost.TermStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.TermStart(childComplexity), true
+	case "WelfarePost.updatedAt":
+		if e.ComplexityRoot.WelfarePost.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.UpdatedAt(childComplexity), true
+	case "WelfarePost.version":
+		if e.ComplexityRoot.WelfarePost.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.Version(childComplexity), true
+	case "WelfarePost.viewerCanAssign":
+		if e.ComplexityRoot.WelfarePost.ViewerCanAssign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePost.ViewerCanAssign(childComplexity), true
+
+	case "WelfarePostConnection.edges":
+		if e.ComplexityRoot.WelfarePostConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePostConnection.Edges(childComplexity), true
+	case "WelfarePostConnection.pageInfo":
+		if e.ComplexityRoot.WelfarePostConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePostConnection.PageInfo(childComplexity), true
+	case "WelfarePostConnection.totalCount":
+		if e.ComplexityRoot.WelfarePostConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePostConnection.TotalCount(childComplexity), true
+
+	case "WelfarePostEdge.cursor":
+		if e.ComplexityRoot.WelfarePostEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePostEdge.Cursor(childComplexity), true
+	case "WelfarePostEdge.node":
+		if e.ComplexityRoot.WelfarePostEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WelfarePostEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -4392,6 +5940,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApproveFarmStaysInput", ec.unmarshalInputApproveFarmStaysInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
+			graphql.NewInputUnmarshaler("CareFundEntryOrder", ec.unmarshalInputCareFundEntryOrder),
+			graphql.NewInputUnmarshaler("CareFundEntryWhereInput", ec.unmarshalInputCareFundEntryWhereInput),
+			graphql.NewInputUnmarshaler("CategoryChangeOrder", ec.unmarshalInputCategoryChangeOrder),
+			graphql.NewInputUnmarshaler("CategoryChangeWhereInput", ec.unmarshalInputCategoryChangeWhereInput),
+			graphql.NewInputUnmarshaler("ChangeMemberCategoryInput", ec.unmarshalInputChangeMemberCategoryInput),
+			graphql.NewInputUnmarshaler("ContactLogOrder", ec.unmarshalInputContactLogOrder),
+			graphql.NewInputUnmarshaler("ContactLogWhereInput", ec.unmarshalInputContactLogWhereInput),
 			graphql.NewInputUnmarshaler("ConventionOrder", ec.unmarshalInputConventionOrder),
 			graphql.NewInputUnmarshaler("ConventionWhereInput", ec.unmarshalInputConventionWhereInput),
 			graphql.NewInputUnmarshaler("CreateDemoPostInput", ec.unmarshalInputCreateDemoPostInput),
@@ -4400,9 +5955,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePledgeInput", ec.unmarshalInputCreatePledgeInput),
 			graphql.NewInputUnmarshaler("CreatePointCatalogInput", ec.unmarshalInputCreatePointCatalogInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("CreateWelfarePostInput", ec.unmarshalInputCreateWelfarePostInput),
 			graphql.NewInputUnmarshaler("DeclarePointsInput", ec.unmarshalInputDeclarePointsInput),
 			graphql.NewInputUnmarshaler("DemoPostOrder", ec.unmarshalInputDemoPostOrder),
 			graphql.NewInputUnmarshaler("DemoPostWhereInput", ec.unmarshalInputDemoPostWhereInput),
+			graphql.NewInputUnmarshaler("DisburseCareFundInput", ec.unmarshalInputDisburseCareFundInput),
+			graphql.NewInputUnmarshaler("DonateToCareFundInput", ec.unmarshalInputDonateToCareFundInput),
 			graphql.NewInputUnmarshaler("EvaluatePledgeInput", ec.unmarshalInputEvaluatePledgeInput),
 			graphql.NewInputUnmarshaler("FarmStayCriterionOrder", ec.unmarshalInputFarmStayCriterionOrder),
 			graphql.NewInputUnmarshaler("FarmStayCriterionWhereInput", ec.unmarshalInputFarmStayCriterionWhereInput),
@@ -4413,9 +5971,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FarmStayOpinionOrder", ec.unmarshalInputFarmStayOpinionOrder),
 			graphql.NewInputUnmarshaler("FarmStayOpinionWhereInput", ec.unmarshalInputFarmStayOpinionWhereInput),
 			graphql.NewInputUnmarshaler("FiveWhetherAnswer", ec.unmarshalInputFiveWhetherAnswer),
+			graphql.NewInputUnmarshaler("HelpCardOrder", ec.unmarshalInputHelpCardOrder),
+			graphql.NewInputUnmarshaler("HelpCardWhereInput", ec.unmarshalInputHelpCardWhereInput),
+			graphql.NewInputUnmarshaler("IssueHelpCardInput", ec.unmarshalInputIssueHelpCardInput),
 			graphql.NewInputUnmarshaler("IssuePlaqueInput", ec.unmarshalInputIssuePlaqueInput),
+			graphql.NewInputUnmarshaler("LogContactInput", ec.unmarshalInputLogContactInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
+			graphql.NewInputUnmarshaler("MobileRecordOrder", ec.unmarshalInputMobileRecordOrder),
+			graphql.NewInputUnmarshaler("MobileRecordWhereInput", ec.unmarshalInputMobileRecordWhereInput),
 			graphql.NewInputUnmarshaler("ModelCriterionInput", ec.unmarshalInputModelCriterionInput),
 			graphql.NewInputUnmarshaler("NominateFarmStayInput", ec.unmarshalInputNominateFarmStayInput),
 			graphql.NewInputUnmarshaler("OrgOrder", ec.unmarshalInputOrgOrder),
@@ -4452,16 +6016,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecitationOrder", ec.unmarshalInputRecitationOrder),
 			graphql.NewInputUnmarshaler("RecitationWhereInput", ec.unmarshalInputRecitationWhereInput),
 			graphql.NewInputUnmarshaler("RecordRecitationInput", ec.unmarshalInputRecordRecitationInput),
+			graphql.NewInputUnmarshaler("RecordTrainingInput", ec.unmarshalInputRecordTrainingInput),
+			graphql.NewInputUnmarshaler("RecordVisitInput", ec.unmarshalInputRecordVisitInput),
+			graphql.NewInputUnmarshaler("RegisterDepartureInput", ec.unmarshalInputRegisterDepartureInput),
 			graphql.NewInputUnmarshaler("ReviewFarmStayInput", ec.unmarshalInputReviewFarmStayInput),
 			graphql.NewInputUnmarshaler("ReviewPledgeInput", ec.unmarshalInputReviewPledgeInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
+			graphql.NewInputUnmarshaler("TrainingRecordOrder", ec.unmarshalInputTrainingRecordOrder),
+			graphql.NewInputUnmarshaler("TrainingRecordWhereInput", ec.unmarshalInputTrainingRecordWhereInput),
+			graphql.NewInputUnmarshaler("TransferOrder", ec.unmarshalInputTransferOrder),
+			graphql.NewInputUnmarshaler("TransferWhereInput", ec.unmarshalInputTransferWhereInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateOrgInput", ec.unmarshalInputUpdateOrgInput),
 			graphql.NewInputUnmarshaler("UpdatePledgeInput", ec.unmarshalInputUpdatePledgeInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
+			graphql.NewInputUnmarshaler("VisitOrder", ec.unmarshalInputVisitOrder),
+			graphql.NewInputUnmarshaler("VisitWhereInput", ec.unmarshalInputVisitWhereInput),
+			graphql.NewInputUnmarshaler("WelfarePostOrder", ec.unmarshalInputWelfarePostOrder),
+			graphql.NewInputUnmarshaler("WelfarePostWhereInput", ec.unmarshalInputWelfarePostWhereInput),
 		)
 	}
 	first := true
@@ -4537,7 +6112,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
+//go:embed "classification.graphqls" "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4549,6 +6124,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "classification.graphqls", Input: sourceData("classification.graphqls"), BuiltIn: false},
 	{Name: "convention.graphqls", Input: sourceData("convention.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "farmstay.graphqls", Input: sourceData("farmstay.graphqls"), BuiltIn: false},
@@ -4660,6 +6236,168 @@ func (ec *executionContext) childFields_AuditLogEdge(ctx context.Context, field 
 		return ec.fieldContext_AuditLogEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditLogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CareFund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inFen":
+		return ec.fieldContext_CareFund_inFen(ctx, field)
+	case "outFen":
+		return ec.fieldContext_CareFund_outFen(ctx, field)
+	case "balanceFen":
+		return ec.fieldContext_CareFund_balanceFen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CareFund", field.Name)
+}
+
+func (ec *executionContext) childFields_CareFundEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CareFundEntry_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CareFundEntry_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CareFundEntry_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_CareFundEntry_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_CareFundEntry_kind(ctx, field)
+	case "amountFen":
+		return ec.fieldContext_CareFundEntry_amountFen(ctx, field)
+	case "on":
+		return ec.fieldContext_CareFundEntry_on(ctx, field)
+	case "donor":
+		return ec.fieldContext_CareFundEntry_donor(ctx, field)
+	case "reason":
+		return ec.fieldContext_CareFundEntry_reason(ctx, field)
+	case "approver":
+		return ec.fieldContext_CareFundEntry_approver(ctx, field)
+	case "fund":
+		return ec.fieldContext_CareFundEntry_fund(ctx, field)
+	case "member":
+		return ec.fieldContext_CareFundEntry_member(ctx, field)
+	case "reverses":
+		return ec.fieldContext_CareFundEntry_reverses(ctx, field)
+	case "viewerCanReverse":
+		return ec.fieldContext_CareFundEntry_viewerCanReverse(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CareFundEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_CareFundEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CareFundEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CareFundEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CareFundEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CareFundEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CareFundEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CareFundEntryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CareFundEntryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CareFundEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CategoryChange_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CategoryChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CategoryChange_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_CategoryChange_version(ctx, field)
+	case "on":
+		return ec.fieldContext_CategoryChange_on(ctx, field)
+	case "reason":
+		return ec.fieldContext_CategoryChange_reason(ctx, field)
+	case "member":
+		return ec.fieldContext_CategoryChange_member(ctx, field)
+	case "from":
+		return ec.fieldContext_CategoryChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CategoryChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CategoryChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CategoryChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CategoryChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CategoryChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CategoryChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ContactLog_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContactLog_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ContactLog_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_ContactLog_version(ctx, field)
+	case "on":
+		return ec.fieldContext_ContactLog_on(ctx, field)
+	case "kind":
+		return ec.fieldContext_ContactLog_kind(ctx, field)
+	case "channel":
+		return ec.fieldContext_ContactLog_channel(ctx, field)
+	case "note":
+		return ec.fieldContext_ContactLog_note(ctx, field)
+	case "member":
+		return ec.fieldContext_ContactLog_member(ctx, field)
+	case "record":
+		return ec.fieldContext_ContactLog_record(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactLog", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactLogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContactLogConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContactLogConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ContactLogConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactLogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactLogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ContactLogEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ContactLogEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactLogEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Convention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4934,6 +6672,52 @@ func (ec *executionContext) childFields_FarmStayOpinion(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type FarmStayOpinion", field.Name)
 }
 
+func (ec *executionContext) childFields_HelpCard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HelpCard_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HelpCard_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HelpCard_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HelpCard_version(ctx, field)
+	case "needs":
+		return ec.fieldContext_HelpCard_needs(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_HelpCard_issuedOn(ctx, field)
+	case "member":
+		return ec.fieldContext_HelpCard_member(ctx, field)
+	case "helper":
+		return ec.fieldContext_HelpCard_helper(ctx, field)
+	case "viewerCanRecordVisit":
+		return ec.fieldContext_HelpCard_viewerCanRecordVisit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpCard", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpCardConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_HelpCardConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_HelpCardConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_HelpCardConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpCardConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpCardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_HelpCardEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_HelpCardEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpCardEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -4972,8 +6756,36 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_phone(ctx, field)
 	case "nationalID":
 		return ec.fieldContext_Member_nationalID(ctx, field)
+	case "skills":
+		return ec.fieldContext_Member_skills(ctx, field)
 	case "branch":
 		return ec.fieldContext_Member_branch(ctx, field)
+	case "post":
+		return ec.fieldContext_Member_post(ctx, field)
+	case "categoryChanges":
+		return ec.fieldContext_Member_categoryChanges(ctx, field)
+	case "transfers":
+		return ec.fieldContext_Member_transfers(ctx, field)
+	case "trainings":
+		return ec.fieldContext_Member_trainings(ctx, field)
+	case "mobileRecords":
+		return ec.fieldContext_Member_mobileRecords(ctx, field)
+	case "contactLogs":
+		return ec.fieldContext_Member_contactLogs(ctx, field)
+	case "helpCard":
+		return ec.fieldContext_Member_helpCard(ctx, field)
+	case "visits":
+		return ec.fieldContext_Member_visits(ctx, field)
+	case "careFundEntries":
+		return ec.fieldContext_Member_careFundEntries(ctx, field)
+	case "mobile":
+		return ec.fieldContext_Member_mobile(ctx, field)
+	case "viewerCanSetSkills":
+		return ec.fieldContext_Member_viewerCanSetSkills(ctx, field)
+	case "viewerCanChangeCategory":
+		return ec.fieldContext_Member_viewerCanChangeCategory(ctx, field)
+	case "viewerCanRegisterDeparture":
+		return ec.fieldContext_Member_viewerCanRegisterDeparture(ctx, field)
 	case "viewerCanUpdate":
 		return ec.fieldContext_Member_viewerCanUpdate(ctx, field)
 	case "viewerCanDelete":
@@ -5024,6 +6836,66 @@ func (ec *executionContext) childFields_MemberScore(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MemberScore", field.Name)
 }
 
+func (ec *executionContext) childFields_MobileRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MobileRecord_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MobileRecord_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MobileRecord_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_MobileRecord_version(ctx, field)
+	case "state":
+		return ec.fieldContext_MobileRecord_state(ctx, field)
+	case "destination":
+		return ec.fieldContext_MobileRecord_destination(ctx, field)
+	case "occupation":
+		return ec.fieldContext_MobileRecord_occupation(ctx, field)
+	case "leftOn":
+		return ec.fieldContext_MobileRecord_leftOn(ctx, field)
+	case "expectedReturnOn":
+		return ec.fieldContext_MobileRecord_expectedReturnOn(ctx, field)
+	case "returnedOn":
+		return ec.fieldContext_MobileRecord_returnedOn(ctx, field)
+	case "lastContactOn":
+		return ec.fieldContext_MobileRecord_lastContactOn(ctx, field)
+	case "member":
+		return ec.fieldContext_MobileRecord_member(ctx, field)
+	case "contact":
+		return ec.fieldContext_MobileRecord_contact(ctx, field)
+	case "contacts":
+		return ec.fieldContext_MobileRecord_contacts(ctx, field)
+	case "viewerCanLogContact":
+		return ec.fieldContext_MobileRecord_viewerCanLogContact(ctx, field)
+	case "viewerCanRegisterReturn":
+		return ec.fieldContext_MobileRecord_viewerCanRegisterReturn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MobileRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_MobileRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MobileRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MobileRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MobileRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MobileRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MobileRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MobileRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MobileRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MobileRecordEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5048,6 +6920,12 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_children(ctx, field)
 	case "members":
 		return ec.fieldContext_Org_members(ctx, field)
+	case "careFund":
+		return ec.fieldContext_Org_careFund(ctx, field)
+	case "viewerCanDonateToCareFund":
+		return ec.fieldContext_Org_viewerCanDonateToCareFund(ctx, field)
+	case "viewerCanDisburseCareFund":
+		return ec.fieldContext_Org_viewerCanDisburseCareFund(ctx, field)
 	case "viewerCanNominateFarmStay":
 		return ec.fieldContext_Org_viewerCanNominateFarmStay(ctx, field)
 	case "viewerCanUpdate":
@@ -5754,6 +7632,100 @@ func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type RoleBinding", field.Name)
 }
 
+func (ec *executionContext) childFields_TrainingRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrainingRecord_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TrainingRecord_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TrainingRecord_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingRecord_version(ctx, field)
+	case "course":
+		return ec.fieldContext_TrainingRecord_course(ctx, field)
+	case "level":
+		return ec.fieldContext_TrainingRecord_level(ctx, field)
+	case "on":
+		return ec.fieldContext_TrainingRecord_on(ctx, field)
+	case "hours":
+		return ec.fieldContext_TrainingRecord_hours(ctx, field)
+	case "member":
+		return ec.fieldContext_TrainingRecord_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrainingRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrainingRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrainingRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TrainingRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TrainingRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Transfer_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Transfer_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Transfer_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Transfer_version(ctx, field)
+	case "on":
+		return ec.fieldContext_Transfer_on(ctx, field)
+	case "fromBranchName":
+		return ec.fieldContext_Transfer_fromBranchName(ctx, field)
+	case "toBranchName":
+		return ec.fieldContext_Transfer_toBranchName(ctx, field)
+	case "member":
+		return ec.fieldContext_Transfer_member(ctx, field)
+	case "fromBranch":
+		return ec.fieldContext_Transfer_fromBranch(ctx, field)
+	case "toBranch":
+		return ec.fieldContext_Transfer_toBranch(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TransferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TransferEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TransferEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5800,6 +7772,102 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Visit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Visit_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Visit_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Visit_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Visit_version(ctx, field)
+	case "on":
+		return ec.fieldContext_Visit_on(ctx, field)
+	case "findings":
+		return ec.fieldContext_Visit_findings(ctx, field)
+	case "problemsSolved":
+		return ec.fieldContext_Visit_problemsSolved(ctx, field)
+	case "member":
+		return ec.fieldContext_Visit_member(ctx, field)
+	case "visitor":
+		return ec.fieldContext_Visit_visitor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Visit", field.Name)
+}
+
+func (ec *executionContext) childFields_VisitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_VisitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_VisitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_VisitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VisitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_VisitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_VisitEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_VisitEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VisitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WelfarePost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WelfarePost_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WelfarePost_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WelfarePost_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_WelfarePost_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_WelfarePost_kind(ctx, field)
+	case "duty":
+		return ec.fieldContext_WelfarePost_duty(ctx, field)
+	case "termStart":
+		return ec.fieldContext_WelfarePost_termStart(ctx, field)
+	case "termEnd":
+		return ec.fieldContext_WelfarePost_termEnd(ctx, field)
+	case "branch":
+		return ec.fieldContext_WelfarePost_branch(ctx, field)
+	case "holder":
+		return ec.fieldContext_WelfarePost_holder(ctx, field)
+	case "viewerCanAssign":
+		return ec.fieldContext_WelfarePost_viewerCanAssign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelfarePost", field.Name)
+}
+
+func (ec *executionContext) childFields_WelfarePostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WelfarePostConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WelfarePostConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WelfarePostConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelfarePostConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WelfarePostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WelfarePostEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WelfarePostEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WelfarePostEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5918,6 +7986,222 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Member_careFundEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CareFundEntryOrder, error) {
+			return ec.unmarshalOCareFundEntryOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CareFundEntryWhereInput, error) {
+			return ec.unmarshalOCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_categoryChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CategoryChangeOrder, error) {
+			return ec.unmarshalOCategoryChangeOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CategoryChangeWhereInput, error) {
+			return ec.unmarshalOCategoryChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_contactLogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ContactLogOrder, error) {
+			return ec.unmarshalOContactLogOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ContactLogWhereInput, error) {
+			return ec.unmarshalOContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_mobileRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.MobileRecordOrder, error) {
+			return ec.unmarshalOMobileRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MobileRecordWhereInput, error) {
+			return ec.unmarshalOMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Member_score_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5937,6 +8221,222 @@ func (ec *executionContext) field_Member_score_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["half"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_trainings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TrainingRecordOrder, error) {
+			return ec.unmarshalOTrainingRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TrainingRecordWhereInput, error) {
+			return ec.unmarshalOTrainingRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_transfers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TransferOrder, error) {
+			return ec.unmarshalOTransferOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+			return ec.unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_visits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.VisitOrder, error) {
+			return ec.unmarshalOVisitOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.VisitWhereInput, error) {
+			return ec.unmarshalOVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_MobileRecord_contacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ContactLogOrder, error) {
+			return ec.unmarshalOContactLogOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ContactLogWhereInput, error) {
+			return ec.unmarshalOContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -6028,6 +8528,42 @@ func (ec *executionContext) field_Mutation_approveFarmStays_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ApproveFarmStaysInput, error) {
 			return ec.unmarshalNApproveFarmStaysInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐApproveFarmStaysInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignWelfarePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "holderID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["holderID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeMemberCategory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.ChangeMemberCategoryInput, error) {
+			return ec.unmarshalNChangeMemberCategoryInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐChangeMemberCategoryInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6188,6 +8724,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createWelfarePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.CreateWelfarePostInput, error) {
+			return ec.unmarshalNCreateWelfarePostInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCreateWelfarePostInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_declarePoints_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6227,6 +8777,34 @@ func (ec *executionContext) field_Mutation_deleteOrg_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disburseCareFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.DisburseCareFundInput, error) {
+			return ec.unmarshalNDisburseCareFundInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐDisburseCareFundInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_donateToCareFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.DonateToCareFundInput, error) {
+			return ec.unmarshalNDonateToCareFundInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐDonateToCareFundInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6282,6 +8860,20 @@ func (ec *executionContext) field_Mutation_grantRole_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_issueHelpCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.IssueHelpCardInput, error) {
+			return ec.unmarshalNIssueHelpCardInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐIssueHelpCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_issuePlaque_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6323,6 +8915,20 @@ func (ec *executionContext) field_Mutation_lodgeObjection_args(ctx context.Conte
 		return nil, err
 	}
 	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_logContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.LogContactInput, error) {
+			return ec.unmarshalNLogContactInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐLogContactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6439,6 +9045,70 @@ func (ec *executionContext) field_Mutation_recordRecitation_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordTraining_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.RecordTrainingInput, error) {
+			return ec.unmarshalNRecordTrainingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRecordTrainingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordVisit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.RecordVisitInput, error) {
+			return ec.unmarshalNRecordVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRecordVisitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerDeparture_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (classification.RegisterDepartureInput, error) {
+			return ec.unmarshalNRegisterDepartureInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRegisterDepartureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerReturn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
 	return args, nil
 }
 
@@ -6570,6 +9240,36 @@ func (ec *executionContext) field_Mutation_retirePledgeTopic_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reverseCareFundEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reversePointEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6693,6 +9393,28 @@ func (ec *executionContext) field_Mutation_revokeRole_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMemberSkills_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "skills",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skills"] = arg1
 	return args, nil
 }
 
@@ -7262,6 +9984,60 @@ func (ec *executionContext) field_Query_auditLogs_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_careFundEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CareFundEntryOrder, error) {
+			return ec.unmarshalOCareFundEntryOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CareFundEntryWhereInput, error) {
+			return ec.unmarshalOCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_conventionCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7484,6 +10260,60 @@ func (ec *executionContext) field_Query_farmStayNominations_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_helpCards_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.HelpCardOrder, error) {
+			return ec.unmarshalOHelpCardOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.HelpCardWhereInput, error) {
+			return ec.unmarshalOHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7530,6 +10360,60 @@ func (ec *executionContext) field_Query_members_args(ctx context.Context, rawArg
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.MemberWhereInput, error) {
 			return ec.unmarshalOMemberWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mobileRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.MobileRecordOrder, error) {
+			return ec.unmarshalOMobileRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MobileRecordWhereInput, error) {
+			return ec.unmarshalOMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8148,6 +11032,60 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 			return ec.unmarshalOUserWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_welfarePosts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.WelfarePostOrder, error) {
+			return ec.unmarshalOWelfarePostOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.WelfarePostWhereInput, error) {
+			return ec.unmarshalOWelfarePostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9022,6 +11960,1314 @@ func (ec *executionContext) _AuditLogEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_AuditLogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditLogEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CareFund_inFen(ctx context.Context, field graphql.CollectedField, obj *classification.CareFund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFund_inFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFund_inFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFund", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFund_outFen(ctx context.Context, field graphql.CollectedField, obj *classification.CareFund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFund_outFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFund_outFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFund", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFund_balanceFen(ctx context.Context, field graphql.CollectedField, obj *classification.CareFund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFund_balanceFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFund_balanceFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFund", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFundEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CareFundEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CareFundEntry_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CareFundEntry_version(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFundEntry_kind(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v carefundentry.Kind) graphql.Marshaler {
+			return ec.marshalNCareFundEntryKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "CareFundEntryKind")
+}
+
+func (ec *executionContext) _CareFundEntry_amountFen(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_amountFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_amountFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFundEntry_on(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CareFundEntry_donor(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_donor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Donor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_donor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CareFundEntry_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CareFundEntry_approver(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_approver(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approver, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_approver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CareFundEntry_fund(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fund(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntry_member(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntry_reverses(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_reverses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reverses(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+			return ec.marshalOCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_reverses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntry_viewerCanReverse(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntry_viewerCanReverse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CareFundEntry().ViewerCanReverse(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntry_viewerCanReverse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntry", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _CareFundEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CareFundEntryEdge) graphql.Marshaler {
+			return ec.marshalNCareFundEntryEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntryConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CareFundEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+			return ec.marshalOCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CareFundEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CareFundEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CareFundEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CareFundEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CareFundEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CareFundEntryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CategoryChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CategoryChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CategoryChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CategoryChange_version(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CategoryChange_on(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CategoryChange_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CategoryChange_member(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryChange_from(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CategoryChange().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Category) graphql.Marshaler {
+			return ec.marshalOMemberCategory2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, true, true, "MemberCategory")
+}
+
+func (ec *executionContext) _CategoryChange_to(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CategoryChange().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *member.Category) graphql.Marshaler {
+			return ec.marshalOMemberCategory2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChange", field, true, true, "MemberCategory")
+}
+
+func (ec *executionContext) _CategoryChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CategoryChangeEdge) graphql.Marshaler {
+			return ec.marshalNCategoryChangeEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CategoryChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CategoryChange) graphql.Marshaler {
+			return ec.marshalOCategoryChange2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CategoryChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CategoryChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryChangeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ContactLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ContactLog_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContactLog_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContactLog_version(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContactLog_on(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ContactLog_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contactlog.Kind) graphql.Marshaler {
+			return ec.marshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "ContactKind")
+}
+
+func (ec *executionContext) _ContactLog_channel(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContactLog_note(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLog", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContactLog_member(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLog_record(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLog_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+			return ec.marshalOMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLog_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLogConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ContactLogEdge) graphql.Marshaler {
+			return ec.marshalNContactLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactLogEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLogConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLogConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLogConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLogConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLogConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLogConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLogConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLogConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContactLogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLogEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContactLog) graphql.Marshaler {
+			return ec.marshalOContactLog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLogEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactLog(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLogEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactLogEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactLogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactLogEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Convention_id(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
@@ -11453,6 +15699,373 @@ func (ec *executionContext) fieldContext_FarmStayOpinion_nomination(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _HelpCard_id(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HelpCard_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpCard_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpCard_version(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpCard_needs(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "String")
+}
+
+func (ec *executionContext) _HelpCard_issuedOn(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HelpCard_member(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpCard_helper(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_helper(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Helper(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_helper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpCard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpCard_viewerCanRecordVisit(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCard_viewerCanRecordVisit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HelpCard().ViewerCanRecordVisit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCard_viewerCanRecordVisit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCard", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _HelpCardConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCardConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HelpCardEdge) graphql.Marshaler {
+			return ec.marshalNHelpCardEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCardConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpCardEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpCardConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCardConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCardConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpCardConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpCardConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCardConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCardConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCardConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCardConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpCardEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCardEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpCard) graphql.Marshaler {
+			return ec.marshalOHelpCard2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCardEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpCardEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpCardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HelpCardEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCardEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCardEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11807,6 +16420,29 @@ func (ec *executionContext) fieldContext_Member_nationalID(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
 }
 
+func (ec *executionContext) _Member_skills(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_skills(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skills, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_skills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
 func (ec *executionContext) _Member_branch(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11837,6 +16473,479 @@ func (ec *executionContext) fieldContext_Member_branch(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Member_post(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_post(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Post(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+			return ec.marshalOWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_categoryChanges(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_categoryChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CategoryChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CategoryChangeOrder), fc.Args["where"].(*ent.CategoryChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CategoryChangeConnection) graphql.Marshaler {
+			return ec.marshalNCategoryChangeConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_categoryChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_categoryChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_transfers(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_transfers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Transfers(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TransferOrder), fc.Args["where"].(*ent.TransferWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TransferConnection) graphql.Marshaler {
+			return ec.marshalNTransferConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_transfers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_transfers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_trainings(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_trainings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Trainings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TrainingRecordOrder), fc.Args["where"].(*ent.TrainingRecordWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrainingRecordConnection) graphql.Marshaler {
+			return ec.marshalNTrainingRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_trainings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_trainings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_mobileRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_mobileRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.MobileRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MobileRecordOrder), fc.Args["where"].(*ent.MobileRecordWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecordConnection) graphql.Marshaler {
+			return ec.marshalNMobileRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_mobileRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_mobileRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_contactLogs(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_contactLogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ContactLogs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ContactLogOrder), fc.Args["where"].(*ent.ContactLogWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContactLogConnection) graphql.Marshaler {
+			return ec.marshalNContactLogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_contactLogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactLogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_contactLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_helpCard(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_helpCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpCard(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpCard) graphql.Marshaler {
+			return ec.marshalOHelpCard2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCard(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_helpCard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpCard(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_visits(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_visits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Visits(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.VisitOrder), fc.Args["where"].(*ent.VisitWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.VisitConnection) graphql.Marshaler {
+			return ec.marshalNVisitConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_visits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VisitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_careFundEntries(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_careFundEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CareFundEntries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CareFundEntryOrder), fc.Args["where"].(*ent.CareFundEntryWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntryConnection) graphql.Marshaler {
+			return ec.marshalNCareFundEntryConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_careFundEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_careFundEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_mobile(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_mobile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Mobile(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+			return ec.marshalOMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_viewerCanSetSkills(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_viewerCanSetSkills(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().ViewerCanSetSkills(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_viewerCanSetSkills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Member_viewerCanChangeCategory(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_viewerCanChangeCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().ViewerCanChangeCategory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_viewerCanChangeCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Member_viewerCanRegisterDeparture(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_viewerCanRegisterDeparture(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().ViewerCanRegisterDeparture(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_viewerCanRegisterDeparture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Member_viewerCanUpdate(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -12207,6 +17316,555 @@ func (ec *executionContext) _MemberScore_grade(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_MemberScore_grade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Grade")
+}
+
+func (ec *executionContext) _MobileRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MobileRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MobileRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MobileRecord_version(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MobileRecord_state(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v mobilerecord.State) graphql.Marshaler {
+			return ec.marshalNMobileRecordState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "MobileRecordState")
+}
+
+func (ec *executionContext) _MobileRecord_destination(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_destination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Destination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _MobileRecord_occupation(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_occupation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_occupation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _MobileRecord_leftOn(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_leftOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_leftOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MobileRecord_expectedReturnOn(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_expectedReturnOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedReturnOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_expectedReturnOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MobileRecord_returnedOn(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_returnedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_returnedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MobileRecord_lastContactOn(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_lastContactOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastContactOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_lastContactOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MobileRecord_member(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecord_contact(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecord_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Contacts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ContactLogOrder), fc.Args["where"].(*ent.ContactLogWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContactLogConnection) graphql.Marshaler {
+			return ec.marshalNContactLogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactLogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MobileRecord_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecord_viewerCanLogContact(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_viewerCanLogContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MobileRecord().ViewerCanLogContact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_viewerCanLogContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MobileRecord_viewerCanRegisterReturn(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecord_viewerCanRegisterReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MobileRecord().ViewerCanRegisterReturn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecord_viewerCanRegisterReturn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecord", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _MobileRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MobileRecordEdge) graphql.Marshaler {
+			return ec.marshalNMobileRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecordConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MobileRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+			return ec.marshalOMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MobileRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MobileRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileRecordEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12687,6 +18345,578 @@ func (ec *executionContext) fieldContext_Mutation_revokeRole(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeMemberCategory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeMemberCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeMemberCategory(ctx, fc.Args["input"].(classification.ChangeMemberCategoryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeMemberCategory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeMemberCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWelfarePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWelfarePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWelfarePost(ctx, fc.Args["input"].(classification.CreateWelfarePostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+			return ec.marshalNWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWelfarePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWelfarePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignWelfarePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignWelfarePost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignWelfarePost(ctx, fc.Args["id"].(int), fc.Args["holderID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+			return ec.marshalNWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignWelfarePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignWelfarePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMemberSkills(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMemberSkills(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMemberSkills(ctx, fc.Args["memberID"].(int), fc.Args["skills"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMemberSkills(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMemberSkills_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordTraining(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordTraining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordTraining(ctx, fc.Args["input"].(classification.RecordTrainingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrainingRecord) graphql.Marshaler {
+			return ec.marshalNTrainingRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordTraining(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordTraining_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerDeparture(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerDeparture(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterDeparture(ctx, fc.Args["input"].(classification.RegisterDepartureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+			return ec.marshalNMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerDeparture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerDeparture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LogContact(ctx, fc.Args["input"].(classification.LogContactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+			return ec.marshalNMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerReturn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerReturn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterReturn(ctx, fc.Args["memberID"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerReturn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerReturn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueHelpCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueHelpCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueHelpCard(ctx, fc.Args["input"].(classification.IssueHelpCardInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpCard) graphql.Marshaler {
+			return ec.marshalNHelpCard2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueHelpCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpCard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueHelpCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordVisit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordVisit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordVisit(ctx, fc.Args["input"].(classification.RecordVisitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
+			return ec.marshalNVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordVisit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Visit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_donateToCareFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_donateToCareFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DonateToCareFund(ctx, fc.Args["input"].(classification.DonateToCareFundInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+			return ec.marshalNCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_donateToCareFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_donateToCareFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disburseCareFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disburseCareFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisburseCareFund(ctx, fc.Args["input"].(classification.DisburseCareFundInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+			return ec.marshalNCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disburseCareFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disburseCareFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reverseCareFundEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reverseCareFundEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReverseCareFundEntry(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+			return ec.marshalNCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reverseCareFundEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reverseCareFundEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14403,6 +20633,84 @@ func (ec *executionContext) fieldContext_Org_members(ctx context.Context, field 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Org_careFund(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_careFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Org().CareFund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *classification.CareFund) graphql.Marshaler {
+			return ec.marshalNCareFund2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCareFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_careFund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Org",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Org_viewerCanDonateToCareFund(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_viewerCanDonateToCareFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Org().ViewerCanDonateToCareFund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_viewerCanDonateToCareFund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Org", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Org_viewerCanDisburseCareFund(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_viewerCanDisburseCareFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Org().ViewerCanDisburseCareFund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_viewerCanDisburseCareFund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Org", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Org_viewerCanNominateFarmStay(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
@@ -20071,6 +26379,50 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_careFundEntries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_careFundEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CareFundEntries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CareFundEntryOrder), fc.Args["where"].(*ent.CareFundEntryWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CareFundEntryConnection) graphql.Marshaler {
+			return ec.marshalNCareFundEntryConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_careFundEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFundEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_careFundEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_conventions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20203,6 +26555,50 @@ func (ec *executionContext) fieldContext_Query_farmStayNominations(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_helpCards(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_helpCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HelpCards(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HelpCardOrder), fc.Args["where"].(*ent.HelpCardWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpCardConnection) graphql.Marshaler {
+			return ec.marshalNHelpCardConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_helpCards(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpCardConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_helpCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_members(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20241,6 +26637,50 @@ func (ec *executionContext) fieldContext_Query_members(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mobileRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mobileRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MobileRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MobileRecordOrder), fc.Args["where"].(*ent.MobileRecordWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MobileRecordConnection) graphql.Marshaler {
+			return ec.marshalNMobileRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mobileRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mobileRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20637,6 +27077,50 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_welfarePosts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_welfarePosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WelfarePosts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.WelfarePostOrder), fc.Args["where"].(*ent.WelfarePostWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WelfarePostConnection) graphql.Marshaler {
+			return ec.marshalNWelfarePostConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_welfarePosts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_welfarePosts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21804,6 +28288,763 @@ func (ec *executionContext) fieldContext_RoleBinding_viewerCanRevoke(_ context.C
 	return graphql.NewScalarFieldContext("RoleBinding", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _TrainingRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TrainingRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrainingRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrainingRecord_version(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrainingRecord_course(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Course, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrainingRecord_level(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v trainingrecord.Level) graphql.Marshaler {
+			return ec.marshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "TrainingLevel")
+}
+
+func (ec *executionContext) _TrainingRecord_on(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TrainingRecord_hours(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_hours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_hours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecord", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrainingRecord_member(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecord_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecord_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrainingRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TrainingRecordEdge) graphql.Marshaler {
+			return ec.marshalNTrainingRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrainingRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrainingRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecordConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrainingRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TrainingRecord) graphql.Marshaler {
+			return ec.marshalOTrainingRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrainingRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrainingRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TrainingRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingRecordEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_version(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Transfer_on(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Transfer_fromBranchName(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_fromBranchName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromBranchName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_fromBranchName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_toBranchName(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_toBranchName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToBranchName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_toBranchName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_member(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_fromBranch(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_fromBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromBranch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_fromBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_toBranch(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_toBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToBranch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_toBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TransferEdge) graphql.Marshaler {
+			return ec.marshalNTransferEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+			return ec.marshalOTransfer2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22201,6 +29442,786 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Visit_id(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Visit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Visit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Visit_version(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Visit_on(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Visit_findings(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Visit_problemsSolved(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_problemsSolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemsSolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_problemsSolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Visit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Visit_member(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Visit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Visit_visitor(ctx context.Context, field graphql.CollectedField, obj *ent.Visit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Visit_visitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visitor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Visit_visitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Visit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VisitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.VisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VisitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
+			return ec.marshalNVisitEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VisitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VisitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VisitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VisitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.VisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VisitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VisitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VisitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VisitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.VisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VisitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VisitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VisitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VisitEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.VisitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VisitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
+			return ec.marshalOVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VisitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VisitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Visit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VisitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.VisitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VisitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VisitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VisitEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _WelfarePost_id(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WelfarePost_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WelfarePost_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WelfarePost_version(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelfarePost_kind(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v welfarepost.Kind) graphql.Marshaler {
+			return ec.marshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "WelfarePostKind")
+}
+
+func (ec *executionContext) _WelfarePost_duty(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_duty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_duty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "String")
+}
+
+func (ec *executionContext) _WelfarePost_termStart(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_termStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_termStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "Date")
+}
+
+func (ec *executionContext) _WelfarePost_termEnd(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_termEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_termEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, false, false, "Date")
+}
+
+func (ec *executionContext) _WelfarePost_branch(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelfarePost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelfarePost_holder(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holder(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelfarePost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelfarePost_viewerCanAssign(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePost_viewerCanAssign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WelfarePost().ViewerCanAssign(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePost_viewerCanAssign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePost", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _WelfarePostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePostConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WelfarePostEdge) graphql.Marshaler {
+			return ec.marshalNWelfarePostEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelfarePostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePostEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelfarePostConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePostConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePostConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelfarePostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelfarePostConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePostConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePostConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePostConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WelfarePostEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePostEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+			return ec.marshalOWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WelfarePostEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WelfarePost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WelfarePostEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.WelfarePostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WelfarePostEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WelfarePostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WelfarePostEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -24614,6 +32635,1894 @@ func UnmarshalAuditLogWhereInput(ctx context.Context, raw any) (ent.AuditLogWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCareFundEntryOrder(ctx context.Context, obj any) (ent.CareFundEntryOrder, error) {
+	var it ent.CareFundEntryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCareFundEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCareFundEntryOrder unmarshals raw into the CareFundEntryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCareFundEntryOrder(ctx context.Context, raw any) (ent.CareFundEntryOrder, error) {
+	var out ent.CareFundEntryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CareFundEntryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCareFundEntryWhereInput(ctx context.Context, obj any) (ent.CareFundEntryWhereInput, error) {
+	var it ent.CareFundEntryWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "amountFen", "amountFenNEQ", "amountFenIn", "amountFenNotIn", "amountFenGT", "amountFenGTE", "amountFenLT", "amountFenLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "donor", "donorNEQ", "donorIn", "donorNotIn", "donorGT", "donorGTE", "donorLT", "donorLTE", "donorContains", "donorHasPrefix", "donorHasSuffix", "donorIsNil", "donorNotNil", "donorEqualFold", "donorContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "approver", "approverNEQ", "approverIn", "approverNotIn", "approverGT", "approverGTE", "approverLT", "approverLTE", "approverContains", "approverHasPrefix", "approverHasSuffix", "approverIsNil", "approverNotNil", "approverEqualFold", "approverContainsFold", "hasFund", "hasFundWith", "hasMember", "hasMemberWith", "hasReverses", "hasReversesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCareFundEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCareFundEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOCareFundEntryKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOCareFundEntryKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOCareFundEntryKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOCareFundEntryKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "amountFenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNEQ = data
+		case "amountFenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenIn = data
+		case "amountFenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenNotIn = data
+		case "amountFenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGT = data
+		case "amountFenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenGTE = data
+		case "amountFenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLT = data
+		case "amountFenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFenLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFenLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "donor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Donor = data
+		case "donorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorNEQ = data
+		case "donorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorIn = data
+		case "donorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorNotIn = data
+		case "donorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorGT = data
+		case "donorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorGTE = data
+		case "donorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorLT = data
+		case "donorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorLTE = data
+		case "donorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorContains = data
+		case "donorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorHasPrefix = data
+		case "donorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorHasSuffix = data
+		case "donorIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorIsNil = data
+		case "donorNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorNotNil = data
+		case "donorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorEqualFold = data
+		case "donorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DonorContainsFold = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "approver":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approver"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approver = data
+		case "approverNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverNEQ = data
+		case "approverIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverIn = data
+		case "approverNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverNotIn = data
+		case "approverGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverGT = data
+		case "approverGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverGTE = data
+		case "approverLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverLT = data
+		case "approverLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverLTE = data
+		case "approverContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverContains = data
+		case "approverHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverHasPrefix = data
+		case "approverHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverHasSuffix = data
+		case "approverIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverIsNil = data
+		case "approverNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverNotNil = data
+		case "approverEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverEqualFold = data
+		case "approverContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approverContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproverContainsFold = data
+		case "hasFund":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFund"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFund = data
+		case "hasFundWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFundWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasReverses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReverses"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReverses = data
+		case "hasReversesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReversesWith"))
+			data, err := ec.unmarshalOCareFundEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReversesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCareFundEntryWhereInput unmarshals raw into the CareFundEntryWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCareFundEntryWhereInput(ctx context.Context, raw any) (ent.CareFundEntryWhereInput, error) {
+	var out ent.CareFundEntryWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CareFundEntryWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCategoryChangeOrder(ctx context.Context, obj any) (ent.CategoryChangeOrder, error) {
+	var it ent.CategoryChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCategoryChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCategoryChangeOrder unmarshals raw into the CategoryChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCategoryChangeOrder(ctx context.Context, raw any) (ent.CategoryChangeOrder, error) {
+	var out ent.CategoryChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCategoryChangeWhereInput(ctx context.Context, obj any) (ent.CategoryChangeWhereInput, error) {
+	var it ent.CategoryChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCategoryChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCategoryChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCategoryChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCategoryChangeWhereInput unmarshals raw into the CategoryChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCategoryChangeWhereInput(ctx context.Context, raw any) (ent.CategoryChangeWhereInput, error) {
+	var out ent.CategoryChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryChangeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeMemberCategoryInput(ctx context.Context, obj any) (classification.ChangeMemberCategoryInput, error) {
+	var it classification.ChangeMemberCategoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "category", "reason", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOMemberCategory2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeMemberCategoryInput unmarshals raw into the ChangeMemberCategoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeMemberCategoryInput(ctx context.Context, raw any) (classification.ChangeMemberCategoryInput, error) {
+	var out classification.ChangeMemberCategoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeMemberCategoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactLogOrder(ctx context.Context, obj any) (ent.ContactLogOrder, error) {
+	var it ent.ContactLogOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNContactLogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactLogOrder unmarshals raw into the ContactLogOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactLogOrder(ctx context.Context, raw any) (ent.ContactLogOrder, error) {
+	var out ent.ContactLogOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactLogOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactLogWhereInput(ctx context.Context, obj any) (ent.ContactLogWhereInput, error) {
+	var it ent.ContactLogWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "channelGT", "channelGTE", "channelLT", "channelLTE", "channelContains", "channelHasPrefix", "channelHasSuffix", "channelIsNil", "channelNotNil", "channelEqualFold", "channelContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasMember", "hasMemberWith", "hasRecord", "hasRecordWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOContactKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOContactKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOContactKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOContactKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "channelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelNEQ = data
+		case "channelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelIn = data
+		case "channelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelNotIn = data
+		case "channelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelGT = data
+		case "channelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelGTE = data
+		case "channelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelLT = data
+		case "channelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelLTE = data
+		case "channelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelContains = data
+		case "channelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelHasPrefix = data
+		case "channelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelHasSuffix = data
+		case "channelIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelIsNil = data
+		case "channelNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelNotNil = data
+		case "channelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelEqualFold = data
+		case "channelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelContainsFold = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasRecord":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecord"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecord = data
+		case "hasRecordWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecordWith"))
+			data, err := ec.unmarshalOMobileRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecordWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactLogWhereInput unmarshals raw into the ContactLogWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactLogWhereInput(ctx context.Context, raw any) (ent.ContactLogWhereInput, error) {
+	var out ent.ContactLogWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactLogWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConventionOrder(ctx context.Context, obj any) (ent.ConventionOrder, error) {
 	var it ent.ConventionOrder
 	if obj == nil {
@@ -25444,6 +35353,83 @@ func UnmarshalCreateUserInput(ctx context.Context, raw any) (CreateUserInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateWelfarePostInput(ctx context.Context, obj any) (classification.CreateWelfarePostInput, error) {
+	var it classification.CreateWelfarePostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"branchID", "kind", "duty", "holderID", "termStart", "termEnd"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "branchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "duty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duty"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Duty = data
+		case "holderID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holderID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolderID = data
+		case "termStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStart"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStart = data
+		case "termEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEnd"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEnd = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateWelfarePostInput unmarshals raw into the CreateWelfarePostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateWelfarePostInput(ctx context.Context, raw any) (classification.CreateWelfarePostInput, error) {
+	var out classification.CreateWelfarePostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateWelfarePostInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeclarePointsInput(ctx context.Context, obj any) (DeclarePointsInput, error) {
 	var it DeclarePointsInput
 	if obj == nil {
@@ -25942,6 +35928,139 @@ func (ec *executionContext) unmarshalInputDemoPostWhereInput(ctx context.Context
 func UnmarshalDemoPostWhereInput(ctx context.Context, raw any) (ent.DemoPostWhereInput, error) {
 	var out ent.DemoPostWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DemoPostWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDisburseCareFundInput(ctx context.Context, obj any) (classification.DisburseCareFundInput, error) {
+	var it classification.DisburseCareFundInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fundOrgID", "memberID", "amountFen", "reason", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fundOrgID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundOrgID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundOrgID = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisburseCareFundInput unmarshals raw into the DisburseCareFundInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisburseCareFundInput(ctx context.Context, raw any) (classification.DisburseCareFundInput, error) {
+	var out classification.DisburseCareFundInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisburseCareFundInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDonateToCareFundInput(ctx context.Context, obj any) (classification.DonateToCareFundInput, error) {
+	var it classification.DonateToCareFundInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fundOrgID", "amountFen", "donor", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fundOrgID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundOrgID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundOrgID = data
+		case "amountFen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountFen"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountFen = data
+		case "donor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("donor"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Donor = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDonateToCareFundInput unmarshals raw into the DonateToCareFundInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDonateToCareFundInput(ctx context.Context, raw any) (classification.DonateToCareFundInput, error) {
+	var out classification.DonateToCareFundInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DonateToCareFundInput", raw, &out)
 	return out, err
 }
 
@@ -29155,6 +39274,521 @@ func UnmarshalFiveWhetherAnswer(ctx context.Context, raw any) (FiveWhetherAnswer
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputHelpCardOrder(ctx context.Context, obj any) (ent.HelpCardOrder, error) {
+	var it ent.HelpCardOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHelpCardOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpCardOrder unmarshals raw into the HelpCardOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpCardOrder(ctx context.Context, raw any) (ent.HelpCardOrder, error) {
+	var out ent.HelpCardOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpCardOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHelpCardWhereInput(ctx context.Context, obj any) (ent.HelpCardWhereInput, error) {
+	var it ent.HelpCardWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "needs", "needsNEQ", "needsIn", "needsNotIn", "needsGT", "needsGTE", "needsLT", "needsLTE", "needsContains", "needsHasPrefix", "needsHasSuffix", "needsEqualFold", "needsContainsFold", "issuedOn", "issuedOnNEQ", "issuedOnIn", "issuedOnNotIn", "issuedOnGT", "issuedOnGTE", "issuedOnLT", "issuedOnLTE", "hasMember", "hasMemberWith", "hasHelper", "hasHelperWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHelpCardWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHelpCardWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "needs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needs"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Needs = data
+		case "needsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsNEQ = data
+		case "needsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsIn = data
+		case "needsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsNotIn = data
+		case "needsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsGT = data
+		case "needsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsGTE = data
+		case "needsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsLT = data
+		case "needsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsLTE = data
+		case "needsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsContains = data
+		case "needsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsHasPrefix = data
+		case "needsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsHasSuffix = data
+		case "needsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsEqualFold = data
+		case "needsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedsContainsFold = data
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "issuedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnNEQ = data
+		case "issuedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnIn = data
+		case "issuedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnNotIn = data
+		case "issuedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnGT = data
+		case "issuedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnGTE = data
+		case "issuedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnLT = data
+		case "issuedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOnLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasHelper":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelper"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelper = data
+		case "hasHelperWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelperWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelperWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpCardWhereInput unmarshals raw into the HelpCardWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpCardWhereInput(ctx context.Context, raw any) (ent.HelpCardWhereInput, error) {
+	var out ent.HelpCardWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpCardWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueHelpCardInput(ctx context.Context, obj any) (classification.IssueHelpCardInput, error) {
+	var it classification.IssueHelpCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "needs", "helperID", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "needs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needs"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Needs = data
+		case "helperID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueHelpCardInput unmarshals raw into the IssueHelpCardInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueHelpCardInput(ctx context.Context, raw any) (classification.IssueHelpCardInput, error) {
+	var out classification.IssueHelpCardInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueHelpCardInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIssuePlaqueInput(ctx context.Context, obj any) (IssuePlaqueInput, error) {
 	var it IssuePlaqueInput
 	if obj == nil {
@@ -29208,6 +39842,76 @@ func (ec *executionContext) unmarshalInputIssuePlaqueInput(ctx context.Context, 
 func UnmarshalIssuePlaqueInput(ctx context.Context, raw any) (IssuePlaqueInput, error) {
 	var out IssuePlaqueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssuePlaqueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLogContactInput(ctx context.Context, obj any) (classification.LogContactInput, error) {
+	var it classification.LogContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "on", "kind", "channel", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLogContactInput unmarshals raw into the LogContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLogContactInput(ctx context.Context, raw any) (classification.LogContactInput, error) {
+	var out classification.LogContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LogContactInput", raw, &out)
 	return out, err
 }
 
@@ -29275,7 +39979,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "birthDateIsNil", "birthDateNotNil", "joinedAt", "joinedAtNEQ", "joinedAtIn", "joinedAtNotIn", "joinedAtGT", "joinedAtGTE", "joinedAtLT", "joinedAtLTE", "joinedAtIsNil", "joinedAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "categoryIsNil", "categoryNotNil", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "nationalID", "nationalIDNEQ", "nationalIDIn", "nationalIDNotIn", "nationalIDGT", "nationalIDGTE", "nationalIDLT", "nationalIDLTE", "nationalIDContains", "nationalIDHasPrefix", "nationalIDHasSuffix", "nationalIDIsNil", "nationalIDNotNil", "nationalIDEqualFold", "nationalIDContainsFold", "hasBranch", "hasBranchWith", "withinOrg"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "birthDateIsNil", "birthDateNotNil", "joinedAt", "joinedAtNEQ", "joinedAtIn", "joinedAtNotIn", "joinedAtGT", "joinedAtGTE", "joinedAtLT", "joinedAtLTE", "joinedAtIsNil", "joinedAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "categoryIsNil", "categoryNotNil", "hasBranch", "hasBranchWith", "hasPost", "hasPostWith", "hasCategoryChanges", "hasCategoryChangesWith", "hasTransfers", "hasTransfersWith", "hasTrainings", "hasTrainingsWith", "hasMobileRecords", "hasMobileRecordsWith", "hasContactLogs", "hasContactLogsWith", "hasHelpCard", "hasHelpCardWith", "hasVisits", "hasVisitsWith", "hasCareFundEntries", "hasCareFundEntriesWith", "withoutPost", "withoutSkills", "noContactSince", "notVisitedIn", "nationalID", "phone", "withinOrg"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29814,216 +40518,6 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.CategoryNotNil = data
-		case "phone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Phone = data
-		case "phoneNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneNEQ = data
-		case "phoneIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneIn = data
-		case "phoneNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneNotIn = data
-		case "phoneGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneGT = data
-		case "phoneGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneGTE = data
-		case "phoneLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneLT = data
-		case "phoneLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneLTE = data
-		case "phoneContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneContains = data
-		case "phoneHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneHasPrefix = data
-		case "phoneHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneHasSuffix = data
-		case "phoneIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneIsNil = data
-		case "phoneNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneNotNil = data
-		case "phoneEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneEqualFold = data
-		case "phoneContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhoneContainsFold = data
-		case "nationalID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalID"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalID = data
-		case "nationalIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDNEQ = data
-		case "nationalIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDIn = data
-		case "nationalIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDNotIn = data
-		case "nationalIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDGT = data
-		case "nationalIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDGTE = data
-		case "nationalIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDLT = data
-		case "nationalIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDLTE = data
-		case "nationalIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDContains = data
-		case "nationalIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDHasPrefix = data
-		case "nationalIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDHasSuffix = data
-		case "nationalIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDIsNil = data
-		case "nationalIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDNotNil = data
-		case "nationalIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDEqualFold = data
-		case "nationalIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalIDContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NationalIDContainsFold = data
 		case "hasBranch":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30038,6 +40532,186 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasBranchWith = data
+		case "hasPost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPost"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPost = data
+		case "hasPostWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostWith"))
+			data, err := ec.unmarshalOWelfarePostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPostWith = data
+		case "hasCategoryChanges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCategoryChanges"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCategoryChanges = data
+		case "hasCategoryChangesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCategoryChangesWith"))
+			data, err := ec.unmarshalOCategoryChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCategoryChangesWith = data
+		case "hasTransfers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTransfers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTransfers = data
+		case "hasTransfersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTransfersWith"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTransfersWith = data
+		case "hasTrainings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTrainings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTrainings = data
+		case "hasTrainingsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTrainingsWith"))
+			data, err := ec.unmarshalOTrainingRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTrainingsWith = data
+		case "hasMobileRecords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMobileRecords"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMobileRecords = data
+		case "hasMobileRecordsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMobileRecordsWith"))
+			data, err := ec.unmarshalOMobileRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMobileRecordsWith = data
+		case "hasContactLogs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactLogs"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactLogs = data
+		case "hasContactLogsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactLogsWith"))
+			data, err := ec.unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactLogsWith = data
+		case "hasHelpCard":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelpCard"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelpCard = data
+		case "hasHelpCardWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelpCardWith"))
+			data, err := ec.unmarshalOHelpCardWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelpCardWith = data
+		case "hasVisits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisits"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisits = data
+		case "hasVisitsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitsWith"))
+			data, err := ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisitsWith = data
+		case "hasCareFundEntries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCareFundEntries"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCareFundEntries = data
+		case "hasCareFundEntriesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCareFundEntriesWith"))
+			data, err := ec.unmarshalOCareFundEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCareFundEntriesWith = data
+		case "withoutPost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withoutPost"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().WithoutPost(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "withoutSkills":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withoutSkills"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().WithoutSkills(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "noContactSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noContactSince"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().NoContactSince(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "notVisitedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notVisitedIn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().NotVisitedIn(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "nationalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().NationalID(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.MemberWhereInput().Phone(ctx, &it, data); err != nil {
+				return it, err
+			}
 		case "withinOrg":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinOrg"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -30061,6 +40735,815 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 func UnmarshalMemberWhereInput(ctx context.Context, raw any) (ent.MemberWhereInput, error) {
 	var out ent.MemberWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMobileRecordOrder(ctx context.Context, obj any) (ent.MobileRecordOrder, error) {
+	var it ent.MobileRecordOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMobileRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMobileRecordOrder unmarshals raw into the MobileRecordOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMobileRecordOrder(ctx context.Context, raw any) (ent.MobileRecordOrder, error) {
+	var out ent.MobileRecordOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MobileRecordOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMobileRecordWhereInput(ctx context.Context, obj any) (ent.MobileRecordWhereInput, error) {
+	var it ent.MobileRecordWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "state", "stateNEQ", "stateIn", "stateNotIn", "destination", "destinationNEQ", "destinationIn", "destinationNotIn", "destinationGT", "destinationGTE", "destinationLT", "destinationLTE", "destinationContains", "destinationHasPrefix", "destinationHasSuffix", "destinationEqualFold", "destinationContainsFold", "occupation", "occupationNEQ", "occupationIn", "occupationNotIn", "occupationGT", "occupationGTE", "occupationLT", "occupationLTE", "occupationContains", "occupationHasPrefix", "occupationHasSuffix", "occupationIsNil", "occupationNotNil", "occupationEqualFold", "occupationContainsFold", "leftOn", "leftOnNEQ", "leftOnIn", "leftOnNotIn", "leftOnGT", "leftOnGTE", "leftOnLT", "leftOnLTE", "expectedReturnOn", "expectedReturnOnNEQ", "expectedReturnOnIn", "expectedReturnOnNotIn", "expectedReturnOnGT", "expectedReturnOnGTE", "expectedReturnOnLT", "expectedReturnOnLTE", "expectedReturnOnIsNil", "expectedReturnOnNotNil", "returnedOn", "returnedOnNEQ", "returnedOnIn", "returnedOnNotIn", "returnedOnGT", "returnedOnGTE", "returnedOnLT", "returnedOnLTE", "returnedOnIsNil", "returnedOnNotNil", "lastContactOn", "lastContactOnNEQ", "lastContactOnIn", "lastContactOnNotIn", "lastContactOnGT", "lastContactOnGTE", "lastContactOnLT", "lastContactOnLTE", "lastContactOnIsNil", "lastContactOnNotNil", "hasMember", "hasMemberWith", "hasContact", "hasContactWith", "hasContacts", "hasContactsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMobileRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMobileRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOMobileRecordState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOMobileRecordState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOMobileRecordState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOMobileRecordState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "destination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destination"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Destination = data
+		case "destinationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationNEQ = data
+		case "destinationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationIn = data
+		case "destinationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationNotIn = data
+		case "destinationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGT = data
+		case "destinationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationGTE = data
+		case "destinationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationLT = data
+		case "destinationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationLTE = data
+		case "destinationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationContains = data
+		case "destinationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationHasPrefix = data
+		case "destinationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationHasSuffix = data
+		case "destinationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationEqualFold = data
+		case "destinationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destinationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DestinationContainsFold = data
+		case "occupation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Occupation = data
+		case "occupationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationNEQ = data
+		case "occupationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationIn = data
+		case "occupationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationNotIn = data
+		case "occupationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationGT = data
+		case "occupationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationGTE = data
+		case "occupationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationLT = data
+		case "occupationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationLTE = data
+		case "occupationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationContains = data
+		case "occupationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationHasPrefix = data
+		case "occupationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationHasSuffix = data
+		case "occupationIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationIsNil = data
+		case "occupationNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationNotNil = data
+		case "occupationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationEqualFold = data
+		case "occupationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccupationContainsFold = data
+		case "leftOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOn = data
+		case "leftOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnNEQ = data
+		case "leftOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnIn = data
+		case "leftOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnNotIn = data
+		case "leftOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnGT = data
+		case "leftOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnGTE = data
+		case "leftOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnLT = data
+		case "leftOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOnLTE = data
+		case "expectedReturnOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOn = data
+		case "expectedReturnOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnNEQ = data
+		case "expectedReturnOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnIn = data
+		case "expectedReturnOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnNotIn = data
+		case "expectedReturnOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnGT = data
+		case "expectedReturnOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnGTE = data
+		case "expectedReturnOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnLT = data
+		case "expectedReturnOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnLTE = data
+		case "expectedReturnOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnIsNil = data
+		case "expectedReturnOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOnNotNil = data
+		case "returnedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOn = data
+		case "returnedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnNEQ = data
+		case "returnedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnIn = data
+		case "returnedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnNotIn = data
+		case "returnedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnGT = data
+		case "returnedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnGTE = data
+		case "returnedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnLT = data
+		case "returnedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnLTE = data
+		case "returnedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnIsNil = data
+		case "returnedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedOnNotNil = data
+		case "lastContactOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOn = data
+		case "lastContactOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnNEQ = data
+		case "lastContactOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnIn = data
+		case "lastContactOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnNotIn = data
+		case "lastContactOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnGT = data
+		case "lastContactOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnGTE = data
+		case "lastContactOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnLT = data
+		case "lastContactOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnLTE = data
+		case "lastContactOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnIsNil = data
+		case "lastContactOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastContactOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastContactOnNotNil = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContact"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContact = data
+		case "hasContactWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactWith = data
+		case "hasContacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContacts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContacts = data
+		case "hasContactsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactsWith"))
+			data, err := ec.unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMobileRecordWhereInput unmarshals raw into the MobileRecordWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMobileRecordWhereInput(ctx context.Context, raw any) (ent.MobileRecordWhereInput, error) {
+	var out ent.MobileRecordWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MobileRecordWhereInput", raw, &out)
 	return out, err
 }
 
@@ -38960,6 +50443,223 @@ func UnmarshalRecordRecitationInput(ctx context.Context, raw any) (RecordRecitat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordTrainingInput(ctx context.Context, obj any) (classification.RecordTrainingInput, error) {
+	var it classification.RecordTrainingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "course", "level", "on", "hours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "course":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("course"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Course = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordTrainingInput unmarshals raw into the RecordTrainingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordTrainingInput(ctx context.Context, raw any) (classification.RecordTrainingInput, error) {
+	var out classification.RecordTrainingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordTrainingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordVisitInput(ctx context.Context, obj any) (classification.RecordVisitInput, error) {
+	var it classification.RecordVisitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "on", "visitorID", "findings", "problemsSolved"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "visitorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visitorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VisitorID = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		case "problemsSolved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolved"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolved = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordVisitInput unmarshals raw into the RecordVisitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordVisitInput(ctx context.Context, raw any) (classification.RecordVisitInput, error) {
+	var out classification.RecordVisitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordVisitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterDepartureInput(ctx context.Context, obj any) (classification.RegisterDepartureInput, error) {
+	var it classification.RegisterDepartureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "destination", "occupation", "leftOn", "expectedReturnOn", "contactID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "destination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("destination"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Destination = data
+		case "occupation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occupation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Occupation = data
+		case "leftOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeftOn = data
+		case "expectedReturnOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedReturnOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedReturnOn = data
+		case "contactID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterDepartureInput unmarshals raw into the RegisterDepartureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterDepartureInput(ctx context.Context, raw any) (classification.RegisterDepartureInput, error) {
+	var out classification.RegisterDepartureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterDepartureInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReviewFarmStayInput(ctx context.Context, obj any) (ReviewFarmStayInput, error) {
 	var it ReviewFarmStayInput
 	if obj == nil {
@@ -39416,6 +51116,1085 @@ func (ec *executionContext) unmarshalInputRoleBindingWhereInput(ctx context.Cont
 func UnmarshalRoleBindingWhereInput(ctx context.Context, raw any) (ent.RoleBindingWhereInput, error) {
 	var out ent.RoleBindingWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RoleBindingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTrainingRecordOrder(ctx context.Context, obj any) (ent.TrainingRecordOrder, error) {
+	var it ent.TrainingRecordOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTrainingRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrainingRecordOrder unmarshals raw into the TrainingRecordOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrainingRecordOrder(ctx context.Context, raw any) (ent.TrainingRecordOrder, error) {
+	var out ent.TrainingRecordOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrainingRecordOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTrainingRecordWhereInput(ctx context.Context, obj any) (ent.TrainingRecordWhereInput, error) {
+	var it ent.TrainingRecordWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "course", "courseNEQ", "courseIn", "courseNotIn", "courseGT", "courseGTE", "courseLT", "courseLTE", "courseContains", "courseHasPrefix", "courseHasSuffix", "courseEqualFold", "courseContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "hours", "hoursNEQ", "hoursIn", "hoursNotIn", "hoursGT", "hoursGTE", "hoursLT", "hoursLTE", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTrainingRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTrainingRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTrainingRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "course":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("course"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Course = data
+		case "courseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseNEQ = data
+		case "courseIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseIn = data
+		case "courseNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseNotIn = data
+		case "courseGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseGT = data
+		case "courseGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseGTE = data
+		case "courseLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseLT = data
+		case "courseLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseLTE = data
+		case "courseContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseContains = data
+		case "courseHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseHasPrefix = data
+		case "courseHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseHasSuffix = data
+		case "courseEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseEqualFold = data
+		case "courseContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseContainsFold = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOTrainingLevel2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "levelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNEQ"))
+			data, err := ec.unmarshalOTrainingLevel2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNEQ = data
+		case "levelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelIn"))
+			data, err := ec.unmarshalOTrainingLevel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelIn = data
+		case "levelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNotIn"))
+			data, err := ec.unmarshalOTrainingLevel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNotIn = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "hoursNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursNEQ = data
+		case "hoursIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursIn = data
+		case "hoursNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursNotIn = data
+		case "hoursGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursGT = data
+		case "hoursGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursGTE = data
+		case "hoursLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursLT = data
+		case "hoursLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTrainingRecordWhereInput unmarshals raw into the TrainingRecordWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTrainingRecordWhereInput(ctx context.Context, raw any) (ent.TrainingRecordWhereInput, error) {
+	var out ent.TrainingRecordWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrainingRecordWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferOrder(ctx context.Context, obj any) (ent.TransferOrder, error) {
+	var it ent.TransferOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTransferOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferOrder unmarshals raw into the TransferOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferOrder(ctx context.Context, raw any) (ent.TransferOrder, error) {
+	var out ent.TransferOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferWhereInput(ctx context.Context, obj any) (ent.TransferWhereInput, error) {
+	var it ent.TransferWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "fromBranchName", "fromBranchNameNEQ", "fromBranchNameIn", "fromBranchNameNotIn", "fromBranchNameGT", "fromBranchNameGTE", "fromBranchNameLT", "fromBranchNameLTE", "fromBranchNameContains", "fromBranchNameHasPrefix", "fromBranchNameHasSuffix", "fromBranchNameEqualFold", "fromBranchNameContainsFold", "toBranchName", "toBranchNameNEQ", "toBranchNameIn", "toBranchNameNotIn", "toBranchNameGT", "toBranchNameGTE", "toBranchNameLT", "toBranchNameLTE", "toBranchNameContains", "toBranchNameHasPrefix", "toBranchNameHasSuffix", "toBranchNameEqualFold", "toBranchNameContainsFold", "hasMember", "hasMemberWith", "hasFromBranch", "hasFromBranchWith", "hasToBranch", "hasToBranchWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "fromBranchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchName = data
+		case "fromBranchNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameNEQ = data
+		case "fromBranchNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameIn = data
+		case "fromBranchNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameNotIn = data
+		case "fromBranchNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameGT = data
+		case "fromBranchNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameGTE = data
+		case "fromBranchNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameLT = data
+		case "fromBranchNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameLTE = data
+		case "fromBranchNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameContains = data
+		case "fromBranchNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameHasPrefix = data
+		case "fromBranchNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameHasSuffix = data
+		case "fromBranchNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameEqualFold = data
+		case "fromBranchNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromBranchNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromBranchNameContainsFold = data
+		case "toBranchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchName = data
+		case "toBranchNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameNEQ = data
+		case "toBranchNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameIn = data
+		case "toBranchNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameNotIn = data
+		case "toBranchNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameGT = data
+		case "toBranchNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameGTE = data
+		case "toBranchNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameLT = data
+		case "toBranchNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameLTE = data
+		case "toBranchNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameContains = data
+		case "toBranchNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameHasPrefix = data
+		case "toBranchNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameHasSuffix = data
+		case "toBranchNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameEqualFold = data
+		case "toBranchNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toBranchNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToBranchNameContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasFromBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromBranch = data
+		case "hasFromBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromBranchWith = data
+		case "hasToBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToBranch = data
+		case "hasToBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToBranchWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferWhereInput unmarshals raw into the TransferWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferWhereInput(ctx context.Context, raw any) (ent.TransferWhereInput, error) {
+	var out ent.TransferWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferWhereInput", raw, &out)
 	return out, err
 }
 
@@ -40174,6 +52953,1141 @@ func UnmarshalUserWhereInput(ctx context.Context, raw any) (ent.UserWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVisitOrder(ctx context.Context, obj any) (ent.VisitOrder, error) {
+	var it ent.VisitOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVisitOrder unmarshals raw into the VisitOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVisitOrder(ctx context.Context, raw any) (ent.VisitOrder, error) {
+	var out ent.VisitOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VisitOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVisitWhereInput(ctx context.Context, obj any) (ent.VisitWhereInput, error) {
+	var it ent.VisitWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "problemsSolved", "problemsSolvedNEQ", "problemsSolvedIn", "problemsSolvedNotIn", "problemsSolvedGT", "problemsSolvedGTE", "problemsSolvedLT", "problemsSolvedLTE", "problemsSolvedContains", "problemsSolvedHasPrefix", "problemsSolvedHasSuffix", "problemsSolvedIsNil", "problemsSolvedNotNil", "problemsSolvedEqualFold", "problemsSolvedContainsFold", "hasMember", "hasMemberWith", "hasVisitor", "hasVisitorWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "findings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findings"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findings = data
+		case "findingsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsNEQ = data
+		case "findingsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsIn = data
+		case "findingsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsNotIn = data
+		case "findingsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsGT = data
+		case "findingsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsGTE = data
+		case "findingsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsLT = data
+		case "findingsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsLTE = data
+		case "findingsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsContains = data
+		case "findingsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsHasPrefix = data
+		case "findingsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsHasSuffix = data
+		case "findingsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsIsNil = data
+		case "findingsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsNotNil = data
+		case "findingsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsEqualFold = data
+		case "findingsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findingsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindingsContainsFold = data
+		case "problemsSolved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolved"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolved = data
+		case "problemsSolvedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedNEQ = data
+		case "problemsSolvedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedIn = data
+		case "problemsSolvedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedNotIn = data
+		case "problemsSolvedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedGT = data
+		case "problemsSolvedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedGTE = data
+		case "problemsSolvedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedLT = data
+		case "problemsSolvedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedLTE = data
+		case "problemsSolvedContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedContains = data
+		case "problemsSolvedHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedHasPrefix = data
+		case "problemsSolvedHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedHasSuffix = data
+		case "problemsSolvedIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedIsNil = data
+		case "problemsSolvedNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedNotNil = data
+		case "problemsSolvedEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedEqualFold = data
+		case "problemsSolvedContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasVisitor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisitor = data
+		case "hasVisitorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitorWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisitorWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVisitWhereInput unmarshals raw into the VisitWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVisitWhereInput(ctx context.Context, raw any) (ent.VisitWhereInput, error) {
+	var out ent.VisitWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VisitWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWelfarePostOrder(ctx context.Context, obj any) (ent.WelfarePostOrder, error) {
+	var it ent.WelfarePostOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNWelfarePostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelfarePostOrder unmarshals raw into the WelfarePostOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelfarePostOrder(ctx context.Context, raw any) (ent.WelfarePostOrder, error) {
+	var out ent.WelfarePostOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelfarePostOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWelfarePostWhereInput(ctx context.Context, obj any) (ent.WelfarePostWhereInput, error) {
+	var it ent.WelfarePostWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "duty", "dutyNEQ", "dutyIn", "dutyNotIn", "dutyGT", "dutyGTE", "dutyLT", "dutyLTE", "dutyContains", "dutyHasPrefix", "dutyHasSuffix", "dutyEqualFold", "dutyContainsFold", "termStart", "termStartNEQ", "termStartIn", "termStartNotIn", "termStartGT", "termStartGTE", "termStartLT", "termStartLTE", "termStartIsNil", "termStartNotNil", "termEnd", "termEndNEQ", "termEndIn", "termEndNotIn", "termEndGT", "termEndGTE", "termEndLT", "termEndLTE", "termEndIsNil", "termEndNotNil", "hasBranch", "hasBranchWith", "hasHolder", "hasHolderWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOWelfarePostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOWelfarePostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOWelfarePostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOWelfarePostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOWelfarePostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOWelfarePostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOWelfarePostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "duty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Duty = data
+		case "dutyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyNEQ = data
+		case "dutyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyIn = data
+		case "dutyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyNotIn = data
+		case "dutyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyGT = data
+		case "dutyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyGTE = data
+		case "dutyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyLT = data
+		case "dutyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyLTE = data
+		case "dutyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyContains = data
+		case "dutyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyHasPrefix = data
+		case "dutyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyHasSuffix = data
+		case "dutyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyEqualFold = data
+		case "dutyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dutyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DutyContainsFold = data
+		case "termStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStart"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStart = data
+		case "termStartNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartNEQ = data
+		case "termStartIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartIn = data
+		case "termStartNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartNotIn = data
+		case "termStartGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartGT = data
+		case "termStartGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartGTE = data
+		case "termStartLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartLT = data
+		case "termStartLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartLTE = data
+		case "termStartIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartIsNil = data
+		case "termStartNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartNotNil = data
+		case "termEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEnd"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEnd = data
+		case "termEndNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndNEQ = data
+		case "termEndIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndIn = data
+		case "termEndNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndNotIn = data
+		case "termEndGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndGT = data
+		case "termEndGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndGTE = data
+		case "termEndLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndLT = data
+		case "termEndLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndLTE = data
+		case "termEndIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndIsNil = data
+		case "termEndNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEndNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEndNotNil = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasHolder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHolder"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHolder = data
+		case "hasHolderWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHolderWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHolderWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWelfarePostWhereInput unmarshals raw into the WelfarePostWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWelfarePostWhereInput(ctx context.Context, raw any) (ent.WelfarePostWhereInput, error) {
+	var out ent.WelfarePostWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WelfarePostWhereInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -40182,11 +54096,31 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.WelfarePost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WelfarePost(ctx, sel, obj)
+	case *ent.Visit:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Visit(ctx, sel, obj)
 	case *ent.User:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.Transfer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Transfer(ctx, sel, obj)
+	case *ent.TrainingRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TrainingRecord(ctx, sel, obj)
 	case *ent.RoleBinding:
 		if obj == nil {
 			return graphql.Null
@@ -40262,11 +54196,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Org(ctx, sel, obj)
+	case *ent.MobileRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MobileRecord(ctx, sel, obj)
 	case *ent.Member:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.HelpCard:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpCard(ctx, sel, obj)
 	case *ent.FarmStayOpinion:
 		if obj == nil {
 			return graphql.Null
@@ -40297,6 +54241,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Convention(ctx, sel, obj)
+	case *ent.ContactLog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ContactLog(ctx, sel, obj)
+	case *ent.CategoryChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CategoryChange(ctx, sel, obj)
+	case *ent.CareFundEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CareFundEntry(ctx, sel, obj)
 	case *ent.AuditLog:
 		if obj == nil {
 			return graphql.Null
@@ -40631,6 +54590,550 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._AuditLogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var careFundImplementors = []string{"CareFund"}
+
+func (ec *executionContext) _CareFund(ctx context.Context, sel ast.SelectionSet, obj *classification.CareFund) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, careFundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CareFund")
+		case "inFen":
+			out.Values[i] = ec._CareFund_inFen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outFen":
+			out.Values[i] = ec._CareFund_outFen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "balanceFen":
+			out.Values[i] = ec._CareFund_balanceFen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var careFundEntryImplementors = []string{"CareFundEntry", "Node"}
+
+func (ec *executionContext) _CareFundEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.CareFundEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, careFundEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CareFundEntry")
+		case "id":
+			out.Values[i] = ec._CareFundEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CareFundEntry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CareFundEntry_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._CareFundEntry_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._CareFundEntry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amountFen":
+			out.Values[i] = ec._CareFundEntry_amountFen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._CareFundEntry_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "donor":
+			out.Values[i] = ec._CareFundEntry_donor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._CareFundEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approver":
+			out.Values[i] = ec._CareFundEntry_approver(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CareFundEntry_fund(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CareFundEntry_member(ctx, field, obj)
+				})
+		case "reverses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CareFundEntry_reverses(ctx, field, obj)
+				})
+		case "viewerCanReverse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CareFundEntry_viewerCanReverse(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var careFundEntryConnectionImplementors = []string{"CareFundEntryConnection"}
+
+func (ec *executionContext) _CareFundEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CareFundEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, careFundEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CareFundEntryConnection")
+		case "edges":
+			out.Values[i] = ec._CareFundEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CareFundEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CareFundEntryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var careFundEntryEdgeImplementors = []string{"CareFundEntryEdge"}
+
+func (ec *executionContext) _CareFundEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CareFundEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, careFundEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CareFundEntryEdge")
+		case "node":
+			out.Values[i] = ec._CareFundEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CareFundEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryChangeImplementors = []string{"CategoryChange", "Node"}
+
+func (ec *executionContext) _CategoryChange(ctx context.Context, sel ast.SelectionSet, obj *ent.CategoryChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryChange")
+		case "id":
+			out.Values[i] = ec._CategoryChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CategoryChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CategoryChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._CategoryChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._CategoryChange_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._CategoryChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CategoryChange_member(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CategoryChange_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CategoryChange_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryChangeConnectionImplementors = []string{"CategoryChangeConnection"}
+
+func (ec *executionContext) _CategoryChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CategoryChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryChangeConnection")
+		case "edges":
+			out.Values[i] = ec._CategoryChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CategoryChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CategoryChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryChangeEdgeImplementors = []string{"CategoryChangeEdge"}
+
+func (ec *executionContext) _CategoryChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CategoryChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryChangeEdge")
+		case "node":
+			out.Values[i] = ec._CategoryChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CategoryChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactLogImplementors = []string{"ContactLog", "Node"}
+
+func (ec *executionContext) _ContactLog(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactLog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactLogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactLog")
+		case "id":
+			out.Values[i] = ec._ContactLog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ContactLog_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ContactLog_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ContactLog_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._ContactLog_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ContactLog_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._ContactLog_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._ContactLog_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactLog_member(ctx, field, obj)
+				})
+		case "record":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactLog_record(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactLogConnectionImplementors = []string{"ContactLogConnection"}
+
+func (ec *executionContext) _ContactLogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactLogConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactLogConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactLogConnection")
+		case "edges":
+			out.Values[i] = ec._ContactLogConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContactLogConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ContactLogConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactLogEdgeImplementors = []string{"ContactLogEdge"}
+
+func (ec *executionContext) _ContactLogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactLogEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactLogEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactLogEdge")
+		case "node":
+			out.Values[i] = ec._ContactLogEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ContactLogEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41520,6 +56023,163 @@ func (ec *executionContext) _FarmStayOpinion(ctx context.Context, sel ast.Select
 	return out
 }
 
+var helpCardImplementors = []string{"HelpCard", "Node"}
+
+func (ec *executionContext) _HelpCard(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpCard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpCardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpCard")
+		case "id":
+			out.Values[i] = ec._HelpCard_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HelpCard_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HelpCard_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HelpCard_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needs":
+			out.Values[i] = ec._HelpCard_needs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedOn":
+			out.Values[i] = ec._HelpCard_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpCard_member(ctx, field, obj)
+				})
+		case "helper":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpCard_helper(ctx, field, obj)
+				})
+		case "viewerCanRecordVisit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpCard_viewerCanRecordVisit(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpCardConnectionImplementors = []string{"HelpCardConnection"}
+
+func (ec *executionContext) _HelpCardConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpCardConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpCardConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpCardConnection")
+		case "edges":
+			out.Values[i] = ec._HelpCardConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HelpCardConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HelpCardConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpCardEdgeImplementors = []string{"HelpCardEdge"}
+
+func (ec *executionContext) _HelpCardEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpCardEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpCardEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpCardEdge")
+		case "node":
+			out.Values[i] = ec._HelpCardEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HelpCardEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *LoginPayload) graphql.Marshaler {
@@ -41634,11 +56294,94 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "skills":
+			out.Values[i] = ec._Member_skills(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "branch":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_branch(ctx, field, obj)
+				})
+		case "post":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_post(ctx, field, obj)
+				})
+		case "categoryChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_categoryChanges(ctx, field, obj)
+				})
+		case "transfers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_transfers(ctx, field, obj)
+				})
+		case "trainings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_trainings(ctx, field, obj)
+				})
+		case "mobileRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_mobileRecords(ctx, field, obj)
+				})
+		case "contactLogs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_contactLogs(ctx, field, obj)
+				})
+		case "helpCard":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_helpCard(ctx, field, obj)
+				})
+		case "visits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_visits(ctx, field, obj)
+				})
+		case "careFundEntries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_careFundEntries(ctx, field, obj)
+				})
+		case "mobile":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_mobile(ctx, field, obj)
+				})
+		case "viewerCanSetSkills":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_viewerCanSetSkills(ctx, field, obj)
+				})
+		case "viewerCanChangeCategory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_viewerCanChangeCategory(ctx, field, obj)
+				})
+		case "viewerCanRegisterDeparture":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_viewerCanRegisterDeparture(ctx, field, obj)
 				})
 		case "viewerCanUpdate":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -41814,6 +56557,200 @@ func (ec *executionContext) _MemberScore(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var mobileRecordImplementors = []string{"MobileRecord", "Node"}
+
+func (ec *executionContext) _MobileRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.MobileRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mobileRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MobileRecord")
+		case "id":
+			out.Values[i] = ec._MobileRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MobileRecord_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MobileRecord_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._MobileRecord_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._MobileRecord_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "destination":
+			out.Values[i] = ec._MobileRecord_destination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occupation":
+			out.Values[i] = ec._MobileRecord_occupation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leftOn":
+			out.Values[i] = ec._MobileRecord_leftOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expectedReturnOn":
+			out.Values[i] = ec._MobileRecord_expectedReturnOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "returnedOn":
+			out.Values[i] = ec._MobileRecord_returnedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastContactOn":
+			out.Values[i] = ec._MobileRecord_lastContactOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MobileRecord_member(ctx, field, obj)
+				})
+		case "contact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MobileRecord_contact(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MobileRecord_contacts(ctx, field, obj)
+				})
+		case "viewerCanLogContact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MobileRecord_viewerCanLogContact(ctx, field, obj)
+				})
+		case "viewerCanRegisterReturn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MobileRecord_viewerCanRegisterReturn(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mobileRecordConnectionImplementors = []string{"MobileRecordConnection"}
+
+func (ec *executionContext) _MobileRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MobileRecordConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mobileRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MobileRecordConnection")
+		case "edges":
+			out.Values[i] = ec._MobileRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MobileRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MobileRecordConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mobileRecordEdgeImplementors = []string{"MobileRecordEdge"}
+
+func (ec *executionContext) _MobileRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MobileRecordEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mobileRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MobileRecordEdge")
+		case "node":
+			out.Values[i] = ec._MobileRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MobileRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -41906,6 +56843,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeMemberCategory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeMemberCategory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createWelfarePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWelfarePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignWelfarePost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignWelfarePost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMemberSkills":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMemberSkills(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordTraining":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordTraining(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerDeparture":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerDeparture(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerReturn":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerReturn(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueHelpCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueHelpCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordVisit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordVisit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "donateToCareFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_donateToCareFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disburseCareFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disburseCareFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reverseCareFundEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reverseCareFundEntry(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42219,6 +57247,24 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Org_members(ctx, field, obj)
+				})
+		case "careFund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_careFund(ctx, field, obj)
+				})
+		case "viewerCanDonateToCareFund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_viewerCanDonateToCareFund(ctx, field, obj)
+				})
+		case "viewerCanDisburseCareFund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_viewerCanDisburseCareFund(ctx, field, obj)
 				})
 		case "viewerCanNominateFarmStay":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -44250,6 +59296,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLogs(ctx, field)
 				})
+		case "careFundEntries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_careFundEntries(ctx, field)
+				})
 		case "conventions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -44268,11 +59320,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_farmStayNominations(ctx, field)
 				})
+		case "helpCards":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_helpCards(ctx, field)
+				})
 		case "members":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_members(ctx, field)
+				})
+		case "mobileRecords":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mobileRecords(ctx, field)
 				})
 		case "orgs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -44327,6 +59391,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "welfarePosts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_welfarePosts(ctx, field)
 				})
 		case "convention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -44700,6 +59770,323 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var trainingRecordImplementors = []string{"TrainingRecord", "Node"}
+
+func (ec *executionContext) _TrainingRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.TrainingRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trainingRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrainingRecord")
+		case "id":
+			out.Values[i] = ec._TrainingRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TrainingRecord_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TrainingRecord_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._TrainingRecord_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "course":
+			out.Values[i] = ec._TrainingRecord_course(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._TrainingRecord_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._TrainingRecord_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hours":
+			out.Values[i] = ec._TrainingRecord_hours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrainingRecord_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trainingRecordConnectionImplementors = []string{"TrainingRecordConnection"}
+
+func (ec *executionContext) _TrainingRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TrainingRecordConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trainingRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrainingRecordConnection")
+		case "edges":
+			out.Values[i] = ec._TrainingRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TrainingRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TrainingRecordConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trainingRecordEdgeImplementors = []string{"TrainingRecordEdge"}
+
+func (ec *executionContext) _TrainingRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TrainingRecordEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trainingRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrainingRecordEdge")
+		case "node":
+			out.Values[i] = ec._TrainingRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TrainingRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferImplementors = []string{"Transfer", "Node"}
+
+func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet, obj *ent.Transfer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Transfer")
+		case "id":
+			out.Values[i] = ec._Transfer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Transfer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Transfer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Transfer_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._Transfer_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromBranchName":
+			out.Values[i] = ec._Transfer_fromBranchName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toBranchName":
+			out.Values[i] = ec._Transfer_toBranchName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_member(ctx, field, obj)
+				})
+		case "fromBranch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_fromBranch(ctx, field, obj)
+				})
+		case "toBranch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_toBranch(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferConnectionImplementors = []string{"TransferConnection"}
+
+func (ec *executionContext) _TransferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TransferConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferConnection")
+		case "edges":
+			out.Values[i] = ec._TransferConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TransferConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TransferConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferEdgeImplementors = []string{"TransferEdge"}
+
+func (ec *executionContext) _TransferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TransferEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferEdge")
+		case "node":
+			out.Values[i] = ec._TransferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TransferEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -44843,6 +60230,329 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var visitImplementors = []string{"Visit", "Node"}
+
+func (ec *executionContext) _Visit(ctx context.Context, sel ast.SelectionSet, obj *ent.Visit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, visitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Visit")
+		case "id":
+			out.Values[i] = ec._Visit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Visit_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Visit_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Visit_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._Visit_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "findings":
+			out.Values[i] = ec._Visit_findings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problemsSolved":
+			out.Values[i] = ec._Visit_problemsSolved(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Visit_member(ctx, field, obj)
+				})
+		case "visitor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Visit_visitor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var visitConnectionImplementors = []string{"VisitConnection"}
+
+func (ec *executionContext) _VisitConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.VisitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, visitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VisitConnection")
+		case "edges":
+			out.Values[i] = ec._VisitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._VisitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._VisitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var visitEdgeImplementors = []string{"VisitEdge"}
+
+func (ec *executionContext) _VisitEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.VisitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, visitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VisitEdge")
+		case "node":
+			out.Values[i] = ec._VisitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._VisitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welfarePostImplementors = []string{"WelfarePost", "Node"}
+
+func (ec *executionContext) _WelfarePost(ctx context.Context, sel ast.SelectionSet, obj *ent.WelfarePost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welfarePostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelfarePost")
+		case "id":
+			out.Values[i] = ec._WelfarePost_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WelfarePost_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WelfarePost_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._WelfarePost_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._WelfarePost_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duty":
+			out.Values[i] = ec._WelfarePost_duty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termStart":
+			out.Values[i] = ec._WelfarePost_termStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termEnd":
+			out.Values[i] = ec._WelfarePost_termEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WelfarePost_branch(ctx, field, obj)
+				})
+		case "holder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WelfarePost_holder(ctx, field, obj)
+				})
+		case "viewerCanAssign":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WelfarePost_viewerCanAssign(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welfarePostConnectionImplementors = []string{"WelfarePostConnection"}
+
+func (ec *executionContext) _WelfarePostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WelfarePostConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welfarePostConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelfarePostConnection")
+		case "edges":
+			out.Values[i] = ec._WelfarePostConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WelfarePostConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._WelfarePostConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var welfarePostEdgeImplementors = []string{"WelfarePostEdge"}
+
+func (ec *executionContext) _WelfarePostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WelfarePostEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, welfarePostEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WelfarePostEdge")
+		case "node":
+			out.Values[i] = ec._WelfarePostEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._WelfarePostEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45386,6 +61096,111 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCareFund2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCareFund(ctx context.Context, sel ast.SelectionSet, v *classification.CareFund) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CareFund!")
+		return graphql.Null
+	}
+	return ec._CareFund(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CareFundEntry!")
+		return graphql.Null
+	}
+	return ec._CareFundEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCareFundEntryConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CareFundEntryConnection!")
+		return graphql.Null
+	}
+	return ec._CareFundEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCareFundEntryEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CareFundEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCareFundEntryEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCareFundEntryKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx context.Context, v any) (carefundentry.Kind, error) {
+	var res carefundentry.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCareFundEntryKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx context.Context, sel ast.SelectionSet, v carefundentry.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCareFundEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrderField(ctx context.Context, v any) (*ent.CareFundEntryOrderField, error) {
+	var res = new(ent.CareFundEntryOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCareFundEntryOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntryOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CareFundEntryOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx context.Context, v any) (*ent.CareFundEntryWhereInput, error) {
+	res, err := ec.unmarshalInputCareFundEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCategoryChangeConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CategoryChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryChangeConnection!")
+		return graphql.Null
+	}
+	return ec._CategoryChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCategoryChangeEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CategoryChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCategoryChangeEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCategoryChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeOrderField(ctx context.Context, v any) (*ent.CategoryChangeOrderField, error) {
+	var res = new(ent.CategoryChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCategoryChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CategoryChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCategoryChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInput(ctx context.Context, v any) (*ent.CategoryChangeWhereInput, error) {
+	res, err := ec.unmarshalInputCategoryChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChangeMemberCategoryInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐChangeMemberCategoryInput(ctx context.Context, v any) (classification.ChangeMemberCategoryInput, error) {
+	res, err := ec.unmarshalInputChangeMemberCategoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNConsequence2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐConsequence(ctx context.Context, v any) (Consequence, error) {
 	var res Consequence
 	err := res.UnmarshalGQL(v)
@@ -45424,6 +61239,53 @@ func (ec *executionContext) marshalNConsequence2ᚕgithubᚗcomᚋpartyorgᚋpar
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx context.Context, v any) (contactlog.Kind, error) {
+	var res contactlog.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx context.Context, sel ast.SelectionSet, v contactlog.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNContactLogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ContactLogConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactLogConnection!")
+		return graphql.Null
+	}
+	return ec._ContactLogConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactLogEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ContactLogEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOContactLogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNContactLogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrderField(ctx context.Context, v any) (*ent.ContactLogOrderField, error) {
+	var res = new(ent.ContactLogOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactLogOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ContactLogOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactLogOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx context.Context, v any) (*ent.ContactLogWhereInput, error) {
+	res, err := ec.unmarshalInputContactLogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx context.Context, sel ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
@@ -45530,6 +61392,11 @@ func (ec *executionContext) unmarshalNCreateUserInput2githubᚗcomᚋpartyorgᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateWelfarePostInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCreateWelfarePostInput(ctx context.Context, v any) (classification.CreateWelfarePostInput, error) {
+	res, err := ec.unmarshalInputCreateWelfarePostInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -45619,6 +61486,11 @@ func (ec *executionContext) unmarshalNDemoPostWhereInput2ᚖgithubᚗcomᚋparty
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDisburseCareFundInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐDisburseCareFundInput(ctx context.Context, v any) (classification.DisburseCareFundInput, error) {
+	res, err := ec.unmarshalInputDisburseCareFundInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx context.Context, v any) (DisplayChannel, error) {
 	var res DisplayChannel
 	err := res.UnmarshalGQL(v)
@@ -45657,6 +61529,11 @@ func (ec *executionContext) marshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNDonateToCareFundInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐDonateToCareFundInput(ctx context.Context, v any) (classification.DonateToCareFundInput, error) {
+	res, err := ec.unmarshalInputDonateToCareFundInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEvaluatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐEvaluatePledgeInput(ctx context.Context, v any) (EvaluatePledgeInput, error) {
@@ -45922,6 +61799,51 @@ func (ec *executionContext) marshalNHalfYearState2githubᚗcomᚋpartyorgᚋpart
 	return v
 }
 
+func (ec *executionContext) marshalNHelpCard2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCard(ctx context.Context, sel ast.SelectionSet, v *ent.HelpCard) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpCard!")
+		return graphql.Null
+	}
+	return ec._HelpCard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpCardConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardConnection(ctx context.Context, sel ast.SelectionSet, v *ent.HelpCardConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpCardConnection!")
+		return graphql.Null
+	}
+	return ec._HelpCardConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpCardEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.HelpCardEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOHelpCardEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHelpCardOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardOrderField(ctx context.Context, v any) (*ent.HelpCardOrderField, error) {
+	var res = new(ent.HelpCardOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHelpCardOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.HelpCardOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpCardOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx context.Context, v any) (*ent.HelpCardWhereInput, error) {
+	res, err := ec.unmarshalInputHelpCardWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45979,8 +61901,32 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNIssueHelpCardInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐIssueHelpCardInput(ctx context.Context, v any) (classification.IssueHelpCardInput, error) {
+	res, err := ec.unmarshalInputIssueHelpCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNIssuePlaqueInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐIssuePlaqueInput(ctx context.Context, v any) (IssuePlaqueInput, error) {
 	res, err := ec.unmarshalInputIssuePlaqueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLogContactInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐLogContactInput(ctx context.Context, v any) (classification.LogContactInput, error) {
+	res, err := ec.unmarshalInputLogContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46093,6 +62039,61 @@ func (ec *executionContext) marshalNMemberStatus2githubᚗcomᚋpartyorgᚋparty
 
 func (ec *executionContext) unmarshalNMemberWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInput(ctx context.Context, v any) (*ent.MemberWhereInput, error) {
 	res, err := ec.unmarshalInputMemberWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx context.Context, sel ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MobileRecord!")
+		return graphql.Null
+	}
+	return ec._MobileRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMobileRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MobileRecordConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MobileRecordConnection!")
+		return graphql.Null
+	}
+	return ec._MobileRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMobileRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MobileRecordEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMobileRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMobileRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrderField(ctx context.Context, v any) (*ent.MobileRecordOrderField, error) {
+	var res = new(ent.MobileRecordOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMobileRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MobileRecordOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MobileRecordOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMobileRecordState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx context.Context, v any) (mobilerecord.State, error) {
+	var res mobilerecord.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMobileRecordState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx context.Context, sel ast.SelectionSet, v mobilerecord.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx context.Context, v any) (*ent.MobileRecordWhereInput, error) {
+	res, err := ec.unmarshalInputMobileRecordWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47105,6 +63106,21 @@ func (ec *executionContext) unmarshalNRecordRecitationInput2githubᚗcomᚋparty
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRecordTrainingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRecordTrainingInput(ctx context.Context, v any) (classification.RecordTrainingInput, error) {
+	res, err := ec.unmarshalInputRecordTrainingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRecordVisitInput(ctx context.Context, v any) (classification.RecordVisitInput, error) {
+	res, err := ec.unmarshalInputRecordVisitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegisterDepartureInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐRegisterDepartureInput(ctx context.Context, v any) (classification.RegisterDepartureInput, error) {
+	res, err := ec.unmarshalInputRegisterDepartureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNReviewFarmStayInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐReviewFarmStayInput(ctx context.Context, v any) (ReviewFarmStayInput, error) {
 	res, err := ec.unmarshalInputReviewFarmStayInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47192,6 +63208,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47204,6 +63249,98 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx context.Context, v any) (trainingrecord.Level, error) {
+	var res trainingrecord.Level
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx context.Context, sel ast.SelectionSet, v trainingrecord.Level) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTrainingRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecord(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrainingRecord!")
+		return graphql.Null
+	}
+	return ec._TrainingRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrainingRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingRecordConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrainingRecordConnection!")
+		return graphql.Null
+	}
+	return ec._TrainingRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrainingRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TrainingRecordEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTrainingRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTrainingRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordOrderField(ctx context.Context, v any) (*ent.TrainingRecordOrderField, error) {
+	var res = new(ent.TrainingRecordOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrainingRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingRecordOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrainingRecordOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTrainingRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInput(ctx context.Context, v any) (*ent.TrainingRecordWhereInput, error) {
+	res, err := ec.unmarshalInputTrainingRecordWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TransferConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferConnection!")
+		return graphql.Null
+	}
+	return ec._TransferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TransferEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTransferEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTransferOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferOrderField(ctx context.Context, v any) (*ent.TransferOrderField, error) {
+	var res = new(ent.TransferOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TransferOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTransferWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInput(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+	res, err := ec.unmarshalInputTransferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateMemberInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUpdateMemberInput(ctx context.Context, v any) (ent.UpdateMemberInput, error) {
@@ -47273,6 +63410,106 @@ func (ec *executionContext) marshalNUserOrderField2ᚖgithubᚗcomᚋpartyorgᚋ
 
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisit(ctx context.Context, sel ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Visit!")
+		return graphql.Null
+	}
+	return ec._Visit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVisitConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitConnection(ctx context.Context, sel ast.SelectionSet, v *ent.VisitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VisitConnection!")
+		return graphql.Null
+	}
+	return ec._VisitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVisitEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.VisitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOVisitEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitOrderField(ctx context.Context, v any) (*ent.VisitOrderField, error) {
+	var res = new(ent.VisitOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.VisitOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VisitOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInput(ctx context.Context, v any) (*ent.VisitWhereInput, error) {
+	res, err := ec.unmarshalInputVisitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx context.Context, sel ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelfarePost!")
+		return graphql.Null
+	}
+	return ec._WelfarePost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWelfarePostConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostConnection(ctx context.Context, sel ast.SelectionSet, v *ent.WelfarePostConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelfarePostConnection!")
+		return graphql.Null
+	}
+	return ec._WelfarePostConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWelfarePostEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.WelfarePostEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOWelfarePostEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx context.Context, v any) (welfarepost.Kind, error) {
+	var res welfarepost.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx context.Context, sel ast.SelectionSet, v welfarepost.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWelfarePostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostOrderField(ctx context.Context, v any) (*ent.WelfarePostOrderField, error) {
+	var res = new(ent.WelfarePostOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWelfarePostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.WelfarePostOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WelfarePostOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNWelfarePostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInput(ctx context.Context, v any) (*ent.WelfarePostWhereInput, error) {
+	res, err := ec.unmarshalInputWelfarePostWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47646,6 +63883,251 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CareFundEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCareFundEntryEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntryEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CareFundEntryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCareFundEntryKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKindᚄ(ctx context.Context, v any) ([]carefundentry.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]carefundentry.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCareFundEntryKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCareFundEntryKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []carefundentry.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCareFundEntryKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCareFundEntryKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx context.Context, v any) (*carefundentry.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(carefundentry.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCareFundEntryKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcarefundentryᚐKind(ctx context.Context, sel ast.SelectionSet, v *carefundentry.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCareFundEntryOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryOrder(ctx context.Context, v any) (*ent.CareFundEntryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCareFundEntryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCareFundEntryWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInputᚄ(ctx context.Context, v any) ([]*ent.CareFundEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CareFundEntryWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCareFundEntryWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntryWhereInput(ctx context.Context, v any) (*ent.CareFundEntryWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCareFundEntryWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCategoryChange2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChange(ctx context.Context, sel ast.SelectionSet, v *ent.CategoryChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CategoryChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCategoryChangeEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CategoryChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CategoryChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCategoryChangeOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeOrder(ctx context.Context, v any) (*ent.CategoryChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCategoryChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCategoryChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.CategoryChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CategoryChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCategoryChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCategoryChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCategoryChangeWhereInput(ctx context.Context, v any) (*ent.CategoryChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCategoryChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOContactKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKindᚄ(ctx context.Context, v any) ([]contactlog.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]contactlog.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContactKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []contactlog.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContactKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx context.Context, v any) (*contactlog.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(contactlog.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContactKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋcontactlogᚐKind(ctx context.Context, sel ast.SelectionSet, v *contactlog.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOContactLog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLog(ctx context.Context, sel ast.SelectionSet, v *ent.ContactLog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContactLog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContactLogEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContactLogEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContactLogEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContactLogOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogOrder(ctx context.Context, v any) (*ent.ContactLogOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContactLogOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContactLogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ContactLogWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContactLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐContactLogWhereInput(ctx context.Context, v any) (*ent.ContactLogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContactLogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx context.Context, sel ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48010,6 +64492,58 @@ func (ec *executionContext) unmarshalOFarmStayOpinionWhereInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOGrade2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋannualresultᚐGradeᚄ(ctx context.Context, v any) ([]annualresult.Grade, error) {
 	if v == nil {
 		return nil, nil
@@ -48114,6 +64648,53 @@ func (ec *executionContext) marshalOHalfYearState2ᚖgithubᚗcomᚋpartyorgᚋp
 	return v
 }
 
+func (ec *executionContext) marshalOHelpCard2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCard(ctx context.Context, sel ast.SelectionSet, v *ent.HelpCard) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpCard(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOHelpCardEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HelpCardEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpCardEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOHelpCardOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardOrder(ctx context.Context, v any) (*ent.HelpCardOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpCardOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHelpCardWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInputᚄ(ctx context.Context, v any) ([]*ent.HelpCardWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HelpCardWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx context.Context, v any) (*ent.HelpCardWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpCardWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48179,6 +64760,41 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -48229,6 +64845,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt64(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(*v)
 	return res
 }
 
@@ -48469,6 +65103,105 @@ func (ec *executionContext) unmarshalOMemberWhereInput2ᚖgithubᚗcomᚋpartyor
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMemberWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMobileRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecord(ctx context.Context, sel ast.SelectionSet, v *ent.MobileRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MobileRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMobileRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MobileRecordEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MobileRecordEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMobileRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordOrder(ctx context.Context, v any) (*ent.MobileRecordOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMobileRecordOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMobileRecordState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐStateᚄ(ctx context.Context, v any) ([]mobilerecord.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]mobilerecord.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMobileRecordState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMobileRecordState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []mobilerecord.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMobileRecordState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMobileRecordState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx context.Context, v any) (*mobilerecord.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(mobilerecord.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMobileRecordState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmobilerecordᚐState(ctx context.Context, sel ast.SelectionSet, v *mobilerecord.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMobileRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInputᚄ(ctx context.Context, v any) ([]*ent.MobileRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MobileRecordWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMobileRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMobileRecordWhereInput(ctx context.Context, v any) (*ent.MobileRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMobileRecordWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -49950,6 +66683,152 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalOTrainingLevel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevelᚄ(ctx context.Context, v any) ([]trainingrecord.Level, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]trainingrecord.Level, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTrainingLevel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []trainingrecord.Level) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrainingLevel2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTrainingLevel2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx context.Context, v any) (*trainingrecord.Level, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(trainingrecord.Level)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTrainingLevel2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋtrainingrecordᚐLevel(ctx context.Context, sel ast.SelectionSet, v *trainingrecord.Level) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOTrainingRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecord(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrainingRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTrainingRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TrainingRecordEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrainingRecordEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTrainingRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordOrder(ctx context.Context, v any) (*ent.TrainingRecordOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTrainingRecordOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTrainingRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInputᚄ(ctx context.Context, v any) ([]*ent.TrainingRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TrainingRecordWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrainingRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTrainingRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTrainingRecordWhereInput(ctx context.Context, v any) (*ent.TrainingRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTrainingRecordWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransfer2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Transfer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TransferEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTransferOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferOrder(ctx context.Context, v any) (*ent.TransferOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTransferOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInputᚄ(ctx context.Context, v any) ([]*ent.TransferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TransferWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTransferWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐTransferWhereInput(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTransferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -50003,6 +66882,152 @@ func (ec *executionContext) unmarshalOUserWhereInput2ᚖgithubᚗcomᚋpartyorg�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisit(ctx context.Context, sel ast.SelectionSet, v *ent.Visit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Visit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOVisitEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitEdge(ctx context.Context, sel ast.SelectionSet, v *ent.VisitEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VisitEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVisitOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitOrder(ctx context.Context, v any) (*ent.VisitOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVisitOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInputᚄ(ctx context.Context, v any) ([]*ent.VisitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.VisitWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐVisitWhereInput(ctx context.Context, v any) (*ent.VisitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVisitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWelfarePost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePost(ctx context.Context, sel ast.SelectionSet, v *ent.WelfarePost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelfarePost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOWelfarePostEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostEdge(ctx context.Context, sel ast.SelectionSet, v *ent.WelfarePostEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WelfarePostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWelfarePostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKindᚄ(ctx context.Context, v any) ([]welfarepost.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]welfarepost.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOWelfarePostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []welfarepost.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWelfarePostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOWelfarePostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx context.Context, v any) (*welfarepost.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(welfarepost.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWelfarePostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋwelfarepostᚐKind(ctx context.Context, sel ast.SelectionSet, v *welfarepost.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOWelfarePostOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostOrder(ctx context.Context, v any) (*ent.WelfarePostOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWelfarePostOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWelfarePostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInputᚄ(ctx context.Context, v any) ([]*ent.WelfarePostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.WelfarePostWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWelfarePostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOWelfarePostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐWelfarePostWhereInput(ctx context.Context, v any) (*ent.WelfarePostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWelfarePostWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/orgtree"
 )
@@ -52,4 +53,35 @@ func within[P ~func(*sql.Selector)](ctx context.Context, r *Resolver, id *int, c
 	}
 	add(p)
 	return nil
+}
+
+// where adds the predicate made from an optional where-input value; a
+// missing value adds nothing.
+func where[T any, P ~func(*sql.Selector)](v *T, add func(...P), pred func(T) P) error {
+	if v != nil {
+		add(pred(*v))
+	}
+	return nil
+}
+
+// whereErr is where for predicates that validate their value.
+func whereErr[T any, P ~func(*sql.Selector)](v *T, add func(...P), pred func(T) (P, error)) error {
+	if v == nil {
+		return nil
+	}
+	p, err := pred(*v)
+	if err != nil {
+		return err
+	}
+	add(p)
+	return nil
+}
+
+// categoryOf reads a category stored as text ("" for none).
+func categoryOf(s string) *member.Category {
+	if s == "" {
+		return nil
+	}
+	c := member.Category(s)
+	return &c
 }

@@ -45,6 +45,42 @@ func (f AuditLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditLogMutation", m)
 }
 
+// The CareFundEntryFunc type is an adapter to allow the use of ordinary
+// function as CareFundEntry mutator.
+type CareFundEntryFunc func(context.Context, *ent.CareFundEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CareFundEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CareFundEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CareFundEntryMutation", m)
+}
+
+// The CategoryChangeFunc type is an adapter to allow the use of ordinary
+// function as CategoryChange mutator.
+type CategoryChangeFunc func(context.Context, *ent.CategoryChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CategoryChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CategoryChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CategoryChangeMutation", m)
+}
+
+// The ContactLogFunc type is an adapter to allow the use of ordinary
+// function as ContactLog mutator.
+type ContactLogFunc func(context.Context, *ent.ContactLogMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ContactLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ContactLogMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContactLogMutation", m)
+}
+
 // The ConventionFunc type is an adapter to allow the use of ordinary
 // function as Convention mutator.
 type ConventionFunc func(context.Context, *ent.ConventionMutation) (ent.Value, error)
@@ -117,6 +153,18 @@ func (f FarmStayOpinionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FarmStayOpinionMutation", m)
 }
 
+// The HelpCardFunc type is an adapter to allow the use of ordinary
+// function as HelpCard mutator.
+type HelpCardFunc func(context.Context, *ent.HelpCardMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HelpCardFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HelpCardMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HelpCardMutation", m)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary
 // function as IdempotencyKey mutator.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyMutation) (ent.Value, error)
@@ -139,6 +187,18 @@ func (f MemberFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MemberMutation", m)
+}
+
+// The MobileRecordFunc type is an adapter to allow the use of ordinary
+// function as MobileRecord mutator.
+type MobileRecordFunc func(context.Context, *ent.MobileRecordMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MobileRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MobileRecordMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MobileRecordMutation", m)
 }
 
 // The OrgFunc type is an adapter to allow the use of ordinary
@@ -333,6 +393,30 @@ func (f SettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SettingMutation", m)
 }
 
+// The TrainingRecordFunc type is an adapter to allow the use of ordinary
+// function as TrainingRecord mutator.
+type TrainingRecordFunc func(context.Context, *ent.TrainingRecordMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TrainingRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TrainingRecordMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TrainingRecordMutation", m)
+}
+
+// The TransferFunc type is an adapter to allow the use of ordinary
+// function as Transfer mutator.
+type TransferFunc func(context.Context, *ent.TransferMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TransferFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TransferMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TransferMutation", m)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary
 // function as User mutator.
 type UserFunc func(context.Context, *ent.UserMutation) (ent.Value, error)
@@ -343,6 +427,30 @@ func (f UserFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UserMutation", m)
+}
+
+// The VisitFunc type is an adapter to allow the use of ordinary
+// function as Visit mutator.
+type VisitFunc func(context.Context, *ent.VisitMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f VisitFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.VisitMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.VisitMutation", m)
+}
+
+// The WelfarePostFunc type is an adapter to allow the use of ordinary
+// function as WelfarePost mutator.
+type WelfarePostFunc func(context.Context, *ent.WelfarePostMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WelfarePostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WelfarePostMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WelfarePostMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -11,14 +11,19 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -36,7 +41,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -174,6 +183,87 @@ func (f TraverseAuditLog) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditLogQuery", q)
+}
+
+// The CareFundEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CareFundEntryFunc func(context.Context, *ent.CareFundEntryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CareFundEntryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CareFundEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CareFundEntryQuery", q)
+}
+
+// The TraverseCareFundEntry type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCareFundEntry func(context.Context, *ent.CareFundEntryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCareFundEntry) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCareFundEntry) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CareFundEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CareFundEntryQuery", q)
+}
+
+// The CategoryChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CategoryChangeFunc func(context.Context, *ent.CategoryChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CategoryChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CategoryChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CategoryChangeQuery", q)
+}
+
+// The TraverseCategoryChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCategoryChange func(context.Context, *ent.CategoryChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCategoryChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCategoryChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CategoryChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CategoryChangeQuery", q)
+}
+
+// The ContactLogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContactLogFunc func(context.Context, *ent.ContactLogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContactLogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContactLogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContactLogQuery", q)
+}
+
+// The TraverseContactLog type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContactLog func(context.Context, *ent.ContactLogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContactLog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContactLog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContactLogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContactLogQuery", q)
 }
 
 // The ConventionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -338,6 +428,33 @@ func (f TraverseFarmStayOpinion) Traverse(ctx context.Context, q ent.Query) erro
 	return fmt.Errorf("unexpected query type %T. expect *ent.FarmStayOpinionQuery", q)
 }
 
+// The HelpCardFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HelpCardFunc func(context.Context, *ent.HelpCardQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HelpCardFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HelpCardQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HelpCardQuery", q)
+}
+
+// The TraverseHelpCard type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHelpCard func(context.Context, *ent.HelpCardQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHelpCard) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHelpCard) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpCardQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HelpCardQuery", q)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyQuery) (ent.Value, error)
 
@@ -390,6 +507,33 @@ func (f TraverseMember) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MemberQuery", q)
+}
+
+// The MobileRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MobileRecordFunc func(context.Context, *ent.MobileRecordQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MobileRecordFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MobileRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MobileRecordQuery", q)
+}
+
+// The TraverseMobileRecord type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMobileRecord func(context.Context, *ent.MobileRecordQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMobileRecord) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMobileRecord) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MobileRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MobileRecordQuery", q)
 }
 
 // The OrgFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -824,6 +968,60 @@ func (f TraverseSetting) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SettingQuery", q)
 }
 
+// The TrainingRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TrainingRecordFunc func(context.Context, *ent.TrainingRecordQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TrainingRecordFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TrainingRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TrainingRecordQuery", q)
+}
+
+// The TraverseTrainingRecord type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTrainingRecord func(context.Context, *ent.TrainingRecordQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTrainingRecord) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTrainingRecord) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TrainingRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TrainingRecordQuery", q)
+}
+
+// The TransferFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TransferFunc func(context.Context, *ent.TransferQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TransferFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TransferQuery", q)
+}
+
+// The TraverseTransfer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTransfer func(context.Context, *ent.TransferQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTransfer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTransfer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TransferQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -851,6 +1049,60 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserQuery", q)
 }
 
+// The VisitFunc type is an adapter to allow the use of ordinary function as a Querier.
+type VisitFunc func(context.Context, *ent.VisitQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f VisitFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.VisitQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.VisitQuery", q)
+}
+
+// The TraverseVisit type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseVisit func(context.Context, *ent.VisitQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseVisit) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseVisit) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VisitQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.VisitQuery", q)
+}
+
+// The WelfarePostFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WelfarePostFunc func(context.Context, *ent.WelfarePostQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WelfarePostFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WelfarePostQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WelfarePostQuery", q)
+}
+
+// The TraverseWelfarePost type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWelfarePost func(context.Context, *ent.WelfarePostQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWelfarePost) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWelfarePost) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WelfarePostQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WelfarePostQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -860,6 +1112,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditHeadQuery, predicate.AuditHead, audithead.OrderOption]{typ: ent.TypeAuditHead, tq: q}, nil
 	case *ent.AuditLogQuery:
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
+	case *ent.CareFundEntryQuery:
+		return &query[*ent.CareFundEntryQuery, predicate.CareFundEntry, carefundentry.OrderOption]{typ: ent.TypeCareFundEntry, tq: q}, nil
+	case *ent.CategoryChangeQuery:
+		return &query[*ent.CategoryChangeQuery, predicate.CategoryChange, categorychange.OrderOption]{typ: ent.TypeCategoryChange, tq: q}, nil
+	case *ent.ContactLogQuery:
+		return &query[*ent.ContactLogQuery, predicate.ContactLog, contactlog.OrderOption]{typ: ent.TypeContactLog, tq: q}, nil
 	case *ent.ConventionQuery:
 		return &query[*ent.ConventionQuery, predicate.Convention, convention.OrderOption]{typ: ent.TypeConvention, tq: q}, nil
 	case *ent.DemoPostQuery:
@@ -872,10 +1130,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FarmStayObjectionQuery, predicate.FarmStayObjection, farmstayobjection.OrderOption]{typ: ent.TypeFarmStayObjection, tq: q}, nil
 	case *ent.FarmStayOpinionQuery:
 		return &query[*ent.FarmStayOpinionQuery, predicate.FarmStayOpinion, farmstayopinion.OrderOption]{typ: ent.TypeFarmStayOpinion, tq: q}, nil
+	case *ent.HelpCardQuery:
+		return &query[*ent.HelpCardQuery, predicate.HelpCard, helpcard.OrderOption]{typ: ent.TypeHelpCard, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
+	case *ent.MobileRecordQuery:
+		return &query[*ent.MobileRecordQuery, predicate.MobileRecord, mobilerecord.OrderOption]{typ: ent.TypeMobileRecord, tq: q}, nil
 	case *ent.OrgQuery:
 		return &query[*ent.OrgQuery, predicate.Org, org.OrderOption]{typ: ent.TypeOrg, tq: q}, nil
 	case *ent.PlaqueQuery:
@@ -908,8 +1170,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.RoleBindingQuery, predicate.RoleBinding, rolebinding.OrderOption]{typ: ent.TypeRoleBinding, tq: q}, nil
 	case *ent.SettingQuery:
 		return &query[*ent.SettingQuery, predicate.Setting, setting.OrderOption]{typ: ent.TypeSetting, tq: q}, nil
+	case *ent.TrainingRecordQuery:
+		return &query[*ent.TrainingRecordQuery, predicate.TrainingRecord, trainingrecord.OrderOption]{typ: ent.TypeTrainingRecord, tq: q}, nil
+	case *ent.TransferQuery:
+		return &query[*ent.TransferQuery, predicate.Transfer, transfer.OrderOption]{typ: ent.TypeTransfer, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
+	case *ent.VisitQuery:
+		return &query[*ent.VisitQuery, predicate.Visit, visit.OrderOption]{typ: ent.TypeVisit, tq: q}, nil
+	case *ent.WelfarePostQuery:
+		return &query[*ent.WelfarePostQuery, predicate.WelfarePost, welfarepost.OrderOption]{typ: ent.TypeWelfarePost, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -40,10 +40,30 @@ const (
 	FieldPhone = "phone"
 	// FieldNationalID holds the string denoting the national_id field in the database.
 	FieldNationalID = "national_id"
+	// FieldSkills holds the string denoting the skills field in the database.
+	FieldSkills = "skills"
 	// FieldBranchID holds the string denoting the branch_id field in the database.
 	FieldBranchID = "branch_id"
 	// EdgeBranch holds the string denoting the branch edge name in mutations.
 	EdgeBranch = "branch"
+	// EdgePost holds the string denoting the post edge name in mutations.
+	EdgePost = "post"
+	// EdgeCategoryChanges holds the string denoting the category_changes edge name in mutations.
+	EdgeCategoryChanges = "category_changes"
+	// EdgeTransfers holds the string denoting the transfers edge name in mutations.
+	EdgeTransfers = "transfers"
+	// EdgeTrainings holds the string denoting the trainings edge name in mutations.
+	EdgeTrainings = "trainings"
+	// EdgeMobileRecords holds the string denoting the mobile_records edge name in mutations.
+	EdgeMobileRecords = "mobile_records"
+	// EdgeContactLogs holds the string denoting the contact_logs edge name in mutations.
+	EdgeContactLogs = "contact_logs"
+	// EdgeHelpCard holds the string denoting the help_card edge name in mutations.
+	EdgeHelpCard = "help_card"
+	// EdgeVisits holds the string denoting the visits edge name in mutations.
+	EdgeVisits = "visits"
+	// EdgeCareFundEntries holds the string denoting the care_fund_entries edge name in mutations.
+	EdgeCareFundEntries = "care_fund_entries"
 	// EdgeRecitations holds the string denoting the recitations edge name in mutations.
 	EdgeRecitations = "recitations"
 	// Table holds the table name of the member in the database.
@@ -55,6 +75,69 @@ const (
 	BranchInverseTable = "orgs"
 	// BranchColumn is the table column denoting the branch relation/edge.
 	BranchColumn = "branch_id"
+	// PostTable is the table that holds the post relation/edge.
+	PostTable = "welfare_posts"
+	// PostInverseTable is the table name for the WelfarePost entity.
+	// It exists in this package in order to avoid circular dependency with the "welfarepost" package.
+	PostInverseTable = "welfare_posts"
+	// PostColumn is the table column denoting the post relation/edge.
+	PostColumn = "holder_id"
+	// CategoryChangesTable is the table that holds the category_changes relation/edge.
+	CategoryChangesTable = "category_changes"
+	// CategoryChangesInverseTable is the table name for the CategoryChange entity.
+	// It exists in this package in order to avoid circular dependency with the "categorychange" package.
+	CategoryChangesInverseTable = "category_changes"
+	// CategoryChangesColumn is the table column denoting the category_changes relation/edge.
+	CategoryChangesColumn = "member_id"
+	// TransfersTable is the table that holds the transfers relation/edge.
+	TransfersTable = "transfers"
+	// TransfersInverseTable is the table name for the Transfer entity.
+	// It exists in this package in order to avoid circular dependency with the "transfer" package.
+	TransfersInverseTable = "transfers"
+	// TransfersColumn is the table column denoting the transfers relation/edge.
+	TransfersColumn = "member_id"
+	// TrainingsTable is the table that holds the trainings relation/edge.
+	TrainingsTable = "training_records"
+	// TrainingsInverseTable is the table name for the TrainingRecord entity.
+	// It exists in this package in order to avoid circular dependency with the "trainingrecord" package.
+	TrainingsInverseTable = "training_records"
+	// TrainingsColumn is the table column denoting the trainings relation/edge.
+	TrainingsColumn = "member_id"
+	// MobileRecordsTable is the table that holds the mobile_records relation/edge.
+	MobileRecordsTable = "mobile_records"
+	// MobileRecordsInverseTable is the table name for the MobileRecord entity.
+	// It exists in this package in order to avoid circular dependency with the "mobilerecord" package.
+	MobileRecordsInverseTable = "mobile_records"
+	// MobileRecordsColumn is the table column denoting the mobile_records relation/edge.
+	MobileRecordsColumn = "member_id"
+	// ContactLogsTable is the table that holds the contact_logs relation/edge.
+	ContactLogsTable = "contact_logs"
+	// ContactLogsInverseTable is the table name for the ContactLog entity.
+	// It exists in this package in order to avoid circular dependency with the "contactlog" package.
+	ContactLogsInverseTable = "contact_logs"
+	// ContactLogsColumn is the table column denoting the contact_logs relation/edge.
+	ContactLogsColumn = "member_id"
+	// HelpCardTable is the table that holds the help_card relation/edge.
+	HelpCardTable = "help_cards"
+	// HelpCardInverseTable is the table name for the HelpCard entity.
+	// It exists in this package in order to avoid circular dependency with the "helpcard" package.
+	HelpCardInverseTable = "help_cards"
+	// HelpCardColumn is the table column denoting the help_card relation/edge.
+	HelpCardColumn = "member_id"
+	// VisitsTable is the table that holds the visits relation/edge.
+	VisitsTable = "visits"
+	// VisitsInverseTable is the table name for the Visit entity.
+	// It exists in this package in order to avoid circular dependency with the "visit" package.
+	VisitsInverseTable = "visits"
+	// VisitsColumn is the table column denoting the visits relation/edge.
+	VisitsColumn = "member_id"
+	// CareFundEntriesTable is the table that holds the care_fund_entries relation/edge.
+	CareFundEntriesTable = "care_fund_entries"
+	// CareFundEntriesInverseTable is the table name for the CareFundEntry entity.
+	// It exists in this package in order to avoid circular dependency with the "carefundentry" package.
+	CareFundEntriesInverseTable = "care_fund_entries"
+	// CareFundEntriesColumn is the table column denoting the care_fund_entries relation/edge.
+	CareFundEntriesColumn = "member_id"
 	// RecitationsTable is the table that holds the recitations relation/edge. The primary key declared below.
 	RecitationsTable = "recitation_attendees"
 	// RecitationsInverseTable is the table name for the Recitation entity.
@@ -76,6 +159,7 @@ var Columns = []string{
 	FieldCategory,
 	FieldPhone,
 	FieldNationalID,
+	FieldSkills,
 	FieldBranchID,
 }
 
@@ -101,8 +185,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/partyorg/partyorg/ent/runtime"
 var (
-	Hooks        [5]ent.Hook
-	Interceptors [1]ent.Interceptor
+	Hooks        [6]ent.Hook
+	Interceptors [2]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -267,6 +351,118 @@ func ByBranchField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByPostField orders the results by post field.
+func ByPostField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPostStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByCategoryChangesCount orders the results by category_changes count.
+func ByCategoryChangesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCategoryChangesStep(), opts...)
+	}
+}
+
+// ByCategoryChanges orders the results by category_changes terms.
+func ByCategoryChanges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCategoryChangesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTransfersCount orders the results by transfers count.
+func ByTransfersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTransfersStep(), opts...)
+	}
+}
+
+// ByTransfers orders the results by transfers terms.
+func ByTransfers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTransfersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTrainingsCount orders the results by trainings count.
+func ByTrainingsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTrainingsStep(), opts...)
+	}
+}
+
+// ByTrainings orders the results by trainings terms.
+func ByTrainings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTrainingsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMobileRecordsCount orders the results by mobile_records count.
+func ByMobileRecordsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMobileRecordsStep(), opts...)
+	}
+}
+
+// ByMobileRecords orders the results by mobile_records terms.
+func ByMobileRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMobileRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByContactLogsCount orders the results by contact_logs count.
+func ByContactLogsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newContactLogsStep(), opts...)
+	}
+}
+
+// ByContactLogs orders the results by contact_logs terms.
+func ByContactLogs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newContactLogsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByHelpCardField orders the results by help_card field.
+func ByHelpCardField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHelpCardStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByVisitsCount orders the results by visits count.
+func ByVisitsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newVisitsStep(), opts...)
+	}
+}
+
+// ByVisits orders the results by visits terms.
+func ByVisits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newVisitsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCareFundEntriesCount orders the results by care_fund_entries count.
+func ByCareFundEntriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCareFundEntriesStep(), opts...)
+	}
+}
+
+// ByCareFundEntries orders the results by care_fund_entries terms.
+func ByCareFundEntries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCareFundEntriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByRecitationsCount orders the results by recitations count.
 func ByRecitationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -285,6 +481,69 @@ func newBranchStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(BranchInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, BranchTable, BranchColumn),
+	)
+}
+func newPostStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PostInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, PostTable, PostColumn),
+	)
+}
+func newCategoryChangesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CategoryChangesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CategoryChangesTable, CategoryChangesColumn),
+	)
+}
+func newTransfersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TransfersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TransfersTable, TransfersColumn),
+	)
+}
+func newTrainingsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TrainingsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TrainingsTable, TrainingsColumn),
+	)
+}
+func newMobileRecordsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MobileRecordsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MobileRecordsTable, MobileRecordsColumn),
+	)
+}
+func newContactLogsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ContactLogsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ContactLogsTable, ContactLogsColumn),
+	)
+}
+func newHelpCardStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HelpCardInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, HelpCardTable, HelpCardColumn),
+	)
+}
+func newVisitsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(VisitsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, VisitsTable, VisitsColumn),
+	)
+}
+func newCareFundEntriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CareFundEntriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CareFundEntriesTable, CareFundEntriesColumn),
 	)
 }
 func newRecitationsStep() *sqlgraph.Step {

@@ -617,6 +617,16 @@ func NationalIDContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldNationalID, v))
 }
 
+// SkillsIsNil applies the IsNil predicate on the "skills" field.
+func SkillsIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldSkills))
+}
+
+// SkillsNotNil applies the NotNil predicate on the "skills" field.
+func SkillsNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldSkills))
+}
+
 // BranchIDEQ applies the EQ predicate on the "branch_id" field.
 func BranchIDEQ(v int) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldBranchID, v))
@@ -649,6 +659,186 @@ func HasBranchWith(preds ...predicate.Org) predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
 		step := newBranchStep()
 		preds := append([]predicate.Org{scope.For("Org", scope.Annotation{Column: "path"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPost applies the HasEdge predicate on the "post" edge.
+func HasPost() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newPostStep(), scope.For("WelfarePost", scope.Annotation{Column: "branch_id", Member: "holder_id"}))
+	})
+}
+
+// HasPostWith applies the HasEdge predicate on the "post" edge with a given conditions (other predicates).
+func HasPostWith(preds ...predicate.WelfarePost) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newPostStep()
+		preds := append([]predicate.WelfarePost{scope.For("WelfarePost", scope.Annotation{Column: "branch_id", Member: "holder_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCategoryChanges applies the HasEdge predicate on the "category_changes" edge.
+func HasCategoryChanges() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newCategoryChangesStep(), scope.For("CategoryChange", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasCategoryChangesWith applies the HasEdge predicate on the "category_changes" edge with a given conditions (other predicates).
+func HasCategoryChangesWith(preds ...predicate.CategoryChange) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newCategoryChangesStep()
+		preds := append([]predicate.CategoryChange{scope.For("CategoryChange", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTransfers applies the HasEdge predicate on the "transfers" edge.
+func HasTransfers() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTransfersStep(), scope.For("Transfer", scope.Annotation{Column: "to_branch_id", Member: "member_id"}))
+	})
+}
+
+// HasTransfersWith applies the HasEdge predicate on the "transfers" edge with a given conditions (other predicates).
+func HasTransfersWith(preds ...predicate.Transfer) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newTransfersStep()
+		preds := append([]predicate.Transfer{scope.For("Transfer", scope.Annotation{Column: "to_branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTrainings applies the HasEdge predicate on the "trainings" edge.
+func HasTrainings() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newTrainingsStep(), scope.For("TrainingRecord", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasTrainingsWith applies the HasEdge predicate on the "trainings" edge with a given conditions (other predicates).
+func HasTrainingsWith(preds ...predicate.TrainingRecord) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newTrainingsStep()
+		preds := append([]predicate.TrainingRecord{scope.For("TrainingRecord", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMobileRecords applies the HasEdge predicate on the "mobile_records" edge.
+func HasMobileRecords() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newMobileRecordsStep(), scope.For("MobileRecord", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasMobileRecordsWith applies the HasEdge predicate on the "mobile_records" edge with a given conditions (other predicates).
+func HasMobileRecordsWith(preds ...predicate.MobileRecord) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newMobileRecordsStep()
+		preds := append([]predicate.MobileRecord{scope.For("MobileRecord", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasContactLogs applies the HasEdge predicate on the "contact_logs" edge.
+func HasContactLogs() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newContactLogsStep(), scope.For("ContactLog", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasContactLogsWith applies the HasEdge predicate on the "contact_logs" edge with a given conditions (other predicates).
+func HasContactLogsWith(preds ...predicate.ContactLog) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newContactLogsStep()
+		preds := append([]predicate.ContactLog{scope.For("ContactLog", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHelpCard applies the HasEdge predicate on the "help_card" edge.
+func HasHelpCard() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newHelpCardStep(), scope.For("HelpCard", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasHelpCardWith applies the HasEdge predicate on the "help_card" edge with a given conditions (other predicates).
+func HasHelpCardWith(preds ...predicate.HelpCard) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newHelpCardStep()
+		preds := append([]predicate.HelpCard{scope.For("HelpCard", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasVisits applies the HasEdge predicate on the "visits" edge.
+func HasVisits() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newVisitsStep(), scope.For("Visit", scope.Annotation{Column: "branch_id", Member: "member_id"}))
+	})
+}
+
+// HasVisitsWith applies the HasEdge predicate on the "visits" edge with a given conditions (other predicates).
+func HasVisitsWith(preds ...predicate.Visit) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newVisitsStep()
+		preds := append([]predicate.Visit{scope.For("Visit", scope.Annotation{Column: "branch_id", Member: "member_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCareFundEntries applies the HasEdge predicate on the "care_fund_entries" edge.
+func HasCareFundEntries() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newCareFundEntriesStep(), scope.For("CareFundEntry", scope.Annotation{Column: "org_id", Member: "member_id"}))
+	})
+}
+
+// HasCareFundEntriesWith applies the HasEdge predicate on the "care_fund_entries" edge with a given conditions (other predicates).
+func HasCareFundEntriesWith(preds ...predicate.CareFundEntry) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newCareFundEntriesStep()
+		preds := append([]predicate.CareFundEntry{scope.For("CareFundEntry", scope.Annotation{Column: "org_id", Member: "member_id"})}, preds...)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -112,6 +112,151 @@ var (
 			},
 		},
 	}
+	// CareFundEntriesColumns holds the columns for the "care_fund_entries" table.
+	CareFundEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DONATION", "DISBURSEMENT", "REVERSAL"}},
+		{Name: "amount_fen", Type: field.TypeInt64},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "donor", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "approver", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "reversed_kind", Type: field.TypeString, Nullable: true},
+		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "reverses_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CareFundEntriesTable holds the schema information for the "care_fund_entries" table.
+	CareFundEntriesTable = &schema.Table{
+		Name:       "care_fund_entries",
+		Columns:    CareFundEntriesColumns,
+		PrimaryKey: []*schema.Column{CareFundEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "care_fund_entries_orgs_fund",
+				Columns:    []*schema.Column{CareFundEntriesColumns[11]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "care_fund_entries_care_fund_entries_reversed_by",
+				Columns:    []*schema.Column{CareFundEntriesColumns[12]},
+				RefColumns: []*schema.Column{CareFundEntriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "care_fund_entries_members_care_fund_entries",
+				Columns:    []*schema.Column{CareFundEntriesColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "carefundentry_org_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{CareFundEntriesColumns[11], CareFundEntriesColumns[4]},
+			},
+			{
+				Name:    "carefundentry_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{CareFundEntriesColumns[13]},
+			},
+		},
+	}
+	// CategoryChangesColumns holds the columns for the "category_changes" table.
+	CategoryChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "from", Type: field.TypeString, Nullable: true},
+		{Name: "to", Type: field.TypeString, Nullable: true},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CategoryChangesTable holds the schema information for the "category_changes" table.
+	CategoryChangesTable = &schema.Table{
+		Name:       "category_changes",
+		Columns:    CategoryChangesColumns,
+		PrimaryKey: []*schema.Column{CategoryChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "category_changes_members_category_changes",
+				Columns:    []*schema.Column{CategoryChangesColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "categorychange_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{CategoryChangesColumns[9]},
+			},
+			{
+				Name:    "categorychange_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{CategoryChangesColumns[8]},
+			},
+		},
+	}
+	// ContactLogsColumns holds the columns for the "contact_logs" table.
+	ContactLogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THOUGHT_REPORT", "CHECK_IN", "REMOTE_ACTIVITY"}},
+		{Name: "channel", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "record_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ContactLogsTable holds the schema information for the "contact_logs" table.
+	ContactLogsTable = &schema.Table{
+		Name:       "contact_logs",
+		Columns:    ContactLogsColumns,
+		PrimaryKey: []*schema.Column{ContactLogsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contact_logs_members_contact_logs",
+				Columns:    []*schema.Column{ContactLogsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "contact_logs_mobile_records_contacts",
+				Columns:    []*schema.Column{ContactLogsColumns[10]},
+				RefColumns: []*schema.Column{MobileRecordsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contactlog_member_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[9], ContactLogsColumns[4]},
+			},
+			{
+				Name:    "contactlog_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[10]},
+			},
+			{
+				Name:    "contactlog_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContactLogsColumns[8]},
+			},
+		},
+	}
 	// ConventionsColumns holds the columns for the "conventions" table.
 	ConventionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -360,6 +505,50 @@ var (
 			},
 		},
 	}
+	// HelpCardsColumns holds the columns for the "help_cards" table.
+	HelpCardsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "needs", Type: field.TypeString, Size: 1000},
+		{Name: "issued_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "helper_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Unique: true, Nullable: true},
+	}
+	// HelpCardsTable holds the schema information for the "help_cards" table.
+	HelpCardsTable = &schema.Table{
+		Name:       "help_cards",
+		Columns:    HelpCardsColumns,
+		PrimaryKey: []*schema.Column{HelpCardsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_cards_members_helper",
+				Columns:    []*schema.Column{HelpCardsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "help_cards_members_help_card",
+				Columns:    []*schema.Column{HelpCardsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helpcard_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpCardsColumns[6]},
+			},
+			{
+				Name:    "helpcard_helper_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpCardsColumns[7]},
+			},
+		},
+	}
 	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
 	IdempotencyKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -402,6 +591,7 @@ var (
 		{Name: "category", Type: field.TypeEnum, Nullable: true, Enums: []string{"IN_OFFICE_CADRE", "AT_HOME_NO_POST", "MOBILE", "ELDERLY_INFIRM"}},
 		{Name: "phone", Type: field.TypeString, Nullable: true},
 		{Name: "national_id", Type: field.TypeString, Nullable: true},
+		{Name: "skills", Type: field.TypeJSON, Nullable: true},
 		{Name: "branch_id", Type: field.TypeInt},
 	}
 	// MembersTable holds the schema information for the "members" table.
@@ -412,7 +602,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[12]},
+				Columns:    []*schema.Column{MembersColumns[13]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -421,12 +611,75 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
+				Columns: []*schema.Column{MembersColumns[13], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
 				Columns: []*schema.Column{MembersColumns[11]},
+			},
+		},
+	}
+	// MobileRecordsColumns holds the columns for the "mobile_records" table.
+	MobileRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"AWAY", "RETURNED"}, Default: "AWAY"},
+		{Name: "destination", Type: field.TypeString, Size: 200},
+		{Name: "occupation", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "left_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "expected_return_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "returned_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "last_contact_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "category_before", Type: field.TypeString, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "contact_id", Type: field.TypeInt, Nullable: true},
+	}
+	// MobileRecordsTable holds the schema information for the "mobile_records" table.
+	MobileRecordsTable = &schema.Table{
+		Name:       "mobile_records",
+		Columns:    MobileRecordsColumns,
+		PrimaryKey: []*schema.Column{MobileRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mobile_records_members_mobile_records",
+				Columns:    []*schema.Column{MobileRecordsColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "mobile_records_members_contact",
+				Columns:    []*schema.Column{MobileRecordsColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mobilerecord_member_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[13], MobileRecordsColumns[4]},
+			},
+			{
+				Name:    "mobilerecord_member_away",
+				Unique:  true,
+				Columns: []*schema.Column{MobileRecordsColumns[13]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "state = 'AWAY'",
+				},
+			},
+			{
+				Name:    "mobilerecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[12]},
+			},
+			{
+				Name:    "mobilerecord_contact_id",
+				Unique:  false,
+				Columns: []*schema.Column{MobileRecordsColumns[14]},
 			},
 		},
 	}
@@ -1119,6 +1372,101 @@ var (
 		Columns:    SettingsColumns,
 		PrimaryKey: []*schema.Column{SettingsColumns[0]},
 	}
+	// TrainingRecordsColumns holds the columns for the "training_records" table.
+	TrainingRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "course", Type: field.TypeString, Size: 200},
+		{Name: "level", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "hours", Type: field.TypeFloat64},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TrainingRecordsTable holds the schema information for the "training_records" table.
+	TrainingRecordsTable = &schema.Table{
+		Name:       "training_records",
+		Columns:    TrainingRecordsColumns,
+		PrimaryKey: []*schema.Column{TrainingRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "training_records_members_trainings",
+				Columns:    []*schema.Column{TrainingRecordsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "trainingrecord_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{TrainingRecordsColumns[9]},
+			},
+			{
+				Name:    "trainingrecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TrainingRecordsColumns[8]},
+			},
+		},
+	}
+	// TransfersColumns holds the columns for the "transfers" table.
+	TransfersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "from_branch_name", Type: field.TypeString},
+		{Name: "to_branch_name", Type: field.TypeString},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "from_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "to_branch_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TransfersTable holds the schema information for the "transfers" table.
+	TransfersTable = &schema.Table{
+		Name:       "transfers",
+		Columns:    TransfersColumns,
+		PrimaryKey: []*schema.Column{TransfersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "transfers_members_transfers",
+				Columns:    []*schema.Column{TransfersColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "transfers_orgs_from_branch",
+				Columns:    []*schema.Column{TransfersColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "transfers_orgs_to_branch",
+				Columns:    []*schema.Column{TransfersColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "transfer_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[7]},
+			},
+			{
+				Name:    "transfer_to_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[9]},
+			},
+			{
+				Name:    "transfer_from_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[8]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1152,6 +1500,96 @@ var (
 			},
 		},
 	}
+	// VisitsColumns holds the columns for the "visits" table.
+	VisitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "findings", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "problems_solved", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "visitor_id", Type: field.TypeInt, Nullable: true},
+	}
+	// VisitsTable holds the schema information for the "visits" table.
+	VisitsTable = &schema.Table{
+		Name:       "visits",
+		Columns:    VisitsColumns,
+		PrimaryKey: []*schema.Column{VisitsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "visits_members_visits",
+				Columns:    []*schema.Column{VisitsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "visits_members_visitor",
+				Columns:    []*schema.Column{VisitsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "visit_member_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[8], VisitsColumns[4]},
+			},
+			{
+				Name:    "visit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[7]},
+			},
+			{
+				Name:    "visit_visitor_id",
+				Unique:  false,
+				Columns: []*schema.Column{VisitsColumns[9]},
+			},
+		},
+	}
+	// WelfarePostsColumns holds the columns for the "welfare_posts" table.
+	WelfarePostsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"POLICY_PUBLICITY", "WEALTH_DEMONSTRATION", "DISPUTE_MEDIATION", "ENVIRONMENT", "PUBLIC_OPINION", "CULTURE_SPORTS", "CONVENIENCE_SERVICE"}},
+		{Name: "duty", Type: field.TypeString, Size: 500},
+		{Name: "term_start", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "term_end", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "holder_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
+	}
+	// WelfarePostsTable holds the schema information for the "welfare_posts" table.
+	WelfarePostsTable = &schema.Table{
+		Name:       "welfare_posts",
+		Columns:    WelfarePostsColumns,
+		PrimaryKey: []*schema.Column{WelfarePostsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "welfare_posts_members_post",
+				Columns:    []*schema.Column{WelfarePostsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "welfare_posts_orgs_branch",
+				Columns:    []*schema.Column{WelfarePostsColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "welfarepost_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{WelfarePostsColumns[9]},
+			},
+		},
+	}
 	// RecitationAttendeesColumns holds the columns for the "recitation_attendees" table.
 	RecitationAttendeesColumns = []*schema.Column{
 		{Name: "recitation_id", Type: field.TypeInt},
@@ -1182,14 +1620,19 @@ var (
 		AnnualResultsTable,
 		AuditHeadsTable,
 		AuditLogsTable,
+		CareFundEntriesTable,
+		CategoryChangesTable,
+		ContactLogsTable,
 		ConventionsTable,
 		DemoPostsTable,
 		FarmStayCriterionsTable,
 		FarmStayNominationsTable,
 		FarmStayObjectionsTable,
 		FarmStayOpinionsTable,
+		HelpCardsTable,
 		IdempotencyKeysTable,
 		MembersTable,
+		MobileRecordsTable,
 		OrgsTable,
 		PlaquesTable,
 		PledgesTable,
@@ -1206,7 +1649,11 @@ var (
 		RecitationAbsencesTable,
 		RoleBindingsTable,
 		SettingsTable,
+		TrainingRecordsTable,
+		TransfersTable,
 		UsersTable,
+		VisitsTable,
+		WelfarePostsTable,
 		RecitationAttendeesTable,
 	}
 )
@@ -1215,13 +1662,28 @@ func init() {
 	AnnualResultsTable.ForeignKeys[0].RefTable = OrgsTable
 	AnnualResultsTable.ForeignKeys[1].RefTable = MembersTable
 	AnnualResultsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(94489280512),
+		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	AuditHeadsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	CareFundEntriesTable.ForeignKeys[0].RefTable = OrgsTable
+	CareFundEntriesTable.ForeignKeys[1].RefTable = CareFundEntriesTable
+	CareFundEntriesTable.ForeignKeys[2].RefTable = MembersTable
+	CareFundEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	CategoryChangesTable.ForeignKeys[0].RefTable = MembersTable
+	CategoryChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	ContactLogsTable.ForeignKeys[0].RefTable = MembersTable
+	ContactLogsTable.ForeignKeys[1].RefTable = MobileRecordsTable
+	ContactLogsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	ConventionsTable.ForeignKeys[0].RefTable = OrgsTable
 	ConventionsTable.Annotation = &entsql.Annotation{
@@ -1249,12 +1711,22 @@ func init() {
 	FarmStayOpinionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
+	HelpCardsTable.ForeignKeys[0].RefTable = MembersTable
+	HelpCardsTable.ForeignKeys[1].RefTable = MembersTable
+	HelpCardsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
 	IdempotencyKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	MobileRecordsTable.ForeignKeys[0].RefTable = MembersTable
+	MobileRecordsTable.ForeignKeys[1].RefTable = MembersTable
+	MobileRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	OrgsTable.ForeignKeys[0].RefTable = OrgsTable
 	OrgsTable.Annotation = &entsql.Annotation{
@@ -1292,27 +1764,27 @@ func init() {
 	PointAppealsTable.ForeignKeys[2].RefTable = PointEntriesTable
 	PointAppealsTable.ForeignKeys[3].RefTable = PointHalfYearsTable
 	PointAppealsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(98784247808),
+		IncrementStart: func(i int) *int { return &i }(137438953472),
 	}
 	PointCatalogsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointCatalogsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(103079215104),
+		IncrementStart: func(i int) *int { return &i }(141733920768),
 	}
 	PointEntriesTable.ForeignKeys[0].RefTable = OrgsTable
 	PointEntriesTable.ForeignKeys[1].RefTable = MembersTable
 	PointEntriesTable.ForeignKeys[2].RefTable = PointItemsTable
 	PointEntriesTable.ForeignKeys[3].RefTable = PointEntriesTable
 	PointEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(107374182400),
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	PointHalfYearsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointHalfYearsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(111669149696),
+		IncrementStart: func(i int) *int { return &i }(150323855360),
 	}
 	PointItemsTable.ForeignKeys[0].RefTable = PointCatalogsTable
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(115964116992),
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	RecitationsTable.ForeignKeys[0].RefTable = OrgsTable
 	RecitationsTable.ForeignKeys[1].RefTable = ConventionsTable
@@ -1332,10 +1804,30 @@ func init() {
 	SettingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	TrainingRecordsTable.ForeignKeys[0].RefTable = MembersTable
+	TrainingRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
+	TransfersTable.ForeignKeys[0].RefTable = MembersTable
+	TransfersTable.ForeignKeys[1].RefTable = OrgsTable
+	TransfersTable.ForeignKeys[2].RefTable = OrgsTable
+	TransfersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
+	}
 	UsersTable.ForeignKeys[0].RefTable = OrgsTable
 	UsersTable.ForeignKeys[1].RefTable = MembersTable
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	VisitsTable.ForeignKeys[0].RefTable = MembersTable
+	VisitsTable.ForeignKeys[1].RefTable = MembersTable
+	VisitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	WelfarePostsTable.ForeignKeys[0].RefTable = MembersTable
+	WelfarePostsTable.ForeignKeys[1].RefTable = OrgsTable
+	WelfarePostsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	RecitationAttendeesTable.ForeignKeys[0].RefTable = RecitationsTable
 	RecitationAttendeesTable.ForeignKeys[1].RefTable = MembersTable

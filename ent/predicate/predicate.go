@@ -15,6 +15,15 @@ type AuditHead func(*sql.Selector)
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
+// CareFundEntry is the predicate function for carefundentry builders.
+type CareFundEntry func(*sql.Selector)
+
+// CategoryChange is the predicate function for categorychange builders.
+type CategoryChange func(*sql.Selector)
+
+// ContactLog is the predicate function for contactlog builders.
+type ContactLog func(*sql.Selector)
+
 // Convention is the predicate function for convention builders.
 type Convention func(*sql.Selector)
 
@@ -33,11 +42,17 @@ type FarmStayObjection func(*sql.Selector)
 // FarmStayOpinion is the predicate function for farmstayopinion builders.
 type FarmStayOpinion func(*sql.Selector)
 
+// HelpCard is the predicate function for helpcard builders.
+type HelpCard func(*sql.Selector)
+
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
 
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
+
+// MobileRecord is the predicate function for mobilerecord builders.
+type MobileRecord func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
@@ -87,5 +102,17 @@ type RoleBinding func(*sql.Selector)
 // Setting is the predicate function for setting builders.
 type Setting func(*sql.Selector)
 
+// TrainingRecord is the predicate function for trainingrecord builders.
+type TrainingRecord func(*sql.Selector)
+
+// Transfer is the predicate function for transfer builders.
+type Transfer func(*sql.Selector)
+
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// Visit is the predicate function for visit builders.
+type Visit func(*sql.Selector)
+
+// WelfarePost is the predicate function for welfarepost builders.
+type WelfarePost func(*sql.Selector)

@@ -182,6 +182,78 @@ func (f AuditLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditLogMutation", m)
 }
 
+// The CareFundEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CareFundEntryQueryRuleFunc func(context.Context, *ent.CareFundEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CareFundEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CareFundEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CareFundEntryQuery", q)
+}
+
+// The CareFundEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CareFundEntryMutationRuleFunc func(context.Context, *ent.CareFundEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CareFundEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CareFundEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CareFundEntryMutation", m)
+}
+
+// The CategoryChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CategoryChangeQueryRuleFunc func(context.Context, *ent.CategoryChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CategoryChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CategoryChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CategoryChangeQuery", q)
+}
+
+// The CategoryChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CategoryChangeMutationRuleFunc func(context.Context, *ent.CategoryChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CategoryChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CategoryChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CategoryChangeMutation", m)
+}
+
+// The ContactLogQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ContactLogQueryRuleFunc func(context.Context, *ent.ContactLogQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ContactLogQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContactLogQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ContactLogQuery", q)
+}
+
+// The ContactLogMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ContactLogMutationRuleFunc func(context.Context, *ent.ContactLogMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ContactLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ContactLogMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContactLogMutation", m)
+}
+
 // The ConventionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ConventionQueryRuleFunc func(context.Context, *ent.ConventionQuery) error
@@ -326,6 +398,30 @@ func (f FarmStayOpinionMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FarmStayOpinionMutation", m)
 }
 
+// The HelpCardQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HelpCardQueryRuleFunc func(context.Context, *ent.HelpCardQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HelpCardQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpCardQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HelpCardQuery", q)
+}
+
+// The HelpCardMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HelpCardMutationRuleFunc func(context.Context, *ent.HelpCardMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HelpCardMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HelpCardMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HelpCardMutation", m)
+}
+
 // The IdempotencyKeyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IdempotencyKeyQueryRuleFunc func(context.Context, *ent.IdempotencyKeyQuery) error
@@ -372,6 +468,30 @@ func (f MemberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MemberMutation", m)
+}
+
+// The MobileRecordQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MobileRecordQueryRuleFunc func(context.Context, *ent.MobileRecordQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MobileRecordQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MobileRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MobileRecordQuery", q)
+}
+
+// The MobileRecordMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MobileRecordMutationRuleFunc func(context.Context, *ent.MobileRecordMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MobileRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MobileRecordMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MobileRecordMutation", m)
 }
 
 // The OrgQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -758,6 +878,54 @@ func (f SettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SettingMutation", m)
 }
 
+// The TrainingRecordQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TrainingRecordQueryRuleFunc func(context.Context, *ent.TrainingRecordQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TrainingRecordQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TrainingRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TrainingRecordQuery", q)
+}
+
+// The TrainingRecordMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TrainingRecordMutationRuleFunc func(context.Context, *ent.TrainingRecordMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TrainingRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TrainingRecordMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TrainingRecordMutation", m)
+}
+
+// The TransferQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TransferQueryRuleFunc func(context.Context, *ent.TransferQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TransferQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TransferQuery", q)
+}
+
+// The TransferMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TransferMutationRuleFunc func(context.Context, *ent.TransferMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TransferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TransferMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TransferMutation", m)
+}
+
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UserQueryRuleFunc func(context.Context, *ent.UserQuery) error
@@ -780,4 +948,52 @@ func (f UserMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserMutation", m)
+}
+
+// The VisitQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type VisitQueryRuleFunc func(context.Context, *ent.VisitQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f VisitQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VisitQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.VisitQuery", q)
+}
+
+// The VisitMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type VisitMutationRuleFunc func(context.Context, *ent.VisitMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f VisitMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.VisitMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.VisitMutation", m)
+}
+
+// The WelfarePostQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WelfarePostQueryRuleFunc func(context.Context, *ent.WelfarePostQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WelfarePostQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WelfarePostQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WelfarePostQuery", q)
+}
+
+// The WelfarePostMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WelfarePostMutationRuleFunc func(context.Context, *ent.WelfarePostMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WelfarePostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WelfarePostMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WelfarePostMutation", m)
 }

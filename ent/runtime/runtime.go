@@ -8,14 +8,19 @@ import (
 
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/carefundentry"
+	"github.com/partyorg/partyorg/ent/categorychange"
+	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helpcard"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
@@ -32,7 +37,11 @@ import (
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
+	"github.com/partyorg/partyorg/ent/trainingrecord"
+	"github.com/partyorg/partyorg/ent/transfer"
 	"github.com/partyorg/partyorg/ent/user"
+	"github.com/partyorg/partyorg/ent/visit"
+	"github.com/partyorg/partyorg/ent/welfarepost"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -123,6 +132,150 @@ func init() {
 	auditlogDescHash := auditlogFields[11].Descriptor()
 	// auditlog.DefaultHash holds the default value on creation for the hash field.
 	auditlog.DefaultHash = auditlogDescHash.Default.(string)
+	carefundentryMixin := schema.CareFundEntry{}.Mixin()
+	carefundentry.Policy = privacy.NewPolicies(carefundentryMixin[1], schema.CareFundEntry{})
+	carefundentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := carefundentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	carefundentryMixinHooks0 := carefundentryMixin[0].Hooks()
+	carefundentryMixinHooks1 := carefundentryMixin[1].Hooks()
+	carefundentryHooks := schema.CareFundEntry{}.Hooks()
+
+	carefundentry.Hooks[1] = carefundentryMixinHooks0[0]
+
+	carefundentry.Hooks[2] = carefundentryMixinHooks1[0]
+
+	carefundentry.Hooks[3] = carefundentryMixinHooks1[1]
+
+	carefundentry.Hooks[4] = carefundentryHooks[0]
+	carefundentryMixinInters1 := carefundentryMixin[1].Interceptors()
+	carefundentry.Interceptors[0] = carefundentryMixinInters1[0]
+	carefundentryMixinFields0 := carefundentryMixin[0].Fields()
+	_ = carefundentryMixinFields0
+	carefundentryFields := schema.CareFundEntry{}.Fields()
+	_ = carefundentryFields
+	// carefundentryDescCreatedAt is the schema descriptor for created_at field.
+	carefundentryDescCreatedAt := carefundentryMixinFields0[0].Descriptor()
+	// carefundentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	carefundentry.DefaultCreatedAt = carefundentryDescCreatedAt.Default.(func() time.Time)
+	// carefundentryDescUpdatedAt is the schema descriptor for updated_at field.
+	carefundentryDescUpdatedAt := carefundentryMixinFields0[1].Descriptor()
+	// carefundentry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	carefundentry.DefaultUpdatedAt = carefundentryDescUpdatedAt.Default.(func() time.Time)
+	// carefundentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	carefundentry.UpdateDefaultUpdatedAt = carefundentryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// carefundentryDescVersion is the schema descriptor for version field.
+	carefundentryDescVersion := carefundentryMixinFields0[2].Descriptor()
+	// carefundentry.DefaultVersion holds the default value on creation for the version field.
+	carefundentry.DefaultVersion = carefundentryDescVersion.Default.(int)
+	// carefundentryDescAmountFen is the schema descriptor for amount_fen field.
+	carefundentryDescAmountFen := carefundentryFields[1].Descriptor()
+	// carefundentry.AmountFenValidator is a validator for the "amount_fen" field. It is called by the builders before save.
+	carefundentry.AmountFenValidator = carefundentryDescAmountFen.Validators[0].(func(int64) error)
+	// carefundentryDescDonor is the schema descriptor for donor field.
+	carefundentryDescDonor := carefundentryFields[3].Descriptor()
+	// carefundentry.DonorValidator is a validator for the "donor" field. It is called by the builders before save.
+	carefundentry.DonorValidator = carefundentryDescDonor.Validators[0].(func(string) error)
+	// carefundentryDescReason is the schema descriptor for reason field.
+	carefundentryDescReason := carefundentryFields[4].Descriptor()
+	// carefundentry.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	carefundentry.ReasonValidator = carefundentryDescReason.Validators[0].(func(string) error)
+	// carefundentryDescApprover is the schema descriptor for approver field.
+	carefundentryDescApprover := carefundentryFields[5].Descriptor()
+	// carefundentry.ApproverValidator is a validator for the "approver" field. It is called by the builders before save.
+	carefundentry.ApproverValidator = carefundentryDescApprover.Validators[0].(func(string) error)
+	categorychangeMixin := schema.CategoryChange{}.Mixin()
+	categorychange.Policy = privacy.NewPolicies(categorychangeMixin[1], schema.CategoryChange{})
+	categorychange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := categorychange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	categorychangeMixinHooks0 := categorychangeMixin[0].Hooks()
+	categorychangeMixinHooks1 := categorychangeMixin[1].Hooks()
+	categorychangeHooks := schema.CategoryChange{}.Hooks()
+
+	categorychange.Hooks[1] = categorychangeMixinHooks0[0]
+
+	categorychange.Hooks[2] = categorychangeMixinHooks1[0]
+
+	categorychange.Hooks[3] = categorychangeMixinHooks1[1]
+
+	categorychange.Hooks[4] = categorychangeHooks[0]
+	categorychangeMixinInters1 := categorychangeMixin[1].Interceptors()
+	categorychange.Interceptors[0] = categorychangeMixinInters1[0]
+	categorychangeMixinFields0 := categorychangeMixin[0].Fields()
+	_ = categorychangeMixinFields0
+	categorychangeFields := schema.CategoryChange{}.Fields()
+	_ = categorychangeFields
+	// categorychangeDescCreatedAt is the schema descriptor for created_at field.
+	categorychangeDescCreatedAt := categorychangeMixinFields0[0].Descriptor()
+	// categorychange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	categorychange.DefaultCreatedAt = categorychangeDescCreatedAt.Default.(func() time.Time)
+	// categorychangeDescUpdatedAt is the schema descriptor for updated_at field.
+	categorychangeDescUpdatedAt := categorychangeMixinFields0[1].Descriptor()
+	// categorychange.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	categorychange.DefaultUpdatedAt = categorychangeDescUpdatedAt.Default.(func() time.Time)
+	// categorychange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	categorychange.UpdateDefaultUpdatedAt = categorychangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// categorychangeDescVersion is the schema descriptor for version field.
+	categorychangeDescVersion := categorychangeMixinFields0[2].Descriptor()
+	// categorychange.DefaultVersion holds the default value on creation for the version field.
+	categorychange.DefaultVersion = categorychangeDescVersion.Default.(int)
+	contactlogMixin := schema.ContactLog{}.Mixin()
+	contactlog.Policy = privacy.NewPolicies(contactlogMixin[1], schema.ContactLog{})
+	contactlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contactlog.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contactlogMixinHooks0 := contactlogMixin[0].Hooks()
+	contactlogMixinHooks1 := contactlogMixin[1].Hooks()
+
+	contactlog.Hooks[1] = contactlogMixinHooks0[0]
+
+	contactlog.Hooks[2] = contactlogMixinHooks1[0]
+
+	contactlog.Hooks[3] = contactlogMixinHooks1[1]
+	contactlogMixinInters1 := contactlogMixin[1].Interceptors()
+	contactlog.Interceptors[0] = contactlogMixinInters1[0]
+	contactlogMixinFields0 := contactlogMixin[0].Fields()
+	_ = contactlogMixinFields0
+	contactlogFields := schema.ContactLog{}.Fields()
+	_ = contactlogFields
+	// contactlogDescCreatedAt is the schema descriptor for created_at field.
+	contactlogDescCreatedAt := contactlogMixinFields0[0].Descriptor()
+	// contactlog.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contactlog.DefaultCreatedAt = contactlogDescCreatedAt.Default.(func() time.Time)
+	// contactlogDescUpdatedAt is the schema descriptor for updated_at field.
+	contactlogDescUpdatedAt := contactlogMixinFields0[1].Descriptor()
+	// contactlog.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contactlog.DefaultUpdatedAt = contactlogDescUpdatedAt.Default.(func() time.Time)
+	// contactlog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contactlog.UpdateDefaultUpdatedAt = contactlogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contactlogDescVersion is the schema descriptor for version field.
+	contactlogDescVersion := contactlogMixinFields0[2].Descriptor()
+	// contactlog.DefaultVersion holds the default value on creation for the version field.
+	contactlog.DefaultVersion = contactlogDescVersion.Default.(int)
+	// contactlogDescChannel is the schema descriptor for channel field.
+	contactlogDescChannel := contactlogFields[2].Descriptor()
+	// contactlog.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
+	contactlog.ChannelValidator = contactlogDescChannel.Validators[0].(func(string) error)
+	// contactlogDescNote is the schema descriptor for note field.
+	contactlogDescNote := contactlogFields[3].Descriptor()
+	// contactlog.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	contactlog.NoteValidator = contactlogDescNote.Validators[0].(func(string) error)
 	conventionMixin := schema.Convention{}.Mixin()
 	convention.Policy = privacy.NewPolicies(conventionMixin[0], schema.Convention{})
 	convention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -386,6 +539,62 @@ func init() {
 	farmstayopinionDescVersion := farmstayopinionMixinFields0[2].Descriptor()
 	// farmstayopinion.DefaultVersion holds the default value on creation for the version field.
 	farmstayopinion.DefaultVersion = farmstayopinionDescVersion.Default.(int)
+	helpcardMixin := schema.HelpCard{}.Mixin()
+	helpcard.Policy = privacy.NewPolicies(helpcardMixin[1], schema.HelpCard{})
+	helpcard.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := helpcard.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	helpcardMixinHooks0 := helpcardMixin[0].Hooks()
+	helpcardMixinHooks1 := helpcardMixin[1].Hooks()
+
+	helpcard.Hooks[1] = helpcardMixinHooks0[0]
+
+	helpcard.Hooks[2] = helpcardMixinHooks1[0]
+
+	helpcard.Hooks[3] = helpcardMixinHooks1[1]
+	helpcardMixinInters1 := helpcardMixin[1].Interceptors()
+	helpcard.Interceptors[0] = helpcardMixinInters1[0]
+	helpcardMixinFields0 := helpcardMixin[0].Fields()
+	_ = helpcardMixinFields0
+	helpcardFields := schema.HelpCard{}.Fields()
+	_ = helpcardFields
+	// helpcardDescCreatedAt is the schema descriptor for created_at field.
+	helpcardDescCreatedAt := helpcardMixinFields0[0].Descriptor()
+	// helpcard.DefaultCreatedAt holds the default value on creation for the created_at field.
+	helpcard.DefaultCreatedAt = helpcardDescCreatedAt.Default.(func() time.Time)
+	// helpcardDescUpdatedAt is the schema descriptor for updated_at field.
+	helpcardDescUpdatedAt := helpcardMixinFields0[1].Descriptor()
+	// helpcard.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	helpcard.DefaultUpdatedAt = helpcardDescUpdatedAt.Default.(func() time.Time)
+	// helpcard.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	helpcard.UpdateDefaultUpdatedAt = helpcardDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helpcardDescVersion is the schema descriptor for version field.
+	helpcardDescVersion := helpcardMixinFields0[2].Descriptor()
+	// helpcard.DefaultVersion holds the default value on creation for the version field.
+	helpcard.DefaultVersion = helpcardDescVersion.Default.(int)
+	// helpcardDescNeeds is the schema descriptor for needs field.
+	helpcardDescNeeds := helpcardFields[0].Descriptor()
+	// helpcard.NeedsValidator is a validator for the "needs" field. It is called by the builders before save.
+	helpcard.NeedsValidator = func() func(string) error {
+		validators := helpcardDescNeeds.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(needs string) error {
+			for _, fn := range fns {
+				if err := fn(needs); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
 	_ = idempotencykeyFields
 	// idempotencykeyDescKey is the schema descriptor for key field.
@@ -421,8 +630,12 @@ func init() {
 	member.Hooks[3] = memberMixinHooks1[1]
 
 	member.Hooks[4] = memberHooks[0]
+
+	member.Hooks[5] = memberHooks[1]
 	memberMixinInters1 := memberMixin[1].Interceptors()
+	memberInters := schema.Member{}.Interceptors()
 	member.Interceptors[0] = memberMixinInters1[0]
+	member.Interceptors[1] = memberInters[0]
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
 	memberFields := schema.Member{}.Fields()
@@ -453,6 +666,66 @@ func init() {
 	memberDescNationalID := memberFields[7].Descriptor()
 	// member.NationalIDValidator is a validator for the "national_id" field. It is called by the builders before save.
 	member.NationalIDValidator = memberDescNationalID.Validators[0].(func(string) error)
+	mobilerecordMixin := schema.MobileRecord{}.Mixin()
+	mobilerecord.Policy = privacy.NewPolicies(mobilerecordMixin[1], schema.MobileRecord{})
+	mobilerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := mobilerecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	mobilerecordMixinHooks0 := mobilerecordMixin[0].Hooks()
+	mobilerecordMixinHooks1 := mobilerecordMixin[1].Hooks()
+
+	mobilerecord.Hooks[1] = mobilerecordMixinHooks0[0]
+
+	mobilerecord.Hooks[2] = mobilerecordMixinHooks1[0]
+
+	mobilerecord.Hooks[3] = mobilerecordMixinHooks1[1]
+	mobilerecordMixinInters1 := mobilerecordMixin[1].Interceptors()
+	mobilerecord.Interceptors[0] = mobilerecordMixinInters1[0]
+	mobilerecordMixinFields0 := mobilerecordMixin[0].Fields()
+	_ = mobilerecordMixinFields0
+	mobilerecordFields := schema.MobileRecord{}.Fields()
+	_ = mobilerecordFields
+	// mobilerecordDescCreatedAt is the schema descriptor for created_at field.
+	mobilerecordDescCreatedAt := mobilerecordMixinFields0[0].Descriptor()
+	// mobilerecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	mobilerecord.DefaultCreatedAt = mobilerecordDescCreatedAt.Default.(func() time.Time)
+	// mobilerecordDescUpdatedAt is the schema descriptor for updated_at field.
+	mobilerecordDescUpdatedAt := mobilerecordMixinFields0[1].Descriptor()
+	// mobilerecord.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	mobilerecord.DefaultUpdatedAt = mobilerecordDescUpdatedAt.Default.(func() time.Time)
+	// mobilerecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	mobilerecord.UpdateDefaultUpdatedAt = mobilerecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mobilerecordDescVersion is the schema descriptor for version field.
+	mobilerecordDescVersion := mobilerecordMixinFields0[2].Descriptor()
+	// mobilerecord.DefaultVersion holds the default value on creation for the version field.
+	mobilerecord.DefaultVersion = mobilerecordDescVersion.Default.(int)
+	// mobilerecordDescDestination is the schema descriptor for destination field.
+	mobilerecordDescDestination := mobilerecordFields[1].Descriptor()
+	// mobilerecord.DestinationValidator is a validator for the "destination" field. It is called by the builders before save.
+	mobilerecord.DestinationValidator = func() func(string) error {
+		validators := mobilerecordDescDestination.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(destination string) error {
+			for _, fn := range fns {
+				if err := fn(destination); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// mobilerecordDescOccupation is the schema descriptor for occupation field.
+	mobilerecordDescOccupation := mobilerecordFields[2].Descriptor()
+	// mobilerecord.OccupationValidator is a validator for the "occupation" field. It is called by the builders before save.
+	mobilerecord.OccupationValidator = mobilerecordDescOccupation.Validators[0].(func(string) error)
 	orgMixin := schema.Org{}.Mixin()
 	org.Policy = privacy.NewPolicies(orgMixin[1], schema.Org{})
 	org.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1134,6 +1407,107 @@ func init() {
 	rolebindingDescVersion := rolebindingMixinFields0[2].Descriptor()
 	// rolebinding.DefaultVersion holds the default value on creation for the version field.
 	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
+	trainingrecordMixin := schema.TrainingRecord{}.Mixin()
+	trainingrecord.Policy = privacy.NewPolicies(trainingrecordMixin[1], schema.TrainingRecord{})
+	trainingrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := trainingrecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	trainingrecordMixinHooks0 := trainingrecordMixin[0].Hooks()
+	trainingrecordMixinHooks1 := trainingrecordMixin[1].Hooks()
+
+	trainingrecord.Hooks[1] = trainingrecordMixinHooks0[0]
+
+	trainingrecord.Hooks[2] = trainingrecordMixinHooks1[0]
+
+	trainingrecord.Hooks[3] = trainingrecordMixinHooks1[1]
+	trainingrecordMixinInters1 := trainingrecordMixin[1].Interceptors()
+	trainingrecord.Interceptors[0] = trainingrecordMixinInters1[0]
+	trainingrecordMixinFields0 := trainingrecordMixin[0].Fields()
+	_ = trainingrecordMixinFields0
+	trainingrecordFields := schema.TrainingRecord{}.Fields()
+	_ = trainingrecordFields
+	// trainingrecordDescCreatedAt is the schema descriptor for created_at field.
+	trainingrecordDescCreatedAt := trainingrecordMixinFields0[0].Descriptor()
+	// trainingrecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	trainingrecord.DefaultCreatedAt = trainingrecordDescCreatedAt.Default.(func() time.Time)
+	// trainingrecordDescUpdatedAt is the schema descriptor for updated_at field.
+	trainingrecordDescUpdatedAt := trainingrecordMixinFields0[1].Descriptor()
+	// trainingrecord.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	trainingrecord.DefaultUpdatedAt = trainingrecordDescUpdatedAt.Default.(func() time.Time)
+	// trainingrecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	trainingrecord.UpdateDefaultUpdatedAt = trainingrecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// trainingrecordDescVersion is the schema descriptor for version field.
+	trainingrecordDescVersion := trainingrecordMixinFields0[2].Descriptor()
+	// trainingrecord.DefaultVersion holds the default value on creation for the version field.
+	trainingrecord.DefaultVersion = trainingrecordDescVersion.Default.(int)
+	// trainingrecordDescCourse is the schema descriptor for course field.
+	trainingrecordDescCourse := trainingrecordFields[0].Descriptor()
+	// trainingrecord.CourseValidator is a validator for the "course" field. It is called by the builders before save.
+	trainingrecord.CourseValidator = func() func(string) error {
+		validators := trainingrecordDescCourse.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(course string) error {
+			for _, fn := range fns {
+				if err := fn(course); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// trainingrecordDescHours is the schema descriptor for hours field.
+	trainingrecordDescHours := trainingrecordFields[3].Descriptor()
+	// trainingrecord.HoursValidator is a validator for the "hours" field. It is called by the builders before save.
+	trainingrecord.HoursValidator = trainingrecordDescHours.Validators[0].(func(float64) error)
+	transferMixin := schema.Transfer{}.Mixin()
+	transfer.Policy = privacy.NewPolicies(transferMixin[1], schema.Transfer{})
+	transfer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := transfer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	transferMixinHooks0 := transferMixin[0].Hooks()
+	transferMixinHooks1 := transferMixin[1].Hooks()
+	transferHooks := schema.Transfer{}.Hooks()
+
+	transfer.Hooks[1] = transferMixinHooks0[0]
+
+	transfer.Hooks[2] = transferMixinHooks1[0]
+
+	transfer.Hooks[3] = transferMixinHooks1[1]
+
+	transfer.Hooks[4] = transferHooks[0]
+	transferMixinInters1 := transferMixin[1].Interceptors()
+	transfer.Interceptors[0] = transferMixinInters1[0]
+	transferMixinFields0 := transferMixin[0].Fields()
+	_ = transferMixinFields0
+	transferFields := schema.Transfer{}.Fields()
+	_ = transferFields
+	// transferDescCreatedAt is the schema descriptor for created_at field.
+	transferDescCreatedAt := transferMixinFields0[0].Descriptor()
+	// transfer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	transfer.DefaultCreatedAt = transferDescCreatedAt.Default.(func() time.Time)
+	// transferDescUpdatedAt is the schema descriptor for updated_at field.
+	transferDescUpdatedAt := transferMixinFields0[1].Descriptor()
+	// transfer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	transfer.DefaultUpdatedAt = transferDescUpdatedAt.Default.(func() time.Time)
+	// transfer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	transfer.UpdateDefaultUpdatedAt = transferDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// transferDescVersion is the schema descriptor for version field.
+	transferDescVersion := transferMixinFields0[2].Descriptor()
+	// transfer.DefaultVersion holds the default value on creation for the version field.
+	transfer.DefaultVersion = transferDescVersion.Default.(int)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(userMixin[1], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1187,6 +1561,108 @@ func init() {
 	userDescTokenVersion := userFields[3].Descriptor()
 	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
 	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
+	visitMixin := schema.Visit{}.Mixin()
+	visit.Policy = privacy.NewPolicies(visitMixin[1], schema.Visit{})
+	visit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := visit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	visitMixinHooks0 := visitMixin[0].Hooks()
+	visitMixinHooks1 := visitMixin[1].Hooks()
+
+	visit.Hooks[1] = visitMixinHooks0[0]
+
+	visit.Hooks[2] = visitMixinHooks1[0]
+
+	visit.Hooks[3] = visitMixinHooks1[1]
+	visitMixinInters1 := visitMixin[1].Interceptors()
+	visit.Interceptors[0] = visitMixinInters1[0]
+	visitMixinFields0 := visitMixin[0].Fields()
+	_ = visitMixinFields0
+	visitFields := schema.Visit{}.Fields()
+	_ = visitFields
+	// visitDescCreatedAt is the schema descriptor for created_at field.
+	visitDescCreatedAt := visitMixinFields0[0].Descriptor()
+	// visit.DefaultCreatedAt holds the default value on creation for the created_at field.
+	visit.DefaultCreatedAt = visitDescCreatedAt.Default.(func() time.Time)
+	// visitDescUpdatedAt is the schema descriptor for updated_at field.
+	visitDescUpdatedAt := visitMixinFields0[1].Descriptor()
+	// visit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	visit.DefaultUpdatedAt = visitDescUpdatedAt.Default.(func() time.Time)
+	// visit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	visit.UpdateDefaultUpdatedAt = visitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// visitDescVersion is the schema descriptor for version field.
+	visitDescVersion := visitMixinFields0[2].Descriptor()
+	// visit.DefaultVersion holds the default value on creation for the version field.
+	visit.DefaultVersion = visitDescVersion.Default.(int)
+	// visitDescFindings is the schema descriptor for findings field.
+	visitDescFindings := visitFields[1].Descriptor()
+	// visit.FindingsValidator is a validator for the "findings" field. It is called by the builders before save.
+	visit.FindingsValidator = visitDescFindings.Validators[0].(func(string) error)
+	// visitDescProblemsSolved is the schema descriptor for problems_solved field.
+	visitDescProblemsSolved := visitFields[2].Descriptor()
+	// visit.ProblemsSolvedValidator is a validator for the "problems_solved" field. It is called by the builders before save.
+	visit.ProblemsSolvedValidator = visitDescProblemsSolved.Validators[0].(func(string) error)
+	welfarepostMixin := schema.WelfarePost{}.Mixin()
+	welfarepost.Policy = privacy.NewPolicies(welfarepostMixin[1], schema.WelfarePost{})
+	welfarepost.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := welfarepost.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	welfarepostMixinHooks0 := welfarepostMixin[0].Hooks()
+	welfarepostMixinHooks1 := welfarepostMixin[1].Hooks()
+
+	welfarepost.Hooks[1] = welfarepostMixinHooks0[0]
+
+	welfarepost.Hooks[2] = welfarepostMixinHooks1[0]
+
+	welfarepost.Hooks[3] = welfarepostMixinHooks1[1]
+	welfarepostMixinInters1 := welfarepostMixin[1].Interceptors()
+	welfarepost.Interceptors[0] = welfarepostMixinInters1[0]
+	welfarepostMixinFields0 := welfarepostMixin[0].Fields()
+	_ = welfarepostMixinFields0
+	welfarepostFields := schema.WelfarePost{}.Fields()
+	_ = welfarepostFields
+	// welfarepostDescCreatedAt is the schema descriptor for created_at field.
+	welfarepostDescCreatedAt := welfarepostMixinFields0[0].Descriptor()
+	// welfarepost.DefaultCreatedAt holds the default value on creation for the created_at field.
+	welfarepost.DefaultCreatedAt = welfarepostDescCreatedAt.Default.(func() time.Time)
+	// welfarepostDescUpdatedAt is the schema descriptor for updated_at field.
+	welfarepostDescUpdatedAt := welfarepostMixinFields0[1].Descriptor()
+	// welfarepost.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	welfarepost.DefaultUpdatedAt = welfarepostDescUpdatedAt.Default.(func() time.Time)
+	// welfarepost.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	welfarepost.UpdateDefaultUpdatedAt = welfarepostDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// welfarepostDescVersion is the schema descriptor for version field.
+	welfarepostDescVersion := welfarepostMixinFields0[2].Descriptor()
+	// welfarepost.DefaultVersion holds the default value on creation for the version field.
+	welfarepost.DefaultVersion = welfarepostDescVersion.Default.(int)
+	// welfarepostDescDuty is the schema descriptor for duty field.
+	welfarepostDescDuty := welfarepostFields[1].Descriptor()
+	// welfarepost.DutyValidator is a validator for the "duty" field. It is called by the builders before save.
+	welfarepost.DutyValidator = func() func(string) error {
+		validators := welfarepostDescDuty.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(duty string) error {
+			for _, fn := range fns {
+				if err := fn(duty); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }
 
 const (

@@ -52,14 +52,24 @@ func (Member) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("党员分类管理 (rural members): 村组干部在职党员 IN_OFFICE_CADRE, 在家无职党员 AT_HOME_NO_POST, 外出流动党员 MOBILE, 年老体弱党员 ELDERLY_INFIRM."),
+		// Personal data: shown whole only to the member itself, ADMIN and
+		// the ORG_ADMINs over its branch, masked to others; the generated
+		// where-filters are replaced by ones that match only what the
+		// caller sees whole (internal/classification).
 		field.String("phone").
 			Optional().
 			Match(phonePattern).
-			Comment("联系电话"),
+			Comment("联系电话").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.String("national_id").
 			Optional().
 			Match(nationalIDPattern).
-			Comment("公民身份号码: 18 characters."),
+			Comment("公民身份号码: 18 characters.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Strings("skills").
+			Optional().
+			Comment("实用技能: the practical rural skills the member masters (1–2 asked of rural members).").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("branch_id").
 			Comment("所在党支部").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
@@ -75,6 +85,34 @@ func (Member) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Comment("所在党支部: the member's branch."),
+		// Member classification 党员分类管理 (internal/classification).
+		edge.To("post", WelfarePost.Type).Unique().
+			Comment("党员公益岗: the public-welfare post the member holds.").
+			Annotations(hiddenFromInputs),
+		edge.To("category_changes", CategoryChange.Type).
+			Comment("分类变更记录: the history of the member's category.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("transfers", Transfer.Type).
+			Comment("组织关系转接记录: the member's moves between branches.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("trainings", TrainingRecord.Type).
+			Comment("培训记录").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("mobile_records", MobileRecord.Type).
+			Comment("流动党员登记: every departure, latest first in `mobile`.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("contact_logs", ContactLog.Type).
+			Comment("联系记录 of a mobile member.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("help_card", HelpCard.Type).Unique().
+			Comment("爱心帮扶卡 of an elderly or infirm member.").
+			Annotations(hiddenFromInputs),
+		edge.To("visits", Visit.Type).
+			Comment("走访记录 of an elderly or infirm member.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
+		edge.To("care_fund_entries", CareFundEntry.Type).
+			Comment("关爱基金 entries paid to the member.").
+			Annotations(entgql.RelayConnection(), hiddenFromInputs),
 		edge.From("recitations", Recitation.Type).
 			Ref("attendees").
 			Comment("诵读党员公约: recitations the member attended (internal/convention).").

@@ -19,6 +19,7 @@ import (
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
+	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
 	"github.com/partyorg/partyorg/internal/version"
@@ -74,15 +75,32 @@ func (Org) Hooks() []ent.Hook {
 	return orgtree.Hooks()
 }
 
-// Hooks of Member: members belong to a branch (DESIGN.md §1).
+// Hooks of Member: members belong to a branch (DESIGN.md §1); categories
+// follow the rules of member classification and keep their history.
 func (Member) Hooks() []ent.Hook {
-	return []ent.Hook{orgtree.InKind("branch_id", org.KindBranch)}
+	return []ent.Hook{orgtree.InKind("branch_id", org.KindBranch), classification.MemberHook()}
 }
 
-// Hooks of AuditLog keep the trail append-only, whoever asks.
-func (AuditLog) Hooks() []ent.Hook {
-	return []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)}
+// Interceptors of Member mask personal data the caller may not see whole.
+func (Member) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{classification.MaskPersonal()}
 }
+
+// appendOnly keeps a ledger or a history as written: corrections are new
+// entries (a REVERSAL), never edits.
+var appendOnly = hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)
+
+// Hooks of CareFundEntry: the care fund's ledger is append-only.
+func (CareFundEntry) Hooks() []ent.Hook { return []ent.Hook{appendOnly} }
+
+// Hooks of CategoryChange: history is append-only.
+func (CategoryChange) Hooks() []ent.Hook { return []ent.Hook{appendOnly} }
+
+// Hooks of Transfer: history is append-only.
+func (Transfer) Hooks() []ent.Hook { return []ent.Hook{appendOnly} }
+
+// Hooks of AuditLog keep the trail append-only, whoever asks.
+func (AuditLog) Hooks() []ent.Hook { return []ent.Hook{appendOnly} }
 
 // Hooks of User: a password change or a disable ends the account's
 // tokens (internal/account).

@@ -14,10 +14,21 @@ import (
 
 // Object types and actions the policy speaks about.
 var (
-	objects = []string{"Org", "Member", "User", "RoleBinding", "AuditLog",
-		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}
+	objects = append([]string{"Org", "Member", "User", "RoleBinding", "AuditLog",
+		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}, classification...)
 	actions = []string{authz.Read, authz.Create, authz.Update, authz.Delete}
+	// The types of member classification: ORG_ADMIN records, VIEWER reads.
+	classification = []string{"WelfarePost", "CategoryChange", "Transfer", "TrainingRecord",
+		"MobileRecord", "ContactLog", "HelpCard", "Visit", "CareFundEntry"}
 )
+
+func init() {
+	for _, o := range classification {
+		want["ADMIN"][o] = actions
+		want["ORG_ADMIN"][o] = actions
+		want["VIEWER"][o] = []string{authz.Read}
+	}
+}
 
 // want is what each role may do inside its home's subtree, written out by
 // hand from CONTRACT.md and DESIGN.md rather than read from policy.csv, so

@@ -332,6 +332,9 @@ func load(ctx context.Context, c *ent.Client, accts []*accountSpec) error {
 	if err := l.pledges(ctx); err != nil {
 		return err
 	}
+	if err := loadClassification(ctx, c); err != nil {
+		return err
+	}
 	return loadPoints(ctx, c, county)
 }
 

@@ -144,6 +144,9 @@ func TestLoad(t *testing.T) {
 			t.Errorf("member %s in a %s", m.Name, m.Edges.Branch.Kind)
 		}
 		switch {
+		case m.Status == member.StatusActivist && m.Category != nil:
+			t.Errorf("activist %s has category %s", m.Name, *m.Category)
+		case m.Status == member.StatusActivist:
 		case rural && m.Category == nil:
 			t.Errorf("rural member %s has no category", m.Name)
 		case !rural && m.Category != nil:
@@ -272,7 +275,7 @@ func TestGenerate(t *testing.T) {
 		}
 		for _, m := range ms {
 			names[run] = append(names[run], m.Name+"/"+string(m.Status))
-			if m.Category == nil || !validCheck(m.NationalID) {
+			if (m.Category == nil) != (m.Status == member.StatusActivist) || !validCheck(m.NationalID) {
 				t.Errorf("member %s: category %v, national ID %s", m.Name, m.Category, m.NationalID)
 			}
 		}

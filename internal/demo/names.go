@@ -144,7 +144,10 @@ func (p *people) person(rural, lead bool, clan string) person {
 			// Frail members of long standing: activists are rarely elderly.
 			c = member.CategoryAtHomeNoPost
 		}
-		m.Category = &c
+		// Activists carry no category (internal/classification).
+		if m.Status != member.StatusActivist {
+			m.Category = &c
+		}
 	}
 
 	// Ages and dates of joining that fit status and category.
