@@ -13,8 +13,17 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -78,12 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			auditlog.Table:    auditlog.ValidColumn,
-			member.Table:      member.ValidColumn,
-			org.Table:         org.ValidColumn,
-			rolebinding.Table: rolebinding.ValidColumn,
-			setting.Table:     setting.ValidColumn,
-			user.Table:        user.ValidColumn,
+			auditlog.Table:              auditlog.ValidColumn,
+			branchpairing.Table:         branchpairing.ValidColumn,
+			helppairing.Table:           helppairing.ValidColumn,
+			helprecord.Table:            helprecord.ValidColumn,
+			householdproblem.Table:      householdproblem.ValidColumn,
+			householdstatuschange.Table: householdstatuschange.ValidColumn,
+			jointactivity.Table:         jointactivity.ValidColumn,
+			leaderassignment.Table:      leaderassignment.ValidColumn,
+			leadervisit.Table:           leadervisit.ValidColumn,
+			member.Table:                member.ValidColumn,
+			org.Table:                   org.ValidColumn,
+			poorhousehold.Table:         poorhousehold.ValidColumn,
+			rolebinding.Table:           rolebinding.ValidColumn,
+			setting.Table:               setting.ValidColumn,
+			user.Table:                  user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

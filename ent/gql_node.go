@@ -11,9 +11,18 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/internal"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
@@ -28,6 +37,46 @@ var auditlogImplementors = []string{"AuditLog", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditLog) IsNode() {}
 
+var branchpairingImplementors = []string{"BranchPairing", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BranchPairing) IsNode() {}
+
+var helppairingImplementors = []string{"HelpPairing", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HelpPairing) IsNode() {}
+
+var helprecordImplementors = []string{"HelpRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HelpRecord) IsNode() {}
+
+var householdproblemImplementors = []string{"HouseholdProblem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HouseholdProblem) IsNode() {}
+
+var householdstatuschangeImplementors = []string{"HouseholdStatusChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HouseholdStatusChange) IsNode() {}
+
+var jointactivityImplementors = []string{"JointActivity", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*JointActivity) IsNode() {}
+
+var leaderassignmentImplementors = []string{"LeaderAssignment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaderAssignment) IsNode() {}
+
+var leadervisitImplementors = []string{"LeaderVisit", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaderVisit) IsNode() {}
+
 var memberImplementors = []string{"Member", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -37,6 +86,11 @@ var orgImplementors = []string{"Org", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Org) IsNode() {}
+
+var poorhouseholdImplementors = []string{"PoorHousehold", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PoorHousehold) IsNode() {}
 
 var rolebindingImplementors = []string{"RoleBinding", "Node"}
 
@@ -134,6 +188,78 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case branchpairing.Table:
+		query := c.BranchPairing.Query().
+			Where(branchpairing.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, branchpairingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case helppairing.Table:
+		query := c.HelpPairing.Query().
+			Where(helppairing.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helppairingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case helprecord.Table:
+		query := c.HelpRecord.Query().
+			Where(helprecord.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helprecordImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case householdproblem.Table:
+		query := c.HouseholdProblem.Query().
+			Where(householdproblem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, householdproblemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case householdstatuschange.Table:
+		query := c.HouseholdStatusChange.Query().
+			Where(householdstatuschange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, householdstatuschangeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case jointactivity.Table:
+		query := c.JointActivity.Query().
+			Where(jointactivity.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, jointactivityImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leaderassignment.Table:
+		query := c.LeaderAssignment.Query().
+			Where(leaderassignment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leaderassignmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leadervisit.Table:
+		query := c.LeaderVisit.Query().
+			Where(leadervisit.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leadervisitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.ID(id))
@@ -148,6 +274,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(org.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, orgImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case poorhousehold.Table:
+		query := c.PoorHousehold.Query().
+			Where(poorhousehold.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, poorhouseholdImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -259,6 +394,134 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case branchpairing.Table:
+		query := c.BranchPairing.Query().
+			Where(branchpairing.IDIn(ids...))
+		query, err := query.CollectFields(ctx, branchpairingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case helppairing.Table:
+		query := c.HelpPairing.Query().
+			Where(helppairing.IDIn(ids...))
+		query, err := query.CollectFields(ctx, helppairingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case helprecord.Table:
+		query := c.HelpRecord.Query().
+			Where(helprecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, helprecordImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case householdproblem.Table:
+		query := c.HouseholdProblem.Query().
+			Where(householdproblem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, householdproblemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case householdstatuschange.Table:
+		query := c.HouseholdStatusChange.Query().
+			Where(householdstatuschange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, householdstatuschangeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case jointactivity.Table:
+		query := c.JointActivity.Query().
+			Where(jointactivity.IDIn(ids...))
+		query, err := query.CollectFields(ctx, jointactivityImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leaderassignment.Table:
+		query := c.LeaderAssignment.Query().
+			Where(leaderassignment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leaderassignmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leadervisit.Table:
+		query := c.LeaderVisit.Query().
+			Where(leadervisit.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leadervisitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.IDIn(ids...))
@@ -279,6 +542,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Org.Query().
 			Where(org.IDIn(ids...))
 		query, err := query.CollectFields(ctx, orgImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case poorhousehold.Table:
+		query := c.PoorHousehold.Query().
+			Where(poorhousehold.IDIn(ids...))
+		query, err := query.CollectFields(ctx, poorhouseholdImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -7,9 +7,10 @@ import (
 	"errors"
 )
 
-// OrgIDBefore returns the org that the AuditLog of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the AuditLog
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -28,9 +29,274 @@ func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the Member of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in unit_branch_id that the BranchPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *BranchPairingMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withBranchPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.UnitBranchID, nil
+}
+
+// AlsoOrgIDBefore returns the org in village_branch_id that the BranchPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *BranchPairingMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withBranchPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageBranchID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HelpPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpPairingMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// AlsoOrgIDBefore returns the org in branch_id that the HelpPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpPairingMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HelpRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// AlsoOrgIDBefore returns the org in branch_id that the HelpRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpRecordMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HouseholdProblem
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HouseholdProblemMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHouseholdProblemID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HouseholdStatusChange
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HouseholdStatusChangeMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHouseholdStatusChangeID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in unit_branch_id that the JointActivity
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *JointActivityMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withJointActivityID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.UnitBranchID, nil
+}
+
+// AlsoOrgIDBefore returns the org in village_branch_id that the JointActivity
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *JointActivityMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withJointActivityID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageBranchID, nil
+}
+
+// OrgIDBefore returns the org in township_id that the LeaderAssignment
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *LeaderAssignmentMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withLeaderAssignmentID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.TownshipID, nil
+}
+
+// OrgIDBefore returns the org in township_id that the LeaderVisit
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *LeaderVisitMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withLeaderVisitID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.TownshipID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the Member
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -49,9 +315,32 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the RoleBinding of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the PoorHousehold
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *PoorHouseholdMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPoorHouseholdID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in org_id that the RoleBinding
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -70,9 +359,10 @@ func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the User of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the User
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *UserMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {

@@ -16,10 +16,28 @@ type Tx struct {
 	config
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// BranchPairing is the client for interacting with the BranchPairing builders.
+	BranchPairing *BranchPairingClient
+	// HelpPairing is the client for interacting with the HelpPairing builders.
+	HelpPairing *HelpPairingClient
+	// HelpRecord is the client for interacting with the HelpRecord builders.
+	HelpRecord *HelpRecordClient
+	// HouseholdProblem is the client for interacting with the HouseholdProblem builders.
+	HouseholdProblem *HouseholdProblemClient
+	// HouseholdStatusChange is the client for interacting with the HouseholdStatusChange builders.
+	HouseholdStatusChange *HouseholdStatusChangeClient
+	// JointActivity is the client for interacting with the JointActivity builders.
+	JointActivity *JointActivityClient
+	// LeaderAssignment is the client for interacting with the LeaderAssignment builders.
+	LeaderAssignment *LeaderAssignmentClient
+	// LeaderVisit is the client for interacting with the LeaderVisit builders.
+	LeaderVisit *LeaderVisitClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// PoorHousehold is the client for interacting with the PoorHousehold builders.
+	PoorHousehold *PoorHouseholdClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -158,8 +176,17 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.BranchPairing = NewBranchPairingClient(tx.config)
+	tx.HelpPairing = NewHelpPairingClient(tx.config)
+	tx.HelpRecord = NewHelpRecordClient(tx.config)
+	tx.HouseholdProblem = NewHouseholdProblemClient(tx.config)
+	tx.HouseholdStatusChange = NewHouseholdStatusChangeClient(tx.config)
+	tx.JointActivity = NewJointActivityClient(tx.config)
+	tx.LeaderAssignment = NewLeaderAssignmentClient(tx.config)
+	tx.LeaderVisit = NewLeaderVisitClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.User = NewUserClient(tx.config)

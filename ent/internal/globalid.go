@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"members\":4294967296,\"orgs\":8589934592,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_logs\":0,\"branch_pairings\":25769803776,\"help_pairings\":30064771072,\"help_records\":34359738368,\"household_problems\":38654705664,\"household_status_changes\":42949672960,\"joint_activities\":47244640256,\"leader_assignments\":51539607552,\"leader_visits\":55834574848,\"members\":4294967296,\"orgs\":8589934592,\"poor_households\":60129542144,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"

@@ -39,6 +39,384 @@ var (
 			},
 		},
 	}
+	// BranchPairingsColumns holds the columns for the "branch_pairings" table.
+	BranchPairingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "unit_branch_name", Type: field.TypeString},
+		{Name: "village_branch_name", Type: field.TypeString},
+		{Name: "start_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "end_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "ENDED"}, Default: "ACTIVE"},
+		{Name: "unit_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "responsible_id", Type: field.TypeInt, Nullable: true},
+	}
+	// BranchPairingsTable holds the schema information for the "branch_pairings" table.
+	BranchPairingsTable = &schema.Table{
+		Name:       "branch_pairings",
+		Columns:    BranchPairingsColumns,
+		PrimaryKey: []*schema.Column{BranchPairingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "branch_pairings_orgs_unit_branch",
+				Columns:    []*schema.Column{BranchPairingsColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "branch_pairings_orgs_village_branch",
+				Columns:    []*schema.Column{BranchPairingsColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "branch_pairings_members_responsible",
+				Columns:    []*schema.Column{BranchPairingsColumns[10]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "branchpairing_unit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[8]},
+			},
+			{
+				Name:    "branchpairing_village_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[9]},
+			},
+			{
+				Name:    "branchpairing_responsible_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[10]},
+			},
+		},
+	}
+	// HelpPairingsColumns holds the columns for the "help_pairings" table.
+	HelpPairingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "household_head", Type: field.TypeString},
+		{Name: "since", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt, Nullable: true},
+	}
+	// HelpPairingsTable holds the schema information for the "help_pairings" table.
+	HelpPairingsTable = &schema.Table{
+		Name:       "help_pairings",
+		Columns:    HelpPairingsColumns,
+		PrimaryKey: []*schema.Column{HelpPairingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_pairings_members_member",
+				Columns:    []*schema.Column{HelpPairingsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "help_pairings_poor_households_help_pairings",
+				Columns:    []*schema.Column{HelpPairingsColumns[9]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helppairing_member_id_household_id",
+				Unique:  true,
+				Columns: []*schema.Column{HelpPairingsColumns[8], HelpPairingsColumns[9]},
+			},
+			{
+				Name:    "helppairing_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[9]},
+			},
+			{
+				Name:    "helppairing_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[3]},
+			},
+			{
+				Name:    "helppairing_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[4]},
+			},
+		},
+	}
+	// HelpRecordsColumns holds the columns for the "help_records" table.
+	HelpRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AMBITION", "SKILLS", "INDUSTRY"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "text", Type: field.TypeString},
+		{Name: "pairing_id", Type: field.TypeInt},
+	}
+	// HelpRecordsTable holds the schema information for the "help_records" table.
+	HelpRecordsTable = &schema.Table{
+		Name:       "help_records",
+		Columns:    HelpRecordsColumns,
+		PrimaryKey: []*schema.Column{HelpRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_records_help_pairings_records",
+				Columns:    []*schema.Column{HelpRecordsColumns[9]},
+				RefColumns: []*schema.Column{HelpPairingsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helprecord_pairing_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[9], HelpRecordsColumns[7]},
+			},
+			{
+				Name:    "helprecord_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[3]},
+			},
+			{
+				Name:    "helprecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[4]},
+			},
+			{
+				Name:    "helprecord_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[5]},
+			},
+		},
+	}
+	// HouseholdProblemsColumns holds the columns for the "household_problems" table.
+	HouseholdProblemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString},
+		{Name: "raised_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "solved_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "solution", Type: field.TypeString, Default: ""},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// HouseholdProblemsTable holds the schema information for the "household_problems" table.
+	HouseholdProblemsTable = &schema.Table{
+		Name:       "household_problems",
+		Columns:    HouseholdProblemsColumns,
+		PrimaryKey: []*schema.Column{HouseholdProblemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "household_problems_poor_households_problems",
+				Columns:    []*schema.Column{HouseholdProblemsColumns[8]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "householdproblem_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdProblemsColumns[8]},
+			},
+			{
+				Name:    "householdproblem_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdProblemsColumns[3]},
+			},
+		},
+	}
+	// HouseholdStatusChangesColumns holds the columns for the "household_status_changes" table.
+	HouseholdStatusChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// HouseholdStatusChangesTable holds the schema information for the "household_status_changes" table.
+	HouseholdStatusChangesTable = &schema.Table{
+		Name:       "household_status_changes",
+		Columns:    HouseholdStatusChangesColumns,
+		PrimaryKey: []*schema.Column{HouseholdStatusChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "household_status_changes_poor_households_status_changes",
+				Columns:    []*schema.Column{HouseholdStatusChangesColumns[6]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "householdstatuschange_household_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[6], HouseholdStatusChangesColumns[5]},
+			},
+			{
+				Name:    "householdstatuschange_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[3]},
+			},
+		},
+	}
+	// JointActivitiesColumns holds the columns for the "joint_activities" table.
+	JointActivitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "unit_branch_id", Type: field.TypeInt},
+		{Name: "village_branch_id", Type: field.TypeInt},
+		{Name: "area", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_BUILDING", "MEMBER_EDUCATION", "CADRE_TEAM", "TALENT"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "title", Type: field.TypeString},
+		{Name: "participants", Type: field.TypeJSON},
+		{Name: "outcome", Type: field.TypeString, Default: ""},
+		{Name: "pairing_id", Type: field.TypeInt},
+	}
+	// JointActivitiesTable holds the schema information for the "joint_activities" table.
+	JointActivitiesTable = &schema.Table{
+		Name:       "joint_activities",
+		Columns:    JointActivitiesColumns,
+		PrimaryKey: []*schema.Column{JointActivitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "joint_activities_branch_pairings_activities",
+				Columns:    []*schema.Column{JointActivitiesColumns[10]},
+				RefColumns: []*schema.Column{BranchPairingsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "jointactivity_pairing_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[10], JointActivitiesColumns[6]},
+			},
+			{
+				Name:    "jointactivity_unit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[3]},
+			},
+			{
+				Name:    "jointactivity_village_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[4]},
+			},
+		},
+	}
+	// LeaderAssignmentsColumns holds the columns for the "leader_assignments" table.
+	LeaderAssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "leader_name", Type: field.TypeString},
+		{Name: "leader_id", Type: field.TypeInt, Nullable: true},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+	}
+	// LeaderAssignmentsTable holds the schema information for the "leader_assignments" table.
+	LeaderAssignmentsTable = &schema.Table{
+		Name:       "leader_assignments",
+		Columns:    LeaderAssignmentsColumns,
+		PrimaryKey: []*schema.Column{LeaderAssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_assignments_members_leader",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "leader_assignments_orgs_township",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[6]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "leader_assignments_orgs_village",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[7]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leaderassignment_leader_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[5], LeaderAssignmentsColumns[3]},
+			},
+			{
+				Name:    "leaderassignment_township_id_year",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[6], LeaderAssignmentsColumns[3]},
+			},
+			{
+				Name:    "leaderassignment_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[7]},
+			},
+		},
+	}
+	// LeaderVisitsColumns holds the columns for the "leader_visits" table.
+	LeaderVisitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "township_id", Type: field.TypeInt},
+		{Name: "leader_id", Type: field.TypeInt},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "place", Type: field.TypeString, Default: ""},
+		{Name: "problems_solved", Type: field.TypeInt},
+		{Name: "note", Type: field.TypeString, Default: ""},
+		{Name: "assignment_id", Type: field.TypeInt},
+	}
+	// LeaderVisitsTable holds the schema information for the "leader_visits" table.
+	LeaderVisitsTable = &schema.Table{
+		Name:       "leader_visits",
+		Columns:    LeaderVisitsColumns,
+		PrimaryKey: []*schema.Column{LeaderVisitsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_visits_leader_assignments_visits",
+				Columns:    []*schema.Column{LeaderVisitsColumns[9]},
+				RefColumns: []*schema.Column{LeaderAssignmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leadervisit_assignment_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[9], LeaderVisitsColumns[5]},
+			},
+			{
+				Name:    "leadervisit_township_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[3]},
+			},
+			{
+				Name:    "leadervisit_leader_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[4]},
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -110,6 +488,38 @@ var (
 				Name:    "org_parent_id",
 				Unique:  false,
 				Columns: []*schema.Column{OrgsColumns[8]},
+			},
+		},
+	}
+	// PoorHouseholdsColumns holds the columns for the "poor_households" table.
+	PoorHouseholdsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "head", Type: field.TypeString},
+		{Name: "size", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}, Default: "POOR"},
+		{Name: "status_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "village_id", Type: field.TypeInt},
+	}
+	// PoorHouseholdsTable holds the schema information for the "poor_households" table.
+	PoorHouseholdsTable = &schema.Table{
+		Name:       "poor_households",
+		Columns:    PoorHouseholdsColumns,
+		PrimaryKey: []*schema.Column{PoorHouseholdsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "poor_households_orgs_village",
+				Columns:    []*schema.Column{PoorHouseholdsColumns[7]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "poorhousehold_village_id_head",
+				Unique:  false,
+				Columns: []*schema.Column{PoorHouseholdsColumns[7], PoorHouseholdsColumns[3]},
 			},
 		},
 	}
@@ -197,20 +607,118 @@ var (
 			},
 		},
 	}
+	// LeaderAssignmentHouseholdsColumns holds the columns for the "leader_assignment_households" table.
+	LeaderAssignmentHouseholdsColumns = []*schema.Column{
+		{Name: "leader_assignment_id", Type: field.TypeInt},
+		{Name: "poor_household_id", Type: field.TypeInt},
+	}
+	// LeaderAssignmentHouseholdsTable holds the schema information for the "leader_assignment_households" table.
+	LeaderAssignmentHouseholdsTable = &schema.Table{
+		Name:       "leader_assignment_households",
+		Columns:    LeaderAssignmentHouseholdsColumns,
+		PrimaryKey: []*schema.Column{LeaderAssignmentHouseholdsColumns[0], LeaderAssignmentHouseholdsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_assignment_households_leader_assignment_id",
+				Columns:    []*schema.Column{LeaderAssignmentHouseholdsColumns[0]},
+				RefColumns: []*schema.Column{LeaderAssignmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leader_assignment_households_poor_household_id",
+				Columns:    []*schema.Column{LeaderAssignmentHouseholdsColumns[1]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// LeaderVisitHouseholdsColumns holds the columns for the "leader_visit_households" table.
+	LeaderVisitHouseholdsColumns = []*schema.Column{
+		{Name: "leader_visit_id", Type: field.TypeInt},
+		{Name: "poor_household_id", Type: field.TypeInt},
+	}
+	// LeaderVisitHouseholdsTable holds the schema information for the "leader_visit_households" table.
+	LeaderVisitHouseholdsTable = &schema.Table{
+		Name:       "leader_visit_households",
+		Columns:    LeaderVisitHouseholdsColumns,
+		PrimaryKey: []*schema.Column{LeaderVisitHouseholdsColumns[0], LeaderVisitHouseholdsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_visit_households_leader_visit_id",
+				Columns:    []*schema.Column{LeaderVisitHouseholdsColumns[0]},
+				RefColumns: []*schema.Column{LeaderVisitsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leader_visit_households_poor_household_id",
+				Columns:    []*schema.Column{LeaderVisitHouseholdsColumns[1]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AuditLogsTable,
+		BranchPairingsTable,
+		HelpPairingsTable,
+		HelpRecordsTable,
+		HouseholdProblemsTable,
+		HouseholdStatusChangesTable,
+		JointActivitiesTable,
+		LeaderAssignmentsTable,
+		LeaderVisitsTable,
 		MembersTable,
 		OrgsTable,
+		PoorHouseholdsTable,
 		RoleBindingsTable,
 		SettingsTable,
 		UsersTable,
+		LeaderAssignmentHouseholdsTable,
+		LeaderVisitHouseholdsTable,
 	}
 )
 
 func init() {
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	BranchPairingsTable.ForeignKeys[0].RefTable = OrgsTable
+	BranchPairingsTable.ForeignKeys[1].RefTable = OrgsTable
+	BranchPairingsTable.ForeignKeys[2].RefTable = MembersTable
+	BranchPairingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	HelpPairingsTable.ForeignKeys[0].RefTable = MembersTable
+	HelpPairingsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
+	HelpPairingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	HelpRecordsTable.ForeignKeys[0].RefTable = HelpPairingsTable
+	HelpRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	HouseholdProblemsTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
+	HouseholdProblemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	HouseholdStatusChangesTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
+	HouseholdStatusChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	JointActivitiesTable.ForeignKeys[0].RefTable = BranchPairingsTable
+	JointActivitiesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	LeaderAssignmentsTable.ForeignKeys[0].RefTable = MembersTable
+	LeaderAssignmentsTable.ForeignKeys[1].RefTable = OrgsTable
+	LeaderAssignmentsTable.ForeignKeys[2].RefTable = OrgsTable
+	LeaderAssignmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	LeaderVisitsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
+	LeaderVisitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -220,6 +728,10 @@ func init() {
 	OrgsTable.Annotation = &entsql.Annotation{
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
+	PoorHouseholdsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable
@@ -234,4 +746,8 @@ func init() {
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	LeaderAssignmentHouseholdsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
+	LeaderAssignmentHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
+	LeaderVisitHouseholdsTable.ForeignKeys[0].RefTable = LeaderVisitsTable
+	LeaderVisitHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
 }

@@ -9,11 +9,38 @@ import (
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
+// BranchPairing is the predicate function for branchpairing builders.
+type BranchPairing func(*sql.Selector)
+
+// HelpPairing is the predicate function for helppairing builders.
+type HelpPairing func(*sql.Selector)
+
+// HelpRecord is the predicate function for helprecord builders.
+type HelpRecord func(*sql.Selector)
+
+// HouseholdProblem is the predicate function for householdproblem builders.
+type HouseholdProblem func(*sql.Selector)
+
+// HouseholdStatusChange is the predicate function for householdstatuschange builders.
+type HouseholdStatusChange func(*sql.Selector)
+
+// JointActivity is the predicate function for jointactivity builders.
+type JointActivity func(*sql.Selector)
+
+// LeaderAssignment is the predicate function for leaderassignment builders.
+type LeaderAssignment func(*sql.Selector)
+
+// LeaderVisit is the predicate function for leadervisit builders.
+type LeaderVisit func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// PoorHousehold is the predicate function for poorhousehold builders.
+type PoorHousehold func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)
