@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/partyorg/partyorg/ent"
@@ -28,6 +29,21 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
 }
 
+// BranchPairings is the resolver for the branchPairings field.
+func (r *queryResolver) BranchPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) (*ent.BranchPairingConnection, error) {
+	panic(fmt.Errorf("not implemented: BranchPairings - branchPairings"))
+}
+
+// HelpPairings is the resolver for the helpPairings field.
+func (r *queryResolver) HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error) {
+	panic(fmt.Errorf("not implemented: HelpPairings - helpPairings"))
+}
+
+// LeaderAssignments is the resolver for the leaderAssignments field.
+func (r *queryResolver) LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error) {
+	panic(fmt.Errorf("not implemented: LeaderAssignments - leaderAssignments"))
+}
+
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
 	return r.client.Member.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -40,17 +56,37 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
+// PoorHouseholds is the resolver for the poorHouseholds field.
+func (r *queryResolver) PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error) {
+	panic(fmt.Errorf("not implemented: PoorHouseholds - poorHouseholds"))
+}
+
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
 	return r.client.User.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// BranchPairing returns BranchPairingResolver implementation.
+func (r *Resolver) BranchPairing() BranchPairingResolver { return &branchPairingResolver{r} }
+
+// HelpPairing returns HelpPairingResolver implementation.
+func (r *Resolver) HelpPairing() HelpPairingResolver { return &helpPairingResolver{r} }
+
+// HouseholdProblem returns HouseholdProblemResolver implementation.
+func (r *Resolver) HouseholdProblem() HouseholdProblemResolver { return &householdProblemResolver{r} }
+
+// LeaderAssignment returns LeaderAssignmentResolver implementation.
+func (r *Resolver) LeaderAssignment() LeaderAssignmentResolver { return &leaderAssignmentResolver{r} }
+
 // Member returns MemberResolver implementation.
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
+
+// PoorHousehold returns PoorHouseholdResolver implementation.
+func (r *Resolver) PoorHousehold() PoorHouseholdResolver { return &poorHouseholdResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -60,6 +96,11 @@ func (r *Resolver) RoleBinding() RoleBindingResolver { return &roleBindingResolv
 
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
+// LeaderAssignmentWhereInput returns LeaderAssignmentWhereInputResolver implementation.
+func (r *Resolver) LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver {
+	return &leaderAssignmentWhereInputResolver{r}
+}
 
 // MemberWhereInput returns MemberWhereInputResolver implementation.
 func (r *Resolver) MemberWhereInput() MemberWhereInputResolver { return &memberWhereInputResolver{r} }
@@ -71,12 +112,18 @@ func (r *Resolver) OrgWhereInput() OrgWhereInputResolver { return &orgWhereInput
 func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
 
 type (
-	memberResolver           struct{ *Resolver }
-	orgResolver              struct{ *Resolver }
-	queryResolver            struct{ *Resolver }
-	roleBindingResolver      struct{ *Resolver }
-	userResolver             struct{ *Resolver }
-	memberWhereInputResolver struct{ *Resolver }
-	orgWhereInputResolver    struct{ *Resolver }
-	userWhereInputResolver   struct{ *Resolver }
+	branchPairingResolver              struct{ *Resolver }
+	helpPairingResolver                struct{ *Resolver }
+	householdProblemResolver           struct{ *Resolver }
+	leaderAssignmentResolver           struct{ *Resolver }
+	memberResolver                     struct{ *Resolver }
+	orgResolver                        struct{ *Resolver }
+	poorHouseholdResolver              struct{ *Resolver }
+	queryResolver                      struct{ *Resolver }
+	roleBindingResolver                struct{ *Resolver }
+	userResolver                       struct{ *Resolver }
+	leaderAssignmentWhereInputResolver struct{ *Resolver }
+	memberWhereInputResolver           struct{ *Resolver }
+	orgWhereInputResolver              struct{ *Resolver }
+	userWhereInputResolver             struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/orgtree"
+	"github.com/partyorg/partyorg/internal/pairing"
 )
 
 // Resolver is the root resolver. Resolvers translate between GraphQL and
@@ -47,4 +48,28 @@ func within[P ~func(*sql.Selector)](ctx context.Context, r *Resolver, id *int, c
 	}
 	add(p)
 	return nil
+}
+
+// deref is the value of an optional string input, "" when absent.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// pairingKinds translates a pairings list's kind filter.
+func pairingKinds(kinds []PairingKind) pairing.Kinds {
+	var k pairing.Kinds
+	for _, kind := range kinds {
+		switch kind {
+		case PairingKindBranchPairing:
+			k.Branch = true
+		case PairingKindHouseholdHelp:
+			k.Help = true
+		case PairingKindLeaderAssignment:
+			k.Leader = true
+		}
+	}
+	return k
 }

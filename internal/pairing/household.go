@@ -111,7 +111,7 @@ func SetHouseholdStatus(ctx context.Context, c *ent.Client, id int, status poorh
 	if err != nil {
 		return nil, notFound(err, "poor household")
 	}
-	if err := authz.Require(ctx, c, h.VillageID, ent.TypePoorHousehold, ActSetStatus); err != nil {
+	if err := checkSetStatus(ctx, c, h); err != nil {
 		return nil, err
 	}
 	if h.Status == status {
@@ -138,7 +138,11 @@ func SetHouseholdStatus(ctx context.Context, c *ent.Client, id int, status poorh
 
 // CanSetStatus answers viewerCanSetStatus.
 func CanSetStatus(ctx context.Context, c *ent.Client, h *ent.PoorHousehold) bool {
-	return authz.Require(ctx, c, h.VillageID, ent.TypePoorHousehold, ActSetStatus) == nil
+	return checkSetStatus(ctx, c, h) == nil
+}
+
+func checkSetStatus(ctx context.Context, c *ent.Client, h *ent.PoorHousehold) error {
+	return authz.Require(ctx, c, h.VillageID, ent.TypePoorHousehold, ActSetStatus)
 }
 
 // RaiseHouseholdProblem records a problem a household raised.
@@ -147,7 +151,7 @@ func RaiseHouseholdProblem(ctx context.Context, c *ent.Client, householdID int, 
 	if err != nil {
 		return nil, notFound(err, "poor household")
 	}
-	if err := authz.Require(ctx, c, h.VillageID, ent.TypeHouseholdProblem, authz.Create); err != nil {
+	if err := checkRaise(ctx, c, h); err != nil {
 		return nil, err
 	}
 	d, err := day.On(on)
@@ -333,4 +337,14 @@ func checkRecordHelp(ctx context.Context, c *ent.Client, p *ent.HelpPairing) err
 // CanRecordHelp answers viewerCanRecordHelp with RecordHelp's decision.
 func CanRecordHelp(ctx context.Context, c *ent.Client, p *ent.HelpPairing) bool {
 	return checkRecordHelp(ctx, c, p) == nil
+}
+
+// CanRaiseProblem answers viewerCanRaiseProblem with
+// RaiseHouseholdProblem's decision.
+func CanRaiseProblem(ctx context.Context, c *ent.Client, h *ent.PoorHousehold) bool {
+	return checkRaise(ctx, c, h) == nil
+}
+
+func checkRaise(ctx context.Context, c *ent.Client, h *ent.PoorHousehold) error {
+	return authz.Require(ctx, c, h.VillageID, ent.TypeHouseholdProblem, authz.Create)
 }
