@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/partyorg/partyorg/ent"
@@ -31,17 +30,20 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 
 // BranchPairings is the resolver for the branchPairings field.
 func (r *queryResolver) BranchPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) (*ent.BranchPairingConnection, error) {
-	panic(fmt.Errorf("not implemented: BranchPairings - branchPairings"))
+	return r.client.BranchPairing.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithBranchPairingOrder(orderBy), ent.WithBranchPairingFilter(where.Filter))
 }
 
 // HelpPairings is the resolver for the helpPairings field.
 func (r *queryResolver) HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error) {
-	panic(fmt.Errorf("not implemented: HelpPairings - helpPairings"))
+	return r.client.HelpPairing.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithHelpPairingOrder(orderBy), ent.WithHelpPairingFilter(where.Filter))
 }
 
 // LeaderAssignments is the resolver for the leaderAssignments field.
 func (r *queryResolver) LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error) {
-	panic(fmt.Errorf("not implemented: LeaderAssignments - leaderAssignments"))
+	return r.client.LeaderAssignment.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithLeaderAssignmentOrder(orderBy), ent.WithLeaderAssignmentFilter(where.Filter))
 }
 
 // Members is the resolver for the members field.
@@ -58,7 +60,8 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 
 // PoorHouseholds is the resolver for the poorHouseholds field.
 func (r *queryResolver) PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error) {
-	panic(fmt.Errorf("not implemented: PoorHouseholds - poorHouseholds"))
+	return r.client.PoorHousehold.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPoorHouseholdOrder(orderBy), ent.WithPoorHouseholdFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.

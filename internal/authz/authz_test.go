@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -257,7 +258,9 @@ func TestPolicyFile(t *testing.T) {
 		}
 		n++
 		role, dom, obj, act := f[1], f[2], f[3], f[4]
-		if err := rolebinding.RoleValidator(rolebinding.Role(role)); err != nil {
+		// A level role (ORG_ADMIN@COUNTY) is a RoleBinding role at a kind of org.
+		base, kind, level := strings.Cut(role, "@")
+		if err := rolebinding.RoleValidator(rolebinding.Role(base)); err != nil || level && org.KindValidator(org.Kind(kind)) != nil {
 			t.Errorf("policy.csv:%d: %q is not a RoleBinding role", i+1, role)
 		}
 		if dom != "*" {

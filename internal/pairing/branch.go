@@ -32,10 +32,8 @@ type NewBranchPairing struct {
 // responsible. The county organizes pairings: the caller must be allowed
 // to create one at both branches.
 func CreateBranchPairing(ctx context.Context, c *ent.Client, in NewBranchPairing) (*ent.BranchPairing, error) {
-	for _, id := range []int{in.UnitBranchID, in.VillageBranchID} {
-		if err := authz.Require(ctx, c, id, ent.TypeBranchPairing, authz.Create); err != nil {
-			return nil, err
-		}
+	if err := requireBoth(ctx, c, in.UnitBranchID, in.VillageBranchID); err != nil {
+		return nil, err
 	}
 	if in.UnitBranchID == in.VillageBranchID {
 		return nil, errs.New(errs.BadUserInput, "a branch cannot pair with itself")
@@ -86,6 +84,23 @@ func CreateBranchPairing(ctx context.Context, c *ent.Client, in NewBranchPairing
 		Save(ctx)
 }
 
+// requireBoth checks that the caller may create a pairing at both
+// branches: a branch outside its scope is NOT_FOUND, whatever it may do at
+// the other.
+func requireBoth(ctx context.Context, c *ent.Client, a, b int) error {
+	var refused error
+	for _, id := range []int{a, b} {
+		err := authz.Require(ctx, c, id, ent.TypeBranchPairing, authz.Create)
+		if code, _ := errs.CodeOf(err); code == errs.NotFound {
+			return err
+		}
+		if refused == nil {
+			refused = err
+		}
+	}
+	return refused
+}
+
 // branchUnder reads the org id and checks that it is a BRANCH whose
 // parent is of one of kinds.
 func branchUnder(ctx context.Context, c *ent.Client, id int, what string, kinds ...org.Kind) (*ent.Org, error) {
@@ -132,9 +147,15 @@ func EndBranchPairing(ctx context.Context, c *ent.Client, id int, on *time.Time)
 	return p, workflow.Moved(err, "branch pairing", branchpairing.StatusActive)
 }
 
+// checkEnd: the caller sees the pairing, so a branch of it outside its
+// scope makes the step FORBIDDEN, not NOT_FOUND.
 func checkEnd(ctx context.Context, c *ent.Client, p *ent.BranchPairing) error {
 	for _, id := range []int{p.UnitBranchID, p.VillageBranchID} {
-		if err := authz.Require(ctx, c, id, ent.TypeBranchPairing, ActEnd); err != nil {
+		err := authz.Require(ctx, c, id, ent.TypeBranchPairing, ActEnd)
+		if code, _ := errs.CodeOf(err); code == errs.NotFound {
+			return errs.New(errs.Forbidden, "ending a pairing needs both branches in your scope")
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,22 @@
+package authz_test
+
+import "github.com/partyorg/partyorg/internal/authz"
+
+// The pairings' policy (internal/pairing), written out by hand like want:
+// the county organizes branch pairings and leaders' assignments; every
+// ORG_ADMIN keeps the rest in its subtree; VIEWER reads; a MEMBER reads
+// its branch's pairings and their activities.
+func init() {
+	read := []string{authz.Read}
+	for _, obj := range []string{"JointActivity", "PoorHousehold", "HouseholdStatusChange", "HouseholdProblem", "HelpPairing", "HelpRecord", "LeaderVisit"} {
+		want["ORG_ADMIN"][obj] = actions
+		want["VIEWER"][obj] = read
+	}
+	for _, obj := range []string{"BranchPairing", "LeaderAssignment"} {
+		want["ORG_ADMIN"][obj] = read
+		want["VIEWER"][obj] = read
+	}
+	want["ORG_ADMIN@COUNTY"] = map[string][]string{"BranchPairing": actions, "LeaderAssignment": actions}
+	want["MEMBER"]["BranchPairing"] = read
+	want["MEMBER"]["JointActivity"] = read
+}
