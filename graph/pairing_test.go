@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
@@ -418,7 +418,9 @@ func TestPairingWorkflow(t *testing.T) {
 		v2.MustDo(t, recordHelpQ, gqlVars("in", map[string]any{"pairingID": helpID, "kind": "AMBITION", "text": "谈心"}), nil)
 
 		// A leader's assignment for this year and a visit.
-		var a struct{ AssignLeader struct{ ID, LeaderName string } }
+		var a struct {
+			AssignLeader struct{ ID, LeaderName string }
+		}
 		county.MustDo(t, assignLeaderQ, gqlVars("in", map[string]any{
 			"leaderID": f.id("C.U2.B1.M1"), "year": day.Today().Year(), "townshipID": f.id("C.T2"), "villageID": f.id("C.T2.V1"),
 			"householdIDs": []string{h.ID, f.id("H5")},
@@ -504,9 +506,9 @@ func TestPairingVisibility(t *testing.T) {
 						UnitBranch, VillageBranch         *struct{ ID string }
 						Activities                        struct{ TotalCount int }
 					}
-					Filtered                       struct{ TotalCount int }
-					PoorHouseholds, HelpPairings   struct{ TotalCount int }
-					LeaderAssignments              struct{ TotalCount int }
+					Filtered                     struct{ TotalCount int }
+					PoorHouseholds, HelpPairings struct{ TotalCount int }
+					LeaderAssignments            struct{ TotalCount int }
 				}
 				mustDoHiding(t, f.as(t, v.role, v.org), q, gqlVars("id", gqlID(f.pairing), "unit", f.id("C.U1.B1")), &out)
 				if out.BranchPairings.TotalCount != v.pairings || len(out.BranchPairings.Edges) != v.pairings {
@@ -634,10 +636,10 @@ func TestLeaderCompliance(t *testing.T) {
 		visit(date("04-01"), 1, "H1", "H2")
 		visit(date("04-30"), 0, "H3")
 		type compliance struct {
-			Month                                       string
+			Month                                     string
 			Visits, HouseholdsVisited, ProblemsSolved int
-			OK                                          bool
-			Shortfalls                                  []string
+			OK                                        bool
+			Shortfalls                                []string
 		}
 		get := func(month string) compliance {
 			var out struct {
@@ -720,7 +722,9 @@ func TestPairingsList(t *testing.T) {
 		kinds := func(who *apitest.Client, id string, filter []string) []string {
 			var out struct {
 				Node struct {
-					Pairings []struct{ Typename string `json:"__typename"` }
+					Pairings []struct {
+						Typename string `json:"__typename"`
+					}
 				}
 			}
 			vars := gqlVars("id", id)
