@@ -111,8 +111,12 @@ func rowsUnder(s *sql.Selector, col string, prefixes []string) *sql.Predicate {
 	// primary key of a page ordered by ID and filter, reading most of the
 	// table for a late township (measured: 11.5 ms vs 0.7 ms). An array
 	// makes it collect the orgs first and fetch their rows by index.
+	// The column is qualified now, as sql.In does: a traversal (QueryX of
+	// another query) aliases the selector later, and the alias would then
+	// name a table the subquery does not have.
+	c := s.C(col)
 	return sql.P(func(b *sql.Builder) {
-		b.Ident(s.C(col)).WriteString(" = ANY(ARRAY(").Join(orgs).WriteString("))")
+		b.Ident(c).WriteString(" = ANY(ARRAY(").Join(orgs).WriteString("))")
 	})
 }
 
