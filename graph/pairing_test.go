@@ -840,3 +840,35 @@ func TestPairingViewerCan(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignLeaderConcurrent: parallel assignments of one leader for one
+// year, each to another township: one wins, the others are CONFLICT,
+// never INTERNAL.
+func TestAssignLeaderConcurrent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPairingFixture(t, d)
+		county := f.as(t, rolebinding.RoleOrgAdmin, "C")
+		places := []struct{ township, village, household string }{
+			{"C.T1", "C.T1.V1", "H2"}, {"C.T1", "C.T1.V2", "H4"}, {"C.T2", "C.T2.V1", "H5"},
+		}
+		codes := make([]string, len(places))
+		var wg sync.WaitGroup
+		for i, p := range places {
+			wg.Go(func() {
+				errs := county.Do(t, assignLeaderQ, gqlVars("in", map[string]any{
+					"leaderID": f.id("C.U2.B1.M1"), "year": f.year, "townshipID": f.id(p.township),
+					"villageID": f.id(p.village), "householdIDs": []string{f.id(p.household)},
+				}), nil)
+				codes[i] = "OK"
+				if len(errs) > 0 {
+					codes[i] = errs[0].Code()
+				}
+			})
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if !slices.Equal(codes, []string{"CONFLICT", "CONFLICT", "OK"}) {
+			t.Errorf("outcomes %v, want one OK and two CONFLICT", codes)
+		}
+	})
+}
