@@ -654,7 +654,7 @@ func TestLeaderCompliance(t *testing.T) {
 			t.Errorf("March: %+v", mar)
 		}
 		feb := get(date("02"))
-		if feb.OK || feb.Visits != 1 || len(feb.Shortfalls) != 1 {
+		if feb.OK || feb.Visits != 1 || len(feb.Shortfalls) != 1 || !strings.HasPrefix(feb.Shortfalls[0], "1 visit in "+date("02")) {
 			t.Errorf("February: %+v", feb)
 		}
 		apr := get(date("04"))

@@ -230,18 +230,26 @@ func MonthCompliance(ctx context.Context, c *ent.Client, a *ent.LeaderAssignment
 			households[h.ID] = true
 		}
 		if n := len(v.Edges.Households); n < MinHouseholds {
-			r.Shortfalls = append(r.Shortfalls, fmt.Sprintf("the visit on %s covered %d households, at least %d are needed (每次至少走访两户贫困户)", day.Format(v.On), n, MinHouseholds))
+			r.Shortfalls = append(r.Shortfalls, fmt.Sprintf("the visit on %s covered %s, at least %d are needed (每次至少走访两户贫困户)", day.Format(v.On), count(n, "household"), MinHouseholds))
 		}
 		if v.ProblemsSolved < MinProblemsSolved {
 			r.Shortfalls = append(r.Shortfalls, fmt.Sprintf("the visit on %s solved no problem, at least %d is needed (至少解决一个实际问题)", day.Format(v.On), MinProblemsSolved))
 		}
 	}
 	if r.Visits < MinVisits {
-		r.Shortfalls = append([]string{fmt.Sprintf("%d visits in %s, at least %d are needed (每月至少驻村2次)", r.Visits, m, MinVisits)}, r.Shortfalls...)
+		r.Shortfalls = append([]string{fmt.Sprintf("%s in %s, at least %d are needed (每月至少驻村2次)", count(r.Visits, "visit"), m, MinVisits)}, r.Shortfalls...)
 	}
 	r.HouseholdsVisited = len(households)
 	r.OK = len(r.Shortfalls) == 0
 	return r, nil
+}
+
+// count is "1 visit", "2 visits".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // ShortIn keeps the assignments of the month's year that fall short of
