@@ -34,6 +34,10 @@ const (
 	recordLeaderVisitQ   = `mutation($in: RecordLeaderVisitInput!) { recordLeaderVisit(input: $in) { id on } }`
 )
 
+// The pairing tests run in parallel with each other: each has databases
+// of its own, and most of their time goes to password hashing and
+// database round trips.
+
 // pairingFixture is apitest.Matrix (C with townships T1, T2, villages V1,
 // V2 each, one branch B1 with two members each) plus two county units
 // C.U1 and C.U2 with branches B1 (two members each, an ORG_ADMIN and a
@@ -174,6 +178,7 @@ func mustDoHiding(t testing.TB, c *apitest.Client, query string, vars map[string
 // each with its code, and nothing written (the audit trail, the tree and
 // every pairing table stay as they were).
 func TestPairingRefusals(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		ctx := systemCtx()
@@ -293,6 +298,7 @@ func TestPairingRefusals(t *testing.T) {
 // TestPairingWorkflow: the permitted steps do what they say, from the
 // levels that may take them, and are in the audit trail.
 func TestPairingWorkflow(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		county := f.as(t, rolebinding.RoleOrgAdmin, "C")
@@ -452,6 +458,7 @@ func TestPairingWorkflow(t *testing.T) {
 // counts, node and where-filters. Poor households, help pairings and
 // assignments follow their village, both sides and the township.
 func TestPairingVisibility(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		c := d.Client
@@ -549,6 +556,7 @@ func TestPairingVisibility(t *testing.T) {
 // households, 3 succeed and 5 are CONFLICT, none INTERNAL, and 23 rows
 // remain.
 func TestHouseholdCapConcurrent(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		ctx := systemCtx()
@@ -596,6 +604,7 @@ func TestHouseholdCapConcurrent(t *testing.T) {
 // TestHouseholdCapSetting: the cap follows the setting; at the cap the
 // next pairing is CONFLICT, one below it succeeds.
 func TestHouseholdCapSetting(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		c := d.Client
@@ -613,6 +622,7 @@ func TestHouseholdCapSetting(t *testing.T) {
 // the next month falls short, each shortfall spelled out; shortIn lists
 // exactly the assignments whose compliance is not ok.
 func TestLeaderCompliance(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		ctx := systemCtx()
@@ -710,6 +720,7 @@ func TestLeaderCompliance(t *testing.T) {
 // TestPairingsList: one list of a member's or an org's pairings, with a
 // kind filter, in the caller's scope.
 func TestPairingsList(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		ctx := systemCtx()
@@ -769,6 +780,7 @@ func TestPairingsList(t *testing.T) {
 // TestPairingViewerCan: each viewerCan… field answers what the mutation
 // then does, for callers at every level.
 func TestPairingViewerCan(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		const (
@@ -845,6 +857,7 @@ func TestPairingViewerCan(t *testing.T) {
 // year, each to another township: one wins, the others are CONFLICT,
 // never INTERNAL.
 func TestAssignLeaderConcurrent(t *testing.T) {
+	t.Parallel()
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		f := newPairingFixture(t, d)
 		county := f.as(t, rolebinding.RoleOrgAdmin, "C")
