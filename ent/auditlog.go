@@ -33,7 +33,15 @@ type AuditLog struct {
 	// Changed fields with their new values; secrets are redacted.
 	Changes map[string]interface{} `json:"changes,omitempty"`
 	// The org the changed object belongs to; decides who may read the entry.
-	OrgID        int `json:"org_id,omitempty"`
+	OrgID int `json:"org_id,omitempty"`
+	// The county of the entry's org (its chain); 0 for none.
+	CountyID int `json:"county_id,omitempty"`
+	// The entry's number in its county's chain, from 1; 0 for entries written before the chain existed.
+	Seq int `json:"seq,omitempty"`
+	// The hash of the chain's previous entry, hex; empty for the first.
+	PrevHash string `json:"prev_hash,omitempty"`
+	// SHA-256 over the entry's canonical form and prev_hash, hex.
+	Hash         string `json:"hash,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -44,9 +52,9 @@ func (*AuditLog) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditlog.FieldChanges:
 			values[i] = new([]byte)
-		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldObjectID, auditlog.FieldOrgID:
+		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldObjectID, auditlog.FieldOrgID, auditlog.FieldCountyID, auditlog.FieldSeq:
 			values[i] = new(sql.NullInt64)
-		case auditlog.FieldActor, auditlog.FieldOp, auditlog.FieldType:
+		case auditlog.FieldActor, auditlog.FieldOp, auditlog.FieldType, auditlog.FieldPrevHash, auditlog.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditlog.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -121,6 +129,30 @@ func (_m *AuditLog) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OrgID = int(value.Int64)
 			}
+		case auditlog.FieldCountyID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field county_id", values[i])
+			} else if value.Valid {
+				_m.CountyID = int(value.Int64)
+			}
+		case auditlog.FieldSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field seq", values[i])
+			} else if value.Valid {
+				_m.Seq = int(value.Int64)
+			}
+		case auditlog.FieldPrevHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
+			} else if value.Valid {
+				_m.PrevHash = value.String
+			}
+		case auditlog.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -180,6 +212,18 @@ func (_m *AuditLog) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("org_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OrgID))
+	builder.WriteString(", ")
+	builder.WriteString("county_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CountyID))
+	builder.WriteString(", ")
+	builder.WriteString("seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	builder.WriteString(", ")
+	builder.WriteString("prev_hash=")
+	builder.WriteString(_m.PrevHash)
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
 }

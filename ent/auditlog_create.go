@@ -92,6 +92,62 @@ func (_c *AuditLogCreate) SetNillableOrgID(v *int) *AuditLogCreate {
 	return _c
 }
 
+// SetCountyID sets the "county_id" field.
+func (_c *AuditLogCreate) SetCountyID(v int) *AuditLogCreate {
+	_c.mutation.SetCountyID(v)
+	return _c
+}
+
+// SetNillableCountyID sets the "county_id" field if the given value is not nil.
+func (_c *AuditLogCreate) SetNillableCountyID(v *int) *AuditLogCreate {
+	if v != nil {
+		_c.SetCountyID(*v)
+	}
+	return _c
+}
+
+// SetSeq sets the "seq" field.
+func (_c *AuditLogCreate) SetSeq(v int) *AuditLogCreate {
+	_c.mutation.SetSeq(v)
+	return _c
+}
+
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *AuditLogCreate) SetNillableSeq(v *int) *AuditLogCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_c *AuditLogCreate) SetPrevHash(v string) *AuditLogCreate {
+	_c.mutation.SetPrevHash(v)
+	return _c
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AuditLogCreate) SetNillablePrevHash(v *string) *AuditLogCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *AuditLogCreate) SetHash(v string) *AuditLogCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AuditLogCreate) SetNillableHash(v *string) *AuditLogCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
+	return _c
+}
+
 // Mutation returns the AuditLogMutation object of the builder.
 func (_c *AuditLogCreate) Mutation() *AuditLogMutation {
 	return _c.mutation
@@ -136,6 +192,22 @@ func (_c *AuditLogCreate) defaults() error {
 		v := auditlog.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
+	if _, ok := _c.mutation.CountyID(); !ok {
+		v := auditlog.DefaultCountyID
+		_c.mutation.SetCountyID(v)
+	}
+	if _, ok := _c.mutation.Seq(); !ok {
+		v := auditlog.DefaultSeq
+		_c.mutation.SetSeq(v)
+	}
+	if _, ok := _c.mutation.PrevHash(); !ok {
+		v := auditlog.DefaultPrevHash
+		_c.mutation.SetPrevHash(v)
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		v := auditlog.DefaultHash
+		_c.mutation.SetHash(v)
+	}
 	return nil
 }
 
@@ -160,6 +232,18 @@ func (_c *AuditLogCreate) check() error {
 	}
 	if _, ok := _c.mutation.ObjectID(); !ok {
 		return &ValidationError{Name: "object_id", err: errors.New(`ent: missing required field "AuditLog.object_id"`)}
+	}
+	if _, ok := _c.mutation.CountyID(); !ok {
+		return &ValidationError{Name: "county_id", err: errors.New(`ent: missing required field "AuditLog.county_id"`)}
+	}
+	if _, ok := _c.mutation.Seq(); !ok {
+		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditLog.seq"`)}
+	}
+	if _, ok := _c.mutation.PrevHash(); !ok {
+		return &ValidationError{Name: "prev_hash", err: errors.New(`ent: missing required field "AuditLog.prev_hash"`)}
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		return &ValidationError{Name: "hash", err: errors.New(`ent: missing required field "AuditLog.hash"`)}
 	}
 	return nil
 }
@@ -218,6 +302,22 @@ func (_c *AuditLogCreate) createSpec() (*AuditLog, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OrgID(); ok {
 		_spec.SetField(auditlog.FieldOrgID, field.TypeInt, value)
 		_node.OrgID = value
+	}
+	if value, ok := _c.mutation.CountyID(); ok {
+		_spec.SetField(auditlog.FieldCountyID, field.TypeInt, value)
+		_node.CountyID = value
+	}
+	if value, ok := _c.mutation.Seq(); ok {
+		_spec.SetField(auditlog.FieldSeq, field.TypeInt, value)
+		_node.Seq = value
+	}
+	if value, ok := _c.mutation.PrevHash(); ok {
+		_spec.SetField(auditlog.FieldPrevHash, field.TypeString, value)
+		_node.PrevHash = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(auditlog.FieldHash, field.TypeString, value)
+		_node.Hash = value
 	}
 	return _node, _spec
 }

@@ -23,6 +23,8 @@ type BranchPairing struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// UnitBranchID holds the value of the "unit_branch_id" field.
 	UnitBranchID int `json:"unit_branch_id,omitempty"`
 	// VillageBranchID holds the value of the "village_branch_id" field.
@@ -111,7 +113,7 @@ func (*BranchPairing) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case branchpairing.FieldID, branchpairing.FieldUnitBranchID, branchpairing.FieldVillageBranchID, branchpairing.FieldResponsibleID:
+		case branchpairing.FieldID, branchpairing.FieldVersion, branchpairing.FieldUnitBranchID, branchpairing.FieldVillageBranchID, branchpairing.FieldResponsibleID:
 			values[i] = new(sql.NullInt64)
 		case branchpairing.FieldUnitBranchName, branchpairing.FieldVillageBranchName, branchpairing.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -149,6 +151,12 @@ func (_m *BranchPairing) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case branchpairing.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case branchpairing.FieldUnitBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -260,6 +268,9 @@ func (_m *BranchPairing) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("unit_branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.UnitBranchID))

@@ -51,6 +51,20 @@ func (_c *BranchPairingCreate) SetNillableUpdatedAt(v *time.Time) *BranchPairing
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *BranchPairingCreate) SetVersion(v int) *BranchPairingCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *BranchPairingCreate) SetNillableVersion(v *int) *BranchPairingCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetUnitBranchID sets the "unit_branch_id" field.
 func (_c *BranchPairingCreate) SetUnitBranchID(v int) *BranchPairingCreate {
 	_c.mutation.SetUnitBranchID(v)
@@ -220,6 +234,10 @@ func (_c *BranchPairingCreate) defaults() error {
 		v := branchpairing.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := branchpairing.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := branchpairing.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -234,6 +252,9 @@ func (_c *BranchPairingCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "BranchPairing.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "BranchPairing.version"`)}
 	}
 	if _, ok := _c.mutation.UnitBranchName(); !ok {
 		return &ValidationError{Name: "unit_branch_name", err: errors.New(`ent: missing required field "BranchPairing.unit_branch_name"`)}
@@ -285,6 +306,10 @@ func (_c *BranchPairingCreate) createSpec() (*BranchPairing, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(branchpairing.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(branchpairing.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.UnitBranchName(); ok {
 		_spec.SetField(branchpairing.FieldUnitBranchName, field.TypeString, value)

@@ -37,6 +37,27 @@ func (_u *BranchPairingUpdate) SetUpdatedAt(v time.Time) *BranchPairingUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *BranchPairingUpdate) SetVersion(v int) *BranchPairingUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BranchPairingUpdate) SetNillableVersion(v *int) *BranchPairingUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BranchPairingUpdate) AddVersion(v int) *BranchPairingUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetUnitBranchID sets the "unit_branch_id" field.
 func (_u *BranchPairingUpdate) SetUnitBranchID(v int) *BranchPairingUpdate {
 	_u.mutation.SetUnitBranchID(v)
@@ -314,6 +335,12 @@ func (_u *BranchPairingUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(branchpairing.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(branchpairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(branchpairing.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.UnitBranchName(); ok {
 		_spec.SetField(branchpairing.FieldUnitBranchName, field.TypeString, value)
 	}
@@ -487,6 +514,27 @@ type BranchPairingUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *BranchPairingUpdateOne) SetUpdatedAt(v time.Time) *BranchPairingUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *BranchPairingUpdateOne) SetVersion(v int) *BranchPairingUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BranchPairingUpdateOne) SetNillableVersion(v *int) *BranchPairingUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BranchPairingUpdateOne) AddVersion(v int) *BranchPairingUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -796,6 +844,12 @@ func (_u *BranchPairingUpdateOne) sqlSave(ctx context.Context) (_node *BranchPai
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(branchpairing.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(branchpairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(branchpairing.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.UnitBranchName(); ok {
 		_spec.SetField(branchpairing.FieldUnitBranchName, field.TypeString, value)

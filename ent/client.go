@@ -15,17 +15,24 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/leaderassignment"
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
@@ -39,6 +46,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AuditHead is the client for interacting with the AuditHead builders.
+	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
 	// BranchPairing is the client for interacting with the BranchPairing builders.
@@ -51,6 +60,8 @@ type Client struct {
 	HouseholdProblem *HouseholdProblemClient
 	// HouseholdStatusChange is the client for interacting with the HouseholdStatusChange builders.
 	HouseholdStatusChange *HouseholdStatusChangeClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// JointActivity is the client for interacting with the JointActivity builders.
 	JointActivity *JointActivityClient
 	// LeaderAssignment is the client for interacting with the LeaderAssignment builders.
@@ -61,6 +72,16 @@ type Client struct {
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Pledge is the client for interacting with the Pledge builders.
+	Pledge *PledgeClient
+	// PledgeItem is the client for interacting with the PledgeItem builders.
+	PledgeItem *PledgeItemClient
+	// PledgeProgress is the client for interacting with the PledgeProgress builders.
+	PledgeProgress *PledgeProgressClient
+	// PledgeReview is the client for interacting with the PledgeReview builders.
+	PledgeReview *PledgeReviewClient
+	// PledgeTopic is the client for interacting with the PledgeTopic builders.
+	PledgeTopic *PledgeTopicClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
@@ -80,17 +101,24 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AuditHead = NewAuditHeadClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
 	c.BranchPairing = NewBranchPairingClient(c.config)
 	c.HelpPairing = NewHelpPairingClient(c.config)
 	c.HelpRecord = NewHelpRecordClient(c.config)
 	c.HouseholdProblem = NewHouseholdProblemClient(c.config)
 	c.HouseholdStatusChange = NewHouseholdStatusChangeClient(c.config)
+	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.JointActivity = NewJointActivityClient(c.config)
 	c.LeaderAssignment = NewLeaderAssignmentClient(c.config)
 	c.LeaderVisit = NewLeaderVisitClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Org = NewOrgClient(c.config)
+	c.Pledge = NewPledgeClient(c.config)
+	c.PledgeItem = NewPledgeItemClient(c.config)
+	c.PledgeProgress = NewPledgeProgressClient(c.config)
+	c.PledgeReview = NewPledgeReviewClient(c.config)
+	c.PledgeTopic = NewPledgeTopicClient(c.config)
 	c.PoorHousehold = NewPoorHouseholdClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Setting = NewSettingClient(c.config)
@@ -187,17 +215,24 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		AuditHead:             NewAuditHeadClient(cfg),
 		AuditLog:              NewAuditLogClient(cfg),
 		BranchPairing:         NewBranchPairingClient(cfg),
 		HelpPairing:           NewHelpPairingClient(cfg),
 		HelpRecord:            NewHelpRecordClient(cfg),
 		HouseholdProblem:      NewHouseholdProblemClient(cfg),
 		HouseholdStatusChange: NewHouseholdStatusChangeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
 		JointActivity:         NewJointActivityClient(cfg),
 		LeaderAssignment:      NewLeaderAssignmentClient(cfg),
 		LeaderVisit:           NewLeaderVisitClient(cfg),
 		Member:                NewMemberClient(cfg),
 		Org:                   NewOrgClient(cfg),
+		Pledge:                NewPledgeClient(cfg),
+		PledgeItem:            NewPledgeItemClient(cfg),
+		PledgeProgress:        NewPledgeProgressClient(cfg),
+		PledgeReview:          NewPledgeReviewClient(cfg),
+		PledgeTopic:           NewPledgeTopicClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Setting:               NewSettingClient(cfg),
@@ -221,17 +256,24 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		AuditHead:             NewAuditHeadClient(cfg),
 		AuditLog:              NewAuditLogClient(cfg),
 		BranchPairing:         NewBranchPairingClient(cfg),
 		HelpPairing:           NewHelpPairingClient(cfg),
 		HelpRecord:            NewHelpRecordClient(cfg),
 		HouseholdProblem:      NewHouseholdProblemClient(cfg),
 		HouseholdStatusChange: NewHouseholdStatusChangeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
 		JointActivity:         NewJointActivityClient(cfg),
 		LeaderAssignment:      NewLeaderAssignmentClient(cfg),
 		LeaderVisit:           NewLeaderVisitClient(cfg),
 		Member:                NewMemberClient(cfg),
 		Org:                   NewOrgClient(cfg),
+		Pledge:                NewPledgeClient(cfg),
+		PledgeItem:            NewPledgeItemClient(cfg),
+		PledgeProgress:        NewPledgeProgressClient(cfg),
+		PledgeReview:          NewPledgeReviewClient(cfg),
+		PledgeTopic:           NewPledgeTopicClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Setting:               NewSettingClient(cfg),
@@ -242,7 +284,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AuditLog.
+//		AuditHead.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -265,9 +307,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
-		c.HouseholdStatusChange, c.JointActivity, c.LeaderAssignment, c.LeaderVisit,
-		c.Member, c.Org, c.PoorHousehold, c.RoleBinding, c.Setting, c.User,
+		c.AuditHead, c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord,
+		c.HouseholdProblem, c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity,
+		c.LeaderAssignment, c.LeaderVisit, c.Member, c.Org, c.Pledge, c.PledgeItem,
+		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold,
+		c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -277,9 +321,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
-		c.HouseholdStatusChange, c.JointActivity, c.LeaderAssignment, c.LeaderVisit,
-		c.Member, c.Org, c.PoorHousehold, c.RoleBinding, c.Setting, c.User,
+		c.AuditHead, c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord,
+		c.HouseholdProblem, c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity,
+		c.LeaderAssignment, c.LeaderVisit, c.Member, c.Org, c.Pledge, c.PledgeItem,
+		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold,
+		c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -291,6 +337,8 @@ func (c *Client) Dialect() string { return c.driver.Dialect() }
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AuditHeadMutation:
+		return c.AuditHead.mutate(ctx, m)
 	case *AuditLogMutation:
 		return c.AuditLog.mutate(ctx, m)
 	case *BranchPairingMutation:
@@ -303,6 +351,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.HouseholdProblem.mutate(ctx, m)
 	case *HouseholdStatusChangeMutation:
 		return c.HouseholdStatusChange.mutate(ctx, m)
+	case *IdempotencyKeyMutation:
+		return c.IdempotencyKey.mutate(ctx, m)
 	case *JointActivityMutation:
 		return c.JointActivity.mutate(ctx, m)
 	case *LeaderAssignmentMutation:
@@ -313,6 +363,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Member.mutate(ctx, m)
 	case *OrgMutation:
 		return c.Org.mutate(ctx, m)
+	case *PledgeMutation:
+		return c.Pledge.mutate(ctx, m)
+	case *PledgeItemMutation:
+		return c.PledgeItem.mutate(ctx, m)
+	case *PledgeProgressMutation:
+		return c.PledgeProgress.mutate(ctx, m)
+	case *PledgeReviewMutation:
+		return c.PledgeReview.mutate(ctx, m)
+	case *PledgeTopicMutation:
+		return c.PledgeTopic.mutate(ctx, m)
 	case *PoorHouseholdMutation:
 		return c.PoorHousehold.mutate(ctx, m)
 	case *RoleBindingMutation:
@@ -323,6 +383,139 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.User.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AuditHeadClient is a client for the AuditHead schema.
+type AuditHeadClient struct {
+	config
+}
+
+// NewAuditHeadClient returns a client for the AuditHead from the given config.
+func NewAuditHeadClient(c config) *AuditHeadClient {
+	return &AuditHeadClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `audithead.Hooks(f(g(h())))`.
+func (c *AuditHeadClient) Use(hooks ...Hook) {
+	c.hooks.AuditHead = append(c.hooks.AuditHead, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `audithead.Intercept(f(g(h())))`.
+func (c *AuditHeadClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditHead = append(c.inters.AuditHead, interceptors...)
+}
+
+// Create returns a builder for creating a AuditHead entity.
+func (c *AuditHeadClient) Create() *AuditHeadCreate {
+	mutation := newAuditHeadMutation(c.config, OpCreate)
+	return &AuditHeadCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditHead entities.
+func (c *AuditHeadClient) CreateBulk(builders ...*AuditHeadCreate) *AuditHeadCreateBulk {
+	return &AuditHeadCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditHeadClient) MapCreateBulk(slice any, setFunc func(*AuditHeadCreate, int)) *AuditHeadCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditHeadCreateBulk{err: fmt.Errorf("calling to AuditHeadClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditHeadCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditHeadCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditHead.
+func (c *AuditHeadClient) Update() *AuditHeadUpdate {
+	mutation := newAuditHeadMutation(c.config, OpUpdate)
+	return &AuditHeadUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditHeadClient) UpdateOne(_m *AuditHead) *AuditHeadUpdateOne {
+	mutation := newAuditHeadMutation(c.config, OpUpdateOne, withAuditHead(_m))
+	return &AuditHeadUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditHeadClient) UpdateOneID(id int) *AuditHeadUpdateOne {
+	mutation := newAuditHeadMutation(c.config, OpUpdateOne, withAuditHeadID(id))
+	return &AuditHeadUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditHead.
+func (c *AuditHeadClient) Delete() *AuditHeadDelete {
+	mutation := newAuditHeadMutation(c.config, OpDelete)
+	return &AuditHeadDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditHeadClient) DeleteOne(_m *AuditHead) *AuditHeadDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditHeadClient) DeleteOneID(id int) *AuditHeadDeleteOne {
+	builder := c.Delete().Where(audithead.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditHeadDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditHead.
+func (c *AuditHeadClient) Query() *AuditHeadQuery {
+	return &AuditHeadQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditHead},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditHead entity by its id.
+func (c *AuditHeadClient) Get(ctx context.Context, id int) (*AuditHead, error) {
+	return c.Query().Where(audithead.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditHeadClient) GetX(ctx context.Context, id int) *AuditHead {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditHeadClient) Hooks() []Hook {
+	return c.hooks.AuditHead
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditHeadClient) Interceptors() []Interceptor {
+	return c.inters.AuditHead
+}
+
+func (c *AuditHeadClient) mutate(ctx context.Context, m *AuditHeadMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditHeadCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditHeadUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditHeadUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditHeadDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditHead mutation op: %q", m.Op())
 	}
 }
 
@@ -1296,6 +1489,139 @@ func (c *HouseholdStatusChangeClient) mutate(ctx context.Context, m *HouseholdSt
 	}
 }
 
+// IdempotencyKeyClient is a client for the IdempotencyKey schema.
+type IdempotencyKeyClient struct {
+	config
+}
+
+// NewIdempotencyKeyClient returns a client for the IdempotencyKey from the given config.
+func NewIdempotencyKeyClient(c config) *IdempotencyKeyClient {
+	return &IdempotencyKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `idempotencykey.Hooks(f(g(h())))`.
+func (c *IdempotencyKeyClient) Use(hooks ...Hook) {
+	c.hooks.IdempotencyKey = append(c.hooks.IdempotencyKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `idempotencykey.Intercept(f(g(h())))`.
+func (c *IdempotencyKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IdempotencyKey = append(c.inters.IdempotencyKey, interceptors...)
+}
+
+// Create returns a builder for creating a IdempotencyKey entity.
+func (c *IdempotencyKeyClient) Create() *IdempotencyKeyCreate {
+	mutation := newIdempotencyKeyMutation(c.config, OpCreate)
+	return &IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IdempotencyKey entities.
+func (c *IdempotencyKeyClient) CreateBulk(builders ...*IdempotencyKeyCreate) *IdempotencyKeyCreateBulk {
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdempotencyKeyClient) MapCreateBulk(slice any, setFunc func(*IdempotencyKeyCreate, int)) *IdempotencyKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdempotencyKeyCreateBulk{err: fmt.Errorf("calling to IdempotencyKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdempotencyKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Update() *IdempotencyKeyUpdate {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdate)
+	return &IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdempotencyKeyClient) UpdateOne(_m *IdempotencyKey) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKey(_m))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdempotencyKeyClient) UpdateOneID(id int) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKeyID(id))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Delete() *IdempotencyKeyDelete {
+	mutation := newIdempotencyKeyMutation(c.config, OpDelete)
+	return &IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdempotencyKeyClient) DeleteOne(_m *IdempotencyKey) *IdempotencyKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdempotencyKeyClient) DeleteOneID(id int) *IdempotencyKeyDeleteOne {
+	builder := c.Delete().Where(idempotencykey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdempotencyKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Query() *IdempotencyKeyQuery {
+	return &IdempotencyKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdempotencyKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IdempotencyKey entity by its id.
+func (c *IdempotencyKeyClient) Get(ctx context.Context, id int) (*IdempotencyKey, error) {
+	return c.Query().Where(idempotencykey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdempotencyKeyClient) GetX(ctx context.Context, id int) *IdempotencyKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *IdempotencyKeyClient) Hooks() []Hook {
+	return c.hooks.IdempotencyKey
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdempotencyKeyClient) Interceptors() []Interceptor {
+	return c.inters.IdempotencyKey
+}
+
+func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IdempotencyKey mutation op: %q", m.Op())
+	}
+}
+
 // JointActivityClient is a client for the JointActivity schema.
 type JointActivityClient struct {
 	config
@@ -2195,6 +2521,825 @@ func (c *OrgClient) mutate(ctx context.Context, m *OrgMutation) (Value, error) {
 	}
 }
 
+// PledgeClient is a client for the Pledge schema.
+type PledgeClient struct {
+	config
+}
+
+// NewPledgeClient returns a client for the Pledge from the given config.
+func NewPledgeClient(c config) *PledgeClient {
+	return &PledgeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pledge.Hooks(f(g(h())))`.
+func (c *PledgeClient) Use(hooks ...Hook) {
+	c.hooks.Pledge = append(c.hooks.Pledge, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pledge.Intercept(f(g(h())))`.
+func (c *PledgeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Pledge = append(c.inters.Pledge, interceptors...)
+}
+
+// Create returns a builder for creating a Pledge entity.
+func (c *PledgeClient) Create() *PledgeCreate {
+	mutation := newPledgeMutation(c.config, OpCreate)
+	return &PledgeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Pledge entities.
+func (c *PledgeClient) CreateBulk(builders ...*PledgeCreate) *PledgeCreateBulk {
+	return &PledgeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PledgeClient) MapCreateBulk(slice any, setFunc func(*PledgeCreate, int)) *PledgeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PledgeCreateBulk{err: fmt.Errorf("calling to PledgeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PledgeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PledgeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Pledge.
+func (c *PledgeClient) Update() *PledgeUpdate {
+	mutation := newPledgeMutation(c.config, OpUpdate)
+	return &PledgeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PledgeClient) UpdateOne(_m *Pledge) *PledgeUpdateOne {
+	mutation := newPledgeMutation(c.config, OpUpdateOne, withPledge(_m))
+	return &PledgeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PledgeClient) UpdateOneID(id int) *PledgeUpdateOne {
+	mutation := newPledgeMutation(c.config, OpUpdateOne, withPledgeID(id))
+	return &PledgeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Pledge.
+func (c *PledgeClient) Delete() *PledgeDelete {
+	mutation := newPledgeMutation(c.config, OpDelete)
+	return &PledgeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PledgeClient) DeleteOne(_m *Pledge) *PledgeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PledgeClient) DeleteOneID(id int) *PledgeDeleteOne {
+	builder := c.Delete().Where(pledge.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PledgeDeleteOne{builder}
+}
+
+// Query returns a query builder for Pledge.
+func (c *PledgeClient) Query() *PledgeQuery {
+	return &PledgeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePledge},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Pledge entity by its id.
+func (c *PledgeClient) Get(ctx context.Context, id int) (*Pledge, error) {
+	return c.Query().Where(pledge.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PledgeClient) GetX(ctx context.Context, id int) *Pledge {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a Pledge.
+func (c *PledgeClient) QueryMember(_m *Pledge) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledge.Table, pledge.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pledge.MemberTable, pledge.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBranch queries the branch edge of a Pledge.
+func (c *PledgeClient) QueryBranch(_m *Pledge) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledge.Table, pledge.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pledge.BranchTable, pledge.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryItems queries the items edge of a Pledge.
+func (c *PledgeClient) QueryItems(_m *Pledge) *PledgeItemQuery {
+	query := (&PledgeItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledge.Table, pledge.FieldID, id),
+			sqlgraph.To(pledgeitem.Table, pledgeitem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, pledge.ItemsTable, pledge.ItemsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReviews queries the reviews edge of a Pledge.
+func (c *PledgeClient) QueryReviews(_m *Pledge) *PledgeReviewQuery {
+	query := (&PledgeReviewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledge.Table, pledge.FieldID, id),
+			sqlgraph.To(pledgereview.Table, pledgereview.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, pledge.ReviewsTable, pledge.ReviewsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProgress queries the progress edge of a Pledge.
+func (c *PledgeClient) QueryProgress(_m *Pledge) *PledgeProgressQuery {
+	query := (&PledgeProgressClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledge.Table, pledge.FieldID, id),
+			sqlgraph.To(pledgeprogress.Table, pledgeprogress.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, pledge.ProgressTable, pledge.ProgressColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PledgeClient) Hooks() []Hook {
+	hooks := c.hooks.Pledge
+	return append(hooks[:len(hooks):len(hooks)], pledge.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PledgeClient) Interceptors() []Interceptor {
+	inters := c.inters.Pledge
+	return append(inters[:len(inters):len(inters)], pledge.Interceptors[:]...)
+}
+
+func (c *PledgeClient) mutate(ctx context.Context, m *PledgeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PledgeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PledgeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PledgeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PledgeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Pledge mutation op: %q", m.Op())
+	}
+}
+
+// PledgeItemClient is a client for the PledgeItem schema.
+type PledgeItemClient struct {
+	config
+}
+
+// NewPledgeItemClient returns a client for the PledgeItem from the given config.
+func NewPledgeItemClient(c config) *PledgeItemClient {
+	return &PledgeItemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pledgeitem.Hooks(f(g(h())))`.
+func (c *PledgeItemClient) Use(hooks ...Hook) {
+	c.hooks.PledgeItem = append(c.hooks.PledgeItem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pledgeitem.Intercept(f(g(h())))`.
+func (c *PledgeItemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PledgeItem = append(c.inters.PledgeItem, interceptors...)
+}
+
+// Create returns a builder for creating a PledgeItem entity.
+func (c *PledgeItemClient) Create() *PledgeItemCreate {
+	mutation := newPledgeItemMutation(c.config, OpCreate)
+	return &PledgeItemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PledgeItem entities.
+func (c *PledgeItemClient) CreateBulk(builders ...*PledgeItemCreate) *PledgeItemCreateBulk {
+	return &PledgeItemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PledgeItemClient) MapCreateBulk(slice any, setFunc func(*PledgeItemCreate, int)) *PledgeItemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PledgeItemCreateBulk{err: fmt.Errorf("calling to PledgeItemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PledgeItemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PledgeItemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PledgeItem.
+func (c *PledgeItemClient) Update() *PledgeItemUpdate {
+	mutation := newPledgeItemMutation(c.config, OpUpdate)
+	return &PledgeItemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PledgeItemClient) UpdateOne(_m *PledgeItem) *PledgeItemUpdateOne {
+	mutation := newPledgeItemMutation(c.config, OpUpdateOne, withPledgeItem(_m))
+	return &PledgeItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PledgeItemClient) UpdateOneID(id int) *PledgeItemUpdateOne {
+	mutation := newPledgeItemMutation(c.config, OpUpdateOne, withPledgeItemID(id))
+	return &PledgeItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PledgeItem.
+func (c *PledgeItemClient) Delete() *PledgeItemDelete {
+	mutation := newPledgeItemMutation(c.config, OpDelete)
+	return &PledgeItemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PledgeItemClient) DeleteOne(_m *PledgeItem) *PledgeItemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PledgeItemClient) DeleteOneID(id int) *PledgeItemDeleteOne {
+	builder := c.Delete().Where(pledgeitem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PledgeItemDeleteOne{builder}
+}
+
+// Query returns a query builder for PledgeItem.
+func (c *PledgeItemClient) Query() *PledgeItemQuery {
+	return &PledgeItemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePledgeItem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PledgeItem entity by its id.
+func (c *PledgeItemClient) Get(ctx context.Context, id int) (*PledgeItem, error) {
+	return c.Query().Where(pledgeitem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PledgeItemClient) GetX(ctx context.Context, id int) *PledgeItem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPledge queries the pledge edge of a PledgeItem.
+func (c *PledgeItemClient) QueryPledge(_m *PledgeItem) *PledgeQuery {
+	query := (&PledgeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledgeitem.Table, pledgeitem.FieldID, id),
+			sqlgraph.To(pledge.Table, pledge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pledgeitem.PledgeTable, pledgeitem.PledgeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTopic queries the topic edge of a PledgeItem.
+func (c *PledgeItemClient) QueryTopic(_m *PledgeItem) *PledgeTopicQuery {
+	query := (&PledgeTopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledgeitem.Table, pledgeitem.FieldID, id),
+			sqlgraph.To(pledgetopic.Table, pledgetopic.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pledgeitem.TopicTable, pledgeitem.TopicColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PledgeItemClient) Hooks() []Hook {
+	hooks := c.hooks.PledgeItem
+	return append(hooks[:len(hooks):len(hooks)], pledgeitem.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PledgeItemClient) Interceptors() []Interceptor {
+	inters := c.inters.PledgeItem
+	return append(inters[:len(inters):len(inters)], pledgeitem.Interceptors[:]...)
+}
+
+func (c *PledgeItemClient) mutate(ctx context.Context, m *PledgeItemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PledgeItemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PledgeItemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PledgeItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PledgeItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PledgeItem mutation op: %q", m.Op())
+	}
+}
+
+// PledgeProgressClient is a client for the PledgeProgress schema.
+type PledgeProgressClient struct {
+	config
+}
+
+// NewPledgeProgressClient returns a client for the PledgeProgress from the given config.
+func NewPledgeProgressClient(c config) *PledgeProgressClient {
+	return &PledgeProgressClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pledgeprogress.Hooks(f(g(h())))`.
+func (c *PledgeProgressClient) Use(hooks ...Hook) {
+	c.hooks.PledgeProgress = append(c.hooks.PledgeProgress, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pledgeprogress.Intercept(f(g(h())))`.
+func (c *PledgeProgressClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PledgeProgress = append(c.inters.PledgeProgress, interceptors...)
+}
+
+// Create returns a builder for creating a PledgeProgress entity.
+func (c *PledgeProgressClient) Create() *PledgeProgressCreate {
+	mutation := newPledgeProgressMutation(c.config, OpCreate)
+	return &PledgeProgressCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PledgeProgress entities.
+func (c *PledgeProgressClient) CreateBulk(builders ...*PledgeProgressCreate) *PledgeProgressCreateBulk {
+	return &PledgeProgressCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PledgeProgressClient) MapCreateBulk(slice any, setFunc func(*PledgeProgressCreate, int)) *PledgeProgressCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PledgeProgressCreateBulk{err: fmt.Errorf("calling to PledgeProgressClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PledgeProgressCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PledgeProgressCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PledgeProgress.
+func (c *PledgeProgressClient) Update() *PledgeProgressUpdate {
+	mutation := newPledgeProgressMutation(c.config, OpUpdate)
+	return &PledgeProgressUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PledgeProgressClient) UpdateOne(_m *PledgeProgress) *PledgeProgressUpdateOne {
+	mutation := newPledgeProgressMutation(c.config, OpUpdateOne, withPledgeProgress(_m))
+	return &PledgeProgressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PledgeProgressClient) UpdateOneID(id int) *PledgeProgressUpdateOne {
+	mutation := newPledgeProgressMutation(c.config, OpUpdateOne, withPledgeProgressID(id))
+	return &PledgeProgressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PledgeProgress.
+func (c *PledgeProgressClient) Delete() *PledgeProgressDelete {
+	mutation := newPledgeProgressMutation(c.config, OpDelete)
+	return &PledgeProgressDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PledgeProgressClient) DeleteOne(_m *PledgeProgress) *PledgeProgressDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PledgeProgressClient) DeleteOneID(id int) *PledgeProgressDeleteOne {
+	builder := c.Delete().Where(pledgeprogress.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PledgeProgressDeleteOne{builder}
+}
+
+// Query returns a query builder for PledgeProgress.
+func (c *PledgeProgressClient) Query() *PledgeProgressQuery {
+	return &PledgeProgressQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePledgeProgress},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PledgeProgress entity by its id.
+func (c *PledgeProgressClient) Get(ctx context.Context, id int) (*PledgeProgress, error) {
+	return c.Query().Where(pledgeprogress.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PledgeProgressClient) GetX(ctx context.Context, id int) *PledgeProgress {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPledge queries the pledge edge of a PledgeProgress.
+func (c *PledgeProgressClient) QueryPledge(_m *PledgeProgress) *PledgeQuery {
+	query := (&PledgeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledgeprogress.Table, pledgeprogress.FieldID, id),
+			sqlgraph.To(pledge.Table, pledge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pledgeprogress.PledgeTable, pledgeprogress.PledgeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PledgeProgressClient) Hooks() []Hook {
+	hooks := c.hooks.PledgeProgress
+	return append(hooks[:len(hooks):len(hooks)], pledgeprogress.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PledgeProgressClient) Interceptors() []Interceptor {
+	inters := c.inters.PledgeProgress
+	return append(inters[:len(inters):len(inters)], pledgeprogress.Interceptors[:]...)
+}
+
+func (c *PledgeProgressClient) mutate(ctx context.Context, m *PledgeProgressMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PledgeProgressCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PledgeProgressUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PledgeProgressUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PledgeProgressDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PledgeProgress mutation op: %q", m.Op())
+	}
+}
+
+// PledgeReviewClient is a client for the PledgeReview schema.
+type PledgeReviewClient struct {
+	config
+}
+
+// NewPledgeReviewClient returns a client for the PledgeReview from the given config.
+func NewPledgeReviewClient(c config) *PledgeReviewClient {
+	return &PledgeReviewClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pledgereview.Hooks(f(g(h())))`.
+func (c *PledgeReviewClient) Use(hooks ...Hook) {
+	c.hooks.PledgeReview = append(c.hooks.PledgeReview, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pledgereview.Intercept(f(g(h())))`.
+func (c *PledgeReviewClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PledgeReview = append(c.inters.PledgeReview, interceptors...)
+}
+
+// Create returns a builder for creating a PledgeReview entity.
+func (c *PledgeReviewClient) Create() *PledgeReviewCreate {
+	mutation := newPledgeReviewMutation(c.config, OpCreate)
+	return &PledgeReviewCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PledgeReview entities.
+func (c *PledgeReviewClient) CreateBulk(builders ...*PledgeReviewCreate) *PledgeReviewCreateBulk {
+	return &PledgeReviewCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PledgeReviewClient) MapCreateBulk(slice any, setFunc func(*PledgeReviewCreate, int)) *PledgeReviewCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PledgeReviewCreateBulk{err: fmt.Errorf("calling to PledgeReviewClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PledgeReviewCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PledgeReviewCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PledgeReview.
+func (c *PledgeReviewClient) Update() *PledgeReviewUpdate {
+	mutation := newPledgeReviewMutation(c.config, OpUpdate)
+	return &PledgeReviewUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PledgeReviewClient) UpdateOne(_m *PledgeReview) *PledgeReviewUpdateOne {
+	mutation := newPledgeReviewMutation(c.config, OpUpdateOne, withPledgeReview(_m))
+	return &PledgeReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PledgeReviewClient) UpdateOneID(id int) *PledgeReviewUpdateOne {
+	mutation := newPledgeReviewMutation(c.config, OpUpdateOne, withPledgeReviewID(id))
+	return &PledgeReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PledgeReview.
+func (c *PledgeReviewClient) Delete() *PledgeReviewDelete {
+	mutation := newPledgeReviewMutation(c.config, OpDelete)
+	return &PledgeReviewDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PledgeReviewClient) DeleteOne(_m *PledgeReview) *PledgeReviewDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PledgeReviewClient) DeleteOneID(id int) *PledgeReviewDeleteOne {
+	builder := c.Delete().Where(pledgereview.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PledgeReviewDeleteOne{builder}
+}
+
+// Query returns a query builder for PledgeReview.
+func (c *PledgeReviewClient) Query() *PledgeReviewQuery {
+	return &PledgeReviewQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePledgeReview},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PledgeReview entity by its id.
+func (c *PledgeReviewClient) Get(ctx context.Context, id int) (*PledgeReview, error) {
+	return c.Query().Where(pledgereview.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PledgeReviewClient) GetX(ctx context.Context, id int) *PledgeReview {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPledge queries the pledge edge of a PledgeReview.
+func (c *PledgeReviewClient) QueryPledge(_m *PledgeReview) *PledgeQuery {
+	query := (&PledgeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pledgereview.Table, pledgereview.FieldID, id),
+			sqlgraph.To(pledge.Table, pledge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, pledgereview.PledgeTable, pledgereview.PledgeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PledgeReviewClient) Hooks() []Hook {
+	hooks := c.hooks.PledgeReview
+	return append(hooks[:len(hooks):len(hooks)], pledgereview.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PledgeReviewClient) Interceptors() []Interceptor {
+	inters := c.inters.PledgeReview
+	return append(inters[:len(inters):len(inters)], pledgereview.Interceptors[:]...)
+}
+
+func (c *PledgeReviewClient) mutate(ctx context.Context, m *PledgeReviewMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PledgeReviewCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PledgeReviewUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PledgeReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PledgeReviewDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PledgeReview mutation op: %q", m.Op())
+	}
+}
+
+// PledgeTopicClient is a client for the PledgeTopic schema.
+type PledgeTopicClient struct {
+	config
+}
+
+// NewPledgeTopicClient returns a client for the PledgeTopic from the given config.
+func NewPledgeTopicClient(c config) *PledgeTopicClient {
+	return &PledgeTopicClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pledgetopic.Hooks(f(g(h())))`.
+func (c *PledgeTopicClient) Use(hooks ...Hook) {
+	c.hooks.PledgeTopic = append(c.hooks.PledgeTopic, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pledgetopic.Intercept(f(g(h())))`.
+func (c *PledgeTopicClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PledgeTopic = append(c.inters.PledgeTopic, interceptors...)
+}
+
+// Create returns a builder for creating a PledgeTopic entity.
+func (c *PledgeTopicClient) Create() *PledgeTopicCreate {
+	mutation := newPledgeTopicMutation(c.config, OpCreate)
+	return &PledgeTopicCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PledgeTopic entities.
+func (c *PledgeTopicClient) CreateBulk(builders ...*PledgeTopicCreate) *PledgeTopicCreateBulk {
+	return &PledgeTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PledgeTopicClient) MapCreateBulk(slice any, setFunc func(*PledgeTopicCreate, int)) *PledgeTopicCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PledgeTopicCreateBulk{err: fmt.Errorf("calling to PledgeTopicClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PledgeTopicCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PledgeTopicCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PledgeTopic.
+func (c *PledgeTopicClient) Update() *PledgeTopicUpdate {
+	mutation := newPledgeTopicMutation(c.config, OpUpdate)
+	return &PledgeTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PledgeTopicClient) UpdateOne(_m *PledgeTopic) *PledgeTopicUpdateOne {
+	mutation := newPledgeTopicMutation(c.config, OpUpdateOne, withPledgeTopic(_m))
+	return &PledgeTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PledgeTopicClient) UpdateOneID(id int) *PledgeTopicUpdateOne {
+	mutation := newPledgeTopicMutation(c.config, OpUpdateOne, withPledgeTopicID(id))
+	return &PledgeTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PledgeTopic.
+func (c *PledgeTopicClient) Delete() *PledgeTopicDelete {
+	mutation := newPledgeTopicMutation(c.config, OpDelete)
+	return &PledgeTopicDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PledgeTopicClient) DeleteOne(_m *PledgeTopic) *PledgeTopicDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PledgeTopicClient) DeleteOneID(id int) *PledgeTopicDeleteOne {
+	builder := c.Delete().Where(pledgetopic.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PledgeTopicDeleteOne{builder}
+}
+
+// Query returns a query builder for PledgeTopic.
+func (c *PledgeTopicClient) Query() *PledgeTopicQuery {
+	return &PledgeTopicQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePledgeTopic},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PledgeTopic entity by its id.
+func (c *PledgeTopicClient) Get(ctx context.Context, id int) (*PledgeTopic, error) {
+	return c.Query().Where(pledgetopic.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PledgeTopicClient) GetX(ctx context.Context, id int) *PledgeTopic {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PledgeTopicClient) Hooks() []Hook {
+	hooks := c.hooks.PledgeTopic
+	return append(hooks[:len(hooks):len(hooks)], pledgetopic.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PledgeTopicClient) Interceptors() []Interceptor {
+	inters := c.inters.PledgeTopic
+	return append(inters[:len(inters):len(inters)], pledgetopic.Interceptors[:]...)
+}
+
+func (c *PledgeTopicClient) mutate(ctx context.Context, m *PledgeTopicMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PledgeTopicCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PledgeTopicUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PledgeTopicUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PledgeTopicDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PledgeTopic mutation op: %q", m.Op())
+	}
+}
+
 // PoorHouseholdClient is a client for the PoorHousehold schema.
 type PoorHouseholdClient struct {
 	config
@@ -2912,14 +4057,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
-		HouseholdStatusChange, JointActivity, LeaderAssignment, LeaderVisit, Member,
-		Org, PoorHousehold, RoleBinding, Setting, User []ent.Hook
+		AuditHead, AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
+		HouseholdStatusChange, IdempotencyKey, JointActivity, LeaderAssignment,
+		LeaderVisit, Member, Org, Pledge, PledgeItem, PledgeProgress, PledgeReview,
+		PledgeTopic, PoorHousehold, RoleBinding, Setting, User []ent.Hook
 	}
 	inters struct {
-		AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
-		HouseholdStatusChange, JointActivity, LeaderAssignment, LeaderVisit, Member,
-		Org, PoorHousehold, RoleBinding, Setting, User []ent.Interceptor
+		AuditHead, AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
+		HouseholdStatusChange, IdempotencyKey, JointActivity, LeaderAssignment,
+		LeaderVisit, Member, Org, Pledge, PledgeItem, PledgeProgress, PledgeReview,
+		PledgeTopic, PoorHousehold, RoleBinding, Setting, User []ent.Interceptor
 	}
 )
 

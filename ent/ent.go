@@ -12,17 +12,24 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/leaderassignment"
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
@@ -87,17 +94,24 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			audithead.Table:             audithead.ValidColumn,
 			auditlog.Table:              auditlog.ValidColumn,
 			branchpairing.Table:         branchpairing.ValidColumn,
 			helppairing.Table:           helppairing.ValidColumn,
 			helprecord.Table:            helprecord.ValidColumn,
 			householdproblem.Table:      householdproblem.ValidColumn,
 			householdstatuschange.Table: householdstatuschange.ValidColumn,
+			idempotencykey.Table:        idempotencykey.ValidColumn,
 			jointactivity.Table:         jointactivity.ValidColumn,
 			leaderassignment.Table:      leaderassignment.ValidColumn,
 			leadervisit.Table:           leadervisit.ValidColumn,
 			member.Table:                member.ValidColumn,
 			org.Table:                   org.ValidColumn,
+			pledge.Table:                pledge.ValidColumn,
+			pledgeitem.Table:            pledgeitem.ValidColumn,
+			pledgeprogress.Table:        pledgeprogress.ValidColumn,
+			pledgereview.Table:          pledgereview.ValidColumn,
+			pledgetopic.Table:           pledgetopic.ValidColumn,
 			poorhousehold.Table:         poorhousehold.ValidColumn,
 			rolebinding.Table:           rolebinding.ValidColumn,
 			setting.Table:               setting.ValidColumn,

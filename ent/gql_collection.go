@@ -21,6 +21,11 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -310,6 +315,11 @@ func (_q *BranchPairingQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, branchpairing.FieldUpdatedAt)
 				fieldSeen[branchpairing.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[branchpairing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldVersion)
+				fieldSeen[branchpairing.FieldVersion] = struct{}{}
+			}
 		case "unitBranchName":
 			if _, ok := fieldSeen[branchpairing.FieldUnitBranchName]; !ok {
 				selectedFields = append(selectedFields, branchpairing.FieldUnitBranchName)
@@ -548,6 +558,11 @@ func (_q *HelpPairingQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, helppairing.FieldUpdatedAt)
 				fieldSeen[helppairing.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[helppairing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldVersion)
+				fieldSeen[helppairing.FieldVersion] = struct{}{}
+			}
 		case "memberName":
 			if _, ok := fieldSeen[helppairing.FieldMemberName]; !ok {
 				selectedFields = append(selectedFields, helppairing.FieldMemberName)
@@ -672,6 +687,11 @@ func (_q *HelpRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, helprecord.FieldUpdatedAt)
 				fieldSeen[helprecord.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[helprecord.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldVersion)
+				fieldSeen[helprecord.FieldVersion] = struct{}{}
+			}
 		case "kind":
 			if _, ok := fieldSeen[helprecord.FieldKind]; !ok {
 				selectedFields = append(selectedFields, helprecord.FieldKind)
@@ -795,6 +815,11 @@ func (_q *HouseholdProblemQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[householdproblem.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, householdproblem.FieldUpdatedAt)
 				fieldSeen[householdproblem.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[householdproblem.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldVersion)
+				fieldSeen[householdproblem.FieldVersion] = struct{}{}
 			}
 		case "text":
 			if _, ok := fieldSeen[householdproblem.FieldText]; !ok {
@@ -925,6 +950,11 @@ func (_q *HouseholdStatusChangeQuery) collectField(ctx context.Context, oneNode 
 				selectedFields = append(selectedFields, householdstatuschange.FieldUpdatedAt)
 				fieldSeen[householdstatuschange.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[householdstatuschange.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldVersion)
+				fieldSeen[householdstatuschange.FieldVersion] = struct{}{}
+			}
 		case "on":
 			if _, ok := fieldSeen[householdstatuschange.FieldOn]; !ok {
 				selectedFields = append(selectedFields, householdstatuschange.FieldOn)
@@ -1038,6 +1068,11 @@ func (_q *JointActivityQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[jointactivity.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, jointactivity.FieldUpdatedAt)
 				fieldSeen[jointactivity.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[jointactivity.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldVersion)
+				fieldSeen[jointactivity.FieldVersion] = struct{}{}
 			}
 		case "area":
 			if _, ok := fieldSeen[jointactivity.FieldArea]; !ok {
@@ -1305,6 +1340,11 @@ func (_q *LeaderAssignmentQuery) collectField(ctx context.Context, oneNode bool,
 				selectedFields = append(selectedFields, leaderassignment.FieldUpdatedAt)
 				fieldSeen[leaderassignment.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[leaderassignment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldVersion)
+				fieldSeen[leaderassignment.FieldVersion] = struct{}{}
+			}
 		case "year":
 			if _, ok := fieldSeen[leaderassignment.FieldYear]; !ok {
 				selectedFields = append(selectedFields, leaderassignment.FieldYear)
@@ -1437,6 +1477,11 @@ func (_q *LeaderVisitQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, leadervisit.FieldUpdatedAt)
 				fieldSeen[leadervisit.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[leadervisit.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldVersion)
+				fieldSeen[leadervisit.FieldVersion] = struct{}{}
+			}
 		case "on":
 			if _, ok := fieldSeen[leadervisit.FieldOn]; !ok {
 				selectedFields = append(selectedFields, leadervisit.FieldOn)
@@ -1565,6 +1610,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[member.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, member.FieldUpdatedAt)
 				fieldSeen[member.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[member.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, member.FieldVersion)
+				fieldSeen[member.FieldVersion] = struct{}{}
 			}
 		case "name":
 			if _, ok := fieldSeen[member.FieldName]; !ok {
@@ -1899,6 +1949,11 @@ func (_q *OrgQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, org.FieldUpdatedAt)
 				fieldSeen[org.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[org.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, org.FieldVersion)
+				fieldSeen[org.FieldVersion] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[org.FieldName]; !ok {
 				selectedFields = append(selectedFields, org.FieldName)
@@ -1984,6 +2039,756 @@ func newOrgPaginateArgs(rv map[string]any) *orgPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrgWhereInput); ok {
 		args.opts = append(args.opts, WithOrgFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PledgeQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PledgeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pledge.Columns))
+		selectedFields = []string{pledge.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "items":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pledgeitemImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedItems(alias, func(wq *PledgeItemQuery) {
+				*wq = *query
+			})
+
+		case "reviews":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeReviewClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pledgereviewImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedReviews(alias, func(wq *PledgeReviewQuery) {
+				*wq = *query
+			})
+
+		case "progress":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeProgressClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, pledgeprogressImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProgress(alias, func(wq *PledgeProgressQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[pledge.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldCreatedAt)
+				fieldSeen[pledge.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pledge.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldUpdatedAt)
+				fieldSeen[pledge.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pledge.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldVersion)
+				fieldSeen[pledge.FieldVersion] = struct{}{}
+			}
+		case "memberID":
+			if _, ok := fieldSeen[pledge.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldMemberID)
+				fieldSeen[pledge.FieldMemberID] = struct{}{}
+			}
+		case "memberName":
+			if _, ok := fieldSeen[pledge.FieldMemberName]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldMemberName)
+				fieldSeen[pledge.FieldMemberName] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[pledge.FieldYear]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldYear)
+				fieldSeen[pledge.FieldYear] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[pledge.FieldKind]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldKind)
+				fieldSeen[pledge.FieldKind] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[pledge.FieldState]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldState)
+				fieldSeen[pledge.FieldState] = struct{}{}
+			}
+		case "submittedOn":
+			if _, ok := fieldSeen[pledge.FieldSubmittedOn]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldSubmittedOn)
+				fieldSeen[pledge.FieldSubmittedOn] = struct{}{}
+			}
+		case "publishedOn":
+			if _, ok := fieldSeen[pledge.FieldPublishedOn]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldPublishedOn)
+				fieldSeen[pledge.FieldPublishedOn] = struct{}{}
+			}
+		case "evaluatedOn":
+			if _, ok := fieldSeen[pledge.FieldEvaluatedOn]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldEvaluatedOn)
+				fieldSeen[pledge.FieldEvaluatedOn] = struct{}{}
+			}
+		case "earlyCloseReason":
+			if _, ok := fieldSeen[pledge.FieldEarlyCloseReason]; !ok {
+				selectedFields = append(selectedFields, pledge.FieldEarlyCloseReason)
+				fieldSeen[pledge.FieldEarlyCloseReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pledgePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PledgePaginateOption
+}
+
+func newPledgePaginateArgs(rv map[string]any) *pledgePaginateArgs {
+	args := &pledgePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PledgeOrder:
+			args.opts = append(args.opts, WithPledgeOrder(v))
+		case []any:
+			var orders []*PledgeOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PledgeOrder{Field: &PledgeOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPledgeOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PledgeWhereInput); ok {
+		args.opts = append(args.opts, WithPledgeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PledgeItemQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeItemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PledgeItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pledgeitem.Columns))
+		selectedFields = []string{pledgeitem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pledge":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pledgeImplementors)...); err != nil {
+				return err
+			}
+			_q.withPledge = query
+			if _, ok := fieldSeen[pledgeitem.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldPledgeID)
+				fieldSeen[pledgeitem.FieldPledgeID] = struct{}{}
+			}
+
+		case "topic":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeTopicClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pledgetopicImplementors)...); err != nil {
+				return err
+			}
+			_q.withTopic = query
+			if _, ok := fieldSeen[pledgeitem.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldTopicID)
+				fieldSeen[pledgeitem.FieldTopicID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pledgeitem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldCreatedAt)
+				fieldSeen[pledgeitem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pledgeitem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldUpdatedAt)
+				fieldSeen[pledgeitem.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pledgeitem.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldVersion)
+				fieldSeen[pledgeitem.FieldVersion] = struct{}{}
+			}
+		case "pledgeID":
+			if _, ok := fieldSeen[pledgeitem.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldPledgeID)
+				fieldSeen[pledgeitem.FieldPledgeID] = struct{}{}
+			}
+		case "topicID":
+			if _, ok := fieldSeen[pledgeitem.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldTopicID)
+				fieldSeen[pledgeitem.FieldTopicID] = struct{}{}
+			}
+		case "content":
+			if _, ok := fieldSeen[pledgeitem.FieldContent]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldContent)
+				fieldSeen[pledgeitem.FieldContent] = struct{}{}
+			}
+		case "result":
+			if _, ok := fieldSeen[pledgeitem.FieldResult]; !ok {
+				selectedFields = append(selectedFields, pledgeitem.FieldResult)
+				fieldSeen[pledgeitem.FieldResult] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pledgeitemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PledgeItemPaginateOption
+}
+
+func newPledgeItemPaginateArgs(rv map[string]any) *pledgeitemPaginateArgs {
+	args := &pledgeitemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PledgeItemOrder{Field: &PledgeItemOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPledgeItemOrder(order))
+			}
+		case *PledgeItemOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPledgeItemOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PledgeItemWhereInput); ok {
+		args.opts = append(args.opts, WithPledgeItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PledgeProgressQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeProgressQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PledgeProgressQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pledgeprogress.Columns))
+		selectedFields = []string{pledgeprogress.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pledge":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pledgeImplementors)...); err != nil {
+				return err
+			}
+			_q.withPledge = query
+			if _, ok := fieldSeen[pledgeprogress.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldPledgeID)
+				fieldSeen[pledgeprogress.FieldPledgeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pledgeprogress.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldCreatedAt)
+				fieldSeen[pledgeprogress.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pledgeprogress.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldUpdatedAt)
+				fieldSeen[pledgeprogress.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pledgeprogress.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldVersion)
+				fieldSeen[pledgeprogress.FieldVersion] = struct{}{}
+			}
+		case "pledgeID":
+			if _, ok := fieldSeen[pledgeprogress.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldPledgeID)
+				fieldSeen[pledgeprogress.FieldPledgeID] = struct{}{}
+			}
+		case "quarter":
+			if _, ok := fieldSeen[pledgeprogress.FieldQuarter]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldQuarter)
+				fieldSeen[pledgeprogress.FieldQuarter] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[pledgeprogress.FieldText]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldText)
+				fieldSeen[pledgeprogress.FieldText] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[pledgeprogress.FieldOn]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldOn)
+				fieldSeen[pledgeprogress.FieldOn] = struct{}{}
+			}
+		case "reporter":
+			if _, ok := fieldSeen[pledgeprogress.FieldReporter]; !ok {
+				selectedFields = append(selectedFields, pledgeprogress.FieldReporter)
+				fieldSeen[pledgeprogress.FieldReporter] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pledgeprogressPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PledgeProgressPaginateOption
+}
+
+func newPledgeProgressPaginateArgs(rv map[string]any) *pledgeprogressPaginateArgs {
+	args := &pledgeprogressPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PledgeProgressOrder{Field: &PledgeProgressOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPledgeProgressOrder(order))
+			}
+		case *PledgeProgressOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPledgeProgressOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PledgeProgressWhereInput); ok {
+		args.opts = append(args.opts, WithPledgeProgressFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PledgeReviewQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeReviewQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PledgeReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pledgereview.Columns))
+		selectedFields = []string{pledgereview.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pledge":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PledgeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, pledgeImplementors)...); err != nil {
+				return err
+			}
+			_q.withPledge = query
+			if _, ok := fieldSeen[pledgereview.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldPledgeID)
+				fieldSeen[pledgereview.FieldPledgeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pledgereview.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldCreatedAt)
+				fieldSeen[pledgereview.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pledgereview.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldUpdatedAt)
+				fieldSeen[pledgereview.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pledgereview.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldVersion)
+				fieldSeen[pledgereview.FieldVersion] = struct{}{}
+			}
+		case "pledgeID":
+			if _, ok := fieldSeen[pledgereview.FieldPledgeID]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldPledgeID)
+				fieldSeen[pledgereview.FieldPledgeID] = struct{}{}
+			}
+		case "approve":
+			if _, ok := fieldSeen[pledgereview.FieldApprove]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldApprove)
+				fieldSeen[pledgereview.FieldApprove] = struct{}{}
+			}
+		case "servesReform":
+			if _, ok := fieldSeen[pledgereview.FieldServesReform]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldServesReform)
+				fieldSeen[pledgereview.FieldServesReform] = struct{}{}
+			}
+		case "exemplary":
+			if _, ok := fieldSeen[pledgereview.FieldExemplary]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldExemplary)
+				fieldSeen[pledgereview.FieldExemplary] = struct{}{}
+			}
+		case "fitsPost":
+			if _, ok := fieldSeen[pledgereview.FieldFitsPost]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldFitsPost)
+				fieldSeen[pledgereview.FieldFitsPost] = struct{}{}
+			}
+		case "meetsWishes":
+			if _, ok := fieldSeen[pledgereview.FieldMeetsWishes]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldMeetsWishes)
+				fieldSeen[pledgereview.FieldMeetsWishes] = struct{}{}
+			}
+		case "leadersFirst":
+			if _, ok := fieldSeen[pledgereview.FieldLeadersFirst]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldLeadersFirst)
+				fieldSeen[pledgereview.FieldLeadersFirst] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[pledgereview.FieldComment]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldComment)
+				fieldSeen[pledgereview.FieldComment] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[pledgereview.FieldOn]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldOn)
+				fieldSeen[pledgereview.FieldOn] = struct{}{}
+			}
+		case "reviewer":
+			if _, ok := fieldSeen[pledgereview.FieldReviewer]; !ok {
+				selectedFields = append(selectedFields, pledgereview.FieldReviewer)
+				fieldSeen[pledgereview.FieldReviewer] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pledgereviewPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PledgeReviewPaginateOption
+}
+
+func newPledgeReviewPaginateArgs(rv map[string]any) *pledgereviewPaginateArgs {
+	args := &pledgereviewPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PledgeReviewOrder{Field: &PledgeReviewOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPledgeReviewOrder(order))
+			}
+		case *PledgeReviewOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPledgeReviewOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PledgeReviewWhereInput); ok {
+		args.opts = append(args.opts, WithPledgeReviewFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PledgeTopicQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeTopicQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PledgeTopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pledgetopic.Columns))
+		selectedFields = []string{pledgetopic.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[pledgetopic.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgetopic.FieldCreatedAt)
+				fieldSeen[pledgetopic.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pledgetopic.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pledgetopic.FieldUpdatedAt)
+				fieldSeen[pledgetopic.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[pledgetopic.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, pledgetopic.FieldVersion)
+				fieldSeen[pledgetopic.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[pledgetopic.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, pledgetopic.FieldTitle)
+				fieldSeen[pledgetopic.FieldTitle] = struct{}{}
+			}
+		case "retiredOn":
+			if _, ok := fieldSeen[pledgetopic.FieldRetiredOn]; !ok {
+				selectedFields = append(selectedFields, pledgetopic.FieldRetiredOn)
+				fieldSeen[pledgetopic.FieldRetiredOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pledgetopicPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PledgeTopicPaginateOption
+}
+
+func newPledgeTopicPaginateArgs(rv map[string]any) *pledgetopicPaginateArgs {
+	args := &pledgetopicPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PledgeTopicOrder{Field: &PledgeTopicOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPledgeTopicOrder(order))
+			}
+		case *PledgeTopicOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPledgeTopicOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PledgeTopicWhereInput); ok {
+		args.opts = append(args.opts, WithPledgeTopicFilter(v.Filter))
 	}
 	return args
 }
@@ -2251,6 +3056,11 @@ func (_q *PoorHouseholdQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, poorhousehold.FieldUpdatedAt)
 				fieldSeen[poorhousehold.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[poorhousehold.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldVersion)
+				fieldSeen[poorhousehold.FieldVersion] = struct{}{}
+			}
 		case "head":
 			if _, ok := fieldSeen[poorhousehold.FieldHead]; !ok {
 				selectedFields = append(selectedFields, poorhousehold.FieldHead)
@@ -2395,6 +3205,11 @@ func (_q *RoleBindingQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, rolebinding.FieldUpdatedAt)
 				fieldSeen[rolebinding.FieldUpdatedAt] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[rolebinding.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, rolebinding.FieldVersion)
+				fieldSeen[rolebinding.FieldVersion] = struct{}{}
+			}
 		case "role":
 			if _, ok := fieldSeen[rolebinding.FieldRole]; !ok {
 				selectedFields = append(selectedFields, rolebinding.FieldRole)
@@ -2536,6 +3351,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldUpdatedAt)
 				fieldSeen[user.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[user.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, user.FieldVersion)
+				fieldSeen[user.FieldVersion] = struct{}{}
 			}
 		case "username":
 			if _, ok := fieldSeen[user.FieldUsername]; !ok {

@@ -257,6 +257,74 @@ func (_m *Org) Members(
 	return _m.QueryMembers().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Pledge) Items(ctx context.Context) (result []*PledgeItem, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ItemsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryItems().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Pledge) Reviews(ctx context.Context) (result []*PledgeReview, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedReviews(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ReviewsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReviews().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Pledge) Progress(ctx context.Context) (result []*PledgeProgress, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProgress(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProgressOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgress().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *PledgeItem) Pledge(ctx context.Context) (*Pledge, error) {
+	result, err := _m.Edges.PledgeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPledge().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PledgeItem) Topic(ctx context.Context) (*PledgeTopic, error) {
+	result, err := _m.Edges.TopicOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTopic().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PledgeProgress) Pledge(ctx context.Context) (*Pledge, error) {
+	result, err := _m.Edges.PledgeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPledge().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PledgeReview) Pledge(ctx context.Context) (*Pledge, error) {
+	result, err := _m.Edges.PledgeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPledge().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *PoorHousehold) Village(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.VillageOrErr()
 	if IsNotLoaded(err) {

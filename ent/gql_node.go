@@ -22,6 +22,11 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -86,6 +91,31 @@ var orgImplementors = []string{"Org", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Org) IsNode() {}
+
+var pledgeImplementors = []string{"Pledge", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Pledge) IsNode() {}
+
+var pledgeitemImplementors = []string{"PledgeItem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PledgeItem) IsNode() {}
+
+var pledgeprogressImplementors = []string{"PledgeProgress", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PledgeProgress) IsNode() {}
+
+var pledgereviewImplementors = []string{"PledgeReview", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PledgeReview) IsNode() {}
+
+var pledgetopicImplementors = []string{"PledgeTopic", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PledgeTopic) IsNode() {}
 
 var poorhouseholdImplementors = []string{"PoorHousehold", "Node"}
 
@@ -274,6 +304,51 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(org.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, orgImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pledge.Table:
+		query := c.Pledge.Query().
+			Where(pledge.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pledgeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pledgeitem.Table:
+		query := c.PledgeItem.Query().
+			Where(pledgeitem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pledgeitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pledgeprogress.Table:
+		query := c.PledgeProgress.Query().
+			Where(pledgeprogress.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pledgeprogressImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pledgereview.Table:
+		query := c.PledgeReview.Query().
+			Where(pledgereview.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pledgereviewImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pledgetopic.Table:
+		query := c.PledgeTopic.Query().
+			Where(pledgetopic.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pledgetopicImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -542,6 +617,86 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Org.Query().
 			Where(org.IDIn(ids...))
 		query, err := query.CollectFields(ctx, orgImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pledge.Table:
+		query := c.Pledge.Query().
+			Where(pledge.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pledgeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pledgeitem.Table:
+		query := c.PledgeItem.Query().
+			Where(pledgeitem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pledgeitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pledgeprogress.Table:
+		query := c.PledgeProgress.Query().
+			Where(pledgeprogress.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pledgeprogressImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pledgereview.Table:
+		query := c.PledgeReview.Query().
+			Where(pledgereview.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pledgereviewImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pledgetopic.Table:
+		query := c.PledgeTopic.Query().
+			Where(pledgetopic.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pledgetopicImplementors...)
 		if err != nil {
 			return nil, err
 		}

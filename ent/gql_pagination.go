@@ -25,6 +25,11 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -3920,6 +3925,1648 @@ func (_m *Org) ToEdge(order *OrgOrder) *OrgEdge {
 		order = DefaultOrgOrder
 	}
 	return &OrgEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PledgeEdge is the edge representation of Pledge.
+type PledgeEdge struct {
+	Node   *Pledge `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// PledgeConnection is the connection containing edges to Pledge.
+type PledgeConnection struct {
+	Edges      []*PledgeEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *PledgeConnection) build(nodes []*Pledge, pager *pledgePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Pledge
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Pledge {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Pledge {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PledgeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PledgeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PledgePaginateOption enables pagination customization.
+type PledgePaginateOption func(*pledgePager) error
+
+// WithPledgeOrder configures pagination ordering.
+func WithPledgeOrder(order []*PledgeOrder) PledgePaginateOption {
+	return func(pager *pledgePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPledgeFilter configures pagination filter.
+func WithPledgeFilter(filter func(*PledgeQuery) (*PledgeQuery, error)) PledgePaginateOption {
+	return func(pager *pledgePager) error {
+		if filter == nil {
+			return errors.New("PledgeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pledgePager struct {
+	reverse bool
+	order   []*PledgeOrder
+	filter  func(*PledgeQuery) (*PledgeQuery, error)
+}
+
+func newPledgePager(opts []PledgePaginateOption, reverse bool) (*pledgePager, error) {
+	pager := &pledgePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *pledgePager) applyFilter(query *PledgeQuery) (*PledgeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pledgePager) toCursor(_m *Pledge) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *pledgePager) applyCursors(query *PledgeQuery, after, before *Cursor) (*PledgeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPledgeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pledgePager) applyOrder(query *PledgeQuery) *PledgeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPledgeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPledgeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *pledgePager) orderExpr(query *PledgeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPledgeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Pledge.
+func (_m *PledgeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PledgePaginateOption,
+) (*PledgeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPledgePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PledgeConnection{Edges: []*PledgeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PledgeOrderFieldCreatedAt orders Pledge by created_at.
+	PledgeOrderFieldCreatedAt = &PledgeOrderField{
+		Value: func(_m *Pledge) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pledge.FieldCreatedAt,
+		toTerm: pledge.ByCreatedAt,
+		toCursor: func(_m *Pledge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PledgeOrderFieldUpdatedAt orders Pledge by updated_at.
+	PledgeOrderFieldUpdatedAt = &PledgeOrderField{
+		Value: func(_m *Pledge) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pledge.FieldUpdatedAt,
+		toTerm: pledge.ByUpdatedAt,
+		toCursor: func(_m *Pledge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PledgeOrderFieldYear orders Pledge by year.
+	PledgeOrderFieldYear = &PledgeOrderField{
+		Value: func(_m *Pledge) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: pledge.FieldYear,
+		toTerm: pledge.ByYear,
+		toCursor: func(_m *Pledge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// PledgeOrderFieldState orders Pledge by state.
+	PledgeOrderFieldState = &PledgeOrderField{
+		Value: func(_m *Pledge) (ent.Value, error) {
+			return _m.State, nil
+		},
+		column: pledge.FieldState,
+		toTerm: pledge.ByState,
+		toCursor: func(_m *Pledge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.State,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PledgeOrderField) String() string {
+	var str string
+	switch f.column {
+	case PledgeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PledgeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PledgeOrderFieldYear.column:
+		str = "YEAR"
+	case PledgeOrderFieldState.column:
+		str = "STATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PledgeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PledgeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PledgeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PledgeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PledgeOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *PledgeOrderFieldYear
+	case "STATE":
+		*f = *PledgeOrderFieldState
+	default:
+		return fmt.Errorf("%s is not a valid PledgeOrderField", str)
+	}
+	return nil
+}
+
+// PledgeOrderField defines the ordering field of Pledge.
+type PledgeOrderField struct {
+	// Value extracts the ordering value from the given Pledge.
+	Value    func(*Pledge) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pledge.OrderOption
+	toCursor func(*Pledge) Cursor
+}
+
+// PledgeOrder defines the ordering of Pledge.
+type PledgeOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *PledgeOrderField `json:"field"`
+}
+
+// DefaultPledgeOrder is the default ordering of Pledge.
+var DefaultPledgeOrder = &PledgeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PledgeOrderField{
+		Value: func(_m *Pledge) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pledge.FieldID,
+		toTerm: pledge.ByID,
+		toCursor: func(_m *Pledge) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Pledge into PledgeEdge.
+func (_m *Pledge) ToEdge(order *PledgeOrder) *PledgeEdge {
+	if order == nil {
+		order = DefaultPledgeOrder
+	}
+	return &PledgeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PledgeItemEdge is the edge representation of PledgeItem.
+type PledgeItemEdge struct {
+	Node   *PledgeItem `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// PledgeItemConnection is the connection containing edges to PledgeItem.
+type PledgeItemConnection struct {
+	Edges      []*PledgeItemEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *PledgeItemConnection) build(nodes []*PledgeItem, pager *pledgeitemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PledgeItem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PledgeItem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PledgeItem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PledgeItemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PledgeItemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PledgeItemPaginateOption enables pagination customization.
+type PledgeItemPaginateOption func(*pledgeitemPager) error
+
+// WithPledgeItemOrder configures pagination ordering.
+func WithPledgeItemOrder(order *PledgeItemOrder) PledgeItemPaginateOption {
+	if order == nil {
+		order = DefaultPledgeItemOrder
+	}
+	o := *order
+	return func(pager *pledgeitemPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPledgeItemOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPledgeItemFilter configures pagination filter.
+func WithPledgeItemFilter(filter func(*PledgeItemQuery) (*PledgeItemQuery, error)) PledgeItemPaginateOption {
+	return func(pager *pledgeitemPager) error {
+		if filter == nil {
+			return errors.New("PledgeItemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pledgeitemPager struct {
+	reverse bool
+	order   *PledgeItemOrder
+	filter  func(*PledgeItemQuery) (*PledgeItemQuery, error)
+}
+
+func newPledgeItemPager(opts []PledgeItemPaginateOption, reverse bool) (*pledgeitemPager, error) {
+	pager := &pledgeitemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPledgeItemOrder
+	}
+	return pager, nil
+}
+
+func (p *pledgeitemPager) applyFilter(query *PledgeItemQuery) (*PledgeItemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pledgeitemPager) toCursor(_m *PledgeItem) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pledgeitemPager) applyCursors(query *PledgeItemQuery, after, before *Cursor) (*PledgeItemQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPledgeItemOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pledgeitemPager) applyOrder(query *PledgeItemQuery) *PledgeItemQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPledgeItemOrder.Field {
+		query = query.Order(DefaultPledgeItemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pledgeitemPager) orderExpr(query *PledgeItemQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPledgeItemOrder.Field {
+			b.Comma().Ident(DefaultPledgeItemOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PledgeItem.
+func (_m *PledgeItemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PledgeItemPaginateOption,
+) (*PledgeItemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPledgeItemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PledgeItemConnection{Edges: []*PledgeItemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PledgeItemOrderFieldCreatedAt orders PledgeItem by created_at.
+	PledgeItemOrderFieldCreatedAt = &PledgeItemOrderField{
+		Value: func(_m *PledgeItem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pledgeitem.FieldCreatedAt,
+		toTerm: pledgeitem.ByCreatedAt,
+		toCursor: func(_m *PledgeItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PledgeItemOrderFieldUpdatedAt orders PledgeItem by updated_at.
+	PledgeItemOrderFieldUpdatedAt = &PledgeItemOrderField{
+		Value: func(_m *PledgeItem) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pledgeitem.FieldUpdatedAt,
+		toTerm: pledgeitem.ByUpdatedAt,
+		toCursor: func(_m *PledgeItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PledgeItemOrderField) String() string {
+	var str string
+	switch f.column {
+	case PledgeItemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PledgeItemOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PledgeItemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PledgeItemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PledgeItemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PledgeItemOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PledgeItemOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PledgeItemOrderField", str)
+	}
+	return nil
+}
+
+// PledgeItemOrderField defines the ordering field of PledgeItem.
+type PledgeItemOrderField struct {
+	// Value extracts the ordering value from the given PledgeItem.
+	Value    func(*PledgeItem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pledgeitem.OrderOption
+	toCursor func(*PledgeItem) Cursor
+}
+
+// PledgeItemOrder defines the ordering of PledgeItem.
+type PledgeItemOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *PledgeItemOrderField `json:"field"`
+}
+
+// DefaultPledgeItemOrder is the default ordering of PledgeItem.
+var DefaultPledgeItemOrder = &PledgeItemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PledgeItemOrderField{
+		Value: func(_m *PledgeItem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pledgeitem.FieldID,
+		toTerm: pledgeitem.ByID,
+		toCursor: func(_m *PledgeItem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PledgeItem into PledgeItemEdge.
+func (_m *PledgeItem) ToEdge(order *PledgeItemOrder) *PledgeItemEdge {
+	if order == nil {
+		order = DefaultPledgeItemOrder
+	}
+	return &PledgeItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PledgeProgressEdge is the edge representation of PledgeProgress.
+type PledgeProgressEdge struct {
+	Node   *PledgeProgress `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// PledgeProgressConnection is the connection containing edges to PledgeProgress.
+type PledgeProgressConnection struct {
+	Edges      []*PledgeProgressEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *PledgeProgressConnection) build(nodes []*PledgeProgress, pager *pledgeprogressPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PledgeProgress
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PledgeProgress {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PledgeProgress {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PledgeProgressEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PledgeProgressEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PledgeProgressPaginateOption enables pagination customization.
+type PledgeProgressPaginateOption func(*pledgeprogressPager) error
+
+// WithPledgeProgressOrder configures pagination ordering.
+func WithPledgeProgressOrder(order *PledgeProgressOrder) PledgeProgressPaginateOption {
+	if order == nil {
+		order = DefaultPledgeProgressOrder
+	}
+	o := *order
+	return func(pager *pledgeprogressPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPledgeProgressOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPledgeProgressFilter configures pagination filter.
+func WithPledgeProgressFilter(filter func(*PledgeProgressQuery) (*PledgeProgressQuery, error)) PledgeProgressPaginateOption {
+	return func(pager *pledgeprogressPager) error {
+		if filter == nil {
+			return errors.New("PledgeProgressQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pledgeprogressPager struct {
+	reverse bool
+	order   *PledgeProgressOrder
+	filter  func(*PledgeProgressQuery) (*PledgeProgressQuery, error)
+}
+
+func newPledgeProgressPager(opts []PledgeProgressPaginateOption, reverse bool) (*pledgeprogressPager, error) {
+	pager := &pledgeprogressPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPledgeProgressOrder
+	}
+	return pager, nil
+}
+
+func (p *pledgeprogressPager) applyFilter(query *PledgeProgressQuery) (*PledgeProgressQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pledgeprogressPager) toCursor(_m *PledgeProgress) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pledgeprogressPager) applyCursors(query *PledgeProgressQuery, after, before *Cursor) (*PledgeProgressQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPledgeProgressOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pledgeprogressPager) applyOrder(query *PledgeProgressQuery) *PledgeProgressQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPledgeProgressOrder.Field {
+		query = query.Order(DefaultPledgeProgressOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pledgeprogressPager) orderExpr(query *PledgeProgressQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPledgeProgressOrder.Field {
+			b.Comma().Ident(DefaultPledgeProgressOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PledgeProgress.
+func (_m *PledgeProgressQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PledgeProgressPaginateOption,
+) (*PledgeProgressConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPledgeProgressPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PledgeProgressConnection{Edges: []*PledgeProgressEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PledgeProgressOrderFieldCreatedAt orders PledgeProgress by created_at.
+	PledgeProgressOrderFieldCreatedAt = &PledgeProgressOrderField{
+		Value: func(_m *PledgeProgress) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pledgeprogress.FieldCreatedAt,
+		toTerm: pledgeprogress.ByCreatedAt,
+		toCursor: func(_m *PledgeProgress) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PledgeProgressOrderFieldUpdatedAt orders PledgeProgress by updated_at.
+	PledgeProgressOrderFieldUpdatedAt = &PledgeProgressOrderField{
+		Value: func(_m *PledgeProgress) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pledgeprogress.FieldUpdatedAt,
+		toTerm: pledgeprogress.ByUpdatedAt,
+		toCursor: func(_m *PledgeProgress) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PledgeProgressOrderField) String() string {
+	var str string
+	switch f.column {
+	case PledgeProgressOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PledgeProgressOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PledgeProgressOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PledgeProgressOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PledgeProgressOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PledgeProgressOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PledgeProgressOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PledgeProgressOrderField", str)
+	}
+	return nil
+}
+
+// PledgeProgressOrderField defines the ordering field of PledgeProgress.
+type PledgeProgressOrderField struct {
+	// Value extracts the ordering value from the given PledgeProgress.
+	Value    func(*PledgeProgress) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pledgeprogress.OrderOption
+	toCursor func(*PledgeProgress) Cursor
+}
+
+// PledgeProgressOrder defines the ordering of PledgeProgress.
+type PledgeProgressOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *PledgeProgressOrderField `json:"field"`
+}
+
+// DefaultPledgeProgressOrder is the default ordering of PledgeProgress.
+var DefaultPledgeProgressOrder = &PledgeProgressOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PledgeProgressOrderField{
+		Value: func(_m *PledgeProgress) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pledgeprogress.FieldID,
+		toTerm: pledgeprogress.ByID,
+		toCursor: func(_m *PledgeProgress) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PledgeProgress into PledgeProgressEdge.
+func (_m *PledgeProgress) ToEdge(order *PledgeProgressOrder) *PledgeProgressEdge {
+	if order == nil {
+		order = DefaultPledgeProgressOrder
+	}
+	return &PledgeProgressEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PledgeReviewEdge is the edge representation of PledgeReview.
+type PledgeReviewEdge struct {
+	Node   *PledgeReview `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// PledgeReviewConnection is the connection containing edges to PledgeReview.
+type PledgeReviewConnection struct {
+	Edges      []*PledgeReviewEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *PledgeReviewConnection) build(nodes []*PledgeReview, pager *pledgereviewPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PledgeReview
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PledgeReview {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PledgeReview {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PledgeReviewEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PledgeReviewEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PledgeReviewPaginateOption enables pagination customization.
+type PledgeReviewPaginateOption func(*pledgereviewPager) error
+
+// WithPledgeReviewOrder configures pagination ordering.
+func WithPledgeReviewOrder(order *PledgeReviewOrder) PledgeReviewPaginateOption {
+	if order == nil {
+		order = DefaultPledgeReviewOrder
+	}
+	o := *order
+	return func(pager *pledgereviewPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPledgeReviewOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPledgeReviewFilter configures pagination filter.
+func WithPledgeReviewFilter(filter func(*PledgeReviewQuery) (*PledgeReviewQuery, error)) PledgeReviewPaginateOption {
+	return func(pager *pledgereviewPager) error {
+		if filter == nil {
+			return errors.New("PledgeReviewQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pledgereviewPager struct {
+	reverse bool
+	order   *PledgeReviewOrder
+	filter  func(*PledgeReviewQuery) (*PledgeReviewQuery, error)
+}
+
+func newPledgeReviewPager(opts []PledgeReviewPaginateOption, reverse bool) (*pledgereviewPager, error) {
+	pager := &pledgereviewPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPledgeReviewOrder
+	}
+	return pager, nil
+}
+
+func (p *pledgereviewPager) applyFilter(query *PledgeReviewQuery) (*PledgeReviewQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pledgereviewPager) toCursor(_m *PledgeReview) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pledgereviewPager) applyCursors(query *PledgeReviewQuery, after, before *Cursor) (*PledgeReviewQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPledgeReviewOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pledgereviewPager) applyOrder(query *PledgeReviewQuery) *PledgeReviewQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPledgeReviewOrder.Field {
+		query = query.Order(DefaultPledgeReviewOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pledgereviewPager) orderExpr(query *PledgeReviewQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPledgeReviewOrder.Field {
+			b.Comma().Ident(DefaultPledgeReviewOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PledgeReview.
+func (_m *PledgeReviewQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PledgeReviewPaginateOption,
+) (*PledgeReviewConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPledgeReviewPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PledgeReviewConnection{Edges: []*PledgeReviewEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PledgeReviewOrderFieldCreatedAt orders PledgeReview by created_at.
+	PledgeReviewOrderFieldCreatedAt = &PledgeReviewOrderField{
+		Value: func(_m *PledgeReview) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pledgereview.FieldCreatedAt,
+		toTerm: pledgereview.ByCreatedAt,
+		toCursor: func(_m *PledgeReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PledgeReviewOrderFieldUpdatedAt orders PledgeReview by updated_at.
+	PledgeReviewOrderFieldUpdatedAt = &PledgeReviewOrderField{
+		Value: func(_m *PledgeReview) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pledgereview.FieldUpdatedAt,
+		toTerm: pledgereview.ByUpdatedAt,
+		toCursor: func(_m *PledgeReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PledgeReviewOrderField) String() string {
+	var str string
+	switch f.column {
+	case PledgeReviewOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PledgeReviewOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PledgeReviewOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PledgeReviewOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PledgeReviewOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PledgeReviewOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PledgeReviewOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PledgeReviewOrderField", str)
+	}
+	return nil
+}
+
+// PledgeReviewOrderField defines the ordering field of PledgeReview.
+type PledgeReviewOrderField struct {
+	// Value extracts the ordering value from the given PledgeReview.
+	Value    func(*PledgeReview) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pledgereview.OrderOption
+	toCursor func(*PledgeReview) Cursor
+}
+
+// PledgeReviewOrder defines the ordering of PledgeReview.
+type PledgeReviewOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *PledgeReviewOrderField `json:"field"`
+}
+
+// DefaultPledgeReviewOrder is the default ordering of PledgeReview.
+var DefaultPledgeReviewOrder = &PledgeReviewOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PledgeReviewOrderField{
+		Value: func(_m *PledgeReview) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pledgereview.FieldID,
+		toTerm: pledgereview.ByID,
+		toCursor: func(_m *PledgeReview) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PledgeReview into PledgeReviewEdge.
+func (_m *PledgeReview) ToEdge(order *PledgeReviewOrder) *PledgeReviewEdge {
+	if order == nil {
+		order = DefaultPledgeReviewOrder
+	}
+	return &PledgeReviewEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PledgeTopicEdge is the edge representation of PledgeTopic.
+type PledgeTopicEdge struct {
+	Node   *PledgeTopic `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PledgeTopicConnection is the connection containing edges to PledgeTopic.
+type PledgeTopicConnection struct {
+	Edges      []*PledgeTopicEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PledgeTopicConnection) build(nodes []*PledgeTopic, pager *pledgetopicPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PledgeTopic
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PledgeTopic {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PledgeTopic {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PledgeTopicEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PledgeTopicEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PledgeTopicPaginateOption enables pagination customization.
+type PledgeTopicPaginateOption func(*pledgetopicPager) error
+
+// WithPledgeTopicOrder configures pagination ordering.
+func WithPledgeTopicOrder(order *PledgeTopicOrder) PledgeTopicPaginateOption {
+	if order == nil {
+		order = DefaultPledgeTopicOrder
+	}
+	o := *order
+	return func(pager *pledgetopicPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPledgeTopicOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPledgeTopicFilter configures pagination filter.
+func WithPledgeTopicFilter(filter func(*PledgeTopicQuery) (*PledgeTopicQuery, error)) PledgeTopicPaginateOption {
+	return func(pager *pledgetopicPager) error {
+		if filter == nil {
+			return errors.New("PledgeTopicQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pledgetopicPager struct {
+	reverse bool
+	order   *PledgeTopicOrder
+	filter  func(*PledgeTopicQuery) (*PledgeTopicQuery, error)
+}
+
+func newPledgeTopicPager(opts []PledgeTopicPaginateOption, reverse bool) (*pledgetopicPager, error) {
+	pager := &pledgetopicPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPledgeTopicOrder
+	}
+	return pager, nil
+}
+
+func (p *pledgetopicPager) applyFilter(query *PledgeTopicQuery) (*PledgeTopicQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pledgetopicPager) toCursor(_m *PledgeTopic) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pledgetopicPager) applyCursors(query *PledgeTopicQuery, after, before *Cursor) (*PledgeTopicQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPledgeTopicOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pledgetopicPager) applyOrder(query *PledgeTopicQuery) *PledgeTopicQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPledgeTopicOrder.Field {
+		query = query.Order(DefaultPledgeTopicOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pledgetopicPager) orderExpr(query *PledgeTopicQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPledgeTopicOrder.Field {
+			b.Comma().Ident(DefaultPledgeTopicOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PledgeTopic.
+func (_m *PledgeTopicQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PledgeTopicPaginateOption,
+) (*PledgeTopicConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPledgeTopicPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PledgeTopicConnection{Edges: []*PledgeTopicEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PledgeTopicOrderFieldCreatedAt orders PledgeTopic by created_at.
+	PledgeTopicOrderFieldCreatedAt = &PledgeTopicOrderField{
+		Value: func(_m *PledgeTopic) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pledgetopic.FieldCreatedAt,
+		toTerm: pledgetopic.ByCreatedAt,
+		toCursor: func(_m *PledgeTopic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PledgeTopicOrderFieldUpdatedAt orders PledgeTopic by updated_at.
+	PledgeTopicOrderFieldUpdatedAt = &PledgeTopicOrderField{
+		Value: func(_m *PledgeTopic) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: pledgetopic.FieldUpdatedAt,
+		toTerm: pledgetopic.ByUpdatedAt,
+		toCursor: func(_m *PledgeTopic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PledgeTopicOrderField) String() string {
+	var str string
+	switch f.column {
+	case PledgeTopicOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PledgeTopicOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PledgeTopicOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PledgeTopicOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PledgeTopicOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PledgeTopicOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PledgeTopicOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PledgeTopicOrderField", str)
+	}
+	return nil
+}
+
+// PledgeTopicOrderField defines the ordering field of PledgeTopic.
+type PledgeTopicOrderField struct {
+	// Value extracts the ordering value from the given PledgeTopic.
+	Value    func(*PledgeTopic) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pledgetopic.OrderOption
+	toCursor func(*PledgeTopic) Cursor
+}
+
+// PledgeTopicOrder defines the ordering of PledgeTopic.
+type PledgeTopicOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PledgeTopicOrderField `json:"field"`
+}
+
+// DefaultPledgeTopicOrder is the default ordering of PledgeTopic.
+var DefaultPledgeTopicOrder = &PledgeTopicOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PledgeTopicOrderField{
+		Value: func(_m *PledgeTopic) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pledgetopic.FieldID,
+		toTerm: pledgetopic.ByID,
+		toCursor: func(_m *PledgeTopic) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PledgeTopic into PledgeTopicEdge.
+func (_m *PledgeTopic) ToEdge(order *PledgeTopicOrder) *PledgeTopicEdge {
+	if order == nil {
+		order = DefaultPledgeTopicOrder
+	}
+	return &PledgeTopicEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -18,6 +18,11 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -4361,6 +4366,2128 @@ func (i *OrgWhereInput) P() (predicate.Org, error) {
 		return predicates[0], nil
 	default:
 		return org.And(predicates...), nil
+	}
+}
+
+// PledgeWhereInput represents a where input for filtering Pledge queries.
+type PledgeWhereInput struct {
+	Predicates []predicate.Pledge  `json:"-"`
+	Not        *PledgeWhereInput   `json:"not,omitempty"`
+	Or         []*PledgeWhereInput `json:"or,omitempty"`
+	And        []*PledgeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "member_id" field predicates.
+	MemberID      *int  `json:"memberID,omitempty"`
+	MemberIDNEQ   *int  `json:"memberIDNEQ,omitempty"`
+	MemberIDIn    []int `json:"memberIDIn,omitempty"`
+	MemberIDNotIn []int `json:"memberIDNotIn,omitempty"`
+
+	// "member_name" field predicates.
+	MemberName             *string  `json:"memberName,omitempty"`
+	MemberNameNEQ          *string  `json:"memberNameNEQ,omitempty"`
+	MemberNameIn           []string `json:"memberNameIn,omitempty"`
+	MemberNameNotIn        []string `json:"memberNameNotIn,omitempty"`
+	MemberNameGT           *string  `json:"memberNameGT,omitempty"`
+	MemberNameGTE          *string  `json:"memberNameGTE,omitempty"`
+	MemberNameLT           *string  `json:"memberNameLT,omitempty"`
+	MemberNameLTE          *string  `json:"memberNameLTE,omitempty"`
+	MemberNameContains     *string  `json:"memberNameContains,omitempty"`
+	MemberNameHasPrefix    *string  `json:"memberNameHasPrefix,omitempty"`
+	MemberNameHasSuffix    *string  `json:"memberNameHasSuffix,omitempty"`
+	MemberNameEqualFold    *string  `json:"memberNameEqualFold,omitempty"`
+	MemberNameContainsFold *string  `json:"memberNameContainsFold,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *pledge.Kind  `json:"kind,omitempty"`
+	KindNEQ   *pledge.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []pledge.Kind `json:"kindIn,omitempty"`
+	KindNotIn []pledge.Kind `json:"kindNotIn,omitempty"`
+
+	// "state" field predicates.
+	State      *pledge.State  `json:"state,omitempty"`
+	StateNEQ   *pledge.State  `json:"stateNEQ,omitempty"`
+	StateIn    []pledge.State `json:"stateIn,omitempty"`
+	StateNotIn []pledge.State `json:"stateNotIn,omitempty"`
+
+	// "submitted_on" field predicates.
+	SubmittedOn       *time.Time  `json:"submittedOn,omitempty"`
+	SubmittedOnNEQ    *time.Time  `json:"submittedOnNEQ,omitempty"`
+	SubmittedOnIn     []time.Time `json:"submittedOnIn,omitempty"`
+	SubmittedOnNotIn  []time.Time `json:"submittedOnNotIn,omitempty"`
+	SubmittedOnGT     *time.Time  `json:"submittedOnGT,omitempty"`
+	SubmittedOnGTE    *time.Time  `json:"submittedOnGTE,omitempty"`
+	SubmittedOnLT     *time.Time  `json:"submittedOnLT,omitempty"`
+	SubmittedOnLTE    *time.Time  `json:"submittedOnLTE,omitempty"`
+	SubmittedOnIsNil  bool        `json:"submittedOnIsNil,omitempty"`
+	SubmittedOnNotNil bool        `json:"submittedOnNotNil,omitempty"`
+
+	// "published_on" field predicates.
+	PublishedOn       *time.Time  `json:"publishedOn,omitempty"`
+	PublishedOnNEQ    *time.Time  `json:"publishedOnNEQ,omitempty"`
+	PublishedOnIn     []time.Time `json:"publishedOnIn,omitempty"`
+	PublishedOnNotIn  []time.Time `json:"publishedOnNotIn,omitempty"`
+	PublishedOnGT     *time.Time  `json:"publishedOnGT,omitempty"`
+	PublishedOnGTE    *time.Time  `json:"publishedOnGTE,omitempty"`
+	PublishedOnLT     *time.Time  `json:"publishedOnLT,omitempty"`
+	PublishedOnLTE    *time.Time  `json:"publishedOnLTE,omitempty"`
+	PublishedOnIsNil  bool        `json:"publishedOnIsNil,omitempty"`
+	PublishedOnNotNil bool        `json:"publishedOnNotNil,omitempty"`
+
+	// "evaluated_on" field predicates.
+	EvaluatedOn       *time.Time  `json:"evaluatedOn,omitempty"`
+	EvaluatedOnNEQ    *time.Time  `json:"evaluatedOnNEQ,omitempty"`
+	EvaluatedOnIn     []time.Time `json:"evaluatedOnIn,omitempty"`
+	EvaluatedOnNotIn  []time.Time `json:"evaluatedOnNotIn,omitempty"`
+	EvaluatedOnGT     *time.Time  `json:"evaluatedOnGT,omitempty"`
+	EvaluatedOnGTE    *time.Time  `json:"evaluatedOnGTE,omitempty"`
+	EvaluatedOnLT     *time.Time  `json:"evaluatedOnLT,omitempty"`
+	EvaluatedOnLTE    *time.Time  `json:"evaluatedOnLTE,omitempty"`
+	EvaluatedOnIsNil  bool        `json:"evaluatedOnIsNil,omitempty"`
+	EvaluatedOnNotNil bool        `json:"evaluatedOnNotNil,omitempty"`
+
+	// "early_close_reason" field predicates.
+	EarlyCloseReason             *string  `json:"earlyCloseReason,omitempty"`
+	EarlyCloseReasonNEQ          *string  `json:"earlyCloseReasonNEQ,omitempty"`
+	EarlyCloseReasonIn           []string `json:"earlyCloseReasonIn,omitempty"`
+	EarlyCloseReasonNotIn        []string `json:"earlyCloseReasonNotIn,omitempty"`
+	EarlyCloseReasonGT           *string  `json:"earlyCloseReasonGT,omitempty"`
+	EarlyCloseReasonGTE          *string  `json:"earlyCloseReasonGTE,omitempty"`
+	EarlyCloseReasonLT           *string  `json:"earlyCloseReasonLT,omitempty"`
+	EarlyCloseReasonLTE          *string  `json:"earlyCloseReasonLTE,omitempty"`
+	EarlyCloseReasonContains     *string  `json:"earlyCloseReasonContains,omitempty"`
+	EarlyCloseReasonHasPrefix    *string  `json:"earlyCloseReasonHasPrefix,omitempty"`
+	EarlyCloseReasonHasSuffix    *string  `json:"earlyCloseReasonHasSuffix,omitempty"`
+	EarlyCloseReasonIsNil        bool     `json:"earlyCloseReasonIsNil,omitempty"`
+	EarlyCloseReasonNotNil       bool     `json:"earlyCloseReasonNotNil,omitempty"`
+	EarlyCloseReasonEqualFold    *string  `json:"earlyCloseReasonEqualFold,omitempty"`
+	EarlyCloseReasonContainsFold *string  `json:"earlyCloseReasonContainsFold,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "items" edge predicates.
+	HasItems     *bool                   `json:"hasItems,omitempty"`
+	HasItemsWith []*PledgeItemWhereInput `json:"hasItemsWith,omitempty"`
+
+	// "reviews" edge predicates.
+	HasReviews     *bool                     `json:"hasReviews,omitempty"`
+	HasReviewsWith []*PledgeReviewWhereInput `json:"hasReviewsWith,omitempty"`
+
+	// "progress" edge predicates.
+	HasProgress     *bool                       `json:"hasProgress,omitempty"`
+	HasProgressWith []*PledgeProgressWhereInput `json:"hasProgressWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PledgeWhereInput) AddPredicates(predicates ...predicate.Pledge) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PledgeWhereInput filter on the PledgeQuery builder.
+func (i *PledgeWhereInput) Filter(q *PledgeQuery) (*PledgeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPledgeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPledgeWhereInput is returned in case the PledgeWhereInput is empty.
+var ErrEmptyPledgeWhereInput = errors.New("ent: empty predicate PledgeWhereInput")
+
+// P returns a predicate for filtering pledges.
+// An error is returned if the input is empty or invalid.
+func (i *PledgeWhereInput) P() (predicate.Pledge, error) {
+	var predicates []predicate.Pledge
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pledge.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Pledge, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pledge.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Pledge, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pledge.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pledge.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pledge.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pledge.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pledge.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pledge.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pledge.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pledge.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pledge.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pledge.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pledge.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pledge.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pledge.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pledge.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pledge.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pledge.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pledge.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pledge.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pledge.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pledge.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pledge.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pledge.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pledge.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pledge.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pledge.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MemberID != nil {
+		predicates = append(predicates, pledge.MemberIDEQ(*i.MemberID))
+	}
+	if i.MemberIDNEQ != nil {
+		predicates = append(predicates, pledge.MemberIDNEQ(*i.MemberIDNEQ))
+	}
+	if len(i.MemberIDIn) > 0 {
+		predicates = append(predicates, pledge.MemberIDIn(i.MemberIDIn...))
+	}
+	if len(i.MemberIDNotIn) > 0 {
+		predicates = append(predicates, pledge.MemberIDNotIn(i.MemberIDNotIn...))
+	}
+	if i.MemberName != nil {
+		predicates = append(predicates, pledge.MemberNameEQ(*i.MemberName))
+	}
+	if i.MemberNameNEQ != nil {
+		predicates = append(predicates, pledge.MemberNameNEQ(*i.MemberNameNEQ))
+	}
+	if len(i.MemberNameIn) > 0 {
+		predicates = append(predicates, pledge.MemberNameIn(i.MemberNameIn...))
+	}
+	if len(i.MemberNameNotIn) > 0 {
+		predicates = append(predicates, pledge.MemberNameNotIn(i.MemberNameNotIn...))
+	}
+	if i.MemberNameGT != nil {
+		predicates = append(predicates, pledge.MemberNameGT(*i.MemberNameGT))
+	}
+	if i.MemberNameGTE != nil {
+		predicates = append(predicates, pledge.MemberNameGTE(*i.MemberNameGTE))
+	}
+	if i.MemberNameLT != nil {
+		predicates = append(predicates, pledge.MemberNameLT(*i.MemberNameLT))
+	}
+	if i.MemberNameLTE != nil {
+		predicates = append(predicates, pledge.MemberNameLTE(*i.MemberNameLTE))
+	}
+	if i.MemberNameContains != nil {
+		predicates = append(predicates, pledge.MemberNameContains(*i.MemberNameContains))
+	}
+	if i.MemberNameHasPrefix != nil {
+		predicates = append(predicates, pledge.MemberNameHasPrefix(*i.MemberNameHasPrefix))
+	}
+	if i.MemberNameHasSuffix != nil {
+		predicates = append(predicates, pledge.MemberNameHasSuffix(*i.MemberNameHasSuffix))
+	}
+	if i.MemberNameEqualFold != nil {
+		predicates = append(predicates, pledge.MemberNameEqualFold(*i.MemberNameEqualFold))
+	}
+	if i.MemberNameContainsFold != nil {
+		predicates = append(predicates, pledge.MemberNameContainsFold(*i.MemberNameContainsFold))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, pledge.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, pledge.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, pledge.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, pledge.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, pledge.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, pledge.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, pledge.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, pledge.YearLTE(*i.YearLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, pledge.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, pledge.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, pledge.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, pledge.KindNotIn(i.KindNotIn...))
+	}
+	if i.State != nil {
+		predicates = append(predicates, pledge.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, pledge.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, pledge.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, pledge.StateNotIn(i.StateNotIn...))
+	}
+	if i.SubmittedOn != nil {
+		predicates = append(predicates, pledge.SubmittedOnEQ(*i.SubmittedOn))
+	}
+	if i.SubmittedOnNEQ != nil {
+		predicates = append(predicates, pledge.SubmittedOnNEQ(*i.SubmittedOnNEQ))
+	}
+	if len(i.SubmittedOnIn) > 0 {
+		predicates = append(predicates, pledge.SubmittedOnIn(i.SubmittedOnIn...))
+	}
+	if len(i.SubmittedOnNotIn) > 0 {
+		predicates = append(predicates, pledge.SubmittedOnNotIn(i.SubmittedOnNotIn...))
+	}
+	if i.SubmittedOnGT != nil {
+		predicates = append(predicates, pledge.SubmittedOnGT(*i.SubmittedOnGT))
+	}
+	if i.SubmittedOnGTE != nil {
+		predicates = append(predicates, pledge.SubmittedOnGTE(*i.SubmittedOnGTE))
+	}
+	if i.SubmittedOnLT != nil {
+		predicates = append(predicates, pledge.SubmittedOnLT(*i.SubmittedOnLT))
+	}
+	if i.SubmittedOnLTE != nil {
+		predicates = append(predicates, pledge.SubmittedOnLTE(*i.SubmittedOnLTE))
+	}
+	if i.SubmittedOnIsNil {
+		predicates = append(predicates, pledge.SubmittedOnIsNil())
+	}
+	if i.SubmittedOnNotNil {
+		predicates = append(predicates, pledge.SubmittedOnNotNil())
+	}
+	if i.PublishedOn != nil {
+		predicates = append(predicates, pledge.PublishedOnEQ(*i.PublishedOn))
+	}
+	if i.PublishedOnNEQ != nil {
+		predicates = append(predicates, pledge.PublishedOnNEQ(*i.PublishedOnNEQ))
+	}
+	if len(i.PublishedOnIn) > 0 {
+		predicates = append(predicates, pledge.PublishedOnIn(i.PublishedOnIn...))
+	}
+	if len(i.PublishedOnNotIn) > 0 {
+		predicates = append(predicates, pledge.PublishedOnNotIn(i.PublishedOnNotIn...))
+	}
+	if i.PublishedOnGT != nil {
+		predicates = append(predicates, pledge.PublishedOnGT(*i.PublishedOnGT))
+	}
+	if i.PublishedOnGTE != nil {
+		predicates = append(predicates, pledge.PublishedOnGTE(*i.PublishedOnGTE))
+	}
+	if i.PublishedOnLT != nil {
+		predicates = append(predicates, pledge.PublishedOnLT(*i.PublishedOnLT))
+	}
+	if i.PublishedOnLTE != nil {
+		predicates = append(predicates, pledge.PublishedOnLTE(*i.PublishedOnLTE))
+	}
+	if i.PublishedOnIsNil {
+		predicates = append(predicates, pledge.PublishedOnIsNil())
+	}
+	if i.PublishedOnNotNil {
+		predicates = append(predicates, pledge.PublishedOnNotNil())
+	}
+	if i.EvaluatedOn != nil {
+		predicates = append(predicates, pledge.EvaluatedOnEQ(*i.EvaluatedOn))
+	}
+	if i.EvaluatedOnNEQ != nil {
+		predicates = append(predicates, pledge.EvaluatedOnNEQ(*i.EvaluatedOnNEQ))
+	}
+	if len(i.EvaluatedOnIn) > 0 {
+		predicates = append(predicates, pledge.EvaluatedOnIn(i.EvaluatedOnIn...))
+	}
+	if len(i.EvaluatedOnNotIn) > 0 {
+		predicates = append(predicates, pledge.EvaluatedOnNotIn(i.EvaluatedOnNotIn...))
+	}
+	if i.EvaluatedOnGT != nil {
+		predicates = append(predicates, pledge.EvaluatedOnGT(*i.EvaluatedOnGT))
+	}
+	if i.EvaluatedOnGTE != nil {
+		predicates = append(predicates, pledge.EvaluatedOnGTE(*i.EvaluatedOnGTE))
+	}
+	if i.EvaluatedOnLT != nil {
+		predicates = append(predicates, pledge.EvaluatedOnLT(*i.EvaluatedOnLT))
+	}
+	if i.EvaluatedOnLTE != nil {
+		predicates = append(predicates, pledge.EvaluatedOnLTE(*i.EvaluatedOnLTE))
+	}
+	if i.EvaluatedOnIsNil {
+		predicates = append(predicates, pledge.EvaluatedOnIsNil())
+	}
+	if i.EvaluatedOnNotNil {
+		predicates = append(predicates, pledge.EvaluatedOnNotNil())
+	}
+	if i.EarlyCloseReason != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonEQ(*i.EarlyCloseReason))
+	}
+	if i.EarlyCloseReasonNEQ != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonNEQ(*i.EarlyCloseReasonNEQ))
+	}
+	if len(i.EarlyCloseReasonIn) > 0 {
+		predicates = append(predicates, pledge.EarlyCloseReasonIn(i.EarlyCloseReasonIn...))
+	}
+	if len(i.EarlyCloseReasonNotIn) > 0 {
+		predicates = append(predicates, pledge.EarlyCloseReasonNotIn(i.EarlyCloseReasonNotIn...))
+	}
+	if i.EarlyCloseReasonGT != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonGT(*i.EarlyCloseReasonGT))
+	}
+	if i.EarlyCloseReasonGTE != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonGTE(*i.EarlyCloseReasonGTE))
+	}
+	if i.EarlyCloseReasonLT != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonLT(*i.EarlyCloseReasonLT))
+	}
+	if i.EarlyCloseReasonLTE != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonLTE(*i.EarlyCloseReasonLTE))
+	}
+	if i.EarlyCloseReasonContains != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonContains(*i.EarlyCloseReasonContains))
+	}
+	if i.EarlyCloseReasonHasPrefix != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonHasPrefix(*i.EarlyCloseReasonHasPrefix))
+	}
+	if i.EarlyCloseReasonHasSuffix != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonHasSuffix(*i.EarlyCloseReasonHasSuffix))
+	}
+	if i.EarlyCloseReasonIsNil {
+		predicates = append(predicates, pledge.EarlyCloseReasonIsNil())
+	}
+	if i.EarlyCloseReasonNotNil {
+		predicates = append(predicates, pledge.EarlyCloseReasonNotNil())
+	}
+	if i.EarlyCloseReasonEqualFold != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonEqualFold(*i.EarlyCloseReasonEqualFold))
+	}
+	if i.EarlyCloseReasonContainsFold != nil {
+		predicates = append(predicates, pledge.EarlyCloseReasonContainsFold(*i.EarlyCloseReasonContainsFold))
+	}
+
+	if i.HasMember != nil {
+		p := pledge.HasMember()
+		if !*i.HasMember {
+			p = pledge.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledge.HasMemberWith(with...))
+	}
+	if i.HasBranch != nil {
+		p := pledge.HasBranch()
+		if !*i.HasBranch {
+			p = pledge.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledge.HasBranchWith(with...))
+	}
+	if i.HasItems != nil {
+		p := pledge.HasItems()
+		if !*i.HasItems {
+			p = pledge.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasItemsWith) > 0 {
+		with := make([]predicate.PledgeItem, 0, len(i.HasItemsWith))
+		for _, w := range i.HasItemsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasItemsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledge.HasItemsWith(with...))
+	}
+	if i.HasReviews != nil {
+		p := pledge.HasReviews()
+		if !*i.HasReviews {
+			p = pledge.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReviewsWith) > 0 {
+		with := make([]predicate.PledgeReview, 0, len(i.HasReviewsWith))
+		for _, w := range i.HasReviewsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReviewsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledge.HasReviewsWith(with...))
+	}
+	if i.HasProgress != nil {
+		p := pledge.HasProgress()
+		if !*i.HasProgress {
+			p = pledge.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgressWith) > 0 {
+		with := make([]predicate.PledgeProgress, 0, len(i.HasProgressWith))
+		for _, w := range i.HasProgressWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgressWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledge.HasProgressWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPledgeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pledge.And(predicates...), nil
+	}
+}
+
+// PledgeItemWhereInput represents a where input for filtering PledgeItem queries.
+type PledgeItemWhereInput struct {
+	Predicates []predicate.PledgeItem  `json:"-"`
+	Not        *PledgeItemWhereInput   `json:"not,omitempty"`
+	Or         []*PledgeItemWhereInput `json:"or,omitempty"`
+	And        []*PledgeItemWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "pledge_id" field predicates.
+	PledgeID      *int  `json:"pledgeID,omitempty"`
+	PledgeIDNEQ   *int  `json:"pledgeIDNEQ,omitempty"`
+	PledgeIDIn    []int `json:"pledgeIDIn,omitempty"`
+	PledgeIDNotIn []int `json:"pledgeIDNotIn,omitempty"`
+
+	// "topic_id" field predicates.
+	TopicID      *int  `json:"topicID,omitempty"`
+	TopicIDNEQ   *int  `json:"topicIDNEQ,omitempty"`
+	TopicIDIn    []int `json:"topicIDIn,omitempty"`
+	TopicIDNotIn []int `json:"topicIDNotIn,omitempty"`
+
+	// "content" field predicates.
+	Content             *string  `json:"content,omitempty"`
+	ContentNEQ          *string  `json:"contentNEQ,omitempty"`
+	ContentIn           []string `json:"contentIn,omitempty"`
+	ContentNotIn        []string `json:"contentNotIn,omitempty"`
+	ContentGT           *string  `json:"contentGT,omitempty"`
+	ContentGTE          *string  `json:"contentGTE,omitempty"`
+	ContentLT           *string  `json:"contentLT,omitempty"`
+	ContentLTE          *string  `json:"contentLTE,omitempty"`
+	ContentContains     *string  `json:"contentContains,omitempty"`
+	ContentHasPrefix    *string  `json:"contentHasPrefix,omitempty"`
+	ContentHasSuffix    *string  `json:"contentHasSuffix,omitempty"`
+	ContentEqualFold    *string  `json:"contentEqualFold,omitempty"`
+	ContentContainsFold *string  `json:"contentContainsFold,omitempty"`
+
+	// "result" field predicates.
+	Result       *pledgeitem.Result  `json:"result,omitempty"`
+	ResultNEQ    *pledgeitem.Result  `json:"resultNEQ,omitempty"`
+	ResultIn     []pledgeitem.Result `json:"resultIn,omitempty"`
+	ResultNotIn  []pledgeitem.Result `json:"resultNotIn,omitempty"`
+	ResultIsNil  bool                `json:"resultIsNil,omitempty"`
+	ResultNotNil bool                `json:"resultNotNil,omitempty"`
+
+	// "pledge" edge predicates.
+	HasPledge     *bool               `json:"hasPledge,omitempty"`
+	HasPledgeWith []*PledgeWhereInput `json:"hasPledgeWith,omitempty"`
+
+	// "topic" edge predicates.
+	HasTopic     *bool                    `json:"hasTopic,omitempty"`
+	HasTopicWith []*PledgeTopicWhereInput `json:"hasTopicWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PledgeItemWhereInput) AddPredicates(predicates ...predicate.PledgeItem) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PledgeItemWhereInput filter on the PledgeItemQuery builder.
+func (i *PledgeItemWhereInput) Filter(q *PledgeItemQuery) (*PledgeItemQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPledgeItemWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPledgeItemWhereInput is returned in case the PledgeItemWhereInput is empty.
+var ErrEmptyPledgeItemWhereInput = errors.New("ent: empty predicate PledgeItemWhereInput")
+
+// P returns a predicate for filtering pledgeitems.
+// An error is returned if the input is empty or invalid.
+func (i *PledgeItemWhereInput) P() (predicate.PledgeItem, error) {
+	var predicates []predicate.PledgeItem
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pledgeitem.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PledgeItem, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pledgeitem.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PledgeItem, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pledgeitem.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pledgeitem.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pledgeitem.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pledgeitem.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pledgeitem.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pledgeitem.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pledgeitem.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pledgeitem.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pledgeitem.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pledgeitem.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pledgeitem.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pledgeitem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PledgeID != nil {
+		predicates = append(predicates, pledgeitem.PledgeIDEQ(*i.PledgeID))
+	}
+	if i.PledgeIDNEQ != nil {
+		predicates = append(predicates, pledgeitem.PledgeIDNEQ(*i.PledgeIDNEQ))
+	}
+	if len(i.PledgeIDIn) > 0 {
+		predicates = append(predicates, pledgeitem.PledgeIDIn(i.PledgeIDIn...))
+	}
+	if len(i.PledgeIDNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.PledgeIDNotIn(i.PledgeIDNotIn...))
+	}
+	if i.TopicID != nil {
+		predicates = append(predicates, pledgeitem.TopicIDEQ(*i.TopicID))
+	}
+	if i.TopicIDNEQ != nil {
+		predicates = append(predicates, pledgeitem.TopicIDNEQ(*i.TopicIDNEQ))
+	}
+	if len(i.TopicIDIn) > 0 {
+		predicates = append(predicates, pledgeitem.TopicIDIn(i.TopicIDIn...))
+	}
+	if len(i.TopicIDNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.TopicIDNotIn(i.TopicIDNotIn...))
+	}
+	if i.Content != nil {
+		predicates = append(predicates, pledgeitem.ContentEQ(*i.Content))
+	}
+	if i.ContentNEQ != nil {
+		predicates = append(predicates, pledgeitem.ContentNEQ(*i.ContentNEQ))
+	}
+	if len(i.ContentIn) > 0 {
+		predicates = append(predicates, pledgeitem.ContentIn(i.ContentIn...))
+	}
+	if len(i.ContentNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.ContentNotIn(i.ContentNotIn...))
+	}
+	if i.ContentGT != nil {
+		predicates = append(predicates, pledgeitem.ContentGT(*i.ContentGT))
+	}
+	if i.ContentGTE != nil {
+		predicates = append(predicates, pledgeitem.ContentGTE(*i.ContentGTE))
+	}
+	if i.ContentLT != nil {
+		predicates = append(predicates, pledgeitem.ContentLT(*i.ContentLT))
+	}
+	if i.ContentLTE != nil {
+		predicates = append(predicates, pledgeitem.ContentLTE(*i.ContentLTE))
+	}
+	if i.ContentContains != nil {
+		predicates = append(predicates, pledgeitem.ContentContains(*i.ContentContains))
+	}
+	if i.ContentHasPrefix != nil {
+		predicates = append(predicates, pledgeitem.ContentHasPrefix(*i.ContentHasPrefix))
+	}
+	if i.ContentHasSuffix != nil {
+		predicates = append(predicates, pledgeitem.ContentHasSuffix(*i.ContentHasSuffix))
+	}
+	if i.ContentEqualFold != nil {
+		predicates = append(predicates, pledgeitem.ContentEqualFold(*i.ContentEqualFold))
+	}
+	if i.ContentContainsFold != nil {
+		predicates = append(predicates, pledgeitem.ContentContainsFold(*i.ContentContainsFold))
+	}
+	if i.Result != nil {
+		predicates = append(predicates, pledgeitem.ResultEQ(*i.Result))
+	}
+	if i.ResultNEQ != nil {
+		predicates = append(predicates, pledgeitem.ResultNEQ(*i.ResultNEQ))
+	}
+	if len(i.ResultIn) > 0 {
+		predicates = append(predicates, pledgeitem.ResultIn(i.ResultIn...))
+	}
+	if len(i.ResultNotIn) > 0 {
+		predicates = append(predicates, pledgeitem.ResultNotIn(i.ResultNotIn...))
+	}
+	if i.ResultIsNil {
+		predicates = append(predicates, pledgeitem.ResultIsNil())
+	}
+	if i.ResultNotNil {
+		predicates = append(predicates, pledgeitem.ResultNotNil())
+	}
+
+	if i.HasPledge != nil {
+		p := pledgeitem.HasPledge()
+		if !*i.HasPledge {
+			p = pledgeitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPledgeWith) > 0 {
+		with := make([]predicate.Pledge, 0, len(i.HasPledgeWith))
+		for _, w := range i.HasPledgeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPledgeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledgeitem.HasPledgeWith(with...))
+	}
+	if i.HasTopic != nil {
+		p := pledgeitem.HasTopic()
+		if !*i.HasTopic {
+			p = pledgeitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTopicWith) > 0 {
+		with := make([]predicate.PledgeTopic, 0, len(i.HasTopicWith))
+		for _, w := range i.HasTopicWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTopicWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledgeitem.HasTopicWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPledgeItemWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pledgeitem.And(predicates...), nil
+	}
+}
+
+// PledgeProgressWhereInput represents a where input for filtering PledgeProgress queries.
+type PledgeProgressWhereInput struct {
+	Predicates []predicate.PledgeProgress  `json:"-"`
+	Not        *PledgeProgressWhereInput   `json:"not,omitempty"`
+	Or         []*PledgeProgressWhereInput `json:"or,omitempty"`
+	And        []*PledgeProgressWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "pledge_id" field predicates.
+	PledgeID      *int  `json:"pledgeID,omitempty"`
+	PledgeIDNEQ   *int  `json:"pledgeIDNEQ,omitempty"`
+	PledgeIDIn    []int `json:"pledgeIDIn,omitempty"`
+	PledgeIDNotIn []int `json:"pledgeIDNotIn,omitempty"`
+
+	// "quarter" field predicates.
+	Quarter      *int  `json:"quarter,omitempty"`
+	QuarterNEQ   *int  `json:"quarterNEQ,omitempty"`
+	QuarterIn    []int `json:"quarterIn,omitempty"`
+	QuarterNotIn []int `json:"quarterNotIn,omitempty"`
+	QuarterGT    *int  `json:"quarterGT,omitempty"`
+	QuarterGTE   *int  `json:"quarterGTE,omitempty"`
+	QuarterLT    *int  `json:"quarterLT,omitempty"`
+	QuarterLTE   *int  `json:"quarterLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "reporter" field predicates.
+	Reporter             *string  `json:"reporter,omitempty"`
+	ReporterNEQ          *string  `json:"reporterNEQ,omitempty"`
+	ReporterIn           []string `json:"reporterIn,omitempty"`
+	ReporterNotIn        []string `json:"reporterNotIn,omitempty"`
+	ReporterGT           *string  `json:"reporterGT,omitempty"`
+	ReporterGTE          *string  `json:"reporterGTE,omitempty"`
+	ReporterLT           *string  `json:"reporterLT,omitempty"`
+	ReporterLTE          *string  `json:"reporterLTE,omitempty"`
+	ReporterContains     *string  `json:"reporterContains,omitempty"`
+	ReporterHasPrefix    *string  `json:"reporterHasPrefix,omitempty"`
+	ReporterHasSuffix    *string  `json:"reporterHasSuffix,omitempty"`
+	ReporterEqualFold    *string  `json:"reporterEqualFold,omitempty"`
+	ReporterContainsFold *string  `json:"reporterContainsFold,omitempty"`
+
+	// "pledge" edge predicates.
+	HasPledge     *bool               `json:"hasPledge,omitempty"`
+	HasPledgeWith []*PledgeWhereInput `json:"hasPledgeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PledgeProgressWhereInput) AddPredicates(predicates ...predicate.PledgeProgress) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PledgeProgressWhereInput filter on the PledgeProgressQuery builder.
+func (i *PledgeProgressWhereInput) Filter(q *PledgeProgressQuery) (*PledgeProgressQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPledgeProgressWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPledgeProgressWhereInput is returned in case the PledgeProgressWhereInput is empty.
+var ErrEmptyPledgeProgressWhereInput = errors.New("ent: empty predicate PledgeProgressWhereInput")
+
+// P returns a predicate for filtering pledgeprogresses.
+// An error is returned if the input is empty or invalid.
+func (i *PledgeProgressWhereInput) P() (predicate.PledgeProgress, error) {
+	var predicates []predicate.PledgeProgress
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pledgeprogress.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PledgeProgress, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pledgeprogress.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PledgeProgress, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pledgeprogress.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pledgeprogress.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pledgeprogress.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pledgeprogress.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pledgeprogress.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pledgeprogress.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pledgeprogress.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pledgeprogress.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pledgeprogress.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pledgeprogress.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pledgeprogress.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pledgeprogress.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PledgeID != nil {
+		predicates = append(predicates, pledgeprogress.PledgeIDEQ(*i.PledgeID))
+	}
+	if i.PledgeIDNEQ != nil {
+		predicates = append(predicates, pledgeprogress.PledgeIDNEQ(*i.PledgeIDNEQ))
+	}
+	if len(i.PledgeIDIn) > 0 {
+		predicates = append(predicates, pledgeprogress.PledgeIDIn(i.PledgeIDIn...))
+	}
+	if len(i.PledgeIDNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.PledgeIDNotIn(i.PledgeIDNotIn...))
+	}
+	if i.Quarter != nil {
+		predicates = append(predicates, pledgeprogress.QuarterEQ(*i.Quarter))
+	}
+	if i.QuarterNEQ != nil {
+		predicates = append(predicates, pledgeprogress.QuarterNEQ(*i.QuarterNEQ))
+	}
+	if len(i.QuarterIn) > 0 {
+		predicates = append(predicates, pledgeprogress.QuarterIn(i.QuarterIn...))
+	}
+	if len(i.QuarterNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.QuarterNotIn(i.QuarterNotIn...))
+	}
+	if i.QuarterGT != nil {
+		predicates = append(predicates, pledgeprogress.QuarterGT(*i.QuarterGT))
+	}
+	if i.QuarterGTE != nil {
+		predicates = append(predicates, pledgeprogress.QuarterGTE(*i.QuarterGTE))
+	}
+	if i.QuarterLT != nil {
+		predicates = append(predicates, pledgeprogress.QuarterLT(*i.QuarterLT))
+	}
+	if i.QuarterLTE != nil {
+		predicates = append(predicates, pledgeprogress.QuarterLTE(*i.QuarterLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, pledgeprogress.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, pledgeprogress.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, pledgeprogress.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, pledgeprogress.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, pledgeprogress.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, pledgeprogress.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, pledgeprogress.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, pledgeprogress.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, pledgeprogress.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, pledgeprogress.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, pledgeprogress.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, pledgeprogress.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.On != nil {
+		predicates = append(predicates, pledgeprogress.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, pledgeprogress.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, pledgeprogress.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, pledgeprogress.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, pledgeprogress.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, pledgeprogress.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, pledgeprogress.OnLTE(*i.OnLTE))
+	}
+	if i.Reporter != nil {
+		predicates = append(predicates, pledgeprogress.ReporterEQ(*i.Reporter))
+	}
+	if i.ReporterNEQ != nil {
+		predicates = append(predicates, pledgeprogress.ReporterNEQ(*i.ReporterNEQ))
+	}
+	if len(i.ReporterIn) > 0 {
+		predicates = append(predicates, pledgeprogress.ReporterIn(i.ReporterIn...))
+	}
+	if len(i.ReporterNotIn) > 0 {
+		predicates = append(predicates, pledgeprogress.ReporterNotIn(i.ReporterNotIn...))
+	}
+	if i.ReporterGT != nil {
+		predicates = append(predicates, pledgeprogress.ReporterGT(*i.ReporterGT))
+	}
+	if i.ReporterGTE != nil {
+		predicates = append(predicates, pledgeprogress.ReporterGTE(*i.ReporterGTE))
+	}
+	if i.ReporterLT != nil {
+		predicates = append(predicates, pledgeprogress.ReporterLT(*i.ReporterLT))
+	}
+	if i.ReporterLTE != nil {
+		predicates = append(predicates, pledgeprogress.ReporterLTE(*i.ReporterLTE))
+	}
+	if i.ReporterContains != nil {
+		predicates = append(predicates, pledgeprogress.ReporterContains(*i.ReporterContains))
+	}
+	if i.ReporterHasPrefix != nil {
+		predicates = append(predicates, pledgeprogress.ReporterHasPrefix(*i.ReporterHasPrefix))
+	}
+	if i.ReporterHasSuffix != nil {
+		predicates = append(predicates, pledgeprogress.ReporterHasSuffix(*i.ReporterHasSuffix))
+	}
+	if i.ReporterEqualFold != nil {
+		predicates = append(predicates, pledgeprogress.ReporterEqualFold(*i.ReporterEqualFold))
+	}
+	if i.ReporterContainsFold != nil {
+		predicates = append(predicates, pledgeprogress.ReporterContainsFold(*i.ReporterContainsFold))
+	}
+
+	if i.HasPledge != nil {
+		p := pledgeprogress.HasPledge()
+		if !*i.HasPledge {
+			p = pledgeprogress.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPledgeWith) > 0 {
+		with := make([]predicate.Pledge, 0, len(i.HasPledgeWith))
+		for _, w := range i.HasPledgeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPledgeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledgeprogress.HasPledgeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPledgeProgressWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pledgeprogress.And(predicates...), nil
+	}
+}
+
+// PledgeReviewWhereInput represents a where input for filtering PledgeReview queries.
+type PledgeReviewWhereInput struct {
+	Predicates []predicate.PledgeReview  `json:"-"`
+	Not        *PledgeReviewWhereInput   `json:"not,omitempty"`
+	Or         []*PledgeReviewWhereInput `json:"or,omitempty"`
+	And        []*PledgeReviewWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "pledge_id" field predicates.
+	PledgeID      *int  `json:"pledgeID,omitempty"`
+	PledgeIDNEQ   *int  `json:"pledgeIDNEQ,omitempty"`
+	PledgeIDIn    []int `json:"pledgeIDIn,omitempty"`
+	PledgeIDNotIn []int `json:"pledgeIDNotIn,omitempty"`
+
+	// "approve" field predicates.
+	Approve    *bool `json:"approve,omitempty"`
+	ApproveNEQ *bool `json:"approveNEQ,omitempty"`
+
+	// "serves_reform" field predicates.
+	ServesReform    *bool `json:"servesReform,omitempty"`
+	ServesReformNEQ *bool `json:"servesReformNEQ,omitempty"`
+
+	// "exemplary" field predicates.
+	Exemplary    *bool `json:"exemplary,omitempty"`
+	ExemplaryNEQ *bool `json:"exemplaryNEQ,omitempty"`
+
+	// "fits_post" field predicates.
+	FitsPost    *bool `json:"fitsPost,omitempty"`
+	FitsPostNEQ *bool `json:"fitsPostNEQ,omitempty"`
+
+	// "meets_wishes" field predicates.
+	MeetsWishes    *bool `json:"meetsWishes,omitempty"`
+	MeetsWishesNEQ *bool `json:"meetsWishesNEQ,omitempty"`
+
+	// "leaders_first" field predicates.
+	LeadersFirst    *bool `json:"leadersFirst,omitempty"`
+	LeadersFirstNEQ *bool `json:"leadersFirstNEQ,omitempty"`
+
+	// "comment" field predicates.
+	Comment             *string  `json:"comment,omitempty"`
+	CommentNEQ          *string  `json:"commentNEQ,omitempty"`
+	CommentIn           []string `json:"commentIn,omitempty"`
+	CommentNotIn        []string `json:"commentNotIn,omitempty"`
+	CommentGT           *string  `json:"commentGT,omitempty"`
+	CommentGTE          *string  `json:"commentGTE,omitempty"`
+	CommentLT           *string  `json:"commentLT,omitempty"`
+	CommentLTE          *string  `json:"commentLTE,omitempty"`
+	CommentContains     *string  `json:"commentContains,omitempty"`
+	CommentHasPrefix    *string  `json:"commentHasPrefix,omitempty"`
+	CommentHasSuffix    *string  `json:"commentHasSuffix,omitempty"`
+	CommentIsNil        bool     `json:"commentIsNil,omitempty"`
+	CommentNotNil       bool     `json:"commentNotNil,omitempty"`
+	CommentEqualFold    *string  `json:"commentEqualFold,omitempty"`
+	CommentContainsFold *string  `json:"commentContainsFold,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "reviewer" field predicates.
+	Reviewer             *string  `json:"reviewer,omitempty"`
+	ReviewerNEQ          *string  `json:"reviewerNEQ,omitempty"`
+	ReviewerIn           []string `json:"reviewerIn,omitempty"`
+	ReviewerNotIn        []string `json:"reviewerNotIn,omitempty"`
+	ReviewerGT           *string  `json:"reviewerGT,omitempty"`
+	ReviewerGTE          *string  `json:"reviewerGTE,omitempty"`
+	ReviewerLT           *string  `json:"reviewerLT,omitempty"`
+	ReviewerLTE          *string  `json:"reviewerLTE,omitempty"`
+	ReviewerContains     *string  `json:"reviewerContains,omitempty"`
+	ReviewerHasPrefix    *string  `json:"reviewerHasPrefix,omitempty"`
+	ReviewerHasSuffix    *string  `json:"reviewerHasSuffix,omitempty"`
+	ReviewerEqualFold    *string  `json:"reviewerEqualFold,omitempty"`
+	ReviewerContainsFold *string  `json:"reviewerContainsFold,omitempty"`
+
+	// "pledge" edge predicates.
+	HasPledge     *bool               `json:"hasPledge,omitempty"`
+	HasPledgeWith []*PledgeWhereInput `json:"hasPledgeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PledgeReviewWhereInput) AddPredicates(predicates ...predicate.PledgeReview) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PledgeReviewWhereInput filter on the PledgeReviewQuery builder.
+func (i *PledgeReviewWhereInput) Filter(q *PledgeReviewQuery) (*PledgeReviewQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPledgeReviewWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPledgeReviewWhereInput is returned in case the PledgeReviewWhereInput is empty.
+var ErrEmptyPledgeReviewWhereInput = errors.New("ent: empty predicate PledgeReviewWhereInput")
+
+// P returns a predicate for filtering pledgereviews.
+// An error is returned if the input is empty or invalid.
+func (i *PledgeReviewWhereInput) P() (predicate.PledgeReview, error) {
+	var predicates []predicate.PledgeReview
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pledgereview.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PledgeReview, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pledgereview.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PledgeReview, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pledgereview.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pledgereview.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pledgereview.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pledgereview.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pledgereview.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pledgereview.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pledgereview.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pledgereview.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pledgereview.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pledgereview.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pledgereview.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pledgereview.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgereview.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pledgereview.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pledgereview.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pledgereview.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pledgereview.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pledgereview.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgereview.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pledgereview.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PledgeID != nil {
+		predicates = append(predicates, pledgereview.PledgeIDEQ(*i.PledgeID))
+	}
+	if i.PledgeIDNEQ != nil {
+		predicates = append(predicates, pledgereview.PledgeIDNEQ(*i.PledgeIDNEQ))
+	}
+	if len(i.PledgeIDIn) > 0 {
+		predicates = append(predicates, pledgereview.PledgeIDIn(i.PledgeIDIn...))
+	}
+	if len(i.PledgeIDNotIn) > 0 {
+		predicates = append(predicates, pledgereview.PledgeIDNotIn(i.PledgeIDNotIn...))
+	}
+	if i.Approve != nil {
+		predicates = append(predicates, pledgereview.ApproveEQ(*i.Approve))
+	}
+	if i.ApproveNEQ != nil {
+		predicates = append(predicates, pledgereview.ApproveNEQ(*i.ApproveNEQ))
+	}
+	if i.ServesReform != nil {
+		predicates = append(predicates, pledgereview.ServesReformEQ(*i.ServesReform))
+	}
+	if i.ServesReformNEQ != nil {
+		predicates = append(predicates, pledgereview.ServesReformNEQ(*i.ServesReformNEQ))
+	}
+	if i.Exemplary != nil {
+		predicates = append(predicates, pledgereview.ExemplaryEQ(*i.Exemplary))
+	}
+	if i.ExemplaryNEQ != nil {
+		predicates = append(predicates, pledgereview.ExemplaryNEQ(*i.ExemplaryNEQ))
+	}
+	if i.FitsPost != nil {
+		predicates = append(predicates, pledgereview.FitsPostEQ(*i.FitsPost))
+	}
+	if i.FitsPostNEQ != nil {
+		predicates = append(predicates, pledgereview.FitsPostNEQ(*i.FitsPostNEQ))
+	}
+	if i.MeetsWishes != nil {
+		predicates = append(predicates, pledgereview.MeetsWishesEQ(*i.MeetsWishes))
+	}
+	if i.MeetsWishesNEQ != nil {
+		predicates = append(predicates, pledgereview.MeetsWishesNEQ(*i.MeetsWishesNEQ))
+	}
+	if i.LeadersFirst != nil {
+		predicates = append(predicates, pledgereview.LeadersFirstEQ(*i.LeadersFirst))
+	}
+	if i.LeadersFirstNEQ != nil {
+		predicates = append(predicates, pledgereview.LeadersFirstNEQ(*i.LeadersFirstNEQ))
+	}
+	if i.Comment != nil {
+		predicates = append(predicates, pledgereview.CommentEQ(*i.Comment))
+	}
+	if i.CommentNEQ != nil {
+		predicates = append(predicates, pledgereview.CommentNEQ(*i.CommentNEQ))
+	}
+	if len(i.CommentIn) > 0 {
+		predicates = append(predicates, pledgereview.CommentIn(i.CommentIn...))
+	}
+	if len(i.CommentNotIn) > 0 {
+		predicates = append(predicates, pledgereview.CommentNotIn(i.CommentNotIn...))
+	}
+	if i.CommentGT != nil {
+		predicates = append(predicates, pledgereview.CommentGT(*i.CommentGT))
+	}
+	if i.CommentGTE != nil {
+		predicates = append(predicates, pledgereview.CommentGTE(*i.CommentGTE))
+	}
+	if i.CommentLT != nil {
+		predicates = append(predicates, pledgereview.CommentLT(*i.CommentLT))
+	}
+	if i.CommentLTE != nil {
+		predicates = append(predicates, pledgereview.CommentLTE(*i.CommentLTE))
+	}
+	if i.CommentContains != nil {
+		predicates = append(predicates, pledgereview.CommentContains(*i.CommentContains))
+	}
+	if i.CommentHasPrefix != nil {
+		predicates = append(predicates, pledgereview.CommentHasPrefix(*i.CommentHasPrefix))
+	}
+	if i.CommentHasSuffix != nil {
+		predicates = append(predicates, pledgereview.CommentHasSuffix(*i.CommentHasSuffix))
+	}
+	if i.CommentIsNil {
+		predicates = append(predicates, pledgereview.CommentIsNil())
+	}
+	if i.CommentNotNil {
+		predicates = append(predicates, pledgereview.CommentNotNil())
+	}
+	if i.CommentEqualFold != nil {
+		predicates = append(predicates, pledgereview.CommentEqualFold(*i.CommentEqualFold))
+	}
+	if i.CommentContainsFold != nil {
+		predicates = append(predicates, pledgereview.CommentContainsFold(*i.CommentContainsFold))
+	}
+	if i.On != nil {
+		predicates = append(predicates, pledgereview.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, pledgereview.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, pledgereview.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, pledgereview.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, pledgereview.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, pledgereview.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, pledgereview.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, pledgereview.OnLTE(*i.OnLTE))
+	}
+	if i.Reviewer != nil {
+		predicates = append(predicates, pledgereview.ReviewerEQ(*i.Reviewer))
+	}
+	if i.ReviewerNEQ != nil {
+		predicates = append(predicates, pledgereview.ReviewerNEQ(*i.ReviewerNEQ))
+	}
+	if len(i.ReviewerIn) > 0 {
+		predicates = append(predicates, pledgereview.ReviewerIn(i.ReviewerIn...))
+	}
+	if len(i.ReviewerNotIn) > 0 {
+		predicates = append(predicates, pledgereview.ReviewerNotIn(i.ReviewerNotIn...))
+	}
+	if i.ReviewerGT != nil {
+		predicates = append(predicates, pledgereview.ReviewerGT(*i.ReviewerGT))
+	}
+	if i.ReviewerGTE != nil {
+		predicates = append(predicates, pledgereview.ReviewerGTE(*i.ReviewerGTE))
+	}
+	if i.ReviewerLT != nil {
+		predicates = append(predicates, pledgereview.ReviewerLT(*i.ReviewerLT))
+	}
+	if i.ReviewerLTE != nil {
+		predicates = append(predicates, pledgereview.ReviewerLTE(*i.ReviewerLTE))
+	}
+	if i.ReviewerContains != nil {
+		predicates = append(predicates, pledgereview.ReviewerContains(*i.ReviewerContains))
+	}
+	if i.ReviewerHasPrefix != nil {
+		predicates = append(predicates, pledgereview.ReviewerHasPrefix(*i.ReviewerHasPrefix))
+	}
+	if i.ReviewerHasSuffix != nil {
+		predicates = append(predicates, pledgereview.ReviewerHasSuffix(*i.ReviewerHasSuffix))
+	}
+	if i.ReviewerEqualFold != nil {
+		predicates = append(predicates, pledgereview.ReviewerEqualFold(*i.ReviewerEqualFold))
+	}
+	if i.ReviewerContainsFold != nil {
+		predicates = append(predicates, pledgereview.ReviewerContainsFold(*i.ReviewerContainsFold))
+	}
+
+	if i.HasPledge != nil {
+		p := pledgereview.HasPledge()
+		if !*i.HasPledge {
+			p = pledgereview.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPledgeWith) > 0 {
+		with := make([]predicate.Pledge, 0, len(i.HasPledgeWith))
+		for _, w := range i.HasPledgeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPledgeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, pledgereview.HasPledgeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPledgeReviewWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pledgereview.And(predicates...), nil
+	}
+}
+
+// PledgeTopicWhereInput represents a where input for filtering PledgeTopic queries.
+type PledgeTopicWhereInput struct {
+	Predicates []predicate.PledgeTopic  `json:"-"`
+	Not        *PledgeTopicWhereInput   `json:"not,omitempty"`
+	Or         []*PledgeTopicWhereInput `json:"or,omitempty"`
+	And        []*PledgeTopicWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "retired_on" field predicates.
+	RetiredOn       *time.Time  `json:"retiredOn,omitempty"`
+	RetiredOnNEQ    *time.Time  `json:"retiredOnNEQ,omitempty"`
+	RetiredOnIn     []time.Time `json:"retiredOnIn,omitempty"`
+	RetiredOnNotIn  []time.Time `json:"retiredOnNotIn,omitempty"`
+	RetiredOnGT     *time.Time  `json:"retiredOnGT,omitempty"`
+	RetiredOnGTE    *time.Time  `json:"retiredOnGTE,omitempty"`
+	RetiredOnLT     *time.Time  `json:"retiredOnLT,omitempty"`
+	RetiredOnLTE    *time.Time  `json:"retiredOnLTE,omitempty"`
+	RetiredOnIsNil  bool        `json:"retiredOnIsNil,omitempty"`
+	RetiredOnNotNil bool        `json:"retiredOnNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PledgeTopicWhereInput) AddPredicates(predicates ...predicate.PledgeTopic) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PledgeTopicWhereInput filter on the PledgeTopicQuery builder.
+func (i *PledgeTopicWhereInput) Filter(q *PledgeTopicQuery) (*PledgeTopicQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPledgeTopicWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPledgeTopicWhereInput is returned in case the PledgeTopicWhereInput is empty.
+var ErrEmptyPledgeTopicWhereInput = errors.New("ent: empty predicate PledgeTopicWhereInput")
+
+// P returns a predicate for filtering pledgetopics.
+// An error is returned if the input is empty or invalid.
+func (i *PledgeTopicWhereInput) P() (predicate.PledgeTopic, error) {
+	var predicates []predicate.PledgeTopic
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, pledgetopic.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PledgeTopic, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, pledgetopic.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PledgeTopic, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, pledgetopic.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, pledgetopic.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, pledgetopic.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, pledgetopic.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, pledgetopic.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, pledgetopic.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, pledgetopic.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, pledgetopic.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, pledgetopic.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, pledgetopic.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgetopic.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, pledgetopic.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, pledgetopic.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, pledgetopic.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, pledgetopic.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, pledgetopic.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, pledgetopic.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, pledgetopic.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, pledgetopic.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, pledgetopic.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, pledgetopic.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, pledgetopic.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, pledgetopic.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, pledgetopic.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, pledgetopic.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, pledgetopic.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, pledgetopic.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, pledgetopic.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.RetiredOn != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnEQ(*i.RetiredOn))
+	}
+	if i.RetiredOnNEQ != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnNEQ(*i.RetiredOnNEQ))
+	}
+	if len(i.RetiredOnIn) > 0 {
+		predicates = append(predicates, pledgetopic.RetiredOnIn(i.RetiredOnIn...))
+	}
+	if len(i.RetiredOnNotIn) > 0 {
+		predicates = append(predicates, pledgetopic.RetiredOnNotIn(i.RetiredOnNotIn...))
+	}
+	if i.RetiredOnGT != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnGT(*i.RetiredOnGT))
+	}
+	if i.RetiredOnGTE != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnGTE(*i.RetiredOnGTE))
+	}
+	if i.RetiredOnLT != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnLT(*i.RetiredOnLT))
+	}
+	if i.RetiredOnLTE != nil {
+		predicates = append(predicates, pledgetopic.RetiredOnLTE(*i.RetiredOnLTE))
+	}
+	if i.RetiredOnIsNil {
+		predicates = append(predicates, pledgetopic.RetiredOnIsNil())
+	}
+	if i.RetiredOnNotNil {
+		predicates = append(predicates, pledgetopic.RetiredOnNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPledgeTopicWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return pledgetopic.And(predicates...), nil
 	}
 }
 

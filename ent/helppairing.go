@@ -23,6 +23,8 @@ type HelpPairing struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// MemberID holds the value of the "member_id" field.
 	MemberID int `json:"member_id,omitempty"`
 	// HouseholdID holds the value of the "household_id" field.
@@ -96,7 +98,7 @@ func (*HelpPairing) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case helppairing.FieldID, helppairing.FieldMemberID, helppairing.FieldHouseholdID, helppairing.FieldVillageID, helppairing.FieldBranchID:
+		case helppairing.FieldID, helppairing.FieldVersion, helppairing.FieldMemberID, helppairing.FieldHouseholdID, helppairing.FieldVillageID, helppairing.FieldBranchID:
 			values[i] = new(sql.NullInt64)
 		case helppairing.FieldMemberName, helppairing.FieldHouseholdHead:
 			values[i] = new(sql.NullString)
@@ -134,6 +136,12 @@ func (_m *HelpPairing) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case helppairing.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case helppairing.FieldMemberID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -233,6 +241,9 @@ func (_m *HelpPairing) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("member_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MemberID))

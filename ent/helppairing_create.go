@@ -51,6 +51,20 @@ func (_c *HelpPairingCreate) SetNillableUpdatedAt(v *time.Time) *HelpPairingCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HelpPairingCreate) SetVersion(v int) *HelpPairingCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HelpPairingCreate) SetNillableVersion(v *int) *HelpPairingCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetMemberID sets the "member_id" field.
 func (_c *HelpPairingCreate) SetMemberID(v int) *HelpPairingCreate {
 	_c.mutation.SetMemberID(v)
@@ -185,6 +199,10 @@ func (_c *HelpPairingCreate) defaults() error {
 		v := helppairing.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := helppairing.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -195,6 +213,9 @@ func (_c *HelpPairingCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "HelpPairing.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "HelpPairing.version"`)}
 	}
 	if _, ok := _c.mutation.VillageID(); !ok {
 		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "HelpPairing.village_id"`)}
@@ -244,6 +265,10 @@ func (_c *HelpPairingCreate) createSpec() (*HelpPairing, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(helppairing.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(helppairing.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.VillageID(); ok {
 		_spec.SetField(helppairing.FieldVillageID, field.TypeInt, value)

@@ -35,6 +35,27 @@ func (_u *HelpPairingUpdate) SetUpdatedAt(v time.Time) *HelpPairingUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HelpPairingUpdate) SetVersion(v int) *HelpPairingUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpPairingUpdate) SetNillableVersion(v *int) *HelpPairingUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpPairingUpdate) AddVersion(v int) *HelpPairingUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // AddRecordIDs adds the "records" edge to the HelpRecord entity by IDs.
 func (_u *HelpPairingUpdate) AddRecordIDs(ids ...int) *HelpPairingUpdate {
 	_u.mutation.AddRecordIDs(ids...)
@@ -130,6 +151,12 @@ func (_u *HelpPairingUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helppairing.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helppairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helppairing.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.RecordsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -198,6 +225,27 @@ type HelpPairingUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HelpPairingUpdateOne) SetUpdatedAt(v time.Time) *HelpPairingUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HelpPairingUpdateOne) SetVersion(v int) *HelpPairingUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpPairingUpdateOne) SetNillableVersion(v *int) *HelpPairingUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpPairingUpdateOne) AddVersion(v int) *HelpPairingUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -325,6 +373,12 @@ func (_u *HelpPairingUpdateOne) sqlSave(ctx context.Context) (_node *HelpPairing
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helppairing.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helppairing.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helppairing.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.RecordsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -22,6 +22,8 @@ type HelpRecord struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// PairingID holds the value of the "pairing_id" field.
 	PairingID int `json:"pairing_id,omitempty"`
 	// VillageID holds the value of the "village_id" field.
@@ -69,7 +71,7 @@ func (*HelpRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case helprecord.FieldID, helprecord.FieldPairingID, helprecord.FieldVillageID, helprecord.FieldBranchID, helprecord.FieldMemberID:
+		case helprecord.FieldID, helprecord.FieldVersion, helprecord.FieldPairingID, helprecord.FieldVillageID, helprecord.FieldBranchID, helprecord.FieldMemberID:
 			values[i] = new(sql.NullInt64)
 		case helprecord.FieldKind, helprecord.FieldText:
 			values[i] = new(sql.NullString)
@@ -107,6 +109,12 @@ func (_m *HelpRecord) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case helprecord.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case helprecord.FieldPairingID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -196,6 +204,9 @@ func (_m *HelpRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("pairing_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PairingID))

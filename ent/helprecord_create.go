@@ -49,6 +49,20 @@ func (_c *HelpRecordCreate) SetNillableUpdatedAt(v *time.Time) *HelpRecordCreate
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HelpRecordCreate) SetVersion(v int) *HelpRecordCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HelpRecordCreate) SetNillableVersion(v *int) *HelpRecordCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetPairingID sets the "pairing_id" field.
 func (_c *HelpRecordCreate) SetPairingID(v int) *HelpRecordCreate {
 	_c.mutation.SetPairingID(v)
@@ -147,6 +161,10 @@ func (_c *HelpRecordCreate) defaults() error {
 		v := helprecord.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := helprecord.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -157,6 +175,9 @@ func (_c *HelpRecordCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "HelpRecord.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "HelpRecord.version"`)}
 	}
 	if _, ok := _c.mutation.PairingID(); !ok {
 		return &ValidationError{Name: "pairing_id", err: errors.New(`ent: missing required field "HelpRecord.pairing_id"`)}
@@ -225,6 +246,10 @@ func (_c *HelpRecordCreate) createSpec() (*HelpRecord, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(helprecord.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(helprecord.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.VillageID(); ok {
 		_spec.SetField(helprecord.FieldVillageID, field.TypeInt, value)

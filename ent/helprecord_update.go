@@ -34,6 +34,27 @@ func (_u *HelpRecordUpdate) SetUpdatedAt(v time.Time) *HelpRecordUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HelpRecordUpdate) SetVersion(v int) *HelpRecordUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpRecordUpdate) SetNillableVersion(v *int) *HelpRecordUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpRecordUpdate) AddVersion(v int) *HelpRecordUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the HelpRecordMutation object of the builder.
 func (_u *HelpRecordUpdate) Mutation() *HelpRecordMutation {
 	return _u.mutation
@@ -104,6 +125,12 @@ func (_u *HelpRecordUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helprecord.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helprecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helprecord.FieldVersion, field.TypeInt, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{helprecord.Label}
@@ -127,6 +154,27 @@ type HelpRecordUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HelpRecordUpdateOne) SetUpdatedAt(v time.Time) *HelpRecordUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HelpRecordUpdateOne) SetVersion(v int) *HelpRecordUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HelpRecordUpdateOne) SetNillableVersion(v *int) *HelpRecordUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HelpRecordUpdateOne) AddVersion(v int) *HelpRecordUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -229,6 +277,12 @@ func (_u *HelpRecordUpdateOne) sqlSave(ctx context.Context) (_node *HelpRecord, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(helprecord.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(helprecord.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(helprecord.FieldVersion, field.TypeInt, value)
 	}
 	_node = &HelpRecord{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -22,6 +22,8 @@ type HouseholdProblem struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// HouseholdID holds the value of the "household_id" field.
 	HouseholdID int `json:"household_id,omitempty"`
 	// VillageID holds the value of the "village_id" field.
@@ -67,7 +69,7 @@ func (*HouseholdProblem) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case householdproblem.FieldID, householdproblem.FieldHouseholdID, householdproblem.FieldVillageID:
+		case householdproblem.FieldID, householdproblem.FieldVersion, householdproblem.FieldHouseholdID, householdproblem.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case householdproblem.FieldText, householdproblem.FieldSolution:
 			values[i] = new(sql.NullString)
@@ -105,6 +107,12 @@ func (_m *HouseholdProblem) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case householdproblem.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case householdproblem.FieldHouseholdID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -189,6 +197,9 @@ func (_m *HouseholdProblem) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("household_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdID))

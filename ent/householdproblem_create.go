@@ -49,6 +49,20 @@ func (_c *HouseholdProblemCreate) SetNillableUpdatedAt(v *time.Time) *HouseholdP
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HouseholdProblemCreate) SetVersion(v int) *HouseholdProblemCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HouseholdProblemCreate) SetNillableVersion(v *int) *HouseholdProblemCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetHouseholdID sets the "household_id" field.
 func (_c *HouseholdProblemCreate) SetHouseholdID(v int) *HouseholdProblemCreate {
 	_c.mutation.SetHouseholdID(v)
@@ -157,6 +171,10 @@ func (_c *HouseholdProblemCreate) defaults() error {
 		v := householdproblem.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := householdproblem.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Solution(); !ok {
 		v := householdproblem.DefaultSolution
 		_c.mutation.SetSolution(v)
@@ -171,6 +189,9 @@ func (_c *HouseholdProblemCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "HouseholdProblem.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "HouseholdProblem.version"`)}
 	}
 	if _, ok := _c.mutation.HouseholdID(); !ok {
 		return &ValidationError{Name: "household_id", err: errors.New(`ent: missing required field "HouseholdProblem.household_id"`)}
@@ -228,6 +249,10 @@ func (_c *HouseholdProblemCreate) createSpec() (*HouseholdProblem, *sqlgraph.Cre
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdproblem.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(householdproblem.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.VillageID(); ok {
 		_spec.SetField(householdproblem.FieldVillageID, field.TypeInt, value)

@@ -34,6 +34,27 @@ func (_u *HouseholdProblemUpdate) SetUpdatedAt(v time.Time) *HouseholdProblemUpd
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HouseholdProblemUpdate) SetVersion(v int) *HouseholdProblemUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdProblemUpdate) SetNillableVersion(v *int) *HouseholdProblemUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdProblemUpdate) AddVersion(v int) *HouseholdProblemUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetText sets the "text" field.
 func (_u *HouseholdProblemUpdate) SetText(v string) *HouseholdProblemUpdate {
 	_u.mutation.SetText(v)
@@ -171,6 +192,12 @@ func (_u *HouseholdProblemUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdproblem.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(householdproblem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(householdproblem.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Text(); ok {
 		_spec.SetField(householdproblem.FieldText, field.TypeString, value)
 	}
@@ -209,6 +236,27 @@ type HouseholdProblemUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HouseholdProblemUpdateOne) SetUpdatedAt(v time.Time) *HouseholdProblemUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HouseholdProblemUpdateOne) SetVersion(v int) *HouseholdProblemUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdProblemUpdateOne) SetNillableVersion(v *int) *HouseholdProblemUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdProblemUpdateOne) AddVersion(v int) *HouseholdProblemUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -378,6 +426,12 @@ func (_u *HouseholdProblemUpdateOne) sqlSave(ctx context.Context) (_node *Househ
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdproblem.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(householdproblem.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(householdproblem.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Text(); ok {
 		_spec.SetField(householdproblem.FieldText, field.TypeString, value)

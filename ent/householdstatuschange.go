@@ -22,6 +22,8 @@ type HouseholdStatusChange struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// HouseholdID holds the value of the "household_id" field.
 	HouseholdID int `json:"household_id,omitempty"`
 	// VillageID holds the value of the "village_id" field.
@@ -63,7 +65,7 @@ func (*HouseholdStatusChange) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case householdstatuschange.FieldID, householdstatuschange.FieldHouseholdID, householdstatuschange.FieldVillageID:
+		case householdstatuschange.FieldID, householdstatuschange.FieldVersion, householdstatuschange.FieldHouseholdID, householdstatuschange.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case householdstatuschange.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -101,6 +103,12 @@ func (_m *HouseholdStatusChange) assignValues(columns []string, values []any) er
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case householdstatuschange.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case householdstatuschange.FieldHouseholdID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -172,6 +180,9 @@ func (_m *HouseholdStatusChange) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("household_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.HouseholdID))

@@ -49,6 +49,20 @@ func (_c *HouseholdStatusChangeCreate) SetNillableUpdatedAt(v *time.Time) *House
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *HouseholdStatusChangeCreate) SetVersion(v int) *HouseholdStatusChangeCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *HouseholdStatusChangeCreate) SetNillableVersion(v *int) *HouseholdStatusChangeCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetHouseholdID sets the "household_id" field.
 func (_c *HouseholdStatusChangeCreate) SetHouseholdID(v int) *HouseholdStatusChangeCreate {
 	_c.mutation.SetHouseholdID(v)
@@ -129,6 +143,10 @@ func (_c *HouseholdStatusChangeCreate) defaults() error {
 		v := householdstatuschange.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := householdstatuschange.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -139,6 +157,9 @@ func (_c *HouseholdStatusChangeCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "HouseholdStatusChange.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "HouseholdStatusChange.version"`)}
 	}
 	if _, ok := _c.mutation.HouseholdID(); !ok {
 		return &ValidationError{Name: "household_id", err: errors.New(`ent: missing required field "HouseholdStatusChange.household_id"`)}
@@ -193,6 +214,10 @@ func (_c *HouseholdStatusChangeCreate) createSpec() (*HouseholdStatusChange, *sq
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdstatuschange.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(householdstatuschange.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.VillageID(); ok {
 		_spec.SetField(householdstatuschange.FieldVillageID, field.TypeInt, value)

@@ -34,6 +34,27 @@ func (_u *HouseholdStatusChangeUpdate) SetUpdatedAt(v time.Time) *HouseholdStatu
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *HouseholdStatusChangeUpdate) SetVersion(v int) *HouseholdStatusChangeUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdStatusChangeUpdate) SetNillableVersion(v *int) *HouseholdStatusChangeUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdStatusChangeUpdate) AddVersion(v int) *HouseholdStatusChangeUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the HouseholdStatusChangeMutation object of the builder.
 func (_u *HouseholdStatusChangeUpdate) Mutation() *HouseholdStatusChangeMutation {
 	return _u.mutation
@@ -104,6 +125,12 @@ func (_u *HouseholdStatusChangeUpdate) sqlSave(ctx context.Context) (_node int, 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdstatuschange.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(householdstatuschange.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(householdstatuschange.FieldVersion, field.TypeInt, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{householdstatuschange.Label}
@@ -127,6 +154,27 @@ type HouseholdStatusChangeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *HouseholdStatusChangeUpdateOne) SetUpdatedAt(v time.Time) *HouseholdStatusChangeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *HouseholdStatusChangeUpdateOne) SetVersion(v int) *HouseholdStatusChangeUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *HouseholdStatusChangeUpdateOne) SetNillableVersion(v *int) *HouseholdStatusChangeUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *HouseholdStatusChangeUpdateOne) AddVersion(v int) *HouseholdStatusChangeUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -229,6 +277,12 @@ func (_u *HouseholdStatusChangeUpdateOne) sqlSave(ctx context.Context) (_node *H
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(householdstatuschange.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(householdstatuschange.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(householdstatuschange.FieldVersion, field.TypeInt, value)
 	}
 	_node = &HouseholdStatusChange{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -23,6 +23,8 @@ type JointActivity struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// PairingID holds the value of the "pairing_id" field.
 	PairingID int `json:"pairing_id,omitempty"`
 	// UnitBranchID holds the value of the "unit_branch_id" field.
@@ -74,7 +76,7 @@ func (*JointActivity) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case jointactivity.FieldParticipants:
 			values[i] = new([]byte)
-		case jointactivity.FieldID, jointactivity.FieldPairingID, jointactivity.FieldUnitBranchID, jointactivity.FieldVillageBranchID:
+		case jointactivity.FieldID, jointactivity.FieldVersion, jointactivity.FieldPairingID, jointactivity.FieldUnitBranchID, jointactivity.FieldVillageBranchID:
 			values[i] = new(sql.NullInt64)
 		case jointactivity.FieldArea, jointactivity.FieldTitle, jointactivity.FieldOutcome:
 			values[i] = new(sql.NullString)
@@ -112,6 +114,12 @@ func (_m *JointActivity) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case jointactivity.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case jointactivity.FieldPairingID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -209,6 +217,9 @@ func (_m *JointActivity) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("pairing_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PairingID))

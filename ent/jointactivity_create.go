@@ -49,6 +49,20 @@ func (_c *JointActivityCreate) SetNillableUpdatedAt(v *time.Time) *JointActivity
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *JointActivityCreate) SetVersion(v int) *JointActivityCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *JointActivityCreate) SetNillableVersion(v *int) *JointActivityCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetPairingID sets the "pairing_id" field.
 func (_c *JointActivityCreate) SetPairingID(v int) *JointActivityCreate {
 	_c.mutation.SetPairingID(v)
@@ -161,6 +175,10 @@ func (_c *JointActivityCreate) defaults() error {
 		v := jointactivity.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := jointactivity.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Participants(); !ok {
 		v := jointactivity.DefaultParticipants
 		_c.mutation.SetParticipants(v)
@@ -179,6 +197,9 @@ func (_c *JointActivityCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "JointActivity.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "JointActivity.version"`)}
 	}
 	if _, ok := _c.mutation.PairingID(); !ok {
 		return &ValidationError{Name: "pairing_id", err: errors.New(`ent: missing required field "JointActivity.pairing_id"`)}
@@ -250,6 +271,10 @@ func (_c *JointActivityCreate) createSpec() (*JointActivity, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(jointactivity.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(jointactivity.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.UnitBranchID(); ok {
 		_spec.SetField(jointactivity.FieldUnitBranchID, field.TypeInt, value)

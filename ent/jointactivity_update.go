@@ -36,6 +36,27 @@ func (_u *JointActivityUpdate) SetUpdatedAt(v time.Time) *JointActivityUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *JointActivityUpdate) SetVersion(v int) *JointActivityUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *JointActivityUpdate) SetNillableVersion(v *int) *JointActivityUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *JointActivityUpdate) AddVersion(v int) *JointActivityUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetPairingID sets the "pairing_id" field.
 func (_u *JointActivityUpdate) SetPairingID(v int) *JointActivityUpdate {
 	_u.mutation.SetPairingID(v)
@@ -209,6 +230,12 @@ func (_u *JointActivityUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(jointactivity.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(jointactivity.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(jointactivity.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Area(); ok {
 		_spec.SetField(jointactivity.FieldArea, field.TypeEnum, value)
 	}
@@ -281,6 +308,27 @@ type JointActivityUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *JointActivityUpdateOne) SetUpdatedAt(v time.Time) *JointActivityUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *JointActivityUpdateOne) SetVersion(v int) *JointActivityUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *JointActivityUpdateOne) SetNillableVersion(v *int) *JointActivityUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *JointActivityUpdateOne) AddVersion(v int) *JointActivityUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -486,6 +534,12 @@ func (_u *JointActivityUpdateOne) sqlSave(ctx context.Context) (_node *JointActi
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(jointactivity.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(jointactivity.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(jointactivity.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Area(); ok {
 		_spec.SetField(jointactivity.FieldArea, field.TypeEnum, value)

@@ -23,6 +23,8 @@ type LeaderAssignment struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// LeaderID holds the value of the "leader_id" field.
 	LeaderID int `json:"leader_id,omitempty"`
 	// 年度
@@ -117,7 +119,7 @@ func (*LeaderAssignment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case leaderassignment.FieldID, leaderassignment.FieldLeaderID, leaderassignment.FieldYear, leaderassignment.FieldTownshipID, leaderassignment.FieldVillageID:
+		case leaderassignment.FieldID, leaderassignment.FieldVersion, leaderassignment.FieldLeaderID, leaderassignment.FieldYear, leaderassignment.FieldTownshipID, leaderassignment.FieldVillageID:
 			values[i] = new(sql.NullInt64)
 		case leaderassignment.FieldLeaderName:
 			values[i] = new(sql.NullString)
@@ -155,6 +157,12 @@ func (_m *LeaderAssignment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case leaderassignment.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case leaderassignment.FieldLeaderID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -252,6 +260,9 @@ func (_m *LeaderAssignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("leader_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LeaderID))

@@ -52,6 +52,20 @@ func (_c *LeaderAssignmentCreate) SetNillableUpdatedAt(v *time.Time) *LeaderAssi
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *LeaderAssignmentCreate) SetVersion(v int) *LeaderAssignmentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *LeaderAssignmentCreate) SetNillableVersion(v *int) *LeaderAssignmentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetLeaderID sets the "leader_id" field.
 func (_c *LeaderAssignmentCreate) SetLeaderID(v int) *LeaderAssignmentCreate {
 	_c.mutation.SetLeaderID(v)
@@ -202,6 +216,10 @@ func (_c *LeaderAssignmentCreate) defaults() error {
 		v := leaderassignment.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := leaderassignment.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -212,6 +230,9 @@ func (_c *LeaderAssignmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "LeaderAssignment.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "LeaderAssignment.version"`)}
 	}
 	if _, ok := _c.mutation.Year(); !ok {
 		return &ValidationError{Name: "year", err: errors.New(`ent: missing required field "LeaderAssignment.year"`)}
@@ -252,6 +273,10 @@ func (_c *LeaderAssignmentCreate) createSpec() (*LeaderAssignment, *sqlgraph.Cre
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(leaderassignment.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(leaderassignment.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Year(); ok {
 		_spec.SetField(leaderassignment.FieldYear, field.TypeInt, value)

@@ -36,6 +36,27 @@ func (_u *LeaderAssignmentUpdate) SetUpdatedAt(v time.Time) *LeaderAssignmentUpd
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *LeaderAssignmentUpdate) SetVersion(v int) *LeaderAssignmentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *LeaderAssignmentUpdate) SetNillableVersion(v *int) *LeaderAssignmentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *LeaderAssignmentUpdate) AddVersion(v int) *LeaderAssignmentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // AddHouseholdIDs adds the "households" edge to the PoorHousehold entity by IDs.
 func (_u *LeaderAssignmentUpdate) AddHouseholdIDs(ids ...int) *LeaderAssignmentUpdate {
 	_u.mutation.AddHouseholdIDs(ids...)
@@ -167,6 +188,12 @@ func (_u *LeaderAssignmentUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(leaderassignment.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(leaderassignment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(leaderassignment.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.HouseholdsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -280,6 +307,27 @@ type LeaderAssignmentUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *LeaderAssignmentUpdateOne) SetUpdatedAt(v time.Time) *LeaderAssignmentUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *LeaderAssignmentUpdateOne) SetVersion(v int) *LeaderAssignmentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *LeaderAssignmentUpdateOne) SetNillableVersion(v *int) *LeaderAssignmentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *LeaderAssignmentUpdateOne) AddVersion(v int) *LeaderAssignmentUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -443,6 +491,12 @@ func (_u *LeaderAssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Leader
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(leaderassignment.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(leaderassignment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(leaderassignment.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.HouseholdsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -22,6 +22,8 @@ type LeaderVisit struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// AssignmentID holds the value of the "assignment_id" field.
 	AssignmentID int `json:"assignment_id,omitempty"`
 	// TownshipID holds the value of the "township_id" field.
@@ -82,7 +84,7 @@ func (*LeaderVisit) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case leadervisit.FieldID, leadervisit.FieldAssignmentID, leadervisit.FieldTownshipID, leadervisit.FieldLeaderID, leadervisit.FieldProblemsSolved:
+		case leadervisit.FieldID, leadervisit.FieldVersion, leadervisit.FieldAssignmentID, leadervisit.FieldTownshipID, leadervisit.FieldLeaderID, leadervisit.FieldProblemsSolved:
 			values[i] = new(sql.NullInt64)
 		case leadervisit.FieldPlace, leadervisit.FieldNote:
 			values[i] = new(sql.NullString)
@@ -120,6 +122,12 @@ func (_m *LeaderVisit) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case leadervisit.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case leadervisit.FieldAssignmentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -214,6 +222,9 @@ func (_m *LeaderVisit) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("assignment_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AssignmentID))

@@ -50,6 +50,20 @@ func (_c *LeaderVisitCreate) SetNillableUpdatedAt(v *time.Time) *LeaderVisitCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *LeaderVisitCreate) SetVersion(v int) *LeaderVisitCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *LeaderVisitCreate) SetNillableVersion(v *int) *LeaderVisitCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetAssignmentID sets the "assignment_id" field.
 func (_c *LeaderVisitCreate) SetAssignmentID(v int) *LeaderVisitCreate {
 	_c.mutation.SetAssignmentID(v)
@@ -179,6 +193,10 @@ func (_c *LeaderVisitCreate) defaults() error {
 		v := leadervisit.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := leadervisit.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Place(); !ok {
 		v := leadervisit.DefaultPlace
 		_c.mutation.SetPlace(v)
@@ -197,6 +215,9 @@ func (_c *LeaderVisitCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "LeaderVisit.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "LeaderVisit.version"`)}
 	}
 	if _, ok := _c.mutation.AssignmentID(); !ok {
 		return &ValidationError{Name: "assignment_id", err: errors.New(`ent: missing required field "LeaderVisit.assignment_id"`)}
@@ -260,6 +281,10 @@ func (_c *LeaderVisitCreate) createSpec() (*LeaderVisit, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(leadervisit.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(leadervisit.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.TownshipID(); ok {
 		_spec.SetField(leadervisit.FieldTownshipID, field.TypeInt, value)

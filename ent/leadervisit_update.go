@@ -35,6 +35,27 @@ func (_u *LeaderVisitUpdate) SetUpdatedAt(v time.Time) *LeaderVisitUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *LeaderVisitUpdate) SetVersion(v int) *LeaderVisitUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *LeaderVisitUpdate) SetNillableVersion(v *int) *LeaderVisitUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *LeaderVisitUpdate) AddVersion(v int) *LeaderVisitUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // AddHouseholdIDs adds the "households" edge to the PoorHousehold entity by IDs.
 func (_u *LeaderVisitUpdate) AddHouseholdIDs(ids ...int) *LeaderVisitUpdate {
 	_u.mutation.AddHouseholdIDs(ids...)
@@ -141,6 +162,12 @@ func (_u *LeaderVisitUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(leadervisit.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(leadervisit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(leadervisit.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.HouseholdsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -209,6 +236,27 @@ type LeaderVisitUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *LeaderVisitUpdateOne) SetUpdatedAt(v time.Time) *LeaderVisitUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *LeaderVisitUpdateOne) SetVersion(v int) *LeaderVisitUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *LeaderVisitUpdateOne) SetNillableVersion(v *int) *LeaderVisitUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *LeaderVisitUpdateOne) AddVersion(v int) *LeaderVisitUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -347,6 +395,12 @@ func (_u *LeaderVisitUpdateOne) sqlSave(ctx context.Context) (_node *LeaderVisit
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(leadervisit.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(leadervisit.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(leadervisit.FieldVersion, field.TypeInt, value)
 	}
 	if _u.mutation.HouseholdsCleared() {
 		edge := &sqlgraph.EdgeSpec{

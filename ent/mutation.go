@@ -11,17 +11,24 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/leaderassignment"
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -38,22 +45,532 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAuditHead             = "AuditHead"
 	TypeAuditLog              = "AuditLog"
 	TypeBranchPairing         = "BranchPairing"
 	TypeHelpPairing           = "HelpPairing"
 	TypeHelpRecord            = "HelpRecord"
 	TypeHouseholdProblem      = "HouseholdProblem"
 	TypeHouseholdStatusChange = "HouseholdStatusChange"
+	TypeIdempotencyKey        = "IdempotencyKey"
 	TypeJointActivity         = "JointActivity"
 	TypeLeaderAssignment      = "LeaderAssignment"
 	TypeLeaderVisit           = "LeaderVisit"
 	TypeMember                = "Member"
 	TypeOrg                   = "Org"
+	TypePledge                = "Pledge"
+	TypePledgeItem            = "PledgeItem"
+	TypePledgeProgress        = "PledgeProgress"
+	TypePledgeReview          = "PledgeReview"
+	TypePledgeTopic           = "PledgeTopic"
 	TypePoorHousehold         = "PoorHousehold"
 	TypeRoleBinding           = "RoleBinding"
 	TypeSetting               = "Setting"
 	TypeUser                  = "User"
 )
+
+// AuditHeadMutation represents an operation that mutates the AuditHead nodes in the graph.
+type AuditHeadMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	county_id     *int
+	addcounty_id  *int
+	seq           *int
+	addseq        *int
+	hash          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AuditHead, error)
+	predicates    []predicate.AuditHead
+}
+
+var _ ent.Mutation = (*AuditHeadMutation)(nil)
+
+// auditheadOption allows management of the mutation configuration using functional options.
+type auditheadOption func(*AuditHeadMutation)
+
+// newAuditHeadMutation creates new mutation for the AuditHead entity.
+func newAuditHeadMutation(c config, op Op, opts ...auditheadOption) *AuditHeadMutation {
+	m := &AuditHeadMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditHead,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditHeadID sets the ID field of the mutation.
+func withAuditHeadID(id int) auditheadOption {
+	return func(m *AuditHeadMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditHead
+		)
+		m.oldValue = func(ctx context.Context) (*AuditHead, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditHead.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditHead sets the old AuditHead of the mutation.
+func withAuditHead(node *AuditHead) auditheadOption {
+	return func(m *AuditHeadMutation) {
+		m.oldValue = func(context.Context) (*AuditHead, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditHeadMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditHeadMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditHeadMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditHeadMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditHead.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *AuditHeadMutation) SetCountyID(i int) {
+	m.county_id = &i
+	m.addcounty_id = nil
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *AuditHeadMutation) CountyID() (r int, exists bool) {
+	v := m.county_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the AuditHead entity.
+// If the AuditHead object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditHeadMutation) OldCountyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// AddCountyID adds i to the "county_id" field.
+func (m *AuditHeadMutation) AddCountyID(i int) {
+	if m.addcounty_id != nil {
+		*m.addcounty_id += i
+	} else {
+		m.addcounty_id = &i
+	}
+}
+
+// AddedCountyID returns the value that was added to the "county_id" field in this mutation.
+func (m *AuditHeadMutation) AddedCountyID() (r int, exists bool) {
+	v := m.addcounty_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *AuditHeadMutation) ResetCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *AuditHeadMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AuditHeadMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AuditHead entity.
+// If the AuditHead object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditHeadMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AuditHeadMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AuditHeadMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AuditHeadMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditHeadMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditHeadMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditHead entity.
+// If the AuditHead object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditHeadMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditHeadMutation) ResetHash() {
+	m.hash = nil
+}
+
+// Where appends a list predicates to the AuditHeadMutation builder.
+func (m *AuditHeadMutation) Where(ps ...predicate.AuditHead) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditHeadMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditHeadMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditHead, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditHeadMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditHeadMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditHead).
+func (m *AuditHeadMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditHeadMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.county_id != nil {
+		fields = append(fields, audithead.FieldCountyID)
+	}
+	if m.seq != nil {
+		fields = append(fields, audithead.FieldSeq)
+	}
+	if m.hash != nil {
+		fields = append(fields, audithead.FieldHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditHeadMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case audithead.FieldCountyID:
+		return m.CountyID()
+	case audithead.FieldSeq:
+		return m.Seq()
+	case audithead.FieldHash:
+		return m.Hash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditHeadMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case audithead.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case audithead.FieldSeq:
+		return m.OldSeq(ctx)
+	case audithead.FieldHash:
+		return m.OldHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditHeadMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case audithead.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case audithead.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case audithead.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditHeadMutation) AddedFields() []string {
+	var fields []string
+	if m.addcounty_id != nil {
+		fields = append(fields, audithead.FieldCountyID)
+	}
+	if m.addseq != nil {
+		fields = append(fields, audithead.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditHeadMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case audithead.FieldCountyID:
+		return m.AddedCountyID()
+	case audithead.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditHeadMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case audithead.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCountyID(v)
+		return nil
+	case audithead.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditHeadMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditHeadMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditHeadMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AuditHead nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditHeadMutation) ResetField(name string) error {
+	switch name {
+	case audithead.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case audithead.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case audithead.FieldHash:
+		m.ResetHash()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditHeadMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditHeadMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditHeadMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditHeadMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditHeadMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditHeadMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditHeadMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AuditHead unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditHeadMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AuditHead edge %s", name)
+}
 
 // AuditLogMutation represents an operation that mutates the AuditLog nodes in the graph.
 type AuditLogMutation struct {
@@ -72,6 +589,12 @@ type AuditLogMutation struct {
 	changes       *map[string]interface{}
 	org_id        *int
 	addorg_id     *int
+	county_id     *int
+	addcounty_id  *int
+	seq           *int
+	addseq        *int
+	prev_hash     *string
+	hash          *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*AuditLog, error)
@@ -565,6 +1088,190 @@ func (m *AuditLogMutation) ResetOrgID() {
 	delete(m.clearedFields, auditlog.FieldOrgID)
 }
 
+// SetCountyID sets the "county_id" field.
+func (m *AuditLogMutation) SetCountyID(i int) {
+	m.county_id = &i
+	m.addcounty_id = nil
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *AuditLogMutation) CountyID() (r int, exists bool) {
+	v := m.county_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the AuditLog entity.
+// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditLogMutation) OldCountyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// AddCountyID adds i to the "county_id" field.
+func (m *AuditLogMutation) AddCountyID(i int) {
+	if m.addcounty_id != nil {
+		*m.addcounty_id += i
+	} else {
+		m.addcounty_id = &i
+	}
+}
+
+// AddedCountyID returns the value that was added to the "county_id" field in this mutation.
+func (m *AuditLogMutation) AddedCountyID() (r int, exists bool) {
+	v := m.addcounty_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *AuditLogMutation) ResetCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *AuditLogMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AuditLogMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AuditLog entity.
+// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditLogMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AuditLogMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AuditLogMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AuditLogMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (m *AuditLogMutation) SetPrevHash(s string) {
+	m.prev_hash = &s
+}
+
+// PrevHash returns the value of the "prev_hash" field in the mutation.
+func (m *AuditLogMutation) PrevHash() (r string, exists bool) {
+	v := m.prev_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevHash returns the old "prev_hash" field's value of the AuditLog entity.
+// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditLogMutation) OldPrevHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevHash: %w", err)
+	}
+	return oldValue.PrevHash, nil
+}
+
+// ResetPrevHash resets all changes to the "prev_hash" field.
+func (m *AuditLogMutation) ResetPrevHash() {
+	m.prev_hash = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditLogMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditLogMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditLog entity.
+// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditLogMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditLogMutation) ResetHash() {
+	m.hash = nil
+}
+
 // Where appends a list predicates to the AuditLogMutation builder.
 func (m *AuditLogMutation) Where(ps ...predicate.AuditLog) {
 	m.predicates = append(m.predicates, ps...)
@@ -599,7 +1306,7 @@ func (m *AuditLogMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditLogMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 12)
 	if m.at != nil {
 		fields = append(fields, auditlog.FieldAt)
 	}
@@ -623,6 +1330,18 @@ func (m *AuditLogMutation) Fields() []string {
 	}
 	if m.org_id != nil {
 		fields = append(fields, auditlog.FieldOrgID)
+	}
+	if m.county_id != nil {
+		fields = append(fields, auditlog.FieldCountyID)
+	}
+	if m.seq != nil {
+		fields = append(fields, auditlog.FieldSeq)
+	}
+	if m.prev_hash != nil {
+		fields = append(fields, auditlog.FieldPrevHash)
+	}
+	if m.hash != nil {
+		fields = append(fields, auditlog.FieldHash)
 	}
 	return fields
 }
@@ -648,6 +1367,14 @@ func (m *AuditLogMutation) Field(name string) (ent.Value, bool) {
 		return m.Changes()
 	case auditlog.FieldOrgID:
 		return m.OrgID()
+	case auditlog.FieldCountyID:
+		return m.CountyID()
+	case auditlog.FieldSeq:
+		return m.Seq()
+	case auditlog.FieldPrevHash:
+		return m.PrevHash()
+	case auditlog.FieldHash:
+		return m.Hash()
 	}
 	return nil, false
 }
@@ -673,6 +1400,14 @@ func (m *AuditLogMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldChanges(ctx)
 	case auditlog.FieldOrgID:
 		return m.OldOrgID(ctx)
+	case auditlog.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case auditlog.FieldSeq:
+		return m.OldSeq(ctx)
+	case auditlog.FieldPrevHash:
+		return m.OldPrevHash(ctx)
+	case auditlog.FieldHash:
+		return m.OldHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditLog field %s", name)
 }
@@ -738,6 +1473,34 @@ func (m *AuditLogMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOrgID(v)
 		return nil
+	case auditlog.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case auditlog.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case auditlog.FieldPrevHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevHash(v)
+		return nil
+	case auditlog.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditLog field %s", name)
 }
@@ -755,6 +1518,12 @@ func (m *AuditLogMutation) AddedFields() []string {
 	if m.addorg_id != nil {
 		fields = append(fields, auditlog.FieldOrgID)
 	}
+	if m.addcounty_id != nil {
+		fields = append(fields, auditlog.FieldCountyID)
+	}
+	if m.addseq != nil {
+		fields = append(fields, auditlog.FieldSeq)
+	}
 	return fields
 }
 
@@ -769,6 +1538,10 @@ func (m *AuditLogMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedObjectID()
 	case auditlog.FieldOrgID:
 		return m.AddedOrgID()
+	case auditlog.FieldCountyID:
+		return m.AddedCountyID()
+	case auditlog.FieldSeq:
+		return m.AddedSeq()
 	}
 	return nil, false
 }
@@ -798,6 +1571,20 @@ func (m *AuditLogMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddOrgID(v)
+		return nil
+	case auditlog.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCountyID(v)
+		return nil
+	case auditlog.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AuditLog numeric field %s", name)
@@ -871,6 +1658,18 @@ func (m *AuditLogMutation) ResetField(name string) error {
 	case auditlog.FieldOrgID:
 		m.ResetOrgID()
 		return nil
+	case auditlog.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case auditlog.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case auditlog.FieldPrevHash:
+		m.ResetPrevHash()
+		return nil
+	case auditlog.FieldHash:
+		m.ResetHash()
+		return nil
 	}
 	return fmt.Errorf("unknown AuditLog field %s", name)
 }
@@ -931,6 +1730,8 @@ type BranchPairingMutation struct {
 	id                    *int
 	created_at            *time.Time
 	updated_at            *time.Time
+	version               *int
+	addversion            *int
 	unit_branch_name      *string
 	village_branch_name   *string
 	start_on              *time.Time
@@ -1119,6 +1920,62 @@ func (m *BranchPairingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *BranchPairingMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *BranchPairingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *BranchPairingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *BranchPairingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *BranchPairingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *BranchPairingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetUnitBranchID sets the "unit_branch_id" field.
@@ -1630,12 +2487,15 @@ func (m *BranchPairingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BranchPairingMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, branchpairing.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, branchpairing.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, branchpairing.FieldVersion)
 	}
 	if m.unit_branch != nil {
 		fields = append(fields, branchpairing.FieldUnitBranchID)
@@ -1673,6 +2533,8 @@ func (m *BranchPairingMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case branchpairing.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case branchpairing.FieldVersion:
+		return m.Version()
 	case branchpairing.FieldUnitBranchID:
 		return m.UnitBranchID()
 	case branchpairing.FieldVillageBranchID:
@@ -1702,6 +2564,8 @@ func (m *BranchPairingMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case branchpairing.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case branchpairing.FieldVersion:
+		return m.OldVersion(ctx)
 	case branchpairing.FieldUnitBranchID:
 		return m.OldUnitBranchID(ctx)
 	case branchpairing.FieldVillageBranchID:
@@ -1740,6 +2604,13 @@ func (m *BranchPairingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case branchpairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case branchpairing.FieldUnitBranchID:
 		v, ok := value.(int)
@@ -1805,6 +2676,9 @@ func (m *BranchPairingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *BranchPairingMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, branchpairing.FieldVersion)
+	}
 	return fields
 }
 
@@ -1813,6 +2687,8 @@ func (m *BranchPairingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *BranchPairingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case branchpairing.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -1822,6 +2698,13 @@ func (m *BranchPairingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *BranchPairingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case branchpairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown BranchPairing numeric field %s", name)
 }
@@ -1881,6 +2764,9 @@ func (m *BranchPairingMutation) ResetField(name string) error {
 		return nil
 	case branchpairing.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case branchpairing.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case branchpairing.FieldUnitBranchID:
 		m.ResetUnitBranchID()
@@ -2056,6 +2942,8 @@ type HelpPairingMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	version          *int
+	addversion       *int
 	village_id       *int
 	addvillage_id    *int
 	branch_id        *int
@@ -2244,6 +3132,62 @@ func (m *HelpPairingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *HelpPairingMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HelpPairingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HelpPairingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HelpPairingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HelpPairingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HelpPairingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetMemberID sets the "member_id" field.
@@ -2706,12 +3650,15 @@ func (m *HelpPairingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HelpPairingMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, helppairing.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, helppairing.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, helppairing.FieldVersion)
 	}
 	if m.member != nil {
 		fields = append(fields, helppairing.FieldMemberID)
@@ -2746,6 +3693,8 @@ func (m *HelpPairingMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case helppairing.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case helppairing.FieldVersion:
+		return m.Version()
 	case helppairing.FieldMemberID:
 		return m.MemberID()
 	case helppairing.FieldHouseholdID:
@@ -2773,6 +3722,8 @@ func (m *HelpPairingMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case helppairing.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case helppairing.FieldVersion:
+		return m.OldVersion(ctx)
 	case helppairing.FieldMemberID:
 		return m.OldMemberID(ctx)
 	case helppairing.FieldHouseholdID:
@@ -2809,6 +3760,13 @@ func (m *HelpPairingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case helppairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case helppairing.FieldMemberID:
 		v, ok := value.(int)
@@ -2867,6 +3825,9 @@ func (m *HelpPairingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *HelpPairingMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, helppairing.FieldVersion)
+	}
 	if m.addvillage_id != nil {
 		fields = append(fields, helppairing.FieldVillageID)
 	}
@@ -2881,6 +3842,8 @@ func (m *HelpPairingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *HelpPairingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case helppairing.FieldVersion:
+		return m.AddedVersion()
 	case helppairing.FieldVillageID:
 		return m.AddedVillageID()
 	case helppairing.FieldBranchID:
@@ -2894,6 +3857,13 @@ func (m *HelpPairingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *HelpPairingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case helppairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case helppairing.FieldVillageID:
 		v, ok := value.(int)
 		if !ok {
@@ -2955,6 +3925,9 @@ func (m *HelpPairingMutation) ResetField(name string) error {
 		return nil
 	case helppairing.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case helppairing.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case helppairing.FieldMemberID:
 		m.ResetMemberID()
@@ -3109,6 +4082,8 @@ type HelpRecordMutation struct {
 	id             *int
 	created_at     *time.Time
 	updated_at     *time.Time
+	version        *int
+	addversion     *int
 	village_id     *int
 	addvillage_id  *int
 	branch_id      *int
@@ -3294,6 +4269,62 @@ func (m *HelpRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *HelpRecordMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HelpRecordMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HelpRecordMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HelpRecordMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HelpRecordMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HelpRecordMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetPairingID sets the "pairing_id" field.
@@ -3669,12 +4700,15 @@ func (m *HelpRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HelpRecordMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, helprecord.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, helprecord.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, helprecord.FieldVersion)
 	}
 	if m.pairing != nil {
 		fields = append(fields, helprecord.FieldPairingID)
@@ -3709,6 +4743,8 @@ func (m *HelpRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case helprecord.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case helprecord.FieldVersion:
+		return m.Version()
 	case helprecord.FieldPairingID:
 		return m.PairingID()
 	case helprecord.FieldVillageID:
@@ -3736,6 +4772,8 @@ func (m *HelpRecordMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCreatedAt(ctx)
 	case helprecord.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case helprecord.FieldVersion:
+		return m.OldVersion(ctx)
 	case helprecord.FieldPairingID:
 		return m.OldPairingID(ctx)
 	case helprecord.FieldVillageID:
@@ -3772,6 +4810,13 @@ func (m *HelpRecordMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case helprecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case helprecord.FieldPairingID:
 		v, ok := value.(int)
@@ -3830,6 +4875,9 @@ func (m *HelpRecordMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *HelpRecordMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, helprecord.FieldVersion)
+	}
 	if m.addvillage_id != nil {
 		fields = append(fields, helprecord.FieldVillageID)
 	}
@@ -3847,6 +4895,8 @@ func (m *HelpRecordMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *HelpRecordMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case helprecord.FieldVersion:
+		return m.AddedVersion()
 	case helprecord.FieldVillageID:
 		return m.AddedVillageID()
 	case helprecord.FieldBranchID:
@@ -3862,6 +4912,13 @@ func (m *HelpRecordMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *HelpRecordMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case helprecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case helprecord.FieldVillageID:
 		v, ok := value.(int)
 		if !ok {
@@ -3915,6 +4972,9 @@ func (m *HelpRecordMutation) ResetField(name string) error {
 		return nil
 	case helprecord.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case helprecord.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case helprecord.FieldPairingID:
 		m.ResetPairingID()
@@ -4023,6 +5083,8 @@ type HouseholdProblemMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	version          *int
+	addversion       *int
 	village_id       *int
 	addvillage_id    *int
 	text             *string
@@ -4205,6 +5267,62 @@ func (m *HouseholdProblemMutation) OldUpdatedAt(ctx context.Context) (v time.Tim
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *HouseholdProblemMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HouseholdProblemMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HouseholdProblemMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HouseholdProblemMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HouseholdProblemMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HouseholdProblemMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetHouseholdID sets the "household_id" field.
@@ -4517,12 +5635,15 @@ func (m *HouseholdProblemMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HouseholdProblemMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, householdproblem.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, householdproblem.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, householdproblem.FieldVersion)
 	}
 	if m.household != nil {
 		fields = append(fields, householdproblem.FieldHouseholdID)
@@ -4554,6 +5675,8 @@ func (m *HouseholdProblemMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case householdproblem.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case householdproblem.FieldVersion:
+		return m.Version()
 	case householdproblem.FieldHouseholdID:
 		return m.HouseholdID()
 	case householdproblem.FieldVillageID:
@@ -4579,6 +5702,8 @@ func (m *HouseholdProblemMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCreatedAt(ctx)
 	case householdproblem.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case householdproblem.FieldVersion:
+		return m.OldVersion(ctx)
 	case householdproblem.FieldHouseholdID:
 		return m.OldHouseholdID(ctx)
 	case householdproblem.FieldVillageID:
@@ -4613,6 +5738,13 @@ func (m *HouseholdProblemMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case householdproblem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case householdproblem.FieldHouseholdID:
 		v, ok := value.(int)
@@ -4664,6 +5796,9 @@ func (m *HouseholdProblemMutation) SetField(name string, value ent.Value) error 
 // this mutation.
 func (m *HouseholdProblemMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, householdproblem.FieldVersion)
+	}
 	if m.addvillage_id != nil {
 		fields = append(fields, householdproblem.FieldVillageID)
 	}
@@ -4675,6 +5810,8 @@ func (m *HouseholdProblemMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *HouseholdProblemMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case householdproblem.FieldVersion:
+		return m.AddedVersion()
 	case householdproblem.FieldVillageID:
 		return m.AddedVillageID()
 	}
@@ -4686,6 +5823,13 @@ func (m *HouseholdProblemMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *HouseholdProblemMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case householdproblem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case householdproblem.FieldVillageID:
 		v, ok := value.(int)
 		if !ok {
@@ -4734,6 +5878,9 @@ func (m *HouseholdProblemMutation) ResetField(name string) error {
 		return nil
 	case householdproblem.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case householdproblem.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case householdproblem.FieldHouseholdID:
 		m.ResetHouseholdID()
@@ -4839,6 +5986,8 @@ type HouseholdStatusChangeMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	version          *int
+	addversion       *int
 	village_id       *int
 	addvillage_id    *int
 	status           *householdstatuschange.Status
@@ -5019,6 +6168,62 @@ func (m *HouseholdStatusChangeMutation) OldUpdatedAt(ctx context.Context) (v tim
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *HouseholdStatusChangeMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HouseholdStatusChangeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HouseholdStatusChangeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HouseholdStatusChangeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HouseholdStatusChangeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HouseholdStatusChangeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetHouseholdID sets the "household_id" field.
@@ -5246,12 +6451,15 @@ func (m *HouseholdStatusChangeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *HouseholdStatusChangeMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, householdstatuschange.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, householdstatuschange.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, householdstatuschange.FieldVersion)
 	}
 	if m.household != nil {
 		fields = append(fields, householdstatuschange.FieldHouseholdID)
@@ -5277,6 +6485,8 @@ func (m *HouseholdStatusChangeMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case householdstatuschange.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case householdstatuschange.FieldVersion:
+		return m.Version()
 	case householdstatuschange.FieldHouseholdID:
 		return m.HouseholdID()
 	case householdstatuschange.FieldVillageID:
@@ -5298,6 +6508,8 @@ func (m *HouseholdStatusChangeMutation) OldField(ctx context.Context, name strin
 		return m.OldCreatedAt(ctx)
 	case householdstatuschange.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case householdstatuschange.FieldVersion:
+		return m.OldVersion(ctx)
 	case householdstatuschange.FieldHouseholdID:
 		return m.OldHouseholdID(ctx)
 	case householdstatuschange.FieldVillageID:
@@ -5328,6 +6540,13 @@ func (m *HouseholdStatusChangeMutation) SetField(name string, value ent.Value) e
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case householdstatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case householdstatuschange.FieldHouseholdID:
 		v, ok := value.(int)
@@ -5365,6 +6584,9 @@ func (m *HouseholdStatusChangeMutation) SetField(name string, value ent.Value) e
 // this mutation.
 func (m *HouseholdStatusChangeMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, householdstatuschange.FieldVersion)
+	}
 	if m.addvillage_id != nil {
 		fields = append(fields, householdstatuschange.FieldVillageID)
 	}
@@ -5376,6 +6598,8 @@ func (m *HouseholdStatusChangeMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *HouseholdStatusChangeMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case householdstatuschange.FieldVersion:
+		return m.AddedVersion()
 	case householdstatuschange.FieldVillageID:
 		return m.AddedVillageID()
 	}
@@ -5387,6 +6611,13 @@ func (m *HouseholdStatusChangeMutation) AddedField(name string) (ent.Value, bool
 // type.
 func (m *HouseholdStatusChangeMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case householdstatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case householdstatuschange.FieldVillageID:
 		v, ok := value.(int)
 		if !ok {
@@ -5426,6 +6657,9 @@ func (m *HouseholdStatusChangeMutation) ResetField(name string) error {
 		return nil
 	case householdstatuschange.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case householdstatuschange.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case householdstatuschange.FieldHouseholdID:
 		m.ResetHouseholdID()
@@ -5517,6 +6751,693 @@ func (m *HouseholdStatusChangeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown HouseholdStatusChange edge %s", name)
 }
 
+// IdempotencyKeyMutation represents an operation that mutates the IdempotencyKey nodes in the graph.
+type IdempotencyKeyMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	user_id       *int
+	adduser_id    *int
+	key           *string
+	request_hash  *string
+	status        *int
+	addstatus     *int
+	response      *[]byte
+	created_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*IdempotencyKey, error)
+	predicates    []predicate.IdempotencyKey
+}
+
+var _ ent.Mutation = (*IdempotencyKeyMutation)(nil)
+
+// idempotencykeyOption allows management of the mutation configuration using functional options.
+type idempotencykeyOption func(*IdempotencyKeyMutation)
+
+// newIdempotencyKeyMutation creates new mutation for the IdempotencyKey entity.
+func newIdempotencyKeyMutation(c config, op Op, opts ...idempotencykeyOption) *IdempotencyKeyMutation {
+	m := &IdempotencyKeyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIdempotencyKey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIdempotencyKeyID sets the ID field of the mutation.
+func withIdempotencyKeyID(id int) idempotencykeyOption {
+	return func(m *IdempotencyKeyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IdempotencyKey
+		)
+		m.oldValue = func(ctx context.Context) (*IdempotencyKey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IdempotencyKey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIdempotencyKey sets the old IdempotencyKey of the mutation.
+func withIdempotencyKey(node *IdempotencyKey) idempotencykeyOption {
+	return func(m *IdempotencyKeyMutation) {
+		m.oldValue = func(context.Context) (*IdempotencyKey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IdempotencyKeyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IdempotencyKeyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IdempotencyKeyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IdempotencyKeyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IdempotencyKey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetUserID sets the "user_id" field.
+func (m *IdempotencyKeyMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *IdempotencyKeyMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *IdempotencyKeyMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *IdempotencyKeyMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *IdempotencyKeyMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+}
+
+// SetKey sets the "key" field.
+func (m *IdempotencyKeyMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *IdempotencyKeyMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *IdempotencyKeyMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetRequestHash sets the "request_hash" field.
+func (m *IdempotencyKeyMutation) SetRequestHash(s string) {
+	m.request_hash = &s
+}
+
+// RequestHash returns the value of the "request_hash" field in the mutation.
+func (m *IdempotencyKeyMutation) RequestHash() (r string, exists bool) {
+	v := m.request_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestHash returns the old "request_hash" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldRequestHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestHash: %w", err)
+	}
+	return oldValue.RequestHash, nil
+}
+
+// ResetRequestHash resets all changes to the "request_hash" field.
+func (m *IdempotencyKeyMutation) ResetRequestHash() {
+	m.request_hash = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *IdempotencyKeyMutation) SetStatus(i int) {
+	m.status = &i
+	m.addstatus = nil
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *IdempotencyKeyMutation) Status() (r int, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldStatus(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// AddStatus adds i to the "status" field.
+func (m *IdempotencyKeyMutation) AddStatus(i int) {
+	if m.addstatus != nil {
+		*m.addstatus += i
+	} else {
+		m.addstatus = &i
+	}
+}
+
+// AddedStatus returns the value that was added to the "status" field in this mutation.
+func (m *IdempotencyKeyMutation) AddedStatus() (r int, exists bool) {
+	v := m.addstatus
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *IdempotencyKeyMutation) ResetStatus() {
+	m.status = nil
+	m.addstatus = nil
+}
+
+// SetResponse sets the "response" field.
+func (m *IdempotencyKeyMutation) SetResponse(b []byte) {
+	m.response = &b
+}
+
+// Response returns the value of the "response" field in the mutation.
+func (m *IdempotencyKeyMutation) Response() (r []byte, exists bool) {
+	v := m.response
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponse returns the old "response" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldResponse(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponse: %w", err)
+	}
+	return oldValue.Response, nil
+}
+
+// ClearResponse clears the value of the "response" field.
+func (m *IdempotencyKeyMutation) ClearResponse() {
+	m.response = nil
+	m.clearedFields[idempotencykey.FieldResponse] = struct{}{}
+}
+
+// ResponseCleared returns if the "response" field was cleared in this mutation.
+func (m *IdempotencyKeyMutation) ResponseCleared() bool {
+	_, ok := m.clearedFields[idempotencykey.FieldResponse]
+	return ok
+}
+
+// ResetResponse resets all changes to the "response" field.
+func (m *IdempotencyKeyMutation) ResetResponse() {
+	m.response = nil
+	delete(m.clearedFields, idempotencykey.FieldResponse)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IdempotencyKeyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IdempotencyKeyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IdempotencyKeyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the IdempotencyKeyMutation builder.
+func (m *IdempotencyKeyMutation) Where(ps ...predicate.IdempotencyKey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IdempotencyKeyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IdempotencyKeyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IdempotencyKey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IdempotencyKeyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IdempotencyKeyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IdempotencyKey).
+func (m *IdempotencyKeyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IdempotencyKeyMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.user_id != nil {
+		fields = append(fields, idempotencykey.FieldUserID)
+	}
+	if m.key != nil {
+		fields = append(fields, idempotencykey.FieldKey)
+	}
+	if m.request_hash != nil {
+		fields = append(fields, idempotencykey.FieldRequestHash)
+	}
+	if m.status != nil {
+		fields = append(fields, idempotencykey.FieldStatus)
+	}
+	if m.response != nil {
+		fields = append(fields, idempotencykey.FieldResponse)
+	}
+	if m.created_at != nil {
+		fields = append(fields, idempotencykey.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IdempotencyKeyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case idempotencykey.FieldUserID:
+		return m.UserID()
+	case idempotencykey.FieldKey:
+		return m.Key()
+	case idempotencykey.FieldRequestHash:
+		return m.RequestHash()
+	case idempotencykey.FieldStatus:
+		return m.Status()
+	case idempotencykey.FieldResponse:
+		return m.Response()
+	case idempotencykey.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IdempotencyKeyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case idempotencykey.FieldUserID:
+		return m.OldUserID(ctx)
+	case idempotencykey.FieldKey:
+		return m.OldKey(ctx)
+	case idempotencykey.FieldRequestHash:
+		return m.OldRequestHash(ctx)
+	case idempotencykey.FieldStatus:
+		return m.OldStatus(ctx)
+	case idempotencykey.FieldResponse:
+		return m.OldResponse(ctx)
+	case idempotencykey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown IdempotencyKey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IdempotencyKeyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case idempotencykey.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case idempotencykey.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case idempotencykey.FieldRequestHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestHash(v)
+		return nil
+	case idempotencykey.FieldStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case idempotencykey.FieldResponse:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponse(v)
+		return nil
+	case idempotencykey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyKey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IdempotencyKeyMutation) AddedFields() []string {
+	var fields []string
+	if m.adduser_id != nil {
+		fields = append(fields, idempotencykey.FieldUserID)
+	}
+	if m.addstatus != nil {
+		fields = append(fields, idempotencykey.FieldStatus)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IdempotencyKeyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case idempotencykey.FieldUserID:
+		return m.AddedUserID()
+	case idempotencykey.FieldStatus:
+		return m.AddedStatus()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IdempotencyKeyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case idempotencykey.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	case idempotencykey.FieldStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyKey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IdempotencyKeyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(idempotencykey.FieldResponse) {
+		fields = append(fields, idempotencykey.FieldResponse)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IdempotencyKeyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IdempotencyKeyMutation) ClearField(name string) error {
+	switch name {
+	case idempotencykey.FieldResponse:
+		m.ClearResponse()
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyKey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IdempotencyKeyMutation) ResetField(name string) error {
+	switch name {
+	case idempotencykey.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case idempotencykey.FieldKey:
+		m.ResetKey()
+		return nil
+	case idempotencykey.FieldRequestHash:
+		m.ResetRequestHash()
+		return nil
+	case idempotencykey.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case idempotencykey.FieldResponse:
+		m.ResetResponse()
+		return nil
+	case idempotencykey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyKey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IdempotencyKeyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IdempotencyKeyMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IdempotencyKeyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IdempotencyKeyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IdempotencyKeyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IdempotencyKeyMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IdempotencyKeyMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown IdempotencyKey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown IdempotencyKey edge %s", name)
+}
+
 // JointActivityMutation represents an operation that mutates the JointActivity nodes in the graph.
 type JointActivityMutation struct {
 	config
@@ -5525,6 +7446,8 @@ type JointActivityMutation struct {
 	id                   *int
 	created_at           *time.Time
 	updated_at           *time.Time
+	version              *int
+	addversion           *int
 	unit_branch_id       *int
 	addunit_branch_id    *int
 	village_branch_id    *int
@@ -5711,6 +7634,62 @@ func (m *JointActivityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *JointActivityMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *JointActivityMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *JointActivityMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *JointActivityMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *JointActivityMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *JointActivityMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetPairingID sets the "pairing_id" field.
@@ -6117,12 +8096,15 @@ func (m *JointActivityMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *JointActivityMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, jointactivity.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, jointactivity.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, jointactivity.FieldVersion)
 	}
 	if m.pairing != nil {
 		fields = append(fields, jointactivity.FieldPairingID)
@@ -6160,6 +8142,8 @@ func (m *JointActivityMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case jointactivity.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case jointactivity.FieldVersion:
+		return m.Version()
 	case jointactivity.FieldPairingID:
 		return m.PairingID()
 	case jointactivity.FieldUnitBranchID:
@@ -6189,6 +8173,8 @@ func (m *JointActivityMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case jointactivity.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case jointactivity.FieldVersion:
+		return m.OldVersion(ctx)
 	case jointactivity.FieldPairingID:
 		return m.OldPairingID(ctx)
 	case jointactivity.FieldUnitBranchID:
@@ -6227,6 +8213,13 @@ func (m *JointActivityMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case jointactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case jointactivity.FieldPairingID:
 		v, ok := value.(int)
@@ -6292,6 +8285,9 @@ func (m *JointActivityMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *JointActivityMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, jointactivity.FieldVersion)
+	}
 	if m.addunit_branch_id != nil {
 		fields = append(fields, jointactivity.FieldUnitBranchID)
 	}
@@ -6306,6 +8302,8 @@ func (m *JointActivityMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *JointActivityMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case jointactivity.FieldVersion:
+		return m.AddedVersion()
 	case jointactivity.FieldUnitBranchID:
 		return m.AddedUnitBranchID()
 	case jointactivity.FieldVillageBranchID:
@@ -6319,6 +8317,13 @@ func (m *JointActivityMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *JointActivityMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case jointactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case jointactivity.FieldUnitBranchID:
 		v, ok := value.(int)
 		if !ok {
@@ -6365,6 +8370,9 @@ func (m *JointActivityMutation) ResetField(name string) error {
 		return nil
 	case jointactivity.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case jointactivity.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case jointactivity.FieldPairingID:
 		m.ResetPairingID()
@@ -6476,6 +8484,8 @@ type LeaderAssignmentMutation struct {
 	id                *int
 	created_at        *time.Time
 	updated_at        *time.Time
+	version           *int
+	addversion        *int
 	year              *int
 	addyear           *int
 	leader_name       *string
@@ -6665,6 +8675,62 @@ func (m *LeaderAssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Tim
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *LeaderAssignmentMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LeaderAssignmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LeaderAssignmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LeaderAssignmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LeaderAssignmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LeaderAssignmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetLeaderID sets the "leader_id" field.
@@ -7129,12 +9195,15 @@ func (m *LeaderAssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LeaderAssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, leaderassignment.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, leaderassignment.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, leaderassignment.FieldVersion)
 	}
 	if m.leader != nil {
 		fields = append(fields, leaderassignment.FieldLeaderID)
@@ -7163,6 +9232,8 @@ func (m *LeaderAssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case leaderassignment.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case leaderassignment.FieldVersion:
+		return m.Version()
 	case leaderassignment.FieldLeaderID:
 		return m.LeaderID()
 	case leaderassignment.FieldYear:
@@ -7186,6 +9257,8 @@ func (m *LeaderAssignmentMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCreatedAt(ctx)
 	case leaderassignment.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case leaderassignment.FieldVersion:
+		return m.OldVersion(ctx)
 	case leaderassignment.FieldLeaderID:
 		return m.OldLeaderID(ctx)
 	case leaderassignment.FieldYear:
@@ -7218,6 +9291,13 @@ func (m *LeaderAssignmentMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case leaderassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case leaderassignment.FieldLeaderID:
 		v, ok := value.(int)
@@ -7262,6 +9342,9 @@ func (m *LeaderAssignmentMutation) SetField(name string, value ent.Value) error 
 // this mutation.
 func (m *LeaderAssignmentMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, leaderassignment.FieldVersion)
+	}
 	if m.addyear != nil {
 		fields = append(fields, leaderassignment.FieldYear)
 	}
@@ -7273,6 +9356,8 @@ func (m *LeaderAssignmentMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *LeaderAssignmentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case leaderassignment.FieldVersion:
+		return m.AddedVersion()
 	case leaderassignment.FieldYear:
 		return m.AddedYear()
 	}
@@ -7284,6 +9369,13 @@ func (m *LeaderAssignmentMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *LeaderAssignmentMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case leaderassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case leaderassignment.FieldYear:
 		v, ok := value.(int)
 		if !ok {
@@ -7344,6 +9436,9 @@ func (m *LeaderAssignmentMutation) ResetField(name string) error {
 		return nil
 	case leaderassignment.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case leaderassignment.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case leaderassignment.FieldLeaderID:
 		m.ResetLeaderID()
@@ -7536,6 +9631,8 @@ type LeaderVisitMutation struct {
 	id                 *int
 	created_at         *time.Time
 	updated_at         *time.Time
+	version            *int
+	addversion         *int
 	township_id        *int
 	addtownship_id     *int
 	leader_id          *int
@@ -7724,6 +9821,62 @@ func (m *LeaderVisitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *LeaderVisitMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LeaderVisitMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LeaderVisitMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LeaderVisitMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LeaderVisitMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LeaderVisitMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetAssignmentID sets the "assignment_id" field.
@@ -8153,12 +10306,15 @@ func (m *LeaderVisitMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LeaderVisitMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, leadervisit.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, leadervisit.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, leadervisit.FieldVersion)
 	}
 	if m.assignment != nil {
 		fields = append(fields, leadervisit.FieldAssignmentID)
@@ -8193,6 +10349,8 @@ func (m *LeaderVisitMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case leadervisit.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case leadervisit.FieldVersion:
+		return m.Version()
 	case leadervisit.FieldAssignmentID:
 		return m.AssignmentID()
 	case leadervisit.FieldTownshipID:
@@ -8220,6 +10378,8 @@ func (m *LeaderVisitMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case leadervisit.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case leadervisit.FieldVersion:
+		return m.OldVersion(ctx)
 	case leadervisit.FieldAssignmentID:
 		return m.OldAssignmentID(ctx)
 	case leadervisit.FieldTownshipID:
@@ -8256,6 +10416,13 @@ func (m *LeaderVisitMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case leadervisit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case leadervisit.FieldAssignmentID:
 		v, ok := value.(int)
@@ -8314,6 +10481,9 @@ func (m *LeaderVisitMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *LeaderVisitMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, leadervisit.FieldVersion)
+	}
 	if m.addtownship_id != nil {
 		fields = append(fields, leadervisit.FieldTownshipID)
 	}
@@ -8331,6 +10501,8 @@ func (m *LeaderVisitMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *LeaderVisitMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case leadervisit.FieldVersion:
+		return m.AddedVersion()
 	case leadervisit.FieldTownshipID:
 		return m.AddedTownshipID()
 	case leadervisit.FieldLeaderID:
@@ -8346,6 +10518,13 @@ func (m *LeaderVisitMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *LeaderVisitMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case leadervisit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case leadervisit.FieldTownshipID:
 		v, ok := value.(int)
 		if !ok {
@@ -8399,6 +10578,9 @@ func (m *LeaderVisitMutation) ResetField(name string) error {
 		return nil
 	case leadervisit.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case leadervisit.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case leadervisit.FieldAssignmentID:
 		m.ResetAssignmentID()
@@ -8535,6 +10717,8 @@ type MemberMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	version       *int
+	addversion    *int
 	name          *string
 	gender        *member.Gender
 	birth_date    *time.Time
@@ -8719,6 +10903,62 @@ func (m *MemberMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *MemberMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MemberMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MemberMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MemberMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MemberMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MemberMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -9184,12 +11424,15 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, member.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, member.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, member.FieldName)
@@ -9230,6 +11473,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case member.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case member.FieldVersion:
+		return m.Version()
 	case member.FieldName:
 		return m.Name()
 	case member.FieldGender:
@@ -9261,6 +11506,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case member.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case member.FieldVersion:
+		return m.OldVersion(ctx)
 	case member.FieldName:
 		return m.OldName(ctx)
 	case member.FieldGender:
@@ -9301,6 +11548,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case member.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case member.FieldName:
 		v, ok := value.(string)
@@ -9373,6 +11627,9 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MemberMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, member.FieldVersion)
+	}
 	return fields
 }
 
@@ -9381,6 +11638,8 @@ func (m *MemberMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MemberMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case member.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -9390,6 +11649,13 @@ func (m *MemberMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MemberMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case member.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Member numeric field %s", name)
 }
@@ -9461,6 +11727,9 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case member.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case member.FieldName:
 		m.ResetName()
@@ -9575,6 +11844,8 @@ type OrgMutation struct {
 	id                   *int
 	created_at           *time.Time
 	updated_at           *time.Time
+	version              *int
+	addversion           *int
 	name                 *string
 	kind                 *org.Kind
 	sector               *org.Sector
@@ -9768,6 +12039,62 @@ func (m *OrgMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error)
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *OrgMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *OrgMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *OrgMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Org entity.
+// If the Org object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrgMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *OrgMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *OrgMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *OrgMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -10302,12 +12629,15 @@ func (m *OrgMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrgMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, org.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, org.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, org.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, org.FieldName)
@@ -10339,6 +12669,8 @@ func (m *OrgMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case org.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case org.FieldVersion:
+		return m.Version()
 	case org.FieldName:
 		return m.Name()
 	case org.FieldKind:
@@ -10364,6 +12696,8 @@ func (m *OrgMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldCreatedAt(ctx)
 	case org.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case org.FieldVersion:
+		return m.OldVersion(ctx)
 	case org.FieldName:
 		return m.OldName(ctx)
 	case org.FieldKind:
@@ -10398,6 +12732,13 @@ func (m *OrgMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case org.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case org.FieldName:
 		v, ok := value.(string)
@@ -10449,6 +12790,9 @@ func (m *OrgMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *OrgMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, org.FieldVersion)
+	}
 	return fields
 }
 
@@ -10457,6 +12801,8 @@ func (m *OrgMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *OrgMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case org.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -10466,6 +12812,13 @@ func (m *OrgMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *OrgMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case org.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Org numeric field %s", name)
 }
@@ -10519,6 +12872,9 @@ func (m *OrgMutation) ResetField(name string) error {
 		return nil
 	case org.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case org.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case org.FieldName:
 		m.ResetName()
@@ -10722,6 +13078,5806 @@ func (m *OrgMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Org edge %s", name)
 }
 
+// PledgeMutation represents an operation that mutates the Pledge nodes in the graph.
+type PledgeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	member_name        *string
+	year               *int
+	addyear            *int
+	kind               *pledge.Kind
+	state              *pledge.State
+	submitted_on       *time.Time
+	published_on       *time.Time
+	channels           *[]string
+	appendchannels     []string
+	report_from        *int
+	addreport_from     *int
+	evaluated_on       *time.Time
+	early_close_reason *string
+	clearedFields      map[string]struct{}
+	member             *int
+	clearedmember      bool
+	branch             *int
+	clearedbranch      bool
+	items              map[int]struct{}
+	removeditems       map[int]struct{}
+	cleareditems       bool
+	reviews            map[int]struct{}
+	removedreviews     map[int]struct{}
+	clearedreviews     bool
+	progress           map[int]struct{}
+	removedprogress    map[int]struct{}
+	clearedprogress    bool
+	done               bool
+	oldValue           func(context.Context) (*Pledge, error)
+	predicates         []predicate.Pledge
+}
+
+var _ ent.Mutation = (*PledgeMutation)(nil)
+
+// pledgeOption allows management of the mutation configuration using functional options.
+type pledgeOption func(*PledgeMutation)
+
+// newPledgeMutation creates new mutation for the Pledge entity.
+func newPledgeMutation(c config, op Op, opts ...pledgeOption) *PledgeMutation {
+	m := &PledgeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePledge,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPledgeID sets the ID field of the mutation.
+func withPledgeID(id int) pledgeOption {
+	return func(m *PledgeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Pledge
+		)
+		m.oldValue = func(ctx context.Context) (*Pledge, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Pledge.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPledge sets the old Pledge of the mutation.
+func withPledge(node *Pledge) pledgeOption {
+	return func(m *PledgeMutation) {
+		m.oldValue = func(context.Context) (*Pledge, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PledgeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PledgeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PledgeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PledgeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Pledge.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PledgeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PledgeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PledgeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PledgeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PledgeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PledgeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PledgeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PledgeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PledgeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PledgeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PledgeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PledgeMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PledgeMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PledgeMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetMemberName sets the "member_name" field.
+func (m *PledgeMutation) SetMemberName(s string) {
+	m.member_name = &s
+}
+
+// MemberName returns the value of the "member_name" field in the mutation.
+func (m *PledgeMutation) MemberName() (r string, exists bool) {
+	v := m.member_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberName returns the old "member_name" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldMemberName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberName: %w", err)
+	}
+	return oldValue.MemberName, nil
+}
+
+// ResetMemberName resets all changes to the "member_name" field.
+func (m *PledgeMutation) ResetMemberName() {
+	m.member_name = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PledgeMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PledgeMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PledgeMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PledgeMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PledgeMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PledgeMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PledgeMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PledgeMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *PledgeMutation) SetKind(pl pledge.Kind) {
+	m.kind = &pl
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *PledgeMutation) Kind() (r pledge.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldKind(ctx context.Context) (v pledge.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *PledgeMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetState sets the "state" field.
+func (m *PledgeMutation) SetState(pl pledge.State) {
+	m.state = &pl
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *PledgeMutation) State() (r pledge.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldState(ctx context.Context) (v pledge.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *PledgeMutation) ResetState() {
+	m.state = nil
+}
+
+// SetSubmittedOn sets the "submitted_on" field.
+func (m *PledgeMutation) SetSubmittedOn(t time.Time) {
+	m.submitted_on = &t
+}
+
+// SubmittedOn returns the value of the "submitted_on" field in the mutation.
+func (m *PledgeMutation) SubmittedOn() (r time.Time, exists bool) {
+	v := m.submitted_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedOn returns the old "submitted_on" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldSubmittedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedOn: %w", err)
+	}
+	return oldValue.SubmittedOn, nil
+}
+
+// ClearSubmittedOn clears the value of the "submitted_on" field.
+func (m *PledgeMutation) ClearSubmittedOn() {
+	m.submitted_on = nil
+	m.clearedFields[pledge.FieldSubmittedOn] = struct{}{}
+}
+
+// SubmittedOnCleared returns if the "submitted_on" field was cleared in this mutation.
+func (m *PledgeMutation) SubmittedOnCleared() bool {
+	_, ok := m.clearedFields[pledge.FieldSubmittedOn]
+	return ok
+}
+
+// ResetSubmittedOn resets all changes to the "submitted_on" field.
+func (m *PledgeMutation) ResetSubmittedOn() {
+	m.submitted_on = nil
+	delete(m.clearedFields, pledge.FieldSubmittedOn)
+}
+
+// SetPublishedOn sets the "published_on" field.
+func (m *PledgeMutation) SetPublishedOn(t time.Time) {
+	m.published_on = &t
+}
+
+// PublishedOn returns the value of the "published_on" field in the mutation.
+func (m *PledgeMutation) PublishedOn() (r time.Time, exists bool) {
+	v := m.published_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedOn returns the old "published_on" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldPublishedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedOn: %w", err)
+	}
+	return oldValue.PublishedOn, nil
+}
+
+// ClearPublishedOn clears the value of the "published_on" field.
+func (m *PledgeMutation) ClearPublishedOn() {
+	m.published_on = nil
+	m.clearedFields[pledge.FieldPublishedOn] = struct{}{}
+}
+
+// PublishedOnCleared returns if the "published_on" field was cleared in this mutation.
+func (m *PledgeMutation) PublishedOnCleared() bool {
+	_, ok := m.clearedFields[pledge.FieldPublishedOn]
+	return ok
+}
+
+// ResetPublishedOn resets all changes to the "published_on" field.
+func (m *PledgeMutation) ResetPublishedOn() {
+	m.published_on = nil
+	delete(m.clearedFields, pledge.FieldPublishedOn)
+}
+
+// SetChannels sets the "channels" field.
+func (m *PledgeMutation) SetChannels(s []string) {
+	m.channels = &s
+	m.appendchannels = nil
+}
+
+// Channels returns the value of the "channels" field in the mutation.
+func (m *PledgeMutation) Channels() (r []string, exists bool) {
+	v := m.channels
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannels returns the old "channels" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldChannels(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannels is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannels requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannels: %w", err)
+	}
+	return oldValue.Channels, nil
+}
+
+// AppendChannels adds s to the "channels" field.
+func (m *PledgeMutation) AppendChannels(s []string) {
+	m.appendchannels = append(m.appendchannels, s...)
+}
+
+// AppendedChannels returns the list of values that were appended to the "channels" field in this mutation.
+func (m *PledgeMutation) AppendedChannels() ([]string, bool) {
+	if len(m.appendchannels) == 0 {
+		return nil, false
+	}
+	return m.appendchannels, true
+}
+
+// ClearChannels clears the value of the "channels" field.
+func (m *PledgeMutation) ClearChannels() {
+	m.channels = nil
+	m.appendchannels = nil
+	m.clearedFields[pledge.FieldChannels] = struct{}{}
+}
+
+// ChannelsCleared returns if the "channels" field was cleared in this mutation.
+func (m *PledgeMutation) ChannelsCleared() bool {
+	_, ok := m.clearedFields[pledge.FieldChannels]
+	return ok
+}
+
+// ResetChannels resets all changes to the "channels" field.
+func (m *PledgeMutation) ResetChannels() {
+	m.channels = nil
+	m.appendchannels = nil
+	delete(m.clearedFields, pledge.FieldChannels)
+}
+
+// SetReportFrom sets the "report_from" field.
+func (m *PledgeMutation) SetReportFrom(i int) {
+	m.report_from = &i
+	m.addreport_from = nil
+}
+
+// ReportFrom returns the value of the "report_from" field in the mutation.
+func (m *PledgeMutation) ReportFrom() (r int, exists bool) {
+	v := m.report_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportFrom returns the old "report_from" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldReportFrom(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportFrom: %w", err)
+	}
+	return oldValue.ReportFrom, nil
+}
+
+// AddReportFrom adds i to the "report_from" field.
+func (m *PledgeMutation) AddReportFrom(i int) {
+	if m.addreport_from != nil {
+		*m.addreport_from += i
+	} else {
+		m.addreport_from = &i
+	}
+}
+
+// AddedReportFrom returns the value that was added to the "report_from" field in this mutation.
+func (m *PledgeMutation) AddedReportFrom() (r int, exists bool) {
+	v := m.addreport_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReportFrom resets all changes to the "report_from" field.
+func (m *PledgeMutation) ResetReportFrom() {
+	m.report_from = nil
+	m.addreport_from = nil
+}
+
+// SetEvaluatedOn sets the "evaluated_on" field.
+func (m *PledgeMutation) SetEvaluatedOn(t time.Time) {
+	m.evaluated_on = &t
+}
+
+// EvaluatedOn returns the value of the "evaluated_on" field in the mutation.
+func (m *PledgeMutation) EvaluatedOn() (r time.Time, exists bool) {
+	v := m.evaluated_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluatedOn returns the old "evaluated_on" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldEvaluatedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluatedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluatedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluatedOn: %w", err)
+	}
+	return oldValue.EvaluatedOn, nil
+}
+
+// ClearEvaluatedOn clears the value of the "evaluated_on" field.
+func (m *PledgeMutation) ClearEvaluatedOn() {
+	m.evaluated_on = nil
+	m.clearedFields[pledge.FieldEvaluatedOn] = struct{}{}
+}
+
+// EvaluatedOnCleared returns if the "evaluated_on" field was cleared in this mutation.
+func (m *PledgeMutation) EvaluatedOnCleared() bool {
+	_, ok := m.clearedFields[pledge.FieldEvaluatedOn]
+	return ok
+}
+
+// ResetEvaluatedOn resets all changes to the "evaluated_on" field.
+func (m *PledgeMutation) ResetEvaluatedOn() {
+	m.evaluated_on = nil
+	delete(m.clearedFields, pledge.FieldEvaluatedOn)
+}
+
+// SetEarlyCloseReason sets the "early_close_reason" field.
+func (m *PledgeMutation) SetEarlyCloseReason(s string) {
+	m.early_close_reason = &s
+}
+
+// EarlyCloseReason returns the value of the "early_close_reason" field in the mutation.
+func (m *PledgeMutation) EarlyCloseReason() (r string, exists bool) {
+	v := m.early_close_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEarlyCloseReason returns the old "early_close_reason" field's value of the Pledge entity.
+// If the Pledge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeMutation) OldEarlyCloseReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEarlyCloseReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEarlyCloseReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEarlyCloseReason: %w", err)
+	}
+	return oldValue.EarlyCloseReason, nil
+}
+
+// ClearEarlyCloseReason clears the value of the "early_close_reason" field.
+func (m *PledgeMutation) ClearEarlyCloseReason() {
+	m.early_close_reason = nil
+	m.clearedFields[pledge.FieldEarlyCloseReason] = struct{}{}
+}
+
+// EarlyCloseReasonCleared returns if the "early_close_reason" field was cleared in this mutation.
+func (m *PledgeMutation) EarlyCloseReasonCleared() bool {
+	_, ok := m.clearedFields[pledge.FieldEarlyCloseReason]
+	return ok
+}
+
+// ResetEarlyCloseReason resets all changes to the "early_close_reason" field.
+func (m *PledgeMutation) ResetEarlyCloseReason() {
+	m.early_close_reason = nil
+	delete(m.clearedFields, pledge.FieldEarlyCloseReason)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *PledgeMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[pledge.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *PledgeMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *PledgeMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *PledgeMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PledgeMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pledge.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PledgeMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PledgeMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PledgeMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// AddItemIDs adds the "items" edge to the PledgeItem entity by ids.
+func (m *PledgeMutation) AddItemIDs(ids ...int) {
+	if m.items == nil {
+		m.items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearItems clears the "items" edge to the PledgeItem entity.
+func (m *PledgeMutation) ClearItems() {
+	m.cleareditems = true
+}
+
+// ItemsCleared reports if the "items" edge to the PledgeItem entity was cleared.
+func (m *PledgeMutation) ItemsCleared() bool {
+	return m.cleareditems
+}
+
+// RemoveItemIDs removes the "items" edge to the PledgeItem entity by IDs.
+func (m *PledgeMutation) RemoveItemIDs(ids ...int) {
+	if m.removeditems == nil {
+		m.removeditems = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.items, ids[i])
+		m.removeditems[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedItems returns the removed IDs of the "items" edge to the PledgeItem entity.
+func (m *PledgeMutation) RemovedItemsIDs() (ids []int) {
+	for id := range m.removeditems {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ItemsIDs returns the "items" edge IDs in the mutation.
+func (m *PledgeMutation) ItemsIDs() (ids []int) {
+	for id := range m.items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetItems resets all changes to the "items" edge.
+func (m *PledgeMutation) ResetItems() {
+	m.items = nil
+	m.cleareditems = false
+	m.removeditems = nil
+}
+
+// AddReviewIDs adds the "reviews" edge to the PledgeReview entity by ids.
+func (m *PledgeMutation) AddReviewIDs(ids ...int) {
+	if m.reviews == nil {
+		m.reviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.reviews[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReviews clears the "reviews" edge to the PledgeReview entity.
+func (m *PledgeMutation) ClearReviews() {
+	m.clearedreviews = true
+}
+
+// ReviewsCleared reports if the "reviews" edge to the PledgeReview entity was cleared.
+func (m *PledgeMutation) ReviewsCleared() bool {
+	return m.clearedreviews
+}
+
+// RemoveReviewIDs removes the "reviews" edge to the PledgeReview entity by IDs.
+func (m *PledgeMutation) RemoveReviewIDs(ids ...int) {
+	if m.removedreviews == nil {
+		m.removedreviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.reviews, ids[i])
+		m.removedreviews[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReviews returns the removed IDs of the "reviews" edge to the PledgeReview entity.
+func (m *PledgeMutation) RemovedReviewsIDs() (ids []int) {
+	for id := range m.removedreviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReviewsIDs returns the "reviews" edge IDs in the mutation.
+func (m *PledgeMutation) ReviewsIDs() (ids []int) {
+	for id := range m.reviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReviews resets all changes to the "reviews" edge.
+func (m *PledgeMutation) ResetReviews() {
+	m.reviews = nil
+	m.clearedreviews = false
+	m.removedreviews = nil
+}
+
+// AddProgresIDs adds the "progress" edge to the PledgeProgress entity by ids.
+func (m *PledgeMutation) AddProgresIDs(ids ...int) {
+	if m.progress == nil {
+		m.progress = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.progress[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProgress clears the "progress" edge to the PledgeProgress entity.
+func (m *PledgeMutation) ClearProgress() {
+	m.clearedprogress = true
+}
+
+// ProgressCleared reports if the "progress" edge to the PledgeProgress entity was cleared.
+func (m *PledgeMutation) ProgressCleared() bool {
+	return m.clearedprogress
+}
+
+// RemoveProgresIDs removes the "progress" edge to the PledgeProgress entity by IDs.
+func (m *PledgeMutation) RemoveProgresIDs(ids ...int) {
+	if m.removedprogress == nil {
+		m.removedprogress = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.progress, ids[i])
+		m.removedprogress[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProgress returns the removed IDs of the "progress" edge to the PledgeProgress entity.
+func (m *PledgeMutation) RemovedProgressIDs() (ids []int) {
+	for id := range m.removedprogress {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProgressIDs returns the "progress" edge IDs in the mutation.
+func (m *PledgeMutation) ProgressIDs() (ids []int) {
+	for id := range m.progress {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProgress resets all changes to the "progress" edge.
+func (m *PledgeMutation) ResetProgress() {
+	m.progress = nil
+	m.clearedprogress = false
+	m.removedprogress = nil
+}
+
+// Where appends a list predicates to the PledgeMutation builder.
+func (m *PledgeMutation) Where(ps ...predicate.Pledge) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PledgeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PledgeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Pledge, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PledgeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PledgeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Pledge).
+func (m *PledgeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PledgeMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, pledge.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pledge.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, pledge.FieldVersion)
+	}
+	if m.member != nil {
+		fields = append(fields, pledge.FieldMemberID)
+	}
+	if m.member_name != nil {
+		fields = append(fields, pledge.FieldMemberName)
+	}
+	if m.branch != nil {
+		fields = append(fields, pledge.FieldBranchID)
+	}
+	if m.year != nil {
+		fields = append(fields, pledge.FieldYear)
+	}
+	if m.kind != nil {
+		fields = append(fields, pledge.FieldKind)
+	}
+	if m.state != nil {
+		fields = append(fields, pledge.FieldState)
+	}
+	if m.submitted_on != nil {
+		fields = append(fields, pledge.FieldSubmittedOn)
+	}
+	if m.published_on != nil {
+		fields = append(fields, pledge.FieldPublishedOn)
+	}
+	if m.channels != nil {
+		fields = append(fields, pledge.FieldChannels)
+	}
+	if m.report_from != nil {
+		fields = append(fields, pledge.FieldReportFrom)
+	}
+	if m.evaluated_on != nil {
+		fields = append(fields, pledge.FieldEvaluatedOn)
+	}
+	if m.early_close_reason != nil {
+		fields = append(fields, pledge.FieldEarlyCloseReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PledgeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pledge.FieldCreatedAt:
+		return m.CreatedAt()
+	case pledge.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pledge.FieldVersion:
+		return m.Version()
+	case pledge.FieldMemberID:
+		return m.MemberID()
+	case pledge.FieldMemberName:
+		return m.MemberName()
+	case pledge.FieldBranchID:
+		return m.BranchID()
+	case pledge.FieldYear:
+		return m.Year()
+	case pledge.FieldKind:
+		return m.Kind()
+	case pledge.FieldState:
+		return m.State()
+	case pledge.FieldSubmittedOn:
+		return m.SubmittedOn()
+	case pledge.FieldPublishedOn:
+		return m.PublishedOn()
+	case pledge.FieldChannels:
+		return m.Channels()
+	case pledge.FieldReportFrom:
+		return m.ReportFrom()
+	case pledge.FieldEvaluatedOn:
+		return m.EvaluatedOn()
+	case pledge.FieldEarlyCloseReason:
+		return m.EarlyCloseReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PledgeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pledge.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pledge.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pledge.FieldVersion:
+		return m.OldVersion(ctx)
+	case pledge.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pledge.FieldMemberName:
+		return m.OldMemberName(ctx)
+	case pledge.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pledge.FieldYear:
+		return m.OldYear(ctx)
+	case pledge.FieldKind:
+		return m.OldKind(ctx)
+	case pledge.FieldState:
+		return m.OldState(ctx)
+	case pledge.FieldSubmittedOn:
+		return m.OldSubmittedOn(ctx)
+	case pledge.FieldPublishedOn:
+		return m.OldPublishedOn(ctx)
+	case pledge.FieldChannels:
+		return m.OldChannels(ctx)
+	case pledge.FieldReportFrom:
+		return m.OldReportFrom(ctx)
+	case pledge.FieldEvaluatedOn:
+		return m.OldEvaluatedOn(ctx)
+	case pledge.FieldEarlyCloseReason:
+		return m.OldEarlyCloseReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Pledge field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pledge.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pledge.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pledge.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pledge.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pledge.FieldMemberName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberName(v)
+		return nil
+	case pledge.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pledge.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pledge.FieldKind:
+		v, ok := value.(pledge.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case pledge.FieldState:
+		v, ok := value.(pledge.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case pledge.FieldSubmittedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedOn(v)
+		return nil
+	case pledge.FieldPublishedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedOn(v)
+		return nil
+	case pledge.FieldChannels:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannels(v)
+		return nil
+	case pledge.FieldReportFrom:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportFrom(v)
+		return nil
+	case pledge.FieldEvaluatedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluatedOn(v)
+		return nil
+	case pledge.FieldEarlyCloseReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEarlyCloseReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PledgeMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, pledge.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, pledge.FieldYear)
+	}
+	if m.addreport_from != nil {
+		fields = append(fields, pledge.FieldReportFrom)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PledgeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pledge.FieldVersion:
+		return m.AddedVersion()
+	case pledge.FieldYear:
+		return m.AddedYear()
+	case pledge.FieldReportFrom:
+		return m.AddedReportFrom()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pledge.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pledge.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pledge.FieldReportFrom:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReportFrom(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PledgeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pledge.FieldSubmittedOn) {
+		fields = append(fields, pledge.FieldSubmittedOn)
+	}
+	if m.FieldCleared(pledge.FieldPublishedOn) {
+		fields = append(fields, pledge.FieldPublishedOn)
+	}
+	if m.FieldCleared(pledge.FieldChannels) {
+		fields = append(fields, pledge.FieldChannels)
+	}
+	if m.FieldCleared(pledge.FieldEvaluatedOn) {
+		fields = append(fields, pledge.FieldEvaluatedOn)
+	}
+	if m.FieldCleared(pledge.FieldEarlyCloseReason) {
+		fields = append(fields, pledge.FieldEarlyCloseReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PledgeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PledgeMutation) ClearField(name string) error {
+	switch name {
+	case pledge.FieldSubmittedOn:
+		m.ClearSubmittedOn()
+		return nil
+	case pledge.FieldPublishedOn:
+		m.ClearPublishedOn()
+		return nil
+	case pledge.FieldChannels:
+		m.ClearChannels()
+		return nil
+	case pledge.FieldEvaluatedOn:
+		m.ClearEvaluatedOn()
+		return nil
+	case pledge.FieldEarlyCloseReason:
+		m.ClearEarlyCloseReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PledgeMutation) ResetField(name string) error {
+	switch name {
+	case pledge.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pledge.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pledge.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pledge.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pledge.FieldMemberName:
+		m.ResetMemberName()
+		return nil
+	case pledge.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pledge.FieldYear:
+		m.ResetYear()
+		return nil
+	case pledge.FieldKind:
+		m.ResetKind()
+		return nil
+	case pledge.FieldState:
+		m.ResetState()
+		return nil
+	case pledge.FieldSubmittedOn:
+		m.ResetSubmittedOn()
+		return nil
+	case pledge.FieldPublishedOn:
+		m.ResetPublishedOn()
+		return nil
+	case pledge.FieldChannels:
+		m.ResetChannels()
+		return nil
+	case pledge.FieldReportFrom:
+		m.ResetReportFrom()
+		return nil
+	case pledge.FieldEvaluatedOn:
+		m.ResetEvaluatedOn()
+		return nil
+	case pledge.FieldEarlyCloseReason:
+		m.ResetEarlyCloseReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PledgeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.member != nil {
+		edges = append(edges, pledge.EdgeMember)
+	}
+	if m.branch != nil {
+		edges = append(edges, pledge.EdgeBranch)
+	}
+	if m.items != nil {
+		edges = append(edges, pledge.EdgeItems)
+	}
+	if m.reviews != nil {
+		edges = append(edges, pledge.EdgeReviews)
+	}
+	if m.progress != nil {
+		edges = append(edges, pledge.EdgeProgress)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PledgeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pledge.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case pledge.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case pledge.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.items))
+		for id := range m.items {
+			ids = append(ids, id)
+		}
+		return ids
+	case pledge.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.reviews))
+		for id := range m.reviews {
+			ids = append(ids, id)
+		}
+		return ids
+	case pledge.EdgeProgress:
+		ids := make([]ent.Value, 0, len(m.progress))
+		for id := range m.progress {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PledgeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removeditems != nil {
+		edges = append(edges, pledge.EdgeItems)
+	}
+	if m.removedreviews != nil {
+		edges = append(edges, pledge.EdgeReviews)
+	}
+	if m.removedprogress != nil {
+		edges = append(edges, pledge.EdgeProgress)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PledgeMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case pledge.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.removeditems))
+		for id := range m.removeditems {
+			ids = append(ids, id)
+		}
+		return ids
+	case pledge.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.removedreviews))
+		for id := range m.removedreviews {
+			ids = append(ids, id)
+		}
+		return ids
+	case pledge.EdgeProgress:
+		ids := make([]ent.Value, 0, len(m.removedprogress))
+		for id := range m.removedprogress {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PledgeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedmember {
+		edges = append(edges, pledge.EdgeMember)
+	}
+	if m.clearedbranch {
+		edges = append(edges, pledge.EdgeBranch)
+	}
+	if m.cleareditems {
+		edges = append(edges, pledge.EdgeItems)
+	}
+	if m.clearedreviews {
+		edges = append(edges, pledge.EdgeReviews)
+	}
+	if m.clearedprogress {
+		edges = append(edges, pledge.EdgeProgress)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PledgeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pledge.EdgeMember:
+		return m.clearedmember
+	case pledge.EdgeBranch:
+		return m.clearedbranch
+	case pledge.EdgeItems:
+		return m.cleareditems
+	case pledge.EdgeReviews:
+		return m.clearedreviews
+	case pledge.EdgeProgress:
+		return m.clearedprogress
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PledgeMutation) ClearEdge(name string) error {
+	switch name {
+	case pledge.EdgeMember:
+		m.ClearMember()
+		return nil
+	case pledge.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PledgeMutation) ResetEdge(name string) error {
+	switch name {
+	case pledge.EdgeMember:
+		m.ResetMember()
+		return nil
+	case pledge.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case pledge.EdgeItems:
+		m.ResetItems()
+		return nil
+	case pledge.EdgeReviews:
+		m.ResetReviews()
+		return nil
+	case pledge.EdgeProgress:
+		m.ResetProgress()
+		return nil
+	}
+	return fmt.Errorf("unknown Pledge edge %s", name)
+}
+
+// PledgeItemMutation represents an operation that mutates the PledgeItem nodes in the graph.
+type PledgeItemMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	branch_id     *int
+	addbranch_id  *int
+	member_id     *int
+	addmember_id  *int
+	content       *string
+	result        *pledgeitem.Result
+	clearedFields map[string]struct{}
+	pledge        *int
+	clearedpledge bool
+	topic         *int
+	clearedtopic  bool
+	done          bool
+	oldValue      func(context.Context) (*PledgeItem, error)
+	predicates    []predicate.PledgeItem
+}
+
+var _ ent.Mutation = (*PledgeItemMutation)(nil)
+
+// pledgeitemOption allows management of the mutation configuration using functional options.
+type pledgeitemOption func(*PledgeItemMutation)
+
+// newPledgeItemMutation creates new mutation for the PledgeItem entity.
+func newPledgeItemMutation(c config, op Op, opts ...pledgeitemOption) *PledgeItemMutation {
+	m := &PledgeItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePledgeItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPledgeItemID sets the ID field of the mutation.
+func withPledgeItemID(id int) pledgeitemOption {
+	return func(m *PledgeItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PledgeItem
+		)
+		m.oldValue = func(ctx context.Context) (*PledgeItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PledgeItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPledgeItem sets the old PledgeItem of the mutation.
+func withPledgeItem(node *PledgeItem) pledgeitemOption {
+	return func(m *PledgeItemMutation) {
+		m.oldValue = func(context.Context) (*PledgeItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PledgeItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PledgeItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PledgeItemMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PledgeItemMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PledgeItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PledgeItemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PledgeItemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PledgeItemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PledgeItemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PledgeItemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PledgeItemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PledgeItemMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PledgeItemMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PledgeItemMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PledgeItemMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PledgeItemMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPledgeID sets the "pledge_id" field.
+func (m *PledgeItemMutation) SetPledgeID(i int) {
+	m.pledge = &i
+}
+
+// PledgeID returns the value of the "pledge_id" field in the mutation.
+func (m *PledgeItemMutation) PledgeID() (r int, exists bool) {
+	v := m.pledge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPledgeID returns the old "pledge_id" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldPledgeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPledgeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPledgeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPledgeID: %w", err)
+	}
+	return oldValue.PledgeID, nil
+}
+
+// ResetPledgeID resets all changes to the "pledge_id" field.
+func (m *PledgeItemMutation) ResetPledgeID() {
+	m.pledge = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PledgeItemMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PledgeItemMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *PledgeItemMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *PledgeItemMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PledgeItemMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PledgeItemMutation) SetMemberID(i int) {
+	m.member_id = &i
+	m.addmember_id = nil
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PledgeItemMutation) MemberID() (r int, exists bool) {
+	v := m.member_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// AddMemberID adds i to the "member_id" field.
+func (m *PledgeItemMutation) AddMemberID(i int) {
+	if m.addmember_id != nil {
+		*m.addmember_id += i
+	} else {
+		m.addmember_id = &i
+	}
+}
+
+// AddedMemberID returns the value that was added to the "member_id" field in this mutation.
+func (m *PledgeItemMutation) AddedMemberID() (r int, exists bool) {
+	v := m.addmember_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PledgeItemMutation) ResetMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *PledgeItemMutation) SetTopicID(i int) {
+	m.topic = &i
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *PledgeItemMutation) TopicID() (r int, exists bool) {
+	v := m.topic
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTopicID returns the old "topic_id" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldTopicID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTopicID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTopicID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTopicID: %w", err)
+	}
+	return oldValue.TopicID, nil
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *PledgeItemMutation) ResetTopicID() {
+	m.topic = nil
+}
+
+// SetContent sets the "content" field.
+func (m *PledgeItemMutation) SetContent(s string) {
+	m.content = &s
+}
+
+// Content returns the value of the "content" field in the mutation.
+func (m *PledgeItemMutation) Content() (r string, exists bool) {
+	v := m.content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContent returns the old "content" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldContent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContent: %w", err)
+	}
+	return oldValue.Content, nil
+}
+
+// ResetContent resets all changes to the "content" field.
+func (m *PledgeItemMutation) ResetContent() {
+	m.content = nil
+}
+
+// SetResult sets the "result" field.
+func (m *PledgeItemMutation) SetResult(pl pledgeitem.Result) {
+	m.result = &pl
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *PledgeItemMutation) Result() (r pledgeitem.Result, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the PledgeItem entity.
+// If the PledgeItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeItemMutation) OldResult(ctx context.Context) (v *pledgeitem.Result, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ClearResult clears the value of the "result" field.
+func (m *PledgeItemMutation) ClearResult() {
+	m.result = nil
+	m.clearedFields[pledgeitem.FieldResult] = struct{}{}
+}
+
+// ResultCleared returns if the "result" field was cleared in this mutation.
+func (m *PledgeItemMutation) ResultCleared() bool {
+	_, ok := m.clearedFields[pledgeitem.FieldResult]
+	return ok
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *PledgeItemMutation) ResetResult() {
+	m.result = nil
+	delete(m.clearedFields, pledgeitem.FieldResult)
+}
+
+// ClearPledge clears the "pledge" edge to the Pledge entity.
+func (m *PledgeItemMutation) ClearPledge() {
+	m.clearedpledge = true
+	m.clearedFields[pledgeitem.FieldPledgeID] = struct{}{}
+}
+
+// PledgeCleared reports if the "pledge" edge to the Pledge entity was cleared.
+func (m *PledgeItemMutation) PledgeCleared() bool {
+	return m.clearedpledge
+}
+
+// PledgeIDs returns the "pledge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PledgeID instead. It exists only for internal usage by the builders.
+func (m *PledgeItemMutation) PledgeIDs() (ids []int) {
+	if id := m.pledge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPledge resets all changes to the "pledge" edge.
+func (m *PledgeItemMutation) ResetPledge() {
+	m.pledge = nil
+	m.clearedpledge = false
+}
+
+// ClearTopic clears the "topic" edge to the PledgeTopic entity.
+func (m *PledgeItemMutation) ClearTopic() {
+	m.clearedtopic = true
+	m.clearedFields[pledgeitem.FieldTopicID] = struct{}{}
+}
+
+// TopicCleared reports if the "topic" edge to the PledgeTopic entity was cleared.
+func (m *PledgeItemMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *PledgeItemMutation) TopicIDs() (ids []int) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *PledgeItemMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// Where appends a list predicates to the PledgeItemMutation builder.
+func (m *PledgeItemMutation) Where(ps ...predicate.PledgeItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PledgeItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PledgeItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PledgeItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PledgeItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PledgeItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PledgeItem).
+func (m *PledgeItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PledgeItemMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, pledgeitem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pledgeitem.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, pledgeitem.FieldVersion)
+	}
+	if m.pledge != nil {
+		fields = append(fields, pledgeitem.FieldPledgeID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, pledgeitem.FieldBranchID)
+	}
+	if m.member_id != nil {
+		fields = append(fields, pledgeitem.FieldMemberID)
+	}
+	if m.topic != nil {
+		fields = append(fields, pledgeitem.FieldTopicID)
+	}
+	if m.content != nil {
+		fields = append(fields, pledgeitem.FieldContent)
+	}
+	if m.result != nil {
+		fields = append(fields, pledgeitem.FieldResult)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PledgeItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pledgeitem.FieldCreatedAt:
+		return m.CreatedAt()
+	case pledgeitem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pledgeitem.FieldVersion:
+		return m.Version()
+	case pledgeitem.FieldPledgeID:
+		return m.PledgeID()
+	case pledgeitem.FieldBranchID:
+		return m.BranchID()
+	case pledgeitem.FieldMemberID:
+		return m.MemberID()
+	case pledgeitem.FieldTopicID:
+		return m.TopicID()
+	case pledgeitem.FieldContent:
+		return m.Content()
+	case pledgeitem.FieldResult:
+		return m.Result()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PledgeItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pledgeitem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pledgeitem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pledgeitem.FieldVersion:
+		return m.OldVersion(ctx)
+	case pledgeitem.FieldPledgeID:
+		return m.OldPledgeID(ctx)
+	case pledgeitem.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pledgeitem.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pledgeitem.FieldTopicID:
+		return m.OldTopicID(ctx)
+	case pledgeitem.FieldContent:
+		return m.OldContent(ctx)
+	case pledgeitem.FieldResult:
+		return m.OldResult(ctx)
+	}
+	return nil, fmt.Errorf("unknown PledgeItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pledgeitem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pledgeitem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pledgeitem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pledgeitem.FieldPledgeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPledgeID(v)
+		return nil
+	case pledgeitem.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pledgeitem.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pledgeitem.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case pledgeitem.FieldContent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContent(v)
+		return nil
+	case pledgeitem.FieldResult:
+		v, ok := value.(pledgeitem.Result)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PledgeItemMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, pledgeitem.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, pledgeitem.FieldBranchID)
+	}
+	if m.addmember_id != nil {
+		fields = append(fields, pledgeitem.FieldMemberID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PledgeItemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pledgeitem.FieldVersion:
+		return m.AddedVersion()
+	case pledgeitem.FieldBranchID:
+		return m.AddedBranchID()
+	case pledgeitem.FieldMemberID:
+		return m.AddedMemberID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pledgeitem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pledgeitem.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case pledgeitem.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PledgeItemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pledgeitem.FieldResult) {
+		fields = append(fields, pledgeitem.FieldResult)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PledgeItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PledgeItemMutation) ClearField(name string) error {
+	switch name {
+	case pledgeitem.FieldResult:
+		m.ClearResult()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PledgeItemMutation) ResetField(name string) error {
+	switch name {
+	case pledgeitem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pledgeitem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pledgeitem.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pledgeitem.FieldPledgeID:
+		m.ResetPledgeID()
+		return nil
+	case pledgeitem.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pledgeitem.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pledgeitem.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case pledgeitem.FieldContent:
+		m.ResetContent()
+		return nil
+	case pledgeitem.FieldResult:
+		m.ResetResult()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PledgeItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.pledge != nil {
+		edges = append(edges, pledgeitem.EdgePledge)
+	}
+	if m.topic != nil {
+		edges = append(edges, pledgeitem.EdgeTopic)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PledgeItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pledgeitem.EdgePledge:
+		if id := m.pledge; id != nil {
+			return []ent.Value{*id}
+		}
+	case pledgeitem.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PledgeItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PledgeItemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PledgeItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedpledge {
+		edges = append(edges, pledgeitem.EdgePledge)
+	}
+	if m.clearedtopic {
+		edges = append(edges, pledgeitem.EdgeTopic)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PledgeItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pledgeitem.EdgePledge:
+		return m.clearedpledge
+	case pledgeitem.EdgeTopic:
+		return m.clearedtopic
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PledgeItemMutation) ClearEdge(name string) error {
+	switch name {
+	case pledgeitem.EdgePledge:
+		m.ClearPledge()
+		return nil
+	case pledgeitem.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PledgeItemMutation) ResetEdge(name string) error {
+	switch name {
+	case pledgeitem.EdgePledge:
+		m.ResetPledge()
+		return nil
+	case pledgeitem.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeItem edge %s", name)
+}
+
+// PledgeProgressMutation represents an operation that mutates the PledgeProgress nodes in the graph.
+type PledgeProgressMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	branch_id     *int
+	addbranch_id  *int
+	member_id     *int
+	addmember_id  *int
+	quarter       *int
+	addquarter    *int
+	text          *string
+	on            *time.Time
+	reporter      *string
+	clearedFields map[string]struct{}
+	pledge        *int
+	clearedpledge bool
+	done          bool
+	oldValue      func(context.Context) (*PledgeProgress, error)
+	predicates    []predicate.PledgeProgress
+}
+
+var _ ent.Mutation = (*PledgeProgressMutation)(nil)
+
+// pledgeprogressOption allows management of the mutation configuration using functional options.
+type pledgeprogressOption func(*PledgeProgressMutation)
+
+// newPledgeProgressMutation creates new mutation for the PledgeProgress entity.
+func newPledgeProgressMutation(c config, op Op, opts ...pledgeprogressOption) *PledgeProgressMutation {
+	m := &PledgeProgressMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePledgeProgress,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPledgeProgressID sets the ID field of the mutation.
+func withPledgeProgressID(id int) pledgeprogressOption {
+	return func(m *PledgeProgressMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PledgeProgress
+		)
+		m.oldValue = func(ctx context.Context) (*PledgeProgress, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PledgeProgress.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPledgeProgress sets the old PledgeProgress of the mutation.
+func withPledgeProgress(node *PledgeProgress) pledgeprogressOption {
+	return func(m *PledgeProgressMutation) {
+		m.oldValue = func(context.Context) (*PledgeProgress, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PledgeProgressMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PledgeProgressMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PledgeProgressMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PledgeProgressMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PledgeProgress.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PledgeProgressMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PledgeProgressMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PledgeProgressMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PledgeProgressMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PledgeProgressMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PledgeProgressMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PledgeProgressMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PledgeProgressMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PledgeProgressMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PledgeProgressMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PledgeProgressMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPledgeID sets the "pledge_id" field.
+func (m *PledgeProgressMutation) SetPledgeID(i int) {
+	m.pledge = &i
+}
+
+// PledgeID returns the value of the "pledge_id" field in the mutation.
+func (m *PledgeProgressMutation) PledgeID() (r int, exists bool) {
+	v := m.pledge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPledgeID returns the old "pledge_id" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldPledgeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPledgeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPledgeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPledgeID: %w", err)
+	}
+	return oldValue.PledgeID, nil
+}
+
+// ResetPledgeID resets all changes to the "pledge_id" field.
+func (m *PledgeProgressMutation) ResetPledgeID() {
+	m.pledge = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PledgeProgressMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PledgeProgressMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *PledgeProgressMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *PledgeProgressMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PledgeProgressMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PledgeProgressMutation) SetMemberID(i int) {
+	m.member_id = &i
+	m.addmember_id = nil
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PledgeProgressMutation) MemberID() (r int, exists bool) {
+	v := m.member_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// AddMemberID adds i to the "member_id" field.
+func (m *PledgeProgressMutation) AddMemberID(i int) {
+	if m.addmember_id != nil {
+		*m.addmember_id += i
+	} else {
+		m.addmember_id = &i
+	}
+}
+
+// AddedMemberID returns the value that was added to the "member_id" field in this mutation.
+func (m *PledgeProgressMutation) AddedMemberID() (r int, exists bool) {
+	v := m.addmember_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PledgeProgressMutation) ResetMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+}
+
+// SetQuarter sets the "quarter" field.
+func (m *PledgeProgressMutation) SetQuarter(i int) {
+	m.quarter = &i
+	m.addquarter = nil
+}
+
+// Quarter returns the value of the "quarter" field in the mutation.
+func (m *PledgeProgressMutation) Quarter() (r int, exists bool) {
+	v := m.quarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuarter returns the old "quarter" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldQuarter(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuarter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuarter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuarter: %w", err)
+	}
+	return oldValue.Quarter, nil
+}
+
+// AddQuarter adds i to the "quarter" field.
+func (m *PledgeProgressMutation) AddQuarter(i int) {
+	if m.addquarter != nil {
+		*m.addquarter += i
+	} else {
+		m.addquarter = &i
+	}
+}
+
+// AddedQuarter returns the value that was added to the "quarter" field in this mutation.
+func (m *PledgeProgressMutation) AddedQuarter() (r int, exists bool) {
+	v := m.addquarter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuarter resets all changes to the "quarter" field.
+func (m *PledgeProgressMutation) ResetQuarter() {
+	m.quarter = nil
+	m.addquarter = nil
+}
+
+// SetText sets the "text" field.
+func (m *PledgeProgressMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *PledgeProgressMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *PledgeProgressMutation) ResetText() {
+	m.text = nil
+}
+
+// SetOn sets the "on" field.
+func (m *PledgeProgressMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *PledgeProgressMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *PledgeProgressMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetReporter sets the "reporter" field.
+func (m *PledgeProgressMutation) SetReporter(s string) {
+	m.reporter = &s
+}
+
+// Reporter returns the value of the "reporter" field in the mutation.
+func (m *PledgeProgressMutation) Reporter() (r string, exists bool) {
+	v := m.reporter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReporter returns the old "reporter" field's value of the PledgeProgress entity.
+// If the PledgeProgress object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeProgressMutation) OldReporter(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReporter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReporter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReporter: %w", err)
+	}
+	return oldValue.Reporter, nil
+}
+
+// ResetReporter resets all changes to the "reporter" field.
+func (m *PledgeProgressMutation) ResetReporter() {
+	m.reporter = nil
+}
+
+// ClearPledge clears the "pledge" edge to the Pledge entity.
+func (m *PledgeProgressMutation) ClearPledge() {
+	m.clearedpledge = true
+	m.clearedFields[pledgeprogress.FieldPledgeID] = struct{}{}
+}
+
+// PledgeCleared reports if the "pledge" edge to the Pledge entity was cleared.
+func (m *PledgeProgressMutation) PledgeCleared() bool {
+	return m.clearedpledge
+}
+
+// PledgeIDs returns the "pledge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PledgeID instead. It exists only for internal usage by the builders.
+func (m *PledgeProgressMutation) PledgeIDs() (ids []int) {
+	if id := m.pledge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPledge resets all changes to the "pledge" edge.
+func (m *PledgeProgressMutation) ResetPledge() {
+	m.pledge = nil
+	m.clearedpledge = false
+}
+
+// Where appends a list predicates to the PledgeProgressMutation builder.
+func (m *PledgeProgressMutation) Where(ps ...predicate.PledgeProgress) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PledgeProgressMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PledgeProgressMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PledgeProgress, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PledgeProgressMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PledgeProgressMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PledgeProgress).
+func (m *PledgeProgressMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PledgeProgressMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, pledgeprogress.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pledgeprogress.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, pledgeprogress.FieldVersion)
+	}
+	if m.pledge != nil {
+		fields = append(fields, pledgeprogress.FieldPledgeID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, pledgeprogress.FieldBranchID)
+	}
+	if m.member_id != nil {
+		fields = append(fields, pledgeprogress.FieldMemberID)
+	}
+	if m.quarter != nil {
+		fields = append(fields, pledgeprogress.FieldQuarter)
+	}
+	if m.text != nil {
+		fields = append(fields, pledgeprogress.FieldText)
+	}
+	if m.on != nil {
+		fields = append(fields, pledgeprogress.FieldOn)
+	}
+	if m.reporter != nil {
+		fields = append(fields, pledgeprogress.FieldReporter)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PledgeProgressMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pledgeprogress.FieldCreatedAt:
+		return m.CreatedAt()
+	case pledgeprogress.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pledgeprogress.FieldVersion:
+		return m.Version()
+	case pledgeprogress.FieldPledgeID:
+		return m.PledgeID()
+	case pledgeprogress.FieldBranchID:
+		return m.BranchID()
+	case pledgeprogress.FieldMemberID:
+		return m.MemberID()
+	case pledgeprogress.FieldQuarter:
+		return m.Quarter()
+	case pledgeprogress.FieldText:
+		return m.Text()
+	case pledgeprogress.FieldOn:
+		return m.On()
+	case pledgeprogress.FieldReporter:
+		return m.Reporter()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PledgeProgressMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pledgeprogress.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pledgeprogress.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pledgeprogress.FieldVersion:
+		return m.OldVersion(ctx)
+	case pledgeprogress.FieldPledgeID:
+		return m.OldPledgeID(ctx)
+	case pledgeprogress.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pledgeprogress.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pledgeprogress.FieldQuarter:
+		return m.OldQuarter(ctx)
+	case pledgeprogress.FieldText:
+		return m.OldText(ctx)
+	case pledgeprogress.FieldOn:
+		return m.OldOn(ctx)
+	case pledgeprogress.FieldReporter:
+		return m.OldReporter(ctx)
+	}
+	return nil, fmt.Errorf("unknown PledgeProgress field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeProgressMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pledgeprogress.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pledgeprogress.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pledgeprogress.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pledgeprogress.FieldPledgeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPledgeID(v)
+		return nil
+	case pledgeprogress.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pledgeprogress.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pledgeprogress.FieldQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuarter(v)
+		return nil
+	case pledgeprogress.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case pledgeprogress.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case pledgeprogress.FieldReporter:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReporter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeProgress field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PledgeProgressMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, pledgeprogress.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, pledgeprogress.FieldBranchID)
+	}
+	if m.addmember_id != nil {
+		fields = append(fields, pledgeprogress.FieldMemberID)
+	}
+	if m.addquarter != nil {
+		fields = append(fields, pledgeprogress.FieldQuarter)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PledgeProgressMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pledgeprogress.FieldVersion:
+		return m.AddedVersion()
+	case pledgeprogress.FieldBranchID:
+		return m.AddedBranchID()
+	case pledgeprogress.FieldMemberID:
+		return m.AddedMemberID()
+	case pledgeprogress.FieldQuarter:
+		return m.AddedQuarter()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeProgressMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pledgeprogress.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pledgeprogress.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case pledgeprogress.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberID(v)
+		return nil
+	case pledgeprogress.FieldQuarter:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuarter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeProgress numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PledgeProgressMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PledgeProgressMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PledgeProgressMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PledgeProgress nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PledgeProgressMutation) ResetField(name string) error {
+	switch name {
+	case pledgeprogress.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pledgeprogress.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pledgeprogress.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pledgeprogress.FieldPledgeID:
+		m.ResetPledgeID()
+		return nil
+	case pledgeprogress.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pledgeprogress.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pledgeprogress.FieldQuarter:
+		m.ResetQuarter()
+		return nil
+	case pledgeprogress.FieldText:
+		m.ResetText()
+		return nil
+	case pledgeprogress.FieldOn:
+		m.ResetOn()
+		return nil
+	case pledgeprogress.FieldReporter:
+		m.ResetReporter()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeProgress field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PledgeProgressMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.pledge != nil {
+		edges = append(edges, pledgeprogress.EdgePledge)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PledgeProgressMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pledgeprogress.EdgePledge:
+		if id := m.pledge; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PledgeProgressMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PledgeProgressMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PledgeProgressMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpledge {
+		edges = append(edges, pledgeprogress.EdgePledge)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PledgeProgressMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pledgeprogress.EdgePledge:
+		return m.clearedpledge
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PledgeProgressMutation) ClearEdge(name string) error {
+	switch name {
+	case pledgeprogress.EdgePledge:
+		m.ClearPledge()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeProgress unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PledgeProgressMutation) ResetEdge(name string) error {
+	switch name {
+	case pledgeprogress.EdgePledge:
+		m.ResetPledge()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeProgress edge %s", name)
+}
+
+// PledgeReviewMutation represents an operation that mutates the PledgeReview nodes in the graph.
+type PledgeReviewMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	branch_id     *int
+	addbranch_id  *int
+	member_id     *int
+	addmember_id  *int
+	approve       *bool
+	serves_reform *bool
+	exemplary     *bool
+	fits_post     *bool
+	meets_wishes  *bool
+	leaders_first *bool
+	comment       *string
+	on            *time.Time
+	reviewer      *string
+	clearedFields map[string]struct{}
+	pledge        *int
+	clearedpledge bool
+	done          bool
+	oldValue      func(context.Context) (*PledgeReview, error)
+	predicates    []predicate.PledgeReview
+}
+
+var _ ent.Mutation = (*PledgeReviewMutation)(nil)
+
+// pledgereviewOption allows management of the mutation configuration using functional options.
+type pledgereviewOption func(*PledgeReviewMutation)
+
+// newPledgeReviewMutation creates new mutation for the PledgeReview entity.
+func newPledgeReviewMutation(c config, op Op, opts ...pledgereviewOption) *PledgeReviewMutation {
+	m := &PledgeReviewMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePledgeReview,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPledgeReviewID sets the ID field of the mutation.
+func withPledgeReviewID(id int) pledgereviewOption {
+	return func(m *PledgeReviewMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PledgeReview
+		)
+		m.oldValue = func(ctx context.Context) (*PledgeReview, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PledgeReview.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPledgeReview sets the old PledgeReview of the mutation.
+func withPledgeReview(node *PledgeReview) pledgereviewOption {
+	return func(m *PledgeReviewMutation) {
+		m.oldValue = func(context.Context) (*PledgeReview, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PledgeReviewMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PledgeReviewMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PledgeReviewMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PledgeReviewMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PledgeReview.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PledgeReviewMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PledgeReviewMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PledgeReviewMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PledgeReviewMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PledgeReviewMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PledgeReviewMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PledgeReviewMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PledgeReviewMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PledgeReviewMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PledgeReviewMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PledgeReviewMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPledgeID sets the "pledge_id" field.
+func (m *PledgeReviewMutation) SetPledgeID(i int) {
+	m.pledge = &i
+}
+
+// PledgeID returns the value of the "pledge_id" field in the mutation.
+func (m *PledgeReviewMutation) PledgeID() (r int, exists bool) {
+	v := m.pledge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPledgeID returns the old "pledge_id" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldPledgeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPledgeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPledgeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPledgeID: %w", err)
+	}
+	return oldValue.PledgeID, nil
+}
+
+// ResetPledgeID resets all changes to the "pledge_id" field.
+func (m *PledgeReviewMutation) ResetPledgeID() {
+	m.pledge = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PledgeReviewMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PledgeReviewMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *PledgeReviewMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *PledgeReviewMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PledgeReviewMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PledgeReviewMutation) SetMemberID(i int) {
+	m.member_id = &i
+	m.addmember_id = nil
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PledgeReviewMutation) MemberID() (r int, exists bool) {
+	v := m.member_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// AddMemberID adds i to the "member_id" field.
+func (m *PledgeReviewMutation) AddMemberID(i int) {
+	if m.addmember_id != nil {
+		*m.addmember_id += i
+	} else {
+		m.addmember_id = &i
+	}
+}
+
+// AddedMemberID returns the value that was added to the "member_id" field in this mutation.
+func (m *PledgeReviewMutation) AddedMemberID() (r int, exists bool) {
+	v := m.addmember_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PledgeReviewMutation) ResetMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+}
+
+// SetApprove sets the "approve" field.
+func (m *PledgeReviewMutation) SetApprove(b bool) {
+	m.approve = &b
+}
+
+// Approve returns the value of the "approve" field in the mutation.
+func (m *PledgeReviewMutation) Approve() (r bool, exists bool) {
+	v := m.approve
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprove returns the old "approve" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldApprove(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprove is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprove requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprove: %w", err)
+	}
+	return oldValue.Approve, nil
+}
+
+// ResetApprove resets all changes to the "approve" field.
+func (m *PledgeReviewMutation) ResetApprove() {
+	m.approve = nil
+}
+
+// SetServesReform sets the "serves_reform" field.
+func (m *PledgeReviewMutation) SetServesReform(b bool) {
+	m.serves_reform = &b
+}
+
+// ServesReform returns the value of the "serves_reform" field in the mutation.
+func (m *PledgeReviewMutation) ServesReform() (r bool, exists bool) {
+	v := m.serves_reform
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServesReform returns the old "serves_reform" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldServesReform(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServesReform is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServesReform requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServesReform: %w", err)
+	}
+	return oldValue.ServesReform, nil
+}
+
+// ResetServesReform resets all changes to the "serves_reform" field.
+func (m *PledgeReviewMutation) ResetServesReform() {
+	m.serves_reform = nil
+}
+
+// SetExemplary sets the "exemplary" field.
+func (m *PledgeReviewMutation) SetExemplary(b bool) {
+	m.exemplary = &b
+}
+
+// Exemplary returns the value of the "exemplary" field in the mutation.
+func (m *PledgeReviewMutation) Exemplary() (r bool, exists bool) {
+	v := m.exemplary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExemplary returns the old "exemplary" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldExemplary(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExemplary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExemplary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExemplary: %w", err)
+	}
+	return oldValue.Exemplary, nil
+}
+
+// ResetExemplary resets all changes to the "exemplary" field.
+func (m *PledgeReviewMutation) ResetExemplary() {
+	m.exemplary = nil
+}
+
+// SetFitsPost sets the "fits_post" field.
+func (m *PledgeReviewMutation) SetFitsPost(b bool) {
+	m.fits_post = &b
+}
+
+// FitsPost returns the value of the "fits_post" field in the mutation.
+func (m *PledgeReviewMutation) FitsPost() (r bool, exists bool) {
+	v := m.fits_post
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFitsPost returns the old "fits_post" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldFitsPost(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFitsPost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFitsPost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFitsPost: %w", err)
+	}
+	return oldValue.FitsPost, nil
+}
+
+// ResetFitsPost resets all changes to the "fits_post" field.
+func (m *PledgeReviewMutation) ResetFitsPost() {
+	m.fits_post = nil
+}
+
+// SetMeetsWishes sets the "meets_wishes" field.
+func (m *PledgeReviewMutation) SetMeetsWishes(b bool) {
+	m.meets_wishes = &b
+}
+
+// MeetsWishes returns the value of the "meets_wishes" field in the mutation.
+func (m *PledgeReviewMutation) MeetsWishes() (r bool, exists bool) {
+	v := m.meets_wishes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeetsWishes returns the old "meets_wishes" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldMeetsWishes(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeetsWishes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeetsWishes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeetsWishes: %w", err)
+	}
+	return oldValue.MeetsWishes, nil
+}
+
+// ResetMeetsWishes resets all changes to the "meets_wishes" field.
+func (m *PledgeReviewMutation) ResetMeetsWishes() {
+	m.meets_wishes = nil
+}
+
+// SetLeadersFirst sets the "leaders_first" field.
+func (m *PledgeReviewMutation) SetLeadersFirst(b bool) {
+	m.leaders_first = &b
+}
+
+// LeadersFirst returns the value of the "leaders_first" field in the mutation.
+func (m *PledgeReviewMutation) LeadersFirst() (r bool, exists bool) {
+	v := m.leaders_first
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadersFirst returns the old "leaders_first" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldLeadersFirst(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadersFirst is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadersFirst requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadersFirst: %w", err)
+	}
+	return oldValue.LeadersFirst, nil
+}
+
+// ResetLeadersFirst resets all changes to the "leaders_first" field.
+func (m *PledgeReviewMutation) ResetLeadersFirst() {
+	m.leaders_first = nil
+}
+
+// SetComment sets the "comment" field.
+func (m *PledgeReviewMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *PledgeReviewMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldComment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *PledgeReviewMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[pledgereview.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *PledgeReviewMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[pledgereview.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *PledgeReviewMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, pledgereview.FieldComment)
+}
+
+// SetOn sets the "on" field.
+func (m *PledgeReviewMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *PledgeReviewMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *PledgeReviewMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetReviewer sets the "reviewer" field.
+func (m *PledgeReviewMutation) SetReviewer(s string) {
+	m.reviewer = &s
+}
+
+// Reviewer returns the value of the "reviewer" field in the mutation.
+func (m *PledgeReviewMutation) Reviewer() (r string, exists bool) {
+	v := m.reviewer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewer returns the old "reviewer" field's value of the PledgeReview entity.
+// If the PledgeReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeReviewMutation) OldReviewer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewer: %w", err)
+	}
+	return oldValue.Reviewer, nil
+}
+
+// ResetReviewer resets all changes to the "reviewer" field.
+func (m *PledgeReviewMutation) ResetReviewer() {
+	m.reviewer = nil
+}
+
+// ClearPledge clears the "pledge" edge to the Pledge entity.
+func (m *PledgeReviewMutation) ClearPledge() {
+	m.clearedpledge = true
+	m.clearedFields[pledgereview.FieldPledgeID] = struct{}{}
+}
+
+// PledgeCleared reports if the "pledge" edge to the Pledge entity was cleared.
+func (m *PledgeReviewMutation) PledgeCleared() bool {
+	return m.clearedpledge
+}
+
+// PledgeIDs returns the "pledge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PledgeID instead. It exists only for internal usage by the builders.
+func (m *PledgeReviewMutation) PledgeIDs() (ids []int) {
+	if id := m.pledge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPledge resets all changes to the "pledge" edge.
+func (m *PledgeReviewMutation) ResetPledge() {
+	m.pledge = nil
+	m.clearedpledge = false
+}
+
+// Where appends a list predicates to the PledgeReviewMutation builder.
+func (m *PledgeReviewMutation) Where(ps ...predicate.PledgeReview) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PledgeReviewMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PledgeReviewMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PledgeReview, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PledgeReviewMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PledgeReviewMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PledgeReview).
+func (m *PledgeReviewMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PledgeReviewMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, pledgereview.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pledgereview.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, pledgereview.FieldVersion)
+	}
+	if m.pledge != nil {
+		fields = append(fields, pledgereview.FieldPledgeID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, pledgereview.FieldBranchID)
+	}
+	if m.member_id != nil {
+		fields = append(fields, pledgereview.FieldMemberID)
+	}
+	if m.approve != nil {
+		fields = append(fields, pledgereview.FieldApprove)
+	}
+	if m.serves_reform != nil {
+		fields = append(fields, pledgereview.FieldServesReform)
+	}
+	if m.exemplary != nil {
+		fields = append(fields, pledgereview.FieldExemplary)
+	}
+	if m.fits_post != nil {
+		fields = append(fields, pledgereview.FieldFitsPost)
+	}
+	if m.meets_wishes != nil {
+		fields = append(fields, pledgereview.FieldMeetsWishes)
+	}
+	if m.leaders_first != nil {
+		fields = append(fields, pledgereview.FieldLeadersFirst)
+	}
+	if m.comment != nil {
+		fields = append(fields, pledgereview.FieldComment)
+	}
+	if m.on != nil {
+		fields = append(fields, pledgereview.FieldOn)
+	}
+	if m.reviewer != nil {
+		fields = append(fields, pledgereview.FieldReviewer)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PledgeReviewMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pledgereview.FieldCreatedAt:
+		return m.CreatedAt()
+	case pledgereview.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pledgereview.FieldVersion:
+		return m.Version()
+	case pledgereview.FieldPledgeID:
+		return m.PledgeID()
+	case pledgereview.FieldBranchID:
+		return m.BranchID()
+	case pledgereview.FieldMemberID:
+		return m.MemberID()
+	case pledgereview.FieldApprove:
+		return m.Approve()
+	case pledgereview.FieldServesReform:
+		return m.ServesReform()
+	case pledgereview.FieldExemplary:
+		return m.Exemplary()
+	case pledgereview.FieldFitsPost:
+		return m.FitsPost()
+	case pledgereview.FieldMeetsWishes:
+		return m.MeetsWishes()
+	case pledgereview.FieldLeadersFirst:
+		return m.LeadersFirst()
+	case pledgereview.FieldComment:
+		return m.Comment()
+	case pledgereview.FieldOn:
+		return m.On()
+	case pledgereview.FieldReviewer:
+		return m.Reviewer()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PledgeReviewMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pledgereview.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pledgereview.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pledgereview.FieldVersion:
+		return m.OldVersion(ctx)
+	case pledgereview.FieldPledgeID:
+		return m.OldPledgeID(ctx)
+	case pledgereview.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pledgereview.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case pledgereview.FieldApprove:
+		return m.OldApprove(ctx)
+	case pledgereview.FieldServesReform:
+		return m.OldServesReform(ctx)
+	case pledgereview.FieldExemplary:
+		return m.OldExemplary(ctx)
+	case pledgereview.FieldFitsPost:
+		return m.OldFitsPost(ctx)
+	case pledgereview.FieldMeetsWishes:
+		return m.OldMeetsWishes(ctx)
+	case pledgereview.FieldLeadersFirst:
+		return m.OldLeadersFirst(ctx)
+	case pledgereview.FieldComment:
+		return m.OldComment(ctx)
+	case pledgereview.FieldOn:
+		return m.OldOn(ctx)
+	case pledgereview.FieldReviewer:
+		return m.OldReviewer(ctx)
+	}
+	return nil, fmt.Errorf("unknown PledgeReview field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeReviewMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pledgereview.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pledgereview.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pledgereview.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pledgereview.FieldPledgeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPledgeID(v)
+		return nil
+	case pledgereview.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pledgereview.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case pledgereview.FieldApprove:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprove(v)
+		return nil
+	case pledgereview.FieldServesReform:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServesReform(v)
+		return nil
+	case pledgereview.FieldExemplary:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExemplary(v)
+		return nil
+	case pledgereview.FieldFitsPost:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFitsPost(v)
+		return nil
+	case pledgereview.FieldMeetsWishes:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeetsWishes(v)
+		return nil
+	case pledgereview.FieldLeadersFirst:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadersFirst(v)
+		return nil
+	case pledgereview.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	case pledgereview.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case pledgereview.FieldReviewer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewer(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PledgeReviewMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, pledgereview.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, pledgereview.FieldBranchID)
+	}
+	if m.addmember_id != nil {
+		fields = append(fields, pledgereview.FieldMemberID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PledgeReviewMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pledgereview.FieldVersion:
+		return m.AddedVersion()
+	case pledgereview.FieldBranchID:
+		return m.AddedBranchID()
+	case pledgereview.FieldMemberID:
+		return m.AddedMemberID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeReviewMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pledgereview.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pledgereview.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case pledgereview.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PledgeReviewMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pledgereview.FieldComment) {
+		fields = append(fields, pledgereview.FieldComment)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PledgeReviewMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PledgeReviewMutation) ClearField(name string) error {
+	switch name {
+	case pledgereview.FieldComment:
+		m.ClearComment()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PledgeReviewMutation) ResetField(name string) error {
+	switch name {
+	case pledgereview.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pledgereview.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pledgereview.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pledgereview.FieldPledgeID:
+		m.ResetPledgeID()
+		return nil
+	case pledgereview.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pledgereview.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case pledgereview.FieldApprove:
+		m.ResetApprove()
+		return nil
+	case pledgereview.FieldServesReform:
+		m.ResetServesReform()
+		return nil
+	case pledgereview.FieldExemplary:
+		m.ResetExemplary()
+		return nil
+	case pledgereview.FieldFitsPost:
+		m.ResetFitsPost()
+		return nil
+	case pledgereview.FieldMeetsWishes:
+		m.ResetMeetsWishes()
+		return nil
+	case pledgereview.FieldLeadersFirst:
+		m.ResetLeadersFirst()
+		return nil
+	case pledgereview.FieldComment:
+		m.ResetComment()
+		return nil
+	case pledgereview.FieldOn:
+		m.ResetOn()
+		return nil
+	case pledgereview.FieldReviewer:
+		m.ResetReviewer()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PledgeReviewMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.pledge != nil {
+		edges = append(edges, pledgereview.EdgePledge)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PledgeReviewMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pledgereview.EdgePledge:
+		if id := m.pledge; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PledgeReviewMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PledgeReviewMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PledgeReviewMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpledge {
+		edges = append(edges, pledgereview.EdgePledge)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PledgeReviewMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pledgereview.EdgePledge:
+		return m.clearedpledge
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PledgeReviewMutation) ClearEdge(name string) error {
+	switch name {
+	case pledgereview.EdgePledge:
+		m.ClearPledge()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PledgeReviewMutation) ResetEdge(name string) error {
+	switch name {
+	case pledgereview.EdgePledge:
+		m.ResetPledge()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeReview edge %s", name)
+}
+
+// PledgeTopicMutation represents an operation that mutates the PledgeTopic nodes in the graph.
+type PledgeTopicMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	sector        *string
+	title         *string
+	county_id     *int
+	addcounty_id  *int
+	created_by    *string
+	retired_on    *time.Time
+	retired_by    *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*PledgeTopic, error)
+	predicates    []predicate.PledgeTopic
+}
+
+var _ ent.Mutation = (*PledgeTopicMutation)(nil)
+
+// pledgetopicOption allows management of the mutation configuration using functional options.
+type pledgetopicOption func(*PledgeTopicMutation)
+
+// newPledgeTopicMutation creates new mutation for the PledgeTopic entity.
+func newPledgeTopicMutation(c config, op Op, opts ...pledgetopicOption) *PledgeTopicMutation {
+	m := &PledgeTopicMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePledgeTopic,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPledgeTopicID sets the ID field of the mutation.
+func withPledgeTopicID(id int) pledgetopicOption {
+	return func(m *PledgeTopicMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PledgeTopic
+		)
+		m.oldValue = func(ctx context.Context) (*PledgeTopic, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PledgeTopic.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPledgeTopic sets the old PledgeTopic of the mutation.
+func withPledgeTopic(node *PledgeTopic) pledgetopicOption {
+	return func(m *PledgeTopicMutation) {
+		m.oldValue = func(context.Context) (*PledgeTopic, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PledgeTopicMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PledgeTopicMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PledgeTopicMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PledgeTopicMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PledgeTopic.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PledgeTopicMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PledgeTopicMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PledgeTopicMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PledgeTopicMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PledgeTopicMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PledgeTopicMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PledgeTopicMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PledgeTopicMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PledgeTopicMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PledgeTopicMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PledgeTopicMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *PledgeTopicMutation) SetSector(s string) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *PledgeTopicMutation) Sector() (r string, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldSector(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *PledgeTopicMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *PledgeTopicMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *PledgeTopicMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *PledgeTopicMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *PledgeTopicMutation) SetCountyID(i int) {
+	m.county_id = &i
+	m.addcounty_id = nil
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *PledgeTopicMutation) CountyID() (r int, exists bool) {
+	v := m.county_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldCountyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// AddCountyID adds i to the "county_id" field.
+func (m *PledgeTopicMutation) AddCountyID(i int) {
+	if m.addcounty_id != nil {
+		*m.addcounty_id += i
+	} else {
+		m.addcounty_id = &i
+	}
+}
+
+// AddedCountyID returns the value that was added to the "county_id" field in this mutation.
+func (m *PledgeTopicMutation) AddedCountyID() (r int, exists bool) {
+	v := m.addcounty_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCountyID clears the value of the "county_id" field.
+func (m *PledgeTopicMutation) ClearCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+	m.clearedFields[pledgetopic.FieldCountyID] = struct{}{}
+}
+
+// CountyIDCleared returns if the "county_id" field was cleared in this mutation.
+func (m *PledgeTopicMutation) CountyIDCleared() bool {
+	_, ok := m.clearedFields[pledgetopic.FieldCountyID]
+	return ok
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *PledgeTopicMutation) ResetCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+	delete(m.clearedFields, pledgetopic.FieldCountyID)
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *PledgeTopicMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *PledgeTopicMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *PledgeTopicMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.clearedFields[pledgetopic.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *PledgeTopicMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[pledgetopic.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *PledgeTopicMutation) ResetCreatedBy() {
+	m.created_by = nil
+	delete(m.clearedFields, pledgetopic.FieldCreatedBy)
+}
+
+// SetRetiredOn sets the "retired_on" field.
+func (m *PledgeTopicMutation) SetRetiredOn(t time.Time) {
+	m.retired_on = &t
+}
+
+// RetiredOn returns the value of the "retired_on" field in the mutation.
+func (m *PledgeTopicMutation) RetiredOn() (r time.Time, exists bool) {
+	v := m.retired_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredOn returns the old "retired_on" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldRetiredOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredOn: %w", err)
+	}
+	return oldValue.RetiredOn, nil
+}
+
+// ClearRetiredOn clears the value of the "retired_on" field.
+func (m *PledgeTopicMutation) ClearRetiredOn() {
+	m.retired_on = nil
+	m.clearedFields[pledgetopic.FieldRetiredOn] = struct{}{}
+}
+
+// RetiredOnCleared returns if the "retired_on" field was cleared in this mutation.
+func (m *PledgeTopicMutation) RetiredOnCleared() bool {
+	_, ok := m.clearedFields[pledgetopic.FieldRetiredOn]
+	return ok
+}
+
+// ResetRetiredOn resets all changes to the "retired_on" field.
+func (m *PledgeTopicMutation) ResetRetiredOn() {
+	m.retired_on = nil
+	delete(m.clearedFields, pledgetopic.FieldRetiredOn)
+}
+
+// SetRetiredBy sets the "retired_by" field.
+func (m *PledgeTopicMutation) SetRetiredBy(s string) {
+	m.retired_by = &s
+}
+
+// RetiredBy returns the value of the "retired_by" field in the mutation.
+func (m *PledgeTopicMutation) RetiredBy() (r string, exists bool) {
+	v := m.retired_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredBy returns the old "retired_by" field's value of the PledgeTopic entity.
+// If the PledgeTopic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PledgeTopicMutation) OldRetiredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredBy: %w", err)
+	}
+	return oldValue.RetiredBy, nil
+}
+
+// ClearRetiredBy clears the value of the "retired_by" field.
+func (m *PledgeTopicMutation) ClearRetiredBy() {
+	m.retired_by = nil
+	m.clearedFields[pledgetopic.FieldRetiredBy] = struct{}{}
+}
+
+// RetiredByCleared returns if the "retired_by" field was cleared in this mutation.
+func (m *PledgeTopicMutation) RetiredByCleared() bool {
+	_, ok := m.clearedFields[pledgetopic.FieldRetiredBy]
+	return ok
+}
+
+// ResetRetiredBy resets all changes to the "retired_by" field.
+func (m *PledgeTopicMutation) ResetRetiredBy() {
+	m.retired_by = nil
+	delete(m.clearedFields, pledgetopic.FieldRetiredBy)
+}
+
+// Where appends a list predicates to the PledgeTopicMutation builder.
+func (m *PledgeTopicMutation) Where(ps ...predicate.PledgeTopic) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PledgeTopicMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PledgeTopicMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PledgeTopic, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PledgeTopicMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PledgeTopicMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PledgeTopic).
+func (m *PledgeTopicMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PledgeTopicMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, pledgetopic.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pledgetopic.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, pledgetopic.FieldVersion)
+	}
+	if m.sector != nil {
+		fields = append(fields, pledgetopic.FieldSector)
+	}
+	if m.title != nil {
+		fields = append(fields, pledgetopic.FieldTitle)
+	}
+	if m.county_id != nil {
+		fields = append(fields, pledgetopic.FieldCountyID)
+	}
+	if m.created_by != nil {
+		fields = append(fields, pledgetopic.FieldCreatedBy)
+	}
+	if m.retired_on != nil {
+		fields = append(fields, pledgetopic.FieldRetiredOn)
+	}
+	if m.retired_by != nil {
+		fields = append(fields, pledgetopic.FieldRetiredBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PledgeTopicMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pledgetopic.FieldCreatedAt:
+		return m.CreatedAt()
+	case pledgetopic.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pledgetopic.FieldVersion:
+		return m.Version()
+	case pledgetopic.FieldSector:
+		return m.Sector()
+	case pledgetopic.FieldTitle:
+		return m.Title()
+	case pledgetopic.FieldCountyID:
+		return m.CountyID()
+	case pledgetopic.FieldCreatedBy:
+		return m.CreatedBy()
+	case pledgetopic.FieldRetiredOn:
+		return m.RetiredOn()
+	case pledgetopic.FieldRetiredBy:
+		return m.RetiredBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PledgeTopicMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pledgetopic.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pledgetopic.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pledgetopic.FieldVersion:
+		return m.OldVersion(ctx)
+	case pledgetopic.FieldSector:
+		return m.OldSector(ctx)
+	case pledgetopic.FieldTitle:
+		return m.OldTitle(ctx)
+	case pledgetopic.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case pledgetopic.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case pledgetopic.FieldRetiredOn:
+		return m.OldRetiredOn(ctx)
+	case pledgetopic.FieldRetiredBy:
+		return m.OldRetiredBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown PledgeTopic field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeTopicMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pledgetopic.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pledgetopic.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pledgetopic.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case pledgetopic.FieldSector:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case pledgetopic.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case pledgetopic.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case pledgetopic.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case pledgetopic.FieldRetiredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredOn(v)
+		return nil
+	case pledgetopic.FieldRetiredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeTopic field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PledgeTopicMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, pledgetopic.FieldVersion)
+	}
+	if m.addcounty_id != nil {
+		fields = append(fields, pledgetopic.FieldCountyID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PledgeTopicMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pledgetopic.FieldVersion:
+		return m.AddedVersion()
+	case pledgetopic.FieldCountyID:
+		return m.AddedCountyID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PledgeTopicMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pledgetopic.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case pledgetopic.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCountyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeTopic numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PledgeTopicMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pledgetopic.FieldCountyID) {
+		fields = append(fields, pledgetopic.FieldCountyID)
+	}
+	if m.FieldCleared(pledgetopic.FieldCreatedBy) {
+		fields = append(fields, pledgetopic.FieldCreatedBy)
+	}
+	if m.FieldCleared(pledgetopic.FieldRetiredOn) {
+		fields = append(fields, pledgetopic.FieldRetiredOn)
+	}
+	if m.FieldCleared(pledgetopic.FieldRetiredBy) {
+		fields = append(fields, pledgetopic.FieldRetiredBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PledgeTopicMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PledgeTopicMutation) ClearField(name string) error {
+	switch name {
+	case pledgetopic.FieldCountyID:
+		m.ClearCountyID()
+		return nil
+	case pledgetopic.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	case pledgetopic.FieldRetiredOn:
+		m.ClearRetiredOn()
+		return nil
+	case pledgetopic.FieldRetiredBy:
+		m.ClearRetiredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeTopic nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PledgeTopicMutation) ResetField(name string) error {
+	switch name {
+	case pledgetopic.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pledgetopic.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pledgetopic.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case pledgetopic.FieldSector:
+		m.ResetSector()
+		return nil
+	case pledgetopic.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case pledgetopic.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case pledgetopic.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case pledgetopic.FieldRetiredOn:
+		m.ResetRetiredOn()
+		return nil
+	case pledgetopic.FieldRetiredBy:
+		m.ResetRetiredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PledgeTopic field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PledgeTopicMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PledgeTopicMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PledgeTopicMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PledgeTopicMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PledgeTopicMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PledgeTopicMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PledgeTopicMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown PledgeTopic unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PledgeTopicMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown PledgeTopic edge %s", name)
+}
+
 // PoorHouseholdMutation represents an operation that mutates the PoorHousehold nodes in the graph.
 type PoorHouseholdMutation struct {
 	config
@@ -10730,6 +18886,8 @@ type PoorHouseholdMutation struct {
 	id                        *int
 	created_at                *time.Time
 	updated_at                *time.Time
+	version                   *int
+	addversion                *int
 	head                      *string
 	size                      *int
 	addsize                   *int
@@ -10926,6 +19084,62 @@ func (m *PoorHouseholdMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *PoorHouseholdMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PoorHouseholdMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PoorHouseholdMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PoorHouseholdMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PoorHouseholdMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PoorHouseholdMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetVillageID sets the "village_id" field.
@@ -11459,12 +19673,15 @@ func (m *PoorHouseholdMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PoorHouseholdMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, poorhousehold.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, poorhousehold.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, poorhousehold.FieldVersion)
 	}
 	if m.village != nil {
 		fields = append(fields, poorhousehold.FieldVillageID)
@@ -11493,6 +19710,8 @@ func (m *PoorHouseholdMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case poorhousehold.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case poorhousehold.FieldVersion:
+		return m.Version()
 	case poorhousehold.FieldVillageID:
 		return m.VillageID()
 	case poorhousehold.FieldHead:
@@ -11516,6 +19735,8 @@ func (m *PoorHouseholdMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case poorhousehold.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case poorhousehold.FieldVersion:
+		return m.OldVersion(ctx)
 	case poorhousehold.FieldVillageID:
 		return m.OldVillageID(ctx)
 	case poorhousehold.FieldHead:
@@ -11548,6 +19769,13 @@ func (m *PoorHouseholdMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case poorhousehold.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case poorhousehold.FieldVillageID:
 		v, ok := value.(int)
@@ -11592,6 +19820,9 @@ func (m *PoorHouseholdMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PoorHouseholdMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, poorhousehold.FieldVersion)
+	}
 	if m.addsize != nil {
 		fields = append(fields, poorhousehold.FieldSize)
 	}
@@ -11603,6 +19834,8 @@ func (m *PoorHouseholdMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PoorHouseholdMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case poorhousehold.FieldVersion:
+		return m.AddedVersion()
 	case poorhousehold.FieldSize:
 		return m.AddedSize()
 	}
@@ -11614,6 +19847,13 @@ func (m *PoorHouseholdMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PoorHouseholdMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case poorhousehold.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case poorhousehold.FieldSize:
 		v, ok := value.(int)
 		if !ok {
@@ -11653,6 +19893,9 @@ func (m *PoorHouseholdMutation) ResetField(name string) error {
 		return nil
 	case poorhousehold.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case poorhousehold.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case poorhousehold.FieldVillageID:
 		m.ResetVillageID()
@@ -11887,6 +20130,8 @@ type RoleBindingMutation struct {
 	id            *int
 	created_at    *time.Time
 	updated_at    *time.Time
+	version       *int
+	addversion    *int
 	role          *rolebinding.Role
 	clearedFields map[string]struct{}
 	user          *int
@@ -12066,6 +20311,62 @@ func (m *RoleBindingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *RoleBindingMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RoleBindingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RoleBindingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the RoleBinding entity.
+// If the RoleBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoleBindingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RoleBindingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RoleBindingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RoleBindingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetRole sets the "role" field.
@@ -12277,12 +20578,15 @@ func (m *RoleBindingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RoleBindingMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, rolebinding.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, rolebinding.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, rolebinding.FieldVersion)
 	}
 	if m.role != nil {
 		fields = append(fields, rolebinding.FieldRole)
@@ -12305,6 +20609,8 @@ func (m *RoleBindingMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case rolebinding.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case rolebinding.FieldVersion:
+		return m.Version()
 	case rolebinding.FieldRole:
 		return m.Role()
 	case rolebinding.FieldUserID:
@@ -12324,6 +20630,8 @@ func (m *RoleBindingMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCreatedAt(ctx)
 	case rolebinding.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case rolebinding.FieldVersion:
+		return m.OldVersion(ctx)
 	case rolebinding.FieldRole:
 		return m.OldRole(ctx)
 	case rolebinding.FieldUserID:
@@ -12352,6 +20660,13 @@ func (m *RoleBindingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case rolebinding.FieldRole:
 		v, ok := value.(rolebinding.Role)
@@ -12382,6 +20697,9 @@ func (m *RoleBindingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *RoleBindingMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, rolebinding.FieldVersion)
+	}
 	return fields
 }
 
@@ -12390,6 +20708,8 @@ func (m *RoleBindingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *RoleBindingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case rolebinding.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -12399,6 +20719,13 @@ func (m *RoleBindingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *RoleBindingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case rolebinding.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RoleBinding numeric field %s", name)
 }
@@ -12440,6 +20767,9 @@ func (m *RoleBindingMutation) ResetField(name string) error {
 		return nil
 	case rolebinding.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case rolebinding.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case rolebinding.FieldRole:
 		m.ResetRole()
@@ -12929,25 +21259,29 @@ func (m *SettingMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	username      *string
-	password_hash *string
-	disabled      *bool
-	clearedFields map[string]struct{}
-	member        *int
-	clearedmember bool
-	org           *int
-	clearedorg    bool
-	roles         map[int]struct{}
-	removedroles  map[int]struct{}
-	clearedroles  bool
-	done          bool
-	oldValue      func(context.Context) (*User, error)
-	predicates    []predicate.User
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	username         *string
+	password_hash    *string
+	disabled         *bool
+	token_version    *int
+	addtoken_version *int
+	clearedFields    map[string]struct{}
+	member           *int
+	clearedmember    bool
+	org              *int
+	clearedorg       bool
+	roles            map[int]struct{}
+	removedroles     map[int]struct{}
+	clearedroles     bool
+	done             bool
+	oldValue         func(context.Context) (*User, error)
+	predicates       []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -13120,6 +21454,62 @@ func (m *UserMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
+// SetVersion sets the "version" field.
+func (m *UserMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *UserMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *UserMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *UserMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *UserMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetUsername sets the "username" field.
 func (m *UserMutation) SetUsername(s string) {
 	m.username = &s
@@ -13226,6 +21616,62 @@ func (m *UserMutation) OldDisabled(ctx context.Context) (v bool, err error) {
 // ResetDisabled resets all changes to the "disabled" field.
 func (m *UserMutation) ResetDisabled() {
 	m.disabled = nil
+}
+
+// SetTokenVersion sets the "token_version" field.
+func (m *UserMutation) SetTokenVersion(i int) {
+	m.token_version = &i
+	m.addtoken_version = nil
+}
+
+// TokenVersion returns the value of the "token_version" field in the mutation.
+func (m *UserMutation) TokenVersion() (r int, exists bool) {
+	v := m.token_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenVersion returns the old "token_version" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldTokenVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenVersion: %w", err)
+	}
+	return oldValue.TokenVersion, nil
+}
+
+// AddTokenVersion adds i to the "token_version" field.
+func (m *UserMutation) AddTokenVersion(i int) {
+	if m.addtoken_version != nil {
+		*m.addtoken_version += i
+	} else {
+		m.addtoken_version = &i
+	}
+}
+
+// AddedTokenVersion returns the value that was added to the "token_version" field in this mutation.
+func (m *UserMutation) AddedTokenVersion() (r int, exists bool) {
+	v := m.addtoken_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTokenVersion resets all changes to the "token_version" field.
+func (m *UserMutation) ResetTokenVersion() {
+	m.token_version = nil
+	m.addtoken_version = nil
 }
 
 // SetMemberID sets the "member_id" field.
@@ -13468,12 +21914,15 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, user.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, user.FieldVersion)
 	}
 	if m.username != nil {
 		fields = append(fields, user.FieldUsername)
@@ -13483,6 +21932,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.disabled != nil {
 		fields = append(fields, user.FieldDisabled)
+	}
+	if m.token_version != nil {
+		fields = append(fields, user.FieldTokenVersion)
 	}
 	if m.member != nil {
 		fields = append(fields, user.FieldMemberID)
@@ -13502,12 +21954,16 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case user.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case user.FieldVersion:
+		return m.Version()
 	case user.FieldUsername:
 		return m.Username()
 	case user.FieldPasswordHash:
 		return m.PasswordHash()
 	case user.FieldDisabled:
 		return m.Disabled()
+	case user.FieldTokenVersion:
+		return m.TokenVersion()
 	case user.FieldMemberID:
 		return m.MemberID()
 	case user.FieldOrgID:
@@ -13525,12 +21981,16 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCreatedAt(ctx)
 	case user.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case user.FieldVersion:
+		return m.OldVersion(ctx)
 	case user.FieldUsername:
 		return m.OldUsername(ctx)
 	case user.FieldPasswordHash:
 		return m.OldPasswordHash(ctx)
 	case user.FieldDisabled:
 		return m.OldDisabled(ctx)
+	case user.FieldTokenVersion:
+		return m.OldTokenVersion(ctx)
 	case user.FieldMemberID:
 		return m.OldMemberID(ctx)
 	case user.FieldOrgID:
@@ -13558,6 +22018,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case user.FieldUsername:
 		v, ok := value.(string)
 		if !ok {
@@ -13578,6 +22045,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDisabled(v)
+		return nil
+	case user.FieldTokenVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenVersion(v)
 		return nil
 	case user.FieldMemberID:
 		v, ok := value.(int)
@@ -13601,6 +22075,12 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *UserMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, user.FieldVersion)
+	}
+	if m.addtoken_version != nil {
+		fields = append(fields, user.FieldTokenVersion)
+	}
 	return fields
 }
 
@@ -13609,6 +22089,10 @@ func (m *UserMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case user.FieldVersion:
+		return m.AddedVersion()
+	case user.FieldTokenVersion:
+		return m.AddedTokenVersion()
 	}
 	return nil, false
 }
@@ -13618,6 +22102,20 @@ func (m *UserMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *UserMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case user.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case user.FieldTokenVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTokenVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User numeric field %s", name)
 }
@@ -13666,6 +22164,9 @@ func (m *UserMutation) ResetField(name string) error {
 	case user.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
+	case user.FieldVersion:
+		m.ResetVersion()
+		return nil
 	case user.FieldUsername:
 		m.ResetUsername()
 		return nil
@@ -13674,6 +22175,9 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldDisabled:
 		m.ResetDisabled()
+		return nil
+	case user.FieldTokenVersion:
+		m.ResetTokenVersion()
 		return nil
 	case user.FieldMemberID:
 		m.ResetMemberID()

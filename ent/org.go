@@ -21,6 +21,8 @@ type Org struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// 名称: the org's name, 1–60 characters.
 	Name string `json:"name,omitempty"`
 	// 层级: 县 COUNTY, 乡镇 TOWNSHIP, 村 VILLAGE, 社区 COMMUNITY, 单位 UNIT, 党支部 BRANCH.
@@ -115,7 +117,7 @@ func (*Org) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case org.FieldID, org.FieldParentID:
+		case org.FieldID, org.FieldVersion, org.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case org.FieldName, org.FieldKind, org.FieldSector, org.FieldCode, org.FieldPath:
 			values[i] = new(sql.NullString)
@@ -153,6 +155,12 @@ func (_m *Org) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case org.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case org.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -256,6 +264,9 @@ func (_m *Org) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

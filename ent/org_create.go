@@ -51,6 +51,20 @@ func (_c *OrgCreate) SetNillableUpdatedAt(v *time.Time) *OrgCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *OrgCreate) SetVersion(v int) *OrgCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *OrgCreate) SetNillableVersion(v *int) *OrgCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *OrgCreate) SetName(v string) *OrgCreate {
 	_c.mutation.SetName(v)
@@ -227,6 +241,10 @@ func (_c *OrgCreate) defaults() error {
 		v := org.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := org.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -237,6 +255,9 @@ func (_c *OrgCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Org.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Org.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Org.name"`)}
@@ -300,6 +321,10 @@ func (_c *OrgCreate) createSpec() (*Org, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(org.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(org.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(org.FieldName, field.TypeString, value)

@@ -37,6 +37,27 @@ func (_u *OrgUpdate) SetUpdatedAt(v time.Time) *OrgUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *OrgUpdate) SetVersion(v int) *OrgUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *OrgUpdate) SetNillableVersion(v *int) *OrgUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *OrgUpdate) AddVersion(v int) *OrgUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *OrgUpdate) SetName(v string) *OrgUpdate {
 	_u.mutation.SetName(v)
@@ -362,6 +383,12 @@ func (_u *OrgUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(org.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(org.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(org.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(org.FieldName, field.TypeString, value)
 	}
@@ -612,6 +639,27 @@ type OrgUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *OrgUpdateOne) SetUpdatedAt(v time.Time) *OrgUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *OrgUpdateOne) SetVersion(v int) *OrgUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *OrgUpdateOne) SetNillableVersion(v *int) *OrgUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *OrgUpdateOne) AddVersion(v int) *OrgUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -969,6 +1017,12 @@ func (_u *OrgUpdateOne) sqlSave(ctx context.Context) (_node *Org, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(org.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(org.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(org.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(org.FieldName, field.TypeString, value)

@@ -22,6 +22,8 @@ type PoorHousehold struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// VillageID holds the value of the "village_id" field.
 	VillageID int `json:"village_id,omitempty"`
 	// 户主姓名
@@ -126,7 +128,7 @@ func (*PoorHousehold) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case poorhousehold.FieldID, poorhousehold.FieldVillageID, poorhousehold.FieldSize:
+		case poorhousehold.FieldID, poorhousehold.FieldVersion, poorhousehold.FieldVillageID, poorhousehold.FieldSize:
 			values[i] = new(sql.NullInt64)
 		case poorhousehold.FieldHead, poorhousehold.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -164,6 +166,12 @@ func (_m *PoorHousehold) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case poorhousehold.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case poorhousehold.FieldVillageID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -266,6 +274,9 @@ func (_m *PoorHousehold) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("village_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.VillageID))

@@ -54,6 +54,20 @@ func (_c *PoorHouseholdCreate) SetNillableUpdatedAt(v *time.Time) *PoorHousehold
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PoorHouseholdCreate) SetVersion(v int) *PoorHouseholdCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PoorHouseholdCreate) SetNillableVersion(v *int) *PoorHouseholdCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetVillageID sets the "village_id" field.
 func (_c *PoorHouseholdCreate) SetVillageID(v int) *PoorHouseholdCreate {
 	_c.mutation.SetVillageID(v)
@@ -223,6 +237,10 @@ func (_c *PoorHouseholdCreate) defaults() error {
 		v := poorhousehold.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := poorhousehold.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := poorhousehold.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -237,6 +255,9 @@ func (_c *PoorHouseholdCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "PoorHousehold.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "PoorHousehold.version"`)}
 	}
 	if _, ok := _c.mutation.VillageID(); !ok {
 		return &ValidationError{Name: "village_id", err: errors.New(`ent: missing required field "PoorHousehold.village_id"`)}
@@ -304,6 +325,10 @@ func (_c *PoorHouseholdCreate) createSpec() (*PoorHousehold, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(poorhousehold.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(poorhousehold.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Head(); ok {
 		_spec.SetField(poorhousehold.FieldHead, field.TypeString, value)

@@ -40,6 +40,27 @@ func (_u *PoorHouseholdUpdate) SetUpdatedAt(v time.Time) *PoorHouseholdUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *PoorHouseholdUpdate) SetVersion(v int) *PoorHouseholdUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PoorHouseholdUpdate) SetNillableVersion(v *int) *PoorHouseholdUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PoorHouseholdUpdate) AddVersion(v int) *PoorHouseholdUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetVillageID sets the "village_id" field.
 func (_u *PoorHouseholdUpdate) SetVillageID(v int) *PoorHouseholdUpdate {
 	_u.mutation.SetVillageID(v)
@@ -393,6 +414,12 @@ func (_u *PoorHouseholdUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(poorhousehold.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(poorhousehold.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(poorhousehold.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Head(); ok {
 		_spec.SetField(poorhousehold.FieldHead, field.TypeString, value)
 	}
@@ -685,6 +712,27 @@ type PoorHouseholdUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PoorHouseholdUpdateOne) SetUpdatedAt(v time.Time) *PoorHouseholdUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *PoorHouseholdUpdateOne) SetVersion(v int) *PoorHouseholdUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *PoorHouseholdUpdateOne) SetNillableVersion(v *int) *PoorHouseholdUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *PoorHouseholdUpdateOne) AddVersion(v int) *PoorHouseholdUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1070,6 +1118,12 @@ func (_u *PoorHouseholdUpdateOne) sqlSave(ctx context.Context) (_node *PoorHouse
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(poorhousehold.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(poorhousehold.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(poorhousehold.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Head(); ok {
 		_spec.SetField(poorhousehold.FieldHead, field.TypeString, value)

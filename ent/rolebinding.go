@@ -23,6 +23,8 @@ type RoleBinding struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// 版本: moves on with every update; send it back as ifVersion to update only what you read.
+	Version int `json:"version,omitempty"`
 	// ADMIN: every county; ORG_ADMIN: the org's subtree; VIEWER: reads the subtree; MEMBER: a Party member's own records.
 	Role rolebinding.Role `json:"role,omitempty"`
 	// UserID holds the value of the "user_id" field.
@@ -75,7 +77,7 @@ func (*RoleBinding) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rolebinding.FieldID, rolebinding.FieldUserID, rolebinding.FieldOrgID:
+		case rolebinding.FieldID, rolebinding.FieldVersion, rolebinding.FieldUserID, rolebinding.FieldOrgID:
 			values[i] = new(sql.NullInt64)
 		case rolebinding.FieldRole:
 			values[i] = new(sql.NullString)
@@ -113,6 +115,12 @@ func (_m *RoleBinding) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case rolebinding.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case rolebinding.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -183,6 +191,9 @@ func (_m *RoleBinding) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))

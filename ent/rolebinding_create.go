@@ -50,6 +50,20 @@ func (_c *RoleBindingCreate) SetNillableUpdatedAt(v *time.Time) *RoleBindingCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *RoleBindingCreate) SetVersion(v int) *RoleBindingCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *RoleBindingCreate) SetNillableVersion(v *int) *RoleBindingCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetRole sets the "role" field.
 func (_c *RoleBindingCreate) SetRole(v rolebinding.Role) *RoleBindingCreate {
 	_c.mutation.SetRole(v)
@@ -137,6 +151,10 @@ func (_c *RoleBindingCreate) defaults() error {
 		v := rolebinding.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := rolebinding.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -147,6 +165,9 @@ func (_c *RoleBindingCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "RoleBinding.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "RoleBinding.version"`)}
 	}
 	if _, ok := _c.mutation.Role(); !ok {
 		return &ValidationError{Name: "role", err: errors.New(`ent: missing required field "RoleBinding.role"`)}
@@ -195,6 +216,10 @@ func (_c *RoleBindingCreate) createSpec() (*RoleBinding, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(rolebinding.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(rolebinding.FieldRole, field.TypeEnum, value)

@@ -34,6 +34,27 @@ func (_u *RoleBindingUpdate) SetUpdatedAt(v time.Time) *RoleBindingUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *RoleBindingUpdate) SetVersion(v int) *RoleBindingUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RoleBindingUpdate) SetNillableVersion(v *int) *RoleBindingUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RoleBindingUpdate) AddVersion(v int) *RoleBindingUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // Mutation returns the RoleBindingMutation object of the builder.
 func (_u *RoleBindingUpdate) Mutation() *RoleBindingMutation {
 	return _u.mutation
@@ -104,6 +125,12 @@ func (_u *RoleBindingUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(rolebinding.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rolebinding.FieldVersion, field.TypeInt, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{rolebinding.Label}
@@ -127,6 +154,27 @@ type RoleBindingUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *RoleBindingUpdateOne) SetUpdatedAt(v time.Time) *RoleBindingUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *RoleBindingUpdateOne) SetVersion(v int) *RoleBindingUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *RoleBindingUpdateOne) SetNillableVersion(v *int) *RoleBindingUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *RoleBindingUpdateOne) AddVersion(v int) *RoleBindingUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -229,6 +277,12 @@ func (_u *RoleBindingUpdateOne) sqlSave(ctx context.Context) (_node *RoleBinding
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(rolebinding.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(rolebinding.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(rolebinding.FieldVersion, field.TypeInt, value)
 	}
 	_node = &RoleBinding{config: _u.config}
 	_spec.Assign = _node.assignValues

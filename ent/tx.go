@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AuditHead is the client for interacting with the AuditHead builders.
+	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
 	// BranchPairing is the client for interacting with the BranchPairing builders.
@@ -26,6 +28,8 @@ type Tx struct {
 	HouseholdProblem *HouseholdProblemClient
 	// HouseholdStatusChange is the client for interacting with the HouseholdStatusChange builders.
 	HouseholdStatusChange *HouseholdStatusChangeClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// JointActivity is the client for interacting with the JointActivity builders.
 	JointActivity *JointActivityClient
 	// LeaderAssignment is the client for interacting with the LeaderAssignment builders.
@@ -36,6 +40,16 @@ type Tx struct {
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Pledge is the client for interacting with the Pledge builders.
+	Pledge *PledgeClient
+	// PledgeItem is the client for interacting with the PledgeItem builders.
+	PledgeItem *PledgeItemClient
+	// PledgeProgress is the client for interacting with the PledgeProgress builders.
+	PledgeProgress *PledgeProgressClient
+	// PledgeReview is the client for interacting with the PledgeReview builders.
+	PledgeReview *PledgeReviewClient
+	// PledgeTopic is the client for interacting with the PledgeTopic builders.
+	PledgeTopic *PledgeTopicClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
@@ -175,17 +189,24 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.BranchPairing = NewBranchPairingClient(tx.config)
 	tx.HelpPairing = NewHelpPairingClient(tx.config)
 	tx.HelpRecord = NewHelpRecordClient(tx.config)
 	tx.HouseholdProblem = NewHouseholdProblemClient(tx.config)
 	tx.HouseholdStatusChange = NewHouseholdStatusChangeClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.JointActivity = NewJointActivityClient(tx.config)
 	tx.LeaderAssignment = NewLeaderAssignmentClient(tx.config)
 	tx.LeaderVisit = NewLeaderVisitClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Pledge = NewPledgeClient(tx.config)
+	tx.PledgeItem = NewPledgeItemClient(tx.config)
+	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
+	tx.PledgeReview = NewPledgeReviewClient(tx.config)
+	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
 	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
@@ -199,7 +220,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuditLog.QueryXXX(), the query will be executed
+// applies a query, for example: AuditHead.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -9,7 +9,9 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/errs"
 )
 
 // Node is the resolver for the node field.
@@ -19,6 +21,18 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
+	if len(ids) > MaxNodes {
+		return nil, errs.New(errs.TooComplex, "nodes takes at most %d IDs, got %d", MaxNodes, len(ids))
+	}
+	if len(ids) == 1 {
+		// ent's Noders fails the whole list for one ID; a list of one
+		// answers like any other: null in place, with its error.
+		n, err := r.client.Noder(ctx, ids[0])
+		if err != nil {
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(0)), err)
+		}
+		return []ent.Noder{n}, nil
+	}
 	return r.client.Noders(ctx, ids)
 }
 
@@ -58,6 +72,12 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
+// Pledges is the resolver for the pledges field.
+func (r *queryResolver) Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error) {
+	return r.client.Pledge.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPledgeOrder(orderBy), ent.WithPledgeFilter(where.Filter))
+}
+
 // PoorHouseholds is the resolver for the poorHouseholds field.
 func (r *queryResolver) PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error) {
 	return r.client.PoorHousehold.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -88,6 +108,12 @@ func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
 
+// Pledge returns PledgeResolver implementation.
+func (r *Resolver) Pledge() PledgeResolver { return &pledgeResolver{r} }
+
+// PledgeTopic returns PledgeTopicResolver implementation.
+func (r *Resolver) PledgeTopic() PledgeTopicResolver { return &pledgeTopicResolver{r} }
+
 // PoorHousehold returns PoorHouseholdResolver implementation.
 func (r *Resolver) PoorHousehold() PoorHouseholdResolver { return &poorHouseholdResolver{r} }
 
@@ -111,6 +137,9 @@ func (r *Resolver) MemberWhereInput() MemberWhereInputResolver { return &memberW
 // OrgWhereInput returns OrgWhereInputResolver implementation.
 func (r *Resolver) OrgWhereInput() OrgWhereInputResolver { return &orgWhereInputResolver{r} }
 
+// PledgeWhereInput returns PledgeWhereInputResolver implementation.
+func (r *Resolver) PledgeWhereInput() PledgeWhereInputResolver { return &pledgeWhereInputResolver{r} }
+
 // UserWhereInput returns UserWhereInputResolver implementation.
 func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
 
@@ -121,6 +150,8 @@ type (
 	leaderAssignmentResolver           struct{ *Resolver }
 	memberResolver                     struct{ *Resolver }
 	orgResolver                        struct{ *Resolver }
+	pledgeResolver                     struct{ *Resolver }
+	pledgeTopicResolver                struct{ *Resolver }
 	poorHouseholdResolver              struct{ *Resolver }
 	queryResolver                      struct{ *Resolver }
 	roleBindingResolver                struct{ *Resolver }
@@ -128,5 +159,6 @@ type (
 	leaderAssignmentWhereInputResolver struct{ *Resolver }
 	memberWhereInputResolver           struct{ *Resolver }
 	orgWhereInputResolver              struct{ *Resolver }
+	pledgeWhereInputResolver           struct{ *Resolver }
 	userWhereInputResolver             struct{ *Resolver }
 )

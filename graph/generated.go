@@ -24,10 +24,13 @@ import (
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	pledge1 "github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/graph/scalar"
 	"github.com/partyorg/partyorg/internal/pairing"
+	"github.com/partyorg/partyorg/internal/pledge"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -49,6 +52,8 @@ type ResolverRoot interface {
 	Member() MemberResolver
 	Mutation() MutationResolver
 	Org() OrgResolver
+	Pledge() PledgeResolver
+	PledgeTopic() PledgeTopicResolver
 	PoorHousehold() PoorHouseholdResolver
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
@@ -56,6 +61,7 @@ type ResolverRoot interface {
 	LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver
 	MemberWhereInput() MemberWhereInputResolver
 	OrgWhereInput() OrgWhereInputResolver
+	PledgeWhereInput() PledgeWhereInputResolver
 	UserWhereInput() UserWhereInputResolver
 }
 
@@ -96,6 +102,7 @@ type ComplexityRoot struct {
 		UnitBranch              func(childComplexity int) int
 		UnitBranchName          func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
 		ViewerCanEnd            func(childComplexity int) int
 		ViewerCanRecordActivity func(childComplexity int) int
 		VillageBranch           func(childComplexity int) int
@@ -123,6 +130,7 @@ type ComplexityRoot struct {
 		Records             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpRecordOrder, where *ent.HelpRecordWhereInput) int
 		Since               func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
 		ViewerCanRecordHelp func(childComplexity int) int
 	}
 
@@ -145,6 +153,7 @@ type ComplexityRoot struct {
 		Pairing   func(childComplexity int) int
 		Text      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	HelpRecordConnection struct {
@@ -167,6 +176,7 @@ type ComplexityRoot struct {
 		SolvedOn       func(childComplexity int) int
 		Text           func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
 		ViewerCanSolve func(childComplexity int) int
 	}
 
@@ -188,6 +198,7 @@ type ComplexityRoot struct {
 		On        func(childComplexity int) int
 		Status    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	JointActivity struct {
@@ -200,6 +211,7 @@ type ComplexityRoot struct {
 		Participants func(childComplexity int) int
 		Title        func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	JointActivityConnection struct {
@@ -222,6 +234,7 @@ type ComplexityRoot struct {
 		LeaderName           func(childComplexity int) int
 		Township             func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
 		ViewerCanRecordVisit func(childComplexity int) int
 		Village              func(childComplexity int) int
 		Visits               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderVisitOrder, where *ent.LeaderVisitWhereInput) int
@@ -258,6 +271,7 @@ type ComplexityRoot struct {
 		Place          func(childComplexity int) int
 		ProblemsSolved func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	LeaderVisitConnection struct {
@@ -291,6 +305,7 @@ type ComplexityRoot struct {
 		Phone           func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanDelete func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
 	}
@@ -307,28 +322,37 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddPledgeTopic        func(childComplexity int, input AddPledgeTopicInput) int
 		AssignLeader          func(childComplexity int, input AssignLeaderInput) int
 		CreateBranchPairing   func(childComplexity int, input CreateBranchPairingInput) int
 		CreateMember          func(childComplexity int, input ent.CreateMemberInput) int
 		CreateOrg             func(childComplexity int, input ent.CreateOrgInput) int
+		CreatePledge          func(childComplexity int, input CreatePledgeInput) int
 		CreatePoorHousehold   func(childComplexity int, input CreatePoorHouseholdInput) int
 		CreateUser            func(childComplexity int, input CreateUserInput) int
 		DeleteMember          func(childComplexity int, id int) int
 		DeleteOrg             func(childComplexity int, id int) int
 		EndBranchPairing      func(childComplexity int, id int, on *time.Time) int
+		EvaluatePledge        func(childComplexity int, id int, input EvaluatePledgeInput) int
 		GrantRole             func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
 		Login                 func(childComplexity int, username string, password string) int
 		PairHousehold         func(childComplexity int, memberID int, householdID int, on *time.Time) int
+		PublishPledge         func(childComplexity int, id int, channels []DisplayChannel, on *time.Time) int
 		RaiseHouseholdProblem func(childComplexity int, input RaiseHouseholdProblemInput) int
 		RecordHelp            func(childComplexity int, input RecordHelpInput) int
 		RecordJointActivity   func(childComplexity int, input RecordJointActivityInput) int
 		RecordLeaderVisit     func(childComplexity int, input RecordLeaderVisitInput) int
+		ReportPledgeProgress  func(childComplexity int, id int, quarter int, text string, on *time.Time) int
+		RetirePledgeTopic     func(childComplexity int, id int, on *time.Time) int
+		ReviewPledge          func(childComplexity int, id int, input ReviewPledgeInput) int
 		RevokeRole            func(childComplexity int, id int) int
 		SetHouseholdStatus    func(childComplexity int, id int, input SetHouseholdStatusInput) int
 		SolveHouseholdProblem func(childComplexity int, id int, input SolveHouseholdProblemInput) int
-		UpdateMember          func(childComplexity int, id int, input ent.UpdateMemberInput) int
-		UpdateOrg             func(childComplexity int, id int, input ent.UpdateOrgInput) int
-		UpdateUser            func(childComplexity int, id int, input UpdateUserInput) int
+		SubmitPledge          func(childComplexity int, id int, on *time.Time) int
+		UpdateMember          func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
+		UpdateOrg             func(childComplexity int, id int, input ent.UpdateOrgInput, ifVersion *int) int
+		UpdatePledge          func(childComplexity int, id int, input UpdatePledgeInput) int
+		UpdateUser            func(childComplexity int, id int, input UpdateUserInput, ifVersion *int) int
 	}
 
 	Org struct {
@@ -344,6 +368,7 @@ type ComplexityRoot struct {
 		Parent                func(childComplexity int) int
 		Sector                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
 		ViewerCanCreateChild  func(childComplexity int) int
 		ViewerCanCreateMember func(childComplexity int) int
 		ViewerCanDelete       func(childComplexity int) int
@@ -369,6 +394,110 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Pledge struct {
+		Branch            func(childComplexity int) int
+		Channels          func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		EarlyCloseReason  func(childComplexity int) int
+		EvaluatedOn       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Member            func(childComplexity int) int
+		MemberID          func(childComplexity int) int
+		MemberName        func(childComplexity int) int
+		Overdue           func(childComplexity int, on *time.Time) int
+		Progress          func(childComplexity int) int
+		PublishedOn       func(childComplexity int) int
+		Reviews           func(childComplexity int) int
+		State             func(childComplexity int) int
+		SubmittedOn       func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		Version           func(childComplexity int) int
+		ViewerCanEvaluate func(childComplexity int) int
+		ViewerCanPublish  func(childComplexity int) int
+		ViewerCanReport   func(childComplexity int) int
+		ViewerCanReview   func(childComplexity int) int
+		ViewerCanSubmit   func(childComplexity int) int
+		ViewerCanUpdate   func(childComplexity int) int
+		Year              func(childComplexity int) int
+	}
+
+	PledgeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PledgeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PledgeFulfilment struct {
+		Fulfilled    func(childComplexity int) int
+		Items        func(childComplexity int) int
+		NotFulfilled func(childComplexity int) int
+		Org          func(childComplexity int) int
+		Partly       func(childComplexity int) int
+		Rate         func(childComplexity int) int
+	}
+
+	PledgeItem struct {
+		Content   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Pledge    func(childComplexity int) int
+		PledgeID  func(childComplexity int) int
+		Result    func(childComplexity int) int
+		Topic     func(childComplexity int) int
+		TopicID   func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	PledgeProgress struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		On        func(childComplexity int) int
+		Pledge    func(childComplexity int) int
+		PledgeID  func(childComplexity int) int
+		Quarter   func(childComplexity int) int
+		Reporter  func(childComplexity int) int
+		Text      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	PledgeReview struct {
+		Approve      func(childComplexity int) int
+		Comment      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Exemplary    func(childComplexity int) int
+		FitsPost     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LeadersFirst func(childComplexity int) int
+		MeetsWishes  func(childComplexity int) int
+		On           func(childComplexity int) int
+		Pledge       func(childComplexity int) int
+		PledgeID     func(childComplexity int) int
+		Reviewer     func(childComplexity int) int
+		ServesReform func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	PledgeTopic struct {
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		RetiredOn       func(childComplexity int) int
+		Sector          func(childComplexity int) int
+		Title           func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Version         func(childComplexity int) int
+		ViewerCanRetire func(childComplexity int) int
+	}
+
 	PoorHousehold struct {
 		CreatedAt             func(childComplexity int) int
 		Head                  func(childComplexity int) int
@@ -383,6 +512,7 @@ type ComplexityRoot struct {
 		StatusChanges         func(childComplexity int) int
 		StatusOn              func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
 		ViewerCanPair         func(childComplexity int) int
 		ViewerCanRaiseProblem func(childComplexity int) int
 		ViewerCanSetStatus    func(childComplexity int) int
@@ -409,6 +539,9 @@ type ComplexityRoot struct {
 		Node              func(childComplexity int, id int) int
 		Nodes             func(childComplexity int, ids []int) int
 		Orgs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
+		PledgeFulfilment  func(childComplexity int, orgID int, year int, level org.Kind) int
+		PledgeTopics      func(childComplexity int, sector org.Sector) int
+		Pledges           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) int
 		PoorHouseholds    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) int
 		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer            func(childComplexity int) int
@@ -421,6 +554,7 @@ type ComplexityRoot struct {
 		Role            func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		User            func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanRevoke func(childComplexity int) int
 	}
 
@@ -433,6 +567,7 @@ type ComplexityRoot struct {
 		Roles           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Username        func(childComplexity int) int
+		Version         func(childComplexity int) int
 		ViewerCanUpdate func(childComplexity int) int
 	}
 
@@ -474,13 +609,13 @@ type MemberResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*LoginPayload, error)
 	CreateOrg(ctx context.Context, input ent.CreateOrgInput) (*ent.Org, error)
-	UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput) (*ent.Org, error)
+	UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput, ifVersion *int) (*ent.Org, error)
 	DeleteOrg(ctx context.Context, id int) (int, error)
 	CreateMember(ctx context.Context, input ent.CreateMemberInput) (*ent.Member, error)
-	UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput) (*ent.Member, error)
+	UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput, ifVersion *int) (*ent.Member, error)
 	DeleteMember(ctx context.Context, id int) (int, error)
 	CreateUser(ctx context.Context, input CreateUserInput) (*ent.User, error)
-	UpdateUser(ctx context.Context, id int, input UpdateUserInput) (*ent.User, error)
+	UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error)
 	GrantRole(ctx context.Context, userID int, role rolebinding.Role, orgID *int) (*ent.RoleBinding, error)
 	RevokeRole(ctx context.Context, id int) (bool, error)
 	CreateBranchPairing(ctx context.Context, input CreateBranchPairingInput) (*ent.BranchPairing, error)
@@ -494,6 +629,15 @@ type MutationResolver interface {
 	RecordHelp(ctx context.Context, input RecordHelpInput) (*ent.HelpRecord, error)
 	AssignLeader(ctx context.Context, input AssignLeaderInput) (*ent.LeaderAssignment, error)
 	RecordLeaderVisit(ctx context.Context, input RecordLeaderVisitInput) (*ent.LeaderVisit, error)
+	CreatePledge(ctx context.Context, input CreatePledgeInput) (*ent.Pledge, error)
+	UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput) (*ent.Pledge, error)
+	SubmitPledge(ctx context.Context, id int, on *time.Time) (*ent.Pledge, error)
+	ReviewPledge(ctx context.Context, id int, input ReviewPledgeInput) (*ent.Pledge, error)
+	PublishPledge(ctx context.Context, id int, channels []DisplayChannel, on *time.Time) (*ent.Pledge, error)
+	ReportPledgeProgress(ctx context.Context, id int, quarter int, text string, on *time.Time) (*ent.Pledge, error)
+	EvaluatePledge(ctx context.Context, id int, input EvaluatePledgeInput) (*ent.Pledge, error)
+	AddPledgeTopic(ctx context.Context, input AddPledgeTopicInput) (*ent.PledgeTopic, error)
+	RetirePledgeTopic(ctx context.Context, id int, on *time.Time) (*ent.PledgeTopic, error)
 }
 type OrgResolver interface {
 	Pairings(ctx context.Context, obj *ent.Org, kinds []PairingKind) ([]ent.Noder, error)
@@ -503,6 +647,22 @@ type OrgResolver interface {
 	ViewerCanCreateMember(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanGrantRole(ctx context.Context, obj *ent.Org) (bool, error)
 	ChildKinds(ctx context.Context, obj *ent.Org) ([]org.Kind, error)
+}
+type PledgeResolver interface {
+	Member(ctx context.Context, obj *ent.Pledge) (*ent.Member, error)
+	Branch(ctx context.Context, obj *ent.Pledge) (*ent.Org, error)
+	Channels(ctx context.Context, obj *ent.Pledge) ([]DisplayChannel, error)
+	Overdue(ctx context.Context, obj *ent.Pledge, on *time.Time) (bool, error)
+	ViewerCanUpdate(ctx context.Context, obj *ent.Pledge) (bool, error)
+	ViewerCanSubmit(ctx context.Context, obj *ent.Pledge) (bool, error)
+	ViewerCanReview(ctx context.Context, obj *ent.Pledge) (bool, error)
+	ViewerCanPublish(ctx context.Context, obj *ent.Pledge) (bool, error)
+	ViewerCanReport(ctx context.Context, obj *ent.Pledge) (bool, error)
+	ViewerCanEvaluate(ctx context.Context, obj *ent.Pledge) (bool, error)
+}
+type PledgeTopicResolver interface {
+	Sector(ctx context.Context, obj *ent.PledgeTopic) (org.Sector, error)
+	ViewerCanRetire(ctx context.Context, obj *ent.PledgeTopic) (bool, error)
 }
 type PoorHouseholdResolver interface {
 	Helpers(ctx context.Context, obj *ent.PoorHousehold) ([]*ent.Member, error)
@@ -519,9 +679,12 @@ type QueryResolver interface {
 	LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error)
+	Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error)
 	PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Viewer(ctx context.Context) (*ent.User, error)
+	PledgeTopics(ctx context.Context, sector org.Sector) ([]*ent.PledgeTopic, error)
+	PledgeFulfilment(ctx context.Context, orgID int, year int, level org.Kind) ([]*pledge.Tally, error)
 }
 type RoleBindingResolver interface {
 	ViewerCanRevoke(ctx context.Context, obj *ent.RoleBinding) (bool, error)
@@ -538,6 +701,10 @@ type MemberWhereInputResolver interface {
 }
 type OrgWhereInputResolver interface {
 	WithinOrg(ctx context.Context, obj *ent.OrgWhereInput, data *int) error
+}
+type PledgeWhereInputResolver interface {
+	OverdueOn(ctx context.Context, obj *ent.PledgeWhereInput, data *time.Time) error
+	WithinOrg(ctx context.Context, obj *ent.PledgeWhereInput, data *int) error
 }
 type UserWhereInputResolver interface {
 	WithinOrg(ctx context.Context, obj *ent.UserWhereInput, data *int) error
@@ -707,6 +874,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BranchPairing.UpdatedAt(childComplexity), true
+	case "BranchPairing.version":
+		if e.ComplexityRoot.BranchPairing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.Version(childComplexity), true
 	case "BranchPairing.viewerCanEnd":
 		if e.ComplexityRoot.BranchPairing.ViewerCanEnd == nil {
 			break
@@ -823,6 +996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HelpPairing.UpdatedAt(childComplexity), true
+	case "HelpPairing.version":
+		if e.ComplexityRoot.HelpPairing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.Version(childComplexity), true
 	case "HelpPairing.viewerCanRecordHelp":
 		if e.ComplexityRoot.HelpPairing.ViewerCanRecordHelp == nil {
 			break
@@ -904,6 +1083,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HelpRecord.UpdatedAt(childComplexity), true
+	case "HelpRecord.version":
+		if e.ComplexityRoot.HelpRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.Version(childComplexity), true
 
 	case "HelpRecordConnection.edges":
 		if e.ComplexityRoot.HelpRecordConnection.Edges == nil {
@@ -985,6 +1170,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HouseholdProblem.UpdatedAt(childComplexity), true
+	case "HouseholdProblem.version":
+		if e.ComplexityRoot.HouseholdProblem.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.Version(childComplexity), true
 	case "HouseholdProblem.viewerCanSolve":
 		if e.ComplexityRoot.HouseholdProblem.ViewerCanSolve == nil {
 			break
@@ -1060,6 +1251,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HouseholdStatusChange.UpdatedAt(childComplexity), true
+	case "HouseholdStatusChange.version":
+		if e.ComplexityRoot.HouseholdStatusChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.Version(childComplexity), true
 
 	case "JointActivity.area":
 		if e.ComplexityRoot.JointActivity.Area == nil {
@@ -1115,6 +1312,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JointActivity.UpdatedAt(childComplexity), true
+	case "JointActivity.version":
+		if e.ComplexityRoot.JointActivity.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Version(childComplexity), true
 
 	case "JointActivityConnection.edges":
 		if e.ComplexityRoot.JointActivityConnection.Edges == nil {
@@ -1201,6 +1404,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeaderAssignment.UpdatedAt(childComplexity), true
+	case "LeaderAssignment.version":
+		if e.ComplexityRoot.LeaderAssignment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Version(childComplexity), true
 	case "LeaderAssignment.viewerCanRecordVisit":
 		if e.ComplexityRoot.LeaderAssignment.ViewerCanRecordVisit == nil {
 			break
@@ -1354,6 +1563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LeaderVisit.UpdatedAt(childComplexity), true
+	case "LeaderVisit.version":
+		if e.ComplexityRoot.LeaderVisit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Version(childComplexity), true
 
 	case "LeaderVisitConnection.edges":
 		if e.ComplexityRoot.LeaderVisitConnection.Edges == nil {
@@ -1489,6 +1704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.UpdatedAt(childComplexity), true
+	case "Member.version":
+		if e.ComplexityRoot.Member.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Version(childComplexity), true
 	case "Member.viewerCanDelete":
 		if e.ComplexityRoot.Member.ViewerCanDelete == nil {
 			break
@@ -1534,6 +1755,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
 
+	case "Mutation.addPledgeTopic":
+		if e.ComplexityRoot.Mutation.AddPledgeTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addPledgeTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddPledgeTopic(childComplexity, args["input"].(AddPledgeTopicInput)), true
 	case "Mutation.assignLeader":
 		if e.ComplexityRoot.Mutation.AssignLeader == nil {
 			break
@@ -1578,6 +1810,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrg(childComplexity, args["input"].(ent.CreateOrgInput)), true
+	case "Mutation.createPledge":
+		if e.ComplexityRoot.Mutation.CreatePledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePledge(childComplexity, args["input"].(CreatePledgeInput)), true
 	case "Mutation.createPoorHousehold":
 		if e.ComplexityRoot.Mutation.CreatePoorHousehold == nil {
 			break
@@ -1633,6 +1876,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndBranchPairing(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
+	case "Mutation.evaluatePledge":
+		if e.ComplexityRoot.Mutation.EvaluatePledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_evaluatePledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EvaluatePledge(childComplexity, args["id"].(int), args["input"].(EvaluatePledgeInput)), true
 	case "Mutation.grantRole":
 		if e.ComplexityRoot.Mutation.GrantRole == nil {
 			break
@@ -1666,6 +1920,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PairHousehold(childComplexity, args["memberID"].(int), args["householdID"].(int), args["on"].(*time.Time)), true
+	case "Mutation.publishPledge":
+		if e.ComplexityRoot.Mutation.PublishPledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishPledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishPledge(childComplexity, args["id"].(int), args["channels"].([]DisplayChannel), args["on"].(*time.Time)), true
 	case "Mutation.raiseHouseholdProblem":
 		if e.ComplexityRoot.Mutation.RaiseHouseholdProblem == nil {
 			break
@@ -1710,6 +1975,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordLeaderVisit(childComplexity, args["input"].(RecordLeaderVisitInput)), true
+	case "Mutation.reportPledgeProgress":
+		if e.ComplexityRoot.Mutation.ReportPledgeProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportPledgeProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportPledgeProgress(childComplexity, args["id"].(int), args["quarter"].(int), args["text"].(string), args["on"].(*time.Time)), true
+	case "Mutation.retirePledgeTopic":
+		if e.ComplexityRoot.Mutation.RetirePledgeTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retirePledgeTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetirePledgeTopic(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
+	case "Mutation.reviewPledge":
+		if e.ComplexityRoot.Mutation.ReviewPledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewPledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewPledge(childComplexity, args["id"].(int), args["input"].(ReviewPledgeInput)), true
 	case "Mutation.revokeRole":
 		if e.ComplexityRoot.Mutation.RevokeRole == nil {
 			break
@@ -1743,6 +2041,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SolveHouseholdProblem(childComplexity, args["id"].(int), args["input"].(SolveHouseholdProblemInput)), true
+	case "Mutation.submitPledge":
+		if e.ComplexityRoot.Mutation.SubmitPledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitPledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitPledge(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
 	case "Mutation.updateMember":
 		if e.ComplexityRoot.Mutation.UpdateMember == nil {
 			break
@@ -1753,7 +2062,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["id"].(int), args["input"].(ent.UpdateMemberInput)), true
+		return e.ComplexityRoot.Mutation.UpdateMember(childComplexity, args["id"].(int), args["input"].(ent.UpdateMemberInput), args["ifVersion"].(*int)), true
 	case "Mutation.updateOrg":
 		if e.ComplexityRoot.Mutation.UpdateOrg == nil {
 			break
@@ -1764,7 +2073,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateOrg(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrgInput)), true
+		return e.ComplexityRoot.Mutation.UpdateOrg(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrgInput), args["ifVersion"].(*int)), true
+	case "Mutation.updatePledge":
+		if e.ComplexityRoot.Mutation.UpdatePledge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePledge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePledge(childComplexity, args["id"].(int), args["input"].(UpdatePledgeInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1775,7 +2095,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(UpdateUserInput)), true
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(UpdateUserInput), args["ifVersion"].(*int)), true
 
 	case "Org.childKinds":
 		if e.ComplexityRoot.Org.ChildKinds == nil {
@@ -1864,6 +2184,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.UpdatedAt(childComplexity), true
+	case "Org.version":
+		if e.ComplexityRoot.Org.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.Version(childComplexity), true
 	case "Org.viewerCanCreateChild":
 		if e.ComplexityRoot.Org.ViewerCanCreateChild == nil {
 			break
@@ -1951,6 +2277,499 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Pledge.branch":
+		if e.ComplexityRoot.Pledge.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Branch(childComplexity), true
+	case "Pledge.channels":
+		if e.ComplexityRoot.Pledge.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Channels(childComplexity), true
+	case "Pledge.createdAt":
+		if e.ComplexityRoot.Pledge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.CreatedAt(childComplexity), true
+	case "Pledge.earlyCloseReason":
+		if e.ComplexityRoot.Pledge.EarlyCloseReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.EarlyCloseReason(childComplexity), true
+	case "Pledge.evaluatedOn":
+		if e.ComplexityRoot.Pledge.EvaluatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.EvaluatedOn(childComplexity), true
+	case "Pledge.id":
+		if e.ComplexityRoot.Pledge.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ID(childComplexity), true
+	case "Pledge.items":
+		if e.ComplexityRoot.Pledge.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Items(childComplexity), true
+	case "Pledge.kind":
+		if e.ComplexityRoot.Pledge.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Kind(childComplexity), true
+	case "Pledge.member":
+		if e.ComplexityRoot.Pledge.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Member(childComplexity), true
+	case "Pledge.memberID":
+		if e.ComplexityRoot.Pledge.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.MemberID(childComplexity), true
+	case "Pledge.memberName":
+		if e.ComplexityRoot.Pledge.MemberName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.MemberName(childComplexity), true
+	case "Pledge.overdue":
+		if e.ComplexityRoot.Pledge.Overdue == nil {
+			break
+		}
+
+		args, err := ec.field_Pledge_overdue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Pledge.Overdue(childComplexity, args["on"].(*time.Time)), true
+	case "Pledge.progress":
+		if e.ComplexityRoot.Pledge.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Progress(childComplexity), true
+	case "Pledge.publishedOn":
+		if e.ComplexityRoot.Pledge.PublishedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.PublishedOn(childComplexity), true
+	case "Pledge.reviews":
+		if e.ComplexityRoot.Pledge.Reviews == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Reviews(childComplexity), true
+	case "Pledge.state":
+		if e.ComplexityRoot.Pledge.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.State(childComplexity), true
+	case "Pledge.submittedOn":
+		if e.ComplexityRoot.Pledge.SubmittedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.SubmittedOn(childComplexity), true
+	case "Pledge.updatedAt":
+		if e.ComplexityRoot.Pledge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.UpdatedAt(childComplexity), true
+	case "Pledge.version":
+		if e.ComplexityRoot.Pledge.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Version(childComplexity), true
+	case "Pledge.viewerCanEvaluate":
+		if e.ComplexityRoot.Pledge.ViewerCanEvaluate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanEvaluate(childComplexity), true
+	case "Pledge.viewerCanPublish":
+		if e.ComplexityRoot.Pledge.ViewerCanPublish == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanPublish(childComplexity), true
+	case "Pledge.viewerCanReport":
+		if e.ComplexityRoot.Pledge.ViewerCanReport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanReport(childComplexity), true
+	case "Pledge.viewerCanReview":
+		if e.ComplexityRoot.Pledge.ViewerCanReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanReview(childComplexity), true
+	case "Pledge.viewerCanSubmit":
+		if e.ComplexityRoot.Pledge.ViewerCanSubmit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanSubmit(childComplexity), true
+	case "Pledge.viewerCanUpdate":
+		if e.ComplexityRoot.Pledge.ViewerCanUpdate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.ViewerCanUpdate(childComplexity), true
+	case "Pledge.year":
+		if e.ComplexityRoot.Pledge.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pledge.Year(childComplexity), true
+
+	case "PledgeConnection.edges":
+		if e.ComplexityRoot.PledgeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeConnection.Edges(childComplexity), true
+	case "PledgeConnection.pageInfo":
+		if e.ComplexityRoot.PledgeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeConnection.PageInfo(childComplexity), true
+	case "PledgeConnection.totalCount":
+		if e.ComplexityRoot.PledgeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeConnection.TotalCount(childComplexity), true
+
+	case "PledgeEdge.cursor":
+		if e.ComplexityRoot.PledgeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeEdge.Cursor(childComplexity), true
+	case "PledgeEdge.node":
+		if e.ComplexityRoot.PledgeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeEdge.Node(childComplexity), true
+
+	case "PledgeFulfilment.fulfilled":
+		if e.ComplexityRoot.PledgeFulfilment.Fulfilled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.Fulfilled(childComplexity), true
+	case "PledgeFulfilment.items":
+		if e.ComplexityRoot.PledgeFulfilment.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.Items(childComplexity), true
+	case "PledgeFulfilment.notFulfilled":
+		if e.ComplexityRoot.PledgeFulfilment.NotFulfilled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.NotFulfilled(childComplexity), true
+	case "PledgeFulfilment.org":
+		if e.ComplexityRoot.PledgeFulfilment.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.Org(childComplexity), true
+	case "PledgeFulfilment.partly":
+		if e.ComplexityRoot.PledgeFulfilment.Partly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.Partly(childComplexity), true
+	case "PledgeFulfilment.rate":
+		if e.ComplexityRoot.PledgeFulfilment.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeFulfilment.Rate(childComplexity), true
+
+	case "PledgeItem.content":
+		if e.ComplexityRoot.PledgeItem.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.Content(childComplexity), true
+	case "PledgeItem.createdAt":
+		if e.ComplexityRoot.PledgeItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.CreatedAt(childComplexity), true
+	case "PledgeItem.id":
+		if e.ComplexityRoot.PledgeItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.ID(childComplexity), true
+	case "PledgeItem.pledge":
+		if e.ComplexityRoot.PledgeItem.Pledge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.Pledge(childComplexity), true
+	case "PledgeItem.pledgeID":
+		if e.ComplexityRoot.PledgeItem.PledgeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.PledgeID(childComplexity), true
+	case "PledgeItem.result":
+		if e.ComplexityRoot.PledgeItem.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.Result(childComplexity), true
+	case "PledgeItem.topic":
+		if e.ComplexityRoot.PledgeItem.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.Topic(childComplexity), true
+	case "PledgeItem.topicID":
+		if e.ComplexityRoot.PledgeItem.TopicID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.TopicID(childComplexity), true
+	case "PledgeItem.updatedAt":
+		if e.ComplexityRoot.PledgeItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.UpdatedAt(childComplexity), true
+	case "PledgeItem.version":
+		if e.ComplexityRoot.PledgeItem.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeItem.Version(childComplexity), true
+
+	case "PledgeProgress.createdAt":
+		if e.ComplexityRoot.PledgeProgress.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.CreatedAt(childComplexity), true
+	case "PledgeProgress.id":
+		if e.ComplexityRoot.PledgeProgress.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.ID(childComplexity), true
+	case "PledgeProgress.on":
+		if e.ComplexityRoot.PledgeProgress.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.On(childComplexity), true
+	case "PledgeProgress.pledge":
+		if e.ComplexityRoot.PledgeProgress.Pledge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.Pledge(childComplexity), true
+	case "PledgeProgress.pledgeID":
+		if e.ComplexityRoot.PledgeProgress.PledgeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.PledgeID(childComplexity), true
+	case "PledgeProgress.quarter":
+		if e.ComplexityRoot.PledgeProgress.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.Quarter(childComplexity), true
+	case "PledgeProgress.reporter":
+		if e.ComplexityRoot.PledgeProgress.Reporter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.Reporter(childComplexity), true
+	case "PledgeProgress.text":
+		if e.ComplexityRoot.PledgeProgress.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.Text(childComplexity), true
+	case "PledgeProgress.updatedAt":
+		if e.ComplexityRoot.PledgeProgress.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.UpdatedAt(childComplexity), true
+	case "PledgeProgress.version":
+		if e.ComplexityRoot.PledgeProgress.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeProgress.Version(childComplexity), true
+
+	case "PledgeReview.approve":
+		if e.ComplexityRoot.PledgeReview.Approve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Approve(childComplexity), true
+	case "PledgeReview.comment":
+		if e.ComplexityRoot.PledgeReview.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Comment(childComplexity), true
+	case "PledgeReview.createdAt":
+		if e.ComplexityRoot.PledgeReview.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.CreatedAt(childComplexity), true
+	case "PledgeReview.exemplary":
+		if e.ComplexityRoot.PledgeReview.Exemplary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Exemplary(childComplexity), true
+	case "PledgeReview.fitsPost":
+		if e.ComplexityRoot.PledgeReview.FitsPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.FitsPost(childComplexity), true
+	case "PledgeReview.id":
+		if e.ComplexityRoot.PledgeReview.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.ID(childComplexity), true
+	case "PledgeReview.leadersFirst":
+		if e.ComplexityRoot.PledgeReview.LeadersFirst == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.LeadersFirst(childComplexity), true
+	case "PledgeReview.meetsWishes":
+		if e.ComplexityRoot.PledgeReview.MeetsWishes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.MeetsWishes(childComplexity), true
+	case "PledgeReview.on":
+		if e.ComplexityRoot.PledgeReview.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.On(childComplexity), true
+	case "PledgeReview.pledge":
+		if e.ComplexityRoot.PledgeReview.Pledge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Pledge(childComplexity), true
+	case "PledgeReview.pledgeID":
+		if e.ComplexityRoot.PledgeReview.PledgeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.PledgeID(childComplexity), true
+	case "PledgeReview.reviewer":
+		if e.ComplexityRoot.PledgeReview.Reviewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Reviewer(childComplexity), true
+	case "PledgeReview.servesReform":
+		if e.ComplexityRoot.PledgeReview.ServesReform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.ServesReform(childComplexity), true
+	case "PledgeReview.updatedAt":
+		if e.ComplexityRoot.PledgeReview.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.UpdatedAt(childComplexity), true
+	case "PledgeReview.version":
+		if e.ComplexityRoot.PledgeReview.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeReview.Version(childComplexity), true
+
+	case "PledgeTopic.createdAt":
+		if e.ComplexityRoot.PledgeTopic.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.CreatedAt(childComplexity), true
+	case "PledgeTopic.id":
+		if e.ComplexityRoot.PledgeTopic.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.ID(childComplexity), true
+	case "PledgeTopic.retiredOn":
+		if e.ComplexityRoot.PledgeTopic.RetiredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.RetiredOn(childComplexity), true
+	case "PledgeTopic.sector":
+		if e.ComplexityRoot.PledgeTopic.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.Sector(childComplexity), true
+	case "PledgeTopic.title":
+		if e.ComplexityRoot.PledgeTopic.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.Title(childComplexity), true
+	case "PledgeTopic.updatedAt":
+		if e.ComplexityRoot.PledgeTopic.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.UpdatedAt(childComplexity), true
+	case "PledgeTopic.version":
+		if e.ComplexityRoot.PledgeTopic.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.Version(childComplexity), true
+	case "PledgeTopic.viewerCanRetire":
+		if e.ComplexityRoot.PledgeTopic.ViewerCanRetire == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeTopic.ViewerCanRetire(childComplexity), true
 
 	case "PoorHousehold.createdAt":
 		if e.ComplexityRoot.PoorHousehold.CreatedAt == nil {
@@ -2040,6 +2859,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PoorHousehold.UpdatedAt(childComplexity), true
+	case "PoorHousehold.version":
+		if e.ComplexityRoot.PoorHousehold.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Version(childComplexity), true
 	case "PoorHousehold.viewerCanPair":
 		if e.ComplexityRoot.PoorHousehold.ViewerCanPair == nil {
 			break
@@ -2186,6 +3011,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orgs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrgOrder), args["where"].(*ent.OrgWhereInput)), true
+	case "Query.pledgeFulfilment":
+		if e.ComplexityRoot.Query.PledgeFulfilment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pledgeFulfilment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PledgeFulfilment(childComplexity, args["orgID"].(int), args["year"].(int), args["level"].(org.Kind)), true
+	case "Query.pledgeTopics":
+		if e.ComplexityRoot.Query.PledgeTopics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pledgeTopics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PledgeTopics(childComplexity, args["sector"].(org.Sector)), true
+	case "Query.pledges":
+		if e.ComplexityRoot.Query.Pledges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pledges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Pledges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PledgeOrder), args["where"].(*ent.PledgeWhereInput)), true
 	case "Query.poorHouseholds":
 		if e.ComplexityRoot.Query.PoorHouseholds == nil {
 			break
@@ -2251,6 +3109,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleBinding.User(childComplexity), true
+	case "RoleBinding.version":
+		if e.ComplexityRoot.RoleBinding.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleBinding.Version(childComplexity), true
 	case "RoleBinding.viewerCanRevoke":
 		if e.ComplexityRoot.RoleBinding.ViewerCanRevoke == nil {
 			break
@@ -2306,6 +3170,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Username(childComplexity), true
+	case "User.version":
+		if e.ComplexityRoot.User.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Version(childComplexity), true
 	case "User.viewerCanUpdate":
 		if e.ComplexityRoot.User.ViewerCanUpdate == nil {
 			break
@@ -2354,6 +3224,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddPledgeTopicInput", ec.unmarshalInputAddPledgeTopicInput),
 			graphql.NewInputUnmarshaler("AssignLeaderInput", ec.unmarshalInputAssignLeaderInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
@@ -2362,8 +3233,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateBranchPairingInput", ec.unmarshalInputCreateBranchPairingInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrgInput", ec.unmarshalInputCreateOrgInput),
+			graphql.NewInputUnmarshaler("CreatePledgeInput", ec.unmarshalInputCreatePledgeInput),
 			graphql.NewInputUnmarshaler("CreatePoorHouseholdInput", ec.unmarshalInputCreatePoorHouseholdInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("EvaluatePledgeInput", ec.unmarshalInputEvaluatePledgeInput),
+			graphql.NewInputUnmarshaler("FiveWhetherAnswer", ec.unmarshalInputFiveWhetherAnswer),
 			graphql.NewInputUnmarshaler("HelpPairingOrder", ec.unmarshalInputHelpPairingOrder),
 			graphql.NewInputUnmarshaler("HelpPairingWhereInput", ec.unmarshalInputHelpPairingWhereInput),
 			graphql.NewInputUnmarshaler("HelpRecordOrder", ec.unmarshalInputHelpRecordOrder),
@@ -2382,18 +3256,32 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
 			graphql.NewInputUnmarshaler("OrgOrder", ec.unmarshalInputOrgOrder),
 			graphql.NewInputUnmarshaler("OrgWhereInput", ec.unmarshalInputOrgWhereInput),
+			graphql.NewInputUnmarshaler("PledgeItemInput", ec.unmarshalInputPledgeItemInput),
+			graphql.NewInputUnmarshaler("PledgeItemOrder", ec.unmarshalInputPledgeItemOrder),
+			graphql.NewInputUnmarshaler("PledgeItemResultInput", ec.unmarshalInputPledgeItemResultInput),
+			graphql.NewInputUnmarshaler("PledgeItemWhereInput", ec.unmarshalInputPledgeItemWhereInput),
+			graphql.NewInputUnmarshaler("PledgeOrder", ec.unmarshalInputPledgeOrder),
+			graphql.NewInputUnmarshaler("PledgeProgressOrder", ec.unmarshalInputPledgeProgressOrder),
+			graphql.NewInputUnmarshaler("PledgeProgressWhereInput", ec.unmarshalInputPledgeProgressWhereInput),
+			graphql.NewInputUnmarshaler("PledgeReviewOrder", ec.unmarshalInputPledgeReviewOrder),
+			graphql.NewInputUnmarshaler("PledgeReviewWhereInput", ec.unmarshalInputPledgeReviewWhereInput),
+			graphql.NewInputUnmarshaler("PledgeTopicOrder", ec.unmarshalInputPledgeTopicOrder),
+			graphql.NewInputUnmarshaler("PledgeTopicWhereInput", ec.unmarshalInputPledgeTopicWhereInput),
+			graphql.NewInputUnmarshaler("PledgeWhereInput", ec.unmarshalInputPledgeWhereInput),
 			graphql.NewInputUnmarshaler("PoorHouseholdOrder", ec.unmarshalInputPoorHouseholdOrder),
 			graphql.NewInputUnmarshaler("PoorHouseholdWhereInput", ec.unmarshalInputPoorHouseholdWhereInput),
 			graphql.NewInputUnmarshaler("RaiseHouseholdProblemInput", ec.unmarshalInputRaiseHouseholdProblemInput),
 			graphql.NewInputUnmarshaler("RecordHelpInput", ec.unmarshalInputRecordHelpInput),
 			graphql.NewInputUnmarshaler("RecordJointActivityInput", ec.unmarshalInputRecordJointActivityInput),
 			graphql.NewInputUnmarshaler("RecordLeaderVisitInput", ec.unmarshalInputRecordLeaderVisitInput),
+			graphql.NewInputUnmarshaler("ReviewPledgeInput", ec.unmarshalInputReviewPledgeInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
 			graphql.NewInputUnmarshaler("SetHouseholdStatusInput", ec.unmarshalInputSetHouseholdStatusInput),
 			graphql.NewInputUnmarshaler("SolveHouseholdProblemInput", ec.unmarshalInputSolveHouseholdProblemInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateOrgInput", ec.unmarshalInputUpdateOrgInput),
+			graphql.NewInputUnmarshaler("UpdatePledgeInput", ec.unmarshalInputUpdatePledgeInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
@@ -2472,7 +3360,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "pairing.graphqls" "partyorg.graphqls"
+//go:embed "ent.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2487,6 +3375,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "pairing.graphqls", Input: sourceData("pairing.graphqls"), BuiltIn: false},
 	{Name: "partyorg.graphqls", Input: sourceData("partyorg.graphqls"), BuiltIn: false},
+	{Name: "pledge.graphqls", Input: sourceData("pledge.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2546,6 +3435,8 @@ func (ec *executionContext) childFields_BranchPairing(ctx context.Context, field
 		return ec.fieldContext_BranchPairing_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_BranchPairing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_BranchPairing_version(ctx, field)
 	case "unitBranchName":
 		return ec.fieldContext_BranchPairing_unitBranchName(ctx, field)
 	case "villageBranchName":
@@ -2602,6 +3493,8 @@ func (ec *executionContext) childFields_HelpPairing(ctx context.Context, field g
 		return ec.fieldContext_HelpPairing_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_HelpPairing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HelpPairing_version(ctx, field)
 	case "memberName":
 		return ec.fieldContext_HelpPairing_memberName(ctx, field)
 	case "householdHead":
@@ -2650,6 +3543,8 @@ func (ec *executionContext) childFields_HelpRecord(ctx context.Context, field gr
 		return ec.fieldContext_HelpRecord_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_HelpRecord_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HelpRecord_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_HelpRecord_kind(ctx, field)
 	case "on":
@@ -2692,6 +3587,8 @@ func (ec *executionContext) childFields_HouseholdProblem(ctx context.Context, fi
 		return ec.fieldContext_HouseholdProblem_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_HouseholdProblem_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HouseholdProblem_version(ctx, field)
 	case "text":
 		return ec.fieldContext_HouseholdProblem_text(ctx, field)
 	case "raisedOn":
@@ -2738,6 +3635,8 @@ func (ec *executionContext) childFields_HouseholdStatusChange(ctx context.Contex
 		return ec.fieldContext_HouseholdStatusChange_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_HouseholdStatusChange_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HouseholdStatusChange_version(ctx, field)
 	case "on":
 		return ec.fieldContext_HouseholdStatusChange_on(ctx, field)
 	case "household":
@@ -2756,6 +3655,8 @@ func (ec *executionContext) childFields_JointActivity(ctx context.Context, field
 		return ec.fieldContext_JointActivity_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_JointActivity_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_JointActivity_version(ctx, field)
 	case "area":
 		return ec.fieldContext_JointActivity_area(ctx, field)
 	case "on":
@@ -2802,6 +3703,8 @@ func (ec *executionContext) childFields_LeaderAssignment(ctx context.Context, fi
 		return ec.fieldContext_LeaderAssignment_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_LeaderAssignment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_LeaderAssignment_version(ctx, field)
 	case "year":
 		return ec.fieldContext_LeaderAssignment_year(ctx, field)
 	case "leaderName":
@@ -2872,6 +3775,8 @@ func (ec *executionContext) childFields_LeaderVisit(ctx context.Context, field g
 		return ec.fieldContext_LeaderVisit_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_LeaderVisit_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_LeaderVisit_version(ctx, field)
 	case "on":
 		return ec.fieldContext_LeaderVisit_on(ctx, field)
 	case "place":
@@ -2930,6 +3835,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Member_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Member_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Member_name(ctx, field)
 	case "gender":
@@ -2988,6 +3895,8 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Org_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Org_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Org_name(ctx, field)
 	case "kind":
@@ -3056,6 +3965,214 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Pledge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Pledge_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Pledge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Pledge_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Pledge_version(ctx, field)
+	case "memberID":
+		return ec.fieldContext_Pledge_memberID(ctx, field)
+	case "memberName":
+		return ec.fieldContext_Pledge_memberName(ctx, field)
+	case "year":
+		return ec.fieldContext_Pledge_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_Pledge_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_Pledge_state(ctx, field)
+	case "submittedOn":
+		return ec.fieldContext_Pledge_submittedOn(ctx, field)
+	case "publishedOn":
+		return ec.fieldContext_Pledge_publishedOn(ctx, field)
+	case "evaluatedOn":
+		return ec.fieldContext_Pledge_evaluatedOn(ctx, field)
+	case "earlyCloseReason":
+		return ec.fieldContext_Pledge_earlyCloseReason(ctx, field)
+	case "items":
+		return ec.fieldContext_Pledge_items(ctx, field)
+	case "reviews":
+		return ec.fieldContext_Pledge_reviews(ctx, field)
+	case "progress":
+		return ec.fieldContext_Pledge_progress(ctx, field)
+	case "member":
+		return ec.fieldContext_Pledge_member(ctx, field)
+	case "branch":
+		return ec.fieldContext_Pledge_branch(ctx, field)
+	case "channels":
+		return ec.fieldContext_Pledge_channels(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Pledge_overdue(ctx, field)
+	case "viewerCanUpdate":
+		return ec.fieldContext_Pledge_viewerCanUpdate(ctx, field)
+	case "viewerCanSubmit":
+		return ec.fieldContext_Pledge_viewerCanSubmit(ctx, field)
+	case "viewerCanReview":
+		return ec.fieldContext_Pledge_viewerCanReview(ctx, field)
+	case "viewerCanPublish":
+		return ec.fieldContext_Pledge_viewerCanPublish(ctx, field)
+	case "viewerCanReport":
+		return ec.fieldContext_Pledge_viewerCanReport(ctx, field)
+	case "viewerCanEvaluate":
+		return ec.fieldContext_Pledge_viewerCanEvaluate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Pledge", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PledgeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PledgeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PledgeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PledgeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PledgeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeFulfilment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "org":
+		return ec.fieldContext_PledgeFulfilment_org(ctx, field)
+	case "items":
+		return ec.fieldContext_PledgeFulfilment_items(ctx, field)
+	case "fulfilled":
+		return ec.fieldContext_PledgeFulfilment_fulfilled(ctx, field)
+	case "partly":
+		return ec.fieldContext_PledgeFulfilment_partly(ctx, field)
+	case "notFulfilled":
+		return ec.fieldContext_PledgeFulfilment_notFulfilled(ctx, field)
+	case "rate":
+		return ec.fieldContext_PledgeFulfilment_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeFulfilment", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PledgeItem_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PledgeItem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PledgeItem_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PledgeItem_version(ctx, field)
+	case "pledgeID":
+		return ec.fieldContext_PledgeItem_pledgeID(ctx, field)
+	case "topicID":
+		return ec.fieldContext_PledgeItem_topicID(ctx, field)
+	case "content":
+		return ec.fieldContext_PledgeItem_content(ctx, field)
+	case "result":
+		return ec.fieldContext_PledgeItem_result(ctx, field)
+	case "pledge":
+		return ec.fieldContext_PledgeItem_pledge(ctx, field)
+	case "topic":
+		return ec.fieldContext_PledgeItem_topic(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeItem", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PledgeProgress_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PledgeProgress_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PledgeProgress_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PledgeProgress_version(ctx, field)
+	case "pledgeID":
+		return ec.fieldContext_PledgeProgress_pledgeID(ctx, field)
+	case "quarter":
+		return ec.fieldContext_PledgeProgress_quarter(ctx, field)
+	case "text":
+		return ec.fieldContext_PledgeProgress_text(ctx, field)
+	case "on":
+		return ec.fieldContext_PledgeProgress_on(ctx, field)
+	case "reporter":
+		return ec.fieldContext_PledgeProgress_reporter(ctx, field)
+	case "pledge":
+		return ec.fieldContext_PledgeProgress_pledge(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PledgeReview_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PledgeReview_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PledgeReview_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PledgeReview_version(ctx, field)
+	case "pledgeID":
+		return ec.fieldContext_PledgeReview_pledgeID(ctx, field)
+	case "approve":
+		return ec.fieldContext_PledgeReview_approve(ctx, field)
+	case "servesReform":
+		return ec.fieldContext_PledgeReview_servesReform(ctx, field)
+	case "exemplary":
+		return ec.fieldContext_PledgeReview_exemplary(ctx, field)
+	case "fitsPost":
+		return ec.fieldContext_PledgeReview_fitsPost(ctx, field)
+	case "meetsWishes":
+		return ec.fieldContext_PledgeReview_meetsWishes(ctx, field)
+	case "leadersFirst":
+		return ec.fieldContext_PledgeReview_leadersFirst(ctx, field)
+	case "comment":
+		return ec.fieldContext_PledgeReview_comment(ctx, field)
+	case "on":
+		return ec.fieldContext_PledgeReview_on(ctx, field)
+	case "reviewer":
+		return ec.fieldContext_PledgeReview_reviewer(ctx, field)
+	case "pledge":
+		return ec.fieldContext_PledgeReview_pledge(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeReview", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeTopic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PledgeTopic_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PledgeTopic_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PledgeTopic_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PledgeTopic_version(ctx, field)
+	case "title":
+		return ec.fieldContext_PledgeTopic_title(ctx, field)
+	case "retiredOn":
+		return ec.fieldContext_PledgeTopic_retiredOn(ctx, field)
+	case "sector":
+		return ec.fieldContext_PledgeTopic_sector(ctx, field)
+	case "viewerCanRetire":
+		return ec.fieldContext_PledgeTopic_viewerCanRetire(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeTopic", field.Name)
+}
+
 func (ec *executionContext) childFields_PoorHousehold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3064,6 +4181,8 @@ func (ec *executionContext) childFields_PoorHousehold(ctx context.Context, field
 		return ec.fieldContext_PoorHousehold_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_PoorHousehold_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PoorHousehold_version(ctx, field)
 	case "head":
 		return ec.fieldContext_PoorHousehold_head(ctx, field)
 	case "size":
@@ -3126,6 +4245,8 @@ func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field g
 		return ec.fieldContext_RoleBinding_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_RoleBinding_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_RoleBinding_version(ctx, field)
 	case "role":
 		return ec.fieldContext_RoleBinding_role(ctx, field)
 	case "user":
@@ -3146,6 +4267,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_User_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_User_version(ctx, field)
 	case "username":
 		return ec.fieldContext_User_username(ctx, field)
 	case "disabled":
@@ -3490,6 +4613,20 @@ func (ec *executionContext) field_Member_pairings_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addPledgeTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AddPledgeTopicInput, error) {
+			return ec.unmarshalNAddPledgeTopicInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAddPledgeTopicInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignLeader_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3538,6 +4675,20 @@ func (ec *executionContext) field_Mutation_createOrg_args(ctx context.Context, r
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateOrgInput, error) {
 			return ec.unmarshalNCreateOrgInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCreateOrgInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreatePledgeInput, error) {
+			return ec.unmarshalNCreatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePledgeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3624,6 +4775,28 @@ func (ec *executionContext) field_Mutation_endBranchPairing_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_evaluatePledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EvaluatePledgeInput, error) {
+			return ec.unmarshalNEvaluatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐEvaluatePledgeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_grantRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3706,6 +4879,36 @@ func (ec *executionContext) field_Mutation_pairHousehold_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishPledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "channels",
+		func(ctx context.Context, v any) ([]DisplayChannel, error) {
+			return ec.unmarshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannelᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["channels"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_raiseHouseholdProblem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3759,6 +4962,88 @@ func (ec *executionContext) field_Mutation_recordLeaderVisit_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportPledgeProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quarter",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quarter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retirePledgeTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewPledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ReviewPledgeInput, error) {
+			return ec.unmarshalNReviewPledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐReviewPledgeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -3820,6 +5105,28 @@ func (ec *executionContext) field_Mutation_solveHouseholdProblem_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitPledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3839,6 +5146,14 @@ func (ec *executionContext) field_Mutation_updateMember_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -3856,6 +5171,36 @@ func (ec *executionContext) field_Mutation_updateOrg_args(ctx context.Context, r
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateOrgInput, error) {
 			return ec.unmarshalNUpdateOrgInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUpdateOrgInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePledge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdatePledgeInput, error) {
+			return ec.unmarshalNUpdatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐUpdatePledgeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3883,6 +5228,14 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -4005,6 +5358,20 @@ func (ec *executionContext) field_Org_pairings_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["kinds"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Pledge_overdue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg0
 	return args, nil
 }
 
@@ -4474,6 +5841,104 @@ func (ec *executionContext) field_Query_orgs_args(ctx context.Context, rawArgs m
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.OrgWhereInput, error) {
 			return ec.unmarshalOOrgWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pledgeFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (org.Kind, error) {
+			return ec.unmarshalNOrgKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pledgeTopics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (org.Sector, error) {
+			return ec.unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pledges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PledgeOrder, error) {
+			return ec.unmarshalOPledgeOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PledgeWhereInput, error) {
+			return ec.unmarshalOPledgeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5045,6 +6510,29 @@ func (ec *executionContext) fieldContext_BranchPairing_updatedAt(_ context.Conte
 	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Time")
 }
 
+func (ec *executionContext) _BranchPairing_version(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Int")
+}
+
 func (ec *executionContext) _BranchPairing_unitBranchName(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5557,6 +7045,29 @@ func (ec *executionContext) fieldContext_HelpPairing_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Time")
 }
 
+func (ec *executionContext) _HelpPairing_version(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Int")
+}
+
 func (ec *executionContext) _HelpPairing_memberName(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5968,6 +7479,29 @@ func (ec *executionContext) fieldContext_HelpRecord_updatedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Time")
 }
 
+func (ec *executionContext) _HelpRecord_version(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Int")
+}
+
 func (ec *executionContext) _HelpRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6278,6 +7812,29 @@ func (ec *executionContext) _HouseholdProblem_updatedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_HouseholdProblem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HouseholdProblem_version(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HouseholdProblem_text(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
@@ -6638,6 +8195,29 @@ func (ec *executionContext) fieldContext_HouseholdStatusChange_updatedAt(_ conte
 	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Time")
 }
 
+func (ec *executionContext) _HouseholdStatusChange_version(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _HouseholdStatusChange_on(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6783,6 +8363,29 @@ func (ec *executionContext) _JointActivity_updatedAt(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_JointActivity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _JointActivity_version(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Int")
 }
 
 func (ec *executionContext) _JointActivity_area(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
@@ -7141,6 +8744,29 @@ func (ec *executionContext) _LeaderAssignment_updatedAt(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_LeaderAssignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaderAssignment_version(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LeaderAssignment_year(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
@@ -7777,6 +9403,29 @@ func (ec *executionContext) fieldContext_LeaderVisit_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Time")
 }
 
+func (ec *executionContext) _LeaderVisit_version(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LeaderVisit_on(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8220,6 +9869,29 @@ func (ec *executionContext) _Member_updatedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Member_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Member_version(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -8768,7 +10440,7 @@ func (ec *executionContext) _Mutation_updateOrg(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOrg(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateOrgInput))
+			return ec.Resolvers.Mutation().UpdateOrg(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateOrgInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
@@ -8900,7 +10572,7 @@ func (ec *executionContext) _Mutation_updateMember(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMemberInput))
+			return ec.Resolvers.Mutation().UpdateMember(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateMemberInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
@@ -9032,7 +10704,7 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdateUserInput))
+			return ec.Resolvers.Mutation().UpdateUser(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdateUserInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -9638,6 +11310,402 @@ func (ec *executionContext) fieldContext_Mutation_recordLeaderVisit(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createPledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePledge(ctx, fc.Args["input"].(CreatePledgeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePledge(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdatePledgeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitPledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitPledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitPledge(ctx, fc.Args["id"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitPledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitPledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewPledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewPledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewPledge(ctx, fc.Args["id"].(int), fc.Args["input"].(ReviewPledgeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewPledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewPledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishPledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishPledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishPledge(ctx, fc.Args["id"].(int), fc.Args["channels"].([]DisplayChannel), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishPledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishPledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportPledgeProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportPledgeProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportPledgeProgress(ctx, fc.Args["id"].(int), fc.Args["quarter"].(int), fc.Args["text"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportPledgeProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportPledgeProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_evaluatePledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_evaluatePledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EvaluatePledge(ctx, fc.Args["id"].(int), fc.Args["input"].(EvaluatePledgeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_evaluatePledge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_evaluatePledge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addPledgeTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addPledgeTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddPledgeTopic(ctx, fc.Args["input"].(AddPledgeTopicInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PledgeTopic) graphql.Marshaler {
+			return ec.marshalNPledgeTopic2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addPledgeTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeTopic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addPledgeTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retirePledgeTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retirePledgeTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetirePledgeTopic(ctx, fc.Args["id"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PledgeTopic) graphql.Marshaler {
+			return ec.marshalNPledgeTopic2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retirePledgeTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeTopic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retirePledgeTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Org_id(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9705,6 +11773,29 @@ func (ec *executionContext) _Org_updatedAt(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Org_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Org", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Org_version(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Org", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Org_name(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
@@ -10335,6 +12426,1984 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Pledge_id(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Pledge_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Pledge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Pledge_version(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Pledge_memberID(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Pledge_memberName(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_memberName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_memberName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "String")
+}
+
+func (ec *executionContext) _Pledge_year(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Pledge_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pledge1.Kind) graphql.Marshaler {
+			return ec.marshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "PledgeKind")
+}
+
+func (ec *executionContext) _Pledge_state(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pledge1.State) graphql.Marshaler {
+			return ec.marshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "PledgeState")
+}
+
+func (ec *executionContext) _Pledge_submittedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_submittedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_submittedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Pledge_publishedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_publishedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_publishedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Pledge_evaluatedOn(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_evaluatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EvaluatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_evaluatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Pledge_earlyCloseReason(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_earlyCloseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyCloseReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_earlyCloseReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, false, false, "String")
+}
+
+func (ec *executionContext) _Pledge_items(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PledgeItem) graphql.Marshaler {
+			return ec.marshalNPledgeItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_reviews(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_reviews(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reviews(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PledgeReview) graphql.Marshaler {
+			return ec.marshalNPledgeReview2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_reviews(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeReview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_progress(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PledgeProgress) graphql.Marshaler {
+			return ec.marshalNPledgeProgress2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_member(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_branch(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().Branch(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_channels(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().Channels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []DisplayChannel) graphql.Marshaler {
+			return ec.marshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "DisplayChannel")
+}
+
+func (ec *executionContext) _Pledge_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Pledge().Overdue(ctx, obj, fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_overdue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pledge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Pledge_overdue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pledge_viewerCanUpdate(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanUpdate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Pledge_viewerCanSubmit(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanSubmit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanSubmit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanSubmit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Pledge_viewerCanReview(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanReview(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Pledge_viewerCanPublish(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanPublish(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanPublish(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanPublish(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Pledge_viewerCanReport(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanReport(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanReport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Pledge_viewerCanEvaluate(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pledge_viewerCanEvaluate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pledge().ViewerCanEvaluate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pledge_viewerCanEvaluate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pledge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PledgeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PledgeEdge) graphql.Marshaler {
+			return ec.marshalNPledgeEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalOPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PledgeFulfilment_org(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeFulfilment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeFulfilment_items(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFulfilment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFulfilment_fulfilled(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_fulfilled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fulfilled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_fulfilled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFulfilment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFulfilment_partly(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_partly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_partly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFulfilment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFulfilment_notFulfilled(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_notFulfilled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotFulfilled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_notFulfilled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFulfilment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeFulfilment_rate(ctx context.Context, field graphql.CollectedField, obj *pledge.Tally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeFulfilment_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeFulfilment_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeFulfilment", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PledgeItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeItem_version(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeItem_pledgeID(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_pledgeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PledgeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_pledgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeItem_topicID(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_topicID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopicID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_topicID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeItem_content(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeItem_result(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pledgeitem.Result) graphql.Marshaler {
+			return ec.marshalOPledgeResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeItem", field, false, false, "PledgeResult")
+}
+
+func (ec *executionContext) _PledgeItem_pledge(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_pledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pledge(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_pledge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeItem_topic(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeItem_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PledgeTopic) graphql.Marshaler {
+			return ec.marshalNPledgeTopic2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeItem_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeTopic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeProgress_id(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeProgress_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeProgress_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeProgress_version(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeProgress_pledgeID(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_pledgeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PledgeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_pledgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeProgress_quarter(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeProgress_text(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeProgress_on(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PledgeProgress_reporter(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_reporter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reporter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_reporter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeProgress_pledge(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeProgress_pledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pledge(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeProgress_pledge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeReview_id(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeReview_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeReview_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeReview_version(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeReview_pledgeID(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_pledgeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PledgeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_pledgeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeReview_approve(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_approve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_approve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_servesReform(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_servesReform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServesReform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_servesReform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_exemplary(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_exemplary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exemplary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_exemplary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_fitsPost(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_fitsPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FitsPost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_fitsPost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_meetsWishes(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_meetsWishes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetsWishes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_meetsWishes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_leadersFirst(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_leadersFirst(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadersFirst, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_leadersFirst(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PledgeReview_comment(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeReview_on(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PledgeReview_reviewer(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_reviewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reviewer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_reviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeReview", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeReview_pledge(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeReview_pledge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pledge(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+			return ec.marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeReview_pledge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeReview",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Pledge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeTopic_id(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PledgeTopic_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeTopic_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PledgeTopic_version(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeTopic_title(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "String")
+}
+
+func (ec *executionContext) _PledgeTopic_retiredOn(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_retiredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetiredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_retiredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PledgeTopic_sector(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PledgeTopic().Sector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, true, true, "Sector")
+}
+
+func (ec *executionContext) _PledgeTopic_viewerCanRetire(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeTopic_viewerCanRetire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PledgeTopic().ViewerCanRetire(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeTopic_viewerCanRetire(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeTopic", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _PoorHousehold_id(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10402,6 +14471,29 @@ func (ec *executionContext) _PoorHousehold_updatedAt(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_PoorHousehold_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PoorHousehold_version(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PoorHousehold_head(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
@@ -11307,6 +15399,50 @@ func (ec *executionContext) fieldContext_Query_orgs(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_pledges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pledges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Pledges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PledgeOrder), fc.Args["where"].(*ent.PledgeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PledgeConnection) graphql.Marshaler {
+			return ec.marshalNPledgeConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pledges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pledges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_poorHouseholds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11423,6 +15559,94 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pledgeTopics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pledgeTopics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PledgeTopics(ctx, fc.Args["sector"].(org.Sector))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PledgeTopic) graphql.Marshaler {
+			return ec.marshalNPledgeTopic2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pledgeTopics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeTopic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pledgeTopics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pledgeFulfilment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pledgeFulfilment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PledgeFulfilment(ctx, fc.Args["orgID"].(int), fc.Args["year"].(int), fc.Args["level"].(org.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pledge.Tally) graphql.Marshaler {
+			return ec.marshalNPledgeFulfilment2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpledgeᚐTallyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pledgeFulfilment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeFulfilment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pledgeFulfilment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11570,6 +15794,29 @@ func (ec *executionContext) _RoleBinding_updatedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RoleBinding_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RoleBinding_version(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleBinding_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleBinding_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleBinding", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
@@ -11749,6 +15996,29 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _User_version(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -13116,6 +17386,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAddPledgeTopicInput(ctx context.Context, obj any) (AddPledgeTopicInput, error) {
+	var it AddPledgeTopicInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sector", "title", "countyID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "countyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountyID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddPledgeTopicInput unmarshals raw into the AddPledgeTopicInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddPledgeTopicInput(ctx context.Context, raw any) (AddPledgeTopicInput, error) {
+	var out AddPledgeTopicInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddPledgeTopicInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputAssignLeaderInput(ctx context.Context, obj any) (AssignLeaderInput, error) {
 	var it AssignLeaderInput
@@ -14651,6 +18977,69 @@ func UnmarshalCreateOrgInput(ctx context.Context, raw any) (ent.CreateOrgInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreatePledgeInput(ctx context.Context, obj any) (CreatePledgeInput, error) {
+	var it CreatePledgeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "year", "kind", "items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNPledgeItemInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePledgeInput unmarshals raw into the CreatePledgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePledgeInput(ctx context.Context, raw any) (CreatePledgeInput, error) {
+	var out CreatePledgeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePledgeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePoorHouseholdInput(ctx context.Context, obj any) (CreatePoorHouseholdInput, error) {
 	var it CreatePoorHouseholdInput
 	if obj == nil {
@@ -14781,6 +19170,111 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (CreateUserInput, error) {
 	var out CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEvaluatePledgeInput(ctx context.Context, obj any) (EvaluatePledgeInput, error) {
+	var it EvaluatePledgeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"items", "on", "earlyCloseReason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNPledgeItemResultInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemResultInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "earlyCloseReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEvaluatePledgeInput unmarshals raw into the EvaluatePledgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEvaluatePledgeInput(ctx context.Context, raw any) (EvaluatePledgeInput, error) {
+	var out EvaluatePledgeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvaluatePledgeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFiveWhetherAnswer(ctx context.Context, obj any) (FiveWhetherAnswer, error) {
+	var it FiveWhetherAnswer
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"criterion", "ok"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "criterion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterion"))
+			data, err := ec.unmarshalNFiveWhetherCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherCriterion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criterion = data
+		case "ok":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ok"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ok = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFiveWhetherAnswer unmarshals raw into the FiveWhetherAnswer input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFiveWhetherAnswer(ctx context.Context, raw any) (FiveWhetherAnswer, error) {
+	var out FiveWhetherAnswer
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FiveWhetherAnswer", raw, &out)
 	return out, err
 }
 
@@ -19845,6 +24339,3215 @@ func UnmarshalOrgWhereInput(ctx context.Context, raw any) (ent.OrgWhereInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPledgeItemInput(ctx context.Context, obj any) (PledgeItemInput, error) {
+	var it PledgeItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"topicID", "content"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeItemInput unmarshals raw into the PledgeItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeItemInput(ctx context.Context, raw any) (PledgeItemInput, error) {
+	var out PledgeItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeItemOrder(ctx context.Context, obj any) (ent.PledgeItemOrder, error) {
+	var it ent.PledgeItemOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPledgeItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeItemOrder unmarshals raw into the PledgeItemOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeItemOrder(ctx context.Context, raw any) (ent.PledgeItemOrder, error) {
+	var out ent.PledgeItemOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeItemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeItemResultInput(ctx context.Context, obj any) (PledgeItemResultInput, error) {
+	var it PledgeItemResultInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemID", "result"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalNPledgeResult2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeItemResultInput unmarshals raw into the PledgeItemResultInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeItemResultInput(ctx context.Context, raw any) (PledgeItemResultInput, error) {
+	var out PledgeItemResultInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeItemResultInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeItemWhereInput(ctx context.Context, obj any) (ent.PledgeItemWhereInput, error) {
+	var it ent.PledgeItemWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pledgeID", "pledgeIDNEQ", "pledgeIDIn", "pledgeIDNotIn", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "content", "contentNEQ", "contentIn", "contentNotIn", "contentGT", "contentGTE", "contentLT", "contentLTE", "contentContains", "contentHasPrefix", "contentHasSuffix", "contentEqualFold", "contentContainsFold", "result", "resultNEQ", "resultIn", "resultNotIn", "resultIsNil", "resultNotNil", "hasPledge", "hasPledgeWith", "hasTopic", "hasTopicWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPledgeItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPledgeItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPledgeItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pledgeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeID = data
+		case "pledgeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNEQ = data
+		case "pledgeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDIn = data
+		case "pledgeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNotIn = data
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		case "topicIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDNEQ = data
+		case "topicIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDIn = data
+		case "topicIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDNotIn = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "contentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentNEQ = data
+		case "contentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentIn = data
+		case "contentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentNotIn = data
+		case "contentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentGT = data
+		case "contentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentGTE = data
+		case "contentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentLT = data
+		case "contentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentLTE = data
+		case "contentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentContains = data
+		case "contentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHasPrefix = data
+		case "contentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHasSuffix = data
+		case "contentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentEqualFold = data
+		case "contentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentContainsFold = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalOPledgeResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		case "resultNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultNEQ"))
+			data, err := ec.unmarshalOPledgeResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultNEQ = data
+		case "resultIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIn"))
+			data, err := ec.unmarshalOPledgeResult2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIn = data
+		case "resultNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultNotIn"))
+			data, err := ec.unmarshalOPledgeResult2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResultᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultNotIn = data
+		case "resultIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIsNil = data
+		case "resultNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultNotNil = data
+		case "hasPledge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledge = data
+		case "hasPledgeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledgeWith"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledgeWith = data
+		case "hasTopic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopic"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopic = data
+		case "hasTopicWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopicWith"))
+			data, err := ec.unmarshalOPledgeTopicWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopicWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeItemWhereInput unmarshals raw into the PledgeItemWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeItemWhereInput(ctx context.Context, raw any) (ent.PledgeItemWhereInput, error) {
+	var out ent.PledgeItemWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeItemWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeOrder(ctx context.Context, obj any) (ent.PledgeOrder, error) {
+	var it ent.PledgeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPledgeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeOrder unmarshals raw into the PledgeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeOrder(ctx context.Context, raw any) (ent.PledgeOrder, error) {
+	var out ent.PledgeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeProgressOrder(ctx context.Context, obj any) (ent.PledgeProgressOrder, error) {
+	var it ent.PledgeProgressOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPledgeProgressOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeProgressOrder unmarshals raw into the PledgeProgressOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeProgressOrder(ctx context.Context, raw any) (ent.PledgeProgressOrder, error) {
+	var out ent.PledgeProgressOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeProgressOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeProgressWhereInput(ctx context.Context, obj any) (ent.PledgeProgressWhereInput, error) {
+	var it ent.PledgeProgressWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pledgeID", "pledgeIDNEQ", "pledgeIDIn", "pledgeIDNotIn", "quarter", "quarterNEQ", "quarterIn", "quarterNotIn", "quarterGT", "quarterGTE", "quarterLT", "quarterLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "reporter", "reporterNEQ", "reporterIn", "reporterNotIn", "reporterGT", "reporterGTE", "reporterLT", "reporterLTE", "reporterContains", "reporterHasPrefix", "reporterHasSuffix", "reporterEqualFold", "reporterContainsFold", "hasPledge", "hasPledgeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPledgeProgressWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPledgeProgressWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPledgeProgressWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pledgeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeID = data
+		case "pledgeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNEQ = data
+		case "pledgeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDIn = data
+		case "pledgeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNotIn = data
+		case "quarter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarter"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quarter = data
+		case "quarterNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterNEQ = data
+		case "quarterIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterIn = data
+		case "quarterNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterNotIn = data
+		case "quarterGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterGT = data
+		case "quarterGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterGTE = data
+		case "quarterLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterLT = data
+		case "quarterLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarterLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarterLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "reporter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporter"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reporter = data
+		case "reporterNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterNEQ = data
+		case "reporterIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterIn = data
+		case "reporterNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterNotIn = data
+		case "reporterGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterGT = data
+		case "reporterGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterGTE = data
+		case "reporterLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterLT = data
+		case "reporterLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterLTE = data
+		case "reporterContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterContains = data
+		case "reporterHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterHasPrefix = data
+		case "reporterHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterHasSuffix = data
+		case "reporterEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterEqualFold = data
+		case "reporterContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterContainsFold = data
+		case "hasPledge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledge = data
+		case "hasPledgeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledgeWith"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledgeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeProgressWhereInput unmarshals raw into the PledgeProgressWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeProgressWhereInput(ctx context.Context, raw any) (ent.PledgeProgressWhereInput, error) {
+	var out ent.PledgeProgressWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeProgressWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeReviewOrder(ctx context.Context, obj any) (ent.PledgeReviewOrder, error) {
+	var it ent.PledgeReviewOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPledgeReviewOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeReviewOrder unmarshals raw into the PledgeReviewOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeReviewOrder(ctx context.Context, raw any) (ent.PledgeReviewOrder, error) {
+	var out ent.PledgeReviewOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeReviewOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeReviewWhereInput(ctx context.Context, obj any) (ent.PledgeReviewWhereInput, error) {
+	var it ent.PledgeReviewWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pledgeID", "pledgeIDNEQ", "pledgeIDIn", "pledgeIDNotIn", "approve", "approveNEQ", "servesReform", "servesReformNEQ", "exemplary", "exemplaryNEQ", "fitsPost", "fitsPostNEQ", "meetsWishes", "meetsWishesNEQ", "leadersFirst", "leadersFirstNEQ", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "reviewer", "reviewerNEQ", "reviewerIn", "reviewerNotIn", "reviewerGT", "reviewerGTE", "reviewerLT", "reviewerLTE", "reviewerContains", "reviewerHasPrefix", "reviewerHasSuffix", "reviewerEqualFold", "reviewerContainsFold", "hasPledge", "hasPledgeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPledgeReviewWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPledgeReviewWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPledgeReviewWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pledgeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeID = data
+		case "pledgeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNEQ = data
+		case "pledgeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDIn = data
+		case "pledgeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pledgeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PledgeIDNotIn = data
+		case "approve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approve"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approve = data
+		case "approveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approveNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApproveNEQ = data
+		case "servesReform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servesReform"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServesReform = data
+		case "servesReformNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servesReformNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServesReformNEQ = data
+		case "exemplary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exemplary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exemplary = data
+		case "exemplaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exemplaryNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExemplaryNEQ = data
+		case "fitsPost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fitsPost"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FitsPost = data
+		case "fitsPostNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fitsPostNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FitsPostNEQ = data
+		case "meetsWishes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetsWishes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetsWishes = data
+		case "meetsWishesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetsWishesNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetsWishesNEQ = data
+		case "leadersFirst":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadersFirst"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadersFirst = data
+		case "leadersFirstNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadersFirstNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadersFirstNEQ = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "commentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNEQ = data
+		case "commentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIn = data
+		case "commentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotIn = data
+		case "commentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGT = data
+		case "commentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGTE = data
+		case "commentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLT = data
+		case "commentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLTE = data
+		case "commentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContains = data
+		case "commentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasPrefix = data
+		case "commentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasSuffix = data
+		case "commentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIsNil = data
+		case "commentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotNil = data
+		case "commentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentEqualFold = data
+		case "commentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContainsFold = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "reviewer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reviewer = data
+		case "reviewerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerNEQ = data
+		case "reviewerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerIn = data
+		case "reviewerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerNotIn = data
+		case "reviewerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerGT = data
+		case "reviewerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerGTE = data
+		case "reviewerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerLT = data
+		case "reviewerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerLTE = data
+		case "reviewerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerContains = data
+		case "reviewerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerHasPrefix = data
+		case "reviewerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerHasSuffix = data
+		case "reviewerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerEqualFold = data
+		case "reviewerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewerContainsFold = data
+		case "hasPledge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledge = data
+		case "hasPledgeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPledgeWith"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPledgeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeReviewWhereInput unmarshals raw into the PledgeReviewWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeReviewWhereInput(ctx context.Context, raw any) (ent.PledgeReviewWhereInput, error) {
+	var out ent.PledgeReviewWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeReviewWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeTopicOrder(ctx context.Context, obj any) (ent.PledgeTopicOrder, error) {
+	var it ent.PledgeTopicOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPledgeTopicOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeTopicOrder unmarshals raw into the PledgeTopicOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeTopicOrder(ctx context.Context, raw any) (ent.PledgeTopicOrder, error) {
+	var out ent.PledgeTopicOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeTopicOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeTopicWhereInput(ctx context.Context, obj any) (ent.PledgeTopicWhereInput, error) {
+	var it ent.PledgeTopicWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "retiredOn", "retiredOnNEQ", "retiredOnIn", "retiredOnNotIn", "retiredOnGT", "retiredOnGTE", "retiredOnLT", "retiredOnLTE", "retiredOnIsNil", "retiredOnNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPledgeTopicWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPledgeTopicWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPledgeTopicWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "retiredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOn = data
+		case "retiredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnNEQ = data
+		case "retiredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnIn = data
+		case "retiredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnNotIn = data
+		case "retiredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnGT = data
+		case "retiredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnGTE = data
+		case "retiredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnLT = data
+		case "retiredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnLTE = data
+		case "retiredOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnIsNil = data
+		case "retiredOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredOnNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeTopicWhereInput unmarshals raw into the PledgeTopicWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeTopicWhereInput(ctx context.Context, raw any) (ent.PledgeTopicWhereInput, error) {
+	var out ent.PledgeTopicWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeTopicWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPledgeWhereInput(ctx context.Context, obj any) (ent.PledgeWhereInput, error) {
+	var it ent.PledgeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberID", "memberIDNEQ", "memberIDIn", "memberIDNotIn", "memberName", "memberNameNEQ", "memberNameIn", "memberNameNotIn", "memberNameGT", "memberNameGTE", "memberNameLT", "memberNameLTE", "memberNameContains", "memberNameHasPrefix", "memberNameHasSuffix", "memberNameEqualFold", "memberNameContainsFold", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedOn", "submittedOnNEQ", "submittedOnIn", "submittedOnNotIn", "submittedOnGT", "submittedOnGTE", "submittedOnLT", "submittedOnLTE", "submittedOnIsNil", "submittedOnNotNil", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "evaluatedOn", "evaluatedOnNEQ", "evaluatedOnIn", "evaluatedOnNotIn", "evaluatedOnGT", "evaluatedOnGTE", "evaluatedOnLT", "evaluatedOnLTE", "evaluatedOnIsNil", "evaluatedOnNotNil", "earlyCloseReason", "earlyCloseReasonNEQ", "earlyCloseReasonIn", "earlyCloseReasonNotIn", "earlyCloseReasonGT", "earlyCloseReasonGTE", "earlyCloseReasonLT", "earlyCloseReasonLTE", "earlyCloseReasonContains", "earlyCloseReasonHasPrefix", "earlyCloseReasonHasSuffix", "earlyCloseReasonIsNil", "earlyCloseReasonNotNil", "earlyCloseReasonEqualFold", "earlyCloseReasonContainsFold", "hasMember", "hasMemberWith", "hasBranch", "hasBranchWith", "hasItems", "hasItemsWith", "hasReviews", "hasReviewsWith", "hasProgress", "hasProgressWith", "overdueOn", "withinOrg"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "memberIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNEQ = data
+		case "memberIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDIn = data
+		case "memberIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIDNotIn = data
+		case "memberName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberName = data
+		case "memberNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameNEQ = data
+		case "memberNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameIn = data
+		case "memberNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameNotIn = data
+		case "memberNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameGT = data
+		case "memberNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameGTE = data
+		case "memberNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameLT = data
+		case "memberNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameLTE = data
+		case "memberNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameContains = data
+		case "memberNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameHasPrefix = data
+		case "memberNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameHasSuffix = data
+		case "memberNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameEqualFold = data
+		case "memberNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameContainsFold = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOPledgeKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOPledgeKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOPledgeKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOPledgeKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOPledgeState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOPledgeState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOPledgeState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOPledgeState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "submittedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOn = data
+		case "submittedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnNEQ = data
+		case "submittedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnIn = data
+		case "submittedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnNotIn = data
+		case "submittedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnGT = data
+		case "submittedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnGTE = data
+		case "submittedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnLT = data
+		case "submittedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnLTE = data
+		case "submittedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnIsNil = data
+		case "submittedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmittedOnNotNil = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "publishedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNEQ = data
+		case "publishedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnIn = data
+		case "publishedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNotIn = data
+		case "publishedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnGT = data
+		case "publishedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnGTE = data
+		case "publishedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnLT = data
+		case "publishedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnLTE = data
+		case "publishedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnIsNil = data
+		case "publishedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOnNotNil = data
+		case "evaluatedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOn = data
+		case "evaluatedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnNEQ = data
+		case "evaluatedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnIn = data
+		case "evaluatedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnNotIn = data
+		case "evaluatedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnGT = data
+		case "evaluatedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnGTE = data
+		case "evaluatedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnLT = data
+		case "evaluatedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnLTE = data
+		case "evaluatedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnIsNil = data
+		case "evaluatedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evaluatedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EvaluatedOnNotNil = data
+		case "earlyCloseReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReason = data
+		case "earlyCloseReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonNEQ = data
+		case "earlyCloseReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonIn = data
+		case "earlyCloseReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonNotIn = data
+		case "earlyCloseReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonGT = data
+		case "earlyCloseReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonGTE = data
+		case "earlyCloseReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonLT = data
+		case "earlyCloseReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonLTE = data
+		case "earlyCloseReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonContains = data
+		case "earlyCloseReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonHasPrefix = data
+		case "earlyCloseReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonHasSuffix = data
+		case "earlyCloseReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonIsNil = data
+		case "earlyCloseReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonNotNil = data
+		case "earlyCloseReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonEqualFold = data
+		case "earlyCloseReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyCloseReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyCloseReasonContainsFold = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasItems":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItems"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItems = data
+		case "hasItemsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemsWith"))
+			data, err := ec.unmarshalOPledgeItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemsWith = data
+		case "hasReviews":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviews"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviews = data
+		case "hasReviewsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReviewsWith"))
+			data, err := ec.unmarshalOPledgeReviewWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReviewsWith = data
+		case "hasProgress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgress"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgress = data
+		case "hasProgressWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgressWith"))
+			data, err := ec.unmarshalOPledgeProgressWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgressWith = data
+		case "overdueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdueOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.PledgeWhereInput().OverdueOn(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "withinOrg":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinOrg"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.PledgeWhereInput().WithinOrg(ctx, &it, data); err != nil {
+				return it, err
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPledgeWhereInput unmarshals raw into the PledgeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPledgeWhereInput(ctx context.Context, raw any) (ent.PledgeWhereInput, error) {
+	var out ent.PledgeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PledgeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPoorHouseholdOrder(ctx context.Context, obj any) (ent.PoorHouseholdOrder, error) {
 	var it ent.PoorHouseholdOrder
 	if obj == nil {
@@ -20710,6 +28413,69 @@ func UnmarshalRecordLeaderVisitInput(ctx context.Context, raw any) (RecordLeader
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReviewPledgeInput(ctx context.Context, obj any) (ReviewPledgeInput, error) {
+	var it ReviewPledgeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"approve", "answers", "comment", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "approve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approve"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approve = data
+		case "answers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answers"))
+			data, err := ec.unmarshalNFiveWhetherAnswer2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherAnswerᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answers = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReviewPledgeInput unmarshals raw into the ReviewPledgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReviewPledgeInput(ctx context.Context, raw any) (ReviewPledgeInput, error) {
+	var out ReviewPledgeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReviewPledgeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRoleBindingOrder(ctx context.Context, obj any) (ent.RoleBindingOrder, error) {
 	var it ent.RoleBindingOrder
 	if obj == nil {
@@ -21358,6 +29124,48 @@ func UnmarshalUpdateOrgInput(ctx context.Context, raw any) (ent.UpdateOrgInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdatePledgeInput(ctx context.Context, obj any) (UpdatePledgeInput, error) {
+	var it UpdatePledgeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"items"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNPledgeItemInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdatePledgeInput unmarshals raw into the UpdatePledgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdatePledgeInput(ctx context.Context, raw any) (UpdatePledgeInput, error) {
+	var out UpdatePledgeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePledgeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (UpdateUserInput, error) {
 	var it UpdateUserInput
 	if obj == nil {
@@ -21877,6 +29685,31 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._PoorHousehold(ctx, sel, obj)
+	case *ent.PledgeTopic:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PledgeTopic(ctx, sel, obj)
+	case *ent.PledgeReview:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PledgeReview(ctx, sel, obj)
+	case *ent.PledgeProgress:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PledgeProgress(ctx, sel, obj)
+	case *ent.PledgeItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PledgeItem(ctx, sel, obj)
+	case *ent.Pledge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Pledge(ctx, sel, obj)
 	case *ent.Org:
 		if obj == nil {
 			return graphql.Null
@@ -22148,6 +29981,11 @@ func (ec *executionContext) _BranchPairing(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._BranchPairing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "unitBranchName":
 			out.Values[i] = ec._BranchPairing_unitBranchName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22333,6 +30171,11 @@ func (ec *executionContext) _HelpPairing(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._HelpPairing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberName":
 			out.Values[i] = ec._HelpPairing_memberName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22496,6 +30339,11 @@ func (ec *executionContext) _HelpRecord(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._HelpRecord_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._HelpRecord_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22638,6 +30486,11 @@ func (ec *executionContext) _HouseholdProblem(ctx context.Context, sel ast.Selec
 			}
 		case "updatedAt":
 			out.Values[i] = ec._HouseholdProblem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HouseholdProblem_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22797,6 +30650,11 @@ func (ec *executionContext) _HouseholdStatusChange(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._HouseholdStatusChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "on":
 			out.Values[i] = ec._HouseholdStatusChange_on(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22853,6 +30711,11 @@ func (ec *executionContext) _JointActivity(ctx context.Context, sel ast.Selectio
 			}
 		case "updatedAt":
 			out.Values[i] = ec._JointActivity_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._JointActivity_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23008,6 +30871,11 @@ func (ec *executionContext) _LeaderAssignment(ctx context.Context, sel ast.Selec
 			}
 		case "updatedAt":
 			out.Values[i] = ec._LeaderAssignment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._LeaderAssignment_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23245,6 +31113,11 @@ func (ec *executionContext) _LeaderVisit(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._LeaderVisit_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "on":
 			out.Values[i] = ec._LeaderVisit_on(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23441,6 +31314,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Member_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Member_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -23779,6 +31657,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createPledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitPledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitPledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewPledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewPledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishPledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishPledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportPledgeProgress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportPledgeProgress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evaluatePledge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_evaluatePledge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addPledgeTopic":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addPledgeTopic(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retirePledgeTopic":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retirePledgeTopic(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23819,6 +31760,11 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Org_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Org_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24048,6 +31994,649 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pledgeImplementors = []string{"Pledge", "Node"}
+
+func (ec *executionContext) _Pledge(ctx context.Context, sel ast.SelectionSet, obj *ent.Pledge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Pledge")
+		case "id":
+			out.Values[i] = ec._Pledge_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Pledge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Pledge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Pledge_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberID":
+			out.Values[i] = ec._Pledge_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberName":
+			out.Values[i] = ec._Pledge_memberName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._Pledge_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Pledge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Pledge_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedOn":
+			out.Values[i] = ec._Pledge_submittedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedOn":
+			out.Values[i] = ec._Pledge_publishedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evaluatedOn":
+			out.Values[i] = ec._Pledge_evaluatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "earlyCloseReason":
+			out.Values[i] = ec._Pledge_earlyCloseReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_items(ctx, field, obj)
+				})
+		case "reviews":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_reviews(ctx, field, obj)
+				})
+		case "progress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_progress(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_member(ctx, field, obj)
+				})
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_branch(ctx, field, obj)
+				})
+		case "channels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_channels(ctx, field, obj)
+				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_overdue(ctx, field, obj)
+				})
+		case "viewerCanUpdate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanUpdate(ctx, field, obj)
+				})
+		case "viewerCanSubmit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanSubmit(ctx, field, obj)
+				})
+		case "viewerCanReview":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanReview(ctx, field, obj)
+				})
+		case "viewerCanPublish":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanPublish(ctx, field, obj)
+				})
+		case "viewerCanReport":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanReport(ctx, field, obj)
+				})
+		case "viewerCanEvaluate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pledge_viewerCanEvaluate(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeConnectionImplementors = []string{"PledgeConnection"}
+
+func (ec *executionContext) _PledgeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeConnection")
+		case "edges":
+			out.Values[i] = ec._PledgeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PledgeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PledgeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeEdgeImplementors = []string{"PledgeEdge"}
+
+func (ec *executionContext) _PledgeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeEdge")
+		case "node":
+			out.Values[i] = ec._PledgeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PledgeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeFulfilmentImplementors = []string{"PledgeFulfilment"}
+
+func (ec *executionContext) _PledgeFulfilment(ctx context.Context, sel ast.SelectionSet, obj *pledge.Tally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeFulfilmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeFulfilment")
+		case "org":
+			out.Values[i] = ec._PledgeFulfilment_org(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._PledgeFulfilment_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fulfilled":
+			out.Values[i] = ec._PledgeFulfilment_fulfilled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partly":
+			out.Values[i] = ec._PledgeFulfilment_partly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notFulfilled":
+			out.Values[i] = ec._PledgeFulfilment_notFulfilled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._PledgeFulfilment_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeItemImplementors = []string{"PledgeItem", "Node"}
+
+func (ec *executionContext) _PledgeItem(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeItem")
+		case "id":
+			out.Values[i] = ec._PledgeItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PledgeItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PledgeItem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PledgeItem_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledgeID":
+			out.Values[i] = ec._PledgeItem_pledgeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "topicID":
+			out.Values[i] = ec._PledgeItem_topicID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "content":
+			out.Values[i] = ec._PledgeItem_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "result":
+			out.Values[i] = ec._PledgeItem_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledge":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeItem_pledge(ctx, field, obj)
+				})
+		case "topic":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeItem_topic(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeProgressImplementors = []string{"PledgeProgress", "Node"}
+
+func (ec *executionContext) _PledgeProgress(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeProgress")
+		case "id":
+			out.Values[i] = ec._PledgeProgress_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PledgeProgress_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PledgeProgress_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PledgeProgress_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledgeID":
+			out.Values[i] = ec._PledgeProgress_pledgeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quarter":
+			out.Values[i] = ec._PledgeProgress_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._PledgeProgress_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._PledgeProgress_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reporter":
+			out.Values[i] = ec._PledgeProgress_reporter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledge":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeProgress_pledge(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeReviewImplementors = []string{"PledgeReview", "Node"}
+
+func (ec *executionContext) _PledgeReview(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeReview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeReviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeReview")
+		case "id":
+			out.Values[i] = ec._PledgeReview_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PledgeReview_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PledgeReview_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PledgeReview_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledgeID":
+			out.Values[i] = ec._PledgeReview_pledgeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approve":
+			out.Values[i] = ec._PledgeReview_approve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "servesReform":
+			out.Values[i] = ec._PledgeReview_servesReform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exemplary":
+			out.Values[i] = ec._PledgeReview_exemplary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fitsPost":
+			out.Values[i] = ec._PledgeReview_fitsPost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meetsWishes":
+			out.Values[i] = ec._PledgeReview_meetsWishes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leadersFirst":
+			out.Values[i] = ec._PledgeReview_leadersFirst(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._PledgeReview_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._PledgeReview_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewer":
+			out.Values[i] = ec._PledgeReview_reviewer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pledge":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeReview_pledge(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeTopicImplementors = []string{"PledgeTopic", "Node"}
+
+func (ec *executionContext) _PledgeTopic(ctx context.Context, sel ast.SelectionSet, obj *ent.PledgeTopic) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeTopicImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeTopic")
+		case "id":
+			out.Values[i] = ec._PledgeTopic_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PledgeTopic_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PledgeTopic_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PledgeTopic_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._PledgeTopic_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retiredOn":
+			out.Values[i] = ec._PledgeTopic_retiredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeTopic_sector(ctx, field, obj)
+				})
+		case "viewerCanRetire":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PledgeTopic_viewerCanRetire(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var poorHouseholdImplementors = []string{"PoorHousehold", "Node"}
 
 func (ec *executionContext) _PoorHousehold(ctx context.Context, sel ast.SelectionSet, obj *ent.PoorHousehold) graphql.Marshaler {
@@ -24071,6 +32660,11 @@ func (ec *executionContext) _PoorHousehold(ctx context.Context, sel ast.Selectio
 			}
 		case "updatedAt":
 			out.Values[i] = ec._PoorHousehold_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PoorHousehold_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24319,6 +32913,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_orgs(ctx, field)
 				})
+		case "pledges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pledges(ctx, field)
+				})
 		case "poorHouseholds":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -24336,6 +32936,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "pledgeTopics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pledgeTopics(ctx, field)
+				})
+		case "pledgeFulfilment":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pledgeFulfilment(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -24391,6 +33003,11 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 			}
 		case "updatedAt":
 			out.Values[i] = ec._RoleBinding_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._RoleBinding_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24457,6 +33074,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "updatedAt":
 			out.Values[i] = ec._User_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._User_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24954,6 +33576,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddPledgeTopicInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAddPledgeTopicInput(ctx context.Context, v any) (AddPledgeTopicInput, error) {
+	res, err := ec.unmarshalInputAddPledgeTopicInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAssignLeaderInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAssignLeaderInput(ctx context.Context, v any) (AssignLeaderInput, error) {
 	res, err := ec.unmarshalInputAssignLeaderInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25090,6 +33717,11 @@ func (ec *executionContext) unmarshalNCreateOrgInput2githubᚗcomᚋpartyorgᚋp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePledgeInput(ctx context.Context, v any) (CreatePledgeInput, error) {
+	res, err := ec.unmarshalInputCreatePledgeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePoorHouseholdInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePoorHouseholdInput(ctx context.Context, v any) (CreatePoorHouseholdInput, error) {
 	res, err := ec.unmarshalInputCreatePoorHouseholdInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25122,6 +33754,94 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx context.Context, v any) (DisplayChannel, error) {
+	var res DisplayChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx context.Context, sel ast.SelectionSet, v DisplayChannel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannelᚄ(ctx context.Context, v any) ([]DisplayChannel, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]DisplayChannel, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []DisplayChannel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEvaluatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐEvaluatePledgeInput(ctx context.Context, v any) (EvaluatePledgeInput, error) {
+	res, err := ec.unmarshalInputEvaluatePledgeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFiveWhetherAnswer2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherAnswerᚄ(ctx context.Context, v any) ([]*FiveWhetherAnswer, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*FiveWhetherAnswer, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFiveWhetherAnswer2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherAnswer(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNFiveWhetherAnswer2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherAnswer(ctx context.Context, v any) (*FiveWhetherAnswer, error) {
+	res, err := ec.unmarshalInputFiveWhetherAnswer(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFiveWhetherCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherCriterion(ctx context.Context, v any) (FiveWhetherCriterion, error) {
+	var res FiveWhetherCriterion
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFiveWhetherCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherCriterion(ctx context.Context, sel ast.SelectionSet, v FiveWhetherCriterion) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx context.Context, v any) (helprecord.Kind, error) {
@@ -25826,6 +34546,320 @@ func (ec *executionContext) marshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyo
 	return v
 }
 
+func (ec *executionContext) marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx context.Context, sel ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Pledge!")
+		return graphql.Null
+	}
+	return ec._Pledge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPledgeConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeConnection!")
+		return graphql.Null
+	}
+	return ec._PledgeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPledgeEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPledgeEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeFulfilment2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpledgeᚐTallyᚄ(ctx context.Context, sel ast.SelectionSet, v []*pledge.Tally) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeFulfilment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpledgeᚐTally(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeFulfilment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpledgeᚐTally(ctx context.Context, sel ast.SelectionSet, v *pledge.Tally) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeFulfilment!")
+		return graphql.Null
+	}
+	return ec._PledgeFulfilment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPledgeItem2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeItem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeItem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItem(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeItem!")
+		return graphql.Null
+	}
+	return ec._PledgeItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPledgeItemInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemInputᚄ(ctx context.Context, v any) ([]*PledgeItemInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*PledgeItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeItemInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPledgeItemInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemInput(ctx context.Context, v any) (*PledgeItemInput, error) {
+	res, err := ec.unmarshalInputPledgeItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemOrderField(ctx context.Context, v any) (*ent.PledgeItemOrderField, error) {
+	var res = new(ent.PledgeItemOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeItemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeItemOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeItemOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPledgeItemResultInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemResultInputᚄ(ctx context.Context, v any) ([]*PledgeItemResultInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*PledgeItemResultInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeItemResultInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemResultInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPledgeItemResultInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPledgeItemResultInput(ctx context.Context, v any) (*PledgeItemResultInput, error) {
+	res, err := ec.unmarshalInputPledgeItemResultInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInput(ctx context.Context, v any) (*ent.PledgeItemWhereInput, error) {
+	res, err := ec.unmarshalInputPledgeItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx context.Context, v any) (pledge1.Kind, error) {
+	var res pledge1.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx context.Context, sel ast.SelectionSet, v pledge1.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPledgeOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrder(ctx context.Context, v any) (*ent.PledgeOrder, error) {
+	res, err := ec.unmarshalInputPledgeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrderField(ctx context.Context, v any) (*ent.PledgeOrderField, error) {
+	var res = new(ent.PledgeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNPledgeProgress2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeProgress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeProgress2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeProgress2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgress(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeProgress!")
+		return graphql.Null
+	}
+	return ec._PledgeProgress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPledgeProgressOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressOrderField(ctx context.Context, v any) (*ent.PledgeProgressOrderField, error) {
+	var res = new(ent.PledgeProgressOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeProgressOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeProgressOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeProgressOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPledgeProgressWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInput(ctx context.Context, v any) (*ent.PledgeProgressWhereInput, error) {
+	res, err := ec.unmarshalInputPledgeProgressWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeResult2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx context.Context, v any) (pledgeitem.Result, error) {
+	var res pledgeitem.Result
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeResult2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx context.Context, sel ast.SelectionSet, v pledgeitem.Result) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPledgeReview2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeReview) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeReview2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReview(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeReview2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReview(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeReview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeReview!")
+		return graphql.Null
+	}
+	return ec._PledgeReview(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPledgeReviewOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewOrderField(ctx context.Context, v any) (*ent.PledgeReviewOrderField, error) {
+	var res = new(ent.PledgeReviewOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeReviewOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeReviewOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeReviewOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPledgeReviewWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInput(ctx context.Context, v any) (*ent.PledgeReviewWhereInput, error) {
+	res, err := ec.unmarshalInputPledgeReviewWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx context.Context, v any) (pledge1.State, error) {
+	var res pledge1.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx context.Context, sel ast.SelectionSet, v pledge1.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPledgeTopic2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeTopic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeTopic2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPledgeTopic2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopic(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeTopic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeTopic!")
+		return graphql.Null
+	}
+	return ec._PledgeTopic(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPledgeTopicOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicOrderField(ctx context.Context, v any) (*ent.PledgeTopicOrderField, error) {
+	var res = new(ent.PledgeTopicOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPledgeTopicOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeTopicOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeTopicOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPledgeTopicWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInput(ctx context.Context, v any) (*ent.PledgeTopicWhereInput, error) {
+	res, err := ec.unmarshalInputPledgeTopicWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPledgeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInput(ctx context.Context, v any) (*ent.PledgeWhereInput, error) {
+	res, err := ec.unmarshalInputPledgeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPoorHousehold2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PoorHousehold) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25904,6 +34938,11 @@ func (ec *executionContext) unmarshalNRecordJointActivityInput2githubᚗcomᚋpa
 
 func (ec *executionContext) unmarshalNRecordLeaderVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordLeaderVisitInput(ctx context.Context, v any) (RecordLeaderVisitInput, error) {
 	res, err := ec.unmarshalInputRecordLeaderVisitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReviewPledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐReviewPledgeInput(ctx context.Context, v any) (ReviewPledgeInput, error) {
+	res, err := ec.unmarshalInputReviewPledgeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26044,6 +35083,11 @@ func (ec *executionContext) unmarshalNUpdateMemberInput2githubᚗcomᚋpartyorg�
 
 func (ec *executionContext) unmarshalNUpdateOrgInput2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐUpdateOrgInput(ctx context.Context, v any) (ent.UpdateOrgInput, error) {
 	res, err := ec.unmarshalInputUpdateOrgInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐUpdatePledgeInput(ctx context.Context, v any) (UpdatePledgeInput, error) {
+	res, err := ec.unmarshalInputUpdatePledgeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -27511,6 +36555,318 @@ func (ec *executionContext) marshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpar
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx context.Context, sel ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Pledge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPledgeEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PledgeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PledgeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPledgeItemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInputᚄ(ctx context.Context, v any) ([]*ent.PledgeItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeItemWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeItemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeItemWhereInput(ctx context.Context, v any) (*ent.PledgeItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPledgeItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPledgeKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKindᚄ(ctx context.Context, v any) ([]pledge1.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pledge1.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPledgeKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []pledge1.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPledgeKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx context.Context, v any) (*pledge1.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pledge1.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPledgeKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐKind(ctx context.Context, sel ast.SelectionSet, v *pledge1.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPledgeOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrderᚄ(ctx context.Context, v any) ([]*ent.PledgeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeProgressWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInputᚄ(ctx context.Context, v any) ([]*ent.PledgeProgressWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeProgressWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeProgressWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeProgressWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeProgressWhereInput(ctx context.Context, v any) (*ent.PledgeProgressWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPledgeProgressWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPledgeResult2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResultᚄ(ctx context.Context, v any) ([]pledgeitem.Result, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pledgeitem.Result, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeResult2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPledgeResult2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResultᚄ(ctx context.Context, sel ast.SelectionSet, v []pledgeitem.Result) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeResult2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPledgeResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx context.Context, v any) (*pledgeitem.Result, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pledgeitem.Result)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPledgeResult2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeitemᚐResult(ctx context.Context, sel ast.SelectionSet, v *pledgeitem.Result) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPledgeReviewWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInputᚄ(ctx context.Context, v any) ([]*ent.PledgeReviewWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeReviewWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeReviewWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeReviewWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeReviewWhereInput(ctx context.Context, v any) (*ent.PledgeReviewWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPledgeReviewWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPledgeState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐStateᚄ(ctx context.Context, v any) ([]pledge1.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pledge1.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPledgeState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []pledge1.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPledgeState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx context.Context, v any) (*pledge1.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(pledge1.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPledgeState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx context.Context, sel ast.SelectionSet, v *pledge1.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPledgeTopicWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInputᚄ(ctx context.Context, v any) ([]*ent.PledgeTopicWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeTopicWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeTopicWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeTopicWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicWhereInput(ctx context.Context, v any) (*ent.PledgeTopicWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPledgeTopicWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPledgeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInputᚄ(ctx context.Context, v any) ([]*ent.PledgeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PledgeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPledgeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPledgeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeWhereInput(ctx context.Context, v any) (*ent.PledgeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPledgeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {

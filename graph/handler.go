@@ -20,6 +20,14 @@ import (
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
+// Options change the endpoint for production.
+type Options struct {
+	// NoIntrospection refuses __schema and __type queries.
+	NoIntrospection bool
+	// Logins throttles sign-ins (nil: partyorg's default limits).
+	Logins *auth.Logins
+}
+
 // parserTokenLimit bounds the size of a query document (CVE-2023-49559).
 const parserTokenLimit = 15_000
 
@@ -27,14 +35,19 @@ const parserTokenLimit = 15_000
 // one transaction, errors carrying CONTRACT.md's codes, and limits on
 // page size, complexity, depth and document size. The request context
 // must carry the viewer (auth.Middleware).
-func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger) *handler.Server {
-	srv := handler.New(NewSchema(client, tokens))
+func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts Options) *handler.Server {
+	srv := handler.New(NewSchema(client, tokens, opts.Logins))
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
-	srv.Use(extension.Introspection{})
+	if !opts.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
+	// Before the Transactioner, which answers a failure to begin a
+	// transaction itself.
+	srv.AroundOperations(maskUnpresented(log))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(authz.WithPathLoader(ctx, client))

@@ -31,7 +31,7 @@ func TestBadInput(t *testing.T) {
 		viewerID := u[apitest.Username(rolebinding.RoleViewer, "C.T1")].ID
 
 		sign := func(secret string, ttl time.Duration) string {
-			tok, _, err := auth.NewTokens([]byte(secret), ttl).Issue(viewerID, time.Now())
+			tok, _, err := auth.NewTokens([]byte(secret), ttl).Issue(auth.Subject{UserID: viewerID}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,7 +51,7 @@ func TestBadInput(t *testing.T) {
 		// the algorithm from the token.
 		valid := strings.Split(sign(apitest.Secret, time.Hour), ".")
 		swapped := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + valid[1] + "." + valid[2]
-		noUser, _, err := auth.NewTokens([]byte(apitest.Secret), time.Hour).Issue(1<<40, time.Now())
+		noUser, _, err := auth.NewTokens([]byte(apitest.Secret), time.Hour).Issue(auth.Subject{UserID: 1 << 40}, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,10 +179,10 @@ func TestBadInput(t *testing.T) {
 			{"token of no account", api.WithToken(noUser), `{ viewer { id } }`, nil, "UNAUTHENTICATED"},
 
 			// Limits.
-			{"deeper than MaxDepth", admin, depthQuery(graph.MaxDepth + 1), nil, "BAD_USER_INPUT"},
+			{"deeper than MaxDepth", admin, depthQuery(graph.MaxDepth + 1), nil, "TOO_COMPLEX"},
 			{"too complex", admin, `{ members(first: 1000) { edges { node { branch {
 				members(first: 1000) { edges { node { branch {
-				members(first: 100) { edges { node { id name } } } } } } } } } } } }`, nil, "BAD_USER_INPUT"},
+				members(first: 100) { edges { node { id name } } } } } } } } } } } }`, nil, "TOO_COMPLEX"},
 		}
 		// These fail below the root, whose data may stand.
 		nested := map[string]bool{"children first 1001": true, "children last 5000": true}

@@ -22,6 +22,8 @@ const (
 	MaxComplexity = 10_000_000
 	// MaxDepth bounds how deeply selections nest.
 	MaxDepth = 15
+	// MaxNodes bounds the IDs of one nodes(ids:) lookup.
+	MaxNodes = 100
 	// unpagedGuess is the page size assumed for an edge connection
 	// without first/last (the children of one org: a short list).
 	unpagedGuess = 10
@@ -118,7 +120,7 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if n := depth(oc.Operation.SelectionSet, map[string]bool{}); n > d.max {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, d.max),
-			Extensions: map[string]any{"code": string(errs.BadUserInput)},
+			Extensions: map[string]any{"code": string(errs.TooComplex)},
 		}
 	}
 	return nil

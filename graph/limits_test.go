@@ -10,7 +10,7 @@ import (
 // Every connection costs its page times its selection, found by
 // signature; root connections without a page cost graph.MaxPage rows.
 func TestComplexity(t *testing.T) {
-	es := graph.NewSchema(nil, nil)
+	es := graph.NewSchema(nil, nil, nil)
 	tests := []struct {
 		object, field string
 		args          map[string]any // raw, as a request carries them

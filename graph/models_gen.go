@@ -12,9 +12,19 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 )
+
+type AddPledgeTopicInput struct {
+	Sector org.Sector `json:"sector"`
+	Title  string     `json:"title"`
+	// The county the topic is for; none for every county (ADMIN only).
+	CountyID *int `json:"countyID,omitempty"`
+}
 
 type AssignLeaderInput struct {
 	LeaderID   int `json:"leaderID"`
@@ -39,6 +49,13 @@ type CreateBranchPairingInput struct {
 	EndOn *time.Time `json:"endOn,omitempty"`
 }
 
+type CreatePledgeInput struct {
+	MemberID int                `json:"memberID"`
+	Year     int                `json:"year"`
+	Kind     pledge.Kind        `json:"kind"`
+	Items    []*PledgeItemInput `json:"items"`
+}
+
 type CreatePoorHouseholdInput struct {
 	// A VILLAGE or COMMUNITY.
 	VillageID int `json:"villageID"`
@@ -60,12 +77,38 @@ type CreateUserInput struct {
 	OrgID *int              `json:"orgID,omitempty"`
 }
 
+type EvaluatePledgeInput struct {
+	// Every item of the pledge, each once.
+	Items []*PledgeItemResultInput `json:"items"`
+	On    *time.Time               `json:"on,omitempty"`
+	// 提前验收: why the branch closes the year early; needed before the year ends.
+	EarlyCloseReason *string `json:"earlyCloseReason,omitempty"`
+}
+
+// An answer to one of the five whethers (五个是否).
+type FiveWhetherAnswer struct {
+	Criterion FiveWhetherCriterion `json:"criterion"`
+	Ok        bool                 `json:"ok"`
+}
+
 // A signed token and the account it belongs to.
 type LoginPayload struct {
 	// Send it as `Authorization: Bearer <token>`.
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	User      *ent.User `json:"user"`
+}
+
+type PledgeItemInput struct {
+	// 承诺方向
+	TopicID int `json:"topicID"`
+	// 承诺内容
+	Content string `json:"content"`
+}
+
+type PledgeItemResultInput struct {
+	ItemID int               `json:"itemID"`
+	Result pledgeitem.Result `json:"result"`
 }
 
 type RaiseHouseholdProblemInput struct {
@@ -107,6 +150,15 @@ type RecordLeaderVisitInput struct {
 	Note           *string `json:"note,omitempty"`
 }
 
+type ReviewPledgeInput struct {
+	Approve bool `json:"approve"`
+	// All five, each once.
+	Answers []*FiveWhetherAnswer `json:"answers"`
+	// 具体意见: required for a return or any no.
+	Comment *string    `json:"comment,omitempty"`
+	On      *time.Time `json:"on,omitempty"`
+}
+
 type SetHouseholdStatusInput struct {
 	Status poorhousehold.Status `json:"status"`
 	// Default today; not before the last change.
@@ -118,11 +170,152 @@ type SolveHouseholdProblemInput struct {
 	On       *time.Time `json:"on,omitempty"`
 }
 
+type UpdatePledgeInput struct {
+	Items []*PledgeItemInput `json:"items"`
+}
+
 type UpdateUserInput struct {
 	Password    *string `json:"password,omitempty"`
 	Disabled    *bool   `json:"disabled,omitempty"`
 	MemberID    *int    `json:"memberID,omitempty"`
 	ClearMember *bool   `json:"clearMember,omitempty"`
+}
+
+// 示诺载体: where a pledge is displayed.
+type DisplayChannel string
+
+const (
+	// 党务公开栏
+	DisplayChannelBulletinBoard DisplayChannel = "BULLETIN_BOARD"
+	// 内部网站
+	DisplayChannelIntranet DisplayChannel = "INTRANET"
+	// 简报
+	DisplayChannelBriefing DisplayChannel = "BRIEFING"
+	// 电子显示屏
+	DisplayChannelScreen DisplayChannel = "SCREEN"
+	// 党员活动室
+	DisplayChannelActivityRoom DisplayChannel = "ACTIVITY_ROOM"
+	// 微信工作群
+	DisplayChannelChatGroup DisplayChannel = "CHAT_GROUP"
+)
+
+var AllDisplayChannel = []DisplayChannel{
+	DisplayChannelBulletinBoard,
+	DisplayChannelIntranet,
+	DisplayChannelBriefing,
+	DisplayChannelScreen,
+	DisplayChannelActivityRoom,
+	DisplayChannelChatGroup,
+}
+
+func (e DisplayChannel) IsValid() bool {
+	switch e {
+	case DisplayChannelBulletinBoard, DisplayChannelIntranet, DisplayChannelBriefing, DisplayChannelScreen, DisplayChannelActivityRoom, DisplayChannelChatGroup:
+		return true
+	}
+	return false
+}
+
+func (e DisplayChannel) String() string {
+	return string(e)
+}
+
+func (e *DisplayChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DisplayChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DisplayChannel", str)
+	}
+	return nil
+}
+
+func (e DisplayChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DisplayChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DisplayChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// 五个是否: the five whethers a branch committee checks a pledge against.
+type FiveWhetherCriterion string
+
+const (
+	// 是否符合服从服务改革大局、落实改革要求、执行改革纪律的内容
+	FiveWhetherCriterionServesReform FiveWhetherCriterion = "SERVES_REFORM"
+	// 是否符合共产党员创先争优、模范带头的要求
+	FiveWhetherCriterionExemplary FiveWhetherCriterion = "EXEMPLARY"
+	// 是否切合党员本人实际、所在岗位和职责的特点
+	FiveWhetherCriterionFitsPost FiveWhetherCriterion = "FITS_POST"
+	// 是否符合组织要求和基层、群众的意愿
+	FiveWhetherCriterionMeetsWishes FiveWhetherCriterion = "MEETS_WISHES"
+	// 党员领导干部是否带头参加承诺践诺的活动
+	FiveWhetherCriterionLeadersFirst FiveWhetherCriterion = "LEADERS_FIRST"
+)
+
+var AllFiveWhetherCriterion = []FiveWhetherCriterion{
+	FiveWhetherCriterionServesReform,
+	FiveWhetherCriterionExemplary,
+	FiveWhetherCriterionFitsPost,
+	FiveWhetherCriterionMeetsWishes,
+	FiveWhetherCriterionLeadersFirst,
+}
+
+func (e FiveWhetherCriterion) IsValid() bool {
+	switch e {
+	case FiveWhetherCriterionServesReform, FiveWhetherCriterionExemplary, FiveWhetherCriterionFitsPost, FiveWhetherCriterionMeetsWishes, FiveWhetherCriterionLeadersFirst:
+		return true
+	}
+	return false
+}
+
+func (e FiveWhetherCriterion) String() string {
+	return string(e)
+}
+
+func (e *FiveWhetherCriterion) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FiveWhetherCriterion(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FiveWhetherCriterion", str)
+	}
+	return nil
+}
+
+func (e FiveWhetherCriterion) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FiveWhetherCriterion) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FiveWhetherCriterion) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of pairing (结对类型).

@@ -15,9 +15,11 @@ import (
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/version"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -33,11 +35,11 @@ func (r *memberResolver) ViewerCanDelete(ctx context.Context, obj *ent.Member) (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, username string, password string) (*LoginPayload, error) {
-	u, err := account.Authenticate(ctx, r.client, username, password)
+	u, err := r.logins.Authenticate(ctx, r.client, username, password)
 	if err != nil {
 		return nil, err
 	}
-	token, exp, err := r.tokens.Issue(u.ID, time.Now())
+	token, exp, err := r.tokens.Issue(auth.Subject{UserID: u.ID, Version: u.TokenVersion}, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +52,8 @@ func (r *mutationResolver) CreateOrg(ctx context.Context, input ent.CreateOrgInp
 }
 
 // UpdateOrg is the resolver for the updateOrg field.
-func (r *mutationResolver) UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput) (*ent.Org, error) {
-	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput, ifVersion *int) (*ent.Org, error) {
+	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
 }
 
 // DeleteOrg is the resolver for the deleteOrg field.
@@ -65,8 +67,8 @@ func (r *mutationResolver) CreateMember(ctx context.Context, input ent.CreateMem
 }
 
 // UpdateMember is the resolver for the updateMember field.
-func (r *mutationResolver) UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput) (*ent.Member, error) {
-	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput, ifVersion *int) (*ent.Member, error) {
+	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
 }
 
 // DeleteMember is the resolver for the deleteMember field.
@@ -86,8 +88,8 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input CreateUserInput
 }
 
 // UpdateUser is the resolver for the updateUser field.
-func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input UpdateUserInput) (*ent.User, error) {
-	return account.Update(ctx, r.txClient(ctx), id, account.Changes{
+func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error) {
+	return account.Update(version.If(ctx, ifVersion), r.txClient(ctx), id, account.Changes{
 		Password:    input.Password,
 		Disabled:    input.Disabled,
 		MemberID:    input.MemberID,

@@ -17,12 +17,17 @@ import (
 type Resolver struct {
 	client *ent.Client
 	tokens *auth.Tokens
+	logins *auth.Logins
 }
 
 // NewSchema returns partyorg's executable schema with per-field costs
-// for the complexity limit.
-func NewSchema(client *ent.Client, tokens *auth.Tokens) graphql.ExecutableSchema {
-	cfg := Config{Resolvers: &Resolver{client: client, tokens: tokens}}
+// for the complexity limit. Sign-ins go through logins' throttle (nil:
+// partyorg's default limits).
+func NewSchema(client *ent.Client, tokens *auth.Tokens, logins *auth.Logins) graphql.ExecutableSchema {
+	if logins == nil {
+		logins = auth.NewLogins()
+	}
+	cfg := Config{Resolvers: &Resolver{client: client, tokens: tokens, logins: logins}}
 	setComplexity(&cfg.Complexity)
 	return NewExecutableSchema(cfg)
 }
@@ -48,14 +53,6 @@ func within[P ~func(*sql.Selector)](ctx context.Context, r *Resolver, id *int, c
 	}
 	add(p)
 	return nil
-}
-
-// deref is the value of an optional string input, "" when absent.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // pairingKinds translates a pairings list's kind filter.

@@ -1,10 +1,11 @@
 // Command partyorg runs the partyorg GraphQL API and its maintenance
 // tasks.
 //
-//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo]
+//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--production]
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
 //	partyorg gen     [--db DSN] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg audit verify [--db DSN]
 package main
 
 import (
@@ -13,17 +14,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
+	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -49,6 +52,7 @@ commands:
   migrate   create or update the database schema
   user      create an account from the shell
   gen       generate a county-size tree for benchmarks
+  audit     audit verify: check the audit trail's hash chains
 
 Run "partyorg <command> -h" for a command's flags.`
 
@@ -61,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, usage)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := logging.New(stderr)
 	cmd, args := args[0], args[1:]
 	fs := flag.NewFlagSet("partyorg "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -72,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "PARTYORG_ADDR", "127.0.0.1:8080"), "listen address (PARTYORG_ADDR)")
 		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
+		fs.Float64Var(&cfg.RateLimit, "rate-limit", envFloat(getenv, "PARTYORG_RATE_LIMIT"), "requests a second per user on average (PARTYORG_RATE_LIMIT; 0: the default, 50; below 0: none)")
+		fs.BoolVar(&cfg.Production, "production", getenv("PARTYORG_PRODUCTION") == "1", "no introspection, no GraphiQL; needs PARTYORG_SECRET (PARTYORG_PRODUCTION=1)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -134,6 +140,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			return err
 		})
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: partyorg audit verify [--db DSN]")
+			return errUsage
+		}
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
+			n, brk, err := audit.Verify(ctx, c)
+			if err != nil {
+				return err
+			}
+			if brk != nil {
+				return brk
+			}
+			fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+			return nil
+		})
 	default:
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -152,6 +177,12 @@ func withClient(ctx context.Context, dsn string, fn func(context.Context, *ent.C
 		return err
 	}
 	return fn(viewer.NewSystemContext(ctx), c)
+}
+
+// envFloat reads a number from the environment; unset or malformed is 0.
+func envFloat(getenv func(string) string, key string) float64 {
+	f, _ := strconv.ParseFloat(getenv(key), 64)
+	return f
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/db"
+	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -417,5 +418,59 @@ func TestBadCommands(t *testing.T) {
 				t.Errorf("no command: %v, stderr %q; want errUsage and the usage", err, stderr.String())
 			}
 		})
+	}
+}
+
+// TestAuditVerify: `partyorg audit verify` accepts an intact trail and,
+// once an entry was removed behind the server's back, fails naming it.
+func TestAuditVerify(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	if err := run(context.Background(), []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "2"}, env(), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"audit", "verify", "--db", path}, env(), &stdout, io.Discard); err != nil {
+		t.Fatalf("verify of an intact trail: %v", err)
+	}
+	// 1 county, 1 township, 1 village, 1 branch, 2 members.
+	if !strings.Contains(stdout.String(), "6 entries verified") {
+		t.Errorf("stdout = %q, want 6 entries verified", stdout.String())
+	}
+	c, err := db.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, stmt := range []string{"DROP TRIGGER audit_logs_no_delete", "DELETE FROM audit_logs WHERE seq = 3"} {
+		if _, err := c.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	err = run(ctx, []string{"audit", "verify", "--db", path}, env(), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "broken at #3") {
+		t.Fatalf("verify after removing entry #3: %v, want a break at #3", err)
+	}
+	if err := run(ctx, []string{"audit"}, env(), io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("audit without verify: %v, want errUsage", err)
+	}
+}
+
+// TestProductionNeedsSecret: serve --production refuses to start without
+// PARTYORG_SECRET, before it opens the database.
+func TestProductionNeedsSecret(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	for _, args := range [][]string{{"serve", "--production", "--db", path}, {"serve", "--db", path}} {
+		getenv := env()
+		if len(args) == 3 {
+			getenv = env("PARTYORG_PRODUCTION", "1")
+		}
+		err := run(context.Background(), args, getenv, io.Discard, io.Discard)
+		if !errors.Is(err, server.ErrNoSecret) {
+			t.Errorf("%v: %v, want ErrNoSecret", args, err)
+		}
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the database was created: %v", err)
 	}
 }

@@ -33,6 +33,14 @@ const (
 	FieldChanges = "changes"
 	// FieldOrgID holds the string denoting the org_id field in the database.
 	FieldOrgID = "org_id"
+	// FieldCountyID holds the string denoting the county_id field in the database.
+	FieldCountyID = "county_id"
+	// FieldSeq holds the string denoting the seq field in the database.
+	FieldSeq = "seq"
+	// FieldPrevHash holds the string denoting the prev_hash field in the database.
+	FieldPrevHash = "prev_hash"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
 	// Table holds the table name of the auditlog in the database.
 	Table = "audit_logs"
 )
@@ -48,6 +56,10 @@ var Columns = []string{
 	FieldObjectID,
 	FieldChanges,
 	FieldOrgID,
+	FieldCountyID,
+	FieldSeq,
+	FieldPrevHash,
+	FieldHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -71,6 +83,14 @@ var (
 	Policy       ent.Policy
 	// DefaultAt holds the default value on creation for the "at" field.
 	DefaultAt func() time.Time
+	// DefaultCountyID holds the default value on creation for the "county_id" field.
+	DefaultCountyID int
+	// DefaultSeq holds the default value on creation for the "seq" field.
+	DefaultSeq int
+	// DefaultPrevHash holds the default value on creation for the "prev_hash" field.
+	DefaultPrevHash string
+	// DefaultHash holds the default value on creation for the "hash" field.
+	DefaultHash string
 )
 
 // Op defines the type for the "op" enum field.
@@ -81,6 +101,7 @@ const (
 	OpCreate Op = "CREATE"
 	OpUpdate Op = "UPDATE"
 	OpDelete Op = "DELETE"
+	OpExport Op = "EXPORT"
 )
 
 func (_op Op) String() string {
@@ -90,7 +111,7 @@ func (_op Op) String() string {
 // OpValidator is a validator for the "op" field enum values. It is called by the builders before save.
 func OpValidator(_op Op) error {
 	switch _op {
-	case OpCreate, OpUpdate, OpDelete:
+	case OpCreate, OpUpdate, OpDelete, OpExport:
 		return nil
 	default:
 		return fmt.Errorf("auditlog: invalid enum value for op field: %q", _op)
@@ -138,6 +159,26 @@ func ByObjectID(opts ...sql.OrderTermOption) OrderOption {
 // ByOrgID orders the results by the org_id field.
 func ByOrgID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrgID, opts...).ToFunc()
+}
+
+// ByCountyID orders the results by the county_id field.
+func ByCountyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCountyID, opts...).ToFunc()
+}
+
+// BySeq orders the results by the seq field.
+func BySeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeq, opts...).ToFunc()
+}
+
+// ByPrevHash orders the results by the prev_hash field.
+func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrevHash, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

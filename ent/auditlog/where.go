@@ -84,6 +84,26 @@ func OrgID(v int) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldOrgID, v))
 }
 
+// CountyID applies equality check predicate on the "county_id" field. It's identical to CountyIDEQ.
+func CountyID(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldCountyID, v))
+}
+
+// Seq applies equality check predicate on the "seq" field. It's identical to SeqEQ.
+func Seq(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldSeq, v))
+}
+
+// PrevHash applies equality check predicate on the "prev_hash" field. It's identical to PrevHashEQ.
+func PrevHash(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldPrevHash, v))
+}
+
+// Hash applies equality check predicate on the "hash" field. It's identical to HashEQ.
+func Hash(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldHash, v))
+}
+
 // AtEQ applies the EQ predicate on the "at" field.
 func AtEQ(v time.Time) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldAt, v))
@@ -422,6 +442,216 @@ func OrgIDIsNil() predicate.AuditLog {
 // OrgIDNotNil applies the NotNil predicate on the "org_id" field.
 func OrgIDNotNil() predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldNotNull(FieldOrgID))
+}
+
+// CountyIDEQ applies the EQ predicate on the "county_id" field.
+func CountyIDEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldCountyID, v))
+}
+
+// CountyIDNEQ applies the NEQ predicate on the "county_id" field.
+func CountyIDNEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNEQ(FieldCountyID, v))
+}
+
+// CountyIDIn applies the In predicate on the "county_id" field.
+func CountyIDIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIn(FieldCountyID, vs...))
+}
+
+// CountyIDNotIn applies the NotIn predicate on the "county_id" field.
+func CountyIDNotIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotIn(FieldCountyID, vs...))
+}
+
+// CountyIDGT applies the GT predicate on the "county_id" field.
+func CountyIDGT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGT(FieldCountyID, v))
+}
+
+// CountyIDGTE applies the GTE predicate on the "county_id" field.
+func CountyIDGTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGTE(FieldCountyID, v))
+}
+
+// CountyIDLT applies the LT predicate on the "county_id" field.
+func CountyIDLT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLT(FieldCountyID, v))
+}
+
+// CountyIDLTE applies the LTE predicate on the "county_id" field.
+func CountyIDLTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLTE(FieldCountyID, v))
+}
+
+// SeqEQ applies the EQ predicate on the "seq" field.
+func SeqEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldSeq, v))
+}
+
+// SeqNEQ applies the NEQ predicate on the "seq" field.
+func SeqNEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNEQ(FieldSeq, v))
+}
+
+// SeqIn applies the In predicate on the "seq" field.
+func SeqIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIn(FieldSeq, vs...))
+}
+
+// SeqNotIn applies the NotIn predicate on the "seq" field.
+func SeqNotIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotIn(FieldSeq, vs...))
+}
+
+// SeqGT applies the GT predicate on the "seq" field.
+func SeqGT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGT(FieldSeq, v))
+}
+
+// SeqGTE applies the GTE predicate on the "seq" field.
+func SeqGTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGTE(FieldSeq, v))
+}
+
+// SeqLT applies the LT predicate on the "seq" field.
+func SeqLT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLT(FieldSeq, v))
+}
+
+// SeqLTE applies the LTE predicate on the "seq" field.
+func SeqLTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLTE(FieldSeq, v))
+}
+
+// PrevHashEQ applies the EQ predicate on the "prev_hash" field.
+func PrevHashEQ(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldPrevHash, v))
+}
+
+// PrevHashNEQ applies the NEQ predicate on the "prev_hash" field.
+func PrevHashNEQ(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNEQ(FieldPrevHash, v))
+}
+
+// PrevHashIn applies the In predicate on the "prev_hash" field.
+func PrevHashIn(vs ...string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIn(FieldPrevHash, vs...))
+}
+
+// PrevHashNotIn applies the NotIn predicate on the "prev_hash" field.
+func PrevHashNotIn(vs ...string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotIn(FieldPrevHash, vs...))
+}
+
+// PrevHashGT applies the GT predicate on the "prev_hash" field.
+func PrevHashGT(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGT(FieldPrevHash, v))
+}
+
+// PrevHashGTE applies the GTE predicate on the "prev_hash" field.
+func PrevHashGTE(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGTE(FieldPrevHash, v))
+}
+
+// PrevHashLT applies the LT predicate on the "prev_hash" field.
+func PrevHashLT(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLT(FieldPrevHash, v))
+}
+
+// PrevHashLTE applies the LTE predicate on the "prev_hash" field.
+func PrevHashLTE(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLTE(FieldPrevHash, v))
+}
+
+// PrevHashContains applies the Contains predicate on the "prev_hash" field.
+func PrevHashContains(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldContains(FieldPrevHash, v))
+}
+
+// PrevHashHasPrefix applies the HasPrefix predicate on the "prev_hash" field.
+func PrevHashHasPrefix(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldHasPrefix(FieldPrevHash, v))
+}
+
+// PrevHashHasSuffix applies the HasSuffix predicate on the "prev_hash" field.
+func PrevHashHasSuffix(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldHasSuffix(FieldPrevHash, v))
+}
+
+// PrevHashEqualFold applies the EqualFold predicate on the "prev_hash" field.
+func PrevHashEqualFold(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEqualFold(FieldPrevHash, v))
+}
+
+// PrevHashContainsFold applies the ContainsFold predicate on the "prev_hash" field.
+func PrevHashContainsFold(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldContainsFold(FieldPrevHash, v))
+}
+
+// HashEQ applies the EQ predicate on the "hash" field.
+func HashEQ(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldHash, v))
+}
+
+// HashNEQ applies the NEQ predicate on the "hash" field.
+func HashNEQ(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNEQ(FieldHash, v))
+}
+
+// HashIn applies the In predicate on the "hash" field.
+func HashIn(vs ...string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIn(FieldHash, vs...))
+}
+
+// HashNotIn applies the NotIn predicate on the "hash" field.
+func HashNotIn(vs ...string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotIn(FieldHash, vs...))
+}
+
+// HashGT applies the GT predicate on the "hash" field.
+func HashGT(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGT(FieldHash, v))
+}
+
+// HashGTE applies the GTE predicate on the "hash" field.
+func HashGTE(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGTE(FieldHash, v))
+}
+
+// HashLT applies the LT predicate on the "hash" field.
+func HashLT(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLT(FieldHash, v))
+}
+
+// HashLTE applies the LTE predicate on the "hash" field.
+func HashLTE(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLTE(FieldHash, v))
+}
+
+// HashContains applies the Contains predicate on the "hash" field.
+func HashContains(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldContains(FieldHash, v))
+}
+
+// HashHasPrefix applies the HasPrefix predicate on the "hash" field.
+func HashHasPrefix(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldHasPrefix(FieldHash, v))
+}
+
+// HashHasSuffix applies the HasSuffix predicate on the "hash" field.
+func HashHasSuffix(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldHasSuffix(FieldHash, v))
+}
+
+// HashEqualFold applies the EqualFold predicate on the "hash" field.
+func HashEqualFold(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEqualFold(FieldHash, v))
+}
+
+// HashContainsFold applies the ContainsFold predicate on the "hash" field.
+func HashContainsFold(v string) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldContainsFold(FieldHash, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.BranchPairing {
 	return predicate.BranchPairing(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldEQ(FieldVersion, v))
+}
+
 // UnitBranchID applies equality check predicate on the "unit_branch_id" field. It's identical to UnitBranchIDEQ.
 func UnitBranchID(v int) predicate.BranchPairing {
 	return predicate.BranchPairing(sql.FieldEQ(FieldUnitBranchID, v))
@@ -180,6 +185,46 @@ func UpdatedAtLT(v time.Time) predicate.BranchPairing {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.BranchPairing {
 	return predicate.BranchPairing(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.BranchPairing {
+	return predicate.BranchPairing(sql.FieldLTE(FieldVersion, v))
 }
 
 // UnitBranchIDEQ applies the EQ predicate on the "unit_branch_id" field.

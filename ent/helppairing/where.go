@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.HelpPairing {
 	return predicate.HelpPairing(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldEQ(FieldVersion, v))
+}
+
 // MemberID applies equality check predicate on the "member_id" field. It's identical to MemberIDEQ.
 func MemberID(v int) predicate.HelpPairing {
 	return predicate.HelpPairing(sql.FieldEQ(FieldMemberID, v))
@@ -180,6 +185,46 @@ func UpdatedAtLT(v time.Time) predicate.HelpPairing {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.HelpPairing {
 	return predicate.HelpPairing(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.HelpPairing {
+	return predicate.HelpPairing(sql.FieldLTE(FieldVersion, v))
 }
 
 // MemberIDEQ applies the EQ predicate on the "member_id" field.

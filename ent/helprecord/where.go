@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.HelpRecord {
 	return predicate.HelpRecord(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldEQ(FieldVersion, v))
+}
+
 // PairingID applies equality check predicate on the "pairing_id" field. It's identical to PairingIDEQ.
 func PairingID(v int) predicate.HelpRecord {
 	return predicate.HelpRecord(sql.FieldEQ(FieldPairingID, v))
@@ -175,6 +180,46 @@ func UpdatedAtLT(v time.Time) predicate.HelpRecord {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.HelpRecord {
 	return predicate.HelpRecord(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.HelpRecord {
+	return predicate.HelpRecord(sql.FieldLTE(FieldVersion, v))
 }
 
 // PairingIDEQ applies the EQ predicate on the "pairing_id" field.

@@ -9,6 +9,18 @@ import (
 	"github.com/partyorg/partyorg/ent"
 )
 
+// The AuditHeadFunc type is an adapter to allow the use of ordinary
+// function as AuditHead mutator.
+type AuditHeadFunc func(context.Context, *ent.AuditHeadMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AuditHeadFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AuditHeadMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditHeadMutation", m)
+}
+
 // The AuditLogFunc type is an adapter to allow the use of ordinary
 // function as AuditLog mutator.
 type AuditLogFunc func(context.Context, *ent.AuditLogMutation) (ent.Value, error)
@@ -81,6 +93,18 @@ func (f HouseholdStatusChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HouseholdStatusChangeMutation", m)
 }
 
+// The IdempotencyKeyFunc type is an adapter to allow the use of ordinary
+// function as IdempotencyKey mutator.
+type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IdempotencyKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IdempotencyKeyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IdempotencyKeyMutation", m)
+}
+
 // The JointActivityFunc type is an adapter to allow the use of ordinary
 // function as JointActivity mutator.
 type JointActivityFunc func(context.Context, *ent.JointActivityMutation) (ent.Value, error)
@@ -139,6 +163,66 @@ func (f OrgFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrgMutation", m)
+}
+
+// The PledgeFunc type is an adapter to allow the use of ordinary
+// function as Pledge mutator.
+type PledgeFunc func(context.Context, *ent.PledgeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PledgeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PledgeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PledgeMutation", m)
+}
+
+// The PledgeItemFunc type is an adapter to allow the use of ordinary
+// function as PledgeItem mutator.
+type PledgeItemFunc func(context.Context, *ent.PledgeItemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PledgeItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PledgeItemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PledgeItemMutation", m)
+}
+
+// The PledgeProgressFunc type is an adapter to allow the use of ordinary
+// function as PledgeProgress mutator.
+type PledgeProgressFunc func(context.Context, *ent.PledgeProgressMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PledgeProgressFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PledgeProgressMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PledgeProgressMutation", m)
+}
+
+// The PledgeReviewFunc type is an adapter to allow the use of ordinary
+// function as PledgeReview mutator.
+type PledgeReviewFunc func(context.Context, *ent.PledgeReviewMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PledgeReviewFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PledgeReviewMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PledgeReviewMutation", m)
+}
+
+// The PledgeTopicFunc type is an adapter to allow the use of ordinary
+// function as PledgeTopic mutator.
+type PledgeTopicFunc func(context.Context, *ent.PledgeTopicMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PledgeTopicFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PledgeTopicMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PledgeTopicMutation", m)
 }
 
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary

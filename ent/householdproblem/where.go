@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.HouseholdProblem {
 	return predicate.HouseholdProblem(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldEQ(FieldVersion, v))
+}
+
 // HouseholdID applies equality check predicate on the "household_id" field. It's identical to HouseholdIDEQ.
 func HouseholdID(v int) predicate.HouseholdProblem {
 	return predicate.HouseholdProblem(sql.FieldEQ(FieldHouseholdID, v))
@@ -175,6 +180,46 @@ func UpdatedAtLT(v time.Time) predicate.HouseholdProblem {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.HouseholdProblem {
 	return predicate.HouseholdProblem(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.HouseholdProblem {
+	return predicate.HouseholdProblem(sql.FieldLTE(FieldVersion, v))
 }
 
 // HouseholdIDEQ applies the EQ predicate on the "household_id" field.

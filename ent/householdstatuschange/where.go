@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.HouseholdStatusChange {
 	return predicate.HouseholdStatusChange(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldEQ(FieldVersion, v))
+}
+
 // HouseholdID applies equality check predicate on the "household_id" field. It's identical to HouseholdIDEQ.
 func HouseholdID(v int) predicate.HouseholdStatusChange {
 	return predicate.HouseholdStatusChange(sql.FieldEQ(FieldHouseholdID, v))
@@ -160,6 +165,46 @@ func UpdatedAtLT(v time.Time) predicate.HouseholdStatusChange {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.HouseholdStatusChange {
 	return predicate.HouseholdStatusChange(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.HouseholdStatusChange {
+	return predicate.HouseholdStatusChange(sql.FieldLTE(FieldVersion, v))
 }
 
 // HouseholdIDEQ applies the EQ predicate on the "household_id" field.

@@ -8,17 +8,24 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/leaderassignment"
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -80,6 +87,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The AuditHeadFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AuditHeadFunc func(context.Context, *ent.AuditHeadQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AuditHeadFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AuditHeadQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AuditHeadQuery", q)
+}
+
+// The TraverseAuditHead type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAuditHead func(context.Context, *ent.AuditHeadQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAuditHead) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAuditHead) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditHeadQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AuditHeadQuery", q)
 }
 
 // The AuditLogFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -244,6 +278,33 @@ func (f TraverseHouseholdStatusChange) Traverse(ctx context.Context, q ent.Query
 	return fmt.Errorf("unexpected query type %T. expect *ent.HouseholdStatusChangeQuery", q)
 }
 
+// The IdempotencyKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f IdempotencyKeyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.IdempotencyKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.IdempotencyKeyQuery", q)
+}
+
+// The TraverseIdempotencyKey type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseIdempotencyKey func(context.Context, *ent.IdempotencyKeyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseIdempotencyKey) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseIdempotencyKey) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IdempotencyKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.IdempotencyKeyQuery", q)
+}
+
 // The JointActivityFunc type is an adapter to allow the use of ordinary function as a Querier.
 type JointActivityFunc func(context.Context, *ent.JointActivityQuery) (ent.Value, error)
 
@@ -379,6 +440,141 @@ func (f TraverseOrg) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrgQuery", q)
 }
 
+// The PledgeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PledgeFunc func(context.Context, *ent.PledgeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PledgeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PledgeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PledgeQuery", q)
+}
+
+// The TraversePledge type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePledge func(context.Context, *ent.PledgeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePledge) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePledge) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PledgeQuery", q)
+}
+
+// The PledgeItemFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PledgeItemFunc func(context.Context, *ent.PledgeItemQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PledgeItemFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PledgeItemQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PledgeItemQuery", q)
+}
+
+// The TraversePledgeItem type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePledgeItem func(context.Context, *ent.PledgeItemQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePledgeItem) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePledgeItem) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeItemQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PledgeItemQuery", q)
+}
+
+// The PledgeProgressFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PledgeProgressFunc func(context.Context, *ent.PledgeProgressQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PledgeProgressFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PledgeProgressQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PledgeProgressQuery", q)
+}
+
+// The TraversePledgeProgress type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePledgeProgress func(context.Context, *ent.PledgeProgressQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePledgeProgress) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePledgeProgress) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeProgressQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PledgeProgressQuery", q)
+}
+
+// The PledgeReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PledgeReviewFunc func(context.Context, *ent.PledgeReviewQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PledgeReviewFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PledgeReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PledgeReviewQuery", q)
+}
+
+// The TraversePledgeReview type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePledgeReview func(context.Context, *ent.PledgeReviewQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePledgeReview) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePledgeReview) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PledgeReviewQuery", q)
+}
+
+// The PledgeTopicFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PledgeTopicFunc func(context.Context, *ent.PledgeTopicQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PledgeTopicFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PledgeTopicQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PledgeTopicQuery", q)
+}
+
+// The TraversePledgeTopic type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePledgeTopic func(context.Context, *ent.PledgeTopicQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePledgeTopic) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePledgeTopic) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeTopicQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PledgeTopicQuery", q)
+}
+
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdQuery) (ent.Value, error)
 
@@ -490,6 +686,8 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AuditHeadQuery:
+		return &query[*ent.AuditHeadQuery, predicate.AuditHead, audithead.OrderOption]{typ: ent.TypeAuditHead, tq: q}, nil
 	case *ent.AuditLogQuery:
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
 	case *ent.BranchPairingQuery:
@@ -502,6 +700,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.HouseholdProblemQuery, predicate.HouseholdProblem, householdproblem.OrderOption]{typ: ent.TypeHouseholdProblem, tq: q}, nil
 	case *ent.HouseholdStatusChangeQuery:
 		return &query[*ent.HouseholdStatusChangeQuery, predicate.HouseholdStatusChange, householdstatuschange.OrderOption]{typ: ent.TypeHouseholdStatusChange, tq: q}, nil
+	case *ent.IdempotencyKeyQuery:
+		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
 	case *ent.JointActivityQuery:
 		return &query[*ent.JointActivityQuery, predicate.JointActivity, jointactivity.OrderOption]{typ: ent.TypeJointActivity, tq: q}, nil
 	case *ent.LeaderAssignmentQuery:
@@ -512,6 +712,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.OrgQuery:
 		return &query[*ent.OrgQuery, predicate.Org, org.OrderOption]{typ: ent.TypeOrg, tq: q}, nil
+	case *ent.PledgeQuery:
+		return &query[*ent.PledgeQuery, predicate.Pledge, pledge.OrderOption]{typ: ent.TypePledge, tq: q}, nil
+	case *ent.PledgeItemQuery:
+		return &query[*ent.PledgeItemQuery, predicate.PledgeItem, pledgeitem.OrderOption]{typ: ent.TypePledgeItem, tq: q}, nil
+	case *ent.PledgeProgressQuery:
+		return &query[*ent.PledgeProgressQuery, predicate.PledgeProgress, pledgeprogress.OrderOption]{typ: ent.TypePledgeProgress, tq: q}, nil
+	case *ent.PledgeReviewQuery:
+		return &query[*ent.PledgeReviewQuery, predicate.PledgeReview, pledgereview.OrderOption]{typ: ent.TypePledgeReview, tq: q}, nil
+	case *ent.PledgeTopicQuery:
+		return &query[*ent.PledgeTopicQuery, predicate.PledgeTopic, pledgetopic.OrderOption]{typ: ent.TypePledgeTopic, tq: q}, nil
 	case *ent.PoorHouseholdQuery:
 		return &query[*ent.PoorHouseholdQuery, predicate.PoorHousehold, poorhousehold.OrderOption]{typ: ent.TypePoorHousehold, tq: q}, nil
 	case *ent.RoleBindingQuery:

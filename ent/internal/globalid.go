@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"audit_logs\":0,\"branch_pairings\":25769803776,\"help_pairings\":30064771072,\"help_records\":34359738368,\"household_problems\":38654705664,\"household_status_changes\":42949672960,\"joint_activities\":47244640256,\"leader_assignments\":51539607552,\"leader_visits\":55834574848,\"members\":4294967296,\"orgs\":8589934592,\"poor_households\":60129542144,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"
+const IncrementStarts = "{\"audit_heads\":25769803776,\"audit_logs\":0,\"branch_pairings\":55834574848,\"help_pairings\":60129542144,\"help_records\":64424509440,\"household_problems\":68719476736,\"household_status_changes\":73014444032,\"idempotency_keys\":30064771072,\"joint_activities\":77309411328,\"leader_assignments\":81604378624,\"leader_visits\":85899345920,\"members\":4294967296,\"orgs\":8589934592,\"pledge_items\":38654705664,\"pledge_progresses\":42949672960,\"pledge_reviews\":47244640256,\"pledge_topics\":51539607552,\"pledges\":34359738368,\"poor_households\":90194313216,\"role_bindings\":12884901888,\"settings\":17179869184,\"users\":21474836480}"

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.LeaderAssignment {
 	return predicate.LeaderAssignment(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldEQ(FieldVersion, v))
+}
+
 // LeaderID applies equality check predicate on the "leader_id" field. It's identical to LeaderIDEQ.
 func LeaderID(v int) predicate.LeaderAssignment {
 	return predicate.LeaderAssignment(sql.FieldEQ(FieldLeaderID, v))
@@ -170,6 +175,46 @@ func UpdatedAtLT(v time.Time) predicate.LeaderAssignment {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.LeaderAssignment {
 	return predicate.LeaderAssignment(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.LeaderAssignment {
+	return predicate.LeaderAssignment(sql.FieldLTE(FieldVersion, v))
 }
 
 // LeaderIDEQ applies the EQ predicate on the "leader_id" field.

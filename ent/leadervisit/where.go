@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.LeaderVisit {
 	return predicate.LeaderVisit(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldEQ(FieldVersion, v))
+}
+
 // AssignmentID applies equality check predicate on the "assignment_id" field. It's identical to AssignmentIDEQ.
 func AssignmentID(v int) predicate.LeaderVisit {
 	return predicate.LeaderVisit(sql.FieldEQ(FieldAssignmentID, v))
@@ -180,6 +185,46 @@ func UpdatedAtLT(v time.Time) predicate.LeaderVisit {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.LeaderVisit {
 	return predicate.LeaderVisit(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.LeaderVisit {
+	return predicate.LeaderVisit(sql.FieldLTE(FieldVersion, v))
 }
 
 // AssignmentIDEQ applies the EQ predicate on the "assignment_id" field.

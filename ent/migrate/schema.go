@@ -9,17 +9,34 @@ import (
 )
 
 var (
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "county_id", Type: field.TypeInt, Unique: true},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
+	}
 	// AuditLogsColumns holds the columns for the "audit_logs" table.
 	AuditLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor", Type: field.TypeString},
-		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "op", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "EXPORT"}},
 		{Name: "type", Type: field.TypeString},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "county_id", Type: field.TypeInt, Default: 0},
+		{Name: "seq", Type: field.TypeInt, Default: 0},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditLogsTable holds the schema information for the "audit_logs" table.
 	AuditLogsTable = &schema.Table{
@@ -37,6 +54,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
 			},
+			{
+				Name:    "auditlog_county_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
+			},
 		},
 	}
 	// BranchPairingsColumns holds the columns for the "branch_pairings" table.
@@ -44,6 +66,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "unit_branch_name", Type: field.TypeString},
 		{Name: "village_branch_name", Type: field.TypeString},
 		{Name: "start_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -61,19 +84,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "branch_pairings_orgs_unit_branch",
-				Columns:    []*schema.Column{BranchPairingsColumns[8]},
-				RefColumns: []*schema.Column{OrgsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "branch_pairings_orgs_village_branch",
 				Columns:    []*schema.Column{BranchPairingsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "branch_pairings_members_responsible",
+				Symbol:     "branch_pairings_orgs_village_branch",
 				Columns:    []*schema.Column{BranchPairingsColumns[10]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "branch_pairings_members_responsible",
+				Columns:    []*schema.Column{BranchPairingsColumns[11]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -82,17 +105,17 @@ var (
 			{
 				Name:    "branchpairing_unit_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{BranchPairingsColumns[8]},
+				Columns: []*schema.Column{BranchPairingsColumns[9]},
 			},
 			{
 				Name:    "branchpairing_village_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{BranchPairingsColumns[9]},
+				Columns: []*schema.Column{BranchPairingsColumns[10]},
 			},
 			{
 				Name:    "branchpairing_responsible_id",
 				Unique:  false,
-				Columns: []*schema.Column{BranchPairingsColumns[10]},
+				Columns: []*schema.Column{BranchPairingsColumns[11]},
 			},
 		},
 	}
@@ -101,6 +124,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "village_id", Type: field.TypeInt},
 		{Name: "branch_id", Type: field.TypeInt},
 		{Name: "member_name", Type: field.TypeString},
@@ -117,13 +141,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "help_pairings_members_member",
-				Columns:    []*schema.Column{HelpPairingsColumns[8]},
+				Columns:    []*schema.Column{HelpPairingsColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "help_pairings_poor_households_help_pairings",
-				Columns:    []*schema.Column{HelpPairingsColumns[9]},
+				Columns:    []*schema.Column{HelpPairingsColumns[10]},
 				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -132,22 +156,22 @@ var (
 			{
 				Name:    "helppairing_member_id_household_id",
 				Unique:  true,
-				Columns: []*schema.Column{HelpPairingsColumns[8], HelpPairingsColumns[9]},
+				Columns: []*schema.Column{HelpPairingsColumns[9], HelpPairingsColumns[10]},
 			},
 			{
 				Name:    "helppairing_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpPairingsColumns[9]},
+				Columns: []*schema.Column{HelpPairingsColumns[10]},
 			},
 			{
 				Name:    "helppairing_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpPairingsColumns[3]},
+				Columns: []*schema.Column{HelpPairingsColumns[4]},
 			},
 			{
 				Name:    "helppairing_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpPairingsColumns[4]},
+				Columns: []*schema.Column{HelpPairingsColumns[5]},
 			},
 		},
 	}
@@ -156,6 +180,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "village_id", Type: field.TypeInt},
 		{Name: "branch_id", Type: field.TypeInt},
 		{Name: "member_id", Type: field.TypeInt},
@@ -172,7 +197,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "help_records_help_pairings_records",
-				Columns:    []*schema.Column{HelpRecordsColumns[9]},
+				Columns:    []*schema.Column{HelpRecordsColumns[10]},
 				RefColumns: []*schema.Column{HelpPairingsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -181,22 +206,22 @@ var (
 			{
 				Name:    "helprecord_pairing_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{HelpRecordsColumns[9], HelpRecordsColumns[7]},
+				Columns: []*schema.Column{HelpRecordsColumns[10], HelpRecordsColumns[8]},
 			},
 			{
 				Name:    "helprecord_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpRecordsColumns[3]},
+				Columns: []*schema.Column{HelpRecordsColumns[4]},
 			},
 			{
 				Name:    "helprecord_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpRecordsColumns[4]},
+				Columns: []*schema.Column{HelpRecordsColumns[5]},
 			},
 			{
 				Name:    "helprecord_member_id",
 				Unique:  false,
-				Columns: []*schema.Column{HelpRecordsColumns[5]},
+				Columns: []*schema.Column{HelpRecordsColumns[6]},
 			},
 		},
 	}
@@ -205,6 +230,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "village_id", Type: field.TypeInt},
 		{Name: "text", Type: field.TypeString},
 		{Name: "raised_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -220,7 +246,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "household_problems_poor_households_problems",
-				Columns:    []*schema.Column{HouseholdProblemsColumns[8]},
+				Columns:    []*schema.Column{HouseholdProblemsColumns[9]},
 				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -229,12 +255,12 @@ var (
 			{
 				Name:    "householdproblem_household_id",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdProblemsColumns[8]},
+				Columns: []*schema.Column{HouseholdProblemsColumns[9]},
 			},
 			{
 				Name:    "householdproblem_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdProblemsColumns[3]},
+				Columns: []*schema.Column{HouseholdProblemsColumns[4]},
 			},
 		},
 	}
@@ -243,6 +269,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "village_id", Type: field.TypeInt},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -256,7 +283,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "household_status_changes_poor_households_status_changes",
-				Columns:    []*schema.Column{HouseholdStatusChangesColumns[6]},
+				Columns:    []*schema.Column{HouseholdStatusChangesColumns[7]},
 				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -265,12 +292,40 @@ var (
 			{
 				Name:    "householdstatuschange_household_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdStatusChangesColumns[6], HouseholdStatusChangesColumns[5]},
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[7], HouseholdStatusChangesColumns[6]},
 			},
 			{
 				Name:    "householdstatuschange_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{HouseholdStatusChangesColumns[3]},
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[4]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_user_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[1], IdempotencyKeysColumns[2]},
+			},
+			{
+				Name:    "idempotencykey_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
 			},
 		},
 	}
@@ -279,6 +334,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "unit_branch_id", Type: field.TypeInt},
 		{Name: "village_branch_id", Type: field.TypeInt},
 		{Name: "area", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_BUILDING", "MEMBER_EDUCATION", "CADRE_TEAM", "TALENT"}},
@@ -296,7 +352,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "joint_activities_branch_pairings_activities",
-				Columns:    []*schema.Column{JointActivitiesColumns[10]},
+				Columns:    []*schema.Column{JointActivitiesColumns[11]},
 				RefColumns: []*schema.Column{BranchPairingsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -305,17 +361,17 @@ var (
 			{
 				Name:    "jointactivity_pairing_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{JointActivitiesColumns[10], JointActivitiesColumns[6]},
+				Columns: []*schema.Column{JointActivitiesColumns[11], JointActivitiesColumns[7]},
 			},
 			{
 				Name:    "jointactivity_unit_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{JointActivitiesColumns[3]},
+				Columns: []*schema.Column{JointActivitiesColumns[4]},
 			},
 			{
 				Name:    "jointactivity_village_branch_id",
 				Unique:  false,
-				Columns: []*schema.Column{JointActivitiesColumns[4]},
+				Columns: []*schema.Column{JointActivitiesColumns[5]},
 			},
 		},
 	}
@@ -324,6 +380,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "leader_name", Type: field.TypeString},
 		{Name: "leader_id", Type: field.TypeInt, Nullable: true},
@@ -338,19 +395,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "leader_assignments_members_leader",
-				Columns:    []*schema.Column{LeaderAssignmentsColumns[5]},
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[6]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "leader_assignments_orgs_township",
-				Columns:    []*schema.Column{LeaderAssignmentsColumns[6]},
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[7]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "leader_assignments_orgs_village",
-				Columns:    []*schema.Column{LeaderAssignmentsColumns[7]},
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -359,17 +416,17 @@ var (
 			{
 				Name:    "leaderassignment_leader_id_year",
 				Unique:  true,
-				Columns: []*schema.Column{LeaderAssignmentsColumns[5], LeaderAssignmentsColumns[3]},
+				Columns: []*schema.Column{LeaderAssignmentsColumns[6], LeaderAssignmentsColumns[4]},
 			},
 			{
 				Name:    "leaderassignment_township_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{LeaderAssignmentsColumns[6], LeaderAssignmentsColumns[3]},
+				Columns: []*schema.Column{LeaderAssignmentsColumns[7], LeaderAssignmentsColumns[4]},
 			},
 			{
 				Name:    "leaderassignment_village_id",
 				Unique:  false,
-				Columns: []*schema.Column{LeaderAssignmentsColumns[7]},
+				Columns: []*schema.Column{LeaderAssignmentsColumns[8]},
 			},
 		},
 	}
@@ -378,6 +435,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "township_id", Type: field.TypeInt},
 		{Name: "leader_id", Type: field.TypeInt},
 		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
@@ -394,7 +452,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "leader_visits_leader_assignments_visits",
-				Columns:    []*schema.Column{LeaderVisitsColumns[9]},
+				Columns:    []*schema.Column{LeaderVisitsColumns[10]},
 				RefColumns: []*schema.Column{LeaderAssignmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -403,17 +461,17 @@ var (
 			{
 				Name:    "leadervisit_assignment_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{LeaderVisitsColumns[9], LeaderVisitsColumns[5]},
+				Columns: []*schema.Column{LeaderVisitsColumns[10], LeaderVisitsColumns[6]},
 			},
 			{
 				Name:    "leadervisit_township_id",
 				Unique:  false,
-				Columns: []*schema.Column{LeaderVisitsColumns[3]},
+				Columns: []*schema.Column{LeaderVisitsColumns[4]},
 			},
 			{
 				Name:    "leadervisit_leader_id",
 				Unique:  false,
-				Columns: []*schema.Column{LeaderVisitsColumns[4]},
+				Columns: []*schema.Column{LeaderVisitsColumns[5]},
 			},
 		},
 	}
@@ -422,6 +480,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE"}},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -440,7 +499,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_orgs_members",
-				Columns:    []*schema.Column{MembersColumns[11]},
+				Columns:    []*schema.Column{MembersColumns[12]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -449,12 +508,12 @@ var (
 			{
 				Name:    "member_branch_id_name",
 				Unique:  false,
-				Columns: []*schema.Column{MembersColumns[11], MembersColumns[3]},
+				Columns: []*schema.Column{MembersColumns[12], MembersColumns[4]},
 			},
 			{
 				Name:    "member_national_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembersColumns[10]},
+				Columns: []*schema.Column{MembersColumns[11]},
 			},
 		},
 	}
@@ -463,6 +522,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNTY", "TOWNSHIP", "VILLAGE", "COMMUNITY", "UNIT", "BRANCH"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"RURAL", "COMMUNITY", "AGENCY", "INSTITUTION", "SOE", "NON_PUBLIC", "SOCIAL_ORG", "SCHOOL", "SERVICE_WINDOW"}},
@@ -478,7 +538,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orgs_orgs_children",
-				Columns:    []*schema.Column{OrgsColumns[8]},
+				Columns:    []*schema.Column{OrgsColumns[9]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -487,7 +547,219 @@ var (
 			{
 				Name:    "org_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrgsColumns[8]},
+				Columns: []*schema.Column{OrgsColumns[9]},
+			},
+		},
+	}
+	// PledgesColumns holds the columns for the "pledges" table.
+	PledgesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ANNUAL", "TERM"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"DRAFT", "SUBMITTED", "RETURNED", "APPROVED", "PUBLISHED", "EVALUATED"}, Default: "DRAFT"},
+		{Name: "submitted_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "published_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "channels", Type: field.TypeJSON, Nullable: true},
+		{Name: "report_from", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "early_close_reason", Type: field.TypeString, Nullable: true},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PledgesTable holds the schema information for the "pledges" table.
+	PledgesTable = &schema.Table{
+		Name:       "pledges",
+		Columns:    PledgesColumns,
+		PrimaryKey: []*schema.Column{PledgesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledges_members_member",
+				Columns:    []*schema.Column{PledgesColumns[14]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledges_orgs_branch",
+				Columns:    []*schema.Column{PledgesColumns[15]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledge_branch_id_year_state",
+				Unique:  false,
+				Columns: []*schema.Column{PledgesColumns[15], PledgesColumns[5], PledgesColumns[7]},
+			},
+			{
+				Name:    "pledge_member_id_year_kind",
+				Unique:  true,
+				Columns: []*schema.Column{PledgesColumns[14], PledgesColumns[5], PledgesColumns[6]},
+			},
+		},
+	}
+	// PledgeItemsColumns holds the columns for the "pledge_items" table.
+	PledgeItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"FULFILLED", "PARTLY", "NOT_FULFILLED"}},
+		{Name: "pledge_id", Type: field.TypeInt},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PledgeItemsTable holds the schema information for the "pledge_items" table.
+	PledgeItemsTable = &schema.Table{
+		Name:       "pledge_items",
+		Columns:    PledgeItemsColumns,
+		PrimaryKey: []*schema.Column{PledgeItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_items_pledges_items",
+				Columns:    []*schema.Column{PledgeItemsColumns[8]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "pledge_items_pledge_topics_topic",
+				Columns:    []*schema.Column{PledgeItemsColumns[9]},
+				RefColumns: []*schema.Column{PledgeTopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeitem_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[8]},
+			},
+			{
+				Name:    "pledgeitem_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[4]},
+			},
+			{
+				Name:    "pledgeitem_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeItemsColumns[9]},
+			},
+		},
+	}
+	// PledgeProgressesColumns holds the columns for the "pledge_progresses" table.
+	PledgeProgressesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "quarter", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reporter", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeProgressesTable holds the schema information for the "pledge_progresses" table.
+	PledgeProgressesTable = &schema.Table{
+		Name:       "pledge_progresses",
+		Columns:    PledgeProgressesColumns,
+		PrimaryKey: []*schema.Column{PledgeProgressesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_progresses_pledges_progress",
+				Columns:    []*schema.Column{PledgeProgressesColumns[10]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgeprogress_pledge_id_quarter",
+				Unique:  true,
+				Columns: []*schema.Column{PledgeProgressesColumns[10], PledgeProgressesColumns[6]},
+			},
+			{
+				Name:    "pledgeprogress_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeProgressesColumns[4]},
+			},
+		},
+	}
+	// PledgeReviewsColumns holds the columns for the "pledge_reviews" table.
+	PledgeReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "approve", Type: field.TypeBool},
+		{Name: "serves_reform", Type: field.TypeBool},
+		{Name: "exemplary", Type: field.TypeBool},
+		{Name: "fits_post", Type: field.TypeBool},
+		{Name: "meets_wishes", Type: field.TypeBool},
+		{Name: "leaders_first", Type: field.TypeBool},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "reviewer", Type: field.TypeString},
+		{Name: "pledge_id", Type: field.TypeInt},
+	}
+	// PledgeReviewsTable holds the schema information for the "pledge_reviews" table.
+	PledgeReviewsTable = &schema.Table{
+		Name:       "pledge_reviews",
+		Columns:    PledgeReviewsColumns,
+		PrimaryKey: []*schema.Column{PledgeReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pledge_reviews_pledges_reviews",
+				Columns:    []*schema.Column{PledgeReviewsColumns[15]},
+				RefColumns: []*schema.Column{PledgesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgereview_pledge_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[15]},
+			},
+			{
+				Name:    "pledgereview_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeReviewsColumns[4]},
+			},
+		},
+	}
+	// PledgeTopicsColumns holds the columns for the "pledge_topics" table.
+	PledgeTopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "title", Type: field.TypeString, Size: 100},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true},
+		{Name: "retired_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "retired_by", Type: field.TypeString, Nullable: true},
+	}
+	// PledgeTopicsTable holds the schema information for the "pledge_topics" table.
+	PledgeTopicsTable = &schema.Table{
+		Name:       "pledge_topics",
+		Columns:    PledgeTopicsColumns,
+		PrimaryKey: []*schema.Column{PledgeTopicsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pledgetopic_sector",
+				Unique:  false,
+				Columns: []*schema.Column{PledgeTopicsColumns[4]},
 			},
 		},
 	}
@@ -496,6 +768,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "head", Type: field.TypeString},
 		{Name: "size", Type: field.TypeInt},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}, Default: "POOR"},
@@ -510,7 +783,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "poor_households_orgs_village",
-				Columns:    []*schema.Column{PoorHouseholdsColumns[7]},
+				Columns:    []*schema.Column{PoorHouseholdsColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -519,7 +792,7 @@ var (
 			{
 				Name:    "poorhousehold_village_id_head",
 				Unique:  false,
-				Columns: []*schema.Column{PoorHouseholdsColumns[7], PoorHouseholdsColumns[3]},
+				Columns: []*schema.Column{PoorHouseholdsColumns[8], PoorHouseholdsColumns[4]},
 			},
 		},
 	}
@@ -528,6 +801,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "ORG_ADMIN", "VIEWER", "MEMBER"}},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
@@ -540,13 +814,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "role_bindings_orgs_role_bindings",
-				Columns:    []*schema.Column{RoleBindingsColumns[4]},
+				Columns:    []*schema.Column{RoleBindingsColumns[5]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "role_bindings_users_roles",
-				Columns:    []*schema.Column{RoleBindingsColumns[5]},
+				Columns:    []*schema.Column{RoleBindingsColumns[6]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -555,12 +829,12 @@ var (
 			{
 				Name:    "rolebinding_user_id_role_org_id",
 				Unique:  true,
-				Columns: []*schema.Column{RoleBindingsColumns[5], RoleBindingsColumns[3], RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[6], RoleBindingsColumns[4], RoleBindingsColumns[5]},
 			},
 			{
 				Name:    "rolebinding_org_id",
 				Unique:  false,
-				Columns: []*schema.Column{RoleBindingsColumns[4]},
+				Columns: []*schema.Column{RoleBindingsColumns[5]},
 			},
 		},
 	}
@@ -581,9 +855,11 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "username", Type: field.TypeString, Unique: true},
 		{Name: "password_hash", Type: field.TypeString},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "token_version", Type: field.TypeInt, Default: 0},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "member_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -595,13 +871,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_orgs_users",
-				Columns:    []*schema.Column{UsersColumns[6]},
+				Columns:    []*schema.Column{UsersColumns[8]},
 				RefColumns: []*schema.Column{OrgsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "users_members_member",
-				Columns:    []*schema.Column{UsersColumns[7]},
+				Columns:    []*schema.Column{UsersColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -659,17 +935,24 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuditHeadsTable,
 		AuditLogsTable,
 		BranchPairingsTable,
 		HelpPairingsTable,
 		HelpRecordsTable,
 		HouseholdProblemsTable,
 		HouseholdStatusChangesTable,
+		IdempotencyKeysTable,
 		JointActivitiesTable,
 		LeaderAssignmentsTable,
 		LeaderVisitsTable,
 		MembersTable,
 		OrgsTable,
+		PledgesTable,
+		PledgeItemsTable,
+		PledgeProgressesTable,
+		PledgeReviewsTable,
+		PledgeTopicsTable,
 		PoorHouseholdsTable,
 		RoleBindingsTable,
 		SettingsTable,
@@ -680,6 +963,9 @@ var (
 )
 
 func init() {
+	AuditHeadsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -687,38 +973,41 @@ func init() {
 	BranchPairingsTable.ForeignKeys[1].RefTable = OrgsTable
 	BranchPairingsTable.ForeignKeys[2].RefTable = MembersTable
 	BranchPairingsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(25769803776),
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	HelpPairingsTable.ForeignKeys[0].RefTable = MembersTable
 	HelpPairingsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
 	HelpPairingsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(30064771072),
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	HelpRecordsTable.ForeignKeys[0].RefTable = HelpPairingsTable
 	HelpRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(34359738368),
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	HouseholdProblemsTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
 	HouseholdProblemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(38654705664),
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	HouseholdStatusChangesTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
 	HouseholdStatusChangesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	JointActivitiesTable.ForeignKeys[0].RefTable = BranchPairingsTable
 	JointActivitiesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(47244640256),
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	LeaderAssignmentsTable.ForeignKeys[0].RefTable = MembersTable
 	LeaderAssignmentsTable.ForeignKeys[1].RefTable = OrgsTable
 	LeaderAssignmentsTable.ForeignKeys[2].RefTable = OrgsTable
 	LeaderAssignmentsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(51539607552),
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	LeaderVisitsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
 	LeaderVisitsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(55834574848),
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -729,9 +1018,30 @@ func init() {
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	PledgesTable.ForeignKeys[0].RefTable = MembersTable
+	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
+	PledgesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
+	PledgeItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeProgressesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
+	PledgeReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	PledgeTopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
 	PoorHouseholdsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(60129542144),
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable

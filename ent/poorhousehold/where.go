@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.PoorHousehold {
 	return predicate.PoorHousehold(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldEQ(FieldVersion, v))
+}
+
 // VillageID applies equality check predicate on the "village_id" field. It's identical to VillageIDEQ.
 func VillageID(v int) predicate.PoorHousehold {
 	return predicate.PoorHousehold(sql.FieldEQ(FieldVillageID, v))
@@ -165,6 +170,46 @@ func UpdatedAtLT(v time.Time) predicate.PoorHousehold {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.PoorHousehold {
 	return predicate.PoorHousehold(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.PoorHousehold {
+	return predicate.PoorHousehold(sql.FieldLTE(FieldVersion, v))
 }
 
 // VillageIDEQ applies the EQ predicate on the "village_id" field.

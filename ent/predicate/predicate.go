@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AuditHead is the predicate function for audithead builders.
+type AuditHead func(*sql.Selector)
+
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
@@ -24,6 +27,9 @@ type HouseholdProblem func(*sql.Selector)
 // HouseholdStatusChange is the predicate function for householdstatuschange builders.
 type HouseholdStatusChange func(*sql.Selector)
 
+// IdempotencyKey is the predicate function for idempotencykey builders.
+type IdempotencyKey func(*sql.Selector)
+
 // JointActivity is the predicate function for jointactivity builders.
 type JointActivity func(*sql.Selector)
 
@@ -38,6 +44,21 @@ type Member func(*sql.Selector)
 
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
+
+// Pledge is the predicate function for pledge builders.
+type Pledge func(*sql.Selector)
+
+// PledgeItem is the predicate function for pledgeitem builders.
+type PledgeItem func(*sql.Selector)
+
+// PledgeProgress is the predicate function for pledgeprogress builders.
+type PledgeProgress func(*sql.Selector)
+
+// PledgeReview is the predicate function for pledgereview builders.
+type PledgeReview func(*sql.Selector)
+
+// PledgeTopic is the predicate function for pledgetopic builders.
+type PledgeTopic func(*sql.Selector)
 
 // PoorHousehold is the predicate function for poorhousehold builders.
 type PoorHousehold func(*sql.Selector)

@@ -110,6 +110,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AuditHeadQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditHeadQueryRuleFunc func(context.Context, *ent.AuditHeadQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditHeadQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditHeadQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditHeadQuery", q)
+}
+
+// The AuditHeadMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditHeadMutationRuleFunc func(context.Context, *ent.AuditHeadMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditHeadMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditHeadMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditHeadMutation", m)
+}
+
 // The AuditLogQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditLogQueryRuleFunc func(context.Context, *ent.AuditLogQuery) error
@@ -254,6 +278,30 @@ func (f HouseholdStatusChangeMutationRuleFunc) EvalMutation(ctx context.Context,
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HouseholdStatusChangeMutation", m)
 }
 
+// The IdempotencyKeyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IdempotencyKeyQueryRuleFunc func(context.Context, *ent.IdempotencyKeyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IdempotencyKeyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IdempotencyKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IdempotencyKeyQuery", q)
+}
+
+// The IdempotencyKeyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IdempotencyKeyMutationRuleFunc func(context.Context, *ent.IdempotencyKeyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IdempotencyKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IdempotencyKeyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyKeyMutation", m)
+}
+
 // The JointActivityQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type JointActivityQueryRuleFunc func(context.Context, *ent.JointActivityQuery) error
@@ -372,6 +420,126 @@ func (f OrgMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrgMutation", m)
+}
+
+// The PledgeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PledgeQueryRuleFunc func(context.Context, *ent.PledgeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PledgeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PledgeQuery", q)
+}
+
+// The PledgeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PledgeMutationRuleFunc func(context.Context, *ent.PledgeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PledgeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PledgeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PledgeMutation", m)
+}
+
+// The PledgeItemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PledgeItemQueryRuleFunc func(context.Context, *ent.PledgeItemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PledgeItemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeItemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PledgeItemQuery", q)
+}
+
+// The PledgeItemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PledgeItemMutationRuleFunc func(context.Context, *ent.PledgeItemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PledgeItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PledgeItemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PledgeItemMutation", m)
+}
+
+// The PledgeProgressQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PledgeProgressQueryRuleFunc func(context.Context, *ent.PledgeProgressQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PledgeProgressQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeProgressQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PledgeProgressQuery", q)
+}
+
+// The PledgeProgressMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PledgeProgressMutationRuleFunc func(context.Context, *ent.PledgeProgressMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PledgeProgressMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PledgeProgressMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PledgeProgressMutation", m)
+}
+
+// The PledgeReviewQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PledgeReviewQueryRuleFunc func(context.Context, *ent.PledgeReviewQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PledgeReviewQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PledgeReviewQuery", q)
+}
+
+// The PledgeReviewMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PledgeReviewMutationRuleFunc func(context.Context, *ent.PledgeReviewMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PledgeReviewMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PledgeReviewMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PledgeReviewMutation", m)
+}
+
+// The PledgeTopicQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PledgeTopicQueryRuleFunc func(context.Context, *ent.PledgeTopicQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PledgeTopicQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PledgeTopicQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PledgeTopicQuery", q)
+}
+
+// The PledgeTopicMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PledgeTopicMutationRuleFunc func(context.Context, *ent.PledgeTopicMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PledgeTopicMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PledgeTopicMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PledgeTopicMutation", m)
 }
 
 // The PoorHouseholdQueryRuleFunc type is an adapter to allow the use of ordinary

@@ -67,6 +67,11 @@ func UpdatedAt(v time.Time) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldEQ(FieldVersion, v))
+}
+
 // UserID applies equality check predicate on the "user_id" field. It's identical to UserIDEQ.
 func UserID(v int) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldEQ(FieldUserID, v))
@@ -155,6 +160,46 @@ func UpdatedAtLT(v time.Time) predicate.RoleBinding {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.RoleBinding {
 	return predicate.RoleBinding(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.RoleBinding {
+	return predicate.RoleBinding(sql.FieldLTE(FieldVersion, v))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

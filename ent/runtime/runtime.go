@@ -12,11 +12,17 @@ import (
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/leaderassignment"
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pledge"
+	"github.com/partyorg/partyorg/ent/pledgeitem"
+	"github.com/partyorg/partyorg/ent/pledgeprogress"
+	"github.com/partyorg/partyorg/ent/pledgereview"
+	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
@@ -54,6 +60,22 @@ func init() {
 	auditlogDescAt := auditlogFields[0].Descriptor()
 	// auditlog.DefaultAt holds the default value on creation for the at field.
 	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
+	// auditlogDescCountyID is the schema descriptor for county_id field.
+	auditlogDescCountyID := auditlogFields[8].Descriptor()
+	// auditlog.DefaultCountyID holds the default value on creation for the county_id field.
+	auditlog.DefaultCountyID = auditlogDescCountyID.Default.(int)
+	// auditlogDescSeq is the schema descriptor for seq field.
+	auditlogDescSeq := auditlogFields[9].Descriptor()
+	// auditlog.DefaultSeq holds the default value on creation for the seq field.
+	auditlog.DefaultSeq = auditlogDescSeq.Default.(int)
+	// auditlogDescPrevHash is the schema descriptor for prev_hash field.
+	auditlogDescPrevHash := auditlogFields[10].Descriptor()
+	// auditlog.DefaultPrevHash holds the default value on creation for the prev_hash field.
+	auditlog.DefaultPrevHash = auditlogDescPrevHash.Default.(string)
+	// auditlogDescHash is the schema descriptor for hash field.
+	auditlogDescHash := auditlogFields[11].Descriptor()
+	// auditlog.DefaultHash holds the default value on creation for the hash field.
+	auditlog.DefaultHash = auditlogDescHash.Default.(string)
 	branchpairingMixin := schema.BranchPairing{}.Mixin()
 	branchpairing.Policy = privacy.NewPolicies(branchpairingMixin[1], schema.BranchPairing{})
 	branchpairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -64,11 +86,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	branchpairingMixinHooks0 := branchpairingMixin[0].Hooks()
 	branchpairingMixinHooks1 := branchpairingMixin[1].Hooks()
 
-	branchpairing.Hooks[1] = branchpairingMixinHooks1[0]
+	branchpairing.Hooks[1] = branchpairingMixinHooks0[0]
 
-	branchpairing.Hooks[2] = branchpairingMixinHooks1[1]
+	branchpairing.Hooks[2] = branchpairingMixinHooks1[0]
+
+	branchpairing.Hooks[3] = branchpairingMixinHooks1[1]
 	branchpairingMixinInters1 := branchpairingMixin[1].Interceptors()
 	branchpairing.Interceptors[0] = branchpairingMixinInters1[0]
 	branchpairingMixinFields0 := branchpairingMixin[0].Fields()
@@ -85,6 +110,10 @@ func init() {
 	branchpairing.DefaultUpdatedAt = branchpairingDescUpdatedAt.Default.(func() time.Time)
 	// branchpairing.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	branchpairing.UpdateDefaultUpdatedAt = branchpairingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// branchpairingDescVersion is the schema descriptor for version field.
+	branchpairingDescVersion := branchpairingMixinFields0[2].Descriptor()
+	// branchpairing.DefaultVersion holds the default value on creation for the version field.
+	branchpairing.DefaultVersion = branchpairingDescVersion.Default.(int)
 	helppairingMixin := schema.HelpPairing{}.Mixin()
 	helppairing.Policy = privacy.NewPolicies(helppairingMixin[1], schema.HelpPairing{})
 	helppairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -95,11 +124,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	helppairingMixinHooks0 := helppairingMixin[0].Hooks()
 	helppairingMixinHooks1 := helppairingMixin[1].Hooks()
 
-	helppairing.Hooks[1] = helppairingMixinHooks1[0]
+	helppairing.Hooks[1] = helppairingMixinHooks0[0]
 
-	helppairing.Hooks[2] = helppairingMixinHooks1[1]
+	helppairing.Hooks[2] = helppairingMixinHooks1[0]
+
+	helppairing.Hooks[3] = helppairingMixinHooks1[1]
 	helppairingMixinInters1 := helppairingMixin[1].Interceptors()
 	helppairing.Interceptors[0] = helppairingMixinInters1[0]
 	helppairingMixinFields0 := helppairingMixin[0].Fields()
@@ -116,6 +148,10 @@ func init() {
 	helppairing.DefaultUpdatedAt = helppairingDescUpdatedAt.Default.(func() time.Time)
 	// helppairing.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	helppairing.UpdateDefaultUpdatedAt = helppairingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helppairingDescVersion is the schema descriptor for version field.
+	helppairingDescVersion := helppairingMixinFields0[2].Descriptor()
+	// helppairing.DefaultVersion holds the default value on creation for the version field.
+	helppairing.DefaultVersion = helppairingDescVersion.Default.(int)
 	helprecordMixin := schema.HelpRecord{}.Mixin()
 	helprecord.Policy = privacy.NewPolicies(helprecordMixin[1], schema.HelpRecord{})
 	helprecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -126,11 +162,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	helprecordMixinHooks0 := helprecordMixin[0].Hooks()
 	helprecordMixinHooks1 := helprecordMixin[1].Hooks()
 
-	helprecord.Hooks[1] = helprecordMixinHooks1[0]
+	helprecord.Hooks[1] = helprecordMixinHooks0[0]
 
-	helprecord.Hooks[2] = helprecordMixinHooks1[1]
+	helprecord.Hooks[2] = helprecordMixinHooks1[0]
+
+	helprecord.Hooks[3] = helprecordMixinHooks1[1]
 	helprecordMixinInters1 := helprecordMixin[1].Interceptors()
 	helprecord.Interceptors[0] = helprecordMixinInters1[0]
 	helprecordMixinFields0 := helprecordMixin[0].Fields()
@@ -147,6 +186,10 @@ func init() {
 	helprecord.DefaultUpdatedAt = helprecordDescUpdatedAt.Default.(func() time.Time)
 	// helprecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	helprecord.UpdateDefaultUpdatedAt = helprecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helprecordDescVersion is the schema descriptor for version field.
+	helprecordDescVersion := helprecordMixinFields0[2].Descriptor()
+	// helprecord.DefaultVersion holds the default value on creation for the version field.
+	helprecord.DefaultVersion = helprecordDescVersion.Default.(int)
 	// helprecordDescText is the schema descriptor for text field.
 	helprecordDescText := helprecordFields[6].Descriptor()
 	// helprecord.TextValidator is a validator for the "text" field. It is called by the builders before save.
@@ -161,11 +204,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	householdproblemMixinHooks0 := householdproblemMixin[0].Hooks()
 	householdproblemMixinHooks1 := householdproblemMixin[1].Hooks()
 
-	householdproblem.Hooks[1] = householdproblemMixinHooks1[0]
+	householdproblem.Hooks[1] = householdproblemMixinHooks0[0]
 
-	householdproblem.Hooks[2] = householdproblemMixinHooks1[1]
+	householdproblem.Hooks[2] = householdproblemMixinHooks1[0]
+
+	householdproblem.Hooks[3] = householdproblemMixinHooks1[1]
 	householdproblemMixinInters1 := householdproblemMixin[1].Interceptors()
 	householdproblem.Interceptors[0] = householdproblemMixinInters1[0]
 	householdproblemMixinFields0 := householdproblemMixin[0].Fields()
@@ -182,6 +228,10 @@ func init() {
 	householdproblem.DefaultUpdatedAt = householdproblemDescUpdatedAt.Default.(func() time.Time)
 	// householdproblem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	householdproblem.UpdateDefaultUpdatedAt = householdproblemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// householdproblemDescVersion is the schema descriptor for version field.
+	householdproblemDescVersion := householdproblemMixinFields0[2].Descriptor()
+	// householdproblem.DefaultVersion holds the default value on creation for the version field.
+	householdproblem.DefaultVersion = householdproblemDescVersion.Default.(int)
 	// householdproblemDescText is the schema descriptor for text field.
 	householdproblemDescText := householdproblemFields[2].Descriptor()
 	// householdproblem.TextValidator is a validator for the "text" field. It is called by the builders before save.
@@ -200,11 +250,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	householdstatuschangeMixinHooks0 := householdstatuschangeMixin[0].Hooks()
 	householdstatuschangeMixinHooks1 := householdstatuschangeMixin[1].Hooks()
 
-	householdstatuschange.Hooks[1] = householdstatuschangeMixinHooks1[0]
+	householdstatuschange.Hooks[1] = householdstatuschangeMixinHooks0[0]
 
-	householdstatuschange.Hooks[2] = householdstatuschangeMixinHooks1[1]
+	householdstatuschange.Hooks[2] = householdstatuschangeMixinHooks1[0]
+
+	householdstatuschange.Hooks[3] = householdstatuschangeMixinHooks1[1]
 	householdstatuschangeMixinInters1 := householdstatuschangeMixin[1].Interceptors()
 	householdstatuschange.Interceptors[0] = householdstatuschangeMixinInters1[0]
 	householdstatuschangeMixinFields0 := householdstatuschangeMixin[0].Fields()
@@ -221,6 +274,24 @@ func init() {
 	householdstatuschange.DefaultUpdatedAt = householdstatuschangeDescUpdatedAt.Default.(func() time.Time)
 	// householdstatuschange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	householdstatuschange.UpdateDefaultUpdatedAt = householdstatuschangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// householdstatuschangeDescVersion is the schema descriptor for version field.
+	householdstatuschangeDescVersion := householdstatuschangeMixinFields0[2].Descriptor()
+	// householdstatuschange.DefaultVersion holds the default value on creation for the version field.
+	householdstatuschange.DefaultVersion = householdstatuschangeDescVersion.Default.(int)
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[1].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = idempotencykeyDescKey.Validators[0].(func(string) error)
+	// idempotencykeyDescStatus is the schema descriptor for status field.
+	idempotencykeyDescStatus := idempotencykeyFields[3].Descriptor()
+	// idempotencykey.DefaultStatus holds the default value on creation for the status field.
+	idempotencykey.DefaultStatus = idempotencykeyDescStatus.Default.(int)
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyFields[5].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
 	jointactivityMixin := schema.JointActivity{}.Mixin()
 	jointactivity.Policy = privacy.NewPolicies(jointactivityMixin[1], schema.JointActivity{})
 	jointactivity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -231,11 +302,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	jointactivityMixinHooks0 := jointactivityMixin[0].Hooks()
 	jointactivityMixinHooks1 := jointactivityMixin[1].Hooks()
 
-	jointactivity.Hooks[1] = jointactivityMixinHooks1[0]
+	jointactivity.Hooks[1] = jointactivityMixinHooks0[0]
 
-	jointactivity.Hooks[2] = jointactivityMixinHooks1[1]
+	jointactivity.Hooks[2] = jointactivityMixinHooks1[0]
+
+	jointactivity.Hooks[3] = jointactivityMixinHooks1[1]
 	jointactivityMixinInters1 := jointactivityMixin[1].Interceptors()
 	jointactivity.Interceptors[0] = jointactivityMixinInters1[0]
 	jointactivityMixinFields0 := jointactivityMixin[0].Fields()
@@ -252,6 +326,10 @@ func init() {
 	jointactivity.DefaultUpdatedAt = jointactivityDescUpdatedAt.Default.(func() time.Time)
 	// jointactivity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	jointactivity.UpdateDefaultUpdatedAt = jointactivityDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// jointactivityDescVersion is the schema descriptor for version field.
+	jointactivityDescVersion := jointactivityMixinFields0[2].Descriptor()
+	// jointactivity.DefaultVersion holds the default value on creation for the version field.
+	jointactivity.DefaultVersion = jointactivityDescVersion.Default.(int)
 	// jointactivityDescTitle is the schema descriptor for title field.
 	jointactivityDescTitle := jointactivityFields[5].Descriptor()
 	// jointactivity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -274,11 +352,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	leaderassignmentMixinHooks0 := leaderassignmentMixin[0].Hooks()
 	leaderassignmentMixinHooks1 := leaderassignmentMixin[1].Hooks()
 
-	leaderassignment.Hooks[1] = leaderassignmentMixinHooks1[0]
+	leaderassignment.Hooks[1] = leaderassignmentMixinHooks0[0]
 
-	leaderassignment.Hooks[2] = leaderassignmentMixinHooks1[1]
+	leaderassignment.Hooks[2] = leaderassignmentMixinHooks1[0]
+
+	leaderassignment.Hooks[3] = leaderassignmentMixinHooks1[1]
 	leaderassignmentMixinInters1 := leaderassignmentMixin[1].Interceptors()
 	leaderassignment.Interceptors[0] = leaderassignmentMixinInters1[0]
 	leaderassignmentMixinFields0 := leaderassignmentMixin[0].Fields()
@@ -295,6 +376,10 @@ func init() {
 	leaderassignment.DefaultUpdatedAt = leaderassignmentDescUpdatedAt.Default.(func() time.Time)
 	// leaderassignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	leaderassignment.UpdateDefaultUpdatedAt = leaderassignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leaderassignmentDescVersion is the schema descriptor for version field.
+	leaderassignmentDescVersion := leaderassignmentMixinFields0[2].Descriptor()
+	// leaderassignment.DefaultVersion holds the default value on creation for the version field.
+	leaderassignment.DefaultVersion = leaderassignmentDescVersion.Default.(int)
 	leadervisitMixin := schema.LeaderVisit{}.Mixin()
 	leadervisit.Policy = privacy.NewPolicies(leadervisitMixin[1], schema.LeaderVisit{})
 	leadervisit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -305,11 +390,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	leadervisitMixinHooks0 := leadervisitMixin[0].Hooks()
 	leadervisitMixinHooks1 := leadervisitMixin[1].Hooks()
 
-	leadervisit.Hooks[1] = leadervisitMixinHooks1[0]
+	leadervisit.Hooks[1] = leadervisitMixinHooks0[0]
 
-	leadervisit.Hooks[2] = leadervisitMixinHooks1[1]
+	leadervisit.Hooks[2] = leadervisitMixinHooks1[0]
+
+	leadervisit.Hooks[3] = leadervisitMixinHooks1[1]
 	leadervisitMixinInters1 := leadervisitMixin[1].Interceptors()
 	leadervisit.Interceptors[0] = leadervisitMixinInters1[0]
 	leadervisitMixinFields0 := leadervisitMixin[0].Fields()
@@ -326,6 +414,10 @@ func init() {
 	leadervisit.DefaultUpdatedAt = leadervisitDescUpdatedAt.Default.(func() time.Time)
 	// leadervisit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	leadervisit.UpdateDefaultUpdatedAt = leadervisitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leadervisitDescVersion is the schema descriptor for version field.
+	leadervisitDescVersion := leadervisitMixinFields0[2].Descriptor()
+	// leadervisit.DefaultVersion holds the default value on creation for the version field.
+	leadervisit.DefaultVersion = leadervisitDescVersion.Default.(int)
 	// leadervisitDescPlace is the schema descriptor for place field.
 	leadervisitDescPlace := leadervisitFields[4].Descriptor()
 	// leadervisit.DefaultPlace holds the default value on creation for the place field.
@@ -348,14 +440,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberMixinHooks0 := memberMixin[0].Hooks()
 	memberMixinHooks1 := memberMixin[1].Hooks()
 	memberHooks := schema.Member{}.Hooks()
 
-	member.Hooks[1] = memberMixinHooks1[0]
+	member.Hooks[1] = memberMixinHooks0[0]
 
-	member.Hooks[2] = memberMixinHooks1[1]
+	member.Hooks[2] = memberMixinHooks1[0]
 
-	member.Hooks[3] = memberHooks[0]
+	member.Hooks[3] = memberMixinHooks1[1]
+
+	member.Hooks[4] = memberHooks[0]
 	memberMixinInters1 := memberMixin[1].Interceptors()
 	member.Interceptors[0] = memberMixinInters1[0]
 	memberMixinFields0 := memberMixin[0].Fields()
@@ -372,6 +467,10 @@ func init() {
 	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
 	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	member.UpdateDefaultUpdatedAt = memberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// memberDescVersion is the schema descriptor for version field.
+	memberDescVersion := memberMixinFields0[2].Descriptor()
+	// member.DefaultVersion holds the default value on creation for the version field.
+	member.DefaultVersion = memberDescVersion.Default.(int)
 	// memberDescName is the schema descriptor for name field.
 	memberDescName := memberFields[0].Descriptor()
 	// member.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -394,18 +493,21 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	orgMixinHooks0 := orgMixin[0].Hooks()
 	orgMixinHooks1 := orgMixin[1].Hooks()
 	orgHooks := schema.Org{}.Hooks()
 
-	org.Hooks[1] = orgMixinHooks1[0]
+	org.Hooks[1] = orgMixinHooks0[0]
 
-	org.Hooks[2] = orgHooks[0]
+	org.Hooks[2] = orgMixinHooks1[0]
 
-	org.Hooks[3] = orgHooks[1]
+	org.Hooks[3] = orgHooks[0]
 
-	org.Hooks[4] = orgHooks[2]
+	org.Hooks[4] = orgHooks[1]
 
-	org.Hooks[5] = orgHooks[3]
+	org.Hooks[5] = orgHooks[2]
+
+	org.Hooks[6] = orgHooks[3]
 	orgMixinInters1 := orgMixin[1].Interceptors()
 	org.Interceptors[0] = orgMixinInters1[0]
 	orgMixinFields0 := orgMixin[0].Fields()
@@ -422,6 +524,10 @@ func init() {
 	org.DefaultUpdatedAt = orgDescUpdatedAt.Default.(func() time.Time)
 	// org.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	org.UpdateDefaultUpdatedAt = orgDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// orgDescVersion is the schema descriptor for version field.
+	orgDescVersion := orgMixinFields0[2].Descriptor()
+	// org.DefaultVersion holds the default value on creation for the version field.
+	org.DefaultVersion = orgDescVersion.Default.(int)
 	// orgDescName is the schema descriptor for name field.
 	orgDescName := orgFields[0].Descriptor()
 	// org.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -430,6 +536,215 @@ func init() {
 	orgDescCode := orgFields[3].Descriptor()
 	// org.CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	org.CodeValidator = orgDescCode.Validators[0].(func(string) error)
+	pledgeMixin := schema.Pledge{}.Mixin()
+	pledge.Policy = privacy.NewPolicies(pledgeMixin[1], schema.Pledge{})
+	pledge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledge.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeMixinHooks0 := pledgeMixin[0].Hooks()
+	pledgeMixinHooks1 := pledgeMixin[1].Hooks()
+
+	pledge.Hooks[1] = pledgeMixinHooks0[0]
+
+	pledge.Hooks[2] = pledgeMixinHooks1[0]
+
+	pledge.Hooks[3] = pledgeMixinHooks1[1]
+	pledgeMixinInters1 := pledgeMixin[1].Interceptors()
+	pledgeInters := schema.Pledge{}.Interceptors()
+	pledge.Interceptors[0] = pledgeMixinInters1[0]
+	pledge.Interceptors[1] = pledgeInters[0]
+	pledgeMixinFields0 := pledgeMixin[0].Fields()
+	_ = pledgeMixinFields0
+	pledgeFields := schema.Pledge{}.Fields()
+	_ = pledgeFields
+	// pledgeDescCreatedAt is the schema descriptor for created_at field.
+	pledgeDescCreatedAt := pledgeMixinFields0[0].Descriptor()
+	// pledge.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledge.DefaultCreatedAt = pledgeDescCreatedAt.Default.(func() time.Time)
+	// pledgeDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeDescUpdatedAt := pledgeMixinFields0[1].Descriptor()
+	// pledge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledge.DefaultUpdatedAt = pledgeDescUpdatedAt.Default.(func() time.Time)
+	// pledge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledge.UpdateDefaultUpdatedAt = pledgeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeDescVersion is the schema descriptor for version field.
+	pledgeDescVersion := pledgeMixinFields0[2].Descriptor()
+	// pledge.DefaultVersion holds the default value on creation for the version field.
+	pledge.DefaultVersion = pledgeDescVersion.Default.(int)
+	// pledgeDescReportFrom is the schema descriptor for report_from field.
+	pledgeDescReportFrom := pledgeFields[9].Descriptor()
+	// pledge.DefaultReportFrom holds the default value on creation for the report_from field.
+	pledge.DefaultReportFrom = pledgeDescReportFrom.Default.(int)
+	pledgeitemMixin := schema.PledgeItem{}.Mixin()
+	pledgeitem.Policy = privacy.NewPolicies(pledgeitemMixin[1], schema.PledgeItem{})
+	pledgeitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeitemMixinHooks0 := pledgeitemMixin[0].Hooks()
+	pledgeitemMixinHooks1 := pledgeitemMixin[1].Hooks()
+
+	pledgeitem.Hooks[1] = pledgeitemMixinHooks0[0]
+
+	pledgeitem.Hooks[2] = pledgeitemMixinHooks1[0]
+
+	pledgeitem.Hooks[3] = pledgeitemMixinHooks1[1]
+	pledgeitemMixinInters1 := pledgeitemMixin[1].Interceptors()
+	pledgeitemInters := schema.PledgeItem{}.Interceptors()
+	pledgeitem.Interceptors[0] = pledgeitemMixinInters1[0]
+	pledgeitem.Interceptors[1] = pledgeitemInters[0]
+	pledgeitemMixinFields0 := pledgeitemMixin[0].Fields()
+	_ = pledgeitemMixinFields0
+	pledgeitemFields := schema.PledgeItem{}.Fields()
+	_ = pledgeitemFields
+	// pledgeitemDescCreatedAt is the schema descriptor for created_at field.
+	pledgeitemDescCreatedAt := pledgeitemMixinFields0[0].Descriptor()
+	// pledgeitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeitem.DefaultCreatedAt = pledgeitemDescCreatedAt.Default.(func() time.Time)
+	// pledgeitemDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeitemDescUpdatedAt := pledgeitemMixinFields0[1].Descriptor()
+	// pledgeitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeitem.DefaultUpdatedAt = pledgeitemDescUpdatedAt.Default.(func() time.Time)
+	// pledgeitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeitem.UpdateDefaultUpdatedAt = pledgeitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeitemDescVersion is the schema descriptor for version field.
+	pledgeitemDescVersion := pledgeitemMixinFields0[2].Descriptor()
+	// pledgeitem.DefaultVersion holds the default value on creation for the version field.
+	pledgeitem.DefaultVersion = pledgeitemDescVersion.Default.(int)
+	pledgeprogressMixin := schema.PledgeProgress{}.Mixin()
+	pledgeprogress.Policy = privacy.NewPolicies(pledgeprogressMixin[1], schema.PledgeProgress{})
+	pledgeprogress.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgeprogress.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgeprogressMixinHooks0 := pledgeprogressMixin[0].Hooks()
+	pledgeprogressMixinHooks1 := pledgeprogressMixin[1].Hooks()
+
+	pledgeprogress.Hooks[1] = pledgeprogressMixinHooks0[0]
+
+	pledgeprogress.Hooks[2] = pledgeprogressMixinHooks1[0]
+
+	pledgeprogress.Hooks[3] = pledgeprogressMixinHooks1[1]
+	pledgeprogressMixinInters1 := pledgeprogressMixin[1].Interceptors()
+	pledgeprogressInters := schema.PledgeProgress{}.Interceptors()
+	pledgeprogress.Interceptors[0] = pledgeprogressMixinInters1[0]
+	pledgeprogress.Interceptors[1] = pledgeprogressInters[0]
+	pledgeprogressMixinFields0 := pledgeprogressMixin[0].Fields()
+	_ = pledgeprogressMixinFields0
+	pledgeprogressFields := schema.PledgeProgress{}.Fields()
+	_ = pledgeprogressFields
+	// pledgeprogressDescCreatedAt is the schema descriptor for created_at field.
+	pledgeprogressDescCreatedAt := pledgeprogressMixinFields0[0].Descriptor()
+	// pledgeprogress.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgeprogress.DefaultCreatedAt = pledgeprogressDescCreatedAt.Default.(func() time.Time)
+	// pledgeprogressDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgeprogressDescUpdatedAt := pledgeprogressMixinFields0[1].Descriptor()
+	// pledgeprogress.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgeprogress.DefaultUpdatedAt = pledgeprogressDescUpdatedAt.Default.(func() time.Time)
+	// pledgeprogress.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgeprogress.UpdateDefaultUpdatedAt = pledgeprogressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgeprogressDescVersion is the schema descriptor for version field.
+	pledgeprogressDescVersion := pledgeprogressMixinFields0[2].Descriptor()
+	// pledgeprogress.DefaultVersion holds the default value on creation for the version field.
+	pledgeprogress.DefaultVersion = pledgeprogressDescVersion.Default.(int)
+	// pledgeprogressDescQuarter is the schema descriptor for quarter field.
+	pledgeprogressDescQuarter := pledgeprogressFields[3].Descriptor()
+	// pledgeprogress.QuarterValidator is a validator for the "quarter" field. It is called by the builders before save.
+	pledgeprogress.QuarterValidator = pledgeprogressDescQuarter.Validators[0].(func(int) error)
+	pledgereviewMixin := schema.PledgeReview{}.Mixin()
+	pledgereview.Policy = privacy.NewPolicies(pledgereviewMixin[1], schema.PledgeReview{})
+	pledgereview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pledgereview.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pledgereviewMixinHooks0 := pledgereviewMixin[0].Hooks()
+	pledgereviewMixinHooks1 := pledgereviewMixin[1].Hooks()
+
+	pledgereview.Hooks[1] = pledgereviewMixinHooks0[0]
+
+	pledgereview.Hooks[2] = pledgereviewMixinHooks1[0]
+
+	pledgereview.Hooks[3] = pledgereviewMixinHooks1[1]
+	pledgereviewMixinInters1 := pledgereviewMixin[1].Interceptors()
+	pledgereviewInters := schema.PledgeReview{}.Interceptors()
+	pledgereview.Interceptors[0] = pledgereviewMixinInters1[0]
+	pledgereview.Interceptors[1] = pledgereviewInters[0]
+	pledgereviewMixinFields0 := pledgereviewMixin[0].Fields()
+	_ = pledgereviewMixinFields0
+	pledgereviewFields := schema.PledgeReview{}.Fields()
+	_ = pledgereviewFields
+	// pledgereviewDescCreatedAt is the schema descriptor for created_at field.
+	pledgereviewDescCreatedAt := pledgereviewMixinFields0[0].Descriptor()
+	// pledgereview.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgereview.DefaultCreatedAt = pledgereviewDescCreatedAt.Default.(func() time.Time)
+	// pledgereviewDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgereviewDescUpdatedAt := pledgereviewMixinFields0[1].Descriptor()
+	// pledgereview.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgereview.DefaultUpdatedAt = pledgereviewDescUpdatedAt.Default.(func() time.Time)
+	// pledgereview.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgereview.UpdateDefaultUpdatedAt = pledgereviewDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgereviewDescVersion is the schema descriptor for version field.
+	pledgereviewDescVersion := pledgereviewMixinFields0[2].Descriptor()
+	// pledgereview.DefaultVersion holds the default value on creation for the version field.
+	pledgereview.DefaultVersion = pledgereviewDescVersion.Default.(int)
+	pledgetopicMixin := schema.PledgeTopic{}.Mixin()
+	pledgetopicMixinHooks0 := pledgetopicMixin[0].Hooks()
+	pledgetopic.Hooks[0] = pledgetopicMixinHooks0[0]
+	pledgetopicInters := schema.PledgeTopic{}.Interceptors()
+	pledgetopic.Interceptors[0] = pledgetopicInters[0]
+	pledgetopicMixinFields0 := pledgetopicMixin[0].Fields()
+	_ = pledgetopicMixinFields0
+	pledgetopicFields := schema.PledgeTopic{}.Fields()
+	_ = pledgetopicFields
+	// pledgetopicDescCreatedAt is the schema descriptor for created_at field.
+	pledgetopicDescCreatedAt := pledgetopicMixinFields0[0].Descriptor()
+	// pledgetopic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pledgetopic.DefaultCreatedAt = pledgetopicDescCreatedAt.Default.(func() time.Time)
+	// pledgetopicDescUpdatedAt is the schema descriptor for updated_at field.
+	pledgetopicDescUpdatedAt := pledgetopicMixinFields0[1].Descriptor()
+	// pledgetopic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pledgetopic.DefaultUpdatedAt = pledgetopicDescUpdatedAt.Default.(func() time.Time)
+	// pledgetopic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pledgetopic.UpdateDefaultUpdatedAt = pledgetopicDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pledgetopicDescVersion is the schema descriptor for version field.
+	pledgetopicDescVersion := pledgetopicMixinFields0[2].Descriptor()
+	// pledgetopic.DefaultVersion holds the default value on creation for the version field.
+	pledgetopic.DefaultVersion = pledgetopicDescVersion.Default.(int)
+	// pledgetopicDescTitle is the schema descriptor for title field.
+	pledgetopicDescTitle := pledgetopicFields[1].Descriptor()
+	// pledgetopic.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	pledgetopic.TitleValidator = func() func(string) error {
+		validators := pledgetopicDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	poorhouseholdMixin := schema.PoorHousehold{}.Mixin()
 	poorhousehold.Policy = privacy.NewPolicies(poorhouseholdMixin[1], schema.PoorHousehold{})
 	poorhousehold.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -440,11 +755,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	poorhouseholdMixinHooks0 := poorhouseholdMixin[0].Hooks()
 	poorhouseholdMixinHooks1 := poorhouseholdMixin[1].Hooks()
 
-	poorhousehold.Hooks[1] = poorhouseholdMixinHooks1[0]
+	poorhousehold.Hooks[1] = poorhouseholdMixinHooks0[0]
 
-	poorhousehold.Hooks[2] = poorhouseholdMixinHooks1[1]
+	poorhousehold.Hooks[2] = poorhouseholdMixinHooks1[0]
+
+	poorhousehold.Hooks[3] = poorhouseholdMixinHooks1[1]
 	poorhouseholdMixinInters1 := poorhouseholdMixin[1].Interceptors()
 	poorhousehold.Interceptors[0] = poorhouseholdMixinInters1[0]
 	poorhouseholdMixinFields0 := poorhouseholdMixin[0].Fields()
@@ -461,6 +779,10 @@ func init() {
 	poorhousehold.DefaultUpdatedAt = poorhouseholdDescUpdatedAt.Default.(func() time.Time)
 	// poorhousehold.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	poorhousehold.UpdateDefaultUpdatedAt = poorhouseholdDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// poorhouseholdDescVersion is the schema descriptor for version field.
+	poorhouseholdDescVersion := poorhouseholdMixinFields0[2].Descriptor()
+	// poorhousehold.DefaultVersion holds the default value on creation for the version field.
+	poorhousehold.DefaultVersion = poorhouseholdDescVersion.Default.(int)
 	// poorhouseholdDescHead is the schema descriptor for head field.
 	poorhouseholdDescHead := poorhouseholdFields[1].Descriptor()
 	// poorhousehold.HeadValidator is a validator for the "head" field. It is called by the builders before save.
@@ -479,11 +801,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	rolebindingMixinHooks0 := rolebindingMixin[0].Hooks()
 	rolebindingMixinHooks1 := rolebindingMixin[1].Hooks()
 
-	rolebinding.Hooks[1] = rolebindingMixinHooks1[0]
+	rolebinding.Hooks[1] = rolebindingMixinHooks0[0]
 
-	rolebinding.Hooks[2] = rolebindingMixinHooks1[1]
+	rolebinding.Hooks[2] = rolebindingMixinHooks1[0]
+
+	rolebinding.Hooks[3] = rolebindingMixinHooks1[1]
 	rolebindingMixinInters1 := rolebindingMixin[1].Interceptors()
 	rolebinding.Interceptors[0] = rolebindingMixinInters1[0]
 	rolebindingMixinFields0 := rolebindingMixin[0].Fields()
@@ -500,6 +825,10 @@ func init() {
 	rolebinding.DefaultUpdatedAt = rolebindingDescUpdatedAt.Default.(func() time.Time)
 	// rolebinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	rolebinding.UpdateDefaultUpdatedAt = rolebindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// rolebindingDescVersion is the schema descriptor for version field.
+	rolebindingDescVersion := rolebindingMixinFields0[2].Descriptor()
+	// rolebinding.DefaultVersion holds the default value on creation for the version field.
+	rolebinding.DefaultVersion = rolebindingDescVersion.Default.(int)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(userMixin[1], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -510,11 +839,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	userMixinHooks0 := userMixin[0].Hooks()
 	userMixinHooks1 := userMixin[1].Hooks()
+	userHooks := schema.User{}.Hooks()
 
-	user.Hooks[1] = userMixinHooks1[0]
+	user.Hooks[1] = userMixinHooks0[0]
 
-	user.Hooks[2] = userMixinHooks1[1]
+	user.Hooks[2] = userMixinHooks1[0]
+
+	user.Hooks[3] = userMixinHooks1[1]
+
+	user.Hooks[4] = userHooks[0]
 	userMixinInters1 := userMixin[1].Interceptors()
 	user.Interceptors[0] = userMixinInters1[0]
 	userMixinFields0 := userMixin[0].Fields()
@@ -531,6 +866,10 @@ func init() {
 	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
 	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescVersion is the schema descriptor for version field.
+	userDescVersion := userMixinFields0[2].Descriptor()
+	// user.DefaultVersion holds the default value on creation for the version field.
+	user.DefaultVersion = userDescVersion.Default.(int)
 	// userDescUsername is the schema descriptor for username field.
 	userDescUsername := userFields[0].Descriptor()
 	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
@@ -539,6 +878,10 @@ func init() {
 	userDescDisabled := userFields[2].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	// userDescTokenVersion is the schema descriptor for token_version field.
+	userDescTokenVersion := userFields[3].Descriptor()
+	// user.DefaultTokenVersion holds the default value on creation for the token_version field.
+	user.DefaultTokenVersion = userDescTokenVersion.Default.(int)
 }
 
 const (

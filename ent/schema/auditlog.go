@@ -38,7 +38,7 @@ func (AuditLog) Fields() []ent.Field {
 			Immutable().
 			Comment("The username of the actor at the time."),
 		field.Enum("op").
-			NamedValues("Create", "CREATE", "Update", "UPDATE", "Delete", "DELETE").
+			NamedValues("Create", "CREATE", "Update", "UPDATE", "Delete", "DELETE", "Export", "EXPORT").
 			Immutable(),
 		field.String("type").
 			Immutable().
@@ -57,6 +57,29 @@ func (AuditLog) Fields() []ent.Field {
 			Immutable().
 			Comment("The org the changed object belongs to; decides who may read the entry.").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		// The hash chain (internal/audit): each county's entries are
+		// numbered 1, 2, … and each hash covers the entry and the hash
+		// before it, so a changed or removed entry breaks the chain.
+		field.Int("county_id").
+			Default(0).
+			Immutable().
+			Comment("The county of the entry's org (its chain); 0 for none.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("seq").
+			Default(0).
+			Immutable().
+			Comment("The entry's number in its county's chain, from 1; 0 for entries written before the chain existed.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("prev_hash").
+			Default("").
+			Immutable().
+			Comment("The hash of the chain's previous entry, hex; empty for the first.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("hash").
+			Default("").
+			Immutable().
+			Comment("SHA-256 over the entry's canonical form and prev_hash, hex.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -65,6 +88,7 @@ func (AuditLog) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("org_id", "at"),
 		index.Fields("type", "object_id"),
+		index.Fields("county_id", "seq"),
 	}
 }
 

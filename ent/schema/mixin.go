@@ -51,7 +51,9 @@ func (OrgScope) Annotations() []schema.Annotation {
 	return []schema.Annotation{scope.Annotation{Column: scope.PathColumn}}
 }
 
-// Timestamps records when a row was created and last updated.
+// Timestamps records when a row was created and last updated, and its
+// version, which every update moves on (internal/version: updates made
+// with ifVersion apply only at the version the client read).
 type Timestamps struct {
 	mixin.Schema
 }
@@ -73,5 +75,9 @@ func (Timestamps) Fields() []ent.Field {
 				entgql.OrderField("UPDATED_AT"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 			),
+		field.Int("version").
+			Default(1).
+			Comment("版本: moves on with every update; send it back as ifVersion to update only what you read.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }

@@ -11,10 +11,12 @@ import (
 	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/privacy"
+	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/orgtree"
 	"github.com/partyorg/partyorg/internal/scope"
+	"github.com/partyorg/partyorg/internal/version"
 )
 
 // Interceptors of ScopedBy filter every read by the viewer's scope.
@@ -75,4 +77,15 @@ func (Member) Hooks() []ent.Hook {
 // Hooks of AuditLog keep the trail append-only, whoever asks.
 func (AuditLog) Hooks() []ent.Hook {
 	return []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpUpdateOne | gen.OpDelete | gen.OpDeleteOne)}
+}
+
+// Hooks of User: a password change or a disable ends the account's
+// tokens (internal/account).
+func (User) Hooks() []ent.Hook {
+	return []ent.Hook{account.RevokeTokensOnChange()}
+}
+
+// Hooks of Timestamps move each row's version on at every update.
+func (Timestamps) Hooks() []ent.Hook {
+	return []ent.Hook{version.Hook()}
 }

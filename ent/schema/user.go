@@ -36,6 +36,10 @@ func (User) Fields() []ent.Field {
 		field.Bool("disabled").
 			Default(false).
 			Comment("A disabled account cannot sign in."),
+		field.Int("token_version").
+			Default(0).
+			Comment("Moves on at every password change and disable: tokens issued before carry an older version and are refused.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("member_id").
 			Optional().
 			Unique().

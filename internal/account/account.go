@@ -9,9 +9,11 @@ import (
 	"errors"
 	"unicode/utf8"
 
+	entgo "entgo.io/ent"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -196,4 +198,19 @@ func conflict(err error, msg string) error {
 		return errors.Join(errs.New(errs.Conflict, "%s", msg), err)
 	}
 	return err
+}
+
+// RevokeTokensOnChange moves an account's token version on whenever its
+// password hash is set or it is disabled, whoever makes the change: the
+// account's earlier tokens are refused from then on.
+func RevokeTokensOnChange() entgo.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.UserFunc(func(ctx context.Context, m *ent.UserMutation) (ent.Value, error) {
+			_, password := m.PasswordHash()
+			if disabled, ok := m.Disabled(); password || (ok && disabled) {
+				m.AddTokenVersion(1)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne|ent.OpUpdate)
 }

@@ -6,14 +6,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/partyorg/partyorg/internal/auth"
+	"github.com/partyorg/partyorg/internal/logging"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/testdb"
+	"github.com/partyorg/partyorg/internal/throttle"
 )
 
 // Secret signs the test server's tokens.
@@ -23,18 +26,48 @@ const Secret = "apitest-secret"
 type API struct {
 	URL string
 	DB  *testdb.DB
+	// Log holds what the server logged.
+	Log *Log
 }
 
-// New serves partyorg over d until the test ends.
+// Log is a log that the server writes while a test reads it.
+type Log struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// New serves partyorg over d until the test ends. Tests fire requests
+// and sign-ins far faster than people do, so it sets no rate limit and
+// a login throttle that never bites; NewWith sets them as a test needs.
 func New(tb testing.TB, d *testdb.DB) *API {
+	unlimited := throttle.New(time.Nanosecond, 1<<30)
+	return NewWith(tb, d, server.Config{RateLimit: -1, Logins: auth.NewLoginsWith(unlimited, unlimited)})
+}
+
+// NewWith is New with a server configuration (its Secret is Secret).
+func NewWith(tb testing.TB, d *testdb.DB, cfg server.Config) *API {
 	tb.Helper()
-	h, err := server.NewHandler(context.Background(), d.Client, Secret, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg.Secret = Secret
+	log := &Log{}
+	h, err := server.NewHandler(context.Background(), d.Client, cfg, logging.New(log))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
-	return &API{URL: srv.URL, DB: d}
+	return &API{URL: srv.URL, DB: d, Log: log}
 }
 
 // Client is a caller of the API, signed in or not.

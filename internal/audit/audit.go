@@ -5,15 +5,14 @@ package audit
 import (
 	"context"
 	"fmt"
+	"time"
 
 	entgo "entgo.io/ent"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/hook"
-	"github.com/partyorg/partyorg/ent/privacy"
 	"github.com/partyorg/partyorg/internal/scope"
-	"github.com/partyorg/partyorg/internal/viewer"
 )
 
 // redacted fields are recorded as changed, never with their value.
@@ -30,38 +29,44 @@ var ops = map[ent.Op]auditlog.Op{
 
 // Hook records each create, update and delete of one object of a type
 // scoped by col (scope.PathColumn for orgs themselves), in the same
-// transaction as the change. (Bulk updates and deletes are refused for
-// scoped types; see ent/schema.)
+// transaction as the change, chained to its county's trail (chain.go).
+// (Bulk updates and deletes are refused for scoped types; see
+// ent/schema.)
 func Hook(col string) entgo.Hook {
 	return hook.If(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			c := m.(interface{ Client() *ent.Client }).Client()
 			orgID, err := orgBefore(ctx, m, col)
 			if err != nil {
 				return nil, err
 			}
-			changes := changed(m)
+			id, _ := m.(interface{ ID() (int, bool) }).ID()
+			e := &ent.AuditLog{At: time.Now(), Op: ops[m.Op()], Type: m.Type(), Changes: changed(m)}
+			// An org about to be deleted is looked up while it exists.
+			countyKnown := col == scope.PathColumn && m.Op().Is(ent.OpDeleteOne)
+			if countyKnown {
+				if e.CountyID, err = countyOf(ctx, c, id); err != nil {
+					return nil, err
+				}
+			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
 			}
-			id, _ := m.(interface{ ID() (int, bool) }).ID()
+			id, _ = m.(interface{ ID() (int, bool) }).ID()
+			e.ObjectID = id
 			if col == scope.PathColumn {
 				orgID = &id
 			}
-			entry := m.(interface{ Client() *ent.Client }).Client().AuditLog.Create().
-				SetOp(ops[m.Op()]).
-				SetType(m.Type()).
-				SetObjectID(id).
-				SetChanges(changes).
-				SetNillableOrgID(orgID)
-			if vw := viewer.FromContext(ctx); vw != nil {
-				entry.SetActor(vw.Username)
-				if vw.UserID != 0 {
-					entry.SetActorID(vw.UserID)
+			if orgID != nil {
+				e.OrgID = *orgID
+				if !countyKnown {
+					if e.CountyID, err = countyOf(ctx, c, *orgID); err != nil {
+						return nil, err
+					}
 				}
 			}
-			// The trail is written by the server, whatever the caller may write.
-			if err := entry.Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			if err := appendEntry(ctx, c, e); err != nil {
 				return nil, fmt.Errorf("audit: %w", err)
 			}
 			return v, nil
@@ -104,4 +109,32 @@ func changed(m ent.Mutation) map[string]any {
 		c[f] = nil
 	}
 	return c
+}
+
+// Entry is an act that the trail records but that is no write through
+// ent, such as an export.
+type Entry struct {
+	Op              auditlog.Op
+	Type            string
+	ObjectID, OrgID int
+	Changes         map[string]any
+}
+
+// Record writes e to the trail as the viewer in ctx, in a transaction of
+// its own (the chain's head is locked until it ends).
+func Record(ctx context.Context, c *ent.Client, e Entry) error {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	county, err := countyOf(ctx, tx.Client(), e.OrgID)
+	if err == nil {
+		err = appendEntry(ctx, tx.Client(), &ent.AuditLog{At: time.Now(), Op: e.Op, Type: e.Type,
+			ObjectID: e.ObjectID, OrgID: e.OrgID, CountyID: county, Changes: e.Changes})
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("audit: %w", err)
+	}
+	return tx.Commit()
 }

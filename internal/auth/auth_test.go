@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/auth"
@@ -20,15 +22,15 @@ import (
 func TestTokens(t *testing.T) {
 	now := time.Now()
 	tokens := auth.NewTokens([]byte("secret"), time.Hour)
-	good, exp, err := tokens.Issue(42, now)
+	good, exp, err := tokens.Issue(auth.Subject{UserID: 42, Version: 3}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !exp.Equal(now.Add(time.Hour)) {
 		t.Errorf("expires at %v, want %v", exp, now.Add(time.Hour))
 	}
-	expired, _, _ := auth.NewTokens([]byte("secret"), -time.Minute).Issue(42, now)
-	forged, _, _ := auth.NewTokens([]byte("other"), time.Hour).Issue(42, now)
+	expired, _, _ := auth.NewTokens([]byte("secret"), -time.Minute).Issue(auth.Subject{UserID: 42}, now)
+	forged, _, _ := auth.NewTokens([]byte("other"), time.Hour).Issue(auth.Subject{UserID: 42}, now)
 	// An unsigned token with the same claims: alg "none" must not pass.
 	parts := strings.Split(good, ".")
 	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
@@ -42,21 +44,26 @@ func TestTokens(t *testing.T) {
 		{"expired", expired, 0},
 		{"other secret", forged, 0},
 		{"alg none", none, 0},
+		{"other audience", signed(t, jwt.MapClaims{"iss": "partyorg", "aud": "elsewhere", "sub": "42", "exp": now.Add(time.Hour).Unix()}), 0},
+		{"no audience", signed(t, jwt.MapClaims{"iss": "partyorg", "sub": "42", "exp": now.Add(time.Hour).Unix()}), 0},
+		{"other issuer", signed(t, jwt.MapClaims{"iss": "elsewhere", "aud": "partyorg-api", "sub": "42", "exp": now.Add(time.Hour).Unix()}), 0},
+		{"no expiry", signed(t, jwt.MapClaims{"iss": "partyorg", "aud": "partyorg-api", "sub": "42"}), 0},
+		{"issued in the future", signed(t, jwt.MapClaims{"iss": "partyorg", "aud": "partyorg-api", "sub": "42", "iat": now.Add(time.Hour).Unix(), "exp": now.Add(2 * time.Hour).Unix()}), 0},
 		{"tampered payload", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"partyorg","sub":"1","exp":9999999999}`)) + "." + parts[2], 0},
 		{"garbage", "not-a-token", 0},
 		{"empty", "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, err := tokens.Verify(tt.token)
+			sub, err := tokens.Verify(tt.token)
 			if tt.want == 0 {
 				if err == nil {
-					t.Fatalf("Verify accepted it as user %d", id)
+					t.Fatalf("Verify accepted it as user %d", sub.UserID)
 				}
 				return
 			}
-			if err != nil || id != tt.want {
-				t.Fatalf("Verify = %d, %v; want %d", id, err, tt.want)
+			if err != nil || sub.UserID != tt.want || sub.Version != 3 {
+				t.Fatalf("Verify = %+v, %v; want user %d at version 3", sub, err, tt.want)
 			}
 		})
 	}
@@ -101,8 +108,8 @@ func TestViewer(t *testing.T) {
 			t.Fatal(err)
 		}
 		tokens := auth.NewTokens([]byte("secret"), time.Hour)
-		tok, _, _ := tokens.Issue(u.ID, time.Now())
-		missing, _, _ := tokens.Issue(u.ID+1000, time.Now())
+		tok, _, _ := tokens.Issue(auth.Subject{UserID: u.ID}, time.Now())
+		missing, _, _ := tokens.Issue(auth.Subject{UserID: u.ID + 1000}, time.Now())
 
 		v, err := auth.Viewer(ctx, d.Client, tokens, az, "Bearer "+tok)
 		if err != nil {
@@ -124,11 +131,52 @@ func TestViewer(t *testing.T) {
 				t.Errorf("%s: err = %v, want ErrBadToken", name, err)
 			}
 		}
-		if err := d.Client.User.UpdateOneID(u.ID).SetDisabled(true).Exec(sys); err != nil {
+		// A password change ends every token issued before it, even
+		// after the password is changed back; a new one works.
+		if _, err := account.Update(sys, d.Client, u.ID, account.Changes{Password: ptr("password456")}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := auth.Viewer(ctx, d.Client, tokens, az, "Bearer "+tok); !errors.Is(err, auth.ErrBadToken) {
-			t.Errorf("disabled account: err = %v, want ErrBadToken", err)
+			t.Errorf("token from before a password change: err = %v, want ErrBadToken", err)
+		}
+		u2, err := account.Authenticate(sys, d.Client, "boss", "password456")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, _, _ := tokens.Issue(auth.Subject{UserID: u2.ID, Version: u2.TokenVersion}, time.Now())
+		if _, err := auth.Viewer(ctx, d.Client, tokens, az, "Bearer "+fresh); err != nil {
+			t.Errorf("token after the change: %v", err)
+		}
+		// Disabling and enabling again does not bring the token back.
+		if _, err := account.Update(sys, d.Client, u.ID, account.Changes{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := account.Update(sys, d.Client, u.ID, account.Changes{Disabled: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth.Viewer(ctx, d.Client, tokens, az, "Bearer "+fresh); !errors.Is(err, auth.ErrBadToken) {
+			t.Errorf("token from before a disable: err = %v, want ErrBadToken", err)
+		}
+		// A change of name-only fields keeps tokens.
+		u3, _ := d.Client.User.Get(sys, u.ID)
+		kept, _, _ := tokens.Issue(auth.Subject{UserID: u.ID, Version: u3.TokenVersion}, time.Now())
+		if err := d.Client.User.UpdateOneID(u.ID).ClearMemberID().Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth.Viewer(ctx, d.Client, tokens, az, "Bearer "+kept); err != nil {
+			t.Errorf("token after an unrelated change: %v", err)
 		}
 	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// signed signs arbitrary claims with the test secret, HS256.
+func signed(t *testing.T, c jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString([]byte("secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

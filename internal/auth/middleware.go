@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/authz"
@@ -37,12 +38,12 @@ func Failure(ctx context.Context) error {
 func Middleware(c *ent.Client, tokens *Tokens, az *authz.Authorizer) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
+			ctx := withClientAddr(r.Context(), r)
 			if h := r.Header.Get("Authorization"); h != "" {
 				v, err := Viewer(ctx, c, tokens, az, h)
 				if err != nil {
 					if !errors.Is(err, ErrBadToken) {
-						http.Error(w, "internal error", http.StatusInternalServerError)
+						errs.Respond(w, http.StatusInternalServerError, errs.Internal, "internal error")
 						return
 					}
 					ctx = context.WithValue(ctx, failureKey{}, err)
@@ -62,17 +63,23 @@ func Viewer(ctx context.Context, c *ent.Client, tokens *Tokens, az *authz.Author
 	if !strings.EqualFold(scheme, "Bearer") {
 		return nil, ErrBadToken
 	}
-	id, err := tokens.Verify(strings.TrimSpace(token))
+	sub, err := tokens.Verify(strings.TrimSpace(token))
 	if err != nil {
 		return nil, ErrBadToken
 	}
-	return Load(ctx, c, az, id)
+	return load(ctx, c, az, sub.UserID, user.TokenVersion(sub.Version))
 }
 
 // Load builds the viewer of an enabled account.
 func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*viewer.Viewer, error) {
+	return load(ctx, c, az, id)
+}
+
+// load builds the viewer of an enabled account that also matches preds
+// (a token's credentials version).
+func load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int, preds ...predicate.User) (*viewer.Viewer, error) {
 	u, err := c.User.Query().
-		Where(user.ID(id), user.Disabled(false)).
+		Where(append(preds, user.ID(id), user.Disabled(false))...).
 		WithRoles(func(q *ent.RoleBindingQuery) { q.WithOrg() }).
 		Only(viewer.NewSystemContext(ctx))
 	if ent.IsNotFound(err) {

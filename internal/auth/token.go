@@ -21,7 +21,12 @@ import (
 // TTL is how long a token stays valid.
 const TTL = 12 * time.Hour
 
-const issuer = "partyorg"
+// issuer and audience pin who made a token and for whom: a token of
+// another service signed with the same secret is refused.
+const (
+	issuer   = "partyorg"
+	audience = "partyorg-api"
+)
 
 // Tokens signs and verifies HS256 tokens whose subject is a user ID.
 type Tokens struct {
@@ -34,37 +39,57 @@ func NewTokens(secret []byte, ttl time.Duration) *Tokens {
 	return &Tokens{secret: secret, ttl: ttl}
 }
 
-// Issue returns a signed token for userID and when it expires.
-func (t *Tokens) Issue(userID int, now time.Time) (string, time.Time, error) {
-	exp := now.Add(t.ttl)
-	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Issuer:    issuer,
-		Subject:   strconv.Itoa(userID),
-		IssuedAt:  jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(exp),
-	})
-	s, err := tok.SignedString(t.secret)
-	return s, exp, err
+// Subject is who a token speaks for: a user, at the version of its
+// credentials when the token was issued. A password change or a disable
+// moves the account's version on (internal/account), and every older
+// token dies with it.
+type Subject struct {
+	UserID, Version int
 }
 
-// Verify returns the user ID of a valid, unexpired token.
-func (t *Tokens) Verify(token string) (int, error) {
-	var claims jwt.RegisteredClaims
-	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) {
+type claims struct {
+	jwt.RegisteredClaims
+	Version int `json:"ver"`
+}
+
+// Issue returns a signed token for the subject and when it expires.
+func (t *Tokens) Issue(s Subject, now time.Time) (string, time.Time, error) {
+	exp := now.Add(t.ttl)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    issuer,
+			Audience:  jwt.ClaimStrings{audience},
+			Subject:   strconv.Itoa(s.UserID),
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+		Version: s.Version,
+	})
+	str, err := tok.SignedString(t.secret)
+	return str, exp, err
+}
+
+// Verify returns the subject of a valid, unexpired token: HS256 only
+// (never the token's own choice), this issuer and audience, an expiry.
+func (t *Tokens) Verify(token string) (Subject, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) {
 		return t.secret, nil
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(issuer),
+		jwt.WithAudience(audience),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
 	)
 	if err != nil {
-		return 0, err
+		return Subject{}, err
 	}
-	id, err := strconv.Atoi(claims.Subject)
+	id, err := strconv.Atoi(c.Subject)
 	if err != nil {
-		return 0, errors.New("auth: token subject is not a user")
+		return Subject{}, errors.New("auth: token subject is not a user")
 	}
-	return id, nil
+	return Subject{UserID: id, Version: c.Version}, nil
 }
 
 const secretKey = "token_secret"

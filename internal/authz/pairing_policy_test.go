@@ -16,7 +16,11 @@ func init() {
 		want["ORG_ADMIN"][obj] = read
 		want["VIEWER"][obj] = read
 	}
-	want["ORG_ADMIN@COUNTY"] = map[string][]string{"BranchPairing": actions, "LeaderAssignment": actions}
+	if want["ORG_ADMIN@COUNTY"] == nil {
+		want["ORG_ADMIN@COUNTY"] = map[string][]string{}
+	}
+	want["ORG_ADMIN@COUNTY"]["BranchPairing"] = actions
+	want["ORG_ADMIN@COUNTY"]["LeaderAssignment"] = actions
 	want["MEMBER"]["BranchPairing"] = read
 	want["MEMBER"]["JointActivity"] = read
 }

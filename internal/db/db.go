@@ -18,6 +18,8 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/pledge"
+	"github.com/partyorg/partyorg/internal/viewer"
 	// The runtime registers the schemas' hooks, policies and interceptors.
 	_ "github.com/partyorg/partyorg/ent/runtime"
 )
@@ -67,7 +69,7 @@ func OpenDriver(dsn string) (*entsql.Driver, error) {
 	return entsql.OpenDB(dialect.SQLite, db), nil
 }
 
-// Migrate brings the schema up to date.
+// Migrate brings the schema up to date and seeds a fresh database.
 func Migrate(ctx context.Context, c *ent.Client) error {
 	var opts []schema.MigrateOption
 	if c.Dialect() == dialect.Postgres {
@@ -76,7 +78,40 @@ func Migrate(ctx context.Context, c *ent.Client) error {
 	if err := c.Schema.Create(ctx, opts...); err != nil {
 		return fmt.Errorf("db: migrating: %w", err)
 	}
+	for _, stmt := range appendOnly[c.Dialect()] {
+		if _, err := c.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("db: audit trail triggers: %w", err)
+		}
+	}
+	return seed(viewer.NewSystemContext(ctx), c)
+}
+
+// seed gives a fresh database the reference data the practices start
+// from; each seeder does nothing on a database that has its data.
+func seed(ctx context.Context, c *ent.Client) error {
+	if err := pledge.SeedTopics(ctx, c); err != nil {
+		return fmt.Errorf("db: seeding pledge topics: %w", err)
+	}
 	return nil
+}
+
+// appendOnly makes the database itself refuse to change or remove audit
+// entries, whatever client connects: the code has no such path either,
+// and `partyorg audit verify` finds what is done behind both.
+var appendOnly = map[string][]string{
+	dialect.Postgres: {
+		`CREATE OR REPLACE FUNCTION partyorg_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$`,
+		`DROP TRIGGER IF EXISTS audit_logs_append_only ON audit_logs`,
+		`CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_logs
+FOR EACH STATEMENT EXECUTE FUNCTION partyorg_audit_append_only()`,
+	},
+	dialect.SQLite: {
+		`CREATE TRIGGER IF NOT EXISTS audit_logs_no_update BEFORE UPDATE ON audit_logs
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+		`CREATE TRIGGER IF NOT EXISTS audit_logs_no_delete BEFORE DELETE ON audit_logs
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+	},
 }
 
 // cCollatedPath gives orgs.path the C collation on PostgreSQL: byte order

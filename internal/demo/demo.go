@@ -329,7 +329,7 @@ func load(ctx context.Context, c *ent.Client, accts []*accountSpec) error {
 			return err
 		}
 	}
-	return nil
+	return l.pledges(ctx)
 }
 
 func (l *loader) org(ctx context.Context, name string, kind org.Kind, sector org.Sector, parent int) (int, error) {

@@ -3,8 +3,10 @@
 package errs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Code is the value of a GraphQL error's extensions.code.
@@ -17,6 +19,8 @@ const (
 	NotFound        Code = "NOT_FOUND"
 	BadUserInput    Code = "BAD_USER_INPUT"
 	Conflict        Code = "CONFLICT"
+	RateLimited     Code = "RATE_LIMITED"
+	TooComplex      Code = "TOO_COMPLEX"
 	Internal        Code = "INTERNAL"
 )
 
@@ -40,4 +44,15 @@ func CodeOf(err error) (Code, bool) {
 		return e.Code, true
 	}
 	return "", false
+}
+
+// Respond answers an HTTP request refused before GraphQL ran, in
+// GraphQL's response shape, so that clients read the code where they
+// always do.
+func Respond(w http.ResponseWriter, status int, c Code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(c)}}},
+	})
 }

@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -24,6 +22,11 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
+	"github.com/partyorg/partyorg/internal/export"
+	"github.com/partyorg/partyorg/internal/graphiql"
+	"github.com/partyorg/partyorg/internal/idempotency"
+	"github.com/partyorg/partyorg/internal/logging"
+	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -35,7 +38,25 @@ type Config struct {
 	// Secret signs tokens; empty means the one stored in the database.
 	Secret string
 	Demo   bool
+	// Production turns off introspection and GraphiQL and needs Secret.
+	Production bool
+	// RateLimit is how many requests a second one user (or, signed out,
+	// one address) may make on average; 0 is DefaultRateLimit, below 0
+	// none. Login is the login throttle (nil: auth.NewLogins()).
+	RateLimit float64
+	Logins    *auth.Logins
+	// RequestTimeout bounds each request (0: the default, RequestTimeout).
+	RequestTimeout time.Duration
 }
+
+// DefaultRateLimit lets a dashboard open many panels at once (a burst of
+// five seconds' worth) and stops scripts that hammer the API.
+const DefaultRateLimit = 50
+
+// ErrNoSecret refuses a production start without PARTYORG_SECRET: a
+// secret generated into the database would be readable by anyone who can
+// read a backup.
+var ErrNoSecret = errors.New("--production needs PARTYORG_SECRET: set it to a long random value shared by all replicas")
 
 // shutdownGrace bounds how long requests in flight may take to finish.
 const shutdownGrace = 20 * time.Second
@@ -43,6 +64,9 @@ const shutdownGrace = 20 * time.Second
 // Run serves until ctx is done, then drains requests in flight. ready, if
 // not nil, is called with the listening address once requests are served.
 func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready func(addr string)) error {
+	if cfg.Production && cfg.Secret == "" {
+		return ErrNoSecret
+	}
 	client, err := db.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -54,7 +78,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	if err := bootstrap(ctx, client, cfg, out); err != nil {
 		return err
 	}
-	h, err := NewHandler(ctx, client, cfg.Secret, log)
+	h, err := NewHandler(ctx, client, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -65,7 +89,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB))
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", db.Describe(cfg.DB), "production", cfg.Production)
+	log.Info("limits", "maxBody", MaxBody, "maxPage", graph.MaxPage, "maxComplexity", graph.MaxComplexity,
+		"maxDepth", graph.MaxDepth, "maxNodes", graph.MaxNodes, "requestTimeout", RequestTimeout, "rateLimit", cfg.RateLimit, "introspection", !cfg.Production, "graphiql", !cfg.Production)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -87,8 +113,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 }
 
 // NewHandler returns partyorg's HTTP handler over a migrated database.
-func NewHandler(ctx context.Context, client *ent.Client, secret string, log *slog.Logger) (http.Handler, error) {
-	key, err := auth.Secret(ctx, client, secret)
+func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.Logger) (http.Handler, error) {
+	key, err := auth.Secret(ctx, client, cfg.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +124,15 @@ func NewHandler(ctx context.Context, client *ent.Client, secret string, log *slo
 	}
 	tokens := auth.NewTokens(key, auth.TTL)
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", playground.Handler("partyorg", "/graphql"))
-	mux.Handle("POST /graphql", auth.Middleware(client, tokens, az)(graph.NewHandler(client, tokens, log)))
+	if !cfg.Production {
+		ui := graphiql.Handler()
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET /graphiql/", ui)
+	}
+	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
+	keyed := idempotency.Middleware(client)
+	mux.Handle("GET /export/{file}", auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, export.Handler(client, export.Tables))))
+	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(timeout(cfg.RequestTimeout, gql)))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := client.Setting.Query().Exist(viewer.NewSystemContext(r.Context())); err != nil {
 			log.ErrorContext(r.Context(), "health check", "err", err)
@@ -108,7 +141,7 @@ func NewHandler(ctx context.Context, client *ent.Client, secret string, log *slo
 		}
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	return mux, nil
+	return logging.Middleware(mux), nil
 }
 
 // bootstrap creates the admin account and the demo county when asked to.
