@@ -18,6 +18,12 @@ import (
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -28,12 +34,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -52,6 +61,18 @@ type Client struct {
 	AuditLog *AuditLogClient
 	// BranchPairing is the client for interacting with the BranchPairing builders.
 	BranchPairing *BranchPairingClient
+	// Convention is the client for interacting with the Convention builders.
+	Convention *ConventionClient
+	// DemoPost is the client for interacting with the DemoPost builders.
+	DemoPost *DemoPostClient
+	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
+	FarmStayCriterion *FarmStayCriterionClient
+	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
+	FarmStayNomination *FarmStayNominationClient
+	// FarmStayObjection is the client for interacting with the FarmStayObjection builders.
+	FarmStayObjection *FarmStayObjectionClient
+	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
+	FarmStayOpinion *FarmStayOpinionClient
 	// HelpPairing is the client for interacting with the HelpPairing builders.
 	HelpPairing *HelpPairingClient
 	// HelpRecord is the client for interacting with the HelpRecord builders.
@@ -72,6 +93,8 @@ type Client struct {
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Plaque is the client for interacting with the Plaque builders.
+	Plaque *PlaqueClient
 	// Pledge is the client for interacting with the Pledge builders.
 	Pledge *PledgeClient
 	// PledgeItem is the client for interacting with the PledgeItem builders.
@@ -84,6 +107,10 @@ type Client struct {
 	PledgeTopic *PledgeTopicClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
+	// Recitation is the client for interacting with the Recitation builders.
+	Recitation *RecitationClient
+	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
+	RecitationAbsence *RecitationAbsenceClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -104,6 +131,12 @@ func (c *Client) init() {
 	c.AuditHead = NewAuditHeadClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
 	c.BranchPairing = NewBranchPairingClient(c.config)
+	c.Convention = NewConventionClient(c.config)
+	c.DemoPost = NewDemoPostClient(c.config)
+	c.FarmStayCriterion = NewFarmStayCriterionClient(c.config)
+	c.FarmStayNomination = NewFarmStayNominationClient(c.config)
+	c.FarmStayObjection = NewFarmStayObjectionClient(c.config)
+	c.FarmStayOpinion = NewFarmStayOpinionClient(c.config)
 	c.HelpPairing = NewHelpPairingClient(c.config)
 	c.HelpRecord = NewHelpRecordClient(c.config)
 	c.HouseholdProblem = NewHouseholdProblemClient(c.config)
@@ -114,12 +147,15 @@ func (c *Client) init() {
 	c.LeaderVisit = NewLeaderVisitClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Org = NewOrgClient(c.config)
+	c.Plaque = NewPlaqueClient(c.config)
 	c.Pledge = NewPledgeClient(c.config)
 	c.PledgeItem = NewPledgeItemClient(c.config)
 	c.PledgeProgress = NewPledgeProgressClient(c.config)
 	c.PledgeReview = NewPledgeReviewClient(c.config)
 	c.PledgeTopic = NewPledgeTopicClient(c.config)
 	c.PoorHousehold = NewPoorHouseholdClient(c.config)
+	c.Recitation = NewRecitationClient(c.config)
+	c.RecitationAbsence = NewRecitationAbsenceClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
 	c.Setting = NewSettingClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -218,6 +254,12 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditHead:             NewAuditHeadClient(cfg),
 		AuditLog:              NewAuditLogClient(cfg),
 		BranchPairing:         NewBranchPairingClient(cfg),
+		Convention:            NewConventionClient(cfg),
+		DemoPost:              NewDemoPostClient(cfg),
+		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
+		FarmStayNomination:    NewFarmStayNominationClient(cfg),
+		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
+		FarmStayOpinion:       NewFarmStayOpinionClient(cfg),
 		HelpPairing:           NewHelpPairingClient(cfg),
 		HelpRecord:            NewHelpRecordClient(cfg),
 		HouseholdProblem:      NewHouseholdProblemClient(cfg),
@@ -228,12 +270,15 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LeaderVisit:           NewLeaderVisitClient(cfg),
 		Member:                NewMemberClient(cfg),
 		Org:                   NewOrgClient(cfg),
+		Plaque:                NewPlaqueClient(cfg),
 		Pledge:                NewPledgeClient(cfg),
 		PledgeItem:            NewPledgeItemClient(cfg),
 		PledgeProgress:        NewPledgeProgressClient(cfg),
 		PledgeReview:          NewPledgeReviewClient(cfg),
 		PledgeTopic:           NewPledgeTopicClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
+		Recitation:            NewRecitationClient(cfg),
+		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Setting:               NewSettingClient(cfg),
 		User:                  NewUserClient(cfg),
@@ -259,6 +304,12 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditHead:             NewAuditHeadClient(cfg),
 		AuditLog:              NewAuditLogClient(cfg),
 		BranchPairing:         NewBranchPairingClient(cfg),
+		Convention:            NewConventionClient(cfg),
+		DemoPost:              NewDemoPostClient(cfg),
+		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
+		FarmStayNomination:    NewFarmStayNominationClient(cfg),
+		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
+		FarmStayOpinion:       NewFarmStayOpinionClient(cfg),
 		HelpPairing:           NewHelpPairingClient(cfg),
 		HelpRecord:            NewHelpRecordClient(cfg),
 		HouseholdProblem:      NewHouseholdProblemClient(cfg),
@@ -269,12 +320,15 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LeaderVisit:           NewLeaderVisitClient(cfg),
 		Member:                NewMemberClient(cfg),
 		Org:                   NewOrgClient(cfg),
+		Plaque:                NewPlaqueClient(cfg),
 		Pledge:                NewPledgeClient(cfg),
 		PledgeItem:            NewPledgeItemClient(cfg),
 		PledgeProgress:        NewPledgeProgressClient(cfg),
 		PledgeReview:          NewPledgeReviewClient(cfg),
 		PledgeTopic:           NewPledgeTopicClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
+		Recitation:            NewRecitationClient(cfg),
+		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
 		RoleBinding:           NewRoleBindingClient(cfg),
 		Setting:               NewSettingClient(cfg),
 		User:                  NewUserClient(cfg),
@@ -307,11 +361,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditHead, c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord,
-		c.HouseholdProblem, c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity,
-		c.LeaderAssignment, c.LeaderVisit, c.Member, c.Org, c.Pledge, c.PledgeItem,
-		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold,
-		c.RoleBinding, c.Setting, c.User,
+		c.AuditHead, c.AuditLog, c.BranchPairing, c.Convention, c.DemoPost,
+		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
+		c.FarmStayOpinion, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
+		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
+		c.LeaderVisit, c.Member, c.Org, c.Plaque, c.Pledge, c.PledgeItem,
+		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold, c.Recitation,
+		c.RecitationAbsence, c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -321,11 +377,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditHead, c.AuditLog, c.BranchPairing, c.HelpPairing, c.HelpRecord,
-		c.HouseholdProblem, c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity,
-		c.LeaderAssignment, c.LeaderVisit, c.Member, c.Org, c.Pledge, c.PledgeItem,
-		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold,
-		c.RoleBinding, c.Setting, c.User,
+		c.AuditHead, c.AuditLog, c.BranchPairing, c.Convention, c.DemoPost,
+		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
+		c.FarmStayOpinion, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
+		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
+		c.LeaderVisit, c.Member, c.Org, c.Plaque, c.Pledge, c.PledgeItem,
+		c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PoorHousehold, c.Recitation,
+		c.RecitationAbsence, c.RoleBinding, c.Setting, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -343,6 +401,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditLog.mutate(ctx, m)
 	case *BranchPairingMutation:
 		return c.BranchPairing.mutate(ctx, m)
+	case *ConventionMutation:
+		return c.Convention.mutate(ctx, m)
+	case *DemoPostMutation:
+		return c.DemoPost.mutate(ctx, m)
+	case *FarmStayCriterionMutation:
+		return c.FarmStayCriterion.mutate(ctx, m)
+	case *FarmStayNominationMutation:
+		return c.FarmStayNomination.mutate(ctx, m)
+	case *FarmStayObjectionMutation:
+		return c.FarmStayObjection.mutate(ctx, m)
+	case *FarmStayOpinionMutation:
+		return c.FarmStayOpinion.mutate(ctx, m)
 	case *HelpPairingMutation:
 		return c.HelpPairing.mutate(ctx, m)
 	case *HelpRecordMutation:
@@ -363,6 +433,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Member.mutate(ctx, m)
 	case *OrgMutation:
 		return c.Org.mutate(ctx, m)
+	case *PlaqueMutation:
+		return c.Plaque.mutate(ctx, m)
 	case *PledgeMutation:
 		return c.Pledge.mutate(ctx, m)
 	case *PledgeItemMutation:
@@ -375,6 +447,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PledgeTopic.mutate(ctx, m)
 	case *PoorHouseholdMutation:
 		return c.PoorHousehold.mutate(ctx, m)
+	case *RecitationMutation:
+		return c.Recitation.mutate(ctx, m)
+	case *RecitationAbsenceMutation:
+		return c.RecitationAbsence.mutate(ctx, m)
 	case *RoleBindingMutation:
 		return c.RoleBinding.mutate(ctx, m)
 	case *SettingMutation:
@@ -850,6 +926,992 @@ func (c *BranchPairingClient) mutate(ctx context.Context, m *BranchPairingMutati
 		return (&BranchPairingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown BranchPairing mutation op: %q", m.Op())
+	}
+}
+
+// ConventionClient is a client for the Convention schema.
+type ConventionClient struct {
+	config
+}
+
+// NewConventionClient returns a client for the Convention from the given config.
+func NewConventionClient(c config) *ConventionClient {
+	return &ConventionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `convention.Hooks(f(g(h())))`.
+func (c *ConventionClient) Use(hooks ...Hook) {
+	c.hooks.Convention = append(c.hooks.Convention, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `convention.Intercept(f(g(h())))`.
+func (c *ConventionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Convention = append(c.inters.Convention, interceptors...)
+}
+
+// Create returns a builder for creating a Convention entity.
+func (c *ConventionClient) Create() *ConventionCreate {
+	mutation := newConventionMutation(c.config, OpCreate)
+	return &ConventionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Convention entities.
+func (c *ConventionClient) CreateBulk(builders ...*ConventionCreate) *ConventionCreateBulk {
+	return &ConventionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConventionClient) MapCreateBulk(slice any, setFunc func(*ConventionCreate, int)) *ConventionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConventionCreateBulk{err: fmt.Errorf("calling to ConventionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConventionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConventionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Convention.
+func (c *ConventionClient) Update() *ConventionUpdate {
+	mutation := newConventionMutation(c.config, OpUpdate)
+	return &ConventionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConventionClient) UpdateOne(_m *Convention) *ConventionUpdateOne {
+	mutation := newConventionMutation(c.config, OpUpdateOne, withConvention(_m))
+	return &ConventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConventionClient) UpdateOneID(id int) *ConventionUpdateOne {
+	mutation := newConventionMutation(c.config, OpUpdateOne, withConventionID(id))
+	return &ConventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Convention.
+func (c *ConventionClient) Delete() *ConventionDelete {
+	mutation := newConventionMutation(c.config, OpDelete)
+	return &ConventionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConventionClient) DeleteOne(_m *Convention) *ConventionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConventionClient) DeleteOneID(id int) *ConventionDeleteOne {
+	builder := c.Delete().Where(convention.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConventionDeleteOne{builder}
+}
+
+// Query returns a query builder for Convention.
+func (c *ConventionClient) Query() *ConventionQuery {
+	return &ConventionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConvention},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Convention entity by its id.
+func (c *ConventionClient) Get(ctx context.Context, id int) (*Convention, error) {
+	return c.Query().Where(convention.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConventionClient) GetX(ctx context.Context, id int) *Convention {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCounty queries the county edge of a Convention.
+func (c *ConventionClient) QueryCounty(_m *Convention) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(convention.Table, convention.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, convention.CountyTable, convention.CountyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConventionClient) Hooks() []Hook {
+	hooks := c.hooks.Convention
+	return append(hooks[:len(hooks):len(hooks)], convention.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConventionClient) Interceptors() []Interceptor {
+	inters := c.inters.Convention
+	return append(inters[:len(inters):len(inters)], convention.Interceptors[:]...)
+}
+
+func (c *ConventionClient) mutate(ctx context.Context, m *ConventionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConventionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConventionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConventionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Convention mutation op: %q", m.Op())
+	}
+}
+
+// DemoPostClient is a client for the DemoPost schema.
+type DemoPostClient struct {
+	config
+}
+
+// NewDemoPostClient returns a client for the DemoPost from the given config.
+func NewDemoPostClient(c config) *DemoPostClient {
+	return &DemoPostClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `demopost.Hooks(f(g(h())))`.
+func (c *DemoPostClient) Use(hooks ...Hook) {
+	c.hooks.DemoPost = append(c.hooks.DemoPost, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `demopost.Intercept(f(g(h())))`.
+func (c *DemoPostClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DemoPost = append(c.inters.DemoPost, interceptors...)
+}
+
+// Create returns a builder for creating a DemoPost entity.
+func (c *DemoPostClient) Create() *DemoPostCreate {
+	mutation := newDemoPostMutation(c.config, OpCreate)
+	return &DemoPostCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DemoPost entities.
+func (c *DemoPostClient) CreateBulk(builders ...*DemoPostCreate) *DemoPostCreateBulk {
+	return &DemoPostCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DemoPostClient) MapCreateBulk(slice any, setFunc func(*DemoPostCreate, int)) *DemoPostCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DemoPostCreateBulk{err: fmt.Errorf("calling to DemoPostClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DemoPostCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DemoPostCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DemoPost.
+func (c *DemoPostClient) Update() *DemoPostUpdate {
+	mutation := newDemoPostMutation(c.config, OpUpdate)
+	return &DemoPostUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DemoPostClient) UpdateOne(_m *DemoPost) *DemoPostUpdateOne {
+	mutation := newDemoPostMutation(c.config, OpUpdateOne, withDemoPost(_m))
+	return &DemoPostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DemoPostClient) UpdateOneID(id int) *DemoPostUpdateOne {
+	mutation := newDemoPostMutation(c.config, OpUpdateOne, withDemoPostID(id))
+	return &DemoPostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DemoPost.
+func (c *DemoPostClient) Delete() *DemoPostDelete {
+	mutation := newDemoPostMutation(c.config, OpDelete)
+	return &DemoPostDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DemoPostClient) DeleteOne(_m *DemoPost) *DemoPostDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DemoPostClient) DeleteOneID(id int) *DemoPostDeleteOne {
+	builder := c.Delete().Where(demopost.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DemoPostDeleteOne{builder}
+}
+
+// Query returns a query builder for DemoPost.
+func (c *DemoPostClient) Query() *DemoPostQuery {
+	return &DemoPostQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDemoPost},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DemoPost entity by its id.
+func (c *DemoPostClient) Get(ctx context.Context, id int) (*DemoPost, error) {
+	return c.Query().Where(demopost.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DemoPostClient) GetX(ctx context.Context, id int) *DemoPost {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrg queries the org edge of a DemoPost.
+func (c *DemoPostClient) QueryOrg(_m *DemoPost) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demopost.Table, demopost.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demopost.OrgTable, demopost.OrgColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a DemoPost.
+func (c *DemoPostClient) QueryMember(_m *DemoPost) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(demopost.Table, demopost.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, demopost.MemberTable, demopost.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DemoPostClient) Hooks() []Hook {
+	hooks := c.hooks.DemoPost
+	return append(hooks[:len(hooks):len(hooks)], demopost.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DemoPostClient) Interceptors() []Interceptor {
+	inters := c.inters.DemoPost
+	return append(inters[:len(inters):len(inters)], demopost.Interceptors[:]...)
+}
+
+func (c *DemoPostClient) mutate(ctx context.Context, m *DemoPostMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DemoPostCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DemoPostUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DemoPostUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DemoPostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DemoPost mutation op: %q", m.Op())
+	}
+}
+
+// FarmStayCriterionClient is a client for the FarmStayCriterion schema.
+type FarmStayCriterionClient struct {
+	config
+}
+
+// NewFarmStayCriterionClient returns a client for the FarmStayCriterion from the given config.
+func NewFarmStayCriterionClient(c config) *FarmStayCriterionClient {
+	return &FarmStayCriterionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `farmstaycriterion.Hooks(f(g(h())))`.
+func (c *FarmStayCriterionClient) Use(hooks ...Hook) {
+	c.hooks.FarmStayCriterion = append(c.hooks.FarmStayCriterion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `farmstaycriterion.Intercept(f(g(h())))`.
+func (c *FarmStayCriterionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FarmStayCriterion = append(c.inters.FarmStayCriterion, interceptors...)
+}
+
+// Create returns a builder for creating a FarmStayCriterion entity.
+func (c *FarmStayCriterionClient) Create() *FarmStayCriterionCreate {
+	mutation := newFarmStayCriterionMutation(c.config, OpCreate)
+	return &FarmStayCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FarmStayCriterion entities.
+func (c *FarmStayCriterionClient) CreateBulk(builders ...*FarmStayCriterionCreate) *FarmStayCriterionCreateBulk {
+	return &FarmStayCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FarmStayCriterionClient) MapCreateBulk(slice any, setFunc func(*FarmStayCriterionCreate, int)) *FarmStayCriterionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FarmStayCriterionCreateBulk{err: fmt.Errorf("calling to FarmStayCriterionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FarmStayCriterionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FarmStayCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FarmStayCriterion.
+func (c *FarmStayCriterionClient) Update() *FarmStayCriterionUpdate {
+	mutation := newFarmStayCriterionMutation(c.config, OpUpdate)
+	return &FarmStayCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FarmStayCriterionClient) UpdateOne(_m *FarmStayCriterion) *FarmStayCriterionUpdateOne {
+	mutation := newFarmStayCriterionMutation(c.config, OpUpdateOne, withFarmStayCriterion(_m))
+	return &FarmStayCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FarmStayCriterionClient) UpdateOneID(id int) *FarmStayCriterionUpdateOne {
+	mutation := newFarmStayCriterionMutation(c.config, OpUpdateOne, withFarmStayCriterionID(id))
+	return &FarmStayCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FarmStayCriterion.
+func (c *FarmStayCriterionClient) Delete() *FarmStayCriterionDelete {
+	mutation := newFarmStayCriterionMutation(c.config, OpDelete)
+	return &FarmStayCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FarmStayCriterionClient) DeleteOne(_m *FarmStayCriterion) *FarmStayCriterionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FarmStayCriterionClient) DeleteOneID(id int) *FarmStayCriterionDeleteOne {
+	builder := c.Delete().Where(farmstaycriterion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FarmStayCriterionDeleteOne{builder}
+}
+
+// Query returns a query builder for FarmStayCriterion.
+func (c *FarmStayCriterionClient) Query() *FarmStayCriterionQuery {
+	return &FarmStayCriterionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFarmStayCriterion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FarmStayCriterion entity by its id.
+func (c *FarmStayCriterionClient) Get(ctx context.Context, id int) (*FarmStayCriterion, error) {
+	return c.Query().Where(farmstaycriterion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FarmStayCriterionClient) GetX(ctx context.Context, id int) *FarmStayCriterion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryNomination queries the nomination edge of a FarmStayCriterion.
+func (c *FarmStayCriterionClient) QueryNomination(_m *FarmStayCriterion) *FarmStayNominationQuery {
+	query := (&FarmStayNominationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaycriterion.Table, farmstaycriterion.FieldID, id),
+			sqlgraph.To(farmstaynomination.Table, farmstaynomination.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, farmstaycriterion.NominationTable, farmstaycriterion.NominationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FarmStayCriterionClient) Hooks() []Hook {
+	hooks := c.hooks.FarmStayCriterion
+	return append(hooks[:len(hooks):len(hooks)], farmstaycriterion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FarmStayCriterionClient) Interceptors() []Interceptor {
+	inters := c.inters.FarmStayCriterion
+	return append(inters[:len(inters):len(inters)], farmstaycriterion.Interceptors[:]...)
+}
+
+func (c *FarmStayCriterionClient) mutate(ctx context.Context, m *FarmStayCriterionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FarmStayCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FarmStayCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FarmStayCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FarmStayCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FarmStayCriterion mutation op: %q", m.Op())
+	}
+}
+
+// FarmStayNominationClient is a client for the FarmStayNomination schema.
+type FarmStayNominationClient struct {
+	config
+}
+
+// NewFarmStayNominationClient returns a client for the FarmStayNomination from the given config.
+func NewFarmStayNominationClient(c config) *FarmStayNominationClient {
+	return &FarmStayNominationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `farmstaynomination.Hooks(f(g(h())))`.
+func (c *FarmStayNominationClient) Use(hooks ...Hook) {
+	c.hooks.FarmStayNomination = append(c.hooks.FarmStayNomination, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `farmstaynomination.Intercept(f(g(h())))`.
+func (c *FarmStayNominationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FarmStayNomination = append(c.inters.FarmStayNomination, interceptors...)
+}
+
+// Create returns a builder for creating a FarmStayNomination entity.
+func (c *FarmStayNominationClient) Create() *FarmStayNominationCreate {
+	mutation := newFarmStayNominationMutation(c.config, OpCreate)
+	return &FarmStayNominationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FarmStayNomination entities.
+func (c *FarmStayNominationClient) CreateBulk(builders ...*FarmStayNominationCreate) *FarmStayNominationCreateBulk {
+	return &FarmStayNominationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FarmStayNominationClient) MapCreateBulk(slice any, setFunc func(*FarmStayNominationCreate, int)) *FarmStayNominationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FarmStayNominationCreateBulk{err: fmt.Errorf("calling to FarmStayNominationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FarmStayNominationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FarmStayNominationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FarmStayNomination.
+func (c *FarmStayNominationClient) Update() *FarmStayNominationUpdate {
+	mutation := newFarmStayNominationMutation(c.config, OpUpdate)
+	return &FarmStayNominationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FarmStayNominationClient) UpdateOne(_m *FarmStayNomination) *FarmStayNominationUpdateOne {
+	mutation := newFarmStayNominationMutation(c.config, OpUpdateOne, withFarmStayNomination(_m))
+	return &FarmStayNominationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FarmStayNominationClient) UpdateOneID(id int) *FarmStayNominationUpdateOne {
+	mutation := newFarmStayNominationMutation(c.config, OpUpdateOne, withFarmStayNominationID(id))
+	return &FarmStayNominationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FarmStayNomination.
+func (c *FarmStayNominationClient) Delete() *FarmStayNominationDelete {
+	mutation := newFarmStayNominationMutation(c.config, OpDelete)
+	return &FarmStayNominationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FarmStayNominationClient) DeleteOne(_m *FarmStayNomination) *FarmStayNominationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FarmStayNominationClient) DeleteOneID(id int) *FarmStayNominationDeleteOne {
+	builder := c.Delete().Where(farmstaynomination.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FarmStayNominationDeleteOne{builder}
+}
+
+// Query returns a query builder for FarmStayNomination.
+func (c *FarmStayNominationClient) Query() *FarmStayNominationQuery {
+	return &FarmStayNominationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFarmStayNomination},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FarmStayNomination entity by its id.
+func (c *FarmStayNominationClient) Get(ctx context.Context, id int) (*FarmStayNomination, error) {
+	return c.Query().Where(farmstaynomination.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FarmStayNominationClient) GetX(ctx context.Context, id int) *FarmStayNomination {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryVillage queries the village edge of a FarmStayNomination.
+func (c *FarmStayNominationClient) QueryVillage(_m *FarmStayNomination) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaynomination.Table, farmstaynomination.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, farmstaynomination.VillageTable, farmstaynomination.VillageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a FarmStayNomination.
+func (c *FarmStayNominationClient) QueryMember(_m *FarmStayNomination) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaynomination.Table, farmstaynomination.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, farmstaynomination.MemberTable, farmstaynomination.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCriteria queries the criteria edge of a FarmStayNomination.
+func (c *FarmStayNominationClient) QueryCriteria(_m *FarmStayNomination) *FarmStayCriterionQuery {
+	query := (&FarmStayCriterionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaynomination.Table, farmstaynomination.FieldID, id),
+			sqlgraph.To(farmstaycriterion.Table, farmstaycriterion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, farmstaynomination.CriteriaTable, farmstaynomination.CriteriaColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOpinions queries the opinions edge of a FarmStayNomination.
+func (c *FarmStayNominationClient) QueryOpinions(_m *FarmStayNomination) *FarmStayOpinionQuery {
+	query := (&FarmStayOpinionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaynomination.Table, farmstaynomination.FieldID, id),
+			sqlgraph.To(farmstayopinion.Table, farmstayopinion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, farmstaynomination.OpinionsTable, farmstaynomination.OpinionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryObjections queries the objections edge of a FarmStayNomination.
+func (c *FarmStayNominationClient) QueryObjections(_m *FarmStayNomination) *FarmStayObjectionQuery {
+	query := (&FarmStayObjectionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstaynomination.Table, farmstaynomination.FieldID, id),
+			sqlgraph.To(farmstayobjection.Table, farmstayobjection.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, farmstaynomination.ObjectionsTable, farmstaynomination.ObjectionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FarmStayNominationClient) Hooks() []Hook {
+	hooks := c.hooks.FarmStayNomination
+	return append(hooks[:len(hooks):len(hooks)], farmstaynomination.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FarmStayNominationClient) Interceptors() []Interceptor {
+	inters := c.inters.FarmStayNomination
+	return append(inters[:len(inters):len(inters)], farmstaynomination.Interceptors[:]...)
+}
+
+func (c *FarmStayNominationClient) mutate(ctx context.Context, m *FarmStayNominationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FarmStayNominationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FarmStayNominationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FarmStayNominationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FarmStayNominationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FarmStayNomination mutation op: %q", m.Op())
+	}
+}
+
+// FarmStayObjectionClient is a client for the FarmStayObjection schema.
+type FarmStayObjectionClient struct {
+	config
+}
+
+// NewFarmStayObjectionClient returns a client for the FarmStayObjection from the given config.
+func NewFarmStayObjectionClient(c config) *FarmStayObjectionClient {
+	return &FarmStayObjectionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `farmstayobjection.Hooks(f(g(h())))`.
+func (c *FarmStayObjectionClient) Use(hooks ...Hook) {
+	c.hooks.FarmStayObjection = append(c.hooks.FarmStayObjection, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `farmstayobjection.Intercept(f(g(h())))`.
+func (c *FarmStayObjectionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FarmStayObjection = append(c.inters.FarmStayObjection, interceptors...)
+}
+
+// Create returns a builder for creating a FarmStayObjection entity.
+func (c *FarmStayObjectionClient) Create() *FarmStayObjectionCreate {
+	mutation := newFarmStayObjectionMutation(c.config, OpCreate)
+	return &FarmStayObjectionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FarmStayObjection entities.
+func (c *FarmStayObjectionClient) CreateBulk(builders ...*FarmStayObjectionCreate) *FarmStayObjectionCreateBulk {
+	return &FarmStayObjectionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FarmStayObjectionClient) MapCreateBulk(slice any, setFunc func(*FarmStayObjectionCreate, int)) *FarmStayObjectionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FarmStayObjectionCreateBulk{err: fmt.Errorf("calling to FarmStayObjectionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FarmStayObjectionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FarmStayObjectionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FarmStayObjection.
+func (c *FarmStayObjectionClient) Update() *FarmStayObjectionUpdate {
+	mutation := newFarmStayObjectionMutation(c.config, OpUpdate)
+	return &FarmStayObjectionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FarmStayObjectionClient) UpdateOne(_m *FarmStayObjection) *FarmStayObjectionUpdateOne {
+	mutation := newFarmStayObjectionMutation(c.config, OpUpdateOne, withFarmStayObjection(_m))
+	return &FarmStayObjectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FarmStayObjectionClient) UpdateOneID(id int) *FarmStayObjectionUpdateOne {
+	mutation := newFarmStayObjectionMutation(c.config, OpUpdateOne, withFarmStayObjectionID(id))
+	return &FarmStayObjectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FarmStayObjection.
+func (c *FarmStayObjectionClient) Delete() *FarmStayObjectionDelete {
+	mutation := newFarmStayObjectionMutation(c.config, OpDelete)
+	return &FarmStayObjectionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FarmStayObjectionClient) DeleteOne(_m *FarmStayObjection) *FarmStayObjectionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FarmStayObjectionClient) DeleteOneID(id int) *FarmStayObjectionDeleteOne {
+	builder := c.Delete().Where(farmstayobjection.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FarmStayObjectionDeleteOne{builder}
+}
+
+// Query returns a query builder for FarmStayObjection.
+func (c *FarmStayObjectionClient) Query() *FarmStayObjectionQuery {
+	return &FarmStayObjectionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFarmStayObjection},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FarmStayObjection entity by its id.
+func (c *FarmStayObjectionClient) Get(ctx context.Context, id int) (*FarmStayObjection, error) {
+	return c.Query().Where(farmstayobjection.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FarmStayObjectionClient) GetX(ctx context.Context, id int) *FarmStayObjection {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryNomination queries the nomination edge of a FarmStayObjection.
+func (c *FarmStayObjectionClient) QueryNomination(_m *FarmStayObjection) *FarmStayNominationQuery {
+	query := (&FarmStayNominationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstayobjection.Table, farmstayobjection.FieldID, id),
+			sqlgraph.To(farmstaynomination.Table, farmstaynomination.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, farmstayobjection.NominationTable, farmstayobjection.NominationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FarmStayObjectionClient) Hooks() []Hook {
+	hooks := c.hooks.FarmStayObjection
+	return append(hooks[:len(hooks):len(hooks)], farmstayobjection.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FarmStayObjectionClient) Interceptors() []Interceptor {
+	inters := c.inters.FarmStayObjection
+	return append(inters[:len(inters):len(inters)], farmstayobjection.Interceptors[:]...)
+}
+
+func (c *FarmStayObjectionClient) mutate(ctx context.Context, m *FarmStayObjectionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FarmStayObjectionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FarmStayObjectionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FarmStayObjectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FarmStayObjectionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FarmStayObjection mutation op: %q", m.Op())
+	}
+}
+
+// FarmStayOpinionClient is a client for the FarmStayOpinion schema.
+type FarmStayOpinionClient struct {
+	config
+}
+
+// NewFarmStayOpinionClient returns a client for the FarmStayOpinion from the given config.
+func NewFarmStayOpinionClient(c config) *FarmStayOpinionClient {
+	return &FarmStayOpinionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `farmstayopinion.Hooks(f(g(h())))`.
+func (c *FarmStayOpinionClient) Use(hooks ...Hook) {
+	c.hooks.FarmStayOpinion = append(c.hooks.FarmStayOpinion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `farmstayopinion.Intercept(f(g(h())))`.
+func (c *FarmStayOpinionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FarmStayOpinion = append(c.inters.FarmStayOpinion, interceptors...)
+}
+
+// Create returns a builder for creating a FarmStayOpinion entity.
+func (c *FarmStayOpinionClient) Create() *FarmStayOpinionCreate {
+	mutation := newFarmStayOpinionMutation(c.config, OpCreate)
+	return &FarmStayOpinionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FarmStayOpinion entities.
+func (c *FarmStayOpinionClient) CreateBulk(builders ...*FarmStayOpinionCreate) *FarmStayOpinionCreateBulk {
+	return &FarmStayOpinionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FarmStayOpinionClient) MapCreateBulk(slice any, setFunc func(*FarmStayOpinionCreate, int)) *FarmStayOpinionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FarmStayOpinionCreateBulk{err: fmt.Errorf("calling to FarmStayOpinionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FarmStayOpinionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FarmStayOpinionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FarmStayOpinion.
+func (c *FarmStayOpinionClient) Update() *FarmStayOpinionUpdate {
+	mutation := newFarmStayOpinionMutation(c.config, OpUpdate)
+	return &FarmStayOpinionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FarmStayOpinionClient) UpdateOne(_m *FarmStayOpinion) *FarmStayOpinionUpdateOne {
+	mutation := newFarmStayOpinionMutation(c.config, OpUpdateOne, withFarmStayOpinion(_m))
+	return &FarmStayOpinionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FarmStayOpinionClient) UpdateOneID(id int) *FarmStayOpinionUpdateOne {
+	mutation := newFarmStayOpinionMutation(c.config, OpUpdateOne, withFarmStayOpinionID(id))
+	return &FarmStayOpinionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FarmStayOpinion.
+func (c *FarmStayOpinionClient) Delete() *FarmStayOpinionDelete {
+	mutation := newFarmStayOpinionMutation(c.config, OpDelete)
+	return &FarmStayOpinionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FarmStayOpinionClient) DeleteOne(_m *FarmStayOpinion) *FarmStayOpinionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FarmStayOpinionClient) DeleteOneID(id int) *FarmStayOpinionDeleteOne {
+	builder := c.Delete().Where(farmstayopinion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FarmStayOpinionDeleteOne{builder}
+}
+
+// Query returns a query builder for FarmStayOpinion.
+func (c *FarmStayOpinionClient) Query() *FarmStayOpinionQuery {
+	return &FarmStayOpinionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFarmStayOpinion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FarmStayOpinion entity by its id.
+func (c *FarmStayOpinionClient) Get(ctx context.Context, id int) (*FarmStayOpinion, error) {
+	return c.Query().Where(farmstayopinion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FarmStayOpinionClient) GetX(ctx context.Context, id int) *FarmStayOpinion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryNomination queries the nomination edge of a FarmStayOpinion.
+func (c *FarmStayOpinionClient) QueryNomination(_m *FarmStayOpinion) *FarmStayNominationQuery {
+	query := (&FarmStayNominationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(farmstayopinion.Table, farmstayopinion.FieldID, id),
+			sqlgraph.To(farmstaynomination.Table, farmstaynomination.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, farmstayopinion.NominationTable, farmstayopinion.NominationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FarmStayOpinionClient) Hooks() []Hook {
+	hooks := c.hooks.FarmStayOpinion
+	return append(hooks[:len(hooks):len(hooks)], farmstayopinion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FarmStayOpinionClient) Interceptors() []Interceptor {
+	inters := c.inters.FarmStayOpinion
+	return append(inters[:len(inters):len(inters)], farmstayopinion.Interceptors[:]...)
+}
+
+func (c *FarmStayOpinionClient) mutate(ctx context.Context, m *FarmStayOpinionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FarmStayOpinionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FarmStayOpinionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FarmStayOpinionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FarmStayOpinionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FarmStayOpinion mutation op: %q", m.Op())
 	}
 }
 
@@ -2279,6 +3341,22 @@ func (c *MemberClient) QueryBranch(_m *Member) *OrgQuery {
 	return query
 }
 
+// QueryRecitations queries the recitations edge of a Member.
+func (c *MemberClient) QueryRecitations(_m *Member) *RecitationQuery {
+	query := (&RecitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(recitation.Table, recitation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, member.RecitationsTable, member.RecitationsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MemberClient) Hooks() []Hook {
 	hooks := c.hooks.Member
@@ -2518,6 +3596,173 @@ func (c *OrgClient) mutate(ctx context.Context, m *OrgMutation) (Value, error) {
 		return (&OrgDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Org mutation op: %q", m.Op())
+	}
+}
+
+// PlaqueClient is a client for the Plaque schema.
+type PlaqueClient struct {
+	config
+}
+
+// NewPlaqueClient returns a client for the Plaque from the given config.
+func NewPlaqueClient(c config) *PlaqueClient {
+	return &PlaqueClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `plaque.Hooks(f(g(h())))`.
+func (c *PlaqueClient) Use(hooks ...Hook) {
+	c.hooks.Plaque = append(c.hooks.Plaque, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `plaque.Intercept(f(g(h())))`.
+func (c *PlaqueClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Plaque = append(c.inters.Plaque, interceptors...)
+}
+
+// Create returns a builder for creating a Plaque entity.
+func (c *PlaqueClient) Create() *PlaqueCreate {
+	mutation := newPlaqueMutation(c.config, OpCreate)
+	return &PlaqueCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Plaque entities.
+func (c *PlaqueClient) CreateBulk(builders ...*PlaqueCreate) *PlaqueCreateBulk {
+	return &PlaqueCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PlaqueClient) MapCreateBulk(slice any, setFunc func(*PlaqueCreate, int)) *PlaqueCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PlaqueCreateBulk{err: fmt.Errorf("calling to PlaqueClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PlaqueCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PlaqueCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Plaque.
+func (c *PlaqueClient) Update() *PlaqueUpdate {
+	mutation := newPlaqueMutation(c.config, OpUpdate)
+	return &PlaqueUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PlaqueClient) UpdateOne(_m *Plaque) *PlaqueUpdateOne {
+	mutation := newPlaqueMutation(c.config, OpUpdateOne, withPlaque(_m))
+	return &PlaqueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PlaqueClient) UpdateOneID(id int) *PlaqueUpdateOne {
+	mutation := newPlaqueMutation(c.config, OpUpdateOne, withPlaqueID(id))
+	return &PlaqueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Plaque.
+func (c *PlaqueClient) Delete() *PlaqueDelete {
+	mutation := newPlaqueMutation(c.config, OpDelete)
+	return &PlaqueDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PlaqueClient) DeleteOne(_m *Plaque) *PlaqueDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PlaqueClient) DeleteOneID(id int) *PlaqueDeleteOne {
+	builder := c.Delete().Where(plaque.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PlaqueDeleteOne{builder}
+}
+
+// Query returns a query builder for Plaque.
+func (c *PlaqueClient) Query() *PlaqueQuery {
+	return &PlaqueQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePlaque},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Plaque entity by its id.
+func (c *PlaqueClient) Get(ctx context.Context, id int) (*Plaque, error) {
+	return c.Query().Where(plaque.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PlaqueClient) GetX(ctx context.Context, id int) *Plaque {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a Plaque.
+func (c *PlaqueClient) QueryBranch(_m *Plaque) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plaque.Table, plaque.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, plaque.BranchTable, plaque.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a Plaque.
+func (c *PlaqueClient) QueryMember(_m *Plaque) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(plaque.Table, plaque.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, plaque.MemberTable, plaque.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PlaqueClient) Hooks() []Hook {
+	hooks := c.hooks.Plaque
+	return append(hooks[:len(hooks):len(hooks)], plaque.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PlaqueClient) Interceptors() []Interceptor {
+	inters := c.inters.Plaque
+	return append(inters[:len(inters):len(inters)], plaque.Interceptors[:]...)
+}
+
+func (c *PlaqueClient) mutate(ctx context.Context, m *PlaqueMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PlaqueCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PlaqueUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PlaqueUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PlaqueDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Plaque mutation op: %q", m.Op())
 	}
 }
 
@@ -3571,6 +4816,372 @@ func (c *PoorHouseholdClient) mutate(ctx context.Context, m *PoorHouseholdMutati
 	}
 }
 
+// RecitationClient is a client for the Recitation schema.
+type RecitationClient struct {
+	config
+}
+
+// NewRecitationClient returns a client for the Recitation from the given config.
+func NewRecitationClient(c config) *RecitationClient {
+	return &RecitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `recitation.Hooks(f(g(h())))`.
+func (c *RecitationClient) Use(hooks ...Hook) {
+	c.hooks.Recitation = append(c.hooks.Recitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `recitation.Intercept(f(g(h())))`.
+func (c *RecitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Recitation = append(c.inters.Recitation, interceptors...)
+}
+
+// Create returns a builder for creating a Recitation entity.
+func (c *RecitationClient) Create() *RecitationCreate {
+	mutation := newRecitationMutation(c.config, OpCreate)
+	return &RecitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Recitation entities.
+func (c *RecitationClient) CreateBulk(builders ...*RecitationCreate) *RecitationCreateBulk {
+	return &RecitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RecitationClient) MapCreateBulk(slice any, setFunc func(*RecitationCreate, int)) *RecitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RecitationCreateBulk{err: fmt.Errorf("calling to RecitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RecitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RecitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Recitation.
+func (c *RecitationClient) Update() *RecitationUpdate {
+	mutation := newRecitationMutation(c.config, OpUpdate)
+	return &RecitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RecitationClient) UpdateOne(_m *Recitation) *RecitationUpdateOne {
+	mutation := newRecitationMutation(c.config, OpUpdateOne, withRecitation(_m))
+	return &RecitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RecitationClient) UpdateOneID(id int) *RecitationUpdateOne {
+	mutation := newRecitationMutation(c.config, OpUpdateOne, withRecitationID(id))
+	return &RecitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Recitation.
+func (c *RecitationClient) Delete() *RecitationDelete {
+	mutation := newRecitationMutation(c.config, OpDelete)
+	return &RecitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RecitationClient) DeleteOne(_m *Recitation) *RecitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RecitationClient) DeleteOneID(id int) *RecitationDeleteOne {
+	builder := c.Delete().Where(recitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RecitationDeleteOne{builder}
+}
+
+// Query returns a query builder for Recitation.
+func (c *RecitationClient) Query() *RecitationQuery {
+	return &RecitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRecitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Recitation entity by its id.
+func (c *RecitationClient) Get(ctx context.Context, id int) (*Recitation, error) {
+	return c.Query().Where(recitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RecitationClient) GetX(ctx context.Context, id int) *Recitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a Recitation.
+func (c *RecitationClient) QueryBranch(_m *Recitation) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitation.Table, recitation.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, recitation.BranchTable, recitation.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConvention queries the convention edge of a Recitation.
+func (c *RecitationClient) QueryConvention(_m *Recitation) *ConventionQuery {
+	query := (&ConventionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitation.Table, recitation.FieldID, id),
+			sqlgraph.To(convention.Table, convention.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, recitation.ConventionTable, recitation.ConventionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAttendees queries the attendees edge of a Recitation.
+func (c *RecitationClient) QueryAttendees(_m *Recitation) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitation.Table, recitation.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, recitation.AttendeesTable, recitation.AttendeesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAbsences queries the absences edge of a Recitation.
+func (c *RecitationClient) QueryAbsences(_m *Recitation) *RecitationAbsenceQuery {
+	query := (&RecitationAbsenceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitation.Table, recitation.FieldID, id),
+			sqlgraph.To(recitationabsence.Table, recitationabsence.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, recitation.AbsencesTable, recitation.AbsencesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RecitationClient) Hooks() []Hook {
+	hooks := c.hooks.Recitation
+	return append(hooks[:len(hooks):len(hooks)], recitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RecitationClient) Interceptors() []Interceptor {
+	inters := c.inters.Recitation
+	return append(inters[:len(inters):len(inters)], recitation.Interceptors[:]...)
+}
+
+func (c *RecitationClient) mutate(ctx context.Context, m *RecitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RecitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RecitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RecitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RecitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Recitation mutation op: %q", m.Op())
+	}
+}
+
+// RecitationAbsenceClient is a client for the RecitationAbsence schema.
+type RecitationAbsenceClient struct {
+	config
+}
+
+// NewRecitationAbsenceClient returns a client for the RecitationAbsence from the given config.
+func NewRecitationAbsenceClient(c config) *RecitationAbsenceClient {
+	return &RecitationAbsenceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `recitationabsence.Hooks(f(g(h())))`.
+func (c *RecitationAbsenceClient) Use(hooks ...Hook) {
+	c.hooks.RecitationAbsence = append(c.hooks.RecitationAbsence, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `recitationabsence.Intercept(f(g(h())))`.
+func (c *RecitationAbsenceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RecitationAbsence = append(c.inters.RecitationAbsence, interceptors...)
+}
+
+// Create returns a builder for creating a RecitationAbsence entity.
+func (c *RecitationAbsenceClient) Create() *RecitationAbsenceCreate {
+	mutation := newRecitationAbsenceMutation(c.config, OpCreate)
+	return &RecitationAbsenceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RecitationAbsence entities.
+func (c *RecitationAbsenceClient) CreateBulk(builders ...*RecitationAbsenceCreate) *RecitationAbsenceCreateBulk {
+	return &RecitationAbsenceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RecitationAbsenceClient) MapCreateBulk(slice any, setFunc func(*RecitationAbsenceCreate, int)) *RecitationAbsenceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RecitationAbsenceCreateBulk{err: fmt.Errorf("calling to RecitationAbsenceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RecitationAbsenceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RecitationAbsenceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RecitationAbsence.
+func (c *RecitationAbsenceClient) Update() *RecitationAbsenceUpdate {
+	mutation := newRecitationAbsenceMutation(c.config, OpUpdate)
+	return &RecitationAbsenceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RecitationAbsenceClient) UpdateOne(_m *RecitationAbsence) *RecitationAbsenceUpdateOne {
+	mutation := newRecitationAbsenceMutation(c.config, OpUpdateOne, withRecitationAbsence(_m))
+	return &RecitationAbsenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RecitationAbsenceClient) UpdateOneID(id int) *RecitationAbsenceUpdateOne {
+	mutation := newRecitationAbsenceMutation(c.config, OpUpdateOne, withRecitationAbsenceID(id))
+	return &RecitationAbsenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RecitationAbsence.
+func (c *RecitationAbsenceClient) Delete() *RecitationAbsenceDelete {
+	mutation := newRecitationAbsenceMutation(c.config, OpDelete)
+	return &RecitationAbsenceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RecitationAbsenceClient) DeleteOne(_m *RecitationAbsence) *RecitationAbsenceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RecitationAbsenceClient) DeleteOneID(id int) *RecitationAbsenceDeleteOne {
+	builder := c.Delete().Where(recitationabsence.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RecitationAbsenceDeleteOne{builder}
+}
+
+// Query returns a query builder for RecitationAbsence.
+func (c *RecitationAbsenceClient) Query() *RecitationAbsenceQuery {
+	return &RecitationAbsenceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRecitationAbsence},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RecitationAbsence entity by its id.
+func (c *RecitationAbsenceClient) Get(ctx context.Context, id int) (*RecitationAbsence, error) {
+	return c.Query().Where(recitationabsence.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RecitationAbsenceClient) GetX(ctx context.Context, id int) *RecitationAbsence {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRecitation queries the recitation edge of a RecitationAbsence.
+func (c *RecitationAbsenceClient) QueryRecitation(_m *RecitationAbsence) *RecitationQuery {
+	query := (&RecitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitationabsence.Table, recitationabsence.FieldID, id),
+			sqlgraph.To(recitation.Table, recitation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, recitationabsence.RecitationTable, recitationabsence.RecitationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a RecitationAbsence.
+func (c *RecitationAbsenceClient) QueryMember(_m *RecitationAbsence) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recitationabsence.Table, recitationabsence.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, recitationabsence.MemberTable, recitationabsence.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RecitationAbsenceClient) Hooks() []Hook {
+	hooks := c.hooks.RecitationAbsence
+	return append(hooks[:len(hooks):len(hooks)], recitationabsence.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RecitationAbsenceClient) Interceptors() []Interceptor {
+	inters := c.inters.RecitationAbsence
+	return append(inters[:len(inters):len(inters)], recitationabsence.Interceptors[:]...)
+}
+
+func (c *RecitationAbsenceClient) mutate(ctx context.Context, m *RecitationAbsenceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RecitationAbsenceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RecitationAbsenceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RecitationAbsenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RecitationAbsenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RecitationAbsence mutation op: %q", m.Op())
+	}
+}
+
 // RoleBindingClient is a client for the RoleBinding schema.
 type RoleBindingClient struct {
 	config
@@ -4057,16 +5668,20 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditHead, AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
-		HouseholdStatusChange, IdempotencyKey, JointActivity, LeaderAssignment,
-		LeaderVisit, Member, Org, Pledge, PledgeItem, PledgeProgress, PledgeReview,
-		PledgeTopic, PoorHousehold, RoleBinding, Setting, User []ent.Hook
+		AuditHead, AuditLog, BranchPairing, Convention, DemoPost, FarmStayCriterion,
+		FarmStayNomination, FarmStayObjection, FarmStayOpinion, HelpPairing,
+		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
+		JointActivity, LeaderAssignment, LeaderVisit, Member, Org, Plaque, Pledge,
+		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PoorHousehold,
+		Recitation, RecitationAbsence, RoleBinding, Setting, User []ent.Hook
 	}
 	inters struct {
-		AuditHead, AuditLog, BranchPairing, HelpPairing, HelpRecord, HouseholdProblem,
-		HouseholdStatusChange, IdempotencyKey, JointActivity, LeaderAssignment,
-		LeaderVisit, Member, Org, Pledge, PledgeItem, PledgeProgress, PledgeReview,
-		PledgeTopic, PoorHousehold, RoleBinding, Setting, User []ent.Interceptor
+		AuditHead, AuditLog, BranchPairing, Convention, DemoPost, FarmStayCriterion,
+		FarmStayNomination, FarmStayObjection, FarmStayOpinion, HelpPairing,
+		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
+		JointActivity, LeaderAssignment, LeaderVisit, Member, Org, Plaque, Pledge,
+		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PoorHousehold,
+		Recitation, RecitationAbsence, RoleBinding, Setting, User []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,12 @@ import (
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -25,12 +31,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -97,6 +106,12 @@ func checkColumn(t, c string) error {
 			audithead.Table:             audithead.ValidColumn,
 			auditlog.Table:              auditlog.ValidColumn,
 			branchpairing.Table:         branchpairing.ValidColumn,
+			convention.Table:            convention.ValidColumn,
+			demopost.Table:              demopost.ValidColumn,
+			farmstaycriterion.Table:     farmstaycriterion.ValidColumn,
+			farmstaynomination.Table:    farmstaynomination.ValidColumn,
+			farmstayobjection.Table:     farmstayobjection.ValidColumn,
+			farmstayopinion.Table:       farmstayopinion.ValidColumn,
 			helppairing.Table:           helppairing.ValidColumn,
 			helprecord.Table:            helprecord.ValidColumn,
 			householdproblem.Table:      householdproblem.ValidColumn,
@@ -107,12 +122,15 @@ func checkColumn(t, c string) error {
 			leadervisit.Table:           leadervisit.ValidColumn,
 			member.Table:                member.ValidColumn,
 			org.Table:                   org.ValidColumn,
+			plaque.Table:                plaque.ValidColumn,
 			pledge.Table:                pledge.ValidColumn,
 			pledgeitem.Table:            pledgeitem.ValidColumn,
 			pledgeprogress.Table:        pledgeprogress.ValidColumn,
 			pledgereview.Table:          pledgereview.ValidColumn,
 			pledgetopic.Table:           pledgetopic.ValidColumn,
 			poorhousehold.Table:         poorhousehold.ValidColumn,
+			recitation.Table:            recitation.ValidColumn,
+			recitationabsence.Table:     recitationabsence.ValidColumn,
 			rolebinding.Table:           rolebinding.ValidColumn,
 			setting.Table:               setting.ValidColumn,
 			user.Table:                  user.ValidColumn,

@@ -12,6 +12,12 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -21,12 +27,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
@@ -404,6 +413,922 @@ func newBranchPairingPaginateArgs(rv map[string]any) *branchpairingPaginateArgs 
 	}
 	if v, ok := rv[whereField].(*BranchPairingWhereInput); ok {
 		args.opts = append(args.opts, WithBranchPairingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConventionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConventionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConventionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(convention.Columns))
+		selectedFields = []string{convention.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "county":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withCounty = query
+			if _, ok := fieldSeen[convention.FieldCountyID]; !ok {
+				selectedFields = append(selectedFields, convention.FieldCountyID)
+				fieldSeen[convention.FieldCountyID] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[convention.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, convention.FieldVersion)
+				fieldSeen[convention.FieldVersion] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[convention.FieldText]; !ok {
+				selectedFields = append(selectedFields, convention.FieldText)
+				fieldSeen[convention.FieldText] = struct{}{}
+			}
+		case "effectiveFrom":
+			if _, ok := fieldSeen[convention.FieldEffectiveFrom]; !ok {
+				selectedFields = append(selectedFields, convention.FieldEffectiveFrom)
+				fieldSeen[convention.FieldEffectiveFrom] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type conventionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConventionPaginateOption
+}
+
+func newConventionPaginateArgs(rv map[string]any) *conventionPaginateArgs {
+	args := &conventionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ConventionOrder:
+			args.opts = append(args.opts, WithConventionOrder(v))
+		case []any:
+			var orders []*ConventionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ConventionOrder{Field: &ConventionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithConventionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ConventionWhereInput); ok {
+		args.opts = append(args.opts, WithConventionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DemoPostQuery) CollectFields(ctx context.Context, satisfies ...string) (*DemoPostQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DemoPostQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(demopost.Columns))
+		selectedFields = []string{demopost.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "org":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrg = query
+			if _, ok := fieldSeen[demopost.FieldOrgID]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldOrgID)
+				fieldSeen[demopost.FieldOrgID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[demopost.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldMemberID)
+				fieldSeen[demopost.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[demopost.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldCreatedAt)
+				fieldSeen[demopost.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[demopost.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldUpdatedAt)
+				fieldSeen[demopost.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[demopost.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldVersion)
+				fieldSeen[demopost.FieldVersion] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[demopost.FieldKind]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldKind)
+				fieldSeen[demopost.FieldKind] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[demopost.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, demopost.FieldTitle)
+				fieldSeen[demopost.FieldTitle] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type demopostPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DemoPostPaginateOption
+}
+
+func newDemoPostPaginateArgs(rv map[string]any) *demopostPaginateArgs {
+	args := &demopostPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*DemoPostOrder:
+			args.opts = append(args.opts, WithDemoPostOrder(v))
+		case []any:
+			var orders []*DemoPostOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &DemoPostOrder{Field: &DemoPostOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithDemoPostOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*DemoPostWhereInput); ok {
+		args.opts = append(args.opts, WithDemoPostFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FarmStayCriterionQuery) CollectFields(ctx context.Context, satisfies ...string) (*FarmStayCriterionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FarmStayCriterionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(farmstaycriterion.Columns))
+		selectedFields = []string{farmstaycriterion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "nomination":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayNominationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, farmstaynominationImplementors)...); err != nil {
+				return err
+			}
+			_q.withNomination = query
+			if _, ok := fieldSeen[farmstaycriterion.FieldNominationID]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldNominationID)
+				fieldSeen[farmstaycriterion.FieldNominationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[farmstaycriterion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldCreatedAt)
+				fieldSeen[farmstaycriterion.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[farmstaycriterion.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldUpdatedAt)
+				fieldSeen[farmstaycriterion.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[farmstaycriterion.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldVersion)
+				fieldSeen[farmstaycriterion.FieldVersion] = struct{}{}
+			}
+		case "criterion":
+			if _, ok := fieldSeen[farmstaycriterion.FieldCriterion]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldCriterion)
+				fieldSeen[farmstaycriterion.FieldCriterion] = struct{}{}
+			}
+		case "passed":
+			if _, ok := fieldSeen[farmstaycriterion.FieldPassed]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldPassed)
+				fieldSeen[farmstaycriterion.FieldPassed] = struct{}{}
+			}
+		case "remark":
+			if _, ok := fieldSeen[farmstaycriterion.FieldRemark]; !ok {
+				selectedFields = append(selectedFields, farmstaycriterion.FieldRemark)
+				fieldSeen[farmstaycriterion.FieldRemark] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type farmstaycriterionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FarmStayCriterionPaginateOption
+}
+
+func newFarmStayCriterionPaginateArgs(rv map[string]any) *farmstaycriterionPaginateArgs {
+	args := &farmstaycriterionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FarmStayCriterionOrder{Field: &FarmStayCriterionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFarmStayCriterionOrder(order))
+			}
+		case *FarmStayCriterionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFarmStayCriterionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FarmStayCriterionWhereInput); ok {
+		args.opts = append(args.opts, WithFarmStayCriterionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FarmStayNominationQuery) CollectFields(ctx context.Context, satisfies ...string) (*FarmStayNominationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FarmStayNominationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(farmstaynomination.Columns))
+		selectedFields = []string{farmstaynomination.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "village":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withVillage = query
+			if _, ok := fieldSeen[farmstaynomination.FieldVillageID]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldVillageID)
+				fieldSeen[farmstaynomination.FieldVillageID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[farmstaynomination.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldMemberID)
+				fieldSeen[farmstaynomination.FieldMemberID] = struct{}{}
+			}
+
+		case "criteria":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayCriterionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, farmstaycriterionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCriteria(alias, func(wq *FarmStayCriterionQuery) {
+				*wq = *query
+			})
+
+		case "opinions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayOpinionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, farmstayopinionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedOpinions(alias, func(wq *FarmStayOpinionQuery) {
+				*wq = *query
+			})
+
+		case "objections":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayObjectionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, farmstayobjectionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedObjections(alias, func(wq *FarmStayObjectionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[farmstaynomination.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldCreatedAt)
+				fieldSeen[farmstaynomination.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[farmstaynomination.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldUpdatedAt)
+				fieldSeen[farmstaynomination.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[farmstaynomination.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldVersion)
+				fieldSeen[farmstaynomination.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[farmstaynomination.FieldName]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldName)
+				fieldSeen[farmstaynomination.FieldName] = struct{}{}
+			}
+		case "licenceNo":
+			if _, ok := fieldSeen[farmstaynomination.FieldLicenceNo]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldLicenceNo)
+				fieldSeen[farmstaynomination.FieldLicenceNo] = struct{}{}
+			}
+		case "operatingSince":
+			if _, ok := fieldSeen[farmstaynomination.FieldOperatingSince]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldOperatingSince)
+				fieldSeen[farmstaynomination.FieldOperatingSince] = struct{}{}
+			}
+		case "nominatedOn":
+			if _, ok := fieldSeen[farmstaynomination.FieldNominatedOn]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldNominatedOn)
+				fieldSeen[farmstaynomination.FieldNominatedOn] = struct{}{}
+			}
+		case "stage":
+			if _, ok := fieldSeen[farmstaynomination.FieldStage]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldStage)
+				fieldSeen[farmstaynomination.FieldStage] = struct{}{}
+			}
+		case "noticeFrom":
+			if _, ok := fieldSeen[farmstaynomination.FieldNoticeFrom]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldNoticeFrom)
+				fieldSeen[farmstaynomination.FieldNoticeFrom] = struct{}{}
+			}
+		case "noticeTo":
+			if _, ok := fieldSeen[farmstaynomination.FieldNoticeTo]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldNoticeTo)
+				fieldSeen[farmstaynomination.FieldNoticeTo] = struct{}{}
+			}
+		case "reviewedOn":
+			if _, ok := fieldSeen[farmstaynomination.FieldReviewedOn]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldReviewedOn)
+				fieldSeen[farmstaynomination.FieldReviewedOn] = struct{}{}
+			}
+		case "reviewComment":
+			if _, ok := fieldSeen[farmstaynomination.FieldReviewComment]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldReviewComment)
+				fieldSeen[farmstaynomination.FieldReviewComment] = struct{}{}
+			}
+		case "rejectedOn":
+			if _, ok := fieldSeen[farmstaynomination.FieldRejectedOn]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldRejectedOn)
+				fieldSeen[farmstaynomination.FieldRejectedOn] = struct{}{}
+			}
+		case "rejectionReason":
+			if _, ok := fieldSeen[farmstaynomination.FieldRejectionReason]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldRejectionReason)
+				fieldSeen[farmstaynomination.FieldRejectionReason] = struct{}{}
+			}
+		case "batch":
+			if _, ok := fieldSeen[farmstaynomination.FieldBatch]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldBatch)
+				fieldSeen[farmstaynomination.FieldBatch] = struct{}{}
+			}
+		case "approvedOn":
+			if _, ok := fieldSeen[farmstaynomination.FieldApprovedOn]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldApprovedOn)
+				fieldSeen[farmstaynomination.FieldApprovedOn] = struct{}{}
+			}
+		case "plaqueNo":
+			if _, ok := fieldSeen[farmstaynomination.FieldPlaqueNo]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldPlaqueNo)
+				fieldSeen[farmstaynomination.FieldPlaqueNo] = struct{}{}
+			}
+		case "plaqueWithdrawnOn":
+			if _, ok := fieldSeen[farmstaynomination.FieldPlaqueWithdrawnOn]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldPlaqueWithdrawnOn)
+				fieldSeen[farmstaynomination.FieldPlaqueWithdrawnOn] = struct{}{}
+			}
+		case "plaqueWithdrawalReason":
+			if _, ok := fieldSeen[farmstaynomination.FieldPlaqueWithdrawalReason]; !ok {
+				selectedFields = append(selectedFields, farmstaynomination.FieldPlaqueWithdrawalReason)
+				fieldSeen[farmstaynomination.FieldPlaqueWithdrawalReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type farmstaynominationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FarmStayNominationPaginateOption
+}
+
+func newFarmStayNominationPaginateArgs(rv map[string]any) *farmstaynominationPaginateArgs {
+	args := &farmstaynominationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*FarmStayNominationOrder:
+			args.opts = append(args.opts, WithFarmStayNominationOrder(v))
+		case []any:
+			var orders []*FarmStayNominationOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &FarmStayNominationOrder{Field: &FarmStayNominationOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithFarmStayNominationOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*FarmStayNominationWhereInput); ok {
+		args.opts = append(args.opts, WithFarmStayNominationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FarmStayObjectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*FarmStayObjectionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FarmStayObjectionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(farmstayobjection.Columns))
+		selectedFields = []string{farmstayobjection.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "nomination":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayNominationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, farmstaynominationImplementors)...); err != nil {
+				return err
+			}
+			_q.withNomination = query
+			if _, ok := fieldSeen[farmstayobjection.FieldNominationID]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldNominationID)
+				fieldSeen[farmstayobjection.FieldNominationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[farmstayobjection.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldCreatedAt)
+				fieldSeen[farmstayobjection.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[farmstayobjection.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldUpdatedAt)
+				fieldSeen[farmstayobjection.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[farmstayobjection.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldVersion)
+				fieldSeen[farmstayobjection.FieldVersion] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[farmstayobjection.FieldText]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldText)
+				fieldSeen[farmstayobjection.FieldText] = struct{}{}
+			}
+		case "lodgedOn":
+			if _, ok := fieldSeen[farmstayobjection.FieldLodgedOn]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldLodgedOn)
+				fieldSeen[farmstayobjection.FieldLodgedOn] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[farmstayobjection.FieldState]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldState)
+				fieldSeen[farmstayobjection.FieldState] = struct{}{}
+			}
+		case "answer":
+			if _, ok := fieldSeen[farmstayobjection.FieldAnswer]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldAnswer)
+				fieldSeen[farmstayobjection.FieldAnswer] = struct{}{}
+			}
+		case "resolvedOn":
+			if _, ok := fieldSeen[farmstayobjection.FieldResolvedOn]; !ok {
+				selectedFields = append(selectedFields, farmstayobjection.FieldResolvedOn)
+				fieldSeen[farmstayobjection.FieldResolvedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type farmstayobjectionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FarmStayObjectionPaginateOption
+}
+
+func newFarmStayObjectionPaginateArgs(rv map[string]any) *farmstayobjectionPaginateArgs {
+	args := &farmstayobjectionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FarmStayObjectionOrder{Field: &FarmStayObjectionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFarmStayObjectionOrder(order))
+			}
+		case *FarmStayObjectionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFarmStayObjectionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FarmStayObjectionWhereInput); ok {
+		args.opts = append(args.opts, WithFarmStayObjectionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FarmStayOpinionQuery) CollectFields(ctx context.Context, satisfies ...string) (*FarmStayOpinionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FarmStayOpinionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(farmstayopinion.Columns))
+		selectedFields = []string{farmstayopinion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "nomination":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FarmStayNominationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, farmstaynominationImplementors)...); err != nil {
+				return err
+			}
+			_q.withNomination = query
+			if _, ok := fieldSeen[farmstayopinion.FieldNominationID]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldNominationID)
+				fieldSeen[farmstayopinion.FieldNominationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[farmstayopinion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldCreatedAt)
+				fieldSeen[farmstayopinion.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[farmstayopinion.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldUpdatedAt)
+				fieldSeen[farmstayopinion.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[farmstayopinion.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldVersion)
+				fieldSeen[farmstayopinion.FieldVersion] = struct{}{}
+			}
+		case "agency":
+			if _, ok := fieldSeen[farmstayopinion.FieldAgency]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldAgency)
+				fieldSeen[farmstayopinion.FieldAgency] = struct{}{}
+			}
+		case "favourable":
+			if _, ok := fieldSeen[farmstayopinion.FieldFavourable]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldFavourable)
+				fieldSeen[farmstayopinion.FieldFavourable] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[farmstayopinion.FieldText]; !ok {
+				selectedFields = append(selectedFields, farmstayopinion.FieldText)
+				fieldSeen[farmstayopinion.FieldText] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type farmstayopinionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FarmStayOpinionPaginateOption
+}
+
+func newFarmStayOpinionPaginateArgs(rv map[string]any) *farmstayopinionPaginateArgs {
+	args := &farmstayopinionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FarmStayOpinionOrder{Field: &FarmStayOpinionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFarmStayOpinionOrder(order))
+			}
+		case *FarmStayOpinionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFarmStayOpinionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FarmStayOpinionWhereInput); ok {
+		args.opts = append(args.opts, WithFarmStayOpinionFilter(v.Filter))
 	}
 	return args
 }
@@ -2044,6 +2969,161 @@ func newOrgPaginateArgs(rv map[string]any) *orgPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PlaqueQuery) CollectFields(ctx context.Context, satisfies ...string) (*PlaqueQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PlaqueQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(plaque.Columns))
+		selectedFields = []string{plaque.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[plaque.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldBranchID)
+				fieldSeen[plaque.FieldBranchID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[plaque.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldMemberID)
+				fieldSeen[plaque.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[plaque.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldCreatedAt)
+				fieldSeen[plaque.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[plaque.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldUpdatedAt)
+				fieldSeen[plaque.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[plaque.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldVersion)
+				fieldSeen[plaque.FieldVersion] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[plaque.FieldKind]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldKind)
+				fieldSeen[plaque.FieldKind] = struct{}{}
+			}
+		case "since":
+			if _, ok := fieldSeen[plaque.FieldSince]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldSince)
+				fieldSeen[plaque.FieldSince] = struct{}{}
+			}
+		case "withdrawnOn":
+			if _, ok := fieldSeen[plaque.FieldWithdrawnOn]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldWithdrawnOn)
+				fieldSeen[plaque.FieldWithdrawnOn] = struct{}{}
+			}
+		case "withdrawalReason":
+			if _, ok := fieldSeen[plaque.FieldWithdrawalReason]; !ok {
+				selectedFields = append(selectedFields, plaque.FieldWithdrawalReason)
+				fieldSeen[plaque.FieldWithdrawalReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type plaquePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PlaquePaginateOption
+}
+
+func newPlaquePaginateArgs(rv map[string]any) *plaquePaginateArgs {
+	args := &plaquePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PlaqueOrder:
+			args.opts = append(args.opts, WithPlaqueOrder(v))
+		case []any:
+			var orders []*PlaqueOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PlaqueOrder{Field: &PlaqueOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPlaqueOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PlaqueWhereInput); ok {
+		args.opts = append(args.opts, WithPlaqueFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PledgeQuery) CollectFields(ctx context.Context, satisfies ...string) (*PledgeQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3140,6 +4220,311 @@ func newPoorHouseholdPaginateArgs(rv map[string]any) *poorhouseholdPaginateArgs 
 	}
 	if v, ok := rv[whereField].(*PoorHouseholdWhereInput); ok {
 		args.opts = append(args.opts, WithPoorHouseholdFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RecitationQuery) CollectFields(ctx context.Context, satisfies ...string) (*RecitationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RecitationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(recitation.Columns))
+		selectedFields = []string{recitation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "branch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withBranch = query
+			if _, ok := fieldSeen[recitation.FieldBranchID]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldBranchID)
+				fieldSeen[recitation.FieldBranchID] = struct{}{}
+			}
+
+		case "convention":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConventionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, conventionImplementors)...); err != nil {
+				return err
+			}
+			_q.withConvention = query
+			if _, ok := fieldSeen[recitation.FieldConventionID]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldConventionID)
+				fieldSeen[recitation.FieldConventionID] = struct{}{}
+			}
+
+		case "attendees":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttendees(alias, func(wq *MemberQuery) {
+				*wq = *query
+			})
+
+		case "absences":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RecitationAbsenceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, recitationabsenceImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAbsences(alias, func(wq *RecitationAbsenceQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[recitation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldCreatedAt)
+				fieldSeen[recitation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[recitation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldUpdatedAt)
+				fieldSeen[recitation.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[recitation.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldVersion)
+				fieldSeen[recitation.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[recitation.FieldOn]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldOn)
+				fieldSeen[recitation.FieldOn] = struct{}{}
+			}
+		case "conventionVersion":
+			if _, ok := fieldSeen[recitation.FieldConventionVersion]; !ok {
+				selectedFields = append(selectedFields, recitation.FieldConventionVersion)
+				fieldSeen[recitation.FieldConventionVersion] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type recitationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RecitationPaginateOption
+}
+
+func newRecitationPaginateArgs(rv map[string]any) *recitationPaginateArgs {
+	args := &recitationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*RecitationOrder:
+			args.opts = append(args.opts, WithRecitationOrder(v))
+		case []any:
+			var orders []*RecitationOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &RecitationOrder{Field: &RecitationOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithRecitationOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*RecitationWhereInput); ok {
+		args.opts = append(args.opts, WithRecitationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RecitationAbsenceQuery) CollectFields(ctx context.Context, satisfies ...string) (*RecitationAbsenceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RecitationAbsenceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(recitationabsence.Columns))
+		selectedFields = []string{recitationabsence.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "recitation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RecitationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, recitationImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecitation = query
+			if _, ok := fieldSeen[recitationabsence.FieldRecitationID]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldRecitationID)
+				fieldSeen[recitationabsence.FieldRecitationID] = struct{}{}
+			}
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[recitationabsence.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldMemberID)
+				fieldSeen[recitationabsence.FieldMemberID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[recitationabsence.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldCreatedAt)
+				fieldSeen[recitationabsence.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[recitationabsence.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldUpdatedAt)
+				fieldSeen[recitationabsence.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[recitationabsence.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldVersion)
+				fieldSeen[recitationabsence.FieldVersion] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[recitationabsence.FieldReason]; !ok {
+				selectedFields = append(selectedFields, recitationabsence.FieldReason)
+				fieldSeen[recitationabsence.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type recitationabsencePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RecitationAbsencePaginateOption
+}
+
+func newRecitationAbsencePaginateArgs(rv map[string]any) *recitationabsencePaginateArgs {
+	args := &recitationabsencePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RecitationAbsenceOrder{Field: &RecitationAbsenceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRecitationAbsenceOrder(order))
+			}
+		case *RecitationAbsenceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRecitationAbsenceOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*RecitationAbsenceWhereInput); ok {
+		args.opts = append(args.opts, WithRecitationAbsenceFilter(v.Filter))
 	}
 	return args
 }

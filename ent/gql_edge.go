@@ -53,6 +53,106 @@ func (_m *BranchPairing) Activities(
 	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Convention) County(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.CountyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCounty().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DemoPost) Org(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.OrgOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrg().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DemoPost) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FarmStayCriterion) Nomination(ctx context.Context) (*FarmStayNomination, error) {
+	result, err := _m.Edges.NominationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNomination().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayNomination) Village(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.VillageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVillage().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayNomination) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FarmStayNomination) Criteria(ctx context.Context) (result []*FarmStayCriterion, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCriteria(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CriteriaOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCriteria().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayNomination) Opinions(ctx context.Context) (result []*FarmStayOpinion, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedOpinions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.OpinionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOpinions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayNomination) Objections(ctx context.Context) (result []*FarmStayObjection, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedObjections(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ObjectionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryObjections().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayObjection) Nomination(ctx context.Context) (*FarmStayNomination, error) {
+	result, err := _m.Edges.NominationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNomination().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FarmStayOpinion) Nomination(ctx context.Context) (*FarmStayNomination, error) {
+	result, err := _m.Edges.NominationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNomination().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *HelpPairing) Member(ctx context.Context) (*Member, error) {
 	result, err := _m.Edges.MemberOrErr()
 	if IsNotLoaded(err) {
@@ -257,6 +357,22 @@ func (_m *Org) Members(
 	return _m.QueryMembers().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Plaque) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Plaque) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Pledge) Items(ctx context.Context) (result []*PledgeItem, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)
@@ -409,6 +525,62 @@ func (_m *PoorHousehold) LeaderVisits(ctx context.Context) (result []*LeaderVisi
 		result, err = _m.QueryLeaderVisits().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Recitation) Branch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.BranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBranch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Recitation) Convention(ctx context.Context) (*Convention, error) {
+	result, err := _m.Edges.ConventionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConvention().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Recitation) Attendees(ctx context.Context) (result []*Member, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttendees(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttendeesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttendees().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Recitation) Absences(ctx context.Context) (result []*RecitationAbsence, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAbsences(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AbsencesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAbsences().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *RecitationAbsence) Recitation(ctx context.Context) (*Recitation, error) {
+	result, err := _m.Edges.RecitationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecitation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *RecitationAbsence) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *RoleBinding) User(ctx context.Context) (*User, error) {

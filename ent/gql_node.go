@@ -12,6 +12,12 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -22,12 +28,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
@@ -46,6 +55,36 @@ var branchpairingImplementors = []string{"BranchPairing", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*BranchPairing) IsNode() {}
+
+var conventionImplementors = []string{"Convention", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Convention) IsNode() {}
+
+var demopostImplementors = []string{"DemoPost", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DemoPost) IsNode() {}
+
+var farmstaycriterionImplementors = []string{"FarmStayCriterion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FarmStayCriterion) IsNode() {}
+
+var farmstaynominationImplementors = []string{"FarmStayNomination", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FarmStayNomination) IsNode() {}
+
+var farmstayobjectionImplementors = []string{"FarmStayObjection", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FarmStayObjection) IsNode() {}
+
+var farmstayopinionImplementors = []string{"FarmStayOpinion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FarmStayOpinion) IsNode() {}
 
 var helppairingImplementors = []string{"HelpPairing", "Node"}
 
@@ -92,6 +131,11 @@ var orgImplementors = []string{"Org", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Org) IsNode() {}
 
+var plaqueImplementors = []string{"Plaque", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Plaque) IsNode() {}
+
 var pledgeImplementors = []string{"Pledge", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -121,6 +165,16 @@ var poorhouseholdImplementors = []string{"PoorHousehold", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PoorHousehold) IsNode() {}
+
+var recitationImplementors = []string{"Recitation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Recitation) IsNode() {}
+
+var recitationabsenceImplementors = []string{"RecitationAbsence", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*RecitationAbsence) IsNode() {}
 
 var rolebindingImplementors = []string{"RoleBinding", "Node"}
 
@@ -227,6 +281,60 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case convention.Table:
+		query := c.Convention.Query().
+			Where(convention.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, conventionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case demopost.Table:
+		query := c.DemoPost.Query().
+			Where(demopost.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, demopostImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case farmstaycriterion.Table:
+		query := c.FarmStayCriterion.Query().
+			Where(farmstaycriterion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, farmstaycriterionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case farmstaynomination.Table:
+		query := c.FarmStayNomination.Query().
+			Where(farmstaynomination.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, farmstaynominationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case farmstayobjection.Table:
+		query := c.FarmStayObjection.Query().
+			Where(farmstayobjection.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, farmstayobjectionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case farmstayopinion.Table:
+		query := c.FarmStayOpinion.Query().
+			Where(farmstayopinion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, farmstayopinionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case helppairing.Table:
 		query := c.HelpPairing.Query().
 			Where(helppairing.ID(id))
@@ -308,6 +416,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case plaque.Table:
+		query := c.Plaque.Query().
+			Where(plaque.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, plaqueImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case pledge.Table:
 		query := c.Pledge.Query().
 			Where(pledge.ID(id))
@@ -358,6 +475,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(poorhousehold.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, poorhouseholdImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case recitation.Table:
+		query := c.Recitation.Query().
+			Where(recitation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, recitationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case recitationabsence.Table:
+		query := c.RecitationAbsence.Query().
+			Where(recitationabsence.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, recitationabsenceImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -473,6 +608,102 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.BranchPairing.Query().
 			Where(branchpairing.IDIn(ids...))
 		query, err := query.CollectFields(ctx, branchpairingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case convention.Table:
+		query := c.Convention.Query().
+			Where(convention.IDIn(ids...))
+		query, err := query.CollectFields(ctx, conventionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case demopost.Table:
+		query := c.DemoPost.Query().
+			Where(demopost.IDIn(ids...))
+		query, err := query.CollectFields(ctx, demopostImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case farmstaycriterion.Table:
+		query := c.FarmStayCriterion.Query().
+			Where(farmstaycriterion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, farmstaycriterionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case farmstaynomination.Table:
+		query := c.FarmStayNomination.Query().
+			Where(farmstaynomination.IDIn(ids...))
+		query, err := query.CollectFields(ctx, farmstaynominationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case farmstayobjection.Table:
+		query := c.FarmStayObjection.Query().
+			Where(farmstayobjection.IDIn(ids...))
+		query, err := query.CollectFields(ctx, farmstayobjectionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case farmstayopinion.Table:
+		query := c.FarmStayOpinion.Query().
+			Where(farmstayopinion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, farmstayopinionImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -629,6 +860,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case plaque.Table:
+		query := c.Plaque.Query().
+			Where(plaque.IDIn(ids...))
+		query, err := query.CollectFields(ctx, plaqueImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case pledge.Table:
 		query := c.Pledge.Query().
 			Where(pledge.IDIn(ids...))
@@ -713,6 +960,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PoorHousehold.Query().
 			Where(poorhousehold.IDIn(ids...))
 		query, err := query.CollectFields(ctx, poorhouseholdImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case recitation.Table:
+		query := c.Recitation.Query().
+			Where(recitation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, recitationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case recitationabsence.Table:
+		query := c.RecitationAbsence.Query().
+			Where(recitationabsence.IDIn(ids...))
+		query, err := query.CollectFields(ctx, recitationabsenceImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -25,12 +31,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -775,6 +784,2088 @@ func (_m *BranchPairing) ToEdge(order *BranchPairingOrder) *BranchPairingEdge {
 		order = DefaultBranchPairingOrder
 	}
 	return &BranchPairingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConventionEdge is the edge representation of Convention.
+type ConventionEdge struct {
+	Node   *Convention `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ConventionConnection is the connection containing edges to Convention.
+type ConventionConnection struct {
+	Edges      []*ConventionEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ConventionConnection) build(nodes []*Convention, pager *conventionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Convention
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Convention {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Convention {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConventionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConventionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConventionPaginateOption enables pagination customization.
+type ConventionPaginateOption func(*conventionPager) error
+
+// WithConventionOrder configures pagination ordering.
+func WithConventionOrder(order []*ConventionOrder) ConventionPaginateOption {
+	return func(pager *conventionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithConventionFilter configures pagination filter.
+func WithConventionFilter(filter func(*ConventionQuery) (*ConventionQuery, error)) ConventionPaginateOption {
+	return func(pager *conventionPager) error {
+		if filter == nil {
+			return errors.New("ConventionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type conventionPager struct {
+	reverse bool
+	order   []*ConventionOrder
+	filter  func(*ConventionQuery) (*ConventionQuery, error)
+}
+
+func newConventionPager(opts []ConventionPaginateOption, reverse bool) (*conventionPager, error) {
+	pager := &conventionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *conventionPager) applyFilter(query *ConventionQuery) (*ConventionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *conventionPager) toCursor(_m *Convention) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *conventionPager) applyCursors(query *ConventionQuery, after, before *Cursor) (*ConventionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultConventionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *conventionPager) applyOrder(query *ConventionQuery) *ConventionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultConventionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultConventionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *conventionPager) orderExpr(query *ConventionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultConventionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Convention.
+func (_m *ConventionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConventionPaginateOption,
+) (*ConventionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConventionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConventionConnection{Edges: []*ConventionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConventionOrderFieldVersion orders Convention by version.
+	ConventionOrderFieldVersion = &ConventionOrderField{
+		Value: func(_m *Convention) (ent.Value, error) {
+			return _m.Version, nil
+		},
+		column: convention.FieldVersion,
+		toTerm: convention.ByVersion,
+		toCursor: func(_m *Convention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Version,
+			}
+		},
+	}
+	// ConventionOrderFieldEffectiveFrom orders Convention by effective_from.
+	ConventionOrderFieldEffectiveFrom = &ConventionOrderField{
+		Value: func(_m *Convention) (ent.Value, error) {
+			return _m.EffectiveFrom, nil
+		},
+		column: convention.FieldEffectiveFrom,
+		toTerm: convention.ByEffectiveFrom,
+		toCursor: func(_m *Convention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EffectiveFrom,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConventionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConventionOrderFieldVersion.column:
+		str = "VERSION"
+	case ConventionOrderFieldEffectiveFrom.column:
+		str = "EFFECTIVE_FROM"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConventionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConventionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConventionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "VERSION":
+		*f = *ConventionOrderFieldVersion
+	case "EFFECTIVE_FROM":
+		*f = *ConventionOrderFieldEffectiveFrom
+	default:
+		return fmt.Errorf("%s is not a valid ConventionOrderField", str)
+	}
+	return nil
+}
+
+// ConventionOrderField defines the ordering field of Convention.
+type ConventionOrderField struct {
+	// Value extracts the ordering value from the given Convention.
+	Value    func(*Convention) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) convention.OrderOption
+	toCursor func(*Convention) Cursor
+}
+
+// ConventionOrder defines the ordering of Convention.
+type ConventionOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ConventionOrderField `json:"field"`
+}
+
+// DefaultConventionOrder is the default ordering of Convention.
+var DefaultConventionOrder = &ConventionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConventionOrderField{
+		Value: func(_m *Convention) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: convention.FieldID,
+		toTerm: convention.ByID,
+		toCursor: func(_m *Convention) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Convention into ConventionEdge.
+func (_m *Convention) ToEdge(order *ConventionOrder) *ConventionEdge {
+	if order == nil {
+		order = DefaultConventionOrder
+	}
+	return &ConventionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DemoPostEdge is the edge representation of DemoPost.
+type DemoPostEdge struct {
+	Node   *DemoPost `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// DemoPostConnection is the connection containing edges to DemoPost.
+type DemoPostConnection struct {
+	Edges      []*DemoPostEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *DemoPostConnection) build(nodes []*DemoPost, pager *demopostPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DemoPost
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DemoPost {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DemoPost {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DemoPostEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DemoPostEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DemoPostPaginateOption enables pagination customization.
+type DemoPostPaginateOption func(*demopostPager) error
+
+// WithDemoPostOrder configures pagination ordering.
+func WithDemoPostOrder(order []*DemoPostOrder) DemoPostPaginateOption {
+	return func(pager *demopostPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDemoPostFilter configures pagination filter.
+func WithDemoPostFilter(filter func(*DemoPostQuery) (*DemoPostQuery, error)) DemoPostPaginateOption {
+	return func(pager *demopostPager) error {
+		if filter == nil {
+			return errors.New("DemoPostQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type demopostPager struct {
+	reverse bool
+	order   []*DemoPostOrder
+	filter  func(*DemoPostQuery) (*DemoPostQuery, error)
+}
+
+func newDemoPostPager(opts []DemoPostPaginateOption, reverse bool) (*demopostPager, error) {
+	pager := &demopostPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *demopostPager) applyFilter(query *DemoPostQuery) (*DemoPostQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *demopostPager) toCursor(_m *DemoPost) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *demopostPager) applyCursors(query *DemoPostQuery, after, before *Cursor) (*DemoPostQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDemoPostOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *demopostPager) applyOrder(query *DemoPostQuery) *DemoPostQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDemoPostOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDemoPostOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *demopostPager) orderExpr(query *DemoPostQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDemoPostOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DemoPost.
+func (_m *DemoPostQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DemoPostPaginateOption,
+) (*DemoPostConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDemoPostPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DemoPostConnection{Edges: []*DemoPostEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DemoPostOrderFieldCreatedAt orders DemoPost by created_at.
+	DemoPostOrderFieldCreatedAt = &DemoPostOrderField{
+		Value: func(_m *DemoPost) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: demopost.FieldCreatedAt,
+		toTerm: demopost.ByCreatedAt,
+		toCursor: func(_m *DemoPost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DemoPostOrderFieldUpdatedAt orders DemoPost by updated_at.
+	DemoPostOrderFieldUpdatedAt = &DemoPostOrderField{
+		Value: func(_m *DemoPost) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: demopost.FieldUpdatedAt,
+		toTerm: demopost.ByUpdatedAt,
+		toCursor: func(_m *DemoPost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DemoPostOrderFieldTitle orders DemoPost by title.
+	DemoPostOrderFieldTitle = &DemoPostOrderField{
+		Value: func(_m *DemoPost) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: demopost.FieldTitle,
+		toTerm: demopost.ByTitle,
+		toCursor: func(_m *DemoPost) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DemoPostOrderField) String() string {
+	var str string
+	switch f.column {
+	case DemoPostOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DemoPostOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DemoPostOrderFieldTitle.column:
+		str = "TITLE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DemoPostOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DemoPostOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DemoPostOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DemoPostOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DemoPostOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *DemoPostOrderFieldTitle
+	default:
+		return fmt.Errorf("%s is not a valid DemoPostOrderField", str)
+	}
+	return nil
+}
+
+// DemoPostOrderField defines the ordering field of DemoPost.
+type DemoPostOrderField struct {
+	// Value extracts the ordering value from the given DemoPost.
+	Value    func(*DemoPost) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) demopost.OrderOption
+	toCursor func(*DemoPost) Cursor
+}
+
+// DemoPostOrder defines the ordering of DemoPost.
+type DemoPostOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *DemoPostOrderField `json:"field"`
+}
+
+// DefaultDemoPostOrder is the default ordering of DemoPost.
+var DefaultDemoPostOrder = &DemoPostOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DemoPostOrderField{
+		Value: func(_m *DemoPost) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: demopost.FieldID,
+		toTerm: demopost.ByID,
+		toCursor: func(_m *DemoPost) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DemoPost into DemoPostEdge.
+func (_m *DemoPost) ToEdge(order *DemoPostOrder) *DemoPostEdge {
+	if order == nil {
+		order = DefaultDemoPostOrder
+	}
+	return &DemoPostEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FarmStayCriterionEdge is the edge representation of FarmStayCriterion.
+type FarmStayCriterionEdge struct {
+	Node   *FarmStayCriterion `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// FarmStayCriterionConnection is the connection containing edges to FarmStayCriterion.
+type FarmStayCriterionConnection struct {
+	Edges      []*FarmStayCriterionEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *FarmStayCriterionConnection) build(nodes []*FarmStayCriterion, pager *farmstaycriterionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FarmStayCriterion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FarmStayCriterion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FarmStayCriterion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FarmStayCriterionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FarmStayCriterionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FarmStayCriterionPaginateOption enables pagination customization.
+type FarmStayCriterionPaginateOption func(*farmstaycriterionPager) error
+
+// WithFarmStayCriterionOrder configures pagination ordering.
+func WithFarmStayCriterionOrder(order *FarmStayCriterionOrder) FarmStayCriterionPaginateOption {
+	if order == nil {
+		order = DefaultFarmStayCriterionOrder
+	}
+	o := *order
+	return func(pager *farmstaycriterionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFarmStayCriterionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFarmStayCriterionFilter configures pagination filter.
+func WithFarmStayCriterionFilter(filter func(*FarmStayCriterionQuery) (*FarmStayCriterionQuery, error)) FarmStayCriterionPaginateOption {
+	return func(pager *farmstaycriterionPager) error {
+		if filter == nil {
+			return errors.New("FarmStayCriterionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type farmstaycriterionPager struct {
+	reverse bool
+	order   *FarmStayCriterionOrder
+	filter  func(*FarmStayCriterionQuery) (*FarmStayCriterionQuery, error)
+}
+
+func newFarmStayCriterionPager(opts []FarmStayCriterionPaginateOption, reverse bool) (*farmstaycriterionPager, error) {
+	pager := &farmstaycriterionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFarmStayCriterionOrder
+	}
+	return pager, nil
+}
+
+func (p *farmstaycriterionPager) applyFilter(query *FarmStayCriterionQuery) (*FarmStayCriterionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *farmstaycriterionPager) toCursor(_m *FarmStayCriterion) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *farmstaycriterionPager) applyCursors(query *FarmStayCriterionQuery, after, before *Cursor) (*FarmStayCriterionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFarmStayCriterionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *farmstaycriterionPager) applyOrder(query *FarmStayCriterionQuery) *FarmStayCriterionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFarmStayCriterionOrder.Field {
+		query = query.Order(DefaultFarmStayCriterionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *farmstaycriterionPager) orderExpr(query *FarmStayCriterionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFarmStayCriterionOrder.Field {
+			b.Comma().Ident(DefaultFarmStayCriterionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FarmStayCriterion.
+func (_m *FarmStayCriterionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FarmStayCriterionPaginateOption,
+) (*FarmStayCriterionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFarmStayCriterionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FarmStayCriterionConnection{Edges: []*FarmStayCriterionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FarmStayCriterionOrderFieldCreatedAt orders FarmStayCriterion by created_at.
+	FarmStayCriterionOrderFieldCreatedAt = &FarmStayCriterionOrderField{
+		Value: func(_m *FarmStayCriterion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: farmstaycriterion.FieldCreatedAt,
+		toTerm: farmstaycriterion.ByCreatedAt,
+		toCursor: func(_m *FarmStayCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FarmStayCriterionOrderFieldUpdatedAt orders FarmStayCriterion by updated_at.
+	FarmStayCriterionOrderFieldUpdatedAt = &FarmStayCriterionOrderField{
+		Value: func(_m *FarmStayCriterion) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: farmstaycriterion.FieldUpdatedAt,
+		toTerm: farmstaycriterion.ByUpdatedAt,
+		toCursor: func(_m *FarmStayCriterion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FarmStayCriterionOrderField) String() string {
+	var str string
+	switch f.column {
+	case FarmStayCriterionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FarmStayCriterionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FarmStayCriterionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FarmStayCriterionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FarmStayCriterionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FarmStayCriterionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FarmStayCriterionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FarmStayCriterionOrderField", str)
+	}
+	return nil
+}
+
+// FarmStayCriterionOrderField defines the ordering field of FarmStayCriterion.
+type FarmStayCriterionOrderField struct {
+	// Value extracts the ordering value from the given FarmStayCriterion.
+	Value    func(*FarmStayCriterion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) farmstaycriterion.OrderOption
+	toCursor func(*FarmStayCriterion) Cursor
+}
+
+// FarmStayCriterionOrder defines the ordering of FarmStayCriterion.
+type FarmStayCriterionOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *FarmStayCriterionOrderField `json:"field"`
+}
+
+// DefaultFarmStayCriterionOrder is the default ordering of FarmStayCriterion.
+var DefaultFarmStayCriterionOrder = &FarmStayCriterionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FarmStayCriterionOrderField{
+		Value: func(_m *FarmStayCriterion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: farmstaycriterion.FieldID,
+		toTerm: farmstaycriterion.ByID,
+		toCursor: func(_m *FarmStayCriterion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FarmStayCriterion into FarmStayCriterionEdge.
+func (_m *FarmStayCriterion) ToEdge(order *FarmStayCriterionOrder) *FarmStayCriterionEdge {
+	if order == nil {
+		order = DefaultFarmStayCriterionOrder
+	}
+	return &FarmStayCriterionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FarmStayNominationEdge is the edge representation of FarmStayNomination.
+type FarmStayNominationEdge struct {
+	Node   *FarmStayNomination `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// FarmStayNominationConnection is the connection containing edges to FarmStayNomination.
+type FarmStayNominationConnection struct {
+	Edges      []*FarmStayNominationEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *FarmStayNominationConnection) build(nodes []*FarmStayNomination, pager *farmstaynominationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FarmStayNomination
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FarmStayNomination {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FarmStayNomination {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FarmStayNominationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FarmStayNominationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FarmStayNominationPaginateOption enables pagination customization.
+type FarmStayNominationPaginateOption func(*farmstaynominationPager) error
+
+// WithFarmStayNominationOrder configures pagination ordering.
+func WithFarmStayNominationOrder(order []*FarmStayNominationOrder) FarmStayNominationPaginateOption {
+	return func(pager *farmstaynominationPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithFarmStayNominationFilter configures pagination filter.
+func WithFarmStayNominationFilter(filter func(*FarmStayNominationQuery) (*FarmStayNominationQuery, error)) FarmStayNominationPaginateOption {
+	return func(pager *farmstaynominationPager) error {
+		if filter == nil {
+			return errors.New("FarmStayNominationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type farmstaynominationPager struct {
+	reverse bool
+	order   []*FarmStayNominationOrder
+	filter  func(*FarmStayNominationQuery) (*FarmStayNominationQuery, error)
+}
+
+func newFarmStayNominationPager(opts []FarmStayNominationPaginateOption, reverse bool) (*farmstaynominationPager, error) {
+	pager := &farmstaynominationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *farmstaynominationPager) applyFilter(query *FarmStayNominationQuery) (*FarmStayNominationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *farmstaynominationPager) toCursor(_m *FarmStayNomination) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *farmstaynominationPager) applyCursors(query *FarmStayNominationQuery, after, before *Cursor) (*FarmStayNominationQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultFarmStayNominationOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *farmstaynominationPager) applyOrder(query *FarmStayNominationQuery) *FarmStayNominationQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultFarmStayNominationOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultFarmStayNominationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *farmstaynominationPager) orderExpr(query *FarmStayNominationQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultFarmStayNominationOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FarmStayNomination.
+func (_m *FarmStayNominationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FarmStayNominationPaginateOption,
+) (*FarmStayNominationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFarmStayNominationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FarmStayNominationConnection{Edges: []*FarmStayNominationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FarmStayNominationOrderFieldCreatedAt orders FarmStayNomination by created_at.
+	FarmStayNominationOrderFieldCreatedAt = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: farmstaynomination.FieldCreatedAt,
+		toTerm: farmstaynomination.ByCreatedAt,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FarmStayNominationOrderFieldUpdatedAt orders FarmStayNomination by updated_at.
+	FarmStayNominationOrderFieldUpdatedAt = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: farmstaynomination.FieldUpdatedAt,
+		toTerm: farmstaynomination.ByUpdatedAt,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FarmStayNominationOrderFieldName orders FarmStayNomination by name.
+	FarmStayNominationOrderFieldName = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: farmstaynomination.FieldName,
+		toTerm: farmstaynomination.ByName,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// FarmStayNominationOrderFieldNominatedOn orders FarmStayNomination by nominated_on.
+	FarmStayNominationOrderFieldNominatedOn = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.NominatedOn, nil
+		},
+		column: farmstaynomination.FieldNominatedOn,
+		toTerm: farmstaynomination.ByNominatedOn,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NominatedOn,
+			}
+		},
+	}
+	// FarmStayNominationOrderFieldStage orders FarmStayNomination by stage.
+	FarmStayNominationOrderFieldStage = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.Stage, nil
+		},
+		column: farmstaynomination.FieldStage,
+		toTerm: farmstaynomination.ByStage,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Stage,
+			}
+		},
+	}
+	// FarmStayNominationOrderFieldPlaqueNo orders FarmStayNomination by plaque_no.
+	FarmStayNominationOrderFieldPlaqueNo = &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.PlaqueNo, nil
+		},
+		column: farmstaynomination.FieldPlaqueNo,
+		toTerm: farmstaynomination.ByPlaqueNo,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PlaqueNo,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FarmStayNominationOrderField) String() string {
+	var str string
+	switch f.column {
+	case FarmStayNominationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FarmStayNominationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FarmStayNominationOrderFieldName.column:
+		str = "NAME"
+	case FarmStayNominationOrderFieldNominatedOn.column:
+		str = "NOMINATED_ON"
+	case FarmStayNominationOrderFieldStage.column:
+		str = "STAGE"
+	case FarmStayNominationOrderFieldPlaqueNo.column:
+		str = "PLAQUE_NO"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FarmStayNominationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FarmStayNominationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FarmStayNominationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FarmStayNominationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FarmStayNominationOrderFieldUpdatedAt
+	case "NAME":
+		*f = *FarmStayNominationOrderFieldName
+	case "NOMINATED_ON":
+		*f = *FarmStayNominationOrderFieldNominatedOn
+	case "STAGE":
+		*f = *FarmStayNominationOrderFieldStage
+	case "PLAQUE_NO":
+		*f = *FarmStayNominationOrderFieldPlaqueNo
+	default:
+		return fmt.Errorf("%s is not a valid FarmStayNominationOrderField", str)
+	}
+	return nil
+}
+
+// FarmStayNominationOrderField defines the ordering field of FarmStayNomination.
+type FarmStayNominationOrderField struct {
+	// Value extracts the ordering value from the given FarmStayNomination.
+	Value    func(*FarmStayNomination) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) farmstaynomination.OrderOption
+	toCursor func(*FarmStayNomination) Cursor
+}
+
+// FarmStayNominationOrder defines the ordering of FarmStayNomination.
+type FarmStayNominationOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *FarmStayNominationOrderField `json:"field"`
+}
+
+// DefaultFarmStayNominationOrder is the default ordering of FarmStayNomination.
+var DefaultFarmStayNominationOrder = &FarmStayNominationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FarmStayNominationOrderField{
+		Value: func(_m *FarmStayNomination) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: farmstaynomination.FieldID,
+		toTerm: farmstaynomination.ByID,
+		toCursor: func(_m *FarmStayNomination) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FarmStayNomination into FarmStayNominationEdge.
+func (_m *FarmStayNomination) ToEdge(order *FarmStayNominationOrder) *FarmStayNominationEdge {
+	if order == nil {
+		order = DefaultFarmStayNominationOrder
+	}
+	return &FarmStayNominationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FarmStayObjectionEdge is the edge representation of FarmStayObjection.
+type FarmStayObjectionEdge struct {
+	Node   *FarmStayObjection `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// FarmStayObjectionConnection is the connection containing edges to FarmStayObjection.
+type FarmStayObjectionConnection struct {
+	Edges      []*FarmStayObjectionEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *FarmStayObjectionConnection) build(nodes []*FarmStayObjection, pager *farmstayobjectionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FarmStayObjection
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FarmStayObjection {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FarmStayObjection {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FarmStayObjectionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FarmStayObjectionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FarmStayObjectionPaginateOption enables pagination customization.
+type FarmStayObjectionPaginateOption func(*farmstayobjectionPager) error
+
+// WithFarmStayObjectionOrder configures pagination ordering.
+func WithFarmStayObjectionOrder(order *FarmStayObjectionOrder) FarmStayObjectionPaginateOption {
+	if order == nil {
+		order = DefaultFarmStayObjectionOrder
+	}
+	o := *order
+	return func(pager *farmstayobjectionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFarmStayObjectionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFarmStayObjectionFilter configures pagination filter.
+func WithFarmStayObjectionFilter(filter func(*FarmStayObjectionQuery) (*FarmStayObjectionQuery, error)) FarmStayObjectionPaginateOption {
+	return func(pager *farmstayobjectionPager) error {
+		if filter == nil {
+			return errors.New("FarmStayObjectionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type farmstayobjectionPager struct {
+	reverse bool
+	order   *FarmStayObjectionOrder
+	filter  func(*FarmStayObjectionQuery) (*FarmStayObjectionQuery, error)
+}
+
+func newFarmStayObjectionPager(opts []FarmStayObjectionPaginateOption, reverse bool) (*farmstayobjectionPager, error) {
+	pager := &farmstayobjectionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFarmStayObjectionOrder
+	}
+	return pager, nil
+}
+
+func (p *farmstayobjectionPager) applyFilter(query *FarmStayObjectionQuery) (*FarmStayObjectionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *farmstayobjectionPager) toCursor(_m *FarmStayObjection) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *farmstayobjectionPager) applyCursors(query *FarmStayObjectionQuery, after, before *Cursor) (*FarmStayObjectionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFarmStayObjectionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *farmstayobjectionPager) applyOrder(query *FarmStayObjectionQuery) *FarmStayObjectionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFarmStayObjectionOrder.Field {
+		query = query.Order(DefaultFarmStayObjectionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *farmstayobjectionPager) orderExpr(query *FarmStayObjectionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFarmStayObjectionOrder.Field {
+			b.Comma().Ident(DefaultFarmStayObjectionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FarmStayObjection.
+func (_m *FarmStayObjectionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FarmStayObjectionPaginateOption,
+) (*FarmStayObjectionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFarmStayObjectionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FarmStayObjectionConnection{Edges: []*FarmStayObjectionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FarmStayObjectionOrderFieldCreatedAt orders FarmStayObjection by created_at.
+	FarmStayObjectionOrderFieldCreatedAt = &FarmStayObjectionOrderField{
+		Value: func(_m *FarmStayObjection) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: farmstayobjection.FieldCreatedAt,
+		toTerm: farmstayobjection.ByCreatedAt,
+		toCursor: func(_m *FarmStayObjection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FarmStayObjectionOrderFieldUpdatedAt orders FarmStayObjection by updated_at.
+	FarmStayObjectionOrderFieldUpdatedAt = &FarmStayObjectionOrderField{
+		Value: func(_m *FarmStayObjection) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: farmstayobjection.FieldUpdatedAt,
+		toTerm: farmstayobjection.ByUpdatedAt,
+		toCursor: func(_m *FarmStayObjection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FarmStayObjectionOrderField) String() string {
+	var str string
+	switch f.column {
+	case FarmStayObjectionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FarmStayObjectionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FarmStayObjectionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FarmStayObjectionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FarmStayObjectionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FarmStayObjectionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FarmStayObjectionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FarmStayObjectionOrderField", str)
+	}
+	return nil
+}
+
+// FarmStayObjectionOrderField defines the ordering field of FarmStayObjection.
+type FarmStayObjectionOrderField struct {
+	// Value extracts the ordering value from the given FarmStayObjection.
+	Value    func(*FarmStayObjection) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) farmstayobjection.OrderOption
+	toCursor func(*FarmStayObjection) Cursor
+}
+
+// FarmStayObjectionOrder defines the ordering of FarmStayObjection.
+type FarmStayObjectionOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *FarmStayObjectionOrderField `json:"field"`
+}
+
+// DefaultFarmStayObjectionOrder is the default ordering of FarmStayObjection.
+var DefaultFarmStayObjectionOrder = &FarmStayObjectionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FarmStayObjectionOrderField{
+		Value: func(_m *FarmStayObjection) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: farmstayobjection.FieldID,
+		toTerm: farmstayobjection.ByID,
+		toCursor: func(_m *FarmStayObjection) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FarmStayObjection into FarmStayObjectionEdge.
+func (_m *FarmStayObjection) ToEdge(order *FarmStayObjectionOrder) *FarmStayObjectionEdge {
+	if order == nil {
+		order = DefaultFarmStayObjectionOrder
+	}
+	return &FarmStayObjectionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FarmStayOpinionEdge is the edge representation of FarmStayOpinion.
+type FarmStayOpinionEdge struct {
+	Node   *FarmStayOpinion `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// FarmStayOpinionConnection is the connection containing edges to FarmStayOpinion.
+type FarmStayOpinionConnection struct {
+	Edges      []*FarmStayOpinionEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *FarmStayOpinionConnection) build(nodes []*FarmStayOpinion, pager *farmstayopinionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FarmStayOpinion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FarmStayOpinion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FarmStayOpinion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FarmStayOpinionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FarmStayOpinionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FarmStayOpinionPaginateOption enables pagination customization.
+type FarmStayOpinionPaginateOption func(*farmstayopinionPager) error
+
+// WithFarmStayOpinionOrder configures pagination ordering.
+func WithFarmStayOpinionOrder(order *FarmStayOpinionOrder) FarmStayOpinionPaginateOption {
+	if order == nil {
+		order = DefaultFarmStayOpinionOrder
+	}
+	o := *order
+	return func(pager *farmstayopinionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFarmStayOpinionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFarmStayOpinionFilter configures pagination filter.
+func WithFarmStayOpinionFilter(filter func(*FarmStayOpinionQuery) (*FarmStayOpinionQuery, error)) FarmStayOpinionPaginateOption {
+	return func(pager *farmstayopinionPager) error {
+		if filter == nil {
+			return errors.New("FarmStayOpinionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type farmstayopinionPager struct {
+	reverse bool
+	order   *FarmStayOpinionOrder
+	filter  func(*FarmStayOpinionQuery) (*FarmStayOpinionQuery, error)
+}
+
+func newFarmStayOpinionPager(opts []FarmStayOpinionPaginateOption, reverse bool) (*farmstayopinionPager, error) {
+	pager := &farmstayopinionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFarmStayOpinionOrder
+	}
+	return pager, nil
+}
+
+func (p *farmstayopinionPager) applyFilter(query *FarmStayOpinionQuery) (*FarmStayOpinionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *farmstayopinionPager) toCursor(_m *FarmStayOpinion) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *farmstayopinionPager) applyCursors(query *FarmStayOpinionQuery, after, before *Cursor) (*FarmStayOpinionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFarmStayOpinionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *farmstayopinionPager) applyOrder(query *FarmStayOpinionQuery) *FarmStayOpinionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFarmStayOpinionOrder.Field {
+		query = query.Order(DefaultFarmStayOpinionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *farmstayopinionPager) orderExpr(query *FarmStayOpinionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFarmStayOpinionOrder.Field {
+			b.Comma().Ident(DefaultFarmStayOpinionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FarmStayOpinion.
+func (_m *FarmStayOpinionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FarmStayOpinionPaginateOption,
+) (*FarmStayOpinionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFarmStayOpinionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FarmStayOpinionConnection{Edges: []*FarmStayOpinionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FarmStayOpinionOrderFieldCreatedAt orders FarmStayOpinion by created_at.
+	FarmStayOpinionOrderFieldCreatedAt = &FarmStayOpinionOrderField{
+		Value: func(_m *FarmStayOpinion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: farmstayopinion.FieldCreatedAt,
+		toTerm: farmstayopinion.ByCreatedAt,
+		toCursor: func(_m *FarmStayOpinion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FarmStayOpinionOrderFieldUpdatedAt orders FarmStayOpinion by updated_at.
+	FarmStayOpinionOrderFieldUpdatedAt = &FarmStayOpinionOrderField{
+		Value: func(_m *FarmStayOpinion) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: farmstayopinion.FieldUpdatedAt,
+		toTerm: farmstayopinion.ByUpdatedAt,
+		toCursor: func(_m *FarmStayOpinion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FarmStayOpinionOrderField) String() string {
+	var str string
+	switch f.column {
+	case FarmStayOpinionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FarmStayOpinionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FarmStayOpinionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FarmStayOpinionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FarmStayOpinionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FarmStayOpinionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FarmStayOpinionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FarmStayOpinionOrderField", str)
+	}
+	return nil
+}
+
+// FarmStayOpinionOrderField defines the ordering field of FarmStayOpinion.
+type FarmStayOpinionOrderField struct {
+	// Value extracts the ordering value from the given FarmStayOpinion.
+	Value    func(*FarmStayOpinion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) farmstayopinion.OrderOption
+	toCursor func(*FarmStayOpinion) Cursor
+}
+
+// FarmStayOpinionOrder defines the ordering of FarmStayOpinion.
+type FarmStayOpinionOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *FarmStayOpinionOrderField `json:"field"`
+}
+
+// DefaultFarmStayOpinionOrder is the default ordering of FarmStayOpinion.
+var DefaultFarmStayOpinionOrder = &FarmStayOpinionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FarmStayOpinionOrderField{
+		Value: func(_m *FarmStayOpinion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: farmstayopinion.FieldID,
+		toTerm: farmstayopinion.ByID,
+		toCursor: func(_m *FarmStayOpinion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FarmStayOpinion into FarmStayOpinionEdge.
+func (_m *FarmStayOpinion) ToEdge(order *FarmStayOpinionOrder) *FarmStayOpinionEdge {
+	if order == nil {
+		order = DefaultFarmStayOpinionOrder
+	}
+	return &FarmStayOpinionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3930,6 +6021,374 @@ func (_m *Org) ToEdge(order *OrgOrder) *OrgEdge {
 	}
 }
 
+// PlaqueEdge is the edge representation of Plaque.
+type PlaqueEdge struct {
+	Node   *Plaque `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// PlaqueConnection is the connection containing edges to Plaque.
+type PlaqueConnection struct {
+	Edges      []*PlaqueEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *PlaqueConnection) build(nodes []*Plaque, pager *plaquePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Plaque
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Plaque {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Plaque {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PlaqueEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PlaqueEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PlaquePaginateOption enables pagination customization.
+type PlaquePaginateOption func(*plaquePager) error
+
+// WithPlaqueOrder configures pagination ordering.
+func WithPlaqueOrder(order []*PlaqueOrder) PlaquePaginateOption {
+	return func(pager *plaquePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPlaqueFilter configures pagination filter.
+func WithPlaqueFilter(filter func(*PlaqueQuery) (*PlaqueQuery, error)) PlaquePaginateOption {
+	return func(pager *plaquePager) error {
+		if filter == nil {
+			return errors.New("PlaqueQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type plaquePager struct {
+	reverse bool
+	order   []*PlaqueOrder
+	filter  func(*PlaqueQuery) (*PlaqueQuery, error)
+}
+
+func newPlaquePager(opts []PlaquePaginateOption, reverse bool) (*plaquePager, error) {
+	pager := &plaquePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *plaquePager) applyFilter(query *PlaqueQuery) (*PlaqueQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *plaquePager) toCursor(_m *Plaque) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *plaquePager) applyCursors(query *PlaqueQuery, after, before *Cursor) (*PlaqueQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPlaqueOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *plaquePager) applyOrder(query *PlaqueQuery) *PlaqueQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPlaqueOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPlaqueOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *plaquePager) orderExpr(query *PlaqueQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPlaqueOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Plaque.
+func (_m *PlaqueQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PlaquePaginateOption,
+) (*PlaqueConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPlaquePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PlaqueConnection{Edges: []*PlaqueEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PlaqueOrderFieldCreatedAt orders Plaque by created_at.
+	PlaqueOrderFieldCreatedAt = &PlaqueOrderField{
+		Value: func(_m *Plaque) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: plaque.FieldCreatedAt,
+		toTerm: plaque.ByCreatedAt,
+		toCursor: func(_m *Plaque) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PlaqueOrderFieldUpdatedAt orders Plaque by updated_at.
+	PlaqueOrderFieldUpdatedAt = &PlaqueOrderField{
+		Value: func(_m *Plaque) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: plaque.FieldUpdatedAt,
+		toTerm: plaque.ByUpdatedAt,
+		toCursor: func(_m *Plaque) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PlaqueOrderFieldSince orders Plaque by since.
+	PlaqueOrderFieldSince = &PlaqueOrderField{
+		Value: func(_m *Plaque) (ent.Value, error) {
+			return _m.Since, nil
+		},
+		column: plaque.FieldSince,
+		toTerm: plaque.BySince,
+		toCursor: func(_m *Plaque) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Since,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PlaqueOrderField) String() string {
+	var str string
+	switch f.column {
+	case PlaqueOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PlaqueOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PlaqueOrderFieldSince.column:
+		str = "SINCE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PlaqueOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PlaqueOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PlaqueOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PlaqueOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PlaqueOrderFieldUpdatedAt
+	case "SINCE":
+		*f = *PlaqueOrderFieldSince
+	default:
+		return fmt.Errorf("%s is not a valid PlaqueOrderField", str)
+	}
+	return nil
+}
+
+// PlaqueOrderField defines the ordering field of Plaque.
+type PlaqueOrderField struct {
+	// Value extracts the ordering value from the given Plaque.
+	Value    func(*Plaque) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) plaque.OrderOption
+	toCursor func(*Plaque) Cursor
+}
+
+// PlaqueOrder defines the ordering of Plaque.
+type PlaqueOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *PlaqueOrderField `json:"field"`
+}
+
+// DefaultPlaqueOrder is the default ordering of Plaque.
+var DefaultPlaqueOrder = &PlaqueOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PlaqueOrderField{
+		Value: func(_m *Plaque) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: plaque.FieldID,
+		toTerm: plaque.ByID,
+		toCursor: func(_m *Plaque) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Plaque into PlaqueEdge.
+func (_m *Plaque) ToEdge(order *PlaqueOrder) *PlaqueEdge {
+	if order == nil {
+		order = DefaultPlaqueOrder
+	}
+	return &PlaqueEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PledgeEdge is the edge representation of Pledge.
 type PledgeEdge struct {
 	Node   *Pledge `json:"node"`
@@ -5917,6 +8376,688 @@ func (_m *PoorHousehold) ToEdge(order *PoorHouseholdOrder) *PoorHouseholdEdge {
 		order = DefaultPoorHouseholdOrder
 	}
 	return &PoorHouseholdEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RecitationEdge is the edge representation of Recitation.
+type RecitationEdge struct {
+	Node   *Recitation `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// RecitationConnection is the connection containing edges to Recitation.
+type RecitationConnection struct {
+	Edges      []*RecitationEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *RecitationConnection) build(nodes []*Recitation, pager *recitationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Recitation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Recitation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Recitation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RecitationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RecitationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RecitationPaginateOption enables pagination customization.
+type RecitationPaginateOption func(*recitationPager) error
+
+// WithRecitationOrder configures pagination ordering.
+func WithRecitationOrder(order []*RecitationOrder) RecitationPaginateOption {
+	return func(pager *recitationPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithRecitationFilter configures pagination filter.
+func WithRecitationFilter(filter func(*RecitationQuery) (*RecitationQuery, error)) RecitationPaginateOption {
+	return func(pager *recitationPager) error {
+		if filter == nil {
+			return errors.New("RecitationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type recitationPager struct {
+	reverse bool
+	order   []*RecitationOrder
+	filter  func(*RecitationQuery) (*RecitationQuery, error)
+}
+
+func newRecitationPager(opts []RecitationPaginateOption, reverse bool) (*recitationPager, error) {
+	pager := &recitationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *recitationPager) applyFilter(query *RecitationQuery) (*RecitationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *recitationPager) toCursor(_m *Recitation) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *recitationPager) applyCursors(query *RecitationQuery, after, before *Cursor) (*RecitationQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultRecitationOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *recitationPager) applyOrder(query *RecitationQuery) *RecitationQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultRecitationOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultRecitationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *recitationPager) orderExpr(query *RecitationQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultRecitationOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Recitation.
+func (_m *RecitationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RecitationPaginateOption,
+) (*RecitationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRecitationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RecitationConnection{Edges: []*RecitationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RecitationOrderFieldCreatedAt orders Recitation by created_at.
+	RecitationOrderFieldCreatedAt = &RecitationOrderField{
+		Value: func(_m *Recitation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: recitation.FieldCreatedAt,
+		toTerm: recitation.ByCreatedAt,
+		toCursor: func(_m *Recitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// RecitationOrderFieldUpdatedAt orders Recitation by updated_at.
+	RecitationOrderFieldUpdatedAt = &RecitationOrderField{
+		Value: func(_m *Recitation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: recitation.FieldUpdatedAt,
+		toTerm: recitation.ByUpdatedAt,
+		toCursor: func(_m *Recitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// RecitationOrderFieldOn orders Recitation by on.
+	RecitationOrderFieldOn = &RecitationOrderField{
+		Value: func(_m *Recitation) (ent.Value, error) {
+			return _m.On, nil
+		},
+		column: recitation.FieldOn,
+		toTerm: recitation.ByOn,
+		toCursor: func(_m *Recitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.On,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RecitationOrderField) String() string {
+	var str string
+	switch f.column {
+	case RecitationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case RecitationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case RecitationOrderFieldOn.column:
+		str = "ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RecitationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RecitationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RecitationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RecitationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *RecitationOrderFieldUpdatedAt
+	case "ON":
+		*f = *RecitationOrderFieldOn
+	default:
+		return fmt.Errorf("%s is not a valid RecitationOrderField", str)
+	}
+	return nil
+}
+
+// RecitationOrderField defines the ordering field of Recitation.
+type RecitationOrderField struct {
+	// Value extracts the ordering value from the given Recitation.
+	Value    func(*Recitation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) recitation.OrderOption
+	toCursor func(*Recitation) Cursor
+}
+
+// RecitationOrder defines the ordering of Recitation.
+type RecitationOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *RecitationOrderField `json:"field"`
+}
+
+// DefaultRecitationOrder is the default ordering of Recitation.
+var DefaultRecitationOrder = &RecitationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RecitationOrderField{
+		Value: func(_m *Recitation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: recitation.FieldID,
+		toTerm: recitation.ByID,
+		toCursor: func(_m *Recitation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Recitation into RecitationEdge.
+func (_m *Recitation) ToEdge(order *RecitationOrder) *RecitationEdge {
+	if order == nil {
+		order = DefaultRecitationOrder
+	}
+	return &RecitationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RecitationAbsenceEdge is the edge representation of RecitationAbsence.
+type RecitationAbsenceEdge struct {
+	Node   *RecitationAbsence `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// RecitationAbsenceConnection is the connection containing edges to RecitationAbsence.
+type RecitationAbsenceConnection struct {
+	Edges      []*RecitationAbsenceEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *RecitationAbsenceConnection) build(nodes []*RecitationAbsence, pager *recitationabsencePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *RecitationAbsence
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *RecitationAbsence {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *RecitationAbsence {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RecitationAbsenceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RecitationAbsenceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RecitationAbsencePaginateOption enables pagination customization.
+type RecitationAbsencePaginateOption func(*recitationabsencePager) error
+
+// WithRecitationAbsenceOrder configures pagination ordering.
+func WithRecitationAbsenceOrder(order *RecitationAbsenceOrder) RecitationAbsencePaginateOption {
+	if order == nil {
+		order = DefaultRecitationAbsenceOrder
+	}
+	o := *order
+	return func(pager *recitationabsencePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRecitationAbsenceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRecitationAbsenceFilter configures pagination filter.
+func WithRecitationAbsenceFilter(filter func(*RecitationAbsenceQuery) (*RecitationAbsenceQuery, error)) RecitationAbsencePaginateOption {
+	return func(pager *recitationabsencePager) error {
+		if filter == nil {
+			return errors.New("RecitationAbsenceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type recitationabsencePager struct {
+	reverse bool
+	order   *RecitationAbsenceOrder
+	filter  func(*RecitationAbsenceQuery) (*RecitationAbsenceQuery, error)
+}
+
+func newRecitationAbsencePager(opts []RecitationAbsencePaginateOption, reverse bool) (*recitationabsencePager, error) {
+	pager := &recitationabsencePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRecitationAbsenceOrder
+	}
+	return pager, nil
+}
+
+func (p *recitationabsencePager) applyFilter(query *RecitationAbsenceQuery) (*RecitationAbsenceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *recitationabsencePager) toCursor(_m *RecitationAbsence) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *recitationabsencePager) applyCursors(query *RecitationAbsenceQuery, after, before *Cursor) (*RecitationAbsenceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRecitationAbsenceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *recitationabsencePager) applyOrder(query *RecitationAbsenceQuery) *RecitationAbsenceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRecitationAbsenceOrder.Field {
+		query = query.Order(DefaultRecitationAbsenceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *recitationabsencePager) orderExpr(query *RecitationAbsenceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRecitationAbsenceOrder.Field {
+			b.Comma().Ident(DefaultRecitationAbsenceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to RecitationAbsence.
+func (_m *RecitationAbsenceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RecitationAbsencePaginateOption,
+) (*RecitationAbsenceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRecitationAbsencePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RecitationAbsenceConnection{Edges: []*RecitationAbsenceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RecitationAbsenceOrderFieldCreatedAt orders RecitationAbsence by created_at.
+	RecitationAbsenceOrderFieldCreatedAt = &RecitationAbsenceOrderField{
+		Value: func(_m *RecitationAbsence) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: recitationabsence.FieldCreatedAt,
+		toTerm: recitationabsence.ByCreatedAt,
+		toCursor: func(_m *RecitationAbsence) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// RecitationAbsenceOrderFieldUpdatedAt orders RecitationAbsence by updated_at.
+	RecitationAbsenceOrderFieldUpdatedAt = &RecitationAbsenceOrderField{
+		Value: func(_m *RecitationAbsence) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: recitationabsence.FieldUpdatedAt,
+		toTerm: recitationabsence.ByUpdatedAt,
+		toCursor: func(_m *RecitationAbsence) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RecitationAbsenceOrderField) String() string {
+	var str string
+	switch f.column {
+	case RecitationAbsenceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case RecitationAbsenceOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RecitationAbsenceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RecitationAbsenceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RecitationAbsenceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RecitationAbsenceOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *RecitationAbsenceOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid RecitationAbsenceOrderField", str)
+	}
+	return nil
+}
+
+// RecitationAbsenceOrderField defines the ordering field of RecitationAbsence.
+type RecitationAbsenceOrderField struct {
+	// Value extracts the ordering value from the given RecitationAbsence.
+	Value    func(*RecitationAbsence) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) recitationabsence.OrderOption
+	toCursor func(*RecitationAbsence) Cursor
+}
+
+// RecitationAbsenceOrder defines the ordering of RecitationAbsence.
+type RecitationAbsenceOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *RecitationAbsenceOrderField `json:"field"`
+}
+
+// DefaultRecitationAbsenceOrder is the default ordering of RecitationAbsence.
+var DefaultRecitationAbsenceOrder = &RecitationAbsenceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RecitationAbsenceOrderField{
+		Value: func(_m *RecitationAbsence) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: recitationabsence.FieldID,
+		toTerm: recitationabsence.ByID,
+		toCursor: func(_m *RecitationAbsence) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts RecitationAbsence into RecitationAbsenceEdge.
+func (_m *RecitationAbsence) ToEdge(order *RecitationAbsenceOrder) *RecitationAbsenceEdge {
+	if order == nil {
+		order = DefaultRecitationAbsenceOrder
+	}
+	return &RecitationAbsenceEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

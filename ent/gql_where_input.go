@@ -9,6 +9,12 @@ import (
 
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -18,6 +24,7 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
@@ -25,6 +32,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
 )
@@ -868,6 +877,2652 @@ func (i *BranchPairingWhereInput) P() (predicate.BranchPairing, error) {
 		return predicates[0], nil
 	default:
 		return branchpairing.And(predicates...), nil
+	}
+}
+
+// ConventionWhereInput represents a where input for filtering Convention queries.
+type ConventionWhereInput struct {
+	Predicates []predicate.Convention  `json:"-"`
+	Not        *ConventionWhereInput   `json:"not,omitempty"`
+	Or         []*ConventionWhereInput `json:"or,omitempty"`
+	And        []*ConventionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "version" field predicates.
+	Version      *int  `json:"version,omitempty"`
+	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
+	VersionIn    []int `json:"versionIn,omitempty"`
+	VersionNotIn []int `json:"versionNotIn,omitempty"`
+	VersionGT    *int  `json:"versionGT,omitempty"`
+	VersionGTE   *int  `json:"versionGTE,omitempty"`
+	VersionLT    *int  `json:"versionLT,omitempty"`
+	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "effective_from" field predicates.
+	EffectiveFrom      *time.Time  `json:"effectiveFrom,omitempty"`
+	EffectiveFromNEQ   *time.Time  `json:"effectiveFromNEQ,omitempty"`
+	EffectiveFromIn    []time.Time `json:"effectiveFromIn,omitempty"`
+	EffectiveFromNotIn []time.Time `json:"effectiveFromNotIn,omitempty"`
+	EffectiveFromGT    *time.Time  `json:"effectiveFromGT,omitempty"`
+	EffectiveFromGTE   *time.Time  `json:"effectiveFromGTE,omitempty"`
+	EffectiveFromLT    *time.Time  `json:"effectiveFromLT,omitempty"`
+	EffectiveFromLTE   *time.Time  `json:"effectiveFromLTE,omitempty"`
+
+	// "county" edge predicates.
+	HasCounty     *bool            `json:"hasCounty,omitempty"`
+	HasCountyWith []*OrgWhereInput `json:"hasCountyWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ConventionWhereInput) AddPredicates(predicates ...predicate.Convention) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ConventionWhereInput filter on the ConventionQuery builder.
+func (i *ConventionWhereInput) Filter(q *ConventionQuery) (*ConventionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyConventionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyConventionWhereInput is returned in case the ConventionWhereInput is empty.
+var ErrEmptyConventionWhereInput = errors.New("ent: empty predicate ConventionWhereInput")
+
+// P returns a predicate for filtering conventions.
+// An error is returned if the input is empty or invalid.
+func (i *ConventionWhereInput) P() (predicate.Convention, error) {
+	var predicates []predicate.Convention
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, convention.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Convention, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, convention.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Convention, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, convention.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, convention.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, convention.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, convention.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, convention.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, convention.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, convention.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, convention.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, convention.IDLTE(*i.IDLTE))
+	}
+	if i.Version != nil {
+		predicates = append(predicates, convention.VersionEQ(*i.Version))
+	}
+	if i.VersionNEQ != nil {
+		predicates = append(predicates, convention.VersionNEQ(*i.VersionNEQ))
+	}
+	if len(i.VersionIn) > 0 {
+		predicates = append(predicates, convention.VersionIn(i.VersionIn...))
+	}
+	if len(i.VersionNotIn) > 0 {
+		predicates = append(predicates, convention.VersionNotIn(i.VersionNotIn...))
+	}
+	if i.VersionGT != nil {
+		predicates = append(predicates, convention.VersionGT(*i.VersionGT))
+	}
+	if i.VersionGTE != nil {
+		predicates = append(predicates, convention.VersionGTE(*i.VersionGTE))
+	}
+	if i.VersionLT != nil {
+		predicates = append(predicates, convention.VersionLT(*i.VersionLT))
+	}
+	if i.VersionLTE != nil {
+		predicates = append(predicates, convention.VersionLTE(*i.VersionLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, convention.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, convention.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, convention.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, convention.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, convention.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, convention.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, convention.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, convention.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, convention.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, convention.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, convention.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, convention.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, convention.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.EffectiveFrom != nil {
+		predicates = append(predicates, convention.EffectiveFromEQ(*i.EffectiveFrom))
+	}
+	if i.EffectiveFromNEQ != nil {
+		predicates = append(predicates, convention.EffectiveFromNEQ(*i.EffectiveFromNEQ))
+	}
+	if len(i.EffectiveFromIn) > 0 {
+		predicates = append(predicates, convention.EffectiveFromIn(i.EffectiveFromIn...))
+	}
+	if len(i.EffectiveFromNotIn) > 0 {
+		predicates = append(predicates, convention.EffectiveFromNotIn(i.EffectiveFromNotIn...))
+	}
+	if i.EffectiveFromGT != nil {
+		predicates = append(predicates, convention.EffectiveFromGT(*i.EffectiveFromGT))
+	}
+	if i.EffectiveFromGTE != nil {
+		predicates = append(predicates, convention.EffectiveFromGTE(*i.EffectiveFromGTE))
+	}
+	if i.EffectiveFromLT != nil {
+		predicates = append(predicates, convention.EffectiveFromLT(*i.EffectiveFromLT))
+	}
+	if i.EffectiveFromLTE != nil {
+		predicates = append(predicates, convention.EffectiveFromLTE(*i.EffectiveFromLTE))
+	}
+
+	if i.HasCounty != nil {
+		p := convention.HasCounty()
+		if !*i.HasCounty {
+			p = convention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCountyWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasCountyWith))
+		for _, w := range i.HasCountyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCountyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, convention.HasCountyWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyConventionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return convention.And(predicates...), nil
+	}
+}
+
+// DemoPostWhereInput represents a where input for filtering DemoPost queries.
+type DemoPostWhereInput struct {
+	Predicates []predicate.DemoPost  `json:"-"`
+	Not        *DemoPostWhereInput   `json:"not,omitempty"`
+	Or         []*DemoPostWhereInput `json:"or,omitempty"`
+	And        []*DemoPostWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *demopost.Kind  `json:"kind,omitempty"`
+	KindNEQ   *demopost.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []demopost.Kind `json:"kindIn,omitempty"`
+	KindNotIn []demopost.Kind `json:"kindNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "org" edge predicates.
+	HasOrg     *bool            `json:"hasOrg,omitempty"`
+	HasOrgWith []*OrgWhereInput `json:"hasOrgWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DemoPostWhereInput) AddPredicates(predicates ...predicate.DemoPost) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DemoPostWhereInput filter on the DemoPostQuery builder.
+func (i *DemoPostWhereInput) Filter(q *DemoPostQuery) (*DemoPostQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDemoPostWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDemoPostWhereInput is returned in case the DemoPostWhereInput is empty.
+var ErrEmptyDemoPostWhereInput = errors.New("ent: empty predicate DemoPostWhereInput")
+
+// P returns a predicate for filtering demoposts.
+// An error is returned if the input is empty or invalid.
+func (i *DemoPostWhereInput) P() (predicate.DemoPost, error) {
+	var predicates []predicate.DemoPost
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, demopost.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DemoPost, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, demopost.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DemoPost, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, demopost.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, demopost.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, demopost.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, demopost.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, demopost.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, demopost.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, demopost.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, demopost.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, demopost.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, demopost.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, demopost.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, demopost.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, demopost.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, demopost.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, demopost.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, demopost.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, demopost.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, demopost.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, demopost.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, demopost.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, demopost.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, demopost.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, demopost.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, demopost.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, demopost.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, demopost.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, demopost.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, demopost.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, demopost.KindNotIn(i.KindNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, demopost.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, demopost.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, demopost.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, demopost.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, demopost.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, demopost.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, demopost.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, demopost.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, demopost.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, demopost.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, demopost.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, demopost.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, demopost.TitleContainsFold(*i.TitleContainsFold))
+	}
+
+	if i.HasOrg != nil {
+		p := demopost.HasOrg()
+		if !*i.HasOrg {
+			p = demopost.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrgWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasOrgWith))
+		for _, w := range i.HasOrgWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrgWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demopost.HasOrgWith(with...))
+	}
+	if i.HasMember != nil {
+		p := demopost.HasMember()
+		if !*i.HasMember {
+			p = demopost.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, demopost.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDemoPostWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return demopost.And(predicates...), nil
+	}
+}
+
+// FarmStayCriterionWhereInput represents a where input for filtering FarmStayCriterion queries.
+type FarmStayCriterionWhereInput struct {
+	Predicates []predicate.FarmStayCriterion  `json:"-"`
+	Not        *FarmStayCriterionWhereInput   `json:"not,omitempty"`
+	Or         []*FarmStayCriterionWhereInput `json:"or,omitempty"`
+	And        []*FarmStayCriterionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "criterion" field predicates.
+	Criterion      *farmstaycriterion.Criterion  `json:"criterion,omitempty"`
+	CriterionNEQ   *farmstaycriterion.Criterion  `json:"criterionNEQ,omitempty"`
+	CriterionIn    []farmstaycriterion.Criterion `json:"criterionIn,omitempty"`
+	CriterionNotIn []farmstaycriterion.Criterion `json:"criterionNotIn,omitempty"`
+
+	// "passed" field predicates.
+	Passed    *bool `json:"passed,omitempty"`
+	PassedNEQ *bool `json:"passedNEQ,omitempty"`
+
+	// "remark" field predicates.
+	Remark             *string  `json:"remark,omitempty"`
+	RemarkNEQ          *string  `json:"remarkNEQ,omitempty"`
+	RemarkIn           []string `json:"remarkIn,omitempty"`
+	RemarkNotIn        []string `json:"remarkNotIn,omitempty"`
+	RemarkGT           *string  `json:"remarkGT,omitempty"`
+	RemarkGTE          *string  `json:"remarkGTE,omitempty"`
+	RemarkLT           *string  `json:"remarkLT,omitempty"`
+	RemarkLTE          *string  `json:"remarkLTE,omitempty"`
+	RemarkContains     *string  `json:"remarkContains,omitempty"`
+	RemarkHasPrefix    *string  `json:"remarkHasPrefix,omitempty"`
+	RemarkHasSuffix    *string  `json:"remarkHasSuffix,omitempty"`
+	RemarkIsNil        bool     `json:"remarkIsNil,omitempty"`
+	RemarkNotNil       bool     `json:"remarkNotNil,omitempty"`
+	RemarkEqualFold    *string  `json:"remarkEqualFold,omitempty"`
+	RemarkContainsFold *string  `json:"remarkContainsFold,omitempty"`
+
+	// "nomination" edge predicates.
+	HasNomination     *bool                           `json:"hasNomination,omitempty"`
+	HasNominationWith []*FarmStayNominationWhereInput `json:"hasNominationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FarmStayCriterionWhereInput) AddPredicates(predicates ...predicate.FarmStayCriterion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FarmStayCriterionWhereInput filter on the FarmStayCriterionQuery builder.
+func (i *FarmStayCriterionWhereInput) Filter(q *FarmStayCriterionQuery) (*FarmStayCriterionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFarmStayCriterionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFarmStayCriterionWhereInput is returned in case the FarmStayCriterionWhereInput is empty.
+var ErrEmptyFarmStayCriterionWhereInput = errors.New("ent: empty predicate FarmStayCriterionWhereInput")
+
+// P returns a predicate for filtering farmstaycriterions.
+// An error is returned if the input is empty or invalid.
+func (i *FarmStayCriterionWhereInput) P() (predicate.FarmStayCriterion, error) {
+	var predicates []predicate.FarmStayCriterion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, farmstaycriterion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FarmStayCriterion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, farmstaycriterion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FarmStayCriterion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, farmstaycriterion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, farmstaycriterion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, farmstaycriterion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, farmstaycriterion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, farmstaycriterion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, farmstaycriterion.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, farmstaycriterion.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, farmstaycriterion.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Criterion != nil {
+		predicates = append(predicates, farmstaycriterion.CriterionEQ(*i.Criterion))
+	}
+	if i.CriterionNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.CriterionNEQ(*i.CriterionNEQ))
+	}
+	if len(i.CriterionIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.CriterionIn(i.CriterionIn...))
+	}
+	if len(i.CriterionNotIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.CriterionNotIn(i.CriterionNotIn...))
+	}
+	if i.Passed != nil {
+		predicates = append(predicates, farmstaycriterion.PassedEQ(*i.Passed))
+	}
+	if i.PassedNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.PassedNEQ(*i.PassedNEQ))
+	}
+	if i.Remark != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkEQ(*i.Remark))
+	}
+	if i.RemarkNEQ != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkNEQ(*i.RemarkNEQ))
+	}
+	if len(i.RemarkIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.RemarkIn(i.RemarkIn...))
+	}
+	if len(i.RemarkNotIn) > 0 {
+		predicates = append(predicates, farmstaycriterion.RemarkNotIn(i.RemarkNotIn...))
+	}
+	if i.RemarkGT != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkGT(*i.RemarkGT))
+	}
+	if i.RemarkGTE != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkGTE(*i.RemarkGTE))
+	}
+	if i.RemarkLT != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkLT(*i.RemarkLT))
+	}
+	if i.RemarkLTE != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkLTE(*i.RemarkLTE))
+	}
+	if i.RemarkContains != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkContains(*i.RemarkContains))
+	}
+	if i.RemarkHasPrefix != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkHasPrefix(*i.RemarkHasPrefix))
+	}
+	if i.RemarkHasSuffix != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkHasSuffix(*i.RemarkHasSuffix))
+	}
+	if i.RemarkIsNil {
+		predicates = append(predicates, farmstaycriterion.RemarkIsNil())
+	}
+	if i.RemarkNotNil {
+		predicates = append(predicates, farmstaycriterion.RemarkNotNil())
+	}
+	if i.RemarkEqualFold != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkEqualFold(*i.RemarkEqualFold))
+	}
+	if i.RemarkContainsFold != nil {
+		predicates = append(predicates, farmstaycriterion.RemarkContainsFold(*i.RemarkContainsFold))
+	}
+
+	if i.HasNomination != nil {
+		p := farmstaycriterion.HasNomination()
+		if !*i.HasNomination {
+			p = farmstaycriterion.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationWith) > 0 {
+		with := make([]predicate.FarmStayNomination, 0, len(i.HasNominationWith))
+		for _, w := range i.HasNominationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaycriterion.HasNominationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFarmStayCriterionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return farmstaycriterion.And(predicates...), nil
+	}
+}
+
+// FarmStayNominationWhereInput represents a where input for filtering FarmStayNomination queries.
+type FarmStayNominationWhereInput struct {
+	Predicates []predicate.FarmStayNomination  `json:"-"`
+	Not        *FarmStayNominationWhereInput   `json:"not,omitempty"`
+	Or         []*FarmStayNominationWhereInput `json:"or,omitempty"`
+	And        []*FarmStayNominationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "licence_no" field predicates.
+	LicenceNo             *string  `json:"licenceNo,omitempty"`
+	LicenceNoNEQ          *string  `json:"licenceNoNEQ,omitempty"`
+	LicenceNoIn           []string `json:"licenceNoIn,omitempty"`
+	LicenceNoNotIn        []string `json:"licenceNoNotIn,omitempty"`
+	LicenceNoGT           *string  `json:"licenceNoGT,omitempty"`
+	LicenceNoGTE          *string  `json:"licenceNoGTE,omitempty"`
+	LicenceNoLT           *string  `json:"licenceNoLT,omitempty"`
+	LicenceNoLTE          *string  `json:"licenceNoLTE,omitempty"`
+	LicenceNoContains     *string  `json:"licenceNoContains,omitempty"`
+	LicenceNoHasPrefix    *string  `json:"licenceNoHasPrefix,omitempty"`
+	LicenceNoHasSuffix    *string  `json:"licenceNoHasSuffix,omitempty"`
+	LicenceNoEqualFold    *string  `json:"licenceNoEqualFold,omitempty"`
+	LicenceNoContainsFold *string  `json:"licenceNoContainsFold,omitempty"`
+
+	// "operating_since" field predicates.
+	OperatingSince      *time.Time  `json:"operatingSince,omitempty"`
+	OperatingSinceNEQ   *time.Time  `json:"operatingSinceNEQ,omitempty"`
+	OperatingSinceIn    []time.Time `json:"operatingSinceIn,omitempty"`
+	OperatingSinceNotIn []time.Time `json:"operatingSinceNotIn,omitempty"`
+	OperatingSinceGT    *time.Time  `json:"operatingSinceGT,omitempty"`
+	OperatingSinceGTE   *time.Time  `json:"operatingSinceGTE,omitempty"`
+	OperatingSinceLT    *time.Time  `json:"operatingSinceLT,omitempty"`
+	OperatingSinceLTE   *time.Time  `json:"operatingSinceLTE,omitempty"`
+
+	// "nominated_on" field predicates.
+	NominatedOn      *time.Time  `json:"nominatedOn,omitempty"`
+	NominatedOnNEQ   *time.Time  `json:"nominatedOnNEQ,omitempty"`
+	NominatedOnIn    []time.Time `json:"nominatedOnIn,omitempty"`
+	NominatedOnNotIn []time.Time `json:"nominatedOnNotIn,omitempty"`
+	NominatedOnGT    *time.Time  `json:"nominatedOnGT,omitempty"`
+	NominatedOnGTE   *time.Time  `json:"nominatedOnGTE,omitempty"`
+	NominatedOnLT    *time.Time  `json:"nominatedOnLT,omitempty"`
+	NominatedOnLTE   *time.Time  `json:"nominatedOnLTE,omitempty"`
+
+	// "stage" field predicates.
+	Stage      *farmstaynomination.Stage  `json:"stage,omitempty"`
+	StageNEQ   *farmstaynomination.Stage  `json:"stageNEQ,omitempty"`
+	StageIn    []farmstaynomination.Stage `json:"stageIn,omitempty"`
+	StageNotIn []farmstaynomination.Stage `json:"stageNotIn,omitempty"`
+
+	// "notice_from" field predicates.
+	NoticeFrom       *time.Time  `json:"noticeFrom,omitempty"`
+	NoticeFromNEQ    *time.Time  `json:"noticeFromNEQ,omitempty"`
+	NoticeFromIn     []time.Time `json:"noticeFromIn,omitempty"`
+	NoticeFromNotIn  []time.Time `json:"noticeFromNotIn,omitempty"`
+	NoticeFromGT     *time.Time  `json:"noticeFromGT,omitempty"`
+	NoticeFromGTE    *time.Time  `json:"noticeFromGTE,omitempty"`
+	NoticeFromLT     *time.Time  `json:"noticeFromLT,omitempty"`
+	NoticeFromLTE    *time.Time  `json:"noticeFromLTE,omitempty"`
+	NoticeFromIsNil  bool        `json:"noticeFromIsNil,omitempty"`
+	NoticeFromNotNil bool        `json:"noticeFromNotNil,omitempty"`
+
+	// "notice_to" field predicates.
+	NoticeTo       *time.Time  `json:"noticeTo,omitempty"`
+	NoticeToNEQ    *time.Time  `json:"noticeToNEQ,omitempty"`
+	NoticeToIn     []time.Time `json:"noticeToIn,omitempty"`
+	NoticeToNotIn  []time.Time `json:"noticeToNotIn,omitempty"`
+	NoticeToGT     *time.Time  `json:"noticeToGT,omitempty"`
+	NoticeToGTE    *time.Time  `json:"noticeToGTE,omitempty"`
+	NoticeToLT     *time.Time  `json:"noticeToLT,omitempty"`
+	NoticeToLTE    *time.Time  `json:"noticeToLTE,omitempty"`
+	NoticeToIsNil  bool        `json:"noticeToIsNil,omitempty"`
+	NoticeToNotNil bool        `json:"noticeToNotNil,omitempty"`
+
+	// "reviewed_on" field predicates.
+	ReviewedOn       *time.Time  `json:"reviewedOn,omitempty"`
+	ReviewedOnNEQ    *time.Time  `json:"reviewedOnNEQ,omitempty"`
+	ReviewedOnIn     []time.Time `json:"reviewedOnIn,omitempty"`
+	ReviewedOnNotIn  []time.Time `json:"reviewedOnNotIn,omitempty"`
+	ReviewedOnGT     *time.Time  `json:"reviewedOnGT,omitempty"`
+	ReviewedOnGTE    *time.Time  `json:"reviewedOnGTE,omitempty"`
+	ReviewedOnLT     *time.Time  `json:"reviewedOnLT,omitempty"`
+	ReviewedOnLTE    *time.Time  `json:"reviewedOnLTE,omitempty"`
+	ReviewedOnIsNil  bool        `json:"reviewedOnIsNil,omitempty"`
+	ReviewedOnNotNil bool        `json:"reviewedOnNotNil,omitempty"`
+
+	// "review_comment" field predicates.
+	ReviewComment             *string  `json:"reviewComment,omitempty"`
+	ReviewCommentNEQ          *string  `json:"reviewCommentNEQ,omitempty"`
+	ReviewCommentIn           []string `json:"reviewCommentIn,omitempty"`
+	ReviewCommentNotIn        []string `json:"reviewCommentNotIn,omitempty"`
+	ReviewCommentGT           *string  `json:"reviewCommentGT,omitempty"`
+	ReviewCommentGTE          *string  `json:"reviewCommentGTE,omitempty"`
+	ReviewCommentLT           *string  `json:"reviewCommentLT,omitempty"`
+	ReviewCommentLTE          *string  `json:"reviewCommentLTE,omitempty"`
+	ReviewCommentContains     *string  `json:"reviewCommentContains,omitempty"`
+	ReviewCommentHasPrefix    *string  `json:"reviewCommentHasPrefix,omitempty"`
+	ReviewCommentHasSuffix    *string  `json:"reviewCommentHasSuffix,omitempty"`
+	ReviewCommentIsNil        bool     `json:"reviewCommentIsNil,omitempty"`
+	ReviewCommentNotNil       bool     `json:"reviewCommentNotNil,omitempty"`
+	ReviewCommentEqualFold    *string  `json:"reviewCommentEqualFold,omitempty"`
+	ReviewCommentContainsFold *string  `json:"reviewCommentContainsFold,omitempty"`
+
+	// "rejected_on" field predicates.
+	RejectedOn       *time.Time  `json:"rejectedOn,omitempty"`
+	RejectedOnNEQ    *time.Time  `json:"rejectedOnNEQ,omitempty"`
+	RejectedOnIn     []time.Time `json:"rejectedOnIn,omitempty"`
+	RejectedOnNotIn  []time.Time `json:"rejectedOnNotIn,omitempty"`
+	RejectedOnGT     *time.Time  `json:"rejectedOnGT,omitempty"`
+	RejectedOnGTE    *time.Time  `json:"rejectedOnGTE,omitempty"`
+	RejectedOnLT     *time.Time  `json:"rejectedOnLT,omitempty"`
+	RejectedOnLTE    *time.Time  `json:"rejectedOnLTE,omitempty"`
+	RejectedOnIsNil  bool        `json:"rejectedOnIsNil,omitempty"`
+	RejectedOnNotNil bool        `json:"rejectedOnNotNil,omitempty"`
+
+	// "rejection_reason" field predicates.
+	RejectionReason             *string  `json:"rejectionReason,omitempty"`
+	RejectionReasonNEQ          *string  `json:"rejectionReasonNEQ,omitempty"`
+	RejectionReasonIn           []string `json:"rejectionReasonIn,omitempty"`
+	RejectionReasonNotIn        []string `json:"rejectionReasonNotIn,omitempty"`
+	RejectionReasonGT           *string  `json:"rejectionReasonGT,omitempty"`
+	RejectionReasonGTE          *string  `json:"rejectionReasonGTE,omitempty"`
+	RejectionReasonLT           *string  `json:"rejectionReasonLT,omitempty"`
+	RejectionReasonLTE          *string  `json:"rejectionReasonLTE,omitempty"`
+	RejectionReasonContains     *string  `json:"rejectionReasonContains,omitempty"`
+	RejectionReasonHasPrefix    *string  `json:"rejectionReasonHasPrefix,omitempty"`
+	RejectionReasonHasSuffix    *string  `json:"rejectionReasonHasSuffix,omitempty"`
+	RejectionReasonIsNil        bool     `json:"rejectionReasonIsNil,omitempty"`
+	RejectionReasonNotNil       bool     `json:"rejectionReasonNotNil,omitempty"`
+	RejectionReasonEqualFold    *string  `json:"rejectionReasonEqualFold,omitempty"`
+	RejectionReasonContainsFold *string  `json:"rejectionReasonContainsFold,omitempty"`
+
+	// "batch" field predicates.
+	Batch             *string  `json:"batch,omitempty"`
+	BatchNEQ          *string  `json:"batchNEQ,omitempty"`
+	BatchIn           []string `json:"batchIn,omitempty"`
+	BatchNotIn        []string `json:"batchNotIn,omitempty"`
+	BatchGT           *string  `json:"batchGT,omitempty"`
+	BatchGTE          *string  `json:"batchGTE,omitempty"`
+	BatchLT           *string  `json:"batchLT,omitempty"`
+	BatchLTE          *string  `json:"batchLTE,omitempty"`
+	BatchContains     *string  `json:"batchContains,omitempty"`
+	BatchHasPrefix    *string  `json:"batchHasPrefix,omitempty"`
+	BatchHasSuffix    *string  `json:"batchHasSuffix,omitempty"`
+	BatchIsNil        bool     `json:"batchIsNil,omitempty"`
+	BatchNotNil       bool     `json:"batchNotNil,omitempty"`
+	BatchEqualFold    *string  `json:"batchEqualFold,omitempty"`
+	BatchContainsFold *string  `json:"batchContainsFold,omitempty"`
+
+	// "approved_on" field predicates.
+	ApprovedOn       *time.Time  `json:"approvedOn,omitempty"`
+	ApprovedOnNEQ    *time.Time  `json:"approvedOnNEQ,omitempty"`
+	ApprovedOnIn     []time.Time `json:"approvedOnIn,omitempty"`
+	ApprovedOnNotIn  []time.Time `json:"approvedOnNotIn,omitempty"`
+	ApprovedOnGT     *time.Time  `json:"approvedOnGT,omitempty"`
+	ApprovedOnGTE    *time.Time  `json:"approvedOnGTE,omitempty"`
+	ApprovedOnLT     *time.Time  `json:"approvedOnLT,omitempty"`
+	ApprovedOnLTE    *time.Time  `json:"approvedOnLTE,omitempty"`
+	ApprovedOnIsNil  bool        `json:"approvedOnIsNil,omitempty"`
+	ApprovedOnNotNil bool        `json:"approvedOnNotNil,omitempty"`
+
+	// "plaque_no" field predicates.
+	PlaqueNo       *int  `json:"plaqueNo,omitempty"`
+	PlaqueNoNEQ    *int  `json:"plaqueNoNEQ,omitempty"`
+	PlaqueNoIn     []int `json:"plaqueNoIn,omitempty"`
+	PlaqueNoNotIn  []int `json:"plaqueNoNotIn,omitempty"`
+	PlaqueNoGT     *int  `json:"plaqueNoGT,omitempty"`
+	PlaqueNoGTE    *int  `json:"plaqueNoGTE,omitempty"`
+	PlaqueNoLT     *int  `json:"plaqueNoLT,omitempty"`
+	PlaqueNoLTE    *int  `json:"plaqueNoLTE,omitempty"`
+	PlaqueNoIsNil  bool  `json:"plaqueNoIsNil,omitempty"`
+	PlaqueNoNotNil bool  `json:"plaqueNoNotNil,omitempty"`
+
+	// "plaque_withdrawn_on" field predicates.
+	PlaqueWithdrawnOn       *time.Time  `json:"plaqueWithdrawnOn,omitempty"`
+	PlaqueWithdrawnOnNEQ    *time.Time  `json:"plaqueWithdrawnOnNEQ,omitempty"`
+	PlaqueWithdrawnOnIn     []time.Time `json:"plaqueWithdrawnOnIn,omitempty"`
+	PlaqueWithdrawnOnNotIn  []time.Time `json:"plaqueWithdrawnOnNotIn,omitempty"`
+	PlaqueWithdrawnOnGT     *time.Time  `json:"plaqueWithdrawnOnGT,omitempty"`
+	PlaqueWithdrawnOnGTE    *time.Time  `json:"plaqueWithdrawnOnGTE,omitempty"`
+	PlaqueWithdrawnOnLT     *time.Time  `json:"plaqueWithdrawnOnLT,omitempty"`
+	PlaqueWithdrawnOnLTE    *time.Time  `json:"plaqueWithdrawnOnLTE,omitempty"`
+	PlaqueWithdrawnOnIsNil  bool        `json:"plaqueWithdrawnOnIsNil,omitempty"`
+	PlaqueWithdrawnOnNotNil bool        `json:"plaqueWithdrawnOnNotNil,omitempty"`
+
+	// "plaque_withdrawal_reason" field predicates.
+	PlaqueWithdrawalReason             *string  `json:"plaqueWithdrawalReason,omitempty"`
+	PlaqueWithdrawalReasonNEQ          *string  `json:"plaqueWithdrawalReasonNEQ,omitempty"`
+	PlaqueWithdrawalReasonIn           []string `json:"plaqueWithdrawalReasonIn,omitempty"`
+	PlaqueWithdrawalReasonNotIn        []string `json:"plaqueWithdrawalReasonNotIn,omitempty"`
+	PlaqueWithdrawalReasonGT           *string  `json:"plaqueWithdrawalReasonGT,omitempty"`
+	PlaqueWithdrawalReasonGTE          *string  `json:"plaqueWithdrawalReasonGTE,omitempty"`
+	PlaqueWithdrawalReasonLT           *string  `json:"plaqueWithdrawalReasonLT,omitempty"`
+	PlaqueWithdrawalReasonLTE          *string  `json:"plaqueWithdrawalReasonLTE,omitempty"`
+	PlaqueWithdrawalReasonContains     *string  `json:"plaqueWithdrawalReasonContains,omitempty"`
+	PlaqueWithdrawalReasonHasPrefix    *string  `json:"plaqueWithdrawalReasonHasPrefix,omitempty"`
+	PlaqueWithdrawalReasonHasSuffix    *string  `json:"plaqueWithdrawalReasonHasSuffix,omitempty"`
+	PlaqueWithdrawalReasonIsNil        bool     `json:"plaqueWithdrawalReasonIsNil,omitempty"`
+	PlaqueWithdrawalReasonNotNil       bool     `json:"plaqueWithdrawalReasonNotNil,omitempty"`
+	PlaqueWithdrawalReasonEqualFold    *string  `json:"plaqueWithdrawalReasonEqualFold,omitempty"`
+	PlaqueWithdrawalReasonContainsFold *string  `json:"plaqueWithdrawalReasonContainsFold,omitempty"`
+
+	// "village" edge predicates.
+	HasVillage     *bool            `json:"hasVillage,omitempty"`
+	HasVillageWith []*OrgWhereInput `json:"hasVillageWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "criteria" edge predicates.
+	HasCriteria     *bool                          `json:"hasCriteria,omitempty"`
+	HasCriteriaWith []*FarmStayCriterionWhereInput `json:"hasCriteriaWith,omitempty"`
+
+	// "opinions" edge predicates.
+	HasOpinions     *bool                        `json:"hasOpinions,omitempty"`
+	HasOpinionsWith []*FarmStayOpinionWhereInput `json:"hasOpinionsWith,omitempty"`
+
+	// "objections" edge predicates.
+	HasObjections     *bool                          `json:"hasObjections,omitempty"`
+	HasObjectionsWith []*FarmStayObjectionWhereInput `json:"hasObjectionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FarmStayNominationWhereInput) AddPredicates(predicates ...predicate.FarmStayNomination) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FarmStayNominationWhereInput filter on the FarmStayNominationQuery builder.
+func (i *FarmStayNominationWhereInput) Filter(q *FarmStayNominationQuery) (*FarmStayNominationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFarmStayNominationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFarmStayNominationWhereInput is returned in case the FarmStayNominationWhereInput is empty.
+var ErrEmptyFarmStayNominationWhereInput = errors.New("ent: empty predicate FarmStayNominationWhereInput")
+
+// P returns a predicate for filtering farmstaynominations.
+// An error is returned if the input is empty or invalid.
+func (i *FarmStayNominationWhereInput) P() (predicate.FarmStayNomination, error) {
+	var predicates []predicate.FarmStayNomination
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, farmstaynomination.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FarmStayNomination, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, farmstaynomination.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FarmStayNomination, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, farmstaynomination.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, farmstaynomination.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, farmstaynomination.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, farmstaynomination.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, farmstaynomination.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, farmstaynomination.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, farmstaynomination.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, farmstaynomination.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, farmstaynomination.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, farmstaynomination.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, farmstaynomination.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, farmstaynomination.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, farmstaynomination.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, farmstaynomination.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, farmstaynomination.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, farmstaynomination.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, farmstaynomination.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, farmstaynomination.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, farmstaynomination.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.LicenceNo != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoEQ(*i.LicenceNo))
+	}
+	if i.LicenceNoNEQ != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoNEQ(*i.LicenceNoNEQ))
+	}
+	if len(i.LicenceNoIn) > 0 {
+		predicates = append(predicates, farmstaynomination.LicenceNoIn(i.LicenceNoIn...))
+	}
+	if len(i.LicenceNoNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.LicenceNoNotIn(i.LicenceNoNotIn...))
+	}
+	if i.LicenceNoGT != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoGT(*i.LicenceNoGT))
+	}
+	if i.LicenceNoGTE != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoGTE(*i.LicenceNoGTE))
+	}
+	if i.LicenceNoLT != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoLT(*i.LicenceNoLT))
+	}
+	if i.LicenceNoLTE != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoLTE(*i.LicenceNoLTE))
+	}
+	if i.LicenceNoContains != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoContains(*i.LicenceNoContains))
+	}
+	if i.LicenceNoHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoHasPrefix(*i.LicenceNoHasPrefix))
+	}
+	if i.LicenceNoHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoHasSuffix(*i.LicenceNoHasSuffix))
+	}
+	if i.LicenceNoEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoEqualFold(*i.LicenceNoEqualFold))
+	}
+	if i.LicenceNoContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.LicenceNoContainsFold(*i.LicenceNoContainsFold))
+	}
+	if i.OperatingSince != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceEQ(*i.OperatingSince))
+	}
+	if i.OperatingSinceNEQ != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceNEQ(*i.OperatingSinceNEQ))
+	}
+	if len(i.OperatingSinceIn) > 0 {
+		predicates = append(predicates, farmstaynomination.OperatingSinceIn(i.OperatingSinceIn...))
+	}
+	if len(i.OperatingSinceNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.OperatingSinceNotIn(i.OperatingSinceNotIn...))
+	}
+	if i.OperatingSinceGT != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceGT(*i.OperatingSinceGT))
+	}
+	if i.OperatingSinceGTE != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceGTE(*i.OperatingSinceGTE))
+	}
+	if i.OperatingSinceLT != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceLT(*i.OperatingSinceLT))
+	}
+	if i.OperatingSinceLTE != nil {
+		predicates = append(predicates, farmstaynomination.OperatingSinceLTE(*i.OperatingSinceLTE))
+	}
+	if i.NominatedOn != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnEQ(*i.NominatedOn))
+	}
+	if i.NominatedOnNEQ != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnNEQ(*i.NominatedOnNEQ))
+	}
+	if len(i.NominatedOnIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NominatedOnIn(i.NominatedOnIn...))
+	}
+	if len(i.NominatedOnNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NominatedOnNotIn(i.NominatedOnNotIn...))
+	}
+	if i.NominatedOnGT != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnGT(*i.NominatedOnGT))
+	}
+	if i.NominatedOnGTE != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnGTE(*i.NominatedOnGTE))
+	}
+	if i.NominatedOnLT != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnLT(*i.NominatedOnLT))
+	}
+	if i.NominatedOnLTE != nil {
+		predicates = append(predicates, farmstaynomination.NominatedOnLTE(*i.NominatedOnLTE))
+	}
+	if i.Stage != nil {
+		predicates = append(predicates, farmstaynomination.StageEQ(*i.Stage))
+	}
+	if i.StageNEQ != nil {
+		predicates = append(predicates, farmstaynomination.StageNEQ(*i.StageNEQ))
+	}
+	if len(i.StageIn) > 0 {
+		predicates = append(predicates, farmstaynomination.StageIn(i.StageIn...))
+	}
+	if len(i.StageNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.StageNotIn(i.StageNotIn...))
+	}
+	if i.NoticeFrom != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromEQ(*i.NoticeFrom))
+	}
+	if i.NoticeFromNEQ != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromNEQ(*i.NoticeFromNEQ))
+	}
+	if len(i.NoticeFromIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NoticeFromIn(i.NoticeFromIn...))
+	}
+	if len(i.NoticeFromNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NoticeFromNotIn(i.NoticeFromNotIn...))
+	}
+	if i.NoticeFromGT != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromGT(*i.NoticeFromGT))
+	}
+	if i.NoticeFromGTE != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromGTE(*i.NoticeFromGTE))
+	}
+	if i.NoticeFromLT != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromLT(*i.NoticeFromLT))
+	}
+	if i.NoticeFromLTE != nil {
+		predicates = append(predicates, farmstaynomination.NoticeFromLTE(*i.NoticeFromLTE))
+	}
+	if i.NoticeFromIsNil {
+		predicates = append(predicates, farmstaynomination.NoticeFromIsNil())
+	}
+	if i.NoticeFromNotNil {
+		predicates = append(predicates, farmstaynomination.NoticeFromNotNil())
+	}
+	if i.NoticeTo != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToEQ(*i.NoticeTo))
+	}
+	if i.NoticeToNEQ != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToNEQ(*i.NoticeToNEQ))
+	}
+	if len(i.NoticeToIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NoticeToIn(i.NoticeToIn...))
+	}
+	if len(i.NoticeToNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.NoticeToNotIn(i.NoticeToNotIn...))
+	}
+	if i.NoticeToGT != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToGT(*i.NoticeToGT))
+	}
+	if i.NoticeToGTE != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToGTE(*i.NoticeToGTE))
+	}
+	if i.NoticeToLT != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToLT(*i.NoticeToLT))
+	}
+	if i.NoticeToLTE != nil {
+		predicates = append(predicates, farmstaynomination.NoticeToLTE(*i.NoticeToLTE))
+	}
+	if i.NoticeToIsNil {
+		predicates = append(predicates, farmstaynomination.NoticeToIsNil())
+	}
+	if i.NoticeToNotNil {
+		predicates = append(predicates, farmstaynomination.NoticeToNotNil())
+	}
+	if i.ReviewedOn != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnEQ(*i.ReviewedOn))
+	}
+	if i.ReviewedOnNEQ != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnNEQ(*i.ReviewedOnNEQ))
+	}
+	if len(i.ReviewedOnIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ReviewedOnIn(i.ReviewedOnIn...))
+	}
+	if len(i.ReviewedOnNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ReviewedOnNotIn(i.ReviewedOnNotIn...))
+	}
+	if i.ReviewedOnGT != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnGT(*i.ReviewedOnGT))
+	}
+	if i.ReviewedOnGTE != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnGTE(*i.ReviewedOnGTE))
+	}
+	if i.ReviewedOnLT != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnLT(*i.ReviewedOnLT))
+	}
+	if i.ReviewedOnLTE != nil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnLTE(*i.ReviewedOnLTE))
+	}
+	if i.ReviewedOnIsNil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnIsNil())
+	}
+	if i.ReviewedOnNotNil {
+		predicates = append(predicates, farmstaynomination.ReviewedOnNotNil())
+	}
+	if i.ReviewComment != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentEQ(*i.ReviewComment))
+	}
+	if i.ReviewCommentNEQ != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentNEQ(*i.ReviewCommentNEQ))
+	}
+	if len(i.ReviewCommentIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ReviewCommentIn(i.ReviewCommentIn...))
+	}
+	if len(i.ReviewCommentNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ReviewCommentNotIn(i.ReviewCommentNotIn...))
+	}
+	if i.ReviewCommentGT != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentGT(*i.ReviewCommentGT))
+	}
+	if i.ReviewCommentGTE != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentGTE(*i.ReviewCommentGTE))
+	}
+	if i.ReviewCommentLT != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentLT(*i.ReviewCommentLT))
+	}
+	if i.ReviewCommentLTE != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentLTE(*i.ReviewCommentLTE))
+	}
+	if i.ReviewCommentContains != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentContains(*i.ReviewCommentContains))
+	}
+	if i.ReviewCommentHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentHasPrefix(*i.ReviewCommentHasPrefix))
+	}
+	if i.ReviewCommentHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentHasSuffix(*i.ReviewCommentHasSuffix))
+	}
+	if i.ReviewCommentIsNil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentIsNil())
+	}
+	if i.ReviewCommentNotNil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentNotNil())
+	}
+	if i.ReviewCommentEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentEqualFold(*i.ReviewCommentEqualFold))
+	}
+	if i.ReviewCommentContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.ReviewCommentContainsFold(*i.ReviewCommentContainsFold))
+	}
+	if i.RejectedOn != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnEQ(*i.RejectedOn))
+	}
+	if i.RejectedOnNEQ != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnNEQ(*i.RejectedOnNEQ))
+	}
+	if len(i.RejectedOnIn) > 0 {
+		predicates = append(predicates, farmstaynomination.RejectedOnIn(i.RejectedOnIn...))
+	}
+	if len(i.RejectedOnNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.RejectedOnNotIn(i.RejectedOnNotIn...))
+	}
+	if i.RejectedOnGT != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnGT(*i.RejectedOnGT))
+	}
+	if i.RejectedOnGTE != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnGTE(*i.RejectedOnGTE))
+	}
+	if i.RejectedOnLT != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnLT(*i.RejectedOnLT))
+	}
+	if i.RejectedOnLTE != nil {
+		predicates = append(predicates, farmstaynomination.RejectedOnLTE(*i.RejectedOnLTE))
+	}
+	if i.RejectedOnIsNil {
+		predicates = append(predicates, farmstaynomination.RejectedOnIsNil())
+	}
+	if i.RejectedOnNotNil {
+		predicates = append(predicates, farmstaynomination.RejectedOnNotNil())
+	}
+	if i.RejectionReason != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonEQ(*i.RejectionReason))
+	}
+	if i.RejectionReasonNEQ != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonNEQ(*i.RejectionReasonNEQ))
+	}
+	if len(i.RejectionReasonIn) > 0 {
+		predicates = append(predicates, farmstaynomination.RejectionReasonIn(i.RejectionReasonIn...))
+	}
+	if len(i.RejectionReasonNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.RejectionReasonNotIn(i.RejectionReasonNotIn...))
+	}
+	if i.RejectionReasonGT != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonGT(*i.RejectionReasonGT))
+	}
+	if i.RejectionReasonGTE != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonGTE(*i.RejectionReasonGTE))
+	}
+	if i.RejectionReasonLT != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonLT(*i.RejectionReasonLT))
+	}
+	if i.RejectionReasonLTE != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonLTE(*i.RejectionReasonLTE))
+	}
+	if i.RejectionReasonContains != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonContains(*i.RejectionReasonContains))
+	}
+	if i.RejectionReasonHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonHasPrefix(*i.RejectionReasonHasPrefix))
+	}
+	if i.RejectionReasonHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonHasSuffix(*i.RejectionReasonHasSuffix))
+	}
+	if i.RejectionReasonIsNil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonIsNil())
+	}
+	if i.RejectionReasonNotNil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonNotNil())
+	}
+	if i.RejectionReasonEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonEqualFold(*i.RejectionReasonEqualFold))
+	}
+	if i.RejectionReasonContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.RejectionReasonContainsFold(*i.RejectionReasonContainsFold))
+	}
+	if i.Batch != nil {
+		predicates = append(predicates, farmstaynomination.BatchEQ(*i.Batch))
+	}
+	if i.BatchNEQ != nil {
+		predicates = append(predicates, farmstaynomination.BatchNEQ(*i.BatchNEQ))
+	}
+	if len(i.BatchIn) > 0 {
+		predicates = append(predicates, farmstaynomination.BatchIn(i.BatchIn...))
+	}
+	if len(i.BatchNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.BatchNotIn(i.BatchNotIn...))
+	}
+	if i.BatchGT != nil {
+		predicates = append(predicates, farmstaynomination.BatchGT(*i.BatchGT))
+	}
+	if i.BatchGTE != nil {
+		predicates = append(predicates, farmstaynomination.BatchGTE(*i.BatchGTE))
+	}
+	if i.BatchLT != nil {
+		predicates = append(predicates, farmstaynomination.BatchLT(*i.BatchLT))
+	}
+	if i.BatchLTE != nil {
+		predicates = append(predicates, farmstaynomination.BatchLTE(*i.BatchLTE))
+	}
+	if i.BatchContains != nil {
+		predicates = append(predicates, farmstaynomination.BatchContains(*i.BatchContains))
+	}
+	if i.BatchHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.BatchHasPrefix(*i.BatchHasPrefix))
+	}
+	if i.BatchHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.BatchHasSuffix(*i.BatchHasSuffix))
+	}
+	if i.BatchIsNil {
+		predicates = append(predicates, farmstaynomination.BatchIsNil())
+	}
+	if i.BatchNotNil {
+		predicates = append(predicates, farmstaynomination.BatchNotNil())
+	}
+	if i.BatchEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.BatchEqualFold(*i.BatchEqualFold))
+	}
+	if i.BatchContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.BatchContainsFold(*i.BatchContainsFold))
+	}
+	if i.ApprovedOn != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnEQ(*i.ApprovedOn))
+	}
+	if i.ApprovedOnNEQ != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnNEQ(*i.ApprovedOnNEQ))
+	}
+	if len(i.ApprovedOnIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ApprovedOnIn(i.ApprovedOnIn...))
+	}
+	if len(i.ApprovedOnNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.ApprovedOnNotIn(i.ApprovedOnNotIn...))
+	}
+	if i.ApprovedOnGT != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnGT(*i.ApprovedOnGT))
+	}
+	if i.ApprovedOnGTE != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnGTE(*i.ApprovedOnGTE))
+	}
+	if i.ApprovedOnLT != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnLT(*i.ApprovedOnLT))
+	}
+	if i.ApprovedOnLTE != nil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnLTE(*i.ApprovedOnLTE))
+	}
+	if i.ApprovedOnIsNil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnIsNil())
+	}
+	if i.ApprovedOnNotNil {
+		predicates = append(predicates, farmstaynomination.ApprovedOnNotNil())
+	}
+	if i.PlaqueNo != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoEQ(*i.PlaqueNo))
+	}
+	if i.PlaqueNoNEQ != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoNEQ(*i.PlaqueNoNEQ))
+	}
+	if len(i.PlaqueNoIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueNoIn(i.PlaqueNoIn...))
+	}
+	if len(i.PlaqueNoNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueNoNotIn(i.PlaqueNoNotIn...))
+	}
+	if i.PlaqueNoGT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoGT(*i.PlaqueNoGT))
+	}
+	if i.PlaqueNoGTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoGTE(*i.PlaqueNoGTE))
+	}
+	if i.PlaqueNoLT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoLT(*i.PlaqueNoLT))
+	}
+	if i.PlaqueNoLTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoLTE(*i.PlaqueNoLTE))
+	}
+	if i.PlaqueNoIsNil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoIsNil())
+	}
+	if i.PlaqueNoNotNil {
+		predicates = append(predicates, farmstaynomination.PlaqueNoNotNil())
+	}
+	if i.PlaqueWithdrawnOn != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnEQ(*i.PlaqueWithdrawnOn))
+	}
+	if i.PlaqueWithdrawnOnNEQ != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnNEQ(*i.PlaqueWithdrawnOnNEQ))
+	}
+	if len(i.PlaqueWithdrawnOnIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnIn(i.PlaqueWithdrawnOnIn...))
+	}
+	if len(i.PlaqueWithdrawnOnNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnNotIn(i.PlaqueWithdrawnOnNotIn...))
+	}
+	if i.PlaqueWithdrawnOnGT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnGT(*i.PlaqueWithdrawnOnGT))
+	}
+	if i.PlaqueWithdrawnOnGTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnGTE(*i.PlaqueWithdrawnOnGTE))
+	}
+	if i.PlaqueWithdrawnOnLT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnLT(*i.PlaqueWithdrawnOnLT))
+	}
+	if i.PlaqueWithdrawnOnLTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnLTE(*i.PlaqueWithdrawnOnLTE))
+	}
+	if i.PlaqueWithdrawnOnIsNil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnIsNil())
+	}
+	if i.PlaqueWithdrawnOnNotNil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawnOnNotNil())
+	}
+	if i.PlaqueWithdrawalReason != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonEQ(*i.PlaqueWithdrawalReason))
+	}
+	if i.PlaqueWithdrawalReasonNEQ != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonNEQ(*i.PlaqueWithdrawalReasonNEQ))
+	}
+	if len(i.PlaqueWithdrawalReasonIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonIn(i.PlaqueWithdrawalReasonIn...))
+	}
+	if len(i.PlaqueWithdrawalReasonNotIn) > 0 {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonNotIn(i.PlaqueWithdrawalReasonNotIn...))
+	}
+	if i.PlaqueWithdrawalReasonGT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonGT(*i.PlaqueWithdrawalReasonGT))
+	}
+	if i.PlaqueWithdrawalReasonGTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonGTE(*i.PlaqueWithdrawalReasonGTE))
+	}
+	if i.PlaqueWithdrawalReasonLT != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonLT(*i.PlaqueWithdrawalReasonLT))
+	}
+	if i.PlaqueWithdrawalReasonLTE != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonLTE(*i.PlaqueWithdrawalReasonLTE))
+	}
+	if i.PlaqueWithdrawalReasonContains != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonContains(*i.PlaqueWithdrawalReasonContains))
+	}
+	if i.PlaqueWithdrawalReasonHasPrefix != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonHasPrefix(*i.PlaqueWithdrawalReasonHasPrefix))
+	}
+	if i.PlaqueWithdrawalReasonHasSuffix != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonHasSuffix(*i.PlaqueWithdrawalReasonHasSuffix))
+	}
+	if i.PlaqueWithdrawalReasonIsNil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonIsNil())
+	}
+	if i.PlaqueWithdrawalReasonNotNil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonNotNil())
+	}
+	if i.PlaqueWithdrawalReasonEqualFold != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonEqualFold(*i.PlaqueWithdrawalReasonEqualFold))
+	}
+	if i.PlaqueWithdrawalReasonContainsFold != nil {
+		predicates = append(predicates, farmstaynomination.PlaqueWithdrawalReasonContainsFold(*i.PlaqueWithdrawalReasonContainsFold))
+	}
+
+	if i.HasVillage != nil {
+		p := farmstaynomination.HasVillage()
+		if !*i.HasVillage {
+			p = farmstaynomination.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVillageWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasVillageWith))
+		for _, w := range i.HasVillageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVillageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaynomination.HasVillageWith(with...))
+	}
+	if i.HasMember != nil {
+		p := farmstaynomination.HasMember()
+		if !*i.HasMember {
+			p = farmstaynomination.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaynomination.HasMemberWith(with...))
+	}
+	if i.HasCriteria != nil {
+		p := farmstaynomination.HasCriteria()
+		if !*i.HasCriteria {
+			p = farmstaynomination.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCriteriaWith) > 0 {
+		with := make([]predicate.FarmStayCriterion, 0, len(i.HasCriteriaWith))
+		for _, w := range i.HasCriteriaWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCriteriaWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaynomination.HasCriteriaWith(with...))
+	}
+	if i.HasOpinions != nil {
+		p := farmstaynomination.HasOpinions()
+		if !*i.HasOpinions {
+			p = farmstaynomination.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOpinionsWith) > 0 {
+		with := make([]predicate.FarmStayOpinion, 0, len(i.HasOpinionsWith))
+		for _, w := range i.HasOpinionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOpinionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaynomination.HasOpinionsWith(with...))
+	}
+	if i.HasObjections != nil {
+		p := farmstaynomination.HasObjections()
+		if !*i.HasObjections {
+			p = farmstaynomination.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasObjectionsWith) > 0 {
+		with := make([]predicate.FarmStayObjection, 0, len(i.HasObjectionsWith))
+		for _, w := range i.HasObjectionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasObjectionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstaynomination.HasObjectionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFarmStayNominationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return farmstaynomination.And(predicates...), nil
+	}
+}
+
+// FarmStayObjectionWhereInput represents a where input for filtering FarmStayObjection queries.
+type FarmStayObjectionWhereInput struct {
+	Predicates []predicate.FarmStayObjection  `json:"-"`
+	Not        *FarmStayObjectionWhereInput   `json:"not,omitempty"`
+	Or         []*FarmStayObjectionWhereInput `json:"or,omitempty"`
+	And        []*FarmStayObjectionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "lodged_on" field predicates.
+	LodgedOn      *time.Time  `json:"lodgedOn,omitempty"`
+	LodgedOnNEQ   *time.Time  `json:"lodgedOnNEQ,omitempty"`
+	LodgedOnIn    []time.Time `json:"lodgedOnIn,omitempty"`
+	LodgedOnNotIn []time.Time `json:"lodgedOnNotIn,omitempty"`
+	LodgedOnGT    *time.Time  `json:"lodgedOnGT,omitempty"`
+	LodgedOnGTE   *time.Time  `json:"lodgedOnGTE,omitempty"`
+	LodgedOnLT    *time.Time  `json:"lodgedOnLT,omitempty"`
+	LodgedOnLTE   *time.Time  `json:"lodgedOnLTE,omitempty"`
+
+	// "state" field predicates.
+	State      *farmstayobjection.State  `json:"state,omitempty"`
+	StateNEQ   *farmstayobjection.State  `json:"stateNEQ,omitempty"`
+	StateIn    []farmstayobjection.State `json:"stateIn,omitempty"`
+	StateNotIn []farmstayobjection.State `json:"stateNotIn,omitempty"`
+
+	// "answer" field predicates.
+	Answer             *string  `json:"answer,omitempty"`
+	AnswerNEQ          *string  `json:"answerNEQ,omitempty"`
+	AnswerIn           []string `json:"answerIn,omitempty"`
+	AnswerNotIn        []string `json:"answerNotIn,omitempty"`
+	AnswerGT           *string  `json:"answerGT,omitempty"`
+	AnswerGTE          *string  `json:"answerGTE,omitempty"`
+	AnswerLT           *string  `json:"answerLT,omitempty"`
+	AnswerLTE          *string  `json:"answerLTE,omitempty"`
+	AnswerContains     *string  `json:"answerContains,omitempty"`
+	AnswerHasPrefix    *string  `json:"answerHasPrefix,omitempty"`
+	AnswerHasSuffix    *string  `json:"answerHasSuffix,omitempty"`
+	AnswerIsNil        bool     `json:"answerIsNil,omitempty"`
+	AnswerNotNil       bool     `json:"answerNotNil,omitempty"`
+	AnswerEqualFold    *string  `json:"answerEqualFold,omitempty"`
+	AnswerContainsFold *string  `json:"answerContainsFold,omitempty"`
+
+	// "resolved_on" field predicates.
+	ResolvedOn       *time.Time  `json:"resolvedOn,omitempty"`
+	ResolvedOnNEQ    *time.Time  `json:"resolvedOnNEQ,omitempty"`
+	ResolvedOnIn     []time.Time `json:"resolvedOnIn,omitempty"`
+	ResolvedOnNotIn  []time.Time `json:"resolvedOnNotIn,omitempty"`
+	ResolvedOnGT     *time.Time  `json:"resolvedOnGT,omitempty"`
+	ResolvedOnGTE    *time.Time  `json:"resolvedOnGTE,omitempty"`
+	ResolvedOnLT     *time.Time  `json:"resolvedOnLT,omitempty"`
+	ResolvedOnLTE    *time.Time  `json:"resolvedOnLTE,omitempty"`
+	ResolvedOnIsNil  bool        `json:"resolvedOnIsNil,omitempty"`
+	ResolvedOnNotNil bool        `json:"resolvedOnNotNil,omitempty"`
+
+	// "nomination" edge predicates.
+	HasNomination     *bool                           `json:"hasNomination,omitempty"`
+	HasNominationWith []*FarmStayNominationWhereInput `json:"hasNominationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FarmStayObjectionWhereInput) AddPredicates(predicates ...predicate.FarmStayObjection) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FarmStayObjectionWhereInput filter on the FarmStayObjectionQuery builder.
+func (i *FarmStayObjectionWhereInput) Filter(q *FarmStayObjectionQuery) (*FarmStayObjectionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFarmStayObjectionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFarmStayObjectionWhereInput is returned in case the FarmStayObjectionWhereInput is empty.
+var ErrEmptyFarmStayObjectionWhereInput = errors.New("ent: empty predicate FarmStayObjectionWhereInput")
+
+// P returns a predicate for filtering farmstayobjections.
+// An error is returned if the input is empty or invalid.
+func (i *FarmStayObjectionWhereInput) P() (predicate.FarmStayObjection, error) {
+	var predicates []predicate.FarmStayObjection
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, farmstayobjection.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FarmStayObjection, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, farmstayobjection.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FarmStayObjection, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, farmstayobjection.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, farmstayobjection.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, farmstayobjection.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, farmstayobjection.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, farmstayobjection.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, farmstayobjection.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, farmstayobjection.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, farmstayobjection.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, farmstayobjection.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, farmstayobjection.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, farmstayobjection.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, farmstayobjection.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, farmstayobjection.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, farmstayobjection.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, farmstayobjection.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, farmstayobjection.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, farmstayobjection.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, farmstayobjection.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, farmstayobjection.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, farmstayobjection.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, farmstayobjection.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, farmstayobjection.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, farmstayobjection.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, farmstayobjection.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.LodgedOn != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnEQ(*i.LodgedOn))
+	}
+	if i.LodgedOnNEQ != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnNEQ(*i.LodgedOnNEQ))
+	}
+	if len(i.LodgedOnIn) > 0 {
+		predicates = append(predicates, farmstayobjection.LodgedOnIn(i.LodgedOnIn...))
+	}
+	if len(i.LodgedOnNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.LodgedOnNotIn(i.LodgedOnNotIn...))
+	}
+	if i.LodgedOnGT != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnGT(*i.LodgedOnGT))
+	}
+	if i.LodgedOnGTE != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnGTE(*i.LodgedOnGTE))
+	}
+	if i.LodgedOnLT != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnLT(*i.LodgedOnLT))
+	}
+	if i.LodgedOnLTE != nil {
+		predicates = append(predicates, farmstayobjection.LodgedOnLTE(*i.LodgedOnLTE))
+	}
+	if i.State != nil {
+		predicates = append(predicates, farmstayobjection.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, farmstayobjection.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, farmstayobjection.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.StateNotIn(i.StateNotIn...))
+	}
+	if i.Answer != nil {
+		predicates = append(predicates, farmstayobjection.AnswerEQ(*i.Answer))
+	}
+	if i.AnswerNEQ != nil {
+		predicates = append(predicates, farmstayobjection.AnswerNEQ(*i.AnswerNEQ))
+	}
+	if len(i.AnswerIn) > 0 {
+		predicates = append(predicates, farmstayobjection.AnswerIn(i.AnswerIn...))
+	}
+	if len(i.AnswerNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.AnswerNotIn(i.AnswerNotIn...))
+	}
+	if i.AnswerGT != nil {
+		predicates = append(predicates, farmstayobjection.AnswerGT(*i.AnswerGT))
+	}
+	if i.AnswerGTE != nil {
+		predicates = append(predicates, farmstayobjection.AnswerGTE(*i.AnswerGTE))
+	}
+	if i.AnswerLT != nil {
+		predicates = append(predicates, farmstayobjection.AnswerLT(*i.AnswerLT))
+	}
+	if i.AnswerLTE != nil {
+		predicates = append(predicates, farmstayobjection.AnswerLTE(*i.AnswerLTE))
+	}
+	if i.AnswerContains != nil {
+		predicates = append(predicates, farmstayobjection.AnswerContains(*i.AnswerContains))
+	}
+	if i.AnswerHasPrefix != nil {
+		predicates = append(predicates, farmstayobjection.AnswerHasPrefix(*i.AnswerHasPrefix))
+	}
+	if i.AnswerHasSuffix != nil {
+		predicates = append(predicates, farmstayobjection.AnswerHasSuffix(*i.AnswerHasSuffix))
+	}
+	if i.AnswerIsNil {
+		predicates = append(predicates, farmstayobjection.AnswerIsNil())
+	}
+	if i.AnswerNotNil {
+		predicates = append(predicates, farmstayobjection.AnswerNotNil())
+	}
+	if i.AnswerEqualFold != nil {
+		predicates = append(predicates, farmstayobjection.AnswerEqualFold(*i.AnswerEqualFold))
+	}
+	if i.AnswerContainsFold != nil {
+		predicates = append(predicates, farmstayobjection.AnswerContainsFold(*i.AnswerContainsFold))
+	}
+	if i.ResolvedOn != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnEQ(*i.ResolvedOn))
+	}
+	if i.ResolvedOnNEQ != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnNEQ(*i.ResolvedOnNEQ))
+	}
+	if len(i.ResolvedOnIn) > 0 {
+		predicates = append(predicates, farmstayobjection.ResolvedOnIn(i.ResolvedOnIn...))
+	}
+	if len(i.ResolvedOnNotIn) > 0 {
+		predicates = append(predicates, farmstayobjection.ResolvedOnNotIn(i.ResolvedOnNotIn...))
+	}
+	if i.ResolvedOnGT != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnGT(*i.ResolvedOnGT))
+	}
+	if i.ResolvedOnGTE != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnGTE(*i.ResolvedOnGTE))
+	}
+	if i.ResolvedOnLT != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnLT(*i.ResolvedOnLT))
+	}
+	if i.ResolvedOnLTE != nil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnLTE(*i.ResolvedOnLTE))
+	}
+	if i.ResolvedOnIsNil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnIsNil())
+	}
+	if i.ResolvedOnNotNil {
+		predicates = append(predicates, farmstayobjection.ResolvedOnNotNil())
+	}
+
+	if i.HasNomination != nil {
+		p := farmstayobjection.HasNomination()
+		if !*i.HasNomination {
+			p = farmstayobjection.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationWith) > 0 {
+		with := make([]predicate.FarmStayNomination, 0, len(i.HasNominationWith))
+		for _, w := range i.HasNominationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstayobjection.HasNominationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFarmStayObjectionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return farmstayobjection.And(predicates...), nil
+	}
+}
+
+// FarmStayOpinionWhereInput represents a where input for filtering FarmStayOpinion queries.
+type FarmStayOpinionWhereInput struct {
+	Predicates []predicate.FarmStayOpinion  `json:"-"`
+	Not        *FarmStayOpinionWhereInput   `json:"not,omitempty"`
+	Or         []*FarmStayOpinionWhereInput `json:"or,omitempty"`
+	And        []*FarmStayOpinionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "agency" field predicates.
+	Agency      *farmstayopinion.Agency  `json:"agency,omitempty"`
+	AgencyNEQ   *farmstayopinion.Agency  `json:"agencyNEQ,omitempty"`
+	AgencyIn    []farmstayopinion.Agency `json:"agencyIn,omitempty"`
+	AgencyNotIn []farmstayopinion.Agency `json:"agencyNotIn,omitempty"`
+
+	// "favourable" field predicates.
+	Favourable    *bool `json:"favourable,omitempty"`
+	FavourableNEQ *bool `json:"favourableNEQ,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextIsNil        bool     `json:"textIsNil,omitempty"`
+	TextNotNil       bool     `json:"textNotNil,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "nomination" edge predicates.
+	HasNomination     *bool                           `json:"hasNomination,omitempty"`
+	HasNominationWith []*FarmStayNominationWhereInput `json:"hasNominationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FarmStayOpinionWhereInput) AddPredicates(predicates ...predicate.FarmStayOpinion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FarmStayOpinionWhereInput filter on the FarmStayOpinionQuery builder.
+func (i *FarmStayOpinionWhereInput) Filter(q *FarmStayOpinionQuery) (*FarmStayOpinionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFarmStayOpinionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFarmStayOpinionWhereInput is returned in case the FarmStayOpinionWhereInput is empty.
+var ErrEmptyFarmStayOpinionWhereInput = errors.New("ent: empty predicate FarmStayOpinionWhereInput")
+
+// P returns a predicate for filtering farmstayopinions.
+// An error is returned if the input is empty or invalid.
+func (i *FarmStayOpinionWhereInput) P() (predicate.FarmStayOpinion, error) {
+	var predicates []predicate.FarmStayOpinion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, farmstayopinion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FarmStayOpinion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, farmstayopinion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FarmStayOpinion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, farmstayopinion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, farmstayopinion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, farmstayopinion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, farmstayopinion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, farmstayopinion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, farmstayopinion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, farmstayopinion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, farmstayopinion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, farmstayopinion.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, farmstayopinion.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstayopinion.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, farmstayopinion.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, farmstayopinion.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, farmstayopinion.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, farmstayopinion.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Agency != nil {
+		predicates = append(predicates, farmstayopinion.AgencyEQ(*i.Agency))
+	}
+	if i.AgencyNEQ != nil {
+		predicates = append(predicates, farmstayopinion.AgencyNEQ(*i.AgencyNEQ))
+	}
+	if len(i.AgencyIn) > 0 {
+		predicates = append(predicates, farmstayopinion.AgencyIn(i.AgencyIn...))
+	}
+	if len(i.AgencyNotIn) > 0 {
+		predicates = append(predicates, farmstayopinion.AgencyNotIn(i.AgencyNotIn...))
+	}
+	if i.Favourable != nil {
+		predicates = append(predicates, farmstayopinion.FavourableEQ(*i.Favourable))
+	}
+	if i.FavourableNEQ != nil {
+		predicates = append(predicates, farmstayopinion.FavourableNEQ(*i.FavourableNEQ))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, farmstayopinion.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, farmstayopinion.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, farmstayopinion.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, farmstayopinion.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, farmstayopinion.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, farmstayopinion.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, farmstayopinion.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, farmstayopinion.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, farmstayopinion.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, farmstayopinion.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, farmstayopinion.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextIsNil {
+		predicates = append(predicates, farmstayopinion.TextIsNil())
+	}
+	if i.TextNotNil {
+		predicates = append(predicates, farmstayopinion.TextNotNil())
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, farmstayopinion.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, farmstayopinion.TextContainsFold(*i.TextContainsFold))
+	}
+
+	if i.HasNomination != nil {
+		p := farmstayopinion.HasNomination()
+		if !*i.HasNomination {
+			p = farmstayopinion.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationWith) > 0 {
+		with := make([]predicate.FarmStayNomination, 0, len(i.HasNominationWith))
+		for _, w := range i.HasNominationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, farmstayopinion.HasNominationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFarmStayOpinionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return farmstayopinion.And(predicates...), nil
 	}
 }
 
@@ -4369,6 +7024,398 @@ func (i *OrgWhereInput) P() (predicate.Org, error) {
 	}
 }
 
+// PlaqueWhereInput represents a where input for filtering Plaque queries.
+type PlaqueWhereInput struct {
+	Predicates []predicate.Plaque  `json:"-"`
+	Not        *PlaqueWhereInput   `json:"not,omitempty"`
+	Or         []*PlaqueWhereInput `json:"or,omitempty"`
+	And        []*PlaqueWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *plaque.Kind  `json:"kind,omitempty"`
+	KindNEQ   *plaque.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []plaque.Kind `json:"kindIn,omitempty"`
+	KindNotIn []plaque.Kind `json:"kindNotIn,omitempty"`
+
+	// "since" field predicates.
+	Since      *time.Time  `json:"since,omitempty"`
+	SinceNEQ   *time.Time  `json:"sinceNEQ,omitempty"`
+	SinceIn    []time.Time `json:"sinceIn,omitempty"`
+	SinceNotIn []time.Time `json:"sinceNotIn,omitempty"`
+	SinceGT    *time.Time  `json:"sinceGT,omitempty"`
+	SinceGTE   *time.Time  `json:"sinceGTE,omitempty"`
+	SinceLT    *time.Time  `json:"sinceLT,omitempty"`
+	SinceLTE   *time.Time  `json:"sinceLTE,omitempty"`
+
+	// "withdrawn_on" field predicates.
+	WithdrawnOn       *time.Time  `json:"withdrawnOn,omitempty"`
+	WithdrawnOnNEQ    *time.Time  `json:"withdrawnOnNEQ,omitempty"`
+	WithdrawnOnIn     []time.Time `json:"withdrawnOnIn,omitempty"`
+	WithdrawnOnNotIn  []time.Time `json:"withdrawnOnNotIn,omitempty"`
+	WithdrawnOnGT     *time.Time  `json:"withdrawnOnGT,omitempty"`
+	WithdrawnOnGTE    *time.Time  `json:"withdrawnOnGTE,omitempty"`
+	WithdrawnOnLT     *time.Time  `json:"withdrawnOnLT,omitempty"`
+	WithdrawnOnLTE    *time.Time  `json:"withdrawnOnLTE,omitempty"`
+	WithdrawnOnIsNil  bool        `json:"withdrawnOnIsNil,omitempty"`
+	WithdrawnOnNotNil bool        `json:"withdrawnOnNotNil,omitempty"`
+
+	// "withdrawal_reason" field predicates.
+	WithdrawalReason             *string  `json:"withdrawalReason,omitempty"`
+	WithdrawalReasonNEQ          *string  `json:"withdrawalReasonNEQ,omitempty"`
+	WithdrawalReasonIn           []string `json:"withdrawalReasonIn,omitempty"`
+	WithdrawalReasonNotIn        []string `json:"withdrawalReasonNotIn,omitempty"`
+	WithdrawalReasonGT           *string  `json:"withdrawalReasonGT,omitempty"`
+	WithdrawalReasonGTE          *string  `json:"withdrawalReasonGTE,omitempty"`
+	WithdrawalReasonLT           *string  `json:"withdrawalReasonLT,omitempty"`
+	WithdrawalReasonLTE          *string  `json:"withdrawalReasonLTE,omitempty"`
+	WithdrawalReasonContains     *string  `json:"withdrawalReasonContains,omitempty"`
+	WithdrawalReasonHasPrefix    *string  `json:"withdrawalReasonHasPrefix,omitempty"`
+	WithdrawalReasonHasSuffix    *string  `json:"withdrawalReasonHasSuffix,omitempty"`
+	WithdrawalReasonIsNil        bool     `json:"withdrawalReasonIsNil,omitempty"`
+	WithdrawalReasonNotNil       bool     `json:"withdrawalReasonNotNil,omitempty"`
+	WithdrawalReasonEqualFold    *string  `json:"withdrawalReasonEqualFold,omitempty"`
+	WithdrawalReasonContainsFold *string  `json:"withdrawalReasonContainsFold,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PlaqueWhereInput) AddPredicates(predicates ...predicate.Plaque) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PlaqueWhereInput filter on the PlaqueQuery builder.
+func (i *PlaqueWhereInput) Filter(q *PlaqueQuery) (*PlaqueQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPlaqueWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPlaqueWhereInput is returned in case the PlaqueWhereInput is empty.
+var ErrEmptyPlaqueWhereInput = errors.New("ent: empty predicate PlaqueWhereInput")
+
+// P returns a predicate for filtering plaques.
+// An error is returned if the input is empty or invalid.
+func (i *PlaqueWhereInput) P() (predicate.Plaque, error) {
+	var predicates []predicate.Plaque
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, plaque.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Plaque, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, plaque.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Plaque, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, plaque.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, plaque.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, plaque.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, plaque.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, plaque.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, plaque.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, plaque.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, plaque.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, plaque.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, plaque.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, plaque.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, plaque.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, plaque.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, plaque.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, plaque.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, plaque.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, plaque.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, plaque.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, plaque.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, plaque.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, plaque.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, plaque.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, plaque.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, plaque.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, plaque.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, plaque.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, plaque.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, plaque.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, plaque.KindNotIn(i.KindNotIn...))
+	}
+	if i.Since != nil {
+		predicates = append(predicates, plaque.SinceEQ(*i.Since))
+	}
+	if i.SinceNEQ != nil {
+		predicates = append(predicates, plaque.SinceNEQ(*i.SinceNEQ))
+	}
+	if len(i.SinceIn) > 0 {
+		predicates = append(predicates, plaque.SinceIn(i.SinceIn...))
+	}
+	if len(i.SinceNotIn) > 0 {
+		predicates = append(predicates, plaque.SinceNotIn(i.SinceNotIn...))
+	}
+	if i.SinceGT != nil {
+		predicates = append(predicates, plaque.SinceGT(*i.SinceGT))
+	}
+	if i.SinceGTE != nil {
+		predicates = append(predicates, plaque.SinceGTE(*i.SinceGTE))
+	}
+	if i.SinceLT != nil {
+		predicates = append(predicates, plaque.SinceLT(*i.SinceLT))
+	}
+	if i.SinceLTE != nil {
+		predicates = append(predicates, plaque.SinceLTE(*i.SinceLTE))
+	}
+	if i.WithdrawnOn != nil {
+		predicates = append(predicates, plaque.WithdrawnOnEQ(*i.WithdrawnOn))
+	}
+	if i.WithdrawnOnNEQ != nil {
+		predicates = append(predicates, plaque.WithdrawnOnNEQ(*i.WithdrawnOnNEQ))
+	}
+	if len(i.WithdrawnOnIn) > 0 {
+		predicates = append(predicates, plaque.WithdrawnOnIn(i.WithdrawnOnIn...))
+	}
+	if len(i.WithdrawnOnNotIn) > 0 {
+		predicates = append(predicates, plaque.WithdrawnOnNotIn(i.WithdrawnOnNotIn...))
+	}
+	if i.WithdrawnOnGT != nil {
+		predicates = append(predicates, plaque.WithdrawnOnGT(*i.WithdrawnOnGT))
+	}
+	if i.WithdrawnOnGTE != nil {
+		predicates = append(predicates, plaque.WithdrawnOnGTE(*i.WithdrawnOnGTE))
+	}
+	if i.WithdrawnOnLT != nil {
+		predicates = append(predicates, plaque.WithdrawnOnLT(*i.WithdrawnOnLT))
+	}
+	if i.WithdrawnOnLTE != nil {
+		predicates = append(predicates, plaque.WithdrawnOnLTE(*i.WithdrawnOnLTE))
+	}
+	if i.WithdrawnOnIsNil {
+		predicates = append(predicates, plaque.WithdrawnOnIsNil())
+	}
+	if i.WithdrawnOnNotNil {
+		predicates = append(predicates, plaque.WithdrawnOnNotNil())
+	}
+	if i.WithdrawalReason != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonEQ(*i.WithdrawalReason))
+	}
+	if i.WithdrawalReasonNEQ != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonNEQ(*i.WithdrawalReasonNEQ))
+	}
+	if len(i.WithdrawalReasonIn) > 0 {
+		predicates = append(predicates, plaque.WithdrawalReasonIn(i.WithdrawalReasonIn...))
+	}
+	if len(i.WithdrawalReasonNotIn) > 0 {
+		predicates = append(predicates, plaque.WithdrawalReasonNotIn(i.WithdrawalReasonNotIn...))
+	}
+	if i.WithdrawalReasonGT != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonGT(*i.WithdrawalReasonGT))
+	}
+	if i.WithdrawalReasonGTE != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonGTE(*i.WithdrawalReasonGTE))
+	}
+	if i.WithdrawalReasonLT != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonLT(*i.WithdrawalReasonLT))
+	}
+	if i.WithdrawalReasonLTE != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonLTE(*i.WithdrawalReasonLTE))
+	}
+	if i.WithdrawalReasonContains != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonContains(*i.WithdrawalReasonContains))
+	}
+	if i.WithdrawalReasonHasPrefix != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonHasPrefix(*i.WithdrawalReasonHasPrefix))
+	}
+	if i.WithdrawalReasonHasSuffix != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonHasSuffix(*i.WithdrawalReasonHasSuffix))
+	}
+	if i.WithdrawalReasonIsNil {
+		predicates = append(predicates, plaque.WithdrawalReasonIsNil())
+	}
+	if i.WithdrawalReasonNotNil {
+		predicates = append(predicates, plaque.WithdrawalReasonNotNil())
+	}
+	if i.WithdrawalReasonEqualFold != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonEqualFold(*i.WithdrawalReasonEqualFold))
+	}
+	if i.WithdrawalReasonContainsFold != nil {
+		predicates = append(predicates, plaque.WithdrawalReasonContainsFold(*i.WithdrawalReasonContainsFold))
+	}
+
+	if i.HasBranch != nil {
+		p := plaque.HasBranch()
+		if !*i.HasBranch {
+			p = plaque.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, plaque.HasBranchWith(with...))
+	}
+	if i.HasMember != nil {
+		p := plaque.HasMember()
+		if !*i.HasMember {
+			p = plaque.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, plaque.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPlaqueWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return plaque.And(predicates...), nil
+	}
+}
+
 // PledgeWhereInput represents a where input for filtering Pledge queries.
 type PledgeWhereInput struct {
 	Predicates []predicate.Pledge  `json:"-"`
@@ -6952,6 +9999,644 @@ func (i *PoorHouseholdWhereInput) P() (predicate.PoorHousehold, error) {
 		return predicates[0], nil
 	default:
 		return poorhousehold.And(predicates...), nil
+	}
+}
+
+// RecitationWhereInput represents a where input for filtering Recitation queries.
+type RecitationWhereInput struct {
+	Predicates []predicate.Recitation  `json:"-"`
+	Not        *RecitationWhereInput   `json:"not,omitempty"`
+	Or         []*RecitationWhereInput `json:"or,omitempty"`
+	And        []*RecitationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "convention_version" field predicates.
+	ConventionVersion      *int  `json:"conventionVersion,omitempty"`
+	ConventionVersionNEQ   *int  `json:"conventionVersionNEQ,omitempty"`
+	ConventionVersionIn    []int `json:"conventionVersionIn,omitempty"`
+	ConventionVersionNotIn []int `json:"conventionVersionNotIn,omitempty"`
+	ConventionVersionGT    *int  `json:"conventionVersionGT,omitempty"`
+	ConventionVersionGTE   *int  `json:"conventionVersionGTE,omitempty"`
+	ConventionVersionLT    *int  `json:"conventionVersionLT,omitempty"`
+	ConventionVersionLTE   *int  `json:"conventionVersionLTE,omitempty"`
+
+	// "branch" edge predicates.
+	HasBranch     *bool            `json:"hasBranch,omitempty"`
+	HasBranchWith []*OrgWhereInput `json:"hasBranchWith,omitempty"`
+
+	// "convention" edge predicates.
+	HasConvention     *bool                   `json:"hasConvention,omitempty"`
+	HasConventionWith []*ConventionWhereInput `json:"hasConventionWith,omitempty"`
+
+	// "attendees" edge predicates.
+	HasAttendees     *bool               `json:"hasAttendees,omitempty"`
+	HasAttendeesWith []*MemberWhereInput `json:"hasAttendeesWith,omitempty"`
+
+	// "absences" edge predicates.
+	HasAbsences     *bool                          `json:"hasAbsences,omitempty"`
+	HasAbsencesWith []*RecitationAbsenceWhereInput `json:"hasAbsencesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *RecitationWhereInput) AddPredicates(predicates ...predicate.Recitation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the RecitationWhereInput filter on the RecitationQuery builder.
+func (i *RecitationWhereInput) Filter(q *RecitationQuery) (*RecitationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyRecitationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyRecitationWhereInput is returned in case the RecitationWhereInput is empty.
+var ErrEmptyRecitationWhereInput = errors.New("ent: empty predicate RecitationWhereInput")
+
+// P returns a predicate for filtering recitations.
+// An error is returned if the input is empty or invalid.
+func (i *RecitationWhereInput) P() (predicate.Recitation, error) {
+	var predicates []predicate.Recitation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, recitation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Recitation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, recitation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Recitation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, recitation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, recitation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, recitation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, recitation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, recitation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, recitation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, recitation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, recitation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, recitation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, recitation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, recitation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, recitation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, recitation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, recitation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, recitation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, recitation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, recitation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, recitation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, recitation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, recitation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, recitation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, recitation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, recitation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, recitation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, recitation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, recitation.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, recitation.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, recitation.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, recitation.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, recitation.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, recitation.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, recitation.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, recitation.OnLTE(*i.OnLTE))
+	}
+	if i.ConventionVersion != nil {
+		predicates = append(predicates, recitation.ConventionVersionEQ(*i.ConventionVersion))
+	}
+	if i.ConventionVersionNEQ != nil {
+		predicates = append(predicates, recitation.ConventionVersionNEQ(*i.ConventionVersionNEQ))
+	}
+	if len(i.ConventionVersionIn) > 0 {
+		predicates = append(predicates, recitation.ConventionVersionIn(i.ConventionVersionIn...))
+	}
+	if len(i.ConventionVersionNotIn) > 0 {
+		predicates = append(predicates, recitation.ConventionVersionNotIn(i.ConventionVersionNotIn...))
+	}
+	if i.ConventionVersionGT != nil {
+		predicates = append(predicates, recitation.ConventionVersionGT(*i.ConventionVersionGT))
+	}
+	if i.ConventionVersionGTE != nil {
+		predicates = append(predicates, recitation.ConventionVersionGTE(*i.ConventionVersionGTE))
+	}
+	if i.ConventionVersionLT != nil {
+		predicates = append(predicates, recitation.ConventionVersionLT(*i.ConventionVersionLT))
+	}
+	if i.ConventionVersionLTE != nil {
+		predicates = append(predicates, recitation.ConventionVersionLTE(*i.ConventionVersionLTE))
+	}
+
+	if i.HasBranch != nil {
+		p := recitation.HasBranch()
+		if !*i.HasBranch {
+			p = recitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasBranchWith))
+		for _, w := range i.HasBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitation.HasBranchWith(with...))
+	}
+	if i.HasConvention != nil {
+		p := recitation.HasConvention()
+		if !*i.HasConvention {
+			p = recitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasConventionWith) > 0 {
+		with := make([]predicate.Convention, 0, len(i.HasConventionWith))
+		for _, w := range i.HasConventionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasConventionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitation.HasConventionWith(with...))
+	}
+	if i.HasAttendees != nil {
+		p := recitation.HasAttendees()
+		if !*i.HasAttendees {
+			p = recitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAttendeesWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasAttendeesWith))
+		for _, w := range i.HasAttendeesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAttendeesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitation.HasAttendeesWith(with...))
+	}
+	if i.HasAbsences != nil {
+		p := recitation.HasAbsences()
+		if !*i.HasAbsences {
+			p = recitation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAbsencesWith) > 0 {
+		with := make([]predicate.RecitationAbsence, 0, len(i.HasAbsencesWith))
+		for _, w := range i.HasAbsencesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAbsencesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitation.HasAbsencesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyRecitationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return recitation.And(predicates...), nil
+	}
+}
+
+// RecitationAbsenceWhereInput represents a where input for filtering RecitationAbsence queries.
+type RecitationAbsenceWhereInput struct {
+	Predicates []predicate.RecitationAbsence  `json:"-"`
+	Not        *RecitationAbsenceWhereInput   `json:"not,omitempty"`
+	Or         []*RecitationAbsenceWhereInput `json:"or,omitempty"`
+	And        []*RecitationAbsenceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "recitation" edge predicates.
+	HasRecitation     *bool                   `json:"hasRecitation,omitempty"`
+	HasRecitationWith []*RecitationWhereInput `json:"hasRecitationWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *RecitationAbsenceWhereInput) AddPredicates(predicates ...predicate.RecitationAbsence) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the RecitationAbsenceWhereInput filter on the RecitationAbsenceQuery builder.
+func (i *RecitationAbsenceWhereInput) Filter(q *RecitationAbsenceQuery) (*RecitationAbsenceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyRecitationAbsenceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyRecitationAbsenceWhereInput is returned in case the RecitationAbsenceWhereInput is empty.
+var ErrEmptyRecitationAbsenceWhereInput = errors.New("ent: empty predicate RecitationAbsenceWhereInput")
+
+// P returns a predicate for filtering recitationabsences.
+// An error is returned if the input is empty or invalid.
+func (i *RecitationAbsenceWhereInput) P() (predicate.RecitationAbsence, error) {
+	var predicates []predicate.RecitationAbsence
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, recitationabsence.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.RecitationAbsence, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, recitationabsence.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.RecitationAbsence, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, recitationabsence.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, recitationabsence.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, recitationabsence.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, recitationabsence.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, recitationabsence.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, recitationabsence.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, recitationabsence.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, recitationabsence.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, recitationabsence.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, recitationabsence.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, recitationabsence.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, recitationabsence.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, recitationabsence.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, recitationabsence.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, recitationabsence.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, recitationabsence.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, recitationabsence.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, recitationabsence.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, recitationabsence.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, recitationabsence.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, recitationabsence.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, recitationabsence.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, recitationabsence.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, recitationabsence.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, recitationabsence.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, recitationabsence.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, recitationabsence.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, recitationabsence.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasRecitation != nil {
+		p := recitationabsence.HasRecitation()
+		if !*i.HasRecitation {
+			p = recitationabsence.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRecitationWith) > 0 {
+		with := make([]predicate.Recitation, 0, len(i.HasRecitationWith))
+		for _, w := range i.HasRecitationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRecitationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitationabsence.HasRecitationWith(with...))
+	}
+	if i.HasMember != nil {
+		p := recitationabsence.HasMember()
+		if !*i.HasMember {
+			p = recitationabsence.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recitationabsence.HasMemberWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyRecitationAbsenceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return recitationabsence.And(predicates...), nil
 	}
 }
 

@@ -52,11 +52,15 @@ type Member struct {
 type MemberEdges struct {
 	// 所在党支部: the member's branch.
 	Branch *Org `json:"branch,omitempty"`
+	// 诵读党员公约: recitations the member attended (internal/convention).
+	Recitations []*Recitation `json:"recitations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
+
+	namedRecitations map[string][]*Recitation
 }
 
 // BranchOrErr returns the Branch value or an error if the edge
@@ -68,6 +72,15 @@ func (e MemberEdges) BranchOrErr() (*Org, error) {
 		return nil, &NotFoundError{label: org.Label}
 	}
 	return nil, &NotLoadedError{edge: "branch"}
+}
+
+// RecitationsOrErr returns the Recitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) RecitationsOrErr() ([]*Recitation, error) {
+	if e.loadedTypes[1] {
+		return e.Recitations, nil
+	}
+	return nil, &NotLoadedError{edge: "recitations"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -193,6 +206,11 @@ func (_m *Member) QueryBranch() *OrgQuery {
 	return NewMemberClient(_m.config).QueryBranch(_m)
 }
 
+// QueryRecitations queries the "recitations" edge of the Member entity.
+func (_m *Member) QueryRecitations() *RecitationQuery {
+	return NewMemberClient(_m.config).QueryRecitations(_m)
+}
+
 // Update returns a builder for updating this Member.
 // Note that you need to call Member.Unwrap() before calling this method if this Member
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -255,6 +273,30 @@ func (_m *Member) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedRecitations returns the Recitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedRecitations(name string) ([]*Recitation, error) {
+	if _m.Edges.namedRecitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRecitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedRecitations(name string, edges ...*Recitation) {
+	if _m.Edges.namedRecitations == nil {
+		_m.Edges.namedRecitations = make(map[string][]*Recitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRecitations[name] = []*Recitation{}
+	} else {
+		_m.Edges.namedRecitations[name] = append(_m.Edges.namedRecitations[name], edges...)
+	}
 }
 
 // Members is a parsable slice of Member.

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/recitation"
 )
 
 // MemberCreate is the builder for creating a Member entity.
@@ -168,6 +169,21 @@ func (_c *MemberCreate) SetBranchID(v int) *MemberCreate {
 // SetBranch sets the "branch" edge to the Org entity.
 func (_c *MemberCreate) SetBranch(v *Org) *MemberCreate {
 	return _c.SetBranchID(v.ID)
+}
+
+// AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
+func (_c *MemberCreate) AddRecitationIDs(ids ...int) *MemberCreate {
+	_c.mutation.AddRecitationIDs(ids...)
+	return _c
+}
+
+// AddRecitations adds the "recitations" edges to the Recitation entity.
+func (_c *MemberCreate) AddRecitations(v ...*Recitation) *MemberCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRecitationIDs(ids...)
 }
 
 // Mutation returns the MemberMutation object of the builder.
@@ -366,6 +382,22 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.BranchID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RecitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -16,18 +17,21 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
 )
 
 // MemberQuery is the builder for querying Member entities.
 type MemberQuery struct {
 	config
-	ctx        *QueryContext
-	order      []member.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Member
-	withBranch *OrgQuery
-	loadTotal  []func(context.Context, []*Member) error
-	modifiers  []func(*sql.Selector)
+	ctx                  *QueryContext
+	order                []member.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Member
+	withBranch           *OrgQuery
+	withRecitations      *RecitationQuery
+	loadTotal            []func(context.Context, []*Member) error
+	modifiers            []func(*sql.Selector)
+	withNamedRecitations map[string]*RecitationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *MemberQuery) QueryBranch() *OrgQuery {
 			sqlgraph.From(member.Table, member.FieldID, selector),
 			sqlgraph.To(org.Table, org.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, member.BranchTable, member.BranchColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRecitations chains the current query on the "recitations" edge.
+func (_q *MemberQuery) QueryRecitations() *RecitationQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(recitation.Table, recitation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, member.RecitationsTable, member.RecitationsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -273,12 +299,13 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		return nil
 	}
 	return &MemberQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]member.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Member{}, _q.predicates...),
-		withBranch: _q.withBranch.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]member.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Member{}, _q.predicates...),
+		withBranch:      _q.withBranch.Clone(),
+		withRecitations: _q.withRecitations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -293,6 +320,17 @@ func (_q *MemberQuery) WithBranch(opts ...func(*OrgQuery)) *MemberQuery {
 		opt(query)
 	}
 	_q.withBranch = query
+	return _q
+}
+
+// WithRecitations tells the query-builder to eager-load the nodes that are connected to
+// the "recitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithRecitations(opts ...func(*RecitationQuery)) *MemberQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRecitations = query
 	return _q
 }
 
@@ -380,8 +418,9 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 	var (
 		nodes       = []*Member{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withBranch != nil,
+			_q.withRecitations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -408,6 +447,20 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 	if query := _q.withBranch; query != nil {
 		if err := _q.loadBranch(ctx, query, nodes, nil,
 			func(n *Member, e *Org) { n.Edges.Branch = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRecitations; query != nil {
+		if err := _q.loadRecitations(ctx, query, nodes,
+			func(n *Member) { n.Edges.Recitations = []*Recitation{} },
+			func(n *Member, e *Recitation) { n.Edges.Recitations = append(n.Edges.Recitations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRecitations {
+		if err := _q.loadRecitations(ctx, query, nodes,
+			func(n *Member) { n.appendNamedRecitations(name) },
+			func(n *Member, e *Recitation) { n.appendNamedRecitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -444,6 +497,67 @@ func (_q *MemberQuery) loadBranch(ctx context.Context, query *OrgQuery, nodes []
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *MemberQuery) loadRecitations(ctx context.Context, query *RecitationQuery, nodes []*Member, init func(*Member), assign func(*Member, *Recitation)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Member)
+	nids := make(map[int]map[*Member]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(member.RecitationsTable)
+		s.Join(joinT).On(s.C(recitation.FieldID), joinT.C(member.RecitationsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(member.RecitationsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(member.RecitationsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Member]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Recitation](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "recitations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -563,6 +677,20 @@ func (_q *MemberQuery) ForShare(opts ...sql.LockOption) *MemberQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedRecitations tells the query-builder to eager-load the nodes that are connected to the "recitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedRecitations(name string, opts ...func(*RecitationQuery)) *MemberQuery {
+	query := (&RecitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRecitations == nil {
+		_q.withNamedRecitations = make(map[string]*RecitationQuery)
+	}
+	_q.withNamedRecitations[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
 )
 
 // MemberUpdate is the builder for updating Member entities.
@@ -223,6 +224,21 @@ func (_u *MemberUpdate) SetBranch(v *Org) *MemberUpdate {
 	return _u.SetBranchID(v.ID)
 }
 
+// AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
+func (_u *MemberUpdate) AddRecitationIDs(ids ...int) *MemberUpdate {
+	_u.mutation.AddRecitationIDs(ids...)
+	return _u
+}
+
+// AddRecitations adds the "recitations" edges to the Recitation entity.
+func (_u *MemberUpdate) AddRecitations(v ...*Recitation) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRecitationIDs(ids...)
+}
+
 // Mutation returns the MemberMutation object of the builder.
 func (_u *MemberUpdate) Mutation() *MemberMutation {
 	return _u.mutation
@@ -232,6 +248,27 @@ func (_u *MemberUpdate) Mutation() *MemberMutation {
 func (_u *MemberUpdate) ClearBranch() *MemberUpdate {
 	_u.mutation.ClearBranch()
 	return _u
+}
+
+// ClearRecitations clears all "recitations" edges to the Recitation entity.
+func (_u *MemberUpdate) ClearRecitations() *MemberUpdate {
+	_u.mutation.ClearRecitations()
+	return _u
+}
+
+// RemoveRecitationIDs removes the "recitations" edge to Recitation entities by IDs.
+func (_u *MemberUpdate) RemoveRecitationIDs(ids ...int) *MemberUpdate {
+	_u.mutation.RemoveRecitationIDs(ids...)
+	return _u
+}
+
+// RemoveRecitations removes "recitations" edges to Recitation entities.
+func (_u *MemberUpdate) RemoveRecitations(v ...*Recitation) *MemberUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRecitationIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -399,6 +436,51 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(org.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RecitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRecitationsIDs(); len(nodes) > 0 && !_u.mutation.RecitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -620,6 +702,21 @@ func (_u *MemberUpdateOne) SetBranch(v *Org) *MemberUpdateOne {
 	return _u.SetBranchID(v.ID)
 }
 
+// AddRecitationIDs adds the "recitations" edge to the Recitation entity by IDs.
+func (_u *MemberUpdateOne) AddRecitationIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.AddRecitationIDs(ids...)
+	return _u
+}
+
+// AddRecitations adds the "recitations" edges to the Recitation entity.
+func (_u *MemberUpdateOne) AddRecitations(v ...*Recitation) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRecitationIDs(ids...)
+}
+
 // Mutation returns the MemberMutation object of the builder.
 func (_u *MemberUpdateOne) Mutation() *MemberMutation {
 	return _u.mutation
@@ -629,6 +726,27 @@ func (_u *MemberUpdateOne) Mutation() *MemberMutation {
 func (_u *MemberUpdateOne) ClearBranch() *MemberUpdateOne {
 	_u.mutation.ClearBranch()
 	return _u
+}
+
+// ClearRecitations clears all "recitations" edges to the Recitation entity.
+func (_u *MemberUpdateOne) ClearRecitations() *MemberUpdateOne {
+	_u.mutation.ClearRecitations()
+	return _u
+}
+
+// RemoveRecitationIDs removes the "recitations" edge to Recitation entities by IDs.
+func (_u *MemberUpdateOne) RemoveRecitationIDs(ids ...int) *MemberUpdateOne {
+	_u.mutation.RemoveRecitationIDs(ids...)
+	return _u
+}
+
+// RemoveRecitations removes "recitations" edges to Recitation entities.
+func (_u *MemberUpdateOne) RemoveRecitations(v ...*Recitation) *MemberUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRecitationIDs(ids...)
 }
 
 // Where appends a list predicates to the MemberUpdate builder.
@@ -826,6 +944,51 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(org.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RecitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRecitationsIDs(); len(nodes) > 0 && !_u.mutation.RecitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.RecitationsTable,
+			Columns: member.RecitationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recitation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,12 @@ import (
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -24,6 +30,7 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
@@ -31,6 +38,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -48,6 +57,12 @@ const (
 	TypeAuditHead             = "AuditHead"
 	TypeAuditLog              = "AuditLog"
 	TypeBranchPairing         = "BranchPairing"
+	TypeConvention            = "Convention"
+	TypeDemoPost              = "DemoPost"
+	TypeFarmStayCriterion     = "FarmStayCriterion"
+	TypeFarmStayNomination    = "FarmStayNomination"
+	TypeFarmStayObjection     = "FarmStayObjection"
+	TypeFarmStayOpinion       = "FarmStayOpinion"
 	TypeHelpPairing           = "HelpPairing"
 	TypeHelpRecord            = "HelpRecord"
 	TypeHouseholdProblem      = "HouseholdProblem"
@@ -58,12 +73,15 @@ const (
 	TypeLeaderVisit           = "LeaderVisit"
 	TypeMember                = "Member"
 	TypeOrg                   = "Org"
+	TypePlaque                = "Plaque"
 	TypePledge                = "Pledge"
 	TypePledgeItem            = "PledgeItem"
 	TypePledgeProgress        = "PledgeProgress"
 	TypePledgeReview          = "PledgeReview"
 	TypePledgeTopic           = "PledgeTopic"
 	TypePoorHousehold         = "PoorHousehold"
+	TypeRecitation            = "Recitation"
+	TypeRecitationAbsence     = "RecitationAbsence"
 	TypeRoleBinding           = "RoleBinding"
 	TypeSetting               = "Setting"
 	TypeUser                  = "User"
@@ -2932,6 +2950,6372 @@ func (m *BranchPairingMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown BranchPairing edge %s", name)
+}
+
+// ConventionMutation represents an operation that mutates the Convention nodes in the graph.
+type ConventionMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	sector         *string
+	version        *int
+	addversion     *int
+	text           *string
+	effective_from *time.Time
+	clearedFields  map[string]struct{}
+	county         *int
+	clearedcounty  bool
+	done           bool
+	oldValue       func(context.Context) (*Convention, error)
+	predicates     []predicate.Convention
+}
+
+var _ ent.Mutation = (*ConventionMutation)(nil)
+
+// conventionOption allows management of the mutation configuration using functional options.
+type conventionOption func(*ConventionMutation)
+
+// newConventionMutation creates new mutation for the Convention entity.
+func newConventionMutation(c config, op Op, opts ...conventionOption) *ConventionMutation {
+	m := &ConventionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConvention,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConventionID sets the ID field of the mutation.
+func withConventionID(id int) conventionOption {
+	return func(m *ConventionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Convention
+		)
+		m.oldValue = func(ctx context.Context) (*Convention, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Convention.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConvention sets the old Convention of the mutation.
+func withConvention(node *Convention) conventionOption {
+	return func(m *ConventionMutation) {
+		m.oldValue = func(context.Context) (*Convention, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConventionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConventionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConventionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConventionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Convention.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *ConventionMutation) SetCountyID(i int) {
+	m.county = &i
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *ConventionMutation) CountyID() (r int, exists bool) {
+	v := m.county
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the Convention entity.
+// If the Convention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConventionMutation) OldCountyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *ConventionMutation) ResetCountyID() {
+	m.county = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *ConventionMutation) SetSector(s string) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *ConventionMutation) Sector() (r string, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the Convention entity.
+// If the Convention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConventionMutation) OldSector(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *ConventionMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ConventionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ConventionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Convention entity.
+// If the Convention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConventionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ConventionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ConventionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ConventionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetText sets the "text" field.
+func (m *ConventionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *ConventionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the Convention entity.
+// If the Convention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConventionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *ConventionMutation) ResetText() {
+	m.text = nil
+}
+
+// SetEffectiveFrom sets the "effective_from" field.
+func (m *ConventionMutation) SetEffectiveFrom(t time.Time) {
+	m.effective_from = &t
+}
+
+// EffectiveFrom returns the value of the "effective_from" field in the mutation.
+func (m *ConventionMutation) EffectiveFrom() (r time.Time, exists bool) {
+	v := m.effective_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveFrom returns the old "effective_from" field's value of the Convention entity.
+// If the Convention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConventionMutation) OldEffectiveFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveFrom: %w", err)
+	}
+	return oldValue.EffectiveFrom, nil
+}
+
+// ResetEffectiveFrom resets all changes to the "effective_from" field.
+func (m *ConventionMutation) ResetEffectiveFrom() {
+	m.effective_from = nil
+}
+
+// ClearCounty clears the "county" edge to the Org entity.
+func (m *ConventionMutation) ClearCounty() {
+	m.clearedcounty = true
+	m.clearedFields[convention.FieldCountyID] = struct{}{}
+}
+
+// CountyCleared reports if the "county" edge to the Org entity was cleared.
+func (m *ConventionMutation) CountyCleared() bool {
+	return m.clearedcounty
+}
+
+// CountyIDs returns the "county" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountyID instead. It exists only for internal usage by the builders.
+func (m *ConventionMutation) CountyIDs() (ids []int) {
+	if id := m.county; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCounty resets all changes to the "county" edge.
+func (m *ConventionMutation) ResetCounty() {
+	m.county = nil
+	m.clearedcounty = false
+}
+
+// Where appends a list predicates to the ConventionMutation builder.
+func (m *ConventionMutation) Where(ps ...predicate.Convention) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConventionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConventionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Convention, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConventionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConventionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Convention).
+func (m *ConventionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConventionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.county != nil {
+		fields = append(fields, convention.FieldCountyID)
+	}
+	if m.sector != nil {
+		fields = append(fields, convention.FieldSector)
+	}
+	if m.version != nil {
+		fields = append(fields, convention.FieldVersion)
+	}
+	if m.text != nil {
+		fields = append(fields, convention.FieldText)
+	}
+	if m.effective_from != nil {
+		fields = append(fields, convention.FieldEffectiveFrom)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConventionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case convention.FieldCountyID:
+		return m.CountyID()
+	case convention.FieldSector:
+		return m.Sector()
+	case convention.FieldVersion:
+		return m.Version()
+	case convention.FieldText:
+		return m.Text()
+	case convention.FieldEffectiveFrom:
+		return m.EffectiveFrom()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConventionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case convention.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case convention.FieldSector:
+		return m.OldSector(ctx)
+	case convention.FieldVersion:
+		return m.OldVersion(ctx)
+	case convention.FieldText:
+		return m.OldText(ctx)
+	case convention.FieldEffectiveFrom:
+		return m.OldEffectiveFrom(ctx)
+	}
+	return nil, fmt.Errorf("unknown Convention field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConventionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case convention.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case convention.FieldSector:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case convention.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case convention.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case convention.FieldEffectiveFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveFrom(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Convention field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConventionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, convention.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConventionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case convention.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConventionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case convention.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Convention numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConventionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConventionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConventionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Convention nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConventionMutation) ResetField(name string) error {
+	switch name {
+	case convention.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case convention.FieldSector:
+		m.ResetSector()
+		return nil
+	case convention.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case convention.FieldText:
+		m.ResetText()
+		return nil
+	case convention.FieldEffectiveFrom:
+		m.ResetEffectiveFrom()
+		return nil
+	}
+	return fmt.Errorf("unknown Convention field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConventionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.county != nil {
+		edges = append(edges, convention.EdgeCounty)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConventionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case convention.EdgeCounty:
+		if id := m.county; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConventionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConventionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConventionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcounty {
+		edges = append(edges, convention.EdgeCounty)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConventionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case convention.EdgeCounty:
+		return m.clearedcounty
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConventionMutation) ClearEdge(name string) error {
+	switch name {
+	case convention.EdgeCounty:
+		m.ClearCounty()
+		return nil
+	}
+	return fmt.Errorf("unknown Convention unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConventionMutation) ResetEdge(name string) error {
+	switch name {
+	case convention.EdgeCounty:
+		m.ResetCounty()
+		return nil
+	}
+	return fmt.Errorf("unknown Convention edge %s", name)
+}
+
+// DemoPostMutation represents an operation that mutates the DemoPost nodes in the graph.
+type DemoPostMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	kind          *demopost.Kind
+	title         *string
+	clearedFields map[string]struct{}
+	org           *int
+	clearedorg    bool
+	member        *int
+	clearedmember bool
+	done          bool
+	oldValue      func(context.Context) (*DemoPost, error)
+	predicates    []predicate.DemoPost
+}
+
+var _ ent.Mutation = (*DemoPostMutation)(nil)
+
+// demopostOption allows management of the mutation configuration using functional options.
+type demopostOption func(*DemoPostMutation)
+
+// newDemoPostMutation creates new mutation for the DemoPost entity.
+func newDemoPostMutation(c config, op Op, opts ...demopostOption) *DemoPostMutation {
+	m := &DemoPostMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDemoPost,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDemoPostID sets the ID field of the mutation.
+func withDemoPostID(id int) demopostOption {
+	return func(m *DemoPostMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DemoPost
+		)
+		m.oldValue = func(ctx context.Context) (*DemoPost, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DemoPost.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDemoPost sets the old DemoPost of the mutation.
+func withDemoPost(node *DemoPost) demopostOption {
+	return func(m *DemoPostMutation) {
+		m.oldValue = func(context.Context) (*DemoPost, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DemoPostMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DemoPostMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DemoPostMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DemoPostMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DemoPost.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DemoPostMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DemoPostMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DemoPostMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DemoPostMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DemoPostMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DemoPostMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DemoPostMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DemoPostMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DemoPostMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DemoPostMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DemoPostMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetOrgID sets the "org_id" field.
+func (m *DemoPostMutation) SetOrgID(i int) {
+	m.org = &i
+}
+
+// OrgID returns the value of the "org_id" field in the mutation.
+func (m *DemoPostMutation) OrgID() (r int, exists bool) {
+	v := m.org
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrgID returns the old "org_id" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldOrgID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrgID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrgID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrgID: %w", err)
+	}
+	return oldValue.OrgID, nil
+}
+
+// ResetOrgID resets all changes to the "org_id" field.
+func (m *DemoPostMutation) ResetOrgID() {
+	m.org = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *DemoPostMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *DemoPostMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *DemoPostMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[demopost.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *DemoPostMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[demopost.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *DemoPostMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, demopost.FieldMemberID)
+}
+
+// SetKind sets the "kind" field.
+func (m *DemoPostMutation) SetKind(d demopost.Kind) {
+	m.kind = &d
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *DemoPostMutation) Kind() (r demopost.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldKind(ctx context.Context) (v demopost.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *DemoPostMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *DemoPostMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *DemoPostMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the DemoPost entity.
+// If the DemoPost object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DemoPostMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *DemoPostMutation) ResetTitle() {
+	m.title = nil
+}
+
+// ClearOrg clears the "org" edge to the Org entity.
+func (m *DemoPostMutation) ClearOrg() {
+	m.clearedorg = true
+	m.clearedFields[demopost.FieldOrgID] = struct{}{}
+}
+
+// OrgCleared reports if the "org" edge to the Org entity was cleared.
+func (m *DemoPostMutation) OrgCleared() bool {
+	return m.clearedorg
+}
+
+// OrgIDs returns the "org" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrgID instead. It exists only for internal usage by the builders.
+func (m *DemoPostMutation) OrgIDs() (ids []int) {
+	if id := m.org; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrg resets all changes to the "org" edge.
+func (m *DemoPostMutation) ResetOrg() {
+	m.org = nil
+	m.clearedorg = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *DemoPostMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[demopost.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *DemoPostMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *DemoPostMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *DemoPostMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the DemoPostMutation builder.
+func (m *DemoPostMutation) Where(ps ...predicate.DemoPost) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DemoPostMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DemoPostMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DemoPost, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DemoPostMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DemoPostMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DemoPost).
+func (m *DemoPostMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DemoPostMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, demopost.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, demopost.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, demopost.FieldVersion)
+	}
+	if m.org != nil {
+		fields = append(fields, demopost.FieldOrgID)
+	}
+	if m.member != nil {
+		fields = append(fields, demopost.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, demopost.FieldKind)
+	}
+	if m.title != nil {
+		fields = append(fields, demopost.FieldTitle)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DemoPostMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case demopost.FieldCreatedAt:
+		return m.CreatedAt()
+	case demopost.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case demopost.FieldVersion:
+		return m.Version()
+	case demopost.FieldOrgID:
+		return m.OrgID()
+	case demopost.FieldMemberID:
+		return m.MemberID()
+	case demopost.FieldKind:
+		return m.Kind()
+	case demopost.FieldTitle:
+		return m.Title()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DemoPostMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case demopost.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case demopost.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case demopost.FieldVersion:
+		return m.OldVersion(ctx)
+	case demopost.FieldOrgID:
+		return m.OldOrgID(ctx)
+	case demopost.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case demopost.FieldKind:
+		return m.OldKind(ctx)
+	case demopost.FieldTitle:
+		return m.OldTitle(ctx)
+	}
+	return nil, fmt.Errorf("unknown DemoPost field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DemoPostMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case demopost.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case demopost.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case demopost.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case demopost.FieldOrgID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrgID(v)
+		return nil
+	case demopost.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case demopost.FieldKind:
+		v, ok := value.(demopost.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case demopost.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DemoPostMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, demopost.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DemoPostMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case demopost.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DemoPostMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case demopost.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DemoPostMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(demopost.FieldMemberID) {
+		fields = append(fields, demopost.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DemoPostMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DemoPostMutation) ClearField(name string) error {
+	switch name {
+	case demopost.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DemoPostMutation) ResetField(name string) error {
+	switch name {
+	case demopost.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case demopost.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case demopost.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case demopost.FieldOrgID:
+		m.ResetOrgID()
+		return nil
+	case demopost.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case demopost.FieldKind:
+		m.ResetKind()
+		return nil
+	case demopost.FieldTitle:
+		m.ResetTitle()
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DemoPostMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.org != nil {
+		edges = append(edges, demopost.EdgeOrg)
+	}
+	if m.member != nil {
+		edges = append(edges, demopost.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DemoPostMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case demopost.EdgeOrg:
+		if id := m.org; id != nil {
+			return []ent.Value{*id}
+		}
+	case demopost.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DemoPostMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DemoPostMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DemoPostMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorg {
+		edges = append(edges, demopost.EdgeOrg)
+	}
+	if m.clearedmember {
+		edges = append(edges, demopost.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DemoPostMutation) EdgeCleared(name string) bool {
+	switch name {
+	case demopost.EdgeOrg:
+		return m.clearedorg
+	case demopost.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DemoPostMutation) ClearEdge(name string) error {
+	switch name {
+	case demopost.EdgeOrg:
+		m.ClearOrg()
+		return nil
+	case demopost.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DemoPostMutation) ResetEdge(name string) error {
+	switch name {
+	case demopost.EdgeOrg:
+		m.ResetOrg()
+		return nil
+	case demopost.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown DemoPost edge %s", name)
+}
+
+// FarmStayCriterionMutation represents an operation that mutates the FarmStayCriterion nodes in the graph.
+type FarmStayCriterionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	village_id        *int
+	addvillage_id     *int
+	criterion         *farmstaycriterion.Criterion
+	passed            *bool
+	remark            *string
+	clearedFields     map[string]struct{}
+	nomination        *int
+	clearednomination bool
+	done              bool
+	oldValue          func(context.Context) (*FarmStayCriterion, error)
+	predicates        []predicate.FarmStayCriterion
+}
+
+var _ ent.Mutation = (*FarmStayCriterionMutation)(nil)
+
+// farmstaycriterionOption allows management of the mutation configuration using functional options.
+type farmstaycriterionOption func(*FarmStayCriterionMutation)
+
+// newFarmStayCriterionMutation creates new mutation for the FarmStayCriterion entity.
+func newFarmStayCriterionMutation(c config, op Op, opts ...farmstaycriterionOption) *FarmStayCriterionMutation {
+	m := &FarmStayCriterionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFarmStayCriterion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFarmStayCriterionID sets the ID field of the mutation.
+func withFarmStayCriterionID(id int) farmstaycriterionOption {
+	return func(m *FarmStayCriterionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FarmStayCriterion
+		)
+		m.oldValue = func(ctx context.Context) (*FarmStayCriterion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FarmStayCriterion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFarmStayCriterion sets the old FarmStayCriterion of the mutation.
+func withFarmStayCriterion(node *FarmStayCriterion) farmstaycriterionOption {
+	return func(m *FarmStayCriterionMutation) {
+		m.oldValue = func(context.Context) (*FarmStayCriterion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FarmStayCriterionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FarmStayCriterionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FarmStayCriterionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FarmStayCriterionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FarmStayCriterion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FarmStayCriterionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FarmStayCriterionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FarmStayCriterionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FarmStayCriterionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FarmStayCriterionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FarmStayCriterionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FarmStayCriterionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FarmStayCriterionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FarmStayCriterionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FarmStayCriterionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FarmStayCriterionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *FarmStayCriterionMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *FarmStayCriterionMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *FarmStayCriterionMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *FarmStayCriterionMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *FarmStayCriterionMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetNominationID sets the "nomination_id" field.
+func (m *FarmStayCriterionMutation) SetNominationID(i int) {
+	m.nomination = &i
+}
+
+// NominationID returns the value of the "nomination_id" field in the mutation.
+func (m *FarmStayCriterionMutation) NominationID() (r int, exists bool) {
+	v := m.nomination
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNominationID returns the old "nomination_id" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldNominationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNominationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNominationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNominationID: %w", err)
+	}
+	return oldValue.NominationID, nil
+}
+
+// ResetNominationID resets all changes to the "nomination_id" field.
+func (m *FarmStayCriterionMutation) ResetNominationID() {
+	m.nomination = nil
+}
+
+// SetCriterion sets the "criterion" field.
+func (m *FarmStayCriterionMutation) SetCriterion(f farmstaycriterion.Criterion) {
+	m.criterion = &f
+}
+
+// Criterion returns the value of the "criterion" field in the mutation.
+func (m *FarmStayCriterionMutation) Criterion() (r farmstaycriterion.Criterion, exists bool) {
+	v := m.criterion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCriterion returns the old "criterion" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldCriterion(ctx context.Context) (v farmstaycriterion.Criterion, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCriterion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCriterion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCriterion: %w", err)
+	}
+	return oldValue.Criterion, nil
+}
+
+// ResetCriterion resets all changes to the "criterion" field.
+func (m *FarmStayCriterionMutation) ResetCriterion() {
+	m.criterion = nil
+}
+
+// SetPassed sets the "passed" field.
+func (m *FarmStayCriterionMutation) SetPassed(b bool) {
+	m.passed = &b
+}
+
+// Passed returns the value of the "passed" field in the mutation.
+func (m *FarmStayCriterionMutation) Passed() (r bool, exists bool) {
+	v := m.passed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassed returns the old "passed" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldPassed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassed: %w", err)
+	}
+	return oldValue.Passed, nil
+}
+
+// ResetPassed resets all changes to the "passed" field.
+func (m *FarmStayCriterionMutation) ResetPassed() {
+	m.passed = nil
+}
+
+// SetRemark sets the "remark" field.
+func (m *FarmStayCriterionMutation) SetRemark(s string) {
+	m.remark = &s
+}
+
+// Remark returns the value of the "remark" field in the mutation.
+func (m *FarmStayCriterionMutation) Remark() (r string, exists bool) {
+	v := m.remark
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemark returns the old "remark" field's value of the FarmStayCriterion entity.
+// If the FarmStayCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayCriterionMutation) OldRemark(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemark is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemark requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemark: %w", err)
+	}
+	return oldValue.Remark, nil
+}
+
+// ClearRemark clears the value of the "remark" field.
+func (m *FarmStayCriterionMutation) ClearRemark() {
+	m.remark = nil
+	m.clearedFields[farmstaycriterion.FieldRemark] = struct{}{}
+}
+
+// RemarkCleared returns if the "remark" field was cleared in this mutation.
+func (m *FarmStayCriterionMutation) RemarkCleared() bool {
+	_, ok := m.clearedFields[farmstaycriterion.FieldRemark]
+	return ok
+}
+
+// ResetRemark resets all changes to the "remark" field.
+func (m *FarmStayCriterionMutation) ResetRemark() {
+	m.remark = nil
+	delete(m.clearedFields, farmstaycriterion.FieldRemark)
+}
+
+// ClearNomination clears the "nomination" edge to the FarmStayNomination entity.
+func (m *FarmStayCriterionMutation) ClearNomination() {
+	m.clearednomination = true
+	m.clearedFields[farmstaycriterion.FieldNominationID] = struct{}{}
+}
+
+// NominationCleared reports if the "nomination" edge to the FarmStayNomination entity was cleared.
+func (m *FarmStayCriterionMutation) NominationCleared() bool {
+	return m.clearednomination
+}
+
+// NominationIDs returns the "nomination" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NominationID instead. It exists only for internal usage by the builders.
+func (m *FarmStayCriterionMutation) NominationIDs() (ids []int) {
+	if id := m.nomination; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNomination resets all changes to the "nomination" edge.
+func (m *FarmStayCriterionMutation) ResetNomination() {
+	m.nomination = nil
+	m.clearednomination = false
+}
+
+// Where appends a list predicates to the FarmStayCriterionMutation builder.
+func (m *FarmStayCriterionMutation) Where(ps ...predicate.FarmStayCriterion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FarmStayCriterionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FarmStayCriterionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FarmStayCriterion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FarmStayCriterionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FarmStayCriterionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FarmStayCriterion).
+func (m *FarmStayCriterionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FarmStayCriterionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, farmstaycriterion.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, farmstaycriterion.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, farmstaycriterion.FieldVersion)
+	}
+	if m.village_id != nil {
+		fields = append(fields, farmstaycriterion.FieldVillageID)
+	}
+	if m.nomination != nil {
+		fields = append(fields, farmstaycriterion.FieldNominationID)
+	}
+	if m.criterion != nil {
+		fields = append(fields, farmstaycriterion.FieldCriterion)
+	}
+	if m.passed != nil {
+		fields = append(fields, farmstaycriterion.FieldPassed)
+	}
+	if m.remark != nil {
+		fields = append(fields, farmstaycriterion.FieldRemark)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FarmStayCriterionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case farmstaycriterion.FieldCreatedAt:
+		return m.CreatedAt()
+	case farmstaycriterion.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case farmstaycriterion.FieldVersion:
+		return m.Version()
+	case farmstaycriterion.FieldVillageID:
+		return m.VillageID()
+	case farmstaycriterion.FieldNominationID:
+		return m.NominationID()
+	case farmstaycriterion.FieldCriterion:
+		return m.Criterion()
+	case farmstaycriterion.FieldPassed:
+		return m.Passed()
+	case farmstaycriterion.FieldRemark:
+		return m.Remark()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FarmStayCriterionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case farmstaycriterion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case farmstaycriterion.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case farmstaycriterion.FieldVersion:
+		return m.OldVersion(ctx)
+	case farmstaycriterion.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case farmstaycriterion.FieldNominationID:
+		return m.OldNominationID(ctx)
+	case farmstaycriterion.FieldCriterion:
+		return m.OldCriterion(ctx)
+	case farmstaycriterion.FieldPassed:
+		return m.OldPassed(ctx)
+	case farmstaycriterion.FieldRemark:
+		return m.OldRemark(ctx)
+	}
+	return nil, fmt.Errorf("unknown FarmStayCriterion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayCriterionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case farmstaycriterion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case farmstaycriterion.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case farmstaycriterion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case farmstaycriterion.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case farmstaycriterion.FieldNominationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNominationID(v)
+		return nil
+	case farmstaycriterion.FieldCriterion:
+		v, ok := value.(farmstaycriterion.Criterion)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCriterion(v)
+		return nil
+	case farmstaycriterion.FieldPassed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassed(v)
+		return nil
+	case farmstaycriterion.FieldRemark:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemark(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FarmStayCriterionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, farmstaycriterion.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, farmstaycriterion.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FarmStayCriterionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case farmstaycriterion.FieldVersion:
+		return m.AddedVersion()
+	case farmstaycriterion.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayCriterionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case farmstaycriterion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case farmstaycriterion.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FarmStayCriterionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(farmstaycriterion.FieldRemark) {
+		fields = append(fields, farmstaycriterion.FieldRemark)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FarmStayCriterionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FarmStayCriterionMutation) ClearField(name string) error {
+	switch name {
+	case farmstaycriterion.FieldRemark:
+		m.ClearRemark()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FarmStayCriterionMutation) ResetField(name string) error {
+	switch name {
+	case farmstaycriterion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case farmstaycriterion.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case farmstaycriterion.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case farmstaycriterion.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case farmstaycriterion.FieldNominationID:
+		m.ResetNominationID()
+		return nil
+	case farmstaycriterion.FieldCriterion:
+		m.ResetCriterion()
+		return nil
+	case farmstaycriterion.FieldPassed:
+		m.ResetPassed()
+		return nil
+	case farmstaycriterion.FieldRemark:
+		m.ResetRemark()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FarmStayCriterionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.nomination != nil {
+		edges = append(edges, farmstaycriterion.EdgeNomination)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FarmStayCriterionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case farmstaycriterion.EdgeNomination:
+		if id := m.nomination; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FarmStayCriterionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FarmStayCriterionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FarmStayCriterionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearednomination {
+		edges = append(edges, farmstaycriterion.EdgeNomination)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FarmStayCriterionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case farmstaycriterion.EdgeNomination:
+		return m.clearednomination
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FarmStayCriterionMutation) ClearEdge(name string) error {
+	switch name {
+	case farmstaycriterion.EdgeNomination:
+		m.ClearNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FarmStayCriterionMutation) ResetEdge(name string) error {
+	switch name {
+	case farmstaycriterion.EdgeNomination:
+		m.ResetNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayCriterion edge %s", name)
+}
+
+// FarmStayNominationMutation represents an operation that mutates the FarmStayNomination nodes in the graph.
+type FarmStayNominationMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	version                  *int
+	addversion               *int
+	name                     *string
+	licence_no               *string
+	operating_since          *time.Time
+	nominated_on             *time.Time
+	stage                    *farmstaynomination.Stage
+	notice_from              *time.Time
+	notice_to                *time.Time
+	open_objections          *int
+	addopen_objections       *int
+	reviewed_on              *time.Time
+	review_comment           *string
+	rejected_on              *time.Time
+	rejection_reason         *string
+	batch                    *string
+	approved_on              *time.Time
+	county_id                *int
+	addcounty_id             *int
+	plaque_no                *int
+	addplaque_no             *int
+	plaque_withdrawn_on      *time.Time
+	plaque_withdrawal_reason *string
+	clearedFields            map[string]struct{}
+	village                  *int
+	clearedvillage           bool
+	member                   *int
+	clearedmember            bool
+	criteria                 map[int]struct{}
+	removedcriteria          map[int]struct{}
+	clearedcriteria          bool
+	opinions                 map[int]struct{}
+	removedopinions          map[int]struct{}
+	clearedopinions          bool
+	objections               map[int]struct{}
+	removedobjections        map[int]struct{}
+	clearedobjections        bool
+	done                     bool
+	oldValue                 func(context.Context) (*FarmStayNomination, error)
+	predicates               []predicate.FarmStayNomination
+}
+
+var _ ent.Mutation = (*FarmStayNominationMutation)(nil)
+
+// farmstaynominationOption allows management of the mutation configuration using functional options.
+type farmstaynominationOption func(*FarmStayNominationMutation)
+
+// newFarmStayNominationMutation creates new mutation for the FarmStayNomination entity.
+func newFarmStayNominationMutation(c config, op Op, opts ...farmstaynominationOption) *FarmStayNominationMutation {
+	m := &FarmStayNominationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFarmStayNomination,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFarmStayNominationID sets the ID field of the mutation.
+func withFarmStayNominationID(id int) farmstaynominationOption {
+	return func(m *FarmStayNominationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FarmStayNomination
+		)
+		m.oldValue = func(ctx context.Context) (*FarmStayNomination, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FarmStayNomination.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFarmStayNomination sets the old FarmStayNomination of the mutation.
+func withFarmStayNomination(node *FarmStayNomination) farmstaynominationOption {
+	return func(m *FarmStayNominationMutation) {
+		m.oldValue = func(context.Context) (*FarmStayNomination, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FarmStayNominationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FarmStayNominationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FarmStayNominationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FarmStayNominationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FarmStayNomination.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FarmStayNominationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FarmStayNominationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FarmStayNominationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FarmStayNominationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FarmStayNominationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FarmStayNominationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FarmStayNominationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FarmStayNominationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FarmStayNominationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FarmStayNominationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FarmStayNominationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *FarmStayNominationMutation) SetVillageID(i int) {
+	m.village = &i
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *FarmStayNominationMutation) VillageID() (r int, exists bool) {
+	v := m.village
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *FarmStayNominationMutation) ResetVillageID() {
+	m.village = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *FarmStayNominationMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *FarmStayNominationMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *FarmStayNominationMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[farmstaynomination.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *FarmStayNominationMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, farmstaynomination.FieldMemberID)
+}
+
+// SetName sets the "name" field.
+func (m *FarmStayNominationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *FarmStayNominationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *FarmStayNominationMutation) ResetName() {
+	m.name = nil
+}
+
+// SetLicenceNo sets the "licence_no" field.
+func (m *FarmStayNominationMutation) SetLicenceNo(s string) {
+	m.licence_no = &s
+}
+
+// LicenceNo returns the value of the "licence_no" field in the mutation.
+func (m *FarmStayNominationMutation) LicenceNo() (r string, exists bool) {
+	v := m.licence_no
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenceNo returns the old "licence_no" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldLicenceNo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenceNo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenceNo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenceNo: %w", err)
+	}
+	return oldValue.LicenceNo, nil
+}
+
+// ResetLicenceNo resets all changes to the "licence_no" field.
+func (m *FarmStayNominationMutation) ResetLicenceNo() {
+	m.licence_no = nil
+}
+
+// SetOperatingSince sets the "operating_since" field.
+func (m *FarmStayNominationMutation) SetOperatingSince(t time.Time) {
+	m.operating_since = &t
+}
+
+// OperatingSince returns the value of the "operating_since" field in the mutation.
+func (m *FarmStayNominationMutation) OperatingSince() (r time.Time, exists bool) {
+	v := m.operating_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperatingSince returns the old "operating_since" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldOperatingSince(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperatingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperatingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperatingSince: %w", err)
+	}
+	return oldValue.OperatingSince, nil
+}
+
+// ResetOperatingSince resets all changes to the "operating_since" field.
+func (m *FarmStayNominationMutation) ResetOperatingSince() {
+	m.operating_since = nil
+}
+
+// SetNominatedOn sets the "nominated_on" field.
+func (m *FarmStayNominationMutation) SetNominatedOn(t time.Time) {
+	m.nominated_on = &t
+}
+
+// NominatedOn returns the value of the "nominated_on" field in the mutation.
+func (m *FarmStayNominationMutation) NominatedOn() (r time.Time, exists bool) {
+	v := m.nominated_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNominatedOn returns the old "nominated_on" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldNominatedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNominatedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNominatedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNominatedOn: %w", err)
+	}
+	return oldValue.NominatedOn, nil
+}
+
+// ResetNominatedOn resets all changes to the "nominated_on" field.
+func (m *FarmStayNominationMutation) ResetNominatedOn() {
+	m.nominated_on = nil
+}
+
+// SetStage sets the "stage" field.
+func (m *FarmStayNominationMutation) SetStage(f farmstaynomination.Stage) {
+	m.stage = &f
+}
+
+// Stage returns the value of the "stage" field in the mutation.
+func (m *FarmStayNominationMutation) Stage() (r farmstaynomination.Stage, exists bool) {
+	v := m.stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStage returns the old "stage" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldStage(ctx context.Context) (v farmstaynomination.Stage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStage: %w", err)
+	}
+	return oldValue.Stage, nil
+}
+
+// ResetStage resets all changes to the "stage" field.
+func (m *FarmStayNominationMutation) ResetStage() {
+	m.stage = nil
+}
+
+// SetNoticeFrom sets the "notice_from" field.
+func (m *FarmStayNominationMutation) SetNoticeFrom(t time.Time) {
+	m.notice_from = &t
+}
+
+// NoticeFrom returns the value of the "notice_from" field in the mutation.
+func (m *FarmStayNominationMutation) NoticeFrom() (r time.Time, exists bool) {
+	v := m.notice_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNoticeFrom returns the old "notice_from" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldNoticeFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNoticeFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNoticeFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNoticeFrom: %w", err)
+	}
+	return oldValue.NoticeFrom, nil
+}
+
+// ClearNoticeFrom clears the value of the "notice_from" field.
+func (m *FarmStayNominationMutation) ClearNoticeFrom() {
+	m.notice_from = nil
+	m.clearedFields[farmstaynomination.FieldNoticeFrom] = struct{}{}
+}
+
+// NoticeFromCleared returns if the "notice_from" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) NoticeFromCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldNoticeFrom]
+	return ok
+}
+
+// ResetNoticeFrom resets all changes to the "notice_from" field.
+func (m *FarmStayNominationMutation) ResetNoticeFrom() {
+	m.notice_from = nil
+	delete(m.clearedFields, farmstaynomination.FieldNoticeFrom)
+}
+
+// SetNoticeTo sets the "notice_to" field.
+func (m *FarmStayNominationMutation) SetNoticeTo(t time.Time) {
+	m.notice_to = &t
+}
+
+// NoticeTo returns the value of the "notice_to" field in the mutation.
+func (m *FarmStayNominationMutation) NoticeTo() (r time.Time, exists bool) {
+	v := m.notice_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNoticeTo returns the old "notice_to" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldNoticeTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNoticeTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNoticeTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNoticeTo: %w", err)
+	}
+	return oldValue.NoticeTo, nil
+}
+
+// ClearNoticeTo clears the value of the "notice_to" field.
+func (m *FarmStayNominationMutation) ClearNoticeTo() {
+	m.notice_to = nil
+	m.clearedFields[farmstaynomination.FieldNoticeTo] = struct{}{}
+}
+
+// NoticeToCleared returns if the "notice_to" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) NoticeToCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldNoticeTo]
+	return ok
+}
+
+// ResetNoticeTo resets all changes to the "notice_to" field.
+func (m *FarmStayNominationMutation) ResetNoticeTo() {
+	m.notice_to = nil
+	delete(m.clearedFields, farmstaynomination.FieldNoticeTo)
+}
+
+// SetOpenObjections sets the "open_objections" field.
+func (m *FarmStayNominationMutation) SetOpenObjections(i int) {
+	m.open_objections = &i
+	m.addopen_objections = nil
+}
+
+// OpenObjections returns the value of the "open_objections" field in the mutation.
+func (m *FarmStayNominationMutation) OpenObjections() (r int, exists bool) {
+	v := m.open_objections
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenObjections returns the old "open_objections" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldOpenObjections(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenObjections is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenObjections requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenObjections: %w", err)
+	}
+	return oldValue.OpenObjections, nil
+}
+
+// AddOpenObjections adds i to the "open_objections" field.
+func (m *FarmStayNominationMutation) AddOpenObjections(i int) {
+	if m.addopen_objections != nil {
+		*m.addopen_objections += i
+	} else {
+		m.addopen_objections = &i
+	}
+}
+
+// AddedOpenObjections returns the value that was added to the "open_objections" field in this mutation.
+func (m *FarmStayNominationMutation) AddedOpenObjections() (r int, exists bool) {
+	v := m.addopen_objections
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpenObjections resets all changes to the "open_objections" field.
+func (m *FarmStayNominationMutation) ResetOpenObjections() {
+	m.open_objections = nil
+	m.addopen_objections = nil
+}
+
+// SetReviewedOn sets the "reviewed_on" field.
+func (m *FarmStayNominationMutation) SetReviewedOn(t time.Time) {
+	m.reviewed_on = &t
+}
+
+// ReviewedOn returns the value of the "reviewed_on" field in the mutation.
+func (m *FarmStayNominationMutation) ReviewedOn() (r time.Time, exists bool) {
+	v := m.reviewed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedOn returns the old "reviewed_on" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldReviewedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedOn: %w", err)
+	}
+	return oldValue.ReviewedOn, nil
+}
+
+// ClearReviewedOn clears the value of the "reviewed_on" field.
+func (m *FarmStayNominationMutation) ClearReviewedOn() {
+	m.reviewed_on = nil
+	m.clearedFields[farmstaynomination.FieldReviewedOn] = struct{}{}
+}
+
+// ReviewedOnCleared returns if the "reviewed_on" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) ReviewedOnCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldReviewedOn]
+	return ok
+}
+
+// ResetReviewedOn resets all changes to the "reviewed_on" field.
+func (m *FarmStayNominationMutation) ResetReviewedOn() {
+	m.reviewed_on = nil
+	delete(m.clearedFields, farmstaynomination.FieldReviewedOn)
+}
+
+// SetReviewComment sets the "review_comment" field.
+func (m *FarmStayNominationMutation) SetReviewComment(s string) {
+	m.review_comment = &s
+}
+
+// ReviewComment returns the value of the "review_comment" field in the mutation.
+func (m *FarmStayNominationMutation) ReviewComment() (r string, exists bool) {
+	v := m.review_comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewComment returns the old "review_comment" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldReviewComment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewComment: %w", err)
+	}
+	return oldValue.ReviewComment, nil
+}
+
+// ClearReviewComment clears the value of the "review_comment" field.
+func (m *FarmStayNominationMutation) ClearReviewComment() {
+	m.review_comment = nil
+	m.clearedFields[farmstaynomination.FieldReviewComment] = struct{}{}
+}
+
+// ReviewCommentCleared returns if the "review_comment" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) ReviewCommentCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldReviewComment]
+	return ok
+}
+
+// ResetReviewComment resets all changes to the "review_comment" field.
+func (m *FarmStayNominationMutation) ResetReviewComment() {
+	m.review_comment = nil
+	delete(m.clearedFields, farmstaynomination.FieldReviewComment)
+}
+
+// SetRejectedOn sets the "rejected_on" field.
+func (m *FarmStayNominationMutation) SetRejectedOn(t time.Time) {
+	m.rejected_on = &t
+}
+
+// RejectedOn returns the value of the "rejected_on" field in the mutation.
+func (m *FarmStayNominationMutation) RejectedOn() (r time.Time, exists bool) {
+	v := m.rejected_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRejectedOn returns the old "rejected_on" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldRejectedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRejectedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRejectedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRejectedOn: %w", err)
+	}
+	return oldValue.RejectedOn, nil
+}
+
+// ClearRejectedOn clears the value of the "rejected_on" field.
+func (m *FarmStayNominationMutation) ClearRejectedOn() {
+	m.rejected_on = nil
+	m.clearedFields[farmstaynomination.FieldRejectedOn] = struct{}{}
+}
+
+// RejectedOnCleared returns if the "rejected_on" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) RejectedOnCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldRejectedOn]
+	return ok
+}
+
+// ResetRejectedOn resets all changes to the "rejected_on" field.
+func (m *FarmStayNominationMutation) ResetRejectedOn() {
+	m.rejected_on = nil
+	delete(m.clearedFields, farmstaynomination.FieldRejectedOn)
+}
+
+// SetRejectionReason sets the "rejection_reason" field.
+func (m *FarmStayNominationMutation) SetRejectionReason(s string) {
+	m.rejection_reason = &s
+}
+
+// RejectionReason returns the value of the "rejection_reason" field in the mutation.
+func (m *FarmStayNominationMutation) RejectionReason() (r string, exists bool) {
+	v := m.rejection_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRejectionReason returns the old "rejection_reason" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldRejectionReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRejectionReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRejectionReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRejectionReason: %w", err)
+	}
+	return oldValue.RejectionReason, nil
+}
+
+// ClearRejectionReason clears the value of the "rejection_reason" field.
+func (m *FarmStayNominationMutation) ClearRejectionReason() {
+	m.rejection_reason = nil
+	m.clearedFields[farmstaynomination.FieldRejectionReason] = struct{}{}
+}
+
+// RejectionReasonCleared returns if the "rejection_reason" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) RejectionReasonCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldRejectionReason]
+	return ok
+}
+
+// ResetRejectionReason resets all changes to the "rejection_reason" field.
+func (m *FarmStayNominationMutation) ResetRejectionReason() {
+	m.rejection_reason = nil
+	delete(m.clearedFields, farmstaynomination.FieldRejectionReason)
+}
+
+// SetBatch sets the "batch" field.
+func (m *FarmStayNominationMutation) SetBatch(s string) {
+	m.batch = &s
+}
+
+// Batch returns the value of the "batch" field in the mutation.
+func (m *FarmStayNominationMutation) Batch() (r string, exists bool) {
+	v := m.batch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatch returns the old "batch" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldBatch(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatch is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatch requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatch: %w", err)
+	}
+	return oldValue.Batch, nil
+}
+
+// ClearBatch clears the value of the "batch" field.
+func (m *FarmStayNominationMutation) ClearBatch() {
+	m.batch = nil
+	m.clearedFields[farmstaynomination.FieldBatch] = struct{}{}
+}
+
+// BatchCleared returns if the "batch" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) BatchCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldBatch]
+	return ok
+}
+
+// ResetBatch resets all changes to the "batch" field.
+func (m *FarmStayNominationMutation) ResetBatch() {
+	m.batch = nil
+	delete(m.clearedFields, farmstaynomination.FieldBatch)
+}
+
+// SetApprovedOn sets the "approved_on" field.
+func (m *FarmStayNominationMutation) SetApprovedOn(t time.Time) {
+	m.approved_on = &t
+}
+
+// ApprovedOn returns the value of the "approved_on" field in the mutation.
+func (m *FarmStayNominationMutation) ApprovedOn() (r time.Time, exists bool) {
+	v := m.approved_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedOn returns the old "approved_on" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldApprovedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedOn: %w", err)
+	}
+	return oldValue.ApprovedOn, nil
+}
+
+// ClearApprovedOn clears the value of the "approved_on" field.
+func (m *FarmStayNominationMutation) ClearApprovedOn() {
+	m.approved_on = nil
+	m.clearedFields[farmstaynomination.FieldApprovedOn] = struct{}{}
+}
+
+// ApprovedOnCleared returns if the "approved_on" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) ApprovedOnCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldApprovedOn]
+	return ok
+}
+
+// ResetApprovedOn resets all changes to the "approved_on" field.
+func (m *FarmStayNominationMutation) ResetApprovedOn() {
+	m.approved_on = nil
+	delete(m.clearedFields, farmstaynomination.FieldApprovedOn)
+}
+
+// SetCountyID sets the "county_id" field.
+func (m *FarmStayNominationMutation) SetCountyID(i int) {
+	m.county_id = &i
+	m.addcounty_id = nil
+}
+
+// CountyID returns the value of the "county_id" field in the mutation.
+func (m *FarmStayNominationMutation) CountyID() (r int, exists bool) {
+	v := m.county_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountyID returns the old "county_id" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldCountyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountyID: %w", err)
+	}
+	return oldValue.CountyID, nil
+}
+
+// AddCountyID adds i to the "county_id" field.
+func (m *FarmStayNominationMutation) AddCountyID(i int) {
+	if m.addcounty_id != nil {
+		*m.addcounty_id += i
+	} else {
+		m.addcounty_id = &i
+	}
+}
+
+// AddedCountyID returns the value that was added to the "county_id" field in this mutation.
+func (m *FarmStayNominationMutation) AddedCountyID() (r int, exists bool) {
+	v := m.addcounty_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCountyID clears the value of the "county_id" field.
+func (m *FarmStayNominationMutation) ClearCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+	m.clearedFields[farmstaynomination.FieldCountyID] = struct{}{}
+}
+
+// CountyIDCleared returns if the "county_id" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) CountyIDCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldCountyID]
+	return ok
+}
+
+// ResetCountyID resets all changes to the "county_id" field.
+func (m *FarmStayNominationMutation) ResetCountyID() {
+	m.county_id = nil
+	m.addcounty_id = nil
+	delete(m.clearedFields, farmstaynomination.FieldCountyID)
+}
+
+// SetPlaqueNo sets the "plaque_no" field.
+func (m *FarmStayNominationMutation) SetPlaqueNo(i int) {
+	m.plaque_no = &i
+	m.addplaque_no = nil
+}
+
+// PlaqueNo returns the value of the "plaque_no" field in the mutation.
+func (m *FarmStayNominationMutation) PlaqueNo() (r int, exists bool) {
+	v := m.plaque_no
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlaqueNo returns the old "plaque_no" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldPlaqueNo(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlaqueNo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlaqueNo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlaqueNo: %w", err)
+	}
+	return oldValue.PlaqueNo, nil
+}
+
+// AddPlaqueNo adds i to the "plaque_no" field.
+func (m *FarmStayNominationMutation) AddPlaqueNo(i int) {
+	if m.addplaque_no != nil {
+		*m.addplaque_no += i
+	} else {
+		m.addplaque_no = &i
+	}
+}
+
+// AddedPlaqueNo returns the value that was added to the "plaque_no" field in this mutation.
+func (m *FarmStayNominationMutation) AddedPlaqueNo() (r int, exists bool) {
+	v := m.addplaque_no
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPlaqueNo clears the value of the "plaque_no" field.
+func (m *FarmStayNominationMutation) ClearPlaqueNo() {
+	m.plaque_no = nil
+	m.addplaque_no = nil
+	m.clearedFields[farmstaynomination.FieldPlaqueNo] = struct{}{}
+}
+
+// PlaqueNoCleared returns if the "plaque_no" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) PlaqueNoCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldPlaqueNo]
+	return ok
+}
+
+// ResetPlaqueNo resets all changes to the "plaque_no" field.
+func (m *FarmStayNominationMutation) ResetPlaqueNo() {
+	m.plaque_no = nil
+	m.addplaque_no = nil
+	delete(m.clearedFields, farmstaynomination.FieldPlaqueNo)
+}
+
+// SetPlaqueWithdrawnOn sets the "plaque_withdrawn_on" field.
+func (m *FarmStayNominationMutation) SetPlaqueWithdrawnOn(t time.Time) {
+	m.plaque_withdrawn_on = &t
+}
+
+// PlaqueWithdrawnOn returns the value of the "plaque_withdrawn_on" field in the mutation.
+func (m *FarmStayNominationMutation) PlaqueWithdrawnOn() (r time.Time, exists bool) {
+	v := m.plaque_withdrawn_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlaqueWithdrawnOn returns the old "plaque_withdrawn_on" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldPlaqueWithdrawnOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlaqueWithdrawnOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlaqueWithdrawnOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlaqueWithdrawnOn: %w", err)
+	}
+	return oldValue.PlaqueWithdrawnOn, nil
+}
+
+// ClearPlaqueWithdrawnOn clears the value of the "plaque_withdrawn_on" field.
+func (m *FarmStayNominationMutation) ClearPlaqueWithdrawnOn() {
+	m.plaque_withdrawn_on = nil
+	m.clearedFields[farmstaynomination.FieldPlaqueWithdrawnOn] = struct{}{}
+}
+
+// PlaqueWithdrawnOnCleared returns if the "plaque_withdrawn_on" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) PlaqueWithdrawnOnCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldPlaqueWithdrawnOn]
+	return ok
+}
+
+// ResetPlaqueWithdrawnOn resets all changes to the "plaque_withdrawn_on" field.
+func (m *FarmStayNominationMutation) ResetPlaqueWithdrawnOn() {
+	m.plaque_withdrawn_on = nil
+	delete(m.clearedFields, farmstaynomination.FieldPlaqueWithdrawnOn)
+}
+
+// SetPlaqueWithdrawalReason sets the "plaque_withdrawal_reason" field.
+func (m *FarmStayNominationMutation) SetPlaqueWithdrawalReason(s string) {
+	m.plaque_withdrawal_reason = &s
+}
+
+// PlaqueWithdrawalReason returns the value of the "plaque_withdrawal_reason" field in the mutation.
+func (m *FarmStayNominationMutation) PlaqueWithdrawalReason() (r string, exists bool) {
+	v := m.plaque_withdrawal_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlaqueWithdrawalReason returns the old "plaque_withdrawal_reason" field's value of the FarmStayNomination entity.
+// If the FarmStayNomination object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayNominationMutation) OldPlaqueWithdrawalReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlaqueWithdrawalReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlaqueWithdrawalReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlaqueWithdrawalReason: %w", err)
+	}
+	return oldValue.PlaqueWithdrawalReason, nil
+}
+
+// ClearPlaqueWithdrawalReason clears the value of the "plaque_withdrawal_reason" field.
+func (m *FarmStayNominationMutation) ClearPlaqueWithdrawalReason() {
+	m.plaque_withdrawal_reason = nil
+	m.clearedFields[farmstaynomination.FieldPlaqueWithdrawalReason] = struct{}{}
+}
+
+// PlaqueWithdrawalReasonCleared returns if the "plaque_withdrawal_reason" field was cleared in this mutation.
+func (m *FarmStayNominationMutation) PlaqueWithdrawalReasonCleared() bool {
+	_, ok := m.clearedFields[farmstaynomination.FieldPlaqueWithdrawalReason]
+	return ok
+}
+
+// ResetPlaqueWithdrawalReason resets all changes to the "plaque_withdrawal_reason" field.
+func (m *FarmStayNominationMutation) ResetPlaqueWithdrawalReason() {
+	m.plaque_withdrawal_reason = nil
+	delete(m.clearedFields, farmstaynomination.FieldPlaqueWithdrawalReason)
+}
+
+// ClearVillage clears the "village" edge to the Org entity.
+func (m *FarmStayNominationMutation) ClearVillage() {
+	m.clearedvillage = true
+	m.clearedFields[farmstaynomination.FieldVillageID] = struct{}{}
+}
+
+// VillageCleared reports if the "village" edge to the Org entity was cleared.
+func (m *FarmStayNominationMutation) VillageCleared() bool {
+	return m.clearedvillage
+}
+
+// VillageIDs returns the "village" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VillageID instead. It exists only for internal usage by the builders.
+func (m *FarmStayNominationMutation) VillageIDs() (ids []int) {
+	if id := m.village; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVillage resets all changes to the "village" edge.
+func (m *FarmStayNominationMutation) ResetVillage() {
+	m.village = nil
+	m.clearedvillage = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *FarmStayNominationMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[farmstaynomination.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *FarmStayNominationMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *FarmStayNominationMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *FarmStayNominationMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// AddCriteriumIDs adds the "criteria" edge to the FarmStayCriterion entity by ids.
+func (m *FarmStayNominationMutation) AddCriteriumIDs(ids ...int) {
+	if m.criteria == nil {
+		m.criteria = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.criteria[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCriteria clears the "criteria" edge to the FarmStayCriterion entity.
+func (m *FarmStayNominationMutation) ClearCriteria() {
+	m.clearedcriteria = true
+}
+
+// CriteriaCleared reports if the "criteria" edge to the FarmStayCriterion entity was cleared.
+func (m *FarmStayNominationMutation) CriteriaCleared() bool {
+	return m.clearedcriteria
+}
+
+// RemoveCriteriumIDs removes the "criteria" edge to the FarmStayCriterion entity by IDs.
+func (m *FarmStayNominationMutation) RemoveCriteriumIDs(ids ...int) {
+	if m.removedcriteria == nil {
+		m.removedcriteria = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.criteria, ids[i])
+		m.removedcriteria[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCriteria returns the removed IDs of the "criteria" edge to the FarmStayCriterion entity.
+func (m *FarmStayNominationMutation) RemovedCriteriaIDs() (ids []int) {
+	for id := range m.removedcriteria {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CriteriaIDs returns the "criteria" edge IDs in the mutation.
+func (m *FarmStayNominationMutation) CriteriaIDs() (ids []int) {
+	for id := range m.criteria {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCriteria resets all changes to the "criteria" edge.
+func (m *FarmStayNominationMutation) ResetCriteria() {
+	m.criteria = nil
+	m.clearedcriteria = false
+	m.removedcriteria = nil
+}
+
+// AddOpinionIDs adds the "opinions" edge to the FarmStayOpinion entity by ids.
+func (m *FarmStayNominationMutation) AddOpinionIDs(ids ...int) {
+	if m.opinions == nil {
+		m.opinions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.opinions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOpinions clears the "opinions" edge to the FarmStayOpinion entity.
+func (m *FarmStayNominationMutation) ClearOpinions() {
+	m.clearedopinions = true
+}
+
+// OpinionsCleared reports if the "opinions" edge to the FarmStayOpinion entity was cleared.
+func (m *FarmStayNominationMutation) OpinionsCleared() bool {
+	return m.clearedopinions
+}
+
+// RemoveOpinionIDs removes the "opinions" edge to the FarmStayOpinion entity by IDs.
+func (m *FarmStayNominationMutation) RemoveOpinionIDs(ids ...int) {
+	if m.removedopinions == nil {
+		m.removedopinions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.opinions, ids[i])
+		m.removedopinions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOpinions returns the removed IDs of the "opinions" edge to the FarmStayOpinion entity.
+func (m *FarmStayNominationMutation) RemovedOpinionsIDs() (ids []int) {
+	for id := range m.removedopinions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OpinionsIDs returns the "opinions" edge IDs in the mutation.
+func (m *FarmStayNominationMutation) OpinionsIDs() (ids []int) {
+	for id := range m.opinions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOpinions resets all changes to the "opinions" edge.
+func (m *FarmStayNominationMutation) ResetOpinions() {
+	m.opinions = nil
+	m.clearedopinions = false
+	m.removedopinions = nil
+}
+
+// AddObjectionIDs adds the "objections" edge to the FarmStayObjection entity by ids.
+func (m *FarmStayNominationMutation) AddObjectionIDs(ids ...int) {
+	if m.objections == nil {
+		m.objections = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.objections[ids[i]] = struct{}{}
+	}
+}
+
+// ClearObjections clears the "objections" edge to the FarmStayObjection entity.
+func (m *FarmStayNominationMutation) ClearObjections() {
+	m.clearedobjections = true
+}
+
+// ObjectionsCleared reports if the "objections" edge to the FarmStayObjection entity was cleared.
+func (m *FarmStayNominationMutation) ObjectionsCleared() bool {
+	return m.clearedobjections
+}
+
+// RemoveObjectionIDs removes the "objections" edge to the FarmStayObjection entity by IDs.
+func (m *FarmStayNominationMutation) RemoveObjectionIDs(ids ...int) {
+	if m.removedobjections == nil {
+		m.removedobjections = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.objections, ids[i])
+		m.removedobjections[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedObjections returns the removed IDs of the "objections" edge to the FarmStayObjection entity.
+func (m *FarmStayNominationMutation) RemovedObjectionsIDs() (ids []int) {
+	for id := range m.removedobjections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ObjectionsIDs returns the "objections" edge IDs in the mutation.
+func (m *FarmStayNominationMutation) ObjectionsIDs() (ids []int) {
+	for id := range m.objections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetObjections resets all changes to the "objections" edge.
+func (m *FarmStayNominationMutation) ResetObjections() {
+	m.objections = nil
+	m.clearedobjections = false
+	m.removedobjections = nil
+}
+
+// Where appends a list predicates to the FarmStayNominationMutation builder.
+func (m *FarmStayNominationMutation) Where(ps ...predicate.FarmStayNomination) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FarmStayNominationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FarmStayNominationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FarmStayNomination, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FarmStayNominationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FarmStayNominationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FarmStayNomination).
+func (m *FarmStayNominationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FarmStayNominationMutation) Fields() []string {
+	fields := make([]string, 0, 23)
+	if m.created_at != nil {
+		fields = append(fields, farmstaynomination.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, farmstaynomination.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, farmstaynomination.FieldVersion)
+	}
+	if m.village != nil {
+		fields = append(fields, farmstaynomination.FieldVillageID)
+	}
+	if m.member != nil {
+		fields = append(fields, farmstaynomination.FieldMemberID)
+	}
+	if m.name != nil {
+		fields = append(fields, farmstaynomination.FieldName)
+	}
+	if m.licence_no != nil {
+		fields = append(fields, farmstaynomination.FieldLicenceNo)
+	}
+	if m.operating_since != nil {
+		fields = append(fields, farmstaynomination.FieldOperatingSince)
+	}
+	if m.nominated_on != nil {
+		fields = append(fields, farmstaynomination.FieldNominatedOn)
+	}
+	if m.stage != nil {
+		fields = append(fields, farmstaynomination.FieldStage)
+	}
+	if m.notice_from != nil {
+		fields = append(fields, farmstaynomination.FieldNoticeFrom)
+	}
+	if m.notice_to != nil {
+		fields = append(fields, farmstaynomination.FieldNoticeTo)
+	}
+	if m.open_objections != nil {
+		fields = append(fields, farmstaynomination.FieldOpenObjections)
+	}
+	if m.reviewed_on != nil {
+		fields = append(fields, farmstaynomination.FieldReviewedOn)
+	}
+	if m.review_comment != nil {
+		fields = append(fields, farmstaynomination.FieldReviewComment)
+	}
+	if m.rejected_on != nil {
+		fields = append(fields, farmstaynomination.FieldRejectedOn)
+	}
+	if m.rejection_reason != nil {
+		fields = append(fields, farmstaynomination.FieldRejectionReason)
+	}
+	if m.batch != nil {
+		fields = append(fields, farmstaynomination.FieldBatch)
+	}
+	if m.approved_on != nil {
+		fields = append(fields, farmstaynomination.FieldApprovedOn)
+	}
+	if m.county_id != nil {
+		fields = append(fields, farmstaynomination.FieldCountyID)
+	}
+	if m.plaque_no != nil {
+		fields = append(fields, farmstaynomination.FieldPlaqueNo)
+	}
+	if m.plaque_withdrawn_on != nil {
+		fields = append(fields, farmstaynomination.FieldPlaqueWithdrawnOn)
+	}
+	if m.plaque_withdrawal_reason != nil {
+		fields = append(fields, farmstaynomination.FieldPlaqueWithdrawalReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FarmStayNominationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case farmstaynomination.FieldCreatedAt:
+		return m.CreatedAt()
+	case farmstaynomination.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case farmstaynomination.FieldVersion:
+		return m.Version()
+	case farmstaynomination.FieldVillageID:
+		return m.VillageID()
+	case farmstaynomination.FieldMemberID:
+		return m.MemberID()
+	case farmstaynomination.FieldName:
+		return m.Name()
+	case farmstaynomination.FieldLicenceNo:
+		return m.LicenceNo()
+	case farmstaynomination.FieldOperatingSince:
+		return m.OperatingSince()
+	case farmstaynomination.FieldNominatedOn:
+		return m.NominatedOn()
+	case farmstaynomination.FieldStage:
+		return m.Stage()
+	case farmstaynomination.FieldNoticeFrom:
+		return m.NoticeFrom()
+	case farmstaynomination.FieldNoticeTo:
+		return m.NoticeTo()
+	case farmstaynomination.FieldOpenObjections:
+		return m.OpenObjections()
+	case farmstaynomination.FieldReviewedOn:
+		return m.ReviewedOn()
+	case farmstaynomination.FieldReviewComment:
+		return m.ReviewComment()
+	case farmstaynomination.FieldRejectedOn:
+		return m.RejectedOn()
+	case farmstaynomination.FieldRejectionReason:
+		return m.RejectionReason()
+	case farmstaynomination.FieldBatch:
+		return m.Batch()
+	case farmstaynomination.FieldApprovedOn:
+		return m.ApprovedOn()
+	case farmstaynomination.FieldCountyID:
+		return m.CountyID()
+	case farmstaynomination.FieldPlaqueNo:
+		return m.PlaqueNo()
+	case farmstaynomination.FieldPlaqueWithdrawnOn:
+		return m.PlaqueWithdrawnOn()
+	case farmstaynomination.FieldPlaqueWithdrawalReason:
+		return m.PlaqueWithdrawalReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FarmStayNominationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case farmstaynomination.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case farmstaynomination.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case farmstaynomination.FieldVersion:
+		return m.OldVersion(ctx)
+	case farmstaynomination.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case farmstaynomination.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case farmstaynomination.FieldName:
+		return m.OldName(ctx)
+	case farmstaynomination.FieldLicenceNo:
+		return m.OldLicenceNo(ctx)
+	case farmstaynomination.FieldOperatingSince:
+		return m.OldOperatingSince(ctx)
+	case farmstaynomination.FieldNominatedOn:
+		return m.OldNominatedOn(ctx)
+	case farmstaynomination.FieldStage:
+		return m.OldStage(ctx)
+	case farmstaynomination.FieldNoticeFrom:
+		return m.OldNoticeFrom(ctx)
+	case farmstaynomination.FieldNoticeTo:
+		return m.OldNoticeTo(ctx)
+	case farmstaynomination.FieldOpenObjections:
+		return m.OldOpenObjections(ctx)
+	case farmstaynomination.FieldReviewedOn:
+		return m.OldReviewedOn(ctx)
+	case farmstaynomination.FieldReviewComment:
+		return m.OldReviewComment(ctx)
+	case farmstaynomination.FieldRejectedOn:
+		return m.OldRejectedOn(ctx)
+	case farmstaynomination.FieldRejectionReason:
+		return m.OldRejectionReason(ctx)
+	case farmstaynomination.FieldBatch:
+		return m.OldBatch(ctx)
+	case farmstaynomination.FieldApprovedOn:
+		return m.OldApprovedOn(ctx)
+	case farmstaynomination.FieldCountyID:
+		return m.OldCountyID(ctx)
+	case farmstaynomination.FieldPlaqueNo:
+		return m.OldPlaqueNo(ctx)
+	case farmstaynomination.FieldPlaqueWithdrawnOn:
+		return m.OldPlaqueWithdrawnOn(ctx)
+	case farmstaynomination.FieldPlaqueWithdrawalReason:
+		return m.OldPlaqueWithdrawalReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown FarmStayNomination field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayNominationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case farmstaynomination.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case farmstaynomination.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case farmstaynomination.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case farmstaynomination.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case farmstaynomination.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case farmstaynomination.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case farmstaynomination.FieldLicenceNo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenceNo(v)
+		return nil
+	case farmstaynomination.FieldOperatingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperatingSince(v)
+		return nil
+	case farmstaynomination.FieldNominatedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNominatedOn(v)
+		return nil
+	case farmstaynomination.FieldStage:
+		v, ok := value.(farmstaynomination.Stage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStage(v)
+		return nil
+	case farmstaynomination.FieldNoticeFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNoticeFrom(v)
+		return nil
+	case farmstaynomination.FieldNoticeTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNoticeTo(v)
+		return nil
+	case farmstaynomination.FieldOpenObjections:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenObjections(v)
+		return nil
+	case farmstaynomination.FieldReviewedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedOn(v)
+		return nil
+	case farmstaynomination.FieldReviewComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewComment(v)
+		return nil
+	case farmstaynomination.FieldRejectedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRejectedOn(v)
+		return nil
+	case farmstaynomination.FieldRejectionReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRejectionReason(v)
+		return nil
+	case farmstaynomination.FieldBatch:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatch(v)
+		return nil
+	case farmstaynomination.FieldApprovedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedOn(v)
+		return nil
+	case farmstaynomination.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountyID(v)
+		return nil
+	case farmstaynomination.FieldPlaqueNo:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlaqueNo(v)
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawnOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlaqueWithdrawnOn(v)
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawalReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlaqueWithdrawalReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FarmStayNominationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, farmstaynomination.FieldVersion)
+	}
+	if m.addopen_objections != nil {
+		fields = append(fields, farmstaynomination.FieldOpenObjections)
+	}
+	if m.addcounty_id != nil {
+		fields = append(fields, farmstaynomination.FieldCountyID)
+	}
+	if m.addplaque_no != nil {
+		fields = append(fields, farmstaynomination.FieldPlaqueNo)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FarmStayNominationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case farmstaynomination.FieldVersion:
+		return m.AddedVersion()
+	case farmstaynomination.FieldOpenObjections:
+		return m.AddedOpenObjections()
+	case farmstaynomination.FieldCountyID:
+		return m.AddedCountyID()
+	case farmstaynomination.FieldPlaqueNo:
+		return m.AddedPlaqueNo()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayNominationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case farmstaynomination.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case farmstaynomination.FieldOpenObjections:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpenObjections(v)
+		return nil
+	case farmstaynomination.FieldCountyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCountyID(v)
+		return nil
+	case farmstaynomination.FieldPlaqueNo:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlaqueNo(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FarmStayNominationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(farmstaynomination.FieldMemberID) {
+		fields = append(fields, farmstaynomination.FieldMemberID)
+	}
+	if m.FieldCleared(farmstaynomination.FieldNoticeFrom) {
+		fields = append(fields, farmstaynomination.FieldNoticeFrom)
+	}
+	if m.FieldCleared(farmstaynomination.FieldNoticeTo) {
+		fields = append(fields, farmstaynomination.FieldNoticeTo)
+	}
+	if m.FieldCleared(farmstaynomination.FieldReviewedOn) {
+		fields = append(fields, farmstaynomination.FieldReviewedOn)
+	}
+	if m.FieldCleared(farmstaynomination.FieldReviewComment) {
+		fields = append(fields, farmstaynomination.FieldReviewComment)
+	}
+	if m.FieldCleared(farmstaynomination.FieldRejectedOn) {
+		fields = append(fields, farmstaynomination.FieldRejectedOn)
+	}
+	if m.FieldCleared(farmstaynomination.FieldRejectionReason) {
+		fields = append(fields, farmstaynomination.FieldRejectionReason)
+	}
+	if m.FieldCleared(farmstaynomination.FieldBatch) {
+		fields = append(fields, farmstaynomination.FieldBatch)
+	}
+	if m.FieldCleared(farmstaynomination.FieldApprovedOn) {
+		fields = append(fields, farmstaynomination.FieldApprovedOn)
+	}
+	if m.FieldCleared(farmstaynomination.FieldCountyID) {
+		fields = append(fields, farmstaynomination.FieldCountyID)
+	}
+	if m.FieldCleared(farmstaynomination.FieldPlaqueNo) {
+		fields = append(fields, farmstaynomination.FieldPlaqueNo)
+	}
+	if m.FieldCleared(farmstaynomination.FieldPlaqueWithdrawnOn) {
+		fields = append(fields, farmstaynomination.FieldPlaqueWithdrawnOn)
+	}
+	if m.FieldCleared(farmstaynomination.FieldPlaqueWithdrawalReason) {
+		fields = append(fields, farmstaynomination.FieldPlaqueWithdrawalReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FarmStayNominationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FarmStayNominationMutation) ClearField(name string) error {
+	switch name {
+	case farmstaynomination.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case farmstaynomination.FieldNoticeFrom:
+		m.ClearNoticeFrom()
+		return nil
+	case farmstaynomination.FieldNoticeTo:
+		m.ClearNoticeTo()
+		return nil
+	case farmstaynomination.FieldReviewedOn:
+		m.ClearReviewedOn()
+		return nil
+	case farmstaynomination.FieldReviewComment:
+		m.ClearReviewComment()
+		return nil
+	case farmstaynomination.FieldRejectedOn:
+		m.ClearRejectedOn()
+		return nil
+	case farmstaynomination.FieldRejectionReason:
+		m.ClearRejectionReason()
+		return nil
+	case farmstaynomination.FieldBatch:
+		m.ClearBatch()
+		return nil
+	case farmstaynomination.FieldApprovedOn:
+		m.ClearApprovedOn()
+		return nil
+	case farmstaynomination.FieldCountyID:
+		m.ClearCountyID()
+		return nil
+	case farmstaynomination.FieldPlaqueNo:
+		m.ClearPlaqueNo()
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawnOn:
+		m.ClearPlaqueWithdrawnOn()
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawalReason:
+		m.ClearPlaqueWithdrawalReason()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FarmStayNominationMutation) ResetField(name string) error {
+	switch name {
+	case farmstaynomination.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case farmstaynomination.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case farmstaynomination.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case farmstaynomination.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case farmstaynomination.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case farmstaynomination.FieldName:
+		m.ResetName()
+		return nil
+	case farmstaynomination.FieldLicenceNo:
+		m.ResetLicenceNo()
+		return nil
+	case farmstaynomination.FieldOperatingSince:
+		m.ResetOperatingSince()
+		return nil
+	case farmstaynomination.FieldNominatedOn:
+		m.ResetNominatedOn()
+		return nil
+	case farmstaynomination.FieldStage:
+		m.ResetStage()
+		return nil
+	case farmstaynomination.FieldNoticeFrom:
+		m.ResetNoticeFrom()
+		return nil
+	case farmstaynomination.FieldNoticeTo:
+		m.ResetNoticeTo()
+		return nil
+	case farmstaynomination.FieldOpenObjections:
+		m.ResetOpenObjections()
+		return nil
+	case farmstaynomination.FieldReviewedOn:
+		m.ResetReviewedOn()
+		return nil
+	case farmstaynomination.FieldReviewComment:
+		m.ResetReviewComment()
+		return nil
+	case farmstaynomination.FieldRejectedOn:
+		m.ResetRejectedOn()
+		return nil
+	case farmstaynomination.FieldRejectionReason:
+		m.ResetRejectionReason()
+		return nil
+	case farmstaynomination.FieldBatch:
+		m.ResetBatch()
+		return nil
+	case farmstaynomination.FieldApprovedOn:
+		m.ResetApprovedOn()
+		return nil
+	case farmstaynomination.FieldCountyID:
+		m.ResetCountyID()
+		return nil
+	case farmstaynomination.FieldPlaqueNo:
+		m.ResetPlaqueNo()
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawnOn:
+		m.ResetPlaqueWithdrawnOn()
+		return nil
+	case farmstaynomination.FieldPlaqueWithdrawalReason:
+		m.ResetPlaqueWithdrawalReason()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FarmStayNominationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.village != nil {
+		edges = append(edges, farmstaynomination.EdgeVillage)
+	}
+	if m.member != nil {
+		edges = append(edges, farmstaynomination.EdgeMember)
+	}
+	if m.criteria != nil {
+		edges = append(edges, farmstaynomination.EdgeCriteria)
+	}
+	if m.opinions != nil {
+		edges = append(edges, farmstaynomination.EdgeOpinions)
+	}
+	if m.objections != nil {
+		edges = append(edges, farmstaynomination.EdgeObjections)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FarmStayNominationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case farmstaynomination.EdgeVillage:
+		if id := m.village; id != nil {
+			return []ent.Value{*id}
+		}
+	case farmstaynomination.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case farmstaynomination.EdgeCriteria:
+		ids := make([]ent.Value, 0, len(m.criteria))
+		for id := range m.criteria {
+			ids = append(ids, id)
+		}
+		return ids
+	case farmstaynomination.EdgeOpinions:
+		ids := make([]ent.Value, 0, len(m.opinions))
+		for id := range m.opinions {
+			ids = append(ids, id)
+		}
+		return ids
+	case farmstaynomination.EdgeObjections:
+		ids := make([]ent.Value, 0, len(m.objections))
+		for id := range m.objections {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FarmStayNominationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedcriteria != nil {
+		edges = append(edges, farmstaynomination.EdgeCriteria)
+	}
+	if m.removedopinions != nil {
+		edges = append(edges, farmstaynomination.EdgeOpinions)
+	}
+	if m.removedobjections != nil {
+		edges = append(edges, farmstaynomination.EdgeObjections)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FarmStayNominationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case farmstaynomination.EdgeCriteria:
+		ids := make([]ent.Value, 0, len(m.removedcriteria))
+		for id := range m.removedcriteria {
+			ids = append(ids, id)
+		}
+		return ids
+	case farmstaynomination.EdgeOpinions:
+		ids := make([]ent.Value, 0, len(m.removedopinions))
+		for id := range m.removedopinions {
+			ids = append(ids, id)
+		}
+		return ids
+	case farmstaynomination.EdgeObjections:
+		ids := make([]ent.Value, 0, len(m.removedobjections))
+		for id := range m.removedobjections {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FarmStayNominationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedvillage {
+		edges = append(edges, farmstaynomination.EdgeVillage)
+	}
+	if m.clearedmember {
+		edges = append(edges, farmstaynomination.EdgeMember)
+	}
+	if m.clearedcriteria {
+		edges = append(edges, farmstaynomination.EdgeCriteria)
+	}
+	if m.clearedopinions {
+		edges = append(edges, farmstaynomination.EdgeOpinions)
+	}
+	if m.clearedobjections {
+		edges = append(edges, farmstaynomination.EdgeObjections)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FarmStayNominationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case farmstaynomination.EdgeVillage:
+		return m.clearedvillage
+	case farmstaynomination.EdgeMember:
+		return m.clearedmember
+	case farmstaynomination.EdgeCriteria:
+		return m.clearedcriteria
+	case farmstaynomination.EdgeOpinions:
+		return m.clearedopinions
+	case farmstaynomination.EdgeObjections:
+		return m.clearedobjections
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FarmStayNominationMutation) ClearEdge(name string) error {
+	switch name {
+	case farmstaynomination.EdgeVillage:
+		m.ClearVillage()
+		return nil
+	case farmstaynomination.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FarmStayNominationMutation) ResetEdge(name string) error {
+	switch name {
+	case farmstaynomination.EdgeVillage:
+		m.ResetVillage()
+		return nil
+	case farmstaynomination.EdgeMember:
+		m.ResetMember()
+		return nil
+	case farmstaynomination.EdgeCriteria:
+		m.ResetCriteria()
+		return nil
+	case farmstaynomination.EdgeOpinions:
+		m.ResetOpinions()
+		return nil
+	case farmstaynomination.EdgeObjections:
+		m.ResetObjections()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayNomination edge %s", name)
+}
+
+// FarmStayObjectionMutation represents an operation that mutates the FarmStayObjection nodes in the graph.
+type FarmStayObjectionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	village_id        *int
+	addvillage_id     *int
+	text              *string
+	lodged_on         *time.Time
+	state             *farmstayobjection.State
+	answer            *string
+	resolved_on       *time.Time
+	clearedFields     map[string]struct{}
+	nomination        *int
+	clearednomination bool
+	done              bool
+	oldValue          func(context.Context) (*FarmStayObjection, error)
+	predicates        []predicate.FarmStayObjection
+}
+
+var _ ent.Mutation = (*FarmStayObjectionMutation)(nil)
+
+// farmstayobjectionOption allows management of the mutation configuration using functional options.
+type farmstayobjectionOption func(*FarmStayObjectionMutation)
+
+// newFarmStayObjectionMutation creates new mutation for the FarmStayObjection entity.
+func newFarmStayObjectionMutation(c config, op Op, opts ...farmstayobjectionOption) *FarmStayObjectionMutation {
+	m := &FarmStayObjectionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFarmStayObjection,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFarmStayObjectionID sets the ID field of the mutation.
+func withFarmStayObjectionID(id int) farmstayobjectionOption {
+	return func(m *FarmStayObjectionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FarmStayObjection
+		)
+		m.oldValue = func(ctx context.Context) (*FarmStayObjection, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FarmStayObjection.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFarmStayObjection sets the old FarmStayObjection of the mutation.
+func withFarmStayObjection(node *FarmStayObjection) farmstayobjectionOption {
+	return func(m *FarmStayObjectionMutation) {
+		m.oldValue = func(context.Context) (*FarmStayObjection, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FarmStayObjectionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FarmStayObjectionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FarmStayObjectionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FarmStayObjectionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FarmStayObjection.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FarmStayObjectionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FarmStayObjectionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FarmStayObjectionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FarmStayObjectionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FarmStayObjectionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FarmStayObjectionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FarmStayObjectionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FarmStayObjectionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FarmStayObjectionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FarmStayObjectionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FarmStayObjectionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *FarmStayObjectionMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *FarmStayObjectionMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *FarmStayObjectionMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *FarmStayObjectionMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *FarmStayObjectionMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetNominationID sets the "nomination_id" field.
+func (m *FarmStayObjectionMutation) SetNominationID(i int) {
+	m.nomination = &i
+}
+
+// NominationID returns the value of the "nomination_id" field in the mutation.
+func (m *FarmStayObjectionMutation) NominationID() (r int, exists bool) {
+	v := m.nomination
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNominationID returns the old "nomination_id" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldNominationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNominationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNominationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNominationID: %w", err)
+	}
+	return oldValue.NominationID, nil
+}
+
+// ResetNominationID resets all changes to the "nomination_id" field.
+func (m *FarmStayObjectionMutation) ResetNominationID() {
+	m.nomination = nil
+}
+
+// SetText sets the "text" field.
+func (m *FarmStayObjectionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *FarmStayObjectionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *FarmStayObjectionMutation) ResetText() {
+	m.text = nil
+}
+
+// SetLodgedOn sets the "lodged_on" field.
+func (m *FarmStayObjectionMutation) SetLodgedOn(t time.Time) {
+	m.lodged_on = &t
+}
+
+// LodgedOn returns the value of the "lodged_on" field in the mutation.
+func (m *FarmStayObjectionMutation) LodgedOn() (r time.Time, exists bool) {
+	v := m.lodged_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLodgedOn returns the old "lodged_on" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldLodgedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLodgedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLodgedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLodgedOn: %w", err)
+	}
+	return oldValue.LodgedOn, nil
+}
+
+// ResetLodgedOn resets all changes to the "lodged_on" field.
+func (m *FarmStayObjectionMutation) ResetLodgedOn() {
+	m.lodged_on = nil
+}
+
+// SetState sets the "state" field.
+func (m *FarmStayObjectionMutation) SetState(f farmstayobjection.State) {
+	m.state = &f
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *FarmStayObjectionMutation) State() (r farmstayobjection.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldState(ctx context.Context) (v farmstayobjection.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *FarmStayObjectionMutation) ResetState() {
+	m.state = nil
+}
+
+// SetAnswer sets the "answer" field.
+func (m *FarmStayObjectionMutation) SetAnswer(s string) {
+	m.answer = &s
+}
+
+// Answer returns the value of the "answer" field in the mutation.
+func (m *FarmStayObjectionMutation) Answer() (r string, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswer returns the old "answer" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldAnswer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswer: %w", err)
+	}
+	return oldValue.Answer, nil
+}
+
+// ClearAnswer clears the value of the "answer" field.
+func (m *FarmStayObjectionMutation) ClearAnswer() {
+	m.answer = nil
+	m.clearedFields[farmstayobjection.FieldAnswer] = struct{}{}
+}
+
+// AnswerCleared returns if the "answer" field was cleared in this mutation.
+func (m *FarmStayObjectionMutation) AnswerCleared() bool {
+	_, ok := m.clearedFields[farmstayobjection.FieldAnswer]
+	return ok
+}
+
+// ResetAnswer resets all changes to the "answer" field.
+func (m *FarmStayObjectionMutation) ResetAnswer() {
+	m.answer = nil
+	delete(m.clearedFields, farmstayobjection.FieldAnswer)
+}
+
+// SetResolvedOn sets the "resolved_on" field.
+func (m *FarmStayObjectionMutation) SetResolvedOn(t time.Time) {
+	m.resolved_on = &t
+}
+
+// ResolvedOn returns the value of the "resolved_on" field in the mutation.
+func (m *FarmStayObjectionMutation) ResolvedOn() (r time.Time, exists bool) {
+	v := m.resolved_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedOn returns the old "resolved_on" field's value of the FarmStayObjection entity.
+// If the FarmStayObjection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayObjectionMutation) OldResolvedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedOn: %w", err)
+	}
+	return oldValue.ResolvedOn, nil
+}
+
+// ClearResolvedOn clears the value of the "resolved_on" field.
+func (m *FarmStayObjectionMutation) ClearResolvedOn() {
+	m.resolved_on = nil
+	m.clearedFields[farmstayobjection.FieldResolvedOn] = struct{}{}
+}
+
+// ResolvedOnCleared returns if the "resolved_on" field was cleared in this mutation.
+func (m *FarmStayObjectionMutation) ResolvedOnCleared() bool {
+	_, ok := m.clearedFields[farmstayobjection.FieldResolvedOn]
+	return ok
+}
+
+// ResetResolvedOn resets all changes to the "resolved_on" field.
+func (m *FarmStayObjectionMutation) ResetResolvedOn() {
+	m.resolved_on = nil
+	delete(m.clearedFields, farmstayobjection.FieldResolvedOn)
+}
+
+// ClearNomination clears the "nomination" edge to the FarmStayNomination entity.
+func (m *FarmStayObjectionMutation) ClearNomination() {
+	m.clearednomination = true
+	m.clearedFields[farmstayobjection.FieldNominationID] = struct{}{}
+}
+
+// NominationCleared reports if the "nomination" edge to the FarmStayNomination entity was cleared.
+func (m *FarmStayObjectionMutation) NominationCleared() bool {
+	return m.clearednomination
+}
+
+// NominationIDs returns the "nomination" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NominationID instead. It exists only for internal usage by the builders.
+func (m *FarmStayObjectionMutation) NominationIDs() (ids []int) {
+	if id := m.nomination; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNomination resets all changes to the "nomination" edge.
+func (m *FarmStayObjectionMutation) ResetNomination() {
+	m.nomination = nil
+	m.clearednomination = false
+}
+
+// Where appends a list predicates to the FarmStayObjectionMutation builder.
+func (m *FarmStayObjectionMutation) Where(ps ...predicate.FarmStayObjection) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FarmStayObjectionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FarmStayObjectionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FarmStayObjection, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FarmStayObjectionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FarmStayObjectionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FarmStayObjection).
+func (m *FarmStayObjectionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FarmStayObjectionMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, farmstayobjection.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, farmstayobjection.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, farmstayobjection.FieldVersion)
+	}
+	if m.village_id != nil {
+		fields = append(fields, farmstayobjection.FieldVillageID)
+	}
+	if m.nomination != nil {
+		fields = append(fields, farmstayobjection.FieldNominationID)
+	}
+	if m.text != nil {
+		fields = append(fields, farmstayobjection.FieldText)
+	}
+	if m.lodged_on != nil {
+		fields = append(fields, farmstayobjection.FieldLodgedOn)
+	}
+	if m.state != nil {
+		fields = append(fields, farmstayobjection.FieldState)
+	}
+	if m.answer != nil {
+		fields = append(fields, farmstayobjection.FieldAnswer)
+	}
+	if m.resolved_on != nil {
+		fields = append(fields, farmstayobjection.FieldResolvedOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FarmStayObjectionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case farmstayobjection.FieldCreatedAt:
+		return m.CreatedAt()
+	case farmstayobjection.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case farmstayobjection.FieldVersion:
+		return m.Version()
+	case farmstayobjection.FieldVillageID:
+		return m.VillageID()
+	case farmstayobjection.FieldNominationID:
+		return m.NominationID()
+	case farmstayobjection.FieldText:
+		return m.Text()
+	case farmstayobjection.FieldLodgedOn:
+		return m.LodgedOn()
+	case farmstayobjection.FieldState:
+		return m.State()
+	case farmstayobjection.FieldAnswer:
+		return m.Answer()
+	case farmstayobjection.FieldResolvedOn:
+		return m.ResolvedOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FarmStayObjectionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case farmstayobjection.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case farmstayobjection.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case farmstayobjection.FieldVersion:
+		return m.OldVersion(ctx)
+	case farmstayobjection.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case farmstayobjection.FieldNominationID:
+		return m.OldNominationID(ctx)
+	case farmstayobjection.FieldText:
+		return m.OldText(ctx)
+	case farmstayobjection.FieldLodgedOn:
+		return m.OldLodgedOn(ctx)
+	case farmstayobjection.FieldState:
+		return m.OldState(ctx)
+	case farmstayobjection.FieldAnswer:
+		return m.OldAnswer(ctx)
+	case farmstayobjection.FieldResolvedOn:
+		return m.OldResolvedOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown FarmStayObjection field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayObjectionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case farmstayobjection.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case farmstayobjection.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case farmstayobjection.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case farmstayobjection.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case farmstayobjection.FieldNominationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNominationID(v)
+		return nil
+	case farmstayobjection.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case farmstayobjection.FieldLodgedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLodgedOn(v)
+		return nil
+	case farmstayobjection.FieldState:
+		v, ok := value.(farmstayobjection.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case farmstayobjection.FieldAnswer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswer(v)
+		return nil
+	case farmstayobjection.FieldResolvedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FarmStayObjectionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, farmstayobjection.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, farmstayobjection.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FarmStayObjectionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case farmstayobjection.FieldVersion:
+		return m.AddedVersion()
+	case farmstayobjection.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayObjectionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case farmstayobjection.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case farmstayobjection.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FarmStayObjectionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(farmstayobjection.FieldAnswer) {
+		fields = append(fields, farmstayobjection.FieldAnswer)
+	}
+	if m.FieldCleared(farmstayobjection.FieldResolvedOn) {
+		fields = append(fields, farmstayobjection.FieldResolvedOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FarmStayObjectionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FarmStayObjectionMutation) ClearField(name string) error {
+	switch name {
+	case farmstayobjection.FieldAnswer:
+		m.ClearAnswer()
+		return nil
+	case farmstayobjection.FieldResolvedOn:
+		m.ClearResolvedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FarmStayObjectionMutation) ResetField(name string) error {
+	switch name {
+	case farmstayobjection.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case farmstayobjection.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case farmstayobjection.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case farmstayobjection.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case farmstayobjection.FieldNominationID:
+		m.ResetNominationID()
+		return nil
+	case farmstayobjection.FieldText:
+		m.ResetText()
+		return nil
+	case farmstayobjection.FieldLodgedOn:
+		m.ResetLodgedOn()
+		return nil
+	case farmstayobjection.FieldState:
+		m.ResetState()
+		return nil
+	case farmstayobjection.FieldAnswer:
+		m.ResetAnswer()
+		return nil
+	case farmstayobjection.FieldResolvedOn:
+		m.ResetResolvedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FarmStayObjectionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.nomination != nil {
+		edges = append(edges, farmstayobjection.EdgeNomination)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FarmStayObjectionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case farmstayobjection.EdgeNomination:
+		if id := m.nomination; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FarmStayObjectionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FarmStayObjectionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FarmStayObjectionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearednomination {
+		edges = append(edges, farmstayobjection.EdgeNomination)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FarmStayObjectionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case farmstayobjection.EdgeNomination:
+		return m.clearednomination
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FarmStayObjectionMutation) ClearEdge(name string) error {
+	switch name {
+	case farmstayobjection.EdgeNomination:
+		m.ClearNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FarmStayObjectionMutation) ResetEdge(name string) error {
+	switch name {
+	case farmstayobjection.EdgeNomination:
+		m.ResetNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayObjection edge %s", name)
+}
+
+// FarmStayOpinionMutation represents an operation that mutates the FarmStayOpinion nodes in the graph.
+type FarmStayOpinionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	village_id        *int
+	addvillage_id     *int
+	agency            *farmstayopinion.Agency
+	favourable        *bool
+	text              *string
+	clearedFields     map[string]struct{}
+	nomination        *int
+	clearednomination bool
+	done              bool
+	oldValue          func(context.Context) (*FarmStayOpinion, error)
+	predicates        []predicate.FarmStayOpinion
+}
+
+var _ ent.Mutation = (*FarmStayOpinionMutation)(nil)
+
+// farmstayopinionOption allows management of the mutation configuration using functional options.
+type farmstayopinionOption func(*FarmStayOpinionMutation)
+
+// newFarmStayOpinionMutation creates new mutation for the FarmStayOpinion entity.
+func newFarmStayOpinionMutation(c config, op Op, opts ...farmstayopinionOption) *FarmStayOpinionMutation {
+	m := &FarmStayOpinionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFarmStayOpinion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFarmStayOpinionID sets the ID field of the mutation.
+func withFarmStayOpinionID(id int) farmstayopinionOption {
+	return func(m *FarmStayOpinionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FarmStayOpinion
+		)
+		m.oldValue = func(ctx context.Context) (*FarmStayOpinion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FarmStayOpinion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFarmStayOpinion sets the old FarmStayOpinion of the mutation.
+func withFarmStayOpinion(node *FarmStayOpinion) farmstayopinionOption {
+	return func(m *FarmStayOpinionMutation) {
+		m.oldValue = func(context.Context) (*FarmStayOpinion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FarmStayOpinionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FarmStayOpinionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FarmStayOpinionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FarmStayOpinionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FarmStayOpinion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FarmStayOpinionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FarmStayOpinionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FarmStayOpinionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FarmStayOpinionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FarmStayOpinionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FarmStayOpinionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FarmStayOpinionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FarmStayOpinionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FarmStayOpinionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FarmStayOpinionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FarmStayOpinionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *FarmStayOpinionMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *FarmStayOpinionMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *FarmStayOpinionMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *FarmStayOpinionMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *FarmStayOpinionMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetNominationID sets the "nomination_id" field.
+func (m *FarmStayOpinionMutation) SetNominationID(i int) {
+	m.nomination = &i
+}
+
+// NominationID returns the value of the "nomination_id" field in the mutation.
+func (m *FarmStayOpinionMutation) NominationID() (r int, exists bool) {
+	v := m.nomination
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNominationID returns the old "nomination_id" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldNominationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNominationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNominationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNominationID: %w", err)
+	}
+	return oldValue.NominationID, nil
+}
+
+// ResetNominationID resets all changes to the "nomination_id" field.
+func (m *FarmStayOpinionMutation) ResetNominationID() {
+	m.nomination = nil
+}
+
+// SetAgency sets the "agency" field.
+func (m *FarmStayOpinionMutation) SetAgency(f farmstayopinion.Agency) {
+	m.agency = &f
+}
+
+// Agency returns the value of the "agency" field in the mutation.
+func (m *FarmStayOpinionMutation) Agency() (r farmstayopinion.Agency, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgency returns the old "agency" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldAgency(ctx context.Context) (v farmstayopinion.Agency, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgency: %w", err)
+	}
+	return oldValue.Agency, nil
+}
+
+// ResetAgency resets all changes to the "agency" field.
+func (m *FarmStayOpinionMutation) ResetAgency() {
+	m.agency = nil
+}
+
+// SetFavourable sets the "favourable" field.
+func (m *FarmStayOpinionMutation) SetFavourable(b bool) {
+	m.favourable = &b
+}
+
+// Favourable returns the value of the "favourable" field in the mutation.
+func (m *FarmStayOpinionMutation) Favourable() (r bool, exists bool) {
+	v := m.favourable
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFavourable returns the old "favourable" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldFavourable(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFavourable is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFavourable requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFavourable: %w", err)
+	}
+	return oldValue.Favourable, nil
+}
+
+// ResetFavourable resets all changes to the "favourable" field.
+func (m *FarmStayOpinionMutation) ResetFavourable() {
+	m.favourable = nil
+}
+
+// SetText sets the "text" field.
+func (m *FarmStayOpinionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *FarmStayOpinionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the FarmStayOpinion entity.
+// If the FarmStayOpinion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FarmStayOpinionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *FarmStayOpinionMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[farmstayopinion.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *FarmStayOpinionMutation) TextCleared() bool {
+	_, ok := m.clearedFields[farmstayopinion.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *FarmStayOpinionMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, farmstayopinion.FieldText)
+}
+
+// ClearNomination clears the "nomination" edge to the FarmStayNomination entity.
+func (m *FarmStayOpinionMutation) ClearNomination() {
+	m.clearednomination = true
+	m.clearedFields[farmstayopinion.FieldNominationID] = struct{}{}
+}
+
+// NominationCleared reports if the "nomination" edge to the FarmStayNomination entity was cleared.
+func (m *FarmStayOpinionMutation) NominationCleared() bool {
+	return m.clearednomination
+}
+
+// NominationIDs returns the "nomination" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NominationID instead. It exists only for internal usage by the builders.
+func (m *FarmStayOpinionMutation) NominationIDs() (ids []int) {
+	if id := m.nomination; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNomination resets all changes to the "nomination" edge.
+func (m *FarmStayOpinionMutation) ResetNomination() {
+	m.nomination = nil
+	m.clearednomination = false
+}
+
+// Where appends a list predicates to the FarmStayOpinionMutation builder.
+func (m *FarmStayOpinionMutation) Where(ps ...predicate.FarmStayOpinion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FarmStayOpinionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FarmStayOpinionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FarmStayOpinion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FarmStayOpinionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FarmStayOpinionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FarmStayOpinion).
+func (m *FarmStayOpinionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FarmStayOpinionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, farmstayopinion.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, farmstayopinion.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, farmstayopinion.FieldVersion)
+	}
+	if m.village_id != nil {
+		fields = append(fields, farmstayopinion.FieldVillageID)
+	}
+	if m.nomination != nil {
+		fields = append(fields, farmstayopinion.FieldNominationID)
+	}
+	if m.agency != nil {
+		fields = append(fields, farmstayopinion.FieldAgency)
+	}
+	if m.favourable != nil {
+		fields = append(fields, farmstayopinion.FieldFavourable)
+	}
+	if m.text != nil {
+		fields = append(fields, farmstayopinion.FieldText)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FarmStayOpinionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case farmstayopinion.FieldCreatedAt:
+		return m.CreatedAt()
+	case farmstayopinion.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case farmstayopinion.FieldVersion:
+		return m.Version()
+	case farmstayopinion.FieldVillageID:
+		return m.VillageID()
+	case farmstayopinion.FieldNominationID:
+		return m.NominationID()
+	case farmstayopinion.FieldAgency:
+		return m.Agency()
+	case farmstayopinion.FieldFavourable:
+		return m.Favourable()
+	case farmstayopinion.FieldText:
+		return m.Text()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FarmStayOpinionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case farmstayopinion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case farmstayopinion.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case farmstayopinion.FieldVersion:
+		return m.OldVersion(ctx)
+	case farmstayopinion.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case farmstayopinion.FieldNominationID:
+		return m.OldNominationID(ctx)
+	case farmstayopinion.FieldAgency:
+		return m.OldAgency(ctx)
+	case farmstayopinion.FieldFavourable:
+		return m.OldFavourable(ctx)
+	case farmstayopinion.FieldText:
+		return m.OldText(ctx)
+	}
+	return nil, fmt.Errorf("unknown FarmStayOpinion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayOpinionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case farmstayopinion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case farmstayopinion.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case farmstayopinion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case farmstayopinion.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case farmstayopinion.FieldNominationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNominationID(v)
+		return nil
+	case farmstayopinion.FieldAgency:
+		v, ok := value.(farmstayopinion.Agency)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgency(v)
+		return nil
+	case farmstayopinion.FieldFavourable:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFavourable(v)
+		return nil
+	case farmstayopinion.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FarmStayOpinionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, farmstayopinion.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, farmstayopinion.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FarmStayOpinionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case farmstayopinion.FieldVersion:
+		return m.AddedVersion()
+	case farmstayopinion.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FarmStayOpinionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case farmstayopinion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case farmstayopinion.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FarmStayOpinionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(farmstayopinion.FieldText) {
+		fields = append(fields, farmstayopinion.FieldText)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FarmStayOpinionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FarmStayOpinionMutation) ClearField(name string) error {
+	switch name {
+	case farmstayopinion.FieldText:
+		m.ClearText()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FarmStayOpinionMutation) ResetField(name string) error {
+	switch name {
+	case farmstayopinion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case farmstayopinion.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case farmstayopinion.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case farmstayopinion.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case farmstayopinion.FieldNominationID:
+		m.ResetNominationID()
+		return nil
+	case farmstayopinion.FieldAgency:
+		m.ResetAgency()
+		return nil
+	case farmstayopinion.FieldFavourable:
+		m.ResetFavourable()
+		return nil
+	case farmstayopinion.FieldText:
+		m.ResetText()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FarmStayOpinionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.nomination != nil {
+		edges = append(edges, farmstayopinion.EdgeNomination)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FarmStayOpinionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case farmstayopinion.EdgeNomination:
+		if id := m.nomination; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FarmStayOpinionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FarmStayOpinionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FarmStayOpinionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearednomination {
+		edges = append(edges, farmstayopinion.EdgeNomination)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FarmStayOpinionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case farmstayopinion.EdgeNomination:
+		return m.clearednomination
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FarmStayOpinionMutation) ClearEdge(name string) error {
+	switch name {
+	case farmstayopinion.EdgeNomination:
+		m.ClearNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FarmStayOpinionMutation) ResetEdge(name string) error {
+	switch name {
+	case farmstayopinion.EdgeNomination:
+		m.ResetNomination()
+		return nil
+	}
+	return fmt.Errorf("unknown FarmStayOpinion edge %s", name)
 }
 
 // HelpPairingMutation represents an operation that mutates the HelpPairing nodes in the graph.
@@ -10712,27 +17096,30 @@ func (m *LeaderVisitMutation) ResetEdge(name string) error {
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	version       *int
-	addversion    *int
-	name          *string
-	gender        *member.Gender
-	birth_date    *time.Time
-	joined_at     *time.Time
-	status        *member.Status
-	category      *member.Category
-	phone         *string
-	national_id   *string
-	clearedFields map[string]struct{}
-	branch        *int
-	clearedbranch bool
-	done          bool
-	oldValue      func(context.Context) (*Member, error)
-	predicates    []predicate.Member
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	name               *string
+	gender             *member.Gender
+	birth_date         *time.Time
+	joined_at          *time.Time
+	status             *member.Status
+	category           *member.Category
+	phone              *string
+	national_id        *string
+	clearedFields      map[string]struct{}
+	branch             *int
+	clearedbranch      bool
+	recitations        map[int]struct{}
+	removedrecitations map[int]struct{}
+	clearedrecitations bool
+	done               bool
+	oldValue           func(context.Context) (*Member, error)
+	predicates         []predicate.Member
 }
 
 var _ ent.Mutation = (*MemberMutation)(nil)
@@ -11390,6 +17777,60 @@ func (m *MemberMutation) ResetBranch() {
 	m.clearedbranch = false
 }
 
+// AddRecitationIDs adds the "recitations" edge to the Recitation entity by ids.
+func (m *MemberMutation) AddRecitationIDs(ids ...int) {
+	if m.recitations == nil {
+		m.recitations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.recitations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRecitations clears the "recitations" edge to the Recitation entity.
+func (m *MemberMutation) ClearRecitations() {
+	m.clearedrecitations = true
+}
+
+// RecitationsCleared reports if the "recitations" edge to the Recitation entity was cleared.
+func (m *MemberMutation) RecitationsCleared() bool {
+	return m.clearedrecitations
+}
+
+// RemoveRecitationIDs removes the "recitations" edge to the Recitation entity by IDs.
+func (m *MemberMutation) RemoveRecitationIDs(ids ...int) {
+	if m.removedrecitations == nil {
+		m.removedrecitations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.recitations, ids[i])
+		m.removedrecitations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRecitations returns the removed IDs of the "recitations" edge to the Recitation entity.
+func (m *MemberMutation) RemovedRecitationsIDs() (ids []int) {
+	for id := range m.removedrecitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RecitationsIDs returns the "recitations" edge IDs in the mutation.
+func (m *MemberMutation) RecitationsIDs() (ids []int) {
+	for id := range m.recitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRecitations resets all changes to the "recitations" edge.
+func (m *MemberMutation) ResetRecitations() {
+	m.recitations = nil
+	m.clearedrecitations = false
+	m.removedrecitations = nil
+}
+
 // Where appends a list predicates to the MemberMutation builder.
 func (m *MemberMutation) Where(ps ...predicate.Member) {
 	m.predicates = append(m.predicates, ps...)
@@ -11764,9 +18205,12 @@ func (m *MemberMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MemberMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.branch != nil {
 		edges = append(edges, member.EdgeBranch)
+	}
+	if m.recitations != nil {
+		edges = append(edges, member.EdgeRecitations)
 	}
 	return edges
 }
@@ -11779,27 +18223,47 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 		if id := m.branch; id != nil {
 			return []ent.Value{*id}
 		}
+	case member.EdgeRecitations:
+		ids := make([]ent.Value, 0, len(m.recitations))
+		for id := range m.recitations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MemberMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedrecitations != nil {
+		edges = append(edges, member.EdgeRecitations)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case member.EdgeRecitations:
+		ids := make([]ent.Value, 0, len(m.removedrecitations))
+		for id := range m.removedrecitations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MemberMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedbranch {
 		edges = append(edges, member.EdgeBranch)
+	}
+	if m.clearedrecitations {
+		edges = append(edges, member.EdgeRecitations)
 	}
 	return edges
 }
@@ -11810,6 +18274,8 @@ func (m *MemberMutation) EdgeCleared(name string) bool {
 	switch name {
 	case member.EdgeBranch:
 		return m.clearedbranch
+	case member.EdgeRecitations:
+		return m.clearedrecitations
 	}
 	return false
 }
@@ -11831,6 +18297,9 @@ func (m *MemberMutation) ResetEdge(name string) error {
 	switch name {
 	case member.EdgeBranch:
 		m.ResetBranch()
+		return nil
+	case member.EdgeRecitations:
+		m.ResetRecitations()
 		return nil
 	}
 	return fmt.Errorf("unknown Member edge %s", name)
@@ -13076,6 +19545,960 @@ func (m *OrgMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Org edge %s", name)
+}
+
+// PlaqueMutation represents an operation that mutates the Plaque nodes in the graph.
+type PlaqueMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	kind              *plaque.Kind
+	since             *time.Time
+	withdrawn_on      *time.Time
+	withdrawal_reason *string
+	clearedFields     map[string]struct{}
+	branch            *int
+	clearedbranch     bool
+	member            *int
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*Plaque, error)
+	predicates        []predicate.Plaque
+}
+
+var _ ent.Mutation = (*PlaqueMutation)(nil)
+
+// plaqueOption allows management of the mutation configuration using functional options.
+type plaqueOption func(*PlaqueMutation)
+
+// newPlaqueMutation creates new mutation for the Plaque entity.
+func newPlaqueMutation(c config, op Op, opts ...plaqueOption) *PlaqueMutation {
+	m := &PlaqueMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePlaque,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPlaqueID sets the ID field of the mutation.
+func withPlaqueID(id int) plaqueOption {
+	return func(m *PlaqueMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Plaque
+		)
+		m.oldValue = func(ctx context.Context) (*Plaque, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Plaque.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPlaque sets the old Plaque of the mutation.
+func withPlaque(node *Plaque) plaqueOption {
+	return func(m *PlaqueMutation) {
+		m.oldValue = func(context.Context) (*Plaque, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PlaqueMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PlaqueMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PlaqueMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PlaqueMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Plaque.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PlaqueMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PlaqueMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PlaqueMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PlaqueMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PlaqueMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PlaqueMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PlaqueMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PlaqueMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PlaqueMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PlaqueMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PlaqueMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PlaqueMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PlaqueMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PlaqueMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *PlaqueMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *PlaqueMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *PlaqueMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[plaque.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *PlaqueMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[plaque.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *PlaqueMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, plaque.FieldMemberID)
+}
+
+// SetKind sets the "kind" field.
+func (m *PlaqueMutation) SetKind(pl plaque.Kind) {
+	m.kind = &pl
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *PlaqueMutation) Kind() (r plaque.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldKind(ctx context.Context) (v plaque.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *PlaqueMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetSince sets the "since" field.
+func (m *PlaqueMutation) SetSince(t time.Time) {
+	m.since = &t
+}
+
+// Since returns the value of the "since" field in the mutation.
+func (m *PlaqueMutation) Since() (r time.Time, exists bool) {
+	v := m.since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSince returns the old "since" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldSince(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSince: %w", err)
+	}
+	return oldValue.Since, nil
+}
+
+// ResetSince resets all changes to the "since" field.
+func (m *PlaqueMutation) ResetSince() {
+	m.since = nil
+}
+
+// SetWithdrawnOn sets the "withdrawn_on" field.
+func (m *PlaqueMutation) SetWithdrawnOn(t time.Time) {
+	m.withdrawn_on = &t
+}
+
+// WithdrawnOn returns the value of the "withdrawn_on" field in the mutation.
+func (m *PlaqueMutation) WithdrawnOn() (r time.Time, exists bool) {
+	v := m.withdrawn_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawnOn returns the old "withdrawn_on" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldWithdrawnOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawnOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawnOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawnOn: %w", err)
+	}
+	return oldValue.WithdrawnOn, nil
+}
+
+// ClearWithdrawnOn clears the value of the "withdrawn_on" field.
+func (m *PlaqueMutation) ClearWithdrawnOn() {
+	m.withdrawn_on = nil
+	m.clearedFields[plaque.FieldWithdrawnOn] = struct{}{}
+}
+
+// WithdrawnOnCleared returns if the "withdrawn_on" field was cleared in this mutation.
+func (m *PlaqueMutation) WithdrawnOnCleared() bool {
+	_, ok := m.clearedFields[plaque.FieldWithdrawnOn]
+	return ok
+}
+
+// ResetWithdrawnOn resets all changes to the "withdrawn_on" field.
+func (m *PlaqueMutation) ResetWithdrawnOn() {
+	m.withdrawn_on = nil
+	delete(m.clearedFields, plaque.FieldWithdrawnOn)
+}
+
+// SetWithdrawalReason sets the "withdrawal_reason" field.
+func (m *PlaqueMutation) SetWithdrawalReason(s string) {
+	m.withdrawal_reason = &s
+}
+
+// WithdrawalReason returns the value of the "withdrawal_reason" field in the mutation.
+func (m *PlaqueMutation) WithdrawalReason() (r string, exists bool) {
+	v := m.withdrawal_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawalReason returns the old "withdrawal_reason" field's value of the Plaque entity.
+// If the Plaque object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlaqueMutation) OldWithdrawalReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawalReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawalReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawalReason: %w", err)
+	}
+	return oldValue.WithdrawalReason, nil
+}
+
+// ClearWithdrawalReason clears the value of the "withdrawal_reason" field.
+func (m *PlaqueMutation) ClearWithdrawalReason() {
+	m.withdrawal_reason = nil
+	m.clearedFields[plaque.FieldWithdrawalReason] = struct{}{}
+}
+
+// WithdrawalReasonCleared returns if the "withdrawal_reason" field was cleared in this mutation.
+func (m *PlaqueMutation) WithdrawalReasonCleared() bool {
+	_, ok := m.clearedFields[plaque.FieldWithdrawalReason]
+	return ok
+}
+
+// ResetWithdrawalReason resets all changes to the "withdrawal_reason" field.
+func (m *PlaqueMutation) ResetWithdrawalReason() {
+	m.withdrawal_reason = nil
+	delete(m.clearedFields, plaque.FieldWithdrawalReason)
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PlaqueMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[plaque.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PlaqueMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PlaqueMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PlaqueMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *PlaqueMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[plaque.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *PlaqueMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *PlaqueMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *PlaqueMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the PlaqueMutation builder.
+func (m *PlaqueMutation) Where(ps ...predicate.Plaque) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PlaqueMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PlaqueMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Plaque, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PlaqueMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PlaqueMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Plaque).
+func (m *PlaqueMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PlaqueMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, plaque.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, plaque.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, plaque.FieldVersion)
+	}
+	if m.branch != nil {
+		fields = append(fields, plaque.FieldBranchID)
+	}
+	if m.member != nil {
+		fields = append(fields, plaque.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, plaque.FieldKind)
+	}
+	if m.since != nil {
+		fields = append(fields, plaque.FieldSince)
+	}
+	if m.withdrawn_on != nil {
+		fields = append(fields, plaque.FieldWithdrawnOn)
+	}
+	if m.withdrawal_reason != nil {
+		fields = append(fields, plaque.FieldWithdrawalReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PlaqueMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case plaque.FieldCreatedAt:
+		return m.CreatedAt()
+	case plaque.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case plaque.FieldVersion:
+		return m.Version()
+	case plaque.FieldBranchID:
+		return m.BranchID()
+	case plaque.FieldMemberID:
+		return m.MemberID()
+	case plaque.FieldKind:
+		return m.Kind()
+	case plaque.FieldSince:
+		return m.Since()
+	case plaque.FieldWithdrawnOn:
+		return m.WithdrawnOn()
+	case plaque.FieldWithdrawalReason:
+		return m.WithdrawalReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PlaqueMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case plaque.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case plaque.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case plaque.FieldVersion:
+		return m.OldVersion(ctx)
+	case plaque.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case plaque.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case plaque.FieldKind:
+		return m.OldKind(ctx)
+	case plaque.FieldSince:
+		return m.OldSince(ctx)
+	case plaque.FieldWithdrawnOn:
+		return m.OldWithdrawnOn(ctx)
+	case plaque.FieldWithdrawalReason:
+		return m.OldWithdrawalReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Plaque field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlaqueMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case plaque.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case plaque.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case plaque.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case plaque.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case plaque.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case plaque.FieldKind:
+		v, ok := value.(plaque.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case plaque.FieldSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSince(v)
+		return nil
+	case plaque.FieldWithdrawnOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawnOn(v)
+		return nil
+	case plaque.FieldWithdrawalReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawalReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PlaqueMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, plaque.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PlaqueMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case plaque.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlaqueMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case plaque.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PlaqueMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(plaque.FieldMemberID) {
+		fields = append(fields, plaque.FieldMemberID)
+	}
+	if m.FieldCleared(plaque.FieldWithdrawnOn) {
+		fields = append(fields, plaque.FieldWithdrawnOn)
+	}
+	if m.FieldCleared(plaque.FieldWithdrawalReason) {
+		fields = append(fields, plaque.FieldWithdrawalReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PlaqueMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PlaqueMutation) ClearField(name string) error {
+	switch name {
+	case plaque.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case plaque.FieldWithdrawnOn:
+		m.ClearWithdrawnOn()
+		return nil
+	case plaque.FieldWithdrawalReason:
+		m.ClearWithdrawalReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PlaqueMutation) ResetField(name string) error {
+	switch name {
+	case plaque.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case plaque.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case plaque.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case plaque.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case plaque.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case plaque.FieldKind:
+		m.ResetKind()
+		return nil
+	case plaque.FieldSince:
+		m.ResetSince()
+		return nil
+	case plaque.FieldWithdrawnOn:
+		m.ResetWithdrawnOn()
+		return nil
+	case plaque.FieldWithdrawalReason:
+		m.ResetWithdrawalReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PlaqueMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.branch != nil {
+		edges = append(edges, plaque.EdgeBranch)
+	}
+	if m.member != nil {
+		edges = append(edges, plaque.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PlaqueMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case plaque.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case plaque.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PlaqueMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PlaqueMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PlaqueMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbranch {
+		edges = append(edges, plaque.EdgeBranch)
+	}
+	if m.clearedmember {
+		edges = append(edges, plaque.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PlaqueMutation) EdgeCleared(name string) bool {
+	switch name {
+	case plaque.EdgeBranch:
+		return m.clearedbranch
+	case plaque.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PlaqueMutation) ClearEdge(name string) error {
+	switch name {
+	case plaque.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case plaque.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PlaqueMutation) ResetEdge(name string) error {
+	switch name {
+	case plaque.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case plaque.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown Plaque edge %s", name)
 }
 
 // PledgeMutation represents an operation that mutates the Pledge nodes in the graph.
@@ -20120,6 +27543,1856 @@ func (m *PoorHouseholdMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PoorHousehold edge %s", name)
+}
+
+// RecitationMutation represents an operation that mutates the Recitation nodes in the graph.
+type RecitationMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	version               *int
+	addversion            *int
+	on                    *time.Time
+	convention_version    *int
+	addconvention_version *int
+	clearedFields         map[string]struct{}
+	branch                *int
+	clearedbranch         bool
+	convention            *int
+	clearedconvention     bool
+	attendees             map[int]struct{}
+	removedattendees      map[int]struct{}
+	clearedattendees      bool
+	absences              map[int]struct{}
+	removedabsences       map[int]struct{}
+	clearedabsences       bool
+	done                  bool
+	oldValue              func(context.Context) (*Recitation, error)
+	predicates            []predicate.Recitation
+}
+
+var _ ent.Mutation = (*RecitationMutation)(nil)
+
+// recitationOption allows management of the mutation configuration using functional options.
+type recitationOption func(*RecitationMutation)
+
+// newRecitationMutation creates new mutation for the Recitation entity.
+func newRecitationMutation(c config, op Op, opts ...recitationOption) *RecitationMutation {
+	m := &RecitationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRecitation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRecitationID sets the ID field of the mutation.
+func withRecitationID(id int) recitationOption {
+	return func(m *RecitationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Recitation
+		)
+		m.oldValue = func(ctx context.Context) (*Recitation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Recitation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRecitation sets the old Recitation of the mutation.
+func withRecitation(node *Recitation) recitationOption {
+	return func(m *RecitationMutation) {
+		m.oldValue = func(context.Context) (*Recitation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RecitationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RecitationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RecitationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RecitationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Recitation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RecitationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RecitationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RecitationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RecitationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RecitationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RecitationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RecitationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RecitationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RecitationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RecitationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RecitationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *RecitationMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *RecitationMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *RecitationMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetOn sets the "on" field.
+func (m *RecitationMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *RecitationMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *RecitationMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetConventionID sets the "convention_id" field.
+func (m *RecitationMutation) SetConventionID(i int) {
+	m.convention = &i
+}
+
+// ConventionID returns the value of the "convention_id" field in the mutation.
+func (m *RecitationMutation) ConventionID() (r int, exists bool) {
+	v := m.convention
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConventionID returns the old "convention_id" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldConventionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConventionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConventionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConventionID: %w", err)
+	}
+	return oldValue.ConventionID, nil
+}
+
+// ClearConventionID clears the value of the "convention_id" field.
+func (m *RecitationMutation) ClearConventionID() {
+	m.convention = nil
+	m.clearedFields[recitation.FieldConventionID] = struct{}{}
+}
+
+// ConventionIDCleared returns if the "convention_id" field was cleared in this mutation.
+func (m *RecitationMutation) ConventionIDCleared() bool {
+	_, ok := m.clearedFields[recitation.FieldConventionID]
+	return ok
+}
+
+// ResetConventionID resets all changes to the "convention_id" field.
+func (m *RecitationMutation) ResetConventionID() {
+	m.convention = nil
+	delete(m.clearedFields, recitation.FieldConventionID)
+}
+
+// SetConventionVersion sets the "convention_version" field.
+func (m *RecitationMutation) SetConventionVersion(i int) {
+	m.convention_version = &i
+	m.addconvention_version = nil
+}
+
+// ConventionVersion returns the value of the "convention_version" field in the mutation.
+func (m *RecitationMutation) ConventionVersion() (r int, exists bool) {
+	v := m.convention_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConventionVersion returns the old "convention_version" field's value of the Recitation entity.
+// If the Recitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationMutation) OldConventionVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConventionVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConventionVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConventionVersion: %w", err)
+	}
+	return oldValue.ConventionVersion, nil
+}
+
+// AddConventionVersion adds i to the "convention_version" field.
+func (m *RecitationMutation) AddConventionVersion(i int) {
+	if m.addconvention_version != nil {
+		*m.addconvention_version += i
+	} else {
+		m.addconvention_version = &i
+	}
+}
+
+// AddedConventionVersion returns the value that was added to the "convention_version" field in this mutation.
+func (m *RecitationMutation) AddedConventionVersion() (r int, exists bool) {
+	v := m.addconvention_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConventionVersion resets all changes to the "convention_version" field.
+func (m *RecitationMutation) ResetConventionVersion() {
+	m.convention_version = nil
+	m.addconvention_version = nil
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *RecitationMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[recitation.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *RecitationMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *RecitationMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *RecitationMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// ClearConvention clears the "convention" edge to the Convention entity.
+func (m *RecitationMutation) ClearConvention() {
+	m.clearedconvention = true
+	m.clearedFields[recitation.FieldConventionID] = struct{}{}
+}
+
+// ConventionCleared reports if the "convention" edge to the Convention entity was cleared.
+func (m *RecitationMutation) ConventionCleared() bool {
+	return m.ConventionIDCleared() || m.clearedconvention
+}
+
+// ConventionIDs returns the "convention" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConventionID instead. It exists only for internal usage by the builders.
+func (m *RecitationMutation) ConventionIDs() (ids []int) {
+	if id := m.convention; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConvention resets all changes to the "convention" edge.
+func (m *RecitationMutation) ResetConvention() {
+	m.convention = nil
+	m.clearedconvention = false
+}
+
+// AddAttendeeIDs adds the "attendees" edge to the Member entity by ids.
+func (m *RecitationMutation) AddAttendeeIDs(ids ...int) {
+	if m.attendees == nil {
+		m.attendees = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.attendees[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttendees clears the "attendees" edge to the Member entity.
+func (m *RecitationMutation) ClearAttendees() {
+	m.clearedattendees = true
+}
+
+// AttendeesCleared reports if the "attendees" edge to the Member entity was cleared.
+func (m *RecitationMutation) AttendeesCleared() bool {
+	return m.clearedattendees
+}
+
+// RemoveAttendeeIDs removes the "attendees" edge to the Member entity by IDs.
+func (m *RecitationMutation) RemoveAttendeeIDs(ids ...int) {
+	if m.removedattendees == nil {
+		m.removedattendees = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.attendees, ids[i])
+		m.removedattendees[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttendees returns the removed IDs of the "attendees" edge to the Member entity.
+func (m *RecitationMutation) RemovedAttendeesIDs() (ids []int) {
+	for id := range m.removedattendees {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttendeesIDs returns the "attendees" edge IDs in the mutation.
+func (m *RecitationMutation) AttendeesIDs() (ids []int) {
+	for id := range m.attendees {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttendees resets all changes to the "attendees" edge.
+func (m *RecitationMutation) ResetAttendees() {
+	m.attendees = nil
+	m.clearedattendees = false
+	m.removedattendees = nil
+}
+
+// AddAbsenceIDs adds the "absences" edge to the RecitationAbsence entity by ids.
+func (m *RecitationMutation) AddAbsenceIDs(ids ...int) {
+	if m.absences == nil {
+		m.absences = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.absences[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAbsences clears the "absences" edge to the RecitationAbsence entity.
+func (m *RecitationMutation) ClearAbsences() {
+	m.clearedabsences = true
+}
+
+// AbsencesCleared reports if the "absences" edge to the RecitationAbsence entity was cleared.
+func (m *RecitationMutation) AbsencesCleared() bool {
+	return m.clearedabsences
+}
+
+// RemoveAbsenceIDs removes the "absences" edge to the RecitationAbsence entity by IDs.
+func (m *RecitationMutation) RemoveAbsenceIDs(ids ...int) {
+	if m.removedabsences == nil {
+		m.removedabsences = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.absences, ids[i])
+		m.removedabsences[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAbsences returns the removed IDs of the "absences" edge to the RecitationAbsence entity.
+func (m *RecitationMutation) RemovedAbsencesIDs() (ids []int) {
+	for id := range m.removedabsences {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AbsencesIDs returns the "absences" edge IDs in the mutation.
+func (m *RecitationMutation) AbsencesIDs() (ids []int) {
+	for id := range m.absences {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAbsences resets all changes to the "absences" edge.
+func (m *RecitationMutation) ResetAbsences() {
+	m.absences = nil
+	m.clearedabsences = false
+	m.removedabsences = nil
+}
+
+// Where appends a list predicates to the RecitationMutation builder.
+func (m *RecitationMutation) Where(ps ...predicate.Recitation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RecitationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RecitationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Recitation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RecitationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RecitationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Recitation).
+func (m *RecitationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RecitationMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, recitation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, recitation.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, recitation.FieldVersion)
+	}
+	if m.branch != nil {
+		fields = append(fields, recitation.FieldBranchID)
+	}
+	if m.on != nil {
+		fields = append(fields, recitation.FieldOn)
+	}
+	if m.convention != nil {
+		fields = append(fields, recitation.FieldConventionID)
+	}
+	if m.convention_version != nil {
+		fields = append(fields, recitation.FieldConventionVersion)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RecitationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case recitation.FieldCreatedAt:
+		return m.CreatedAt()
+	case recitation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case recitation.FieldVersion:
+		return m.Version()
+	case recitation.FieldBranchID:
+		return m.BranchID()
+	case recitation.FieldOn:
+		return m.On()
+	case recitation.FieldConventionID:
+		return m.ConventionID()
+	case recitation.FieldConventionVersion:
+		return m.ConventionVersion()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RecitationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case recitation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case recitation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case recitation.FieldVersion:
+		return m.OldVersion(ctx)
+	case recitation.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case recitation.FieldOn:
+		return m.OldOn(ctx)
+	case recitation.FieldConventionID:
+		return m.OldConventionID(ctx)
+	case recitation.FieldConventionVersion:
+		return m.OldConventionVersion(ctx)
+	}
+	return nil, fmt.Errorf("unknown Recitation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecitationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case recitation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case recitation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case recitation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case recitation.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case recitation.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case recitation.FieldConventionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConventionID(v)
+		return nil
+	case recitation.FieldConventionVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConventionVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RecitationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, recitation.FieldVersion)
+	}
+	if m.addconvention_version != nil {
+		fields = append(fields, recitation.FieldConventionVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RecitationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case recitation.FieldVersion:
+		return m.AddedVersion()
+	case recitation.FieldConventionVersion:
+		return m.AddedConventionVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecitationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case recitation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case recitation.FieldConventionVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConventionVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RecitationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(recitation.FieldConventionID) {
+		fields = append(fields, recitation.FieldConventionID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RecitationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RecitationMutation) ClearField(name string) error {
+	switch name {
+	case recitation.FieldConventionID:
+		m.ClearConventionID()
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RecitationMutation) ResetField(name string) error {
+	switch name {
+	case recitation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case recitation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case recitation.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case recitation.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case recitation.FieldOn:
+		m.ResetOn()
+		return nil
+	case recitation.FieldConventionID:
+		m.ResetConventionID()
+		return nil
+	case recitation.FieldConventionVersion:
+		m.ResetConventionVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RecitationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.branch != nil {
+		edges = append(edges, recitation.EdgeBranch)
+	}
+	if m.convention != nil {
+		edges = append(edges, recitation.EdgeConvention)
+	}
+	if m.attendees != nil {
+		edges = append(edges, recitation.EdgeAttendees)
+	}
+	if m.absences != nil {
+		edges = append(edges, recitation.EdgeAbsences)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RecitationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case recitation.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case recitation.EdgeConvention:
+		if id := m.convention; id != nil {
+			return []ent.Value{*id}
+		}
+	case recitation.EdgeAttendees:
+		ids := make([]ent.Value, 0, len(m.attendees))
+		for id := range m.attendees {
+			ids = append(ids, id)
+		}
+		return ids
+	case recitation.EdgeAbsences:
+		ids := make([]ent.Value, 0, len(m.absences))
+		for id := range m.absences {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RecitationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedattendees != nil {
+		edges = append(edges, recitation.EdgeAttendees)
+	}
+	if m.removedabsences != nil {
+		edges = append(edges, recitation.EdgeAbsences)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RecitationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case recitation.EdgeAttendees:
+		ids := make([]ent.Value, 0, len(m.removedattendees))
+		for id := range m.removedattendees {
+			ids = append(ids, id)
+		}
+		return ids
+	case recitation.EdgeAbsences:
+		ids := make([]ent.Value, 0, len(m.removedabsences))
+		for id := range m.removedabsences {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RecitationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedbranch {
+		edges = append(edges, recitation.EdgeBranch)
+	}
+	if m.clearedconvention {
+		edges = append(edges, recitation.EdgeConvention)
+	}
+	if m.clearedattendees {
+		edges = append(edges, recitation.EdgeAttendees)
+	}
+	if m.clearedabsences {
+		edges = append(edges, recitation.EdgeAbsences)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RecitationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case recitation.EdgeBranch:
+		return m.clearedbranch
+	case recitation.EdgeConvention:
+		return m.clearedconvention
+	case recitation.EdgeAttendees:
+		return m.clearedattendees
+	case recitation.EdgeAbsences:
+		return m.clearedabsences
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RecitationMutation) ClearEdge(name string) error {
+	switch name {
+	case recitation.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	case recitation.EdgeConvention:
+		m.ClearConvention()
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RecitationMutation) ResetEdge(name string) error {
+	switch name {
+	case recitation.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	case recitation.EdgeConvention:
+		m.ResetConvention()
+		return nil
+	case recitation.EdgeAttendees:
+		m.ResetAttendees()
+		return nil
+	case recitation.EdgeAbsences:
+		m.ResetAbsences()
+		return nil
+	}
+	return fmt.Errorf("unknown Recitation edge %s", name)
+}
+
+// RecitationAbsenceMutation represents an operation that mutates the RecitationAbsence nodes in the graph.
+type RecitationAbsenceMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	branch_id         *int
+	addbranch_id      *int
+	reason            *string
+	clearedFields     map[string]struct{}
+	recitation        *int
+	clearedrecitation bool
+	member            *int
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*RecitationAbsence, error)
+	predicates        []predicate.RecitationAbsence
+}
+
+var _ ent.Mutation = (*RecitationAbsenceMutation)(nil)
+
+// recitationabsenceOption allows management of the mutation configuration using functional options.
+type recitationabsenceOption func(*RecitationAbsenceMutation)
+
+// newRecitationAbsenceMutation creates new mutation for the RecitationAbsence entity.
+func newRecitationAbsenceMutation(c config, op Op, opts ...recitationabsenceOption) *RecitationAbsenceMutation {
+	m := &RecitationAbsenceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRecitationAbsence,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRecitationAbsenceID sets the ID field of the mutation.
+func withRecitationAbsenceID(id int) recitationabsenceOption {
+	return func(m *RecitationAbsenceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RecitationAbsence
+		)
+		m.oldValue = func(ctx context.Context) (*RecitationAbsence, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RecitationAbsence.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRecitationAbsence sets the old RecitationAbsence of the mutation.
+func withRecitationAbsence(node *RecitationAbsence) recitationabsenceOption {
+	return func(m *RecitationAbsenceMutation) {
+		m.oldValue = func(context.Context) (*RecitationAbsence, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RecitationAbsenceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RecitationAbsenceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RecitationAbsenceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RecitationAbsenceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RecitationAbsence.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RecitationAbsenceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RecitationAbsenceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RecitationAbsenceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RecitationAbsenceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RecitationAbsenceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RecitationAbsenceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *RecitationAbsenceMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *RecitationAbsenceMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *RecitationAbsenceMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *RecitationAbsenceMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *RecitationAbsenceMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *RecitationAbsenceMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *RecitationAbsenceMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *RecitationAbsenceMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *RecitationAbsenceMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *RecitationAbsenceMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetRecitationID sets the "recitation_id" field.
+func (m *RecitationAbsenceMutation) SetRecitationID(i int) {
+	m.recitation = &i
+}
+
+// RecitationID returns the value of the "recitation_id" field in the mutation.
+func (m *RecitationAbsenceMutation) RecitationID() (r int, exists bool) {
+	v := m.recitation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecitationID returns the old "recitation_id" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldRecitationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecitationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecitationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecitationID: %w", err)
+	}
+	return oldValue.RecitationID, nil
+}
+
+// ResetRecitationID resets all changes to the "recitation_id" field.
+func (m *RecitationAbsenceMutation) ResetRecitationID() {
+	m.recitation = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *RecitationAbsenceMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *RecitationAbsenceMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *RecitationAbsenceMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[recitationabsence.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *RecitationAbsenceMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[recitationabsence.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *RecitationAbsenceMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, recitationabsence.FieldMemberID)
+}
+
+// SetReason sets the "reason" field.
+func (m *RecitationAbsenceMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *RecitationAbsenceMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the RecitationAbsence entity.
+// If the RecitationAbsence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecitationAbsenceMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *RecitationAbsenceMutation) ResetReason() {
+	m.reason = nil
+}
+
+// ClearRecitation clears the "recitation" edge to the Recitation entity.
+func (m *RecitationAbsenceMutation) ClearRecitation() {
+	m.clearedrecitation = true
+	m.clearedFields[recitationabsence.FieldRecitationID] = struct{}{}
+}
+
+// RecitationCleared reports if the "recitation" edge to the Recitation entity was cleared.
+func (m *RecitationAbsenceMutation) RecitationCleared() bool {
+	return m.clearedrecitation
+}
+
+// RecitationIDs returns the "recitation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecitationID instead. It exists only for internal usage by the builders.
+func (m *RecitationAbsenceMutation) RecitationIDs() (ids []int) {
+	if id := m.recitation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecitation resets all changes to the "recitation" edge.
+func (m *RecitationAbsenceMutation) ResetRecitation() {
+	m.recitation = nil
+	m.clearedrecitation = false
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *RecitationAbsenceMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[recitationabsence.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *RecitationAbsenceMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *RecitationAbsenceMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *RecitationAbsenceMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the RecitationAbsenceMutation builder.
+func (m *RecitationAbsenceMutation) Where(ps ...predicate.RecitationAbsence) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RecitationAbsenceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RecitationAbsenceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RecitationAbsence, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RecitationAbsenceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RecitationAbsenceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RecitationAbsence).
+func (m *RecitationAbsenceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RecitationAbsenceMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, recitationabsence.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, recitationabsence.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, recitationabsence.FieldVersion)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, recitationabsence.FieldBranchID)
+	}
+	if m.recitation != nil {
+		fields = append(fields, recitationabsence.FieldRecitationID)
+	}
+	if m.member != nil {
+		fields = append(fields, recitationabsence.FieldMemberID)
+	}
+	if m.reason != nil {
+		fields = append(fields, recitationabsence.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RecitationAbsenceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case recitationabsence.FieldCreatedAt:
+		return m.CreatedAt()
+	case recitationabsence.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case recitationabsence.FieldVersion:
+		return m.Version()
+	case recitationabsence.FieldBranchID:
+		return m.BranchID()
+	case recitationabsence.FieldRecitationID:
+		return m.RecitationID()
+	case recitationabsence.FieldMemberID:
+		return m.MemberID()
+	case recitationabsence.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RecitationAbsenceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case recitationabsence.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case recitationabsence.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case recitationabsence.FieldVersion:
+		return m.OldVersion(ctx)
+	case recitationabsence.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case recitationabsence.FieldRecitationID:
+		return m.OldRecitationID(ctx)
+	case recitationabsence.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case recitationabsence.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown RecitationAbsence field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecitationAbsenceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case recitationabsence.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case recitationabsence.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case recitationabsence.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case recitationabsence.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case recitationabsence.FieldRecitationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecitationID(v)
+		return nil
+	case recitationabsence.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case recitationabsence.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RecitationAbsenceMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, recitationabsence.FieldVersion)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, recitationabsence.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RecitationAbsenceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case recitationabsence.FieldVersion:
+		return m.AddedVersion()
+	case recitationabsence.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecitationAbsenceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case recitationabsence.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case recitationabsence.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RecitationAbsenceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(recitationabsence.FieldMemberID) {
+		fields = append(fields, recitationabsence.FieldMemberID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RecitationAbsenceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RecitationAbsenceMutation) ClearField(name string) error {
+	switch name {
+	case recitationabsence.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RecitationAbsenceMutation) ResetField(name string) error {
+	switch name {
+	case recitationabsence.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case recitationabsence.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case recitationabsence.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case recitationabsence.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case recitationabsence.FieldRecitationID:
+		m.ResetRecitationID()
+		return nil
+	case recitationabsence.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case recitationabsence.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RecitationAbsenceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.recitation != nil {
+		edges = append(edges, recitationabsence.EdgeRecitation)
+	}
+	if m.member != nil {
+		edges = append(edges, recitationabsence.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RecitationAbsenceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case recitationabsence.EdgeRecitation:
+		if id := m.recitation; id != nil {
+			return []ent.Value{*id}
+		}
+	case recitationabsence.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RecitationAbsenceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RecitationAbsenceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RecitationAbsenceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedrecitation {
+		edges = append(edges, recitationabsence.EdgeRecitation)
+	}
+	if m.clearedmember {
+		edges = append(edges, recitationabsence.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RecitationAbsenceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case recitationabsence.EdgeRecitation:
+		return m.clearedrecitation
+	case recitationabsence.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RecitationAbsenceMutation) ClearEdge(name string) error {
+	switch name {
+	case recitationabsence.EdgeRecitation:
+		m.ClearRecitation()
+		return nil
+	case recitationabsence.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RecitationAbsenceMutation) ResetEdge(name string) error {
+	switch name {
+	case recitationabsence.EdgeRecitation:
+		m.ResetRecitation()
+		return nil
+	case recitationabsence.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown RecitationAbsence edge %s", name)
 }
 
 // RoleBindingMutation represents an operation that mutates the RoleBinding nodes in the graph.

@@ -73,6 +73,138 @@ func (m *BranchPairingMutation) AlsoOrgIDBefore(ctx context.Context) (int, error
 	return row.VillageBranchID, nil
 }
 
+// OrgIDBefore returns the org in county_id that the Convention
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *ConventionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withConventionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.CountyID, nil
+}
+
+// OrgIDBefore returns the org in org_id that the DemoPost
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *DemoPostMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withDemoPostID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.OrgID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the FarmStayCriterion
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *FarmStayCriterionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayCriterionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the FarmStayNomination
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *FarmStayNominationMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayNominationID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the FarmStayObjection
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *FarmStayObjectionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayObjectionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the FarmStayOpinion
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *FarmStayOpinionMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withFarmStayOpinionID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
 // OrgIDBefore returns the org in village_id that the HelpPairing
 // of a one-row update or delete belongs to before the mutation (0 for
 // none), read in the caller's scope: a row the caller cannot see is not
@@ -315,6 +447,28 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
+// OrgIDBefore returns the org in branch_id that the Plaque
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *PlaqueMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPlaqueID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
 // OrgIDBefore returns the org in branch_id that the Pledge
 // of a one-row update or delete belongs to before the mutation (0 for
 // none), read in the caller's scope: a row the caller cannot see is not
@@ -423,6 +577,50 @@ func (m *PoorHouseholdMutation) OrgIDBefore(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the Recitation
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *RecitationMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withRecitationID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the RecitationAbsence
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *RecitationAbsenceMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withRecitationAbsenceID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
 }
 
 // OrgIDBefore returns the org in org_id that the RoleBinding

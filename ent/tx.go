@@ -20,6 +20,18 @@ type Tx struct {
 	AuditLog *AuditLogClient
 	// BranchPairing is the client for interacting with the BranchPairing builders.
 	BranchPairing *BranchPairingClient
+	// Convention is the client for interacting with the Convention builders.
+	Convention *ConventionClient
+	// DemoPost is the client for interacting with the DemoPost builders.
+	DemoPost *DemoPostClient
+	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
+	FarmStayCriterion *FarmStayCriterionClient
+	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
+	FarmStayNomination *FarmStayNominationClient
+	// FarmStayObjection is the client for interacting with the FarmStayObjection builders.
+	FarmStayObjection *FarmStayObjectionClient
+	// FarmStayOpinion is the client for interacting with the FarmStayOpinion builders.
+	FarmStayOpinion *FarmStayOpinionClient
 	// HelpPairing is the client for interacting with the HelpPairing builders.
 	HelpPairing *HelpPairingClient
 	// HelpRecord is the client for interacting with the HelpRecord builders.
@@ -40,6 +52,8 @@ type Tx struct {
 	Member *MemberClient
 	// Org is the client for interacting with the Org builders.
 	Org *OrgClient
+	// Plaque is the client for interacting with the Plaque builders.
+	Plaque *PlaqueClient
 	// Pledge is the client for interacting with the Pledge builders.
 	Pledge *PledgeClient
 	// PledgeItem is the client for interacting with the PledgeItem builders.
@@ -52,6 +66,10 @@ type Tx struct {
 	PledgeTopic *PledgeTopicClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
+	// Recitation is the client for interacting with the Recitation builders.
+	Recitation *RecitationClient
+	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
+	RecitationAbsence *RecitationAbsenceClient
 	// RoleBinding is the client for interacting with the RoleBinding builders.
 	RoleBinding *RoleBindingClient
 	// Setting is the client for interacting with the Setting builders.
@@ -192,6 +210,12 @@ func (tx *Tx) init() {
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.BranchPairing = NewBranchPairingClient(tx.config)
+	tx.Convention = NewConventionClient(tx.config)
+	tx.DemoPost = NewDemoPostClient(tx.config)
+	tx.FarmStayCriterion = NewFarmStayCriterionClient(tx.config)
+	tx.FarmStayNomination = NewFarmStayNominationClient(tx.config)
+	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
+	tx.FarmStayOpinion = NewFarmStayOpinionClient(tx.config)
 	tx.HelpPairing = NewHelpPairingClient(tx.config)
 	tx.HelpRecord = NewHelpRecordClient(tx.config)
 	tx.HouseholdProblem = NewHouseholdProblemClient(tx.config)
@@ -202,12 +226,15 @@ func (tx *Tx) init() {
 	tx.LeaderVisit = NewLeaderVisitClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
+	tx.Plaque = NewPlaqueClient(tx.config)
 	tx.Pledge = NewPledgeClient(tx.config)
 	tx.PledgeItem = NewPledgeItemClient(tx.config)
 	tx.PledgeProgress = NewPledgeProgressClient(tx.config)
 	tx.PledgeReview = NewPledgeReviewClient(tx.config)
 	tx.PledgeTopic = NewPledgeTopicClient(tx.config)
 	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
+	tx.Recitation = NewRecitationClient(tx.config)
+	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
 	tx.User = NewUserClient(tx.config)

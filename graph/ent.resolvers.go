@@ -48,6 +48,24 @@ func (r *queryResolver) BranchPairings(ctx context.Context, after *entgql.Cursor
 		ent.WithBranchPairingOrder(orderBy), ent.WithBranchPairingFilter(where.Filter))
 }
 
+// Conventions is the resolver for the conventions field.
+func (r *queryResolver) Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error) {
+	return r.client.Convention.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithConventionOrder(orderBy), ent.WithConventionFilter(where.Filter))
+}
+
+// DemoPosts is the resolver for the demoPosts field.
+func (r *queryResolver) DemoPosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) (*ent.DemoPostConnection, error) {
+	return r.client.DemoPost.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithDemoPostOrder(orderBy), ent.WithDemoPostFilter(where.Filter))
+}
+
+// FarmStayNominations is the resolver for the farmStayNominations field.
+func (r *queryResolver) FarmStayNominations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) (*ent.FarmStayNominationConnection, error) {
+	return r.client.FarmStayNomination.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithFarmStayNominationOrder(orderBy), ent.WithFarmStayNominationFilter(where.Filter))
+}
+
 // HelpPairings is the resolver for the helpPairings field.
 func (r *queryResolver) HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error) {
 	return r.client.HelpPairing.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -72,6 +90,12 @@ func (r *queryResolver) Orgs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithOrgOrder(orderBy), ent.WithOrgFilter(where.Filter))
 }
 
+// Plaques is the resolver for the plaques field.
+func (r *queryResolver) Plaques(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlaqueOrder, where *ent.PlaqueWhereInput) (*ent.PlaqueConnection, error) {
+	return r.client.Plaque.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPlaqueOrder(orderBy), ent.WithPlaqueFilter(where.Filter))
+}
+
 // Pledges is the resolver for the pledges field.
 func (r *queryResolver) Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error) {
 	return r.client.Pledge.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -84,6 +108,12 @@ func (r *queryResolver) PoorHouseholds(ctx context.Context, after *entgql.Cursor
 		ent.WithPoorHouseholdOrder(orderBy), ent.WithPoorHouseholdFilter(where.Filter))
 }
 
+// Recitations is the resolver for the recitations field.
+func (r *queryResolver) Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error) {
+	return r.client.Recitation.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithRecitationOrder(orderBy), ent.WithRecitationFilter(where.Filter))
+}
+
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
 	return r.client.User.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -92,6 +122,19 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 
 // BranchPairing returns BranchPairingResolver implementation.
 func (r *Resolver) BranchPairing() BranchPairingResolver { return &branchPairingResolver{r} }
+
+// Convention returns ConventionResolver implementation.
+func (r *Resolver) Convention() ConventionResolver { return &conventionResolver{r} }
+
+// FarmStayNomination returns FarmStayNominationResolver implementation.
+func (r *Resolver) FarmStayNomination() FarmStayNominationResolver {
+	return &farmStayNominationResolver{r}
+}
+
+// FarmStayObjection returns FarmStayObjectionResolver implementation.
+func (r *Resolver) FarmStayObjection() FarmStayObjectionResolver {
+	return &farmStayObjectionResolver{r}
+}
 
 // HelpPairing returns HelpPairingResolver implementation.
 func (r *Resolver) HelpPairing() HelpPairingResolver { return &helpPairingResolver{r} }
@@ -107,6 +150,9 @@ func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
 
 // Org returns OrgResolver implementation.
 func (r *Resolver) Org() OrgResolver { return &orgResolver{r} }
+
+// Plaque returns PlaqueResolver implementation.
+func (r *Resolver) Plaque() PlaqueResolver { return &plaqueResolver{r} }
 
 // Pledge returns PledgeResolver implementation.
 func (r *Resolver) Pledge() PledgeResolver { return &pledgeResolver{r} }
@@ -126,6 +172,11 @@ func (r *Resolver) RoleBinding() RoleBindingResolver { return &roleBindingResolv
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
+// FarmStayNominationWhereInput returns FarmStayNominationWhereInputResolver implementation.
+func (r *Resolver) FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver {
+	return &farmStayNominationWhereInputResolver{r}
+}
+
 // LeaderAssignmentWhereInput returns LeaderAssignmentWhereInputResolver implementation.
 func (r *Resolver) LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver {
 	return &leaderAssignmentWhereInputResolver{r}
@@ -144,21 +195,26 @@ func (r *Resolver) PledgeWhereInput() PledgeWhereInputResolver { return &pledgeW
 func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereInputResolver{r} }
 
 type (
-	branchPairingResolver              struct{ *Resolver }
-	helpPairingResolver                struct{ *Resolver }
-	householdProblemResolver           struct{ *Resolver }
-	leaderAssignmentResolver           struct{ *Resolver }
-	memberResolver                     struct{ *Resolver }
-	orgResolver                        struct{ *Resolver }
-	pledgeResolver                     struct{ *Resolver }
-	pledgeTopicResolver                struct{ *Resolver }
-	poorHouseholdResolver              struct{ *Resolver }
-	queryResolver                      struct{ *Resolver }
-	roleBindingResolver                struct{ *Resolver }
-	userResolver                       struct{ *Resolver }
-	leaderAssignmentWhereInputResolver struct{ *Resolver }
-	memberWhereInputResolver           struct{ *Resolver }
-	orgWhereInputResolver              struct{ *Resolver }
-	pledgeWhereInputResolver           struct{ *Resolver }
-	userWhereInputResolver             struct{ *Resolver }
+	branchPairingResolver                struct{ *Resolver }
+	conventionResolver                   struct{ *Resolver }
+	farmStayNominationResolver           struct{ *Resolver }
+	farmStayObjectionResolver            struct{ *Resolver }
+	helpPairingResolver                  struct{ *Resolver }
+	householdProblemResolver             struct{ *Resolver }
+	leaderAssignmentResolver             struct{ *Resolver }
+	memberResolver                       struct{ *Resolver }
+	orgResolver                          struct{ *Resolver }
+	plaqueResolver                       struct{ *Resolver }
+	pledgeResolver                       struct{ *Resolver }
+	pledgeTopicResolver                  struct{ *Resolver }
+	poorHouseholdResolver                struct{ *Resolver }
+	queryResolver                        struct{ *Resolver }
+	roleBindingResolver                  struct{ *Resolver }
+	userResolver                         struct{ *Resolver }
+	farmStayNominationWhereInputResolver struct{ *Resolver }
+	leaderAssignmentWhereInputResolver   struct{ *Resolver }
+	memberWhereInputResolver             struct{ *Resolver }
+	orgWhereInputResolver                struct{ *Resolver }
+	pledgeWhereInputResolver             struct{ *Resolver }
+	userWhereInputResolver               struct{ *Resolver }
 )

@@ -19,16 +19,23 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	pledge1 "github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/graph/scalar"
+	"github.com/partyorg/partyorg/internal/convention"
 	"github.com/partyorg/partyorg/internal/pairing"
 	"github.com/partyorg/partyorg/internal/pledge"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -46,18 +53,24 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	BranchPairing() BranchPairingResolver
+	Convention() ConventionResolver
+	ConventionCoverage() ConventionCoverageResolver
+	FarmStayNomination() FarmStayNominationResolver
+	FarmStayObjection() FarmStayObjectionResolver
 	HelpPairing() HelpPairingResolver
 	HouseholdProblem() HouseholdProblemResolver
 	LeaderAssignment() LeaderAssignmentResolver
 	Member() MemberResolver
 	Mutation() MutationResolver
 	Org() OrgResolver
+	Plaque() PlaqueResolver
 	Pledge() PledgeResolver
 	PledgeTopic() PledgeTopicResolver
 	PoorHousehold() PoorHouseholdResolver
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
 	User() UserResolver
+	FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver
 	LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver
 	MemberWhereInput() MemberWhereInputResolver
 	OrgWhereInput() OrgWhereInputResolver
@@ -118,6 +131,142 @@ type ComplexityRoot struct {
 	BranchPairingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Convention struct {
+		County        func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Sector        func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	ConventionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConventionCoverage struct {
+		Branches            func(childComplexity int) int
+		BranchesRecited     func(childComplexity int) int
+		Children            func(childComplexity int) int
+		DemonstrationPosts  func(childComplexity int) int
+		DeskPlates          func(childComplexity int) int
+		HouseholdPlaques    func(childComplexity int) int
+		Org                 func(childComplexity int) int
+		Quarter             func(childComplexity int) int
+		ResponsibilityZones func(childComplexity int) int
+		Year                func(childComplexity int) int
+	}
+
+	ConventionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DemoPost struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Org       func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	DemoPostConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DemoPostEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FarmStayCriterion struct {
+		CreatedAt  func(childComplexity int) int
+		Criterion  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Nomination func(childComplexity int) int
+		Passed     func(childComplexity int) int
+		Remark     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	FarmStayNomination struct {
+		ApprovedOn              func(childComplexity int) int
+		Batch                   func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Criteria                func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		LicenceNo               func(childComplexity int) int
+		Member                  func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		NominatedOn             func(childComplexity int) int
+		NoticeFrom              func(childComplexity int) int
+		NoticeTo                func(childComplexity int) int
+		Objections              func(childComplexity int) int
+		OperatingSince          func(childComplexity int) int
+		Opinions                func(childComplexity int) int
+		PlaqueNo                func(childComplexity int) int
+		PlaqueWithdrawalReason  func(childComplexity int) int
+		PlaqueWithdrawnOn       func(childComplexity int) int
+		RejectedOn              func(childComplexity int) int
+		RejectionReason         func(childComplexity int) int
+		ReviewComment           func(childComplexity int) int
+		ReviewedOn              func(childComplexity int) int
+		Stage                   func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
+		ViewerCanApprove        func(childComplexity int) int
+		ViewerCanLodgeObjection func(childComplexity int) int
+		ViewerCanReject         func(childComplexity int) int
+		ViewerCanReview         func(childComplexity int) int
+		ViewerCanStartNotice    func(childComplexity int) int
+		ViewerCanWithdrawPlaque func(childComplexity int) int
+		Village                 func(childComplexity int) int
+	}
+
+	FarmStayNominationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FarmStayNominationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FarmStayObjection struct {
+		Answer           func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LodgedOn         func(childComplexity int) int
+		Nomination       func(childComplexity int) int
+		ResolvedOn       func(childComplexity int) int
+		State            func(childComplexity int) int
+		Text             func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
+		ViewerCanResolve func(childComplexity int) int
+	}
+
+	FarmStayOpinion struct {
+		Agency     func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Favourable func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Nomination func(childComplexity int) int
+		Text       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	HelpPairing struct {
@@ -322,58 +471,72 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddPledgeTopic        func(childComplexity int, input AddPledgeTopicInput) int
-		AssignLeader          func(childComplexity int, input AssignLeaderInput) int
-		CreateBranchPairing   func(childComplexity int, input CreateBranchPairingInput) int
-		CreateMember          func(childComplexity int, input ent.CreateMemberInput) int
-		CreateOrg             func(childComplexity int, input ent.CreateOrgInput) int
-		CreatePledge          func(childComplexity int, input CreatePledgeInput) int
-		CreatePoorHousehold   func(childComplexity int, input CreatePoorHouseholdInput) int
-		CreateUser            func(childComplexity int, input CreateUserInput) int
-		DeleteMember          func(childComplexity int, id int) int
-		DeleteOrg             func(childComplexity int, id int) int
-		EndBranchPairing      func(childComplexity int, id int, on *time.Time) int
-		EvaluatePledge        func(childComplexity int, id int, input EvaluatePledgeInput) int
-		GrantRole             func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
-		Login                 func(childComplexity int, username string, password string) int
-		PairHousehold         func(childComplexity int, memberID int, householdID int, on *time.Time) int
-		PublishPledge         func(childComplexity int, id int, channels []DisplayChannel, on *time.Time) int
-		RaiseHouseholdProblem func(childComplexity int, input RaiseHouseholdProblemInput) int
-		RecordHelp            func(childComplexity int, input RecordHelpInput) int
-		RecordJointActivity   func(childComplexity int, input RecordJointActivityInput) int
-		RecordLeaderVisit     func(childComplexity int, input RecordLeaderVisitInput) int
-		ReportPledgeProgress  func(childComplexity int, id int, quarter int, text string, on *time.Time) int
-		RetirePledgeTopic     func(childComplexity int, id int, on *time.Time) int
-		ReviewPledge          func(childComplexity int, id int, input ReviewPledgeInput) int
-		RevokeRole            func(childComplexity int, id int) int
-		SetHouseholdStatus    func(childComplexity int, id int, input SetHouseholdStatusInput) int
-		SolveHouseholdProblem func(childComplexity int, id int, input SolveHouseholdProblemInput) int
-		SubmitPledge          func(childComplexity int, id int, on *time.Time) int
-		UpdateMember          func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
-		UpdateOrg             func(childComplexity int, id int, input ent.UpdateOrgInput, ifVersion *int) int
-		UpdatePledge          func(childComplexity int, id int, input UpdatePledgeInput) int
-		UpdateUser            func(childComplexity int, id int, input UpdateUserInput, ifVersion *int) int
+		AddPledgeTopic         func(childComplexity int, input AddPledgeTopicInput) int
+		ApproveFarmStays       func(childComplexity int, input ApproveFarmStaysInput) int
+		AssignLeader           func(childComplexity int, input AssignLeaderInput) int
+		CreateBranchPairing    func(childComplexity int, input CreateBranchPairingInput) int
+		CreateDemoPost         func(childComplexity int, input CreateDemoPostInput) int
+		CreateMember           func(childComplexity int, input ent.CreateMemberInput) int
+		CreateOrg              func(childComplexity int, input ent.CreateOrgInput) int
+		CreatePledge           func(childComplexity int, input CreatePledgeInput) int
+		CreatePoorHousehold    func(childComplexity int, input CreatePoorHouseholdInput) int
+		CreateUser             func(childComplexity int, input CreateUserInput) int
+		DeleteMember           func(childComplexity int, id int) int
+		DeleteOrg              func(childComplexity int, id int) int
+		EndBranchPairing       func(childComplexity int, id int, on *time.Time) int
+		EvaluatePledge         func(childComplexity int, id int, input EvaluatePledgeInput) int
+		GrantRole              func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
+		IssuePlaque            func(childComplexity int, input IssuePlaqueInput) int
+		LodgeObjection         func(childComplexity int, id int, text string, on *time.Time) int
+		Login                  func(childComplexity int, username string, password string) int
+		NominateFarmStay       func(childComplexity int, input NominateFarmStayInput) int
+		PairHousehold          func(childComplexity int, memberID int, householdID int, on *time.Time) int
+		PublishConvention      func(childComplexity int, input PublishConventionInput) int
+		PublishPledge          func(childComplexity int, id int, channels []DisplayChannel, on *time.Time) int
+		RaiseHouseholdProblem  func(childComplexity int, input RaiseHouseholdProblemInput) int
+		RecordHelp             func(childComplexity int, input RecordHelpInput) int
+		RecordJointActivity    func(childComplexity int, input RecordJointActivityInput) int
+		RecordLeaderVisit      func(childComplexity int, input RecordLeaderVisitInput) int
+		RecordRecitation       func(childComplexity int, input RecordRecitationInput) int
+		RejectFarmStay         func(childComplexity int, id int, reason string, on *time.Time) int
+		ReportPledgeProgress   func(childComplexity int, id int, quarter int, text string, on *time.Time) int
+		ResolveObjection       func(childComplexity int, objectionID int, upheld bool, answer string, on *time.Time) int
+		RetirePledgeTopic      func(childComplexity int, id int, on *time.Time) int
+		ReviewFarmStay         func(childComplexity int, id int, input ReviewFarmStayInput) int
+		ReviewPledge           func(childComplexity int, id int, input ReviewPledgeInput) int
+		RevokeRole             func(childComplexity int, id int) int
+		SetHouseholdStatus     func(childComplexity int, id int, input SetHouseholdStatusInput) int
+		SolveHouseholdProblem  func(childComplexity int, id int, input SolveHouseholdProblemInput) int
+		StartNotice            func(childComplexity int, id int, from time.Time, to time.Time, on *time.Time) int
+		SubmitPledge           func(childComplexity int, id int, on *time.Time) int
+		UpdateMember           func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
+		UpdateOrg              func(childComplexity int, id int, input ent.UpdateOrgInput, ifVersion *int) int
+		UpdatePledge           func(childComplexity int, id int, input UpdatePledgeInput) int
+		UpdateUser             func(childComplexity int, id int, input UpdateUserInput, ifVersion *int) int
+		WithdrawFarmStayPlaque func(childComplexity int, id int, reason string, on *time.Time) int
+		WithdrawPlaque         func(childComplexity int, id int, reason string, on *time.Time) int
 	}
 
 	Org struct {
-		ChildKinds            func(childComplexity int) int
-		Children              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
-		Code                  func(childComplexity int) int
-		CreatedAt             func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		Kind                  func(childComplexity int) int
-		Members               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
-		Name                  func(childComplexity int) int
-		Pairings              func(childComplexity int, kinds []PairingKind) int
-		Parent                func(childComplexity int) int
-		Sector                func(childComplexity int) int
-		UpdatedAt             func(childComplexity int) int
-		Version               func(childComplexity int) int
-		ViewerCanCreateChild  func(childComplexity int) int
-		ViewerCanCreateMember func(childComplexity int) int
-		ViewerCanDelete       func(childComplexity int) int
-		ViewerCanGrantRole    func(childComplexity int) int
-		ViewerCanUpdate       func(childComplexity int) int
+		ChildKinds                func(childComplexity int) int
+		Children                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
+		Code                      func(childComplexity int) int
+		CreatedAt                 func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		Kind                      func(childComplexity int) int
+		Members                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
+		Name                      func(childComplexity int) int
+		Pairings                  func(childComplexity int, kinds []PairingKind) int
+		Parent                    func(childComplexity int) int
+		Sector                    func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
+		Version                   func(childComplexity int) int
+		ViewerCanCreateChild      func(childComplexity int) int
+		ViewerCanCreateMember     func(childComplexity int) int
+		ViewerCanDelete           func(childComplexity int) int
+		ViewerCanGrantRole        func(childComplexity int) int
+		ViewerCanNominateFarmStay func(childComplexity int) int
+		ViewerCanUpdate           func(childComplexity int) int
 	}
 
 	OrgConnection struct {
@@ -392,6 +555,31 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Plaque struct {
+		Branch            func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Member            func(childComplexity int) int
+		Since             func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		Version           func(childComplexity int) int
+		ViewerCanWithdraw func(childComplexity int) int
+		WithdrawalReason  func(childComplexity int) int
+		WithdrawnOn       func(childComplexity int) int
+	}
+
+	PlaqueConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PlaqueEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Pledge struct {
@@ -531,20 +719,61 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLogs         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
-		BranchPairings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) int
-		HelpPairings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) int
-		LeaderAssignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) int
-		Members           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
-		Node              func(childComplexity int, id int) int
-		Nodes             func(childComplexity int, ids []int) int
-		Orgs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
-		PledgeFulfilment  func(childComplexity int, orgID int, year int, level org.Kind) int
-		PledgeTopics      func(childComplexity int, sector org.Sector) int
-		Pledges           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) int
-		PoorHouseholds    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) int
-		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		Viewer            func(childComplexity int) int
+		AuditLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		BranchPairings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) int
+		Convention          func(childComplexity int, countyID int, sector org.Sector, on time.Time) int
+		ConventionCoverage  func(childComplexity int, orgID int, year int, quarter int) int
+		Conventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) int
+		DemoPosts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) int
+		FarmStayNominations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) int
+		HelpPairings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) int
+		LeaderAssignments   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) int
+		Members             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
+		Node                func(childComplexity int, id int) int
+		Nodes               func(childComplexity int, ids []int) int
+		Orgs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) int
+		Plaques             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlaqueOrder, where *ent.PlaqueWhereInput) int
+		PledgeFulfilment    func(childComplexity int, orgID int, year int, level org.Kind) int
+		PledgeTopics        func(childComplexity int, sector org.Sector) int
+		Pledges             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) int
+		PoorHouseholds      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) int
+		Recitations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) int
+		Users               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Viewer              func(childComplexity int) int
+	}
+
+	Recitation struct {
+		Absences          func(childComplexity int) int
+		Attendees         func(childComplexity int) int
+		Branch            func(childComplexity int) int
+		Convention        func(childComplexity int) int
+		ConventionVersion func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		On                func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		Version           func(childComplexity int) int
+	}
+
+	RecitationAbsence struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Member     func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Recitation func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	RecitationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RecitationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RoleBinding struct {
@@ -591,6 +820,23 @@ type BranchPairingResolver interface {
 	ViewerCanEnd(ctx context.Context, obj *ent.BranchPairing) (bool, error)
 	ViewerCanRecordActivity(ctx context.Context, obj *ent.BranchPairing) (bool, error)
 }
+type ConventionResolver interface {
+	Sector(ctx context.Context, obj *ent.Convention) (org.Sector, error)
+}
+type ConventionCoverageResolver interface {
+	Children(ctx context.Context, obj *convention.Coverage) ([]*convention.Coverage, error)
+}
+type FarmStayNominationResolver interface {
+	ViewerCanStartNotice(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+	ViewerCanLodgeObjection(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+	ViewerCanReview(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+	ViewerCanApprove(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+	ViewerCanReject(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+	ViewerCanWithdrawPlaque(ctx context.Context, obj *ent.FarmStayNomination) (bool, error)
+}
+type FarmStayObjectionResolver interface {
+	ViewerCanResolve(ctx context.Context, obj *ent.FarmStayObjection) (bool, error)
+}
 type HelpPairingResolver interface {
 	ViewerCanRecordHelp(ctx context.Context, obj *ent.HelpPairing) (bool, error)
 }
@@ -618,6 +864,19 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error)
 	GrantRole(ctx context.Context, userID int, role rolebinding.Role, orgID *int) (*ent.RoleBinding, error)
 	RevokeRole(ctx context.Context, id int) (bool, error)
+	PublishConvention(ctx context.Context, input PublishConventionInput) (*ent.Convention, error)
+	RecordRecitation(ctx context.Context, input RecordRecitationInput) (*ent.Recitation, error)
+	IssuePlaque(ctx context.Context, input IssuePlaqueInput) (*ent.Plaque, error)
+	WithdrawPlaque(ctx context.Context, id int, reason string, on *time.Time) (*ent.Plaque, error)
+	CreateDemoPost(ctx context.Context, input CreateDemoPostInput) (*ent.DemoPost, error)
+	NominateFarmStay(ctx context.Context, input NominateFarmStayInput) (*ent.FarmStayNomination, error)
+	StartNotice(ctx context.Context, id int, from time.Time, to time.Time, on *time.Time) (*ent.FarmStayNomination, error)
+	LodgeObjection(ctx context.Context, id int, text string, on *time.Time) (*ent.FarmStayObjection, error)
+	ResolveObjection(ctx context.Context, objectionID int, upheld bool, answer string, on *time.Time) (*ent.FarmStayObjection, error)
+	ReviewFarmStay(ctx context.Context, id int, input ReviewFarmStayInput) (*ent.FarmStayNomination, error)
+	ApproveFarmStays(ctx context.Context, input ApproveFarmStaysInput) ([]*ent.FarmStayNomination, error)
+	RejectFarmStay(ctx context.Context, id int, reason string, on *time.Time) (*ent.FarmStayNomination, error)
+	WithdrawFarmStayPlaque(ctx context.Context, id int, reason string, on *time.Time) (*ent.FarmStayNomination, error)
 	CreateBranchPairing(ctx context.Context, input CreateBranchPairingInput) (*ent.BranchPairing, error)
 	EndBranchPairing(ctx context.Context, id int, on *time.Time) (*ent.BranchPairing, error)
 	RecordJointActivity(ctx context.Context, input RecordJointActivityInput) (*ent.JointActivity, error)
@@ -640,6 +899,7 @@ type MutationResolver interface {
 	RetirePledgeTopic(ctx context.Context, id int, on *time.Time) (*ent.PledgeTopic, error)
 }
 type OrgResolver interface {
+	ViewerCanNominateFarmStay(ctx context.Context, obj *ent.Org) (bool, error)
 	Pairings(ctx context.Context, obj *ent.Org, kinds []PairingKind) ([]ent.Noder, error)
 	ViewerCanUpdate(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Org) (bool, error)
@@ -647,6 +907,9 @@ type OrgResolver interface {
 	ViewerCanCreateMember(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanGrantRole(ctx context.Context, obj *ent.Org) (bool, error)
 	ChildKinds(ctx context.Context, obj *ent.Org) ([]org.Kind, error)
+}
+type PlaqueResolver interface {
+	ViewerCanWithdraw(ctx context.Context, obj *ent.Plaque) (bool, error)
 }
 type PledgeResolver interface {
 	Member(ctx context.Context, obj *ent.Pledge) (*ent.Member, error)
@@ -675,13 +938,20 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
 	BranchPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) (*ent.BranchPairingConnection, error)
+	Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error)
+	DemoPosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) (*ent.DemoPostConnection, error)
+	FarmStayNominations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) (*ent.FarmStayNominationConnection, error)
 	HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error)
 	LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error)
+	Plaques(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PlaqueOrder, where *ent.PlaqueWhereInput) (*ent.PlaqueConnection, error)
 	Pledges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PledgeOrder, where *ent.PledgeWhereInput) (*ent.PledgeConnection, error)
 	PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error)
+	Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	Convention(ctx context.Context, countyID int, sector org.Sector, on time.Time) (*ent.Convention, error)
+	ConventionCoverage(ctx context.Context, orgID int, year int, quarter int) (*convention.Coverage, error)
 	Viewer(ctx context.Context) (*ent.User, error)
 	PledgeTopics(ctx context.Context, sector org.Sector) ([]*ent.PledgeTopic, error)
 	PledgeFulfilment(ctx context.Context, orgID int, year int, level org.Kind) ([]*pledge.Tally, error)
@@ -693,6 +963,9 @@ type UserResolver interface {
 	ViewerCanUpdate(ctx context.Context, obj *ent.User) (bool, error)
 }
 
+type FarmStayNominationWhereInputResolver interface {
+	WithinOrg(ctx context.Context, obj *ent.FarmStayNominationWhereInput, data *int) error
+}
 type LeaderAssignmentWhereInputResolver interface {
 	ShortIn(ctx context.Context, obj *ent.LeaderAssignmentWhereInput, data *string) error
 }
@@ -936,6 +1209,601 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BranchPairingEdge.Node(childComplexity), true
+
+	case "Convention.county":
+		if e.ComplexityRoot.Convention.County == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.County(childComplexity), true
+	case "Convention.effectiveFrom":
+		if e.ComplexityRoot.Convention.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.EffectiveFrom(childComplexity), true
+	case "Convention.id":
+		if e.ComplexityRoot.Convention.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.ID(childComplexity), true
+	case "Convention.sector":
+		if e.ComplexityRoot.Convention.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.Sector(childComplexity), true
+	case "Convention.text":
+		if e.ComplexityRoot.Convention.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.Text(childComplexity), true
+	case "Convention.version":
+		if e.ComplexityRoot.Convention.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Convention.Version(childComplexity), true
+
+	case "ConventionConnection.edges":
+		if e.ComplexityRoot.ConventionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionConnection.Edges(childComplexity), true
+	case "ConventionConnection.pageInfo":
+		if e.ComplexityRoot.ConventionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionConnection.PageInfo(childComplexity), true
+	case "ConventionConnection.totalCount":
+		if e.ComplexityRoot.ConventionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionConnection.TotalCount(childComplexity), true
+
+	case "ConventionCoverage.branches":
+		if e.ComplexityRoot.ConventionCoverage.Branches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.Branches(childComplexity), true
+	case "ConventionCoverage.branchesRecited":
+		if e.ComplexityRoot.ConventionCoverage.BranchesRecited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.BranchesRecited(childComplexity), true
+	case "ConventionCoverage.children":
+		if e.ComplexityRoot.ConventionCoverage.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.Children(childComplexity), true
+	case "ConventionCoverage.demonstrationPosts":
+		if e.ComplexityRoot.ConventionCoverage.DemonstrationPosts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.DemonstrationPosts(childComplexity), true
+	case "ConventionCoverage.deskPlates":
+		if e.ComplexityRoot.ConventionCoverage.DeskPlates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.DeskPlates(childComplexity), true
+	case "ConventionCoverage.householdPlaques":
+		if e.ComplexityRoot.ConventionCoverage.HouseholdPlaques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.HouseholdPlaques(childComplexity), true
+	case "ConventionCoverage.org":
+		if e.ComplexityRoot.ConventionCoverage.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.Org(childComplexity), true
+	case "ConventionCoverage.quarter":
+		if e.ComplexityRoot.ConventionCoverage.Quarter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.Quarter(childComplexity), true
+	case "ConventionCoverage.responsibilityZones":
+		if e.ComplexityRoot.ConventionCoverage.ResponsibilityZones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.ResponsibilityZones(childComplexity), true
+	case "ConventionCoverage.year":
+		if e.ComplexityRoot.ConventionCoverage.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionCoverage.Year(childComplexity), true
+
+	case "ConventionEdge.cursor":
+		if e.ComplexityRoot.ConventionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionEdge.Cursor(childComplexity), true
+	case "ConventionEdge.node":
+		if e.ComplexityRoot.ConventionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConventionEdge.Node(childComplexity), true
+
+	case "DemoPost.createdAt":
+		if e.ComplexityRoot.DemoPost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.CreatedAt(childComplexity), true
+	case "DemoPost.id":
+		if e.ComplexityRoot.DemoPost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.ID(childComplexity), true
+	case "DemoPost.kind":
+		if e.ComplexityRoot.DemoPost.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.Kind(childComplexity), true
+	case "DemoPost.member":
+		if e.ComplexityRoot.DemoPost.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.Member(childComplexity), true
+	case "DemoPost.org":
+		if e.ComplexityRoot.DemoPost.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.Org(childComplexity), true
+	case "DemoPost.title":
+		if e.ComplexityRoot.DemoPost.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.Title(childComplexity), true
+	case "DemoPost.updatedAt":
+		if e.ComplexityRoot.DemoPost.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.UpdatedAt(childComplexity), true
+	case "DemoPost.version":
+		if e.ComplexityRoot.DemoPost.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPost.Version(childComplexity), true
+
+	case "DemoPostConnection.edges":
+		if e.ComplexityRoot.DemoPostConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPostConnection.Edges(childComplexity), true
+	case "DemoPostConnection.pageInfo":
+		if e.ComplexityRoot.DemoPostConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPostConnection.PageInfo(childComplexity), true
+	case "DemoPostConnection.totalCount":
+		if e.ComplexityRoot.DemoPostConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPostConnection.TotalCount(childComplexity), true
+
+	case "DemoPostEdge.cursor":
+		if e.ComplexityRoot.DemoPostEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPostEdge.Cursor(childComplexity), true
+	case "DemoPostEdge.node":
+		if e.ComplexityRoot.DemoPostEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemoPostEdge.Node(childComplexity), true
+
+	case "FarmStayCriterion.createdAt":
+		if e.ComplexityRoot.FarmStayCriterion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.CreatedAt(childComplexity), true
+	case "FarmStayCriterion.criterion":
+		if e.ComplexityRoot.FarmStayCriterion.Criterion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.Criterion(childComplexity), true
+	case "FarmStayCriterion.id":
+		if e.ComplexityRoot.FarmStayCriterion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.ID(childComplexity), true
+	case "FarmStayCriterion.nomination":
+		if e.ComplexityRoot.FarmStayCriterion.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.Nomination(childComplexity), true
+	case "FarmStayCriterion.passed":
+		if e.ComplexityRoot.FarmStayCriterion.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.Passed(childComplexity), true
+	case "FarmStayCriterion.remark":
+		if e.ComplexityRoot.FarmStayCriterion.Remark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.Remark(childComplexity), true
+	case "FarmStayCriterion.updatedAt":
+		if e.ComplexityRoot.FarmStayCriterion.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.UpdatedAt(childComplexity), true
+	case "FarmStayCriterion.version":
+		if e.ComplexityRoot.FarmStayCriterion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayCriterion.Version(childComplexity), true
+
+	case "FarmStayNomination.approvedOn":
+		if e.ComplexityRoot.FarmStayNomination.ApprovedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ApprovedOn(childComplexity), true
+	case "FarmStayNomination.batch":
+		if e.ComplexityRoot.FarmStayNomination.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Batch(childComplexity), true
+	case "FarmStayNomination.createdAt":
+		if e.ComplexityRoot.FarmStayNomination.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.CreatedAt(childComplexity), true
+	case "FarmStayNomination.criteria":
+		if e.ComplexityRoot.FarmStayNomination.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Criteria(childComplexity), true
+	case "FarmStayNomination.id":
+		if e.ComplexityRoot.FarmStayNomination.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ID(childComplexity), true
+	case "FarmStayNomination.licenceNo":
+		if e.ComplexityRoot.FarmStayNomination.LicenceNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.LicenceNo(childComplexity), true
+	case "FarmStayNomination.member":
+		if e.ComplexityRoot.FarmStayNomination.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Member(childComplexity), true
+	case "FarmStayNomination.name":
+		if e.ComplexityRoot.FarmStayNomination.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Name(childComplexity), true
+	case "FarmStayNomination.nominatedOn":
+		if e.ComplexityRoot.FarmStayNomination.NominatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.NominatedOn(childComplexity), true
+	case "FarmStayNomination.noticeFrom":
+		if e.ComplexityRoot.FarmStayNomination.NoticeFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.NoticeFrom(childComplexity), true
+	case "FarmStayNomination.noticeTo":
+		if e.ComplexityRoot.FarmStayNomination.NoticeTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.NoticeTo(childComplexity), true
+	case "FarmStayNomination.objections":
+		if e.ComplexityRoot.FarmStayNomination.Objections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Objections(childComplexity), true
+	case "FarmStayNomination.operatingSince":
+		if e.ComplexityRoot.FarmStayNomination.OperatingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.OperatingSince(childComplexity), true
+	case "FarmStayNomination.opinions":
+		if e.ComplexityRoot.FarmStayNomination.Opinions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Opinions(childComplexity), true
+	case "FarmStayNomination.plaqueNo":
+		if e.ComplexityRoot.FarmStayNomination.PlaqueNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.PlaqueNo(childComplexity), true
+	case "FarmStayNomination.plaqueWithdrawalReason":
+		if e.ComplexityRoot.FarmStayNomination.PlaqueWithdrawalReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.PlaqueWithdrawalReason(childComplexity), true
+	case "FarmStayNomination.plaqueWithdrawnOn":
+		if e.ComplexityRoot.FarmStayNomination.PlaqueWithdrawnOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.PlaqueWithdrawnOn(childComplexity), true
+	case "FarmStayNomination.rejectedOn":
+		if e.ComplexityRoot.FarmStayNomination.RejectedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.RejectedOn(childComplexity), true
+	case "FarmStayNomination.rejectionReason":
+		if e.ComplexityRoot.FarmStayNomination.RejectionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.RejectionReason(childComplexity), true
+	case "FarmStayNomination.reviewComment":
+		if e.ComplexityRoot.FarmStayNomination.ReviewComment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ReviewComment(childComplexity), true
+	case "FarmStayNomination.reviewedOn":
+		if e.ComplexityRoot.FarmStayNomination.ReviewedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ReviewedOn(childComplexity), true
+	case "FarmStayNomination.stage":
+		if e.ComplexityRoot.FarmStayNomination.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Stage(childComplexity), true
+	case "FarmStayNomination.updatedAt":
+		if e.ComplexityRoot.FarmStayNomination.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.UpdatedAt(childComplexity), true
+	case "FarmStayNomination.version":
+		if e.ComplexityRoot.FarmStayNomination.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Version(childComplexity), true
+	case "FarmStayNomination.viewerCanApprove":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanApprove == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanApprove(childComplexity), true
+	case "FarmStayNomination.viewerCanLodgeObjection":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanLodgeObjection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanLodgeObjection(childComplexity), true
+	case "FarmStayNomination.viewerCanReject":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanReject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanReject(childComplexity), true
+	case "FarmStayNomination.viewerCanReview":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanReview(childComplexity), true
+	case "FarmStayNomination.viewerCanStartNotice":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanStartNotice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanStartNotice(childComplexity), true
+	case "FarmStayNomination.viewerCanWithdrawPlaque":
+		if e.ComplexityRoot.FarmStayNomination.ViewerCanWithdrawPlaque == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.ViewerCanWithdrawPlaque(childComplexity), true
+	case "FarmStayNomination.village":
+		if e.ComplexityRoot.FarmStayNomination.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNomination.Village(childComplexity), true
+
+	case "FarmStayNominationConnection.edges":
+		if e.ComplexityRoot.FarmStayNominationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNominationConnection.Edges(childComplexity), true
+	case "FarmStayNominationConnection.pageInfo":
+		if e.ComplexityRoot.FarmStayNominationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNominationConnection.PageInfo(childComplexity), true
+	case "FarmStayNominationConnection.totalCount":
+		if e.ComplexityRoot.FarmStayNominationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNominationConnection.TotalCount(childComplexity), true
+
+	case "FarmStayNominationEdge.cursor":
+		if e.ComplexityRoot.FarmStayNominationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNominationEdge.Cursor(childComplexity), true
+	case "FarmStayNominationEdge.node":
+		if e.ComplexityRoot.FarmStayNominationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayNominationEdge.Node(childComplexity), true
+
+	case "FarmStayObjection.answer":
+		if e.ComplexityRoot.FarmStayObjection.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.Answer(childComplexity), true
+	case "FarmStayObjection.createdAt":
+		if e.ComplexityRoot.FarmStayObjection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.CreatedAt(childComplexity), true
+	case "FarmStayObjection.id":
+		if e.ComplexityRoot.FarmStayObjection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.ID(childComplexity), true
+	case "FarmStayObjection.lodgedOn":
+		if e.ComplexityRoot.FarmStayObjection.LodgedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.LodgedOn(childComplexity), true
+	case "FarmStayObjection.nomination":
+		if e.ComplexityRoot.FarmStayObjection.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.Nomination(childComplexity), true
+	case "FarmStayObjection.resolvedOn":
+		if e.ComplexityRoot.FarmStayObjection.ResolvedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.ResolvedOn(childComplexity), true
+	case "FarmStayObjection.state":
+		if e.ComplexityRoot.FarmStayObjection.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.State(childComplexity), true
+	case "FarmStayObjection.text":
+		if e.ComplexityRoot.FarmStayObjection.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.Text(childComplexity), true
+	case "FarmStayObjection.updatedAt":
+		if e.ComplexityRoot.FarmStayObjection.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.UpdatedAt(childComplexity), true
+	case "FarmStayObjection.version":
+		if e.ComplexityRoot.FarmStayObjection.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.Version(childComplexity), true
+	case "FarmStayObjection.viewerCanResolve":
+		if e.ComplexityRoot.FarmStayObjection.ViewerCanResolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayObjection.ViewerCanResolve(childComplexity), true
+
+	case "FarmStayOpinion.agency":
+		if e.ComplexityRoot.FarmStayOpinion.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.Agency(childComplexity), true
+	case "FarmStayOpinion.createdAt":
+		if e.ComplexityRoot.FarmStayOpinion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.CreatedAt(childComplexity), true
+	case "FarmStayOpinion.favourable":
+		if e.ComplexityRoot.FarmStayOpinion.Favourable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.Favourable(childComplexity), true
+	case "FarmStayOpinion.id":
+		if e.ComplexityRoot.FarmStayOpinion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.ID(childComplexity), true
+	case "FarmStayOpinion.nomination":
+		if e.ComplexityRoot.FarmStayOpinion.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.Nomination(childComplexity), true
+	case "FarmStayOpinion.text":
+		if e.ComplexityRoot.FarmStayOpinion.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.Text(childComplexity), true
+	case "FarmStayOpinion.updatedAt":
+		if e.ComplexityRoot.FarmStayOpinion.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.UpdatedAt(childComplexity), true
+	case "FarmStayOpinion.version":
+		if e.ComplexityRoot.FarmStayOpinion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FarmStayOpinion.Version(childComplexity), true
 
 	case "HelpPairing.createdAt":
 		if e.ComplexityRoot.HelpPairing.CreatedAt == nil {
@@ -1766,6 +2634,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPledgeTopic(childComplexity, args["input"].(AddPledgeTopicInput)), true
+	case "Mutation.approveFarmStays":
+		if e.ComplexityRoot.Mutation.ApproveFarmStays == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveFarmStays_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveFarmStays(childComplexity, args["input"].(ApproveFarmStaysInput)), true
 	case "Mutation.assignLeader":
 		if e.ComplexityRoot.Mutation.AssignLeader == nil {
 			break
@@ -1788,6 +2667,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBranchPairing(childComplexity, args["input"].(CreateBranchPairingInput)), true
+	case "Mutation.createDemoPost":
+		if e.ComplexityRoot.Mutation.CreateDemoPost == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDemoPost_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDemoPost(childComplexity, args["input"].(CreateDemoPostInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -1898,6 +2788,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GrantRole(childComplexity, args["userID"].(int), args["role"].(rolebinding.Role), args["orgID"].(*int)), true
+	case "Mutation.issuePlaque":
+		if e.ComplexityRoot.Mutation.IssuePlaque == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issuePlaque_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssuePlaque(childComplexity, args["input"].(IssuePlaqueInput)), true
+	case "Mutation.lodgeObjection":
+		if e.ComplexityRoot.Mutation.LodgeObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_lodgeObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LodgeObjection(childComplexity, args["id"].(int), args["text"].(string), args["on"].(*time.Time)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1909,6 +2821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+	case "Mutation.nominateFarmStay":
+		if e.ComplexityRoot.Mutation.NominateFarmStay == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_nominateFarmStay_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.NominateFarmStay(childComplexity, args["input"].(NominateFarmStayInput)), true
 	case "Mutation.pairHousehold":
 		if e.ComplexityRoot.Mutation.PairHousehold == nil {
 			break
@@ -1920,6 +2843,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PairHousehold(childComplexity, args["memberID"].(int), args["householdID"].(int), args["on"].(*time.Time)), true
+	case "Mutation.publishConvention":
+		if e.ComplexityRoot.Mutation.PublishConvention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishConvention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishConvention(childComplexity, args["input"].(PublishConventionInput)), true
 	case "Mutation.publishPledge":
 		if e.ComplexityRoot.Mutation.PublishPledge == nil {
 			break
@@ -1975,6 +2909,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordLeaderVisit(childComplexity, args["input"].(RecordLeaderVisitInput)), true
+	case "Mutation.recordRecitation":
+		if e.ComplexityRoot.Mutation.RecordRecitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordRecitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordRecitation(childComplexity, args["input"].(RecordRecitationInput)), true
+	case "Mutation.rejectFarmStay":
+		if e.ComplexityRoot.Mutation.RejectFarmStay == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectFarmStay_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectFarmStay(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
 	case "Mutation.reportPledgeProgress":
 		if e.ComplexityRoot.Mutation.ReportPledgeProgress == nil {
 			break
@@ -1986,6 +2942,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportPledgeProgress(childComplexity, args["id"].(int), args["quarter"].(int), args["text"].(string), args["on"].(*time.Time)), true
+	case "Mutation.resolveObjection":
+		if e.ComplexityRoot.Mutation.ResolveObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveObjection(childComplexity, args["objectionID"].(int), args["upheld"].(bool), args["answer"].(string), args["on"].(*time.Time)), true
 	case "Mutation.retirePledgeTopic":
 		if e.ComplexityRoot.Mutation.RetirePledgeTopic == nil {
 			break
@@ -1997,6 +2964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RetirePledgeTopic(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
+	case "Mutation.reviewFarmStay":
+		if e.ComplexityRoot.Mutation.ReviewFarmStay == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewFarmStay_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewFarmStay(childComplexity, args["id"].(int), args["input"].(ReviewFarmStayInput)), true
 	case "Mutation.reviewPledge":
 		if e.ComplexityRoot.Mutation.ReviewPledge == nil {
 			break
@@ -2041,6 +3019,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SolveHouseholdProblem(childComplexity, args["id"].(int), args["input"].(SolveHouseholdProblemInput)), true
+	case "Mutation.startNotice":
+		if e.ComplexityRoot.Mutation.StartNotice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startNotice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartNotice(childComplexity, args["id"].(int), args["from"].(time.Time), args["to"].(time.Time), args["on"].(*time.Time)), true
 	case "Mutation.submitPledge":
 		if e.ComplexityRoot.Mutation.SubmitPledge == nil {
 			break
@@ -2096,6 +3085,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(UpdateUserInput), args["ifVersion"].(*int)), true
+	case "Mutation.withdrawFarmStayPlaque":
+		if e.ComplexityRoot.Mutation.WithdrawFarmStayPlaque == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawFarmStayPlaque_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawFarmStayPlaque(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
+	case "Mutation.withdrawPlaque":
+		if e.ComplexityRoot.Mutation.WithdrawPlaque == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawPlaque_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawPlaque(childComplexity, args["id"].(int), args["reason"].(string), args["on"].(*time.Time)), true
 
 	case "Org.childKinds":
 		if e.ComplexityRoot.Org.ChildKinds == nil {
@@ -2214,6 +3225,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.ViewerCanGrantRole(childComplexity), true
+	case "Org.viewerCanNominateFarmStay":
+		if e.ComplexityRoot.Org.ViewerCanNominateFarmStay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Org.ViewerCanNominateFarmStay(childComplexity), true
 	case "Org.viewerCanUpdate":
 		if e.ComplexityRoot.Org.ViewerCanUpdate == nil {
 			break
@@ -2277,6 +3294,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Plaque.branch":
+		if e.ComplexityRoot.Plaque.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.Branch(childComplexity), true
+	case "Plaque.createdAt":
+		if e.ComplexityRoot.Plaque.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.CreatedAt(childComplexity), true
+	case "Plaque.id":
+		if e.ComplexityRoot.Plaque.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.ID(childComplexity), true
+	case "Plaque.kind":
+		if e.ComplexityRoot.Plaque.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.Kind(childComplexity), true
+	case "Plaque.member":
+		if e.ComplexityRoot.Plaque.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.Member(childComplexity), true
+	case "Plaque.since":
+		if e.ComplexityRoot.Plaque.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.Since(childComplexity), true
+	case "Plaque.updatedAt":
+		if e.ComplexityRoot.Plaque.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.UpdatedAt(childComplexity), true
+	case "Plaque.version":
+		if e.ComplexityRoot.Plaque.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.Version(childComplexity), true
+	case "Plaque.viewerCanWithdraw":
+		if e.ComplexityRoot.Plaque.ViewerCanWithdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.ViewerCanWithdraw(childComplexity), true
+	case "Plaque.withdrawalReason":
+		if e.ComplexityRoot.Plaque.WithdrawalReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.WithdrawalReason(childComplexity), true
+	case "Plaque.withdrawnOn":
+		if e.ComplexityRoot.Plaque.WithdrawnOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plaque.WithdrawnOn(childComplexity), true
+
+	case "PlaqueConnection.edges":
+		if e.ComplexityRoot.PlaqueConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaqueConnection.Edges(childComplexity), true
+	case "PlaqueConnection.pageInfo":
+		if e.ComplexityRoot.PlaqueConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaqueConnection.PageInfo(childComplexity), true
+	case "PlaqueConnection.totalCount":
+		if e.ComplexityRoot.PlaqueConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaqueConnection.TotalCount(childComplexity), true
+
+	case "PlaqueEdge.cursor":
+		if e.ComplexityRoot.PlaqueEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaqueEdge.Cursor(childComplexity), true
+	case "PlaqueEdge.node":
+		if e.ComplexityRoot.PlaqueEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaqueEdge.Node(childComplexity), true
 
 	case "Pledge.branch":
 		if e.ComplexityRoot.Pledge.Branch == nil {
@@ -2944,6 +4060,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BranchPairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BranchPairingOrder), args["where"].(*ent.BranchPairingWhereInput)), true
+	case "Query.convention":
+		if e.ComplexityRoot.Query.Convention == nil {
+			break
+		}
+
+		args, err := ec.field_Query_convention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Convention(childComplexity, args["countyID"].(int), args["sector"].(org.Sector), args["on"].(time.Time)), true
+	case "Query.conventionCoverage":
+		if e.ComplexityRoot.Query.ConventionCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_conventionCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConventionCoverage(childComplexity, args["orgID"].(int), args["year"].(int), args["quarter"].(int)), true
+	case "Query.conventions":
+		if e.ComplexityRoot.Query.Conventions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_conventions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Conventions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ConventionOrder), args["where"].(*ent.ConventionWhereInput)), true
+	case "Query.demoPosts":
+		if e.ComplexityRoot.Query.DemoPosts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demoPosts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemoPosts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DemoPostOrder), args["where"].(*ent.DemoPostWhereInput)), true
+	case "Query.farmStayNominations":
+		if e.ComplexityRoot.Query.FarmStayNominations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_farmStayNominations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FarmStayNominations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.FarmStayNominationOrder), args["where"].(*ent.FarmStayNominationWhereInput)), true
 	case "Query.helpPairings":
 		if e.ComplexityRoot.Query.HelpPairings == nil {
 			break
@@ -3011,6 +4182,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orgs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrgOrder), args["where"].(*ent.OrgWhereInput)), true
+	case "Query.plaques":
+		if e.ComplexityRoot.Query.Plaques == nil {
+			break
+		}
+
+		args, err := ec.field_Query_plaques_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Plaques(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PlaqueOrder), args["where"].(*ent.PlaqueWhereInput)), true
 	case "Query.pledgeFulfilment":
 		if e.ComplexityRoot.Query.PledgeFulfilment == nil {
 			break
@@ -3055,6 +4237,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PoorHouseholds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PoorHouseholdOrder), args["where"].(*ent.PoorHouseholdWhereInput)), true
+	case "Query.recitations":
+		if e.ComplexityRoot.Query.Recitations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Recitations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RecitationOrder), args["where"].(*ent.RecitationWhereInput)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3072,6 +4265,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "Recitation.absences":
+		if e.ComplexityRoot.Recitation.Absences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.Absences(childComplexity), true
+	case "Recitation.attendees":
+		if e.ComplexityRoot.Recitation.Attendees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.Attendees(childComplexity), true
+	case "Recitation.branch":
+		if e.ComplexityRoot.Recitation.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.Branch(childComplexity), true
+	case "Recitation.convention":
+		if e.ComplexityRoot.Recitation.Convention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.Convention(childComplexity), true
+	case "Recitation.conventionVersion":
+		if e.ComplexityRoot.Recitation.ConventionVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.ConventionVersion(childComplexity), true
+	case "Recitation.createdAt":
+		if e.ComplexityRoot.Recitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.CreatedAt(childComplexity), true
+	case "Recitation.id":
+		if e.ComplexityRoot.Recitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.ID(childComplexity), true
+	case "Recitation.on":
+		if e.ComplexityRoot.Recitation.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.On(childComplexity), true
+	case "Recitation.updatedAt":
+		if e.ComplexityRoot.Recitation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.UpdatedAt(childComplexity), true
+	case "Recitation.version":
+		if e.ComplexityRoot.Recitation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recitation.Version(childComplexity), true
+
+	case "RecitationAbsence.createdAt":
+		if e.ComplexityRoot.RecitationAbsence.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.CreatedAt(childComplexity), true
+	case "RecitationAbsence.id":
+		if e.ComplexityRoot.RecitationAbsence.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.ID(childComplexity), true
+	case "RecitationAbsence.member":
+		if e.ComplexityRoot.RecitationAbsence.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.Member(childComplexity), true
+	case "RecitationAbsence.reason":
+		if e.ComplexityRoot.RecitationAbsence.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.Reason(childComplexity), true
+	case "RecitationAbsence.recitation":
+		if e.ComplexityRoot.RecitationAbsence.Recitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.Recitation(childComplexity), true
+	case "RecitationAbsence.updatedAt":
+		if e.ComplexityRoot.RecitationAbsence.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.UpdatedAt(childComplexity), true
+	case "RecitationAbsence.version":
+		if e.ComplexityRoot.RecitationAbsence.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationAbsence.Version(childComplexity), true
+
+	case "RecitationConnection.edges":
+		if e.ComplexityRoot.RecitationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationConnection.Edges(childComplexity), true
+	case "RecitationConnection.pageInfo":
+		if e.ComplexityRoot.RecitationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationConnection.PageInfo(childComplexity), true
+	case "RecitationConnection.totalCount":
+		if e.ComplexityRoot.RecitationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationConnection.TotalCount(childComplexity), true
+
+	case "RecitationEdge.cursor":
+		if e.ComplexityRoot.RecitationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationEdge.Cursor(childComplexity), true
+	case "RecitationEdge.node":
+		if e.ComplexityRoot.RecitationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecitationEdge.Node(childComplexity), true
 
 	case "RoleBinding.createdAt":
 		if e.ComplexityRoot.RoleBinding.CreatedAt == nil {
@@ -3225,18 +4554,33 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddPledgeTopicInput", ec.unmarshalInputAddPledgeTopicInput),
+			graphql.NewInputUnmarshaler("AgencyOpinionInput", ec.unmarshalInputAgencyOpinionInput),
+			graphql.NewInputUnmarshaler("ApproveFarmStaysInput", ec.unmarshalInputApproveFarmStaysInput),
 			graphql.NewInputUnmarshaler("AssignLeaderInput", ec.unmarshalInputAssignLeaderInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
 			graphql.NewInputUnmarshaler("BranchPairingOrder", ec.unmarshalInputBranchPairingOrder),
 			graphql.NewInputUnmarshaler("BranchPairingWhereInput", ec.unmarshalInputBranchPairingWhereInput),
+			graphql.NewInputUnmarshaler("ConventionOrder", ec.unmarshalInputConventionOrder),
+			graphql.NewInputUnmarshaler("ConventionWhereInput", ec.unmarshalInputConventionWhereInput),
 			graphql.NewInputUnmarshaler("CreateBranchPairingInput", ec.unmarshalInputCreateBranchPairingInput),
+			graphql.NewInputUnmarshaler("CreateDemoPostInput", ec.unmarshalInputCreateDemoPostInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrgInput", ec.unmarshalInputCreateOrgInput),
 			graphql.NewInputUnmarshaler("CreatePledgeInput", ec.unmarshalInputCreatePledgeInput),
 			graphql.NewInputUnmarshaler("CreatePoorHouseholdInput", ec.unmarshalInputCreatePoorHouseholdInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DemoPostOrder", ec.unmarshalInputDemoPostOrder),
+			graphql.NewInputUnmarshaler("DemoPostWhereInput", ec.unmarshalInputDemoPostWhereInput),
 			graphql.NewInputUnmarshaler("EvaluatePledgeInput", ec.unmarshalInputEvaluatePledgeInput),
+			graphql.NewInputUnmarshaler("FarmStayCriterionOrder", ec.unmarshalInputFarmStayCriterionOrder),
+			graphql.NewInputUnmarshaler("FarmStayCriterionWhereInput", ec.unmarshalInputFarmStayCriterionWhereInput),
+			graphql.NewInputUnmarshaler("FarmStayNominationOrder", ec.unmarshalInputFarmStayNominationOrder),
+			graphql.NewInputUnmarshaler("FarmStayNominationWhereInput", ec.unmarshalInputFarmStayNominationWhereInput),
+			graphql.NewInputUnmarshaler("FarmStayObjectionOrder", ec.unmarshalInputFarmStayObjectionOrder),
+			graphql.NewInputUnmarshaler("FarmStayObjectionWhereInput", ec.unmarshalInputFarmStayObjectionWhereInput),
+			graphql.NewInputUnmarshaler("FarmStayOpinionOrder", ec.unmarshalInputFarmStayOpinionOrder),
+			graphql.NewInputUnmarshaler("FarmStayOpinionWhereInput", ec.unmarshalInputFarmStayOpinionWhereInput),
 			graphql.NewInputUnmarshaler("FiveWhetherAnswer", ec.unmarshalInputFiveWhetherAnswer),
 			graphql.NewInputUnmarshaler("HelpPairingOrder", ec.unmarshalInputHelpPairingOrder),
 			graphql.NewInputUnmarshaler("HelpPairingWhereInput", ec.unmarshalInputHelpPairingWhereInput),
@@ -3246,6 +4590,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("HouseholdProblemWhereInput", ec.unmarshalInputHouseholdProblemWhereInput),
 			graphql.NewInputUnmarshaler("HouseholdStatusChangeOrder", ec.unmarshalInputHouseholdStatusChangeOrder),
 			graphql.NewInputUnmarshaler("HouseholdStatusChangeWhereInput", ec.unmarshalInputHouseholdStatusChangeWhereInput),
+			graphql.NewInputUnmarshaler("IssuePlaqueInput", ec.unmarshalInputIssuePlaqueInput),
 			graphql.NewInputUnmarshaler("JointActivityOrder", ec.unmarshalInputJointActivityOrder),
 			graphql.NewInputUnmarshaler("JointActivityWhereInput", ec.unmarshalInputJointActivityWhereInput),
 			graphql.NewInputUnmarshaler("LeaderAssignmentOrder", ec.unmarshalInputLeaderAssignmentOrder),
@@ -3254,8 +4599,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LeaderVisitWhereInput", ec.unmarshalInputLeaderVisitWhereInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
+			graphql.NewInputUnmarshaler("ModelCriterionInput", ec.unmarshalInputModelCriterionInput),
+			graphql.NewInputUnmarshaler("NominateFarmStayInput", ec.unmarshalInputNominateFarmStayInput),
 			graphql.NewInputUnmarshaler("OrgOrder", ec.unmarshalInputOrgOrder),
 			graphql.NewInputUnmarshaler("OrgWhereInput", ec.unmarshalInputOrgWhereInput),
+			graphql.NewInputUnmarshaler("PlaqueOrder", ec.unmarshalInputPlaqueOrder),
+			graphql.NewInputUnmarshaler("PlaqueWhereInput", ec.unmarshalInputPlaqueWhereInput),
 			graphql.NewInputUnmarshaler("PledgeItemInput", ec.unmarshalInputPledgeItemInput),
 			graphql.NewInputUnmarshaler("PledgeItemOrder", ec.unmarshalInputPledgeItemOrder),
 			graphql.NewInputUnmarshaler("PledgeItemResultInput", ec.unmarshalInputPledgeItemResultInput),
@@ -3270,10 +4619,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PledgeWhereInput", ec.unmarshalInputPledgeWhereInput),
 			graphql.NewInputUnmarshaler("PoorHouseholdOrder", ec.unmarshalInputPoorHouseholdOrder),
 			graphql.NewInputUnmarshaler("PoorHouseholdWhereInput", ec.unmarshalInputPoorHouseholdWhereInput),
+			graphql.NewInputUnmarshaler("PublishConventionInput", ec.unmarshalInputPublishConventionInput),
 			graphql.NewInputUnmarshaler("RaiseHouseholdProblemInput", ec.unmarshalInputRaiseHouseholdProblemInput),
+			graphql.NewInputUnmarshaler("RecitationAbsenceInput", ec.unmarshalInputRecitationAbsenceInput),
+			graphql.NewInputUnmarshaler("RecitationAbsenceOrder", ec.unmarshalInputRecitationAbsenceOrder),
+			graphql.NewInputUnmarshaler("RecitationAbsenceWhereInput", ec.unmarshalInputRecitationAbsenceWhereInput),
+			graphql.NewInputUnmarshaler("RecitationOrder", ec.unmarshalInputRecitationOrder),
+			graphql.NewInputUnmarshaler("RecitationWhereInput", ec.unmarshalInputRecitationWhereInput),
 			graphql.NewInputUnmarshaler("RecordHelpInput", ec.unmarshalInputRecordHelpInput),
 			graphql.NewInputUnmarshaler("RecordJointActivityInput", ec.unmarshalInputRecordJointActivityInput),
 			graphql.NewInputUnmarshaler("RecordLeaderVisitInput", ec.unmarshalInputRecordLeaderVisitInput),
+			graphql.NewInputUnmarshaler("RecordRecitationInput", ec.unmarshalInputRecordRecitationInput),
+			graphql.NewInputUnmarshaler("ReviewFarmStayInput", ec.unmarshalInputReviewFarmStayInput),
 			graphql.NewInputUnmarshaler("ReviewPledgeInput", ec.unmarshalInputReviewPledgeInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
@@ -3360,7 +4717,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls"
+//go:embed "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3372,7 +4729,9 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "convention.graphqls", Input: sourceData("convention.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "farmstay.graphqls", Input: sourceData("farmstay.graphqls"), BuiltIn: false},
 	{Name: "pairing.graphqls", Input: sourceData("pairing.graphqls"), BuiltIn: false},
 	{Name: "partyorg.graphqls", Input: sourceData("partyorg.graphqls"), BuiltIn: false},
 	{Name: "pledge.graphqls", Input: sourceData("pledge.graphqls"), BuiltIn: false},
@@ -3483,6 +4842,278 @@ func (ec *executionContext) childFields_BranchPairingEdge(ctx context.Context, f
 		return ec.fieldContext_BranchPairingEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BranchPairingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Convention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Convention_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Convention_version(ctx, field)
+	case "text":
+		return ec.fieldContext_Convention_text(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_Convention_effectiveFrom(ctx, field)
+	case "county":
+		return ec.fieldContext_Convention_county(ctx, field)
+	case "sector":
+		return ec.fieldContext_Convention_sector(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Convention", field.Name)
+}
+
+func (ec *executionContext) childFields_ConventionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConventionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConventionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConventionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConventionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConventionCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "org":
+		return ec.fieldContext_ConventionCoverage_org(ctx, field)
+	case "year":
+		return ec.fieldContext_ConventionCoverage_year(ctx, field)
+	case "quarter":
+		return ec.fieldContext_ConventionCoverage_quarter(ctx, field)
+	case "branches":
+		return ec.fieldContext_ConventionCoverage_branches(ctx, field)
+	case "branchesRecited":
+		return ec.fieldContext_ConventionCoverage_branchesRecited(ctx, field)
+	case "deskPlates":
+		return ec.fieldContext_ConventionCoverage_deskPlates(ctx, field)
+	case "householdPlaques":
+		return ec.fieldContext_ConventionCoverage_householdPlaques(ctx, field)
+	case "demonstrationPosts":
+		return ec.fieldContext_ConventionCoverage_demonstrationPosts(ctx, field)
+	case "responsibilityZones":
+		return ec.fieldContext_ConventionCoverage_responsibilityZones(ctx, field)
+	case "children":
+		return ec.fieldContext_ConventionCoverage_children(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConventionCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_ConventionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ConventionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ConventionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConventionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DemoPost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DemoPost_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DemoPost_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DemoPost_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_DemoPost_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_DemoPost_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_DemoPost_title(ctx, field)
+	case "org":
+		return ec.fieldContext_DemoPost_org(ctx, field)
+	case "member":
+		return ec.fieldContext_DemoPost_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoPost", field.Name)
+}
+
+func (ec *executionContext) childFields_DemoPostConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DemoPostConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DemoPostConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DemoPostConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoPostConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DemoPostEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DemoPostEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DemoPostEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemoPostEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FarmStayCriterion_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FarmStayCriterion_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FarmStayCriterion_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FarmStayCriterion_version(ctx, field)
+	case "criterion":
+		return ec.fieldContext_FarmStayCriterion_criterion(ctx, field)
+	case "passed":
+		return ec.fieldContext_FarmStayCriterion_passed(ctx, field)
+	case "remark":
+		return ec.fieldContext_FarmStayCriterion_remark(ctx, field)
+	case "nomination":
+		return ec.fieldContext_FarmStayCriterion_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayCriterion", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayNomination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FarmStayNomination_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FarmStayNomination_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FarmStayNomination_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FarmStayNomination_version(ctx, field)
+	case "name":
+		return ec.fieldContext_FarmStayNomination_name(ctx, field)
+	case "licenceNo":
+		return ec.fieldContext_FarmStayNomination_licenceNo(ctx, field)
+	case "operatingSince":
+		return ec.fieldContext_FarmStayNomination_operatingSince(ctx, field)
+	case "nominatedOn":
+		return ec.fieldContext_FarmStayNomination_nominatedOn(ctx, field)
+	case "stage":
+		return ec.fieldContext_FarmStayNomination_stage(ctx, field)
+	case "noticeFrom":
+		return ec.fieldContext_FarmStayNomination_noticeFrom(ctx, field)
+	case "noticeTo":
+		return ec.fieldContext_FarmStayNomination_noticeTo(ctx, field)
+	case "reviewedOn":
+		return ec.fieldContext_FarmStayNomination_reviewedOn(ctx, field)
+	case "reviewComment":
+		return ec.fieldContext_FarmStayNomination_reviewComment(ctx, field)
+	case "rejectedOn":
+		return ec.fieldContext_FarmStayNomination_rejectedOn(ctx, field)
+	case "rejectionReason":
+		return ec.fieldContext_FarmStayNomination_rejectionReason(ctx, field)
+	case "batch":
+		return ec.fieldContext_FarmStayNomination_batch(ctx, field)
+	case "approvedOn":
+		return ec.fieldContext_FarmStayNomination_approvedOn(ctx, field)
+	case "plaqueNo":
+		return ec.fieldContext_FarmStayNomination_plaqueNo(ctx, field)
+	case "plaqueWithdrawnOn":
+		return ec.fieldContext_FarmStayNomination_plaqueWithdrawnOn(ctx, field)
+	case "plaqueWithdrawalReason":
+		return ec.fieldContext_FarmStayNomination_plaqueWithdrawalReason(ctx, field)
+	case "village":
+		return ec.fieldContext_FarmStayNomination_village(ctx, field)
+	case "member":
+		return ec.fieldContext_FarmStayNomination_member(ctx, field)
+	case "criteria":
+		return ec.fieldContext_FarmStayNomination_criteria(ctx, field)
+	case "opinions":
+		return ec.fieldContext_FarmStayNomination_opinions(ctx, field)
+	case "objections":
+		return ec.fieldContext_FarmStayNomination_objections(ctx, field)
+	case "viewerCanStartNotice":
+		return ec.fieldContext_FarmStayNomination_viewerCanStartNotice(ctx, field)
+	case "viewerCanLodgeObjection":
+		return ec.fieldContext_FarmStayNomination_viewerCanLodgeObjection(ctx, field)
+	case "viewerCanReview":
+		return ec.fieldContext_FarmStayNomination_viewerCanReview(ctx, field)
+	case "viewerCanApprove":
+		return ec.fieldContext_FarmStayNomination_viewerCanApprove(ctx, field)
+	case "viewerCanReject":
+		return ec.fieldContext_FarmStayNomination_viewerCanReject(ctx, field)
+	case "viewerCanWithdrawPlaque":
+		return ec.fieldContext_FarmStayNomination_viewerCanWithdrawPlaque(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayNomination", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayNominationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FarmStayNominationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FarmStayNominationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FarmStayNominationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayNominationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayNominationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_FarmStayNominationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_FarmStayNominationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayNominationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayObjection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FarmStayObjection_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FarmStayObjection_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FarmStayObjection_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FarmStayObjection_version(ctx, field)
+	case "text":
+		return ec.fieldContext_FarmStayObjection_text(ctx, field)
+	case "lodgedOn":
+		return ec.fieldContext_FarmStayObjection_lodgedOn(ctx, field)
+	case "state":
+		return ec.fieldContext_FarmStayObjection_state(ctx, field)
+	case "answer":
+		return ec.fieldContext_FarmStayObjection_answer(ctx, field)
+	case "resolvedOn":
+		return ec.fieldContext_FarmStayObjection_resolvedOn(ctx, field)
+	case "nomination":
+		return ec.fieldContext_FarmStayObjection_nomination(ctx, field)
+	case "viewerCanResolve":
+		return ec.fieldContext_FarmStayObjection_viewerCanResolve(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayObjection", field.Name)
+}
+
+func (ec *executionContext) childFields_FarmStayOpinion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FarmStayOpinion_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FarmStayOpinion_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FarmStayOpinion_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_FarmStayOpinion_version(ctx, field)
+	case "agency":
+		return ec.fieldContext_FarmStayOpinion_agency(ctx, field)
+	case "favourable":
+		return ec.fieldContext_FarmStayOpinion_favourable(ctx, field)
+	case "text":
+		return ec.fieldContext_FarmStayOpinion_text(ctx, field)
+	case "nomination":
+		return ec.fieldContext_FarmStayOpinion_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FarmStayOpinion", field.Name)
 }
 
 func (ec *executionContext) childFields_HelpPairing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3911,6 +5542,8 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_children(ctx, field)
 	case "members":
 		return ec.fieldContext_Org_members(ctx, field)
+	case "viewerCanNominateFarmStay":
+		return ec.fieldContext_Org_viewerCanNominateFarmStay(ctx, field)
 	case "pairings":
 		return ec.fieldContext_Org_pairings(ctx, field)
 	case "viewerCanUpdate":
@@ -3963,6 +5596,56 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Plaque(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Plaque_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Plaque_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Plaque_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Plaque_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_Plaque_kind(ctx, field)
+	case "since":
+		return ec.fieldContext_Plaque_since(ctx, field)
+	case "withdrawnOn":
+		return ec.fieldContext_Plaque_withdrawnOn(ctx, field)
+	case "withdrawalReason":
+		return ec.fieldContext_Plaque_withdrawalReason(ctx, field)
+	case "branch":
+		return ec.fieldContext_Plaque_branch(ctx, field)
+	case "member":
+		return ec.fieldContext_Plaque_member(ctx, field)
+	case "viewerCanWithdraw":
+		return ec.fieldContext_Plaque_viewerCanWithdraw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Plaque", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaqueConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PlaqueConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PlaqueConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PlaqueConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaqueConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaqueEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PlaqueEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PlaqueEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaqueEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Pledge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4235,6 +5918,74 @@ func (ec *executionContext) childFields_PoorHouseholdEdge(ctx context.Context, f
 		return ec.fieldContext_PoorHouseholdEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PoorHouseholdEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Recitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Recitation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Recitation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Recitation_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Recitation_version(ctx, field)
+	case "on":
+		return ec.fieldContext_Recitation_on(ctx, field)
+	case "conventionVersion":
+		return ec.fieldContext_Recitation_conventionVersion(ctx, field)
+	case "branch":
+		return ec.fieldContext_Recitation_branch(ctx, field)
+	case "convention":
+		return ec.fieldContext_Recitation_convention(ctx, field)
+	case "attendees":
+		return ec.fieldContext_Recitation_attendees(ctx, field)
+	case "absences":
+		return ec.fieldContext_Recitation_absences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Recitation", field.Name)
+}
+
+func (ec *executionContext) childFields_RecitationAbsence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RecitationAbsence_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RecitationAbsence_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_RecitationAbsence_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_RecitationAbsence_version(ctx, field)
+	case "reason":
+		return ec.fieldContext_RecitationAbsence_reason(ctx, field)
+	case "recitation":
+		return ec.fieldContext_RecitationAbsence_recitation(ctx, field)
+	case "member":
+		return ec.fieldContext_RecitationAbsence_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecitationAbsence", field.Name)
+}
+
+func (ec *executionContext) childFields_RecitationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RecitationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RecitationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RecitationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecitationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RecitationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_RecitationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RecitationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecitationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4627,6 +6378,20 @@ func (ec *executionContext) field_Mutation_addPledgeTopic_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveFarmStays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ApproveFarmStaysInput, error) {
+			return ec.unmarshalNApproveFarmStaysInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐApproveFarmStaysInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignLeader_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4647,6 +6412,20 @@ func (ec *executionContext) field_Mutation_createBranchPairing_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CreateBranchPairingInput, error) {
 			return ec.unmarshalNCreateBranchPairingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateBranchPairingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDemoPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateDemoPostInput, error) {
+			return ec.unmarshalNCreateDemoPostInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateDemoPostInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4827,6 +6606,50 @@ func (ec *executionContext) field_Mutation_grantRole_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_issuePlaque_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (IssuePlaqueInput, error) {
+			return ec.unmarshalNIssuePlaqueInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐIssuePlaqueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_lodgeObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4846,6 +6669,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_nominateFarmStay_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (NominateFarmStayInput, error) {
+			return ec.unmarshalNNominateFarmStayInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐNominateFarmStayInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4876,6 +6713,20 @@ func (ec *executionContext) field_Mutation_pairHousehold_args(ctx context.Contex
 		return nil, err
 	}
 	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishConvention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (PublishConventionInput, error) {
+			return ec.unmarshalNPublishConventionInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPublishConventionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4965,6 +6816,50 @@ func (ec *executionContext) field_Mutation_recordLeaderVisit_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordRecitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordRecitationInput, error) {
+			return ec.unmarshalNRecordRecitationInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordRecitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectFarmStay_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reportPledgeProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5003,6 +6898,44 @@ func (ec *executionContext) field_Mutation_reportPledgeProgress_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resolveObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "objectionID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["objectionID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "upheld",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["upheld"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "answer",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answer"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_retirePledgeTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5022,6 +6955,28 @@ func (ec *executionContext) field_Mutation_retirePledgeTopic_args(ctx context.Co
 		return nil, err
 	}
 	args["on"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewFarmStay_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ReviewFarmStayInput, error) {
+			return ec.unmarshalNReviewFarmStayInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐReviewFarmStayInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -5102,6 +7057,44 @@ func (ec *executionContext) field_Mutation_solveHouseholdProblem_args(ctx contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startNotice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
 	return args, nil
 }
 
@@ -5236,6 +7229,66 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["ifVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawFarmStayPlaque_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawPlaque_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
 	return args, nil
 }
 
@@ -5605,6 +7658,228 @@ func (ec *executionContext) field_Query_branchPairings_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_conventionCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "quarter",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quarter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_convention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "countyID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (org.Sector, error) {
+			return ec.unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_conventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ConventionOrder, error) {
+			return ec.unmarshalOConventionOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ConventionWhereInput, error) {
+			return ec.unmarshalOConventionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demoPosts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DemoPostOrder, error) {
+			return ec.unmarshalODemoPostOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DemoPostWhereInput, error) {
+			return ec.unmarshalODemoPostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_farmStayNominations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.FarmStayNominationOrder, error) {
+			return ec.unmarshalOFarmStayNominationOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.FarmStayNominationWhereInput, error) {
+			return ec.unmarshalOFarmStayNominationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_helpPairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5849,6 +8124,60 @@ func (ec *executionContext) field_Query_orgs_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_plaques_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PlaqueOrder, error) {
+			return ec.unmarshalOPlaqueOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PlaqueWhereInput, error) {
+			return ec.unmarshalOPlaqueWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_pledgeFulfilment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5993,6 +8322,60 @@ func (ec *executionContext) field_Query_poorHouseholds_args(ctx context.Context,
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PoorHouseholdWhereInput, error) {
 			return ec.unmarshalOPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.RecitationOrder, error) {
+			return ec.unmarshalORecitationOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.RecitationWhereInput, error) {
+			return ec.unmarshalORecitationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6974,6 +9357,2435 @@ func (ec *executionContext) _BranchPairingEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_BranchPairingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BranchPairingEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Convention_id(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Convention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Convention_version(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Convention", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Convention_text(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Convention", field, false, false, "String")
+}
+
+func (ec *executionContext) _Convention_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Convention", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Convention_county(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_county(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.County(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_county(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Convention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Convention_sector(ctx context.Context, field graphql.CollectedField, obj *ent.Convention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Convention_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Convention().Sector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v org.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Convention_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Convention", field, true, true, "Sector")
+}
+
+func (ec *executionContext) _ConventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ConventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ConventionEdge) graphql.Marshaler {
+			return ec.marshalNConventionEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConventionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConventionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ConventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConventionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ConventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_org(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConventionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConventionCoverage_year(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_quarter(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_quarter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_branches(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_branches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_branchesRecited(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_branchesRecited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BranchesRecited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_branchesRecited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_deskPlates(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_deskPlates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeskPlates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_deskPlates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_householdPlaques(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_householdPlaques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdPlaques, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_householdPlaques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_demonstrationPosts(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_demonstrationPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DemonstrationPosts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_demonstrationPosts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_responsibilityZones(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_responsibilityZones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponsibilityZones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_responsibilityZones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConventionCoverage_children(ctx context.Context, field graphql.CollectedField, obj *convention.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionCoverage_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ConventionCoverage().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*convention.Coverage) graphql.Marshaler {
+			return ec.marshalNConventionCoverage2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋconventionᚐCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionCoverage_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConventionCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConventionCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConventionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ConventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+			return ec.marshalOConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConventionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Convention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConventionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ConventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConventionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConventionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConventionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DemoPost_id(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DemoPost_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemoPost_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DemoPost_version(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoPost_kind(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v demopost.Kind) graphql.Marshaler {
+			return ec.marshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "DemoPostKind")
+}
+
+func (ec *executionContext) _DemoPost_title(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPost", field, false, false, "String")
+}
+
+func (ec *executionContext) _DemoPost_org(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoPost_member(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPost_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPost_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoPost",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoPostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPostConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DemoPostEdge) graphql.Marshaler {
+			return ec.marshalNDemoPostEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoPostEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoPostConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPostConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPostConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoPostConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoPostConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPostConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPostConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPostConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPostConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DemoPostEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPostEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoPost) graphql.Marshaler {
+			return ec.marshalODemoPost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemoPostEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoPost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemoPostEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPostEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemoPostEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemoPostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemoPostEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _FarmStayCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FarmStayCriterion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayCriterion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayCriterion_version(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayCriterion_criterion(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_criterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criterion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v farmstaycriterion.Criterion) graphql.Marshaler {
+			return ec.marshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "ModelCriterion")
+}
+
+func (ec *executionContext) _FarmStayCriterion_passed(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayCriterion_remark(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_remark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_remark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayCriterion", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayCriterion_nomination(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayCriterion_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayCriterion_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayCriterion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_id(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FarmStayNomination_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayNomination_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayNomination_version(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayNomination_name(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_licenceNo(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_licenceNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_licenceNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_operatingSince(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_operatingSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperatingSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_operatingSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_nominatedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_nominatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_nominatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_stage(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v farmstaynomination.Stage) graphql.Marshaler {
+			return ec.marshalNNominationStage2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "NominationStage")
+}
+
+func (ec *executionContext) _FarmStayNomination_noticeFrom(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_noticeFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoticeFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_noticeFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_noticeTo(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_noticeTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoticeTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_noticeTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_reviewedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_reviewedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_reviewedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_reviewComment(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_reviewComment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewComment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_reviewComment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_rejectedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_rejectedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RejectedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_rejectedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_rejectionReason(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_rejectionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RejectionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_rejectionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_batch(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_approvedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_approvedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_approvedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_plaqueNo(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_plaqueNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlaqueNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_plaqueNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayNomination_plaqueWithdrawnOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_plaqueWithdrawnOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlaqueWithdrawnOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_plaqueWithdrawnOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayNomination_plaqueWithdrawalReason(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_plaqueWithdrawalReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlaqueWithdrawalReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_plaqueWithdrawalReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayNomination_village(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_village(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Village(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_village(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_member(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_criteria(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criteria(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FarmStayCriterion) graphql.Marshaler {
+			return ec.marshalNFarmStayCriterion2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_opinions(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_opinions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opinions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FarmStayOpinion) graphql.Marshaler {
+			return ec.marshalNFarmStayOpinion2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_opinions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayOpinion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_objections(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_objections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Objections(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FarmStayObjection) graphql.Marshaler {
+			return ec.marshalNFarmStayObjection2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_objections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayObjection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanStartNotice(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanStartNotice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanStartNotice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanStartNotice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanLodgeObjection(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanLodgeObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanLodgeObjection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanLodgeObjection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanReview(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanReview(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanApprove(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanApprove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanApprove(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanApprove(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanReject(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanReject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanReject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanReject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNomination_viewerCanWithdrawPlaque(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNomination_viewerCanWithdrawPlaque(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayNomination().ViewerCanWithdrawPlaque(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNomination_viewerCanWithdrawPlaque(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNomination", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayNominationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNominationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FarmStayNominationEdge) graphql.Marshaler {
+			return ec.marshalNFarmStayNominationEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNominationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNominationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNominationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNominationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNominationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNominationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNominationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNominationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNominationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayNominationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNominationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalOFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNominationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayNominationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayNominationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayNominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayNominationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayNominationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayNominationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _FarmStayObjection_id(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FarmStayObjection_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayObjection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayObjection_version(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayObjection_text(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayObjection_lodgedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_lodgedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LodgedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_lodgedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayObjection_state(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v farmstayobjection.State) graphql.Marshaler {
+			return ec.marshalNObjectionState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "ObjectionState")
+}
+
+func (ec *executionContext) _FarmStayObjection_answer(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayObjection_resolvedOn(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_resolvedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_resolvedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FarmStayObjection_nomination(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayObjection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FarmStayObjection_viewerCanResolve(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayObjection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayObjection_viewerCanResolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FarmStayObjection().ViewerCanResolve(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayObjection_viewerCanResolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayObjection", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayOpinion_id(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FarmStayOpinion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayOpinion_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FarmStayOpinion_version(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FarmStayOpinion_agency(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v farmstayopinion.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "Agency")
+}
+
+func (ec *executionContext) _FarmStayOpinion_favourable(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_favourable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Favourable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_favourable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FarmStayOpinion_text(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FarmStayOpinion", field, false, false, "String")
+}
+
+func (ec *executionContext) _FarmStayOpinion_nomination(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FarmStayOpinion_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FarmStayOpinion_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FarmStayOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _HelpPairing_id(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
@@ -10826,6 +15638,578 @@ func (ec *executionContext) fieldContext_Mutation_revokeRole(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishConvention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishConvention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishConvention(ctx, fc.Args["input"].(PublishConventionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+			return ec.marshalNConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishConvention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Convention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishConvention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordRecitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordRecitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordRecitation(ctx, fc.Args["input"].(RecordRecitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {
+			return ec.marshalNRecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordRecitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recitation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordRecitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issuePlaque(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issuePlaque(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssuePlaque(ctx, fc.Args["input"].(IssuePlaqueInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
+			return ec.marshalNPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issuePlaque(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plaque(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issuePlaque_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawPlaque(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawPlaque(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawPlaque(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
+			return ec.marshalNPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawPlaque(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plaque(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawPlaque_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDemoPost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDemoPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDemoPost(ctx, fc.Args["input"].(CreateDemoPostInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoPost) graphql.Marshaler {
+			return ec.marshalNDemoPost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDemoPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDemoPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_nominateFarmStay(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_nominateFarmStay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().NominateFarmStay(ctx, fc.Args["input"].(NominateFarmStayInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_nominateFarmStay(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_nominateFarmStay_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startNotice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startNotice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartNotice(ctx, fc.Args["id"].(int), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startNotice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startNotice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_lodgeObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_lodgeObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LodgeObjection(ctx, fc.Args["id"].(int), fc.Args["text"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayObjection) graphql.Marshaler {
+			return ec.marshalNFarmStayObjection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_lodgeObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayObjection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_lodgeObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveObjection(ctx, fc.Args["objectionID"].(int), fc.Args["upheld"].(bool), fc.Args["answer"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayObjection) graphql.Marshaler {
+			return ec.marshalNFarmStayObjection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayObjection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewFarmStay(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewFarmStay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewFarmStay(ctx, fc.Args["id"].(int), fc.Args["input"].(ReviewFarmStayInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewFarmStay(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewFarmStay_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveFarmStays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveFarmStays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveFarmStays(ctx, fc.Args["input"].(ApproveFarmStaysInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveFarmStays(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveFarmStays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectFarmStay(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectFarmStay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectFarmStay(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectFarmStay(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectFarmStay_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawFarmStayPlaque(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawFarmStayPlaque(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawFarmStayPlaque(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+			return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawFarmStayPlaque(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNomination(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawFarmStayPlaque_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createBranchPairing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12010,6 +17394,29 @@ func (ec *executionContext) fieldContext_Org_members(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Org_viewerCanNominateFarmStay(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_viewerCanNominateFarmStay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Org().ViewerCanNominateFarmStay(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_viewerCanNominateFarmStay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Org", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Org_pairings(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12424,6 +17831,419 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Plaque_id(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Plaque_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Plaque_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Plaque_version(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plaque_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v plaque.Kind) graphql.Marshaler {
+			return ec.marshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "PlaqueKind")
+}
+
+func (ec *executionContext) _Plaque_since(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Plaque_withdrawnOn(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_withdrawnOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_withdrawnOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Plaque_withdrawalReason(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_withdrawalReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawalReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_withdrawalReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, false, false, "String")
+}
+
+func (ec *executionContext) _Plaque_branch(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plaque",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plaque_member(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Plaque",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plaque_viewerCanWithdraw(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plaque_viewerCanWithdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Plaque().ViewerCanWithdraw(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plaque_viewerCanWithdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plaque", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PlaqueConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PlaqueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaqueConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PlaqueEdge) graphql.Marshaler {
+			return ec.marshalNPlaqueEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaqueConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaqueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaqueEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaqueConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PlaqueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaqueConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaqueConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaqueConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaqueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PlaqueConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaqueConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaqueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaqueConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaqueEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PlaqueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaqueEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
+			return ec.marshalOPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlaqueEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaqueEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plaque(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaqueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PlaqueEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaqueEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaqueEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaqueEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Pledge_id(ctx context.Context, field graphql.CollectedField, obj *ent.Pledge) (ret graphql.Marshaler) {
@@ -15223,6 +21043,138 @@ func (ec *executionContext) fieldContext_Query_branchPairings(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_conventions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_conventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Conventions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ConventionOrder), fc.Args["where"].(*ent.ConventionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConventionConnection) graphql.Marshaler {
+			return ec.marshalNConventionConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_conventions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConventionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_conventions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demoPosts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demoPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemoPosts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DemoPostOrder), fc.Args["where"].(*ent.DemoPostWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DemoPostConnection) graphql.Marshaler {
+			return ec.marshalNDemoPostConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demoPosts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemoPostConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demoPosts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_farmStayNominations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_farmStayNominations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FarmStayNominations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.FarmStayNominationOrder), fc.Args["where"].(*ent.FarmStayNominationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FarmStayNominationConnection) graphql.Marshaler {
+			return ec.marshalNFarmStayNominationConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_farmStayNominations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FarmStayNominationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_farmStayNominations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_helpPairings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15399,6 +21351,50 @@ func (ec *executionContext) fieldContext_Query_orgs(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_plaques(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_plaques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Plaques(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PlaqueOrder), fc.Args["where"].(*ent.PlaqueWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlaqueConnection) graphql.Marshaler {
+			return ec.marshalNPlaqueConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_plaques(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaqueConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_plaques_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_pledges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15487,6 +21483,50 @@ func (ec *executionContext) fieldContext_Query_poorHouseholds(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_recitations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Recitations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.RecitationOrder), fc.Args["where"].(*ent.RecitationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RecitationConnection) graphql.Marshaler {
+			return ec.marshalNRecitationConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecitationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15525,6 +21565,94 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_convention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_convention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Convention(ctx, fc.Args["countyID"].(int), fc.Args["sector"].(org.Sector), fc.Args["on"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+			return ec.marshalOConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_convention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Convention(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_convention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_conventionCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_conventionCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ConventionCoverage(ctx, fc.Args["orgID"].(int), fc.Args["year"].(int), fc.Args["quarter"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *convention.Coverage) graphql.Marshaler {
+			return ec.marshalNConventionCoverage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋconventionᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_conventionCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConventionCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_conventionCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15725,6 +21853,593 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Recitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Recitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Recitation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Recitation_version(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Recitation_on(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Recitation_conventionVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_conventionVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConventionVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_conventionVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recitation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Recitation_branch(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recitation_convention(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_convention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Convention(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+			return ec.marshalOConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_convention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Convention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recitation_attendees(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_attendees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attendees(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_attendees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recitation_absences(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recitation_absences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Absences(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RecitationAbsence) graphql.Marshaler {
+			return ec.marshalNRecitationAbsence2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recitation_absences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecitationAbsence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationAbsence_id(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationAbsence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RecitationAbsence_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationAbsence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RecitationAbsence_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationAbsence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RecitationAbsence_version(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationAbsence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecitationAbsence_reason(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationAbsence", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecitationAbsence_recitation(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_recitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recitation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {
+			return ec.marshalNRecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_recitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecitationAbsence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationAbsence_member(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationAbsence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationAbsence_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationAbsence_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecitationAbsence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RecitationEdge) graphql.Marshaler {
+			return ec.marshalNRecitationEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecitationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {
+			return ec.marshalORecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecitationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RecitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecitationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecitationEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _RoleBinding_id(ctx context.Context, field graphql.CollectedField, obj *ent.RoleBinding) (ret graphql.Marshaler) {
@@ -17443,6 +24158,118 @@ func UnmarshalAddPledgeTopicInput(ctx context.Context, raw any) (AddPledgeTopicI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAgencyOpinionInput(ctx context.Context, obj any) (AgencyOpinionInput, error) {
+	var it AgencyOpinionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"agency", "favourable", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agency = data
+		case "favourable":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("favourable"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Favourable = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgencyOpinionInput unmarshals raw into the AgencyOpinionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgencyOpinionInput(ctx context.Context, raw any) (AgencyOpinionInput, error) {
+	var out AgencyOpinionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgencyOpinionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputApproveFarmStaysInput(ctx context.Context, obj any) (ApproveFarmStaysInput, error) {
+	var it ApproveFarmStaysInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"batch", "nominationIDs", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "batch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batch"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Batch = data
+		case "nominationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationIDs = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApproveFarmStaysInput unmarshals raw into the ApproveFarmStaysInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApproveFarmStaysInput(ctx context.Context, raw any) (ApproveFarmStaysInput, error) {
+	var out ApproveFarmStaysInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApproveFarmStaysInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAssignLeaderInput(ctx context.Context, obj any) (AssignLeaderInput, error) {
 	var it AssignLeaderInput
 	if obj == nil {
@@ -18739,6 +25566,388 @@ func UnmarshalBranchPairingWhereInput(ctx context.Context, raw any) (ent.BranchP
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConventionOrder(ctx context.Context, obj any) (ent.ConventionOrder, error) {
+	var it ent.ConventionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNConventionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConventionOrder unmarshals raw into the ConventionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConventionOrder(ctx context.Context, raw any) (ent.ConventionOrder, error) {
+	var out ent.ConventionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConventionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConventionWhereInput(ctx context.Context, obj any) (ent.ConventionWhereInput, error) {
+	var it ent.ConventionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "effectiveFrom", "effectiveFromNEQ", "effectiveFromIn", "effectiveFromNotIn", "effectiveFromGT", "effectiveFromGTE", "effectiveFromLT", "effectiveFromLTE", "hasCounty", "hasCountyWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOConventionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOConventionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOConventionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "versionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNEQ = data
+		case "versionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionIn = data
+		case "versionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionNotIn = data
+		case "versionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGT = data
+		case "versionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionGTE = data
+		case "versionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLT = data
+		case "versionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		case "effectiveFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromNEQ = data
+		case "effectiveFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromIn = data
+		case "effectiveFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromNotIn = data
+		case "effectiveFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromGT = data
+		case "effectiveFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromGTE = data
+		case "effectiveFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromLT = data
+		case "effectiveFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFromLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFromLTE = data
+		case "hasCounty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCounty"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCounty = data
+		case "hasCountyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCountyWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCountyWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConventionWhereInput unmarshals raw into the ConventionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConventionWhereInput(ctx context.Context, raw any) (ent.ConventionWhereInput, error) {
+	var out ent.ConventionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConventionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateBranchPairingInput(ctx context.Context, obj any) (CreateBranchPairingInput, error) {
 	var it CreateBranchPairingInput
 	if obj == nil {
@@ -18806,6 +26015,69 @@ func (ec *executionContext) unmarshalInputCreateBranchPairingInput(ctx context.C
 func UnmarshalCreateBranchPairingInput(ctx context.Context, raw any) (CreateBranchPairingInput, error) {
 	var out CreateBranchPairingInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateBranchPairingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateDemoPostInput(ctx context.Context, obj any) (CreateDemoPostInput, error) {
+	var it CreateDemoPostInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orgID", "kind", "title", "memberID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orgID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orgID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrgID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateDemoPostInput unmarshals raw into the CreateDemoPostInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateDemoPostInput(ctx context.Context, raw any) (CreateDemoPostInput, error) {
+	var out CreateDemoPostInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateDemoPostInput", raw, &out)
 	return out, err
 }
 
@@ -19173,6 +26445,430 @@ func UnmarshalCreateUserInput(ctx context.Context, raw any) (CreateUserInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDemoPostOrder(ctx context.Context, obj any) (ent.DemoPostOrder, error) {
+	var it ent.DemoPostOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDemoPostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDemoPostOrder unmarshals raw into the DemoPostOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDemoPostOrder(ctx context.Context, raw any) (ent.DemoPostOrder, error) {
+	var out ent.DemoPostOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DemoPostOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDemoPostWhereInput(ctx context.Context, obj any) (ent.DemoPostWhereInput, error) {
+	var it ent.DemoPostWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "hasOrg", "hasOrgWith", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODemoPostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODemoPostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODemoPostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalODemoPostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalODemoPostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalODemoPostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalODemoPostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "hasOrg":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrg"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrg = data
+		case "hasOrgWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrgWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDemoPostWhereInput unmarshals raw into the DemoPostWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDemoPostWhereInput(ctx context.Context, raw any) (ent.DemoPostWhereInput, error) {
+	var out ent.DemoPostWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DemoPostWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEvaluatePledgeInput(ctx context.Context, obj any) (EvaluatePledgeInput, error) {
 	var it EvaluatePledgeInput
 	if obj == nil {
@@ -19226,6 +26922,3111 @@ func (ec *executionContext) unmarshalInputEvaluatePledgeInput(ctx context.Contex
 func UnmarshalEvaluatePledgeInput(ctx context.Context, raw any) (EvaluatePledgeInput, error) {
 	var out EvaluatePledgeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvaluatePledgeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayCriterionOrder(ctx context.Context, obj any) (ent.FarmStayCriterionOrder, error) {
+	var it ent.FarmStayCriterionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFarmStayCriterionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayCriterionOrder unmarshals raw into the FarmStayCriterionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayCriterionOrder(ctx context.Context, raw any) (ent.FarmStayCriterionOrder, error) {
+	var out ent.FarmStayCriterionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayCriterionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayCriterionWhereInput(ctx context.Context, obj any) (ent.FarmStayCriterionWhereInput, error) {
+	var it ent.FarmStayCriterionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "criterion", "criterionNEQ", "criterionIn", "criterionNotIn", "passed", "passedNEQ", "remark", "remarkNEQ", "remarkIn", "remarkNotIn", "remarkGT", "remarkGTE", "remarkLT", "remarkLTE", "remarkContains", "remarkHasPrefix", "remarkHasSuffix", "remarkIsNil", "remarkNotNil", "remarkEqualFold", "remarkContainsFold", "hasNomination", "hasNominationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFarmStayCriterionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFarmStayCriterionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFarmStayCriterionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "criterion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterion"))
+			data, err := ec.unmarshalOModelCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criterion = data
+		case "criterionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterionNEQ"))
+			data, err := ec.unmarshalOModelCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CriterionNEQ = data
+		case "criterionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterionIn"))
+			data, err := ec.unmarshalOModelCriterion2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CriterionIn = data
+		case "criterionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterionNotIn"))
+			data, err := ec.unmarshalOModelCriterion2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CriterionNotIn = data
+		case "passed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passed = data
+		case "passedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassedNEQ = data
+		case "remark":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remark"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remark = data
+		case "remarkNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkNEQ = data
+		case "remarkIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkIn = data
+		case "remarkNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkNotIn = data
+		case "remarkGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkGT = data
+		case "remarkGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkGTE = data
+		case "remarkLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkLT = data
+		case "remarkLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkLTE = data
+		case "remarkContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkContains = data
+		case "remarkHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkHasPrefix = data
+		case "remarkHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkHasSuffix = data
+		case "remarkIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkIsNil = data
+		case "remarkNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkNotNil = data
+		case "remarkEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkEqualFold = data
+		case "remarkContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarkContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemarkContainsFold = data
+		case "hasNomination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNomination"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNomination = data
+		case "hasNominationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationWith"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayCriterionWhereInput unmarshals raw into the FarmStayCriterionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayCriterionWhereInput(ctx context.Context, raw any) (ent.FarmStayCriterionWhereInput, error) {
+	var out ent.FarmStayCriterionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayCriterionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayNominationOrder(ctx context.Context, obj any) (ent.FarmStayNominationOrder, error) {
+	var it ent.FarmStayNominationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFarmStayNominationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayNominationOrder unmarshals raw into the FarmStayNominationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayNominationOrder(ctx context.Context, raw any) (ent.FarmStayNominationOrder, error) {
+	var out ent.FarmStayNominationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayNominationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayNominationWhereInput(ctx context.Context, obj any) (ent.FarmStayNominationWhereInput, error) {
+	var it ent.FarmStayNominationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "licenceNo", "licenceNoNEQ", "licenceNoIn", "licenceNoNotIn", "licenceNoGT", "licenceNoGTE", "licenceNoLT", "licenceNoLTE", "licenceNoContains", "licenceNoHasPrefix", "licenceNoHasSuffix", "licenceNoEqualFold", "licenceNoContainsFold", "operatingSince", "operatingSinceNEQ", "operatingSinceIn", "operatingSinceNotIn", "operatingSinceGT", "operatingSinceGTE", "operatingSinceLT", "operatingSinceLTE", "nominatedOn", "nominatedOnNEQ", "nominatedOnIn", "nominatedOnNotIn", "nominatedOnGT", "nominatedOnGTE", "nominatedOnLT", "nominatedOnLTE", "stage", "stageNEQ", "stageIn", "stageNotIn", "noticeFrom", "noticeFromNEQ", "noticeFromIn", "noticeFromNotIn", "noticeFromGT", "noticeFromGTE", "noticeFromLT", "noticeFromLTE", "noticeFromIsNil", "noticeFromNotNil", "noticeTo", "noticeToNEQ", "noticeToIn", "noticeToNotIn", "noticeToGT", "noticeToGTE", "noticeToLT", "noticeToLTE", "noticeToIsNil", "noticeToNotNil", "reviewedOn", "reviewedOnNEQ", "reviewedOnIn", "reviewedOnNotIn", "reviewedOnGT", "reviewedOnGTE", "reviewedOnLT", "reviewedOnLTE", "reviewedOnIsNil", "reviewedOnNotNil", "reviewComment", "reviewCommentNEQ", "reviewCommentIn", "reviewCommentNotIn", "reviewCommentGT", "reviewCommentGTE", "reviewCommentLT", "reviewCommentLTE", "reviewCommentContains", "reviewCommentHasPrefix", "reviewCommentHasSuffix", "reviewCommentIsNil", "reviewCommentNotNil", "reviewCommentEqualFold", "reviewCommentContainsFold", "rejectedOn", "rejectedOnNEQ", "rejectedOnIn", "rejectedOnNotIn", "rejectedOnGT", "rejectedOnGTE", "rejectedOnLT", "rejectedOnLTE", "rejectedOnIsNil", "rejectedOnNotNil", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold", "batch", "batchNEQ", "batchIn", "batchNotIn", "batchGT", "batchGTE", "batchLT", "batchLTE", "batchContains", "batchHasPrefix", "batchHasSuffix", "batchIsNil", "batchNotNil", "batchEqualFold", "batchContainsFold", "approvedOn", "approvedOnNEQ", "approvedOnIn", "approvedOnNotIn", "approvedOnGT", "approvedOnGTE", "approvedOnLT", "approvedOnLTE", "approvedOnIsNil", "approvedOnNotNil", "plaqueNo", "plaqueNoNEQ", "plaqueNoIn", "plaqueNoNotIn", "plaqueNoGT", "plaqueNoGTE", "plaqueNoLT", "plaqueNoLTE", "plaqueNoIsNil", "plaqueNoNotNil", "plaqueWithdrawnOn", "plaqueWithdrawnOnNEQ", "plaqueWithdrawnOnIn", "plaqueWithdrawnOnNotIn", "plaqueWithdrawnOnGT", "plaqueWithdrawnOnGTE", "plaqueWithdrawnOnLT", "plaqueWithdrawnOnLTE", "plaqueWithdrawnOnIsNil", "plaqueWithdrawnOnNotNil", "plaqueWithdrawalReason", "plaqueWithdrawalReasonNEQ", "plaqueWithdrawalReasonIn", "plaqueWithdrawalReasonNotIn", "plaqueWithdrawalReasonGT", "plaqueWithdrawalReasonGTE", "plaqueWithdrawalReasonLT", "plaqueWithdrawalReasonLTE", "plaqueWithdrawalReasonContains", "plaqueWithdrawalReasonHasPrefix", "plaqueWithdrawalReasonHasSuffix", "plaqueWithdrawalReasonIsNil", "plaqueWithdrawalReasonNotNil", "plaqueWithdrawalReasonEqualFold", "plaqueWithdrawalReasonContainsFold", "hasVillage", "hasVillageWith", "hasMember", "hasMemberWith", "hasCriteria", "hasCriteriaWith", "hasOpinions", "hasOpinionsWith", "hasObjections", "hasObjectionsWith", "withinOrg"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "licenceNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNo = data
+		case "licenceNoNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoNEQ = data
+		case "licenceNoIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoIn = data
+		case "licenceNoNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoNotIn = data
+		case "licenceNoGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoGT = data
+		case "licenceNoGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoGTE = data
+		case "licenceNoLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoLT = data
+		case "licenceNoLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoLTE = data
+		case "licenceNoContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoContains = data
+		case "licenceNoHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoHasPrefix = data
+		case "licenceNoHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoHasSuffix = data
+		case "licenceNoEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoEqualFold = data
+		case "licenceNoContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNoContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNoContainsFold = data
+		case "operatingSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSince"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSince = data
+		case "operatingSinceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceNEQ = data
+		case "operatingSinceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceIn = data
+		case "operatingSinceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceNotIn = data
+		case "operatingSinceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceGT = data
+		case "operatingSinceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceGTE = data
+		case "operatingSinceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceLT = data
+		case "operatingSinceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSinceLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSinceLTE = data
+		case "nominatedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOn = data
+		case "nominatedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnNEQ = data
+		case "nominatedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnIn = data
+		case "nominatedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnNotIn = data
+		case "nominatedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnGT = data
+		case "nominatedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnGTE = data
+		case "nominatedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnLT = data
+		case "nominatedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatedOnLTE = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalONominationStage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "stageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageNEQ"))
+			data, err := ec.unmarshalONominationStage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageNEQ = data
+		case "stageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageIn"))
+			data, err := ec.unmarshalONominationStage2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageIn = data
+		case "stageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageNotIn"))
+			data, err := ec.unmarshalONominationStage2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageNotIn = data
+		case "noticeFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFrom = data
+		case "noticeFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromNEQ = data
+		case "noticeFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromIn = data
+		case "noticeFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromNotIn = data
+		case "noticeFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromGT = data
+		case "noticeFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromGTE = data
+		case "noticeFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromLT = data
+		case "noticeFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromLTE = data
+		case "noticeFromIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromIsNil = data
+		case "noticeFromNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeFromNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeFromNotNil = data
+		case "noticeTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeTo = data
+		case "noticeToNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToNEQ = data
+		case "noticeToIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToIn = data
+		case "noticeToNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToNotIn = data
+		case "noticeToGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToGT = data
+		case "noticeToGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToGTE = data
+		case "noticeToLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToLT = data
+		case "noticeToLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToLTE = data
+		case "noticeToIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToIsNil = data
+		case "noticeToNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noticeToNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoticeToNotNil = data
+		case "reviewedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOn = data
+		case "reviewedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNEQ = data
+		case "reviewedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnIn = data
+		case "reviewedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNotIn = data
+		case "reviewedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnGT = data
+		case "reviewedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnGTE = data
+		case "reviewedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnLT = data
+		case "reviewedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnLTE = data
+		case "reviewedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnIsNil = data
+		case "reviewedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewedOnNotNil = data
+		case "reviewComment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewComment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewComment = data
+		case "reviewCommentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentNEQ = data
+		case "reviewCommentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentIn = data
+		case "reviewCommentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentNotIn = data
+		case "reviewCommentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentGT = data
+		case "reviewCommentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentGTE = data
+		case "reviewCommentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentLT = data
+		case "reviewCommentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentLTE = data
+		case "reviewCommentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentContains = data
+		case "reviewCommentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentHasPrefix = data
+		case "reviewCommentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentHasSuffix = data
+		case "reviewCommentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentIsNil = data
+		case "reviewCommentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentNotNil = data
+		case "reviewCommentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentEqualFold = data
+		case "reviewCommentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewCommentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReviewCommentContainsFold = data
+		case "rejectedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOn = data
+		case "rejectedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnNEQ = data
+		case "rejectedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnIn = data
+		case "rejectedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnNotIn = data
+		case "rejectedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnGT = data
+		case "rejectedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnGTE = data
+		case "rejectedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnLT = data
+		case "rejectedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnLTE = data
+		case "rejectedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnIsNil = data
+		case "rejectedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectedOnNotNil = data
+		case "rejectionReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReason = data
+		case "rejectionReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonNEQ = data
+		case "rejectionReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonIn = data
+		case "rejectionReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonNotIn = data
+		case "rejectionReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonGT = data
+		case "rejectionReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonGTE = data
+		case "rejectionReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonLT = data
+		case "rejectionReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonLTE = data
+		case "rejectionReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonContains = data
+		case "rejectionReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonHasPrefix = data
+		case "rejectionReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonHasSuffix = data
+		case "rejectionReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonIsNil = data
+		case "rejectionReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonNotNil = data
+		case "rejectionReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonEqualFold = data
+		case "rejectionReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectionReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectionReasonContainsFold = data
+		case "batch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batch"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Batch = data
+		case "batchNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchNEQ = data
+		case "batchIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchIn = data
+		case "batchNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchNotIn = data
+		case "batchGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchGT = data
+		case "batchGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchGTE = data
+		case "batchLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchLT = data
+		case "batchLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchLTE = data
+		case "batchContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchContains = data
+		case "batchHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchHasPrefix = data
+		case "batchHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchHasSuffix = data
+		case "batchIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchIsNil = data
+		case "batchNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchNotNil = data
+		case "batchEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchEqualFold = data
+		case "batchContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchContainsFold = data
+		case "approvedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOn = data
+		case "approvedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnNEQ = data
+		case "approvedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnIn = data
+		case "approvedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnNotIn = data
+		case "approvedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnGT = data
+		case "approvedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnGTE = data
+		case "approvedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnLT = data
+		case "approvedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnLTE = data
+		case "approvedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnIsNil = data
+		case "approvedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedOnNotNil = data
+		case "plaqueNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNo = data
+		case "plaqueNoNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoNEQ = data
+		case "plaqueNoIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoIn = data
+		case "plaqueNoNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoNotIn = data
+		case "plaqueNoGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoGT = data
+		case "plaqueNoGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoGTE = data
+		case "plaqueNoLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoLT = data
+		case "plaqueNoLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoLTE = data
+		case "plaqueNoIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoIsNil = data
+		case "plaqueNoNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueNoNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueNoNotNil = data
+		case "plaqueWithdrawnOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOn = data
+		case "plaqueWithdrawnOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnNEQ = data
+		case "plaqueWithdrawnOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnIn = data
+		case "plaqueWithdrawnOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnNotIn = data
+		case "plaqueWithdrawnOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnGT = data
+		case "plaqueWithdrawnOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnGTE = data
+		case "plaqueWithdrawnOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnLT = data
+		case "plaqueWithdrawnOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnLTE = data
+		case "plaqueWithdrawnOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnIsNil = data
+		case "plaqueWithdrawnOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawnOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawnOnNotNil = data
+		case "plaqueWithdrawalReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReason = data
+		case "plaqueWithdrawalReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonNEQ = data
+		case "plaqueWithdrawalReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonIn = data
+		case "plaqueWithdrawalReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonNotIn = data
+		case "plaqueWithdrawalReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonGT = data
+		case "plaqueWithdrawalReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonGTE = data
+		case "plaqueWithdrawalReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonLT = data
+		case "plaqueWithdrawalReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonLTE = data
+		case "plaqueWithdrawalReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonContains = data
+		case "plaqueWithdrawalReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonHasPrefix = data
+		case "plaqueWithdrawalReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonHasSuffix = data
+		case "plaqueWithdrawalReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonIsNil = data
+		case "plaqueWithdrawalReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonNotNil = data
+		case "plaqueWithdrawalReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonEqualFold = data
+		case "plaqueWithdrawalReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plaqueWithdrawalReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaqueWithdrawalReasonContainsFold = data
+		case "hasVillage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillage = data
+		case "hasVillageWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillageWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasCriteria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCriteria"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCriteria = data
+		case "hasCriteriaWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCriteriaWith"))
+			data, err := ec.unmarshalOFarmStayCriterionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCriteriaWith = data
+		case "hasOpinions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOpinions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOpinions = data
+		case "hasOpinionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOpinionsWith"))
+			data, err := ec.unmarshalOFarmStayOpinionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOpinionsWith = data
+		case "hasObjections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasObjections"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasObjections = data
+		case "hasObjectionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasObjectionsWith"))
+			data, err := ec.unmarshalOFarmStayObjectionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasObjectionsWith = data
+		case "withinOrg":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinOrg"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.FarmStayNominationWhereInput().WithinOrg(ctx, &it, data); err != nil {
+				return it, err
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayNominationWhereInput unmarshals raw into the FarmStayNominationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayNominationWhereInput(ctx context.Context, raw any) (ent.FarmStayNominationWhereInput, error) {
+	var out ent.FarmStayNominationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayNominationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayObjectionOrder(ctx context.Context, obj any) (ent.FarmStayObjectionOrder, error) {
+	var it ent.FarmStayObjectionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFarmStayObjectionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayObjectionOrder unmarshals raw into the FarmStayObjectionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayObjectionOrder(ctx context.Context, raw any) (ent.FarmStayObjectionOrder, error) {
+	var out ent.FarmStayObjectionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayObjectionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayObjectionWhereInput(ctx context.Context, obj any) (ent.FarmStayObjectionWhereInput, error) {
+	var it ent.FarmStayObjectionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "lodgedOn", "lodgedOnNEQ", "lodgedOnIn", "lodgedOnNotIn", "lodgedOnGT", "lodgedOnGTE", "lodgedOnLT", "lodgedOnLTE", "state", "stateNEQ", "stateIn", "stateNotIn", "answer", "answerNEQ", "answerIn", "answerNotIn", "answerGT", "answerGTE", "answerLT", "answerLTE", "answerContains", "answerHasPrefix", "answerHasSuffix", "answerIsNil", "answerNotNil", "answerEqualFold", "answerContainsFold", "resolvedOn", "resolvedOnNEQ", "resolvedOnIn", "resolvedOnNotIn", "resolvedOnGT", "resolvedOnGTE", "resolvedOnLT", "resolvedOnLTE", "resolvedOnIsNil", "resolvedOnNotNil", "hasNomination", "hasNominationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFarmStayObjectionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFarmStayObjectionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFarmStayObjectionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "lodgedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOn = data
+		case "lodgedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnNEQ = data
+		case "lodgedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnIn = data
+		case "lodgedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnNotIn = data
+		case "lodgedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnGT = data
+		case "lodgedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnGTE = data
+		case "lodgedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnLT = data
+		case "lodgedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lodgedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LodgedOnLTE = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOObjectionState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOObjectionState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOObjectionState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOObjectionState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		case "answerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNEQ = data
+		case "answerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerIn = data
+		case "answerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNotIn = data
+		case "answerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerGT = data
+		case "answerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerGTE = data
+		case "answerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerLT = data
+		case "answerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerLTE = data
+		case "answerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerContains = data
+		case "answerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerHasPrefix = data
+		case "answerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerHasSuffix = data
+		case "answerIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerIsNil = data
+		case "answerNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerNotNil = data
+		case "answerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerEqualFold = data
+		case "answerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnswerContainsFold = data
+		case "resolvedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOn = data
+		case "resolvedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnNEQ = data
+		case "resolvedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnIn = data
+		case "resolvedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnNotIn = data
+		case "resolvedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnGT = data
+		case "resolvedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnGTE = data
+		case "resolvedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnLT = data
+		case "resolvedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnLTE = data
+		case "resolvedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnIsNil = data
+		case "resolvedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedOnNotNil = data
+		case "hasNomination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNomination"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNomination = data
+		case "hasNominationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationWith"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayObjectionWhereInput unmarshals raw into the FarmStayObjectionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayObjectionWhereInput(ctx context.Context, raw any) (ent.FarmStayObjectionWhereInput, error) {
+	var out ent.FarmStayObjectionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayObjectionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayOpinionOrder(ctx context.Context, obj any) (ent.FarmStayOpinionOrder, error) {
+	var it ent.FarmStayOpinionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFarmStayOpinionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayOpinionOrder unmarshals raw into the FarmStayOpinionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayOpinionOrder(ctx context.Context, raw any) (ent.FarmStayOpinionOrder, error) {
+	var out ent.FarmStayOpinionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayOpinionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFarmStayOpinionWhereInput(ctx context.Context, obj any) (ent.FarmStayOpinionWhereInput, error) {
+	var it ent.FarmStayOpinionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "agency", "agencyNEQ", "agencyIn", "agencyNotIn", "favourable", "favourableNEQ", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textIsNil", "textNotNil", "textEqualFold", "textContainsFold", "hasNomination", "hasNominationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFarmStayOpinionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFarmStayOpinionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFarmStayOpinionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "agency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agency"))
+			data, err := ec.unmarshalOAgency2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agency = data
+		case "agencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyNEQ"))
+			data, err := ec.unmarshalOAgency2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyNEQ = data
+		case "agencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyIn"))
+			data, err := ec.unmarshalOAgency2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyIn = data
+		case "agencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyNotIn"))
+			data, err := ec.unmarshalOAgency2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyNotIn = data
+		case "favourable":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("favourable"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Favourable = data
+		case "favourableNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("favourableNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FavourableNEQ = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIsNil = data
+		case "textNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotNil = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "hasNomination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNomination"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNomination = data
+		case "hasNominationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationWith"))
+			data, err := ec.unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFarmStayOpinionWhereInput unmarshals raw into the FarmStayOpinionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFarmStayOpinionWhereInput(ctx context.Context, raw any) (ent.FarmStayOpinionWhereInput, error) {
+	var out ent.FarmStayOpinionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FarmStayOpinionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -21244,6 +32045,62 @@ func (ec *executionContext) unmarshalInputHouseholdStatusChangeWhereInput(ctx co
 func UnmarshalHouseholdStatusChangeWhereInput(ctx context.Context, raw any) (ent.HouseholdStatusChangeWhereInput, error) {
 	var out ent.HouseholdStatusChangeWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdStatusChangeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssuePlaqueInput(ctx context.Context, obj any) (IssuePlaqueInput, error) {
+	var it IssuePlaqueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "kind", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssuePlaqueInput unmarshals raw into the IssuePlaqueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssuePlaqueInput(ctx context.Context, raw any) (IssuePlaqueInput, error) {
+	var out IssuePlaqueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssuePlaqueInput", raw, &out)
 	return out, err
 }
 
@@ -23759,6 +34616,146 @@ func UnmarshalMemberWhereInput(ctx context.Context, raw any) (ent.MemberWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputModelCriterionInput(ctx context.Context, obj any) (ModelCriterionInput, error) {
+	var it ModelCriterionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"criterion", "passed", "remark"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "criterion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterion"))
+			data, err := ec.unmarshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criterion = data
+		case "passed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passed"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passed = data
+		case "remark":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remark"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remark = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModelCriterionInput unmarshals raw into the ModelCriterionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModelCriterionInput(ctx context.Context, raw any) (ModelCriterionInput, error) {
+	var out ModelCriterionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModelCriterionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNominateFarmStayInput(ctx context.Context, obj any) (NominateFarmStayInput, error) {
+	var it NominateFarmStayInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "villageID", "name", "licenceNo", "operatingSince", "criteria", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "villageID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "licenceNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNo = data
+		case "operatingSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatingSince"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperatingSince = data
+		case "criteria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criteria"))
+			data, err := ec.unmarshalNModelCriterionInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐModelCriterionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criteria = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNominateFarmStayInput unmarshals raw into the NominateFarmStayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNominateFarmStayInput(ctx context.Context, raw any) (NominateFarmStayInput, error) {
+	var out NominateFarmStayInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NominateFarmStayInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrgOrder(ctx context.Context, obj any) (ent.OrgOrder, error) {
 	var it ent.OrgOrder
 	if obj == nil {
@@ -24336,6 +35333,570 @@ func (ec *executionContext) unmarshalInputOrgWhereInput(ctx context.Context, obj
 func UnmarshalOrgWhereInput(ctx context.Context, raw any) (ent.OrgWhereInput, error) {
 	var out ent.OrgWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrgWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlaqueOrder(ctx context.Context, obj any) (ent.PlaqueOrder, error) {
+	var it ent.PlaqueOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPlaqueOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlaqueOrder unmarshals raw into the PlaqueOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlaqueOrder(ctx context.Context, raw any) (ent.PlaqueOrder, error) {
+	var out ent.PlaqueOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaqueOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlaqueWhereInput(ctx context.Context, obj any) (ent.PlaqueWhereInput, error) {
+	var it ent.PlaqueWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "since", "sinceNEQ", "sinceIn", "sinceNotIn", "sinceGT", "sinceGTE", "sinceLT", "sinceLTE", "withdrawnOn", "withdrawnOnNEQ", "withdrawnOnIn", "withdrawnOnNotIn", "withdrawnOnGT", "withdrawnOnGTE", "withdrawnOnLT", "withdrawnOnLTE", "withdrawnOnIsNil", "withdrawnOnNotNil", "withdrawalReason", "withdrawalReasonNEQ", "withdrawalReasonIn", "withdrawalReasonNotIn", "withdrawalReasonGT", "withdrawalReasonGTE", "withdrawalReasonLT", "withdrawalReasonLTE", "withdrawalReasonContains", "withdrawalReasonHasPrefix", "withdrawalReasonHasSuffix", "withdrawalReasonIsNil", "withdrawalReasonNotNil", "withdrawalReasonEqualFold", "withdrawalReasonContainsFold", "hasBranch", "hasBranchWith", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPlaqueWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPlaqueWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPlaqueWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOPlaqueKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOPlaqueKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOPlaqueKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOPlaqueKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "sinceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNEQ = data
+		case "sinceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIn = data
+		case "sinceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotIn = data
+		case "sinceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGT = data
+		case "sinceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGTE = data
+		case "sinceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLT = data
+		case "sinceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLTE = data
+		case "withdrawnOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOn = data
+		case "withdrawnOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnNEQ = data
+		case "withdrawnOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnIn = data
+		case "withdrawnOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnNotIn = data
+		case "withdrawnOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnGT = data
+		case "withdrawnOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnGTE = data
+		case "withdrawnOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnLT = data
+		case "withdrawnOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnLTE = data
+		case "withdrawnOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnIsNil = data
+		case "withdrawnOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnOnNotNil = data
+		case "withdrawalReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReason = data
+		case "withdrawalReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonNEQ = data
+		case "withdrawalReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonIn = data
+		case "withdrawalReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonNotIn = data
+		case "withdrawalReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonGT = data
+		case "withdrawalReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonGTE = data
+		case "withdrawalReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonLT = data
+		case "withdrawalReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonLTE = data
+		case "withdrawalReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonContains = data
+		case "withdrawalReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonHasPrefix = data
+		case "withdrawalReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonHasSuffix = data
+		case "withdrawalReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonIsNil = data
+		case "withdrawalReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonNotNil = data
+		case "withdrawalReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonEqualFold = data
+		case "withdrawalReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawalReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawalReasonContainsFold = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlaqueWhereInput unmarshals raw into the PlaqueWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlaqueWhereInput(ctx context.Context, raw any) (ent.PlaqueWhereInput, error) {
+	var out ent.PlaqueWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaqueWhereInput", raw, &out)
 	return out, err
 }
 
@@ -28140,6 +39701,69 @@ func UnmarshalPoorHouseholdWhereInput(ctx context.Context, raw any) (ent.PoorHou
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPublishConventionInput(ctx context.Context, obj any) (PublishConventionInput, error) {
+	var it PublishConventionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countyID", "sector", "text", "effectiveFrom"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countyID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountyID = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPublishConventionInput unmarshals raw into the PublishConventionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPublishConventionInput(ctx context.Context, raw any) (PublishConventionInput, error) {
+	var out PublishConventionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishConventionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRaiseHouseholdProblemInput(ctx context.Context, obj any) (RaiseHouseholdProblemInput, error) {
 	var it RaiseHouseholdProblemInput
 	if obj == nil {
@@ -28193,6 +39817,896 @@ func (ec *executionContext) unmarshalInputRaiseHouseholdProblemInput(ctx context
 func UnmarshalRaiseHouseholdProblemInput(ctx context.Context, raw any) (RaiseHouseholdProblemInput, error) {
 	var out RaiseHouseholdProblemInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RaiseHouseholdProblemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecitationAbsenceInput(ctx context.Context, obj any) (RecitationAbsenceInput, error) {
+	var it RecitationAbsenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberID", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecitationAbsenceInput unmarshals raw into the RecitationAbsenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecitationAbsenceInput(ctx context.Context, raw any) (RecitationAbsenceInput, error) {
+	var out RecitationAbsenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecitationAbsenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecitationAbsenceOrder(ctx context.Context, obj any) (ent.RecitationAbsenceOrder, error) {
+	var it ent.RecitationAbsenceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRecitationAbsenceOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecitationAbsenceOrder unmarshals raw into the RecitationAbsenceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecitationAbsenceOrder(ctx context.Context, raw any) (ent.RecitationAbsenceOrder, error) {
+	var out ent.RecitationAbsenceOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecitationAbsenceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecitationAbsenceWhereInput(ctx context.Context, obj any) (ent.RecitationAbsenceWhereInput, error) {
+	var it ent.RecitationAbsenceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "hasRecitation", "hasRecitationWith", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalORecitationAbsenceWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalORecitationAbsenceWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalORecitationAbsenceWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "hasRecitation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecitation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecitation = data
+		case "hasRecitationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecitationWith"))
+			data, err := ec.unmarshalORecitationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecitationWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecitationAbsenceWhereInput unmarshals raw into the RecitationAbsenceWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecitationAbsenceWhereInput(ctx context.Context, raw any) (ent.RecitationAbsenceWhereInput, error) {
+	var out ent.RecitationAbsenceWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecitationAbsenceWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecitationOrder(ctx context.Context, obj any) (ent.RecitationOrder, error) {
+	var it ent.RecitationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRecitationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecitationOrder unmarshals raw into the RecitationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecitationOrder(ctx context.Context, raw any) (ent.RecitationOrder, error) {
+	var out ent.RecitationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecitationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecitationWhereInput(ctx context.Context, obj any) (ent.RecitationWhereInput, error) {
+	var it ent.RecitationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "conventionVersion", "conventionVersionNEQ", "conventionVersionIn", "conventionVersionNotIn", "conventionVersionGT", "conventionVersionGTE", "conventionVersionLT", "conventionVersionLTE", "hasBranch", "hasBranchWith", "hasConvention", "hasConventionWith", "hasAttendees", "hasAttendeesWith", "hasAbsences", "hasAbsencesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalORecitationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalORecitationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalORecitationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "conventionVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersion = data
+		case "conventionVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionNEQ = data
+		case "conventionVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionIn = data
+		case "conventionVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionNotIn = data
+		case "conventionVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionGT = data
+		case "conventionVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionGTE = data
+		case "conventionVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionLT = data
+		case "conventionVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conventionVersionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConventionVersionLTE = data
+		case "hasBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranch = data
+		case "hasBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBranchWith = data
+		case "hasConvention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConvention"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasConvention = data
+		case "hasConventionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConventionWith"))
+			data, err := ec.unmarshalOConventionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasConventionWith = data
+		case "hasAttendees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAttendees"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAttendees = data
+		case "hasAttendeesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAttendeesWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAttendeesWith = data
+		case "hasAbsences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAbsences"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAbsences = data
+		case "hasAbsencesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAbsencesWith"))
+			data, err := ec.unmarshalORecitationAbsenceWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAbsencesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecitationWhereInput unmarshals raw into the RecitationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecitationWhereInput(ctx context.Context, raw any) (ent.RecitationWhereInput, error) {
+	var out ent.RecitationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecitationWhereInput", raw, &out)
 	return out, err
 }
 
@@ -28410,6 +40924,132 @@ func (ec *executionContext) unmarshalInputRecordLeaderVisitInput(ctx context.Con
 func UnmarshalRecordLeaderVisitInput(ctx context.Context, raw any) (RecordLeaderVisitInput, error) {
 	var out RecordLeaderVisitInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordLeaderVisitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordRecitationInput(ctx context.Context, obj any) (RecordRecitationInput, error) {
+	var it RecordRecitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"branchID", "on", "attendeeIDs", "absences"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "branchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "attendeeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attendeeIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttendeeIDs = data
+		case "absences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("absences"))
+			data, err := ec.unmarshalORecitationAbsenceInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecitationAbsenceInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Absences = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordRecitationInput unmarshals raw into the RecordRecitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordRecitationInput(ctx context.Context, raw any) (RecordRecitationInput, error) {
+	var out RecordRecitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordRecitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReviewFarmStayInput(ctx context.Context, obj any) (ReviewFarmStayInput, error) {
+	var it ReviewFarmStayInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"opinions", "approve", "reason", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "opinions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opinions"))
+			data, err := ec.unmarshalNAgencyOpinionInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAgencyOpinionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Opinions = data
+		case "approve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approve"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Approve = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReviewFarmStayInput unmarshals raw into the ReviewFarmStayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReviewFarmStayInput(ctx context.Context, raw any) (ReviewFarmStayInput, error) {
+	var out ReviewFarmStayInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReviewFarmStayInput", raw, &out)
 	return out, err
 }
 
@@ -29680,6 +42320,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._RoleBinding(ctx, sel, obj)
+	case *ent.RecitationAbsence:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RecitationAbsence(ctx, sel, obj)
+	case *ent.Recitation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Recitation(ctx, sel, obj)
 	case *ent.PoorHousehold:
 		if obj == nil {
 			return graphql.Null
@@ -29710,6 +42360,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Pledge(ctx, sel, obj)
+	case *ent.Plaque:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Plaque(ctx, sel, obj)
 	case *ent.Org:
 		if obj == nil {
 			return graphql.Null
@@ -29755,6 +42410,36 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._HelpPairing(ctx, sel, obj)
+	case *ent.FarmStayOpinion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FarmStayOpinion(ctx, sel, obj)
+	case *ent.FarmStayObjection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FarmStayObjection(ctx, sel, obj)
+	case *ent.FarmStayNomination:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FarmStayNomination(ctx, sel, obj)
+	case *ent.FarmStayCriterion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FarmStayCriterion(ctx, sel, obj)
+	case *ent.DemoPost:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DemoPost(ctx, sel, obj)
+	case *ent.Convention:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Convention(ctx, sel, obj)
 	case *ent.BranchPairing:
 		if obj == nil {
 			return graphql.Null
@@ -30128,6 +42813,875 @@ func (ec *executionContext) _BranchPairingEdge(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conventionImplementors = []string{"Convention", "Node"}
+
+func (ec *executionContext) _Convention(ctx context.Context, sel ast.SelectionSet, obj *ent.Convention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conventionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Convention")
+		case "id":
+			out.Values[i] = ec._Convention_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Convention_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Convention_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._Convention_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "county":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Convention_county(ctx, field, obj)
+				})
+		case "sector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Convention_sector(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conventionConnectionImplementors = []string{"ConventionConnection"}
+
+func (ec *executionContext) _ConventionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ConventionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conventionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConventionConnection")
+		case "edges":
+			out.Values[i] = ec._ConventionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConventionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConventionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conventionCoverageImplementors = []string{"ConventionCoverage"}
+
+func (ec *executionContext) _ConventionCoverage(ctx context.Context, sel ast.SelectionSet, obj *convention.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conventionCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConventionCoverage")
+		case "org":
+			out.Values[i] = ec._ConventionCoverage_org(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._ConventionCoverage_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quarter":
+			out.Values[i] = ec._ConventionCoverage_quarter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branches":
+			out.Values[i] = ec._ConventionCoverage_branches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branchesRecited":
+			out.Values[i] = ec._ConventionCoverage_branchesRecited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deskPlates":
+			out.Values[i] = ec._ConventionCoverage_deskPlates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdPlaques":
+			out.Values[i] = ec._ConventionCoverage_householdPlaques(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "demonstrationPosts":
+			out.Values[i] = ec._ConventionCoverage_demonstrationPosts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "responsibilityZones":
+			out.Values[i] = ec._ConventionCoverage_responsibilityZones(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ConventionCoverage_children(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conventionEdgeImplementors = []string{"ConventionEdge"}
+
+func (ec *executionContext) _ConventionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ConventionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conventionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConventionEdge")
+		case "node":
+			out.Values[i] = ec._ConventionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ConventionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demoPostImplementors = []string{"DemoPost", "Node"}
+
+func (ec *executionContext) _DemoPost(ctx context.Context, sel ast.SelectionSet, obj *ent.DemoPost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemoPost")
+		case "id":
+			out.Values[i] = ec._DemoPost_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DemoPost_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DemoPost_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._DemoPost_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._DemoPost_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._DemoPost_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "org":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemoPost_org(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DemoPost_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demoPostConnectionImplementors = []string{"DemoPostConnection"}
+
+func (ec *executionContext) _DemoPostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DemoPostConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemoPostConnection")
+		case "edges":
+			out.Values[i] = ec._DemoPostConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DemoPostConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DemoPostConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demoPostEdgeImplementors = []string{"DemoPostEdge"}
+
+func (ec *executionContext) _DemoPostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DemoPostEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demoPostEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemoPostEdge")
+		case "node":
+			out.Values[i] = ec._DemoPostEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DemoPostEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayCriterionImplementors = []string{"FarmStayCriterion", "Node"}
+
+func (ec *executionContext) _FarmStayCriterion(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayCriterion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayCriterionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayCriterion")
+		case "id":
+			out.Values[i] = ec._FarmStayCriterion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FarmStayCriterion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FarmStayCriterion_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._FarmStayCriterion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "criterion":
+			out.Values[i] = ec._FarmStayCriterion_criterion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passed":
+			out.Values[i] = ec._FarmStayCriterion_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "remark":
+			out.Values[i] = ec._FarmStayCriterion_remark(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nomination":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayCriterion_nomination(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayNominationImplementors = []string{"FarmStayNomination", "Node"}
+
+func (ec *executionContext) _FarmStayNomination(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayNomination) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayNomination")
+		case "id":
+			out.Values[i] = ec._FarmStayNomination_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FarmStayNomination_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FarmStayNomination_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._FarmStayNomination_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._FarmStayNomination_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenceNo":
+			out.Values[i] = ec._FarmStayNomination_licenceNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operatingSince":
+			out.Values[i] = ec._FarmStayNomination_operatingSince(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nominatedOn":
+			out.Values[i] = ec._FarmStayNomination_nominatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stage":
+			out.Values[i] = ec._FarmStayNomination_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noticeFrom":
+			out.Values[i] = ec._FarmStayNomination_noticeFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noticeTo":
+			out.Values[i] = ec._FarmStayNomination_noticeTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewedOn":
+			out.Values[i] = ec._FarmStayNomination_reviewedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewComment":
+			out.Values[i] = ec._FarmStayNomination_reviewComment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejectedOn":
+			out.Values[i] = ec._FarmStayNomination_rejectedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejectionReason":
+			out.Values[i] = ec._FarmStayNomination_rejectionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batch":
+			out.Values[i] = ec._FarmStayNomination_batch(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedOn":
+			out.Values[i] = ec._FarmStayNomination_approvedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plaqueNo":
+			out.Values[i] = ec._FarmStayNomination_plaqueNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plaqueWithdrawnOn":
+			out.Values[i] = ec._FarmStayNomination_plaqueWithdrawnOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plaqueWithdrawalReason":
+			out.Values[i] = ec._FarmStayNomination_plaqueWithdrawalReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "village":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_village(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_member(ctx, field, obj)
+				})
+		case "criteria":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_criteria(ctx, field, obj)
+				})
+		case "opinions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_opinions(ctx, field, obj)
+				})
+		case "objections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_objections(ctx, field, obj)
+				})
+		case "viewerCanStartNotice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanStartNotice(ctx, field, obj)
+				})
+		case "viewerCanLodgeObjection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanLodgeObjection(ctx, field, obj)
+				})
+		case "viewerCanReview":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanReview(ctx, field, obj)
+				})
+		case "viewerCanApprove":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanApprove(ctx, field, obj)
+				})
+		case "viewerCanReject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanReject(ctx, field, obj)
+				})
+		case "viewerCanWithdrawPlaque":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayNomination_viewerCanWithdrawPlaque(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayNominationConnectionImplementors = []string{"FarmStayNominationConnection"}
+
+func (ec *executionContext) _FarmStayNominationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayNominationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayNominationConnection")
+		case "edges":
+			out.Values[i] = ec._FarmStayNominationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FarmStayNominationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FarmStayNominationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayNominationEdgeImplementors = []string{"FarmStayNominationEdge"}
+
+func (ec *executionContext) _FarmStayNominationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayNominationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayNominationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayNominationEdge")
+		case "node":
+			out.Values[i] = ec._FarmStayNominationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._FarmStayNominationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayObjectionImplementors = []string{"FarmStayObjection", "Node"}
+
+func (ec *executionContext) _FarmStayObjection(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayObjection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayObjectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayObjection")
+		case "id":
+			out.Values[i] = ec._FarmStayObjection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FarmStayObjection_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FarmStayObjection_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._FarmStayObjection_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._FarmStayObjection_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lodgedOn":
+			out.Values[i] = ec._FarmStayObjection_lodgedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._FarmStayObjection_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._FarmStayObjection_answer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedOn":
+			out.Values[i] = ec._FarmStayObjection_resolvedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nomination":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayObjection_nomination(ctx, field, obj)
+				})
+		case "viewerCanResolve":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayObjection_viewerCanResolve(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var farmStayOpinionImplementors = []string{"FarmStayOpinion", "Node"}
+
+func (ec *executionContext) _FarmStayOpinion(ctx context.Context, sel ast.SelectionSet, obj *ent.FarmStayOpinion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, farmStayOpinionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FarmStayOpinion")
+		case "id":
+			out.Values[i] = ec._FarmStayOpinion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FarmStayOpinion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FarmStayOpinion_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._FarmStayOpinion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agency":
+			out.Values[i] = ec._FarmStayOpinion_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "favourable":
+			out.Values[i] = ec._FarmStayOpinion_favourable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._FarmStayOpinion_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nomination":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FarmStayOpinion_nomination(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31580,6 +45134,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishConvention":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishConvention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordRecitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordRecitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuePlaque":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issuePlaque(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawPlaque":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawPlaque(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createDemoPost":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDemoPost(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nominateFarmStay":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_nominateFarmStay(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startNotice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startNotice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lodgeObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_lodgeObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewFarmStay":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewFarmStay(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveFarmStays":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveFarmStays(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectFarmStay":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectFarmStay(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawFarmStayPlaque":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawFarmStayPlaque(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBranchPairing":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBranchPairing(ctx, field)
@@ -31806,6 +45451,12 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Org_members(ctx, field, obj)
 				})
+		case "viewerCanNominateFarmStay":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_viewerCanNominateFarmStay(ctx, field, obj)
+				})
 		case "pairings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31975,6 +45626,173 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var plaqueImplementors = []string{"Plaque", "Node"}
+
+func (ec *executionContext) _Plaque(ctx context.Context, sel ast.SelectionSet, obj *ent.Plaque) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Plaque")
+		case "id":
+			out.Values[i] = ec._Plaque_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Plaque_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Plaque_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Plaque_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Plaque_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._Plaque_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnOn":
+			out.Values[i] = ec._Plaque_withdrawnOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawalReason":
+			out.Values[i] = ec._Plaque_withdrawalReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plaque_branch(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plaque_member(ctx, field, obj)
+				})
+		case "viewerCanWithdraw":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Plaque_viewerCanWithdraw(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var plaqueConnectionImplementors = []string{"PlaqueConnection"}
+
+func (ec *executionContext) _PlaqueConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PlaqueConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaqueConnection")
+		case "edges":
+			out.Values[i] = ec._PlaqueConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PlaqueConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PlaqueConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var plaqueEdgeImplementors = []string{"PlaqueEdge"}
+
+func (ec *executionContext) _PlaqueEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PlaqueEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plaqueEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaqueEdge")
+		case "node":
+			out.Values[i] = ec._PlaqueEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PlaqueEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -32889,6 +46707,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_branchPairings(ctx, field)
 				})
+		case "conventions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_conventions(ctx, field)
+				})
+		case "demoPosts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demoPosts(ctx, field)
+				})
+		case "farmStayNominations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_farmStayNominations(ctx, field)
+				})
 		case "helpPairings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -32913,6 +46749,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_orgs(ctx, field)
 				})
+		case "plaques":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_plaques(ctx, field)
+				})
 		case "pledges":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -32925,11 +46767,29 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_poorHouseholds(ctx, field)
 				})
+		case "recitations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recitations(ctx, field)
+				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "convention":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_convention(ctx, field)
+				})
+		case "conventionCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_conventionCoverage(ctx, field)
 				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -32962,6 +46822,234 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recitationImplementors = []string{"Recitation", "Node"}
+
+func (ec *executionContext) _Recitation(ctx context.Context, sel ast.SelectionSet, obj *ent.Recitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Recitation")
+		case "id":
+			out.Values[i] = ec._Recitation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Recitation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Recitation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Recitation_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._Recitation_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conventionVersion":
+			out.Values[i] = ec._Recitation_conventionVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "branch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recitation_branch(ctx, field, obj)
+				})
+		case "convention":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recitation_convention(ctx, field, obj)
+				})
+		case "attendees":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recitation_attendees(ctx, field, obj)
+				})
+		case "absences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Recitation_absences(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recitationAbsenceImplementors = []string{"RecitationAbsence", "Node"}
+
+func (ec *executionContext) _RecitationAbsence(ctx context.Context, sel ast.SelectionSet, obj *ent.RecitationAbsence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recitationAbsenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecitationAbsence")
+		case "id":
+			out.Values[i] = ec._RecitationAbsence_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._RecitationAbsence_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._RecitationAbsence_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._RecitationAbsence_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._RecitationAbsence_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recitation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecitationAbsence_recitation(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RecitationAbsence_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recitationConnectionImplementors = []string{"RecitationConnection"}
+
+func (ec *executionContext) _RecitationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RecitationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recitationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecitationConnection")
+		case "edges":
+			out.Values[i] = ec._RecitationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RecitationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RecitationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recitationEdgeImplementors = []string{"RecitationEdge"}
+
+func (ec *executionContext) _RecitationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RecitationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recitationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecitationEdge")
+		case "node":
+			out.Values[i] = ec._RecitationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RecitationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33581,6 +47669,40 @@ func (ec *executionContext) unmarshalNAddPledgeTopicInput2githubᚗcomᚋpartyor
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx context.Context, v any) (farmstayopinion.Agency, error) {
+	var res farmstayopinion.Agency
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx context.Context, sel ast.SelectionSet, v farmstayopinion.Agency) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAgencyOpinionInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAgencyOpinionInputᚄ(ctx context.Context, v any) ([]*AgencyOpinionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*AgencyOpinionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgencyOpinionInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAgencyOpinionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNAgencyOpinionInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAgencyOpinionInput(ctx context.Context, v any) (*AgencyOpinionInput, error) {
+	res, err := ec.unmarshalInputAgencyOpinionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNApproveFarmStaysInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐApproveFarmStaysInput(ctx context.Context, v any) (ApproveFarmStaysInput, error) {
+	res, err := ec.unmarshalInputApproveFarmStaysInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAssignLeaderInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAssignLeaderInput(ctx context.Context, v any) (AssignLeaderInput, error) {
 	res, err := ec.unmarshalInputAssignLeaderInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33702,8 +47824,87 @@ func (ec *executionContext) unmarshalNBranchPairingWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx context.Context, sel ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Convention!")
+		return graphql.Null
+	}
+	return ec._Convention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConventionConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ConventionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConventionConnection!")
+		return graphql.Null
+	}
+	return ec._ConventionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConventionCoverage2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋconventionᚐCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*convention.Coverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConventionCoverage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋconventionᚐCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConventionCoverage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋconventionᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *convention.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConventionCoverage!")
+		return graphql.Null
+	}
+	return ec._ConventionCoverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConventionEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ConventionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOConventionEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNConventionOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrder(ctx context.Context, v any) (*ent.ConventionOrder, error) {
+	res, err := ec.unmarshalInputConventionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConventionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrderField(ctx context.Context, v any) (*ent.ConventionOrderField, error) {
+	var res = new(ent.ConventionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConventionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ConventionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConventionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNConventionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInput(ctx context.Context, v any) (*ent.ConventionWhereInput, error) {
+	res, err := ec.unmarshalInputConventionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateBranchPairingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateBranchPairingInput(ctx context.Context, v any) (CreateBranchPairingInput, error) {
 	res, err := ec.unmarshalInputCreateBranchPairingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateDemoPostInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateDemoPostInput(ctx context.Context, v any) (CreateDemoPostInput, error) {
+	res, err := ec.unmarshalInputCreateDemoPostInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33756,6 +47957,66 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNDemoPost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPost(ctx context.Context, sel ast.SelectionSet, v *ent.DemoPost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoPost!")
+		return graphql.Null
+	}
+	return ec._DemoPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemoPostConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DemoPostConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoPostConnection!")
+		return graphql.Null
+	}
+	return ec._DemoPostConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDemoPostEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DemoPostEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODemoPostEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx context.Context, v any) (demopost.Kind, error) {
+	var res demopost.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx context.Context, sel ast.SelectionSet, v demopost.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDemoPostOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrder(ctx context.Context, v any) (*ent.DemoPostOrder, error) {
+	res, err := ec.unmarshalInputDemoPostOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDemoPostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrderField(ctx context.Context, v any) (*ent.DemoPostOrderField, error) {
+	var res = new(ent.DemoPostOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDemoPostOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DemoPostOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DemoPostOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDemoPostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInput(ctx context.Context, v any) (*ent.DemoPostWhereInput, error) {
+	res, err := ec.unmarshalInputDemoPostWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDisplayChannel2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐDisplayChannel(ctx context.Context, v any) (DisplayChannel, error) {
 	var res DisplayChannel
 	err := res.UnmarshalGQL(v)
@@ -33799,6 +48060,201 @@ func (ec *executionContext) marshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋ
 func (ec *executionContext) unmarshalNEvaluatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐEvaluatePledgeInput(ctx context.Context, v any) (EvaluatePledgeInput, error) {
 	res, err := ec.unmarshalInputEvaluatePledgeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayCriterion2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FarmStayCriterion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFarmStayCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFarmStayCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterion(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayCriterion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayCriterion!")
+		return graphql.Null
+	}
+	return ec._FarmStayCriterion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFarmStayCriterionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionOrderField(ctx context.Context, v any) (*ent.FarmStayCriterionOrderField, error) {
+	var res = new(ent.FarmStayCriterionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayCriterionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayCriterionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayCriterionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFarmStayCriterionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInput(ctx context.Context, v any) (*ent.FarmStayCriterionWhereInput, error) {
+	res, err := ec.unmarshalInputFarmStayCriterionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayNomination2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FarmStayNomination) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayNomination!")
+		return graphql.Null
+	}
+	return ec._FarmStayNomination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFarmStayNominationConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayNominationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayNominationConnection!")
+		return graphql.Null
+	}
+	return ec._FarmStayNominationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFarmStayNominationEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.FarmStayNominationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOFarmStayNominationEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFarmStayNominationOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrder(ctx context.Context, v any) (*ent.FarmStayNominationOrder, error) {
+	res, err := ec.unmarshalInputFarmStayNominationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFarmStayNominationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrderField(ctx context.Context, v any) (*ent.FarmStayNominationOrderField, error) {
+	var res = new(ent.FarmStayNominationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayNominationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayNominationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayNominationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFarmStayNominationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInput(ctx context.Context, v any) (*ent.FarmStayNominationWhereInput, error) {
+	res, err := ec.unmarshalInputFarmStayNominationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayObjection2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FarmStayObjection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFarmStayObjection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFarmStayObjection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjection(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayObjection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayObjection!")
+		return graphql.Null
+	}
+	return ec._FarmStayObjection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFarmStayObjectionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionOrderField(ctx context.Context, v any) (*ent.FarmStayObjectionOrderField, error) {
+	var res = new(ent.FarmStayObjectionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayObjectionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayObjectionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayObjectionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFarmStayObjectionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInput(ctx context.Context, v any) (*ent.FarmStayObjectionWhereInput, error) {
+	res, err := ec.unmarshalInputFarmStayObjectionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayOpinion2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FarmStayOpinion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFarmStayOpinion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFarmStayOpinion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinion(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayOpinion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayOpinion!")
+		return graphql.Null
+	}
+	return ec._FarmStayOpinion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFarmStayOpinionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionOrderField(ctx context.Context, v any) (*ent.FarmStayOpinionOrderField, error) {
+	var res = new(ent.FarmStayOpinionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFarmStayOpinionOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayOpinionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FarmStayOpinionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFarmStayOpinionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInput(ctx context.Context, v any) (*ent.FarmStayOpinionWhereInput, error) {
+	res, err := ec.unmarshalInputFarmStayOpinionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFiveWhetherAnswer2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐFiveWhetherAnswerᚄ(ctx context.Context, v any) ([]*FiveWhetherAnswer, error) {
@@ -34109,6 +48565,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNIssuePlaqueInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐIssuePlaqueInput(ctx context.Context, v any) (IssuePlaqueInput, error) {
+	res, err := ec.unmarshalInputIssuePlaqueInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNJointActivity2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivity(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "JointActivity!")
@@ -34398,6 +48859,35 @@ func (ec *executionContext) unmarshalNMemberWhereInput2ᚖgithubᚗcomᚋpartyor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx context.Context, v any) (farmstaycriterion.Criterion, error) {
+	var res farmstaycriterion.Criterion
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx context.Context, sel ast.SelectionSet, v farmstaycriterion.Criterion) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNModelCriterionInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐModelCriterionInputᚄ(ctx context.Context, v any) ([]*ModelCriterionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ModelCriterionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNModelCriterionInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐModelCriterionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNModelCriterionInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐModelCriterionInput(ctx context.Context, v any) (*ModelCriterionInput, error) {
+	res, err := ec.unmarshalInputModelCriterionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -34406,6 +48896,31 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartyorgᚋpartyorg�
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNominateFarmStayInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐNominateFarmStayInput(ctx context.Context, v any) (NominateFarmStayInput, error) {
+	res, err := ec.unmarshalInputNominateFarmStayInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNominationStage2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx context.Context, v any) (farmstaynomination.Stage, error) {
+	var res farmstaynomination.Stage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominationStage2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx context.Context, sel ast.SelectionSet, v farmstaynomination.Stage) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNObjectionState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx context.Context, v any) (farmstayobjection.State, error) {
+	var res farmstayobjection.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectionState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx context.Context, sel ast.SelectionSet, v farmstayobjection.State) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -34544,6 +49059,66 @@ func (ec *executionContext) unmarshalNPairingKind2githubᚗcomᚋpartyorgᚋpart
 
 func (ec *executionContext) marshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx context.Context, sel ast.SelectionSet, v PairingKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx context.Context, sel ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Plaque!")
+		return graphql.Null
+	}
+	return ec._Plaque(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlaqueConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PlaqueConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaqueConnection!")
+		return graphql.Null
+	}
+	return ec._PlaqueConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlaqueEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PlaqueEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPlaqueEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx context.Context, v any) (plaque.Kind, error) {
+	var res plaque.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx context.Context, sel ast.SelectionSet, v plaque.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlaqueOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrder(ctx context.Context, v any) (*ent.PlaqueOrder, error) {
+	res, err := ec.unmarshalInputPlaqueOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPlaqueOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrderField(ctx context.Context, v any) (*ent.PlaqueOrderField, error) {
+	var res = new(ent.PlaqueOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlaqueOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PlaqueOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaqueOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlaqueWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInput(ctx context.Context, v any) (*ent.PlaqueWhereInput, error) {
+	res, err := ec.unmarshalInputPlaqueWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx context.Context, sel ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
@@ -34921,9 +49496,112 @@ func (ec *executionContext) unmarshalNPoorHouseholdWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNPublishConventionInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPublishConventionInput(ctx context.Context, v any) (PublishConventionInput, error) {
+	res, err := ec.unmarshalInputPublishConventionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRaiseHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRaiseHouseholdProblemInput(ctx context.Context, v any) (RaiseHouseholdProblemInput, error) {
 	res, err := ec.unmarshalInputRaiseHouseholdProblemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx context.Context, sel ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Recitation!")
+		return graphql.Null
+	}
+	return ec._Recitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecitationAbsence2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.RecitationAbsence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecitationAbsence2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecitationAbsence2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsence(ctx context.Context, sel ast.SelectionSet, v *ent.RecitationAbsence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecitationAbsence!")
+		return graphql.Null
+	}
+	return ec._RecitationAbsence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecitationAbsenceInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecitationAbsenceInput(ctx context.Context, v any) (*RecitationAbsenceInput, error) {
+	res, err := ec.unmarshalInputRecitationAbsenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecitationAbsenceOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceOrderField(ctx context.Context, v any) (*ent.RecitationAbsenceOrderField, error) {
+	var res = new(ent.RecitationAbsenceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecitationAbsenceOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.RecitationAbsenceOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecitationAbsenceOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNRecitationAbsenceWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInput(ctx context.Context, v any) (*ent.RecitationAbsenceWhereInput, error) {
+	res, err := ec.unmarshalInputRecitationAbsenceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecitationConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.RecitationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecitationConnection!")
+		return graphql.Null
+	}
+	return ec._RecitationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecitationEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.RecitationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalORecitationEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRecitationOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrder(ctx context.Context, v any) (*ent.RecitationOrder, error) {
+	res, err := ec.unmarshalInputRecitationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecitationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrderField(ctx context.Context, v any) (*ent.RecitationOrderField, error) {
+	var res = new(ent.RecitationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecitationOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.RecitationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecitationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNRecitationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInput(ctx context.Context, v any) (*ent.RecitationWhereInput, error) {
+	res, err := ec.unmarshalInputRecitationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRecordHelpInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordHelpInput(ctx context.Context, v any) (RecordHelpInput, error) {
@@ -34938,6 +49616,16 @@ func (ec *executionContext) unmarshalNRecordJointActivityInput2githubᚗcomᚋpa
 
 func (ec *executionContext) unmarshalNRecordLeaderVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordLeaderVisitInput(ctx context.Context, v any) (RecordLeaderVisitInput, error) {
 	res, err := ec.unmarshalInputRecordLeaderVisitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordRecitationInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordRecitationInput(ctx context.Context, v any) (RecordRecitationInput, error) {
+	res, err := ec.unmarshalInputRecordRecitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReviewFarmStayInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐReviewFarmStayInput(ctx context.Context, v any) (ReviewFarmStayInput, error) {
+	res, err := ec.unmarshalInputReviewFarmStayInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35288,6 +49976,58 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAgency2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgencyᚄ(ctx context.Context, v any) ([]farmstayopinion.Agency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]farmstayopinion.Agency, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAgency2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []farmstayopinion.Agency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgency2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAgency2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx context.Context, v any) (*farmstayopinion.Agency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(farmstayopinion.Agency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgency2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayopinionᚐAgency(ctx context.Context, sel ast.SelectionSet, v *farmstayopinion.Agency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOAuditLog2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLog(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -35516,6 +50256,62 @@ func (ec *executionContext) unmarshalOBranchPairingWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOConvention2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConvention(ctx context.Context, sel ast.SelectionSet, v *ent.Convention) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Convention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOConventionEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ConventionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConventionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConventionOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrderᚄ(ctx context.Context, v any) ([]*ent.ConventionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ConventionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConventionOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOConventionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ConventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ConventionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConventionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOConventionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐConventionWhereInput(ctx context.Context, v any) (*ent.ConventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConventionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -35583,6 +50379,245 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODemoPost2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPost(ctx context.Context, sel ast.SelectionSet, v *ent.DemoPost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemoPost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODemoPostEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DemoPostEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DemoPostEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODemoPostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKindᚄ(ctx context.Context, v any) ([]demopost.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]demopost.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODemoPostKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []demopost.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemoPostKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODemoPostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx context.Context, v any) (*demopost.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(demopost.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODemoPostKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋdemopostᚐKind(ctx context.Context, sel ast.SelectionSet, v *demopost.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODemoPostOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrderᚄ(ctx context.Context, v any) ([]*ent.DemoPostOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemoPostOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemoPostOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODemoPostWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInputᚄ(ctx context.Context, v any) ([]*ent.DemoPostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DemoPostWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDemoPostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODemoPostWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐDemoPostWhereInput(ctx context.Context, v any) (*ent.DemoPostWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDemoPostWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFarmStayCriterionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInputᚄ(ctx context.Context, v any) ([]*ent.FarmStayCriterionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FarmStayCriterionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFarmStayCriterionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFarmStayCriterionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayCriterionWhereInput(ctx context.Context, v any) (*ent.FarmStayCriterionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFarmStayCriterionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFarmStayNomination2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNomination(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayNomination) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FarmStayNomination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFarmStayNominationEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.FarmStayNominationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FarmStayNominationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFarmStayNominationOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrderᚄ(ctx context.Context, v any) ([]*ent.FarmStayNominationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FarmStayNominationOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFarmStayNominationOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFarmStayNominationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInputᚄ(ctx context.Context, v any) ([]*ent.FarmStayNominationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FarmStayNominationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFarmStayNominationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFarmStayNominationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayNominationWhereInput(ctx context.Context, v any) (*ent.FarmStayNominationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFarmStayNominationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFarmStayObjectionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInputᚄ(ctx context.Context, v any) ([]*ent.FarmStayObjectionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FarmStayObjectionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFarmStayObjectionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFarmStayObjectionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayObjectionWhereInput(ctx context.Context, v any) (*ent.FarmStayObjectionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFarmStayObjectionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFarmStayOpinionWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInputᚄ(ctx context.Context, v any) ([]*ent.FarmStayOpinionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FarmStayOpinionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFarmStayOpinionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFarmStayOpinionWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐFarmStayOpinionWhereInput(ctx context.Context, v any) (*ent.FarmStayOpinionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFarmStayOpinionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOHelpKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKindᚄ(ctx context.Context, v any) ([]helprecord.Kind, error) {
@@ -36406,11 +51441,167 @@ func (ec *executionContext) unmarshalOMemberWhereInput2ᚖgithubᚗcomᚋpartyor
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOModelCriterion2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterionᚄ(ctx context.Context, v any) ([]farmstaycriterion.Criterion, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]farmstaycriterion.Criterion, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOModelCriterion2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterionᚄ(ctx context.Context, sel ast.SelectionSet, v []farmstaycriterion.Criterion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOModelCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx context.Context, v any) (*farmstaycriterion.Criterion, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(farmstaycriterion.Criterion)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOModelCriterion2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx context.Context, sel ast.SelectionSet, v *farmstaycriterion.Criterion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONominationStage2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStageᚄ(ctx context.Context, v any) ([]farmstaynomination.Stage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]farmstaynomination.Stage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNominationStage2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONominationStage2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []farmstaynomination.Stage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNominationStage2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONominationStage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx context.Context, v any) (*farmstaynomination.Stage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(farmstaynomination.Stage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONominationStage2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaynominationᚐStage(ctx context.Context, sel ast.SelectionSet, v *farmstaynomination.Stage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOObjectionState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐStateᚄ(ctx context.Context, v any) ([]farmstayobjection.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]farmstayobjection.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectionState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOObjectionState2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []farmstayobjection.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectionState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOObjectionState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx context.Context, v any) (*farmstayobjection.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(farmstayobjection.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOObjectionState2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstayobjectionᚐState(ctx context.Context, sel ast.SelectionSet, v *farmstayobjection.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx context.Context, sel ast.SelectionSet, v *ent.Org) graphql.Marshaler {
@@ -36555,6 +51746,114 @@ func (ec *executionContext) marshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpar
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx context.Context, sel ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Plaque(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPlaqueEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PlaqueEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlaqueEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlaqueKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKindᚄ(ctx context.Context, v any) ([]plaque.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]plaque.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlaqueKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []plaque.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlaqueKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlaqueKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx context.Context, v any) (*plaque.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(plaque.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlaqueKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋplaqueᚐKind(ctx context.Context, sel ast.SelectionSet, v *plaque.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPlaqueOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrderᚄ(ctx context.Context, v any) ([]*ent.PlaqueOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PlaqueOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlaqueOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlaqueWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInputᚄ(ctx context.Context, v any) ([]*ent.PlaqueWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PlaqueWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlaqueWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlaqueWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaqueWhereInput(ctx context.Context, v any) (*ent.PlaqueWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlaqueWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPledge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledge(ctx context.Context, sel ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {
@@ -36913,6 +52212,104 @@ func (ec *executionContext) unmarshalOPoorHouseholdWhereInput2ᚖgithubᚗcomᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPoorHouseholdWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx context.Context, sel ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Recitation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecitationAbsenceInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecitationAbsenceInputᚄ(ctx context.Context, v any) ([]*RecitationAbsenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*RecitationAbsenceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecitationAbsenceInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecitationAbsenceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORecitationAbsenceWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInputᚄ(ctx context.Context, v any) ([]*ent.RecitationAbsenceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.RecitationAbsenceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecitationAbsenceWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORecitationAbsenceWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationAbsenceWhereInput(ctx context.Context, v any) (*ent.RecitationAbsenceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRecitationAbsenceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecitationEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.RecitationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecitationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecitationOrder2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrderᚄ(ctx context.Context, v any) ([]*ent.RecitationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.RecitationOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecitationOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORecitationWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInputᚄ(ctx context.Context, v any) ([]*ent.RecitationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.RecitationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecitationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORecitationWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitationWhereInput(ctx context.Context, v any) (*ent.RecitationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRecitationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

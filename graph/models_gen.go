@@ -10,9 +10,13 @@ import (
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
@@ -24,6 +28,20 @@ type AddPledgeTopicInput struct {
 	Title  string     `json:"title"`
 	// The county the topic is for; none for every county (ADMIN only).
 	CountyID *int `json:"countyID,omitempty"`
+}
+
+// One agency's opinion (部门意见).
+type AgencyOpinionInput struct {
+	Agency     farmstayopinion.Agency `json:"agency"`
+	Favourable bool                   `json:"favourable"`
+	Text       *string                `json:"text,omitempty"`
+}
+
+type ApproveFarmStaysInput struct {
+	// 命名批次, e.g. 第一批.
+	Batch         string     `json:"batch"`
+	NominationIDs []int      `json:"nominationIDs"`
+	On            *time.Time `json:"on,omitempty"`
 }
 
 type AssignLeaderInput struct {
@@ -47,6 +65,15 @@ type CreateBranchPairingInput struct {
 	StartOn *time.Time `json:"startOn,omitempty"`
 	// The planned end, if any.
 	EndOn *time.Time `json:"endOn,omitempty"`
+}
+
+type CreateDemoPostInput struct {
+	// The org where the post or zone is set (its branch, unit, village …).
+	OrgID int           `json:"orgID"`
+	Kind  demopost.Kind `json:"kind"`
+	Title string        `json:"title"`
+	// The holder, a member of the org's subtree.
+	MemberID int `json:"memberID"`
 }
 
 type CreatePledgeInput struct {
@@ -91,12 +118,41 @@ type FiveWhetherAnswer struct {
 	Ok        bool                 `json:"ok"`
 }
 
+type IssuePlaqueInput struct {
+	MemberID int         `json:"memberID"`
+	Kind     plaque.Kind `json:"kind"`
+	// 挂牌日期
+	Since time.Time `json:"since"`
+}
+
 // A signed token and the account it belongs to.
 type LoginPayload struct {
 	// Send it as `Authorization: Bearer <token>`.
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	User      *ent.User `json:"user"`
+}
+
+// The village's judgement on one of the ten criteria (十个带头).
+type ModelCriterionInput struct {
+	Criterion farmstaycriterion.Criterion `json:"criterion"`
+	Passed    bool                        `json:"passed"`
+	Remark    *string                     `json:"remark,omitempty"`
+}
+
+type NominateFarmStayInput struct {
+	// The Party member who runs the farm stay, of a branch of the village.
+	MemberID  int `json:"memberID"`
+	VillageID int `json:"villageID"`
+	// 宾馆名称
+	Name string `json:"name"`
+	// 工商营业执照号
+	LicenceNo string `json:"licenceNo"`
+	// 开业日期: at least six months before `on`.
+	OperatingSince time.Time `json:"operatingSince"`
+	// All ten criteria, each passed.
+	Criteria []*ModelCriterionInput `json:"criteria"`
+	On       *time.Time             `json:"on,omitempty"`
 }
 
 type PledgeItemInput struct {
@@ -111,10 +167,24 @@ type PledgeItemResultInput struct {
 	Result pledgeitem.Result `json:"result"`
 }
 
+type PublishConventionInput struct {
+	CountyID int        `json:"countyID"`
+	Sector   org.Sector `json:"sector"`
+	Text     string     `json:"text"`
+	// 施行日期: after the previous version's.
+	EffectiveFrom time.Time `json:"effectiveFrom"`
+}
+
 type RaiseHouseholdProblemInput struct {
 	HouseholdID int        `json:"householdID"`
 	Text        string     `json:"text"`
 	On          *time.Time `json:"on,omitempty"`
+}
+
+// A member absent from a recitation (缺席) and why.
+type RecitationAbsenceInput struct {
+	MemberID int    `json:"memberID"`
+	Reason   string `json:"reason"`
 }
 
 type RecordHelpInput struct {
@@ -148,6 +218,24 @@ type RecordLeaderVisitInput struct {
 	// Concrete problems solved on the visit (解决实际问题).
 	ProblemsSolved int     `json:"problemsSolved"`
 	Note           *string `json:"note,omitempty"`
+}
+
+type RecordRecitationInput struct {
+	BranchID int `json:"branchID"`
+	// The theme Party day (主题党日); default today.
+	On *time.Time `json:"on,omitempty"`
+	// Members of the branch who recited.
+	AttendeeIDs []int                     `json:"attendeeIDs"`
+	Absences    []*RecitationAbsenceInput `json:"absences,omitempty"`
+}
+
+type ReviewFarmStayInput struct {
+	// The opinions of all six agencies; approving needs every one favourable.
+	Opinions []*AgencyOpinionInput `json:"opinions"`
+	Approve  bool                  `json:"approve"`
+	// Required when rejecting.
+	Reason *string    `json:"reason,omitempty"`
+	On     *time.Time `json:"on,omitempty"`
 }
 
 type ReviewPledgeInput struct {

@@ -45,6 +45,78 @@ func (f BranchPairingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BranchPairingMutation", m)
 }
 
+// The ConventionFunc type is an adapter to allow the use of ordinary
+// function as Convention mutator.
+type ConventionFunc func(context.Context, *ent.ConventionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ConventionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ConventionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConventionMutation", m)
+}
+
+// The DemoPostFunc type is an adapter to allow the use of ordinary
+// function as DemoPost mutator.
+type DemoPostFunc func(context.Context, *ent.DemoPostMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DemoPostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DemoPostMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DemoPostMutation", m)
+}
+
+// The FarmStayCriterionFunc type is an adapter to allow the use of ordinary
+// function as FarmStayCriterion mutator.
+type FarmStayCriterionFunc func(context.Context, *ent.FarmStayCriterionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FarmStayCriterionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FarmStayCriterionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FarmStayCriterionMutation", m)
+}
+
+// The FarmStayNominationFunc type is an adapter to allow the use of ordinary
+// function as FarmStayNomination mutator.
+type FarmStayNominationFunc func(context.Context, *ent.FarmStayNominationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FarmStayNominationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FarmStayNominationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FarmStayNominationMutation", m)
+}
+
+// The FarmStayObjectionFunc type is an adapter to allow the use of ordinary
+// function as FarmStayObjection mutator.
+type FarmStayObjectionFunc func(context.Context, *ent.FarmStayObjectionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FarmStayObjectionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FarmStayObjectionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FarmStayObjectionMutation", m)
+}
+
+// The FarmStayOpinionFunc type is an adapter to allow the use of ordinary
+// function as FarmStayOpinion mutator.
+type FarmStayOpinionFunc func(context.Context, *ent.FarmStayOpinionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FarmStayOpinionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FarmStayOpinionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FarmStayOpinionMutation", m)
+}
+
 // The HelpPairingFunc type is an adapter to allow the use of ordinary
 // function as HelpPairing mutator.
 type HelpPairingFunc func(context.Context, *ent.HelpPairingMutation) (ent.Value, error)
@@ -165,6 +237,18 @@ func (f OrgFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrgMutation", m)
 }
 
+// The PlaqueFunc type is an adapter to allow the use of ordinary
+// function as Plaque mutator.
+type PlaqueFunc func(context.Context, *ent.PlaqueMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PlaqueFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PlaqueMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlaqueMutation", m)
+}
+
 // The PledgeFunc type is an adapter to allow the use of ordinary
 // function as Pledge mutator.
 type PledgeFunc func(context.Context, *ent.PledgeMutation) (ent.Value, error)
@@ -235,6 +319,30 @@ func (f PoorHouseholdFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PoorHouseholdMutation", m)
+}
+
+// The RecitationFunc type is an adapter to allow the use of ordinary
+// function as Recitation mutator.
+type RecitationFunc func(context.Context, *ent.RecitationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RecitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RecitationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RecitationMutation", m)
+}
+
+// The RecitationAbsenceFunc type is an adapter to allow the use of ordinary
+// function as RecitationAbsence mutator.
+type RecitationAbsenceFunc func(context.Context, *ent.RecitationAbsenceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RecitationAbsenceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RecitationAbsenceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RecitationAbsenceMutation", m)
 }
 
 // The RoleBindingFunc type is an adapter to allow the use of ordinary

@@ -11,6 +11,12 @@ import (
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -21,6 +27,7 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
@@ -28,6 +35,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/setting"
 	"github.com/partyorg/partyorg/ent/user"
@@ -168,6 +177,168 @@ func (f TraverseBranchPairing) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.BranchPairingQuery", q)
+}
+
+// The ConventionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConventionFunc func(context.Context, *ent.ConventionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConventionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConventionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConventionQuery", q)
+}
+
+// The TraverseConvention type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConvention func(context.Context, *ent.ConventionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConvention) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConvention) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConventionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConventionQuery", q)
+}
+
+// The DemoPostFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DemoPostFunc func(context.Context, *ent.DemoPostQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DemoPostFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DemoPostQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DemoPostQuery", q)
+}
+
+// The TraverseDemoPost type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDemoPost func(context.Context, *ent.DemoPostQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDemoPost) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDemoPost) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DemoPostQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DemoPostQuery", q)
+}
+
+// The FarmStayCriterionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FarmStayCriterionFunc func(context.Context, *ent.FarmStayCriterionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FarmStayCriterionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FarmStayCriterionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FarmStayCriterionQuery", q)
+}
+
+// The TraverseFarmStayCriterion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFarmStayCriterion func(context.Context, *ent.FarmStayCriterionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFarmStayCriterion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFarmStayCriterion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayCriterionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FarmStayCriterionQuery", q)
+}
+
+// The FarmStayNominationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FarmStayNominationFunc func(context.Context, *ent.FarmStayNominationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FarmStayNominationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FarmStayNominationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FarmStayNominationQuery", q)
+}
+
+// The TraverseFarmStayNomination type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFarmStayNomination func(context.Context, *ent.FarmStayNominationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFarmStayNomination) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFarmStayNomination) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayNominationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FarmStayNominationQuery", q)
+}
+
+// The FarmStayObjectionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FarmStayObjectionFunc func(context.Context, *ent.FarmStayObjectionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FarmStayObjectionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FarmStayObjectionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FarmStayObjectionQuery", q)
+}
+
+// The TraverseFarmStayObjection type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFarmStayObjection func(context.Context, *ent.FarmStayObjectionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFarmStayObjection) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFarmStayObjection) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayObjectionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FarmStayObjectionQuery", q)
+}
+
+// The FarmStayOpinionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FarmStayOpinionFunc func(context.Context, *ent.FarmStayOpinionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FarmStayOpinionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FarmStayOpinionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FarmStayOpinionQuery", q)
+}
+
+// The TraverseFarmStayOpinion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFarmStayOpinion func(context.Context, *ent.FarmStayOpinionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFarmStayOpinion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFarmStayOpinion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayOpinionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FarmStayOpinionQuery", q)
 }
 
 // The HelpPairingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -440,6 +611,33 @@ func (f TraverseOrg) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrgQuery", q)
 }
 
+// The PlaqueFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PlaqueFunc func(context.Context, *ent.PlaqueQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PlaqueFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PlaqueQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PlaqueQuery", q)
+}
+
+// The TraversePlaque type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePlaque func(context.Context, *ent.PlaqueQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePlaque) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePlaque) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PlaqueQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PlaqueQuery", q)
+}
+
 // The PledgeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PledgeFunc func(context.Context, *ent.PledgeQuery) (ent.Value, error)
 
@@ -602,6 +800,60 @@ func (f TraversePoorHousehold) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.PoorHouseholdQuery", q)
 }
 
+// The RecitationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RecitationFunc func(context.Context, *ent.RecitationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RecitationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RecitationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RecitationQuery", q)
+}
+
+// The TraverseRecitation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRecitation func(context.Context, *ent.RecitationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRecitation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRecitation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecitationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RecitationQuery", q)
+}
+
+// The RecitationAbsenceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RecitationAbsenceFunc func(context.Context, *ent.RecitationAbsenceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RecitationAbsenceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RecitationAbsenceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RecitationAbsenceQuery", q)
+}
+
+// The TraverseRecitationAbsence type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRecitationAbsence func(context.Context, *ent.RecitationAbsenceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRecitationAbsence) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRecitationAbsence) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecitationAbsenceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RecitationAbsenceQuery", q)
+}
+
 // The RoleBindingFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RoleBindingFunc func(context.Context, *ent.RoleBindingQuery) (ent.Value, error)
 
@@ -692,6 +944,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
 	case *ent.BranchPairingQuery:
 		return &query[*ent.BranchPairingQuery, predicate.BranchPairing, branchpairing.OrderOption]{typ: ent.TypeBranchPairing, tq: q}, nil
+	case *ent.ConventionQuery:
+		return &query[*ent.ConventionQuery, predicate.Convention, convention.OrderOption]{typ: ent.TypeConvention, tq: q}, nil
+	case *ent.DemoPostQuery:
+		return &query[*ent.DemoPostQuery, predicate.DemoPost, demopost.OrderOption]{typ: ent.TypeDemoPost, tq: q}, nil
+	case *ent.FarmStayCriterionQuery:
+		return &query[*ent.FarmStayCriterionQuery, predicate.FarmStayCriterion, farmstaycriterion.OrderOption]{typ: ent.TypeFarmStayCriterion, tq: q}, nil
+	case *ent.FarmStayNominationQuery:
+		return &query[*ent.FarmStayNominationQuery, predicate.FarmStayNomination, farmstaynomination.OrderOption]{typ: ent.TypeFarmStayNomination, tq: q}, nil
+	case *ent.FarmStayObjectionQuery:
+		return &query[*ent.FarmStayObjectionQuery, predicate.FarmStayObjection, farmstayobjection.OrderOption]{typ: ent.TypeFarmStayObjection, tq: q}, nil
+	case *ent.FarmStayOpinionQuery:
+		return &query[*ent.FarmStayOpinionQuery, predicate.FarmStayOpinion, farmstayopinion.OrderOption]{typ: ent.TypeFarmStayOpinion, tq: q}, nil
 	case *ent.HelpPairingQuery:
 		return &query[*ent.HelpPairingQuery, predicate.HelpPairing, helppairing.OrderOption]{typ: ent.TypeHelpPairing, tq: q}, nil
 	case *ent.HelpRecordQuery:
@@ -712,6 +976,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.OrgQuery:
 		return &query[*ent.OrgQuery, predicate.Org, org.OrderOption]{typ: ent.TypeOrg, tq: q}, nil
+	case *ent.PlaqueQuery:
+		return &query[*ent.PlaqueQuery, predicate.Plaque, plaque.OrderOption]{typ: ent.TypePlaque, tq: q}, nil
 	case *ent.PledgeQuery:
 		return &query[*ent.PledgeQuery, predicate.Pledge, pledge.OrderOption]{typ: ent.TypePledge, tq: q}, nil
 	case *ent.PledgeItemQuery:
@@ -724,6 +990,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PledgeTopicQuery, predicate.PledgeTopic, pledgetopic.OrderOption]{typ: ent.TypePledgeTopic, tq: q}, nil
 	case *ent.PoorHouseholdQuery:
 		return &query[*ent.PoorHouseholdQuery, predicate.PoorHousehold, poorhousehold.OrderOption]{typ: ent.TypePoorHousehold, tq: q}, nil
+	case *ent.RecitationQuery:
+		return &query[*ent.RecitationQuery, predicate.Recitation, recitation.OrderOption]{typ: ent.TypeRecitation, tq: q}, nil
+	case *ent.RecitationAbsenceQuery:
+		return &query[*ent.RecitationAbsenceQuery, predicate.RecitationAbsence, recitationabsence.OrderOption]{typ: ent.TypeRecitationAbsence, tq: q}, nil
 	case *ent.RoleBindingQuery:
 		return &query[*ent.RoleBindingQuery, predicate.RoleBinding, rolebinding.OrderOption]{typ: ent.TypeRoleBinding, tq: q}, nil
 	case *ent.SettingQuery:

@@ -44,6 +44,8 @@ const (
 	FieldBranchID = "branch_id"
 	// EdgeBranch holds the string denoting the branch edge name in mutations.
 	EdgeBranch = "branch"
+	// EdgeRecitations holds the string denoting the recitations edge name in mutations.
+	EdgeRecitations = "recitations"
 	// Table holds the table name of the member in the database.
 	Table = "members"
 	// BranchTable is the table that holds the branch relation/edge.
@@ -53,6 +55,11 @@ const (
 	BranchInverseTable = "orgs"
 	// BranchColumn is the table column denoting the branch relation/edge.
 	BranchColumn = "branch_id"
+	// RecitationsTable is the table that holds the recitations relation/edge. The primary key declared below.
+	RecitationsTable = "recitation_attendees"
+	// RecitationsInverseTable is the table name for the Recitation entity.
+	// It exists in this package in order to avoid circular dependency with the "recitation" package.
+	RecitationsInverseTable = "recitations"
 )
 
 // Columns holds all SQL columns for member fields.
@@ -71,6 +78,12 @@ var Columns = []string{
 	FieldNationalID,
 	FieldBranchID,
 }
+
+var (
+	// RecitationsPrimaryKey and RecitationsColumn2 are the table columns denoting the
+	// primary key for the recitations relation (M2M).
+	RecitationsPrimaryKey = []string{"recitation_id", "member_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -253,11 +266,32 @@ func ByBranchField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newBranchStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByRecitationsCount orders the results by recitations count.
+func ByRecitationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRecitationsStep(), opts...)
+	}
+}
+
+// ByRecitations orders the results by recitations terms.
+func ByRecitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRecitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newBranchStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(BranchInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, BranchTable, BranchColumn),
+	)
+}
+func newRecitationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RecitationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, RecitationsTable, RecitationsPrimaryKey...),
 	)
 }
 

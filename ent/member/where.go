@@ -657,6 +657,26 @@ func HasBranchWith(preds ...predicate.Org) predicate.Member {
 	})
 }
 
+// HasRecitations applies the HasEdge predicate on the "recitations" edge.
+func HasRecitations() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		sqlgraph.HasNeighborsWith(s, newRecitationsStep(), scope.For("Recitation", scope.Annotation{Column: "branch_id"}))
+	})
+}
+
+// HasRecitationsWith applies the HasEdge predicate on the "recitations" edge with a given conditions (other predicates).
+func HasRecitationsWith(preds ...predicate.Recitation) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newRecitationsStep()
+		preds := append([]predicate.Recitation{scope.For("Recitation", scope.Annotation{Column: "branch_id"})}, preds...)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Member) predicate.Member {
 	return predicate.Member(sql.AndPredicates(predicates...))

@@ -119,6 +119,254 @@ var (
 			},
 		},
 	}
+	// ConventionsColumns holds the columns for the "conventions" table.
+	ConventionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "effective_from", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "county_id", Type: field.TypeInt},
+	}
+	// ConventionsTable holds the schema information for the "conventions" table.
+	ConventionsTable = &schema.Table{
+		Name:       "conventions",
+		Columns:    ConventionsColumns,
+		PrimaryKey: []*schema.Column{ConventionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "conventions_orgs_county",
+				Columns:    []*schema.Column{ConventionsColumns[5]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "convention_county_id_sector_version",
+				Unique:  true,
+				Columns: []*schema.Column{ConventionsColumns[5], ConventionsColumns[1], ConventionsColumns[2]},
+			},
+			{
+				Name:    "convention_county_id_sector_effective_from",
+				Unique:  true,
+				Columns: []*schema.Column{ConventionsColumns[5], ConventionsColumns[1], ConventionsColumns[4]},
+			},
+		},
+	}
+	// DemoPostsColumns holds the columns for the "demo_posts" table.
+	DemoPostsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DEMONSTRATION_POST", "RESPONSIBILITY_ZONE"}},
+		{Name: "title", Type: field.TypeString},
+		{Name: "org_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DemoPostsTable holds the schema information for the "demo_posts" table.
+	DemoPostsTable = &schema.Table{
+		Name:       "demo_posts",
+		Columns:    DemoPostsColumns,
+		PrimaryKey: []*schema.Column{DemoPostsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "demo_posts_orgs_org",
+				Columns:    []*schema.Column{DemoPostsColumns[6]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "demo_posts_members_member",
+				Columns:    []*schema.Column{DemoPostsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "demopost_org_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{DemoPostsColumns[6], DemoPostsColumns[4]},
+			},
+			{
+				Name:    "demopost_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{DemoPostsColumns[7]},
+			},
+		},
+	}
+	// FarmStayCriterionsColumns holds the columns for the "farm_stay_criterions" table.
+	FarmStayCriterionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "criterion", Type: field.TypeEnum, Enums: []string{"PUBLIC_WELFARE", "DISCIPLINE", "FAIR_PRICES", "NEW_CUSTOMS", "ENVIRONMENT", "KINDNESS", "GUESTS_AS_FAMILY", "COMMON_PROSPERITY", "INNOVATION", "CIVILIZED_TOURISM"}},
+		{Name: "passed", Type: field.TypeBool},
+		{Name: "remark", Type: field.TypeString, Nullable: true},
+		{Name: "nomination_id", Type: field.TypeInt},
+	}
+	// FarmStayCriterionsTable holds the schema information for the "farm_stay_criterions" table.
+	FarmStayCriterionsTable = &schema.Table{
+		Name:       "farm_stay_criterions",
+		Columns:    FarmStayCriterionsColumns,
+		PrimaryKey: []*schema.Column{FarmStayCriterionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "farm_stay_criterions_farm_stay_nominations_criteria",
+				Columns:    []*schema.Column{FarmStayCriterionsColumns[8]},
+				RefColumns: []*schema.Column{FarmStayNominationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "farmstaycriterion_nomination_id_criterion",
+				Unique:  true,
+				Columns: []*schema.Column{FarmStayCriterionsColumns[8], FarmStayCriterionsColumns[5]},
+			},
+		},
+	}
+	// FarmStayNominationsColumns holds the columns for the "farm_stay_nominations" table.
+	FarmStayNominationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString},
+		{Name: "licence_no", Type: field.TypeString, Size: 64},
+		{Name: "operating_since", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "nominated_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "stage", Type: field.TypeEnum, Enums: []string{"RECOMMENDED", "NOTICE", "TOWNSHIP_REVIEWED", "APPROVED", "REJECTED"}, Default: "RECOMMENDED"},
+		{Name: "notice_from", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "notice_to", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "open_objections", Type: field.TypeInt, Default: 0},
+		{Name: "reviewed_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "review_comment", Type: field.TypeString, Nullable: true},
+		{Name: "rejected_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "rejection_reason", Type: field.TypeString, Nullable: true},
+		{Name: "batch", Type: field.TypeString, Nullable: true},
+		{Name: "approved_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "county_id", Type: field.TypeInt, Nullable: true},
+		{Name: "plaque_no", Type: field.TypeInt, Nullable: true},
+		{Name: "plaque_withdrawn_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "plaque_withdrawal_reason", Type: field.TypeString, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// FarmStayNominationsTable holds the schema information for the "farm_stay_nominations" table.
+	FarmStayNominationsTable = &schema.Table{
+		Name:       "farm_stay_nominations",
+		Columns:    FarmStayNominationsColumns,
+		PrimaryKey: []*schema.Column{FarmStayNominationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "farm_stay_nominations_orgs_village",
+				Columns:    []*schema.Column{FarmStayNominationsColumns[22]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "farm_stay_nominations_members_member",
+				Columns:    []*schema.Column{FarmStayNominationsColumns[23]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "farmstaynomination_village_id_stage",
+				Unique:  false,
+				Columns: []*schema.Column{FarmStayNominationsColumns[22], FarmStayNominationsColumns[8]},
+			},
+			{
+				Name:    "farmstaynomination_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{FarmStayNominationsColumns[23]},
+			},
+			{
+				Name:    "farmstaynomination_batch",
+				Unique:  false,
+				Columns: []*schema.Column{FarmStayNominationsColumns[16]},
+			},
+			{
+				Name:    "farmstaynomination_county_id_plaque_no",
+				Unique:  true,
+				Columns: []*schema.Column{FarmStayNominationsColumns[18], FarmStayNominationsColumns[19]},
+			},
+		},
+	}
+	// FarmStayObjectionsColumns holds the columns for the "farm_stay_objections" table.
+	FarmStayObjectionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "lodged_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "UPHELD", "DISMISSED"}, Default: "OPEN"},
+		{Name: "answer", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "resolved_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "nomination_id", Type: field.TypeInt},
+	}
+	// FarmStayObjectionsTable holds the schema information for the "farm_stay_objections" table.
+	FarmStayObjectionsTable = &schema.Table{
+		Name:       "farm_stay_objections",
+		Columns:    FarmStayObjectionsColumns,
+		PrimaryKey: []*schema.Column{FarmStayObjectionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "farm_stay_objections_farm_stay_nominations_objections",
+				Columns:    []*schema.Column{FarmStayObjectionsColumns[10]},
+				RefColumns: []*schema.Column{FarmStayNominationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "farmstayobjection_nomination_id_state",
+				Unique:  false,
+				Columns: []*schema.Column{FarmStayObjectionsColumns[10], FarmStayObjectionsColumns[7]},
+			},
+		},
+	}
+	// FarmStayOpinionsColumns holds the columns for the "farm_stay_opinions" table.
+	FarmStayOpinionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "agency", Type: field.TypeEnum, Enums: []string{"DISCIPLINE", "GOVERNANCE", "POLICE", "ENVIRONMENT", "TOURISM", "FOOD_DRUG"}},
+		{Name: "favourable", Type: field.TypeBool},
+		{Name: "text", Type: field.TypeString, Nullable: true},
+		{Name: "nomination_id", Type: field.TypeInt},
+	}
+	// FarmStayOpinionsTable holds the schema information for the "farm_stay_opinions" table.
+	FarmStayOpinionsTable = &schema.Table{
+		Name:       "farm_stay_opinions",
+		Columns:    FarmStayOpinionsColumns,
+		PrimaryKey: []*schema.Column{FarmStayOpinionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "farm_stay_opinions_farm_stay_nominations_opinions",
+				Columns:    []*schema.Column{FarmStayOpinionsColumns[8]},
+				RefColumns: []*schema.Column{FarmStayNominationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "farmstayopinion_nomination_id_agency",
+				Unique:  true,
+				Columns: []*schema.Column{FarmStayOpinionsColumns[8], FarmStayOpinionsColumns[5]},
+			},
+		},
+	}
 	// HelpPairingsColumns holds the columns for the "help_pairings" table.
 	HelpPairingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -551,6 +799,51 @@ var (
 			},
 		},
 	}
+	// PlaquesColumns holds the columns for the "plaques" table.
+	PlaquesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DESK_PLATE", "HOUSEHOLD"}},
+		{Name: "since", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "withdrawn_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "withdrawal_reason", Type: field.TypeString, Nullable: true},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PlaquesTable holds the schema information for the "plaques" table.
+	PlaquesTable = &schema.Table{
+		Name:       "plaques",
+		Columns:    PlaquesColumns,
+		PrimaryKey: []*schema.Column{PlaquesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "plaques_orgs_branch",
+				Columns:    []*schema.Column{PlaquesColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "plaques_members_member",
+				Columns:    []*schema.Column{PlaquesColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "plaque_branch_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{PlaquesColumns[8], PlaquesColumns[4]},
+			},
+			{
+				Name:    "plaque_member_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{PlaquesColumns[9], PlaquesColumns[4]},
+			},
+		},
+	}
 	// PledgesColumns holds the columns for the "pledges" table.
 	PledgesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -796,6 +1089,92 @@ var (
 			},
 		},
 	}
+	// RecitationsColumns holds the columns for the "recitations" table.
+	RecitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "convention_version", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "convention_id", Type: field.TypeInt, Nullable: true},
+	}
+	// RecitationsTable holds the schema information for the "recitations" table.
+	RecitationsTable = &schema.Table{
+		Name:       "recitations",
+		Columns:    RecitationsColumns,
+		PrimaryKey: []*schema.Column{RecitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recitations_orgs_branch",
+				Columns:    []*schema.Column{RecitationsColumns[6]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "recitations_conventions_convention",
+				Columns:    []*schema.Column{RecitationsColumns[7]},
+				RefColumns: []*schema.Column{ConventionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "recitation_branch_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{RecitationsColumns[6], RecitationsColumns[4]},
+			},
+			{
+				Name:    "recitation_convention_id",
+				Unique:  false,
+				Columns: []*schema.Column{RecitationsColumns[7]},
+			},
+		},
+	}
+	// RecitationAbsencesColumns holds the columns for the "recitation_absences" table.
+	RecitationAbsencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString, Size: 200},
+		{Name: "recitation_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+	}
+	// RecitationAbsencesTable holds the schema information for the "recitation_absences" table.
+	RecitationAbsencesTable = &schema.Table{
+		Name:       "recitation_absences",
+		Columns:    RecitationAbsencesColumns,
+		PrimaryKey: []*schema.Column{RecitationAbsencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recitation_absences_recitations_absences",
+				Columns:    []*schema.Column{RecitationAbsencesColumns[6]},
+				RefColumns: []*schema.Column{RecitationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "recitation_absences_members_member",
+				Columns:    []*schema.Column{RecitationAbsencesColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "recitationabsence_recitation_id_member_id",
+				Unique:  true,
+				Columns: []*schema.Column{RecitationAbsencesColumns[6], RecitationAbsencesColumns[7]},
+			},
+			{
+				Name:    "recitationabsence_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{RecitationAbsencesColumns[7]},
+			},
+		},
+	}
 	// RoleBindingsColumns holds the columns for the "role_bindings" table.
 	RoleBindingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -933,11 +1312,42 @@ var (
 			},
 		},
 	}
+	// RecitationAttendeesColumns holds the columns for the "recitation_attendees" table.
+	RecitationAttendeesColumns = []*schema.Column{
+		{Name: "recitation_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+	}
+	// RecitationAttendeesTable holds the schema information for the "recitation_attendees" table.
+	RecitationAttendeesTable = &schema.Table{
+		Name:       "recitation_attendees",
+		Columns:    RecitationAttendeesColumns,
+		PrimaryKey: []*schema.Column{RecitationAttendeesColumns[0], RecitationAttendeesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recitation_attendees_recitation_id",
+				Columns:    []*schema.Column{RecitationAttendeesColumns[0]},
+				RefColumns: []*schema.Column{RecitationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "recitation_attendees_member_id",
+				Columns:    []*schema.Column{RecitationAttendeesColumns[1]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AuditHeadsTable,
 		AuditLogsTable,
 		BranchPairingsTable,
+		ConventionsTable,
+		DemoPostsTable,
+		FarmStayCriterionsTable,
+		FarmStayNominationsTable,
+		FarmStayObjectionsTable,
+		FarmStayOpinionsTable,
 		HelpPairingsTable,
 		HelpRecordsTable,
 		HouseholdProblemsTable,
@@ -948,23 +1358,27 @@ var (
 		LeaderVisitsTable,
 		MembersTable,
 		OrgsTable,
+		PlaquesTable,
 		PledgesTable,
 		PledgeItemsTable,
 		PledgeProgressesTable,
 		PledgeReviewsTable,
 		PledgeTopicsTable,
 		PoorHouseholdsTable,
+		RecitationsTable,
+		RecitationAbsencesTable,
 		RoleBindingsTable,
 		SettingsTable,
 		UsersTable,
 		LeaderAssignmentHouseholdsTable,
 		LeaderVisitHouseholdsTable,
+		RecitationAttendeesTable,
 	}
 )
 
 func init() {
 	AuditHeadsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(25769803776),
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
@@ -973,41 +1387,67 @@ func init() {
 	BranchPairingsTable.ForeignKeys[1].RefTable = OrgsTable
 	BranchPairingsTable.ForeignKeys[2].RefTable = MembersTable
 	BranchPairingsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(55834574848),
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	ConventionsTable.ForeignKeys[0].RefTable = OrgsTable
+	ConventionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	DemoPostsTable.ForeignKeys[0].RefTable = OrgsTable
+	DemoPostsTable.ForeignKeys[1].RefTable = MembersTable
+	DemoPostsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	FarmStayCriterionsTable.ForeignKeys[0].RefTable = FarmStayNominationsTable
+	FarmStayCriterionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	FarmStayNominationsTable.ForeignKeys[0].RefTable = OrgsTable
+	FarmStayNominationsTable.ForeignKeys[1].RefTable = MembersTable
+	FarmStayNominationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	FarmStayObjectionsTable.ForeignKeys[0].RefTable = FarmStayNominationsTable
+	FarmStayObjectionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	FarmStayOpinionsTable.ForeignKeys[0].RefTable = FarmStayNominationsTable
+	FarmStayOpinionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	HelpPairingsTable.ForeignKeys[0].RefTable = MembersTable
 	HelpPairingsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
 	HelpPairingsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(60129542144),
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	HelpRecordsTable.ForeignKeys[0].RefTable = HelpPairingsTable
 	HelpRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(64424509440),
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	HouseholdProblemsTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
 	HouseholdProblemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(68719476736),
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	HouseholdStatusChangesTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
 	HouseholdStatusChangesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(73014444032),
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	IdempotencyKeysTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(30064771072),
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	JointActivitiesTable.ForeignKeys[0].RefTable = BranchPairingsTable
 	JointActivitiesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(77309411328),
+		IncrementStart: func(i int) *int { return &i }(115964116992),
 	}
 	LeaderAssignmentsTable.ForeignKeys[0].RefTable = MembersTable
 	LeaderAssignmentsTable.ForeignKeys[1].RefTable = OrgsTable
 	LeaderAssignmentsTable.ForeignKeys[2].RefTable = OrgsTable
 	LeaderAssignmentsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(81604378624),
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	LeaderVisitsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
 	LeaderVisitsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(85899345920),
+		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -1018,30 +1458,45 @@ func init() {
 		Table:          "orgs",
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	PlaquesTable.ForeignKeys[0].RefTable = OrgsTable
+	PlaquesTable.ForeignKeys[1].RefTable = MembersTable
+	PlaquesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
 	PledgesTable.ForeignKeys[0].RefTable = MembersTable
 	PledgesTable.ForeignKeys[1].RefTable = OrgsTable
 	PledgesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(34359738368),
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	PledgeItemsTable.ForeignKeys[0].RefTable = PledgesTable
 	PledgeItemsTable.ForeignKeys[1].RefTable = PledgeTopicsTable
 	PledgeItemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(38654705664),
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	PledgeProgressesTable.ForeignKeys[0].RefTable = PledgesTable
 	PledgeProgressesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	PledgeReviewsTable.ForeignKeys[0].RefTable = PledgesTable
 	PledgeReviewsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(47244640256),
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	PledgeTopicsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(51539607552),
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
 	PoorHouseholdsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(90194313216),
+		IncrementStart: func(i int) *int { return &i }(128849018880),
+	}
+	RecitationsTable.ForeignKeys[0].RefTable = OrgsTable
+	RecitationsTable.ForeignKeys[1].RefTable = ConventionsTable
+	RecitationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	RecitationAbsencesTable.ForeignKeys[0].RefTable = RecitationsTable
+	RecitationAbsencesTable.ForeignKeys[1].RefTable = MembersTable
+	RecitationAbsencesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	RoleBindingsTable.ForeignKeys[0].RefTable = OrgsTable
 	RoleBindingsTable.ForeignKeys[1].RefTable = UsersTable
@@ -1060,4 +1515,6 @@ func init() {
 	LeaderAssignmentHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
 	LeaderVisitHouseholdsTable.ForeignKeys[0].RefTable = LeaderVisitsTable
 	LeaderVisitHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
+	RecitationAttendeesTable.ForeignKeys[0].RefTable = RecitationsTable
+	RecitationAttendeesTable.ForeignKeys[1].RefTable = MembersTable
 }

@@ -15,6 +15,24 @@ type AuditLog func(*sql.Selector)
 // BranchPairing is the predicate function for branchpairing builders.
 type BranchPairing func(*sql.Selector)
 
+// Convention is the predicate function for convention builders.
+type Convention func(*sql.Selector)
+
+// DemoPost is the predicate function for demopost builders.
+type DemoPost func(*sql.Selector)
+
+// FarmStayCriterion is the predicate function for farmstaycriterion builders.
+type FarmStayCriterion func(*sql.Selector)
+
+// FarmStayNomination is the predicate function for farmstaynomination builders.
+type FarmStayNomination func(*sql.Selector)
+
+// FarmStayObjection is the predicate function for farmstayobjection builders.
+type FarmStayObjection func(*sql.Selector)
+
+// FarmStayOpinion is the predicate function for farmstayopinion builders.
+type FarmStayOpinion func(*sql.Selector)
+
 // HelpPairing is the predicate function for helppairing builders.
 type HelpPairing func(*sql.Selector)
 
@@ -45,6 +63,9 @@ type Member func(*sql.Selector)
 // Org is the predicate function for org builders.
 type Org func(*sql.Selector)
 
+// Plaque is the predicate function for plaque builders.
+type Plaque func(*sql.Selector)
+
 // Pledge is the predicate function for pledge builders.
 type Pledge func(*sql.Selector)
 
@@ -62,6 +83,12 @@ type PledgeTopic func(*sql.Selector)
 
 // PoorHousehold is the predicate function for poorhousehold builders.
 type PoorHousehold func(*sql.Selector)
+
+// Recitation is the predicate function for recitation builders.
+type Recitation func(*sql.Selector)
+
+// RecitationAbsence is the predicate function for recitationabsence builders.
+type RecitationAbsence func(*sql.Selector)
 
 // RoleBinding is the predicate function for rolebinding builders.
 type RoleBinding func(*sql.Selector)

@@ -182,6 +182,150 @@ func (f BranchPairingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BranchPairingMutation", m)
 }
 
+// The ConventionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConventionQueryRuleFunc func(context.Context, *ent.ConventionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConventionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConventionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConventionQuery", q)
+}
+
+// The ConventionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConventionMutationRuleFunc func(context.Context, *ent.ConventionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConventionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConventionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConventionMutation", m)
+}
+
+// The DemoPostQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DemoPostQueryRuleFunc func(context.Context, *ent.DemoPostQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DemoPostQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DemoPostQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DemoPostQuery", q)
+}
+
+// The DemoPostMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DemoPostMutationRuleFunc func(context.Context, *ent.DemoPostMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DemoPostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DemoPostMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DemoPostMutation", m)
+}
+
+// The FarmStayCriterionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FarmStayCriterionQueryRuleFunc func(context.Context, *ent.FarmStayCriterionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FarmStayCriterionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayCriterionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FarmStayCriterionQuery", q)
+}
+
+// The FarmStayCriterionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FarmStayCriterionMutationRuleFunc func(context.Context, *ent.FarmStayCriterionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FarmStayCriterionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FarmStayCriterionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FarmStayCriterionMutation", m)
+}
+
+// The FarmStayNominationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FarmStayNominationQueryRuleFunc func(context.Context, *ent.FarmStayNominationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FarmStayNominationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayNominationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FarmStayNominationQuery", q)
+}
+
+// The FarmStayNominationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FarmStayNominationMutationRuleFunc func(context.Context, *ent.FarmStayNominationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FarmStayNominationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FarmStayNominationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FarmStayNominationMutation", m)
+}
+
+// The FarmStayObjectionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FarmStayObjectionQueryRuleFunc func(context.Context, *ent.FarmStayObjectionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FarmStayObjectionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayObjectionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FarmStayObjectionQuery", q)
+}
+
+// The FarmStayObjectionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FarmStayObjectionMutationRuleFunc func(context.Context, *ent.FarmStayObjectionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FarmStayObjectionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FarmStayObjectionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FarmStayObjectionMutation", m)
+}
+
+// The FarmStayOpinionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FarmStayOpinionQueryRuleFunc func(context.Context, *ent.FarmStayOpinionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FarmStayOpinionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FarmStayOpinionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FarmStayOpinionQuery", q)
+}
+
+// The FarmStayOpinionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FarmStayOpinionMutationRuleFunc func(context.Context, *ent.FarmStayOpinionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FarmStayOpinionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FarmStayOpinionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FarmStayOpinionMutation", m)
+}
+
 // The HelpPairingQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type HelpPairingQueryRuleFunc func(context.Context, *ent.HelpPairingQuery) error
@@ -422,6 +566,30 @@ func (f OrgMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrgMutation", m)
 }
 
+// The PlaqueQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PlaqueQueryRuleFunc func(context.Context, *ent.PlaqueQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PlaqueQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PlaqueQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PlaqueQuery", q)
+}
+
+// The PlaqueMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PlaqueMutationRuleFunc func(context.Context, *ent.PlaqueMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PlaqueMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PlaqueMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PlaqueMutation", m)
+}
+
 // The PledgeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PledgeQueryRuleFunc func(context.Context, *ent.PledgeQuery) error
@@ -564,6 +732,54 @@ func (f PoorHouseholdMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PoorHouseholdMutation", m)
+}
+
+// The RecitationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RecitationQueryRuleFunc func(context.Context, *ent.RecitationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RecitationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecitationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RecitationQuery", q)
+}
+
+// The RecitationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RecitationMutationRuleFunc func(context.Context, *ent.RecitationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RecitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RecitationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RecitationMutation", m)
+}
+
+// The RecitationAbsenceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RecitationAbsenceQueryRuleFunc func(context.Context, *ent.RecitationAbsenceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RecitationAbsenceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecitationAbsenceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RecitationAbsenceQuery", q)
+}
+
+// The RecitationAbsenceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RecitationAbsenceMutationRuleFunc func(context.Context, *ent.RecitationAbsenceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RecitationAbsenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RecitationAbsenceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RecitationAbsenceMutation", m)
 }
 
 // The RoleBindingQueryRuleFunc type is an adapter to allow the use of ordinary

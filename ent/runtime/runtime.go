@@ -8,6 +8,12 @@ import (
 
 	"github.com/partyorg/partyorg/ent/auditlog"
 	"github.com/partyorg/partyorg/ent/branchpairing"
+	"github.com/partyorg/partyorg/ent/convention"
+	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/farmstaycriterion"
+	"github.com/partyorg/partyorg/ent/farmstaynomination"
+	"github.com/partyorg/partyorg/ent/farmstayobjection"
+	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helppairing"
 	"github.com/partyorg/partyorg/ent/helprecord"
 	"github.com/partyorg/partyorg/ent/householdproblem"
@@ -18,12 +24,15 @@ import (
 	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pledgeprogress"
 	"github.com/partyorg/partyorg/ent/pledgereview"
 	"github.com/partyorg/partyorg/ent/pledgetopic"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
+	"github.com/partyorg/partyorg/ent/recitation"
+	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/schema"
 	"github.com/partyorg/partyorg/ent/user"
@@ -114,6 +123,269 @@ func init() {
 	branchpairingDescVersion := branchpairingMixinFields0[2].Descriptor()
 	// branchpairing.DefaultVersion holds the default value on creation for the version field.
 	branchpairing.DefaultVersion = branchpairingDescVersion.Default.(int)
+	conventionMixin := schema.Convention{}.Mixin()
+	convention.Policy = privacy.NewPolicies(conventionMixin[0], schema.Convention{})
+	convention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := convention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	conventionMixinHooks0 := conventionMixin[0].Hooks()
+	conventionHooks := schema.Convention{}.Hooks()
+
+	convention.Hooks[1] = conventionMixinHooks0[0]
+
+	convention.Hooks[2] = conventionMixinHooks0[1]
+
+	convention.Hooks[3] = conventionHooks[0]
+	conventionMixinInters0 := conventionMixin[0].Interceptors()
+	convention.Interceptors[0] = conventionMixinInters0[0]
+	conventionFields := schema.Convention{}.Fields()
+	_ = conventionFields
+	// conventionDescSector is the schema descriptor for sector field.
+	conventionDescSector := conventionFields[1].Descriptor()
+	// convention.SectorValidator is a validator for the "sector" field. It is called by the builders before save.
+	convention.SectorValidator = conventionDescSector.Validators[0].(func(string) error)
+	// conventionDescVersion is the schema descriptor for version field.
+	conventionDescVersion := conventionFields[2].Descriptor()
+	// convention.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	convention.VersionValidator = conventionDescVersion.Validators[0].(func(int) error)
+	// conventionDescText is the schema descriptor for text field.
+	conventionDescText := conventionFields[3].Descriptor()
+	// convention.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	convention.TextValidator = conventionDescText.Validators[0].(func(string) error)
+	demopostMixin := schema.DemoPost{}.Mixin()
+	demopost.Policy = privacy.NewPolicies(demopostMixin[1], schema.DemoPost{})
+	demopost.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := demopost.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	demopostMixinHooks0 := demopostMixin[0].Hooks()
+	demopostMixinHooks1 := demopostMixin[1].Hooks()
+
+	demopost.Hooks[1] = demopostMixinHooks0[0]
+
+	demopost.Hooks[2] = demopostMixinHooks1[0]
+
+	demopost.Hooks[3] = demopostMixinHooks1[1]
+	demopostMixinInters1 := demopostMixin[1].Interceptors()
+	demopost.Interceptors[0] = demopostMixinInters1[0]
+	demopostMixinFields0 := demopostMixin[0].Fields()
+	_ = demopostMixinFields0
+	demopostFields := schema.DemoPost{}.Fields()
+	_ = demopostFields
+	// demopostDescCreatedAt is the schema descriptor for created_at field.
+	demopostDescCreatedAt := demopostMixinFields0[0].Descriptor()
+	// demopost.DefaultCreatedAt holds the default value on creation for the created_at field.
+	demopost.DefaultCreatedAt = demopostDescCreatedAt.Default.(func() time.Time)
+	// demopostDescUpdatedAt is the schema descriptor for updated_at field.
+	demopostDescUpdatedAt := demopostMixinFields0[1].Descriptor()
+	// demopost.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	demopost.DefaultUpdatedAt = demopostDescUpdatedAt.Default.(func() time.Time)
+	// demopost.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	demopost.UpdateDefaultUpdatedAt = demopostDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// demopostDescVersion is the schema descriptor for version field.
+	demopostDescVersion := demopostMixinFields0[2].Descriptor()
+	// demopost.DefaultVersion holds the default value on creation for the version field.
+	demopost.DefaultVersion = demopostDescVersion.Default.(int)
+	// demopostDescTitle is the schema descriptor for title field.
+	demopostDescTitle := demopostFields[3].Descriptor()
+	// demopost.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	demopost.TitleValidator = demopostDescTitle.Validators[0].(func(string) error)
+	farmstaycriterionMixin := schema.FarmStayCriterion{}.Mixin()
+	farmstaycriterion.Policy = privacy.NewPolicies(farmstaycriterionMixin[1], schema.FarmStayCriterion{})
+	farmstaycriterion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := farmstaycriterion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	farmstaycriterionMixinHooks0 := farmstaycriterionMixin[0].Hooks()
+	farmstaycriterionMixinHooks1 := farmstaycriterionMixin[1].Hooks()
+
+	farmstaycriterion.Hooks[1] = farmstaycriterionMixinHooks0[0]
+
+	farmstaycriterion.Hooks[2] = farmstaycriterionMixinHooks1[0]
+
+	farmstaycriterion.Hooks[3] = farmstaycriterionMixinHooks1[1]
+	farmstaycriterionMixinInters1 := farmstaycriterionMixin[1].Interceptors()
+	farmstaycriterion.Interceptors[0] = farmstaycriterionMixinInters1[0]
+	farmstaycriterionMixinFields0 := farmstaycriterionMixin[0].Fields()
+	_ = farmstaycriterionMixinFields0
+	farmstaycriterionFields := schema.FarmStayCriterion{}.Fields()
+	_ = farmstaycriterionFields
+	// farmstaycriterionDescCreatedAt is the schema descriptor for created_at field.
+	farmstaycriterionDescCreatedAt := farmstaycriterionMixinFields0[0].Descriptor()
+	// farmstaycriterion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	farmstaycriterion.DefaultCreatedAt = farmstaycriterionDescCreatedAt.Default.(func() time.Time)
+	// farmstaycriterionDescUpdatedAt is the schema descriptor for updated_at field.
+	farmstaycriterionDescUpdatedAt := farmstaycriterionMixinFields0[1].Descriptor()
+	// farmstaycriterion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	farmstaycriterion.DefaultUpdatedAt = farmstaycriterionDescUpdatedAt.Default.(func() time.Time)
+	// farmstaycriterion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	farmstaycriterion.UpdateDefaultUpdatedAt = farmstaycriterionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// farmstaycriterionDescVersion is the schema descriptor for version field.
+	farmstaycriterionDescVersion := farmstaycriterionMixinFields0[2].Descriptor()
+	// farmstaycriterion.DefaultVersion holds the default value on creation for the version field.
+	farmstaycriterion.DefaultVersion = farmstaycriterionDescVersion.Default.(int)
+	farmstaynominationMixin := schema.FarmStayNomination{}.Mixin()
+	farmstaynomination.Policy = privacy.NewPolicies(farmstaynominationMixin[1], schema.FarmStayNomination{})
+	farmstaynomination.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := farmstaynomination.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	farmstaynominationMixinHooks0 := farmstaynominationMixin[0].Hooks()
+	farmstaynominationMixinHooks1 := farmstaynominationMixin[1].Hooks()
+	farmstaynominationHooks := schema.FarmStayNomination{}.Hooks()
+
+	farmstaynomination.Hooks[1] = farmstaynominationMixinHooks0[0]
+
+	farmstaynomination.Hooks[2] = farmstaynominationMixinHooks1[0]
+
+	farmstaynomination.Hooks[3] = farmstaynominationMixinHooks1[1]
+
+	farmstaynomination.Hooks[4] = farmstaynominationHooks[0]
+	farmstaynominationMixinInters1 := farmstaynominationMixin[1].Interceptors()
+	farmstaynomination.Interceptors[0] = farmstaynominationMixinInters1[0]
+	farmstaynominationMixinFields0 := farmstaynominationMixin[0].Fields()
+	_ = farmstaynominationMixinFields0
+	farmstaynominationFields := schema.FarmStayNomination{}.Fields()
+	_ = farmstaynominationFields
+	// farmstaynominationDescCreatedAt is the schema descriptor for created_at field.
+	farmstaynominationDescCreatedAt := farmstaynominationMixinFields0[0].Descriptor()
+	// farmstaynomination.DefaultCreatedAt holds the default value on creation for the created_at field.
+	farmstaynomination.DefaultCreatedAt = farmstaynominationDescCreatedAt.Default.(func() time.Time)
+	// farmstaynominationDescUpdatedAt is the schema descriptor for updated_at field.
+	farmstaynominationDescUpdatedAt := farmstaynominationMixinFields0[1].Descriptor()
+	// farmstaynomination.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	farmstaynomination.DefaultUpdatedAt = farmstaynominationDescUpdatedAt.Default.(func() time.Time)
+	// farmstaynomination.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	farmstaynomination.UpdateDefaultUpdatedAt = farmstaynominationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// farmstaynominationDescVersion is the schema descriptor for version field.
+	farmstaynominationDescVersion := farmstaynominationMixinFields0[2].Descriptor()
+	// farmstaynomination.DefaultVersion holds the default value on creation for the version field.
+	farmstaynomination.DefaultVersion = farmstaynominationDescVersion.Default.(int)
+	// farmstaynominationDescName is the schema descriptor for name field.
+	farmstaynominationDescName := farmstaynominationFields[2].Descriptor()
+	// farmstaynomination.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	farmstaynomination.NameValidator = farmstaynominationDescName.Validators[0].(func(string) error)
+	// farmstaynominationDescLicenceNo is the schema descriptor for licence_no field.
+	farmstaynominationDescLicenceNo := farmstaynominationFields[3].Descriptor()
+	// farmstaynomination.LicenceNoValidator is a validator for the "licence_no" field. It is called by the builders before save.
+	farmstaynomination.LicenceNoValidator = func() func(string) error {
+		validators := farmstaynominationDescLicenceNo.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(licence_no string) error {
+			for _, fn := range fns {
+				if err := fn(licence_no); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// farmstaynominationDescOpenObjections is the schema descriptor for open_objections field.
+	farmstaynominationDescOpenObjections := farmstaynominationFields[9].Descriptor()
+	// farmstaynomination.DefaultOpenObjections holds the default value on creation for the open_objections field.
+	farmstaynomination.DefaultOpenObjections = farmstaynominationDescOpenObjections.Default.(int)
+	// farmstaynomination.OpenObjectionsValidator is a validator for the "open_objections" field. It is called by the builders before save.
+	farmstaynomination.OpenObjectionsValidator = farmstaynominationDescOpenObjections.Validators[0].(func(int) error)
+	farmstayobjectionMixin := schema.FarmStayObjection{}.Mixin()
+	farmstayobjection.Policy = privacy.NewPolicies(farmstayobjectionMixin[1], schema.FarmStayObjection{})
+	farmstayobjection.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := farmstayobjection.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	farmstayobjectionMixinHooks0 := farmstayobjectionMixin[0].Hooks()
+	farmstayobjectionMixinHooks1 := farmstayobjectionMixin[1].Hooks()
+
+	farmstayobjection.Hooks[1] = farmstayobjectionMixinHooks0[0]
+
+	farmstayobjection.Hooks[2] = farmstayobjectionMixinHooks1[0]
+
+	farmstayobjection.Hooks[3] = farmstayobjectionMixinHooks1[1]
+	farmstayobjectionMixinInters1 := farmstayobjectionMixin[1].Interceptors()
+	farmstayobjection.Interceptors[0] = farmstayobjectionMixinInters1[0]
+	farmstayobjectionMixinFields0 := farmstayobjectionMixin[0].Fields()
+	_ = farmstayobjectionMixinFields0
+	farmstayobjectionFields := schema.FarmStayObjection{}.Fields()
+	_ = farmstayobjectionFields
+	// farmstayobjectionDescCreatedAt is the schema descriptor for created_at field.
+	farmstayobjectionDescCreatedAt := farmstayobjectionMixinFields0[0].Descriptor()
+	// farmstayobjection.DefaultCreatedAt holds the default value on creation for the created_at field.
+	farmstayobjection.DefaultCreatedAt = farmstayobjectionDescCreatedAt.Default.(func() time.Time)
+	// farmstayobjectionDescUpdatedAt is the schema descriptor for updated_at field.
+	farmstayobjectionDescUpdatedAt := farmstayobjectionMixinFields0[1].Descriptor()
+	// farmstayobjection.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	farmstayobjection.DefaultUpdatedAt = farmstayobjectionDescUpdatedAt.Default.(func() time.Time)
+	// farmstayobjection.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	farmstayobjection.UpdateDefaultUpdatedAt = farmstayobjectionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// farmstayobjectionDescVersion is the schema descriptor for version field.
+	farmstayobjectionDescVersion := farmstayobjectionMixinFields0[2].Descriptor()
+	// farmstayobjection.DefaultVersion holds the default value on creation for the version field.
+	farmstayobjection.DefaultVersion = farmstayobjectionDescVersion.Default.(int)
+	// farmstayobjectionDescText is the schema descriptor for text field.
+	farmstayobjectionDescText := farmstayobjectionFields[2].Descriptor()
+	// farmstayobjection.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	farmstayobjection.TextValidator = farmstayobjectionDescText.Validators[0].(func(string) error)
+	farmstayopinionMixin := schema.FarmStayOpinion{}.Mixin()
+	farmstayopinion.Policy = privacy.NewPolicies(farmstayopinionMixin[1], schema.FarmStayOpinion{})
+	farmstayopinion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := farmstayopinion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	farmstayopinionMixinHooks0 := farmstayopinionMixin[0].Hooks()
+	farmstayopinionMixinHooks1 := farmstayopinionMixin[1].Hooks()
+
+	farmstayopinion.Hooks[1] = farmstayopinionMixinHooks0[0]
+
+	farmstayopinion.Hooks[2] = farmstayopinionMixinHooks1[0]
+
+	farmstayopinion.Hooks[3] = farmstayopinionMixinHooks1[1]
+	farmstayopinionMixinInters1 := farmstayopinionMixin[1].Interceptors()
+	farmstayopinion.Interceptors[0] = farmstayopinionMixinInters1[0]
+	farmstayopinionMixinFields0 := farmstayopinionMixin[0].Fields()
+	_ = farmstayopinionMixinFields0
+	farmstayopinionFields := schema.FarmStayOpinion{}.Fields()
+	_ = farmstayopinionFields
+	// farmstayopinionDescCreatedAt is the schema descriptor for created_at field.
+	farmstayopinionDescCreatedAt := farmstayopinionMixinFields0[0].Descriptor()
+	// farmstayopinion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	farmstayopinion.DefaultCreatedAt = farmstayopinionDescCreatedAt.Default.(func() time.Time)
+	// farmstayopinionDescUpdatedAt is the schema descriptor for updated_at field.
+	farmstayopinionDescUpdatedAt := farmstayopinionMixinFields0[1].Descriptor()
+	// farmstayopinion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	farmstayopinion.DefaultUpdatedAt = farmstayopinionDescUpdatedAt.Default.(func() time.Time)
+	// farmstayopinion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	farmstayopinion.UpdateDefaultUpdatedAt = farmstayopinionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// farmstayopinionDescVersion is the schema descriptor for version field.
+	farmstayopinionDescVersion := farmstayopinionMixinFields0[2].Descriptor()
+	// farmstayopinion.DefaultVersion holds the default value on creation for the version field.
+	farmstayopinion.DefaultVersion = farmstayopinionDescVersion.Default.(int)
 	helppairingMixin := schema.HelpPairing{}.Mixin()
 	helppairing.Policy = privacy.NewPolicies(helppairingMixin[1], schema.HelpPairing{})
 	helppairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -536,6 +808,47 @@ func init() {
 	orgDescCode := orgFields[3].Descriptor()
 	// org.CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	org.CodeValidator = orgDescCode.Validators[0].(func(string) error)
+	plaqueMixin := schema.Plaque{}.Mixin()
+	plaque.Policy = privacy.NewPolicies(plaqueMixin[1], schema.Plaque{})
+	plaque.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := plaque.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	plaqueMixinHooks0 := plaqueMixin[0].Hooks()
+	plaqueMixinHooks1 := plaqueMixin[1].Hooks()
+	plaqueHooks := schema.Plaque{}.Hooks()
+
+	plaque.Hooks[1] = plaqueMixinHooks0[0]
+
+	plaque.Hooks[2] = plaqueMixinHooks1[0]
+
+	plaque.Hooks[3] = plaqueMixinHooks1[1]
+
+	plaque.Hooks[4] = plaqueHooks[0]
+	plaqueMixinInters1 := plaqueMixin[1].Interceptors()
+	plaque.Interceptors[0] = plaqueMixinInters1[0]
+	plaqueMixinFields0 := plaqueMixin[0].Fields()
+	_ = plaqueMixinFields0
+	plaqueFields := schema.Plaque{}.Fields()
+	_ = plaqueFields
+	// plaqueDescCreatedAt is the schema descriptor for created_at field.
+	plaqueDescCreatedAt := plaqueMixinFields0[0].Descriptor()
+	// plaque.DefaultCreatedAt holds the default value on creation for the created_at field.
+	plaque.DefaultCreatedAt = plaqueDescCreatedAt.Default.(func() time.Time)
+	// plaqueDescUpdatedAt is the schema descriptor for updated_at field.
+	plaqueDescUpdatedAt := plaqueMixinFields0[1].Descriptor()
+	// plaque.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	plaque.DefaultUpdatedAt = plaqueDescUpdatedAt.Default.(func() time.Time)
+	// plaque.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	plaque.UpdateDefaultUpdatedAt = plaqueDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// plaqueDescVersion is the schema descriptor for version field.
+	plaqueDescVersion := plaqueMixinFields0[2].Descriptor()
+	// plaque.DefaultVersion holds the default value on creation for the version field.
+	plaque.DefaultVersion = plaqueDescVersion.Default.(int)
 	pledgeMixin := schema.Pledge{}.Mixin()
 	pledge.Policy = privacy.NewPolicies(pledgeMixin[1], schema.Pledge{})
 	pledge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -791,6 +1104,103 @@ func init() {
 	poorhouseholdDescSize := poorhouseholdFields[2].Descriptor()
 	// poorhousehold.SizeValidator is a validator for the "size" field. It is called by the builders before save.
 	poorhousehold.SizeValidator = poorhouseholdDescSize.Validators[0].(func(int) error)
+	recitationMixin := schema.Recitation{}.Mixin()
+	recitation.Policy = privacy.NewPolicies(recitationMixin[1], schema.Recitation{})
+	recitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := recitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	recitationMixinHooks0 := recitationMixin[0].Hooks()
+	recitationMixinHooks1 := recitationMixin[1].Hooks()
+	recitationHooks := schema.Recitation{}.Hooks()
+
+	recitation.Hooks[1] = recitationMixinHooks0[0]
+
+	recitation.Hooks[2] = recitationMixinHooks1[0]
+
+	recitation.Hooks[3] = recitationMixinHooks1[1]
+
+	recitation.Hooks[4] = recitationHooks[0]
+	recitationMixinInters1 := recitationMixin[1].Interceptors()
+	recitation.Interceptors[0] = recitationMixinInters1[0]
+	recitationMixinFields0 := recitationMixin[0].Fields()
+	_ = recitationMixinFields0
+	recitationFields := schema.Recitation{}.Fields()
+	_ = recitationFields
+	// recitationDescCreatedAt is the schema descriptor for created_at field.
+	recitationDescCreatedAt := recitationMixinFields0[0].Descriptor()
+	// recitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	recitation.DefaultCreatedAt = recitationDescCreatedAt.Default.(func() time.Time)
+	// recitationDescUpdatedAt is the schema descriptor for updated_at field.
+	recitationDescUpdatedAt := recitationMixinFields0[1].Descriptor()
+	// recitation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	recitation.DefaultUpdatedAt = recitationDescUpdatedAt.Default.(func() time.Time)
+	// recitation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	recitation.UpdateDefaultUpdatedAt = recitationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// recitationDescVersion is the schema descriptor for version field.
+	recitationDescVersion := recitationMixinFields0[2].Descriptor()
+	// recitation.DefaultVersion holds the default value on creation for the version field.
+	recitation.DefaultVersion = recitationDescVersion.Default.(int)
+	recitationabsenceMixin := schema.RecitationAbsence{}.Mixin()
+	recitationabsence.Policy = privacy.NewPolicies(recitationabsenceMixin[1], schema.RecitationAbsence{})
+	recitationabsence.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := recitationabsence.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	recitationabsenceMixinHooks0 := recitationabsenceMixin[0].Hooks()
+	recitationabsenceMixinHooks1 := recitationabsenceMixin[1].Hooks()
+
+	recitationabsence.Hooks[1] = recitationabsenceMixinHooks0[0]
+
+	recitationabsence.Hooks[2] = recitationabsenceMixinHooks1[0]
+
+	recitationabsence.Hooks[3] = recitationabsenceMixinHooks1[1]
+	recitationabsenceMixinInters1 := recitationabsenceMixin[1].Interceptors()
+	recitationabsence.Interceptors[0] = recitationabsenceMixinInters1[0]
+	recitationabsenceMixinFields0 := recitationabsenceMixin[0].Fields()
+	_ = recitationabsenceMixinFields0
+	recitationabsenceFields := schema.RecitationAbsence{}.Fields()
+	_ = recitationabsenceFields
+	// recitationabsenceDescCreatedAt is the schema descriptor for created_at field.
+	recitationabsenceDescCreatedAt := recitationabsenceMixinFields0[0].Descriptor()
+	// recitationabsence.DefaultCreatedAt holds the default value on creation for the created_at field.
+	recitationabsence.DefaultCreatedAt = recitationabsenceDescCreatedAt.Default.(func() time.Time)
+	// recitationabsenceDescUpdatedAt is the schema descriptor for updated_at field.
+	recitationabsenceDescUpdatedAt := recitationabsenceMixinFields0[1].Descriptor()
+	// recitationabsence.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	recitationabsence.DefaultUpdatedAt = recitationabsenceDescUpdatedAt.Default.(func() time.Time)
+	// recitationabsence.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	recitationabsence.UpdateDefaultUpdatedAt = recitationabsenceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// recitationabsenceDescVersion is the schema descriptor for version field.
+	recitationabsenceDescVersion := recitationabsenceMixinFields0[2].Descriptor()
+	// recitationabsence.DefaultVersion holds the default value on creation for the version field.
+	recitationabsence.DefaultVersion = recitationabsenceDescVersion.Default.(int)
+	// recitationabsenceDescReason is the schema descriptor for reason field.
+	recitationabsenceDescReason := recitationabsenceFields[3].Descriptor()
+	// recitationabsence.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	recitationabsence.ReasonValidator = func() func(string) error {
+		validators := recitationabsenceDescReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reason string) error {
+			for _, fn := range fns {
+				if err := fn(reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	rolebindingMixin := schema.RoleBinding{}.Mixin()
 	rolebinding.Policy = privacy.NewPolicies(rolebindingMixin[1], schema.RoleBinding{})
 	rolebinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -75,6 +75,10 @@ func (Member) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Comment("所在党支部: the member's branch."),
+		edge.From("recitations", Recitation.Type).
+			Ref("attendees").
+			Comment("诵读党员公约: recitations the member attended (internal/convention).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

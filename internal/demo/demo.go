@@ -321,6 +321,9 @@ func load(ctx context.Context, c *ent.Client, accts []*accountSpec) error {
 			return err
 		}
 	}
+	if err := l.conventionsAndFarmStays(ctx); err != nil {
+		return err
+	}
 	if err := l.pairings(ctx); err != nil {
 		return err
 	}
