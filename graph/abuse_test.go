@@ -73,6 +73,8 @@ func TestAbuseLimits(t *testing.T) {
 			{"nodes with 101 IDs", op(`{ nodes(ids: ` + ids(graph.MaxNodes+1) + `) { id } }`), http.StatusOK, "TOO_COMPLEX"},
 			{"nodes with 100 IDs", op(`{ nodes(ids: ` + ids(graph.MaxNodes) + `) { id } }`), http.StatusOK, ""},
 			{"too deep", op(nested), http.StatusOK, "TOO_COMPLEX"},
+			{"200 aliases of 1000 orgs", op(aliases(200, "orgs(first: 1000) { edges { node { name } } }")), http.StatusOK, "TOO_COMPLEX"},
+			{"a root list without a page, nesting lists", op(`{ orgs { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } }`), http.StatusOK, "TOO_COMPLEX"},
 		}
 		// What signing in costs per request: a refused request runs no
 		// statement beyond it.
@@ -261,5 +263,36 @@ func TestRequestTimeout(t *testing.T) {
 	errs := api.WithToken(token).Do(t, `{ members { totalCount } }`, nil, nil)
 	if len(errs) == 0 || errs[0].Code() != "TOO_COMPLEX" {
 		t.Fatalf("errors %v, want TOO_COMPLEX", errs)
+	}
+}
+
+// aliases repeats a selection n times under aliases a0, a1, ….
+func aliases(n int, selection string) string {
+	var b strings.Builder
+	b.WriteString("{ ")
+	for i := range n {
+		fmt.Fprintf(&b, "a%d: %s ", i, selection)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// TestLimitsFitRealQueries: the queries dashboards really send are within
+// every limit: the nested tree from a township, a 1,000-row export page
+// with each member's branch and village, and the township tree with
+// member counts.
+func TestLimitsFitRealQueries(t *testing.T) {
+	d := testdb.Open(t, "sqlite")
+	tree := apitest.Matrix(t, d.Client, 2, 2, 2, 2)
+	admin := apitest.New(t, d).Login(t, "admin", apitest.Password)
+	township := fmt.Sprint(tree.Orgs["C.T1"].ID)
+	for name, q := range map[string]string{
+		"nested tree":   `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
+		"export page":   `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
+		"township tree": `{ orgs(first: 30, where: { kind: TOWNSHIP }) { edges { node { name children { edges { node { name children { edges { node { name members(first: 10) { totalCount } } } } } } } } } } }`,
+	} {
+		if errs := admin.Do(t, q, map[string]any{"id": township}, nil); len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+		}
 	}
 }

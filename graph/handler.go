@@ -43,14 +43,14 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity, complexityOptions...))
 	srv.Use(depthLimit{max: MaxDepth})
 	// Before the Transactioner, which answers a failure to begin a
 	// transaction itself.
 	srv.AroundOperations(maskUnpresented(log))
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(authz.WithPathLoader(ctx, client))
+		return next(withLoaders(authz.WithPathLoader(ctx, client), client))
 	})
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(checkPage)

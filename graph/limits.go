@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -17,9 +18,9 @@ import (
 const (
 	// MaxPage is the largest first/last a connection takes.
 	MaxPage = 1000
-	// MaxComplexity bounds the estimated cost of an operation; see
-	// setComplexity.
-	MaxComplexity = 10_000_000
+	// MaxComplexity bounds the nodes a response may hold by estimate, as
+	// GitHub's API counts them; see setComplexity.
+	MaxComplexity = 50_000
 	// MaxDepth bounds how deeply selections nest.
 	MaxDepth = 15
 	// MaxNodes bounds the IDs of one nodes(ids:) lookup.
@@ -53,7 +54,8 @@ func pageSize(first, last *int) *int {
 	return first
 }
 
-// paged costs an edge connection as its page size times its selection.
+// paged counts the nodes of an edge connection: its page of rows times
+// the nodes each row holds (at least itself).
 func paged(child int, first, last *int) int {
 	n := unpagedGuess
 	switch {
@@ -62,18 +64,22 @@ func paged(child int, first, last *int) int {
 	case last != nil:
 		n = *last
 	}
-	return 1 + max(n, 1)*child
+	return max(n, 1) * max(child, 1)
 }
 
-// pagedRoot costs a root connection, whose default page is MaxPage.
+// pagedRoot counts a root connection, whose default page is MaxPage.
 func pagedRoot(child int, first, last *int) int {
 	return paged(child, pageSize(first, last), last)
 }
 
-// setComplexity makes every Relay connection cost in proportion to its
-// page, as gqlgen's complexity docs advise. It finds the connections by
-// their signature (after, first, before, last as entgql generates them),
-// so a connection added by a new schema is costed without a line here.
+// setComplexity makes the complexity of an operation about the number of
+// nodes its response may hold, as GitHub's API counts them: every Relay
+// connection counts its page of rows times the nodes each row holds, a
+// lookup by ID its rows, scalars nothing (complexityOptions) and an
+// object what it nests, or 1 when it nests nothing (gqlgen's floor). It
+// finds the connections by their signature (after, first, before, last
+// as entgql generates them), so a connection added by a new schema is
+// counted without a line here.
 func setComplexity(c *ComplexityRoot) {
 	cursor, count := reflect.TypeFor[*entgql.Cursor[int]](), reflect.TypeFor[*int]()
 	objects := reflect.ValueOf(c).Elem()
@@ -86,20 +92,25 @@ func setComplexity(c *ComplexityRoot) {
 		for j := range fields.NumField() {
 			f := fields.Field(j)
 			t := f.Type()
-			if t.Kind() != reflect.Func || t.NumIn() < 5 ||
-				t.In(1) != cursor || t.In(2) != count || t.In(3) != cursor || t.In(4) != count {
+			if t.Kind() != reflect.Func {
 				continue
 			}
+			connection := t.NumIn() >= 5 && t.In(1) == cursor && t.In(2) == count && t.In(3) == cursor && t.In(4) == count
 			f.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+				child := int(args[0].Int())
+				if !connection {
+					// A scalar, a list or an object: no node of its own
+					// (gqlgen counts 1 for an object that nests none).
+					return []reflect.Value{reflect.ValueOf(child)}
+				}
 				first, _ := args[2].Interface().(*int)
 				last, _ := args[4].Interface().(*int)
-				return []reflect.Value{reflect.ValueOf(cost(int(args[0].Int()), first, last))}
+				return []reflect.Value{reflect.ValueOf(cost(child, first, last))}
 			}))
 		}
 	}
-	c.Query.Nodes = func(child int, ids []int) int {
-		return 1 + len(ids)*child
-	}
+	c.Query.Node = func(child int, _ int) int { return max(child, 1) }
+	c.Query.Nodes = func(child int, ids []int) int { return len(ids) * max(child, 1) }
 }
 
 // depthLimit refuses operations whose selections nest deeper than max.
@@ -149,3 +160,6 @@ func depth(set ast.SelectionSet, seen map[string]bool) int {
 	}
 	return deepest
 }
+
+// complexityOptions make scalars count nothing: the limit counts nodes.
+var complexityOptions = []complexity.Option{complexity.WithFixedScalarValue(0)}

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/pledge"
 )
 
@@ -20,13 +19,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// orNull answers a nullable edge: an object outside the caller's scope is
-// null, not an error.
-func orNull[T any](v *T, err error) (*T, error) {
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return v, err
 }

@@ -73,12 +73,12 @@ func (r *mutationResolver) RetirePledgeTopic(ctx context.Context, id int, on *ti
 
 // Member is the resolver for the member field.
 func (r *pledgeResolver) Member(ctx context.Context, obj *ent.Pledge) (*ent.Member, error) {
-	return orNull(obj.QueryMember().Only(ctx))
+	return memberOf(ctx, obj.MemberID)
 }
 
 // Branch is the resolver for the branch field.
 func (r *pledgeResolver) Branch(ctx context.Context, obj *ent.Pledge) (*ent.Org, error) {
-	return orNull(obj.QueryBranch().Only(ctx))
+	return orgOf(ctx, obj.BranchID)
 }
 
 // Channels is the resolver for the channels field.

@@ -37,7 +37,7 @@
       query: [
         "# The tree below each township, with member counts per branch.",
         "{",
-        "  orgs(where: { kind: TOWNSHIP }) {",
+        "  orgs(first: 20, where: { kind: TOWNSHIP }) {",
         "    edges { node { id name",
         "      children { edges { node { name kind",
         "        children { edges { node { name members { totalCount } } } }",
