@@ -4,3 +4,4 @@
 package graph
 
 //go:generate go tool gqlgen
+//go:generate go run nodefer.go

@@ -180,6 +180,8 @@ func TestBadInput(t *testing.T) {
 
 			// Limits.
 			{"deeper than MaxDepth", admin, depthQuery(graph.MaxDepth + 1), nil, "TOO_COMPLEX"},
+			{"@defer", admin, `{ viewer { id ... @defer { username } } }`, nil, "BAD_USER_INPUT"},
+			{"@defer in a fragment spread", admin, `{ viewer { id ...name @defer } } fragment name on User { username }`, nil, "BAD_USER_INPUT"},
 			{"too complex", admin, `{ members(first: 1000) { edges { node { branch {
 				members(first: 1000) { edges { node { branch {
 				members(first: 100) { edges { node { id name } } } } } } } } } } } }`, nil, "TOO_COMPLEX"},

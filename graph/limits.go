@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -29,18 +31,6 @@ const (
 	// without first/last (the children of one org: a short list).
 	unpagedGuess = 10
 )
-
-// checkPage refuses first/last outside 0..MaxPage on any field.
-func checkPage(ctx context.Context, next graphql.Resolver) (any, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil {
-		for _, arg := range []string{"first", "last"} {
-			if n, ok := fc.Args[arg].(*int); ok && n != nil && (*n < 0 || *n > MaxPage) {
-				return nil, errs.New(errs.BadUserInput, "%s must be between 0 and %d", arg, MaxPage)
-			}
-		}
-	}
-	return next(ctx)
-}
 
 // pageSize bounds a root connection asked for without first or last to
 // MaxPage rows (pageInfo.hasNextPage tells there are more): a province
@@ -113,52 +103,118 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.Nodes = func(child int, ids []int) int { return len(ids) * max(child, 1) }
 }
 
-// depthLimit refuses operations whose selections nest deeper than max.
-// gqlgen has a complexity limit but no depth limit.
-type depthLimit struct{ max int }
+// limits refuses operations whose selections nest deeper than maxDepth
+// (gqlgen has a complexity limit but no depth limit), that ask a field
+// for first/last outside 0..MaxPage, or that use @defer. It checks once
+// per operation, when the operation is validated, rather than around
+// every field it resolves.
+type limits struct{ maxDepth int }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = depthLimit{}
+} = limits{}
 
-func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
-func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (limits) ExtensionName() string                   { return "Limits" }
+func (limits) Validate(graphql.ExecutableSchema) error { return nil }
+func (l limits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	if n := depth(oc.Operation.SelectionSet, map[string]bool{}); n > d.max {
+	w := walk{vars: oc.Variables, seen: map[string]bool{}}
+	n := w.depth(oc.Operation.SelectionSet)
+	if w.err != nil {
+		return badInput(w.err.Error())
+	}
+	if n > l.maxDepth {
 		return &gqlerror.Error{
-			Message:    fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, d.max),
+			Message:    fmt.Sprintf("the operation nests %d levels deep; at most %d are allowed", n, l.maxDepth),
 			Extensions: map[string]any{"code": string(errs.TooComplex)},
 		}
 	}
 	return nil
 }
 
-// depth measures a selection set; seen stops fragment cycles (which
-// validation also rejects).
-func depth(set ast.SelectionSet, seen map[string]bool) int {
+func badInput(msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(errs.BadUserInput)}}
+}
+
+// walk measures an operation's depth and checks its page arguments.
+type walk struct {
+	vars map[string]any
+	// seen stops fragment cycles (which validation also rejects).
+	seen map[string]bool
+	err  error
+}
+
+func (w *walk) depth(set ast.SelectionSet) int {
 	deepest := 0
 	for _, sel := range set {
 		var n int
 		switch s := sel.(type) {
 		case *ast.Field:
-			n = 1 + depth(s.SelectionSet, seen)
+			w.checkPage(s)
+			n = 1 + w.depth(s.SelectionSet)
 		case *ast.InlineFragment:
-			n = depth(s.SelectionSet, seen)
+			w.checkDefer(s.Directives)
+			n = w.depth(s.SelectionSet)
 		case *ast.FragmentSpread:
-			if seen[s.Name] || s.Definition == nil {
+			w.checkDefer(s.Directives)
+			if w.seen[s.Name] || s.Definition == nil {
 				continue
 			}
-			seen[s.Name] = true
-			n = depth(s.Definition.SelectionSet, seen)
-			delete(seen, s.Name)
+			w.seen[s.Name] = true
+			n = w.depth(s.Definition.SelectionSet)
+			delete(w.seen, s.Name)
 		}
 		deepest = max(deepest, n)
 	}
 	return deepest
+}
+
+// checkDefer refuses @defer: partyorg answers an operation in one
+// response over POST, and the generated code builds no @defer groups
+// (nodefer.go).
+func (w *walk) checkDefer(d ast.DirectiveList) {
+	if w.err == nil && d.ForName("defer") != nil {
+		w.err = errors.New("@defer is not supported: every operation is answered in one response")
+	}
+}
+
+// checkPage records the first first/last outside 0..MaxPage.
+func (w *walk) checkPage(f *ast.Field) {
+	for _, name := range []string{"first", "last"} {
+		a := f.Arguments.ForName(name)
+		if a == nil || w.err != nil || f.Definition == nil {
+			continue
+		}
+		if d := f.Definition.Arguments.ForName(name); d == nil || d.Type.Name() != "Int" {
+			continue
+		}
+		v, err := a.Value.Value(w.vars)
+		if err != nil || v == nil {
+			continue
+		}
+		if n, ok := toInt(v); !ok || n < 0 || n > MaxPage {
+			w.err = fmt.Errorf("%s must be between 0 and %d", name, MaxPage)
+		}
+	}
+}
+
+// toInt reads an Int argument, literal (int64) or from variables.
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), n == float64(int64(n))
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
 }
 
 // complexityOptions make scalars count nothing: the limit counts nodes.

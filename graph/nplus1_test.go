@@ -14,15 +14,17 @@ import (
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
-// perfNestedQuery walks three levels of the tree and a page of members under
-// each org at the third: with entgql's field collection each level is one
-// statement whatever the number of parents.
-const perfNestedQuery = `{ orgs { edges { node { children { edges { node { children { edges { node {
+// perfNestedQuery walks from the townships down three levels of the tree
+// and a page of members under each org at the third: with entgql's field
+// collection each level is one statement whatever the number of parents.
+// (The root page keeps the estimate within the complexity limit; edge
+// lists without first/last return every row.)
+const perfNestedQuery = `{ orgs(first: 50, where: { kind: TOWNSHIP }) { edges { node { children { edges { node { children { edges { node {
 	members(first: 10) { totalCount edges { node { name } } } } } } } } } } } } }`
 
 // perfNestedCanQuery adds viewerCanUpdate, which reads the members' branch
 // paths through the request's dataloader (internal/authz/can.go).
-const perfNestedCanQuery = `{ orgs { edges { node { children { edges { node { children { edges { node {
+const perfNestedCanQuery = `{ orgs(first: 50, where: { kind: TOWNSHIP }) { edges { node { children { edges { node { children { edges { node {
 	members(first: 10) { totalCount edges { node { name viewerCanUpdate } } } } } } } } } } } } }`
 
 // perfTree decodes both queries.

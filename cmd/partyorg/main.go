@@ -1,10 +1,11 @@
 // Command partyorg runs the partyorg GraphQL API and its maintenance
 // tasks.
 //
-//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--production]
+//	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--production] [--debug-addr A]
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
-//	partyorg gen     [--db DSN] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg gen     [--db DSN] [--counties N] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg bench   [--db DSN] [--url U] [--debug-url U] [--clients N] [--slice D] [--rounds N] [--only W,W] [--soak D --every D]
 //	partyorg audit verify [--db DSN]
 package main
 
@@ -16,7 +17,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +27,7 @@ import (
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/audit"
+	"github.com/partyorg/partyorg/internal/bench"
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/logging"
@@ -51,10 +55,17 @@ commands:
   serve     run the GraphQL API (GraphiQL at /, POST /graphql, /healthz)
   migrate   create or update the database schema
   user      create an account from the shell
-  gen       generate a county-size tree for benchmarks
+  gen       generate county-size trees for benchmarks
+  bench     benchmark a running server against hand-written SQL
   audit     audit verify: check the audit trail's hash chains
 
 Run "partyorg <command> -h" for a command's flags.`
+
+// serveGOGC is the server's garbage-collection target unless GOGC says
+// otherwise: a request allocates a great deal that lives shortly over a
+// small live heap, and collecting at 4× rather than 2× the live heap
+// takes 10–15 % off the CPU of a request (BENCHMARKS.md) for tens of MB.
+const serveGOGC = 400
 
 // errUsage reports a command line without a command.
 var errUsage = errors.New("no command given")
@@ -78,10 +89,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
 		fs.Float64Var(&cfg.RateLimit, "rate-limit", envFloat(getenv, "PARTYORG_RATE_LIMIT"), "requests a second per user on average (PARTYORG_RATE_LIMIT; 0: the default, 50; below 0: none)")
 		fs.BoolVar(&cfg.Production, "production", getenv("PARTYORG_PRODUCTION") == "1", "no introspection, no GraphiQL; needs PARTYORG_SECRET (PARTYORG_PRODUCTION=1)")
+		fs.StringVar(&cfg.DebugAddr, "debug-addr", getenv("PARTYORG_DEBUG_ADDR"), "serve pprof and counters on this address; off when empty (PARTYORG_DEBUG_ADDR)")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		cfg.DB = *dsn
+		if getenv("GOGC") == "" {
+			debug.SetGCPercent(serveGOGC)
+		}
 		return server.Run(ctx, cfg, stdout, log, nil)
 	case "migrate":
 		if err := fs.Parse(args); err != nil {
@@ -124,6 +139,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		})
 	case "gen":
 		size := demo.County
+		counties := fs.Int("counties", 1, "counties to generate, with seeds seed, seed+1, …")
 		fs.IntVar(&size.Townships, "townships", size.Townships, "townships in the county")
 		fs.IntVar(&size.VillagesPerTownship, "villages", size.VillagesPerTownship, "villages per township")
 		fs.IntVar(&size.BranchesPerVillage, "branches", size.BranchesPerVillage, "branches per village")
@@ -133,12 +149,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
-			start := time.Now()
-			g, err := demo.Generate(ctx, c, size)
-			if err == nil {
+			for range *counties {
+				start := time.Now()
+				g, err := demo.Generate(ctx, c, size)
+				if err != nil {
+					return err
+				}
 				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members in %s\n", g.CountyID, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
+				size.Seed++
 			}
-			return err
+			return nil
 		})
 	case "audit":
 		if len(args) == 0 || args[0] != "verify" {
@@ -159,6 +179,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
 			return nil
 		})
+	case "bench":
+		cfg := bench.Config{DB: *dsn}
+		var only string
+		fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of the running server")
+		fs.StringVar(&cfg.DebugURL, "debug-url", "", "base URL of the server's --debug-addr listener, for statements, CPU and allocations per request")
+		fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients")
+		fs.DurationVar(&cfg.Slice, "slice", 2*time.Second, "how long each arm runs at a turn")
+		fs.IntVar(&cfg.Rounds, "rounds", 5, "turns each arm gets; arms alternate")
+		fs.StringVar(&only, "only", "", "comma-separated workloads to run (default all: "+bench.Names()+")")
+		soak := fs.Duration("soak", 0, "instead of comparing, hold a steady load of every workload this long (e.g. 10m)")
+		every := fs.Duration("every", time.Minute, "with --soak, how often to record requests, errors, p99 and the server's heap")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg.DB = *dsn
+		if only != "" {
+			cfg.Only = strings.Split(only, ",")
+		}
+		if *soak > 0 {
+			ivs, err := bench.Soak(ctx, cfg, *soak, *every)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "soak: %d clients for %s, %s\n\n", cfg.Clients, *soak, db.Describe(cfg.DB))
+			bench.WriteSoak(stdout, ivs)
+			return nil
+		}
+		report, err := bench.Run(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d clients, %d rounds of %s per arm, %s\n\n", cfg.Clients, cfg.Rounds, cfg.Slice, db.Describe(cfg.DB))
+		bench.Write(stdout, report)
+		return nil
 	default:
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

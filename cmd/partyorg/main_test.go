@@ -198,8 +198,12 @@ func TestServe(t *testing.T) {
 	})
 	t.Run("GraphiQL", func(t *testing.T) {
 		code, ctype, body := get(t, s.url+"/")
-		if code != http.StatusOK || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "/graphql") {
+		if code != http.StatusOK || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "/graphiql/partyorg.js") {
 			t.Errorf("GET /: %d %q, body %.200s", code, ctype, body)
+		}
+		// The page's script sends queries to /graphql.
+		if code, _, body := get(t, s.url+"/graphiql/partyorg.js"); code != http.StatusOK || !strings.Contains(body, `"/graphql"`) {
+			t.Errorf("GET /graphiql/partyorg.js: %d, body %.200s", code, body)
 		}
 	})
 	t.Run("GET /graphql is refused", func(t *testing.T) {

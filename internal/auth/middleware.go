@@ -2,14 +2,15 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/partyorg/partyorg/ent"
-	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/rolebinding"
-	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/errs"
 	"github.com/partyorg/partyorg/internal/viewer"
@@ -67,40 +68,88 @@ func Viewer(ctx context.Context, c *ent.Client, tokens *Tokens, az *authz.Author
 	if err != nil {
 		return nil, ErrBadToken
 	}
-	return load(ctx, c, az, sub.UserID, user.TokenVersion(sub.Version))
+	return load(ctx, c, az, sub.UserID, &sub.Version)
 }
 
 // Load builds the viewer of an enabled account.
 func Load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int) (*viewer.Viewer, error) {
-	return load(ctx, c, az, id)
+	return load(ctx, c, az, id, nil)
 }
 
-// load builds the viewer of an enabled account that also matches preds
-// (a token's credentials version).
-func load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int, preds ...predicate.User) (*viewer.Viewer, error) {
-	u, err := c.User.Query().
-		Where(append(preds, user.ID(id), user.Disabled(false))...).
-		WithRoles(func(q *ent.RoleBindingQuery) { q.WithOrg() }).
-		Only(viewer.NewSystemContext(ctx))
-	if ent.IsNotFound(err) {
+// load builds the viewer of an enabled account, whose credentials are at
+// version when it is not nil (a token's), from one statement: the account
+// joined with its role bindings and their orgs' paths and kinds. It runs
+// on every request, so a disabled account, a revoked role or a moved org
+// takes effect at once; the decider for those grants comes from az's
+// cache, keyed by the grants themselves.
+func load(ctx context.Context, c *ent.Client, az *authz.Authorizer, id int, version *int) (*viewer.Viewer, error) {
+	query, args := loadQuery(c.Dialect()), []any{id}
+	if version != nil {
+		query, args = loadVersionQuery(c.Dialect()), append(args, *version)
+	}
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	v := &viewer.Viewer{UserID: id}
+	found := false
+	for rows.Next() {
+		found = true
+		var member, org sql.NullInt64
+		var role, path, kind sql.NullString
+		if err := rows.Scan(&v.Username, &member, &role, &org, &path, &kind); err != nil {
+			return nil, err
+		}
+		v.MemberID = int(member.Int64)
+		switch {
+		case !role.Valid:
+			// An account without bindings.
+		case org.Valid:
+			v.Grants = append(v.Grants, viewer.Grant{Role: role.String, OrgID: int(org.Int64), Path: path.String, Kind: kind.String})
+		case role.String == string(rolebinding.RoleAdmin):
+			v.Grants = append(v.Grants, viewer.Grant{Role: role.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
 		return nil, ErrBadToken
 	}
-	if err != nil {
+	if v.Decider, err = az.Decider(v.UserID, v.Grants); err != nil {
 		return nil, err
 	}
-	grants := make([]viewer.Grant, 0, len(u.Edges.Roles))
-	for _, b := range u.Edges.Roles {
-		g := viewer.Grant{Role: string(b.Role)}
-		if o := b.Edges.Org; o != nil {
-			g.OrgID, g.Path, g.Kind = o.ID, o.Path, string(o.Kind)
-		} else if b.Role != rolebinding.RoleAdmin {
-			continue
-		}
-		grants = append(grants, g)
+	return v, nil
+}
+
+// loadSQL selects an enabled account's username, member and bindings
+// (role, org, path, kind), one row per binding, in a stable order so that
+// the grants, and with them the decider's cache key, are the same each
+// time; loadVersionSQL also checks the credentials version.
+const (
+	loadSelect = `SELECT u.username, u.member_id, b.role, o.id, o.path, o.kind FROM users u
+LEFT JOIN role_bindings b ON b.user_id = u.id LEFT JOIN orgs o ON o.id = b.org_id
+WHERE u.id = ? AND NOT u.disabled`
+	loadSQL        = loadSelect + ` ORDER BY b.id`
+	loadVersionSQL = loadSelect + ` AND u.token_version = ? ORDER BY b.id`
+)
+
+var (
+	loadPostgres        = strings.Replace(loadSQL, "?", "$1", 1)
+	loadVersionPostgres = strings.Replace(strings.Replace(loadVersionSQL, "?", "$1", 1), "?", "$2", 1)
+)
+
+func loadQuery(d string) string {
+	if d == dialect.Postgres {
+		return loadPostgres
 	}
-	d, err := az.Decider(u.ID, grants)
-	if err != nil {
-		return nil, err
+	return loadSQL
+}
+
+func loadVersionQuery(d string) string {
+	if d == dialect.Postgres {
+		return loadVersionPostgres
 	}
-	return &viewer.Viewer{UserID: u.ID, Username: u.Username, MemberID: u.MemberID, Grants: grants, Decider: d}, nil
+	return loadVersionSQL
 }

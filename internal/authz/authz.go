@@ -32,11 +32,17 @@ const (
 	Delete = "delete"
 )
 
-// Authorizer holds the parsed model and policy. It is immutable and safe
-// for concurrent use; each request gets its own Decider.
+// Authorizer holds the parsed model and policy and a cache of deciders.
+// It is safe for concurrent use.
 type Authorizer struct {
 	model model.Model
+
+	mu       sync.Mutex
+	deciders map[string]*decider
 }
+
+// maxDeciders bounds the cache; when full it starts over.
+const maxDeciders = 10_000
 
 // New parses the embedded model and policy.
 func New() (*Authorizer, error) {
@@ -52,7 +58,7 @@ func NewFromText(modelText, policyText string) (*Authorizer, error) {
 	if err := stringadapter.NewAdapter(policyText).LoadPolicy(m); err != nil {
 		return nil, fmt.Errorf("authz: policy: %w", err)
 	}
-	return &Authorizer{model: m}, nil
+	return &Authorizer{model: m, deciders: map[string]*decider{}}, nil
 }
 
 // Subject is the Casbin subject of a user.
@@ -72,10 +78,46 @@ func Domain(g viewer.Grant) string {
 // level (a township reviewing, a village recommending) to such roles.
 func LevelRole(role, kind string) string { return role + "@" + kind }
 
-// Decider builds the per-request decision maker of a user with grants.
-// Each grant holds its role, and its role at its home's level, over the
-// home's subtree.
+// Decider returns the decision maker of a user with grants. Each grant
+// holds its role, and its role at its home's level, over the home's
+// subtree. A decider is a function of the user, its grants (role, org,
+// the org's path and kind) and the policy alone, so deciders are cached
+// under exactly those grants: a request whose grants differ in any way
+// (a grant, a revoke, a moved org) misses the cache and gets a new one,
+// and no stale right can outlive the change. A disabled account never
+// gets this far (internal/auth).
 func (a *Authorizer) Decider(userID int, grants []viewer.Grant) (viewer.Decider, error) {
+	key := cacheKey(userID, grants)
+	a.mu.Lock()
+	d, ok := a.deciders[key]
+	a.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	d, err := a.newDecider(userID, grants)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if len(a.deciders) >= maxDeciders {
+		clear(a.deciders)
+	}
+	a.deciders[key] = d
+	a.mu.Unlock()
+	return d, nil
+}
+
+// cacheKey spells out a user and its grants.
+func cacheKey(userID int, grants []viewer.Grant) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(userID))
+	for _, g := range grants {
+		b.WriteString("|" + g.Role + "@" + g.Kind + "#" + strconv.Itoa(g.OrgID) + ":" + g.Path)
+	}
+	return b.String()
+}
+
+func (a *Authorizer) newDecider(userID int, grants []viewer.Grant) (*decider, error) {
 	e, err := casbin.NewEnforcer(a.model.Copy())
 	if err != nil {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
@@ -94,26 +136,28 @@ func (a *Authorizer) Decider(userID int, grants []viewer.Grant) (viewer.Decider,
 			return nil, fmt.Errorf("authz: grants: %w", err)
 		}
 	}
-	return &decider{e: e, sub: sub, grants: grants, scopes: map[string]viewer.Scope{}}, nil
+	return &decider{e: e, sub: sub, grants: grants, scopes: map[scopeKey]viewer.Scope{}}, nil
 }
 
-// decider is one viewer's view of the policy. gqlgen resolves fields
-// concurrently, so its enforcer and cache sit behind a mutex.
+// decider is one user's view of the policy, shared by the user's
+// concurrent requests: its enforcer sits behind a mutex, and the scopes
+// it has worked out behind a read-write lock, which is all most requests
+// take.
 type decider struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // guards e
 	e      *casbin.Enforcer
 	sub    string
 	grants []viewer.Grant
-	scopes map[string]viewer.Scope
+
+	smu    sync.RWMutex
+	scopes map[scopeKey]viewer.Scope
 }
+
+type scopeKey struct{ obj, act string }
 
 func (d *decider) Allow(path, obj, act string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.enforce(path, obj, act)
-}
-
-func (d *decider) enforce(path, obj, act string) bool {
 	ok, err := d.e.Enforce(d.sub, path, obj, act)
 	return err == nil && ok
 }
@@ -127,19 +171,28 @@ func (d *decider) Scope(obj string) viewer.Scope {
 // act on obj there; a yes covers the home's subtree, exactly as Enforce
 // would answer for any org below it.
 func (d *decider) ScopeFor(obj, act string) viewer.Scope {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	key := obj + " " + act
-	if s, ok := d.scopes[key]; ok {
+	key := scopeKey{obj, act}
+	d.smu.RLock()
+	s, ok := d.scopes[key]
+	d.smu.RUnlock()
+	if ok {
 		return s
 	}
+	s = d.scopeFor(obj, act)
+	d.smu.Lock()
+	d.scopes[key] = s
+	d.smu.Unlock()
+	return s
+}
+
+func (d *decider) scopeFor(obj, act string) viewer.Scope {
 	var s viewer.Scope
 	for _, g := range d.grants {
 		home := g.Path
 		if home == "" {
 			home = Root
 		}
-		if !d.enforce(home, obj, act) {
+		if !d.Allow(home, obj, act) {
 			continue
 		}
 		if home == Root {
@@ -149,7 +202,6 @@ func (d *decider) ScopeFor(obj, act string) viewer.Scope {
 		s.Prefixes = append(s.Prefixes, home)
 	}
 	s.Prefixes = minimal(s.Prefixes)
-	d.scopes[key] = s
 	return s
 }
 

@@ -7,8 +7,9 @@ import (
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
-// BenchmarkDecider measures what every request pays to build its Casbin
-// enforcer and answer the scope of one type and one write check.
+// BenchmarkDecider measures what every request pays for its decider (from
+// the cache after the first) and to answer the scope of one type and one
+// write check.
 func BenchmarkDecider(b *testing.B) {
 	az, err := authz.New()
 	if err != nil {

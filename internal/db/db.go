@@ -47,7 +47,7 @@ func Open(dsn string) (*ent.Client, error) {
 // OpenDriver opens the ent SQL driver of dsn (see Open).
 func OpenDriver(dsn string) (*entsql.Driver, error) {
 	if IsPostgres(dsn) {
-		db, err := sql.Open("postgres", dsn)
+		db, err := openPostgres(dsn)
 		if err != nil {
 			return nil, err
 		}

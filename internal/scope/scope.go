@@ -81,11 +81,17 @@ func Filter(v *viewer.Viewer, typ string, a Annotation) func(*sql.Selector) {
 		if a.User != "" && v.UserID != 0 {
 			ors = append(ors, sql.EQ(s.C(a.User), v.UserID))
 		}
-		if len(ors) == 0 {
+		switch len(ors) {
+		case 0:
 			s.Where(sql.False())
-			return
+		case 1:
+			// sql.Or of one predicate drops the parentheses around an OR
+			// inside it (two subtrees), and ANDed with the query's own
+			// filter it would match the second subtree whatever the filter.
+			s.Where(ors[0])
+		default:
+			s.Where(sql.Or(ors...))
 		}
-		s.Where(sql.Or(ors...))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
@@ -26,6 +27,7 @@ import (
 	"github.com/partyorg/partyorg/internal/graphiql"
 	"github.com/partyorg/partyorg/internal/idempotency"
 	"github.com/partyorg/partyorg/internal/logging"
+	"github.com/partyorg/partyorg/internal/stats"
 	"github.com/partyorg/partyorg/internal/throttle"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -47,6 +49,9 @@ type Config struct {
 	Logins    *auth.Logins
 	// RequestTimeout bounds each request (0: the default, RequestTimeout).
 	RequestTimeout time.Duration
+	// DebugAddr, when set, serves pprof and the statement counter
+	// (internal/stats) on a listener of its own, never on Addr.
+	DebugAddr string
 }
 
 // DefaultRateLimit lets a dashboard open many panels at once (a burst of
@@ -67,10 +72,12 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	if cfg.Production && cfg.Secret == "" {
 		return ErrNoSecret
 	}
-	client, err := db.Open(cfg.DB)
+	drv, err := db.OpenDriver(cfg.DB)
 	if err != nil {
 		return err
 	}
+	var statements atomic.Int64
+	client := ent.NewClient(ent.Driver(db.Counting(drv, &statements)))
 	defer client.Close()
 	if err := db.Migrate(ctx, client); err != nil {
 		return err
@@ -81,6 +88,16 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	h, err := NewHandler(ctx, client, cfg, log)
 	if err != nil {
 		return err
+	}
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return err
+		}
+		dsrv := &http.Server{Handler: stats.Handler(&statements), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = dsrv.Serve(dln) }()
+		defer dsrv.Close()
+		log.Info("debug listener", "addr", "http://"+dln.Addr().String()+"/debug/pprof/")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

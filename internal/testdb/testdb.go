@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/db"
 )
@@ -73,7 +71,7 @@ func Open(tb testing.TB, name string) *DB {
 		tb.Fatal(err)
 	}
 	n := new(atomic.Int64)
-	return &DB{Name: name, DSN: dsn, Client: ent.NewClient(ent.Driver(counting{Driver: drv, n: n})), Statements: n}
+	return &DB{Name: name, DSN: dsn, Client: ent.NewClient(ent.Driver(db.Counting(drv, n))), Statements: n}
 }
 
 // createPG creates a database of the test's own on the server named by
@@ -111,58 +109,4 @@ func createPG(tb testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
-}
-
-// counting counts the statements a driver runs, transactions included.
-type counting struct {
-	dialect.Driver
-	n *atomic.Int64
-}
-
-func (c counting) Exec(ctx context.Context, query string, args, v any) error {
-	c.n.Add(1)
-	return c.Driver.Exec(ctx, query, args, v)
-}
-
-func (c counting) Query(ctx context.Context, query string, args, v any) error {
-	c.n.Add(1)
-	return c.Driver.Query(ctx, query, args, v)
-}
-
-// ExecContext serves raw statements (ent's sql/execquery feature).
-func (c counting) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	c.n.Add(1)
-	return c.Driver.(execer).ExecContext(ctx, query, args...)
-}
-
-func (c counting) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := c.Driver.Tx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return countingTx{Tx: tx, n: c.n}, nil
-}
-
-type countingTx struct {
-	dialect.Tx
-	n *atomic.Int64
-}
-
-func (c countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	c.n.Add(1)
-	return c.Tx.Exec(ctx, query, args, v)
-}
-
-func (c countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	c.n.Add(1)
-	return c.Tx.(execer).ExecContext(ctx, query, args...)
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func (c countingTx) Query(ctx context.Context, query string, args, v any) error {
-	c.n.Add(1)
-	return c.Tx.Query(ctx, query, args, v)
 }
