@@ -42646,7 +42646,7 @@ func (ec *executionContext) _BranchPairing(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42755,7 +42755,7 @@ func (ec *executionContext) _BranchPairingConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42798,7 +42798,7 @@ func (ec *executionContext) _BranchPairingEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43705,7 +43705,7 @@ func (ec *executionContext) _HelpPairing(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43792,7 +43792,7 @@ func (ec *executionContext) _HelpPairingConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43835,7 +43835,7 @@ func (ec *executionContext) _HelpPairingEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43873,7 +43873,7 @@ func (ec *executionContext) _HelpRecord(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43942,7 +43942,7 @@ func (ec *executionContext) _HelpRecordConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43985,7 +43985,7 @@ func (ec *executionContext) _HelpRecordEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44023,7 +44023,7 @@ func (ec *executionContext) _HouseholdProblem(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44103,7 +44103,7 @@ func (ec *executionContext) _HouseholdProblemConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44146,7 +44146,7 @@ func (ec *executionContext) _HouseholdProblemEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44184,7 +44184,7 @@ func (ec *executionContext) _HouseholdStatusChange(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, householdStatusChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44248,7 +44248,7 @@ func (ec *executionContext) _JointActivity(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44327,7 +44327,7 @@ func (ec *executionContext) _JointActivityConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44370,7 +44370,7 @@ func (ec *executionContext) _JointActivityEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44408,7 +44408,7 @@ func (ec *executionContext) _LeaderAssignment(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44508,7 +44508,7 @@ func (ec *executionContext) _LeaderAssignmentConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44551,7 +44551,7 @@ func (ec *executionContext) _LeaderAssignmentEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44589,7 +44589,7 @@ func (ec *executionContext) _LeaderCompliance(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderComplianceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44647,7 +44647,7 @@ func (ec *executionContext) _LeaderVisit(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44727,7 +44727,7 @@ func (ec *executionContext) _LeaderVisitConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44770,7 +44770,7 @@ func (ec *executionContext) _LeaderVisitEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -46461,7 +46461,7 @@ func (ec *executionContext) _PoorHousehold(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -46589,7 +46589,7 @@ func (ec *executionContext) _PoorHouseholdConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -46632,7 +46632,7 @@ func (ec *executionContext) _PoorHouseholdEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := graphql.DeferredGroup{}
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
