@@ -18,6 +18,7 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -28,7 +29,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -43,6 +51,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -67,6 +76,8 @@ type Client struct {
 	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// BranchPairing is the client for interacting with the BranchPairing builders.
+	BranchPairing *BranchPairingClient
 	// CareFundEntry is the client for interacting with the CareFundEntry builders.
 	CareFundEntry *CareFundEntryClient
 	// CategoryChange is the client for interacting with the CategoryChange builders.
@@ -87,8 +98,22 @@ type Client struct {
 	FarmStayOpinion *FarmStayOpinionClient
 	// HelpCard is the client for interacting with the HelpCard builders.
 	HelpCard *HelpCardClient
+	// HelpPairing is the client for interacting with the HelpPairing builders.
+	HelpPairing *HelpPairingClient
+	// HelpRecord is the client for interacting with the HelpRecord builders.
+	HelpRecord *HelpRecordClient
+	// HouseholdProblem is the client for interacting with the HouseholdProblem builders.
+	HouseholdProblem *HouseholdProblemClient
+	// HouseholdStatusChange is the client for interacting with the HouseholdStatusChange builders.
+	HouseholdStatusChange *HouseholdStatusChangeClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// JointActivity is the client for interacting with the JointActivity builders.
+	JointActivity *JointActivityClient
+	// LeaderAssignment is the client for interacting with the LeaderAssignment builders.
+	LeaderAssignment *LeaderAssignmentClient
+	// LeaderVisit is the client for interacting with the LeaderVisit builders.
+	LeaderVisit *LeaderVisitClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// MobileRecord is the client for interacting with the MobileRecord builders.
@@ -117,6 +142,8 @@ type Client struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
+	// PoorHousehold is the client for interacting with the PoorHousehold builders.
+	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
 	Recitation *RecitationClient
 	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
@@ -149,6 +176,7 @@ func (c *Client) init() {
 	c.AnnualResult = NewAnnualResultClient(c.config)
 	c.AuditHead = NewAuditHeadClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
+	c.BranchPairing = NewBranchPairingClient(c.config)
 	c.CareFundEntry = NewCareFundEntryClient(c.config)
 	c.CategoryChange = NewCategoryChangeClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
@@ -159,7 +187,14 @@ func (c *Client) init() {
 	c.FarmStayObjection = NewFarmStayObjectionClient(c.config)
 	c.FarmStayOpinion = NewFarmStayOpinionClient(c.config)
 	c.HelpCard = NewHelpCardClient(c.config)
+	c.HelpPairing = NewHelpPairingClient(c.config)
+	c.HelpRecord = NewHelpRecordClient(c.config)
+	c.HouseholdProblem = NewHouseholdProblemClient(c.config)
+	c.HouseholdStatusChange = NewHouseholdStatusChangeClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
+	c.JointActivity = NewJointActivityClient(c.config)
+	c.LeaderAssignment = NewLeaderAssignmentClient(c.config)
+	c.LeaderVisit = NewLeaderVisitClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.MobileRecord = NewMobileRecordClient(c.config)
 	c.Org = NewOrgClient(c.config)
@@ -174,6 +209,7 @@ func (c *Client) init() {
 	c.PointEntry = NewPointEntryClient(c.config)
 	c.PointHalfYear = NewPointHalfYearClient(c.config)
 	c.PointItem = NewPointItemClient(c.config)
+	c.PoorHousehold = NewPoorHouseholdClient(c.config)
 	c.Recitation = NewRecitationClient(c.config)
 	c.RecitationAbsence = NewRecitationAbsenceClient(c.config)
 	c.RoleBinding = NewRoleBindingClient(c.config)
@@ -273,45 +309,54 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AnnualResult:       NewAnnualResultClient(cfg),
-		AuditHead:          NewAuditHeadClient(cfg),
-		AuditLog:           NewAuditLogClient(cfg),
-		CareFundEntry:      NewCareFundEntryClient(cfg),
-		CategoryChange:     NewCategoryChangeClient(cfg),
-		ContactLog:         NewContactLogClient(cfg),
-		Convention:         NewConventionClient(cfg),
-		DemoPost:           NewDemoPostClient(cfg),
-		FarmStayCriterion:  NewFarmStayCriterionClient(cfg),
-		FarmStayNomination: NewFarmStayNominationClient(cfg),
-		FarmStayObjection:  NewFarmStayObjectionClient(cfg),
-		FarmStayOpinion:    NewFarmStayOpinionClient(cfg),
-		HelpCard:           NewHelpCardClient(cfg),
-		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
-		Member:             NewMemberClient(cfg),
-		MobileRecord:       NewMobileRecordClient(cfg),
-		Org:                NewOrgClient(cfg),
-		Plaque:             NewPlaqueClient(cfg),
-		Pledge:             NewPledgeClient(cfg),
-		PledgeItem:         NewPledgeItemClient(cfg),
-		PledgeProgress:     NewPledgeProgressClient(cfg),
-		PledgeReview:       NewPledgeReviewClient(cfg),
-		PledgeTopic:        NewPledgeTopicClient(cfg),
-		PointAppeal:        NewPointAppealClient(cfg),
-		PointCatalog:       NewPointCatalogClient(cfg),
-		PointEntry:         NewPointEntryClient(cfg),
-		PointHalfYear:      NewPointHalfYearClient(cfg),
-		PointItem:          NewPointItemClient(cfg),
-		Recitation:         NewRecitationClient(cfg),
-		RecitationAbsence:  NewRecitationAbsenceClient(cfg),
-		RoleBinding:        NewRoleBindingClient(cfg),
-		Setting:            NewSettingClient(cfg),
-		TrainingRecord:     NewTrainingRecordClient(cfg),
-		Transfer:           NewTransferClient(cfg),
-		User:               NewUserClient(cfg),
-		Visit:              NewVisitClient(cfg),
-		WelfarePost:        NewWelfarePostClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AnnualResult:          NewAnnualResultClient(cfg),
+		AuditHead:             NewAuditHeadClient(cfg),
+		AuditLog:              NewAuditLogClient(cfg),
+		BranchPairing:         NewBranchPairingClient(cfg),
+		CareFundEntry:         NewCareFundEntryClient(cfg),
+		CategoryChange:        NewCategoryChangeClient(cfg),
+		ContactLog:            NewContactLogClient(cfg),
+		Convention:            NewConventionClient(cfg),
+		DemoPost:              NewDemoPostClient(cfg),
+		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
+		FarmStayNomination:    NewFarmStayNominationClient(cfg),
+		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
+		FarmStayOpinion:       NewFarmStayOpinionClient(cfg),
+		HelpCard:              NewHelpCardClient(cfg),
+		HelpPairing:           NewHelpPairingClient(cfg),
+		HelpRecord:            NewHelpRecordClient(cfg),
+		HouseholdProblem:      NewHouseholdProblemClient(cfg),
+		HouseholdStatusChange: NewHouseholdStatusChangeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
+		JointActivity:         NewJointActivityClient(cfg),
+		LeaderAssignment:      NewLeaderAssignmentClient(cfg),
+		LeaderVisit:           NewLeaderVisitClient(cfg),
+		Member:                NewMemberClient(cfg),
+		MobileRecord:          NewMobileRecordClient(cfg),
+		Org:                   NewOrgClient(cfg),
+		Plaque:                NewPlaqueClient(cfg),
+		Pledge:                NewPledgeClient(cfg),
+		PledgeItem:            NewPledgeItemClient(cfg),
+		PledgeProgress:        NewPledgeProgressClient(cfg),
+		PledgeReview:          NewPledgeReviewClient(cfg),
+		PledgeTopic:           NewPledgeTopicClient(cfg),
+		PointAppeal:           NewPointAppealClient(cfg),
+		PointCatalog:          NewPointCatalogClient(cfg),
+		PointEntry:            NewPointEntryClient(cfg),
+		PointHalfYear:         NewPointHalfYearClient(cfg),
+		PointItem:             NewPointItemClient(cfg),
+		PoorHousehold:         NewPoorHouseholdClient(cfg),
+		Recitation:            NewRecitationClient(cfg),
+		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
+		RoleBinding:           NewRoleBindingClient(cfg),
+		Setting:               NewSettingClient(cfg),
+		TrainingRecord:        NewTrainingRecordClient(cfg),
+		Transfer:              NewTransferClient(cfg),
+		User:                  NewUserClient(cfg),
+		Visit:                 NewVisitClient(cfg),
+		WelfarePost:           NewWelfarePostClient(cfg),
 	}, nil
 }
 
@@ -329,45 +374,54 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                ctx,
-		config:             cfg,
-		AnnualResult:       NewAnnualResultClient(cfg),
-		AuditHead:          NewAuditHeadClient(cfg),
-		AuditLog:           NewAuditLogClient(cfg),
-		CareFundEntry:      NewCareFundEntryClient(cfg),
-		CategoryChange:     NewCategoryChangeClient(cfg),
-		ContactLog:         NewContactLogClient(cfg),
-		Convention:         NewConventionClient(cfg),
-		DemoPost:           NewDemoPostClient(cfg),
-		FarmStayCriterion:  NewFarmStayCriterionClient(cfg),
-		FarmStayNomination: NewFarmStayNominationClient(cfg),
-		FarmStayObjection:  NewFarmStayObjectionClient(cfg),
-		FarmStayOpinion:    NewFarmStayOpinionClient(cfg),
-		HelpCard:           NewHelpCardClient(cfg),
-		IdempotencyKey:     NewIdempotencyKeyClient(cfg),
-		Member:             NewMemberClient(cfg),
-		MobileRecord:       NewMobileRecordClient(cfg),
-		Org:                NewOrgClient(cfg),
-		Plaque:             NewPlaqueClient(cfg),
-		Pledge:             NewPledgeClient(cfg),
-		PledgeItem:         NewPledgeItemClient(cfg),
-		PledgeProgress:     NewPledgeProgressClient(cfg),
-		PledgeReview:       NewPledgeReviewClient(cfg),
-		PledgeTopic:        NewPledgeTopicClient(cfg),
-		PointAppeal:        NewPointAppealClient(cfg),
-		PointCatalog:       NewPointCatalogClient(cfg),
-		PointEntry:         NewPointEntryClient(cfg),
-		PointHalfYear:      NewPointHalfYearClient(cfg),
-		PointItem:          NewPointItemClient(cfg),
-		Recitation:         NewRecitationClient(cfg),
-		RecitationAbsence:  NewRecitationAbsenceClient(cfg),
-		RoleBinding:        NewRoleBindingClient(cfg),
-		Setting:            NewSettingClient(cfg),
-		TrainingRecord:     NewTrainingRecordClient(cfg),
-		Transfer:           NewTransferClient(cfg),
-		User:               NewUserClient(cfg),
-		Visit:              NewVisitClient(cfg),
-		WelfarePost:        NewWelfarePostClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AnnualResult:          NewAnnualResultClient(cfg),
+		AuditHead:             NewAuditHeadClient(cfg),
+		AuditLog:              NewAuditLogClient(cfg),
+		BranchPairing:         NewBranchPairingClient(cfg),
+		CareFundEntry:         NewCareFundEntryClient(cfg),
+		CategoryChange:        NewCategoryChangeClient(cfg),
+		ContactLog:            NewContactLogClient(cfg),
+		Convention:            NewConventionClient(cfg),
+		DemoPost:              NewDemoPostClient(cfg),
+		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
+		FarmStayNomination:    NewFarmStayNominationClient(cfg),
+		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
+		FarmStayOpinion:       NewFarmStayOpinionClient(cfg),
+		HelpCard:              NewHelpCardClient(cfg),
+		HelpPairing:           NewHelpPairingClient(cfg),
+		HelpRecord:            NewHelpRecordClient(cfg),
+		HouseholdProblem:      NewHouseholdProblemClient(cfg),
+		HouseholdStatusChange: NewHouseholdStatusChangeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
+		JointActivity:         NewJointActivityClient(cfg),
+		LeaderAssignment:      NewLeaderAssignmentClient(cfg),
+		LeaderVisit:           NewLeaderVisitClient(cfg),
+		Member:                NewMemberClient(cfg),
+		MobileRecord:          NewMobileRecordClient(cfg),
+		Org:                   NewOrgClient(cfg),
+		Plaque:                NewPlaqueClient(cfg),
+		Pledge:                NewPledgeClient(cfg),
+		PledgeItem:            NewPledgeItemClient(cfg),
+		PledgeProgress:        NewPledgeProgressClient(cfg),
+		PledgeReview:          NewPledgeReviewClient(cfg),
+		PledgeTopic:           NewPledgeTopicClient(cfg),
+		PointAppeal:           NewPointAppealClient(cfg),
+		PointCatalog:          NewPointCatalogClient(cfg),
+		PointEntry:            NewPointEntryClient(cfg),
+		PointHalfYear:         NewPointHalfYearClient(cfg),
+		PointItem:             NewPointItemClient(cfg),
+		PoorHousehold:         NewPoorHouseholdClient(cfg),
+		Recitation:            NewRecitationClient(cfg),
+		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
+		RoleBinding:           NewRoleBindingClient(cfg),
+		Setting:               NewSettingClient(cfg),
+		TrainingRecord:        NewTrainingRecordClient(cfg),
+		Transfer:              NewTransferClient(cfg),
+		User:                  NewUserClient(cfg),
+		Visit:                 NewVisitClient(cfg),
+		WelfarePost:           NewWelfarePostClient(cfg),
 	}, nil
 }
 
@@ -397,12 +451,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AnnualResult, c.AuditHead, c.AuditLog, c.CareFundEntry, c.CategoryChange,
-		c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
+		c.AnnualResult, c.AuditHead, c.AuditLog, c.BranchPairing, c.CareFundEntry,
+		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
 		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
-		c.IdempotencyKey, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
-		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
-		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.Recitation,
+		c.HelpPairing, c.HelpRecord, c.HouseholdProblem, c.HouseholdStatusChange,
+		c.IdempotencyKey, c.JointActivity, c.LeaderAssignment, c.LeaderVisit, c.Member,
+		c.MobileRecord, c.Org, c.Plaque, c.Pledge, c.PledgeItem, c.PledgeProgress,
+		c.PledgeReview, c.PledgeTopic, c.PointAppeal, c.PointCatalog, c.PointEntry,
+		c.PointHalfYear, c.PointItem, c.PoorHousehold, c.Recitation,
 		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
 		c.User, c.Visit, c.WelfarePost,
 	} {
@@ -414,12 +470,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AnnualResult, c.AuditHead, c.AuditLog, c.CareFundEntry, c.CategoryChange,
-		c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
+		c.AnnualResult, c.AuditHead, c.AuditLog, c.BranchPairing, c.CareFundEntry,
+		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
 		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
-		c.IdempotencyKey, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
-		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
-		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.Recitation,
+		c.HelpPairing, c.HelpRecord, c.HouseholdProblem, c.HouseholdStatusChange,
+		c.IdempotencyKey, c.JointActivity, c.LeaderAssignment, c.LeaderVisit, c.Member,
+		c.MobileRecord, c.Org, c.Plaque, c.Pledge, c.PledgeItem, c.PledgeProgress,
+		c.PledgeReview, c.PledgeTopic, c.PointAppeal, c.PointCatalog, c.PointEntry,
+		c.PointHalfYear, c.PointItem, c.PoorHousehold, c.Recitation,
 		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
 		c.User, c.Visit, c.WelfarePost,
 	} {
@@ -439,6 +497,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditHead.mutate(ctx, m)
 	case *AuditLogMutation:
 		return c.AuditLog.mutate(ctx, m)
+	case *BranchPairingMutation:
+		return c.BranchPairing.mutate(ctx, m)
 	case *CareFundEntryMutation:
 		return c.CareFundEntry.mutate(ctx, m)
 	case *CategoryChangeMutation:
@@ -459,8 +519,22 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FarmStayOpinion.mutate(ctx, m)
 	case *HelpCardMutation:
 		return c.HelpCard.mutate(ctx, m)
+	case *HelpPairingMutation:
+		return c.HelpPairing.mutate(ctx, m)
+	case *HelpRecordMutation:
+		return c.HelpRecord.mutate(ctx, m)
+	case *HouseholdProblemMutation:
+		return c.HouseholdProblem.mutate(ctx, m)
+	case *HouseholdStatusChangeMutation:
+		return c.HouseholdStatusChange.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
+	case *JointActivityMutation:
+		return c.JointActivity.mutate(ctx, m)
+	case *LeaderAssignmentMutation:
+		return c.LeaderAssignment.mutate(ctx, m)
+	case *LeaderVisitMutation:
+		return c.LeaderVisit.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *MobileRecordMutation:
@@ -489,6 +563,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PointHalfYear.mutate(ctx, m)
 	case *PointItemMutation:
 		return c.PointItem.mutate(ctx, m)
+	case *PoorHouseholdMutation:
+		return c.PoorHousehold.mutate(ctx, m)
 	case *RecitationMutation:
 		return c.Recitation.mutate(ctx, m)
 	case *RecitationAbsenceMutation:
@@ -944,6 +1020,205 @@ func (c *AuditLogClient) mutate(ctx context.Context, m *AuditLogMutation) (Value
 		return (&AuditLogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditLog mutation op: %q", m.Op())
+	}
+}
+
+// BranchPairingClient is a client for the BranchPairing schema.
+type BranchPairingClient struct {
+	config
+}
+
+// NewBranchPairingClient returns a client for the BranchPairing from the given config.
+func NewBranchPairingClient(c config) *BranchPairingClient {
+	return &BranchPairingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `branchpairing.Hooks(f(g(h())))`.
+func (c *BranchPairingClient) Use(hooks ...Hook) {
+	c.hooks.BranchPairing = append(c.hooks.BranchPairing, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `branchpairing.Intercept(f(g(h())))`.
+func (c *BranchPairingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BranchPairing = append(c.inters.BranchPairing, interceptors...)
+}
+
+// Create returns a builder for creating a BranchPairing entity.
+func (c *BranchPairingClient) Create() *BranchPairingCreate {
+	mutation := newBranchPairingMutation(c.config, OpCreate)
+	return &BranchPairingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BranchPairing entities.
+func (c *BranchPairingClient) CreateBulk(builders ...*BranchPairingCreate) *BranchPairingCreateBulk {
+	return &BranchPairingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BranchPairingClient) MapCreateBulk(slice any, setFunc func(*BranchPairingCreate, int)) *BranchPairingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BranchPairingCreateBulk{err: fmt.Errorf("calling to BranchPairingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BranchPairingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BranchPairingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BranchPairing.
+func (c *BranchPairingClient) Update() *BranchPairingUpdate {
+	mutation := newBranchPairingMutation(c.config, OpUpdate)
+	return &BranchPairingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BranchPairingClient) UpdateOne(_m *BranchPairing) *BranchPairingUpdateOne {
+	mutation := newBranchPairingMutation(c.config, OpUpdateOne, withBranchPairing(_m))
+	return &BranchPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BranchPairingClient) UpdateOneID(id int) *BranchPairingUpdateOne {
+	mutation := newBranchPairingMutation(c.config, OpUpdateOne, withBranchPairingID(id))
+	return &BranchPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BranchPairing.
+func (c *BranchPairingClient) Delete() *BranchPairingDelete {
+	mutation := newBranchPairingMutation(c.config, OpDelete)
+	return &BranchPairingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BranchPairingClient) DeleteOne(_m *BranchPairing) *BranchPairingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BranchPairingClient) DeleteOneID(id int) *BranchPairingDeleteOne {
+	builder := c.Delete().Where(branchpairing.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BranchPairingDeleteOne{builder}
+}
+
+// Query returns a query builder for BranchPairing.
+func (c *BranchPairingClient) Query() *BranchPairingQuery {
+	return &BranchPairingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBranchPairing},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BranchPairing entity by its id.
+func (c *BranchPairingClient) Get(ctx context.Context, id int) (*BranchPairing, error) {
+	return c.Query().Where(branchpairing.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BranchPairingClient) GetX(ctx context.Context, id int) *BranchPairing {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUnitBranch queries the unit_branch edge of a BranchPairing.
+func (c *BranchPairingClient) QueryUnitBranch(_m *BranchPairing) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(branchpairing.Table, branchpairing.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, branchpairing.UnitBranchTable, branchpairing.UnitBranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVillageBranch queries the village_branch edge of a BranchPairing.
+func (c *BranchPairingClient) QueryVillageBranch(_m *BranchPairing) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(branchpairing.Table, branchpairing.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, branchpairing.VillageBranchTable, branchpairing.VillageBranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsible queries the responsible edge of a BranchPairing.
+func (c *BranchPairingClient) QueryResponsible(_m *BranchPairing) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(branchpairing.Table, branchpairing.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, branchpairing.ResponsibleTable, branchpairing.ResponsibleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActivities queries the activities edge of a BranchPairing.
+func (c *BranchPairingClient) QueryActivities(_m *BranchPairing) *JointActivityQuery {
+	query := (&JointActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(branchpairing.Table, branchpairing.FieldID, id),
+			sqlgraph.To(jointactivity.Table, jointactivity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, branchpairing.ActivitiesTable, branchpairing.ActivitiesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BranchPairingClient) Hooks() []Hook {
+	hooks := c.hooks.BranchPairing
+	return append(hooks[:len(hooks):len(hooks)], branchpairing.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BranchPairingClient) Interceptors() []Interceptor {
+	inters := c.inters.BranchPairing
+	return append(inters[:len(inters):len(inters)], branchpairing.Interceptors[:]...)
+}
+
+func (c *BranchPairingClient) mutate(ctx context.Context, m *BranchPairingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BranchPairingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BranchPairingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BranchPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BranchPairingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BranchPairing mutation op: %q", m.Op())
 	}
 }
 
@@ -2617,6 +2892,642 @@ func (c *HelpCardClient) mutate(ctx context.Context, m *HelpCardMutation) (Value
 	}
 }
 
+// HelpPairingClient is a client for the HelpPairing schema.
+type HelpPairingClient struct {
+	config
+}
+
+// NewHelpPairingClient returns a client for the HelpPairing from the given config.
+func NewHelpPairingClient(c config) *HelpPairingClient {
+	return &HelpPairingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `helppairing.Hooks(f(g(h())))`.
+func (c *HelpPairingClient) Use(hooks ...Hook) {
+	c.hooks.HelpPairing = append(c.hooks.HelpPairing, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `helppairing.Intercept(f(g(h())))`.
+func (c *HelpPairingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HelpPairing = append(c.inters.HelpPairing, interceptors...)
+}
+
+// Create returns a builder for creating a HelpPairing entity.
+func (c *HelpPairingClient) Create() *HelpPairingCreate {
+	mutation := newHelpPairingMutation(c.config, OpCreate)
+	return &HelpPairingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HelpPairing entities.
+func (c *HelpPairingClient) CreateBulk(builders ...*HelpPairingCreate) *HelpPairingCreateBulk {
+	return &HelpPairingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HelpPairingClient) MapCreateBulk(slice any, setFunc func(*HelpPairingCreate, int)) *HelpPairingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HelpPairingCreateBulk{err: fmt.Errorf("calling to HelpPairingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HelpPairingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HelpPairingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HelpPairing.
+func (c *HelpPairingClient) Update() *HelpPairingUpdate {
+	mutation := newHelpPairingMutation(c.config, OpUpdate)
+	return &HelpPairingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HelpPairingClient) UpdateOne(_m *HelpPairing) *HelpPairingUpdateOne {
+	mutation := newHelpPairingMutation(c.config, OpUpdateOne, withHelpPairing(_m))
+	return &HelpPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HelpPairingClient) UpdateOneID(id int) *HelpPairingUpdateOne {
+	mutation := newHelpPairingMutation(c.config, OpUpdateOne, withHelpPairingID(id))
+	return &HelpPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HelpPairing.
+func (c *HelpPairingClient) Delete() *HelpPairingDelete {
+	mutation := newHelpPairingMutation(c.config, OpDelete)
+	return &HelpPairingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HelpPairingClient) DeleteOne(_m *HelpPairing) *HelpPairingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HelpPairingClient) DeleteOneID(id int) *HelpPairingDeleteOne {
+	builder := c.Delete().Where(helppairing.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HelpPairingDeleteOne{builder}
+}
+
+// Query returns a query builder for HelpPairing.
+func (c *HelpPairingClient) Query() *HelpPairingQuery {
+	return &HelpPairingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHelpPairing},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HelpPairing entity by its id.
+func (c *HelpPairingClient) Get(ctx context.Context, id int) (*HelpPairing, error) {
+	return c.Query().Where(helppairing.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HelpPairingClient) GetX(ctx context.Context, id int) *HelpPairing {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a HelpPairing.
+func (c *HelpPairingClient) QueryMember(_m *HelpPairing) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helppairing.Table, helppairing.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, helppairing.MemberTable, helppairing.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHousehold queries the household edge of a HelpPairing.
+func (c *HelpPairingClient) QueryHousehold(_m *HelpPairing) *PoorHouseholdQuery {
+	query := (&PoorHouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helppairing.Table, helppairing.FieldID, id),
+			sqlgraph.To(poorhousehold.Table, poorhousehold.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, helppairing.HouseholdTable, helppairing.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecords queries the records edge of a HelpPairing.
+func (c *HelpPairingClient) QueryRecords(_m *HelpPairing) *HelpRecordQuery {
+	query := (&HelpRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helppairing.Table, helppairing.FieldID, id),
+			sqlgraph.To(helprecord.Table, helprecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, helppairing.RecordsTable, helppairing.RecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HelpPairingClient) Hooks() []Hook {
+	hooks := c.hooks.HelpPairing
+	return append(hooks[:len(hooks):len(hooks)], helppairing.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HelpPairingClient) Interceptors() []Interceptor {
+	inters := c.inters.HelpPairing
+	return append(inters[:len(inters):len(inters)], helppairing.Interceptors[:]...)
+}
+
+func (c *HelpPairingClient) mutate(ctx context.Context, m *HelpPairingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HelpPairingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HelpPairingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HelpPairingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HelpPairingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HelpPairing mutation op: %q", m.Op())
+	}
+}
+
+// HelpRecordClient is a client for the HelpRecord schema.
+type HelpRecordClient struct {
+	config
+}
+
+// NewHelpRecordClient returns a client for the HelpRecord from the given config.
+func NewHelpRecordClient(c config) *HelpRecordClient {
+	return &HelpRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `helprecord.Hooks(f(g(h())))`.
+func (c *HelpRecordClient) Use(hooks ...Hook) {
+	c.hooks.HelpRecord = append(c.hooks.HelpRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `helprecord.Intercept(f(g(h())))`.
+func (c *HelpRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HelpRecord = append(c.inters.HelpRecord, interceptors...)
+}
+
+// Create returns a builder for creating a HelpRecord entity.
+func (c *HelpRecordClient) Create() *HelpRecordCreate {
+	mutation := newHelpRecordMutation(c.config, OpCreate)
+	return &HelpRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HelpRecord entities.
+func (c *HelpRecordClient) CreateBulk(builders ...*HelpRecordCreate) *HelpRecordCreateBulk {
+	return &HelpRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HelpRecordClient) MapCreateBulk(slice any, setFunc func(*HelpRecordCreate, int)) *HelpRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HelpRecordCreateBulk{err: fmt.Errorf("calling to HelpRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HelpRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HelpRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HelpRecord.
+func (c *HelpRecordClient) Update() *HelpRecordUpdate {
+	mutation := newHelpRecordMutation(c.config, OpUpdate)
+	return &HelpRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HelpRecordClient) UpdateOne(_m *HelpRecord) *HelpRecordUpdateOne {
+	mutation := newHelpRecordMutation(c.config, OpUpdateOne, withHelpRecord(_m))
+	return &HelpRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HelpRecordClient) UpdateOneID(id int) *HelpRecordUpdateOne {
+	mutation := newHelpRecordMutation(c.config, OpUpdateOne, withHelpRecordID(id))
+	return &HelpRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HelpRecord.
+func (c *HelpRecordClient) Delete() *HelpRecordDelete {
+	mutation := newHelpRecordMutation(c.config, OpDelete)
+	return &HelpRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HelpRecordClient) DeleteOne(_m *HelpRecord) *HelpRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HelpRecordClient) DeleteOneID(id int) *HelpRecordDeleteOne {
+	builder := c.Delete().Where(helprecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HelpRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for HelpRecord.
+func (c *HelpRecordClient) Query() *HelpRecordQuery {
+	return &HelpRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHelpRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HelpRecord entity by its id.
+func (c *HelpRecordClient) Get(ctx context.Context, id int) (*HelpRecord, error) {
+	return c.Query().Where(helprecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HelpRecordClient) GetX(ctx context.Context, id int) *HelpRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPairing queries the pairing edge of a HelpRecord.
+func (c *HelpRecordClient) QueryPairing(_m *HelpRecord) *HelpPairingQuery {
+	query := (&HelpPairingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(helprecord.Table, helprecord.FieldID, id),
+			sqlgraph.To(helppairing.Table, helppairing.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, helprecord.PairingTable, helprecord.PairingColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HelpRecordClient) Hooks() []Hook {
+	hooks := c.hooks.HelpRecord
+	return append(hooks[:len(hooks):len(hooks)], helprecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HelpRecordClient) Interceptors() []Interceptor {
+	inters := c.inters.HelpRecord
+	return append(inters[:len(inters):len(inters)], helprecord.Interceptors[:]...)
+}
+
+func (c *HelpRecordClient) mutate(ctx context.Context, m *HelpRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HelpRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HelpRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HelpRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HelpRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HelpRecord mutation op: %q", m.Op())
+	}
+}
+
+// HouseholdProblemClient is a client for the HouseholdProblem schema.
+type HouseholdProblemClient struct {
+	config
+}
+
+// NewHouseholdProblemClient returns a client for the HouseholdProblem from the given config.
+func NewHouseholdProblemClient(c config) *HouseholdProblemClient {
+	return &HouseholdProblemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `householdproblem.Hooks(f(g(h())))`.
+func (c *HouseholdProblemClient) Use(hooks ...Hook) {
+	c.hooks.HouseholdProblem = append(c.hooks.HouseholdProblem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `householdproblem.Intercept(f(g(h())))`.
+func (c *HouseholdProblemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HouseholdProblem = append(c.inters.HouseholdProblem, interceptors...)
+}
+
+// Create returns a builder for creating a HouseholdProblem entity.
+func (c *HouseholdProblemClient) Create() *HouseholdProblemCreate {
+	mutation := newHouseholdProblemMutation(c.config, OpCreate)
+	return &HouseholdProblemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HouseholdProblem entities.
+func (c *HouseholdProblemClient) CreateBulk(builders ...*HouseholdProblemCreate) *HouseholdProblemCreateBulk {
+	return &HouseholdProblemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HouseholdProblemClient) MapCreateBulk(slice any, setFunc func(*HouseholdProblemCreate, int)) *HouseholdProblemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HouseholdProblemCreateBulk{err: fmt.Errorf("calling to HouseholdProblemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HouseholdProblemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HouseholdProblemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HouseholdProblem.
+func (c *HouseholdProblemClient) Update() *HouseholdProblemUpdate {
+	mutation := newHouseholdProblemMutation(c.config, OpUpdate)
+	return &HouseholdProblemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HouseholdProblemClient) UpdateOne(_m *HouseholdProblem) *HouseholdProblemUpdateOne {
+	mutation := newHouseholdProblemMutation(c.config, OpUpdateOne, withHouseholdProblem(_m))
+	return &HouseholdProblemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HouseholdProblemClient) UpdateOneID(id int) *HouseholdProblemUpdateOne {
+	mutation := newHouseholdProblemMutation(c.config, OpUpdateOne, withHouseholdProblemID(id))
+	return &HouseholdProblemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HouseholdProblem.
+func (c *HouseholdProblemClient) Delete() *HouseholdProblemDelete {
+	mutation := newHouseholdProblemMutation(c.config, OpDelete)
+	return &HouseholdProblemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HouseholdProblemClient) DeleteOne(_m *HouseholdProblem) *HouseholdProblemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HouseholdProblemClient) DeleteOneID(id int) *HouseholdProblemDeleteOne {
+	builder := c.Delete().Where(householdproblem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HouseholdProblemDeleteOne{builder}
+}
+
+// Query returns a query builder for HouseholdProblem.
+func (c *HouseholdProblemClient) Query() *HouseholdProblemQuery {
+	return &HouseholdProblemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHouseholdProblem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HouseholdProblem entity by its id.
+func (c *HouseholdProblemClient) Get(ctx context.Context, id int) (*HouseholdProblem, error) {
+	return c.Query().Where(householdproblem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HouseholdProblemClient) GetX(ctx context.Context, id int) *HouseholdProblem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHousehold queries the household edge of a HouseholdProblem.
+func (c *HouseholdProblemClient) QueryHousehold(_m *HouseholdProblem) *PoorHouseholdQuery {
+	query := (&PoorHouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(householdproblem.Table, householdproblem.FieldID, id),
+			sqlgraph.To(poorhousehold.Table, poorhousehold.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, householdproblem.HouseholdTable, householdproblem.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HouseholdProblemClient) Hooks() []Hook {
+	hooks := c.hooks.HouseholdProblem
+	return append(hooks[:len(hooks):len(hooks)], householdproblem.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HouseholdProblemClient) Interceptors() []Interceptor {
+	inters := c.inters.HouseholdProblem
+	return append(inters[:len(inters):len(inters)], householdproblem.Interceptors[:]...)
+}
+
+func (c *HouseholdProblemClient) mutate(ctx context.Context, m *HouseholdProblemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HouseholdProblemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HouseholdProblemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HouseholdProblemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HouseholdProblemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HouseholdProblem mutation op: %q", m.Op())
+	}
+}
+
+// HouseholdStatusChangeClient is a client for the HouseholdStatusChange schema.
+type HouseholdStatusChangeClient struct {
+	config
+}
+
+// NewHouseholdStatusChangeClient returns a client for the HouseholdStatusChange from the given config.
+func NewHouseholdStatusChangeClient(c config) *HouseholdStatusChangeClient {
+	return &HouseholdStatusChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `householdstatuschange.Hooks(f(g(h())))`.
+func (c *HouseholdStatusChangeClient) Use(hooks ...Hook) {
+	c.hooks.HouseholdStatusChange = append(c.hooks.HouseholdStatusChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `householdstatuschange.Intercept(f(g(h())))`.
+func (c *HouseholdStatusChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HouseholdStatusChange = append(c.inters.HouseholdStatusChange, interceptors...)
+}
+
+// Create returns a builder for creating a HouseholdStatusChange entity.
+func (c *HouseholdStatusChangeClient) Create() *HouseholdStatusChangeCreate {
+	mutation := newHouseholdStatusChangeMutation(c.config, OpCreate)
+	return &HouseholdStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HouseholdStatusChange entities.
+func (c *HouseholdStatusChangeClient) CreateBulk(builders ...*HouseholdStatusChangeCreate) *HouseholdStatusChangeCreateBulk {
+	return &HouseholdStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HouseholdStatusChangeClient) MapCreateBulk(slice any, setFunc func(*HouseholdStatusChangeCreate, int)) *HouseholdStatusChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HouseholdStatusChangeCreateBulk{err: fmt.Errorf("calling to HouseholdStatusChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HouseholdStatusChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HouseholdStatusChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HouseholdStatusChange.
+func (c *HouseholdStatusChangeClient) Update() *HouseholdStatusChangeUpdate {
+	mutation := newHouseholdStatusChangeMutation(c.config, OpUpdate)
+	return &HouseholdStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HouseholdStatusChangeClient) UpdateOne(_m *HouseholdStatusChange) *HouseholdStatusChangeUpdateOne {
+	mutation := newHouseholdStatusChangeMutation(c.config, OpUpdateOne, withHouseholdStatusChange(_m))
+	return &HouseholdStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HouseholdStatusChangeClient) UpdateOneID(id int) *HouseholdStatusChangeUpdateOne {
+	mutation := newHouseholdStatusChangeMutation(c.config, OpUpdateOne, withHouseholdStatusChangeID(id))
+	return &HouseholdStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HouseholdStatusChange.
+func (c *HouseholdStatusChangeClient) Delete() *HouseholdStatusChangeDelete {
+	mutation := newHouseholdStatusChangeMutation(c.config, OpDelete)
+	return &HouseholdStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HouseholdStatusChangeClient) DeleteOne(_m *HouseholdStatusChange) *HouseholdStatusChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HouseholdStatusChangeClient) DeleteOneID(id int) *HouseholdStatusChangeDeleteOne {
+	builder := c.Delete().Where(householdstatuschange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HouseholdStatusChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for HouseholdStatusChange.
+func (c *HouseholdStatusChangeClient) Query() *HouseholdStatusChangeQuery {
+	return &HouseholdStatusChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHouseholdStatusChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HouseholdStatusChange entity by its id.
+func (c *HouseholdStatusChangeClient) Get(ctx context.Context, id int) (*HouseholdStatusChange, error) {
+	return c.Query().Where(householdstatuschange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HouseholdStatusChangeClient) GetX(ctx context.Context, id int) *HouseholdStatusChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHousehold queries the household edge of a HouseholdStatusChange.
+func (c *HouseholdStatusChangeClient) QueryHousehold(_m *HouseholdStatusChange) *PoorHouseholdQuery {
+	query := (&PoorHouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(householdstatuschange.Table, householdstatuschange.FieldID, id),
+			sqlgraph.To(poorhousehold.Table, poorhousehold.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, householdstatuschange.HouseholdTable, householdstatuschange.HouseholdColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HouseholdStatusChangeClient) Hooks() []Hook {
+	hooks := c.hooks.HouseholdStatusChange
+	return append(hooks[:len(hooks):len(hooks)], householdstatuschange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HouseholdStatusChangeClient) Interceptors() []Interceptor {
+	inters := c.inters.HouseholdStatusChange
+	return append(inters[:len(inters):len(inters)], householdstatuschange.Interceptors[:]...)
+}
+
+func (c *HouseholdStatusChangeClient) mutate(ctx context.Context, m *HouseholdStatusChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HouseholdStatusChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HouseholdStatusChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HouseholdStatusChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HouseholdStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HouseholdStatusChange mutation op: %q", m.Op())
+	}
+}
+
 // IdempotencyKeyClient is a client for the IdempotencyKey schema.
 type IdempotencyKeyClient struct {
 	config
@@ -2747,6 +3658,539 @@ func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMuta
 		return (&IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown IdempotencyKey mutation op: %q", m.Op())
+	}
+}
+
+// JointActivityClient is a client for the JointActivity schema.
+type JointActivityClient struct {
+	config
+}
+
+// NewJointActivityClient returns a client for the JointActivity from the given config.
+func NewJointActivityClient(c config) *JointActivityClient {
+	return &JointActivityClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `jointactivity.Hooks(f(g(h())))`.
+func (c *JointActivityClient) Use(hooks ...Hook) {
+	c.hooks.JointActivity = append(c.hooks.JointActivity, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `jointactivity.Intercept(f(g(h())))`.
+func (c *JointActivityClient) Intercept(interceptors ...Interceptor) {
+	c.inters.JointActivity = append(c.inters.JointActivity, interceptors...)
+}
+
+// Create returns a builder for creating a JointActivity entity.
+func (c *JointActivityClient) Create() *JointActivityCreate {
+	mutation := newJointActivityMutation(c.config, OpCreate)
+	return &JointActivityCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of JointActivity entities.
+func (c *JointActivityClient) CreateBulk(builders ...*JointActivityCreate) *JointActivityCreateBulk {
+	return &JointActivityCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *JointActivityClient) MapCreateBulk(slice any, setFunc func(*JointActivityCreate, int)) *JointActivityCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &JointActivityCreateBulk{err: fmt.Errorf("calling to JointActivityClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*JointActivityCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &JointActivityCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for JointActivity.
+func (c *JointActivityClient) Update() *JointActivityUpdate {
+	mutation := newJointActivityMutation(c.config, OpUpdate)
+	return &JointActivityUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *JointActivityClient) UpdateOne(_m *JointActivity) *JointActivityUpdateOne {
+	mutation := newJointActivityMutation(c.config, OpUpdateOne, withJointActivity(_m))
+	return &JointActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *JointActivityClient) UpdateOneID(id int) *JointActivityUpdateOne {
+	mutation := newJointActivityMutation(c.config, OpUpdateOne, withJointActivityID(id))
+	return &JointActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for JointActivity.
+func (c *JointActivityClient) Delete() *JointActivityDelete {
+	mutation := newJointActivityMutation(c.config, OpDelete)
+	return &JointActivityDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *JointActivityClient) DeleteOne(_m *JointActivity) *JointActivityDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *JointActivityClient) DeleteOneID(id int) *JointActivityDeleteOne {
+	builder := c.Delete().Where(jointactivity.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &JointActivityDeleteOne{builder}
+}
+
+// Query returns a query builder for JointActivity.
+func (c *JointActivityClient) Query() *JointActivityQuery {
+	return &JointActivityQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeJointActivity},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a JointActivity entity by its id.
+func (c *JointActivityClient) Get(ctx context.Context, id int) (*JointActivity, error) {
+	return c.Query().Where(jointactivity.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *JointActivityClient) GetX(ctx context.Context, id int) *JointActivity {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPairing queries the pairing edge of a JointActivity.
+func (c *JointActivityClient) QueryPairing(_m *JointActivity) *BranchPairingQuery {
+	query := (&BranchPairingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(jointactivity.Table, jointactivity.FieldID, id),
+			sqlgraph.To(branchpairing.Table, branchpairing.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, jointactivity.PairingTable, jointactivity.PairingColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *JointActivityClient) Hooks() []Hook {
+	hooks := c.hooks.JointActivity
+	return append(hooks[:len(hooks):len(hooks)], jointactivity.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *JointActivityClient) Interceptors() []Interceptor {
+	inters := c.inters.JointActivity
+	return append(inters[:len(inters):len(inters)], jointactivity.Interceptors[:]...)
+}
+
+func (c *JointActivityClient) mutate(ctx context.Context, m *JointActivityMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&JointActivityCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&JointActivityUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&JointActivityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&JointActivityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown JointActivity mutation op: %q", m.Op())
+	}
+}
+
+// LeaderAssignmentClient is a client for the LeaderAssignment schema.
+type LeaderAssignmentClient struct {
+	config
+}
+
+// NewLeaderAssignmentClient returns a client for the LeaderAssignment from the given config.
+func NewLeaderAssignmentClient(c config) *LeaderAssignmentClient {
+	return &LeaderAssignmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leaderassignment.Hooks(f(g(h())))`.
+func (c *LeaderAssignmentClient) Use(hooks ...Hook) {
+	c.hooks.LeaderAssignment = append(c.hooks.LeaderAssignment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leaderassignment.Intercept(f(g(h())))`.
+func (c *LeaderAssignmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaderAssignment = append(c.inters.LeaderAssignment, interceptors...)
+}
+
+// Create returns a builder for creating a LeaderAssignment entity.
+func (c *LeaderAssignmentClient) Create() *LeaderAssignmentCreate {
+	mutation := newLeaderAssignmentMutation(c.config, OpCreate)
+	return &LeaderAssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaderAssignment entities.
+func (c *LeaderAssignmentClient) CreateBulk(builders ...*LeaderAssignmentCreate) *LeaderAssignmentCreateBulk {
+	return &LeaderAssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaderAssignmentClient) MapCreateBulk(slice any, setFunc func(*LeaderAssignmentCreate, int)) *LeaderAssignmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaderAssignmentCreateBulk{err: fmt.Errorf("calling to LeaderAssignmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaderAssignmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaderAssignmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaderAssignment.
+func (c *LeaderAssignmentClient) Update() *LeaderAssignmentUpdate {
+	mutation := newLeaderAssignmentMutation(c.config, OpUpdate)
+	return &LeaderAssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaderAssignmentClient) UpdateOne(_m *LeaderAssignment) *LeaderAssignmentUpdateOne {
+	mutation := newLeaderAssignmentMutation(c.config, OpUpdateOne, withLeaderAssignment(_m))
+	return &LeaderAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaderAssignmentClient) UpdateOneID(id int) *LeaderAssignmentUpdateOne {
+	mutation := newLeaderAssignmentMutation(c.config, OpUpdateOne, withLeaderAssignmentID(id))
+	return &LeaderAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaderAssignment.
+func (c *LeaderAssignmentClient) Delete() *LeaderAssignmentDelete {
+	mutation := newLeaderAssignmentMutation(c.config, OpDelete)
+	return &LeaderAssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaderAssignmentClient) DeleteOne(_m *LeaderAssignment) *LeaderAssignmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaderAssignmentClient) DeleteOneID(id int) *LeaderAssignmentDeleteOne {
+	builder := c.Delete().Where(leaderassignment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaderAssignmentDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaderAssignment.
+func (c *LeaderAssignmentClient) Query() *LeaderAssignmentQuery {
+	return &LeaderAssignmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaderAssignment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaderAssignment entity by its id.
+func (c *LeaderAssignmentClient) Get(ctx context.Context, id int) (*LeaderAssignment, error) {
+	return c.Query().Where(leaderassignment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaderAssignmentClient) GetX(ctx context.Context, id int) *LeaderAssignment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLeader queries the leader edge of a LeaderAssignment.
+func (c *LeaderAssignmentClient) QueryLeader(_m *LeaderAssignment) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaderassignment.Table, leaderassignment.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaderassignment.LeaderTable, leaderassignment.LeaderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTownship queries the township edge of a LeaderAssignment.
+func (c *LeaderAssignmentClient) QueryTownship(_m *LeaderAssignment) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaderassignment.Table, leaderassignment.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaderassignment.TownshipTable, leaderassignment.TownshipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVillage queries the village edge of a LeaderAssignment.
+func (c *LeaderAssignmentClient) QueryVillage(_m *LeaderAssignment) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaderassignment.Table, leaderassignment.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leaderassignment.VillageTable, leaderassignment.VillageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHouseholds queries the households edge of a LeaderAssignment.
+func (c *LeaderAssignmentClient) QueryHouseholds(_m *LeaderAssignment) *PoorHouseholdQuery {
+	query := (&PoorHouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaderassignment.Table, leaderassignment.FieldID, id),
+			sqlgraph.To(poorhousehold.Table, poorhousehold.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, leaderassignment.HouseholdsTable, leaderassignment.HouseholdsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVisits queries the visits edge of a LeaderAssignment.
+func (c *LeaderAssignmentClient) QueryVisits(_m *LeaderAssignment) *LeaderVisitQuery {
+	query := (&LeaderVisitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leaderassignment.Table, leaderassignment.FieldID, id),
+			sqlgraph.To(leadervisit.Table, leadervisit.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, leaderassignment.VisitsTable, leaderassignment.VisitsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaderAssignmentClient) Hooks() []Hook {
+	hooks := c.hooks.LeaderAssignment
+	return append(hooks[:len(hooks):len(hooks)], leaderassignment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaderAssignmentClient) Interceptors() []Interceptor {
+	inters := c.inters.LeaderAssignment
+	return append(inters[:len(inters):len(inters)], leaderassignment.Interceptors[:]...)
+}
+
+func (c *LeaderAssignmentClient) mutate(ctx context.Context, m *LeaderAssignmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaderAssignmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaderAssignmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaderAssignmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaderAssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaderAssignment mutation op: %q", m.Op())
+	}
+}
+
+// LeaderVisitClient is a client for the LeaderVisit schema.
+type LeaderVisitClient struct {
+	config
+}
+
+// NewLeaderVisitClient returns a client for the LeaderVisit from the given config.
+func NewLeaderVisitClient(c config) *LeaderVisitClient {
+	return &LeaderVisitClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leadervisit.Hooks(f(g(h())))`.
+func (c *LeaderVisitClient) Use(hooks ...Hook) {
+	c.hooks.LeaderVisit = append(c.hooks.LeaderVisit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leadervisit.Intercept(f(g(h())))`.
+func (c *LeaderVisitClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeaderVisit = append(c.inters.LeaderVisit, interceptors...)
+}
+
+// Create returns a builder for creating a LeaderVisit entity.
+func (c *LeaderVisitClient) Create() *LeaderVisitCreate {
+	mutation := newLeaderVisitMutation(c.config, OpCreate)
+	return &LeaderVisitCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeaderVisit entities.
+func (c *LeaderVisitClient) CreateBulk(builders ...*LeaderVisitCreate) *LeaderVisitCreateBulk {
+	return &LeaderVisitCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeaderVisitClient) MapCreateBulk(slice any, setFunc func(*LeaderVisitCreate, int)) *LeaderVisitCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeaderVisitCreateBulk{err: fmt.Errorf("calling to LeaderVisitClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeaderVisitCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeaderVisitCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeaderVisit.
+func (c *LeaderVisitClient) Update() *LeaderVisitUpdate {
+	mutation := newLeaderVisitMutation(c.config, OpUpdate)
+	return &LeaderVisitUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeaderVisitClient) UpdateOne(_m *LeaderVisit) *LeaderVisitUpdateOne {
+	mutation := newLeaderVisitMutation(c.config, OpUpdateOne, withLeaderVisit(_m))
+	return &LeaderVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeaderVisitClient) UpdateOneID(id int) *LeaderVisitUpdateOne {
+	mutation := newLeaderVisitMutation(c.config, OpUpdateOne, withLeaderVisitID(id))
+	return &LeaderVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeaderVisit.
+func (c *LeaderVisitClient) Delete() *LeaderVisitDelete {
+	mutation := newLeaderVisitMutation(c.config, OpDelete)
+	return &LeaderVisitDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeaderVisitClient) DeleteOne(_m *LeaderVisit) *LeaderVisitDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeaderVisitClient) DeleteOneID(id int) *LeaderVisitDeleteOne {
+	builder := c.Delete().Where(leadervisit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeaderVisitDeleteOne{builder}
+}
+
+// Query returns a query builder for LeaderVisit.
+func (c *LeaderVisitClient) Query() *LeaderVisitQuery {
+	return &LeaderVisitQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeaderVisit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeaderVisit entity by its id.
+func (c *LeaderVisitClient) Get(ctx context.Context, id int) (*LeaderVisit, error) {
+	return c.Query().Where(leadervisit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeaderVisitClient) GetX(ctx context.Context, id int) *LeaderVisit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAssignment queries the assignment edge of a LeaderVisit.
+func (c *LeaderVisitClient) QueryAssignment(_m *LeaderVisit) *LeaderAssignmentQuery {
+	query := (&LeaderAssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leadervisit.Table, leadervisit.FieldID, id),
+			sqlgraph.To(leaderassignment.Table, leaderassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, leadervisit.AssignmentTable, leadervisit.AssignmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHouseholds queries the households edge of a LeaderVisit.
+func (c *LeaderVisitClient) QueryHouseholds(_m *LeaderVisit) *PoorHouseholdQuery {
+	query := (&PoorHouseholdClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leadervisit.Table, leadervisit.FieldID, id),
+			sqlgraph.To(poorhousehold.Table, poorhousehold.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, leadervisit.HouseholdsTable, leadervisit.HouseholdsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeaderVisitClient) Hooks() []Hook {
+	hooks := c.hooks.LeaderVisit
+	return append(hooks[:len(hooks):len(hooks)], leadervisit.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeaderVisitClient) Interceptors() []Interceptor {
+	inters := c.inters.LeaderVisit
+	return append(inters[:len(inters):len(inters)], leadervisit.Interceptors[:]...)
+}
+
+func (c *LeaderVisitClient) mutate(ctx context.Context, m *LeaderVisitMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeaderVisitCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeaderVisitUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeaderVisitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeaderVisitDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeaderVisit mutation op: %q", m.Op())
 	}
 }
 
@@ -5360,6 +6804,237 @@ func (c *PointItemClient) mutate(ctx context.Context, m *PointItemMutation) (Val
 	}
 }
 
+// PoorHouseholdClient is a client for the PoorHousehold schema.
+type PoorHouseholdClient struct {
+	config
+}
+
+// NewPoorHouseholdClient returns a client for the PoorHousehold from the given config.
+func NewPoorHouseholdClient(c config) *PoorHouseholdClient {
+	return &PoorHouseholdClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `poorhousehold.Hooks(f(g(h())))`.
+func (c *PoorHouseholdClient) Use(hooks ...Hook) {
+	c.hooks.PoorHousehold = append(c.hooks.PoorHousehold, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `poorhousehold.Intercept(f(g(h())))`.
+func (c *PoorHouseholdClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PoorHousehold = append(c.inters.PoorHousehold, interceptors...)
+}
+
+// Create returns a builder for creating a PoorHousehold entity.
+func (c *PoorHouseholdClient) Create() *PoorHouseholdCreate {
+	mutation := newPoorHouseholdMutation(c.config, OpCreate)
+	return &PoorHouseholdCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PoorHousehold entities.
+func (c *PoorHouseholdClient) CreateBulk(builders ...*PoorHouseholdCreate) *PoorHouseholdCreateBulk {
+	return &PoorHouseholdCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PoorHouseholdClient) MapCreateBulk(slice any, setFunc func(*PoorHouseholdCreate, int)) *PoorHouseholdCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PoorHouseholdCreateBulk{err: fmt.Errorf("calling to PoorHouseholdClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PoorHouseholdCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PoorHouseholdCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PoorHousehold.
+func (c *PoorHouseholdClient) Update() *PoorHouseholdUpdate {
+	mutation := newPoorHouseholdMutation(c.config, OpUpdate)
+	return &PoorHouseholdUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PoorHouseholdClient) UpdateOne(_m *PoorHousehold) *PoorHouseholdUpdateOne {
+	mutation := newPoorHouseholdMutation(c.config, OpUpdateOne, withPoorHousehold(_m))
+	return &PoorHouseholdUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PoorHouseholdClient) UpdateOneID(id int) *PoorHouseholdUpdateOne {
+	mutation := newPoorHouseholdMutation(c.config, OpUpdateOne, withPoorHouseholdID(id))
+	return &PoorHouseholdUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PoorHousehold.
+func (c *PoorHouseholdClient) Delete() *PoorHouseholdDelete {
+	mutation := newPoorHouseholdMutation(c.config, OpDelete)
+	return &PoorHouseholdDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PoorHouseholdClient) DeleteOne(_m *PoorHousehold) *PoorHouseholdDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PoorHouseholdClient) DeleteOneID(id int) *PoorHouseholdDeleteOne {
+	builder := c.Delete().Where(poorhousehold.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PoorHouseholdDeleteOne{builder}
+}
+
+// Query returns a query builder for PoorHousehold.
+func (c *PoorHouseholdClient) Query() *PoorHouseholdQuery {
+	return &PoorHouseholdQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePoorHousehold},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PoorHousehold entity by its id.
+func (c *PoorHouseholdClient) Get(ctx context.Context, id int) (*PoorHousehold, error) {
+	return c.Query().Where(poorhousehold.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PoorHouseholdClient) GetX(ctx context.Context, id int) *PoorHousehold {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryVillage queries the village edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryVillage(_m *PoorHousehold) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, poorhousehold.VillageTable, poorhousehold.VillageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStatusChanges queries the status_changes edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryStatusChanges(_m *PoorHousehold) *HouseholdStatusChangeQuery {
+	query := (&HouseholdStatusChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(householdstatuschange.Table, householdstatuschange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, poorhousehold.StatusChangesTable, poorhousehold.StatusChangesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProblems queries the problems edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryProblems(_m *PoorHousehold) *HouseholdProblemQuery {
+	query := (&HouseholdProblemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(householdproblem.Table, householdproblem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, poorhousehold.ProblemsTable, poorhousehold.ProblemsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHelpPairings queries the help_pairings edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryHelpPairings(_m *PoorHousehold) *HelpPairingQuery {
+	query := (&HelpPairingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(helppairing.Table, helppairing.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, poorhousehold.HelpPairingsTable, poorhousehold.HelpPairingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeaderAssignments queries the leader_assignments edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryLeaderAssignments(_m *PoorHousehold) *LeaderAssignmentQuery {
+	query := (&LeaderAssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(leaderassignment.Table, leaderassignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, poorhousehold.LeaderAssignmentsTable, poorhousehold.LeaderAssignmentsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeaderVisits queries the leader_visits edge of a PoorHousehold.
+func (c *PoorHouseholdClient) QueryLeaderVisits(_m *PoorHousehold) *LeaderVisitQuery {
+	query := (&LeaderVisitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(poorhousehold.Table, poorhousehold.FieldID, id),
+			sqlgraph.To(leadervisit.Table, leadervisit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, poorhousehold.LeaderVisitsTable, poorhousehold.LeaderVisitsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PoorHouseholdClient) Hooks() []Hook {
+	hooks := c.hooks.PoorHousehold
+	return append(hooks[:len(hooks):len(hooks)], poorhousehold.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PoorHouseholdClient) Interceptors() []Interceptor {
+	inters := c.inters.PoorHousehold
+	return append(inters[:len(inters):len(inters)], poorhousehold.Interceptors[:]...)
+}
+
+func (c *PoorHouseholdClient) mutate(ctx context.Context, m *PoorHouseholdMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PoorHouseholdCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PoorHouseholdUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PoorHouseholdUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PoorHouseholdDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PoorHousehold mutation op: %q", m.Op())
+	}
+}
+
 // RecitationClient is a client for the Recitation schema.
 type RecitationClient struct {
 	config
@@ -6880,20 +8555,24 @@ func (c *WelfarePostClient) mutate(ctx context.Context, m *WelfarePostMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AnnualResult, AuditHead, AuditLog, CareFundEntry, CategoryChange, ContactLog,
-		Convention, DemoPost, FarmStayCriterion, FarmStayNomination, FarmStayObjection,
-		FarmStayOpinion, HelpCard, IdempotencyKey, Member, MobileRecord, Org, Plaque,
-		Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
-		PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
+		AnnualResult, AuditHead, AuditLog, BranchPairing, CareFundEntry, CategoryChange,
+		ContactLog, Convention, DemoPost, FarmStayCriterion, FarmStayNomination,
+		FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing, HelpRecord,
+		HouseholdProblem, HouseholdStatusChange, IdempotencyKey, JointActivity,
+		LeaderAssignment, LeaderVisit, Member, MobileRecord, Org, Plaque, Pledge,
+		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
+		PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold, Recitation,
 		RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer, User, Visit,
 		WelfarePost []ent.Hook
 	}
 	inters struct {
-		AnnualResult, AuditHead, AuditLog, CareFundEntry, CategoryChange, ContactLog,
-		Convention, DemoPost, FarmStayCriterion, FarmStayNomination, FarmStayObjection,
-		FarmStayOpinion, HelpCard, IdempotencyKey, Member, MobileRecord, Org, Plaque,
-		Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
-		PointCatalog, PointEntry, PointHalfYear, PointItem, Recitation,
+		AnnualResult, AuditHead, AuditLog, BranchPairing, CareFundEntry, CategoryChange,
+		ContactLog, Convention, DemoPost, FarmStayCriterion, FarmStayNomination,
+		FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing, HelpRecord,
+		HouseholdProblem, HouseholdStatusChange, IdempotencyKey, JointActivity,
+		LeaderAssignment, LeaderVisit, Member, MobileRecord, Org, Plaque, Pledge,
+		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
+		PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold, Recitation,
 		RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer, User, Visit,
 		WelfarePost []ent.Interceptor
 	}

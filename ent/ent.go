@@ -15,6 +15,7 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -25,7 +26,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -40,6 +48,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -109,43 +118,52 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			annualresult.Table:       annualresult.ValidColumn,
-			audithead.Table:          audithead.ValidColumn,
-			auditlog.Table:           auditlog.ValidColumn,
-			carefundentry.Table:      carefundentry.ValidColumn,
-			categorychange.Table:     categorychange.ValidColumn,
-			contactlog.Table:         contactlog.ValidColumn,
-			convention.Table:         convention.ValidColumn,
-			demopost.Table:           demopost.ValidColumn,
-			farmstaycriterion.Table:  farmstaycriterion.ValidColumn,
-			farmstaynomination.Table: farmstaynomination.ValidColumn,
-			farmstayobjection.Table:  farmstayobjection.ValidColumn,
-			farmstayopinion.Table:    farmstayopinion.ValidColumn,
-			helpcard.Table:           helpcard.ValidColumn,
-			idempotencykey.Table:     idempotencykey.ValidColumn,
-			member.Table:             member.ValidColumn,
-			mobilerecord.Table:       mobilerecord.ValidColumn,
-			org.Table:                org.ValidColumn,
-			plaque.Table:             plaque.ValidColumn,
-			pledge.Table:             pledge.ValidColumn,
-			pledgeitem.Table:         pledgeitem.ValidColumn,
-			pledgeprogress.Table:     pledgeprogress.ValidColumn,
-			pledgereview.Table:       pledgereview.ValidColumn,
-			pledgetopic.Table:        pledgetopic.ValidColumn,
-			pointappeal.Table:        pointappeal.ValidColumn,
-			pointcatalog.Table:       pointcatalog.ValidColumn,
-			pointentry.Table:         pointentry.ValidColumn,
-			pointhalfyear.Table:      pointhalfyear.ValidColumn,
-			pointitem.Table:          pointitem.ValidColumn,
-			recitation.Table:         recitation.ValidColumn,
-			recitationabsence.Table:  recitationabsence.ValidColumn,
-			rolebinding.Table:        rolebinding.ValidColumn,
-			setting.Table:            setting.ValidColumn,
-			trainingrecord.Table:     trainingrecord.ValidColumn,
-			transfer.Table:           transfer.ValidColumn,
-			user.Table:               user.ValidColumn,
-			visit.Table:              visit.ValidColumn,
-			welfarepost.Table:        welfarepost.ValidColumn,
+			annualresult.Table:          annualresult.ValidColumn,
+			audithead.Table:             audithead.ValidColumn,
+			auditlog.Table:              auditlog.ValidColumn,
+			branchpairing.Table:         branchpairing.ValidColumn,
+			carefundentry.Table:         carefundentry.ValidColumn,
+			categorychange.Table:        categorychange.ValidColumn,
+			contactlog.Table:            contactlog.ValidColumn,
+			convention.Table:            convention.ValidColumn,
+			demopost.Table:              demopost.ValidColumn,
+			farmstaycriterion.Table:     farmstaycriterion.ValidColumn,
+			farmstaynomination.Table:    farmstaynomination.ValidColumn,
+			farmstayobjection.Table:     farmstayobjection.ValidColumn,
+			farmstayopinion.Table:       farmstayopinion.ValidColumn,
+			helpcard.Table:              helpcard.ValidColumn,
+			helppairing.Table:           helppairing.ValidColumn,
+			helprecord.Table:            helprecord.ValidColumn,
+			householdproblem.Table:      householdproblem.ValidColumn,
+			householdstatuschange.Table: householdstatuschange.ValidColumn,
+			idempotencykey.Table:        idempotencykey.ValidColumn,
+			jointactivity.Table:         jointactivity.ValidColumn,
+			leaderassignment.Table:      leaderassignment.ValidColumn,
+			leadervisit.Table:           leadervisit.ValidColumn,
+			member.Table:                member.ValidColumn,
+			mobilerecord.Table:          mobilerecord.ValidColumn,
+			org.Table:                   org.ValidColumn,
+			plaque.Table:                plaque.ValidColumn,
+			pledge.Table:                pledge.ValidColumn,
+			pledgeitem.Table:            pledgeitem.ValidColumn,
+			pledgeprogress.Table:        pledgeprogress.ValidColumn,
+			pledgereview.Table:          pledgereview.ValidColumn,
+			pledgetopic.Table:           pledgetopic.ValidColumn,
+			pointappeal.Table:           pointappeal.ValidColumn,
+			pointcatalog.Table:          pointcatalog.ValidColumn,
+			pointentry.Table:            pointentry.ValidColumn,
+			pointhalfyear.Table:         pointhalfyear.ValidColumn,
+			pointitem.Table:             pointitem.ValidColumn,
+			poorhousehold.Table:         poorhousehold.ValidColumn,
+			recitation.Table:            recitation.ValidColumn,
+			recitationabsence.Table:     recitationabsence.ValidColumn,
+			rolebinding.Table:           rolebinding.ValidColumn,
+			setting.Table:               setting.ValidColumn,
+			trainingrecord.Table:        trainingrecord.ValidColumn,
+			transfer.Table:              transfer.ValidColumn,
+			user.Table:                  user.ValidColumn,
+			visit.Table:                 visit.ValidColumn,
+			welfarepost.Table:           welfarepost.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -22,6 +23,13 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -36,6 +44,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -325,6 +334,264 @@ func newAuditLogPaginateArgs(rv map[string]any) *auditlogPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditLogWhereInput); ok {
 		args.opts = append(args.opts, WithAuditLogFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BranchPairingQuery) CollectFields(ctx context.Context, satisfies ...string) (*BranchPairingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BranchPairingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(branchpairing.Columns))
+		selectedFields = []string{branchpairing.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "unitBranch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withUnitBranch = query
+			if _, ok := fieldSeen[branchpairing.FieldUnitBranchID]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldUnitBranchID)
+				fieldSeen[branchpairing.FieldUnitBranchID] = struct{}{}
+			}
+
+		case "villageBranch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withVillageBranch = query
+			if _, ok := fieldSeen[branchpairing.FieldVillageBranchID]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldVillageBranchID)
+				fieldSeen[branchpairing.FieldVillageBranchID] = struct{}{}
+			}
+
+		case "responsible":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withResponsible = query
+			if _, ok := fieldSeen[branchpairing.FieldResponsibleID]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldResponsibleID)
+				fieldSeen[branchpairing.FieldResponsibleID] = struct{}{}
+			}
+
+		case "activities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&JointActivityClient{config: _q.config}).Query()
+			)
+			args := newJointActivityPaginateArgs(fieldArgs(ctx, new(JointActivityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newJointActivityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*BranchPairing) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"pairing_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(branchpairing.ActivitiesColumn), ids...))
+						})
+						if err := query.GroupBy(branchpairing.ActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BranchPairing) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Activities)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, jointactivityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(branchpairing.ActivitiesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedActivities(alias, func(wq *JointActivityQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[branchpairing.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldCreatedAt)
+				fieldSeen[branchpairing.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[branchpairing.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldUpdatedAt)
+				fieldSeen[branchpairing.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[branchpairing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldVersion)
+				fieldSeen[branchpairing.FieldVersion] = struct{}{}
+			}
+		case "unitBranchName":
+			if _, ok := fieldSeen[branchpairing.FieldUnitBranchName]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldUnitBranchName)
+				fieldSeen[branchpairing.FieldUnitBranchName] = struct{}{}
+			}
+		case "villageBranchName":
+			if _, ok := fieldSeen[branchpairing.FieldVillageBranchName]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldVillageBranchName)
+				fieldSeen[branchpairing.FieldVillageBranchName] = struct{}{}
+			}
+		case "startOn":
+			if _, ok := fieldSeen[branchpairing.FieldStartOn]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldStartOn)
+				fieldSeen[branchpairing.FieldStartOn] = struct{}{}
+			}
+		case "endOn":
+			if _, ok := fieldSeen[branchpairing.FieldEndOn]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldEndOn)
+				fieldSeen[branchpairing.FieldEndOn] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[branchpairing.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, branchpairing.FieldStatus)
+				fieldSeen[branchpairing.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type branchpairingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BranchPairingPaginateOption
+}
+
+func newBranchPairingPaginateArgs(rv map[string]any) *branchpairingPaginateArgs {
+	args := &branchpairingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &BranchPairingOrder{Field: &BranchPairingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithBranchPairingOrder(order))
+			}
+		case *BranchPairingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithBranchPairingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*BranchPairingWhereInput); ok {
+		args.opts = append(args.opts, WithBranchPairingFilter(v.Filter))
 	}
 	return args
 }
@@ -1827,6 +2094,1163 @@ func newHelpCardPaginateArgs(rv map[string]any) *helpcardPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*HelpCardWhereInput); ok {
 		args.opts = append(args.opts, WithHelpCardFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HelpPairingQuery) CollectFields(ctx context.Context, satisfies ...string) (*HelpPairingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HelpPairingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(helppairing.Columns))
+		selectedFields = []string{helppairing.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+			if _, ok := fieldSeen[helppairing.FieldMemberID]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldMemberID)
+				fieldSeen[helppairing.FieldMemberID] = struct{}{}
+			}
+
+		case "household":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PoorHouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, poorhouseholdImplementors)...); err != nil {
+				return err
+			}
+			_q.withHousehold = query
+			if _, ok := fieldSeen[helppairing.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldHouseholdID)
+				fieldSeen[helppairing.FieldHouseholdID] = struct{}{}
+			}
+
+		case "records":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HelpRecordClient{config: _q.config}).Query()
+			)
+			args := newHelpRecordPaginateArgs(fieldArgs(ctx, new(HelpRecordWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newHelpRecordPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*HelpPairing) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"pairing_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(helppairing.RecordsColumn), ids...))
+						})
+						if err := query.GroupBy(helppairing.RecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*HelpPairing) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Records)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, helprecordImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(helppairing.RecordsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRecords(alias, func(wq *HelpRecordQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[helppairing.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldCreatedAt)
+				fieldSeen[helppairing.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[helppairing.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldUpdatedAt)
+				fieldSeen[helppairing.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[helppairing.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldVersion)
+				fieldSeen[helppairing.FieldVersion] = struct{}{}
+			}
+		case "memberName":
+			if _, ok := fieldSeen[helppairing.FieldMemberName]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldMemberName)
+				fieldSeen[helppairing.FieldMemberName] = struct{}{}
+			}
+		case "householdHead":
+			if _, ok := fieldSeen[helppairing.FieldHouseholdHead]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldHouseholdHead)
+				fieldSeen[helppairing.FieldHouseholdHead] = struct{}{}
+			}
+		case "since":
+			if _, ok := fieldSeen[helppairing.FieldSince]; !ok {
+				selectedFields = append(selectedFields, helppairing.FieldSince)
+				fieldSeen[helppairing.FieldSince] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type helppairingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HelpPairingPaginateOption
+}
+
+func newHelpPairingPaginateArgs(rv map[string]any) *helppairingPaginateArgs {
+	args := &helppairingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &HelpPairingOrder{Field: &HelpPairingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithHelpPairingOrder(order))
+			}
+		case *HelpPairingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithHelpPairingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*HelpPairingWhereInput); ok {
+		args.opts = append(args.opts, WithHelpPairingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HelpRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*HelpRecordQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HelpRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(helprecord.Columns))
+		selectedFields = []string{helprecord.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pairing":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HelpPairingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, helppairingImplementors)...); err != nil {
+				return err
+			}
+			_q.withPairing = query
+			if _, ok := fieldSeen[helprecord.FieldPairingID]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldPairingID)
+				fieldSeen[helprecord.FieldPairingID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[helprecord.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldCreatedAt)
+				fieldSeen[helprecord.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[helprecord.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldUpdatedAt)
+				fieldSeen[helprecord.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[helprecord.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldVersion)
+				fieldSeen[helprecord.FieldVersion] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[helprecord.FieldKind]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldKind)
+				fieldSeen[helprecord.FieldKind] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[helprecord.FieldOn]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldOn)
+				fieldSeen[helprecord.FieldOn] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[helprecord.FieldText]; !ok {
+				selectedFields = append(selectedFields, helprecord.FieldText)
+				fieldSeen[helprecord.FieldText] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type helprecordPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HelpRecordPaginateOption
+}
+
+func newHelpRecordPaginateArgs(rv map[string]any) *helprecordPaginateArgs {
+	args := &helprecordPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &HelpRecordOrder{Field: &HelpRecordOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithHelpRecordOrder(order))
+			}
+		case *HelpRecordOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithHelpRecordOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*HelpRecordWhereInput); ok {
+		args.opts = append(args.opts, WithHelpRecordFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HouseholdProblemQuery) CollectFields(ctx context.Context, satisfies ...string) (*HouseholdProblemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HouseholdProblemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(householdproblem.Columns))
+		selectedFields = []string{householdproblem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "household":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PoorHouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, poorhouseholdImplementors)...); err != nil {
+				return err
+			}
+			_q.withHousehold = query
+			if _, ok := fieldSeen[householdproblem.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldHouseholdID)
+				fieldSeen[householdproblem.FieldHouseholdID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[householdproblem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldCreatedAt)
+				fieldSeen[householdproblem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[householdproblem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldUpdatedAt)
+				fieldSeen[householdproblem.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[householdproblem.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldVersion)
+				fieldSeen[householdproblem.FieldVersion] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[householdproblem.FieldText]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldText)
+				fieldSeen[householdproblem.FieldText] = struct{}{}
+			}
+		case "raisedOn":
+			if _, ok := fieldSeen[householdproblem.FieldRaisedOn]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldRaisedOn)
+				fieldSeen[householdproblem.FieldRaisedOn] = struct{}{}
+			}
+		case "solvedOn":
+			if _, ok := fieldSeen[householdproblem.FieldSolvedOn]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldSolvedOn)
+				fieldSeen[householdproblem.FieldSolvedOn] = struct{}{}
+			}
+		case "solution":
+			if _, ok := fieldSeen[householdproblem.FieldSolution]; !ok {
+				selectedFields = append(selectedFields, householdproblem.FieldSolution)
+				fieldSeen[householdproblem.FieldSolution] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type householdproblemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HouseholdProblemPaginateOption
+}
+
+func newHouseholdProblemPaginateArgs(rv map[string]any) *householdproblemPaginateArgs {
+	args := &householdproblemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &HouseholdProblemOrder{Field: &HouseholdProblemOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithHouseholdProblemOrder(order))
+			}
+		case *HouseholdProblemOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithHouseholdProblemOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*HouseholdProblemWhereInput); ok {
+		args.opts = append(args.opts, WithHouseholdProblemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HouseholdStatusChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*HouseholdStatusChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HouseholdStatusChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(householdstatuschange.Columns))
+		selectedFields = []string{householdstatuschange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "household":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PoorHouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, poorhouseholdImplementors)...); err != nil {
+				return err
+			}
+			_q.withHousehold = query
+			if _, ok := fieldSeen[householdstatuschange.FieldHouseholdID]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldHouseholdID)
+				fieldSeen[householdstatuschange.FieldHouseholdID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[householdstatuschange.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldCreatedAt)
+				fieldSeen[householdstatuschange.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[householdstatuschange.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldUpdatedAt)
+				fieldSeen[householdstatuschange.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[householdstatuschange.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldVersion)
+				fieldSeen[householdstatuschange.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[householdstatuschange.FieldOn]; !ok {
+				selectedFields = append(selectedFields, householdstatuschange.FieldOn)
+				fieldSeen[householdstatuschange.FieldOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type householdstatuschangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HouseholdStatusChangePaginateOption
+}
+
+func newHouseholdStatusChangePaginateArgs(rv map[string]any) *householdstatuschangePaginateArgs {
+	args := &householdstatuschangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &HouseholdStatusChangeOrder{Field: &HouseholdStatusChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithHouseholdStatusChangeOrder(order))
+			}
+		case *HouseholdStatusChangeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithHouseholdStatusChangeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*HouseholdStatusChangeWhereInput); ok {
+		args.opts = append(args.opts, WithHouseholdStatusChangeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *JointActivityQuery) CollectFields(ctx context.Context, satisfies ...string) (*JointActivityQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *JointActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(jointactivity.Columns))
+		selectedFields = []string{jointactivity.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pairing":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BranchPairingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, branchpairingImplementors)...); err != nil {
+				return err
+			}
+			_q.withPairing = query
+			if _, ok := fieldSeen[jointactivity.FieldPairingID]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldPairingID)
+				fieldSeen[jointactivity.FieldPairingID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[jointactivity.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldCreatedAt)
+				fieldSeen[jointactivity.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[jointactivity.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldUpdatedAt)
+				fieldSeen[jointactivity.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[jointactivity.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldVersion)
+				fieldSeen[jointactivity.FieldVersion] = struct{}{}
+			}
+		case "area":
+			if _, ok := fieldSeen[jointactivity.FieldArea]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldArea)
+				fieldSeen[jointactivity.FieldArea] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[jointactivity.FieldOn]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldOn)
+				fieldSeen[jointactivity.FieldOn] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[jointactivity.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldTitle)
+				fieldSeen[jointactivity.FieldTitle] = struct{}{}
+			}
+		case "participants":
+			if _, ok := fieldSeen[jointactivity.FieldParticipants]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldParticipants)
+				fieldSeen[jointactivity.FieldParticipants] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[jointactivity.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, jointactivity.FieldOutcome)
+				fieldSeen[jointactivity.FieldOutcome] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type jointactivityPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []JointActivityPaginateOption
+}
+
+func newJointActivityPaginateArgs(rv map[string]any) *jointactivityPaginateArgs {
+	args := &jointactivityPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &JointActivityOrder{Field: &JointActivityOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithJointActivityOrder(order))
+			}
+		case *JointActivityOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithJointActivityOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*JointActivityWhereInput); ok {
+		args.opts = append(args.opts, WithJointActivityFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaderAssignmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaderAssignmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaderAssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leaderassignment.Columns))
+		selectedFields = []string{leaderassignment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "leader":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeader = query
+			if _, ok := fieldSeen[leaderassignment.FieldLeaderID]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldLeaderID)
+				fieldSeen[leaderassignment.FieldLeaderID] = struct{}{}
+			}
+
+		case "township":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withTownship = query
+			if _, ok := fieldSeen[leaderassignment.FieldTownshipID]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldTownshipID)
+				fieldSeen[leaderassignment.FieldTownshipID] = struct{}{}
+			}
+
+		case "village":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withVillage = query
+			if _, ok := fieldSeen[leaderassignment.FieldVillageID]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldVillageID)
+				fieldSeen[leaderassignment.FieldVillageID] = struct{}{}
+			}
+
+		case "households":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PoorHouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, poorhouseholdImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedHouseholds(alias, func(wq *PoorHouseholdQuery) {
+				*wq = *query
+			})
+
+		case "visits":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaderVisitClient{config: _q.config}).Query()
+			)
+			args := newLeaderVisitPaginateArgs(fieldArgs(ctx, new(LeaderVisitWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newLeaderVisitPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*LeaderAssignment) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"assignment_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(leaderassignment.VisitsColumn), ids...))
+						})
+						if err := query.GroupBy(leaderassignment.VisitsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*LeaderAssignment) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Visits)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, leadervisitImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(leaderassignment.VisitsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedVisits(alias, func(wq *LeaderVisitQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[leaderassignment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldCreatedAt)
+				fieldSeen[leaderassignment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[leaderassignment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldUpdatedAt)
+				fieldSeen[leaderassignment.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[leaderassignment.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldVersion)
+				fieldSeen[leaderassignment.FieldVersion] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[leaderassignment.FieldYear]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldYear)
+				fieldSeen[leaderassignment.FieldYear] = struct{}{}
+			}
+		case "leaderName":
+			if _, ok := fieldSeen[leaderassignment.FieldLeaderName]; !ok {
+				selectedFields = append(selectedFields, leaderassignment.FieldLeaderName)
+				fieldSeen[leaderassignment.FieldLeaderName] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leaderassignmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaderAssignmentPaginateOption
+}
+
+func newLeaderAssignmentPaginateArgs(rv map[string]any) *leaderassignmentPaginateArgs {
+	args := &leaderassignmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaderAssignmentOrder{Field: &LeaderAssignmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaderAssignmentOrder(order))
+			}
+		case *LeaderAssignmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaderAssignmentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaderAssignmentWhereInput); ok {
+		args.opts = append(args.opts, WithLeaderAssignmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeaderVisitQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeaderVisitQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeaderVisitQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leadervisit.Columns))
+		selectedFields = []string{leadervisit.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "assignment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaderAssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, leaderassignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAssignment = query
+			if _, ok := fieldSeen[leadervisit.FieldAssignmentID]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldAssignmentID)
+				fieldSeen[leadervisit.FieldAssignmentID] = struct{}{}
+			}
+
+		case "households":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PoorHouseholdClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, poorhouseholdImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedHouseholds(alias, func(wq *PoorHouseholdQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[leadervisit.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldCreatedAt)
+				fieldSeen[leadervisit.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[leadervisit.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldUpdatedAt)
+				fieldSeen[leadervisit.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[leadervisit.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldVersion)
+				fieldSeen[leadervisit.FieldVersion] = struct{}{}
+			}
+		case "on":
+			if _, ok := fieldSeen[leadervisit.FieldOn]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldOn)
+				fieldSeen[leadervisit.FieldOn] = struct{}{}
+			}
+		case "place":
+			if _, ok := fieldSeen[leadervisit.FieldPlace]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldPlace)
+				fieldSeen[leadervisit.FieldPlace] = struct{}{}
+			}
+		case "problemsSolved":
+			if _, ok := fieldSeen[leadervisit.FieldProblemsSolved]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldProblemsSolved)
+				fieldSeen[leadervisit.FieldProblemsSolved] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[leadervisit.FieldNote]; !ok {
+				selectedFields = append(selectedFields, leadervisit.FieldNote)
+				fieldSeen[leadervisit.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leadervisitPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeaderVisitPaginateOption
+}
+
+func newLeaderVisitPaginateArgs(rv map[string]any) *leadervisitPaginateArgs {
+	args := &leadervisitPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeaderVisitOrder{Field: &LeaderVisitOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeaderVisitOrder(order))
+			}
+		case *LeaderVisitOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeaderVisitOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeaderVisitWhereInput); ok {
+		args.opts = append(args.opts, WithLeaderVisitFilter(v.Filter))
 	}
 	return args
 }
@@ -4994,6 +6418,357 @@ func newPointItemPaginateArgs(rv map[string]any) *pointitemPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PointItemWhereInput); ok {
 		args.opts = append(args.opts, WithPointItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PoorHouseholdQuery) CollectFields(ctx context.Context, satisfies ...string) (*PoorHouseholdQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PoorHouseholdQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(poorhousehold.Columns))
+		selectedFields = []string{poorhousehold.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "village":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgImplementors)...); err != nil {
+				return err
+			}
+			_q.withVillage = query
+			if _, ok := fieldSeen[poorhousehold.FieldVillageID]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldVillageID)
+				fieldSeen[poorhousehold.FieldVillageID] = struct{}{}
+			}
+
+		case "statusChanges":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HouseholdStatusChangeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, householdstatuschangeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedStatusChanges(alias, func(wq *HouseholdStatusChangeQuery) {
+				*wq = *query
+			})
+
+		case "problems":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HouseholdProblemClient{config: _q.config}).Query()
+			)
+			args := newHouseholdProblemPaginateArgs(fieldArgs(ctx, new(HouseholdProblemWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newHouseholdProblemPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*PoorHousehold) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"household_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(poorhousehold.ProblemsColumn), ids...))
+						})
+						if err := query.GroupBy(poorhousehold.ProblemsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*PoorHousehold) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Problems)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, householdproblemImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(poorhousehold.ProblemsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedProblems(alias, func(wq *HouseholdProblemQuery) {
+				*wq = *query
+			})
+
+		case "helpPairings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HelpPairingClient{config: _q.config}).Query()
+			)
+			args := newHelpPairingPaginateArgs(fieldArgs(ctx, new(HelpPairingWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newHelpPairingPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*PoorHousehold) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"household_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(poorhousehold.HelpPairingsColumn), ids...))
+						})
+						if err := query.GroupBy(poorhousehold.HelpPairingsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*PoorHousehold) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.HelpPairings)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, helppairingImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(poorhousehold.HelpPairingsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedHelpPairings(alias, func(wq *HelpPairingQuery) {
+				*wq = *query
+			})
+
+		case "leaderAssignments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaderAssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, leaderassignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLeaderAssignments(alias, func(wq *LeaderAssignmentQuery) {
+				*wq = *query
+			})
+
+		case "leaderVisits":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeaderVisitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, leadervisitImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLeaderVisits(alias, func(wq *LeaderVisitQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[poorhousehold.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldCreatedAt)
+				fieldSeen[poorhousehold.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[poorhousehold.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldUpdatedAt)
+				fieldSeen[poorhousehold.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[poorhousehold.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldVersion)
+				fieldSeen[poorhousehold.FieldVersion] = struct{}{}
+			}
+		case "head":
+			if _, ok := fieldSeen[poorhousehold.FieldHead]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldHead)
+				fieldSeen[poorhousehold.FieldHead] = struct{}{}
+			}
+		case "size":
+			if _, ok := fieldSeen[poorhousehold.FieldSize]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldSize)
+				fieldSeen[poorhousehold.FieldSize] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[poorhousehold.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldStatus)
+				fieldSeen[poorhousehold.FieldStatus] = struct{}{}
+			}
+		case "statusOn":
+			if _, ok := fieldSeen[poorhousehold.FieldStatusOn]; !ok {
+				selectedFields = append(selectedFields, poorhousehold.FieldStatusOn)
+				fieldSeen[poorhousehold.FieldStatusOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type poorhouseholdPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PoorHouseholdPaginateOption
+}
+
+func newPoorHouseholdPaginateArgs(rv map[string]any) *poorhouseholdPaginateArgs {
+	args := &poorhouseholdPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PoorHouseholdOrder{Field: &PoorHouseholdOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPoorHouseholdOrder(order))
+			}
+		case *PoorHouseholdOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPoorHouseholdOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PoorHouseholdWhereInput); ok {
+		args.opts = append(args.opts, WithPoorHouseholdFilter(v.Filter))
 	}
 	return args
 }

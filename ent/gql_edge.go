@@ -24,6 +24,51 @@ func (_m *AnnualResult) Member(ctx context.Context) (*Member, error) {
 	return result, err
 }
 
+func (_m *BranchPairing) UnitBranch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.UnitBranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUnitBranch().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *BranchPairing) VillageBranch(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.VillageBranchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVillageBranch().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *BranchPairing) Responsible(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ResponsibleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResponsible().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *BranchPairing) Activities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *JointActivityOrder, where *JointActivityWhereInput,
+) (*JointActivityConnection, error) {
+	opts := []JointActivityPaginateOption{
+		WithJointActivityOrder(orderBy),
+		WithJointActivityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedActivities(alias); err == nil || hasTotalCount {
+		pager, err := newJointActivityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &JointActivityConnection{Edges: []*JointActivityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *CareFundEntry) Fund(ctx context.Context) (*Org, error) {
 	result, err := _m.Edges.FundOrErr()
 	if IsNotLoaded(err) {
@@ -186,6 +231,152 @@ func (_m *HelpCard) Helper(ctx context.Context) (*Member, error) {
 		result, err = _m.QueryHelper().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *HelpPairing) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *HelpPairing) Household(ctx context.Context) (*PoorHousehold, error) {
+	result, err := _m.Edges.HouseholdOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHousehold().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *HelpPairing) Records(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *HelpRecordOrder, where *HelpRecordWhereInput,
+) (*HelpRecordConnection, error) {
+	opts := []HelpRecordPaginateOption{
+		WithHelpRecordOrder(orderBy),
+		WithHelpRecordFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedRecords(alias); err == nil || hasTotalCount {
+		pager, err := newHelpRecordPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &HelpRecordConnection{Edges: []*HelpRecordEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRecords().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *HelpRecord) Pairing(ctx context.Context) (*HelpPairing, error) {
+	result, err := _m.Edges.PairingOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPairing().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *HouseholdProblem) Household(ctx context.Context) (*PoorHousehold, error) {
+	result, err := _m.Edges.HouseholdOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHousehold().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *HouseholdStatusChange) Household(ctx context.Context) (*PoorHousehold, error) {
+	result, err := _m.Edges.HouseholdOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHousehold().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *JointActivity) Pairing(ctx context.Context) (*BranchPairing, error) {
+	result, err := _m.Edges.PairingOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPairing().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaderAssignment) Leader(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.LeaderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeader().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LeaderAssignment) Township(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.TownshipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTownship().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LeaderAssignment) Village(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.VillageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVillage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LeaderAssignment) Households(ctx context.Context) (result []*PoorHousehold, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedHouseholds(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.HouseholdsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHouseholds().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaderAssignment) Visits(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *LeaderVisitOrder, where *LeaderVisitWhereInput,
+) (*LeaderVisitConnection, error) {
+	opts := []LeaderVisitPaginateOption{
+		WithLeaderVisitOrder(orderBy),
+		WithLeaderVisitFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedVisits(alias); err == nil || hasTotalCount {
+		pager, err := newLeaderVisitPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &LeaderVisitConnection{Edges: []*LeaderVisitEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryVisits().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *LeaderVisit) Assignment(ctx context.Context) (*LeaderAssignment, error) {
+	result, err := _m.Edges.AssignmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeaderVisit) Households(ctx context.Context) (result []*PoorHousehold, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedHouseholds(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.HouseholdsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHouseholds().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Member) Branch(ctx context.Context) (*Org, error) {
@@ -629,6 +820,92 @@ func (_m *PointHalfYear) Appeals(
 		return conn, nil
 	}
 	return _m.QueryAppeals().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PoorHousehold) Village(ctx context.Context) (*Org, error) {
+	result, err := _m.Edges.VillageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVillage().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PoorHousehold) StatusChanges(ctx context.Context) (result []*HouseholdStatusChange, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedStatusChanges(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.StatusChangesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStatusChanges().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *PoorHousehold) Problems(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *HouseholdProblemOrder, where *HouseholdProblemWhereInput,
+) (*HouseholdProblemConnection, error) {
+	opts := []HouseholdProblemPaginateOption{
+		WithHouseholdProblemOrder(orderBy),
+		WithHouseholdProblemFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedProblems(alias); err == nil || hasTotalCount {
+		pager, err := newHouseholdProblemPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &HouseholdProblemConnection{Edges: []*HouseholdProblemEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryProblems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PoorHousehold) HelpPairings(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *HelpPairingOrder, where *HelpPairingWhereInput,
+) (*HelpPairingConnection, error) {
+	opts := []HelpPairingPaginateOption{
+		WithHelpPairingOrder(orderBy),
+		WithHelpPairingFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedHelpPairings(alias); err == nil || hasTotalCount {
+		pager, err := newHelpPairingPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &HelpPairingConnection{Edges: []*HelpPairingEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryHelpPairings().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PoorHousehold) LeaderAssignments(ctx context.Context) (result []*LeaderAssignment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLeaderAssignments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LeaderAssignmentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeaderAssignments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *PoorHousehold) LeaderVisits(ctx context.Context) (result []*LeaderVisit, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLeaderVisits(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LeaderVisitsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeaderVisits().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Recitation) Branch(ctx context.Context) (*Org, error) {

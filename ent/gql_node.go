@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -22,7 +23,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/internal"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -37,6 +45,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -61,6 +70,11 @@ var auditlogImplementors = []string{"AuditLog", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditLog) IsNode() {}
+
+var branchpairingImplementors = []string{"BranchPairing", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BranchPairing) IsNode() {}
 
 var carefundentryImplementors = []string{"CareFundEntry", "Node"}
 
@@ -111,6 +125,41 @@ var helpcardImplementors = []string{"HelpCard", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*HelpCard) IsNode() {}
+
+var helppairingImplementors = []string{"HelpPairing", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HelpPairing) IsNode() {}
+
+var helprecordImplementors = []string{"HelpRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HelpRecord) IsNode() {}
+
+var householdproblemImplementors = []string{"HouseholdProblem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HouseholdProblem) IsNode() {}
+
+var householdstatuschangeImplementors = []string{"HouseholdStatusChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HouseholdStatusChange) IsNode() {}
+
+var jointactivityImplementors = []string{"JointActivity", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*JointActivity) IsNode() {}
+
+var leaderassignmentImplementors = []string{"LeaderAssignment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaderAssignment) IsNode() {}
+
+var leadervisitImplementors = []string{"LeaderVisit", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeaderVisit) IsNode() {}
 
 var memberImplementors = []string{"Member", "Node"}
 
@@ -181,6 +230,11 @@ var pointitemImplementors = []string{"PointItem", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PointItem) IsNode() {}
+
+var poorhouseholdImplementors = []string{"PoorHousehold", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PoorHousehold) IsNode() {}
 
 var recitationImplementors = []string{"Recitation", "Node"}
 
@@ -317,6 +371,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case branchpairing.Table:
+		query := c.BranchPairing.Query().
+			Where(branchpairing.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, branchpairingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case carefundentry.Table:
 		query := c.CareFundEntry.Query().
 			Where(carefundentry.ID(id))
@@ -403,6 +466,69 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(helpcard.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helpcardImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case helppairing.Table:
+		query := c.HelpPairing.Query().
+			Where(helppairing.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helppairingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case helprecord.Table:
+		query := c.HelpRecord.Query().
+			Where(helprecord.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, helprecordImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case householdproblem.Table:
+		query := c.HouseholdProblem.Query().
+			Where(householdproblem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, householdproblemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case householdstatuschange.Table:
+		query := c.HouseholdStatusChange.Query().
+			Where(householdstatuschange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, householdstatuschangeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case jointactivity.Table:
+		query := c.JointActivity.Query().
+			Where(jointactivity.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, jointactivityImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leaderassignment.Table:
+		query := c.LeaderAssignment.Query().
+			Where(leaderassignment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leaderassignmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case leadervisit.Table:
+		query := c.LeaderVisit.Query().
+			Where(leadervisit.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leadervisitImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -529,6 +655,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(pointitem.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pointitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case poorhousehold.Table:
+		query := c.PoorHousehold.Query().
+			Where(poorhousehold.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, poorhouseholdImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -710,6 +845,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case branchpairing.Table:
+		query := c.BranchPairing.Query().
+			Where(branchpairing.IDIn(ids...))
+		query, err := query.CollectFields(ctx, branchpairingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case carefundentry.Table:
 		query := c.CareFundEntry.Query().
 			Where(carefundentry.IDIn(ids...))
@@ -858,6 +1009,118 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.HelpCard.Query().
 			Where(helpcard.IDIn(ids...))
 		query, err := query.CollectFields(ctx, helpcardImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case helppairing.Table:
+		query := c.HelpPairing.Query().
+			Where(helppairing.IDIn(ids...))
+		query, err := query.CollectFields(ctx, helppairingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case helprecord.Table:
+		query := c.HelpRecord.Query().
+			Where(helprecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, helprecordImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case householdproblem.Table:
+		query := c.HouseholdProblem.Query().
+			Where(householdproblem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, householdproblemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case householdstatuschange.Table:
+		query := c.HouseholdStatusChange.Query().
+			Where(householdstatuschange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, householdstatuschangeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case jointactivity.Table:
+		query := c.JointActivity.Query().
+			Where(jointactivity.IDIn(ids...))
+		query, err := query.CollectFields(ctx, jointactivityImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leaderassignment.Table:
+		query := c.LeaderAssignment.Query().
+			Where(leaderassignment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leaderassignmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case leadervisit.Table:
+		query := c.LeaderVisit.Query().
+			Where(leadervisit.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leadervisitImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -1082,6 +1345,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PointItem.Query().
 			Where(pointitem.IDIn(ids...))
 		query, err := query.CollectFields(ctx, pointitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case poorhousehold.Table:
+		query := c.PoorHousehold.Query().
+			Where(poorhousehold.IDIn(ids...))
+		query, err := query.CollectFields(ctx, poorhouseholdImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -26,6 +27,13 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -40,6 +48,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -754,6 +763,374 @@ func (_m *AuditLog) ToEdge(order *AuditLogOrder) *AuditLogEdge {
 		order = DefaultAuditLogOrder
 	}
 	return &AuditLogEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BranchPairingEdge is the edge representation of BranchPairing.
+type BranchPairingEdge struct {
+	Node   *BranchPairing `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// BranchPairingConnection is the connection containing edges to BranchPairing.
+type BranchPairingConnection struct {
+	Edges      []*BranchPairingEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *BranchPairingConnection) build(nodes []*BranchPairing, pager *branchpairingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *BranchPairing
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *BranchPairing {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *BranchPairing {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BranchPairingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BranchPairingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BranchPairingPaginateOption enables pagination customization.
+type BranchPairingPaginateOption func(*branchpairingPager) error
+
+// WithBranchPairingOrder configures pagination ordering.
+func WithBranchPairingOrder(order *BranchPairingOrder) BranchPairingPaginateOption {
+	if order == nil {
+		order = DefaultBranchPairingOrder
+	}
+	o := *order
+	return func(pager *branchpairingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultBranchPairingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithBranchPairingFilter configures pagination filter.
+func WithBranchPairingFilter(filter func(*BranchPairingQuery) (*BranchPairingQuery, error)) BranchPairingPaginateOption {
+	return func(pager *branchpairingPager) error {
+		if filter == nil {
+			return errors.New("BranchPairingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type branchpairingPager struct {
+	reverse bool
+	order   *BranchPairingOrder
+	filter  func(*BranchPairingQuery) (*BranchPairingQuery, error)
+}
+
+func newBranchPairingPager(opts []BranchPairingPaginateOption, reverse bool) (*branchpairingPager, error) {
+	pager := &branchpairingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultBranchPairingOrder
+	}
+	return pager, nil
+}
+
+func (p *branchpairingPager) applyFilter(query *BranchPairingQuery) (*BranchPairingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *branchpairingPager) toCursor(_m *BranchPairing) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *branchpairingPager) applyCursors(query *BranchPairingQuery, after, before *Cursor) (*BranchPairingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBranchPairingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *branchpairingPager) applyOrder(query *BranchPairingQuery) *BranchPairingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultBranchPairingOrder.Field {
+		query = query.Order(DefaultBranchPairingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *branchpairingPager) orderExpr(query *BranchPairingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultBranchPairingOrder.Field {
+			b.Comma().Ident(DefaultBranchPairingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to BranchPairing.
+func (_m *BranchPairingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BranchPairingPaginateOption,
+) (*BranchPairingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBranchPairingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BranchPairingConnection{Edges: []*BranchPairingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BranchPairingOrderFieldCreatedAt orders BranchPairing by created_at.
+	BranchPairingOrderFieldCreatedAt = &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: branchpairing.FieldCreatedAt,
+		toTerm: branchpairing.ByCreatedAt,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BranchPairingOrderFieldUpdatedAt orders BranchPairing by updated_at.
+	BranchPairingOrderFieldUpdatedAt = &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: branchpairing.FieldUpdatedAt,
+		toTerm: branchpairing.ByUpdatedAt,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// BranchPairingOrderFieldUnitBranchName orders BranchPairing by unit_branch_name.
+	BranchPairingOrderFieldUnitBranchName = &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.UnitBranchName, nil
+		},
+		column: branchpairing.FieldUnitBranchName,
+		toTerm: branchpairing.ByUnitBranchName,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UnitBranchName,
+			}
+		},
+	}
+	// BranchPairingOrderFieldVillageBranchName orders BranchPairing by village_branch_name.
+	BranchPairingOrderFieldVillageBranchName = &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.VillageBranchName, nil
+		},
+		column: branchpairing.FieldVillageBranchName,
+		toTerm: branchpairing.ByVillageBranchName,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.VillageBranchName,
+			}
+		},
+	}
+	// BranchPairingOrderFieldStartOn orders BranchPairing by start_on.
+	BranchPairingOrderFieldStartOn = &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.StartOn, nil
+		},
+		column: branchpairing.FieldStartOn,
+		toTerm: branchpairing.ByStartOn,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BranchPairingOrderField) String() string {
+	var str string
+	switch f.column {
+	case BranchPairingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BranchPairingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case BranchPairingOrderFieldUnitBranchName.column:
+		str = "UNIT_BRANCH_NAME"
+	case BranchPairingOrderFieldVillageBranchName.column:
+		str = "VILLAGE_BRANCH_NAME"
+	case BranchPairingOrderFieldStartOn.column:
+		str = "START_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BranchPairingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BranchPairingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BranchPairingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BranchPairingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BranchPairingOrderFieldUpdatedAt
+	case "UNIT_BRANCH_NAME":
+		*f = *BranchPairingOrderFieldUnitBranchName
+	case "VILLAGE_BRANCH_NAME":
+		*f = *BranchPairingOrderFieldVillageBranchName
+	case "START_ON":
+		*f = *BranchPairingOrderFieldStartOn
+	default:
+		return fmt.Errorf("%s is not a valid BranchPairingOrderField", str)
+	}
+	return nil
+}
+
+// BranchPairingOrderField defines the ordering field of BranchPairing.
+type BranchPairingOrderField struct {
+	// Value extracts the ordering value from the given BranchPairing.
+	Value    func(*BranchPairing) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) branchpairing.OrderOption
+	toCursor func(*BranchPairing) Cursor
+}
+
+// BranchPairingOrder defines the ordering of BranchPairing.
+type BranchPairingOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *BranchPairingOrderField `json:"field"`
+}
+
+// DefaultBranchPairingOrder is the default ordering of BranchPairing.
+var DefaultBranchPairingOrder = &BranchPairingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BranchPairingOrderField{
+		Value: func(_m *BranchPairing) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: branchpairing.FieldID,
+		toTerm: branchpairing.ByID,
+		toCursor: func(_m *BranchPairing) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts BranchPairing into BranchPairingEdge.
+func (_m *BranchPairing) ToEdge(order *BranchPairingOrder) *BranchPairingEdge {
+	if order == nil {
+		order = DefaultBranchPairingOrder
+	}
+	return &BranchPairingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -4092,6 +4469,2330 @@ func (_m *HelpCard) ToEdge(order *HelpCardOrder) *HelpCardEdge {
 		order = DefaultHelpCardOrder
 	}
 	return &HelpCardEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// HelpPairingEdge is the edge representation of HelpPairing.
+type HelpPairingEdge struct {
+	Node   *HelpPairing `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// HelpPairingConnection is the connection containing edges to HelpPairing.
+type HelpPairingConnection struct {
+	Edges      []*HelpPairingEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *HelpPairingConnection) build(nodes []*HelpPairing, pager *helppairingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HelpPairing
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HelpPairing {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HelpPairing {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HelpPairingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HelpPairingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HelpPairingPaginateOption enables pagination customization.
+type HelpPairingPaginateOption func(*helppairingPager) error
+
+// WithHelpPairingOrder configures pagination ordering.
+func WithHelpPairingOrder(order *HelpPairingOrder) HelpPairingPaginateOption {
+	if order == nil {
+		order = DefaultHelpPairingOrder
+	}
+	o := *order
+	return func(pager *helppairingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHelpPairingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHelpPairingFilter configures pagination filter.
+func WithHelpPairingFilter(filter func(*HelpPairingQuery) (*HelpPairingQuery, error)) HelpPairingPaginateOption {
+	return func(pager *helppairingPager) error {
+		if filter == nil {
+			return errors.New("HelpPairingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type helppairingPager struct {
+	reverse bool
+	order   *HelpPairingOrder
+	filter  func(*HelpPairingQuery) (*HelpPairingQuery, error)
+}
+
+func newHelpPairingPager(opts []HelpPairingPaginateOption, reverse bool) (*helppairingPager, error) {
+	pager := &helppairingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHelpPairingOrder
+	}
+	return pager, nil
+}
+
+func (p *helppairingPager) applyFilter(query *HelpPairingQuery) (*HelpPairingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *helppairingPager) toCursor(_m *HelpPairing) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *helppairingPager) applyCursors(query *HelpPairingQuery, after, before *Cursor) (*HelpPairingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHelpPairingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *helppairingPager) applyOrder(query *HelpPairingQuery) *HelpPairingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHelpPairingOrder.Field {
+		query = query.Order(DefaultHelpPairingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *helppairingPager) orderExpr(query *HelpPairingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHelpPairingOrder.Field {
+			b.Comma().Ident(DefaultHelpPairingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HelpPairing.
+func (_m *HelpPairingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HelpPairingPaginateOption,
+) (*HelpPairingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHelpPairingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HelpPairingConnection{Edges: []*HelpPairingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// HelpPairingOrderFieldCreatedAt orders HelpPairing by created_at.
+	HelpPairingOrderFieldCreatedAt = &HelpPairingOrderField{
+		Value: func(_m *HelpPairing) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: helppairing.FieldCreatedAt,
+		toTerm: helppairing.ByCreatedAt,
+		toCursor: func(_m *HelpPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// HelpPairingOrderFieldUpdatedAt orders HelpPairing by updated_at.
+	HelpPairingOrderFieldUpdatedAt = &HelpPairingOrderField{
+		Value: func(_m *HelpPairing) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: helppairing.FieldUpdatedAt,
+		toTerm: helppairing.ByUpdatedAt,
+		toCursor: func(_m *HelpPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// HelpPairingOrderFieldSince orders HelpPairing by since.
+	HelpPairingOrderFieldSince = &HelpPairingOrderField{
+		Value: func(_m *HelpPairing) (ent.Value, error) {
+			return _m.Since, nil
+		},
+		column: helppairing.FieldSince,
+		toTerm: helppairing.BySince,
+		toCursor: func(_m *HelpPairing) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Since,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f HelpPairingOrderField) String() string {
+	var str string
+	switch f.column {
+	case HelpPairingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case HelpPairingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case HelpPairingOrderFieldSince.column:
+		str = "SINCE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f HelpPairingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *HelpPairingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("HelpPairingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *HelpPairingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *HelpPairingOrderFieldUpdatedAt
+	case "SINCE":
+		*f = *HelpPairingOrderFieldSince
+	default:
+		return fmt.Errorf("%s is not a valid HelpPairingOrderField", str)
+	}
+	return nil
+}
+
+// HelpPairingOrderField defines the ordering field of HelpPairing.
+type HelpPairingOrderField struct {
+	// Value extracts the ordering value from the given HelpPairing.
+	Value    func(*HelpPairing) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) helppairing.OrderOption
+	toCursor func(*HelpPairing) Cursor
+}
+
+// HelpPairingOrder defines the ordering of HelpPairing.
+type HelpPairingOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *HelpPairingOrderField `json:"field"`
+}
+
+// DefaultHelpPairingOrder is the default ordering of HelpPairing.
+var DefaultHelpPairingOrder = &HelpPairingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HelpPairingOrderField{
+		Value: func(_m *HelpPairing) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: helppairing.FieldID,
+		toTerm: helppairing.ByID,
+		toCursor: func(_m *HelpPairing) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HelpPairing into HelpPairingEdge.
+func (_m *HelpPairing) ToEdge(order *HelpPairingOrder) *HelpPairingEdge {
+	if order == nil {
+		order = DefaultHelpPairingOrder
+	}
+	return &HelpPairingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// HelpRecordEdge is the edge representation of HelpRecord.
+type HelpRecordEdge struct {
+	Node   *HelpRecord `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// HelpRecordConnection is the connection containing edges to HelpRecord.
+type HelpRecordConnection struct {
+	Edges      []*HelpRecordEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *HelpRecordConnection) build(nodes []*HelpRecord, pager *helprecordPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HelpRecord
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HelpRecord {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HelpRecord {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HelpRecordEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HelpRecordEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HelpRecordPaginateOption enables pagination customization.
+type HelpRecordPaginateOption func(*helprecordPager) error
+
+// WithHelpRecordOrder configures pagination ordering.
+func WithHelpRecordOrder(order *HelpRecordOrder) HelpRecordPaginateOption {
+	if order == nil {
+		order = DefaultHelpRecordOrder
+	}
+	o := *order
+	return func(pager *helprecordPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHelpRecordOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHelpRecordFilter configures pagination filter.
+func WithHelpRecordFilter(filter func(*HelpRecordQuery) (*HelpRecordQuery, error)) HelpRecordPaginateOption {
+	return func(pager *helprecordPager) error {
+		if filter == nil {
+			return errors.New("HelpRecordQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type helprecordPager struct {
+	reverse bool
+	order   *HelpRecordOrder
+	filter  func(*HelpRecordQuery) (*HelpRecordQuery, error)
+}
+
+func newHelpRecordPager(opts []HelpRecordPaginateOption, reverse bool) (*helprecordPager, error) {
+	pager := &helprecordPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHelpRecordOrder
+	}
+	return pager, nil
+}
+
+func (p *helprecordPager) applyFilter(query *HelpRecordQuery) (*HelpRecordQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *helprecordPager) toCursor(_m *HelpRecord) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *helprecordPager) applyCursors(query *HelpRecordQuery, after, before *Cursor) (*HelpRecordQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHelpRecordOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *helprecordPager) applyOrder(query *HelpRecordQuery) *HelpRecordQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHelpRecordOrder.Field {
+		query = query.Order(DefaultHelpRecordOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *helprecordPager) orderExpr(query *HelpRecordQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHelpRecordOrder.Field {
+			b.Comma().Ident(DefaultHelpRecordOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HelpRecord.
+func (_m *HelpRecordQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HelpRecordPaginateOption,
+) (*HelpRecordConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHelpRecordPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HelpRecordConnection{Edges: []*HelpRecordEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// HelpRecordOrderFieldCreatedAt orders HelpRecord by created_at.
+	HelpRecordOrderFieldCreatedAt = &HelpRecordOrderField{
+		Value: func(_m *HelpRecord) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: helprecord.FieldCreatedAt,
+		toTerm: helprecord.ByCreatedAt,
+		toCursor: func(_m *HelpRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// HelpRecordOrderFieldUpdatedAt orders HelpRecord by updated_at.
+	HelpRecordOrderFieldUpdatedAt = &HelpRecordOrderField{
+		Value: func(_m *HelpRecord) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: helprecord.FieldUpdatedAt,
+		toTerm: helprecord.ByUpdatedAt,
+		toCursor: func(_m *HelpRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// HelpRecordOrderFieldOn orders HelpRecord by on.
+	HelpRecordOrderFieldOn = &HelpRecordOrderField{
+		Value: func(_m *HelpRecord) (ent.Value, error) {
+			return _m.On, nil
+		},
+		column: helprecord.FieldOn,
+		toTerm: helprecord.ByOn,
+		toCursor: func(_m *HelpRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.On,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f HelpRecordOrderField) String() string {
+	var str string
+	switch f.column {
+	case HelpRecordOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case HelpRecordOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case HelpRecordOrderFieldOn.column:
+		str = "ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f HelpRecordOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *HelpRecordOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("HelpRecordOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *HelpRecordOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *HelpRecordOrderFieldUpdatedAt
+	case "ON":
+		*f = *HelpRecordOrderFieldOn
+	default:
+		return fmt.Errorf("%s is not a valid HelpRecordOrderField", str)
+	}
+	return nil
+}
+
+// HelpRecordOrderField defines the ordering field of HelpRecord.
+type HelpRecordOrderField struct {
+	// Value extracts the ordering value from the given HelpRecord.
+	Value    func(*HelpRecord) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) helprecord.OrderOption
+	toCursor func(*HelpRecord) Cursor
+}
+
+// HelpRecordOrder defines the ordering of HelpRecord.
+type HelpRecordOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *HelpRecordOrderField `json:"field"`
+}
+
+// DefaultHelpRecordOrder is the default ordering of HelpRecord.
+var DefaultHelpRecordOrder = &HelpRecordOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HelpRecordOrderField{
+		Value: func(_m *HelpRecord) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: helprecord.FieldID,
+		toTerm: helprecord.ByID,
+		toCursor: func(_m *HelpRecord) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HelpRecord into HelpRecordEdge.
+func (_m *HelpRecord) ToEdge(order *HelpRecordOrder) *HelpRecordEdge {
+	if order == nil {
+		order = DefaultHelpRecordOrder
+	}
+	return &HelpRecordEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// HouseholdProblemEdge is the edge representation of HouseholdProblem.
+type HouseholdProblemEdge struct {
+	Node   *HouseholdProblem `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// HouseholdProblemConnection is the connection containing edges to HouseholdProblem.
+type HouseholdProblemConnection struct {
+	Edges      []*HouseholdProblemEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *HouseholdProblemConnection) build(nodes []*HouseholdProblem, pager *householdproblemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HouseholdProblem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HouseholdProblem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HouseholdProblem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HouseholdProblemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HouseholdProblemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HouseholdProblemPaginateOption enables pagination customization.
+type HouseholdProblemPaginateOption func(*householdproblemPager) error
+
+// WithHouseholdProblemOrder configures pagination ordering.
+func WithHouseholdProblemOrder(order *HouseholdProblemOrder) HouseholdProblemPaginateOption {
+	if order == nil {
+		order = DefaultHouseholdProblemOrder
+	}
+	o := *order
+	return func(pager *householdproblemPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHouseholdProblemOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHouseholdProblemFilter configures pagination filter.
+func WithHouseholdProblemFilter(filter func(*HouseholdProblemQuery) (*HouseholdProblemQuery, error)) HouseholdProblemPaginateOption {
+	return func(pager *householdproblemPager) error {
+		if filter == nil {
+			return errors.New("HouseholdProblemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type householdproblemPager struct {
+	reverse bool
+	order   *HouseholdProblemOrder
+	filter  func(*HouseholdProblemQuery) (*HouseholdProblemQuery, error)
+}
+
+func newHouseholdProblemPager(opts []HouseholdProblemPaginateOption, reverse bool) (*householdproblemPager, error) {
+	pager := &householdproblemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHouseholdProblemOrder
+	}
+	return pager, nil
+}
+
+func (p *householdproblemPager) applyFilter(query *HouseholdProblemQuery) (*HouseholdProblemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *householdproblemPager) toCursor(_m *HouseholdProblem) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *householdproblemPager) applyCursors(query *HouseholdProblemQuery, after, before *Cursor) (*HouseholdProblemQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHouseholdProblemOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *householdproblemPager) applyOrder(query *HouseholdProblemQuery) *HouseholdProblemQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHouseholdProblemOrder.Field {
+		query = query.Order(DefaultHouseholdProblemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *householdproblemPager) orderExpr(query *HouseholdProblemQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHouseholdProblemOrder.Field {
+			b.Comma().Ident(DefaultHouseholdProblemOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HouseholdProblem.
+func (_m *HouseholdProblemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HouseholdProblemPaginateOption,
+) (*HouseholdProblemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHouseholdProblemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HouseholdProblemConnection{Edges: []*HouseholdProblemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// HouseholdProblemOrderFieldCreatedAt orders HouseholdProblem by created_at.
+	HouseholdProblemOrderFieldCreatedAt = &HouseholdProblemOrderField{
+		Value: func(_m *HouseholdProblem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: householdproblem.FieldCreatedAt,
+		toTerm: householdproblem.ByCreatedAt,
+		toCursor: func(_m *HouseholdProblem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// HouseholdProblemOrderFieldUpdatedAt orders HouseholdProblem by updated_at.
+	HouseholdProblemOrderFieldUpdatedAt = &HouseholdProblemOrderField{
+		Value: func(_m *HouseholdProblem) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: householdproblem.FieldUpdatedAt,
+		toTerm: householdproblem.ByUpdatedAt,
+		toCursor: func(_m *HouseholdProblem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// HouseholdProblemOrderFieldRaisedOn orders HouseholdProblem by raised_on.
+	HouseholdProblemOrderFieldRaisedOn = &HouseholdProblemOrderField{
+		Value: func(_m *HouseholdProblem) (ent.Value, error) {
+			return _m.RaisedOn, nil
+		},
+		column: householdproblem.FieldRaisedOn,
+		toTerm: householdproblem.ByRaisedOn,
+		toCursor: func(_m *HouseholdProblem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.RaisedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f HouseholdProblemOrderField) String() string {
+	var str string
+	switch f.column {
+	case HouseholdProblemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case HouseholdProblemOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case HouseholdProblemOrderFieldRaisedOn.column:
+		str = "RAISED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f HouseholdProblemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *HouseholdProblemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("HouseholdProblemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *HouseholdProblemOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *HouseholdProblemOrderFieldUpdatedAt
+	case "RAISED_ON":
+		*f = *HouseholdProblemOrderFieldRaisedOn
+	default:
+		return fmt.Errorf("%s is not a valid HouseholdProblemOrderField", str)
+	}
+	return nil
+}
+
+// HouseholdProblemOrderField defines the ordering field of HouseholdProblem.
+type HouseholdProblemOrderField struct {
+	// Value extracts the ordering value from the given HouseholdProblem.
+	Value    func(*HouseholdProblem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) householdproblem.OrderOption
+	toCursor func(*HouseholdProblem) Cursor
+}
+
+// HouseholdProblemOrder defines the ordering of HouseholdProblem.
+type HouseholdProblemOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *HouseholdProblemOrderField `json:"field"`
+}
+
+// DefaultHouseholdProblemOrder is the default ordering of HouseholdProblem.
+var DefaultHouseholdProblemOrder = &HouseholdProblemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HouseholdProblemOrderField{
+		Value: func(_m *HouseholdProblem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: householdproblem.FieldID,
+		toTerm: householdproblem.ByID,
+		toCursor: func(_m *HouseholdProblem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HouseholdProblem into HouseholdProblemEdge.
+func (_m *HouseholdProblem) ToEdge(order *HouseholdProblemOrder) *HouseholdProblemEdge {
+	if order == nil {
+		order = DefaultHouseholdProblemOrder
+	}
+	return &HouseholdProblemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// HouseholdStatusChangeEdge is the edge representation of HouseholdStatusChange.
+type HouseholdStatusChangeEdge struct {
+	Node   *HouseholdStatusChange `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// HouseholdStatusChangeConnection is the connection containing edges to HouseholdStatusChange.
+type HouseholdStatusChangeConnection struct {
+	Edges      []*HouseholdStatusChangeEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *HouseholdStatusChangeConnection) build(nodes []*HouseholdStatusChange, pager *householdstatuschangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HouseholdStatusChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HouseholdStatusChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HouseholdStatusChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HouseholdStatusChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HouseholdStatusChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HouseholdStatusChangePaginateOption enables pagination customization.
+type HouseholdStatusChangePaginateOption func(*householdstatuschangePager) error
+
+// WithHouseholdStatusChangeOrder configures pagination ordering.
+func WithHouseholdStatusChangeOrder(order *HouseholdStatusChangeOrder) HouseholdStatusChangePaginateOption {
+	if order == nil {
+		order = DefaultHouseholdStatusChangeOrder
+	}
+	o := *order
+	return func(pager *householdstatuschangePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHouseholdStatusChangeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHouseholdStatusChangeFilter configures pagination filter.
+func WithHouseholdStatusChangeFilter(filter func(*HouseholdStatusChangeQuery) (*HouseholdStatusChangeQuery, error)) HouseholdStatusChangePaginateOption {
+	return func(pager *householdstatuschangePager) error {
+		if filter == nil {
+			return errors.New("HouseholdStatusChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type householdstatuschangePager struct {
+	reverse bool
+	order   *HouseholdStatusChangeOrder
+	filter  func(*HouseholdStatusChangeQuery) (*HouseholdStatusChangeQuery, error)
+}
+
+func newHouseholdStatusChangePager(opts []HouseholdStatusChangePaginateOption, reverse bool) (*householdstatuschangePager, error) {
+	pager := &householdstatuschangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHouseholdStatusChangeOrder
+	}
+	return pager, nil
+}
+
+func (p *householdstatuschangePager) applyFilter(query *HouseholdStatusChangeQuery) (*HouseholdStatusChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *householdstatuschangePager) toCursor(_m *HouseholdStatusChange) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *householdstatuschangePager) applyCursors(query *HouseholdStatusChangeQuery, after, before *Cursor) (*HouseholdStatusChangeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHouseholdStatusChangeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *householdstatuschangePager) applyOrder(query *HouseholdStatusChangeQuery) *HouseholdStatusChangeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHouseholdStatusChangeOrder.Field {
+		query = query.Order(DefaultHouseholdStatusChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *householdstatuschangePager) orderExpr(query *HouseholdStatusChangeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHouseholdStatusChangeOrder.Field {
+			b.Comma().Ident(DefaultHouseholdStatusChangeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HouseholdStatusChange.
+func (_m *HouseholdStatusChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HouseholdStatusChangePaginateOption,
+) (*HouseholdStatusChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHouseholdStatusChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HouseholdStatusChangeConnection{Edges: []*HouseholdStatusChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// HouseholdStatusChangeOrderFieldCreatedAt orders HouseholdStatusChange by created_at.
+	HouseholdStatusChangeOrderFieldCreatedAt = &HouseholdStatusChangeOrderField{
+		Value: func(_m *HouseholdStatusChange) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: householdstatuschange.FieldCreatedAt,
+		toTerm: householdstatuschange.ByCreatedAt,
+		toCursor: func(_m *HouseholdStatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// HouseholdStatusChangeOrderFieldUpdatedAt orders HouseholdStatusChange by updated_at.
+	HouseholdStatusChangeOrderFieldUpdatedAt = &HouseholdStatusChangeOrderField{
+		Value: func(_m *HouseholdStatusChange) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: householdstatuschange.FieldUpdatedAt,
+		toTerm: householdstatuschange.ByUpdatedAt,
+		toCursor: func(_m *HouseholdStatusChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f HouseholdStatusChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case HouseholdStatusChangeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case HouseholdStatusChangeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f HouseholdStatusChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *HouseholdStatusChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("HouseholdStatusChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *HouseholdStatusChangeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *HouseholdStatusChangeOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid HouseholdStatusChangeOrderField", str)
+	}
+	return nil
+}
+
+// HouseholdStatusChangeOrderField defines the ordering field of HouseholdStatusChange.
+type HouseholdStatusChangeOrderField struct {
+	// Value extracts the ordering value from the given HouseholdStatusChange.
+	Value    func(*HouseholdStatusChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) householdstatuschange.OrderOption
+	toCursor func(*HouseholdStatusChange) Cursor
+}
+
+// HouseholdStatusChangeOrder defines the ordering of HouseholdStatusChange.
+type HouseholdStatusChangeOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *HouseholdStatusChangeOrderField `json:"field"`
+}
+
+// DefaultHouseholdStatusChangeOrder is the default ordering of HouseholdStatusChange.
+var DefaultHouseholdStatusChangeOrder = &HouseholdStatusChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HouseholdStatusChangeOrderField{
+		Value: func(_m *HouseholdStatusChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: householdstatuschange.FieldID,
+		toTerm: householdstatuschange.ByID,
+		toCursor: func(_m *HouseholdStatusChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HouseholdStatusChange into HouseholdStatusChangeEdge.
+func (_m *HouseholdStatusChange) ToEdge(order *HouseholdStatusChangeOrder) *HouseholdStatusChangeEdge {
+	if order == nil {
+		order = DefaultHouseholdStatusChangeOrder
+	}
+	return &HouseholdStatusChangeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// JointActivityEdge is the edge representation of JointActivity.
+type JointActivityEdge struct {
+	Node   *JointActivity `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// JointActivityConnection is the connection containing edges to JointActivity.
+type JointActivityConnection struct {
+	Edges      []*JointActivityEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *JointActivityConnection) build(nodes []*JointActivity, pager *jointactivityPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *JointActivity
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *JointActivity {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *JointActivity {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*JointActivityEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &JointActivityEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// JointActivityPaginateOption enables pagination customization.
+type JointActivityPaginateOption func(*jointactivityPager) error
+
+// WithJointActivityOrder configures pagination ordering.
+func WithJointActivityOrder(order *JointActivityOrder) JointActivityPaginateOption {
+	if order == nil {
+		order = DefaultJointActivityOrder
+	}
+	o := *order
+	return func(pager *jointactivityPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultJointActivityOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithJointActivityFilter configures pagination filter.
+func WithJointActivityFilter(filter func(*JointActivityQuery) (*JointActivityQuery, error)) JointActivityPaginateOption {
+	return func(pager *jointactivityPager) error {
+		if filter == nil {
+			return errors.New("JointActivityQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type jointactivityPager struct {
+	reverse bool
+	order   *JointActivityOrder
+	filter  func(*JointActivityQuery) (*JointActivityQuery, error)
+}
+
+func newJointActivityPager(opts []JointActivityPaginateOption, reverse bool) (*jointactivityPager, error) {
+	pager := &jointactivityPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultJointActivityOrder
+	}
+	return pager, nil
+}
+
+func (p *jointactivityPager) applyFilter(query *JointActivityQuery) (*JointActivityQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *jointactivityPager) toCursor(_m *JointActivity) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *jointactivityPager) applyCursors(query *JointActivityQuery, after, before *Cursor) (*JointActivityQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultJointActivityOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *jointactivityPager) applyOrder(query *JointActivityQuery) *JointActivityQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultJointActivityOrder.Field {
+		query = query.Order(DefaultJointActivityOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *jointactivityPager) orderExpr(query *JointActivityQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultJointActivityOrder.Field {
+			b.Comma().Ident(DefaultJointActivityOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to JointActivity.
+func (_m *JointActivityQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...JointActivityPaginateOption,
+) (*JointActivityConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newJointActivityPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &JointActivityConnection{Edges: []*JointActivityEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// JointActivityOrderFieldCreatedAt orders JointActivity by created_at.
+	JointActivityOrderFieldCreatedAt = &JointActivityOrderField{
+		Value: func(_m *JointActivity) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: jointactivity.FieldCreatedAt,
+		toTerm: jointactivity.ByCreatedAt,
+		toCursor: func(_m *JointActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// JointActivityOrderFieldUpdatedAt orders JointActivity by updated_at.
+	JointActivityOrderFieldUpdatedAt = &JointActivityOrderField{
+		Value: func(_m *JointActivity) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: jointactivity.FieldUpdatedAt,
+		toTerm: jointactivity.ByUpdatedAt,
+		toCursor: func(_m *JointActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// JointActivityOrderFieldOn orders JointActivity by on.
+	JointActivityOrderFieldOn = &JointActivityOrderField{
+		Value: func(_m *JointActivity) (ent.Value, error) {
+			return _m.On, nil
+		},
+		column: jointactivity.FieldOn,
+		toTerm: jointactivity.ByOn,
+		toCursor: func(_m *JointActivity) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.On,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f JointActivityOrderField) String() string {
+	var str string
+	switch f.column {
+	case JointActivityOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case JointActivityOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case JointActivityOrderFieldOn.column:
+		str = "ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f JointActivityOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *JointActivityOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("JointActivityOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *JointActivityOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *JointActivityOrderFieldUpdatedAt
+	case "ON":
+		*f = *JointActivityOrderFieldOn
+	default:
+		return fmt.Errorf("%s is not a valid JointActivityOrderField", str)
+	}
+	return nil
+}
+
+// JointActivityOrderField defines the ordering field of JointActivity.
+type JointActivityOrderField struct {
+	// Value extracts the ordering value from the given JointActivity.
+	Value    func(*JointActivity) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) jointactivity.OrderOption
+	toCursor func(*JointActivity) Cursor
+}
+
+// JointActivityOrder defines the ordering of JointActivity.
+type JointActivityOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *JointActivityOrderField `json:"field"`
+}
+
+// DefaultJointActivityOrder is the default ordering of JointActivity.
+var DefaultJointActivityOrder = &JointActivityOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &JointActivityOrderField{
+		Value: func(_m *JointActivity) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: jointactivity.FieldID,
+		toTerm: jointactivity.ByID,
+		toCursor: func(_m *JointActivity) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts JointActivity into JointActivityEdge.
+func (_m *JointActivity) ToEdge(order *JointActivityOrder) *JointActivityEdge {
+	if order == nil {
+		order = DefaultJointActivityOrder
+	}
+	return &JointActivityEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaderAssignmentEdge is the edge representation of LeaderAssignment.
+type LeaderAssignmentEdge struct {
+	Node   *LeaderAssignment `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// LeaderAssignmentConnection is the connection containing edges to LeaderAssignment.
+type LeaderAssignmentConnection struct {
+	Edges      []*LeaderAssignmentEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *LeaderAssignmentConnection) build(nodes []*LeaderAssignment, pager *leaderassignmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaderAssignment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaderAssignment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaderAssignment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaderAssignmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaderAssignmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaderAssignmentPaginateOption enables pagination customization.
+type LeaderAssignmentPaginateOption func(*leaderassignmentPager) error
+
+// WithLeaderAssignmentOrder configures pagination ordering.
+func WithLeaderAssignmentOrder(order *LeaderAssignmentOrder) LeaderAssignmentPaginateOption {
+	if order == nil {
+		order = DefaultLeaderAssignmentOrder
+	}
+	o := *order
+	return func(pager *leaderassignmentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaderAssignmentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaderAssignmentFilter configures pagination filter.
+func WithLeaderAssignmentFilter(filter func(*LeaderAssignmentQuery) (*LeaderAssignmentQuery, error)) LeaderAssignmentPaginateOption {
+	return func(pager *leaderassignmentPager) error {
+		if filter == nil {
+			return errors.New("LeaderAssignmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leaderassignmentPager struct {
+	reverse bool
+	order   *LeaderAssignmentOrder
+	filter  func(*LeaderAssignmentQuery) (*LeaderAssignmentQuery, error)
+}
+
+func newLeaderAssignmentPager(opts []LeaderAssignmentPaginateOption, reverse bool) (*leaderassignmentPager, error) {
+	pager := &leaderassignmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaderAssignmentOrder
+	}
+	return pager, nil
+}
+
+func (p *leaderassignmentPager) applyFilter(query *LeaderAssignmentQuery) (*LeaderAssignmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leaderassignmentPager) toCursor(_m *LeaderAssignment) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leaderassignmentPager) applyCursors(query *LeaderAssignmentQuery, after, before *Cursor) (*LeaderAssignmentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaderAssignmentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leaderassignmentPager) applyOrder(query *LeaderAssignmentQuery) *LeaderAssignmentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaderAssignmentOrder.Field {
+		query = query.Order(DefaultLeaderAssignmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leaderassignmentPager) orderExpr(query *LeaderAssignmentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaderAssignmentOrder.Field {
+			b.Comma().Ident(DefaultLeaderAssignmentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaderAssignment.
+func (_m *LeaderAssignmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaderAssignmentPaginateOption,
+) (*LeaderAssignmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaderAssignmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaderAssignmentConnection{Edges: []*LeaderAssignmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaderAssignmentOrderFieldCreatedAt orders LeaderAssignment by created_at.
+	LeaderAssignmentOrderFieldCreatedAt = &LeaderAssignmentOrderField{
+		Value: func(_m *LeaderAssignment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leaderassignment.FieldCreatedAt,
+		toTerm: leaderassignment.ByCreatedAt,
+		toCursor: func(_m *LeaderAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeaderAssignmentOrderFieldUpdatedAt orders LeaderAssignment by updated_at.
+	LeaderAssignmentOrderFieldUpdatedAt = &LeaderAssignmentOrderField{
+		Value: func(_m *LeaderAssignment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: leaderassignment.FieldUpdatedAt,
+		toTerm: leaderassignment.ByUpdatedAt,
+		toCursor: func(_m *LeaderAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LeaderAssignmentOrderFieldYear orders LeaderAssignment by year.
+	LeaderAssignmentOrderFieldYear = &LeaderAssignmentOrderField{
+		Value: func(_m *LeaderAssignment) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: leaderassignment.FieldYear,
+		toTerm: leaderassignment.ByYear,
+		toCursor: func(_m *LeaderAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// LeaderAssignmentOrderFieldLeaderName orders LeaderAssignment by leader_name.
+	LeaderAssignmentOrderFieldLeaderName = &LeaderAssignmentOrderField{
+		Value: func(_m *LeaderAssignment) (ent.Value, error) {
+			return _m.LeaderName, nil
+		},
+		column: leaderassignment.FieldLeaderName,
+		toTerm: leaderassignment.ByLeaderName,
+		toCursor: func(_m *LeaderAssignment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LeaderName,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaderAssignmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaderAssignmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeaderAssignmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LeaderAssignmentOrderFieldYear.column:
+		str = "YEAR"
+	case LeaderAssignmentOrderFieldLeaderName.column:
+		str = "LEADER_NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaderAssignmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaderAssignmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaderAssignmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaderAssignmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LeaderAssignmentOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *LeaderAssignmentOrderFieldYear
+	case "LEADER_NAME":
+		*f = *LeaderAssignmentOrderFieldLeaderName
+	default:
+		return fmt.Errorf("%s is not a valid LeaderAssignmentOrderField", str)
+	}
+	return nil
+}
+
+// LeaderAssignmentOrderField defines the ordering field of LeaderAssignment.
+type LeaderAssignmentOrderField struct {
+	// Value extracts the ordering value from the given LeaderAssignment.
+	Value    func(*LeaderAssignment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leaderassignment.OrderOption
+	toCursor func(*LeaderAssignment) Cursor
+}
+
+// LeaderAssignmentOrder defines the ordering of LeaderAssignment.
+type LeaderAssignmentOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *LeaderAssignmentOrderField `json:"field"`
+}
+
+// DefaultLeaderAssignmentOrder is the default ordering of LeaderAssignment.
+var DefaultLeaderAssignmentOrder = &LeaderAssignmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaderAssignmentOrderField{
+		Value: func(_m *LeaderAssignment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leaderassignment.FieldID,
+		toTerm: leaderassignment.ByID,
+		toCursor: func(_m *LeaderAssignment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaderAssignment into LeaderAssignmentEdge.
+func (_m *LeaderAssignment) ToEdge(order *LeaderAssignmentOrder) *LeaderAssignmentEdge {
+	if order == nil {
+		order = DefaultLeaderAssignmentOrder
+	}
+	return &LeaderAssignmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LeaderVisitEdge is the edge representation of LeaderVisit.
+type LeaderVisitEdge struct {
+	Node   *LeaderVisit `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// LeaderVisitConnection is the connection containing edges to LeaderVisit.
+type LeaderVisitConnection struct {
+	Edges      []*LeaderVisitEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *LeaderVisitConnection) build(nodes []*LeaderVisit, pager *leadervisitPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeaderVisit
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeaderVisit {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeaderVisit {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeaderVisitEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeaderVisitEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeaderVisitPaginateOption enables pagination customization.
+type LeaderVisitPaginateOption func(*leadervisitPager) error
+
+// WithLeaderVisitOrder configures pagination ordering.
+func WithLeaderVisitOrder(order *LeaderVisitOrder) LeaderVisitPaginateOption {
+	if order == nil {
+		order = DefaultLeaderVisitOrder
+	}
+	o := *order
+	return func(pager *leadervisitPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeaderVisitOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeaderVisitFilter configures pagination filter.
+func WithLeaderVisitFilter(filter func(*LeaderVisitQuery) (*LeaderVisitQuery, error)) LeaderVisitPaginateOption {
+	return func(pager *leadervisitPager) error {
+		if filter == nil {
+			return errors.New("LeaderVisitQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leadervisitPager struct {
+	reverse bool
+	order   *LeaderVisitOrder
+	filter  func(*LeaderVisitQuery) (*LeaderVisitQuery, error)
+}
+
+func newLeaderVisitPager(opts []LeaderVisitPaginateOption, reverse bool) (*leadervisitPager, error) {
+	pager := &leadervisitPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeaderVisitOrder
+	}
+	return pager, nil
+}
+
+func (p *leadervisitPager) applyFilter(query *LeaderVisitQuery) (*LeaderVisitQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leadervisitPager) toCursor(_m *LeaderVisit) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leadervisitPager) applyCursors(query *LeaderVisitQuery, after, before *Cursor) (*LeaderVisitQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeaderVisitOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leadervisitPager) applyOrder(query *LeaderVisitQuery) *LeaderVisitQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeaderVisitOrder.Field {
+		query = query.Order(DefaultLeaderVisitOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leadervisitPager) orderExpr(query *LeaderVisitQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeaderVisitOrder.Field {
+			b.Comma().Ident(DefaultLeaderVisitOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeaderVisit.
+func (_m *LeaderVisitQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeaderVisitPaginateOption,
+) (*LeaderVisitConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeaderVisitPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeaderVisitConnection{Edges: []*LeaderVisitEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeaderVisitOrderFieldCreatedAt orders LeaderVisit by created_at.
+	LeaderVisitOrderFieldCreatedAt = &LeaderVisitOrderField{
+		Value: func(_m *LeaderVisit) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leadervisit.FieldCreatedAt,
+		toTerm: leadervisit.ByCreatedAt,
+		toCursor: func(_m *LeaderVisit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeaderVisitOrderFieldUpdatedAt orders LeaderVisit by updated_at.
+	LeaderVisitOrderFieldUpdatedAt = &LeaderVisitOrderField{
+		Value: func(_m *LeaderVisit) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: leadervisit.FieldUpdatedAt,
+		toTerm: leadervisit.ByUpdatedAt,
+		toCursor: func(_m *LeaderVisit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LeaderVisitOrderFieldOn orders LeaderVisit by on.
+	LeaderVisitOrderFieldOn = &LeaderVisitOrderField{
+		Value: func(_m *LeaderVisit) (ent.Value, error) {
+			return _m.On, nil
+		},
+		column: leadervisit.FieldOn,
+		toTerm: leadervisit.ByOn,
+		toCursor: func(_m *LeaderVisit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.On,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeaderVisitOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeaderVisitOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeaderVisitOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LeaderVisitOrderFieldOn.column:
+		str = "ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeaderVisitOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeaderVisitOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeaderVisitOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeaderVisitOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LeaderVisitOrderFieldUpdatedAt
+	case "ON":
+		*f = *LeaderVisitOrderFieldOn
+	default:
+		return fmt.Errorf("%s is not a valid LeaderVisitOrderField", str)
+	}
+	return nil
+}
+
+// LeaderVisitOrderField defines the ordering field of LeaderVisit.
+type LeaderVisitOrderField struct {
+	// Value extracts the ordering value from the given LeaderVisit.
+	Value    func(*LeaderVisit) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leadervisit.OrderOption
+	toCursor func(*LeaderVisit) Cursor
+}
+
+// LeaderVisitOrder defines the ordering of LeaderVisit.
+type LeaderVisitOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *LeaderVisitOrderField `json:"field"`
+}
+
+// DefaultLeaderVisitOrder is the default ordering of LeaderVisit.
+var DefaultLeaderVisitOrder = &LeaderVisitOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeaderVisitOrderField{
+		Value: func(_m *LeaderVisit) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leadervisit.FieldID,
+		toTerm: leadervisit.ByID,
+		toCursor: func(_m *LeaderVisit) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeaderVisit into LeaderVisitEdge.
+func (_m *LeaderVisit) ToEdge(order *LeaderVisitOrder) *LeaderVisitEdge {
+	if order == nil {
+		order = DefaultLeaderVisitOrder
+	}
+	return &LeaderVisitEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -8902,6 +11603,356 @@ func (_m *PointItem) ToEdge(order *PointItemOrder) *PointItemEdge {
 		order = DefaultPointItemOrder
 	}
 	return &PointItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PoorHouseholdEdge is the edge representation of PoorHousehold.
+type PoorHouseholdEdge struct {
+	Node   *PoorHousehold `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// PoorHouseholdConnection is the connection containing edges to PoorHousehold.
+type PoorHouseholdConnection struct {
+	Edges      []*PoorHouseholdEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *PoorHouseholdConnection) build(nodes []*PoorHousehold, pager *poorhouseholdPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PoorHousehold
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PoorHousehold {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PoorHousehold {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PoorHouseholdEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PoorHouseholdEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PoorHouseholdPaginateOption enables pagination customization.
+type PoorHouseholdPaginateOption func(*poorhouseholdPager) error
+
+// WithPoorHouseholdOrder configures pagination ordering.
+func WithPoorHouseholdOrder(order *PoorHouseholdOrder) PoorHouseholdPaginateOption {
+	if order == nil {
+		order = DefaultPoorHouseholdOrder
+	}
+	o := *order
+	return func(pager *poorhouseholdPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPoorHouseholdOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPoorHouseholdFilter configures pagination filter.
+func WithPoorHouseholdFilter(filter func(*PoorHouseholdQuery) (*PoorHouseholdQuery, error)) PoorHouseholdPaginateOption {
+	return func(pager *poorhouseholdPager) error {
+		if filter == nil {
+			return errors.New("PoorHouseholdQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type poorhouseholdPager struct {
+	reverse bool
+	order   *PoorHouseholdOrder
+	filter  func(*PoorHouseholdQuery) (*PoorHouseholdQuery, error)
+}
+
+func newPoorHouseholdPager(opts []PoorHouseholdPaginateOption, reverse bool) (*poorhouseholdPager, error) {
+	pager := &poorhouseholdPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPoorHouseholdOrder
+	}
+	return pager, nil
+}
+
+func (p *poorhouseholdPager) applyFilter(query *PoorHouseholdQuery) (*PoorHouseholdQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *poorhouseholdPager) toCursor(_m *PoorHousehold) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *poorhouseholdPager) applyCursors(query *PoorHouseholdQuery, after, before *Cursor) (*PoorHouseholdQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPoorHouseholdOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *poorhouseholdPager) applyOrder(query *PoorHouseholdQuery) *PoorHouseholdQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPoorHouseholdOrder.Field {
+		query = query.Order(DefaultPoorHouseholdOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *poorhouseholdPager) orderExpr(query *PoorHouseholdQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPoorHouseholdOrder.Field {
+			b.Comma().Ident(DefaultPoorHouseholdOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PoorHousehold.
+func (_m *PoorHouseholdQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PoorHouseholdPaginateOption,
+) (*PoorHouseholdConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPoorHouseholdPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PoorHouseholdConnection{Edges: []*PoorHouseholdEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PoorHouseholdOrderFieldCreatedAt orders PoorHousehold by created_at.
+	PoorHouseholdOrderFieldCreatedAt = &PoorHouseholdOrderField{
+		Value: func(_m *PoorHousehold) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: poorhousehold.FieldCreatedAt,
+		toTerm: poorhousehold.ByCreatedAt,
+		toCursor: func(_m *PoorHousehold) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PoorHouseholdOrderFieldUpdatedAt orders PoorHousehold by updated_at.
+	PoorHouseholdOrderFieldUpdatedAt = &PoorHouseholdOrderField{
+		Value: func(_m *PoorHousehold) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: poorhousehold.FieldUpdatedAt,
+		toTerm: poorhousehold.ByUpdatedAt,
+		toCursor: func(_m *PoorHousehold) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PoorHouseholdOrderFieldHead orders PoorHousehold by head.
+	PoorHouseholdOrderFieldHead = &PoorHouseholdOrderField{
+		Value: func(_m *PoorHousehold) (ent.Value, error) {
+			return _m.Head, nil
+		},
+		column: poorhousehold.FieldHead,
+		toTerm: poorhousehold.ByHead,
+		toCursor: func(_m *PoorHousehold) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Head,
+			}
+		},
+	}
+	// PoorHouseholdOrderFieldStatus orders PoorHousehold by status.
+	PoorHouseholdOrderFieldStatus = &PoorHouseholdOrderField{
+		Value: func(_m *PoorHousehold) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: poorhousehold.FieldStatus,
+		toTerm: poorhousehold.ByStatus,
+		toCursor: func(_m *PoorHousehold) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PoorHouseholdOrderField) String() string {
+	var str string
+	switch f.column {
+	case PoorHouseholdOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PoorHouseholdOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PoorHouseholdOrderFieldHead.column:
+		str = "HEAD"
+	case PoorHouseholdOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PoorHouseholdOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PoorHouseholdOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PoorHouseholdOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PoorHouseholdOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PoorHouseholdOrderFieldUpdatedAt
+	case "HEAD":
+		*f = *PoorHouseholdOrderFieldHead
+	case "STATUS":
+		*f = *PoorHouseholdOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid PoorHouseholdOrderField", str)
+	}
+	return nil
+}
+
+// PoorHouseholdOrderField defines the ordering field of PoorHousehold.
+type PoorHouseholdOrderField struct {
+	// Value extracts the ordering value from the given PoorHousehold.
+	Value    func(*PoorHousehold) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) poorhousehold.OrderOption
+	toCursor func(*PoorHousehold) Cursor
+}
+
+// PoorHouseholdOrder defines the ordering of PoorHousehold.
+type PoorHouseholdOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *PoorHouseholdOrderField `json:"field"`
+}
+
+// DefaultPoorHouseholdOrder is the default ordering of PoorHousehold.
+var DefaultPoorHouseholdOrder = &PoorHouseholdOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PoorHouseholdOrderField{
+		Value: func(_m *PoorHousehold) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: poorhousehold.FieldID,
+		toTerm: poorhousehold.ByID,
+		toCursor: func(_m *PoorHousehold) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PoorHousehold into PoorHouseholdEdge.
+func (_m *PoorHousehold) ToEdge(order *PoorHouseholdOrder) *PoorHouseholdEdge {
+	if order == nil {
+		order = DefaultPoorHouseholdOrder
+	}
+	return &PoorHouseholdEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -19,6 +20,13 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -33,6 +41,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -835,6 +844,488 @@ func (i *AuditLogWhereInput) P() (predicate.AuditLog, error) {
 		return predicates[0], nil
 	default:
 		return auditlog.And(predicates...), nil
+	}
+}
+
+// BranchPairingWhereInput represents a where input for filtering BranchPairing queries.
+type BranchPairingWhereInput struct {
+	Predicates []predicate.BranchPairing  `json:"-"`
+	Not        *BranchPairingWhereInput   `json:"not,omitempty"`
+	Or         []*BranchPairingWhereInput `json:"or,omitempty"`
+	And        []*BranchPairingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "unit_branch_name" field predicates.
+	UnitBranchName             *string  `json:"unitBranchName,omitempty"`
+	UnitBranchNameNEQ          *string  `json:"unitBranchNameNEQ,omitempty"`
+	UnitBranchNameIn           []string `json:"unitBranchNameIn,omitempty"`
+	UnitBranchNameNotIn        []string `json:"unitBranchNameNotIn,omitempty"`
+	UnitBranchNameGT           *string  `json:"unitBranchNameGT,omitempty"`
+	UnitBranchNameGTE          *string  `json:"unitBranchNameGTE,omitempty"`
+	UnitBranchNameLT           *string  `json:"unitBranchNameLT,omitempty"`
+	UnitBranchNameLTE          *string  `json:"unitBranchNameLTE,omitempty"`
+	UnitBranchNameContains     *string  `json:"unitBranchNameContains,omitempty"`
+	UnitBranchNameHasPrefix    *string  `json:"unitBranchNameHasPrefix,omitempty"`
+	UnitBranchNameHasSuffix    *string  `json:"unitBranchNameHasSuffix,omitempty"`
+	UnitBranchNameEqualFold    *string  `json:"unitBranchNameEqualFold,omitempty"`
+	UnitBranchNameContainsFold *string  `json:"unitBranchNameContainsFold,omitempty"`
+
+	// "village_branch_name" field predicates.
+	VillageBranchName             *string  `json:"villageBranchName,omitempty"`
+	VillageBranchNameNEQ          *string  `json:"villageBranchNameNEQ,omitempty"`
+	VillageBranchNameIn           []string `json:"villageBranchNameIn,omitempty"`
+	VillageBranchNameNotIn        []string `json:"villageBranchNameNotIn,omitempty"`
+	VillageBranchNameGT           *string  `json:"villageBranchNameGT,omitempty"`
+	VillageBranchNameGTE          *string  `json:"villageBranchNameGTE,omitempty"`
+	VillageBranchNameLT           *string  `json:"villageBranchNameLT,omitempty"`
+	VillageBranchNameLTE          *string  `json:"villageBranchNameLTE,omitempty"`
+	VillageBranchNameContains     *string  `json:"villageBranchNameContains,omitempty"`
+	VillageBranchNameHasPrefix    *string  `json:"villageBranchNameHasPrefix,omitempty"`
+	VillageBranchNameHasSuffix    *string  `json:"villageBranchNameHasSuffix,omitempty"`
+	VillageBranchNameEqualFold    *string  `json:"villageBranchNameEqualFold,omitempty"`
+	VillageBranchNameContainsFold *string  `json:"villageBranchNameContainsFold,omitempty"`
+
+	// "start_on" field predicates.
+	StartOn      *time.Time  `json:"startOn,omitempty"`
+	StartOnNEQ   *time.Time  `json:"startOnNEQ,omitempty"`
+	StartOnIn    []time.Time `json:"startOnIn,omitempty"`
+	StartOnNotIn []time.Time `json:"startOnNotIn,omitempty"`
+	StartOnGT    *time.Time  `json:"startOnGT,omitempty"`
+	StartOnGTE   *time.Time  `json:"startOnGTE,omitempty"`
+	StartOnLT    *time.Time  `json:"startOnLT,omitempty"`
+	StartOnLTE   *time.Time  `json:"startOnLTE,omitempty"`
+
+	// "end_on" field predicates.
+	EndOn       *time.Time  `json:"endOn,omitempty"`
+	EndOnNEQ    *time.Time  `json:"endOnNEQ,omitempty"`
+	EndOnIn     []time.Time `json:"endOnIn,omitempty"`
+	EndOnNotIn  []time.Time `json:"endOnNotIn,omitempty"`
+	EndOnGT     *time.Time  `json:"endOnGT,omitempty"`
+	EndOnGTE    *time.Time  `json:"endOnGTE,omitempty"`
+	EndOnLT     *time.Time  `json:"endOnLT,omitempty"`
+	EndOnLTE    *time.Time  `json:"endOnLTE,omitempty"`
+	EndOnIsNil  bool        `json:"endOnIsNil,omitempty"`
+	EndOnNotNil bool        `json:"endOnNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *branchpairing.Status  `json:"status,omitempty"`
+	StatusNEQ   *branchpairing.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []branchpairing.Status `json:"statusIn,omitempty"`
+	StatusNotIn []branchpairing.Status `json:"statusNotIn,omitempty"`
+
+	// "unit_branch" edge predicates.
+	HasUnitBranch     *bool            `json:"hasUnitBranch,omitempty"`
+	HasUnitBranchWith []*OrgWhereInput `json:"hasUnitBranchWith,omitempty"`
+
+	// "village_branch" edge predicates.
+	HasVillageBranch     *bool            `json:"hasVillageBranch,omitempty"`
+	HasVillageBranchWith []*OrgWhereInput `json:"hasVillageBranchWith,omitempty"`
+
+	// "responsible" edge predicates.
+	HasResponsible     *bool               `json:"hasResponsible,omitempty"`
+	HasResponsibleWith []*MemberWhereInput `json:"hasResponsibleWith,omitempty"`
+
+	// "activities" edge predicates.
+	HasActivities     *bool                      `json:"hasActivities,omitempty"`
+	HasActivitiesWith []*JointActivityWhereInput `json:"hasActivitiesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BranchPairingWhereInput) AddPredicates(predicates ...predicate.BranchPairing) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BranchPairingWhereInput filter on the BranchPairingQuery builder.
+func (i *BranchPairingWhereInput) Filter(q *BranchPairingQuery) (*BranchPairingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBranchPairingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBranchPairingWhereInput is returned in case the BranchPairingWhereInput is empty.
+var ErrEmptyBranchPairingWhereInput = errors.New("ent: empty predicate BranchPairingWhereInput")
+
+// P returns a predicate for filtering branchpairings.
+// An error is returned if the input is empty or invalid.
+func (i *BranchPairingWhereInput) P() (predicate.BranchPairing, error) {
+	var predicates []predicate.BranchPairing
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, branchpairing.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.BranchPairing, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, branchpairing.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.BranchPairing, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, branchpairing.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, branchpairing.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, branchpairing.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, branchpairing.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, branchpairing.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, branchpairing.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, branchpairing.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, branchpairing.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, branchpairing.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, branchpairing.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, branchpairing.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, branchpairing.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, branchpairing.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, branchpairing.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, branchpairing.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, branchpairing.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, branchpairing.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, branchpairing.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, branchpairing.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, branchpairing.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.UnitBranchName != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameEQ(*i.UnitBranchName))
+	}
+	if i.UnitBranchNameNEQ != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameNEQ(*i.UnitBranchNameNEQ))
+	}
+	if len(i.UnitBranchNameIn) > 0 {
+		predicates = append(predicates, branchpairing.UnitBranchNameIn(i.UnitBranchNameIn...))
+	}
+	if len(i.UnitBranchNameNotIn) > 0 {
+		predicates = append(predicates, branchpairing.UnitBranchNameNotIn(i.UnitBranchNameNotIn...))
+	}
+	if i.UnitBranchNameGT != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameGT(*i.UnitBranchNameGT))
+	}
+	if i.UnitBranchNameGTE != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameGTE(*i.UnitBranchNameGTE))
+	}
+	if i.UnitBranchNameLT != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameLT(*i.UnitBranchNameLT))
+	}
+	if i.UnitBranchNameLTE != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameLTE(*i.UnitBranchNameLTE))
+	}
+	if i.UnitBranchNameContains != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameContains(*i.UnitBranchNameContains))
+	}
+	if i.UnitBranchNameHasPrefix != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameHasPrefix(*i.UnitBranchNameHasPrefix))
+	}
+	if i.UnitBranchNameHasSuffix != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameHasSuffix(*i.UnitBranchNameHasSuffix))
+	}
+	if i.UnitBranchNameEqualFold != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameEqualFold(*i.UnitBranchNameEqualFold))
+	}
+	if i.UnitBranchNameContainsFold != nil {
+		predicates = append(predicates, branchpairing.UnitBranchNameContainsFold(*i.UnitBranchNameContainsFold))
+	}
+	if i.VillageBranchName != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameEQ(*i.VillageBranchName))
+	}
+	if i.VillageBranchNameNEQ != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameNEQ(*i.VillageBranchNameNEQ))
+	}
+	if len(i.VillageBranchNameIn) > 0 {
+		predicates = append(predicates, branchpairing.VillageBranchNameIn(i.VillageBranchNameIn...))
+	}
+	if len(i.VillageBranchNameNotIn) > 0 {
+		predicates = append(predicates, branchpairing.VillageBranchNameNotIn(i.VillageBranchNameNotIn...))
+	}
+	if i.VillageBranchNameGT != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameGT(*i.VillageBranchNameGT))
+	}
+	if i.VillageBranchNameGTE != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameGTE(*i.VillageBranchNameGTE))
+	}
+	if i.VillageBranchNameLT != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameLT(*i.VillageBranchNameLT))
+	}
+	if i.VillageBranchNameLTE != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameLTE(*i.VillageBranchNameLTE))
+	}
+	if i.VillageBranchNameContains != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameContains(*i.VillageBranchNameContains))
+	}
+	if i.VillageBranchNameHasPrefix != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameHasPrefix(*i.VillageBranchNameHasPrefix))
+	}
+	if i.VillageBranchNameHasSuffix != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameHasSuffix(*i.VillageBranchNameHasSuffix))
+	}
+	if i.VillageBranchNameEqualFold != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameEqualFold(*i.VillageBranchNameEqualFold))
+	}
+	if i.VillageBranchNameContainsFold != nil {
+		predicates = append(predicates, branchpairing.VillageBranchNameContainsFold(*i.VillageBranchNameContainsFold))
+	}
+	if i.StartOn != nil {
+		predicates = append(predicates, branchpairing.StartOnEQ(*i.StartOn))
+	}
+	if i.StartOnNEQ != nil {
+		predicates = append(predicates, branchpairing.StartOnNEQ(*i.StartOnNEQ))
+	}
+	if len(i.StartOnIn) > 0 {
+		predicates = append(predicates, branchpairing.StartOnIn(i.StartOnIn...))
+	}
+	if len(i.StartOnNotIn) > 0 {
+		predicates = append(predicates, branchpairing.StartOnNotIn(i.StartOnNotIn...))
+	}
+	if i.StartOnGT != nil {
+		predicates = append(predicates, branchpairing.StartOnGT(*i.StartOnGT))
+	}
+	if i.StartOnGTE != nil {
+		predicates = append(predicates, branchpairing.StartOnGTE(*i.StartOnGTE))
+	}
+	if i.StartOnLT != nil {
+		predicates = append(predicates, branchpairing.StartOnLT(*i.StartOnLT))
+	}
+	if i.StartOnLTE != nil {
+		predicates = append(predicates, branchpairing.StartOnLTE(*i.StartOnLTE))
+	}
+	if i.EndOn != nil {
+		predicates = append(predicates, branchpairing.EndOnEQ(*i.EndOn))
+	}
+	if i.EndOnNEQ != nil {
+		predicates = append(predicates, branchpairing.EndOnNEQ(*i.EndOnNEQ))
+	}
+	if len(i.EndOnIn) > 0 {
+		predicates = append(predicates, branchpairing.EndOnIn(i.EndOnIn...))
+	}
+	if len(i.EndOnNotIn) > 0 {
+		predicates = append(predicates, branchpairing.EndOnNotIn(i.EndOnNotIn...))
+	}
+	if i.EndOnGT != nil {
+		predicates = append(predicates, branchpairing.EndOnGT(*i.EndOnGT))
+	}
+	if i.EndOnGTE != nil {
+		predicates = append(predicates, branchpairing.EndOnGTE(*i.EndOnGTE))
+	}
+	if i.EndOnLT != nil {
+		predicates = append(predicates, branchpairing.EndOnLT(*i.EndOnLT))
+	}
+	if i.EndOnLTE != nil {
+		predicates = append(predicates, branchpairing.EndOnLTE(*i.EndOnLTE))
+	}
+	if i.EndOnIsNil {
+		predicates = append(predicates, branchpairing.EndOnIsNil())
+	}
+	if i.EndOnNotNil {
+		predicates = append(predicates, branchpairing.EndOnNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, branchpairing.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, branchpairing.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, branchpairing.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, branchpairing.StatusNotIn(i.StatusNotIn...))
+	}
+
+	if i.HasUnitBranch != nil {
+		p := branchpairing.HasUnitBranch()
+		if !*i.HasUnitBranch {
+			p = branchpairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUnitBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasUnitBranchWith))
+		for _, w := range i.HasUnitBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUnitBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, branchpairing.HasUnitBranchWith(with...))
+	}
+	if i.HasVillageBranch != nil {
+		p := branchpairing.HasVillageBranch()
+		if !*i.HasVillageBranch {
+			p = branchpairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVillageBranchWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasVillageBranchWith))
+		for _, w := range i.HasVillageBranchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVillageBranchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, branchpairing.HasVillageBranchWith(with...))
+	}
+	if i.HasResponsible != nil {
+		p := branchpairing.HasResponsible()
+		if !*i.HasResponsible {
+			p = branchpairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResponsibleWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasResponsibleWith))
+		for _, w := range i.HasResponsibleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResponsibleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, branchpairing.HasResponsibleWith(with...))
+	}
+	if i.HasActivities != nil {
+		p := branchpairing.HasActivities()
+		if !*i.HasActivities {
+			p = branchpairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivitiesWith) > 0 {
+		with := make([]predicate.JointActivity, 0, len(i.HasActivitiesWith))
+		for _, w := range i.HasActivitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, branchpairing.HasActivitiesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBranchPairingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return branchpairing.And(predicates...), nil
 	}
 }
 
@@ -5057,6 +5548,2548 @@ func (i *HelpCardWhereInput) P() (predicate.HelpCard, error) {
 		return predicates[0], nil
 	default:
 		return helpcard.And(predicates...), nil
+	}
+}
+
+// HelpPairingWhereInput represents a where input for filtering HelpPairing queries.
+type HelpPairingWhereInput struct {
+	Predicates []predicate.HelpPairing  `json:"-"`
+	Not        *HelpPairingWhereInput   `json:"not,omitempty"`
+	Or         []*HelpPairingWhereInput `json:"or,omitempty"`
+	And        []*HelpPairingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "member_name" field predicates.
+	MemberName             *string  `json:"memberName,omitempty"`
+	MemberNameNEQ          *string  `json:"memberNameNEQ,omitempty"`
+	MemberNameIn           []string `json:"memberNameIn,omitempty"`
+	MemberNameNotIn        []string `json:"memberNameNotIn,omitempty"`
+	MemberNameGT           *string  `json:"memberNameGT,omitempty"`
+	MemberNameGTE          *string  `json:"memberNameGTE,omitempty"`
+	MemberNameLT           *string  `json:"memberNameLT,omitempty"`
+	MemberNameLTE          *string  `json:"memberNameLTE,omitempty"`
+	MemberNameContains     *string  `json:"memberNameContains,omitempty"`
+	MemberNameHasPrefix    *string  `json:"memberNameHasPrefix,omitempty"`
+	MemberNameHasSuffix    *string  `json:"memberNameHasSuffix,omitempty"`
+	MemberNameEqualFold    *string  `json:"memberNameEqualFold,omitempty"`
+	MemberNameContainsFold *string  `json:"memberNameContainsFold,omitempty"`
+
+	// "household_head" field predicates.
+	HouseholdHead             *string  `json:"householdHead,omitempty"`
+	HouseholdHeadNEQ          *string  `json:"householdHeadNEQ,omitempty"`
+	HouseholdHeadIn           []string `json:"householdHeadIn,omitempty"`
+	HouseholdHeadNotIn        []string `json:"householdHeadNotIn,omitempty"`
+	HouseholdHeadGT           *string  `json:"householdHeadGT,omitempty"`
+	HouseholdHeadGTE          *string  `json:"householdHeadGTE,omitempty"`
+	HouseholdHeadLT           *string  `json:"householdHeadLT,omitempty"`
+	HouseholdHeadLTE          *string  `json:"householdHeadLTE,omitempty"`
+	HouseholdHeadContains     *string  `json:"householdHeadContains,omitempty"`
+	HouseholdHeadHasPrefix    *string  `json:"householdHeadHasPrefix,omitempty"`
+	HouseholdHeadHasSuffix    *string  `json:"householdHeadHasSuffix,omitempty"`
+	HouseholdHeadEqualFold    *string  `json:"householdHeadEqualFold,omitempty"`
+	HouseholdHeadContainsFold *string  `json:"householdHeadContainsFold,omitempty"`
+
+	// "since" field predicates.
+	Since      *time.Time  `json:"since,omitempty"`
+	SinceNEQ   *time.Time  `json:"sinceNEQ,omitempty"`
+	SinceIn    []time.Time `json:"sinceIn,omitempty"`
+	SinceNotIn []time.Time `json:"sinceNotIn,omitempty"`
+	SinceGT    *time.Time  `json:"sinceGT,omitempty"`
+	SinceGTE   *time.Time  `json:"sinceGTE,omitempty"`
+	SinceLT    *time.Time  `json:"sinceLT,omitempty"`
+	SinceLTE   *time.Time  `json:"sinceLTE,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "household" edge predicates.
+	HasHousehold     *bool                      `json:"hasHousehold,omitempty"`
+	HasHouseholdWith []*PoorHouseholdWhereInput `json:"hasHouseholdWith,omitempty"`
+
+	// "records" edge predicates.
+	HasRecords     *bool                   `json:"hasRecords,omitempty"`
+	HasRecordsWith []*HelpRecordWhereInput `json:"hasRecordsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HelpPairingWhereInput) AddPredicates(predicates ...predicate.HelpPairing) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HelpPairingWhereInput filter on the HelpPairingQuery builder.
+func (i *HelpPairingWhereInput) Filter(q *HelpPairingQuery) (*HelpPairingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHelpPairingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHelpPairingWhereInput is returned in case the HelpPairingWhereInput is empty.
+var ErrEmptyHelpPairingWhereInput = errors.New("ent: empty predicate HelpPairingWhereInput")
+
+// P returns a predicate for filtering helppairings.
+// An error is returned if the input is empty or invalid.
+func (i *HelpPairingWhereInput) P() (predicate.HelpPairing, error) {
+	var predicates []predicate.HelpPairing
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, helppairing.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HelpPairing, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, helppairing.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HelpPairing, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, helppairing.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, helppairing.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, helppairing.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, helppairing.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, helppairing.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, helppairing.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, helppairing.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, helppairing.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, helppairing.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, helppairing.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, helppairing.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, helppairing.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, helppairing.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, helppairing.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, helppairing.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, helppairing.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, helppairing.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, helppairing.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, helppairing.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, helppairing.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, helppairing.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, helppairing.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, helppairing.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, helppairing.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, helppairing.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MemberName != nil {
+		predicates = append(predicates, helppairing.MemberNameEQ(*i.MemberName))
+	}
+	if i.MemberNameNEQ != nil {
+		predicates = append(predicates, helppairing.MemberNameNEQ(*i.MemberNameNEQ))
+	}
+	if len(i.MemberNameIn) > 0 {
+		predicates = append(predicates, helppairing.MemberNameIn(i.MemberNameIn...))
+	}
+	if len(i.MemberNameNotIn) > 0 {
+		predicates = append(predicates, helppairing.MemberNameNotIn(i.MemberNameNotIn...))
+	}
+	if i.MemberNameGT != nil {
+		predicates = append(predicates, helppairing.MemberNameGT(*i.MemberNameGT))
+	}
+	if i.MemberNameGTE != nil {
+		predicates = append(predicates, helppairing.MemberNameGTE(*i.MemberNameGTE))
+	}
+	if i.MemberNameLT != nil {
+		predicates = append(predicates, helppairing.MemberNameLT(*i.MemberNameLT))
+	}
+	if i.MemberNameLTE != nil {
+		predicates = append(predicates, helppairing.MemberNameLTE(*i.MemberNameLTE))
+	}
+	if i.MemberNameContains != nil {
+		predicates = append(predicates, helppairing.MemberNameContains(*i.MemberNameContains))
+	}
+	if i.MemberNameHasPrefix != nil {
+		predicates = append(predicates, helppairing.MemberNameHasPrefix(*i.MemberNameHasPrefix))
+	}
+	if i.MemberNameHasSuffix != nil {
+		predicates = append(predicates, helppairing.MemberNameHasSuffix(*i.MemberNameHasSuffix))
+	}
+	if i.MemberNameEqualFold != nil {
+		predicates = append(predicates, helppairing.MemberNameEqualFold(*i.MemberNameEqualFold))
+	}
+	if i.MemberNameContainsFold != nil {
+		predicates = append(predicates, helppairing.MemberNameContainsFold(*i.MemberNameContainsFold))
+	}
+	if i.HouseholdHead != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadEQ(*i.HouseholdHead))
+	}
+	if i.HouseholdHeadNEQ != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadNEQ(*i.HouseholdHeadNEQ))
+	}
+	if len(i.HouseholdHeadIn) > 0 {
+		predicates = append(predicates, helppairing.HouseholdHeadIn(i.HouseholdHeadIn...))
+	}
+	if len(i.HouseholdHeadNotIn) > 0 {
+		predicates = append(predicates, helppairing.HouseholdHeadNotIn(i.HouseholdHeadNotIn...))
+	}
+	if i.HouseholdHeadGT != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadGT(*i.HouseholdHeadGT))
+	}
+	if i.HouseholdHeadGTE != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadGTE(*i.HouseholdHeadGTE))
+	}
+	if i.HouseholdHeadLT != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadLT(*i.HouseholdHeadLT))
+	}
+	if i.HouseholdHeadLTE != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadLTE(*i.HouseholdHeadLTE))
+	}
+	if i.HouseholdHeadContains != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadContains(*i.HouseholdHeadContains))
+	}
+	if i.HouseholdHeadHasPrefix != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadHasPrefix(*i.HouseholdHeadHasPrefix))
+	}
+	if i.HouseholdHeadHasSuffix != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadHasSuffix(*i.HouseholdHeadHasSuffix))
+	}
+	if i.HouseholdHeadEqualFold != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadEqualFold(*i.HouseholdHeadEqualFold))
+	}
+	if i.HouseholdHeadContainsFold != nil {
+		predicates = append(predicates, helppairing.HouseholdHeadContainsFold(*i.HouseholdHeadContainsFold))
+	}
+	if i.Since != nil {
+		predicates = append(predicates, helppairing.SinceEQ(*i.Since))
+	}
+	if i.SinceNEQ != nil {
+		predicates = append(predicates, helppairing.SinceNEQ(*i.SinceNEQ))
+	}
+	if len(i.SinceIn) > 0 {
+		predicates = append(predicates, helppairing.SinceIn(i.SinceIn...))
+	}
+	if len(i.SinceNotIn) > 0 {
+		predicates = append(predicates, helppairing.SinceNotIn(i.SinceNotIn...))
+	}
+	if i.SinceGT != nil {
+		predicates = append(predicates, helppairing.SinceGT(*i.SinceGT))
+	}
+	if i.SinceGTE != nil {
+		predicates = append(predicates, helppairing.SinceGTE(*i.SinceGTE))
+	}
+	if i.SinceLT != nil {
+		predicates = append(predicates, helppairing.SinceLT(*i.SinceLT))
+	}
+	if i.SinceLTE != nil {
+		predicates = append(predicates, helppairing.SinceLTE(*i.SinceLTE))
+	}
+
+	if i.HasMember != nil {
+		p := helppairing.HasMember()
+		if !*i.HasMember {
+			p = helppairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helppairing.HasMemberWith(with...))
+	}
+	if i.HasHousehold != nil {
+		p := helppairing.HasHousehold()
+		if !*i.HasHousehold {
+			p = helppairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdWith) > 0 {
+		with := make([]predicate.PoorHousehold, 0, len(i.HasHouseholdWith))
+		for _, w := range i.HasHouseholdWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helppairing.HasHouseholdWith(with...))
+	}
+	if i.HasRecords != nil {
+		p := helppairing.HasRecords()
+		if !*i.HasRecords {
+			p = helppairing.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRecordsWith) > 0 {
+		with := make([]predicate.HelpRecord, 0, len(i.HasRecordsWith))
+		for _, w := range i.HasRecordsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRecordsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helppairing.HasRecordsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHelpPairingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return helppairing.And(predicates...), nil
+	}
+}
+
+// HelpRecordWhereInput represents a where input for filtering HelpRecord queries.
+type HelpRecordWhereInput struct {
+	Predicates []predicate.HelpRecord  `json:"-"`
+	Not        *HelpRecordWhereInput   `json:"not,omitempty"`
+	Or         []*HelpRecordWhereInput `json:"or,omitempty"`
+	And        []*HelpRecordWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *helprecord.Kind  `json:"kind,omitempty"`
+	KindNEQ   *helprecord.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []helprecord.Kind `json:"kindIn,omitempty"`
+	KindNotIn []helprecord.Kind `json:"kindNotIn,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "pairing" edge predicates.
+	HasPairing     *bool                    `json:"hasPairing,omitempty"`
+	HasPairingWith []*HelpPairingWhereInput `json:"hasPairingWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HelpRecordWhereInput) AddPredicates(predicates ...predicate.HelpRecord) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HelpRecordWhereInput filter on the HelpRecordQuery builder.
+func (i *HelpRecordWhereInput) Filter(q *HelpRecordQuery) (*HelpRecordQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHelpRecordWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHelpRecordWhereInput is returned in case the HelpRecordWhereInput is empty.
+var ErrEmptyHelpRecordWhereInput = errors.New("ent: empty predicate HelpRecordWhereInput")
+
+// P returns a predicate for filtering helprecords.
+// An error is returned if the input is empty or invalid.
+func (i *HelpRecordWhereInput) P() (predicate.HelpRecord, error) {
+	var predicates []predicate.HelpRecord
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, helprecord.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HelpRecord, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, helprecord.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HelpRecord, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, helprecord.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, helprecord.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, helprecord.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, helprecord.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, helprecord.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, helprecord.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, helprecord.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, helprecord.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, helprecord.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, helprecord.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, helprecord.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, helprecord.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, helprecord.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, helprecord.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, helprecord.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, helprecord.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, helprecord.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, helprecord.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, helprecord.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, helprecord.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, helprecord.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, helprecord.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, helprecord.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, helprecord.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, helprecord.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, helprecord.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, helprecord.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, helprecord.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, helprecord.KindNotIn(i.KindNotIn...))
+	}
+	if i.On != nil {
+		predicates = append(predicates, helprecord.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, helprecord.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, helprecord.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, helprecord.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, helprecord.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, helprecord.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, helprecord.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, helprecord.OnLTE(*i.OnLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, helprecord.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, helprecord.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, helprecord.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, helprecord.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, helprecord.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, helprecord.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, helprecord.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, helprecord.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, helprecord.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, helprecord.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, helprecord.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, helprecord.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, helprecord.TextContainsFold(*i.TextContainsFold))
+	}
+
+	if i.HasPairing != nil {
+		p := helprecord.HasPairing()
+		if !*i.HasPairing {
+			p = helprecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPairingWith) > 0 {
+		with := make([]predicate.HelpPairing, 0, len(i.HasPairingWith))
+		for _, w := range i.HasPairingWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPairingWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, helprecord.HasPairingWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHelpRecordWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return helprecord.And(predicates...), nil
+	}
+}
+
+// HouseholdProblemWhereInput represents a where input for filtering HouseholdProblem queries.
+type HouseholdProblemWhereInput struct {
+	Predicates []predicate.HouseholdProblem  `json:"-"`
+	Not        *HouseholdProblemWhereInput   `json:"not,omitempty"`
+	Or         []*HouseholdProblemWhereInput `json:"or,omitempty"`
+	And        []*HouseholdProblemWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "raised_on" field predicates.
+	RaisedOn      *time.Time  `json:"raisedOn,omitempty"`
+	RaisedOnNEQ   *time.Time  `json:"raisedOnNEQ,omitempty"`
+	RaisedOnIn    []time.Time `json:"raisedOnIn,omitempty"`
+	RaisedOnNotIn []time.Time `json:"raisedOnNotIn,omitempty"`
+	RaisedOnGT    *time.Time  `json:"raisedOnGT,omitempty"`
+	RaisedOnGTE   *time.Time  `json:"raisedOnGTE,omitempty"`
+	RaisedOnLT    *time.Time  `json:"raisedOnLT,omitempty"`
+	RaisedOnLTE   *time.Time  `json:"raisedOnLTE,omitempty"`
+
+	// "solved_on" field predicates.
+	SolvedOn       *time.Time  `json:"solvedOn,omitempty"`
+	SolvedOnNEQ    *time.Time  `json:"solvedOnNEQ,omitempty"`
+	SolvedOnIn     []time.Time `json:"solvedOnIn,omitempty"`
+	SolvedOnNotIn  []time.Time `json:"solvedOnNotIn,omitempty"`
+	SolvedOnGT     *time.Time  `json:"solvedOnGT,omitempty"`
+	SolvedOnGTE    *time.Time  `json:"solvedOnGTE,omitempty"`
+	SolvedOnLT     *time.Time  `json:"solvedOnLT,omitempty"`
+	SolvedOnLTE    *time.Time  `json:"solvedOnLTE,omitempty"`
+	SolvedOnIsNil  bool        `json:"solvedOnIsNil,omitempty"`
+	SolvedOnNotNil bool        `json:"solvedOnNotNil,omitempty"`
+
+	// "solution" field predicates.
+	Solution             *string  `json:"solution,omitempty"`
+	SolutionNEQ          *string  `json:"solutionNEQ,omitempty"`
+	SolutionIn           []string `json:"solutionIn,omitempty"`
+	SolutionNotIn        []string `json:"solutionNotIn,omitempty"`
+	SolutionGT           *string  `json:"solutionGT,omitempty"`
+	SolutionGTE          *string  `json:"solutionGTE,omitempty"`
+	SolutionLT           *string  `json:"solutionLT,omitempty"`
+	SolutionLTE          *string  `json:"solutionLTE,omitempty"`
+	SolutionContains     *string  `json:"solutionContains,omitempty"`
+	SolutionHasPrefix    *string  `json:"solutionHasPrefix,omitempty"`
+	SolutionHasSuffix    *string  `json:"solutionHasSuffix,omitempty"`
+	SolutionEqualFold    *string  `json:"solutionEqualFold,omitempty"`
+	SolutionContainsFold *string  `json:"solutionContainsFold,omitempty"`
+
+	// "household" edge predicates.
+	HasHousehold     *bool                      `json:"hasHousehold,omitempty"`
+	HasHouseholdWith []*PoorHouseholdWhereInput `json:"hasHouseholdWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HouseholdProblemWhereInput) AddPredicates(predicates ...predicate.HouseholdProblem) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HouseholdProblemWhereInput filter on the HouseholdProblemQuery builder.
+func (i *HouseholdProblemWhereInput) Filter(q *HouseholdProblemQuery) (*HouseholdProblemQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHouseholdProblemWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHouseholdProblemWhereInput is returned in case the HouseholdProblemWhereInput is empty.
+var ErrEmptyHouseholdProblemWhereInput = errors.New("ent: empty predicate HouseholdProblemWhereInput")
+
+// P returns a predicate for filtering householdproblems.
+// An error is returned if the input is empty or invalid.
+func (i *HouseholdProblemWhereInput) P() (predicate.HouseholdProblem, error) {
+	var predicates []predicate.HouseholdProblem
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, householdproblem.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HouseholdProblem, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, householdproblem.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HouseholdProblem, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, householdproblem.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, householdproblem.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, householdproblem.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, householdproblem.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, householdproblem.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, householdproblem.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, householdproblem.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, householdproblem.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, householdproblem.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, householdproblem.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, householdproblem.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, householdproblem.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, householdproblem.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, householdproblem.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, householdproblem.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, householdproblem.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, householdproblem.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, householdproblem.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, householdproblem.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, householdproblem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, householdproblem.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, householdproblem.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, householdproblem.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, householdproblem.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, householdproblem.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, householdproblem.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, householdproblem.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, householdproblem.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, householdproblem.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, householdproblem.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, householdproblem.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, householdproblem.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, householdproblem.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.RaisedOn != nil {
+		predicates = append(predicates, householdproblem.RaisedOnEQ(*i.RaisedOn))
+	}
+	if i.RaisedOnNEQ != nil {
+		predicates = append(predicates, householdproblem.RaisedOnNEQ(*i.RaisedOnNEQ))
+	}
+	if len(i.RaisedOnIn) > 0 {
+		predicates = append(predicates, householdproblem.RaisedOnIn(i.RaisedOnIn...))
+	}
+	if len(i.RaisedOnNotIn) > 0 {
+		predicates = append(predicates, householdproblem.RaisedOnNotIn(i.RaisedOnNotIn...))
+	}
+	if i.RaisedOnGT != nil {
+		predicates = append(predicates, householdproblem.RaisedOnGT(*i.RaisedOnGT))
+	}
+	if i.RaisedOnGTE != nil {
+		predicates = append(predicates, householdproblem.RaisedOnGTE(*i.RaisedOnGTE))
+	}
+	if i.RaisedOnLT != nil {
+		predicates = append(predicates, householdproblem.RaisedOnLT(*i.RaisedOnLT))
+	}
+	if i.RaisedOnLTE != nil {
+		predicates = append(predicates, householdproblem.RaisedOnLTE(*i.RaisedOnLTE))
+	}
+	if i.SolvedOn != nil {
+		predicates = append(predicates, householdproblem.SolvedOnEQ(*i.SolvedOn))
+	}
+	if i.SolvedOnNEQ != nil {
+		predicates = append(predicates, householdproblem.SolvedOnNEQ(*i.SolvedOnNEQ))
+	}
+	if len(i.SolvedOnIn) > 0 {
+		predicates = append(predicates, householdproblem.SolvedOnIn(i.SolvedOnIn...))
+	}
+	if len(i.SolvedOnNotIn) > 0 {
+		predicates = append(predicates, householdproblem.SolvedOnNotIn(i.SolvedOnNotIn...))
+	}
+	if i.SolvedOnGT != nil {
+		predicates = append(predicates, householdproblem.SolvedOnGT(*i.SolvedOnGT))
+	}
+	if i.SolvedOnGTE != nil {
+		predicates = append(predicates, householdproblem.SolvedOnGTE(*i.SolvedOnGTE))
+	}
+	if i.SolvedOnLT != nil {
+		predicates = append(predicates, householdproblem.SolvedOnLT(*i.SolvedOnLT))
+	}
+	if i.SolvedOnLTE != nil {
+		predicates = append(predicates, householdproblem.SolvedOnLTE(*i.SolvedOnLTE))
+	}
+	if i.SolvedOnIsNil {
+		predicates = append(predicates, householdproblem.SolvedOnIsNil())
+	}
+	if i.SolvedOnNotNil {
+		predicates = append(predicates, householdproblem.SolvedOnNotNil())
+	}
+	if i.Solution != nil {
+		predicates = append(predicates, householdproblem.SolutionEQ(*i.Solution))
+	}
+	if i.SolutionNEQ != nil {
+		predicates = append(predicates, householdproblem.SolutionNEQ(*i.SolutionNEQ))
+	}
+	if len(i.SolutionIn) > 0 {
+		predicates = append(predicates, householdproblem.SolutionIn(i.SolutionIn...))
+	}
+	if len(i.SolutionNotIn) > 0 {
+		predicates = append(predicates, householdproblem.SolutionNotIn(i.SolutionNotIn...))
+	}
+	if i.SolutionGT != nil {
+		predicates = append(predicates, householdproblem.SolutionGT(*i.SolutionGT))
+	}
+	if i.SolutionGTE != nil {
+		predicates = append(predicates, householdproblem.SolutionGTE(*i.SolutionGTE))
+	}
+	if i.SolutionLT != nil {
+		predicates = append(predicates, householdproblem.SolutionLT(*i.SolutionLT))
+	}
+	if i.SolutionLTE != nil {
+		predicates = append(predicates, householdproblem.SolutionLTE(*i.SolutionLTE))
+	}
+	if i.SolutionContains != nil {
+		predicates = append(predicates, householdproblem.SolutionContains(*i.SolutionContains))
+	}
+	if i.SolutionHasPrefix != nil {
+		predicates = append(predicates, householdproblem.SolutionHasPrefix(*i.SolutionHasPrefix))
+	}
+	if i.SolutionHasSuffix != nil {
+		predicates = append(predicates, householdproblem.SolutionHasSuffix(*i.SolutionHasSuffix))
+	}
+	if i.SolutionEqualFold != nil {
+		predicates = append(predicates, householdproblem.SolutionEqualFold(*i.SolutionEqualFold))
+	}
+	if i.SolutionContainsFold != nil {
+		predicates = append(predicates, householdproblem.SolutionContainsFold(*i.SolutionContainsFold))
+	}
+
+	if i.HasHousehold != nil {
+		p := householdproblem.HasHousehold()
+		if !*i.HasHousehold {
+			p = householdproblem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdWith) > 0 {
+		with := make([]predicate.PoorHousehold, 0, len(i.HasHouseholdWith))
+		for _, w := range i.HasHouseholdWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, householdproblem.HasHouseholdWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHouseholdProblemWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return householdproblem.And(predicates...), nil
+	}
+}
+
+// HouseholdStatusChangeWhereInput represents a where input for filtering HouseholdStatusChange queries.
+type HouseholdStatusChangeWhereInput struct {
+	Predicates []predicate.HouseholdStatusChange  `json:"-"`
+	Not        *HouseholdStatusChangeWhereInput   `json:"not,omitempty"`
+	Or         []*HouseholdStatusChangeWhereInput `json:"or,omitempty"`
+	And        []*HouseholdStatusChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "household" edge predicates.
+	HasHousehold     *bool                      `json:"hasHousehold,omitempty"`
+	HasHouseholdWith []*PoorHouseholdWhereInput `json:"hasHouseholdWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HouseholdStatusChangeWhereInput) AddPredicates(predicates ...predicate.HouseholdStatusChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HouseholdStatusChangeWhereInput filter on the HouseholdStatusChangeQuery builder.
+func (i *HouseholdStatusChangeWhereInput) Filter(q *HouseholdStatusChangeQuery) (*HouseholdStatusChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHouseholdStatusChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHouseholdStatusChangeWhereInput is returned in case the HouseholdStatusChangeWhereInput is empty.
+var ErrEmptyHouseholdStatusChangeWhereInput = errors.New("ent: empty predicate HouseholdStatusChangeWhereInput")
+
+// P returns a predicate for filtering householdstatuschanges.
+// An error is returned if the input is empty or invalid.
+func (i *HouseholdStatusChangeWhereInput) P() (predicate.HouseholdStatusChange, error) {
+	var predicates []predicate.HouseholdStatusChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, householdstatuschange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HouseholdStatusChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, householdstatuschange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HouseholdStatusChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, householdstatuschange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, householdstatuschange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, householdstatuschange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, householdstatuschange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, householdstatuschange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, householdstatuschange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, householdstatuschange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, householdstatuschange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, householdstatuschange.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, householdstatuschange.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, householdstatuschange.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, householdstatuschange.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, householdstatuschange.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, householdstatuschange.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, householdstatuschange.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, householdstatuschange.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, householdstatuschange.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, householdstatuschange.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, householdstatuschange.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, householdstatuschange.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, householdstatuschange.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, householdstatuschange.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, householdstatuschange.OnLTE(*i.OnLTE))
+	}
+
+	if i.HasHousehold != nil {
+		p := householdstatuschange.HasHousehold()
+		if !*i.HasHousehold {
+			p = householdstatuschange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdWith) > 0 {
+		with := make([]predicate.PoorHousehold, 0, len(i.HasHouseholdWith))
+		for _, w := range i.HasHouseholdWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, householdstatuschange.HasHouseholdWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHouseholdStatusChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return householdstatuschange.And(predicates...), nil
+	}
+}
+
+// JointActivityWhereInput represents a where input for filtering JointActivity queries.
+type JointActivityWhereInput struct {
+	Predicates []predicate.JointActivity  `json:"-"`
+	Not        *JointActivityWhereInput   `json:"not,omitempty"`
+	Or         []*JointActivityWhereInput `json:"or,omitempty"`
+	And        []*JointActivityWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "area" field predicates.
+	Area      *jointactivity.Area  `json:"area,omitempty"`
+	AreaNEQ   *jointactivity.Area  `json:"areaNEQ,omitempty"`
+	AreaIn    []jointactivity.Area `json:"areaIn,omitempty"`
+	AreaNotIn []jointactivity.Area `json:"areaNotIn,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "outcome" field predicates.
+	Outcome             *string  `json:"outcome,omitempty"`
+	OutcomeNEQ          *string  `json:"outcomeNEQ,omitempty"`
+	OutcomeIn           []string `json:"outcomeIn,omitempty"`
+	OutcomeNotIn        []string `json:"outcomeNotIn,omitempty"`
+	OutcomeGT           *string  `json:"outcomeGT,omitempty"`
+	OutcomeGTE          *string  `json:"outcomeGTE,omitempty"`
+	OutcomeLT           *string  `json:"outcomeLT,omitempty"`
+	OutcomeLTE          *string  `json:"outcomeLTE,omitempty"`
+	OutcomeContains     *string  `json:"outcomeContains,omitempty"`
+	OutcomeHasPrefix    *string  `json:"outcomeHasPrefix,omitempty"`
+	OutcomeHasSuffix    *string  `json:"outcomeHasSuffix,omitempty"`
+	OutcomeEqualFold    *string  `json:"outcomeEqualFold,omitempty"`
+	OutcomeContainsFold *string  `json:"outcomeContainsFold,omitempty"`
+
+	// "pairing" edge predicates.
+	HasPairing     *bool                      `json:"hasPairing,omitempty"`
+	HasPairingWith []*BranchPairingWhereInput `json:"hasPairingWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *JointActivityWhereInput) AddPredicates(predicates ...predicate.JointActivity) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the JointActivityWhereInput filter on the JointActivityQuery builder.
+func (i *JointActivityWhereInput) Filter(q *JointActivityQuery) (*JointActivityQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyJointActivityWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyJointActivityWhereInput is returned in case the JointActivityWhereInput is empty.
+var ErrEmptyJointActivityWhereInput = errors.New("ent: empty predicate JointActivityWhereInput")
+
+// P returns a predicate for filtering jointactivities.
+// An error is returned if the input is empty or invalid.
+func (i *JointActivityWhereInput) P() (predicate.JointActivity, error) {
+	var predicates []predicate.JointActivity
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, jointactivity.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.JointActivity, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, jointactivity.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.JointActivity, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, jointactivity.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, jointactivity.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, jointactivity.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, jointactivity.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, jointactivity.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, jointactivity.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, jointactivity.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, jointactivity.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, jointactivity.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, jointactivity.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, jointactivity.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, jointactivity.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, jointactivity.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, jointactivity.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, jointactivity.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, jointactivity.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, jointactivity.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, jointactivity.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, jointactivity.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, jointactivity.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Area != nil {
+		predicates = append(predicates, jointactivity.AreaEQ(*i.Area))
+	}
+	if i.AreaNEQ != nil {
+		predicates = append(predicates, jointactivity.AreaNEQ(*i.AreaNEQ))
+	}
+	if len(i.AreaIn) > 0 {
+		predicates = append(predicates, jointactivity.AreaIn(i.AreaIn...))
+	}
+	if len(i.AreaNotIn) > 0 {
+		predicates = append(predicates, jointactivity.AreaNotIn(i.AreaNotIn...))
+	}
+	if i.On != nil {
+		predicates = append(predicates, jointactivity.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, jointactivity.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, jointactivity.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, jointactivity.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, jointactivity.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, jointactivity.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, jointactivity.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, jointactivity.OnLTE(*i.OnLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, jointactivity.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, jointactivity.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, jointactivity.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, jointactivity.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, jointactivity.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, jointactivity.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, jointactivity.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, jointactivity.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, jointactivity.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, jointactivity.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, jointactivity.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, jointactivity.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, jointactivity.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Outcome != nil {
+		predicates = append(predicates, jointactivity.OutcomeEQ(*i.Outcome))
+	}
+	if i.OutcomeNEQ != nil {
+		predicates = append(predicates, jointactivity.OutcomeNEQ(*i.OutcomeNEQ))
+	}
+	if len(i.OutcomeIn) > 0 {
+		predicates = append(predicates, jointactivity.OutcomeIn(i.OutcomeIn...))
+	}
+	if len(i.OutcomeNotIn) > 0 {
+		predicates = append(predicates, jointactivity.OutcomeNotIn(i.OutcomeNotIn...))
+	}
+	if i.OutcomeGT != nil {
+		predicates = append(predicates, jointactivity.OutcomeGT(*i.OutcomeGT))
+	}
+	if i.OutcomeGTE != nil {
+		predicates = append(predicates, jointactivity.OutcomeGTE(*i.OutcomeGTE))
+	}
+	if i.OutcomeLT != nil {
+		predicates = append(predicates, jointactivity.OutcomeLT(*i.OutcomeLT))
+	}
+	if i.OutcomeLTE != nil {
+		predicates = append(predicates, jointactivity.OutcomeLTE(*i.OutcomeLTE))
+	}
+	if i.OutcomeContains != nil {
+		predicates = append(predicates, jointactivity.OutcomeContains(*i.OutcomeContains))
+	}
+	if i.OutcomeHasPrefix != nil {
+		predicates = append(predicates, jointactivity.OutcomeHasPrefix(*i.OutcomeHasPrefix))
+	}
+	if i.OutcomeHasSuffix != nil {
+		predicates = append(predicates, jointactivity.OutcomeHasSuffix(*i.OutcomeHasSuffix))
+	}
+	if i.OutcomeEqualFold != nil {
+		predicates = append(predicates, jointactivity.OutcomeEqualFold(*i.OutcomeEqualFold))
+	}
+	if i.OutcomeContainsFold != nil {
+		predicates = append(predicates, jointactivity.OutcomeContainsFold(*i.OutcomeContainsFold))
+	}
+
+	if i.HasPairing != nil {
+		p := jointactivity.HasPairing()
+		if !*i.HasPairing {
+			p = jointactivity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPairingWith) > 0 {
+		with := make([]predicate.BranchPairing, 0, len(i.HasPairingWith))
+		for _, w := range i.HasPairingWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPairingWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, jointactivity.HasPairingWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyJointActivityWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return jointactivity.And(predicates...), nil
+	}
+}
+
+// LeaderAssignmentWhereInput represents a where input for filtering LeaderAssignment queries.
+type LeaderAssignmentWhereInput struct {
+	Predicates []predicate.LeaderAssignment  `json:"-"`
+	Not        *LeaderAssignmentWhereInput   `json:"not,omitempty"`
+	Or         []*LeaderAssignmentWhereInput `json:"or,omitempty"`
+	And        []*LeaderAssignmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "leader_name" field predicates.
+	LeaderName             *string  `json:"leaderName,omitempty"`
+	LeaderNameNEQ          *string  `json:"leaderNameNEQ,omitempty"`
+	LeaderNameIn           []string `json:"leaderNameIn,omitempty"`
+	LeaderNameNotIn        []string `json:"leaderNameNotIn,omitempty"`
+	LeaderNameGT           *string  `json:"leaderNameGT,omitempty"`
+	LeaderNameGTE          *string  `json:"leaderNameGTE,omitempty"`
+	LeaderNameLT           *string  `json:"leaderNameLT,omitempty"`
+	LeaderNameLTE          *string  `json:"leaderNameLTE,omitempty"`
+	LeaderNameContains     *string  `json:"leaderNameContains,omitempty"`
+	LeaderNameHasPrefix    *string  `json:"leaderNameHasPrefix,omitempty"`
+	LeaderNameHasSuffix    *string  `json:"leaderNameHasSuffix,omitempty"`
+	LeaderNameEqualFold    *string  `json:"leaderNameEqualFold,omitempty"`
+	LeaderNameContainsFold *string  `json:"leaderNameContainsFold,omitempty"`
+
+	// "leader" edge predicates.
+	HasLeader     *bool               `json:"hasLeader,omitempty"`
+	HasLeaderWith []*MemberWhereInput `json:"hasLeaderWith,omitempty"`
+
+	// "township" edge predicates.
+	HasTownship     *bool            `json:"hasTownship,omitempty"`
+	HasTownshipWith []*OrgWhereInput `json:"hasTownshipWith,omitempty"`
+
+	// "village" edge predicates.
+	HasVillage     *bool            `json:"hasVillage,omitempty"`
+	HasVillageWith []*OrgWhereInput `json:"hasVillageWith,omitempty"`
+
+	// "households" edge predicates.
+	HasHouseholds     *bool                      `json:"hasHouseholds,omitempty"`
+	HasHouseholdsWith []*PoorHouseholdWhereInput `json:"hasHouseholdsWith,omitempty"`
+
+	// "visits" edge predicates.
+	HasVisits     *bool                    `json:"hasVisits,omitempty"`
+	HasVisitsWith []*LeaderVisitWhereInput `json:"hasVisitsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaderAssignmentWhereInput) AddPredicates(predicates ...predicate.LeaderAssignment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaderAssignmentWhereInput filter on the LeaderAssignmentQuery builder.
+func (i *LeaderAssignmentWhereInput) Filter(q *LeaderAssignmentQuery) (*LeaderAssignmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaderAssignmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaderAssignmentWhereInput is returned in case the LeaderAssignmentWhereInput is empty.
+var ErrEmptyLeaderAssignmentWhereInput = errors.New("ent: empty predicate LeaderAssignmentWhereInput")
+
+// P returns a predicate for filtering leaderassignments.
+// An error is returned if the input is empty or invalid.
+func (i *LeaderAssignmentWhereInput) P() (predicate.LeaderAssignment, error) {
+	var predicates []predicate.LeaderAssignment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leaderassignment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaderAssignment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leaderassignment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaderAssignment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leaderassignment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leaderassignment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leaderassignment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leaderassignment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leaderassignment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leaderassignment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leaderassignment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leaderassignment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leaderassignment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leaderassignment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leaderassignment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leaderassignment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, leaderassignment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, leaderassignment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, leaderassignment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, leaderassignment.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, leaderassignment.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, leaderassignment.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, leaderassignment.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, leaderassignment.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, leaderassignment.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, leaderassignment.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, leaderassignment.YearLTE(*i.YearLTE))
+	}
+	if i.LeaderName != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameEQ(*i.LeaderName))
+	}
+	if i.LeaderNameNEQ != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameNEQ(*i.LeaderNameNEQ))
+	}
+	if len(i.LeaderNameIn) > 0 {
+		predicates = append(predicates, leaderassignment.LeaderNameIn(i.LeaderNameIn...))
+	}
+	if len(i.LeaderNameNotIn) > 0 {
+		predicates = append(predicates, leaderassignment.LeaderNameNotIn(i.LeaderNameNotIn...))
+	}
+	if i.LeaderNameGT != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameGT(*i.LeaderNameGT))
+	}
+	if i.LeaderNameGTE != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameGTE(*i.LeaderNameGTE))
+	}
+	if i.LeaderNameLT != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameLT(*i.LeaderNameLT))
+	}
+	if i.LeaderNameLTE != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameLTE(*i.LeaderNameLTE))
+	}
+	if i.LeaderNameContains != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameContains(*i.LeaderNameContains))
+	}
+	if i.LeaderNameHasPrefix != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameHasPrefix(*i.LeaderNameHasPrefix))
+	}
+	if i.LeaderNameHasSuffix != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameHasSuffix(*i.LeaderNameHasSuffix))
+	}
+	if i.LeaderNameEqualFold != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameEqualFold(*i.LeaderNameEqualFold))
+	}
+	if i.LeaderNameContainsFold != nil {
+		predicates = append(predicates, leaderassignment.LeaderNameContainsFold(*i.LeaderNameContainsFold))
+	}
+
+	if i.HasLeader != nil {
+		p := leaderassignment.HasLeader()
+		if !*i.HasLeader {
+			p = leaderassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeaderWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasLeaderWith))
+		for _, w := range i.HasLeaderWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeaderWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaderassignment.HasLeaderWith(with...))
+	}
+	if i.HasTownship != nil {
+		p := leaderassignment.HasTownship()
+		if !*i.HasTownship {
+			p = leaderassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTownshipWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasTownshipWith))
+		for _, w := range i.HasTownshipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTownshipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaderassignment.HasTownshipWith(with...))
+	}
+	if i.HasVillage != nil {
+		p := leaderassignment.HasVillage()
+		if !*i.HasVillage {
+			p = leaderassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVillageWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasVillageWith))
+		for _, w := range i.HasVillageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVillageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaderassignment.HasVillageWith(with...))
+	}
+	if i.HasHouseholds != nil {
+		p := leaderassignment.HasHouseholds()
+		if !*i.HasHouseholds {
+			p = leaderassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdsWith) > 0 {
+		with := make([]predicate.PoorHousehold, 0, len(i.HasHouseholdsWith))
+		for _, w := range i.HasHouseholdsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaderassignment.HasHouseholdsWith(with...))
+	}
+	if i.HasVisits != nil {
+		p := leaderassignment.HasVisits()
+		if !*i.HasVisits {
+			p = leaderassignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVisitsWith) > 0 {
+		with := make([]predicate.LeaderVisit, 0, len(i.HasVisitsWith))
+		for _, w := range i.HasVisitsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVisitsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leaderassignment.HasVisitsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaderAssignmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leaderassignment.And(predicates...), nil
+	}
+}
+
+// LeaderVisitWhereInput represents a where input for filtering LeaderVisit queries.
+type LeaderVisitWhereInput struct {
+	Predicates []predicate.LeaderVisit  `json:"-"`
+	Not        *LeaderVisitWhereInput   `json:"not,omitempty"`
+	Or         []*LeaderVisitWhereInput `json:"or,omitempty"`
+	And        []*LeaderVisitWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "on" field predicates.
+	On      *time.Time  `json:"on,omitempty"`
+	OnNEQ   *time.Time  `json:"onNEQ,omitempty"`
+	OnIn    []time.Time `json:"onIn,omitempty"`
+	OnNotIn []time.Time `json:"onNotIn,omitempty"`
+	OnGT    *time.Time  `json:"onGT,omitempty"`
+	OnGTE   *time.Time  `json:"onGTE,omitempty"`
+	OnLT    *time.Time  `json:"onLT,omitempty"`
+	OnLTE   *time.Time  `json:"onLTE,omitempty"`
+
+	// "place" field predicates.
+	Place             *string  `json:"place,omitempty"`
+	PlaceNEQ          *string  `json:"placeNEQ,omitempty"`
+	PlaceIn           []string `json:"placeIn,omitempty"`
+	PlaceNotIn        []string `json:"placeNotIn,omitempty"`
+	PlaceGT           *string  `json:"placeGT,omitempty"`
+	PlaceGTE          *string  `json:"placeGTE,omitempty"`
+	PlaceLT           *string  `json:"placeLT,omitempty"`
+	PlaceLTE          *string  `json:"placeLTE,omitempty"`
+	PlaceContains     *string  `json:"placeContains,omitempty"`
+	PlaceHasPrefix    *string  `json:"placeHasPrefix,omitempty"`
+	PlaceHasSuffix    *string  `json:"placeHasSuffix,omitempty"`
+	PlaceEqualFold    *string  `json:"placeEqualFold,omitempty"`
+	PlaceContainsFold *string  `json:"placeContainsFold,omitempty"`
+
+	// "problems_solved" field predicates.
+	ProblemsSolved      *int  `json:"problemsSolved,omitempty"`
+	ProblemsSolvedNEQ   *int  `json:"problemsSolvedNEQ,omitempty"`
+	ProblemsSolvedIn    []int `json:"problemsSolvedIn,omitempty"`
+	ProblemsSolvedNotIn []int `json:"problemsSolvedNotIn,omitempty"`
+	ProblemsSolvedGT    *int  `json:"problemsSolvedGT,omitempty"`
+	ProblemsSolvedGTE   *int  `json:"problemsSolvedGTE,omitempty"`
+	ProblemsSolvedLT    *int  `json:"problemsSolvedLT,omitempty"`
+	ProblemsSolvedLTE   *int  `json:"problemsSolvedLTE,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "assignment" edge predicates.
+	HasAssignment     *bool                         `json:"hasAssignment,omitempty"`
+	HasAssignmentWith []*LeaderAssignmentWhereInput `json:"hasAssignmentWith,omitempty"`
+
+	// "households" edge predicates.
+	HasHouseholds     *bool                      `json:"hasHouseholds,omitempty"`
+	HasHouseholdsWith []*PoorHouseholdWhereInput `json:"hasHouseholdsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeaderVisitWhereInput) AddPredicates(predicates ...predicate.LeaderVisit) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeaderVisitWhereInput filter on the LeaderVisitQuery builder.
+func (i *LeaderVisitWhereInput) Filter(q *LeaderVisitQuery) (*LeaderVisitQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeaderVisitWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeaderVisitWhereInput is returned in case the LeaderVisitWhereInput is empty.
+var ErrEmptyLeaderVisitWhereInput = errors.New("ent: empty predicate LeaderVisitWhereInput")
+
+// P returns a predicate for filtering leadervisits.
+// An error is returned if the input is empty or invalid.
+func (i *LeaderVisitWhereInput) P() (predicate.LeaderVisit, error) {
+	var predicates []predicate.LeaderVisit
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leadervisit.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeaderVisit, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leadervisit.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeaderVisit, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leadervisit.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leadervisit.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leadervisit.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leadervisit.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leadervisit.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leadervisit.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leadervisit.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leadervisit.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leadervisit.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leadervisit.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leadervisit.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leadervisit.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leadervisit.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leadervisit.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leadervisit.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leadervisit.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leadervisit.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, leadervisit.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, leadervisit.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, leadervisit.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.On != nil {
+		predicates = append(predicates, leadervisit.OnEQ(*i.On))
+	}
+	if i.OnNEQ != nil {
+		predicates = append(predicates, leadervisit.OnNEQ(*i.OnNEQ))
+	}
+	if len(i.OnIn) > 0 {
+		predicates = append(predicates, leadervisit.OnIn(i.OnIn...))
+	}
+	if len(i.OnNotIn) > 0 {
+		predicates = append(predicates, leadervisit.OnNotIn(i.OnNotIn...))
+	}
+	if i.OnGT != nil {
+		predicates = append(predicates, leadervisit.OnGT(*i.OnGT))
+	}
+	if i.OnGTE != nil {
+		predicates = append(predicates, leadervisit.OnGTE(*i.OnGTE))
+	}
+	if i.OnLT != nil {
+		predicates = append(predicates, leadervisit.OnLT(*i.OnLT))
+	}
+	if i.OnLTE != nil {
+		predicates = append(predicates, leadervisit.OnLTE(*i.OnLTE))
+	}
+	if i.Place != nil {
+		predicates = append(predicates, leadervisit.PlaceEQ(*i.Place))
+	}
+	if i.PlaceNEQ != nil {
+		predicates = append(predicates, leadervisit.PlaceNEQ(*i.PlaceNEQ))
+	}
+	if len(i.PlaceIn) > 0 {
+		predicates = append(predicates, leadervisit.PlaceIn(i.PlaceIn...))
+	}
+	if len(i.PlaceNotIn) > 0 {
+		predicates = append(predicates, leadervisit.PlaceNotIn(i.PlaceNotIn...))
+	}
+	if i.PlaceGT != nil {
+		predicates = append(predicates, leadervisit.PlaceGT(*i.PlaceGT))
+	}
+	if i.PlaceGTE != nil {
+		predicates = append(predicates, leadervisit.PlaceGTE(*i.PlaceGTE))
+	}
+	if i.PlaceLT != nil {
+		predicates = append(predicates, leadervisit.PlaceLT(*i.PlaceLT))
+	}
+	if i.PlaceLTE != nil {
+		predicates = append(predicates, leadervisit.PlaceLTE(*i.PlaceLTE))
+	}
+	if i.PlaceContains != nil {
+		predicates = append(predicates, leadervisit.PlaceContains(*i.PlaceContains))
+	}
+	if i.PlaceHasPrefix != nil {
+		predicates = append(predicates, leadervisit.PlaceHasPrefix(*i.PlaceHasPrefix))
+	}
+	if i.PlaceHasSuffix != nil {
+		predicates = append(predicates, leadervisit.PlaceHasSuffix(*i.PlaceHasSuffix))
+	}
+	if i.PlaceEqualFold != nil {
+		predicates = append(predicates, leadervisit.PlaceEqualFold(*i.PlaceEqualFold))
+	}
+	if i.PlaceContainsFold != nil {
+		predicates = append(predicates, leadervisit.PlaceContainsFold(*i.PlaceContainsFold))
+	}
+	if i.ProblemsSolved != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedEQ(*i.ProblemsSolved))
+	}
+	if i.ProblemsSolvedNEQ != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedNEQ(*i.ProblemsSolvedNEQ))
+	}
+	if len(i.ProblemsSolvedIn) > 0 {
+		predicates = append(predicates, leadervisit.ProblemsSolvedIn(i.ProblemsSolvedIn...))
+	}
+	if len(i.ProblemsSolvedNotIn) > 0 {
+		predicates = append(predicates, leadervisit.ProblemsSolvedNotIn(i.ProblemsSolvedNotIn...))
+	}
+	if i.ProblemsSolvedGT != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedGT(*i.ProblemsSolvedGT))
+	}
+	if i.ProblemsSolvedGTE != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedGTE(*i.ProblemsSolvedGTE))
+	}
+	if i.ProblemsSolvedLT != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedLT(*i.ProblemsSolvedLT))
+	}
+	if i.ProblemsSolvedLTE != nil {
+		predicates = append(predicates, leadervisit.ProblemsSolvedLTE(*i.ProblemsSolvedLTE))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, leadervisit.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, leadervisit.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, leadervisit.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, leadervisit.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, leadervisit.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, leadervisit.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, leadervisit.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, leadervisit.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, leadervisit.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, leadervisit.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, leadervisit.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, leadervisit.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, leadervisit.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasAssignment != nil {
+		p := leadervisit.HasAssignment()
+		if !*i.HasAssignment {
+			p = leadervisit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssignmentWith) > 0 {
+		with := make([]predicate.LeaderAssignment, 0, len(i.HasAssignmentWith))
+		for _, w := range i.HasAssignmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssignmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leadervisit.HasAssignmentWith(with...))
+	}
+	if i.HasHouseholds != nil {
+		p := leadervisit.HasHouseholds()
+		if !*i.HasHouseholds {
+			p = leadervisit.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHouseholdsWith) > 0 {
+		with := make([]predicate.PoorHousehold, 0, len(i.HasHouseholdsWith))
+		for _, w := range i.HasHouseholdsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHouseholdsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leadervisit.HasHouseholdsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeaderVisitWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leadervisit.And(predicates...), nil
 	}
 }
 
@@ -11431,6 +14464,470 @@ func (i *PointItemWhereInput) P() (predicate.PointItem, error) {
 		return predicates[0], nil
 	default:
 		return pointitem.And(predicates...), nil
+	}
+}
+
+// PoorHouseholdWhereInput represents a where input for filtering PoorHousehold queries.
+type PoorHouseholdWhereInput struct {
+	Predicates []predicate.PoorHousehold  `json:"-"`
+	Not        *PoorHouseholdWhereInput   `json:"not,omitempty"`
+	Or         []*PoorHouseholdWhereInput `json:"or,omitempty"`
+	And        []*PoorHouseholdWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "head" field predicates.
+	Head             *string  `json:"head,omitempty"`
+	HeadNEQ          *string  `json:"headNEQ,omitempty"`
+	HeadIn           []string `json:"headIn,omitempty"`
+	HeadNotIn        []string `json:"headNotIn,omitempty"`
+	HeadGT           *string  `json:"headGT,omitempty"`
+	HeadGTE          *string  `json:"headGTE,omitempty"`
+	HeadLT           *string  `json:"headLT,omitempty"`
+	HeadLTE          *string  `json:"headLTE,omitempty"`
+	HeadContains     *string  `json:"headContains,omitempty"`
+	HeadHasPrefix    *string  `json:"headHasPrefix,omitempty"`
+	HeadHasSuffix    *string  `json:"headHasSuffix,omitempty"`
+	HeadEqualFold    *string  `json:"headEqualFold,omitempty"`
+	HeadContainsFold *string  `json:"headContainsFold,omitempty"`
+
+	// "size" field predicates.
+	Size      *int  `json:"size,omitempty"`
+	SizeNEQ   *int  `json:"sizeNEQ,omitempty"`
+	SizeIn    []int `json:"sizeIn,omitempty"`
+	SizeNotIn []int `json:"sizeNotIn,omitempty"`
+	SizeGT    *int  `json:"sizeGT,omitempty"`
+	SizeGTE   *int  `json:"sizeGTE,omitempty"`
+	SizeLT    *int  `json:"sizeLT,omitempty"`
+	SizeLTE   *int  `json:"sizeLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *poorhousehold.Status  `json:"status,omitempty"`
+	StatusNEQ   *poorhousehold.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []poorhousehold.Status `json:"statusIn,omitempty"`
+	StatusNotIn []poorhousehold.Status `json:"statusNotIn,omitempty"`
+
+	// "status_on" field predicates.
+	StatusOn      *time.Time  `json:"statusOn,omitempty"`
+	StatusOnNEQ   *time.Time  `json:"statusOnNEQ,omitempty"`
+	StatusOnIn    []time.Time `json:"statusOnIn,omitempty"`
+	StatusOnNotIn []time.Time `json:"statusOnNotIn,omitempty"`
+	StatusOnGT    *time.Time  `json:"statusOnGT,omitempty"`
+	StatusOnGTE   *time.Time  `json:"statusOnGTE,omitempty"`
+	StatusOnLT    *time.Time  `json:"statusOnLT,omitempty"`
+	StatusOnLTE   *time.Time  `json:"statusOnLTE,omitempty"`
+
+	// "village" edge predicates.
+	HasVillage     *bool            `json:"hasVillage,omitempty"`
+	HasVillageWith []*OrgWhereInput `json:"hasVillageWith,omitempty"`
+
+	// "status_changes" edge predicates.
+	HasStatusChanges     *bool                              `json:"hasStatusChanges,omitempty"`
+	HasStatusChangesWith []*HouseholdStatusChangeWhereInput `json:"hasStatusChangesWith,omitempty"`
+
+	// "problems" edge predicates.
+	HasProblems     *bool                         `json:"hasProblems,omitempty"`
+	HasProblemsWith []*HouseholdProblemWhereInput `json:"hasProblemsWith,omitempty"`
+
+	// "help_pairings" edge predicates.
+	HasHelpPairings     *bool                    `json:"hasHelpPairings,omitempty"`
+	HasHelpPairingsWith []*HelpPairingWhereInput `json:"hasHelpPairingsWith,omitempty"`
+
+	// "leader_assignments" edge predicates.
+	HasLeaderAssignments     *bool                         `json:"hasLeaderAssignments,omitempty"`
+	HasLeaderAssignmentsWith []*LeaderAssignmentWhereInput `json:"hasLeaderAssignmentsWith,omitempty"`
+
+	// "leader_visits" edge predicates.
+	HasLeaderVisits     *bool                    `json:"hasLeaderVisits,omitempty"`
+	HasLeaderVisitsWith []*LeaderVisitWhereInput `json:"hasLeaderVisitsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PoorHouseholdWhereInput) AddPredicates(predicates ...predicate.PoorHousehold) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PoorHouseholdWhereInput filter on the PoorHouseholdQuery builder.
+func (i *PoorHouseholdWhereInput) Filter(q *PoorHouseholdQuery) (*PoorHouseholdQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPoorHouseholdWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPoorHouseholdWhereInput is returned in case the PoorHouseholdWhereInput is empty.
+var ErrEmptyPoorHouseholdWhereInput = errors.New("ent: empty predicate PoorHouseholdWhereInput")
+
+// P returns a predicate for filtering poorhouseholds.
+// An error is returned if the input is empty or invalid.
+func (i *PoorHouseholdWhereInput) P() (predicate.PoorHousehold, error) {
+	var predicates []predicate.PoorHousehold
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, poorhousehold.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PoorHousehold, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, poorhousehold.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PoorHousehold, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, poorhousehold.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, poorhousehold.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, poorhousehold.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, poorhousehold.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, poorhousehold.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, poorhousehold.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, poorhousehold.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, poorhousehold.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, poorhousehold.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, poorhousehold.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, poorhousehold.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, poorhousehold.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Head != nil {
+		predicates = append(predicates, poorhousehold.HeadEQ(*i.Head))
+	}
+	if i.HeadNEQ != nil {
+		predicates = append(predicates, poorhousehold.HeadNEQ(*i.HeadNEQ))
+	}
+	if len(i.HeadIn) > 0 {
+		predicates = append(predicates, poorhousehold.HeadIn(i.HeadIn...))
+	}
+	if len(i.HeadNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.HeadNotIn(i.HeadNotIn...))
+	}
+	if i.HeadGT != nil {
+		predicates = append(predicates, poorhousehold.HeadGT(*i.HeadGT))
+	}
+	if i.HeadGTE != nil {
+		predicates = append(predicates, poorhousehold.HeadGTE(*i.HeadGTE))
+	}
+	if i.HeadLT != nil {
+		predicates = append(predicates, poorhousehold.HeadLT(*i.HeadLT))
+	}
+	if i.HeadLTE != nil {
+		predicates = append(predicates, poorhousehold.HeadLTE(*i.HeadLTE))
+	}
+	if i.HeadContains != nil {
+		predicates = append(predicates, poorhousehold.HeadContains(*i.HeadContains))
+	}
+	if i.HeadHasPrefix != nil {
+		predicates = append(predicates, poorhousehold.HeadHasPrefix(*i.HeadHasPrefix))
+	}
+	if i.HeadHasSuffix != nil {
+		predicates = append(predicates, poorhousehold.HeadHasSuffix(*i.HeadHasSuffix))
+	}
+	if i.HeadEqualFold != nil {
+		predicates = append(predicates, poorhousehold.HeadEqualFold(*i.HeadEqualFold))
+	}
+	if i.HeadContainsFold != nil {
+		predicates = append(predicates, poorhousehold.HeadContainsFold(*i.HeadContainsFold))
+	}
+	if i.Size != nil {
+		predicates = append(predicates, poorhousehold.SizeEQ(*i.Size))
+	}
+	if i.SizeNEQ != nil {
+		predicates = append(predicates, poorhousehold.SizeNEQ(*i.SizeNEQ))
+	}
+	if len(i.SizeIn) > 0 {
+		predicates = append(predicates, poorhousehold.SizeIn(i.SizeIn...))
+	}
+	if len(i.SizeNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.SizeNotIn(i.SizeNotIn...))
+	}
+	if i.SizeGT != nil {
+		predicates = append(predicates, poorhousehold.SizeGT(*i.SizeGT))
+	}
+	if i.SizeGTE != nil {
+		predicates = append(predicates, poorhousehold.SizeGTE(*i.SizeGTE))
+	}
+	if i.SizeLT != nil {
+		predicates = append(predicates, poorhousehold.SizeLT(*i.SizeLT))
+	}
+	if i.SizeLTE != nil {
+		predicates = append(predicates, poorhousehold.SizeLTE(*i.SizeLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, poorhousehold.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, poorhousehold.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, poorhousehold.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.StatusOn != nil {
+		predicates = append(predicates, poorhousehold.StatusOnEQ(*i.StatusOn))
+	}
+	if i.StatusOnNEQ != nil {
+		predicates = append(predicates, poorhousehold.StatusOnNEQ(*i.StatusOnNEQ))
+	}
+	if len(i.StatusOnIn) > 0 {
+		predicates = append(predicates, poorhousehold.StatusOnIn(i.StatusOnIn...))
+	}
+	if len(i.StatusOnNotIn) > 0 {
+		predicates = append(predicates, poorhousehold.StatusOnNotIn(i.StatusOnNotIn...))
+	}
+	if i.StatusOnGT != nil {
+		predicates = append(predicates, poorhousehold.StatusOnGT(*i.StatusOnGT))
+	}
+	if i.StatusOnGTE != nil {
+		predicates = append(predicates, poorhousehold.StatusOnGTE(*i.StatusOnGTE))
+	}
+	if i.StatusOnLT != nil {
+		predicates = append(predicates, poorhousehold.StatusOnLT(*i.StatusOnLT))
+	}
+	if i.StatusOnLTE != nil {
+		predicates = append(predicates, poorhousehold.StatusOnLTE(*i.StatusOnLTE))
+	}
+
+	if i.HasVillage != nil {
+		p := poorhousehold.HasVillage()
+		if !*i.HasVillage {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVillageWith) > 0 {
+		with := make([]predicate.Org, 0, len(i.HasVillageWith))
+		for _, w := range i.HasVillageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVillageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasVillageWith(with...))
+	}
+	if i.HasStatusChanges != nil {
+		p := poorhousehold.HasStatusChanges()
+		if !*i.HasStatusChanges {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStatusChangesWith) > 0 {
+		with := make([]predicate.HouseholdStatusChange, 0, len(i.HasStatusChangesWith))
+		for _, w := range i.HasStatusChangesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStatusChangesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasStatusChangesWith(with...))
+	}
+	if i.HasProblems != nil {
+		p := poorhousehold.HasProblems()
+		if !*i.HasProblems {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProblemsWith) > 0 {
+		with := make([]predicate.HouseholdProblem, 0, len(i.HasProblemsWith))
+		for _, w := range i.HasProblemsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProblemsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasProblemsWith(with...))
+	}
+	if i.HasHelpPairings != nil {
+		p := poorhousehold.HasHelpPairings()
+		if !*i.HasHelpPairings {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHelpPairingsWith) > 0 {
+		with := make([]predicate.HelpPairing, 0, len(i.HasHelpPairingsWith))
+		for _, w := range i.HasHelpPairingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHelpPairingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasHelpPairingsWith(with...))
+	}
+	if i.HasLeaderAssignments != nil {
+		p := poorhousehold.HasLeaderAssignments()
+		if !*i.HasLeaderAssignments {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeaderAssignmentsWith) > 0 {
+		with := make([]predicate.LeaderAssignment, 0, len(i.HasLeaderAssignmentsWith))
+		for _, w := range i.HasLeaderAssignmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeaderAssignmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasLeaderAssignmentsWith(with...))
+	}
+	if i.HasLeaderVisits != nil {
+		p := poorhousehold.HasLeaderVisits()
+		if !*i.HasLeaderVisits {
+			p = poorhousehold.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeaderVisitsWith) > 0 {
+		with := make([]predicate.LeaderVisit, 0, len(i.HasLeaderVisitsWith))
+		for _, w := range i.HasLeaderVisitsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeaderVisitsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, poorhousehold.HasLeaderVisitsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPoorHouseholdWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return poorhousehold.And(predicates...), nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -24,7 +25,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -39,6 +47,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -60,43 +69,52 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAnnualResult       = "AnnualResult"
-	TypeAuditHead          = "AuditHead"
-	TypeAuditLog           = "AuditLog"
-	TypeCareFundEntry      = "CareFundEntry"
-	TypeCategoryChange     = "CategoryChange"
-	TypeContactLog         = "ContactLog"
-	TypeConvention         = "Convention"
-	TypeDemoPost           = "DemoPost"
-	TypeFarmStayCriterion  = "FarmStayCriterion"
-	TypeFarmStayNomination = "FarmStayNomination"
-	TypeFarmStayObjection  = "FarmStayObjection"
-	TypeFarmStayOpinion    = "FarmStayOpinion"
-	TypeHelpCard           = "HelpCard"
-	TypeIdempotencyKey     = "IdempotencyKey"
-	TypeMember             = "Member"
-	TypeMobileRecord       = "MobileRecord"
-	TypeOrg                = "Org"
-	TypePlaque             = "Plaque"
-	TypePledge             = "Pledge"
-	TypePledgeItem         = "PledgeItem"
-	TypePledgeProgress     = "PledgeProgress"
-	TypePledgeReview       = "PledgeReview"
-	TypePledgeTopic        = "PledgeTopic"
-	TypePointAppeal        = "PointAppeal"
-	TypePointCatalog       = "PointCatalog"
-	TypePointEntry         = "PointEntry"
-	TypePointHalfYear      = "PointHalfYear"
-	TypePointItem          = "PointItem"
-	TypeRecitation         = "Recitation"
-	TypeRecitationAbsence  = "RecitationAbsence"
-	TypeRoleBinding        = "RoleBinding"
-	TypeSetting            = "Setting"
-	TypeTrainingRecord     = "TrainingRecord"
-	TypeTransfer           = "Transfer"
-	TypeUser               = "User"
-	TypeVisit              = "Visit"
-	TypeWelfarePost        = "WelfarePost"
+	TypeAnnualResult          = "AnnualResult"
+	TypeAuditHead             = "AuditHead"
+	TypeAuditLog              = "AuditLog"
+	TypeBranchPairing         = "BranchPairing"
+	TypeCareFundEntry         = "CareFundEntry"
+	TypeCategoryChange        = "CategoryChange"
+	TypeContactLog            = "ContactLog"
+	TypeConvention            = "Convention"
+	TypeDemoPost              = "DemoPost"
+	TypeFarmStayCriterion     = "FarmStayCriterion"
+	TypeFarmStayNomination    = "FarmStayNomination"
+	TypeFarmStayObjection     = "FarmStayObjection"
+	TypeFarmStayOpinion       = "FarmStayOpinion"
+	TypeHelpCard              = "HelpCard"
+	TypeHelpPairing           = "HelpPairing"
+	TypeHelpRecord            = "HelpRecord"
+	TypeHouseholdProblem      = "HouseholdProblem"
+	TypeHouseholdStatusChange = "HouseholdStatusChange"
+	TypeIdempotencyKey        = "IdempotencyKey"
+	TypeJointActivity         = "JointActivity"
+	TypeLeaderAssignment      = "LeaderAssignment"
+	TypeLeaderVisit           = "LeaderVisit"
+	TypeMember                = "Member"
+	TypeMobileRecord          = "MobileRecord"
+	TypeOrg                   = "Org"
+	TypePlaque                = "Plaque"
+	TypePledge                = "Pledge"
+	TypePledgeItem            = "PledgeItem"
+	TypePledgeProgress        = "PledgeProgress"
+	TypePledgeReview          = "PledgeReview"
+	TypePledgeTopic           = "PledgeTopic"
+	TypePointAppeal           = "PointAppeal"
+	TypePointCatalog          = "PointCatalog"
+	TypePointEntry            = "PointEntry"
+	TypePointHalfYear         = "PointHalfYear"
+	TypePointItem             = "PointItem"
+	TypePoorHousehold         = "PoorHousehold"
+	TypeRecitation            = "Recitation"
+	TypeRecitationAbsence     = "RecitationAbsence"
+	TypeRoleBinding           = "RoleBinding"
+	TypeSetting               = "Setting"
+	TypeTrainingRecord        = "TrainingRecord"
+	TypeTransfer              = "Transfer"
+	TypeUser                  = "User"
+	TypeVisit                 = "Visit"
+	TypeWelfarePost           = "WelfarePost"
 )
 
 // AnnualResultMutation represents an operation that mutates the AnnualResult nodes in the graph.
@@ -3149,6 +3167,1218 @@ func (m *AuditLogMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditLogMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditLog edge %s", name)
+}
+
+// BranchPairingMutation represents an operation that mutates the BranchPairing nodes in the graph.
+type BranchPairingMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	version               *int
+	addversion            *int
+	unit_branch_name      *string
+	village_branch_name   *string
+	start_on              *time.Time
+	end_on                *time.Time
+	status                *branchpairing.Status
+	clearedFields         map[string]struct{}
+	unit_branch           *int
+	clearedunit_branch    bool
+	village_branch        *int
+	clearedvillage_branch bool
+	responsible           *int
+	clearedresponsible    bool
+	activities            map[int]struct{}
+	removedactivities     map[int]struct{}
+	clearedactivities     bool
+	done                  bool
+	oldValue              func(context.Context) (*BranchPairing, error)
+	predicates            []predicate.BranchPairing
+}
+
+var _ ent.Mutation = (*BranchPairingMutation)(nil)
+
+// branchpairingOption allows management of the mutation configuration using functional options.
+type branchpairingOption func(*BranchPairingMutation)
+
+// newBranchPairingMutation creates new mutation for the BranchPairing entity.
+func newBranchPairingMutation(c config, op Op, opts ...branchpairingOption) *BranchPairingMutation {
+	m := &BranchPairingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBranchPairing,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBranchPairingID sets the ID field of the mutation.
+func withBranchPairingID(id int) branchpairingOption {
+	return func(m *BranchPairingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BranchPairing
+		)
+		m.oldValue = func(ctx context.Context) (*BranchPairing, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BranchPairing.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBranchPairing sets the old BranchPairing of the mutation.
+func withBranchPairing(node *BranchPairing) branchpairingOption {
+	return func(m *BranchPairingMutation) {
+		m.oldValue = func(context.Context) (*BranchPairing, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BranchPairingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BranchPairingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BranchPairingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BranchPairingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BranchPairing.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BranchPairingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BranchPairingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BranchPairingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BranchPairingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BranchPairingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BranchPairingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *BranchPairingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *BranchPairingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *BranchPairingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *BranchPairingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *BranchPairingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetUnitBranchID sets the "unit_branch_id" field.
+func (m *BranchPairingMutation) SetUnitBranchID(i int) {
+	m.unit_branch = &i
+}
+
+// UnitBranchID returns the value of the "unit_branch_id" field in the mutation.
+func (m *BranchPairingMutation) UnitBranchID() (r int, exists bool) {
+	v := m.unit_branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitBranchID returns the old "unit_branch_id" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldUnitBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitBranchID: %w", err)
+	}
+	return oldValue.UnitBranchID, nil
+}
+
+// ClearUnitBranchID clears the value of the "unit_branch_id" field.
+func (m *BranchPairingMutation) ClearUnitBranchID() {
+	m.unit_branch = nil
+	m.clearedFields[branchpairing.FieldUnitBranchID] = struct{}{}
+}
+
+// UnitBranchIDCleared returns if the "unit_branch_id" field was cleared in this mutation.
+func (m *BranchPairingMutation) UnitBranchIDCleared() bool {
+	_, ok := m.clearedFields[branchpairing.FieldUnitBranchID]
+	return ok
+}
+
+// ResetUnitBranchID resets all changes to the "unit_branch_id" field.
+func (m *BranchPairingMutation) ResetUnitBranchID() {
+	m.unit_branch = nil
+	delete(m.clearedFields, branchpairing.FieldUnitBranchID)
+}
+
+// SetVillageBranchID sets the "village_branch_id" field.
+func (m *BranchPairingMutation) SetVillageBranchID(i int) {
+	m.village_branch = &i
+}
+
+// VillageBranchID returns the value of the "village_branch_id" field in the mutation.
+func (m *BranchPairingMutation) VillageBranchID() (r int, exists bool) {
+	v := m.village_branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageBranchID returns the old "village_branch_id" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldVillageBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageBranchID: %w", err)
+	}
+	return oldValue.VillageBranchID, nil
+}
+
+// ClearVillageBranchID clears the value of the "village_branch_id" field.
+func (m *BranchPairingMutation) ClearVillageBranchID() {
+	m.village_branch = nil
+	m.clearedFields[branchpairing.FieldVillageBranchID] = struct{}{}
+}
+
+// VillageBranchIDCleared returns if the "village_branch_id" field was cleared in this mutation.
+func (m *BranchPairingMutation) VillageBranchIDCleared() bool {
+	_, ok := m.clearedFields[branchpairing.FieldVillageBranchID]
+	return ok
+}
+
+// ResetVillageBranchID resets all changes to the "village_branch_id" field.
+func (m *BranchPairingMutation) ResetVillageBranchID() {
+	m.village_branch = nil
+	delete(m.clearedFields, branchpairing.FieldVillageBranchID)
+}
+
+// SetResponsibleID sets the "responsible_id" field.
+func (m *BranchPairingMutation) SetResponsibleID(i int) {
+	m.responsible = &i
+}
+
+// ResponsibleID returns the value of the "responsible_id" field in the mutation.
+func (m *BranchPairingMutation) ResponsibleID() (r int, exists bool) {
+	v := m.responsible
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponsibleID returns the old "responsible_id" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldResponsibleID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponsibleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponsibleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponsibleID: %w", err)
+	}
+	return oldValue.ResponsibleID, nil
+}
+
+// ClearResponsibleID clears the value of the "responsible_id" field.
+func (m *BranchPairingMutation) ClearResponsibleID() {
+	m.responsible = nil
+	m.clearedFields[branchpairing.FieldResponsibleID] = struct{}{}
+}
+
+// ResponsibleIDCleared returns if the "responsible_id" field was cleared in this mutation.
+func (m *BranchPairingMutation) ResponsibleIDCleared() bool {
+	_, ok := m.clearedFields[branchpairing.FieldResponsibleID]
+	return ok
+}
+
+// ResetResponsibleID resets all changes to the "responsible_id" field.
+func (m *BranchPairingMutation) ResetResponsibleID() {
+	m.responsible = nil
+	delete(m.clearedFields, branchpairing.FieldResponsibleID)
+}
+
+// SetUnitBranchName sets the "unit_branch_name" field.
+func (m *BranchPairingMutation) SetUnitBranchName(s string) {
+	m.unit_branch_name = &s
+}
+
+// UnitBranchName returns the value of the "unit_branch_name" field in the mutation.
+func (m *BranchPairingMutation) UnitBranchName() (r string, exists bool) {
+	v := m.unit_branch_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitBranchName returns the old "unit_branch_name" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldUnitBranchName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitBranchName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitBranchName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitBranchName: %w", err)
+	}
+	return oldValue.UnitBranchName, nil
+}
+
+// ResetUnitBranchName resets all changes to the "unit_branch_name" field.
+func (m *BranchPairingMutation) ResetUnitBranchName() {
+	m.unit_branch_name = nil
+}
+
+// SetVillageBranchName sets the "village_branch_name" field.
+func (m *BranchPairingMutation) SetVillageBranchName(s string) {
+	m.village_branch_name = &s
+}
+
+// VillageBranchName returns the value of the "village_branch_name" field in the mutation.
+func (m *BranchPairingMutation) VillageBranchName() (r string, exists bool) {
+	v := m.village_branch_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageBranchName returns the old "village_branch_name" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldVillageBranchName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageBranchName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageBranchName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageBranchName: %w", err)
+	}
+	return oldValue.VillageBranchName, nil
+}
+
+// ResetVillageBranchName resets all changes to the "village_branch_name" field.
+func (m *BranchPairingMutation) ResetVillageBranchName() {
+	m.village_branch_name = nil
+}
+
+// SetStartOn sets the "start_on" field.
+func (m *BranchPairingMutation) SetStartOn(t time.Time) {
+	m.start_on = &t
+}
+
+// StartOn returns the value of the "start_on" field in the mutation.
+func (m *BranchPairingMutation) StartOn() (r time.Time, exists bool) {
+	v := m.start_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartOn returns the old "start_on" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldStartOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartOn: %w", err)
+	}
+	return oldValue.StartOn, nil
+}
+
+// ResetStartOn resets all changes to the "start_on" field.
+func (m *BranchPairingMutation) ResetStartOn() {
+	m.start_on = nil
+}
+
+// SetEndOn sets the "end_on" field.
+func (m *BranchPairingMutation) SetEndOn(t time.Time) {
+	m.end_on = &t
+}
+
+// EndOn returns the value of the "end_on" field in the mutation.
+func (m *BranchPairingMutation) EndOn() (r time.Time, exists bool) {
+	v := m.end_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndOn returns the old "end_on" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldEndOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndOn: %w", err)
+	}
+	return oldValue.EndOn, nil
+}
+
+// ClearEndOn clears the value of the "end_on" field.
+func (m *BranchPairingMutation) ClearEndOn() {
+	m.end_on = nil
+	m.clearedFields[branchpairing.FieldEndOn] = struct{}{}
+}
+
+// EndOnCleared returns if the "end_on" field was cleared in this mutation.
+func (m *BranchPairingMutation) EndOnCleared() bool {
+	_, ok := m.clearedFields[branchpairing.FieldEndOn]
+	return ok
+}
+
+// ResetEndOn resets all changes to the "end_on" field.
+func (m *BranchPairingMutation) ResetEndOn() {
+	m.end_on = nil
+	delete(m.clearedFields, branchpairing.FieldEndOn)
+}
+
+// SetStatus sets the "status" field.
+func (m *BranchPairingMutation) SetStatus(b branchpairing.Status) {
+	m.status = &b
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *BranchPairingMutation) Status() (r branchpairing.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the BranchPairing entity.
+// If the BranchPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BranchPairingMutation) OldStatus(ctx context.Context) (v branchpairing.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *BranchPairingMutation) ResetStatus() {
+	m.status = nil
+}
+
+// ClearUnitBranch clears the "unit_branch" edge to the Org entity.
+func (m *BranchPairingMutation) ClearUnitBranch() {
+	m.clearedunit_branch = true
+	m.clearedFields[branchpairing.FieldUnitBranchID] = struct{}{}
+}
+
+// UnitBranchCleared reports if the "unit_branch" edge to the Org entity was cleared.
+func (m *BranchPairingMutation) UnitBranchCleared() bool {
+	return m.UnitBranchIDCleared() || m.clearedunit_branch
+}
+
+// UnitBranchIDs returns the "unit_branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitBranchID instead. It exists only for internal usage by the builders.
+func (m *BranchPairingMutation) UnitBranchIDs() (ids []int) {
+	if id := m.unit_branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnitBranch resets all changes to the "unit_branch" edge.
+func (m *BranchPairingMutation) ResetUnitBranch() {
+	m.unit_branch = nil
+	m.clearedunit_branch = false
+}
+
+// ClearVillageBranch clears the "village_branch" edge to the Org entity.
+func (m *BranchPairingMutation) ClearVillageBranch() {
+	m.clearedvillage_branch = true
+	m.clearedFields[branchpairing.FieldVillageBranchID] = struct{}{}
+}
+
+// VillageBranchCleared reports if the "village_branch" edge to the Org entity was cleared.
+func (m *BranchPairingMutation) VillageBranchCleared() bool {
+	return m.VillageBranchIDCleared() || m.clearedvillage_branch
+}
+
+// VillageBranchIDs returns the "village_branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VillageBranchID instead. It exists only for internal usage by the builders.
+func (m *BranchPairingMutation) VillageBranchIDs() (ids []int) {
+	if id := m.village_branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVillageBranch resets all changes to the "village_branch" edge.
+func (m *BranchPairingMutation) ResetVillageBranch() {
+	m.village_branch = nil
+	m.clearedvillage_branch = false
+}
+
+// ClearResponsible clears the "responsible" edge to the Member entity.
+func (m *BranchPairingMutation) ClearResponsible() {
+	m.clearedresponsible = true
+	m.clearedFields[branchpairing.FieldResponsibleID] = struct{}{}
+}
+
+// ResponsibleCleared reports if the "responsible" edge to the Member entity was cleared.
+func (m *BranchPairingMutation) ResponsibleCleared() bool {
+	return m.ResponsibleIDCleared() || m.clearedresponsible
+}
+
+// ResponsibleIDs returns the "responsible" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResponsibleID instead. It exists only for internal usage by the builders.
+func (m *BranchPairingMutation) ResponsibleIDs() (ids []int) {
+	if id := m.responsible; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResponsible resets all changes to the "responsible" edge.
+func (m *BranchPairingMutation) ResetResponsible() {
+	m.responsible = nil
+	m.clearedresponsible = false
+}
+
+// AddActivityIDs adds the "activities" edge to the JointActivity entity by ids.
+func (m *BranchPairingMutation) AddActivityIDs(ids ...int) {
+	if m.activities == nil {
+		m.activities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.activities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearActivities clears the "activities" edge to the JointActivity entity.
+func (m *BranchPairingMutation) ClearActivities() {
+	m.clearedactivities = true
+}
+
+// ActivitiesCleared reports if the "activities" edge to the JointActivity entity was cleared.
+func (m *BranchPairingMutation) ActivitiesCleared() bool {
+	return m.clearedactivities
+}
+
+// RemoveActivityIDs removes the "activities" edge to the JointActivity entity by IDs.
+func (m *BranchPairingMutation) RemoveActivityIDs(ids ...int) {
+	if m.removedactivities == nil {
+		m.removedactivities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.activities, ids[i])
+		m.removedactivities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedActivities returns the removed IDs of the "activities" edge to the JointActivity entity.
+func (m *BranchPairingMutation) RemovedActivitiesIDs() (ids []int) {
+	for id := range m.removedactivities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ActivitiesIDs returns the "activities" edge IDs in the mutation.
+func (m *BranchPairingMutation) ActivitiesIDs() (ids []int) {
+	for id := range m.activities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetActivities resets all changes to the "activities" edge.
+func (m *BranchPairingMutation) ResetActivities() {
+	m.activities = nil
+	m.clearedactivities = false
+	m.removedactivities = nil
+}
+
+// Where appends a list predicates to the BranchPairingMutation builder.
+func (m *BranchPairingMutation) Where(ps ...predicate.BranchPairing) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BranchPairingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BranchPairingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BranchPairing, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BranchPairingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BranchPairingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BranchPairing).
+func (m *BranchPairingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BranchPairingMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, branchpairing.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, branchpairing.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, branchpairing.FieldVersion)
+	}
+	if m.unit_branch != nil {
+		fields = append(fields, branchpairing.FieldUnitBranchID)
+	}
+	if m.village_branch != nil {
+		fields = append(fields, branchpairing.FieldVillageBranchID)
+	}
+	if m.responsible != nil {
+		fields = append(fields, branchpairing.FieldResponsibleID)
+	}
+	if m.unit_branch_name != nil {
+		fields = append(fields, branchpairing.FieldUnitBranchName)
+	}
+	if m.village_branch_name != nil {
+		fields = append(fields, branchpairing.FieldVillageBranchName)
+	}
+	if m.start_on != nil {
+		fields = append(fields, branchpairing.FieldStartOn)
+	}
+	if m.end_on != nil {
+		fields = append(fields, branchpairing.FieldEndOn)
+	}
+	if m.status != nil {
+		fields = append(fields, branchpairing.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BranchPairingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case branchpairing.FieldCreatedAt:
+		return m.CreatedAt()
+	case branchpairing.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case branchpairing.FieldVersion:
+		return m.Version()
+	case branchpairing.FieldUnitBranchID:
+		return m.UnitBranchID()
+	case branchpairing.FieldVillageBranchID:
+		return m.VillageBranchID()
+	case branchpairing.FieldResponsibleID:
+		return m.ResponsibleID()
+	case branchpairing.FieldUnitBranchName:
+		return m.UnitBranchName()
+	case branchpairing.FieldVillageBranchName:
+		return m.VillageBranchName()
+	case branchpairing.FieldStartOn:
+		return m.StartOn()
+	case branchpairing.FieldEndOn:
+		return m.EndOn()
+	case branchpairing.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BranchPairingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case branchpairing.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case branchpairing.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case branchpairing.FieldVersion:
+		return m.OldVersion(ctx)
+	case branchpairing.FieldUnitBranchID:
+		return m.OldUnitBranchID(ctx)
+	case branchpairing.FieldVillageBranchID:
+		return m.OldVillageBranchID(ctx)
+	case branchpairing.FieldResponsibleID:
+		return m.OldResponsibleID(ctx)
+	case branchpairing.FieldUnitBranchName:
+		return m.OldUnitBranchName(ctx)
+	case branchpairing.FieldVillageBranchName:
+		return m.OldVillageBranchName(ctx)
+	case branchpairing.FieldStartOn:
+		return m.OldStartOn(ctx)
+	case branchpairing.FieldEndOn:
+		return m.OldEndOn(ctx)
+	case branchpairing.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown BranchPairing field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BranchPairingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case branchpairing.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case branchpairing.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case branchpairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case branchpairing.FieldUnitBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitBranchID(v)
+		return nil
+	case branchpairing.FieldVillageBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageBranchID(v)
+		return nil
+	case branchpairing.FieldResponsibleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponsibleID(v)
+		return nil
+	case branchpairing.FieldUnitBranchName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitBranchName(v)
+		return nil
+	case branchpairing.FieldVillageBranchName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageBranchName(v)
+		return nil
+	case branchpairing.FieldStartOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartOn(v)
+		return nil
+	case branchpairing.FieldEndOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndOn(v)
+		return nil
+	case branchpairing.FieldStatus:
+		v, ok := value.(branchpairing.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BranchPairingMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, branchpairing.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BranchPairingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case branchpairing.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BranchPairingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case branchpairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BranchPairingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(branchpairing.FieldUnitBranchID) {
+		fields = append(fields, branchpairing.FieldUnitBranchID)
+	}
+	if m.FieldCleared(branchpairing.FieldVillageBranchID) {
+		fields = append(fields, branchpairing.FieldVillageBranchID)
+	}
+	if m.FieldCleared(branchpairing.FieldResponsibleID) {
+		fields = append(fields, branchpairing.FieldResponsibleID)
+	}
+	if m.FieldCleared(branchpairing.FieldEndOn) {
+		fields = append(fields, branchpairing.FieldEndOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BranchPairingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BranchPairingMutation) ClearField(name string) error {
+	switch name {
+	case branchpairing.FieldUnitBranchID:
+		m.ClearUnitBranchID()
+		return nil
+	case branchpairing.FieldVillageBranchID:
+		m.ClearVillageBranchID()
+		return nil
+	case branchpairing.FieldResponsibleID:
+		m.ClearResponsibleID()
+		return nil
+	case branchpairing.FieldEndOn:
+		m.ClearEndOn()
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BranchPairingMutation) ResetField(name string) error {
+	switch name {
+	case branchpairing.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case branchpairing.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case branchpairing.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case branchpairing.FieldUnitBranchID:
+		m.ResetUnitBranchID()
+		return nil
+	case branchpairing.FieldVillageBranchID:
+		m.ResetVillageBranchID()
+		return nil
+	case branchpairing.FieldResponsibleID:
+		m.ResetResponsibleID()
+		return nil
+	case branchpairing.FieldUnitBranchName:
+		m.ResetUnitBranchName()
+		return nil
+	case branchpairing.FieldVillageBranchName:
+		m.ResetVillageBranchName()
+		return nil
+	case branchpairing.FieldStartOn:
+		m.ResetStartOn()
+		return nil
+	case branchpairing.FieldEndOn:
+		m.ResetEndOn()
+		return nil
+	case branchpairing.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BranchPairingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.unit_branch != nil {
+		edges = append(edges, branchpairing.EdgeUnitBranch)
+	}
+	if m.village_branch != nil {
+		edges = append(edges, branchpairing.EdgeVillageBranch)
+	}
+	if m.responsible != nil {
+		edges = append(edges, branchpairing.EdgeResponsible)
+	}
+	if m.activities != nil {
+		edges = append(edges, branchpairing.EdgeActivities)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BranchPairingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case branchpairing.EdgeUnitBranch:
+		if id := m.unit_branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case branchpairing.EdgeVillageBranch:
+		if id := m.village_branch; id != nil {
+			return []ent.Value{*id}
+		}
+	case branchpairing.EdgeResponsible:
+		if id := m.responsible; id != nil {
+			return []ent.Value{*id}
+		}
+	case branchpairing.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.activities))
+		for id := range m.activities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BranchPairingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedactivities != nil {
+		edges = append(edges, branchpairing.EdgeActivities)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BranchPairingMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case branchpairing.EdgeActivities:
+		ids := make([]ent.Value, 0, len(m.removedactivities))
+		for id := range m.removedactivities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BranchPairingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedunit_branch {
+		edges = append(edges, branchpairing.EdgeUnitBranch)
+	}
+	if m.clearedvillage_branch {
+		edges = append(edges, branchpairing.EdgeVillageBranch)
+	}
+	if m.clearedresponsible {
+		edges = append(edges, branchpairing.EdgeResponsible)
+	}
+	if m.clearedactivities {
+		edges = append(edges, branchpairing.EdgeActivities)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BranchPairingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case branchpairing.EdgeUnitBranch:
+		return m.clearedunit_branch
+	case branchpairing.EdgeVillageBranch:
+		return m.clearedvillage_branch
+	case branchpairing.EdgeResponsible:
+		return m.clearedresponsible
+	case branchpairing.EdgeActivities:
+		return m.clearedactivities
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BranchPairingMutation) ClearEdge(name string) error {
+	switch name {
+	case branchpairing.EdgeUnitBranch:
+		m.ClearUnitBranch()
+		return nil
+	case branchpairing.EdgeVillageBranch:
+		m.ClearVillageBranch()
+		return nil
+	case branchpairing.EdgeResponsible:
+		m.ClearResponsible()
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BranchPairingMutation) ResetEdge(name string) error {
+	switch name {
+	case branchpairing.EdgeUnitBranch:
+		m.ResetUnitBranch()
+		return nil
+	case branchpairing.EdgeVillageBranch:
+		m.ResetVillageBranch()
+		return nil
+	case branchpairing.EdgeResponsible:
+		m.ResetResponsible()
+		return nil
+	case branchpairing.EdgeActivities:
+		m.ResetActivities()
+		return nil
+	}
+	return fmt.Errorf("unknown BranchPairing edge %s", name)
 }
 
 // CareFundEntryMutation represents an operation that mutates the CareFundEntry nodes in the graph.
@@ -13908,6 +15138,3823 @@ func (m *HelpCardMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown HelpCard edge %s", name)
 }
 
+// HelpPairingMutation represents an operation that mutates the HelpPairing nodes in the graph.
+type HelpPairingMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	village_id       *int
+	addvillage_id    *int
+	branch_id        *int
+	addbranch_id     *int
+	member_name      *string
+	household_head   *string
+	since            *time.Time
+	clearedFields    map[string]struct{}
+	member           *int
+	clearedmember    bool
+	household        *int
+	clearedhousehold bool
+	records          map[int]struct{}
+	removedrecords   map[int]struct{}
+	clearedrecords   bool
+	done             bool
+	oldValue         func(context.Context) (*HelpPairing, error)
+	predicates       []predicate.HelpPairing
+}
+
+var _ ent.Mutation = (*HelpPairingMutation)(nil)
+
+// helppairingOption allows management of the mutation configuration using functional options.
+type helppairingOption func(*HelpPairingMutation)
+
+// newHelpPairingMutation creates new mutation for the HelpPairing entity.
+func newHelpPairingMutation(c config, op Op, opts ...helppairingOption) *HelpPairingMutation {
+	m := &HelpPairingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHelpPairing,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHelpPairingID sets the ID field of the mutation.
+func withHelpPairingID(id int) helppairingOption {
+	return func(m *HelpPairingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HelpPairing
+		)
+		m.oldValue = func(ctx context.Context) (*HelpPairing, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HelpPairing.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHelpPairing sets the old HelpPairing of the mutation.
+func withHelpPairing(node *HelpPairing) helppairingOption {
+	return func(m *HelpPairingMutation) {
+		m.oldValue = func(context.Context) (*HelpPairing, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HelpPairingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HelpPairingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HelpPairingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HelpPairingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HelpPairing.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *HelpPairingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *HelpPairingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *HelpPairingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *HelpPairingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *HelpPairingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *HelpPairingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HelpPairingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HelpPairingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HelpPairingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HelpPairingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HelpPairingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *HelpPairingMutation) SetMemberID(i int) {
+	m.member = &i
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *HelpPairingMutation) MemberID() (r int, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ClearMemberID clears the value of the "member_id" field.
+func (m *HelpPairingMutation) ClearMemberID() {
+	m.member = nil
+	m.clearedFields[helppairing.FieldMemberID] = struct{}{}
+}
+
+// MemberIDCleared returns if the "member_id" field was cleared in this mutation.
+func (m *HelpPairingMutation) MemberIDCleared() bool {
+	_, ok := m.clearedFields[helppairing.FieldMemberID]
+	return ok
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *HelpPairingMutation) ResetMemberID() {
+	m.member = nil
+	delete(m.clearedFields, helppairing.FieldMemberID)
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *HelpPairingMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *HelpPairingMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ClearHouseholdID clears the value of the "household_id" field.
+func (m *HelpPairingMutation) ClearHouseholdID() {
+	m.household = nil
+	m.clearedFields[helppairing.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdIDCleared returns if the "household_id" field was cleared in this mutation.
+func (m *HelpPairingMutation) HouseholdIDCleared() bool {
+	_, ok := m.clearedFields[helppairing.FieldHouseholdID]
+	return ok
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *HelpPairingMutation) ResetHouseholdID() {
+	m.household = nil
+	delete(m.clearedFields, helppairing.FieldHouseholdID)
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *HelpPairingMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *HelpPairingMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *HelpPairingMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *HelpPairingMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *HelpPairingMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *HelpPairingMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *HelpPairingMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *HelpPairingMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *HelpPairingMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *HelpPairingMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetMemberName sets the "member_name" field.
+func (m *HelpPairingMutation) SetMemberName(s string) {
+	m.member_name = &s
+}
+
+// MemberName returns the value of the "member_name" field in the mutation.
+func (m *HelpPairingMutation) MemberName() (r string, exists bool) {
+	v := m.member_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberName returns the old "member_name" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldMemberName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberName: %w", err)
+	}
+	return oldValue.MemberName, nil
+}
+
+// ResetMemberName resets all changes to the "member_name" field.
+func (m *HelpPairingMutation) ResetMemberName() {
+	m.member_name = nil
+}
+
+// SetHouseholdHead sets the "household_head" field.
+func (m *HelpPairingMutation) SetHouseholdHead(s string) {
+	m.household_head = &s
+}
+
+// HouseholdHead returns the value of the "household_head" field in the mutation.
+func (m *HelpPairingMutation) HouseholdHead() (r string, exists bool) {
+	v := m.household_head
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdHead returns the old "household_head" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldHouseholdHead(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdHead is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdHead requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdHead: %w", err)
+	}
+	return oldValue.HouseholdHead, nil
+}
+
+// ResetHouseholdHead resets all changes to the "household_head" field.
+func (m *HelpPairingMutation) ResetHouseholdHead() {
+	m.household_head = nil
+}
+
+// SetSince sets the "since" field.
+func (m *HelpPairingMutation) SetSince(t time.Time) {
+	m.since = &t
+}
+
+// Since returns the value of the "since" field in the mutation.
+func (m *HelpPairingMutation) Since() (r time.Time, exists bool) {
+	v := m.since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSince returns the old "since" field's value of the HelpPairing entity.
+// If the HelpPairing object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpPairingMutation) OldSince(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSince: %w", err)
+	}
+	return oldValue.Since, nil
+}
+
+// ResetSince resets all changes to the "since" field.
+func (m *HelpPairingMutation) ResetSince() {
+	m.since = nil
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *HelpPairingMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[helppairing.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *HelpPairingMutation) MemberCleared() bool {
+	return m.MemberIDCleared() || m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *HelpPairingMutation) MemberIDs() (ids []int) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *HelpPairingMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// ClearHousehold clears the "household" edge to the PoorHousehold entity.
+func (m *HelpPairingMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[helppairing.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the PoorHousehold entity was cleared.
+func (m *HelpPairingMutation) HouseholdCleared() bool {
+	return m.HouseholdIDCleared() || m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *HelpPairingMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *HelpPairingMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
+// AddRecordIDs adds the "records" edge to the HelpRecord entity by ids.
+func (m *HelpPairingMutation) AddRecordIDs(ids ...int) {
+	if m.records == nil {
+		m.records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRecords clears the "records" edge to the HelpRecord entity.
+func (m *HelpPairingMutation) ClearRecords() {
+	m.clearedrecords = true
+}
+
+// RecordsCleared reports if the "records" edge to the HelpRecord entity was cleared.
+func (m *HelpPairingMutation) RecordsCleared() bool {
+	return m.clearedrecords
+}
+
+// RemoveRecordIDs removes the "records" edge to the HelpRecord entity by IDs.
+func (m *HelpPairingMutation) RemoveRecordIDs(ids ...int) {
+	if m.removedrecords == nil {
+		m.removedrecords = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.records, ids[i])
+		m.removedrecords[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRecords returns the removed IDs of the "records" edge to the HelpRecord entity.
+func (m *HelpPairingMutation) RemovedRecordsIDs() (ids []int) {
+	for id := range m.removedrecords {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RecordsIDs returns the "records" edge IDs in the mutation.
+func (m *HelpPairingMutation) RecordsIDs() (ids []int) {
+	for id := range m.records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRecords resets all changes to the "records" edge.
+func (m *HelpPairingMutation) ResetRecords() {
+	m.records = nil
+	m.clearedrecords = false
+	m.removedrecords = nil
+}
+
+// Where appends a list predicates to the HelpPairingMutation builder.
+func (m *HelpPairingMutation) Where(ps ...predicate.HelpPairing) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HelpPairingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HelpPairingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HelpPairing, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HelpPairingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HelpPairingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HelpPairing).
+func (m *HelpPairingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HelpPairingMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, helppairing.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, helppairing.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, helppairing.FieldVersion)
+	}
+	if m.member != nil {
+		fields = append(fields, helppairing.FieldMemberID)
+	}
+	if m.household != nil {
+		fields = append(fields, helppairing.FieldHouseholdID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, helppairing.FieldVillageID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, helppairing.FieldBranchID)
+	}
+	if m.member_name != nil {
+		fields = append(fields, helppairing.FieldMemberName)
+	}
+	if m.household_head != nil {
+		fields = append(fields, helppairing.FieldHouseholdHead)
+	}
+	if m.since != nil {
+		fields = append(fields, helppairing.FieldSince)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HelpPairingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case helppairing.FieldCreatedAt:
+		return m.CreatedAt()
+	case helppairing.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case helppairing.FieldVersion:
+		return m.Version()
+	case helppairing.FieldMemberID:
+		return m.MemberID()
+	case helppairing.FieldHouseholdID:
+		return m.HouseholdID()
+	case helppairing.FieldVillageID:
+		return m.VillageID()
+	case helppairing.FieldBranchID:
+		return m.BranchID()
+	case helppairing.FieldMemberName:
+		return m.MemberName()
+	case helppairing.FieldHouseholdHead:
+		return m.HouseholdHead()
+	case helppairing.FieldSince:
+		return m.Since()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HelpPairingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case helppairing.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case helppairing.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case helppairing.FieldVersion:
+		return m.OldVersion(ctx)
+	case helppairing.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case helppairing.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case helppairing.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case helppairing.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case helppairing.FieldMemberName:
+		return m.OldMemberName(ctx)
+	case helppairing.FieldHouseholdHead:
+		return m.OldHouseholdHead(ctx)
+	case helppairing.FieldSince:
+		return m.OldSince(ctx)
+	}
+	return nil, fmt.Errorf("unknown HelpPairing field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpPairingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case helppairing.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case helppairing.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case helppairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case helppairing.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case helppairing.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case helppairing.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case helppairing.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case helppairing.FieldMemberName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberName(v)
+		return nil
+	case helppairing.FieldHouseholdHead:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdHead(v)
+		return nil
+	case helppairing.FieldSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSince(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HelpPairingMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, helppairing.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, helppairing.FieldVillageID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, helppairing.FieldBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HelpPairingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case helppairing.FieldVersion:
+		return m.AddedVersion()
+	case helppairing.FieldVillageID:
+		return m.AddedVillageID()
+	case helppairing.FieldBranchID:
+		return m.AddedBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpPairingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case helppairing.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case helppairing.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	case helppairing.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HelpPairingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(helppairing.FieldMemberID) {
+		fields = append(fields, helppairing.FieldMemberID)
+	}
+	if m.FieldCleared(helppairing.FieldHouseholdID) {
+		fields = append(fields, helppairing.FieldHouseholdID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HelpPairingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HelpPairingMutation) ClearField(name string) error {
+	switch name {
+	case helppairing.FieldMemberID:
+		m.ClearMemberID()
+		return nil
+	case helppairing.FieldHouseholdID:
+		m.ClearHouseholdID()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HelpPairingMutation) ResetField(name string) error {
+	switch name {
+	case helppairing.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case helppairing.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case helppairing.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case helppairing.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case helppairing.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case helppairing.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case helppairing.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case helppairing.FieldMemberName:
+		m.ResetMemberName()
+		return nil
+	case helppairing.FieldHouseholdHead:
+		m.ResetHouseholdHead()
+		return nil
+	case helppairing.FieldSince:
+		m.ResetSince()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HelpPairingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.member != nil {
+		edges = append(edges, helppairing.EdgeMember)
+	}
+	if m.household != nil {
+		edges = append(edges, helppairing.EdgeHousehold)
+	}
+	if m.records != nil {
+		edges = append(edges, helppairing.EdgeRecords)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HelpPairingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case helppairing.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case helppairing.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
+	case helppairing.EdgeRecords:
+		ids := make([]ent.Value, 0, len(m.records))
+		for id := range m.records {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HelpPairingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedrecords != nil {
+		edges = append(edges, helppairing.EdgeRecords)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HelpPairingMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case helppairing.EdgeRecords:
+		ids := make([]ent.Value, 0, len(m.removedrecords))
+		for id := range m.removedrecords {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HelpPairingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedmember {
+		edges = append(edges, helppairing.EdgeMember)
+	}
+	if m.clearedhousehold {
+		edges = append(edges, helppairing.EdgeHousehold)
+	}
+	if m.clearedrecords {
+		edges = append(edges, helppairing.EdgeRecords)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HelpPairingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case helppairing.EdgeMember:
+		return m.clearedmember
+	case helppairing.EdgeHousehold:
+		return m.clearedhousehold
+	case helppairing.EdgeRecords:
+		return m.clearedrecords
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HelpPairingMutation) ClearEdge(name string) error {
+	switch name {
+	case helppairing.EdgeMember:
+		m.ClearMember()
+		return nil
+	case helppairing.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HelpPairingMutation) ResetEdge(name string) error {
+	switch name {
+	case helppairing.EdgeMember:
+		m.ResetMember()
+		return nil
+	case helppairing.EdgeHousehold:
+		m.ResetHousehold()
+		return nil
+	case helppairing.EdgeRecords:
+		m.ResetRecords()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpPairing edge %s", name)
+}
+
+// HelpRecordMutation represents an operation that mutates the HelpRecord nodes in the graph.
+type HelpRecordMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	version        *int
+	addversion     *int
+	village_id     *int
+	addvillage_id  *int
+	branch_id      *int
+	addbranch_id   *int
+	member_id      *int
+	addmember_id   *int
+	kind           *helprecord.Kind
+	on             *time.Time
+	text           *string
+	clearedFields  map[string]struct{}
+	pairing        *int
+	clearedpairing bool
+	done           bool
+	oldValue       func(context.Context) (*HelpRecord, error)
+	predicates     []predicate.HelpRecord
+}
+
+var _ ent.Mutation = (*HelpRecordMutation)(nil)
+
+// helprecordOption allows management of the mutation configuration using functional options.
+type helprecordOption func(*HelpRecordMutation)
+
+// newHelpRecordMutation creates new mutation for the HelpRecord entity.
+func newHelpRecordMutation(c config, op Op, opts ...helprecordOption) *HelpRecordMutation {
+	m := &HelpRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHelpRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHelpRecordID sets the ID field of the mutation.
+func withHelpRecordID(id int) helprecordOption {
+	return func(m *HelpRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HelpRecord
+		)
+		m.oldValue = func(ctx context.Context) (*HelpRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HelpRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHelpRecord sets the old HelpRecord of the mutation.
+func withHelpRecord(node *HelpRecord) helprecordOption {
+	return func(m *HelpRecordMutation) {
+		m.oldValue = func(context.Context) (*HelpRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HelpRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HelpRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HelpRecordMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HelpRecordMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HelpRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *HelpRecordMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *HelpRecordMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *HelpRecordMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *HelpRecordMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *HelpRecordMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *HelpRecordMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HelpRecordMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HelpRecordMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HelpRecordMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HelpRecordMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HelpRecordMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPairingID sets the "pairing_id" field.
+func (m *HelpRecordMutation) SetPairingID(i int) {
+	m.pairing = &i
+}
+
+// PairingID returns the value of the "pairing_id" field in the mutation.
+func (m *HelpRecordMutation) PairingID() (r int, exists bool) {
+	v := m.pairing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPairingID returns the old "pairing_id" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldPairingID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPairingID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPairingID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPairingID: %w", err)
+	}
+	return oldValue.PairingID, nil
+}
+
+// ResetPairingID resets all changes to the "pairing_id" field.
+func (m *HelpRecordMutation) ResetPairingID() {
+	m.pairing = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *HelpRecordMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *HelpRecordMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *HelpRecordMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *HelpRecordMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *HelpRecordMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *HelpRecordMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *HelpRecordMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *HelpRecordMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *HelpRecordMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *HelpRecordMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *HelpRecordMutation) SetMemberID(i int) {
+	m.member_id = &i
+	m.addmember_id = nil
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *HelpRecordMutation) MemberID() (r int, exists bool) {
+	v := m.member_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldMemberID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// AddMemberID adds i to the "member_id" field.
+func (m *HelpRecordMutation) AddMemberID(i int) {
+	if m.addmember_id != nil {
+		*m.addmember_id += i
+	} else {
+		m.addmember_id = &i
+	}
+}
+
+// AddedMemberID returns the value that was added to the "member_id" field in this mutation.
+func (m *HelpRecordMutation) AddedMemberID() (r int, exists bool) {
+	v := m.addmember_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *HelpRecordMutation) ResetMemberID() {
+	m.member_id = nil
+	m.addmember_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *HelpRecordMutation) SetKind(h helprecord.Kind) {
+	m.kind = &h
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *HelpRecordMutation) Kind() (r helprecord.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldKind(ctx context.Context) (v helprecord.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *HelpRecordMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetOn sets the "on" field.
+func (m *HelpRecordMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *HelpRecordMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *HelpRecordMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetText sets the "text" field.
+func (m *HelpRecordMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *HelpRecordMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the HelpRecord entity.
+// If the HelpRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HelpRecordMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *HelpRecordMutation) ResetText() {
+	m.text = nil
+}
+
+// ClearPairing clears the "pairing" edge to the HelpPairing entity.
+func (m *HelpRecordMutation) ClearPairing() {
+	m.clearedpairing = true
+	m.clearedFields[helprecord.FieldPairingID] = struct{}{}
+}
+
+// PairingCleared reports if the "pairing" edge to the HelpPairing entity was cleared.
+func (m *HelpRecordMutation) PairingCleared() bool {
+	return m.clearedpairing
+}
+
+// PairingIDs returns the "pairing" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PairingID instead. It exists only for internal usage by the builders.
+func (m *HelpRecordMutation) PairingIDs() (ids []int) {
+	if id := m.pairing; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPairing resets all changes to the "pairing" edge.
+func (m *HelpRecordMutation) ResetPairing() {
+	m.pairing = nil
+	m.clearedpairing = false
+}
+
+// Where appends a list predicates to the HelpRecordMutation builder.
+func (m *HelpRecordMutation) Where(ps ...predicate.HelpRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HelpRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HelpRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HelpRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HelpRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HelpRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HelpRecord).
+func (m *HelpRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HelpRecordMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, helprecord.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, helprecord.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, helprecord.FieldVersion)
+	}
+	if m.pairing != nil {
+		fields = append(fields, helprecord.FieldPairingID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, helprecord.FieldVillageID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, helprecord.FieldBranchID)
+	}
+	if m.member_id != nil {
+		fields = append(fields, helprecord.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, helprecord.FieldKind)
+	}
+	if m.on != nil {
+		fields = append(fields, helprecord.FieldOn)
+	}
+	if m.text != nil {
+		fields = append(fields, helprecord.FieldText)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HelpRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case helprecord.FieldCreatedAt:
+		return m.CreatedAt()
+	case helprecord.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case helprecord.FieldVersion:
+		return m.Version()
+	case helprecord.FieldPairingID:
+		return m.PairingID()
+	case helprecord.FieldVillageID:
+		return m.VillageID()
+	case helprecord.FieldBranchID:
+		return m.BranchID()
+	case helprecord.FieldMemberID:
+		return m.MemberID()
+	case helprecord.FieldKind:
+		return m.Kind()
+	case helprecord.FieldOn:
+		return m.On()
+	case helprecord.FieldText:
+		return m.Text()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HelpRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case helprecord.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case helprecord.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case helprecord.FieldVersion:
+		return m.OldVersion(ctx)
+	case helprecord.FieldPairingID:
+		return m.OldPairingID(ctx)
+	case helprecord.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case helprecord.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case helprecord.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case helprecord.FieldKind:
+		return m.OldKind(ctx)
+	case helprecord.FieldOn:
+		return m.OldOn(ctx)
+	case helprecord.FieldText:
+		return m.OldText(ctx)
+	}
+	return nil, fmt.Errorf("unknown HelpRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case helprecord.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case helprecord.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case helprecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case helprecord.FieldPairingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPairingID(v)
+		return nil
+	case helprecord.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case helprecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case helprecord.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case helprecord.FieldKind:
+		v, ok := value.(helprecord.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case helprecord.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case helprecord.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HelpRecordMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, helprecord.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, helprecord.FieldVillageID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, helprecord.FieldBranchID)
+	}
+	if m.addmember_id != nil {
+		fields = append(fields, helprecord.FieldMemberID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HelpRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case helprecord.FieldVersion:
+		return m.AddedVersion()
+	case helprecord.FieldVillageID:
+		return m.AddedVillageID()
+	case helprecord.FieldBranchID:
+		return m.AddedBranchID()
+	case helprecord.FieldMemberID:
+		return m.AddedMemberID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HelpRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case helprecord.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case helprecord.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	case helprecord.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case helprecord.FieldMemberID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HelpRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HelpRecordMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HelpRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HelpRecordMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown HelpRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HelpRecordMutation) ResetField(name string) error {
+	switch name {
+	case helprecord.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case helprecord.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case helprecord.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case helprecord.FieldPairingID:
+		m.ResetPairingID()
+		return nil
+	case helprecord.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case helprecord.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case helprecord.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case helprecord.FieldKind:
+		m.ResetKind()
+		return nil
+	case helprecord.FieldOn:
+		m.ResetOn()
+		return nil
+	case helprecord.FieldText:
+		m.ResetText()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HelpRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.pairing != nil {
+		edges = append(edges, helprecord.EdgePairing)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HelpRecordMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case helprecord.EdgePairing:
+		if id := m.pairing; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HelpRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HelpRecordMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HelpRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpairing {
+		edges = append(edges, helprecord.EdgePairing)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HelpRecordMutation) EdgeCleared(name string) bool {
+	switch name {
+	case helprecord.EdgePairing:
+		return m.clearedpairing
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HelpRecordMutation) ClearEdge(name string) error {
+	switch name {
+	case helprecord.EdgePairing:
+		m.ClearPairing()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HelpRecordMutation) ResetEdge(name string) error {
+	switch name {
+	case helprecord.EdgePairing:
+		m.ResetPairing()
+		return nil
+	}
+	return fmt.Errorf("unknown HelpRecord edge %s", name)
+}
+
+// HouseholdProblemMutation represents an operation that mutates the HouseholdProblem nodes in the graph.
+type HouseholdProblemMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	village_id       *int
+	addvillage_id    *int
+	text             *string
+	raised_on        *time.Time
+	solved_on        *time.Time
+	solution         *string
+	clearedFields    map[string]struct{}
+	household        *int
+	clearedhousehold bool
+	done             bool
+	oldValue         func(context.Context) (*HouseholdProblem, error)
+	predicates       []predicate.HouseholdProblem
+}
+
+var _ ent.Mutation = (*HouseholdProblemMutation)(nil)
+
+// householdproblemOption allows management of the mutation configuration using functional options.
+type householdproblemOption func(*HouseholdProblemMutation)
+
+// newHouseholdProblemMutation creates new mutation for the HouseholdProblem entity.
+func newHouseholdProblemMutation(c config, op Op, opts ...householdproblemOption) *HouseholdProblemMutation {
+	m := &HouseholdProblemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHouseholdProblem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHouseholdProblemID sets the ID field of the mutation.
+func withHouseholdProblemID(id int) householdproblemOption {
+	return func(m *HouseholdProblemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HouseholdProblem
+		)
+		m.oldValue = func(ctx context.Context) (*HouseholdProblem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HouseholdProblem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHouseholdProblem sets the old HouseholdProblem of the mutation.
+func withHouseholdProblem(node *HouseholdProblem) householdproblemOption {
+	return func(m *HouseholdProblemMutation) {
+		m.oldValue = func(context.Context) (*HouseholdProblem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HouseholdProblemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HouseholdProblemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HouseholdProblemMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HouseholdProblemMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HouseholdProblem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *HouseholdProblemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *HouseholdProblemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *HouseholdProblemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *HouseholdProblemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *HouseholdProblemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *HouseholdProblemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HouseholdProblemMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HouseholdProblemMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HouseholdProblemMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HouseholdProblemMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HouseholdProblemMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *HouseholdProblemMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *HouseholdProblemMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *HouseholdProblemMutation) ResetHouseholdID() {
+	m.household = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *HouseholdProblemMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *HouseholdProblemMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *HouseholdProblemMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *HouseholdProblemMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *HouseholdProblemMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetText sets the "text" field.
+func (m *HouseholdProblemMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *HouseholdProblemMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *HouseholdProblemMutation) ResetText() {
+	m.text = nil
+}
+
+// SetRaisedOn sets the "raised_on" field.
+func (m *HouseholdProblemMutation) SetRaisedOn(t time.Time) {
+	m.raised_on = &t
+}
+
+// RaisedOn returns the value of the "raised_on" field in the mutation.
+func (m *HouseholdProblemMutation) RaisedOn() (r time.Time, exists bool) {
+	v := m.raised_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRaisedOn returns the old "raised_on" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldRaisedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRaisedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRaisedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRaisedOn: %w", err)
+	}
+	return oldValue.RaisedOn, nil
+}
+
+// ResetRaisedOn resets all changes to the "raised_on" field.
+func (m *HouseholdProblemMutation) ResetRaisedOn() {
+	m.raised_on = nil
+}
+
+// SetSolvedOn sets the "solved_on" field.
+func (m *HouseholdProblemMutation) SetSolvedOn(t time.Time) {
+	m.solved_on = &t
+}
+
+// SolvedOn returns the value of the "solved_on" field in the mutation.
+func (m *HouseholdProblemMutation) SolvedOn() (r time.Time, exists bool) {
+	v := m.solved_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSolvedOn returns the old "solved_on" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldSolvedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSolvedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSolvedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSolvedOn: %w", err)
+	}
+	return oldValue.SolvedOn, nil
+}
+
+// ClearSolvedOn clears the value of the "solved_on" field.
+func (m *HouseholdProblemMutation) ClearSolvedOn() {
+	m.solved_on = nil
+	m.clearedFields[householdproblem.FieldSolvedOn] = struct{}{}
+}
+
+// SolvedOnCleared returns if the "solved_on" field was cleared in this mutation.
+func (m *HouseholdProblemMutation) SolvedOnCleared() bool {
+	_, ok := m.clearedFields[householdproblem.FieldSolvedOn]
+	return ok
+}
+
+// ResetSolvedOn resets all changes to the "solved_on" field.
+func (m *HouseholdProblemMutation) ResetSolvedOn() {
+	m.solved_on = nil
+	delete(m.clearedFields, householdproblem.FieldSolvedOn)
+}
+
+// SetSolution sets the "solution" field.
+func (m *HouseholdProblemMutation) SetSolution(s string) {
+	m.solution = &s
+}
+
+// Solution returns the value of the "solution" field in the mutation.
+func (m *HouseholdProblemMutation) Solution() (r string, exists bool) {
+	v := m.solution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSolution returns the old "solution" field's value of the HouseholdProblem entity.
+// If the HouseholdProblem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdProblemMutation) OldSolution(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSolution is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSolution requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSolution: %w", err)
+	}
+	return oldValue.Solution, nil
+}
+
+// ResetSolution resets all changes to the "solution" field.
+func (m *HouseholdProblemMutation) ResetSolution() {
+	m.solution = nil
+}
+
+// ClearHousehold clears the "household" edge to the PoorHousehold entity.
+func (m *HouseholdProblemMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[householdproblem.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the PoorHousehold entity was cleared.
+func (m *HouseholdProblemMutation) HouseholdCleared() bool {
+	return m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *HouseholdProblemMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *HouseholdProblemMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
+// Where appends a list predicates to the HouseholdProblemMutation builder.
+func (m *HouseholdProblemMutation) Where(ps ...predicate.HouseholdProblem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HouseholdProblemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HouseholdProblemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HouseholdProblem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HouseholdProblemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HouseholdProblemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HouseholdProblem).
+func (m *HouseholdProblemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HouseholdProblemMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, householdproblem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, householdproblem.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, householdproblem.FieldVersion)
+	}
+	if m.household != nil {
+		fields = append(fields, householdproblem.FieldHouseholdID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, householdproblem.FieldVillageID)
+	}
+	if m.text != nil {
+		fields = append(fields, householdproblem.FieldText)
+	}
+	if m.raised_on != nil {
+		fields = append(fields, householdproblem.FieldRaisedOn)
+	}
+	if m.solved_on != nil {
+		fields = append(fields, householdproblem.FieldSolvedOn)
+	}
+	if m.solution != nil {
+		fields = append(fields, householdproblem.FieldSolution)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HouseholdProblemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case householdproblem.FieldCreatedAt:
+		return m.CreatedAt()
+	case householdproblem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case householdproblem.FieldVersion:
+		return m.Version()
+	case householdproblem.FieldHouseholdID:
+		return m.HouseholdID()
+	case householdproblem.FieldVillageID:
+		return m.VillageID()
+	case householdproblem.FieldText:
+		return m.Text()
+	case householdproblem.FieldRaisedOn:
+		return m.RaisedOn()
+	case householdproblem.FieldSolvedOn:
+		return m.SolvedOn()
+	case householdproblem.FieldSolution:
+		return m.Solution()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HouseholdProblemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case householdproblem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case householdproblem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case householdproblem.FieldVersion:
+		return m.OldVersion(ctx)
+	case householdproblem.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case householdproblem.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case householdproblem.FieldText:
+		return m.OldText(ctx)
+	case householdproblem.FieldRaisedOn:
+		return m.OldRaisedOn(ctx)
+	case householdproblem.FieldSolvedOn:
+		return m.OldSolvedOn(ctx)
+	case householdproblem.FieldSolution:
+		return m.OldSolution(ctx)
+	}
+	return nil, fmt.Errorf("unknown HouseholdProblem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HouseholdProblemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case householdproblem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case householdproblem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case householdproblem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case householdproblem.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case householdproblem.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case householdproblem.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case householdproblem.FieldRaisedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRaisedOn(v)
+		return nil
+	case householdproblem.FieldSolvedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSolvedOn(v)
+		return nil
+	case householdproblem.FieldSolution:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSolution(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HouseholdProblemMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, householdproblem.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, householdproblem.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HouseholdProblemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case householdproblem.FieldVersion:
+		return m.AddedVersion()
+	case householdproblem.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HouseholdProblemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case householdproblem.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case householdproblem.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HouseholdProblemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(householdproblem.FieldSolvedOn) {
+		fields = append(fields, householdproblem.FieldSolvedOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HouseholdProblemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HouseholdProblemMutation) ClearField(name string) error {
+	switch name {
+	case householdproblem.FieldSolvedOn:
+		m.ClearSolvedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HouseholdProblemMutation) ResetField(name string) error {
+	switch name {
+	case householdproblem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case householdproblem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case householdproblem.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case householdproblem.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case householdproblem.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case householdproblem.FieldText:
+		m.ResetText()
+		return nil
+	case householdproblem.FieldRaisedOn:
+		m.ResetRaisedOn()
+		return nil
+	case householdproblem.FieldSolvedOn:
+		m.ResetSolvedOn()
+		return nil
+	case householdproblem.FieldSolution:
+		m.ResetSolution()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HouseholdProblemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.household != nil {
+		edges = append(edges, householdproblem.EdgeHousehold)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HouseholdProblemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case householdproblem.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HouseholdProblemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HouseholdProblemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HouseholdProblemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedhousehold {
+		edges = append(edges, householdproblem.EdgeHousehold)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HouseholdProblemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case householdproblem.EdgeHousehold:
+		return m.clearedhousehold
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HouseholdProblemMutation) ClearEdge(name string) error {
+	switch name {
+	case householdproblem.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HouseholdProblemMutation) ResetEdge(name string) error {
+	switch name {
+	case householdproblem.EdgeHousehold:
+		m.ResetHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdProblem edge %s", name)
+}
+
+// HouseholdStatusChangeMutation represents an operation that mutates the HouseholdStatusChange nodes in the graph.
+type HouseholdStatusChangeMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	village_id       *int
+	addvillage_id    *int
+	status           *householdstatuschange.Status
+	on               *time.Time
+	clearedFields    map[string]struct{}
+	household        *int
+	clearedhousehold bool
+	done             bool
+	oldValue         func(context.Context) (*HouseholdStatusChange, error)
+	predicates       []predicate.HouseholdStatusChange
+}
+
+var _ ent.Mutation = (*HouseholdStatusChangeMutation)(nil)
+
+// householdstatuschangeOption allows management of the mutation configuration using functional options.
+type householdstatuschangeOption func(*HouseholdStatusChangeMutation)
+
+// newHouseholdStatusChangeMutation creates new mutation for the HouseholdStatusChange entity.
+func newHouseholdStatusChangeMutation(c config, op Op, opts ...householdstatuschangeOption) *HouseholdStatusChangeMutation {
+	m := &HouseholdStatusChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHouseholdStatusChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHouseholdStatusChangeID sets the ID field of the mutation.
+func withHouseholdStatusChangeID(id int) householdstatuschangeOption {
+	return func(m *HouseholdStatusChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HouseholdStatusChange
+		)
+		m.oldValue = func(ctx context.Context) (*HouseholdStatusChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HouseholdStatusChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHouseholdStatusChange sets the old HouseholdStatusChange of the mutation.
+func withHouseholdStatusChange(node *HouseholdStatusChange) householdstatuschangeOption {
+	return func(m *HouseholdStatusChangeMutation) {
+		m.oldValue = func(context.Context) (*HouseholdStatusChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HouseholdStatusChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HouseholdStatusChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HouseholdStatusChangeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HouseholdStatusChangeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HouseholdStatusChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *HouseholdStatusChangeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *HouseholdStatusChangeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *HouseholdStatusChangeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *HouseholdStatusChangeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *HouseholdStatusChangeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *HouseholdStatusChangeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *HouseholdStatusChangeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *HouseholdStatusChangeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *HouseholdStatusChangeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *HouseholdStatusChangeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *HouseholdStatusChangeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetHouseholdID sets the "household_id" field.
+func (m *HouseholdStatusChangeMutation) SetHouseholdID(i int) {
+	m.household = &i
+}
+
+// HouseholdID returns the value of the "household_id" field in the mutation.
+func (m *HouseholdStatusChangeMutation) HouseholdID() (r int, exists bool) {
+	v := m.household
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHouseholdID returns the old "household_id" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldHouseholdID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHouseholdID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHouseholdID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHouseholdID: %w", err)
+	}
+	return oldValue.HouseholdID, nil
+}
+
+// ResetHouseholdID resets all changes to the "household_id" field.
+func (m *HouseholdStatusChangeMutation) ResetHouseholdID() {
+	m.household = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *HouseholdStatusChangeMutation) SetVillageID(i int) {
+	m.village_id = &i
+	m.addvillage_id = nil
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *HouseholdStatusChangeMutation) VillageID() (r int, exists bool) {
+	v := m.village_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// AddVillageID adds i to the "village_id" field.
+func (m *HouseholdStatusChangeMutation) AddVillageID(i int) {
+	if m.addvillage_id != nil {
+		*m.addvillage_id += i
+	} else {
+		m.addvillage_id = &i
+	}
+}
+
+// AddedVillageID returns the value that was added to the "village_id" field in this mutation.
+func (m *HouseholdStatusChangeMutation) AddedVillageID() (r int, exists bool) {
+	v := m.addvillage_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *HouseholdStatusChangeMutation) ResetVillageID() {
+	m.village_id = nil
+	m.addvillage_id = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *HouseholdStatusChangeMutation) SetStatus(h householdstatuschange.Status) {
+	m.status = &h
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *HouseholdStatusChangeMutation) Status() (r householdstatuschange.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldStatus(ctx context.Context) (v householdstatuschange.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *HouseholdStatusChangeMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetOn sets the "on" field.
+func (m *HouseholdStatusChangeMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *HouseholdStatusChangeMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the HouseholdStatusChange entity.
+// If the HouseholdStatusChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HouseholdStatusChangeMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *HouseholdStatusChangeMutation) ResetOn() {
+	m.on = nil
+}
+
+// ClearHousehold clears the "household" edge to the PoorHousehold entity.
+func (m *HouseholdStatusChangeMutation) ClearHousehold() {
+	m.clearedhousehold = true
+	m.clearedFields[householdstatuschange.FieldHouseholdID] = struct{}{}
+}
+
+// HouseholdCleared reports if the "household" edge to the PoorHousehold entity was cleared.
+func (m *HouseholdStatusChangeMutation) HouseholdCleared() bool {
+	return m.clearedhousehold
+}
+
+// HouseholdIDs returns the "household" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HouseholdID instead. It exists only for internal usage by the builders.
+func (m *HouseholdStatusChangeMutation) HouseholdIDs() (ids []int) {
+	if id := m.household; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHousehold resets all changes to the "household" edge.
+func (m *HouseholdStatusChangeMutation) ResetHousehold() {
+	m.household = nil
+	m.clearedhousehold = false
+}
+
+// Where appends a list predicates to the HouseholdStatusChangeMutation builder.
+func (m *HouseholdStatusChangeMutation) Where(ps ...predicate.HouseholdStatusChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HouseholdStatusChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HouseholdStatusChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HouseholdStatusChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HouseholdStatusChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HouseholdStatusChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HouseholdStatusChange).
+func (m *HouseholdStatusChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HouseholdStatusChangeMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, householdstatuschange.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, householdstatuschange.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, householdstatuschange.FieldVersion)
+	}
+	if m.household != nil {
+		fields = append(fields, householdstatuschange.FieldHouseholdID)
+	}
+	if m.village_id != nil {
+		fields = append(fields, householdstatuschange.FieldVillageID)
+	}
+	if m.status != nil {
+		fields = append(fields, householdstatuschange.FieldStatus)
+	}
+	if m.on != nil {
+		fields = append(fields, householdstatuschange.FieldOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HouseholdStatusChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case householdstatuschange.FieldCreatedAt:
+		return m.CreatedAt()
+	case householdstatuschange.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case householdstatuschange.FieldVersion:
+		return m.Version()
+	case householdstatuschange.FieldHouseholdID:
+		return m.HouseholdID()
+	case householdstatuschange.FieldVillageID:
+		return m.VillageID()
+	case householdstatuschange.FieldStatus:
+		return m.Status()
+	case householdstatuschange.FieldOn:
+		return m.On()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HouseholdStatusChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case householdstatuschange.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case householdstatuschange.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case householdstatuschange.FieldVersion:
+		return m.OldVersion(ctx)
+	case householdstatuschange.FieldHouseholdID:
+		return m.OldHouseholdID(ctx)
+	case householdstatuschange.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case householdstatuschange.FieldStatus:
+		return m.OldStatus(ctx)
+	case householdstatuschange.FieldOn:
+		return m.OldOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown HouseholdStatusChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HouseholdStatusChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case householdstatuschange.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case householdstatuschange.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case householdstatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case householdstatuschange.FieldHouseholdID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHouseholdID(v)
+		return nil
+	case householdstatuschange.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case householdstatuschange.FieldStatus:
+		v, ok := value.(householdstatuschange.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case householdstatuschange.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdStatusChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HouseholdStatusChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, householdstatuschange.FieldVersion)
+	}
+	if m.addvillage_id != nil {
+		fields = append(fields, householdstatuschange.FieldVillageID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HouseholdStatusChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case householdstatuschange.FieldVersion:
+		return m.AddedVersion()
+	case householdstatuschange.FieldVillageID:
+		return m.AddedVillageID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HouseholdStatusChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case householdstatuschange.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case householdstatuschange.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdStatusChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HouseholdStatusChangeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HouseholdStatusChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HouseholdStatusChangeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown HouseholdStatusChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HouseholdStatusChangeMutation) ResetField(name string) error {
+	switch name {
+	case householdstatuschange.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case householdstatuschange.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case householdstatuschange.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case householdstatuschange.FieldHouseholdID:
+		m.ResetHouseholdID()
+		return nil
+	case householdstatuschange.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case householdstatuschange.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case householdstatuschange.FieldOn:
+		m.ResetOn()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdStatusChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HouseholdStatusChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.household != nil {
+		edges = append(edges, householdstatuschange.EdgeHousehold)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HouseholdStatusChangeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case householdstatuschange.EdgeHousehold:
+		if id := m.household; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HouseholdStatusChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HouseholdStatusChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HouseholdStatusChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedhousehold {
+		edges = append(edges, householdstatuschange.EdgeHousehold)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HouseholdStatusChangeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case householdstatuschange.EdgeHousehold:
+		return m.clearedhousehold
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HouseholdStatusChangeMutation) ClearEdge(name string) error {
+	switch name {
+	case householdstatuschange.EdgeHousehold:
+		m.ClearHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdStatusChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HouseholdStatusChangeMutation) ResetEdge(name string) error {
+	switch name {
+	case householdstatuschange.EdgeHousehold:
+		m.ResetHousehold()
+		return nil
+	}
+	return fmt.Errorf("unknown HouseholdStatusChange edge %s", name)
+}
+
 // IdempotencyKeyMutation represents an operation that mutates the IdempotencyKey nodes in the graph.
 type IdempotencyKeyMutation struct {
 	config
@@ -14593,6 +19640,3277 @@ func (m *IdempotencyKeyMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown IdempotencyKey edge %s", name)
+}
+
+// JointActivityMutation represents an operation that mutates the JointActivity nodes in the graph.
+type JointActivityMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	unit_branch_id       *int
+	addunit_branch_id    *int
+	village_branch_id    *int
+	addvillage_branch_id *int
+	area                 *jointactivity.Area
+	on                   *time.Time
+	title                *string
+	participants         *[]string
+	appendparticipants   []string
+	outcome              *string
+	clearedFields        map[string]struct{}
+	pairing              *int
+	clearedpairing       bool
+	done                 bool
+	oldValue             func(context.Context) (*JointActivity, error)
+	predicates           []predicate.JointActivity
+}
+
+var _ ent.Mutation = (*JointActivityMutation)(nil)
+
+// jointactivityOption allows management of the mutation configuration using functional options.
+type jointactivityOption func(*JointActivityMutation)
+
+// newJointActivityMutation creates new mutation for the JointActivity entity.
+func newJointActivityMutation(c config, op Op, opts ...jointactivityOption) *JointActivityMutation {
+	m := &JointActivityMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeJointActivity,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withJointActivityID sets the ID field of the mutation.
+func withJointActivityID(id int) jointactivityOption {
+	return func(m *JointActivityMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *JointActivity
+		)
+		m.oldValue = func(ctx context.Context) (*JointActivity, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().JointActivity.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withJointActivity sets the old JointActivity of the mutation.
+func withJointActivity(node *JointActivity) jointactivityOption {
+	return func(m *JointActivityMutation) {
+		m.oldValue = func(context.Context) (*JointActivity, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m JointActivityMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m JointActivityMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *JointActivityMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *JointActivityMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().JointActivity.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *JointActivityMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *JointActivityMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *JointActivityMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *JointActivityMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *JointActivityMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *JointActivityMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *JointActivityMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *JointActivityMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *JointActivityMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *JointActivityMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *JointActivityMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPairingID sets the "pairing_id" field.
+func (m *JointActivityMutation) SetPairingID(i int) {
+	m.pairing = &i
+}
+
+// PairingID returns the value of the "pairing_id" field in the mutation.
+func (m *JointActivityMutation) PairingID() (r int, exists bool) {
+	v := m.pairing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPairingID returns the old "pairing_id" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldPairingID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPairingID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPairingID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPairingID: %w", err)
+	}
+	return oldValue.PairingID, nil
+}
+
+// ResetPairingID resets all changes to the "pairing_id" field.
+func (m *JointActivityMutation) ResetPairingID() {
+	m.pairing = nil
+}
+
+// SetUnitBranchID sets the "unit_branch_id" field.
+func (m *JointActivityMutation) SetUnitBranchID(i int) {
+	m.unit_branch_id = &i
+	m.addunit_branch_id = nil
+}
+
+// UnitBranchID returns the value of the "unit_branch_id" field in the mutation.
+func (m *JointActivityMutation) UnitBranchID() (r int, exists bool) {
+	v := m.unit_branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitBranchID returns the old "unit_branch_id" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldUnitBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitBranchID: %w", err)
+	}
+	return oldValue.UnitBranchID, nil
+}
+
+// AddUnitBranchID adds i to the "unit_branch_id" field.
+func (m *JointActivityMutation) AddUnitBranchID(i int) {
+	if m.addunit_branch_id != nil {
+		*m.addunit_branch_id += i
+	} else {
+		m.addunit_branch_id = &i
+	}
+}
+
+// AddedUnitBranchID returns the value that was added to the "unit_branch_id" field in this mutation.
+func (m *JointActivityMutation) AddedUnitBranchID() (r int, exists bool) {
+	v := m.addunit_branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnitBranchID resets all changes to the "unit_branch_id" field.
+func (m *JointActivityMutation) ResetUnitBranchID() {
+	m.unit_branch_id = nil
+	m.addunit_branch_id = nil
+}
+
+// SetVillageBranchID sets the "village_branch_id" field.
+func (m *JointActivityMutation) SetVillageBranchID(i int) {
+	m.village_branch_id = &i
+	m.addvillage_branch_id = nil
+}
+
+// VillageBranchID returns the value of the "village_branch_id" field in the mutation.
+func (m *JointActivityMutation) VillageBranchID() (r int, exists bool) {
+	v := m.village_branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageBranchID returns the old "village_branch_id" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldVillageBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageBranchID: %w", err)
+	}
+	return oldValue.VillageBranchID, nil
+}
+
+// AddVillageBranchID adds i to the "village_branch_id" field.
+func (m *JointActivityMutation) AddVillageBranchID(i int) {
+	if m.addvillage_branch_id != nil {
+		*m.addvillage_branch_id += i
+	} else {
+		m.addvillage_branch_id = &i
+	}
+}
+
+// AddedVillageBranchID returns the value that was added to the "village_branch_id" field in this mutation.
+func (m *JointActivityMutation) AddedVillageBranchID() (r int, exists bool) {
+	v := m.addvillage_branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVillageBranchID resets all changes to the "village_branch_id" field.
+func (m *JointActivityMutation) ResetVillageBranchID() {
+	m.village_branch_id = nil
+	m.addvillage_branch_id = nil
+}
+
+// SetArea sets the "area" field.
+func (m *JointActivityMutation) SetArea(j jointactivity.Area) {
+	m.area = &j
+}
+
+// Area returns the value of the "area" field in the mutation.
+func (m *JointActivityMutation) Area() (r jointactivity.Area, exists bool) {
+	v := m.area
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArea returns the old "area" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldArea(ctx context.Context) (v jointactivity.Area, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArea is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArea requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArea: %w", err)
+	}
+	return oldValue.Area, nil
+}
+
+// ResetArea resets all changes to the "area" field.
+func (m *JointActivityMutation) ResetArea() {
+	m.area = nil
+}
+
+// SetOn sets the "on" field.
+func (m *JointActivityMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *JointActivityMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *JointActivityMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *JointActivityMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *JointActivityMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *JointActivityMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetParticipants sets the "participants" field.
+func (m *JointActivityMutation) SetParticipants(s []string) {
+	m.participants = &s
+	m.appendparticipants = nil
+}
+
+// Participants returns the value of the "participants" field in the mutation.
+func (m *JointActivityMutation) Participants() (r []string, exists bool) {
+	v := m.participants
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParticipants returns the old "participants" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldParticipants(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParticipants is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParticipants requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParticipants: %w", err)
+	}
+	return oldValue.Participants, nil
+}
+
+// AppendParticipants adds s to the "participants" field.
+func (m *JointActivityMutation) AppendParticipants(s []string) {
+	m.appendparticipants = append(m.appendparticipants, s...)
+}
+
+// AppendedParticipants returns the list of values that were appended to the "participants" field in this mutation.
+func (m *JointActivityMutation) AppendedParticipants() ([]string, bool) {
+	if len(m.appendparticipants) == 0 {
+		return nil, false
+	}
+	return m.appendparticipants, true
+}
+
+// ResetParticipants resets all changes to the "participants" field.
+func (m *JointActivityMutation) ResetParticipants() {
+	m.participants = nil
+	m.appendparticipants = nil
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *JointActivityMutation) SetOutcome(s string) {
+	m.outcome = &s
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *JointActivityMutation) Outcome() (r string, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the JointActivity entity.
+// If the JointActivity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JointActivityMutation) OldOutcome(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *JointActivityMutation) ResetOutcome() {
+	m.outcome = nil
+}
+
+// ClearPairing clears the "pairing" edge to the BranchPairing entity.
+func (m *JointActivityMutation) ClearPairing() {
+	m.clearedpairing = true
+	m.clearedFields[jointactivity.FieldPairingID] = struct{}{}
+}
+
+// PairingCleared reports if the "pairing" edge to the BranchPairing entity was cleared.
+func (m *JointActivityMutation) PairingCleared() bool {
+	return m.clearedpairing
+}
+
+// PairingIDs returns the "pairing" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PairingID instead. It exists only for internal usage by the builders.
+func (m *JointActivityMutation) PairingIDs() (ids []int) {
+	if id := m.pairing; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPairing resets all changes to the "pairing" edge.
+func (m *JointActivityMutation) ResetPairing() {
+	m.pairing = nil
+	m.clearedpairing = false
+}
+
+// Where appends a list predicates to the JointActivityMutation builder.
+func (m *JointActivityMutation) Where(ps ...predicate.JointActivity) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the JointActivityMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *JointActivityMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.JointActivity, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *JointActivityMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *JointActivityMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (JointActivity).
+func (m *JointActivityMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *JointActivityMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, jointactivity.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, jointactivity.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, jointactivity.FieldVersion)
+	}
+	if m.pairing != nil {
+		fields = append(fields, jointactivity.FieldPairingID)
+	}
+	if m.unit_branch_id != nil {
+		fields = append(fields, jointactivity.FieldUnitBranchID)
+	}
+	if m.village_branch_id != nil {
+		fields = append(fields, jointactivity.FieldVillageBranchID)
+	}
+	if m.area != nil {
+		fields = append(fields, jointactivity.FieldArea)
+	}
+	if m.on != nil {
+		fields = append(fields, jointactivity.FieldOn)
+	}
+	if m.title != nil {
+		fields = append(fields, jointactivity.FieldTitle)
+	}
+	if m.participants != nil {
+		fields = append(fields, jointactivity.FieldParticipants)
+	}
+	if m.outcome != nil {
+		fields = append(fields, jointactivity.FieldOutcome)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *JointActivityMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case jointactivity.FieldCreatedAt:
+		return m.CreatedAt()
+	case jointactivity.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case jointactivity.FieldVersion:
+		return m.Version()
+	case jointactivity.FieldPairingID:
+		return m.PairingID()
+	case jointactivity.FieldUnitBranchID:
+		return m.UnitBranchID()
+	case jointactivity.FieldVillageBranchID:
+		return m.VillageBranchID()
+	case jointactivity.FieldArea:
+		return m.Area()
+	case jointactivity.FieldOn:
+		return m.On()
+	case jointactivity.FieldTitle:
+		return m.Title()
+	case jointactivity.FieldParticipants:
+		return m.Participants()
+	case jointactivity.FieldOutcome:
+		return m.Outcome()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *JointActivityMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case jointactivity.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case jointactivity.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case jointactivity.FieldVersion:
+		return m.OldVersion(ctx)
+	case jointactivity.FieldPairingID:
+		return m.OldPairingID(ctx)
+	case jointactivity.FieldUnitBranchID:
+		return m.OldUnitBranchID(ctx)
+	case jointactivity.FieldVillageBranchID:
+		return m.OldVillageBranchID(ctx)
+	case jointactivity.FieldArea:
+		return m.OldArea(ctx)
+	case jointactivity.FieldOn:
+		return m.OldOn(ctx)
+	case jointactivity.FieldTitle:
+		return m.OldTitle(ctx)
+	case jointactivity.FieldParticipants:
+		return m.OldParticipants(ctx)
+	case jointactivity.FieldOutcome:
+		return m.OldOutcome(ctx)
+	}
+	return nil, fmt.Errorf("unknown JointActivity field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JointActivityMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case jointactivity.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case jointactivity.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case jointactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case jointactivity.FieldPairingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPairingID(v)
+		return nil
+	case jointactivity.FieldUnitBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitBranchID(v)
+		return nil
+	case jointactivity.FieldVillageBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageBranchID(v)
+		return nil
+	case jointactivity.FieldArea:
+		v, ok := value.(jointactivity.Area)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArea(v)
+		return nil
+	case jointactivity.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case jointactivity.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case jointactivity.FieldParticipants:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParticipants(v)
+		return nil
+	case jointactivity.FieldOutcome:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	}
+	return fmt.Errorf("unknown JointActivity field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *JointActivityMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, jointactivity.FieldVersion)
+	}
+	if m.addunit_branch_id != nil {
+		fields = append(fields, jointactivity.FieldUnitBranchID)
+	}
+	if m.addvillage_branch_id != nil {
+		fields = append(fields, jointactivity.FieldVillageBranchID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *JointActivityMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case jointactivity.FieldVersion:
+		return m.AddedVersion()
+	case jointactivity.FieldUnitBranchID:
+		return m.AddedUnitBranchID()
+	case jointactivity.FieldVillageBranchID:
+		return m.AddedVillageBranchID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JointActivityMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case jointactivity.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case jointactivity.FieldUnitBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnitBranchID(v)
+		return nil
+	case jointactivity.FieldVillageBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVillageBranchID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown JointActivity numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *JointActivityMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *JointActivityMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *JointActivityMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown JointActivity nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *JointActivityMutation) ResetField(name string) error {
+	switch name {
+	case jointactivity.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case jointactivity.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case jointactivity.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case jointactivity.FieldPairingID:
+		m.ResetPairingID()
+		return nil
+	case jointactivity.FieldUnitBranchID:
+		m.ResetUnitBranchID()
+		return nil
+	case jointactivity.FieldVillageBranchID:
+		m.ResetVillageBranchID()
+		return nil
+	case jointactivity.FieldArea:
+		m.ResetArea()
+		return nil
+	case jointactivity.FieldOn:
+		m.ResetOn()
+		return nil
+	case jointactivity.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case jointactivity.FieldParticipants:
+		m.ResetParticipants()
+		return nil
+	case jointactivity.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	}
+	return fmt.Errorf("unknown JointActivity field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *JointActivityMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.pairing != nil {
+		edges = append(edges, jointactivity.EdgePairing)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *JointActivityMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case jointactivity.EdgePairing:
+		if id := m.pairing; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *JointActivityMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *JointActivityMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *JointActivityMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpairing {
+		edges = append(edges, jointactivity.EdgePairing)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *JointActivityMutation) EdgeCleared(name string) bool {
+	switch name {
+	case jointactivity.EdgePairing:
+		return m.clearedpairing
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *JointActivityMutation) ClearEdge(name string) error {
+	switch name {
+	case jointactivity.EdgePairing:
+		m.ClearPairing()
+		return nil
+	}
+	return fmt.Errorf("unknown JointActivity unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *JointActivityMutation) ResetEdge(name string) error {
+	switch name {
+	case jointactivity.EdgePairing:
+		m.ResetPairing()
+		return nil
+	}
+	return fmt.Errorf("unknown JointActivity edge %s", name)
+}
+
+// LeaderAssignmentMutation represents an operation that mutates the LeaderAssignment nodes in the graph.
+type LeaderAssignmentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	year              *int
+	addyear           *int
+	leader_name       *string
+	clearedFields     map[string]struct{}
+	leader            *int
+	clearedleader     bool
+	township          *int
+	clearedtownship   bool
+	village           *int
+	clearedvillage    bool
+	households        map[int]struct{}
+	removedhouseholds map[int]struct{}
+	clearedhouseholds bool
+	visits            map[int]struct{}
+	removedvisits     map[int]struct{}
+	clearedvisits     bool
+	done              bool
+	oldValue          func(context.Context) (*LeaderAssignment, error)
+	predicates        []predicate.LeaderAssignment
+}
+
+var _ ent.Mutation = (*LeaderAssignmentMutation)(nil)
+
+// leaderassignmentOption allows management of the mutation configuration using functional options.
+type leaderassignmentOption func(*LeaderAssignmentMutation)
+
+// newLeaderAssignmentMutation creates new mutation for the LeaderAssignment entity.
+func newLeaderAssignmentMutation(c config, op Op, opts ...leaderassignmentOption) *LeaderAssignmentMutation {
+	m := &LeaderAssignmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaderAssignment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaderAssignmentID sets the ID field of the mutation.
+func withLeaderAssignmentID(id int) leaderassignmentOption {
+	return func(m *LeaderAssignmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaderAssignment
+		)
+		m.oldValue = func(ctx context.Context) (*LeaderAssignment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaderAssignment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaderAssignment sets the old LeaderAssignment of the mutation.
+func withLeaderAssignment(node *LeaderAssignment) leaderassignmentOption {
+	return func(m *LeaderAssignmentMutation) {
+		m.oldValue = func(context.Context) (*LeaderAssignment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaderAssignmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaderAssignmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaderAssignmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaderAssignmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaderAssignment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaderAssignmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaderAssignmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaderAssignmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LeaderAssignmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LeaderAssignmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LeaderAssignmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LeaderAssignmentMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LeaderAssignmentMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LeaderAssignmentMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LeaderAssignmentMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LeaderAssignmentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetLeaderID sets the "leader_id" field.
+func (m *LeaderAssignmentMutation) SetLeaderID(i int) {
+	m.leader = &i
+}
+
+// LeaderID returns the value of the "leader_id" field in the mutation.
+func (m *LeaderAssignmentMutation) LeaderID() (r int, exists bool) {
+	v := m.leader
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaderID returns the old "leader_id" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldLeaderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaderID: %w", err)
+	}
+	return oldValue.LeaderID, nil
+}
+
+// ClearLeaderID clears the value of the "leader_id" field.
+func (m *LeaderAssignmentMutation) ClearLeaderID() {
+	m.leader = nil
+	m.clearedFields[leaderassignment.FieldLeaderID] = struct{}{}
+}
+
+// LeaderIDCleared returns if the "leader_id" field was cleared in this mutation.
+func (m *LeaderAssignmentMutation) LeaderIDCleared() bool {
+	_, ok := m.clearedFields[leaderassignment.FieldLeaderID]
+	return ok
+}
+
+// ResetLeaderID resets all changes to the "leader_id" field.
+func (m *LeaderAssignmentMutation) ResetLeaderID() {
+	m.leader = nil
+	delete(m.clearedFields, leaderassignment.FieldLeaderID)
+}
+
+// SetYear sets the "year" field.
+func (m *LeaderAssignmentMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *LeaderAssignmentMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *LeaderAssignmentMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *LeaderAssignmentMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *LeaderAssignmentMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *LeaderAssignmentMutation) SetTownshipID(i int) {
+	m.township = &i
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *LeaderAssignmentMutation) TownshipID() (r int, exists bool) {
+	v := m.township
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// ClearTownshipID clears the value of the "township_id" field.
+func (m *LeaderAssignmentMutation) ClearTownshipID() {
+	m.township = nil
+	m.clearedFields[leaderassignment.FieldTownshipID] = struct{}{}
+}
+
+// TownshipIDCleared returns if the "township_id" field was cleared in this mutation.
+func (m *LeaderAssignmentMutation) TownshipIDCleared() bool {
+	_, ok := m.clearedFields[leaderassignment.FieldTownshipID]
+	return ok
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *LeaderAssignmentMutation) ResetTownshipID() {
+	m.township = nil
+	delete(m.clearedFields, leaderassignment.FieldTownshipID)
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *LeaderAssignmentMutation) SetVillageID(i int) {
+	m.village = &i
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *LeaderAssignmentMutation) VillageID() (r int, exists bool) {
+	v := m.village
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// ClearVillageID clears the value of the "village_id" field.
+func (m *LeaderAssignmentMutation) ClearVillageID() {
+	m.village = nil
+	m.clearedFields[leaderassignment.FieldVillageID] = struct{}{}
+}
+
+// VillageIDCleared returns if the "village_id" field was cleared in this mutation.
+func (m *LeaderAssignmentMutation) VillageIDCleared() bool {
+	_, ok := m.clearedFields[leaderassignment.FieldVillageID]
+	return ok
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *LeaderAssignmentMutation) ResetVillageID() {
+	m.village = nil
+	delete(m.clearedFields, leaderassignment.FieldVillageID)
+}
+
+// SetLeaderName sets the "leader_name" field.
+func (m *LeaderAssignmentMutation) SetLeaderName(s string) {
+	m.leader_name = &s
+}
+
+// LeaderName returns the value of the "leader_name" field in the mutation.
+func (m *LeaderAssignmentMutation) LeaderName() (r string, exists bool) {
+	v := m.leader_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaderName returns the old "leader_name" field's value of the LeaderAssignment entity.
+// If the LeaderAssignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderAssignmentMutation) OldLeaderName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaderName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaderName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaderName: %w", err)
+	}
+	return oldValue.LeaderName, nil
+}
+
+// ResetLeaderName resets all changes to the "leader_name" field.
+func (m *LeaderAssignmentMutation) ResetLeaderName() {
+	m.leader_name = nil
+}
+
+// ClearLeader clears the "leader" edge to the Member entity.
+func (m *LeaderAssignmentMutation) ClearLeader() {
+	m.clearedleader = true
+	m.clearedFields[leaderassignment.FieldLeaderID] = struct{}{}
+}
+
+// LeaderCleared reports if the "leader" edge to the Member entity was cleared.
+func (m *LeaderAssignmentMutation) LeaderCleared() bool {
+	return m.LeaderIDCleared() || m.clearedleader
+}
+
+// LeaderIDs returns the "leader" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeaderID instead. It exists only for internal usage by the builders.
+func (m *LeaderAssignmentMutation) LeaderIDs() (ids []int) {
+	if id := m.leader; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeader resets all changes to the "leader" edge.
+func (m *LeaderAssignmentMutation) ResetLeader() {
+	m.leader = nil
+	m.clearedleader = false
+}
+
+// ClearTownship clears the "township" edge to the Org entity.
+func (m *LeaderAssignmentMutation) ClearTownship() {
+	m.clearedtownship = true
+	m.clearedFields[leaderassignment.FieldTownshipID] = struct{}{}
+}
+
+// TownshipCleared reports if the "township" edge to the Org entity was cleared.
+func (m *LeaderAssignmentMutation) TownshipCleared() bool {
+	return m.TownshipIDCleared() || m.clearedtownship
+}
+
+// TownshipIDs returns the "township" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TownshipID instead. It exists only for internal usage by the builders.
+func (m *LeaderAssignmentMutation) TownshipIDs() (ids []int) {
+	if id := m.township; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTownship resets all changes to the "township" edge.
+func (m *LeaderAssignmentMutation) ResetTownship() {
+	m.township = nil
+	m.clearedtownship = false
+}
+
+// ClearVillage clears the "village" edge to the Org entity.
+func (m *LeaderAssignmentMutation) ClearVillage() {
+	m.clearedvillage = true
+	m.clearedFields[leaderassignment.FieldVillageID] = struct{}{}
+}
+
+// VillageCleared reports if the "village" edge to the Org entity was cleared.
+func (m *LeaderAssignmentMutation) VillageCleared() bool {
+	return m.VillageIDCleared() || m.clearedvillage
+}
+
+// VillageIDs returns the "village" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VillageID instead. It exists only for internal usage by the builders.
+func (m *LeaderAssignmentMutation) VillageIDs() (ids []int) {
+	if id := m.village; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVillage resets all changes to the "village" edge.
+func (m *LeaderAssignmentMutation) ResetVillage() {
+	m.village = nil
+	m.clearedvillage = false
+}
+
+// AddHouseholdIDs adds the "households" edge to the PoorHousehold entity by ids.
+func (m *LeaderAssignmentMutation) AddHouseholdIDs(ids ...int) {
+	if m.households == nil {
+		m.households = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.households[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHouseholds clears the "households" edge to the PoorHousehold entity.
+func (m *LeaderAssignmentMutation) ClearHouseholds() {
+	m.clearedhouseholds = true
+}
+
+// HouseholdsCleared reports if the "households" edge to the PoorHousehold entity was cleared.
+func (m *LeaderAssignmentMutation) HouseholdsCleared() bool {
+	return m.clearedhouseholds
+}
+
+// RemoveHouseholdIDs removes the "households" edge to the PoorHousehold entity by IDs.
+func (m *LeaderAssignmentMutation) RemoveHouseholdIDs(ids ...int) {
+	if m.removedhouseholds == nil {
+		m.removedhouseholds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.households, ids[i])
+		m.removedhouseholds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHouseholds returns the removed IDs of the "households" edge to the PoorHousehold entity.
+func (m *LeaderAssignmentMutation) RemovedHouseholdsIDs() (ids []int) {
+	for id := range m.removedhouseholds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HouseholdsIDs returns the "households" edge IDs in the mutation.
+func (m *LeaderAssignmentMutation) HouseholdsIDs() (ids []int) {
+	for id := range m.households {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHouseholds resets all changes to the "households" edge.
+func (m *LeaderAssignmentMutation) ResetHouseholds() {
+	m.households = nil
+	m.clearedhouseholds = false
+	m.removedhouseholds = nil
+}
+
+// AddVisitIDs adds the "visits" edge to the LeaderVisit entity by ids.
+func (m *LeaderAssignmentMutation) AddVisitIDs(ids ...int) {
+	if m.visits == nil {
+		m.visits = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.visits[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVisits clears the "visits" edge to the LeaderVisit entity.
+func (m *LeaderAssignmentMutation) ClearVisits() {
+	m.clearedvisits = true
+}
+
+// VisitsCleared reports if the "visits" edge to the LeaderVisit entity was cleared.
+func (m *LeaderAssignmentMutation) VisitsCleared() bool {
+	return m.clearedvisits
+}
+
+// RemoveVisitIDs removes the "visits" edge to the LeaderVisit entity by IDs.
+func (m *LeaderAssignmentMutation) RemoveVisitIDs(ids ...int) {
+	if m.removedvisits == nil {
+		m.removedvisits = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.visits, ids[i])
+		m.removedvisits[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVisits returns the removed IDs of the "visits" edge to the LeaderVisit entity.
+func (m *LeaderAssignmentMutation) RemovedVisitsIDs() (ids []int) {
+	for id := range m.removedvisits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VisitsIDs returns the "visits" edge IDs in the mutation.
+func (m *LeaderAssignmentMutation) VisitsIDs() (ids []int) {
+	for id := range m.visits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVisits resets all changes to the "visits" edge.
+func (m *LeaderAssignmentMutation) ResetVisits() {
+	m.visits = nil
+	m.clearedvisits = false
+	m.removedvisits = nil
+}
+
+// Where appends a list predicates to the LeaderAssignmentMutation builder.
+func (m *LeaderAssignmentMutation) Where(ps ...predicate.LeaderAssignment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaderAssignmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaderAssignmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaderAssignment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaderAssignmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaderAssignmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaderAssignment).
+func (m *LeaderAssignmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaderAssignmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, leaderassignment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, leaderassignment.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, leaderassignment.FieldVersion)
+	}
+	if m.leader != nil {
+		fields = append(fields, leaderassignment.FieldLeaderID)
+	}
+	if m.year != nil {
+		fields = append(fields, leaderassignment.FieldYear)
+	}
+	if m.township != nil {
+		fields = append(fields, leaderassignment.FieldTownshipID)
+	}
+	if m.village != nil {
+		fields = append(fields, leaderassignment.FieldVillageID)
+	}
+	if m.leader_name != nil {
+		fields = append(fields, leaderassignment.FieldLeaderName)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaderAssignmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leaderassignment.FieldCreatedAt:
+		return m.CreatedAt()
+	case leaderassignment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case leaderassignment.FieldVersion:
+		return m.Version()
+	case leaderassignment.FieldLeaderID:
+		return m.LeaderID()
+	case leaderassignment.FieldYear:
+		return m.Year()
+	case leaderassignment.FieldTownshipID:
+		return m.TownshipID()
+	case leaderassignment.FieldVillageID:
+		return m.VillageID()
+	case leaderassignment.FieldLeaderName:
+		return m.LeaderName()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaderAssignmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leaderassignment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leaderassignment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case leaderassignment.FieldVersion:
+		return m.OldVersion(ctx)
+	case leaderassignment.FieldLeaderID:
+		return m.OldLeaderID(ctx)
+	case leaderassignment.FieldYear:
+		return m.OldYear(ctx)
+	case leaderassignment.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case leaderassignment.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case leaderassignment.FieldLeaderName:
+		return m.OldLeaderName(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaderAssignment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaderAssignmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leaderassignment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leaderassignment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case leaderassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case leaderassignment.FieldLeaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaderID(v)
+		return nil
+	case leaderassignment.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case leaderassignment.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case leaderassignment.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case leaderassignment.FieldLeaderName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaderName(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaderAssignmentMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, leaderassignment.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, leaderassignment.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaderAssignmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leaderassignment.FieldVersion:
+		return m.AddedVersion()
+	case leaderassignment.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaderAssignmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leaderassignment.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case leaderassignment.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaderAssignmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leaderassignment.FieldLeaderID) {
+		fields = append(fields, leaderassignment.FieldLeaderID)
+	}
+	if m.FieldCleared(leaderassignment.FieldTownshipID) {
+		fields = append(fields, leaderassignment.FieldTownshipID)
+	}
+	if m.FieldCleared(leaderassignment.FieldVillageID) {
+		fields = append(fields, leaderassignment.FieldVillageID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaderAssignmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaderAssignmentMutation) ClearField(name string) error {
+	switch name {
+	case leaderassignment.FieldLeaderID:
+		m.ClearLeaderID()
+		return nil
+	case leaderassignment.FieldTownshipID:
+		m.ClearTownshipID()
+		return nil
+	case leaderassignment.FieldVillageID:
+		m.ClearVillageID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaderAssignmentMutation) ResetField(name string) error {
+	switch name {
+	case leaderassignment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leaderassignment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case leaderassignment.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case leaderassignment.FieldLeaderID:
+		m.ResetLeaderID()
+		return nil
+	case leaderassignment.FieldYear:
+		m.ResetYear()
+		return nil
+	case leaderassignment.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case leaderassignment.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case leaderassignment.FieldLeaderName:
+		m.ResetLeaderName()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaderAssignmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.leader != nil {
+		edges = append(edges, leaderassignment.EdgeLeader)
+	}
+	if m.township != nil {
+		edges = append(edges, leaderassignment.EdgeTownship)
+	}
+	if m.village != nil {
+		edges = append(edges, leaderassignment.EdgeVillage)
+	}
+	if m.households != nil {
+		edges = append(edges, leaderassignment.EdgeHouseholds)
+	}
+	if m.visits != nil {
+		edges = append(edges, leaderassignment.EdgeVisits)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaderAssignmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leaderassignment.EdgeLeader:
+		if id := m.leader; id != nil {
+			return []ent.Value{*id}
+		}
+	case leaderassignment.EdgeTownship:
+		if id := m.township; id != nil {
+			return []ent.Value{*id}
+		}
+	case leaderassignment.EdgeVillage:
+		if id := m.village; id != nil {
+			return []ent.Value{*id}
+		}
+	case leaderassignment.EdgeHouseholds:
+		ids := make([]ent.Value, 0, len(m.households))
+		for id := range m.households {
+			ids = append(ids, id)
+		}
+		return ids
+	case leaderassignment.EdgeVisits:
+		ids := make([]ent.Value, 0, len(m.visits))
+		for id := range m.visits {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaderAssignmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedhouseholds != nil {
+		edges = append(edges, leaderassignment.EdgeHouseholds)
+	}
+	if m.removedvisits != nil {
+		edges = append(edges, leaderassignment.EdgeVisits)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaderAssignmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case leaderassignment.EdgeHouseholds:
+		ids := make([]ent.Value, 0, len(m.removedhouseholds))
+		for id := range m.removedhouseholds {
+			ids = append(ids, id)
+		}
+		return ids
+	case leaderassignment.EdgeVisits:
+		ids := make([]ent.Value, 0, len(m.removedvisits))
+		for id := range m.removedvisits {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaderAssignmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedleader {
+		edges = append(edges, leaderassignment.EdgeLeader)
+	}
+	if m.clearedtownship {
+		edges = append(edges, leaderassignment.EdgeTownship)
+	}
+	if m.clearedvillage {
+		edges = append(edges, leaderassignment.EdgeVillage)
+	}
+	if m.clearedhouseholds {
+		edges = append(edges, leaderassignment.EdgeHouseholds)
+	}
+	if m.clearedvisits {
+		edges = append(edges, leaderassignment.EdgeVisits)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaderAssignmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leaderassignment.EdgeLeader:
+		return m.clearedleader
+	case leaderassignment.EdgeTownship:
+		return m.clearedtownship
+	case leaderassignment.EdgeVillage:
+		return m.clearedvillage
+	case leaderassignment.EdgeHouseholds:
+		return m.clearedhouseholds
+	case leaderassignment.EdgeVisits:
+		return m.clearedvisits
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaderAssignmentMutation) ClearEdge(name string) error {
+	switch name {
+	case leaderassignment.EdgeLeader:
+		m.ClearLeader()
+		return nil
+	case leaderassignment.EdgeTownship:
+		m.ClearTownship()
+		return nil
+	case leaderassignment.EdgeVillage:
+		m.ClearVillage()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaderAssignmentMutation) ResetEdge(name string) error {
+	switch name {
+	case leaderassignment.EdgeLeader:
+		m.ResetLeader()
+		return nil
+	case leaderassignment.EdgeTownship:
+		m.ResetTownship()
+		return nil
+	case leaderassignment.EdgeVillage:
+		m.ResetVillage()
+		return nil
+	case leaderassignment.EdgeHouseholds:
+		m.ResetHouseholds()
+		return nil
+	case leaderassignment.EdgeVisits:
+		m.ResetVisits()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderAssignment edge %s", name)
+}
+
+// LeaderVisitMutation represents an operation that mutates the LeaderVisit nodes in the graph.
+type LeaderVisitMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	township_id        *int
+	addtownship_id     *int
+	leader_id          *int
+	addleader_id       *int
+	on                 *time.Time
+	place              *string
+	problems_solved    *int
+	addproblems_solved *int
+	note               *string
+	clearedFields      map[string]struct{}
+	assignment         *int
+	clearedassignment  bool
+	households         map[int]struct{}
+	removedhouseholds  map[int]struct{}
+	clearedhouseholds  bool
+	done               bool
+	oldValue           func(context.Context) (*LeaderVisit, error)
+	predicates         []predicate.LeaderVisit
+}
+
+var _ ent.Mutation = (*LeaderVisitMutation)(nil)
+
+// leadervisitOption allows management of the mutation configuration using functional options.
+type leadervisitOption func(*LeaderVisitMutation)
+
+// newLeaderVisitMutation creates new mutation for the LeaderVisit entity.
+func newLeaderVisitMutation(c config, op Op, opts ...leadervisitOption) *LeaderVisitMutation {
+	m := &LeaderVisitMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeaderVisit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeaderVisitID sets the ID field of the mutation.
+func withLeaderVisitID(id int) leadervisitOption {
+	return func(m *LeaderVisitMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeaderVisit
+		)
+		m.oldValue = func(ctx context.Context) (*LeaderVisit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeaderVisit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeaderVisit sets the old LeaderVisit of the mutation.
+func withLeaderVisit(node *LeaderVisit) leadervisitOption {
+	return func(m *LeaderVisitMutation) {
+		m.oldValue = func(context.Context) (*LeaderVisit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeaderVisitMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeaderVisitMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeaderVisitMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeaderVisitMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeaderVisit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeaderVisitMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeaderVisitMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeaderVisitMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LeaderVisitMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LeaderVisitMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LeaderVisitMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LeaderVisitMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LeaderVisitMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LeaderVisitMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LeaderVisitMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LeaderVisitMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetAssignmentID sets the "assignment_id" field.
+func (m *LeaderVisitMutation) SetAssignmentID(i int) {
+	m.assignment = &i
+}
+
+// AssignmentID returns the value of the "assignment_id" field in the mutation.
+func (m *LeaderVisitMutation) AssignmentID() (r int, exists bool) {
+	v := m.assignment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentID returns the old "assignment_id" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldAssignmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentID: %w", err)
+	}
+	return oldValue.AssignmentID, nil
+}
+
+// ResetAssignmentID resets all changes to the "assignment_id" field.
+func (m *LeaderVisitMutation) ResetAssignmentID() {
+	m.assignment = nil
+}
+
+// SetTownshipID sets the "township_id" field.
+func (m *LeaderVisitMutation) SetTownshipID(i int) {
+	m.township_id = &i
+	m.addtownship_id = nil
+}
+
+// TownshipID returns the value of the "township_id" field in the mutation.
+func (m *LeaderVisitMutation) TownshipID() (r int, exists bool) {
+	v := m.township_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTownshipID returns the old "township_id" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldTownshipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTownshipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTownshipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTownshipID: %w", err)
+	}
+	return oldValue.TownshipID, nil
+}
+
+// AddTownshipID adds i to the "township_id" field.
+func (m *LeaderVisitMutation) AddTownshipID(i int) {
+	if m.addtownship_id != nil {
+		*m.addtownship_id += i
+	} else {
+		m.addtownship_id = &i
+	}
+}
+
+// AddedTownshipID returns the value that was added to the "township_id" field in this mutation.
+func (m *LeaderVisitMutation) AddedTownshipID() (r int, exists bool) {
+	v := m.addtownship_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTownshipID resets all changes to the "township_id" field.
+func (m *LeaderVisitMutation) ResetTownshipID() {
+	m.township_id = nil
+	m.addtownship_id = nil
+}
+
+// SetLeaderID sets the "leader_id" field.
+func (m *LeaderVisitMutation) SetLeaderID(i int) {
+	m.leader_id = &i
+	m.addleader_id = nil
+}
+
+// LeaderID returns the value of the "leader_id" field in the mutation.
+func (m *LeaderVisitMutation) LeaderID() (r int, exists bool) {
+	v := m.leader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaderID returns the old "leader_id" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldLeaderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaderID: %w", err)
+	}
+	return oldValue.LeaderID, nil
+}
+
+// AddLeaderID adds i to the "leader_id" field.
+func (m *LeaderVisitMutation) AddLeaderID(i int) {
+	if m.addleader_id != nil {
+		*m.addleader_id += i
+	} else {
+		m.addleader_id = &i
+	}
+}
+
+// AddedLeaderID returns the value that was added to the "leader_id" field in this mutation.
+func (m *LeaderVisitMutation) AddedLeaderID() (r int, exists bool) {
+	v := m.addleader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLeaderID resets all changes to the "leader_id" field.
+func (m *LeaderVisitMutation) ResetLeaderID() {
+	m.leader_id = nil
+	m.addleader_id = nil
+}
+
+// SetOn sets the "on" field.
+func (m *LeaderVisitMutation) SetOn(t time.Time) {
+	m.on = &t
+}
+
+// On returns the value of the "on" field in the mutation.
+func (m *LeaderVisitMutation) On() (r time.Time, exists bool) {
+	v := m.on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOn returns the old "on" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOn: %w", err)
+	}
+	return oldValue.On, nil
+}
+
+// ResetOn resets all changes to the "on" field.
+func (m *LeaderVisitMutation) ResetOn() {
+	m.on = nil
+}
+
+// SetPlace sets the "place" field.
+func (m *LeaderVisitMutation) SetPlace(s string) {
+	m.place = &s
+}
+
+// Place returns the value of the "place" field in the mutation.
+func (m *LeaderVisitMutation) Place() (r string, exists bool) {
+	v := m.place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlace returns the old "place" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldPlace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlace: %w", err)
+	}
+	return oldValue.Place, nil
+}
+
+// ResetPlace resets all changes to the "place" field.
+func (m *LeaderVisitMutation) ResetPlace() {
+	m.place = nil
+}
+
+// SetProblemsSolved sets the "problems_solved" field.
+func (m *LeaderVisitMutation) SetProblemsSolved(i int) {
+	m.problems_solved = &i
+	m.addproblems_solved = nil
+}
+
+// ProblemsSolved returns the value of the "problems_solved" field in the mutation.
+func (m *LeaderVisitMutation) ProblemsSolved() (r int, exists bool) {
+	v := m.problems_solved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProblemsSolved returns the old "problems_solved" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldProblemsSolved(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProblemsSolved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProblemsSolved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProblemsSolved: %w", err)
+	}
+	return oldValue.ProblemsSolved, nil
+}
+
+// AddProblemsSolved adds i to the "problems_solved" field.
+func (m *LeaderVisitMutation) AddProblemsSolved(i int) {
+	if m.addproblems_solved != nil {
+		*m.addproblems_solved += i
+	} else {
+		m.addproblems_solved = &i
+	}
+}
+
+// AddedProblemsSolved returns the value that was added to the "problems_solved" field in this mutation.
+func (m *LeaderVisitMutation) AddedProblemsSolved() (r int, exists bool) {
+	v := m.addproblems_solved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProblemsSolved resets all changes to the "problems_solved" field.
+func (m *LeaderVisitMutation) ResetProblemsSolved() {
+	m.problems_solved = nil
+	m.addproblems_solved = nil
+}
+
+// SetNote sets the "note" field.
+func (m *LeaderVisitMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *LeaderVisitMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the LeaderVisit entity.
+// If the LeaderVisit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeaderVisitMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *LeaderVisitMutation) ResetNote() {
+	m.note = nil
+}
+
+// ClearAssignment clears the "assignment" edge to the LeaderAssignment entity.
+func (m *LeaderVisitMutation) ClearAssignment() {
+	m.clearedassignment = true
+	m.clearedFields[leadervisit.FieldAssignmentID] = struct{}{}
+}
+
+// AssignmentCleared reports if the "assignment" edge to the LeaderAssignment entity was cleared.
+func (m *LeaderVisitMutation) AssignmentCleared() bool {
+	return m.clearedassignment
+}
+
+// AssignmentIDs returns the "assignment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssignmentID instead. It exists only for internal usage by the builders.
+func (m *LeaderVisitMutation) AssignmentIDs() (ids []int) {
+	if id := m.assignment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssignment resets all changes to the "assignment" edge.
+func (m *LeaderVisitMutation) ResetAssignment() {
+	m.assignment = nil
+	m.clearedassignment = false
+}
+
+// AddHouseholdIDs adds the "households" edge to the PoorHousehold entity by ids.
+func (m *LeaderVisitMutation) AddHouseholdIDs(ids ...int) {
+	if m.households == nil {
+		m.households = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.households[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHouseholds clears the "households" edge to the PoorHousehold entity.
+func (m *LeaderVisitMutation) ClearHouseholds() {
+	m.clearedhouseholds = true
+}
+
+// HouseholdsCleared reports if the "households" edge to the PoorHousehold entity was cleared.
+func (m *LeaderVisitMutation) HouseholdsCleared() bool {
+	return m.clearedhouseholds
+}
+
+// RemoveHouseholdIDs removes the "households" edge to the PoorHousehold entity by IDs.
+func (m *LeaderVisitMutation) RemoveHouseholdIDs(ids ...int) {
+	if m.removedhouseholds == nil {
+		m.removedhouseholds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.households, ids[i])
+		m.removedhouseholds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHouseholds returns the removed IDs of the "households" edge to the PoorHousehold entity.
+func (m *LeaderVisitMutation) RemovedHouseholdsIDs() (ids []int) {
+	for id := range m.removedhouseholds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HouseholdsIDs returns the "households" edge IDs in the mutation.
+func (m *LeaderVisitMutation) HouseholdsIDs() (ids []int) {
+	for id := range m.households {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHouseholds resets all changes to the "households" edge.
+func (m *LeaderVisitMutation) ResetHouseholds() {
+	m.households = nil
+	m.clearedhouseholds = false
+	m.removedhouseholds = nil
+}
+
+// Where appends a list predicates to the LeaderVisitMutation builder.
+func (m *LeaderVisitMutation) Where(ps ...predicate.LeaderVisit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeaderVisitMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeaderVisitMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeaderVisit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeaderVisitMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeaderVisitMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeaderVisit).
+func (m *LeaderVisitMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeaderVisitMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, leadervisit.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, leadervisit.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, leadervisit.FieldVersion)
+	}
+	if m.assignment != nil {
+		fields = append(fields, leadervisit.FieldAssignmentID)
+	}
+	if m.township_id != nil {
+		fields = append(fields, leadervisit.FieldTownshipID)
+	}
+	if m.leader_id != nil {
+		fields = append(fields, leadervisit.FieldLeaderID)
+	}
+	if m.on != nil {
+		fields = append(fields, leadervisit.FieldOn)
+	}
+	if m.place != nil {
+		fields = append(fields, leadervisit.FieldPlace)
+	}
+	if m.problems_solved != nil {
+		fields = append(fields, leadervisit.FieldProblemsSolved)
+	}
+	if m.note != nil {
+		fields = append(fields, leadervisit.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeaderVisitMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leadervisit.FieldCreatedAt:
+		return m.CreatedAt()
+	case leadervisit.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case leadervisit.FieldVersion:
+		return m.Version()
+	case leadervisit.FieldAssignmentID:
+		return m.AssignmentID()
+	case leadervisit.FieldTownshipID:
+		return m.TownshipID()
+	case leadervisit.FieldLeaderID:
+		return m.LeaderID()
+	case leadervisit.FieldOn:
+		return m.On()
+	case leadervisit.FieldPlace:
+		return m.Place()
+	case leadervisit.FieldProblemsSolved:
+		return m.ProblemsSolved()
+	case leadervisit.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeaderVisitMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leadervisit.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leadervisit.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case leadervisit.FieldVersion:
+		return m.OldVersion(ctx)
+	case leadervisit.FieldAssignmentID:
+		return m.OldAssignmentID(ctx)
+	case leadervisit.FieldTownshipID:
+		return m.OldTownshipID(ctx)
+	case leadervisit.FieldLeaderID:
+		return m.OldLeaderID(ctx)
+	case leadervisit.FieldOn:
+		return m.OldOn(ctx)
+	case leadervisit.FieldPlace:
+		return m.OldPlace(ctx)
+	case leadervisit.FieldProblemsSolved:
+		return m.OldProblemsSolved(ctx)
+	case leadervisit.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeaderVisit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaderVisitMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leadervisit.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leadervisit.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case leadervisit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case leadervisit.FieldAssignmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentID(v)
+		return nil
+	case leadervisit.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTownshipID(v)
+		return nil
+	case leadervisit.FieldLeaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaderID(v)
+		return nil
+	case leadervisit.FieldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOn(v)
+		return nil
+	case leadervisit.FieldPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlace(v)
+		return nil
+	case leadervisit.FieldProblemsSolved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProblemsSolved(v)
+		return nil
+	case leadervisit.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderVisit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeaderVisitMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, leadervisit.FieldVersion)
+	}
+	if m.addtownship_id != nil {
+		fields = append(fields, leadervisit.FieldTownshipID)
+	}
+	if m.addleader_id != nil {
+		fields = append(fields, leadervisit.FieldLeaderID)
+	}
+	if m.addproblems_solved != nil {
+		fields = append(fields, leadervisit.FieldProblemsSolved)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeaderVisitMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leadervisit.FieldVersion:
+		return m.AddedVersion()
+	case leadervisit.FieldTownshipID:
+		return m.AddedTownshipID()
+	case leadervisit.FieldLeaderID:
+		return m.AddedLeaderID()
+	case leadervisit.FieldProblemsSolved:
+		return m.AddedProblemsSolved()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeaderVisitMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leadervisit.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case leadervisit.FieldTownshipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTownshipID(v)
+		return nil
+	case leadervisit.FieldLeaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLeaderID(v)
+		return nil
+	case leadervisit.FieldProblemsSolved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProblemsSolved(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderVisit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeaderVisitMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeaderVisitMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeaderVisitMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LeaderVisit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeaderVisitMutation) ResetField(name string) error {
+	switch name {
+	case leadervisit.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leadervisit.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case leadervisit.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case leadervisit.FieldAssignmentID:
+		m.ResetAssignmentID()
+		return nil
+	case leadervisit.FieldTownshipID:
+		m.ResetTownshipID()
+		return nil
+	case leadervisit.FieldLeaderID:
+		m.ResetLeaderID()
+		return nil
+	case leadervisit.FieldOn:
+		m.ResetOn()
+		return nil
+	case leadervisit.FieldPlace:
+		m.ResetPlace()
+		return nil
+	case leadervisit.FieldProblemsSolved:
+		m.ResetProblemsSolved()
+		return nil
+	case leadervisit.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderVisit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeaderVisitMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.assignment != nil {
+		edges = append(edges, leadervisit.EdgeAssignment)
+	}
+	if m.households != nil {
+		edges = append(edges, leadervisit.EdgeHouseholds)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeaderVisitMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leadervisit.EdgeAssignment:
+		if id := m.assignment; id != nil {
+			return []ent.Value{*id}
+		}
+	case leadervisit.EdgeHouseholds:
+		ids := make([]ent.Value, 0, len(m.households))
+		for id := range m.households {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeaderVisitMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedhouseholds != nil {
+		edges = append(edges, leadervisit.EdgeHouseholds)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeaderVisitMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case leadervisit.EdgeHouseholds:
+		ids := make([]ent.Value, 0, len(m.removedhouseholds))
+		for id := range m.removedhouseholds {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeaderVisitMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedassignment {
+		edges = append(edges, leadervisit.EdgeAssignment)
+	}
+	if m.clearedhouseholds {
+		edges = append(edges, leadervisit.EdgeHouseholds)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeaderVisitMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leadervisit.EdgeAssignment:
+		return m.clearedassignment
+	case leadervisit.EdgeHouseholds:
+		return m.clearedhouseholds
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeaderVisitMutation) ClearEdge(name string) error {
+	switch name {
+	case leadervisit.EdgeAssignment:
+		m.ClearAssignment()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderVisit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeaderVisitMutation) ResetEdge(name string) error {
+	switch name {
+	case leadervisit.EdgeAssignment:
+		m.ResetAssignment()
+		return nil
+	case leadervisit.EdgeHouseholds:
+		m.ResetHouseholds()
+		return nil
+	}
+	return fmt.Errorf("unknown LeaderVisit edge %s", name)
 }
 
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
@@ -32385,6 +40703,1250 @@ func (m *PointItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PointItem edge %s", name)
+}
+
+// PoorHouseholdMutation represents an operation that mutates the PoorHousehold nodes in the graph.
+type PoorHouseholdMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	version                   *int
+	addversion                *int
+	head                      *string
+	size                      *int
+	addsize                   *int
+	status                    *poorhousehold.Status
+	status_on                 *time.Time
+	clearedFields             map[string]struct{}
+	village                   *int
+	clearedvillage            bool
+	status_changes            map[int]struct{}
+	removedstatus_changes     map[int]struct{}
+	clearedstatus_changes     bool
+	problems                  map[int]struct{}
+	removedproblems           map[int]struct{}
+	clearedproblems           bool
+	help_pairings             map[int]struct{}
+	removedhelp_pairings      map[int]struct{}
+	clearedhelp_pairings      bool
+	leader_assignments        map[int]struct{}
+	removedleader_assignments map[int]struct{}
+	clearedleader_assignments bool
+	leader_visits             map[int]struct{}
+	removedleader_visits      map[int]struct{}
+	clearedleader_visits      bool
+	done                      bool
+	oldValue                  func(context.Context) (*PoorHousehold, error)
+	predicates                []predicate.PoorHousehold
+}
+
+var _ ent.Mutation = (*PoorHouseholdMutation)(nil)
+
+// poorhouseholdOption allows management of the mutation configuration using functional options.
+type poorhouseholdOption func(*PoorHouseholdMutation)
+
+// newPoorHouseholdMutation creates new mutation for the PoorHousehold entity.
+func newPoorHouseholdMutation(c config, op Op, opts ...poorhouseholdOption) *PoorHouseholdMutation {
+	m := &PoorHouseholdMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePoorHousehold,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPoorHouseholdID sets the ID field of the mutation.
+func withPoorHouseholdID(id int) poorhouseholdOption {
+	return func(m *PoorHouseholdMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PoorHousehold
+		)
+		m.oldValue = func(ctx context.Context) (*PoorHousehold, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PoorHousehold.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPoorHousehold sets the old PoorHousehold of the mutation.
+func withPoorHousehold(node *PoorHousehold) poorhouseholdOption {
+	return func(m *PoorHouseholdMutation) {
+		m.oldValue = func(context.Context) (*PoorHousehold, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PoorHouseholdMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PoorHouseholdMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PoorHouseholdMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PoorHouseholdMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PoorHousehold.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PoorHouseholdMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PoorHouseholdMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PoorHouseholdMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PoorHouseholdMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PoorHouseholdMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PoorHouseholdMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PoorHouseholdMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PoorHouseholdMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PoorHouseholdMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PoorHouseholdMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PoorHouseholdMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetVillageID sets the "village_id" field.
+func (m *PoorHouseholdMutation) SetVillageID(i int) {
+	m.village = &i
+}
+
+// VillageID returns the value of the "village_id" field in the mutation.
+func (m *PoorHouseholdMutation) VillageID() (r int, exists bool) {
+	v := m.village
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVillageID returns the old "village_id" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldVillageID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVillageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVillageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVillageID: %w", err)
+	}
+	return oldValue.VillageID, nil
+}
+
+// ResetVillageID resets all changes to the "village_id" field.
+func (m *PoorHouseholdMutation) ResetVillageID() {
+	m.village = nil
+}
+
+// SetHead sets the "head" field.
+func (m *PoorHouseholdMutation) SetHead(s string) {
+	m.head = &s
+}
+
+// Head returns the value of the "head" field in the mutation.
+func (m *PoorHouseholdMutation) Head() (r string, exists bool) {
+	v := m.head
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHead returns the old "head" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldHead(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHead is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHead requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHead: %w", err)
+	}
+	return oldValue.Head, nil
+}
+
+// ResetHead resets all changes to the "head" field.
+func (m *PoorHouseholdMutation) ResetHead() {
+	m.head = nil
+}
+
+// SetSize sets the "size" field.
+func (m *PoorHouseholdMutation) SetSize(i int) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *PoorHouseholdMutation) Size() (r int, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *PoorHouseholdMutation) AddSize(i int) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *PoorHouseholdMutation) AddedSize() (r int, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *PoorHouseholdMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *PoorHouseholdMutation) SetStatus(po poorhousehold.Status) {
+	m.status = &po
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PoorHouseholdMutation) Status() (r poorhousehold.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldStatus(ctx context.Context) (v poorhousehold.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PoorHouseholdMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStatusOn sets the "status_on" field.
+func (m *PoorHouseholdMutation) SetStatusOn(t time.Time) {
+	m.status_on = &t
+}
+
+// StatusOn returns the value of the "status_on" field in the mutation.
+func (m *PoorHouseholdMutation) StatusOn() (r time.Time, exists bool) {
+	v := m.status_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusOn returns the old "status_on" field's value of the PoorHousehold entity.
+// If the PoorHousehold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PoorHouseholdMutation) OldStatusOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusOn: %w", err)
+	}
+	return oldValue.StatusOn, nil
+}
+
+// ResetStatusOn resets all changes to the "status_on" field.
+func (m *PoorHouseholdMutation) ResetStatusOn() {
+	m.status_on = nil
+}
+
+// ClearVillage clears the "village" edge to the Org entity.
+func (m *PoorHouseholdMutation) ClearVillage() {
+	m.clearedvillage = true
+	m.clearedFields[poorhousehold.FieldVillageID] = struct{}{}
+}
+
+// VillageCleared reports if the "village" edge to the Org entity was cleared.
+func (m *PoorHouseholdMutation) VillageCleared() bool {
+	return m.clearedvillage
+}
+
+// VillageIDs returns the "village" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VillageID instead. It exists only for internal usage by the builders.
+func (m *PoorHouseholdMutation) VillageIDs() (ids []int) {
+	if id := m.village; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVillage resets all changes to the "village" edge.
+func (m *PoorHouseholdMutation) ResetVillage() {
+	m.village = nil
+	m.clearedvillage = false
+}
+
+// AddStatusChangeIDs adds the "status_changes" edge to the HouseholdStatusChange entity by ids.
+func (m *PoorHouseholdMutation) AddStatusChangeIDs(ids ...int) {
+	if m.status_changes == nil {
+		m.status_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.status_changes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearStatusChanges clears the "status_changes" edge to the HouseholdStatusChange entity.
+func (m *PoorHouseholdMutation) ClearStatusChanges() {
+	m.clearedstatus_changes = true
+}
+
+// StatusChangesCleared reports if the "status_changes" edge to the HouseholdStatusChange entity was cleared.
+func (m *PoorHouseholdMutation) StatusChangesCleared() bool {
+	return m.clearedstatus_changes
+}
+
+// RemoveStatusChangeIDs removes the "status_changes" edge to the HouseholdStatusChange entity by IDs.
+func (m *PoorHouseholdMutation) RemoveStatusChangeIDs(ids ...int) {
+	if m.removedstatus_changes == nil {
+		m.removedstatus_changes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.status_changes, ids[i])
+		m.removedstatus_changes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedStatusChanges returns the removed IDs of the "status_changes" edge to the HouseholdStatusChange entity.
+func (m *PoorHouseholdMutation) RemovedStatusChangesIDs() (ids []int) {
+	for id := range m.removedstatus_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// StatusChangesIDs returns the "status_changes" edge IDs in the mutation.
+func (m *PoorHouseholdMutation) StatusChangesIDs() (ids []int) {
+	for id := range m.status_changes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetStatusChanges resets all changes to the "status_changes" edge.
+func (m *PoorHouseholdMutation) ResetStatusChanges() {
+	m.status_changes = nil
+	m.clearedstatus_changes = false
+	m.removedstatus_changes = nil
+}
+
+// AddProblemIDs adds the "problems" edge to the HouseholdProblem entity by ids.
+func (m *PoorHouseholdMutation) AddProblemIDs(ids ...int) {
+	if m.problems == nil {
+		m.problems = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.problems[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProblems clears the "problems" edge to the HouseholdProblem entity.
+func (m *PoorHouseholdMutation) ClearProblems() {
+	m.clearedproblems = true
+}
+
+// ProblemsCleared reports if the "problems" edge to the HouseholdProblem entity was cleared.
+func (m *PoorHouseholdMutation) ProblemsCleared() bool {
+	return m.clearedproblems
+}
+
+// RemoveProblemIDs removes the "problems" edge to the HouseholdProblem entity by IDs.
+func (m *PoorHouseholdMutation) RemoveProblemIDs(ids ...int) {
+	if m.removedproblems == nil {
+		m.removedproblems = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.problems, ids[i])
+		m.removedproblems[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProblems returns the removed IDs of the "problems" edge to the HouseholdProblem entity.
+func (m *PoorHouseholdMutation) RemovedProblemsIDs() (ids []int) {
+	for id := range m.removedproblems {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProblemsIDs returns the "problems" edge IDs in the mutation.
+func (m *PoorHouseholdMutation) ProblemsIDs() (ids []int) {
+	for id := range m.problems {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProblems resets all changes to the "problems" edge.
+func (m *PoorHouseholdMutation) ResetProblems() {
+	m.problems = nil
+	m.clearedproblems = false
+	m.removedproblems = nil
+}
+
+// AddHelpPairingIDs adds the "help_pairings" edge to the HelpPairing entity by ids.
+func (m *PoorHouseholdMutation) AddHelpPairingIDs(ids ...int) {
+	if m.help_pairings == nil {
+		m.help_pairings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.help_pairings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHelpPairings clears the "help_pairings" edge to the HelpPairing entity.
+func (m *PoorHouseholdMutation) ClearHelpPairings() {
+	m.clearedhelp_pairings = true
+}
+
+// HelpPairingsCleared reports if the "help_pairings" edge to the HelpPairing entity was cleared.
+func (m *PoorHouseholdMutation) HelpPairingsCleared() bool {
+	return m.clearedhelp_pairings
+}
+
+// RemoveHelpPairingIDs removes the "help_pairings" edge to the HelpPairing entity by IDs.
+func (m *PoorHouseholdMutation) RemoveHelpPairingIDs(ids ...int) {
+	if m.removedhelp_pairings == nil {
+		m.removedhelp_pairings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.help_pairings, ids[i])
+		m.removedhelp_pairings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHelpPairings returns the removed IDs of the "help_pairings" edge to the HelpPairing entity.
+func (m *PoorHouseholdMutation) RemovedHelpPairingsIDs() (ids []int) {
+	for id := range m.removedhelp_pairings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HelpPairingsIDs returns the "help_pairings" edge IDs in the mutation.
+func (m *PoorHouseholdMutation) HelpPairingsIDs() (ids []int) {
+	for id := range m.help_pairings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHelpPairings resets all changes to the "help_pairings" edge.
+func (m *PoorHouseholdMutation) ResetHelpPairings() {
+	m.help_pairings = nil
+	m.clearedhelp_pairings = false
+	m.removedhelp_pairings = nil
+}
+
+// AddLeaderAssignmentIDs adds the "leader_assignments" edge to the LeaderAssignment entity by ids.
+func (m *PoorHouseholdMutation) AddLeaderAssignmentIDs(ids ...int) {
+	if m.leader_assignments == nil {
+		m.leader_assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.leader_assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLeaderAssignments clears the "leader_assignments" edge to the LeaderAssignment entity.
+func (m *PoorHouseholdMutation) ClearLeaderAssignments() {
+	m.clearedleader_assignments = true
+}
+
+// LeaderAssignmentsCleared reports if the "leader_assignments" edge to the LeaderAssignment entity was cleared.
+func (m *PoorHouseholdMutation) LeaderAssignmentsCleared() bool {
+	return m.clearedleader_assignments
+}
+
+// RemoveLeaderAssignmentIDs removes the "leader_assignments" edge to the LeaderAssignment entity by IDs.
+func (m *PoorHouseholdMutation) RemoveLeaderAssignmentIDs(ids ...int) {
+	if m.removedleader_assignments == nil {
+		m.removedleader_assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.leader_assignments, ids[i])
+		m.removedleader_assignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLeaderAssignments returns the removed IDs of the "leader_assignments" edge to the LeaderAssignment entity.
+func (m *PoorHouseholdMutation) RemovedLeaderAssignmentsIDs() (ids []int) {
+	for id := range m.removedleader_assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LeaderAssignmentsIDs returns the "leader_assignments" edge IDs in the mutation.
+func (m *PoorHouseholdMutation) LeaderAssignmentsIDs() (ids []int) {
+	for id := range m.leader_assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLeaderAssignments resets all changes to the "leader_assignments" edge.
+func (m *PoorHouseholdMutation) ResetLeaderAssignments() {
+	m.leader_assignments = nil
+	m.clearedleader_assignments = false
+	m.removedleader_assignments = nil
+}
+
+// AddLeaderVisitIDs adds the "leader_visits" edge to the LeaderVisit entity by ids.
+func (m *PoorHouseholdMutation) AddLeaderVisitIDs(ids ...int) {
+	if m.leader_visits == nil {
+		m.leader_visits = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.leader_visits[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLeaderVisits clears the "leader_visits" edge to the LeaderVisit entity.
+func (m *PoorHouseholdMutation) ClearLeaderVisits() {
+	m.clearedleader_visits = true
+}
+
+// LeaderVisitsCleared reports if the "leader_visits" edge to the LeaderVisit entity was cleared.
+func (m *PoorHouseholdMutation) LeaderVisitsCleared() bool {
+	return m.clearedleader_visits
+}
+
+// RemoveLeaderVisitIDs removes the "leader_visits" edge to the LeaderVisit entity by IDs.
+func (m *PoorHouseholdMutation) RemoveLeaderVisitIDs(ids ...int) {
+	if m.removedleader_visits == nil {
+		m.removedleader_visits = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.leader_visits, ids[i])
+		m.removedleader_visits[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLeaderVisits returns the removed IDs of the "leader_visits" edge to the LeaderVisit entity.
+func (m *PoorHouseholdMutation) RemovedLeaderVisitsIDs() (ids []int) {
+	for id := range m.removedleader_visits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LeaderVisitsIDs returns the "leader_visits" edge IDs in the mutation.
+func (m *PoorHouseholdMutation) LeaderVisitsIDs() (ids []int) {
+	for id := range m.leader_visits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLeaderVisits resets all changes to the "leader_visits" edge.
+func (m *PoorHouseholdMutation) ResetLeaderVisits() {
+	m.leader_visits = nil
+	m.clearedleader_visits = false
+	m.removedleader_visits = nil
+}
+
+// Where appends a list predicates to the PoorHouseholdMutation builder.
+func (m *PoorHouseholdMutation) Where(ps ...predicate.PoorHousehold) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PoorHouseholdMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PoorHouseholdMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PoorHousehold, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PoorHouseholdMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PoorHouseholdMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PoorHousehold).
+func (m *PoorHouseholdMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PoorHouseholdMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, poorhousehold.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, poorhousehold.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, poorhousehold.FieldVersion)
+	}
+	if m.village != nil {
+		fields = append(fields, poorhousehold.FieldVillageID)
+	}
+	if m.head != nil {
+		fields = append(fields, poorhousehold.FieldHead)
+	}
+	if m.size != nil {
+		fields = append(fields, poorhousehold.FieldSize)
+	}
+	if m.status != nil {
+		fields = append(fields, poorhousehold.FieldStatus)
+	}
+	if m.status_on != nil {
+		fields = append(fields, poorhousehold.FieldStatusOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PoorHouseholdMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case poorhousehold.FieldCreatedAt:
+		return m.CreatedAt()
+	case poorhousehold.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case poorhousehold.FieldVersion:
+		return m.Version()
+	case poorhousehold.FieldVillageID:
+		return m.VillageID()
+	case poorhousehold.FieldHead:
+		return m.Head()
+	case poorhousehold.FieldSize:
+		return m.Size()
+	case poorhousehold.FieldStatus:
+		return m.Status()
+	case poorhousehold.FieldStatusOn:
+		return m.StatusOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PoorHouseholdMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case poorhousehold.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case poorhousehold.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case poorhousehold.FieldVersion:
+		return m.OldVersion(ctx)
+	case poorhousehold.FieldVillageID:
+		return m.OldVillageID(ctx)
+	case poorhousehold.FieldHead:
+		return m.OldHead(ctx)
+	case poorhousehold.FieldSize:
+		return m.OldSize(ctx)
+	case poorhousehold.FieldStatus:
+		return m.OldStatus(ctx)
+	case poorhousehold.FieldStatusOn:
+		return m.OldStatusOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown PoorHousehold field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PoorHouseholdMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case poorhousehold.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case poorhousehold.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case poorhousehold.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case poorhousehold.FieldVillageID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVillageID(v)
+		return nil
+	case poorhousehold.FieldHead:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHead(v)
+		return nil
+	case poorhousehold.FieldSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case poorhousehold.FieldStatus:
+		v, ok := value.(poorhousehold.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case poorhousehold.FieldStatusOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PoorHousehold field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PoorHouseholdMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, poorhousehold.FieldVersion)
+	}
+	if m.addsize != nil {
+		fields = append(fields, poorhousehold.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PoorHouseholdMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case poorhousehold.FieldVersion:
+		return m.AddedVersion()
+	case poorhousehold.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PoorHouseholdMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case poorhousehold.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case poorhousehold.FieldSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PoorHousehold numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PoorHouseholdMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PoorHouseholdMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PoorHouseholdMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PoorHousehold nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PoorHouseholdMutation) ResetField(name string) error {
+	switch name {
+	case poorhousehold.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case poorhousehold.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case poorhousehold.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case poorhousehold.FieldVillageID:
+		m.ResetVillageID()
+		return nil
+	case poorhousehold.FieldHead:
+		m.ResetHead()
+		return nil
+	case poorhousehold.FieldSize:
+		m.ResetSize()
+		return nil
+	case poorhousehold.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case poorhousehold.FieldStatusOn:
+		m.ResetStatusOn()
+		return nil
+	}
+	return fmt.Errorf("unknown PoorHousehold field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PoorHouseholdMutation) AddedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.village != nil {
+		edges = append(edges, poorhousehold.EdgeVillage)
+	}
+	if m.status_changes != nil {
+		edges = append(edges, poorhousehold.EdgeStatusChanges)
+	}
+	if m.problems != nil {
+		edges = append(edges, poorhousehold.EdgeProblems)
+	}
+	if m.help_pairings != nil {
+		edges = append(edges, poorhousehold.EdgeHelpPairings)
+	}
+	if m.leader_assignments != nil {
+		edges = append(edges, poorhousehold.EdgeLeaderAssignments)
+	}
+	if m.leader_visits != nil {
+		edges = append(edges, poorhousehold.EdgeLeaderVisits)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PoorHouseholdMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case poorhousehold.EdgeVillage:
+		if id := m.village; id != nil {
+			return []ent.Value{*id}
+		}
+	case poorhousehold.EdgeStatusChanges:
+		ids := make([]ent.Value, 0, len(m.status_changes))
+		for id := range m.status_changes {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeProblems:
+		ids := make([]ent.Value, 0, len(m.problems))
+		for id := range m.problems {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeHelpPairings:
+		ids := make([]ent.Value, 0, len(m.help_pairings))
+		for id := range m.help_pairings {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeLeaderAssignments:
+		ids := make([]ent.Value, 0, len(m.leader_assignments))
+		for id := range m.leader_assignments {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeLeaderVisits:
+		ids := make([]ent.Value, 0, len(m.leader_visits))
+		for id := range m.leader_visits {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PoorHouseholdMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.removedstatus_changes != nil {
+		edges = append(edges, poorhousehold.EdgeStatusChanges)
+	}
+	if m.removedproblems != nil {
+		edges = append(edges, poorhousehold.EdgeProblems)
+	}
+	if m.removedhelp_pairings != nil {
+		edges = append(edges, poorhousehold.EdgeHelpPairings)
+	}
+	if m.removedleader_assignments != nil {
+		edges = append(edges, poorhousehold.EdgeLeaderAssignments)
+	}
+	if m.removedleader_visits != nil {
+		edges = append(edges, poorhousehold.EdgeLeaderVisits)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PoorHouseholdMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case poorhousehold.EdgeStatusChanges:
+		ids := make([]ent.Value, 0, len(m.removedstatus_changes))
+		for id := range m.removedstatus_changes {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeProblems:
+		ids := make([]ent.Value, 0, len(m.removedproblems))
+		for id := range m.removedproblems {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeHelpPairings:
+		ids := make([]ent.Value, 0, len(m.removedhelp_pairings))
+		for id := range m.removedhelp_pairings {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeLeaderAssignments:
+		ids := make([]ent.Value, 0, len(m.removedleader_assignments))
+		for id := range m.removedleader_assignments {
+			ids = append(ids, id)
+		}
+		return ids
+	case poorhousehold.EdgeLeaderVisits:
+		ids := make([]ent.Value, 0, len(m.removedleader_visits))
+		for id := range m.removedleader_visits {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PoorHouseholdMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.clearedvillage {
+		edges = append(edges, poorhousehold.EdgeVillage)
+	}
+	if m.clearedstatus_changes {
+		edges = append(edges, poorhousehold.EdgeStatusChanges)
+	}
+	if m.clearedproblems {
+		edges = append(edges, poorhousehold.EdgeProblems)
+	}
+	if m.clearedhelp_pairings {
+		edges = append(edges, poorhousehold.EdgeHelpPairings)
+	}
+	if m.clearedleader_assignments {
+		edges = append(edges, poorhousehold.EdgeLeaderAssignments)
+	}
+	if m.clearedleader_visits {
+		edges = append(edges, poorhousehold.EdgeLeaderVisits)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PoorHouseholdMutation) EdgeCleared(name string) bool {
+	switch name {
+	case poorhousehold.EdgeVillage:
+		return m.clearedvillage
+	case poorhousehold.EdgeStatusChanges:
+		return m.clearedstatus_changes
+	case poorhousehold.EdgeProblems:
+		return m.clearedproblems
+	case poorhousehold.EdgeHelpPairings:
+		return m.clearedhelp_pairings
+	case poorhousehold.EdgeLeaderAssignments:
+		return m.clearedleader_assignments
+	case poorhousehold.EdgeLeaderVisits:
+		return m.clearedleader_visits
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PoorHouseholdMutation) ClearEdge(name string) error {
+	switch name {
+	case poorhousehold.EdgeVillage:
+		m.ClearVillage()
+		return nil
+	}
+	return fmt.Errorf("unknown PoorHousehold unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PoorHouseholdMutation) ResetEdge(name string) error {
+	switch name {
+	case poorhousehold.EdgeVillage:
+		m.ResetVillage()
+		return nil
+	case poorhousehold.EdgeStatusChanges:
+		m.ResetStatusChanges()
+		return nil
+	case poorhousehold.EdgeProblems:
+		m.ResetProblems()
+		return nil
+	case poorhousehold.EdgeHelpPairings:
+		m.ResetHelpPairings()
+		return nil
+	case poorhousehold.EdgeLeaderAssignments:
+		m.ResetLeaderAssignments()
+		return nil
+	case poorhousehold.EdgeLeaderVisits:
+		m.ResetLeaderVisits()
+		return nil
+	}
+	return fmt.Errorf("unknown PoorHousehold edge %s", name)
 }
 
 // RecitationMutation represents an operation that mutates the Recitation nodes in the graph.

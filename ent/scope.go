@@ -7,9 +7,10 @@ import (
 	"errors"
 )
 
-// OrgIDBefore returns the org that the AnnualResult of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the AnnualResult
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *AnnualResultMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -28,9 +29,10 @@ func (m *AnnualResultMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the AuditLog of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the AuditLog
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -49,9 +51,54 @@ func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the CareFundEntry of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in unit_branch_id that the BranchPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *BranchPairingMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withBranchPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.UnitBranchID, nil
+}
+
+// AlsoOrgIDBefore returns the org in village_branch_id that the BranchPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *BranchPairingMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withBranchPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageBranchID, nil
+}
+
+// OrgIDBefore returns the org in org_id that the CareFundEntry
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *CareFundEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -70,9 +117,10 @@ func (m *CareFundEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the CategoryChange of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the CategoryChange
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *CategoryChangeMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -91,9 +139,10 @@ func (m *CategoryChangeMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the ContactLog of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the ContactLog
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *ContactLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -112,9 +161,10 @@ func (m *ContactLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the Convention of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in county_id that the Convention
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *ConventionMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -133,9 +183,10 @@ func (m *ConventionMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.CountyID, nil
 }
 
-// OrgIDBefore returns the org that the DemoPost of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the DemoPost
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *DemoPostMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -154,9 +205,10 @@ func (m *DemoPostMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the FarmStayCriterion of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the FarmStayCriterion
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *FarmStayCriterionMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -175,9 +227,10 @@ func (m *FarmStayCriterionMutation) OrgIDBefore(ctx context.Context) (int, error
 	return row.VillageID, nil
 }
 
-// OrgIDBefore returns the org that the FarmStayNomination of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the FarmStayNomination
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *FarmStayNominationMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -196,9 +249,10 @@ func (m *FarmStayNominationMutation) OrgIDBefore(ctx context.Context) (int, erro
 	return row.VillageID, nil
 }
 
-// OrgIDBefore returns the org that the FarmStayObjection of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the FarmStayObjection
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *FarmStayObjectionMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -217,9 +271,10 @@ func (m *FarmStayObjectionMutation) OrgIDBefore(ctx context.Context) (int, error
 	return row.VillageID, nil
 }
 
-// OrgIDBefore returns the org that the FarmStayOpinion of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the FarmStayOpinion
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *FarmStayOpinionMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -238,9 +293,10 @@ func (m *FarmStayOpinionMutation) OrgIDBefore(ctx context.Context) (int, error) 
 	return row.VillageID, nil
 }
 
-// OrgIDBefore returns the org that the HelpCard of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the HelpCard
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *HelpCardMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -259,9 +315,230 @@ func (m *HelpCardMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the Member of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the HelpPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpPairingMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// AlsoOrgIDBefore returns the org in branch_id that the HelpPairing
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpPairingMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpPairingID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HelpRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// AlsoOrgIDBefore returns the org in branch_id that the HelpRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HelpRecordMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHelpRecordID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HouseholdProblem
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HouseholdProblemMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHouseholdProblemID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in village_id that the HouseholdStatusChange
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *HouseholdStatusChangeMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withHouseholdStatusChangeID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in unit_branch_id that the JointActivity
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *JointActivityMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withJointActivityID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.UnitBranchID, nil
+}
+
+// AlsoOrgIDBefore returns the org in village_branch_id that the JointActivity
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *JointActivityMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withJointActivityID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageBranchID, nil
+}
+
+// OrgIDBefore returns the org in township_id that the LeaderAssignment
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *LeaderAssignmentMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withLeaderAssignmentID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.TownshipID, nil
+}
+
+// OrgIDBefore returns the org in township_id that the LeaderVisit
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *LeaderVisitMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withLeaderVisitID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.TownshipID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the Member
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -280,9 +557,10 @@ func (m *MemberMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the MobileRecord of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the MobileRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *MobileRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -301,9 +579,10 @@ func (m *MobileRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the Plaque of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the Plaque
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PlaqueMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -322,9 +601,10 @@ func (m *PlaqueMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the Pledge of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the Pledge
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PledgeMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -343,9 +623,10 @@ func (m *PledgeMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PledgeItem of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PledgeItem
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PledgeItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -364,9 +645,10 @@ func (m *PledgeItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PledgeProgress of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PledgeProgress
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PledgeProgressMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -385,9 +667,10 @@ func (m *PledgeProgressMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PledgeReview of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PledgeReview
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PledgeReviewMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -406,9 +689,10 @@ func (m *PledgeReviewMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PointAppeal of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PointAppeal
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PointAppealMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -427,9 +711,10 @@ func (m *PointAppealMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PointCatalog of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in county_id that the PointCatalog
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PointCatalogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -448,9 +733,10 @@ func (m *PointCatalogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.CountyID, nil
 }
 
-// OrgIDBefore returns the org that the PointEntry of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PointEntry
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PointEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -469,9 +755,10 @@ func (m *PointEntryMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PointHalfYear of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the PointHalfYear
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PointHalfYearMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -490,9 +777,10 @@ func (m *PointHalfYearMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the PointItem of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in county_id that the PointItem
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *PointItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -511,9 +799,32 @@ func (m *PointItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.CountyID, nil
 }
 
-// OrgIDBefore returns the org that the Recitation of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in village_id that the PoorHousehold
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *PoorHouseholdMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPoorHouseholdID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.VillageID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the Recitation
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *RecitationMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -532,9 +843,10 @@ func (m *RecitationMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the RecitationAbsence of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the RecitationAbsence
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *RecitationAbsenceMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -553,9 +865,10 @@ func (m *RecitationAbsenceMutation) OrgIDBefore(ctx context.Context) (int, error
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the RoleBinding of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the RoleBinding
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -574,9 +887,10 @@ func (m *RoleBindingMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the TrainingRecord of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the TrainingRecord
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *TrainingRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -595,9 +909,10 @@ func (m *TrainingRecordMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the Transfer of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in to_branch_id that the Transfer
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *TransferMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -616,9 +931,10 @@ func (m *TransferMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.ToBranchID, nil
 }
 
-// OrgIDBefore returns the org that the User of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in org_id that the User
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *UserMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -637,9 +953,10 @@ func (m *UserMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
-// OrgIDBefore returns the org that the Visit of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the Visit
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *VisitMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
@@ -658,9 +975,10 @@ func (m *VisitMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.BranchID, nil
 }
 
-// OrgIDBefore returns the org that the WelfarePost of a one-row update or
-// delete belongs to before the mutation (0 for none), read in the
-// caller's scope: a row the caller cannot see is not found.
+// OrgIDBefore returns the org in branch_id that the WelfarePost
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
 func (m *WelfarePostMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	id, ok := m.ID()
 	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {

@@ -20,6 +20,8 @@ type Tx struct {
 	AuditHead *AuditHeadClient
 	// AuditLog is the client for interacting with the AuditLog builders.
 	AuditLog *AuditLogClient
+	// BranchPairing is the client for interacting with the BranchPairing builders.
+	BranchPairing *BranchPairingClient
 	// CareFundEntry is the client for interacting with the CareFundEntry builders.
 	CareFundEntry *CareFundEntryClient
 	// CategoryChange is the client for interacting with the CategoryChange builders.
@@ -40,8 +42,22 @@ type Tx struct {
 	FarmStayOpinion *FarmStayOpinionClient
 	// HelpCard is the client for interacting with the HelpCard builders.
 	HelpCard *HelpCardClient
+	// HelpPairing is the client for interacting with the HelpPairing builders.
+	HelpPairing *HelpPairingClient
+	// HelpRecord is the client for interacting with the HelpRecord builders.
+	HelpRecord *HelpRecordClient
+	// HouseholdProblem is the client for interacting with the HouseholdProblem builders.
+	HouseholdProblem *HouseholdProblemClient
+	// HouseholdStatusChange is the client for interacting with the HouseholdStatusChange builders.
+	HouseholdStatusChange *HouseholdStatusChangeClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
+	// JointActivity is the client for interacting with the JointActivity builders.
+	JointActivity *JointActivityClient
+	// LeaderAssignment is the client for interacting with the LeaderAssignment builders.
+	LeaderAssignment *LeaderAssignmentClient
+	// LeaderVisit is the client for interacting with the LeaderVisit builders.
+	LeaderVisit *LeaderVisitClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// MobileRecord is the client for interacting with the MobileRecord builders.
@@ -70,6 +86,8 @@ type Tx struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
+	// PoorHousehold is the client for interacting with the PoorHousehold builders.
+	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
 	Recitation *RecitationClient
 	// RecitationAbsence is the client for interacting with the RecitationAbsence builders.
@@ -222,6 +240,7 @@ func (tx *Tx) init() {
 	tx.AnnualResult = NewAnnualResultClient(tx.config)
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
+	tx.BranchPairing = NewBranchPairingClient(tx.config)
 	tx.CareFundEntry = NewCareFundEntryClient(tx.config)
 	tx.CategoryChange = NewCategoryChangeClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
@@ -232,7 +251,14 @@ func (tx *Tx) init() {
 	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
 	tx.FarmStayOpinion = NewFarmStayOpinionClient(tx.config)
 	tx.HelpCard = NewHelpCardClient(tx.config)
+	tx.HelpPairing = NewHelpPairingClient(tx.config)
+	tx.HelpRecord = NewHelpRecordClient(tx.config)
+	tx.HouseholdProblem = NewHouseholdProblemClient(tx.config)
+	tx.HouseholdStatusChange = NewHouseholdStatusChangeClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
+	tx.JointActivity = NewJointActivityClient(tx.config)
+	tx.LeaderAssignment = NewLeaderAssignmentClient(tx.config)
+	tx.LeaderVisit = NewLeaderVisitClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.MobileRecord = NewMobileRecordClient(tx.config)
 	tx.Org = NewOrgClient(tx.config)
@@ -247,6 +273,7 @@ func (tx *Tx) init() {
 	tx.PointEntry = NewPointEntryClient(tx.config)
 	tx.PointHalfYear = NewPointHalfYearClient(tx.config)
 	tx.PointItem = NewPointItemClient(tx.config)
+	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
 	tx.Recitation = NewRecitationClient(tx.config)
 	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)
 	tx.RoleBinding = NewRoleBindingClient(tx.config)

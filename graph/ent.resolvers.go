@@ -48,6 +48,12 @@ func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
 }
 
+// BranchPairings is the resolver for the branchPairings field.
+func (r *queryResolver) BranchPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) (*ent.BranchPairingConnection, error) {
+	return r.client.BranchPairing.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithBranchPairingOrder(orderBy), ent.WithBranchPairingFilter(where.Filter))
+}
+
 // CareFundEntries is the resolver for the careFundEntries field.
 func (r *queryResolver) CareFundEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) (*ent.CareFundEntryConnection, error) {
 	return r.client.CareFundEntry.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -76,6 +82,18 @@ func (r *queryResolver) FarmStayNominations(ctx context.Context, after *entgql.C
 func (r *queryResolver) HelpCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) (*ent.HelpCardConnection, error) {
 	return r.client.HelpCard.Query().Paginate(ctx, after, pageSize(first, last), before, last,
 		ent.WithHelpCardOrder(orderBy), ent.WithHelpCardFilter(where.Filter))
+}
+
+// HelpPairings is the resolver for the helpPairings field.
+func (r *queryResolver) HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error) {
+	return r.client.HelpPairing.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithHelpPairingOrder(orderBy), ent.WithHelpPairingFilter(where.Filter))
+}
+
+// LeaderAssignments is the resolver for the leaderAssignments field.
+func (r *queryResolver) LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error) {
+	return r.client.LeaderAssignment.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithLeaderAssignmentOrder(orderBy), ent.WithLeaderAssignmentFilter(where.Filter))
 }
 
 // Members is the resolver for the members field.
@@ -132,6 +150,12 @@ func (r *queryResolver) PointHalfYears(ctx context.Context, after *entgql.Cursor
 		ent.WithPointHalfYearOrder(orderBy), ent.WithPointHalfYearFilter(where.Filter))
 }
 
+// PoorHouseholds is the resolver for the poorHouseholds field.
+func (r *queryResolver) PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error) {
+	return r.client.PoorHousehold.Query().Paginate(ctx, after, pageSize(first, last), before, last,
+		ent.WithPoorHouseholdOrder(orderBy), ent.WithPoorHouseholdFilter(where.Filter))
+}
+
 // Recitations is the resolver for the recitations field.
 func (r *queryResolver) Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error) {
 	return r.client.Recitation.Query().Paginate(ctx, after, pageSize(first, last), before, last,
@@ -152,6 +176,9 @@ func (r *queryResolver) WelfarePosts(ctx context.Context, after *entgql.Cursor[i
 
 // AnnualResult returns AnnualResultResolver implementation.
 func (r *Resolver) AnnualResult() AnnualResultResolver { return &annualResultResolver{r} }
+
+// BranchPairing returns BranchPairingResolver implementation.
+func (r *Resolver) BranchPairing() BranchPairingResolver { return &branchPairingResolver{r} }
 
 // CareFundEntry returns CareFundEntryResolver implementation.
 func (r *Resolver) CareFundEntry() CareFundEntryResolver { return &careFundEntryResolver{r} }
@@ -174,6 +201,15 @@ func (r *Resolver) FarmStayObjection() FarmStayObjectionResolver {
 
 // HelpCard returns HelpCardResolver implementation.
 func (r *Resolver) HelpCard() HelpCardResolver { return &helpCardResolver{r} }
+
+// HelpPairing returns HelpPairingResolver implementation.
+func (r *Resolver) HelpPairing() HelpPairingResolver { return &helpPairingResolver{r} }
+
+// HouseholdProblem returns HouseholdProblemResolver implementation.
+func (r *Resolver) HouseholdProblem() HouseholdProblemResolver { return &householdProblemResolver{r} }
+
+// LeaderAssignment returns LeaderAssignmentResolver implementation.
+func (r *Resolver) LeaderAssignment() LeaderAssignmentResolver { return &leaderAssignmentResolver{r} }
 
 // Member returns MemberResolver implementation.
 func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
@@ -205,6 +241,9 @@ func (r *Resolver) PointEntry() PointEntryResolver { return &pointEntryResolver{
 // PointHalfYear returns PointHalfYearResolver implementation.
 func (r *Resolver) PointHalfYear() PointHalfYearResolver { return &pointHalfYearResolver{r} }
 
+// PoorHousehold returns PoorHouseholdResolver implementation.
+func (r *Resolver) PoorHousehold() PoorHouseholdResolver { return &poorHouseholdResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -222,6 +261,11 @@ func (r *Resolver) FarmStayNominationWhereInput() FarmStayNominationWhereInputRe
 	return &farmStayNominationWhereInputResolver{r}
 }
 
+// LeaderAssignmentWhereInput returns LeaderAssignmentWhereInputResolver implementation.
+func (r *Resolver) LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver {
+	return &leaderAssignmentWhereInputResolver{r}
+}
+
 // MemberWhereInput returns MemberWhereInputResolver implementation.
 func (r *Resolver) MemberWhereInput() MemberWhereInputResolver { return &memberWhereInputResolver{r} }
 
@@ -236,12 +280,16 @@ func (r *Resolver) UserWhereInput() UserWhereInputResolver { return &userWhereIn
 
 type (
 	annualResultResolver                 struct{ *Resolver }
+	branchPairingResolver                struct{ *Resolver }
 	careFundEntryResolver                struct{ *Resolver }
 	categoryChangeResolver               struct{ *Resolver }
 	conventionResolver                   struct{ *Resolver }
 	farmStayNominationResolver           struct{ *Resolver }
 	farmStayObjectionResolver            struct{ *Resolver }
 	helpCardResolver                     struct{ *Resolver }
+	helpPairingResolver                  struct{ *Resolver }
+	householdProblemResolver             struct{ *Resolver }
+	leaderAssignmentResolver             struct{ *Resolver }
 	memberResolver                       struct{ *Resolver }
 	mobileRecordResolver                 struct{ *Resolver }
 	orgResolver                          struct{ *Resolver }
@@ -252,11 +300,13 @@ type (
 	pointCatalogResolver                 struct{ *Resolver }
 	pointEntryResolver                   struct{ *Resolver }
 	pointHalfYearResolver                struct{ *Resolver }
+	poorHouseholdResolver                struct{ *Resolver }
 	queryResolver                        struct{ *Resolver }
 	roleBindingResolver                  struct{ *Resolver }
 	userResolver                         struct{ *Resolver }
 	welfarePostResolver                  struct{ *Resolver }
 	farmStayNominationWhereInputResolver struct{ *Resolver }
+	leaderAssignmentWhereInputResolver   struct{ *Resolver }
 	memberWhereInputResolver             struct{ *Resolver }
 	orgWhereInputResolver                struct{ *Resolver }
 	pledgeWhereInputResolver             struct{ *Resolver }

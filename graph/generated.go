@@ -19,6 +19,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/demopost"
@@ -26,6 +27,9 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
+	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -36,12 +40,14 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/trainingrecord"
 	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/partyorg/partyorg/graph/scalar"
 	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/convention"
+	"github.com/partyorg/partyorg/internal/pairing"
 	"github.com/partyorg/partyorg/internal/pledge"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -58,6 +64,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AnnualResult() AnnualResultResolver
+	BranchPairing() BranchPairingResolver
 	CareFundEntry() CareFundEntryResolver
 	CategoryChange() CategoryChangeResolver
 	Convention() ConventionResolver
@@ -65,6 +72,9 @@ type ResolverRoot interface {
 	FarmStayNomination() FarmStayNominationResolver
 	FarmStayObjection() FarmStayObjectionResolver
 	HelpCard() HelpCardResolver
+	HelpPairing() HelpPairingResolver
+	HouseholdProblem() HouseholdProblemResolver
+	LeaderAssignment() LeaderAssignmentResolver
 	Member() MemberResolver
 	MobileRecord() MobileRecordResolver
 	Mutation() MutationResolver
@@ -76,11 +86,13 @@ type ResolverRoot interface {
 	PointCatalog() PointCatalogResolver
 	PointEntry() PointEntryResolver
 	PointHalfYear() PointHalfYearResolver
+	PoorHousehold() PoorHouseholdResolver
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
 	User() UserResolver
 	WelfarePost() WelfarePostResolver
 	FarmStayNominationWhereInput() FarmStayNominationWhereInputResolver
+	LeaderAssignmentWhereInput() LeaderAssignmentWhereInputResolver
 	MemberWhereInput() MemberWhereInputResolver
 	OrgWhereInput() OrgWhereInputResolver
 	PledgeWhereInput() PledgeWhereInputResolver
@@ -137,6 +149,35 @@ type ComplexityRoot struct {
 	}
 
 	AuditLogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BranchPairing struct {
+		Activities              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JointActivityOrder, where *ent.JointActivityWhereInput) int
+		CreatedAt               func(childComplexity int) int
+		EndOn                   func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Responsible             func(childComplexity int) int
+		StartOn                 func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		UnitBranch              func(childComplexity int) int
+		UnitBranchName          func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
+		ViewerCanEnd            func(childComplexity int) int
+		ViewerCanRecordActivity func(childComplexity int) int
+		VillageBranch           func(childComplexity int) int
+		VillageBranchName       func(childComplexity int) int
+	}
+
+	BranchPairingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BranchPairingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -381,6 +422,171 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	HelpPairing struct {
+		CreatedAt           func(childComplexity int) int
+		Household           func(childComplexity int) int
+		HouseholdHead       func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Member              func(childComplexity int) int
+		MemberName          func(childComplexity int) int
+		Records             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpRecordOrder, where *ent.HelpRecordWhereInput) int
+		Since               func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		Version             func(childComplexity int) int
+		ViewerCanRecordHelp func(childComplexity int) int
+	}
+
+	HelpPairingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	HelpPairingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	HelpRecord struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		On        func(childComplexity int) int
+		Pairing   func(childComplexity int) int
+		Text      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	HelpRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	HelpRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	HouseholdProblem struct {
+		CreatedAt      func(childComplexity int) int
+		Household      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		RaisedOn       func(childComplexity int) int
+		Solution       func(childComplexity int) int
+		SolvedOn       func(childComplexity int) int
+		Text           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+		ViewerCanSolve func(childComplexity int) int
+	}
+
+	HouseholdProblemConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	HouseholdProblemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	HouseholdStatusChange struct {
+		CreatedAt func(childComplexity int) int
+		Household func(childComplexity int) int
+		ID        func(childComplexity int) int
+		On        func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	JointActivity struct {
+		Area         func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		On           func(childComplexity int) int
+		Outcome      func(childComplexity int) int
+		Pairing      func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Title        func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	JointActivityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	JointActivityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeaderAssignment struct {
+		Compliance           func(childComplexity int, month string) int
+		CreatedAt            func(childComplexity int) int
+		Households           func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Leader               func(childComplexity int) int
+		LeaderName           func(childComplexity int) int
+		Township             func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Version              func(childComplexity int) int
+		ViewerCanRecordVisit func(childComplexity int) int
+		Village              func(childComplexity int) int
+		Visits               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderVisitOrder, where *ent.LeaderVisitWhereInput) int
+		Year                 func(childComplexity int) int
+	}
+
+	LeaderAssignmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaderAssignmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeaderCompliance struct {
+		HouseholdsVisited func(childComplexity int) int
+		Month             func(childComplexity int) int
+		OK                func(childComplexity int) int
+		ProblemsSolved    func(childComplexity int) int
+		Shortfalls        func(childComplexity int) int
+		Visits            func(childComplexity int) int
+	}
+
+	LeaderVisit struct {
+		Assignment     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Households     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Note           func(childComplexity int) int
+		On             func(childComplexity int) int
+		Place          func(childComplexity int) int
+		ProblemsSolved func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
+	LeaderVisitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeaderVisitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -403,6 +609,7 @@ type ComplexityRoot struct {
 		MobileRecords              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) int
 		Name                       func(childComplexity int) int
 		NationalID                 func(childComplexity int) int
+		Pairings                   func(childComplexity int, kinds []PairingKind) int
 		Phone                      func(childComplexity int) int
 		Post                       func(childComplexity int) int
 		Score                      func(childComplexity int, year int, half *int) int
@@ -475,15 +682,18 @@ type ComplexityRoot struct {
 		AnswerAppeal           func(childComplexity int, id int, accepted bool, answer string, on *time.Time) int
 		AppealPointEntry       func(childComplexity int, entryID int, text string, on *time.Time) int
 		ApproveFarmStays       func(childComplexity int, input ApproveFarmStaysInput) int
+		AssignLeader           func(childComplexity int, input AssignLeaderInput) int
 		AssignWelfarePost      func(childComplexity int, id int, holderID *int) int
 		ChangeMemberCategory   func(childComplexity int, input classification.ChangeMemberCategoryInput) int
 		CloseHalfYear          func(childComplexity int, branchID int, year int, half int, on *time.Time) int
 		CloseYear              func(childComplexity int, branchID int, year int, on *time.Time) int
+		CreateBranchPairing    func(childComplexity int, input CreateBranchPairingInput) int
 		CreateDemoPost         func(childComplexity int, input CreateDemoPostInput) int
 		CreateMember           func(childComplexity int, input ent.CreateMemberInput) int
 		CreateOrg              func(childComplexity int, input ent.CreateOrgInput) int
 		CreatePledge           func(childComplexity int, input CreatePledgeInput) int
 		CreatePointCatalog     func(childComplexity int, input CreatePointCatalogInput) int
+		CreatePoorHousehold    func(childComplexity int, input CreatePoorHouseholdInput) int
 		CreateUser             func(childComplexity int, input CreateUserInput) int
 		CreateWelfarePost      func(childComplexity int, input classification.CreateWelfarePostInput) int
 		DeclarePoints          func(childComplexity int, input DeclarePointsInput) int
@@ -491,6 +701,7 @@ type ComplexityRoot struct {
 		DeleteOrg              func(childComplexity int, id int) int
 		DisburseCareFund       func(childComplexity int, input classification.DisburseCareFundInput) int
 		DonateToCareFund       func(childComplexity int, input classification.DonateToCareFundInput) int
+		EndBranchPairing       func(childComplexity int, id int, on *time.Time) int
 		EvaluatePledge         func(childComplexity int, id int, input EvaluatePledgeInput) int
 		GrantRole              func(childComplexity int, userID int, role rolebinding.Role, orgID *int) int
 		IssueHelpCard          func(childComplexity int, input classification.IssueHelpCardInput) int
@@ -499,9 +710,14 @@ type ComplexityRoot struct {
 		LogContact             func(childComplexity int, input classification.LogContactInput) int
 		Login                  func(childComplexity int, username string, password string) int
 		NominateFarmStay       func(childComplexity int, input NominateFarmStayInput) int
+		PairHousehold          func(childComplexity int, memberID int, householdID int, on *time.Time) int
 		PublishConvention      func(childComplexity int, input PublishConventionInput) int
 		PublishHalfYear        func(childComplexity int, id int, on *time.Time) int
 		PublishPledge          func(childComplexity int, id int, channels []DisplayChannel, on *time.Time) int
+		RaiseHouseholdProblem  func(childComplexity int, input RaiseHouseholdProblemInput) int
+		RecordHelp             func(childComplexity int, input RecordHelpInput) int
+		RecordJointActivity    func(childComplexity int, input RecordJointActivityInput) int
+		RecordLeaderVisit      func(childComplexity int, input RecordLeaderVisitInput) int
 		RecordRecitation       func(childComplexity int, input RecordRecitationInput) int
 		RecordTraining         func(childComplexity int, input classification.RecordTrainingInput) int
 		RecordVisit            func(childComplexity int, input classification.RecordVisitInput) int
@@ -517,8 +733,10 @@ type ComplexityRoot struct {
 		ReviewPledge           func(childComplexity int, id int, input ReviewPledgeInput) int
 		ReviewPointEntry       func(childComplexity int, id int, approve bool, reason *string, on *time.Time) int
 		RevokeRole             func(childComplexity int, id int) int
+		SetHouseholdStatus     func(childComplexity int, id int, input SetHouseholdStatusInput) int
 		SetMemberSkills        func(childComplexity int, memberID int, skills []string) int
 		SetUpPointCatalogs     func(childComplexity int, countyID int, year int) int
+		SolveHouseholdProblem  func(childComplexity int, id int, input SolveHouseholdProblemInput) int
 		StartNotice            func(childComplexity int, id int, from time.Time, to time.Time, on *time.Time) int
 		SubmitPledge           func(childComplexity int, id int, on *time.Time) int
 		UpdateMember           func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
@@ -539,6 +757,7 @@ type ComplexityRoot struct {
 		Kind                      func(childComplexity int) int
 		Members                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
 		Name                      func(childComplexity int) int
+		Pairings                  func(childComplexity int, kinds []PairingKind) int
 		Parent                    func(childComplexity int) int
 		PointCatalog              func(childComplexity int, year int) int
 		Sector                    func(childComplexity int) int
@@ -852,9 +1071,42 @@ type ComplexityRoot struct {
 		Rank      func(childComplexity int) int
 	}
 
+	PoorHousehold struct {
+		CreatedAt             func(childComplexity int) int
+		Head                  func(childComplexity int) int
+		HelpPairings          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) int
+		Helpers               func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LeaderAssignments     func(childComplexity int) int
+		LeaderVisits          func(childComplexity int) int
+		Problems              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HouseholdProblemOrder, where *ent.HouseholdProblemWhereInput) int
+		Size                  func(childComplexity int) int
+		Status                func(childComplexity int) int
+		StatusChanges         func(childComplexity int) int
+		StatusOn              func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
+		ViewerCanPair         func(childComplexity int) int
+		ViewerCanRaiseProblem func(childComplexity int) int
+		ViewerCanSetStatus    func(childComplexity int) int
+		Village               func(childComplexity int) int
+	}
+
+	PoorHouseholdConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PoorHouseholdEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
 		AnnualResults       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) int
 		AuditLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		BranchPairings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) int
 		CareFundEntries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) int
 		Convention          func(childComplexity int, countyID int, sector org.Sector, on time.Time) int
 		ConventionCoverage  func(childComplexity int, orgID int, year int, quarter int) int
@@ -862,6 +1114,8 @@ type ComplexityRoot struct {
 		DemoPosts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) int
 		FarmStayNominations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) int
 		HelpCards           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) int
+		HelpPairings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) int
+		LeaderAssignments   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) int
 		Members             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) int
 		MobileRecords       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) int
 		Node                func(childComplexity int, id int) int
@@ -877,6 +1131,7 @@ type ComplexityRoot struct {
 		PointEntries        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) int
 		PointHalfYears      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) int
 		PointRanking        func(childComplexity int, orgID int, year int, level org.Kind, first *int) int
+		PoorHouseholds      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) int
 		Recitations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) int
 		Users               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer              func(childComplexity int) int
@@ -1055,6 +1310,10 @@ type ComplexityRoot struct {
 type AnnualResultResolver interface {
 	Consequences(ctx context.Context, obj *ent.AnnualResult) ([]Consequence, error)
 }
+type BranchPairingResolver interface {
+	ViewerCanEnd(ctx context.Context, obj *ent.BranchPairing) (bool, error)
+	ViewerCanRecordActivity(ctx context.Context, obj *ent.BranchPairing) (bool, error)
+}
 type CareFundEntryResolver interface {
 	ViewerCanReverse(ctx context.Context, obj *ent.CareFundEntry) (bool, error)
 }
@@ -1082,11 +1341,22 @@ type FarmStayObjectionResolver interface {
 type HelpCardResolver interface {
 	ViewerCanRecordVisit(ctx context.Context, obj *ent.HelpCard) (bool, error)
 }
+type HelpPairingResolver interface {
+	ViewerCanRecordHelp(ctx context.Context, obj *ent.HelpPairing) (bool, error)
+}
+type HouseholdProblemResolver interface {
+	ViewerCanSolve(ctx context.Context, obj *ent.HouseholdProblem) (bool, error)
+}
+type LeaderAssignmentResolver interface {
+	Compliance(ctx context.Context, obj *ent.LeaderAssignment, month string) (*pairing.Compliance, error)
+	ViewerCanRecordVisit(ctx context.Context, obj *ent.LeaderAssignment) (bool, error)
+}
 type MemberResolver interface {
 	Mobile(ctx context.Context, obj *ent.Member) (*ent.MobileRecord, error)
 	ViewerCanSetSkills(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanChangeCategory(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanRegisterDeparture(ctx context.Context, obj *ent.Member) (bool, error)
+	Pairings(ctx context.Context, obj *ent.Member, kinds []PairingKind) ([]ent.Noder, error)
 	ViewerCanUpdate(ctx context.Context, obj *ent.Member) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Member) (bool, error)
 	Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error)
@@ -1133,6 +1403,17 @@ type MutationResolver interface {
 	ApproveFarmStays(ctx context.Context, input ApproveFarmStaysInput) ([]*ent.FarmStayNomination, error)
 	RejectFarmStay(ctx context.Context, id int, reason string, on *time.Time) (*ent.FarmStayNomination, error)
 	WithdrawFarmStayPlaque(ctx context.Context, id int, reason string, on *time.Time) (*ent.FarmStayNomination, error)
+	CreateBranchPairing(ctx context.Context, input CreateBranchPairingInput) (*ent.BranchPairing, error)
+	EndBranchPairing(ctx context.Context, id int, on *time.Time) (*ent.BranchPairing, error)
+	RecordJointActivity(ctx context.Context, input RecordJointActivityInput) (*ent.JointActivity, error)
+	CreatePoorHousehold(ctx context.Context, input CreatePoorHouseholdInput) (*ent.PoorHousehold, error)
+	SetHouseholdStatus(ctx context.Context, id int, input SetHouseholdStatusInput) (*ent.PoorHousehold, error)
+	RaiseHouseholdProblem(ctx context.Context, input RaiseHouseholdProblemInput) (*ent.HouseholdProblem, error)
+	SolveHouseholdProblem(ctx context.Context, id int, input SolveHouseholdProblemInput) (*ent.HouseholdProblem, error)
+	PairHousehold(ctx context.Context, memberID int, householdID int, on *time.Time) (*ent.PoorHousehold, error)
+	RecordHelp(ctx context.Context, input RecordHelpInput) (*ent.HelpRecord, error)
+	AssignLeader(ctx context.Context, input AssignLeaderInput) (*ent.LeaderAssignment, error)
+	RecordLeaderVisit(ctx context.Context, input RecordLeaderVisitInput) (*ent.LeaderVisit, error)
 	CreatePledge(ctx context.Context, input CreatePledgeInput) (*ent.Pledge, error)
 	UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput) (*ent.Pledge, error)
 	SubmitPledge(ctx context.Context, id int, on *time.Time) (*ent.Pledge, error)
@@ -1158,6 +1439,7 @@ type OrgResolver interface {
 	ViewerCanDonateToCareFund(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanDisburseCareFund(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanNominateFarmStay(ctx context.Context, obj *ent.Org) (bool, error)
+	Pairings(ctx context.Context, obj *ent.Org, kinds []PairingKind) ([]ent.Noder, error)
 	ViewerCanUpdate(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanDelete(ctx context.Context, obj *ent.Org) (bool, error)
 	ViewerCanCreateChild(ctx context.Context, obj *ent.Org) (bool, error)
@@ -1202,16 +1484,25 @@ type PointEntryResolver interface {
 type PointHalfYearResolver interface {
 	ViewerCanPublish(ctx context.Context, obj *ent.PointHalfYear) (bool, error)
 }
+type PoorHouseholdResolver interface {
+	Helpers(ctx context.Context, obj *ent.PoorHousehold) ([]*ent.Member, error)
+	ViewerCanSetStatus(ctx context.Context, obj *ent.PoorHousehold) (bool, error)
+	ViewerCanRaiseProblem(ctx context.Context, obj *ent.PoorHousehold) (bool, error)
+	ViewerCanPair(ctx context.Context, obj *ent.PoorHousehold) (bool, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	AnnualResults(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) (*ent.AnnualResultConnection, error)
 	AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error)
+	BranchPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) (*ent.BranchPairingConnection, error)
 	CareFundEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CareFundEntryOrder, where *ent.CareFundEntryWhereInput) (*ent.CareFundEntryConnection, error)
 	Conventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ConventionOrder, where *ent.ConventionWhereInput) (*ent.ConventionConnection, error)
 	DemoPosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DemoPostOrder, where *ent.DemoPostWhereInput) (*ent.DemoPostConnection, error)
 	FarmStayNominations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FarmStayNominationOrder, where *ent.FarmStayNominationWhereInput) (*ent.FarmStayNominationConnection, error)
 	HelpCards(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpCardOrder, where *ent.HelpCardWhereInput) (*ent.HelpCardConnection, error)
+	HelpPairings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.HelpPairingOrder, where *ent.HelpPairingWhereInput) (*ent.HelpPairingConnection, error)
+	LeaderAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeaderAssignmentOrder, where *ent.LeaderAssignmentWhereInput) (*ent.LeaderAssignmentConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	MobileRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MobileRecordOrder, where *ent.MobileRecordWhereInput) (*ent.MobileRecordConnection, error)
 	Orgs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrgOrder, where *ent.OrgWhereInput) (*ent.OrgConnection, error)
@@ -1221,6 +1512,7 @@ type QueryResolver interface {
 	PointCatalogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointCatalogOrder, where *ent.PointCatalogWhereInput) (*ent.PointCatalogConnection, error)
 	PointEntries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PointEntryOrder, where *ent.PointEntryWhereInput) (*ent.PointEntryConnection, error)
 	PointHalfYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PointHalfYearOrder, where *ent.PointHalfYearWhereInput) (*ent.PointHalfYearConnection, error)
+	PoorHouseholds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PoorHouseholdOrder, where *ent.PoorHouseholdWhereInput) (*ent.PoorHouseholdConnection, error)
 	Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	WelfarePosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) (*ent.WelfarePostConnection, error)
@@ -1244,6 +1536,9 @@ type WelfarePostResolver interface {
 
 type FarmStayNominationWhereInputResolver interface {
 	WithinOrg(ctx context.Context, obj *ent.FarmStayNominationWhereInput, data *int) error
+}
+type LeaderAssignmentWhereInputResolver interface {
+	ShortIn(ctx context.Context, obj *ent.LeaderAssignmentWhereInput, data *string) error
 }
 type MemberWhereInputResolver interface {
 	WithoutPost(ctx context.Context, obj *ent.MemberWhereInput, data *bool) error
@@ -1480,6 +1775,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditLogEdge.Node(childComplexity), true
+
+	case "BranchPairing.activities":
+		if e.ComplexityRoot.BranchPairing.Activities == nil {
+			break
+		}
+
+		args, err := ec.field_BranchPairing_activities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BranchPairing.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.JointActivityOrder), args["where"].(*ent.JointActivityWhereInput)), true
+	case "BranchPairing.createdAt":
+		if e.ComplexityRoot.BranchPairing.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.CreatedAt(childComplexity), true
+	case "BranchPairing.endOn":
+		if e.ComplexityRoot.BranchPairing.EndOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.EndOn(childComplexity), true
+	case "BranchPairing.id":
+		if e.ComplexityRoot.BranchPairing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.ID(childComplexity), true
+	case "BranchPairing.responsible":
+		if e.ComplexityRoot.BranchPairing.Responsible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.Responsible(childComplexity), true
+	case "BranchPairing.startOn":
+		if e.ComplexityRoot.BranchPairing.StartOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.StartOn(childComplexity), true
+	case "BranchPairing.status":
+		if e.ComplexityRoot.BranchPairing.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.Status(childComplexity), true
+	case "BranchPairing.unitBranch":
+		if e.ComplexityRoot.BranchPairing.UnitBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.UnitBranch(childComplexity), true
+	case "BranchPairing.unitBranchName":
+		if e.ComplexityRoot.BranchPairing.UnitBranchName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.UnitBranchName(childComplexity), true
+	case "BranchPairing.updatedAt":
+		if e.ComplexityRoot.BranchPairing.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.UpdatedAt(childComplexity), true
+	case "BranchPairing.version":
+		if e.ComplexityRoot.BranchPairing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.Version(childComplexity), true
+	case "BranchPairing.viewerCanEnd":
+		if e.ComplexityRoot.BranchPairing.ViewerCanEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.ViewerCanEnd(childComplexity), true
+	case "BranchPairing.viewerCanRecordActivity":
+		if e.ComplexityRoot.BranchPairing.ViewerCanRecordActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.ViewerCanRecordActivity(childComplexity), true
+	case "BranchPairing.villageBranch":
+		if e.ComplexityRoot.BranchPairing.VillageBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.VillageBranch(childComplexity), true
+	case "BranchPairing.villageBranchName":
+		if e.ComplexityRoot.BranchPairing.VillageBranchName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairing.VillageBranchName(childComplexity), true
+
+	case "BranchPairingConnection.edges":
+		if e.ComplexityRoot.BranchPairingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairingConnection.Edges(childComplexity), true
+	case "BranchPairingConnection.pageInfo":
+		if e.ComplexityRoot.BranchPairingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairingConnection.PageInfo(childComplexity), true
+	case "BranchPairingConnection.totalCount":
+		if e.ComplexityRoot.BranchPairingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairingConnection.TotalCount(childComplexity), true
+
+	case "BranchPairingEdge.cursor":
+		if e.ComplexityRoot.BranchPairingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairingEdge.Cursor(childComplexity), true
+	case "BranchPairingEdge.node":
+		if e.ComplexityRoot.BranchPairingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BranchPairingEdge.Node(childComplexity), true
 
 	case "CareFund.balanceFen":
 		if e.ComplexityRoot.CareFund.BalanceFen == nil {
@@ -2479,6 +2902,671 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HelpCardEdge.Node(childComplexity), true
 
+	case "HelpPairing.createdAt":
+		if e.ComplexityRoot.HelpPairing.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.CreatedAt(childComplexity), true
+	case "HelpPairing.household":
+		if e.ComplexityRoot.HelpPairing.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.Household(childComplexity), true
+	case "HelpPairing.householdHead":
+		if e.ComplexityRoot.HelpPairing.HouseholdHead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.HouseholdHead(childComplexity), true
+	case "HelpPairing.id":
+		if e.ComplexityRoot.HelpPairing.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.ID(childComplexity), true
+	case "HelpPairing.member":
+		if e.ComplexityRoot.HelpPairing.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.Member(childComplexity), true
+	case "HelpPairing.memberName":
+		if e.ComplexityRoot.HelpPairing.MemberName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.MemberName(childComplexity), true
+	case "HelpPairing.records":
+		if e.ComplexityRoot.HelpPairing.Records == nil {
+			break
+		}
+
+		args, err := ec.field_HelpPairing_records_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.HelpPairing.Records(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HelpRecordOrder), args["where"].(*ent.HelpRecordWhereInput)), true
+	case "HelpPairing.since":
+		if e.ComplexityRoot.HelpPairing.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.Since(childComplexity), true
+	case "HelpPairing.updatedAt":
+		if e.ComplexityRoot.HelpPairing.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.UpdatedAt(childComplexity), true
+	case "HelpPairing.version":
+		if e.ComplexityRoot.HelpPairing.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.Version(childComplexity), true
+	case "HelpPairing.viewerCanRecordHelp":
+		if e.ComplexityRoot.HelpPairing.ViewerCanRecordHelp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairing.ViewerCanRecordHelp(childComplexity), true
+
+	case "HelpPairingConnection.edges":
+		if e.ComplexityRoot.HelpPairingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairingConnection.Edges(childComplexity), true
+	case "HelpPairingConnection.pageInfo":
+		if e.ComplexityRoot.HelpPairingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairingConnection.PageInfo(childComplexity), true
+	case "HelpPairingConnection.totalCount":
+		if e.ComplexityRoot.HelpPairingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairingConnection.TotalCount(childComplexity), true
+
+	case "HelpPairingEdge.cursor":
+		if e.ComplexityRoot.HelpPairingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairingEdge.Cursor(childComplexity), true
+	case "HelpPairingEdge.node":
+		if e.ComplexityRoot.HelpPairingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpPairingEdge.Node(childComplexity), true
+
+	case "HelpRecord.createdAt":
+		if e.ComplexityRoot.HelpRecord.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.CreatedAt(childComplexity), true
+	case "HelpRecord.id":
+		if e.ComplexityRoot.HelpRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.ID(childComplexity), true
+	case "HelpRecord.kind":
+		if e.ComplexityRoot.HelpRecord.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.Kind(childComplexity), true
+	case "HelpRecord.on":
+		if e.ComplexityRoot.HelpRecord.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.On(childComplexity), true
+	case "HelpRecord.pairing":
+		if e.ComplexityRoot.HelpRecord.Pairing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.Pairing(childComplexity), true
+	case "HelpRecord.text":
+		if e.ComplexityRoot.HelpRecord.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.Text(childComplexity), true
+	case "HelpRecord.updatedAt":
+		if e.ComplexityRoot.HelpRecord.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.UpdatedAt(childComplexity), true
+	case "HelpRecord.version":
+		if e.ComplexityRoot.HelpRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecord.Version(childComplexity), true
+
+	case "HelpRecordConnection.edges":
+		if e.ComplexityRoot.HelpRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecordConnection.Edges(childComplexity), true
+	case "HelpRecordConnection.pageInfo":
+		if e.ComplexityRoot.HelpRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecordConnection.PageInfo(childComplexity), true
+	case "HelpRecordConnection.totalCount":
+		if e.ComplexityRoot.HelpRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecordConnection.TotalCount(childComplexity), true
+
+	case "HelpRecordEdge.cursor":
+		if e.ComplexityRoot.HelpRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecordEdge.Cursor(childComplexity), true
+	case "HelpRecordEdge.node":
+		if e.ComplexityRoot.HelpRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpRecordEdge.Node(childComplexity), true
+
+	case "HouseholdProblem.createdAt":
+		if e.ComplexityRoot.HouseholdProblem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.CreatedAt(childComplexity), true
+	case "HouseholdProblem.household":
+		if e.ComplexityRoot.HouseholdProblem.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.Household(childComplexity), true
+	case "HouseholdProblem.id":
+		if e.ComplexityRoot.HouseholdProblem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.ID(childComplexity), true
+	case "HouseholdProblem.raisedOn":
+		if e.ComplexityRoot.HouseholdProblem.RaisedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.RaisedOn(childComplexity), true
+	case "HouseholdProblem.solution":
+		if e.ComplexityRoot.HouseholdProblem.Solution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.Solution(childComplexity), true
+	case "HouseholdProblem.solvedOn":
+		if e.ComplexityRoot.HouseholdProblem.SolvedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.SolvedOn(childComplexity), true
+	case "HouseholdProblem.text":
+		if e.ComplexityRoot.HouseholdProblem.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.Text(childComplexity), true
+	case "HouseholdProblem.updatedAt":
+		if e.ComplexityRoot.HouseholdProblem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.UpdatedAt(childComplexity), true
+	case "HouseholdProblem.version":
+		if e.ComplexityRoot.HouseholdProblem.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.Version(childComplexity), true
+	case "HouseholdProblem.viewerCanSolve":
+		if e.ComplexityRoot.HouseholdProblem.ViewerCanSolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblem.ViewerCanSolve(childComplexity), true
+
+	case "HouseholdProblemConnection.edges":
+		if e.ComplexityRoot.HouseholdProblemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblemConnection.Edges(childComplexity), true
+	case "HouseholdProblemConnection.pageInfo":
+		if e.ComplexityRoot.HouseholdProblemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblemConnection.PageInfo(childComplexity), true
+	case "HouseholdProblemConnection.totalCount":
+		if e.ComplexityRoot.HouseholdProblemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblemConnection.TotalCount(childComplexity), true
+
+	case "HouseholdProblemEdge.cursor":
+		if e.ComplexityRoot.HouseholdProblemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblemEdge.Cursor(childComplexity), true
+	case "HouseholdProblemEdge.node":
+		if e.ComplexityRoot.HouseholdProblemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdProblemEdge.Node(childComplexity), true
+
+	case "HouseholdStatusChange.createdAt":
+		if e.ComplexityRoot.HouseholdStatusChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.CreatedAt(childComplexity), true
+	case "HouseholdStatusChange.household":
+		if e.ComplexityRoot.HouseholdStatusChange.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.Household(childComplexity), true
+	case "HouseholdStatusChange.id":
+		if e.ComplexityRoot.HouseholdStatusChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.ID(childComplexity), true
+	case "HouseholdStatusChange.on":
+		if e.ComplexityRoot.HouseholdStatusChange.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.On(childComplexity), true
+	case "HouseholdStatusChange.status":
+		if e.ComplexityRoot.HouseholdStatusChange.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.Status(childComplexity), true
+	case "HouseholdStatusChange.updatedAt":
+		if e.ComplexityRoot.HouseholdStatusChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.UpdatedAt(childComplexity), true
+	case "HouseholdStatusChange.version":
+		if e.ComplexityRoot.HouseholdStatusChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdStatusChange.Version(childComplexity), true
+
+	case "JointActivity.area":
+		if e.ComplexityRoot.JointActivity.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Area(childComplexity), true
+	case "JointActivity.createdAt":
+		if e.ComplexityRoot.JointActivity.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.CreatedAt(childComplexity), true
+	case "JointActivity.id":
+		if e.ComplexityRoot.JointActivity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.ID(childComplexity), true
+	case "JointActivity.on":
+		if e.ComplexityRoot.JointActivity.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.On(childComplexity), true
+	case "JointActivity.outcome":
+		if e.ComplexityRoot.JointActivity.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Outcome(childComplexity), true
+	case "JointActivity.pairing":
+		if e.ComplexityRoot.JointActivity.Pairing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Pairing(childComplexity), true
+	case "JointActivity.participants":
+		if e.ComplexityRoot.JointActivity.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Participants(childComplexity), true
+	case "JointActivity.title":
+		if e.ComplexityRoot.JointActivity.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Title(childComplexity), true
+	case "JointActivity.updatedAt":
+		if e.ComplexityRoot.JointActivity.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.UpdatedAt(childComplexity), true
+	case "JointActivity.version":
+		if e.ComplexityRoot.JointActivity.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivity.Version(childComplexity), true
+
+	case "JointActivityConnection.edges":
+		if e.ComplexityRoot.JointActivityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivityConnection.Edges(childComplexity), true
+	case "JointActivityConnection.pageInfo":
+		if e.ComplexityRoot.JointActivityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivityConnection.PageInfo(childComplexity), true
+	case "JointActivityConnection.totalCount":
+		if e.ComplexityRoot.JointActivityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivityConnection.TotalCount(childComplexity), true
+
+	case "JointActivityEdge.cursor":
+		if e.ComplexityRoot.JointActivityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivityEdge.Cursor(childComplexity), true
+	case "JointActivityEdge.node":
+		if e.ComplexityRoot.JointActivityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointActivityEdge.Node(childComplexity), true
+
+	case "LeaderAssignment.compliance":
+		if e.ComplexityRoot.LeaderAssignment.Compliance == nil {
+			break
+		}
+
+		args, err := ec.field_LeaderAssignment_compliance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Compliance(childComplexity, args["month"].(string)), true
+	case "LeaderAssignment.createdAt":
+		if e.ComplexityRoot.LeaderAssignment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.CreatedAt(childComplexity), true
+	case "LeaderAssignment.households":
+		if e.ComplexityRoot.LeaderAssignment.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Households(childComplexity), true
+	case "LeaderAssignment.id":
+		if e.ComplexityRoot.LeaderAssignment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.ID(childComplexity), true
+	case "LeaderAssignment.leader":
+		if e.ComplexityRoot.LeaderAssignment.Leader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Leader(childComplexity), true
+	case "LeaderAssignment.leaderName":
+		if e.ComplexityRoot.LeaderAssignment.LeaderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.LeaderName(childComplexity), true
+	case "LeaderAssignment.township":
+		if e.ComplexityRoot.LeaderAssignment.Township == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Township(childComplexity), true
+	case "LeaderAssignment.updatedAt":
+		if e.ComplexityRoot.LeaderAssignment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.UpdatedAt(childComplexity), true
+	case "LeaderAssignment.version":
+		if e.ComplexityRoot.LeaderAssignment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Version(childComplexity), true
+	case "LeaderAssignment.viewerCanRecordVisit":
+		if e.ComplexityRoot.LeaderAssignment.ViewerCanRecordVisit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.ViewerCanRecordVisit(childComplexity), true
+	case "LeaderAssignment.village":
+		if e.ComplexityRoot.LeaderAssignment.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Village(childComplexity), true
+	case "LeaderAssignment.visits":
+		if e.ComplexityRoot.LeaderAssignment.Visits == nil {
+			break
+		}
+
+		args, err := ec.field_LeaderAssignment_visits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Visits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LeaderVisitOrder), args["where"].(*ent.LeaderVisitWhereInput)), true
+	case "LeaderAssignment.year":
+		if e.ComplexityRoot.LeaderAssignment.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignment.Year(childComplexity), true
+
+	case "LeaderAssignmentConnection.edges":
+		if e.ComplexityRoot.LeaderAssignmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignmentConnection.Edges(childComplexity), true
+	case "LeaderAssignmentConnection.pageInfo":
+		if e.ComplexityRoot.LeaderAssignmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignmentConnection.PageInfo(childComplexity), true
+	case "LeaderAssignmentConnection.totalCount":
+		if e.ComplexityRoot.LeaderAssignmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignmentConnection.TotalCount(childComplexity), true
+
+	case "LeaderAssignmentEdge.cursor":
+		if e.ComplexityRoot.LeaderAssignmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignmentEdge.Cursor(childComplexity), true
+	case "LeaderAssignmentEdge.node":
+		if e.ComplexityRoot.LeaderAssignmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderAssignmentEdge.Node(childComplexity), true
+
+	case "LeaderCompliance.householdsVisited":
+		if e.ComplexityRoot.LeaderCompliance.HouseholdsVisited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.HouseholdsVisited(childComplexity), true
+	case "LeaderCompliance.month":
+		if e.ComplexityRoot.LeaderCompliance.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.Month(childComplexity), true
+	case "LeaderCompliance.ok":
+		if e.ComplexityRoot.LeaderCompliance.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.OK(childComplexity), true
+	case "LeaderCompliance.problemsSolved":
+		if e.ComplexityRoot.LeaderCompliance.ProblemsSolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.ProblemsSolved(childComplexity), true
+	case "LeaderCompliance.shortfalls":
+		if e.ComplexityRoot.LeaderCompliance.Shortfalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.Shortfalls(childComplexity), true
+	case "LeaderCompliance.visits":
+		if e.ComplexityRoot.LeaderCompliance.Visits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderCompliance.Visits(childComplexity), true
+
+	case "LeaderVisit.assignment":
+		if e.ComplexityRoot.LeaderVisit.Assignment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Assignment(childComplexity), true
+	case "LeaderVisit.createdAt":
+		if e.ComplexityRoot.LeaderVisit.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.CreatedAt(childComplexity), true
+	case "LeaderVisit.households":
+		if e.ComplexityRoot.LeaderVisit.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Households(childComplexity), true
+	case "LeaderVisit.id":
+		if e.ComplexityRoot.LeaderVisit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.ID(childComplexity), true
+	case "LeaderVisit.note":
+		if e.ComplexityRoot.LeaderVisit.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Note(childComplexity), true
+	case "LeaderVisit.on":
+		if e.ComplexityRoot.LeaderVisit.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.On(childComplexity), true
+	case "LeaderVisit.place":
+		if e.ComplexityRoot.LeaderVisit.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Place(childComplexity), true
+	case "LeaderVisit.problemsSolved":
+		if e.ComplexityRoot.LeaderVisit.ProblemsSolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.ProblemsSolved(childComplexity), true
+	case "LeaderVisit.updatedAt":
+		if e.ComplexityRoot.LeaderVisit.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.UpdatedAt(childComplexity), true
+	case "LeaderVisit.version":
+		if e.ComplexityRoot.LeaderVisit.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisit.Version(childComplexity), true
+
+	case "LeaderVisitConnection.edges":
+		if e.ComplexityRoot.LeaderVisitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisitConnection.Edges(childComplexity), true
+	case "LeaderVisitConnection.pageInfo":
+		if e.ComplexityRoot.LeaderVisitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisitConnection.PageInfo(childComplexity), true
+	case "LeaderVisitConnection.totalCount":
+		if e.ComplexityRoot.LeaderVisitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisitConnection.TotalCount(childComplexity), true
+
+	case "LeaderVisitEdge.cursor":
+		if e.ComplexityRoot.LeaderVisitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisitEdge.Cursor(childComplexity), true
+	case "LeaderVisitEdge.node":
+		if e.ComplexityRoot.LeaderVisitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderVisitEdge.Node(childComplexity), true
+
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
 			break
@@ -2608,6 +3696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.NationalID(childComplexity), true
+	case "Member.pairings":
+		if e.ComplexityRoot.Member.Pairings == nil {
+			break
+		}
+
+		args, err := ec.field_Member_pairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Pairings(childComplexity, args["kinds"].([]PairingKind)), true
 	case "Member.phone":
 		if e.ComplexityRoot.Member.Phone == nil {
 			break
@@ -2966,6 +4065,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveFarmStays(childComplexity, args["input"].(ApproveFarmStaysInput)), true
+	case "Mutation.assignLeader":
+		if e.ComplexityRoot.Mutation.AssignLeader == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignLeader_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignLeader(childComplexity, args["input"].(AssignLeaderInput)), true
 	case "Mutation.assignWelfarePost":
 		if e.ComplexityRoot.Mutation.AssignWelfarePost == nil {
 			break
@@ -3010,6 +4120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseYear(childComplexity, args["branchID"].(int), args["year"].(int), args["on"].(*time.Time)), true
+	case "Mutation.createBranchPairing":
+		if e.ComplexityRoot.Mutation.CreateBranchPairing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBranchPairing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBranchPairing(childComplexity, args["input"].(CreateBranchPairingInput)), true
 	case "Mutation.createDemoPost":
 		if e.ComplexityRoot.Mutation.CreateDemoPost == nil {
 			break
@@ -3065,6 +4186,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePointCatalog(childComplexity, args["input"].(CreatePointCatalogInput)), true
+	case "Mutation.createPoorHousehold":
+		if e.ComplexityRoot.Mutation.CreatePoorHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPoorHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePoorHousehold(childComplexity, args["input"].(CreatePoorHouseholdInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -3142,6 +4274,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DonateToCareFund(childComplexity, args["input"].(classification.DonateToCareFundInput)), true
+	case "Mutation.endBranchPairing":
+		if e.ComplexityRoot.Mutation.EndBranchPairing == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endBranchPairing_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndBranchPairing(childComplexity, args["id"].(int), args["on"].(*time.Time)), true
 	case "Mutation.evaluatePledge":
 		if e.ComplexityRoot.Mutation.EvaluatePledge == nil {
 			break
@@ -3230,6 +4373,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.NominateFarmStay(childComplexity, args["input"].(NominateFarmStayInput)), true
+	case "Mutation.pairHousehold":
+		if e.ComplexityRoot.Mutation.PairHousehold == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pairHousehold_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PairHousehold(childComplexity, args["memberID"].(int), args["householdID"].(int), args["on"].(*time.Time)), true
 	case "Mutation.publishConvention":
 		if e.ComplexityRoot.Mutation.PublishConvention == nil {
 			break
@@ -3263,6 +4417,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishPledge(childComplexity, args["id"].(int), args["channels"].([]DisplayChannel), args["on"].(*time.Time)), true
+	case "Mutation.raiseHouseholdProblem":
+		if e.ComplexityRoot.Mutation.RaiseHouseholdProblem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_raiseHouseholdProblem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RaiseHouseholdProblem(childComplexity, args["input"].(RaiseHouseholdProblemInput)), true
+	case "Mutation.recordHelp":
+		if e.ComplexityRoot.Mutation.RecordHelp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordHelp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordHelp(childComplexity, args["input"].(RecordHelpInput)), true
+	case "Mutation.recordJointActivity":
+		if e.ComplexityRoot.Mutation.RecordJointActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordJointActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordJointActivity(childComplexity, args["input"].(RecordJointActivityInput)), true
+	case "Mutation.recordLeaderVisit":
+		if e.ComplexityRoot.Mutation.RecordLeaderVisit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordLeaderVisit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordLeaderVisit(childComplexity, args["input"].(RecordLeaderVisitInput)), true
 	case "Mutation.recordRecitation":
 		if e.ComplexityRoot.Mutation.RecordRecitation == nil {
 			break
@@ -3428,6 +4626,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeRole(childComplexity, args["id"].(int)), true
+	case "Mutation.setHouseholdStatus":
+		if e.ComplexityRoot.Mutation.SetHouseholdStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setHouseholdStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetHouseholdStatus(childComplexity, args["id"].(int), args["input"].(SetHouseholdStatusInput)), true
 	case "Mutation.setMemberSkills":
 		if e.ComplexityRoot.Mutation.SetMemberSkills == nil {
 			break
@@ -3450,6 +4659,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetUpPointCatalogs(childComplexity, args["countyID"].(int), args["year"].(int)), true
+	case "Mutation.solveHouseholdProblem":
+		if e.ComplexityRoot.Mutation.SolveHouseholdProblem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_solveHouseholdProblem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SolveHouseholdProblem(childComplexity, args["id"].(int), args["input"].(SolveHouseholdProblemInput)), true
 	case "Mutation.startNotice":
 		if e.ComplexityRoot.Mutation.StartNotice == nil {
 			break
@@ -3603,6 +4823,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Org.Name(childComplexity), true
+	case "Org.pairings":
+		if e.ComplexityRoot.Org.Pairings == nil {
+			break
+		}
+
+		args, err := ec.field_Org_pairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Org.Pairings(childComplexity, args["kinds"].([]PairingKind)), true
 	case "Org.parent":
 		if e.ComplexityRoot.Org.Parent == nil {
 			break
@@ -4975,6 +6206,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PointRank.Rank(childComplexity), true
 
+	case "PoorHousehold.createdAt":
+		if e.ComplexityRoot.PoorHousehold.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.CreatedAt(childComplexity), true
+	case "PoorHousehold.head":
+		if e.ComplexityRoot.PoorHousehold.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Head(childComplexity), true
+	case "PoorHousehold.helpPairings":
+		if e.ComplexityRoot.PoorHousehold.HelpPairings == nil {
+			break
+		}
+
+		args, err := ec.field_PoorHousehold_helpPairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PoorHousehold.HelpPairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HelpPairingOrder), args["where"].(*ent.HelpPairingWhereInput)), true
+	case "PoorHousehold.helpers":
+		if e.ComplexityRoot.PoorHousehold.Helpers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Helpers(childComplexity), true
+	case "PoorHousehold.id":
+		if e.ComplexityRoot.PoorHousehold.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.ID(childComplexity), true
+	case "PoorHousehold.leaderAssignments":
+		if e.ComplexityRoot.PoorHousehold.LeaderAssignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.LeaderAssignments(childComplexity), true
+	case "PoorHousehold.leaderVisits":
+		if e.ComplexityRoot.PoorHousehold.LeaderVisits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.LeaderVisits(childComplexity), true
+	case "PoorHousehold.problems":
+		if e.ComplexityRoot.PoorHousehold.Problems == nil {
+			break
+		}
+
+		args, err := ec.field_PoorHousehold_problems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Problems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HouseholdProblemOrder), args["where"].(*ent.HouseholdProblemWhereInput)), true
+	case "PoorHousehold.size":
+		if e.ComplexityRoot.PoorHousehold.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Size(childComplexity), true
+	case "PoorHousehold.status":
+		if e.ComplexityRoot.PoorHousehold.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Status(childComplexity), true
+	case "PoorHousehold.statusChanges":
+		if e.ComplexityRoot.PoorHousehold.StatusChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.StatusChanges(childComplexity), true
+	case "PoorHousehold.statusOn":
+		if e.ComplexityRoot.PoorHousehold.StatusOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.StatusOn(childComplexity), true
+	case "PoorHousehold.updatedAt":
+		if e.ComplexityRoot.PoorHousehold.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.UpdatedAt(childComplexity), true
+	case "PoorHousehold.version":
+		if e.ComplexityRoot.PoorHousehold.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Version(childComplexity), true
+	case "PoorHousehold.viewerCanPair":
+		if e.ComplexityRoot.PoorHousehold.ViewerCanPair == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.ViewerCanPair(childComplexity), true
+	case "PoorHousehold.viewerCanRaiseProblem":
+		if e.ComplexityRoot.PoorHousehold.ViewerCanRaiseProblem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.ViewerCanRaiseProblem(childComplexity), true
+	case "PoorHousehold.viewerCanSetStatus":
+		if e.ComplexityRoot.PoorHousehold.ViewerCanSetStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.ViewerCanSetStatus(childComplexity), true
+	case "PoorHousehold.village":
+		if e.ComplexityRoot.PoorHousehold.Village == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHousehold.Village(childComplexity), true
+
+	case "PoorHouseholdConnection.edges":
+		if e.ComplexityRoot.PoorHouseholdConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHouseholdConnection.Edges(childComplexity), true
+	case "PoorHouseholdConnection.pageInfo":
+		if e.ComplexityRoot.PoorHouseholdConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHouseholdConnection.PageInfo(childComplexity), true
+	case "PoorHouseholdConnection.totalCount":
+		if e.ComplexityRoot.PoorHouseholdConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHouseholdConnection.TotalCount(childComplexity), true
+
+	case "PoorHouseholdEdge.cursor":
+		if e.ComplexityRoot.PoorHouseholdEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHouseholdEdge.Cursor(childComplexity), true
+	case "PoorHouseholdEdge.node":
+		if e.ComplexityRoot.PoorHouseholdEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoorHouseholdEdge.Node(childComplexity), true
+
 	case "Query.annualResults":
 		if e.ComplexityRoot.Query.AnnualResults == nil {
 			break
@@ -4997,6 +6379,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditLogOrder), args["where"].(*ent.AuditLogWhereInput)), true
+	case "Query.branchPairings":
+		if e.ComplexityRoot.Query.BranchPairings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_branchPairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BranchPairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BranchPairingOrder), args["where"].(*ent.BranchPairingWhereInput)), true
 	case "Query.careFundEntries":
 		if e.ComplexityRoot.Query.CareFundEntries == nil {
 			break
@@ -5074,7 +6467,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.HelpCards(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HelpCardOrder), args["where"].(*ent.HelpCardWhereInput)), true
+	case "Query.helpPairings":
+		if e.ComplexityRoot.Query.HelpPairings == nil {
+			break
+		}
 
+		args, err := ec.field_Query_helpPairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HelpPairings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.HelpPairingOrder), args["where"].(*ent.HelpPairingWhereInput)), true
+
+	case "Query.leaderAssignments":
+		if e.ComplexityRoot.Query.LeaderAssignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leaderAssignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeaderAssignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LeaderAssignmentOrder), args["where"].(*ent.LeaderAssignmentWhereInput)), true
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -5240,6 +6655,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PointRanking(childComplexity, args["orgID"].(int), args["year"].(int), args["level"].(org.Kind), args["first"].(*int)), true
+	case "Query.poorHouseholds":
+		if e.ComplexityRoot.Query.PoorHouseholds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_poorHouseholds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PoorHouseholds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PoorHouseholdOrder), args["where"].(*ent.PoorHouseholdWhereInput)), true
 	case "Query.recitations":
 		if e.ComplexityRoot.Query.Recitations == nil {
 			break
@@ -5938,8 +7364,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AnnualResultOrder", ec.unmarshalInputAnnualResultOrder),
 			graphql.NewInputUnmarshaler("AnnualResultWhereInput", ec.unmarshalInputAnnualResultWhereInput),
 			graphql.NewInputUnmarshaler("ApproveFarmStaysInput", ec.unmarshalInputApproveFarmStaysInput),
+			graphql.NewInputUnmarshaler("AssignLeaderInput", ec.unmarshalInputAssignLeaderInput),
 			graphql.NewInputUnmarshaler("AuditLogOrder", ec.unmarshalInputAuditLogOrder),
 			graphql.NewInputUnmarshaler("AuditLogWhereInput", ec.unmarshalInputAuditLogWhereInput),
+			graphql.NewInputUnmarshaler("BranchPairingOrder", ec.unmarshalInputBranchPairingOrder),
+			graphql.NewInputUnmarshaler("BranchPairingWhereInput", ec.unmarshalInputBranchPairingWhereInput),
 			graphql.NewInputUnmarshaler("CareFundEntryOrder", ec.unmarshalInputCareFundEntryOrder),
 			graphql.NewInputUnmarshaler("CareFundEntryWhereInput", ec.unmarshalInputCareFundEntryWhereInput),
 			graphql.NewInputUnmarshaler("CategoryChangeOrder", ec.unmarshalInputCategoryChangeOrder),
@@ -5949,11 +7378,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContactLogWhereInput", ec.unmarshalInputContactLogWhereInput),
 			graphql.NewInputUnmarshaler("ConventionOrder", ec.unmarshalInputConventionOrder),
 			graphql.NewInputUnmarshaler("ConventionWhereInput", ec.unmarshalInputConventionWhereInput),
+			graphql.NewInputUnmarshaler("CreateBranchPairingInput", ec.unmarshalInputCreateBranchPairingInput),
 			graphql.NewInputUnmarshaler("CreateDemoPostInput", ec.unmarshalInputCreateDemoPostInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrgInput", ec.unmarshalInputCreateOrgInput),
 			graphql.NewInputUnmarshaler("CreatePledgeInput", ec.unmarshalInputCreatePledgeInput),
 			graphql.NewInputUnmarshaler("CreatePointCatalogInput", ec.unmarshalInputCreatePointCatalogInput),
+			graphql.NewInputUnmarshaler("CreatePoorHouseholdInput", ec.unmarshalInputCreatePoorHouseholdInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("CreateWelfarePostInput", ec.unmarshalInputCreateWelfarePostInput),
 			graphql.NewInputUnmarshaler("DeclarePointsInput", ec.unmarshalInputDeclarePointsInput),
@@ -5973,8 +7404,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FiveWhetherAnswer", ec.unmarshalInputFiveWhetherAnswer),
 			graphql.NewInputUnmarshaler("HelpCardOrder", ec.unmarshalInputHelpCardOrder),
 			graphql.NewInputUnmarshaler("HelpCardWhereInput", ec.unmarshalInputHelpCardWhereInput),
+			graphql.NewInputUnmarshaler("HelpPairingOrder", ec.unmarshalInputHelpPairingOrder),
+			graphql.NewInputUnmarshaler("HelpPairingWhereInput", ec.unmarshalInputHelpPairingWhereInput),
+			graphql.NewInputUnmarshaler("HelpRecordOrder", ec.unmarshalInputHelpRecordOrder),
+			graphql.NewInputUnmarshaler("HelpRecordWhereInput", ec.unmarshalInputHelpRecordWhereInput),
+			graphql.NewInputUnmarshaler("HouseholdProblemOrder", ec.unmarshalInputHouseholdProblemOrder),
+			graphql.NewInputUnmarshaler("HouseholdProblemWhereInput", ec.unmarshalInputHouseholdProblemWhereInput),
+			graphql.NewInputUnmarshaler("HouseholdStatusChangeOrder", ec.unmarshalInputHouseholdStatusChangeOrder),
+			graphql.NewInputUnmarshaler("HouseholdStatusChangeWhereInput", ec.unmarshalInputHouseholdStatusChangeWhereInput),
 			graphql.NewInputUnmarshaler("IssueHelpCardInput", ec.unmarshalInputIssueHelpCardInput),
 			graphql.NewInputUnmarshaler("IssuePlaqueInput", ec.unmarshalInputIssuePlaqueInput),
+			graphql.NewInputUnmarshaler("JointActivityOrder", ec.unmarshalInputJointActivityOrder),
+			graphql.NewInputUnmarshaler("JointActivityWhereInput", ec.unmarshalInputJointActivityWhereInput),
+			graphql.NewInputUnmarshaler("LeaderAssignmentOrder", ec.unmarshalInputLeaderAssignmentOrder),
+			graphql.NewInputUnmarshaler("LeaderAssignmentWhereInput", ec.unmarshalInputLeaderAssignmentWhereInput),
+			graphql.NewInputUnmarshaler("LeaderVisitOrder", ec.unmarshalInputLeaderVisitOrder),
+			graphql.NewInputUnmarshaler("LeaderVisitWhereInput", ec.unmarshalInputLeaderVisitWhereInput),
 			graphql.NewInputUnmarshaler("LogContactInput", ec.unmarshalInputLogContactInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
@@ -6009,12 +7454,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PointItemInput", ec.unmarshalInputPointItemInput),
 			graphql.NewInputUnmarshaler("PointItemOrder", ec.unmarshalInputPointItemOrder),
 			graphql.NewInputUnmarshaler("PointItemWhereInput", ec.unmarshalInputPointItemWhereInput),
+			graphql.NewInputUnmarshaler("PoorHouseholdOrder", ec.unmarshalInputPoorHouseholdOrder),
+			graphql.NewInputUnmarshaler("PoorHouseholdWhereInput", ec.unmarshalInputPoorHouseholdWhereInput),
 			graphql.NewInputUnmarshaler("PublishConventionInput", ec.unmarshalInputPublishConventionInput),
+			graphql.NewInputUnmarshaler("RaiseHouseholdProblemInput", ec.unmarshalInputRaiseHouseholdProblemInput),
 			graphql.NewInputUnmarshaler("RecitationAbsenceInput", ec.unmarshalInputRecitationAbsenceInput),
 			graphql.NewInputUnmarshaler("RecitationAbsenceOrder", ec.unmarshalInputRecitationAbsenceOrder),
 			graphql.NewInputUnmarshaler("RecitationAbsenceWhereInput", ec.unmarshalInputRecitationAbsenceWhereInput),
 			graphql.NewInputUnmarshaler("RecitationOrder", ec.unmarshalInputRecitationOrder),
 			graphql.NewInputUnmarshaler("RecitationWhereInput", ec.unmarshalInputRecitationWhereInput),
+			graphql.NewInputUnmarshaler("RecordHelpInput", ec.unmarshalInputRecordHelpInput),
+			graphql.NewInputUnmarshaler("RecordJointActivityInput", ec.unmarshalInputRecordJointActivityInput),
+			graphql.NewInputUnmarshaler("RecordLeaderVisitInput", ec.unmarshalInputRecordLeaderVisitInput),
 			graphql.NewInputUnmarshaler("RecordRecitationInput", ec.unmarshalInputRecordRecitationInput),
 			graphql.NewInputUnmarshaler("RecordTrainingInput", ec.unmarshalInputRecordTrainingInput),
 			graphql.NewInputUnmarshaler("RecordVisitInput", ec.unmarshalInputRecordVisitInput),
@@ -6023,6 +7474,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReviewPledgeInput", ec.unmarshalInputReviewPledgeInput),
 			graphql.NewInputUnmarshaler("RoleBindingOrder", ec.unmarshalInputRoleBindingOrder),
 			graphql.NewInputUnmarshaler("RoleBindingWhereInput", ec.unmarshalInputRoleBindingWhereInput),
+			graphql.NewInputUnmarshaler("SetHouseholdStatusInput", ec.unmarshalInputSetHouseholdStatusInput),
+			graphql.NewInputUnmarshaler("SolveHouseholdProblemInput", ec.unmarshalInputSolveHouseholdProblemInput),
 			graphql.NewInputUnmarshaler("TrainingRecordOrder", ec.unmarshalInputTrainingRecordOrder),
 			graphql.NewInputUnmarshaler("TrainingRecordWhereInput", ec.unmarshalInputTrainingRecordWhereInput),
 			graphql.NewInputUnmarshaler("TransferOrder", ec.unmarshalInputTransferOrder),
@@ -6112,7 +7565,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "classification.graphqls" "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
+//go:embed "classification.graphqls" "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6128,6 +7581,7 @@ var sources = []*ast.Source{
 	{Name: "convention.graphqls", Input: sourceData("convention.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "farmstay.graphqls", Input: sourceData("farmstay.graphqls"), BuiltIn: false},
+	{Name: "pairing.graphqls", Input: sourceData("pairing.graphqls"), BuiltIn: false},
 	{Name: "partyorg.graphqls", Input: sourceData("partyorg.graphqls"), BuiltIn: false},
 	{Name: "pledge.graphqls", Input: sourceData("pledge.graphqls"), BuiltIn: false},
 	{Name: "points.graphqls", Input: sourceData("points.graphqls"), BuiltIn: false},
@@ -6236,6 +7690,64 @@ func (ec *executionContext) childFields_AuditLogEdge(ctx context.Context, field 
 		return ec.fieldContext_AuditLogEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditLogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BranchPairing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BranchPairing_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BranchPairing_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BranchPairing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_BranchPairing_version(ctx, field)
+	case "unitBranchName":
+		return ec.fieldContext_BranchPairing_unitBranchName(ctx, field)
+	case "villageBranchName":
+		return ec.fieldContext_BranchPairing_villageBranchName(ctx, field)
+	case "startOn":
+		return ec.fieldContext_BranchPairing_startOn(ctx, field)
+	case "endOn":
+		return ec.fieldContext_BranchPairing_endOn(ctx, field)
+	case "status":
+		return ec.fieldContext_BranchPairing_status(ctx, field)
+	case "unitBranch":
+		return ec.fieldContext_BranchPairing_unitBranch(ctx, field)
+	case "villageBranch":
+		return ec.fieldContext_BranchPairing_villageBranch(ctx, field)
+	case "responsible":
+		return ec.fieldContext_BranchPairing_responsible(ctx, field)
+	case "activities":
+		return ec.fieldContext_BranchPairing_activities(ctx, field)
+	case "viewerCanEnd":
+		return ec.fieldContext_BranchPairing_viewerCanEnd(ctx, field)
+	case "viewerCanRecordActivity":
+		return ec.fieldContext_BranchPairing_viewerCanRecordActivity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BranchPairing", field.Name)
+}
+
+func (ec *executionContext) childFields_BranchPairingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BranchPairingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BranchPairingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BranchPairingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BranchPairingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BranchPairingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BranchPairingEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BranchPairingEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BranchPairingEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CareFund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6718,6 +8230,336 @@ func (ec *executionContext) childFields_HelpCardEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type HelpCardEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_HelpPairing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HelpPairing_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HelpPairing_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HelpPairing_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HelpPairing_version(ctx, field)
+	case "memberName":
+		return ec.fieldContext_HelpPairing_memberName(ctx, field)
+	case "householdHead":
+		return ec.fieldContext_HelpPairing_householdHead(ctx, field)
+	case "since":
+		return ec.fieldContext_HelpPairing_since(ctx, field)
+	case "member":
+		return ec.fieldContext_HelpPairing_member(ctx, field)
+	case "household":
+		return ec.fieldContext_HelpPairing_household(ctx, field)
+	case "records":
+		return ec.fieldContext_HelpPairing_records(ctx, field)
+	case "viewerCanRecordHelp":
+		return ec.fieldContext_HelpPairing_viewerCanRecordHelp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpPairing", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpPairingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_HelpPairingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_HelpPairingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_HelpPairingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpPairingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpPairingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_HelpPairingEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_HelpPairingEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpPairingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HelpRecord_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HelpRecord_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HelpRecord_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HelpRecord_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_HelpRecord_kind(ctx, field)
+	case "on":
+		return ec.fieldContext_HelpRecord_on(ctx, field)
+	case "text":
+		return ec.fieldContext_HelpRecord_text(ctx, field)
+	case "pairing":
+		return ec.fieldContext_HelpRecord_pairing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_HelpRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_HelpRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_HelpRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_HelpRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_HelpRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_HelpRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HelpRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_HouseholdProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HouseholdProblem_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HouseholdProblem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HouseholdProblem_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HouseholdProblem_version(ctx, field)
+	case "text":
+		return ec.fieldContext_HouseholdProblem_text(ctx, field)
+	case "raisedOn":
+		return ec.fieldContext_HouseholdProblem_raisedOn(ctx, field)
+	case "solvedOn":
+		return ec.fieldContext_HouseholdProblem_solvedOn(ctx, field)
+	case "solution":
+		return ec.fieldContext_HouseholdProblem_solution(ctx, field)
+	case "household":
+		return ec.fieldContext_HouseholdProblem_household(ctx, field)
+	case "viewerCanSolve":
+		return ec.fieldContext_HouseholdProblem_viewerCanSolve(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HouseholdProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_HouseholdProblemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_HouseholdProblemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_HouseholdProblemConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_HouseholdProblemConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HouseholdProblemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_HouseholdProblemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_HouseholdProblemEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_HouseholdProblemEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HouseholdProblemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_HouseholdStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HouseholdStatusChange_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_HouseholdStatusChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_HouseholdStatusChange_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_HouseholdStatusChange_version(ctx, field)
+	case "on":
+		return ec.fieldContext_HouseholdStatusChange_on(ctx, field)
+	case "household":
+		return ec.fieldContext_HouseholdStatusChange_household(ctx, field)
+	case "status":
+		return ec.fieldContext_HouseholdStatusChange_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HouseholdStatusChange", field.Name)
+}
+
+func (ec *executionContext) childFields_JointActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_JointActivity_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_JointActivity_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_JointActivity_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_JointActivity_version(ctx, field)
+	case "area":
+		return ec.fieldContext_JointActivity_area(ctx, field)
+	case "on":
+		return ec.fieldContext_JointActivity_on(ctx, field)
+	case "title":
+		return ec.fieldContext_JointActivity_title(ctx, field)
+	case "participants":
+		return ec.fieldContext_JointActivity_participants(ctx, field)
+	case "outcome":
+		return ec.fieldContext_JointActivity_outcome(ctx, field)
+	case "pairing":
+		return ec.fieldContext_JointActivity_pairing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_JointActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_JointActivityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_JointActivityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_JointActivityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointActivityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_JointActivityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_JointActivityEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_JointActivityEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderAssignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaderAssignment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaderAssignment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LeaderAssignment_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_LeaderAssignment_version(ctx, field)
+	case "year":
+		return ec.fieldContext_LeaderAssignment_year(ctx, field)
+	case "leaderName":
+		return ec.fieldContext_LeaderAssignment_leaderName(ctx, field)
+	case "leader":
+		return ec.fieldContext_LeaderAssignment_leader(ctx, field)
+	case "township":
+		return ec.fieldContext_LeaderAssignment_township(ctx, field)
+	case "village":
+		return ec.fieldContext_LeaderAssignment_village(ctx, field)
+	case "households":
+		return ec.fieldContext_LeaderAssignment_households(ctx, field)
+	case "visits":
+		return ec.fieldContext_LeaderAssignment_visits(ctx, field)
+	case "compliance":
+		return ec.fieldContext_LeaderAssignment_compliance(ctx, field)
+	case "viewerCanRecordVisit":
+		return ec.fieldContext_LeaderAssignment_viewerCanRecordVisit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderAssignment", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderAssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaderAssignmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaderAssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaderAssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderAssignmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderAssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaderAssignmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaderAssignmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderAssignmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderCompliance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_LeaderCompliance_month(ctx, field)
+	case "visits":
+		return ec.fieldContext_LeaderCompliance_visits(ctx, field)
+	case "householdsVisited":
+		return ec.fieldContext_LeaderCompliance_householdsVisited(ctx, field)
+	case "problemsSolved":
+		return ec.fieldContext_LeaderCompliance_problemsSolved(ctx, field)
+	case "ok":
+		return ec.fieldContext_LeaderCompliance_ok(ctx, field)
+	case "shortfalls":
+		return ec.fieldContext_LeaderCompliance_shortfalls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderCompliance", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderVisit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeaderVisit_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeaderVisit_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LeaderVisit_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_LeaderVisit_version(ctx, field)
+	case "on":
+		return ec.fieldContext_LeaderVisit_on(ctx, field)
+	case "place":
+		return ec.fieldContext_LeaderVisit_place(ctx, field)
+	case "problemsSolved":
+		return ec.fieldContext_LeaderVisit_problemsSolved(ctx, field)
+	case "note":
+		return ec.fieldContext_LeaderVisit_note(ctx, field)
+	case "assignment":
+		return ec.fieldContext_LeaderVisit_assignment(ctx, field)
+	case "households":
+		return ec.fieldContext_LeaderVisit_households(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderVisit", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderVisitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeaderVisitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeaderVisitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeaderVisitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderVisitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeaderVisitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeaderVisitEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeaderVisitEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderVisitEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -6786,6 +8628,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_viewerCanChangeCategory(ctx, field)
 	case "viewerCanRegisterDeparture":
 		return ec.fieldContext_Member_viewerCanRegisterDeparture(ctx, field)
+	case "pairings":
+		return ec.fieldContext_Member_pairings(ctx, field)
 	case "viewerCanUpdate":
 		return ec.fieldContext_Member_viewerCanUpdate(ctx, field)
 	case "viewerCanDelete":
@@ -6928,6 +8772,8 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 		return ec.fieldContext_Org_viewerCanDisburseCareFund(ctx, field)
 	case "viewerCanNominateFarmStay":
 		return ec.fieldContext_Org_viewerCanNominateFarmStay(ctx, field)
+	case "pairings":
+		return ec.fieldContext_Org_pairings(ctx, field)
 	case "viewerCanUpdate":
 		return ec.fieldContext_Org_viewerCanUpdate(ctx, field)
 	case "viewerCanDelete":
@@ -7542,6 +9388,70 @@ func (ec *executionContext) childFields_PointRank(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type PointRank", field.Name)
 }
 
+func (ec *executionContext) childFields_PoorHousehold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PoorHousehold_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PoorHousehold_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PoorHousehold_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_PoorHousehold_version(ctx, field)
+	case "head":
+		return ec.fieldContext_PoorHousehold_head(ctx, field)
+	case "size":
+		return ec.fieldContext_PoorHousehold_size(ctx, field)
+	case "status":
+		return ec.fieldContext_PoorHousehold_status(ctx, field)
+	case "statusOn":
+		return ec.fieldContext_PoorHousehold_statusOn(ctx, field)
+	case "village":
+		return ec.fieldContext_PoorHousehold_village(ctx, field)
+	case "statusChanges":
+		return ec.fieldContext_PoorHousehold_statusChanges(ctx, field)
+	case "problems":
+		return ec.fieldContext_PoorHousehold_problems(ctx, field)
+	case "helpPairings":
+		return ec.fieldContext_PoorHousehold_helpPairings(ctx, field)
+	case "leaderAssignments":
+		return ec.fieldContext_PoorHousehold_leaderAssignments(ctx, field)
+	case "leaderVisits":
+		return ec.fieldContext_PoorHousehold_leaderVisits(ctx, field)
+	case "helpers":
+		return ec.fieldContext_PoorHousehold_helpers(ctx, field)
+	case "viewerCanSetStatus":
+		return ec.fieldContext_PoorHousehold_viewerCanSetStatus(ctx, field)
+	case "viewerCanRaiseProblem":
+		return ec.fieldContext_PoorHousehold_viewerCanRaiseProblem(ctx, field)
+	case "viewerCanPair":
+		return ec.fieldContext_PoorHousehold_viewerCanPair(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoorHousehold", field.Name)
+}
+
+func (ec *executionContext) childFields_PoorHouseholdConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PoorHouseholdConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PoorHouseholdConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PoorHouseholdConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoorHouseholdConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PoorHouseholdEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PoorHouseholdEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PoorHouseholdEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoorHouseholdEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Recitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7986,6 +9896,182 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_BranchPairing_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.JointActivityOrder, error) {
+			return ec.unmarshalOJointActivityOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.JointActivityWhereInput, error) {
+			return ec.unmarshalOJointActivityWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_HelpPairing_records_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.HelpRecordOrder, error) {
+			return ec.unmarshalOHelpRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.HelpRecordWhereInput, error) {
+			return ec.unmarshalOHelpRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_LeaderAssignment_compliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_LeaderAssignment_visits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaderVisitOrder, error) {
+			return ec.unmarshalOLeaderVisitOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaderVisitWhereInput, error) {
+			return ec.unmarshalOLeaderVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Member_careFundEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8199,6 +10285,20 @@ func (ec *executionContext) field_Member_mobileRecords_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_pairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]PairingKind, error) {
+			return ec.unmarshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
 	return args, nil
 }
 
@@ -8536,6 +10636,20 @@ func (ec *executionContext) field_Mutation_approveFarmStays_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignLeader_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AssignLeaderInput, error) {
+			return ec.unmarshalNAssignLeaderInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAssignLeaderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignWelfarePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8640,6 +10754,20 @@ func (ec *executionContext) field_Mutation_closeYear_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createBranchPairing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateBranchPairingInput, error) {
+			return ec.unmarshalNCreateBranchPairingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateBranchPairingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createDemoPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8702,6 +10830,20 @@ func (ec *executionContext) field_Mutation_createPointCatalog_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CreatePointCatalogInput, error) {
 			return ec.unmarshalNCreatePointCatalogInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePointCatalogInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPoorHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreatePoorHouseholdInput, error) {
+			return ec.unmarshalNCreatePoorHouseholdInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePoorHouseholdInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8805,6 +10947,28 @@ func (ec *executionContext) field_Mutation_donateToCareFund_args(ctx context.Con
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endBranchPairing_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg1
 	return args, nil
 }
 
@@ -8968,6 +11132,36 @@ func (ec *executionContext) field_Mutation_nominateFarmStay_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_pairHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "householdID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["householdID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishConvention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9031,6 +11225,62 @@ func (ec *executionContext) field_Mutation_publishPledge_args(ctx context.Contex
 		return nil, err
 	}
 	args["on"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_raiseHouseholdProblem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RaiseHouseholdProblemInput, error) {
+			return ec.unmarshalNRaiseHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRaiseHouseholdProblemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordHelp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordHelpInput, error) {
+			return ec.unmarshalNRecordHelpInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordHelpInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordJointActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordJointActivityInput, error) {
+			return ec.unmarshalNRecordJointActivityInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordJointActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordLeaderVisit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordLeaderVisitInput, error) {
+			return ec.unmarshalNRecordLeaderVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordLeaderVisitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9396,6 +11646,28 @@ func (ec *executionContext) field_Mutation_revokeRole_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setHouseholdStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (SetHouseholdStatusInput, error) {
+			return ec.unmarshalNSetHouseholdStatusInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐSetHouseholdStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setMemberSkills_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9437,6 +11709,28 @@ func (ec *executionContext) field_Mutation_setUpPointCatalogs_args(ctx context.C
 		return nil, err
 	}
 	args["year"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_solveHouseholdProblem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (SolveHouseholdProblemInput, error) {
+			return ec.unmarshalNSolveHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐSolveHouseholdProblemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -9780,6 +12074,20 @@ func (ec *executionContext) field_Org_members_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Org_pairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]PairingKind, error) {
+			return ec.unmarshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Org_pointCatalog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9854,6 +12162,114 @@ func (ec *executionContext) field_PointHalfYear_appeals_args(ctx context.Context
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PointAppealWhereInput, error) {
 			return ec.unmarshalOPointAppealWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPointAppealWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_PoorHousehold_helpPairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.HelpPairingOrder, error) {
+			return ec.unmarshalOHelpPairingOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.HelpPairingWhereInput, error) {
+			return ec.unmarshalOHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_PoorHousehold_problems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.HouseholdProblemOrder, error) {
+			return ec.unmarshalOHouseholdProblemOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.HouseholdProblemWhereInput, error) {
+			return ec.unmarshalOHouseholdProblemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9976,6 +12392,60 @@ func (ec *executionContext) field_Query_auditLogs_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditLogWhereInput, error) {
 			return ec.unmarshalOAuditLogWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_branchPairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.BranchPairingOrder, error) {
+			return ec.unmarshalOBranchPairingOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.BranchPairingWhereInput, error) {
+			return ec.unmarshalOBranchPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10306,6 +12776,114 @@ func (ec *executionContext) field_Query_helpCards_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.HelpCardWhereInput, error) {
 			return ec.unmarshalOHelpCardWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpCardWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_helpPairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.HelpPairingOrder, error) {
+			return ec.unmarshalOHelpPairingOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.HelpPairingWhereInput, error) {
+			return ec.unmarshalOHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_leaderAssignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeaderAssignmentOrder, error) {
+			return ec.unmarshalOLeaderAssignmentOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeaderAssignmentWhereInput, error) {
+			return ec.unmarshalOLeaderAssignmentWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10929,6 +13507,60 @@ func (ec *executionContext) field_Query_pointRanking_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_poorHouseholds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PoorHouseholdOrder, error) {
+			return ec.unmarshalOPoorHouseholdOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PoorHouseholdWhereInput, error) {
+			return ec.unmarshalOPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -11960,6 +14592,541 @@ func (ec *executionContext) _AuditLogEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_AuditLogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditLogEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BranchPairing_id(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BranchPairing_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BranchPairing_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BranchPairing_version(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BranchPairing_unitBranchName(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_unitBranchName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitBranchName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_unitBranchName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "String")
+}
+
+func (ec *executionContext) _BranchPairing_villageBranchName(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_villageBranchName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VillageBranchName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_villageBranchName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "String")
+}
+
+func (ec *executionContext) _BranchPairing_startOn(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_startOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_startOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Date")
+}
+
+func (ec *executionContext) _BranchPairing_endOn(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_endOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_endOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "Date")
+}
+
+func (ec *executionContext) _BranchPairing_status(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v branchpairing.Status) graphql.Marshaler {
+			return ec.marshalNBranchPairingStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, false, false, "BranchPairingStatus")
+}
+
+func (ec *executionContext) _BranchPairing_unitBranch(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_unitBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitBranch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_unitBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairing_villageBranch(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_villageBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VillageBranch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_villageBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairing_responsible(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_responsible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Responsible(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_responsible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairing_activities(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.JointActivityOrder), fc.Args["where"].(*ent.JointActivityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.JointActivityConnection) graphql.Marshaler {
+			return ec.marshalNJointActivityConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_activities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointActivityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BranchPairing_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairing_viewerCanEnd(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_viewerCanEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BranchPairing().ViewerCanEnd(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_viewerCanEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _BranchPairing_viewerCanRecordActivity(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairing_viewerCanRecordActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BranchPairing().ViewerCanRecordActivity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairing_viewerCanRecordActivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairing", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _BranchPairingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BranchPairingEdge) graphql.Marshaler {
+			return ec.marshalNBranchPairingEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BranchPairingEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+			return ec.marshalOBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BranchPairingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BranchPairingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BranchPairingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BranchPairingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BranchPairingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BranchPairingEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _CareFund_inFen(ctx context.Context, field graphql.CollectedField, obj *classification.CareFund) (ret graphql.Marshaler) {
@@ -16066,6 +19233,2754 @@ func (ec *executionContext) fieldContext_HelpCardEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("HelpCardEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _HelpPairing_id(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HelpPairing_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpPairing_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpPairing_version(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpPairing_memberName(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_memberName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_memberName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "String")
+}
+
+func (ec *executionContext) _HelpPairing_householdHead(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_householdHead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdHead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_householdHead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "String")
+}
+
+func (ec *executionContext) _HelpPairing_since(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HelpPairing_member(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairing_household(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalOPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairing_records(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Records(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HelpRecordOrder), fc.Args["where"].(*ent.HelpRecordWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpRecordConnection) graphql.Marshaler {
+			return ec.marshalNHelpRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_records(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairing",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_HelpPairing_records_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairing_viewerCanRecordHelp(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairing_viewerCanRecordHelp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HelpPairing().ViewerCanRecordHelp(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairing_viewerCanRecordHelp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairing", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _HelpPairingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HelpPairingEdge) graphql.Marshaler {
+			return ec.marshalNHelpPairingEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpPairingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpPairingEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpPairing) graphql.Marshaler {
+			return ec.marshalOHelpPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpPairingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpPairingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HelpPairingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpPairingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpPairingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpPairingEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _HelpRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HelpRecord_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpRecord_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HelpRecord_version(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpRecord_kind(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v helprecord.Kind) graphql.Marshaler {
+			return ec.marshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "HelpKind")
+}
+
+func (ec *executionContext) _HelpRecord_on(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HelpRecord_text(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _HelpRecord_pairing(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecord_pairing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairing(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpPairing) graphql.Marshaler {
+			return ec.marshalNHelpPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecord_pairing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HelpRecordEdge) graphql.Marshaler {
+			return ec.marshalNHelpRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecordConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecordConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HelpRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpRecord) graphql.Marshaler {
+			return ec.marshalOHelpRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HelpRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HelpRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HelpRecordEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpRecordEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _HouseholdProblem_id(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HouseholdProblem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HouseholdProblem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HouseholdProblem_version(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HouseholdProblem_text(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _HouseholdProblem_raisedOn(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_raisedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RaisedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_raisedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HouseholdProblem_solvedOn(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_solvedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SolvedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_solvedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HouseholdProblem_solution(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_solution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Solution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_solution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _HouseholdProblem_household(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdProblem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdProblem_viewerCanSolve(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblem_viewerCanSolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HouseholdProblem().ViewerCanSolve(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblem_viewerCanSolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblem", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _HouseholdProblemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblemConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HouseholdProblemEdge) graphql.Marshaler {
+			return ec.marshalNHouseholdProblemEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdProblemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdProblemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdProblemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblemConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdProblemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdProblemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblemConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblemConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HouseholdProblemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HouseholdProblem) graphql.Marshaler {
+			return ec.marshalOHouseholdProblem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdProblemEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdProblemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdProblemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdProblemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdProblemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdProblemEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_version(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_on(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HouseholdStatusChange_household(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Household(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdStatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdStatusChange_status(ctx context.Context, field graphql.CollectedField, obj *ent.HouseholdStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdStatusChange_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v householdstatuschange.Status) graphql.Marshaler {
+			return ec.marshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhouseholdstatuschangeᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdStatusChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdStatusChange", field, false, false, "HouseholdStatus")
+}
+
+func (ec *executionContext) _JointActivity_id(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _JointActivity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _JointActivity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _JointActivity_version(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointActivity_area(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v jointactivity.Area) graphql.Marshaler {
+			return ec.marshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "JointArea")
+}
+
+func (ec *executionContext) _JointActivity_on(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "Date")
+}
+
+func (ec *executionContext) _JointActivity_title(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointActivity_participants(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointActivity_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivity", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointActivity_pairing(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivity_pairing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairing(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+			return ec.marshalNBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivity_pairing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointActivity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.JointActivityEdge) graphql.Marshaler {
+			return ec.marshalNJointActivityEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointActivityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointActivityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointActivityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointActivityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointActivityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.JointActivity) graphql.Marshaler {
+			return ec.marshalOJointActivity2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointActivityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointActivityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.JointActivityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointActivityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointActivityEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeaderAssignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaderAssignment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaderAssignment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaderAssignment_version(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderAssignment_year(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderAssignment_leaderName(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_leaderName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_leaderName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderAssignment_leader(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_leader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leader(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_leader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_township(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_township(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Township(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_township(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_village(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_village(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Village(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalOOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_village(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_households(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_households(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Households(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_households(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_visits(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_visits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Visits(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaderVisitOrder), fc.Args["where"].(*ent.LeaderVisitWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderVisitConnection) graphql.Marshaler {
+			return ec.marshalNLeaderVisitConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_visits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderVisitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LeaderAssignment_visits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_compliance(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_compliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.LeaderAssignment().Compliance(ctx, obj, fc.Args["month"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pairing.Compliance) graphql.Marshaler {
+			return ec.marshalNLeaderCompliance2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpairingᚐCompliance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_compliance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderCompliance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_LeaderAssignment_compliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignment_viewerCanRecordVisit(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignment_viewerCanRecordVisit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LeaderAssignment().ViewerCanRecordVisit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignment_viewerCanRecordVisit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _LeaderAssignmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaderAssignmentEdge) graphql.Marshaler {
+			return ec.marshalNLeaderAssignmentEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderAssignmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderAssignment) graphql.Marshaler {
+			return ec.marshalOLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderAssignmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderAssignmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderAssignmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderAssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderAssignmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeaderCompliance_month(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderCompliance_visits(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_visits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderCompliance_householdsVisited(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_householdsVisited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdsVisited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_householdsVisited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderCompliance_problemsSolved(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_problemsSolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemsSolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_problemsSolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderCompliance_ok(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OK, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LeaderCompliance_shortfalls(ctx context.Context, field graphql.CollectedField, obj *pairing.Compliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderCompliance_shortfalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shortfalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderCompliance_shortfalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderVisit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeaderVisit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaderVisit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeaderVisit_version(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderVisit_on(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LeaderVisit_place(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderVisit_problemsSolved(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_problemsSolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemsSolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_problemsSolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderVisit_note(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisit", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderVisit_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_assignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderAssignment) graphql.Marshaler {
+			return ec.marshalNLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderVisit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderVisit_households(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisit_households(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Households(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisit_households(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderVisit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderVisitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaderVisitEdge) graphql.Marshaler {
+			return ec.marshalNLeaderVisitEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderVisitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderVisitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderVisitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderVisitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderVisitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderVisitEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderVisit) graphql.Marshaler {
+			return ec.marshalOLeaderVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeaderVisitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderVisit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeaderVisitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderVisitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderVisitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderVisitEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16946,6 +22861,50 @@ func (ec *executionContext) _Member_viewerCanRegisterDeparture(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_Member_viewerCanRegisterDeparture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Member_pairings(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_pairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().Pairings(ctx, obj, fc.Args["kinds"].([]PairingKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNPairing2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_pairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Pairing does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Member_viewerCanUpdate(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -19495,6 +25454,490 @@ func (ec *executionContext) fieldContext_Mutation_withdrawFarmStayPlaque(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createBranchPairing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBranchPairing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBranchPairing(ctx, fc.Args["input"].(CreateBranchPairingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+			return ec.marshalNBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBranchPairing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBranchPairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endBranchPairing(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endBranchPairing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndBranchPairing(ctx, fc.Args["id"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+			return ec.marshalNBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endBranchPairing(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endBranchPairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordJointActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordJointActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordJointActivity(ctx, fc.Args["input"].(RecordJointActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.JointActivity) graphql.Marshaler {
+			return ec.marshalNJointActivity2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordJointActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointActivity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordJointActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPoorHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPoorHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePoorHousehold(ctx, fc.Args["input"].(CreatePoorHouseholdInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPoorHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPoorHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setHouseholdStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setHouseholdStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetHouseholdStatus(ctx, fc.Args["id"].(int), fc.Args["input"].(SetHouseholdStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setHouseholdStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setHouseholdStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_raiseHouseholdProblem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_raiseHouseholdProblem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RaiseHouseholdProblem(ctx, fc.Args["input"].(RaiseHouseholdProblemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HouseholdProblem) graphql.Marshaler {
+			return ec.marshalNHouseholdProblem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_raiseHouseholdProblem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdProblem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_raiseHouseholdProblem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_solveHouseholdProblem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_solveHouseholdProblem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SolveHouseholdProblem(ctx, fc.Args["id"].(int), fc.Args["input"].(SolveHouseholdProblemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HouseholdProblem) graphql.Marshaler {
+			return ec.marshalNHouseholdProblem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_solveHouseholdProblem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdProblem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_solveHouseholdProblem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pairHousehold(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pairHousehold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PairHousehold(ctx, fc.Args["memberID"].(int), fc.Args["householdID"].(int), fc.Args["on"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pairHousehold(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pairHousehold_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordHelp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordHelp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordHelp(ctx, fc.Args["input"].(RecordHelpInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpRecord) graphql.Marshaler {
+			return ec.marshalNHelpRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordHelp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordHelp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignLeader(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignLeader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignLeader(ctx, fc.Args["input"].(AssignLeaderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderAssignment) graphql.Marshaler {
+			return ec.marshalNLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignLeader(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignLeader_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordLeaderVisit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordLeaderVisit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordLeaderVisit(ctx, fc.Args["input"].(RecordLeaderVisitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderVisit) graphql.Marshaler {
+			return ec.marshalNLeaderVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordLeaderVisit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderVisit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordLeaderVisit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPledge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20734,6 +27177,50 @@ func (ec *executionContext) _Org_viewerCanNominateFarmStay(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_Org_viewerCanNominateFarmStay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Org", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Org_pairings(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Org_pairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Org().Pairings(ctx, obj, fc.Args["kinds"].([]PairingKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNPairing2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Org_pairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Org",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Pairing does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Org_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Org_viewerCanUpdate(ctx context.Context, field graphql.CollectedField, obj *ent.Org) (ret graphql.Marshaler) {
@@ -26203,6 +32690,649 @@ func (ec *executionContext) fieldContext_PointRank_excellent(_ context.Context, 
 	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PoorHousehold_id(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PoorHousehold_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PoorHousehold_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PoorHousehold_version(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PoorHousehold_head(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_head(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Head, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_head(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "String")
+}
+
+func (ec *executionContext) _PoorHousehold_size(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PoorHousehold_status(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v poorhousehold.Status) graphql.Marshaler {
+			return ec.marshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "HouseholdStatus")
+}
+
+func (ec *executionContext) _PoorHousehold_statusOn(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_statusOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_statusOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PoorHousehold_village(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_village(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Village(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_village(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_statusChanges(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_statusChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChanges(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HouseholdStatusChange) graphql.Marshaler {
+			return ec.marshalNHouseholdStatusChange2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_statusChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_problems(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Problems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HouseholdProblemOrder), fc.Args["where"].(*ent.HouseholdProblemWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HouseholdProblemConnection) graphql.Marshaler {
+			return ec.marshalNHouseholdProblemConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_problems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdProblemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PoorHousehold_problems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_helpPairings(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_helpPairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.HelpPairings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HelpPairingOrder), fc.Args["where"].(*ent.HelpPairingWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpPairingConnection) graphql.Marshaler {
+			return ec.marshalNHelpPairingConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_helpPairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpPairingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_PoorHousehold_helpPairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_leaderAssignments(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_leaderAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderAssignments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaderAssignment) graphql.Marshaler {
+			return ec.marshalNLeaderAssignment2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_leaderAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_leaderVisits(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_leaderVisits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderVisits(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeaderVisit) graphql.Marshaler {
+			return ec.marshalNLeaderVisit2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_leaderVisits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderVisit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_helpers(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_helpers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoorHousehold().Helpers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_helpers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHousehold",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHousehold_viewerCanSetStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_viewerCanSetStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoorHousehold().ViewerCanSetStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_viewerCanSetStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PoorHousehold_viewerCanRaiseProblem(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_viewerCanRaiseProblem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoorHousehold().ViewerCanRaiseProblem(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_viewerCanRaiseProblem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PoorHousehold_viewerCanPair(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHousehold_viewerCanPair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PoorHousehold().ViewerCanPair(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHousehold_viewerCanPair(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHousehold", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PoorHouseholdConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHouseholdConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHouseholdConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PoorHouseholdEdge) graphql.Marshaler {
+			return ec.marshalNPoorHouseholdEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHouseholdConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHouseholdConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHouseholdEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHouseholdConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHouseholdConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHouseholdConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHouseholdConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHouseholdConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHouseholdConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHouseholdConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHouseholdConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHouseholdConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHouseholdConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PoorHouseholdEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHouseholdEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHouseholdEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+			return ec.marshalOPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHouseholdEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoorHouseholdEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHousehold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoorHouseholdEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHouseholdEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoorHouseholdEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoorHouseholdEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoorHouseholdEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26373,6 +33503,50 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_branchPairings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_branchPairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BranchPairings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.BranchPairingOrder), fc.Args["where"].(*ent.BranchPairingWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BranchPairingConnection) graphql.Marshaler {
+			return ec.marshalNBranchPairingConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_branchPairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BranchPairingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_branchPairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26593,6 +33767,94 @@ func (ec *executionContext) fieldContext_Query_helpCards(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_helpCards_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_helpPairings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_helpPairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HelpPairings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.HelpPairingOrder), fc.Args["where"].(*ent.HelpPairingWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.HelpPairingConnection) graphql.Marshaler {
+			return ec.marshalNHelpPairingConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_helpPairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HelpPairingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_helpPairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_leaderAssignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leaderAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeaderAssignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeaderAssignmentOrder), fc.Args["where"].(*ent.LeaderAssignmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeaderAssignmentConnection) graphql.Marshaler {
+			return ec.marshalNLeaderAssignmentConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leaderAssignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderAssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leaderAssignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26989,6 +34251,50 @@ func (ec *executionContext) fieldContext_Query_pointHalfYears(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_pointHalfYears_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_poorHouseholds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_poorHouseholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PoorHouseholds(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PoorHouseholdOrder), fc.Args["where"].(*ent.PoorHouseholdWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PoorHouseholdConnection) graphql.Marshaler {
+			return ec.marshalNPoorHouseholdConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_poorHouseholds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoorHouseholdConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_poorHouseholds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32078,6 +39384,76 @@ func UnmarshalApproveFarmStaysInput(ctx context.Context, raw any) (ApproveFarmSt
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssignLeaderInput(ctx context.Context, obj any) (AssignLeaderInput, error) {
+	var it AssignLeaderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"leaderID", "year", "townshipID", "villageID", "householdIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "leaderID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "townshipID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("townshipID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TownshipID = data
+		case "villageID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageID = data
+		case "householdIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignLeaderInput unmarshals raw into the AssignLeaderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignLeaderInput(ctx context.Context, raw any) (AssignLeaderInput, error) {
+	var out AssignLeaderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignLeaderInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditLogOrder(ctx context.Context, obj any) (ent.AuditLogOrder, error) {
 	var it ent.AuditLogOrder
 	if obj == nil {
@@ -32632,6 +40008,675 @@ func (ec *executionContext) unmarshalInputAuditLogWhereInput(ctx context.Context
 func UnmarshalAuditLogWhereInput(ctx context.Context, raw any) (ent.AuditLogWhereInput, error) {
 	var out ent.AuditLogWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditLogWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBranchPairingOrder(ctx context.Context, obj any) (ent.BranchPairingOrder, error) {
+	var it ent.BranchPairingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBranchPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBranchPairingOrder unmarshals raw into the BranchPairingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBranchPairingOrder(ctx context.Context, raw any) (ent.BranchPairingOrder, error) {
+	var out ent.BranchPairingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BranchPairingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBranchPairingWhereInput(ctx context.Context, obj any) (ent.BranchPairingWhereInput, error) {
+	var it ent.BranchPairingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "unitBranchName", "unitBranchNameNEQ", "unitBranchNameIn", "unitBranchNameNotIn", "unitBranchNameGT", "unitBranchNameGTE", "unitBranchNameLT", "unitBranchNameLTE", "unitBranchNameContains", "unitBranchNameHasPrefix", "unitBranchNameHasSuffix", "unitBranchNameEqualFold", "unitBranchNameContainsFold", "villageBranchName", "villageBranchNameNEQ", "villageBranchNameIn", "villageBranchNameNotIn", "villageBranchNameGT", "villageBranchNameGTE", "villageBranchNameLT", "villageBranchNameLTE", "villageBranchNameContains", "villageBranchNameHasPrefix", "villageBranchNameHasSuffix", "villageBranchNameEqualFold", "villageBranchNameContainsFold", "startOn", "startOnNEQ", "startOnIn", "startOnNotIn", "startOnGT", "startOnGTE", "startOnLT", "startOnLTE", "endOn", "endOnNEQ", "endOnIn", "endOnNotIn", "endOnGT", "endOnGTE", "endOnLT", "endOnLTE", "endOnIsNil", "endOnNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "hasUnitBranch", "hasUnitBranchWith", "hasVillageBranch", "hasVillageBranchWith", "hasResponsible", "hasResponsibleWith", "hasActivities", "hasActivitiesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBranchPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBranchPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBranchPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "unitBranchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchName = data
+		case "unitBranchNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameNEQ = data
+		case "unitBranchNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameIn = data
+		case "unitBranchNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameNotIn = data
+		case "unitBranchNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameGT = data
+		case "unitBranchNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameGTE = data
+		case "unitBranchNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameLT = data
+		case "unitBranchNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameLTE = data
+		case "unitBranchNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameContains = data
+		case "unitBranchNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameHasPrefix = data
+		case "unitBranchNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameHasSuffix = data
+		case "unitBranchNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameEqualFold = data
+		case "unitBranchNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchNameContainsFold = data
+		case "villageBranchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchName = data
+		case "villageBranchNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameNEQ = data
+		case "villageBranchNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameIn = data
+		case "villageBranchNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameNotIn = data
+		case "villageBranchNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameGT = data
+		case "villageBranchNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameGTE = data
+		case "villageBranchNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameLT = data
+		case "villageBranchNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameLTE = data
+		case "villageBranchNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameContains = data
+		case "villageBranchNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameHasPrefix = data
+		case "villageBranchNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameHasSuffix = data
+		case "villageBranchNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameEqualFold = data
+		case "villageBranchNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchNameContainsFold = data
+		case "startOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOn = data
+		case "startOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnNEQ = data
+		case "startOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnIn = data
+		case "startOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnNotIn = data
+		case "startOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnGT = data
+		case "startOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnGTE = data
+		case "startOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnLT = data
+		case "startOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOnLTE = data
+		case "endOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOn = data
+		case "endOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnNEQ = data
+		case "endOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnIn = data
+		case "endOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnNotIn = data
+		case "endOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnGT = data
+		case "endOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnGTE = data
+		case "endOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnLT = data
+		case "endOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnLTE = data
+		case "endOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnIsNil = data
+		case "endOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOnNotNil = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBranchPairingStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOBranchPairingStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOBranchPairingStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOBranchPairingStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "hasUnitBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUnitBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUnitBranch = data
+		case "hasUnitBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUnitBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUnitBranchWith = data
+		case "hasVillageBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillageBranch = data
+		case "hasVillageBranchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageBranchWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillageBranchWith = data
+		case "hasResponsible":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResponsible"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResponsible = data
+		case "hasResponsibleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResponsibleWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResponsibleWith = data
+		case "hasActivities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivities = data
+		case "hasActivitiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivitiesWith"))
+			data, err := ec.unmarshalOJointActivityWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActivitiesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBranchPairingWhereInput unmarshals raw into the BranchPairingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBranchPairingWhereInput(ctx context.Context, raw any) (ent.BranchPairingWhereInput, error) {
+	var out ent.BranchPairingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BranchPairingWhereInput", raw, &out)
 	return out, err
 }
 
@@ -34905,6 +42950,76 @@ func UnmarshalConventionWhereInput(ctx context.Context, raw any) (ent.Convention
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateBranchPairingInput(ctx context.Context, obj any) (CreateBranchPairingInput, error) {
+	var it CreateBranchPairingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitBranchID", "villageBranchID", "responsibleID", "startOn", "endOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitBranchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitBranchID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitBranchID = data
+		case "villageBranchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageBranchID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageBranchID = data
+		case "responsibleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibleID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibleID = data
+		case "startOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartOn = data
+		case "endOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateBranchPairingInput unmarshals raw into the CreateBranchPairingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateBranchPairingInput(ctx context.Context, raw any) (CreateBranchPairingInput, error) {
+	var out CreateBranchPairingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateBranchPairingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateDemoPostInput(ctx context.Context, obj any) (CreateDemoPostInput, error) {
 	var it CreateDemoPostInput
 	if obj == nil {
@@ -35280,6 +43395,69 @@ func (ec *executionContext) unmarshalInputCreatePointCatalogInput(ctx context.Co
 func UnmarshalCreatePointCatalogInput(ctx context.Context, raw any) (CreatePointCatalogInput, error) {
 	var out CreatePointCatalogInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePointCatalogInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreatePoorHouseholdInput(ctx context.Context, obj any) (CreatePoorHouseholdInput, error) {
+	var it CreatePoorHouseholdInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"villageID", "head", "size", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "villageID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("villageID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VillageID = data
+		case "head":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("head"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Head = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePoorHouseholdInput unmarshals raw into the CreatePoorHouseholdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePoorHouseholdInput(ctx context.Context, raw any) (CreatePoorHouseholdInput, error) {
+	var out CreatePoorHouseholdInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePoorHouseholdInput", raw, &out)
 	return out, err
 }
 
@@ -39726,6 +47904,1975 @@ func UnmarshalHelpCardWhereInput(ctx context.Context, raw any) (ent.HelpCardWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputHelpPairingOrder(ctx context.Context, obj any) (ent.HelpPairingOrder, error) {
+	var it ent.HelpPairingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHelpPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpPairingOrder unmarshals raw into the HelpPairingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpPairingOrder(ctx context.Context, raw any) (ent.HelpPairingOrder, error) {
+	var out ent.HelpPairingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpPairingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHelpPairingWhereInput(ctx context.Context, obj any) (ent.HelpPairingWhereInput, error) {
+	var it ent.HelpPairingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "memberName", "memberNameNEQ", "memberNameIn", "memberNameNotIn", "memberNameGT", "memberNameGTE", "memberNameLT", "memberNameLTE", "memberNameContains", "memberNameHasPrefix", "memberNameHasSuffix", "memberNameEqualFold", "memberNameContainsFold", "householdHead", "householdHeadNEQ", "householdHeadIn", "householdHeadNotIn", "householdHeadGT", "householdHeadGTE", "householdHeadLT", "householdHeadLTE", "householdHeadContains", "householdHeadHasPrefix", "householdHeadHasSuffix", "householdHeadEqualFold", "householdHeadContainsFold", "since", "sinceNEQ", "sinceIn", "sinceNotIn", "sinceGT", "sinceGTE", "sinceLT", "sinceLTE", "hasMember", "hasMemberWith", "hasHousehold", "hasHouseholdWith", "hasRecords", "hasRecordsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHelpPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHelpPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "memberName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberName = data
+		case "memberNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameNEQ = data
+		case "memberNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameIn = data
+		case "memberNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameNotIn = data
+		case "memberNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameGT = data
+		case "memberNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameGTE = data
+		case "memberNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameLT = data
+		case "memberNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameLTE = data
+		case "memberNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameContains = data
+		case "memberNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameHasPrefix = data
+		case "memberNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameHasSuffix = data
+		case "memberNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameEqualFold = data
+		case "memberNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberNameContainsFold = data
+		case "householdHead":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHead"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHead = data
+		case "householdHeadNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadNEQ = data
+		case "householdHeadIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadIn = data
+		case "householdHeadNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadNotIn = data
+		case "householdHeadGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadGT = data
+		case "householdHeadGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadGTE = data
+		case "householdHeadLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadLT = data
+		case "householdHeadLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadLTE = data
+		case "householdHeadContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadContains = data
+		case "householdHeadHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadHasPrefix = data
+		case "householdHeadHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadHasSuffix = data
+		case "householdHeadEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadEqualFold = data
+		case "householdHeadContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdHeadContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdHeadContainsFold = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "sinceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNEQ = data
+		case "sinceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIn = data
+		case "sinceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotIn = data
+		case "sinceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGT = data
+		case "sinceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGTE = data
+		case "sinceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLT = data
+		case "sinceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLTE = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHousehold = data
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholdWith = data
+		case "hasRecords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecords"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecords = data
+		case "hasRecordsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRecordsWith"))
+			data, err := ec.unmarshalOHelpRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRecordsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpPairingWhereInput unmarshals raw into the HelpPairingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpPairingWhereInput(ctx context.Context, raw any) (ent.HelpPairingWhereInput, error) {
+	var out ent.HelpPairingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpPairingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHelpRecordOrder(ctx context.Context, obj any) (ent.HelpRecordOrder, error) {
+	var it ent.HelpRecordOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHelpRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpRecordOrder unmarshals raw into the HelpRecordOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpRecordOrder(ctx context.Context, raw any) (ent.HelpRecordOrder, error) {
+	var out ent.HelpRecordOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpRecordOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHelpRecordWhereInput(ctx context.Context, obj any) (ent.HelpRecordWhereInput, error) {
+	var it ent.HelpRecordWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "hasPairing", "hasPairingWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHelpRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHelpRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHelpRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOHelpKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOHelpKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOHelpKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOHelpKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "hasPairing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPairing = data
+		case "hasPairingWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairingWith"))
+			data, err := ec.unmarshalOHelpPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPairingWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHelpRecordWhereInput unmarshals raw into the HelpRecordWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHelpRecordWhereInput(ctx context.Context, raw any) (ent.HelpRecordWhereInput, error) {
+	var out ent.HelpRecordWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HelpRecordWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdProblemOrder(ctx context.Context, obj any) (ent.HouseholdProblemOrder, error) {
+	var it ent.HouseholdProblemOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHouseholdProblemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdProblemOrder unmarshals raw into the HouseholdProblemOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdProblemOrder(ctx context.Context, raw any) (ent.HouseholdProblemOrder, error) {
+	var out ent.HouseholdProblemOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdProblemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdProblemWhereInput(ctx context.Context, obj any) (ent.HouseholdProblemWhereInput, error) {
+	var it ent.HouseholdProblemWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "text", "textNEQ", "textIn", "textNotIn", "textGT", "textGTE", "textLT", "textLTE", "textContains", "textHasPrefix", "textHasSuffix", "textEqualFold", "textContainsFold", "raisedOn", "raisedOnNEQ", "raisedOnIn", "raisedOnNotIn", "raisedOnGT", "raisedOnGTE", "raisedOnLT", "raisedOnLTE", "solvedOn", "solvedOnNEQ", "solvedOnIn", "solvedOnNotIn", "solvedOnGT", "solvedOnGTE", "solvedOnLT", "solvedOnLTE", "solvedOnIsNil", "solvedOnNotNil", "solution", "solutionNEQ", "solutionIn", "solutionNotIn", "solutionGT", "solutionGTE", "solutionLT", "solutionLTE", "solutionContains", "solutionHasPrefix", "solutionHasSuffix", "solutionEqualFold", "solutionContainsFold", "hasHousehold", "hasHouseholdWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHouseholdProblemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHouseholdProblemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHouseholdProblemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNEQ = data
+		case "textIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextIn = data
+		case "textNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextNotIn = data
+		case "textGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGT = data
+		case "textGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextGTE = data
+		case "textLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLT = data
+		case "textLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextLTE = data
+		case "textContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContains = data
+		case "textHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasPrefix = data
+		case "textHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextHasSuffix = data
+		case "textEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextEqualFold = data
+		case "textContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContainsFold = data
+		case "raisedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOn = data
+		case "raisedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnNEQ = data
+		case "raisedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnIn = data
+		case "raisedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnNotIn = data
+		case "raisedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnGT = data
+		case "raisedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnGTE = data
+		case "raisedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnLT = data
+		case "raisedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("raisedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RaisedOnLTE = data
+		case "solvedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOn = data
+		case "solvedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnNEQ = data
+		case "solvedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnIn = data
+		case "solvedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnNotIn = data
+		case "solvedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnGT = data
+		case "solvedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnGTE = data
+		case "solvedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnLT = data
+		case "solvedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnLTE = data
+		case "solvedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnIsNil = data
+		case "solvedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solvedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolvedOnNotNil = data
+		case "solution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Solution = data
+		case "solutionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionNEQ = data
+		case "solutionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionIn = data
+		case "solutionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionNotIn = data
+		case "solutionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionGT = data
+		case "solutionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionGTE = data
+		case "solutionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionLT = data
+		case "solutionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionLTE = data
+		case "solutionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionContains = data
+		case "solutionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionHasPrefix = data
+		case "solutionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionHasSuffix = data
+		case "solutionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionEqualFold = data
+		case "solutionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solutionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SolutionContainsFold = data
+		case "hasHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHousehold = data
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholdWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdProblemWhereInput unmarshals raw into the HouseholdProblemWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdProblemWhereInput(ctx context.Context, raw any) (ent.HouseholdProblemWhereInput, error) {
+	var out ent.HouseholdProblemWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdProblemWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdStatusChangeOrder(ctx context.Context, obj any) (ent.HouseholdStatusChangeOrder, error) {
+	var it ent.HouseholdStatusChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNHouseholdStatusChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdStatusChangeOrder unmarshals raw into the HouseholdStatusChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdStatusChangeOrder(ctx context.Context, raw any) (ent.HouseholdStatusChangeOrder, error) {
+	var out ent.HouseholdStatusChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdStatusChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHouseholdStatusChangeWhereInput(ctx context.Context, obj any) (ent.HouseholdStatusChangeWhereInput, error) {
+	var it ent.HouseholdStatusChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "hasHousehold", "hasHouseholdWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHouseholdStatusChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHouseholdStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHouseholdStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "hasHousehold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHousehold"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHousehold = data
+		case "hasHouseholdWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdWith"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholdWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHouseholdStatusChangeWhereInput unmarshals raw into the HouseholdStatusChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHouseholdStatusChangeWhereInput(ctx context.Context, raw any) (ent.HouseholdStatusChangeWhereInput, error) {
+	var out ent.HouseholdStatusChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HouseholdStatusChangeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIssueHelpCardInput(ctx context.Context, obj any) (classification.IssueHelpCardInput, error) {
 	var it classification.IssueHelpCardInput
 	if obj == nil {
@@ -39842,6 +49989,1665 @@ func (ec *executionContext) unmarshalInputIssuePlaqueInput(ctx context.Context, 
 func UnmarshalIssuePlaqueInput(ctx context.Context, raw any) (IssuePlaqueInput, error) {
 	var out IssuePlaqueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssuePlaqueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputJointActivityOrder(ctx context.Context, obj any) (ent.JointActivityOrder, error) {
+	var it ent.JointActivityOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNJointActivityOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalJointActivityOrder unmarshals raw into the JointActivityOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalJointActivityOrder(ctx context.Context, raw any) (ent.JointActivityOrder, error) {
+	var out ent.JointActivityOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "JointActivityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputJointActivityWhereInput(ctx context.Context, obj any) (ent.JointActivityWhereInput, error) {
+	var it ent.JointActivityWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "area", "areaNEQ", "areaIn", "areaNotIn", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeEqualFold", "outcomeContainsFold", "hasPairing", "hasPairingWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOJointActivityWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOJointActivityWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOJointActivityWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalOJointArea2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		case "areaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaNEQ"))
+			data, err := ec.unmarshalOJointArea2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaNEQ = data
+		case "areaIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIn"))
+			data, err := ec.unmarshalOJointArea2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐAreaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaIn = data
+		case "areaNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaNotIn"))
+			data, err := ec.unmarshalOJointArea2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐAreaᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaNotIn = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "outcomeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeNEQ = data
+		case "outcomeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeIn = data
+		case "outcomeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeNotIn = data
+		case "outcomeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeGT = data
+		case "outcomeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeGTE = data
+		case "outcomeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeLT = data
+		case "outcomeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeLTE = data
+		case "outcomeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeContains = data
+		case "outcomeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeHasPrefix = data
+		case "outcomeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeHasSuffix = data
+		case "outcomeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeEqualFold = data
+		case "outcomeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeContainsFold = data
+		case "hasPairing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairing"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPairing = data
+		case "hasPairingWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPairingWith"))
+			data, err := ec.unmarshalOBranchPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPairingWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalJointActivityWhereInput unmarshals raw into the JointActivityWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalJointActivityWhereInput(ctx context.Context, raw any) (ent.JointActivityWhereInput, error) {
+	var out ent.JointActivityWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "JointActivityWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaderAssignmentOrder(ctx context.Context, obj any) (ent.LeaderAssignmentOrder, error) {
+	var it ent.LeaderAssignmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaderAssignmentOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaderAssignmentOrder unmarshals raw into the LeaderAssignmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaderAssignmentOrder(ctx context.Context, raw any) (ent.LeaderAssignmentOrder, error) {
+	var out ent.LeaderAssignmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaderAssignmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaderAssignmentWhereInput(ctx context.Context, obj any) (ent.LeaderAssignmentWhereInput, error) {
+	var it ent.LeaderAssignmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "leaderName", "leaderNameNEQ", "leaderNameIn", "leaderNameNotIn", "leaderNameGT", "leaderNameGTE", "leaderNameLT", "leaderNameLTE", "leaderNameContains", "leaderNameHasPrefix", "leaderNameHasSuffix", "leaderNameEqualFold", "leaderNameContainsFold", "hasLeader", "hasLeaderWith", "hasTownship", "hasTownshipWith", "hasVillage", "hasVillageWith", "hasHouseholds", "hasHouseholdsWith", "hasVisits", "hasVisitsWith", "shortIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaderAssignmentWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaderAssignmentWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaderAssignmentWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "leaderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderName = data
+		case "leaderNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameNEQ = data
+		case "leaderNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameIn = data
+		case "leaderNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameNotIn = data
+		case "leaderNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameGT = data
+		case "leaderNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameGTE = data
+		case "leaderNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameLT = data
+		case "leaderNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameLTE = data
+		case "leaderNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameContains = data
+		case "leaderNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameHasPrefix = data
+		case "leaderNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameHasSuffix = data
+		case "leaderNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameEqualFold = data
+		case "leaderNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNameContainsFold = data
+		case "hasLeader":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeader"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeader = data
+		case "hasLeaderWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaderWith = data
+		case "hasTownship":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownship"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTownship = data
+		case "hasTownshipWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTownshipWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTownshipWith = data
+		case "hasVillage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillage = data
+		case "hasVillageWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillageWith = data
+		case "hasHouseholds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholds"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholds = data
+		case "hasHouseholdsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdsWith"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholdsWith = data
+		case "hasVisits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisits"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisits = data
+		case "hasVisitsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVisitsWith"))
+			data, err := ec.unmarshalOLeaderVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVisitsWith = data
+		case "shortIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortIn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.LeaderAssignmentWhereInput().ShortIn(ctx, &it, data); err != nil {
+				return it, err
+			}
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaderAssignmentWhereInput unmarshals raw into the LeaderAssignmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaderAssignmentWhereInput(ctx context.Context, raw any) (ent.LeaderAssignmentWhereInput, error) {
+	var out ent.LeaderAssignmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaderAssignmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaderVisitOrder(ctx context.Context, obj any) (ent.LeaderVisitOrder, error) {
+	var it ent.LeaderVisitOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeaderVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaderVisitOrder unmarshals raw into the LeaderVisitOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaderVisitOrder(ctx context.Context, raw any) (ent.LeaderVisitOrder, error) {
+	var out ent.LeaderVisitOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaderVisitOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeaderVisitWhereInput(ctx context.Context, obj any) (ent.LeaderVisitWhereInput, error) {
+	var it ent.LeaderVisitWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "on", "onNEQ", "onIn", "onNotIn", "onGT", "onGTE", "onLT", "onLTE", "place", "placeNEQ", "placeIn", "placeNotIn", "placeGT", "placeGTE", "placeLT", "placeLTE", "placeContains", "placeHasPrefix", "placeHasSuffix", "placeEqualFold", "placeContainsFold", "problemsSolved", "problemsSolvedNEQ", "problemsSolvedIn", "problemsSolvedNotIn", "problemsSolvedGT", "problemsSolvedGTE", "problemsSolvedLT", "problemsSolvedLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "hasAssignment", "hasAssignmentWith", "hasHouseholds", "hasHouseholdsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeaderVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeaderVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeaderVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "onNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNEQ = data
+		case "onIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnIn = data
+		case "onNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnNotIn = data
+		case "onGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGT = data
+		case "onGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnGTE = data
+		case "onLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLT = data
+		case "onLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnLTE = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "placeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNEQ = data
+		case "placeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceIn = data
+		case "placeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceNotIn = data
+		case "placeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceGT = data
+		case "placeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceGTE = data
+		case "placeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceLT = data
+		case "placeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceLTE = data
+		case "placeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceContains = data
+		case "placeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceHasPrefix = data
+		case "placeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceHasSuffix = data
+		case "placeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceEqualFold = data
+		case "placeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceContainsFold = data
+		case "problemsSolved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolved"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolved = data
+		case "problemsSolvedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedNEQ = data
+		case "problemsSolvedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedIn = data
+		case "problemsSolvedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedNotIn = data
+		case "problemsSolvedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedGT = data
+		case "problemsSolvedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedGTE = data
+		case "problemsSolvedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedLT = data
+		case "problemsSolvedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolvedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolvedLTE = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "hasAssignment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAssignment = data
+		case "hasAssignmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentWith"))
+			data, err := ec.unmarshalOLeaderAssignmentWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAssignmentWith = data
+		case "hasHouseholds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholds"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholds = data
+		case "hasHouseholdsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHouseholdsWith"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHouseholdsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeaderVisitWhereInput unmarshals raw into the LeaderVisitWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeaderVisitWhereInput(ctx context.Context, raw any) (ent.LeaderVisitWhereInput, error) {
+	var out ent.LeaderVisitWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeaderVisitWhereInput", raw, &out)
 	return out, err
 }
 
@@ -49427,6 +61233,598 @@ func UnmarshalPointItemWhereInput(ctx context.Context, raw any) (ent.PointItemWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPoorHouseholdOrder(ctx context.Context, obj any) (ent.PoorHouseholdOrder, error) {
+	var it ent.PoorHouseholdOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPoorHouseholdOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPoorHouseholdOrder unmarshals raw into the PoorHouseholdOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPoorHouseholdOrder(ctx context.Context, raw any) (ent.PoorHouseholdOrder, error) {
+	var out ent.PoorHouseholdOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PoorHouseholdOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPoorHouseholdWhereInput(ctx context.Context, obj any) (ent.PoorHouseholdWhereInput, error) {
+	var it ent.PoorHouseholdWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "head", "headNEQ", "headIn", "headNotIn", "headGT", "headGTE", "headLT", "headLTE", "headContains", "headHasPrefix", "headHasSuffix", "headEqualFold", "headContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "statusOn", "statusOnNEQ", "statusOnIn", "statusOnNotIn", "statusOnGT", "statusOnGTE", "statusOnLT", "statusOnLTE", "hasVillage", "hasVillageWith", "hasStatusChanges", "hasStatusChangesWith", "hasProblems", "hasProblemsWith", "hasHelpPairings", "hasHelpPairingsWith", "hasLeaderAssignments", "hasLeaderAssignmentsWith", "hasLeaderVisits", "hasLeaderVisitsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "head":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("head"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Head = data
+		case "headNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadNEQ = data
+		case "headIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadIn = data
+		case "headNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadNotIn = data
+		case "headGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadGT = data
+		case "headGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadGTE = data
+		case "headLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadLT = data
+		case "headLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadLTE = data
+		case "headContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadContains = data
+		case "headHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadHasPrefix = data
+		case "headHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadHasSuffix = data
+		case "headEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadEqualFold = data
+		case "headContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeadContainsFold = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "sizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNEQ = data
+		case "sizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeIn = data
+		case "sizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNotIn = data
+		case "sizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGT = data
+		case "sizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGTE = data
+		case "sizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLT = data
+		case "sizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOHouseholdStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOHouseholdStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOHouseholdStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOHouseholdStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "statusOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOn = data
+		case "statusOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnNEQ = data
+		case "statusOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnIn = data
+		case "statusOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnNotIn = data
+		case "statusOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnGT = data
+		case "statusOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnGTE = data
+		case "statusOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnLT = data
+		case "statusOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusOnLTE = data
+		case "hasVillage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillage = data
+		case "hasVillageWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVillageWith"))
+			data, err := ec.unmarshalOOrgWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVillageWith = data
+		case "hasStatusChanges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatusChanges"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatusChanges = data
+		case "hasStatusChangesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatusChangesWith"))
+			data, err := ec.unmarshalOHouseholdStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatusChangesWith = data
+		case "hasProblems":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProblems"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProblems = data
+		case "hasProblemsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProblemsWith"))
+			data, err := ec.unmarshalOHouseholdProblemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProblemsWith = data
+		case "hasHelpPairings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelpPairings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelpPairings = data
+		case "hasHelpPairingsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelpPairingsWith"))
+			data, err := ec.unmarshalOHelpPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelpPairingsWith = data
+		case "hasLeaderAssignments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderAssignments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaderAssignments = data
+		case "hasLeaderAssignmentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderAssignmentsWith"))
+			data, err := ec.unmarshalOLeaderAssignmentWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaderAssignmentsWith = data
+		case "hasLeaderVisits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderVisits"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaderVisits = data
+		case "hasLeaderVisitsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeaderVisitsWith"))
+			data, err := ec.unmarshalOLeaderVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeaderVisitsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPoorHouseholdWhereInput unmarshals raw into the PoorHouseholdWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPoorHouseholdWhereInput(ctx context.Context, raw any) (ent.PoorHouseholdWhereInput, error) {
+	var out ent.PoorHouseholdWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PoorHouseholdWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPublishConventionInput(ctx context.Context, obj any) (PublishConventionInput, error) {
 	var it PublishConventionInput
 	if obj == nil {
@@ -49487,6 +61885,62 @@ func (ec *executionContext) unmarshalInputPublishConventionInput(ctx context.Con
 func UnmarshalPublishConventionInput(ctx context.Context, raw any) (PublishConventionInput, error) {
 	var out PublishConventionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishConventionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRaiseHouseholdProblemInput(ctx context.Context, obj any) (RaiseHouseholdProblemInput, error) {
+	var it RaiseHouseholdProblemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"householdID", "text", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "householdID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRaiseHouseholdProblemInput unmarshals raw into the RaiseHouseholdProblemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRaiseHouseholdProblemInput(ctx context.Context, raw any) (RaiseHouseholdProblemInput, error) {
+	var out RaiseHouseholdProblemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RaiseHouseholdProblemInput", raw, &out)
 	return out, err
 }
 
@@ -50380,6 +62834,223 @@ func UnmarshalRecitationWhereInput(ctx context.Context, raw any) (ent.Recitation
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordHelpInput(ctx context.Context, obj any) (RecordHelpInput, error) {
+	var it RecordHelpInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"pairingID", "kind", "on", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "pairingID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pairingID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PairingID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordHelpInput unmarshals raw into the RecordHelpInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordHelpInput(ctx context.Context, raw any) (RecordHelpInput, error) {
+	var out RecordHelpInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordHelpInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordJointActivityInput(ctx context.Context, obj any) (RecordJointActivityInput, error) {
+	var it RecordJointActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"pairingID", "area", "on", "title", "participants", "outcome"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "pairingID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pairingID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PairingID = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordJointActivityInput unmarshals raw into the RecordJointActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordJointActivityInput(ctx context.Context, raw any) (RecordJointActivityInput, error) {
+	var out RecordJointActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordJointActivityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordLeaderVisitInput(ctx context.Context, obj any) (RecordLeaderVisitInput, error) {
+	var it RecordLeaderVisitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentID", "on", "place", "householdIDs", "problemsSolved", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "householdIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("householdIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseholdIDs = data
+		case "problemsSolved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemsSolved"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemsSolved = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordLeaderVisitInput unmarshals raw into the RecordLeaderVisitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordLeaderVisitInput(ctx context.Context, raw any) (RecordLeaderVisitInput, error) {
+	var out RecordLeaderVisitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordLeaderVisitInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRecordRecitationInput(ctx context.Context, obj any) (RecordRecitationInput, error) {
 	var it RecordRecitationInput
 	if obj == nil {
@@ -51116,6 +63787,104 @@ func (ec *executionContext) unmarshalInputRoleBindingWhereInput(ctx context.Cont
 func UnmarshalRoleBindingWhereInput(ctx context.Context, raw any) (ent.RoleBindingWhereInput, error) {
 	var out ent.RoleBindingWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RoleBindingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetHouseholdStatusInput(ctx context.Context, obj any) (SetHouseholdStatusInput, error) {
+	var it SetHouseholdStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetHouseholdStatusInput unmarshals raw into the SetHouseholdStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetHouseholdStatusInput(ctx context.Context, raw any) (SetHouseholdStatusInput, error) {
+	var out SetHouseholdStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetHouseholdStatusInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSolveHouseholdProblemInput(ctx context.Context, obj any) (SolveHouseholdProblemInput, error) {
+	var it SolveHouseholdProblemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"solution", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "solution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("solution"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Solution = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSolveHouseholdProblemInput unmarshals raw into the SolveHouseholdProblemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSolveHouseholdProblemInput(ctx context.Context, raw any) (SolveHouseholdProblemInput, error) {
+	var out SolveHouseholdProblemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SolveHouseholdProblemInput", raw, &out)
 	return out, err
 }
 
@@ -54136,6 +66905,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Recitation(ctx, sel, obj)
+	case *ent.PoorHousehold:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PoorHousehold(ctx, sel, obj)
 	case *ent.PointItem:
 		if obj == nil {
 			return graphql.Null
@@ -54206,6 +66980,41 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.LeaderVisit:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaderVisit(ctx, sel, obj)
+	case *ent.LeaderAssignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaderAssignment(ctx, sel, obj)
+	case *ent.JointActivity:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._JointActivity(ctx, sel, obj)
+	case *ent.HouseholdStatusChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HouseholdStatusChange(ctx, sel, obj)
+	case *ent.HouseholdProblem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HouseholdProblem(ctx, sel, obj)
+	case *ent.HelpRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpRecord(ctx, sel, obj)
+	case *ent.HelpPairing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpPairing(ctx, sel, obj)
 	case *ent.HelpCard:
 		if obj == nil {
 			return graphql.Null
@@ -54256,6 +67065,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CareFundEntry(ctx, sel, obj)
+	case *ent.BranchPairing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BranchPairing(ctx, sel, obj)
 	case *ent.AuditLog:
 		if obj == nil {
 			return graphql.Null
@@ -54271,6 +67085,34 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Pairing(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.LeaderAssignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeaderAssignment(ctx, sel, obj)
+	case *ent.HelpPairing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpPairing(ctx, sel, obj)
+	case *ent.BranchPairing:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BranchPairing(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Pairing must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -54590,6 +67432,196 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._AuditLogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var branchPairingImplementors = []string{"BranchPairing", "Node", "Pairing"}
+
+func (ec *executionContext) _BranchPairing(ctx context.Context, sel ast.SelectionSet, obj *ent.BranchPairing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BranchPairing")
+		case "id":
+			out.Values[i] = ec._BranchPairing_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BranchPairing_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BranchPairing_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._BranchPairing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitBranchName":
+			out.Values[i] = ec._BranchPairing_unitBranchName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "villageBranchName":
+			out.Values[i] = ec._BranchPairing_villageBranchName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startOn":
+			out.Values[i] = ec._BranchPairing_startOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endOn":
+			out.Values[i] = ec._BranchPairing_endOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._BranchPairing_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitBranch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_unitBranch(ctx, field, obj)
+				})
+		case "villageBranch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_villageBranch(ctx, field, obj)
+				})
+		case "responsible":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_responsible(ctx, field, obj)
+				})
+		case "activities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_activities(ctx, field, obj)
+				})
+		case "viewerCanEnd":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_viewerCanEnd(ctx, field, obj)
+				})
+		case "viewerCanRecordActivity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BranchPairing_viewerCanRecordActivity(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var branchPairingConnectionImplementors = []string{"BranchPairingConnection"}
+
+func (ec *executionContext) _BranchPairingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BranchPairingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BranchPairingConnection")
+		case "edges":
+			out.Values[i] = ec._BranchPairingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BranchPairingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BranchPairingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var branchPairingEdgeImplementors = []string{"BranchPairingEdge"}
+
+func (ec *executionContext) _BranchPairingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BranchPairingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, branchPairingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BranchPairingEdge")
+		case "node":
+			out.Values[i] = ec._BranchPairingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BranchPairingEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -56180,6 +69212,1109 @@ func (ec *executionContext) _HelpCardEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var helpPairingImplementors = []string{"HelpPairing", "Node", "Pairing"}
+
+func (ec *executionContext) _HelpPairing(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpPairing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpPairing")
+		case "id":
+			out.Values[i] = ec._HelpPairing_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HelpPairing_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HelpPairing_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HelpPairing_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberName":
+			out.Values[i] = ec._HelpPairing_memberName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "householdHead":
+			out.Values[i] = ec._HelpPairing_householdHead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._HelpPairing_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpPairing_member(ctx, field, obj)
+				})
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpPairing_household(ctx, field, obj)
+				})
+		case "records":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpPairing_records(ctx, field, obj)
+				})
+		case "viewerCanRecordHelp":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpPairing_viewerCanRecordHelp(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpPairingConnectionImplementors = []string{"HelpPairingConnection"}
+
+func (ec *executionContext) _HelpPairingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpPairingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpPairingConnection")
+		case "edges":
+			out.Values[i] = ec._HelpPairingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HelpPairingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HelpPairingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpPairingEdgeImplementors = []string{"HelpPairingEdge"}
+
+func (ec *executionContext) _HelpPairingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpPairingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpPairingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpPairingEdge")
+		case "node":
+			out.Values[i] = ec._HelpPairingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HelpPairingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpRecordImplementors = []string{"HelpRecord", "Node"}
+
+func (ec *executionContext) _HelpRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpRecord")
+		case "id":
+			out.Values[i] = ec._HelpRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HelpRecord_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HelpRecord_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HelpRecord_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._HelpRecord_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._HelpRecord_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._HelpRecord_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HelpRecord_pairing(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpRecordConnectionImplementors = []string{"HelpRecordConnection"}
+
+func (ec *executionContext) _HelpRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpRecordConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpRecordConnection")
+		case "edges":
+			out.Values[i] = ec._HelpRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HelpRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HelpRecordConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpRecordEdgeImplementors = []string{"HelpRecordEdge"}
+
+func (ec *executionContext) _HelpRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HelpRecordEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpRecordEdge")
+		case "node":
+			out.Values[i] = ec._HelpRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HelpRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdProblemImplementors = []string{"HouseholdProblem", "Node"}
+
+func (ec *executionContext) _HouseholdProblem(ctx context.Context, sel ast.SelectionSet, obj *ent.HouseholdProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HouseholdProblem")
+		case "id":
+			out.Values[i] = ec._HouseholdProblem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HouseholdProblem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HouseholdProblem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HouseholdProblem_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._HouseholdProblem_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raisedOn":
+			out.Values[i] = ec._HouseholdProblem_raisedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "solvedOn":
+			out.Values[i] = ec._HouseholdProblem_solvedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "solution":
+			out.Values[i] = ec._HouseholdProblem_solution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HouseholdProblem_household(ctx, field, obj)
+				})
+		case "viewerCanSolve":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HouseholdProblem_viewerCanSolve(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdProblemConnectionImplementors = []string{"HouseholdProblemConnection"}
+
+func (ec *executionContext) _HouseholdProblemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.HouseholdProblemConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HouseholdProblemConnection")
+		case "edges":
+			out.Values[i] = ec._HouseholdProblemConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._HouseholdProblemConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._HouseholdProblemConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdProblemEdgeImplementors = []string{"HouseholdProblemEdge"}
+
+func (ec *executionContext) _HouseholdProblemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.HouseholdProblemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdProblemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HouseholdProblemEdge")
+		case "node":
+			out.Values[i] = ec._HouseholdProblemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._HouseholdProblemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdStatusChangeImplementors = []string{"HouseholdStatusChange", "Node"}
+
+func (ec *executionContext) _HouseholdStatusChange(ctx context.Context, sel ast.SelectionSet, obj *ent.HouseholdStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HouseholdStatusChange")
+		case "id":
+			out.Values[i] = ec._HouseholdStatusChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._HouseholdStatusChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._HouseholdStatusChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._HouseholdStatusChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._HouseholdStatusChange_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HouseholdStatusChange_household(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._HouseholdStatusChange_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointActivityImplementors = []string{"JointActivity", "Node"}
+
+func (ec *executionContext) _JointActivity(ctx context.Context, sel ast.SelectionSet, obj *ent.JointActivity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointActivity")
+		case "id":
+			out.Values[i] = ec._JointActivity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._JointActivity_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._JointActivity_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._JointActivity_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "area":
+			out.Values[i] = ec._JointActivity_area(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._JointActivity_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._JointActivity_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participants":
+			out.Values[i] = ec._JointActivity_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._JointActivity_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointActivity_pairing(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointActivityConnectionImplementors = []string{"JointActivityConnection"}
+
+func (ec *executionContext) _JointActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.JointActivityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointActivityConnection")
+		case "edges":
+			out.Values[i] = ec._JointActivityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._JointActivityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._JointActivityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointActivityEdgeImplementors = []string{"JointActivityEdge"}
+
+func (ec *executionContext) _JointActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.JointActivityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointActivityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointActivityEdge")
+		case "node":
+			out.Values[i] = ec._JointActivityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._JointActivityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderAssignmentImplementors = []string{"LeaderAssignment", "Node", "Pairing"}
+
+func (ec *executionContext) _LeaderAssignment(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderAssignment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderAssignment")
+		case "id":
+			out.Values[i] = ec._LeaderAssignment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaderAssignment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LeaderAssignment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._LeaderAssignment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._LeaderAssignment_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaderName":
+			out.Values[i] = ec._LeaderAssignment_leaderName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leader":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_leader(ctx, field, obj)
+				})
+		case "township":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_township(ctx, field, obj)
+				})
+		case "village":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_village(ctx, field, obj)
+				})
+		case "households":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_households(ctx, field, obj)
+				})
+		case "visits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_visits(ctx, field, obj)
+				})
+		case "compliance":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_compliance(ctx, field, obj)
+				})
+		case "viewerCanRecordVisit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderAssignment_viewerCanRecordVisit(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderAssignmentConnectionImplementors = []string{"LeaderAssignmentConnection"}
+
+func (ec *executionContext) _LeaderAssignmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderAssignmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderAssignmentConnection")
+		case "edges":
+			out.Values[i] = ec._LeaderAssignmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaderAssignmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaderAssignmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderAssignmentEdgeImplementors = []string{"LeaderAssignmentEdge"}
+
+func (ec *executionContext) _LeaderAssignmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderAssignmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderAssignmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderAssignmentEdge")
+		case "node":
+			out.Values[i] = ec._LeaderAssignmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaderAssignmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderComplianceImplementors = []string{"LeaderCompliance"}
+
+func (ec *executionContext) _LeaderCompliance(ctx context.Context, sel ast.SelectionSet, obj *pairing.Compliance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderComplianceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderCompliance")
+		case "month":
+			out.Values[i] = ec._LeaderCompliance_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visits":
+			out.Values[i] = ec._LeaderCompliance_visits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdsVisited":
+			out.Values[i] = ec._LeaderCompliance_householdsVisited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problemsSolved":
+			out.Values[i] = ec._LeaderCompliance_problemsSolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ok":
+			out.Values[i] = ec._LeaderCompliance_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shortfalls":
+			out.Values[i] = ec._LeaderCompliance_shortfalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderVisitImplementors = []string{"LeaderVisit", "Node"}
+
+func (ec *executionContext) _LeaderVisit(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderVisit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderVisit")
+		case "id":
+			out.Values[i] = ec._LeaderVisit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeaderVisit_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LeaderVisit_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._LeaderVisit_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "on":
+			out.Values[i] = ec._LeaderVisit_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "place":
+			out.Values[i] = ec._LeaderVisit_place(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problemsSolved":
+			out.Values[i] = ec._LeaderVisit_problemsSolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._LeaderVisit_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderVisit_assignment(ctx, field, obj)
+				})
+		case "households":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeaderVisit_households(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderVisitConnectionImplementors = []string{"LeaderVisitConnection"}
+
+func (ec *executionContext) _LeaderVisitConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderVisitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderVisitConnection")
+		case "edges":
+			out.Values[i] = ec._LeaderVisitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeaderVisitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeaderVisitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leaderVisitEdgeImplementors = []string{"LeaderVisitEdge"}
+
+func (ec *executionContext) _LeaderVisitEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderVisitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderVisitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderVisitEdge")
+		case "node":
+			out.Values[i] = ec._LeaderVisitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeaderVisitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *LoginPayload) graphql.Marshaler {
@@ -56382,6 +70517,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_viewerCanRegisterDeparture(ctx, field, obj)
+				})
+		case "pairings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_pairings(ctx, field, obj)
 				})
 		case "viewerCanUpdate":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -57029,6 +71170,83 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createBranchPairing":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBranchPairing(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endBranchPairing":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endBranchPairing(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordJointActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordJointActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPoorHousehold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPoorHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setHouseholdStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setHouseholdStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raiseHouseholdProblem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_raiseHouseholdProblem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "solveHouseholdProblem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_solveHouseholdProblem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairHousehold":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pairHousehold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordHelp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordHelp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignLeader":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignLeader(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordLeaderVisit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordLeaderVisit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPledge":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPledge(ctx, field)
@@ -57271,6 +71489,12 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Org_viewerCanNominateFarmStay(ctx, field, obj)
+				})
+		case "pairings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Org_pairings(ctx, field, obj)
 				})
 		case "viewerCanUpdate":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -59253,6 +73477,215 @@ func (ec *executionContext) _PointRank(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var poorHouseholdImplementors = []string{"PoorHousehold", "Node"}
+
+func (ec *executionContext) _PoorHousehold(ctx context.Context, sel ast.SelectionSet, obj *ent.PoorHousehold) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoorHousehold")
+		case "id":
+			out.Values[i] = ec._PoorHousehold_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PoorHousehold_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PoorHousehold_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._PoorHousehold_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "head":
+			out.Values[i] = ec._PoorHousehold_head(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._PoorHousehold_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PoorHousehold_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusOn":
+			out.Values[i] = ec._PoorHousehold_statusOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "village":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_village(ctx, field, obj)
+				})
+		case "statusChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_statusChanges(ctx, field, obj)
+				})
+		case "problems":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_problems(ctx, field, obj)
+				})
+		case "helpPairings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_helpPairings(ctx, field, obj)
+				})
+		case "leaderAssignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_leaderAssignments(ctx, field, obj)
+				})
+		case "leaderVisits":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_leaderVisits(ctx, field, obj)
+				})
+		case "helpers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_helpers(ctx, field, obj)
+				})
+		case "viewerCanSetStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_viewerCanSetStatus(ctx, field, obj)
+				})
+		case "viewerCanRaiseProblem":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_viewerCanRaiseProblem(ctx, field, obj)
+				})
+		case "viewerCanPair":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PoorHousehold_viewerCanPair(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var poorHouseholdConnectionImplementors = []string{"PoorHouseholdConnection"}
+
+func (ec *executionContext) _PoorHouseholdConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PoorHouseholdConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoorHouseholdConnection")
+		case "edges":
+			out.Values[i] = ec._PoorHouseholdConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PoorHouseholdConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PoorHouseholdConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var poorHouseholdEdgeImplementors = []string{"PoorHouseholdEdge"}
+
+func (ec *executionContext) _PoorHouseholdEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PoorHouseholdEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poorHouseholdEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoorHouseholdEdge")
+		case "node":
+			out.Values[i] = ec._PoorHouseholdEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PoorHouseholdEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -59296,6 +73729,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLogs(ctx, field)
 				})
+		case "branchPairings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_branchPairings(ctx, field)
+				})
 		case "careFundEntries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -59325,6 +73764,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_helpCards(ctx, field)
+				})
+		case "helpPairings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_helpPairings(ctx, field)
+				})
+		case "leaderAssignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leaderAssignments(ctx, field)
 				})
 		case "members":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -59379,6 +73830,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pointHalfYears(ctx, field)
+				})
+		case "poorHouseholds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_poorHouseholds(ctx, field)
 				})
 		case "recitations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -61035,6 +75492,11 @@ func (ec *executionContext) unmarshalNApproveFarmStaysInput2githubᚗcomᚋparty
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAssignLeaderInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐAssignLeaderInput(ctx context.Context, v any) (AssignLeaderInput, error) {
+	res, err := ec.unmarshalInputAssignLeaderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditLogConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐAuditLogConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditLogConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditLogConnection!")
@@ -61094,6 +75556,61 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx context.Context, sel ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BranchPairing!")
+		return graphql.Null
+	}
+	return ec._BranchPairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBranchPairingConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BranchPairingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BranchPairingConnection!")
+		return graphql.Null
+	}
+	return ec._BranchPairingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBranchPairingEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BranchPairingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBranchPairingEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBranchPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingOrderField(ctx context.Context, v any) (*ent.BranchPairingOrderField, error) {
+	var res = new(ent.BranchPairingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBranchPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BranchPairingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BranchPairingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBranchPairingStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx context.Context, v any) (branchpairing.Status, error) {
+	var res branchpairing.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBranchPairingStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx context.Context, sel ast.SelectionSet, v branchpairing.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBranchPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInput(ctx context.Context, v any) (*ent.BranchPairingWhereInput, error) {
+	res, err := ec.unmarshalInputBranchPairingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCareFund2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCareFund(ctx context.Context, sel ast.SelectionSet, v *classification.CareFund) graphql.Marshaler {
@@ -61362,6 +75879,11 @@ func (ec *executionContext) unmarshalNConventionWhereInput2ᚖgithubᚗcomᚋpar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateBranchPairingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateBranchPairingInput(ctx context.Context, v any) (CreateBranchPairingInput, error) {
+	res, err := ec.unmarshalInputCreateBranchPairingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateDemoPostInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateDemoPostInput(ctx context.Context, v any) (CreateDemoPostInput, error) {
 	res, err := ec.unmarshalInputCreateDemoPostInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61384,6 +75906,11 @@ func (ec *executionContext) unmarshalNCreatePledgeInput2githubᚗcomᚋpartyorg�
 
 func (ec *executionContext) unmarshalNCreatePointCatalogInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePointCatalogInput(ctx context.Context, v any) (CreatePointCatalogInput, error) {
 	res, err := ec.unmarshalInputCreatePointCatalogInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePoorHouseholdInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreatePoorHouseholdInput(ctx context.Context, v any) (CreatePoorHouseholdInput, error) {
+	res, err := ec.unmarshalInputCreatePoorHouseholdInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -61844,6 +76371,214 @@ func (ec *executionContext) unmarshalNHelpCardWhereInput2ᚖgithubᚗcomᚋparty
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx context.Context, v any) (helprecord.Kind, error) {
+	var res helprecord.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx context.Context, sel ast.SelectionSet, v helprecord.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNHelpPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairing(ctx context.Context, sel ast.SelectionSet, v *ent.HelpPairing) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpPairing!")
+		return graphql.Null
+	}
+	return ec._HelpPairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpPairingConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingConnection(ctx context.Context, sel ast.SelectionSet, v *ent.HelpPairingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpPairingConnection!")
+		return graphql.Null
+	}
+	return ec._HelpPairingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpPairingEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.HelpPairingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOHelpPairingEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHelpPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrderField(ctx context.Context, v any) (*ent.HelpPairingOrderField, error) {
+	var res = new(ent.HelpPairingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHelpPairingOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.HelpPairingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpPairingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx context.Context, v any) (*ent.HelpPairingWhereInput, error) {
+	res, err := ec.unmarshalInputHelpPairingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHelpRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecord(ctx context.Context, sel ast.SelectionSet, v *ent.HelpRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpRecord!")
+		return graphql.Null
+	}
+	return ec._HelpRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpRecordConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordConnection(ctx context.Context, sel ast.SelectionSet, v *ent.HelpRecordConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpRecordConnection!")
+		return graphql.Null
+	}
+	return ec._HelpRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHelpRecordEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.HelpRecordEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOHelpRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHelpRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordOrderField(ctx context.Context, v any) (*ent.HelpRecordOrderField, error) {
+	var res = new(ent.HelpRecordOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHelpRecordOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.HelpRecordOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HelpRecordOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNHelpRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInput(ctx context.Context, v any) (*ent.HelpRecordWhereInput, error) {
+	res, err := ec.unmarshalInputHelpRecordWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHouseholdProblem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblem(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdProblem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdProblem!")
+		return graphql.Null
+	}
+	return ec._HouseholdProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHouseholdProblemConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemConnection(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdProblemConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdProblemConnection!")
+		return graphql.Null
+	}
+	return ec._HouseholdProblemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHouseholdProblemEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdProblemEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOHouseholdProblemEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNHouseholdProblemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemOrderField(ctx context.Context, v any) (*ent.HouseholdProblemOrderField, error) {
+	var res = new(ent.HouseholdProblemOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHouseholdProblemOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdProblemOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdProblemOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNHouseholdProblemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInput(ctx context.Context, v any) (*ent.HouseholdProblemWhereInput, error) {
+	res, err := ec.unmarshalInputHouseholdProblemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhouseholdstatuschangeᚐStatus(ctx context.Context, v any) (householdstatuschange.Status, error) {
+	var res householdstatuschange.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhouseholdstatuschangeᚐStatus(ctx context.Context, sel ast.SelectionSet, v householdstatuschange.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx context.Context, v any) (poorhousehold.Status, error) {
+	var res poorhousehold.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx context.Context, sel ast.SelectionSet, v poorhousehold.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNHouseholdStatusChange2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HouseholdStatusChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHouseholdStatusChange2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHouseholdStatusChange2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChange(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdStatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdStatusChange!")
+		return graphql.Null
+	}
+	return ec._HouseholdStatusChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHouseholdStatusChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeOrderField(ctx context.Context, v any) (*ent.HouseholdStatusChangeOrderField, error) {
+	var res = new(ent.HouseholdStatusChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHouseholdStatusChangeOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdStatusChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdStatusChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNHouseholdStatusChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInput(ctx context.Context, v any) (*ent.HouseholdStatusChangeWhereInput, error) {
+	res, err := ec.unmarshalInputHouseholdStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61923,6 +76658,191 @@ func (ec *executionContext) unmarshalNIssueHelpCardInput2githubᚗcomᚋpartyorg
 func (ec *executionContext) unmarshalNIssuePlaqueInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐIssuePlaqueInput(ctx context.Context, v any) (IssuePlaqueInput, error) {
 	res, err := ec.unmarshalInputIssuePlaqueInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJointActivity2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivity(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointActivity!")
+		return graphql.Null
+	}
+	return ec._JointActivity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJointActivityConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityConnection(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointActivityConnection!")
+		return graphql.Null
+	}
+	return ec._JointActivityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJointActivityEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.JointActivityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOJointActivityEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNJointActivityOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityOrderField(ctx context.Context, v any) (*ent.JointActivityOrderField, error) {
+	var res = new(ent.JointActivityOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJointActivityOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivityOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointActivityOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNJointActivityWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInput(ctx context.Context, v any) (*ent.JointActivityWhereInput, error) {
+	res, err := ec.unmarshalInputJointActivityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx context.Context, v any) (jointactivity.Area, error) {
+	var res jointactivity.Area
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx context.Context, sel ast.SelectionSet, v jointactivity.Area) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLeaderAssignment2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaderAssignment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderAssignment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderAssignment!")
+		return graphql.Null
+	}
+	return ec._LeaderAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaderAssignmentConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderAssignmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderAssignmentConnection!")
+		return graphql.Null
+	}
+	return ec._LeaderAssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaderAssignmentEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaderAssignmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaderAssignmentEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeaderAssignmentOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentOrderField(ctx context.Context, v any) (*ent.LeaderAssignmentOrderField, error) {
+	var res = new(ent.LeaderAssignmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaderAssignmentOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderAssignmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderAssignmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaderAssignmentWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInput(ctx context.Context, v any) (*ent.LeaderAssignmentWhereInput, error) {
+	res, err := ec.unmarshalInputLeaderAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaderCompliance2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋpairingᚐCompliance(ctx context.Context, sel ast.SelectionSet, v *pairing.Compliance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderCompliance!")
+		return graphql.Null
+	}
+	return ec._LeaderCompliance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaderVisit2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaderVisit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeaderVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeaderVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisit(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderVisit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderVisit!")
+		return graphql.Null
+	}
+	return ec._LeaderVisit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaderVisitConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderVisitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderVisitConnection!")
+		return graphql.Null
+	}
+	return ec._LeaderVisitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeaderVisitEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaderVisitEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeaderVisitEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLeaderVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitOrderField(ctx context.Context, v any) (*ent.LeaderVisitOrderField, error) {
+	var res = new(ent.LeaderVisitOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeaderVisitOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderVisitOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderVisitOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeaderVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInput(ctx context.Context, v any) (*ent.LeaderVisitWhereInput, error) {
+	res, err := ec.unmarshalInputLeaderVisitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNLogContactInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐLogContactInput(ctx context.Context, v any) (classification.LogContactInput, error) {
@@ -62263,6 +77183,40 @@ func (ec *executionContext) unmarshalNOrgWhereInput2ᚖgithubᚗcomᚋpartyorg�
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPairing2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Pairing!")
+		return graphql.Null
+	}
+	return ec._Pairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPairing2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPairing2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx context.Context, v any) (PairingKind, error) {
+	var res PairingKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx context.Context, sel ast.SelectionSet, v PairingKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx context.Context, sel ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
@@ -62998,8 +77952,74 @@ func (ec *executionContext) marshalNPointSource2githubᚗcomᚋpartyorgᚋpartyo
 	return v
 }
 
+func (ec *executionContext) marshalNPoorHousehold2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PoorHousehold) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PoorHousehold!")
+		return graphql.Null
+	}
+	return ec._PoorHousehold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPoorHouseholdConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHouseholdConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PoorHouseholdConnection!")
+		return graphql.Null
+	}
+	return ec._PoorHouseholdConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPoorHouseholdEdge2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PoorHouseholdEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPoorHouseholdEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPoorHouseholdOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdOrderField(ctx context.Context, v any) (*ent.PoorHouseholdOrderField, error) {
+	var res = new(ent.PoorHouseholdOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPoorHouseholdOrderField2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHouseholdOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PoorHouseholdOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx context.Context, v any) (*ent.PoorHouseholdWhereInput, error) {
+	res, err := ec.unmarshalInputPoorHouseholdWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPublishConventionInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPublishConventionInput(ctx context.Context, v any) (PublishConventionInput, error) {
 	res, err := ec.unmarshalInputPublishConventionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRaiseHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRaiseHouseholdProblemInput(ctx context.Context, v any) (RaiseHouseholdProblemInput, error) {
+	res, err := ec.unmarshalInputRaiseHouseholdProblemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -63101,6 +78121,21 @@ func (ec *executionContext) unmarshalNRecitationWhereInput2ᚖgithubᚗcomᚋpar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRecordHelpInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordHelpInput(ctx context.Context, v any) (RecordHelpInput, error) {
+	res, err := ec.unmarshalInputRecordHelpInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordJointActivityInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordJointActivityInput(ctx context.Context, v any) (RecordJointActivityInput, error) {
+	res, err := ec.unmarshalInputRecordJointActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordLeaderVisitInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordLeaderVisitInput(ctx context.Context, v any) (RecordLeaderVisitInput, error) {
+	res, err := ec.unmarshalInputRecordLeaderVisitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRecordRecitationInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRecordRecitationInput(ctx context.Context, v any) (RecordRecitationInput, error) {
 	res, err := ec.unmarshalInputRecordRecitationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -63192,6 +78227,16 @@ func (ec *executionContext) unmarshalNSector2githubᚗcomᚋpartyorgᚋpartyorg�
 
 func (ec *executionContext) marshalNSector2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋorgᚐSector(ctx context.Context, sel ast.SelectionSet, v org.Sector) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSetHouseholdStatusInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐSetHouseholdStatusInput(ctx context.Context, v any) (SetHouseholdStatusInput, error) {
+	res, err := ec.unmarshalInputSetHouseholdStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSolveHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐSolveHouseholdProblemInput(ctx context.Context, v any) (SolveHouseholdProblemInput, error) {
+	res, err := ec.unmarshalInputSolveHouseholdProblemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -63881,6 +78926,105 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBranchPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairing(ctx context.Context, sel ast.SelectionSet, v *ent.BranchPairing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BranchPairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBranchPairingEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BranchPairingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BranchPairingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBranchPairingOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingOrder(ctx context.Context, v any) (*ent.BranchPairingOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBranchPairingOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBranchPairingStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatusᚄ(ctx context.Context, v any) ([]branchpairing.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]branchpairing.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBranchPairingStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBranchPairingStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []branchpairing.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBranchPairingStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBranchPairingStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx context.Context, v any) (*branchpairing.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(branchpairing.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBranchPairingStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋbranchpairingᚐStatus(ctx context.Context, sel ast.SelectionSet, v *branchpairing.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBranchPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInputᚄ(ctx context.Context, v any) ([]*ent.BranchPairingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BranchPairingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBranchPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBranchPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐBranchPairingWhereInput(ctx context.Context, v any) (*ent.BranchPairingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBranchPairingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCareFundEntry2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐCareFundEntry(ctx context.Context, sel ast.SelectionSet, v *ent.CareFundEntry) graphql.Marshaler {
@@ -64695,6 +79839,276 @@ func (ec *executionContext) unmarshalOHelpCardWhereInput2ᚖgithubᚗcomᚋparty
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOHelpKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKindᚄ(ctx context.Context, v any) ([]helprecord.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]helprecord.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOHelpKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []helprecord.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHelpKind2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOHelpKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx context.Context, v any) (*helprecord.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(helprecord.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHelpKind2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋhelprecordᚐKind(ctx context.Context, sel ast.SelectionSet, v *helprecord.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOHelpPairing2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairing(ctx context.Context, sel ast.SelectionSet, v *ent.HelpPairing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpPairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOHelpPairingEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HelpPairingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpPairingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOHelpPairingOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingOrder(ctx context.Context, v any) (*ent.HelpPairingOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpPairingOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHelpPairingWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInputᚄ(ctx context.Context, v any) ([]*ent.HelpPairingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HelpPairingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHelpPairingWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpPairingWhereInput(ctx context.Context, v any) (*ent.HelpPairingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpPairingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHelpRecord2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecord(ctx context.Context, sel ast.SelectionSet, v *ent.HelpRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOHelpRecordEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HelpRecordEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpRecordEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOHelpRecordOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordOrder(ctx context.Context, v any) (*ent.HelpRecordOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpRecordOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHelpRecordWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInputᚄ(ctx context.Context, v any) ([]*ent.HelpRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HelpRecordWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHelpRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHelpRecordWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHelpRecordWhereInput(ctx context.Context, v any) (*ent.HelpRecordWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHelpRecordWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHouseholdProblem2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblem(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdProblem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HouseholdProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOHouseholdProblemEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemEdge(ctx context.Context, sel ast.SelectionSet, v *ent.HouseholdProblemEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HouseholdProblemEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOHouseholdProblemOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemOrder(ctx context.Context, v any) (*ent.HouseholdProblemOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHouseholdProblemOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHouseholdProblemWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInputᚄ(ctx context.Context, v any) ([]*ent.HouseholdProblemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HouseholdProblemWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHouseholdProblemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHouseholdProblemWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdProblemWhereInput(ctx context.Context, v any) (*ent.HouseholdProblemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHouseholdProblemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOHouseholdStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatusᚄ(ctx context.Context, v any) ([]poorhousehold.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]poorhousehold.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOHouseholdStatus2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []poorhousehold.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHouseholdStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOHouseholdStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx context.Context, v any) (*poorhousehold.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(poorhousehold.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHouseholdStatus2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpoorhouseholdᚐStatus(ctx context.Context, sel ast.SelectionSet, v *poorhousehold.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOHouseholdStatusChangeWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.HouseholdStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HouseholdStatusChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHouseholdStatusChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHouseholdStatusChangeWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐHouseholdStatusChangeWhereInput(ctx context.Context, v any) (*ent.HouseholdStatusChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHouseholdStatusChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -64864,6 +80278,199 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOJointActivity2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivity(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._JointActivity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOJointActivityEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityEdge(ctx context.Context, sel ast.SelectionSet, v *ent.JointActivityEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._JointActivityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOJointActivityOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityOrder(ctx context.Context, v any) (*ent.JointActivityOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputJointActivityOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOJointActivityWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInputᚄ(ctx context.Context, v any) ([]*ent.JointActivityWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.JointActivityWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJointActivityWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOJointActivityWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐJointActivityWhereInput(ctx context.Context, v any) (*ent.JointActivityWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputJointActivityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOJointArea2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐAreaᚄ(ctx context.Context, v any) ([]jointactivity.Area, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]jointactivity.Area, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOJointArea2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []jointactivity.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJointArea2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOJointArea2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx context.Context, v any) (*jointactivity.Area, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(jointactivity.Area)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJointArea2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚋjointactivityᚐArea(ctx context.Context, sel ast.SelectionSet, v *jointactivity.Area) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOLeaderAssignment2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderAssignment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaderAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaderAssignmentEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderAssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaderAssignmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaderAssignmentOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentOrder(ctx context.Context, v any) (*ent.LeaderAssignmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaderAssignmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaderAssignmentWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaderAssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaderAssignmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaderAssignmentWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaderAssignmentWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderAssignmentWhereInput(ctx context.Context, v any) (*ent.LeaderAssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaderAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeaderVisit2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisit(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderVisit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaderVisit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLeaderVisitEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeaderVisitEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeaderVisitEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeaderVisitOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitOrder(ctx context.Context, v any) (*ent.LeaderVisitOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaderVisitOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeaderVisitWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeaderVisitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeaderVisitWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeaderVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeaderVisitWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitWhereInput(ctx context.Context, v any) (*ent.LeaderVisitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeaderVisitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
@@ -65474,6 +81081,42 @@ func (ec *executionContext) unmarshalOOrgWhereInput2ᚖgithubᚗcomᚋpartyorg�
 	}
 	res, err := ec.unmarshalInputOrgWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKindᚄ(ctx context.Context, v any) ([]PairingKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]PairingKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPairingKind2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKindᚄ(ctx context.Context, sel ast.SelectionSet, v []PairingKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx context.Context, sel ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
@@ -66324,6 +81967,53 @@ func (ec *executionContext) marshalOPointSource2ᚖgithubᚗcomᚋpartyorgᚋpar
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPoorHousehold2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHousehold(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHousehold) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PoorHousehold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPoorHouseholdEdge2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PoorHouseholdEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PoorHouseholdEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPoorHouseholdOrder2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdOrder(ctx context.Context, v any) (*ent.PoorHouseholdOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPoorHouseholdOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPoorHouseholdWhereInput2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInputᚄ(ctx context.Context, v any) ([]*ent.PoorHouseholdWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PoorHouseholdWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPoorHouseholdWhereInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdWhereInput(ctx context.Context, v any) (*ent.PoorHouseholdWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPoorHouseholdWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalORecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx context.Context, sel ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {

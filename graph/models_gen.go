@@ -14,12 +14,15 @@ import (
 	"github.com/partyorg/partyorg/ent/demopost"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/jointactivity"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/plaque"
 	"github.com/partyorg/partyorg/ent/pledge"
 	"github.com/partyorg/partyorg/ent/pledgeitem"
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 )
 
@@ -42,6 +45,29 @@ type ApproveFarmStaysInput struct {
 	Batch         string     `json:"batch"`
 	NominationIDs []int      `json:"nominationIDs"`
 	On            *time.Time `json:"on,omitempty"`
+}
+
+type AssignLeaderInput struct {
+	LeaderID   int `json:"leaderID"`
+	Year       int `json:"year"`
+	TownshipID int `json:"townshipID"`
+	// A village of the township (贫困村).
+	VillageID int `json:"villageID"`
+	// One or two poor households of the village.
+	HouseholdIDs []int `json:"householdIDs"`
+}
+
+type CreateBranchPairingInput struct {
+	// The county unit's branch (县直单位党支部).
+	UnitBranchID int `json:"unitBranchID"`
+	// The village or community branch (农村(社区)党支部).
+	VillageBranchID int `json:"villageBranchID"`
+	// A member of the unit branch, responsible for the pairing (负责人).
+	ResponsibleID int `json:"responsibleID"`
+	// Default today.
+	StartOn *time.Time `json:"startOn,omitempty"`
+	// The planned end, if any.
+	EndOn *time.Time `json:"endOn,omitempty"`
 }
 
 type CreateDemoPostInput struct {
@@ -70,6 +96,17 @@ type CreatePointCatalogInput struct {
 	Excellent          *int `json:"excellent,omitempty"`
 	Qualified          *int `json:"qualified,omitempty"`
 	BasicallyQualified *int `json:"basicallyQualified,omitempty"`
+}
+
+type CreatePoorHouseholdInput struct {
+	// A VILLAGE or COMMUNITY.
+	VillageID int `json:"villageID"`
+	// 户主
+	Head string `json:"head"`
+	// 家庭人口
+	Size int `json:"size"`
+	// The day it was registered (default today).
+	On *time.Time `json:"on,omitempty"`
 }
 
 type CreateUserInput struct {
@@ -221,10 +258,49 @@ type PublishConventionInput struct {
 	EffectiveFrom time.Time `json:"effectiveFrom"`
 }
 
+type RaiseHouseholdProblemInput struct {
+	HouseholdID int        `json:"householdID"`
+	Text        string     `json:"text"`
+	On          *time.Time `json:"on,omitempty"`
+}
+
 // A member absent from a recitation (缺席) and why.
 type RecitationAbsenceInput struct {
 	MemberID int    `json:"memberID"`
 	Reason   string `json:"reason"`
+}
+
+type RecordHelpInput struct {
+	PairingID int             `json:"pairingID"`
+	Kind      helprecord.Kind `json:"kind"`
+	On        *time.Time      `json:"on,omitempty"`
+	// What was done (帮扶内容).
+	Text string `json:"text"`
+}
+
+type RecordJointActivityInput struct {
+	PairingID int                `json:"pairingID"`
+	Area      jointactivity.Area `json:"area"`
+	// Default today; not before the pairing's start.
+	On    *time.Time `json:"on,omitempty"`
+	Title string     `json:"title"`
+	// 参加人员
+	Participants []string `json:"participants,omitempty"`
+	// 活动成效
+	Outcome *string `json:"outcome,omitempty"`
+}
+
+type RecordLeaderVisitInput struct {
+	AssignmentID int `json:"assignmentID"`
+	// Default today; in the assignment's year.
+	On *time.Time `json:"on,omitempty"`
+	// 驻村地点
+	Place *string `json:"place,omitempty"`
+	// Poor households of the assignment's village visited (走访贫困户).
+	HouseholdIDs []int `json:"householdIDs"`
+	// Concrete problems solved on the visit (解决实际问题).
+	ProblemsSolved int     `json:"problemsSolved"`
+	Note           *string `json:"note,omitempty"`
 }
 
 type RecordRecitationInput struct {
@@ -252,6 +328,17 @@ type ReviewPledgeInput struct {
 	// 具体意见: required for a return or any no.
 	Comment *string    `json:"comment,omitempty"`
 	On      *time.Time `json:"on,omitempty"`
+}
+
+type SetHouseholdStatusInput struct {
+	Status poorhousehold.Status `json:"status"`
+	// Default today; not before the last change.
+	On *time.Time `json:"on,omitempty"`
+}
+
+type SolveHouseholdProblemInput struct {
+	Solution string     `json:"solution"`
+	On       *time.Time `json:"on,omitempty"`
 }
 
 type UpdatePledgeInput struct {
@@ -470,6 +557,67 @@ func (e *FiveWhetherCriterion) UnmarshalJSON(b []byte) error {
 }
 
 func (e FiveWhetherCriterion) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of pairing (结对类型).
+type PairingKind string
+
+const (
+	// 支部结对共联建
+	PairingKindBranchPairing PairingKind = "BRANCH_PAIRING"
+	// 党员结对帮扶贫困户
+	PairingKindHouseholdHelp PairingKind = "HOUSEHOLD_HELP"
+	// 县处级领导干部分包联系
+	PairingKindLeaderAssignment PairingKind = "LEADER_ASSIGNMENT"
+)
+
+var AllPairingKind = []PairingKind{
+	PairingKindBranchPairing,
+	PairingKindHouseholdHelp,
+	PairingKindLeaderAssignment,
+}
+
+func (e PairingKind) IsValid() bool {
+	switch e {
+	case PairingKindBranchPairing, PairingKindHouseholdHelp, PairingKindLeaderAssignment:
+		return true
+	}
+	return false
+}
+
+func (e PairingKind) String() string {
+	return string(e)
+}
+
+func (e *PairingKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PairingKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PairingKind", str)
+	}
+	return nil
+}
+
+func (e PairingKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PairingKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PairingKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -10,6 +10,7 @@ import (
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/internal/auth"
 	"github.com/partyorg/partyorg/internal/orgtree"
+	"github.com/partyorg/partyorg/internal/pairing"
 )
 
 // Resolver is the root resolver. Resolvers translate between GraphQL and
@@ -84,4 +85,20 @@ func categoryOf(s string) *member.Category {
 	}
 	c := member.Category(s)
 	return &c
+}
+
+// pairingKinds translates a pairings list's kind filter.
+func pairingKinds(kinds []PairingKind) pairing.Kinds {
+	var k pairing.Kinds
+	for _, kind := range kinds {
+		switch kind {
+		case PairingKindBranchPairing:
+			k.Branch = true
+		case PairingKindHouseholdHelp:
+			k.Help = true
+		case PairingKindLeaderAssignment:
+			k.Leader = true
+		}
+	}
+	return k
 }

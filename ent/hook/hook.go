@@ -45,6 +45,18 @@ func (f AuditLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditLogMutation", m)
 }
 
+// The BranchPairingFunc type is an adapter to allow the use of ordinary
+// function as BranchPairing mutator.
+type BranchPairingFunc func(context.Context, *ent.BranchPairingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BranchPairingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BranchPairingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BranchPairingMutation", m)
+}
+
 // The CareFundEntryFunc type is an adapter to allow the use of ordinary
 // function as CareFundEntry mutator.
 type CareFundEntryFunc func(context.Context, *ent.CareFundEntryMutation) (ent.Value, error)
@@ -165,6 +177,54 @@ func (f HelpCardFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HelpCardMutation", m)
 }
 
+// The HelpPairingFunc type is an adapter to allow the use of ordinary
+// function as HelpPairing mutator.
+type HelpPairingFunc func(context.Context, *ent.HelpPairingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HelpPairingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HelpPairingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HelpPairingMutation", m)
+}
+
+// The HelpRecordFunc type is an adapter to allow the use of ordinary
+// function as HelpRecord mutator.
+type HelpRecordFunc func(context.Context, *ent.HelpRecordMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HelpRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HelpRecordMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HelpRecordMutation", m)
+}
+
+// The HouseholdProblemFunc type is an adapter to allow the use of ordinary
+// function as HouseholdProblem mutator.
+type HouseholdProblemFunc func(context.Context, *ent.HouseholdProblemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HouseholdProblemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HouseholdProblemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HouseholdProblemMutation", m)
+}
+
+// The HouseholdStatusChangeFunc type is an adapter to allow the use of ordinary
+// function as HouseholdStatusChange mutator.
+type HouseholdStatusChangeFunc func(context.Context, *ent.HouseholdStatusChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HouseholdStatusChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HouseholdStatusChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HouseholdStatusChangeMutation", m)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary
 // function as IdempotencyKey mutator.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyMutation) (ent.Value, error)
@@ -175,6 +235,42 @@ func (f IdempotencyKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IdempotencyKeyMutation", m)
+}
+
+// The JointActivityFunc type is an adapter to allow the use of ordinary
+// function as JointActivity mutator.
+type JointActivityFunc func(context.Context, *ent.JointActivityMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f JointActivityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.JointActivityMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JointActivityMutation", m)
+}
+
+// The LeaderAssignmentFunc type is an adapter to allow the use of ordinary
+// function as LeaderAssignment mutator.
+type LeaderAssignmentFunc func(context.Context, *ent.LeaderAssignmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaderAssignmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaderAssignmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaderAssignmentMutation", m)
+}
+
+// The LeaderVisitFunc type is an adapter to allow the use of ordinary
+// function as LeaderVisit mutator.
+type LeaderVisitFunc func(context.Context, *ent.LeaderVisitMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeaderVisitFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeaderVisitMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeaderVisitMutation", m)
 }
 
 // The MemberFunc type is an adapter to allow the use of ordinary
@@ -343,6 +439,18 @@ func (f PointItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointItemMutation", m)
+}
+
+// The PoorHouseholdFunc type is an adapter to allow the use of ordinary
+// function as PoorHousehold mutator.
+type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PoorHouseholdFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PoorHouseholdMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PoorHouseholdMutation", m)
 }
 
 // The RecitationFunc type is an adapter to allow the use of ordinary

@@ -11,6 +11,7 @@ import (
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/audithead"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -21,7 +22,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -36,6 +44,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -183,6 +192,33 @@ func (f TraverseAuditLog) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditLogQuery", q)
+}
+
+// The BranchPairingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BranchPairingFunc func(context.Context, *ent.BranchPairingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BranchPairingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BranchPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BranchPairingQuery", q)
+}
+
+// The TraverseBranchPairing type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBranchPairing func(context.Context, *ent.BranchPairingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBranchPairing) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBranchPairing) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BranchPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BranchPairingQuery", q)
 }
 
 // The CareFundEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -455,6 +491,114 @@ func (f TraverseHelpCard) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.HelpCardQuery", q)
 }
 
+// The HelpPairingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HelpPairingFunc func(context.Context, *ent.HelpPairingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HelpPairingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HelpPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HelpPairingQuery", q)
+}
+
+// The TraverseHelpPairing type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHelpPairing func(context.Context, *ent.HelpPairingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHelpPairing) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHelpPairing) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HelpPairingQuery", q)
+}
+
+// The HelpRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HelpRecordFunc func(context.Context, *ent.HelpRecordQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HelpRecordFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HelpRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HelpRecordQuery", q)
+}
+
+// The TraverseHelpRecord type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHelpRecord func(context.Context, *ent.HelpRecordQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHelpRecord) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHelpRecord) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HelpRecordQuery", q)
+}
+
+// The HouseholdProblemFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HouseholdProblemFunc func(context.Context, *ent.HouseholdProblemQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HouseholdProblemFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HouseholdProblemQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HouseholdProblemQuery", q)
+}
+
+// The TraverseHouseholdProblem type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHouseholdProblem func(context.Context, *ent.HouseholdProblemQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHouseholdProblem) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHouseholdProblem) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HouseholdProblemQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HouseholdProblemQuery", q)
+}
+
+// The HouseholdStatusChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HouseholdStatusChangeFunc func(context.Context, *ent.HouseholdStatusChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HouseholdStatusChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HouseholdStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HouseholdStatusChangeQuery", q)
+}
+
+// The TraverseHouseholdStatusChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHouseholdStatusChange func(context.Context, *ent.HouseholdStatusChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHouseholdStatusChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHouseholdStatusChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HouseholdStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HouseholdStatusChangeQuery", q)
+}
+
 // The IdempotencyKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
 type IdempotencyKeyFunc func(context.Context, *ent.IdempotencyKeyQuery) (ent.Value, error)
 
@@ -480,6 +624,87 @@ func (f TraverseIdempotencyKey) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.IdempotencyKeyQuery", q)
+}
+
+// The JointActivityFunc type is an adapter to allow the use of ordinary function as a Querier.
+type JointActivityFunc func(context.Context, *ent.JointActivityQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f JointActivityFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.JointActivityQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.JointActivityQuery", q)
+}
+
+// The TraverseJointActivity type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseJointActivity func(context.Context, *ent.JointActivityQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseJointActivity) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseJointActivity) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.JointActivityQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.JointActivityQuery", q)
+}
+
+// The LeaderAssignmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaderAssignmentFunc func(context.Context, *ent.LeaderAssignmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaderAssignmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaderAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaderAssignmentQuery", q)
+}
+
+// The TraverseLeaderAssignment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaderAssignment func(context.Context, *ent.LeaderAssignmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaderAssignment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaderAssignment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaderAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaderAssignmentQuery", q)
+}
+
+// The LeaderVisitFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeaderVisitFunc func(context.Context, *ent.LeaderVisitQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeaderVisitFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeaderVisitQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeaderVisitQuery", q)
+}
+
+// The TraverseLeaderVisit type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeaderVisit func(context.Context, *ent.LeaderVisitQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeaderVisit) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeaderVisit) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaderVisitQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeaderVisitQuery", q)
 }
 
 // The MemberFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -860,6 +1085,33 @@ func (f TraversePointItem) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PointItemQuery", q)
 }
 
+// The PoorHouseholdFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PoorHouseholdFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PoorHouseholdQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PoorHouseholdQuery", q)
+}
+
+// The TraversePoorHousehold type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePoorHousehold func(context.Context, *ent.PoorHouseholdQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePoorHousehold) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePoorHousehold) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PoorHouseholdQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PoorHouseholdQuery", q)
+}
+
 // The RecitationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RecitationFunc func(context.Context, *ent.RecitationQuery) (ent.Value, error)
 
@@ -1112,6 +1364,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditHeadQuery, predicate.AuditHead, audithead.OrderOption]{typ: ent.TypeAuditHead, tq: q}, nil
 	case *ent.AuditLogQuery:
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
+	case *ent.BranchPairingQuery:
+		return &query[*ent.BranchPairingQuery, predicate.BranchPairing, branchpairing.OrderOption]{typ: ent.TypeBranchPairing, tq: q}, nil
 	case *ent.CareFundEntryQuery:
 		return &query[*ent.CareFundEntryQuery, predicate.CareFundEntry, carefundentry.OrderOption]{typ: ent.TypeCareFundEntry, tq: q}, nil
 	case *ent.CategoryChangeQuery:
@@ -1132,8 +1386,22 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FarmStayOpinionQuery, predicate.FarmStayOpinion, farmstayopinion.OrderOption]{typ: ent.TypeFarmStayOpinion, tq: q}, nil
 	case *ent.HelpCardQuery:
 		return &query[*ent.HelpCardQuery, predicate.HelpCard, helpcard.OrderOption]{typ: ent.TypeHelpCard, tq: q}, nil
+	case *ent.HelpPairingQuery:
+		return &query[*ent.HelpPairingQuery, predicate.HelpPairing, helppairing.OrderOption]{typ: ent.TypeHelpPairing, tq: q}, nil
+	case *ent.HelpRecordQuery:
+		return &query[*ent.HelpRecordQuery, predicate.HelpRecord, helprecord.OrderOption]{typ: ent.TypeHelpRecord, tq: q}, nil
+	case *ent.HouseholdProblemQuery:
+		return &query[*ent.HouseholdProblemQuery, predicate.HouseholdProblem, householdproblem.OrderOption]{typ: ent.TypeHouseholdProblem, tq: q}, nil
+	case *ent.HouseholdStatusChangeQuery:
+		return &query[*ent.HouseholdStatusChangeQuery, predicate.HouseholdStatusChange, householdstatuschange.OrderOption]{typ: ent.TypeHouseholdStatusChange, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
+	case *ent.JointActivityQuery:
+		return &query[*ent.JointActivityQuery, predicate.JointActivity, jointactivity.OrderOption]{typ: ent.TypeJointActivity, tq: q}, nil
+	case *ent.LeaderAssignmentQuery:
+		return &query[*ent.LeaderAssignmentQuery, predicate.LeaderAssignment, leaderassignment.OrderOption]{typ: ent.TypeLeaderAssignment, tq: q}, nil
+	case *ent.LeaderVisitQuery:
+		return &query[*ent.LeaderVisitQuery, predicate.LeaderVisit, leadervisit.OrderOption]{typ: ent.TypeLeaderVisit, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.MobileRecordQuery:
@@ -1162,6 +1430,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PointHalfYearQuery, predicate.PointHalfYear, pointhalfyear.OrderOption]{typ: ent.TypePointHalfYear, tq: q}, nil
 	case *ent.PointItemQuery:
 		return &query[*ent.PointItemQuery, predicate.PointItem, pointitem.OrderOption]{typ: ent.TypePointItem, tq: q}, nil
+	case *ent.PoorHouseholdQuery:
+		return &query[*ent.PoorHouseholdQuery, predicate.PoorHousehold, poorhousehold.OrderOption]{typ: ent.TypePoorHousehold, tq: q}, nil
 	case *ent.RecitationQuery:
 		return &query[*ent.RecitationQuery, predicate.Recitation, recitation.OrderOption]{typ: ent.TypeRecitation, tq: q}, nil
 	case *ent.RecitationAbsenceQuery:

@@ -112,6 +112,64 @@ var (
 			},
 		},
 	}
+	// BranchPairingsColumns holds the columns for the "branch_pairings" table.
+	BranchPairingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "unit_branch_name", Type: field.TypeString},
+		{Name: "village_branch_name", Type: field.TypeString},
+		{Name: "start_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "end_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "ENDED"}, Default: "ACTIVE"},
+		{Name: "unit_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_branch_id", Type: field.TypeInt, Nullable: true},
+		{Name: "responsible_id", Type: field.TypeInt, Nullable: true},
+	}
+	// BranchPairingsTable holds the schema information for the "branch_pairings" table.
+	BranchPairingsTable = &schema.Table{
+		Name:       "branch_pairings",
+		Columns:    BranchPairingsColumns,
+		PrimaryKey: []*schema.Column{BranchPairingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "branch_pairings_orgs_unit_branch",
+				Columns:    []*schema.Column{BranchPairingsColumns[9]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "branch_pairings_orgs_village_branch",
+				Columns:    []*schema.Column{BranchPairingsColumns[10]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "branch_pairings_members_responsible",
+				Columns:    []*schema.Column{BranchPairingsColumns[11]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "branchpairing_unit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[9]},
+			},
+			{
+				Name:    "branchpairing_village_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[10]},
+			},
+			{
+				Name:    "branchpairing_responsible_id",
+				Unique:  false,
+				Columns: []*schema.Column{BranchPairingsColumns[11]},
+			},
+		},
+	}
 	// CareFundEntriesColumns holds the columns for the "care_fund_entries" table.
 	CareFundEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -549,6 +607,188 @@ var (
 			},
 		},
 	}
+	// HelpPairingsColumns holds the columns for the "help_pairings" table.
+	HelpPairingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_name", Type: field.TypeString},
+		{Name: "household_head", Type: field.TypeString},
+		{Name: "since", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "member_id", Type: field.TypeInt, Nullable: true},
+		{Name: "household_id", Type: field.TypeInt, Nullable: true},
+	}
+	// HelpPairingsTable holds the schema information for the "help_pairings" table.
+	HelpPairingsTable = &schema.Table{
+		Name:       "help_pairings",
+		Columns:    HelpPairingsColumns,
+		PrimaryKey: []*schema.Column{HelpPairingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_pairings_members_member",
+				Columns:    []*schema.Column{HelpPairingsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "help_pairings_poor_households_help_pairings",
+				Columns:    []*schema.Column{HelpPairingsColumns[10]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helppairing_member_id_household_id",
+				Unique:  true,
+				Columns: []*schema.Column{HelpPairingsColumns[9], HelpPairingsColumns[10]},
+			},
+			{
+				Name:    "helppairing_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[10]},
+			},
+			{
+				Name:    "helppairing_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[4]},
+			},
+			{
+				Name:    "helppairing_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpPairingsColumns[5]},
+			},
+		},
+	}
+	// HelpRecordsColumns holds the columns for the "help_records" table.
+	HelpRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+		{Name: "member_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AMBITION", "SKILLS", "INDUSTRY"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "text", Type: field.TypeString},
+		{Name: "pairing_id", Type: field.TypeInt},
+	}
+	// HelpRecordsTable holds the schema information for the "help_records" table.
+	HelpRecordsTable = &schema.Table{
+		Name:       "help_records",
+		Columns:    HelpRecordsColumns,
+		PrimaryKey: []*schema.Column{HelpRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "help_records_help_pairings_records",
+				Columns:    []*schema.Column{HelpRecordsColumns[10]},
+				RefColumns: []*schema.Column{HelpPairingsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "helprecord_pairing_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[10], HelpRecordsColumns[8]},
+			},
+			{
+				Name:    "helprecord_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[4]},
+			},
+			{
+				Name:    "helprecord_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[5]},
+			},
+			{
+				Name:    "helprecord_member_id",
+				Unique:  false,
+				Columns: []*schema.Column{HelpRecordsColumns[6]},
+			},
+		},
+	}
+	// HouseholdProblemsColumns holds the columns for the "household_problems" table.
+	HouseholdProblemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "text", Type: field.TypeString},
+		{Name: "raised_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "solved_on", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "solution", Type: field.TypeString, Default: ""},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// HouseholdProblemsTable holds the schema information for the "household_problems" table.
+	HouseholdProblemsTable = &schema.Table{
+		Name:       "household_problems",
+		Columns:    HouseholdProblemsColumns,
+		PrimaryKey: []*schema.Column{HouseholdProblemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "household_problems_poor_households_problems",
+				Columns:    []*schema.Column{HouseholdProblemsColumns[9]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "householdproblem_household_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdProblemsColumns[9]},
+			},
+			{
+				Name:    "householdproblem_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdProblemsColumns[4]},
+			},
+		},
+	}
+	// HouseholdStatusChangesColumns holds the columns for the "household_status_changes" table.
+	HouseholdStatusChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "village_id", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "household_id", Type: field.TypeInt},
+	}
+	// HouseholdStatusChangesTable holds the schema information for the "household_status_changes" table.
+	HouseholdStatusChangesTable = &schema.Table{
+		Name:       "household_status_changes",
+		Columns:    HouseholdStatusChangesColumns,
+		PrimaryKey: []*schema.Column{HouseholdStatusChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "household_status_changes_poor_households_status_changes",
+				Columns:    []*schema.Column{HouseholdStatusChangesColumns[7]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "householdstatuschange_household_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[7], HouseholdStatusChangesColumns[6]},
+			},
+			{
+				Name:    "householdstatuschange_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{HouseholdStatusChangesColumns[4]},
+			},
+		},
+	}
 	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
 	IdempotencyKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -574,6 +814,152 @@ var (
 				Name:    "idempotencykey_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
+			},
+		},
+	}
+	// JointActivitiesColumns holds the columns for the "joint_activities" table.
+	JointActivitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "unit_branch_id", Type: field.TypeInt},
+		{Name: "village_branch_id", Type: field.TypeInt},
+		{Name: "area", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_BUILDING", "MEMBER_EDUCATION", "CADRE_TEAM", "TALENT"}},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "title", Type: field.TypeString},
+		{Name: "participants", Type: field.TypeJSON},
+		{Name: "outcome", Type: field.TypeString, Default: ""},
+		{Name: "pairing_id", Type: field.TypeInt},
+	}
+	// JointActivitiesTable holds the schema information for the "joint_activities" table.
+	JointActivitiesTable = &schema.Table{
+		Name:       "joint_activities",
+		Columns:    JointActivitiesColumns,
+		PrimaryKey: []*schema.Column{JointActivitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "joint_activities_branch_pairings_activities",
+				Columns:    []*schema.Column{JointActivitiesColumns[11]},
+				RefColumns: []*schema.Column{BranchPairingsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "jointactivity_pairing_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[11], JointActivitiesColumns[7]},
+			},
+			{
+				Name:    "jointactivity_unit_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[4]},
+			},
+			{
+				Name:    "jointactivity_village_branch_id",
+				Unique:  false,
+				Columns: []*schema.Column{JointActivitiesColumns[5]},
+			},
+		},
+	}
+	// LeaderAssignmentsColumns holds the columns for the "leader_assignments" table.
+	LeaderAssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "leader_name", Type: field.TypeString},
+		{Name: "leader_id", Type: field.TypeInt, Nullable: true},
+		{Name: "township_id", Type: field.TypeInt, Nullable: true},
+		{Name: "village_id", Type: field.TypeInt, Nullable: true},
+	}
+	// LeaderAssignmentsTable holds the schema information for the "leader_assignments" table.
+	LeaderAssignmentsTable = &schema.Table{
+		Name:       "leader_assignments",
+		Columns:    LeaderAssignmentsColumns,
+		PrimaryKey: []*schema.Column{LeaderAssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_assignments_members_leader",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "leader_assignments_orgs_township",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[7]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "leader_assignments_orgs_village",
+				Columns:    []*schema.Column{LeaderAssignmentsColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leaderassignment_leader_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[6], LeaderAssignmentsColumns[4]},
+			},
+			{
+				Name:    "leaderassignment_township_id_year",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[7], LeaderAssignmentsColumns[4]},
+			},
+			{
+				Name:    "leaderassignment_village_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderAssignmentsColumns[8]},
+			},
+		},
+	}
+	// LeaderVisitsColumns holds the columns for the "leader_visits" table.
+	LeaderVisitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "township_id", Type: field.TypeInt},
+		{Name: "leader_id", Type: field.TypeInt},
+		{Name: "on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "place", Type: field.TypeString, Default: ""},
+		{Name: "problems_solved", Type: field.TypeInt},
+		{Name: "note", Type: field.TypeString, Default: ""},
+		{Name: "assignment_id", Type: field.TypeInt},
+	}
+	// LeaderVisitsTable holds the schema information for the "leader_visits" table.
+	LeaderVisitsTable = &schema.Table{
+		Name:       "leader_visits",
+		Columns:    LeaderVisitsColumns,
+		PrimaryKey: []*schema.Column{LeaderVisitsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_visits_leader_assignments_visits",
+				Columns:    []*schema.Column{LeaderVisitsColumns[10]},
+				RefColumns: []*schema.Column{LeaderAssignmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leadervisit_assignment_id_on",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[10], LeaderVisitsColumns[6]},
+			},
+			{
+				Name:    "leadervisit_township_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[4]},
+			},
+			{
+				Name:    "leadervisit_leader_id",
+				Unique:  false,
+				Columns: []*schema.Column{LeaderVisitsColumns[5]},
 			},
 		},
 	}
@@ -1232,6 +1618,39 @@ var (
 			},
 		},
 	}
+	// PoorHouseholdsColumns holds the columns for the "poor_households" table.
+	PoorHouseholdsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "head", Type: field.TypeString},
+		{Name: "size", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"POOR", "LIFTED_OUT", "RELAPSE_RISK"}, Default: "POOR"},
+		{Name: "status_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "village_id", Type: field.TypeInt},
+	}
+	// PoorHouseholdsTable holds the schema information for the "poor_households" table.
+	PoorHouseholdsTable = &schema.Table{
+		Name:       "poor_households",
+		Columns:    PoorHouseholdsColumns,
+		PrimaryKey: []*schema.Column{PoorHouseholdsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "poor_households_orgs_village",
+				Columns:    []*schema.Column{PoorHouseholdsColumns[8]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "poorhousehold_village_id_head",
+				Unique:  false,
+				Columns: []*schema.Column{PoorHouseholdsColumns[8], PoorHouseholdsColumns[4]},
+			},
+		},
+	}
 	// RecitationsColumns holds the columns for the "recitations" table.
 	RecitationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1590,6 +2009,56 @@ var (
 			},
 		},
 	}
+	// LeaderAssignmentHouseholdsColumns holds the columns for the "leader_assignment_households" table.
+	LeaderAssignmentHouseholdsColumns = []*schema.Column{
+		{Name: "leader_assignment_id", Type: field.TypeInt},
+		{Name: "poor_household_id", Type: field.TypeInt},
+	}
+	// LeaderAssignmentHouseholdsTable holds the schema information for the "leader_assignment_households" table.
+	LeaderAssignmentHouseholdsTable = &schema.Table{
+		Name:       "leader_assignment_households",
+		Columns:    LeaderAssignmentHouseholdsColumns,
+		PrimaryKey: []*schema.Column{LeaderAssignmentHouseholdsColumns[0], LeaderAssignmentHouseholdsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_assignment_households_leader_assignment_id",
+				Columns:    []*schema.Column{LeaderAssignmentHouseholdsColumns[0]},
+				RefColumns: []*schema.Column{LeaderAssignmentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leader_assignment_households_poor_household_id",
+				Columns:    []*schema.Column{LeaderAssignmentHouseholdsColumns[1]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// LeaderVisitHouseholdsColumns holds the columns for the "leader_visit_households" table.
+	LeaderVisitHouseholdsColumns = []*schema.Column{
+		{Name: "leader_visit_id", Type: field.TypeInt},
+		{Name: "poor_household_id", Type: field.TypeInt},
+	}
+	// LeaderVisitHouseholdsTable holds the schema information for the "leader_visit_households" table.
+	LeaderVisitHouseholdsTable = &schema.Table{
+		Name:       "leader_visit_households",
+		Columns:    LeaderVisitHouseholdsColumns,
+		PrimaryKey: []*schema.Column{LeaderVisitHouseholdsColumns[0], LeaderVisitHouseholdsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "leader_visit_households_leader_visit_id",
+				Columns:    []*schema.Column{LeaderVisitHouseholdsColumns[0]},
+				RefColumns: []*schema.Column{LeaderVisitsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "leader_visit_households_poor_household_id",
+				Columns:    []*schema.Column{LeaderVisitHouseholdsColumns[1]},
+				RefColumns: []*schema.Column{PoorHouseholdsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// RecitationAttendeesColumns holds the columns for the "recitation_attendees" table.
 	RecitationAttendeesColumns = []*schema.Column{
 		{Name: "recitation_id", Type: field.TypeInt},
@@ -1620,6 +2089,7 @@ var (
 		AnnualResultsTable,
 		AuditHeadsTable,
 		AuditLogsTable,
+		BranchPairingsTable,
 		CareFundEntriesTable,
 		CategoryChangesTable,
 		ContactLogsTable,
@@ -1630,7 +2100,14 @@ var (
 		FarmStayObjectionsTable,
 		FarmStayOpinionsTable,
 		HelpCardsTable,
+		HelpPairingsTable,
+		HelpRecordsTable,
+		HouseholdProblemsTable,
+		HouseholdStatusChangesTable,
 		IdempotencyKeysTable,
+		JointActivitiesTable,
+		LeaderAssignmentsTable,
+		LeaderVisitsTable,
 		MembersTable,
 		MobileRecordsTable,
 		OrgsTable,
@@ -1645,6 +2122,7 @@ var (
 		PointEntriesTable,
 		PointHalfYearsTable,
 		PointItemsTable,
+		PoorHouseholdsTable,
 		RecitationsTable,
 		RecitationAbsencesTable,
 		RoleBindingsTable,
@@ -1654,6 +2132,8 @@ var (
 		UsersTable,
 		VisitsTable,
 		WelfarePostsTable,
+		LeaderAssignmentHouseholdsTable,
+		LeaderVisitHouseholdsTable,
 		RecitationAttendeesTable,
 	}
 )
@@ -1670,20 +2150,26 @@ func init() {
 	AuditLogsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
+	BranchPairingsTable.ForeignKeys[0].RefTable = OrgsTable
+	BranchPairingsTable.ForeignKeys[1].RefTable = OrgsTable
+	BranchPairingsTable.ForeignKeys[2].RefTable = MembersTable
+	BranchPairingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
 	CareFundEntriesTable.ForeignKeys[0].RefTable = OrgsTable
 	CareFundEntriesTable.ForeignKeys[1].RefTable = CareFundEntriesTable
 	CareFundEntriesTable.ForeignKeys[2].RefTable = MembersTable
 	CareFundEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(94489280512),
+		IncrementStart: func(i int) *int { return &i }(137438953472),
 	}
 	CategoryChangesTable.ForeignKeys[0].RefTable = MembersTable
 	CategoryChangesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(98784247808),
+		IncrementStart: func(i int) *int { return &i }(141733920768),
 	}
 	ContactLogsTable.ForeignKeys[0].RefTable = MembersTable
 	ContactLogsTable.ForeignKeys[1].RefTable = MobileRecordsTable
 	ContactLogsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(103079215104),
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	ConventionsTable.ForeignKeys[0].RefTable = OrgsTable
 	ConventionsTable.Annotation = &entsql.Annotation{
@@ -1714,10 +2200,41 @@ func init() {
 	HelpCardsTable.ForeignKeys[0].RefTable = MembersTable
 	HelpCardsTable.ForeignKeys[1].RefTable = MembersTable
 	HelpCardsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
+	HelpPairingsTable.ForeignKeys[0].RefTable = MembersTable
+	HelpPairingsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
+	HelpPairingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	HelpRecordsTable.ForeignKeys[0].RefTable = HelpPairingsTable
+	HelpRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
+	}
+	HouseholdProblemsTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
+	HouseholdProblemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	HouseholdStatusChangesTable.ForeignKeys[0].RefTable = PoorHouseholdsTable
+	HouseholdStatusChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	IdempotencyKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	JointActivitiesTable.ForeignKeys[0].RefTable = BranchPairingsTable
+	JointActivitiesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
+	LeaderAssignmentsTable.ForeignKeys[0].RefTable = MembersTable
+	LeaderAssignmentsTable.ForeignKeys[1].RefTable = OrgsTable
+	LeaderAssignmentsTable.ForeignKeys[2].RefTable = OrgsTable
+	LeaderAssignmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
+	}
+	LeaderVisitsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
+	LeaderVisitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
 	MembersTable.ForeignKeys[0].RefTable = OrgsTable
 	MembersTable.Annotation = &entsql.Annotation{
@@ -1726,7 +2243,7 @@ func init() {
 	MobileRecordsTable.ForeignKeys[0].RefTable = MembersTable
 	MobileRecordsTable.ForeignKeys[1].RefTable = MembersTable
 	MobileRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(111669149696),
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	OrgsTable.ForeignKeys[0].RefTable = OrgsTable
 	OrgsTable.Annotation = &entsql.Annotation{
@@ -1764,27 +2281,31 @@ func init() {
 	PointAppealsTable.ForeignKeys[2].RefTable = PointEntriesTable
 	PointAppealsTable.ForeignKeys[3].RefTable = PointHalfYearsTable
 	PointAppealsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(137438953472),
+		IncrementStart: func(i int) *int { return &i }(158913789952),
 	}
 	PointCatalogsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointCatalogsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(141733920768),
+		IncrementStart: func(i int) *int { return &i }(163208757248),
 	}
 	PointEntriesTable.ForeignKeys[0].RefTable = OrgsTable
 	PointEntriesTable.ForeignKeys[1].RefTable = MembersTable
 	PointEntriesTable.ForeignKeys[2].RefTable = PointItemsTable
 	PointEntriesTable.ForeignKeys[3].RefTable = PointEntriesTable
 	PointEntriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(146028888064),
+		IncrementStart: func(i int) *int { return &i }(167503724544),
 	}
 	PointHalfYearsTable.ForeignKeys[0].RefTable = OrgsTable
 	PointHalfYearsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(150323855360),
+		IncrementStart: func(i int) *int { return &i }(171798691840),
 	}
 	PointItemsTable.ForeignKeys[0].RefTable = PointCatalogsTable
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(154618822656),
+		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
+	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
+	PoorHouseholdsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	RecitationsTable.ForeignKeys[0].RefTable = OrgsTable
 	RecitationsTable.ForeignKeys[1].RefTable = ConventionsTable
@@ -1806,13 +2327,13 @@ func init() {
 	}
 	TrainingRecordsTable.ForeignKeys[0].RefTable = MembersTable
 	TrainingRecordsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(115964116992),
+		IncrementStart: func(i int) *int { return &i }(180388626432),
 	}
 	TransfersTable.ForeignKeys[0].RefTable = MembersTable
 	TransfersTable.ForeignKeys[1].RefTable = OrgsTable
 	TransfersTable.ForeignKeys[2].RefTable = OrgsTable
 	TransfersTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(120259084288),
+		IncrementStart: func(i int) *int { return &i }(184683593728),
 	}
 	UsersTable.ForeignKeys[0].RefTable = OrgsTable
 	UsersTable.ForeignKeys[1].RefTable = MembersTable
@@ -1822,13 +2343,17 @@ func init() {
 	VisitsTable.ForeignKeys[0].RefTable = MembersTable
 	VisitsTable.ForeignKeys[1].RefTable = MembersTable
 	VisitsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(124554051584),
+		IncrementStart: func(i int) *int { return &i }(188978561024),
 	}
 	WelfarePostsTable.ForeignKeys[0].RefTable = MembersTable
 	WelfarePostsTable.ForeignKeys[1].RefTable = OrgsTable
 	WelfarePostsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(128849018880),
+		IncrementStart: func(i int) *int { return &i }(193273528320),
 	}
+	LeaderAssignmentHouseholdsTable.ForeignKeys[0].RefTable = LeaderAssignmentsTable
+	LeaderAssignmentHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
+	LeaderVisitHouseholdsTable.ForeignKeys[0].RefTable = LeaderVisitsTable
+	LeaderVisitHouseholdsTable.ForeignKeys[1].RefTable = PoorHouseholdsTable
 	RecitationAttendeesTable.ForeignKeys[0].RefTable = RecitationsTable
 	RecitationAttendeesTable.ForeignKeys[1].RefTable = MembersTable
 }

@@ -15,6 +15,9 @@ type AuditHead func(*sql.Selector)
 // AuditLog is the predicate function for auditlog builders.
 type AuditLog func(*sql.Selector)
 
+// BranchPairing is the predicate function for branchpairing builders.
+type BranchPairing func(*sql.Selector)
+
 // CareFundEntry is the predicate function for carefundentry builders.
 type CareFundEntry func(*sql.Selector)
 
@@ -45,8 +48,29 @@ type FarmStayOpinion func(*sql.Selector)
 // HelpCard is the predicate function for helpcard builders.
 type HelpCard func(*sql.Selector)
 
+// HelpPairing is the predicate function for helppairing builders.
+type HelpPairing func(*sql.Selector)
+
+// HelpRecord is the predicate function for helprecord builders.
+type HelpRecord func(*sql.Selector)
+
+// HouseholdProblem is the predicate function for householdproblem builders.
+type HouseholdProblem func(*sql.Selector)
+
+// HouseholdStatusChange is the predicate function for householdstatuschange builders.
+type HouseholdStatusChange func(*sql.Selector)
+
 // IdempotencyKey is the predicate function for idempotencykey builders.
 type IdempotencyKey func(*sql.Selector)
+
+// JointActivity is the predicate function for jointactivity builders.
+type JointActivity func(*sql.Selector)
+
+// LeaderAssignment is the predicate function for leaderassignment builders.
+type LeaderAssignment func(*sql.Selector)
+
+// LeaderVisit is the predicate function for leadervisit builders.
+type LeaderVisit func(*sql.Selector)
 
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
@@ -89,6 +113,9 @@ type PointHalfYear func(*sql.Selector)
 
 // PointItem is the predicate function for pointitem builders.
 type PointItem func(*sql.Selector)
+
+// PoorHousehold is the predicate function for poorhousehold builders.
+type PoorHousehold func(*sql.Selector)
 
 // Recitation is the predicate function for recitation builders.
 type Recitation func(*sql.Selector)

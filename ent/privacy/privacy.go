@@ -182,6 +182,30 @@ func (f AuditLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditLogMutation", m)
 }
 
+// The BranchPairingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BranchPairingQueryRuleFunc func(context.Context, *ent.BranchPairingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BranchPairingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BranchPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BranchPairingQuery", q)
+}
+
+// The BranchPairingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BranchPairingMutationRuleFunc func(context.Context, *ent.BranchPairingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BranchPairingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BranchPairingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BranchPairingMutation", m)
+}
+
 // The CareFundEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CareFundEntryQueryRuleFunc func(context.Context, *ent.CareFundEntryQuery) error
@@ -422,6 +446,102 @@ func (f HelpCardMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HelpCardMutation", m)
 }
 
+// The HelpPairingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HelpPairingQueryRuleFunc func(context.Context, *ent.HelpPairingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HelpPairingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpPairingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HelpPairingQuery", q)
+}
+
+// The HelpPairingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HelpPairingMutationRuleFunc func(context.Context, *ent.HelpPairingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HelpPairingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HelpPairingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HelpPairingMutation", m)
+}
+
+// The HelpRecordQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HelpRecordQueryRuleFunc func(context.Context, *ent.HelpRecordQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HelpRecordQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HelpRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HelpRecordQuery", q)
+}
+
+// The HelpRecordMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HelpRecordMutationRuleFunc func(context.Context, *ent.HelpRecordMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HelpRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HelpRecordMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HelpRecordMutation", m)
+}
+
+// The HouseholdProblemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HouseholdProblemQueryRuleFunc func(context.Context, *ent.HouseholdProblemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HouseholdProblemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HouseholdProblemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HouseholdProblemQuery", q)
+}
+
+// The HouseholdProblemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HouseholdProblemMutationRuleFunc func(context.Context, *ent.HouseholdProblemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HouseholdProblemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HouseholdProblemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HouseholdProblemMutation", m)
+}
+
+// The HouseholdStatusChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HouseholdStatusChangeQueryRuleFunc func(context.Context, *ent.HouseholdStatusChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HouseholdStatusChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HouseholdStatusChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HouseholdStatusChangeQuery", q)
+}
+
+// The HouseholdStatusChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HouseholdStatusChangeMutationRuleFunc func(context.Context, *ent.HouseholdStatusChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HouseholdStatusChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HouseholdStatusChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HouseholdStatusChangeMutation", m)
+}
+
 // The IdempotencyKeyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IdempotencyKeyQueryRuleFunc func(context.Context, *ent.IdempotencyKeyQuery) error
@@ -444,6 +564,78 @@ func (f IdempotencyKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyKeyMutation", m)
+}
+
+// The JointActivityQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type JointActivityQueryRuleFunc func(context.Context, *ent.JointActivityQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f JointActivityQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.JointActivityQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.JointActivityQuery", q)
+}
+
+// The JointActivityMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type JointActivityMutationRuleFunc func(context.Context, *ent.JointActivityMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f JointActivityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.JointActivityMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JointActivityMutation", m)
+}
+
+// The LeaderAssignmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaderAssignmentQueryRuleFunc func(context.Context, *ent.LeaderAssignmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaderAssignmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaderAssignmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaderAssignmentQuery", q)
+}
+
+// The LeaderAssignmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaderAssignmentMutationRuleFunc func(context.Context, *ent.LeaderAssignmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaderAssignmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaderAssignmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaderAssignmentMutation", m)
+}
+
+// The LeaderVisitQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeaderVisitQueryRuleFunc func(context.Context, *ent.LeaderVisitQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeaderVisitQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeaderVisitQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeaderVisitQuery", q)
+}
+
+// The LeaderVisitMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeaderVisitMutationRuleFunc func(context.Context, *ent.LeaderVisitMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeaderVisitMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeaderVisitMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeaderVisitMutation", m)
 }
 
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -780,6 +972,30 @@ func (f PointItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointItemMutation", m)
+}
+
+// The PoorHouseholdQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PoorHouseholdQueryRuleFunc func(context.Context, *ent.PoorHouseholdQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PoorHouseholdQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PoorHouseholdQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PoorHouseholdQuery", q)
+}
+
+// The PoorHouseholdMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PoorHouseholdMutationRuleFunc func(context.Context, *ent.PoorHouseholdMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PoorHouseholdMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PoorHouseholdMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PoorHouseholdMutation", m)
 }
 
 // The RecitationQueryRuleFunc type is an adapter to allow the use of ordinary

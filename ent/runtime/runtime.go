@@ -8,6 +8,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/auditlog"
+	"github.com/partyorg/partyorg/ent/branchpairing"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/categorychange"
 	"github.com/partyorg/partyorg/ent/contactlog"
@@ -18,7 +19,14 @@ import (
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
 	"github.com/partyorg/partyorg/ent/farmstayopinion"
 	"github.com/partyorg/partyorg/ent/helpcard"
+	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/helprecord"
+	"github.com/partyorg/partyorg/ent/householdproblem"
+	"github.com/partyorg/partyorg/ent/householdstatuschange"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
+	"github.com/partyorg/partyorg/ent/jointactivity"
+	"github.com/partyorg/partyorg/ent/leaderassignment"
+	"github.com/partyorg/partyorg/ent/leadervisit"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/mobilerecord"
 	"github.com/partyorg/partyorg/ent/org"
@@ -33,6 +41,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -132,6 +141,44 @@ func init() {
 	auditlogDescHash := auditlogFields[11].Descriptor()
 	// auditlog.DefaultHash holds the default value on creation for the hash field.
 	auditlog.DefaultHash = auditlogDescHash.Default.(string)
+	branchpairingMixin := schema.BranchPairing{}.Mixin()
+	branchpairing.Policy = privacy.NewPolicies(branchpairingMixin[1], schema.BranchPairing{})
+	branchpairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := branchpairing.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	branchpairingMixinHooks0 := branchpairingMixin[0].Hooks()
+	branchpairingMixinHooks1 := branchpairingMixin[1].Hooks()
+
+	branchpairing.Hooks[1] = branchpairingMixinHooks0[0]
+
+	branchpairing.Hooks[2] = branchpairingMixinHooks1[0]
+
+	branchpairing.Hooks[3] = branchpairingMixinHooks1[1]
+	branchpairingMixinInters1 := branchpairingMixin[1].Interceptors()
+	branchpairing.Interceptors[0] = branchpairingMixinInters1[0]
+	branchpairingMixinFields0 := branchpairingMixin[0].Fields()
+	_ = branchpairingMixinFields0
+	branchpairingFields := schema.BranchPairing{}.Fields()
+	_ = branchpairingFields
+	// branchpairingDescCreatedAt is the schema descriptor for created_at field.
+	branchpairingDescCreatedAt := branchpairingMixinFields0[0].Descriptor()
+	// branchpairing.DefaultCreatedAt holds the default value on creation for the created_at field.
+	branchpairing.DefaultCreatedAt = branchpairingDescCreatedAt.Default.(func() time.Time)
+	// branchpairingDescUpdatedAt is the schema descriptor for updated_at field.
+	branchpairingDescUpdatedAt := branchpairingMixinFields0[1].Descriptor()
+	// branchpairing.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	branchpairing.DefaultUpdatedAt = branchpairingDescUpdatedAt.Default.(func() time.Time)
+	// branchpairing.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	branchpairing.UpdateDefaultUpdatedAt = branchpairingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// branchpairingDescVersion is the schema descriptor for version field.
+	branchpairingDescVersion := branchpairingMixinFields0[2].Descriptor()
+	// branchpairing.DefaultVersion holds the default value on creation for the version field.
+	branchpairing.DefaultVersion = branchpairingDescVersion.Default.(int)
 	carefundentryMixin := schema.CareFundEntry{}.Mixin()
 	carefundentry.Policy = privacy.NewPolicies(carefundentryMixin[1], schema.CareFundEntry{})
 	carefundentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -595,6 +642,170 @@ func init() {
 			return nil
 		}
 	}()
+	helppairingMixin := schema.HelpPairing{}.Mixin()
+	helppairing.Policy = privacy.NewPolicies(helppairingMixin[1], schema.HelpPairing{})
+	helppairing.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := helppairing.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	helppairingMixinHooks0 := helppairingMixin[0].Hooks()
+	helppairingMixinHooks1 := helppairingMixin[1].Hooks()
+
+	helppairing.Hooks[1] = helppairingMixinHooks0[0]
+
+	helppairing.Hooks[2] = helppairingMixinHooks1[0]
+
+	helppairing.Hooks[3] = helppairingMixinHooks1[1]
+	helppairingMixinInters1 := helppairingMixin[1].Interceptors()
+	helppairing.Interceptors[0] = helppairingMixinInters1[0]
+	helppairingMixinFields0 := helppairingMixin[0].Fields()
+	_ = helppairingMixinFields0
+	helppairingFields := schema.HelpPairing{}.Fields()
+	_ = helppairingFields
+	// helppairingDescCreatedAt is the schema descriptor for created_at field.
+	helppairingDescCreatedAt := helppairingMixinFields0[0].Descriptor()
+	// helppairing.DefaultCreatedAt holds the default value on creation for the created_at field.
+	helppairing.DefaultCreatedAt = helppairingDescCreatedAt.Default.(func() time.Time)
+	// helppairingDescUpdatedAt is the schema descriptor for updated_at field.
+	helppairingDescUpdatedAt := helppairingMixinFields0[1].Descriptor()
+	// helppairing.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	helppairing.DefaultUpdatedAt = helppairingDescUpdatedAt.Default.(func() time.Time)
+	// helppairing.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	helppairing.UpdateDefaultUpdatedAt = helppairingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helppairingDescVersion is the schema descriptor for version field.
+	helppairingDescVersion := helppairingMixinFields0[2].Descriptor()
+	// helppairing.DefaultVersion holds the default value on creation for the version field.
+	helppairing.DefaultVersion = helppairingDescVersion.Default.(int)
+	helprecordMixin := schema.HelpRecord{}.Mixin()
+	helprecord.Policy = privacy.NewPolicies(helprecordMixin[1], schema.HelpRecord{})
+	helprecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := helprecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	helprecordMixinHooks0 := helprecordMixin[0].Hooks()
+	helprecordMixinHooks1 := helprecordMixin[1].Hooks()
+
+	helprecord.Hooks[1] = helprecordMixinHooks0[0]
+
+	helprecord.Hooks[2] = helprecordMixinHooks1[0]
+
+	helprecord.Hooks[3] = helprecordMixinHooks1[1]
+	helprecordMixinInters1 := helprecordMixin[1].Interceptors()
+	helprecord.Interceptors[0] = helprecordMixinInters1[0]
+	helprecordMixinFields0 := helprecordMixin[0].Fields()
+	_ = helprecordMixinFields0
+	helprecordFields := schema.HelpRecord{}.Fields()
+	_ = helprecordFields
+	// helprecordDescCreatedAt is the schema descriptor for created_at field.
+	helprecordDescCreatedAt := helprecordMixinFields0[0].Descriptor()
+	// helprecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	helprecord.DefaultCreatedAt = helprecordDescCreatedAt.Default.(func() time.Time)
+	// helprecordDescUpdatedAt is the schema descriptor for updated_at field.
+	helprecordDescUpdatedAt := helprecordMixinFields0[1].Descriptor()
+	// helprecord.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	helprecord.DefaultUpdatedAt = helprecordDescUpdatedAt.Default.(func() time.Time)
+	// helprecord.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	helprecord.UpdateDefaultUpdatedAt = helprecordDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// helprecordDescVersion is the schema descriptor for version field.
+	helprecordDescVersion := helprecordMixinFields0[2].Descriptor()
+	// helprecord.DefaultVersion holds the default value on creation for the version field.
+	helprecord.DefaultVersion = helprecordDescVersion.Default.(int)
+	// helprecordDescText is the schema descriptor for text field.
+	helprecordDescText := helprecordFields[6].Descriptor()
+	// helprecord.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	helprecord.TextValidator = helprecordDescText.Validators[0].(func(string) error)
+	householdproblemMixin := schema.HouseholdProblem{}.Mixin()
+	householdproblem.Policy = privacy.NewPolicies(householdproblemMixin[1], schema.HouseholdProblem{})
+	householdproblem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := householdproblem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	householdproblemMixinHooks0 := householdproblemMixin[0].Hooks()
+	householdproblemMixinHooks1 := householdproblemMixin[1].Hooks()
+
+	householdproblem.Hooks[1] = householdproblemMixinHooks0[0]
+
+	householdproblem.Hooks[2] = householdproblemMixinHooks1[0]
+
+	householdproblem.Hooks[3] = householdproblemMixinHooks1[1]
+	householdproblemMixinInters1 := householdproblemMixin[1].Interceptors()
+	householdproblem.Interceptors[0] = householdproblemMixinInters1[0]
+	householdproblemMixinFields0 := householdproblemMixin[0].Fields()
+	_ = householdproblemMixinFields0
+	householdproblemFields := schema.HouseholdProblem{}.Fields()
+	_ = householdproblemFields
+	// householdproblemDescCreatedAt is the schema descriptor for created_at field.
+	householdproblemDescCreatedAt := householdproblemMixinFields0[0].Descriptor()
+	// householdproblem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	householdproblem.DefaultCreatedAt = householdproblemDescCreatedAt.Default.(func() time.Time)
+	// householdproblemDescUpdatedAt is the schema descriptor for updated_at field.
+	householdproblemDescUpdatedAt := householdproblemMixinFields0[1].Descriptor()
+	// householdproblem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	householdproblem.DefaultUpdatedAt = householdproblemDescUpdatedAt.Default.(func() time.Time)
+	// householdproblem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	householdproblem.UpdateDefaultUpdatedAt = householdproblemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// householdproblemDescVersion is the schema descriptor for version field.
+	householdproblemDescVersion := householdproblemMixinFields0[2].Descriptor()
+	// householdproblem.DefaultVersion holds the default value on creation for the version field.
+	householdproblem.DefaultVersion = householdproblemDescVersion.Default.(int)
+	// householdproblemDescText is the schema descriptor for text field.
+	householdproblemDescText := householdproblemFields[2].Descriptor()
+	// householdproblem.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	householdproblem.TextValidator = householdproblemDescText.Validators[0].(func(string) error)
+	// householdproblemDescSolution is the schema descriptor for solution field.
+	householdproblemDescSolution := householdproblemFields[5].Descriptor()
+	// householdproblem.DefaultSolution holds the default value on creation for the solution field.
+	householdproblem.DefaultSolution = householdproblemDescSolution.Default.(string)
+	householdstatuschangeMixin := schema.HouseholdStatusChange{}.Mixin()
+	householdstatuschange.Policy = privacy.NewPolicies(householdstatuschangeMixin[1], schema.HouseholdStatusChange{})
+	householdstatuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := householdstatuschange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	householdstatuschangeMixinHooks0 := householdstatuschangeMixin[0].Hooks()
+	householdstatuschangeMixinHooks1 := householdstatuschangeMixin[1].Hooks()
+
+	householdstatuschange.Hooks[1] = householdstatuschangeMixinHooks0[0]
+
+	householdstatuschange.Hooks[2] = householdstatuschangeMixinHooks1[0]
+
+	householdstatuschange.Hooks[3] = householdstatuschangeMixinHooks1[1]
+	householdstatuschangeMixinInters1 := householdstatuschangeMixin[1].Interceptors()
+	householdstatuschange.Interceptors[0] = householdstatuschangeMixinInters1[0]
+	householdstatuschangeMixinFields0 := householdstatuschangeMixin[0].Fields()
+	_ = householdstatuschangeMixinFields0
+	householdstatuschangeFields := schema.HouseholdStatusChange{}.Fields()
+	_ = householdstatuschangeFields
+	// householdstatuschangeDescCreatedAt is the schema descriptor for created_at field.
+	householdstatuschangeDescCreatedAt := householdstatuschangeMixinFields0[0].Descriptor()
+	// householdstatuschange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	householdstatuschange.DefaultCreatedAt = householdstatuschangeDescCreatedAt.Default.(func() time.Time)
+	// householdstatuschangeDescUpdatedAt is the schema descriptor for updated_at field.
+	householdstatuschangeDescUpdatedAt := householdstatuschangeMixinFields0[1].Descriptor()
+	// householdstatuschange.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	householdstatuschange.DefaultUpdatedAt = householdstatuschangeDescUpdatedAt.Default.(func() time.Time)
+	// householdstatuschange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	householdstatuschange.UpdateDefaultUpdatedAt = householdstatuschangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// householdstatuschangeDescVersion is the schema descriptor for version field.
+	householdstatuschangeDescVersion := householdstatuschangeMixinFields0[2].Descriptor()
+	// householdstatuschange.DefaultVersion holds the default value on creation for the version field.
+	householdstatuschange.DefaultVersion = householdstatuschangeDescVersion.Default.(int)
 	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
 	_ = idempotencykeyFields
 	// idempotencykeyDescKey is the schema descriptor for key field.
@@ -609,6 +820,144 @@ func init() {
 	idempotencykeyDescCreatedAt := idempotencykeyFields[5].Descriptor()
 	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
 	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
+	jointactivityMixin := schema.JointActivity{}.Mixin()
+	jointactivity.Policy = privacy.NewPolicies(jointactivityMixin[1], schema.JointActivity{})
+	jointactivity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := jointactivity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	jointactivityMixinHooks0 := jointactivityMixin[0].Hooks()
+	jointactivityMixinHooks1 := jointactivityMixin[1].Hooks()
+
+	jointactivity.Hooks[1] = jointactivityMixinHooks0[0]
+
+	jointactivity.Hooks[2] = jointactivityMixinHooks1[0]
+
+	jointactivity.Hooks[3] = jointactivityMixinHooks1[1]
+	jointactivityMixinInters1 := jointactivityMixin[1].Interceptors()
+	jointactivity.Interceptors[0] = jointactivityMixinInters1[0]
+	jointactivityMixinFields0 := jointactivityMixin[0].Fields()
+	_ = jointactivityMixinFields0
+	jointactivityFields := schema.JointActivity{}.Fields()
+	_ = jointactivityFields
+	// jointactivityDescCreatedAt is the schema descriptor for created_at field.
+	jointactivityDescCreatedAt := jointactivityMixinFields0[0].Descriptor()
+	// jointactivity.DefaultCreatedAt holds the default value on creation for the created_at field.
+	jointactivity.DefaultCreatedAt = jointactivityDescCreatedAt.Default.(func() time.Time)
+	// jointactivityDescUpdatedAt is the schema descriptor for updated_at field.
+	jointactivityDescUpdatedAt := jointactivityMixinFields0[1].Descriptor()
+	// jointactivity.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	jointactivity.DefaultUpdatedAt = jointactivityDescUpdatedAt.Default.(func() time.Time)
+	// jointactivity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	jointactivity.UpdateDefaultUpdatedAt = jointactivityDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// jointactivityDescVersion is the schema descriptor for version field.
+	jointactivityDescVersion := jointactivityMixinFields0[2].Descriptor()
+	// jointactivity.DefaultVersion holds the default value on creation for the version field.
+	jointactivity.DefaultVersion = jointactivityDescVersion.Default.(int)
+	// jointactivityDescTitle is the schema descriptor for title field.
+	jointactivityDescTitle := jointactivityFields[5].Descriptor()
+	// jointactivity.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	jointactivity.TitleValidator = jointactivityDescTitle.Validators[0].(func(string) error)
+	// jointactivityDescParticipants is the schema descriptor for participants field.
+	jointactivityDescParticipants := jointactivityFields[6].Descriptor()
+	// jointactivity.DefaultParticipants holds the default value on creation for the participants field.
+	jointactivity.DefaultParticipants = jointactivityDescParticipants.Default.([]string)
+	// jointactivityDescOutcome is the schema descriptor for outcome field.
+	jointactivityDescOutcome := jointactivityFields[7].Descriptor()
+	// jointactivity.DefaultOutcome holds the default value on creation for the outcome field.
+	jointactivity.DefaultOutcome = jointactivityDescOutcome.Default.(string)
+	leaderassignmentMixin := schema.LeaderAssignment{}.Mixin()
+	leaderassignment.Policy = privacy.NewPolicies(leaderassignmentMixin[1], schema.LeaderAssignment{})
+	leaderassignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leaderassignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leaderassignmentMixinHooks0 := leaderassignmentMixin[0].Hooks()
+	leaderassignmentMixinHooks1 := leaderassignmentMixin[1].Hooks()
+
+	leaderassignment.Hooks[1] = leaderassignmentMixinHooks0[0]
+
+	leaderassignment.Hooks[2] = leaderassignmentMixinHooks1[0]
+
+	leaderassignment.Hooks[3] = leaderassignmentMixinHooks1[1]
+	leaderassignmentMixinInters1 := leaderassignmentMixin[1].Interceptors()
+	leaderassignment.Interceptors[0] = leaderassignmentMixinInters1[0]
+	leaderassignmentMixinFields0 := leaderassignmentMixin[0].Fields()
+	_ = leaderassignmentMixinFields0
+	leaderassignmentFields := schema.LeaderAssignment{}.Fields()
+	_ = leaderassignmentFields
+	// leaderassignmentDescCreatedAt is the schema descriptor for created_at field.
+	leaderassignmentDescCreatedAt := leaderassignmentMixinFields0[0].Descriptor()
+	// leaderassignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leaderassignment.DefaultCreatedAt = leaderassignmentDescCreatedAt.Default.(func() time.Time)
+	// leaderassignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	leaderassignmentDescUpdatedAt := leaderassignmentMixinFields0[1].Descriptor()
+	// leaderassignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	leaderassignment.DefaultUpdatedAt = leaderassignmentDescUpdatedAt.Default.(func() time.Time)
+	// leaderassignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	leaderassignment.UpdateDefaultUpdatedAt = leaderassignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leaderassignmentDescVersion is the schema descriptor for version field.
+	leaderassignmentDescVersion := leaderassignmentMixinFields0[2].Descriptor()
+	// leaderassignment.DefaultVersion holds the default value on creation for the version field.
+	leaderassignment.DefaultVersion = leaderassignmentDescVersion.Default.(int)
+	leadervisitMixin := schema.LeaderVisit{}.Mixin()
+	leadervisit.Policy = privacy.NewPolicies(leadervisitMixin[1], schema.LeaderVisit{})
+	leadervisit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := leadervisit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	leadervisitMixinHooks0 := leadervisitMixin[0].Hooks()
+	leadervisitMixinHooks1 := leadervisitMixin[1].Hooks()
+
+	leadervisit.Hooks[1] = leadervisitMixinHooks0[0]
+
+	leadervisit.Hooks[2] = leadervisitMixinHooks1[0]
+
+	leadervisit.Hooks[3] = leadervisitMixinHooks1[1]
+	leadervisitMixinInters1 := leadervisitMixin[1].Interceptors()
+	leadervisit.Interceptors[0] = leadervisitMixinInters1[0]
+	leadervisitMixinFields0 := leadervisitMixin[0].Fields()
+	_ = leadervisitMixinFields0
+	leadervisitFields := schema.LeaderVisit{}.Fields()
+	_ = leadervisitFields
+	// leadervisitDescCreatedAt is the schema descriptor for created_at field.
+	leadervisitDescCreatedAt := leadervisitMixinFields0[0].Descriptor()
+	// leadervisit.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leadervisit.DefaultCreatedAt = leadervisitDescCreatedAt.Default.(func() time.Time)
+	// leadervisitDescUpdatedAt is the schema descriptor for updated_at field.
+	leadervisitDescUpdatedAt := leadervisitMixinFields0[1].Descriptor()
+	// leadervisit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	leadervisit.DefaultUpdatedAt = leadervisitDescUpdatedAt.Default.(func() time.Time)
+	// leadervisit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	leadervisit.UpdateDefaultUpdatedAt = leadervisitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leadervisitDescVersion is the schema descriptor for version field.
+	leadervisitDescVersion := leadervisitMixinFields0[2].Descriptor()
+	// leadervisit.DefaultVersion holds the default value on creation for the version field.
+	leadervisit.DefaultVersion = leadervisitDescVersion.Default.(int)
+	// leadervisitDescPlace is the schema descriptor for place field.
+	leadervisitDescPlace := leadervisitFields[4].Descriptor()
+	// leadervisit.DefaultPlace holds the default value on creation for the place field.
+	leadervisit.DefaultPlace = leadervisitDescPlace.Default.(string)
+	// leadervisitDescProblemsSolved is the schema descriptor for problems_solved field.
+	leadervisitDescProblemsSolved := leadervisitFields[5].Descriptor()
+	// leadervisit.ProblemsSolvedValidator is a validator for the "problems_solved" field. It is called by the builders before save.
+	leadervisit.ProblemsSolvedValidator = leadervisitDescProblemsSolved.Validators[0].(func(int) error)
+	// leadervisitDescNote is the schema descriptor for note field.
+	leadervisitDescNote := leadervisitFields[6].Descriptor()
+	// leadervisit.DefaultNote holds the default value on creation for the note field.
+	leadervisit.DefaultNote = leadervisitDescNote.Default.(string)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[1], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1272,6 +1621,52 @@ func init() {
 	pointitemDescPosition := pointitemFields[6].Descriptor()
 	// pointitem.DefaultPosition holds the default value on creation for the position field.
 	pointitem.DefaultPosition = pointitemDescPosition.Default.(int)
+	poorhouseholdMixin := schema.PoorHousehold{}.Mixin()
+	poorhousehold.Policy = privacy.NewPolicies(poorhouseholdMixin[1], schema.PoorHousehold{})
+	poorhousehold.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := poorhousehold.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	poorhouseholdMixinHooks0 := poorhouseholdMixin[0].Hooks()
+	poorhouseholdMixinHooks1 := poorhouseholdMixin[1].Hooks()
+
+	poorhousehold.Hooks[1] = poorhouseholdMixinHooks0[0]
+
+	poorhousehold.Hooks[2] = poorhouseholdMixinHooks1[0]
+
+	poorhousehold.Hooks[3] = poorhouseholdMixinHooks1[1]
+	poorhouseholdMixinInters1 := poorhouseholdMixin[1].Interceptors()
+	poorhousehold.Interceptors[0] = poorhouseholdMixinInters1[0]
+	poorhouseholdMixinFields0 := poorhouseholdMixin[0].Fields()
+	_ = poorhouseholdMixinFields0
+	poorhouseholdFields := schema.PoorHousehold{}.Fields()
+	_ = poorhouseholdFields
+	// poorhouseholdDescCreatedAt is the schema descriptor for created_at field.
+	poorhouseholdDescCreatedAt := poorhouseholdMixinFields0[0].Descriptor()
+	// poorhousehold.DefaultCreatedAt holds the default value on creation for the created_at field.
+	poorhousehold.DefaultCreatedAt = poorhouseholdDescCreatedAt.Default.(func() time.Time)
+	// poorhouseholdDescUpdatedAt is the schema descriptor for updated_at field.
+	poorhouseholdDescUpdatedAt := poorhouseholdMixinFields0[1].Descriptor()
+	// poorhousehold.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	poorhousehold.DefaultUpdatedAt = poorhouseholdDescUpdatedAt.Default.(func() time.Time)
+	// poorhousehold.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	poorhousehold.UpdateDefaultUpdatedAt = poorhouseholdDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// poorhouseholdDescVersion is the schema descriptor for version field.
+	poorhouseholdDescVersion := poorhouseholdMixinFields0[2].Descriptor()
+	// poorhousehold.DefaultVersion holds the default value on creation for the version field.
+	poorhousehold.DefaultVersion = poorhouseholdDescVersion.Default.(int)
+	// poorhouseholdDescHead is the schema descriptor for head field.
+	poorhouseholdDescHead := poorhouseholdFields[1].Descriptor()
+	// poorhousehold.HeadValidator is a validator for the "head" field. It is called by the builders before save.
+	poorhousehold.HeadValidator = poorhouseholdDescHead.Validators[0].(func(string) error)
+	// poorhouseholdDescSize is the schema descriptor for size field.
+	poorhouseholdDescSize := poorhouseholdFields[2].Descriptor()
+	// poorhousehold.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	poorhousehold.SizeValidator = poorhouseholdDescSize.Validators[0].(func(int) error)
 	recitationMixin := schema.Recitation{}.Mixin()
 	recitation.Policy = privacy.NewPolicies(recitationMixin[1], schema.Recitation{})
 	recitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -20,6 +20,9 @@ import (
 type ScopedBy struct {
 	mixin.Schema
 	Column string
+	// Also names a second org column: the row belongs to both orgs, so
+	// either org's scope reads it and either org's writers may write it.
+	Also string
 	// Member names a column holding a member ID: that member always
 	// reads the row (its own record, pledges, entries), whatever its
 	// grants say. User does the same for a user ID.
@@ -30,7 +33,7 @@ type ScopedBy struct {
 
 // annotation is the scope that ent/template and the read interceptor apply.
 func (m ScopedBy) annotation() scope.Annotation {
-	return scope.Annotation{Column: m.Column, Member: m.Member, User: m.User}
+	return scope.Annotation{Column: m.Column, Also: m.Also, Member: m.Member, User: m.User}
 }
 
 // Annotations of ScopedBy tell ent/template how the type is scoped.

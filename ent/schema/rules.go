@@ -34,7 +34,7 @@ func (m ScopedBy) Interceptors() []ent.Interceptor {
 func (m ScopedBy) Policy() ent.Policy {
 	return privacy.Policy{
 		Mutation: privacy.MutationPolicy{
-			authz.ScopedMutationRule(m.Column),
+			authz.ScopedMutationRule(m.Column, m.Also),
 			privacy.AlwaysAllowRule(),
 		},
 	}

@@ -27,11 +27,27 @@ func FilterReads(a scope.Annotation) entgo.Interceptor {
 // ScopedMutationRule checks a write to a type whose rows belong to the
 // org in column col: the org must be readable (else NOT_FOUND) and the
 // policy must allow the action there (else FORBIDDEN). Moving a row to
-// another org also needs "create" at the new one.
-func ScopedMutationRule(col string) privacy.MutationRule {
+// another org also needs "create" at the new one. A row that belongs to
+// a second org too (column also, "" for none) may be written by whoever
+// may write it at either org.
+func ScopedMutationRule(col, also string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
-		return skipIfAllowed(checkScoped(ctx, m, col))
+		err := checkScoped(ctx, m, col, orgBefore.OrgIDBefore)
+		if err != nil && also != "" {
+			err = either(err, checkScoped(ctx, m, also, alsoBefore.AlsoOrgIDBefore))
+		}
+		return skipIfAllowed(err)
 	})
+}
+
+// either is the answer of two checks of which one must pass, both having
+// failed: the second unless the first says more than NOT_FOUND (FORBIDDEN
+// when either org is readable).
+func either(a, b error) error {
+	if code, _ := errs.CodeOf(a); code == errs.NotFound {
+		return b
+	}
+	return a
 }
 
 // OrgMutationRule checks writes to the org tree: creating an org is a
@@ -56,7 +72,13 @@ type orgBefore interface {
 	OrgIDBefore(context.Context) (int, error)
 }
 
-func checkScoped(ctx context.Context, m ent.Mutation, col string) error {
+// alsoBefore is implemented by the mutations of types that belong to two
+// orgs.
+type alsoBefore interface {
+	AlsoOrgIDBefore(context.Context) (int, error)
+}
+
+func checkScoped[B any](ctx context.Context, m ent.Mutation, col string, before func(B, context.Context) (int, error)) error {
 	v, err := caller(ctx)
 	if err != nil {
 		return err
@@ -66,7 +88,7 @@ func checkScoped(ctx context.Context, m ent.Mutation, col string) error {
 	case m.Op().Is(ent.OpCreate):
 		return allowAt(ctx, c, v, fieldOrg(m, col), m.Type(), Create)
 	case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
-		old, err := m.(orgBefore).OrgIDBefore(ctx)
+		old, err := before(m.(B), ctx)
 		if err != nil {
 			return notFound(err, m.Type())
 		}
@@ -129,6 +151,22 @@ func Require(ctx context.Context, c *ent.Client, orgID int, obj, act string) err
 		return err
 	}
 	return allowAt(ctx, c, v, &orgID, obj, act)
+}
+
+// RequireAny is Require for an object that belongs to several orgs at
+// once (a pairing of two branches): the viewer may act when it may at any
+// of them. Refused everywhere, it is FORBIDDEN when any org is readable,
+// else NOT_FOUND.
+func RequireAny(ctx context.Context, c *ent.Client, obj, act string, orgIDs ...int) error {
+	err := errs.New(errs.NotFound, "Org not found")
+	for _, id := range orgIDs {
+		e := Require(ctx, c, id, obj, act)
+		if e == nil {
+			return nil
+		}
+		err = either(err, e)
+	}
+	return err
 }
 
 // allowAt checks act on obj at the org orgID (nil: at the root, which

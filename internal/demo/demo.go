@@ -324,6 +324,9 @@ func load(ctx context.Context, c *ent.Client, accts []*accountSpec) error {
 	if err := l.conventionsAndFarmStays(ctx); err != nil {
 		return err
 	}
+	if err := l.pairings(ctx); err != nil {
+		return err
+	}
 	for _, a := range accts {
 		if err := l.account(ctx, a); err != nil {
 			return err
