@@ -741,7 +741,7 @@ type ComplexityRoot struct {
 		SubmitPledge           func(childComplexity int, id int, on *time.Time) int
 		UpdateMember           func(childComplexity int, id int, input ent.UpdateMemberInput, ifVersion *int) int
 		UpdateOrg              func(childComplexity int, id int, input ent.UpdateOrgInput, ifVersion *int) int
-		UpdatePledge           func(childComplexity int, id int, input UpdatePledgeInput) int
+		UpdatePledge           func(childComplexity int, id int, input UpdatePledgeInput, ifVersion *int) int
 		UpdateUser             func(childComplexity int, id int, input UpdateUserInput, ifVersion *int) int
 		WithdrawFarmStayPlaque func(childComplexity int, id int, reason string, on *time.Time) int
 		WithdrawPlaque         func(childComplexity int, id int, reason string, on *time.Time) int
@@ -1415,7 +1415,7 @@ type MutationResolver interface {
 	AssignLeader(ctx context.Context, input AssignLeaderInput) (*ent.LeaderAssignment, error)
 	RecordLeaderVisit(ctx context.Context, input RecordLeaderVisitInput) (*ent.LeaderVisit, error)
 	CreatePledge(ctx context.Context, input CreatePledgeInput) (*ent.Pledge, error)
-	UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput) (*ent.Pledge, error)
+	UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput, ifVersion *int) (*ent.Pledge, error)
 	SubmitPledge(ctx context.Context, id int, on *time.Time) (*ent.Pledge, error)
 	ReviewPledge(ctx context.Context, id int, input ReviewPledgeInput) (*ent.Pledge, error)
 	PublishPledge(ctx context.Context, id int, channels []DisplayChannel, on *time.Time) (*ent.Pledge, error)
@@ -4724,7 +4724,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdatePledge(childComplexity, args["id"].(int), args["input"].(UpdatePledgeInput)), true
+		return e.ComplexityRoot.Mutation.UpdatePledge(childComplexity, args["id"].(int), args["input"].(UpdatePledgeInput), args["ifVersion"].(*int)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -11873,6 +11873,14 @@ func (ec *executionContext) field_Mutation_updatePledge_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ifVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ifVersion"] = arg2
 	return args, nil
 }
 
@@ -25992,7 +26000,7 @@ func (ec *executionContext) _Mutation_updatePledge(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdatePledge(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdatePledgeInput))
+			return ec.Resolvers.Mutation().UpdatePledge(ctx, fc.Args["id"].(int), fc.Args["input"].(UpdatePledgeInput), fc.Args["ifVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Pledge) graphql.Marshaler {

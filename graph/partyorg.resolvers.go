@@ -53,7 +53,7 @@ func (r *mutationResolver) CreateOrg(ctx context.Context, input ent.CreateOrgInp
 
 // UpdateOrg is the resolver for the updateOrg field.
 func (r *mutationResolver) UpdateOrg(ctx context.Context, id int, input ent.UpdateOrgInput, ifVersion *int) (*ent.Org, error) {
-	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
+	return r.txClient(ctx).Org.UpdateOneID(id).SetInput(input).Save(version.If(ctx, id, ifVersion))
 }
 
 // DeleteOrg is the resolver for the deleteOrg field.
@@ -68,7 +68,7 @@ func (r *mutationResolver) CreateMember(ctx context.Context, input ent.CreateMem
 
 // UpdateMember is the resolver for the updateMember field.
 func (r *mutationResolver) UpdateMember(ctx context.Context, id int, input ent.UpdateMemberInput, ifVersion *int) (*ent.Member, error) {
-	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(version.If(ctx, ifVersion))
+	return r.txClient(ctx).Member.UpdateOneID(id).SetInput(input).Save(version.If(ctx, id, ifVersion))
 }
 
 // DeleteMember is the resolver for the deleteMember field.
@@ -89,7 +89,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input CreateUserInput
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input UpdateUserInput, ifVersion *int) (*ent.User, error) {
-	return account.Update(version.If(ctx, ifVersion), r.txClient(ctx), id, account.Changes{
+	return account.Update(version.If(ctx, id, ifVersion), r.txClient(ctx), id, account.Changes{
 		Password:    input.Password,
 		Disabled:    input.Disabled,
 		MemberID:    input.MemberID,

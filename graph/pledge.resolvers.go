@@ -12,6 +12,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/internal/pledge"
+	"github.com/partyorg/partyorg/internal/version"
 )
 
 // CreatePledge is the resolver for the createPledge field.
@@ -20,8 +21,8 @@ func (r *mutationResolver) CreatePledge(ctx context.Context, input CreatePledgeI
 }
 
 // UpdatePledge is the resolver for the updatePledge field.
-func (r *mutationResolver) UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput) (*ent.Pledge, error) {
-	return pledge.Update(ctx, r.txClient(ctx), id, pledgeItems(input.Items))
+func (r *mutationResolver) UpdatePledge(ctx context.Context, id int, input UpdatePledgeInput, ifVersion *int) (*ent.Pledge, error) {
+	return pledge.Update(version.If(ctx, id, ifVersion), r.txClient(ctx), id, pledgeItems(input.Items))
 }
 
 // SubmitPledge is the resolver for the submitPledge field.

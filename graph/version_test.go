@@ -89,3 +89,43 @@ func TestIfVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestIfVersionPledge: a practice's update mutation takes ifVersion too,
+// and only the row it names is held to it (the pledge, not its items).
+func TestIfVersionPledge(t *testing.T) {
+	d := testdb.Open(t, "sqlite")
+	tree := apitest.Matrix(t, d.Client, 1, 1, 1, 1)
+	admin := apitest.New(t, d).Login(t, "admin", apitest.Password)
+	var topics struct{ PledgeTopics []struct{ ID string } }
+	admin.MustDo(t, `{ pledgeTopics(sector: RURAL) { id } }`, nil, &topics)
+	items := func(content string) []map[string]any {
+		return []map[string]any{{"topicID": topics.PledgeTopics[0].ID, "content": content}}
+	}
+	var created struct{ CreatePledge struct{ ID string } }
+	admin.MustDo(t, `mutation($in: CreatePledgeInput!) { createPledge(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"memberID": fmt.Sprint(tree.Members["C.T1.V1.B1.M1"].ID), "year": 2026, "kind": "ANNUAL", "items": items("带头致富"),
+	}}, &created)
+	id := created.CreatePledge.ID
+	read := func() int {
+		var out struct{ Node struct{ Version int } }
+		admin.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Pledge { version } } }`, map[string]any{"id": id}, &out)
+		return out.Node.Version
+	}
+	const update = `mutation($id: ID!, $v: Int, $in: UpdatePledgeInput!) { updatePledge(id: $id, ifVersion: $v, input: $in) { version } }`
+	v := read()
+	admin.MustDo(t, update, map[string]any{"id": id, "v": v, "in": map[string]any{"items": items("带头致富，帮扶两户")}}, nil)
+	if read() != v+1 {
+		t.Fatalf("version after an update at %d: %d", v, read())
+	}
+	errs := admin.Do(t, update, map[string]any{"id": id, "v": v, "in": map[string]any{"items": items("旧版本")}}, nil)
+	if len(errs) != 1 || errs[0].Code() != "CONFLICT" {
+		t.Fatalf("update at stale version %d: %v, want CONFLICT", v, errs)
+	}
+	var out struct {
+		Node struct{ Items []struct{ Content string } }
+	}
+	admin.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Pledge { items { content } } } }`, map[string]any{"id": id}, &out)
+	if len(out.Node.Items) != 1 || out.Node.Items[0].Content != "带头致富，帮扶两户" {
+		t.Errorf("items after a refused update: %+v", out.Node.Items)
+	}
+}

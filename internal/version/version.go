@@ -23,13 +23,17 @@ const Field = "version"
 
 type key struct{}
 
-// If returns ctx for an update that applies only at version *v; a nil v
-// (the client sent no ifVersion) leaves the update unconditional.
-func If(ctx context.Context, v *int) context.Context {
+// expect is the version an update of the row id must find.
+type expect struct{ id, version int }
+
+// If returns ctx for an update of row id that applies only at version
+// *v; a nil v (the client sent no ifVersion) leaves it unconditional.
+// Other rows a workflow updates on the way keep their own versions.
+func If(ctx context.Context, id int, v *int) context.Context {
 	if v == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, key{}, *v)
+	return context.WithValue(ctx, key{}, expect{id, *v})
 }
 
 // Hook moves the version of each one-row update on, and makes the update
@@ -40,15 +44,19 @@ func Hook() entgo.Hook {
 			if err := m.AddField(Field, 1); err != nil {
 				return nil, err
 			}
-			want, conditional := ctx.Value(key{}).(int)
+			want, conditional := ctx.Value(key{}).(expect)
 			if conditional {
-				m.(interface{ WhereP(...func(*sql.Selector)) }).WhereP(sql.FieldEQ(Field, want))
+				id, _ := m.(interface{ ID() (int, bool) }).ID()
+				conditional = id == want.id
+			}
+			if conditional {
+				m.(interface{ WhereP(...func(*sql.Selector)) }).WhereP(sql.FieldEQ(Field, want.version))
 			}
 			v, err := next.Mutate(ctx, m)
 			// The privacy rule has found the row already: "not found" now
 			// means it is no longer at the version asked for.
 			if conditional && ent.IsNotFound(err) {
-				return nil, errs.New(errs.Conflict, "the %s has changed since version %d: read it again", m.Type(), want)
+				return nil, errs.New(errs.Conflict, "the %s has changed since version %d: read it again", m.Type(), want.version)
 			}
 			return v, err
 		})
