@@ -72,6 +72,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger, ready
 	if cfg.Production && cfg.Secret == "" {
 		return ErrNoSecret
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit // so that the log says what is in force
+	}
 	drv, err := db.OpenDriver(cfg.DB)
 	if err != nil {
 		return err
