@@ -166,13 +166,5 @@ func (r *poorHouseholdResolver) ViewerCanPair(ctx context.Context, obj *ent.Poor
 
 // ShortIn is the resolver for the shortIn field.
 func (r *leaderAssignmentWhereInputResolver) ShortIn(ctx context.Context, obj *ent.LeaderAssignmentWhereInput, data *string) error {
-	if data == nil {
-		return nil
-	}
-	p, err := pairing.ShortIn(*data)
-	if err != nil {
-		return err
-	}
-	obj.AddPredicates(p)
-	return nil
+	return whereErr(data, obj.AddPredicates, pairing.ShortIn)
 }

@@ -148,10 +148,7 @@ func (r *queryResolver) PledgeFulfilment(ctx context.Context, orgID int, year in
 
 // OverdueOn is the resolver for the overdueOn field.
 func (r *pledgeWhereInputResolver) OverdueOn(ctx context.Context, obj *ent.PledgeWhereInput, data *time.Time) error {
-	if data != nil {
-		obj.AddPredicates(pledge.Overdue(*data))
-	}
-	return nil
+	return where(data, obj.AddPredicates, pledge.Overdue)
 }
 
 // WithinOrg is the resolver for the withinOrg field.

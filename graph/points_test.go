@@ -327,7 +327,11 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		for name, status := range map[string]member.Status{
 			"C.T1.V1.B1.M2": member.StatusProbationary, "C.T1.V1.B1.M3": member.StatusActivist,
 		} {
-			d.Client.Member.UpdateOneID(w.tree.Members[name].ID).SetStatus(status).ExecX(ctx)
+			upd := d.Client.Member.UpdateOneID(w.tree.Members[name].ID).SetStatus(status)
+			if status == member.StatusActivist {
+				upd.ClearCategory() // an activist carries no category
+			}
+			upd.ExecX(ctx)
 		}
 		b1 := w.org("C.T1.V1.B1")
 		// M1 (FULL): every duty in half 1, three contributions, a
