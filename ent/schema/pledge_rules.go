@@ -8,7 +8,6 @@ package schema
 
 import (
 	"context"
-	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -98,7 +97,7 @@ func (PledgeTopic) Interceptors() []ent.Interceptor {
 			}
 			var counties []any
 			for _, g := range v.Grants {
-				if c := countyPath(g.Path); c != "" {
+				if c := scope.CountyPath(g.Path); c != "" {
 					counties = append(counties, c)
 				}
 			}
@@ -108,14 +107,4 @@ func (PledgeTopic) Interceptors() []ent.Interceptor {
 		})
 		return nil
 	})}
-}
-
-// countyPath is the path of the county at the top of a materialized
-// path, "/1/7/" → "/1/"; "" for none.
-func countyPath(path string) string {
-	seg, _, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	if !ok || seg == "" {
-		return ""
-	}
-	return "/" + seg + "/"
 }

@@ -2,10 +2,10 @@ package orgtree
 
 import (
 	"context"
-	"strings"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/scope"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -20,9 +20,5 @@ func County(ctx context.Context, c *ent.Client, id int) (*ent.Org, error) {
 	if err != nil {
 		return nil, err
 	}
-	root := path
-	if i := strings.IndexByte(path[1:], '/'); i >= 0 {
-		root = path[:i+2]
-	}
-	return c.Org.Query().Where(org.Path(root)).Only(sys)
+	return c.Org.Query().Where(org.Path(scope.CountyPath(path))).Only(sys)
 }

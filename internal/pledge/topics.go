@@ -48,7 +48,7 @@ func topicsFor(ctx context.Context, c *ent.Client, branchID int, ids []int) (map
 		}
 		return nil, err
 	}
-	county := countyPath(b.Path)
+	county := scope.CountyPath(b.Path)
 	found, err := c.PledgeTopic.Query().
 		Where(
 			pledgetopic.IDIn(ids...),
@@ -69,13 +69,6 @@ func topicsFor(ctx context.Context, c *ent.Client, branchID int, ids []int) (map
 		ok[id] = true
 	}
 	return ok, nil
-}
-
-// countyPath is the path of the county at the top of a materialized path,
-// "/1/7/" → "/1/".
-func countyPath(path string) string {
-	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	return "/" + seg + "/"
 }
 
 // NewTopic is a topic to add.

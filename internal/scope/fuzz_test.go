@@ -66,3 +66,11 @@ func FuzzUnder(f *testing.F) {
 		}
 	})
 }
+
+func TestCountyPath(t *testing.T) {
+	for path, want := range map[string]string{"/1/7/42/": "/1/", "/1/": "/1/", "/": "", "": ""} {
+		if got := scope.CountyPath(path); got != want {
+			t.Errorf("CountyPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

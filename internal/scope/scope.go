@@ -156,3 +156,13 @@ func successor(p string) string {
 	b[len(b)-1]++
 	return string(b)
 }
+
+// CountyPath is the path of the county at the top of a materialized
+// path, "/1/7/42/" → "/1/"; "" for a path without a segment.
+func CountyPath(path string) string {
+	seg, _, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !ok || seg == "" {
+		return ""
+	}
+	return "/" + seg + "/"
+}
