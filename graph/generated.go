@@ -45,6 +45,7 @@ import (
 	"github.com/partyorg/partyorg/ent/trainingrecord"
 	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/partyorg/partyorg/graph/scalar"
+	"github.com/partyorg/partyorg/internal/analytics"
 	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/convention"
 	"github.com/partyorg/partyorg/internal/pairing"
@@ -296,6 +297,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Count struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
 	DemoPost struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -316,6 +322,12 @@ type ComplexityRoot struct {
 	DemoPostEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ElderlyStats struct {
+		Members          func(childComplexity int) int
+		VisitRate        func(childComplexity int) int
+		VisitedThisMonth func(childComplexity int) int
 	}
 
 	FarmStayCriterion struct {
@@ -563,6 +575,13 @@ type ComplexityRoot struct {
 		Visits            func(childComplexity int) int
 	}
 
+	LeaderStats struct {
+		Assignments    func(childComplexity int) int
+		ComplianceRate func(childComplexity int) int
+		Compliant      func(childComplexity int) int
+		Month          func(childComplexity int) int
+	}
+
 	LeaderVisit struct {
 		Assignment     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -647,6 +666,17 @@ type ComplexityRoot struct {
 		Vetoed    func(childComplexity int) int
 	}
 
+	MemberStats struct {
+		AtHomeNoPost func(childComplexity int) int
+		ByAgeBand    func(childComplexity int) int
+		ByCategory   func(childComplexity int) int
+		ByGender     func(childComplexity int) int
+		ByStatus     func(childComplexity int) int
+		PostCoverage func(childComplexity int) int
+		Total        func(childComplexity int) int
+		WithoutPost  func(childComplexity int) int
+	}
+
 	MobileRecord struct {
 		Contact                 func(childComplexity int) int
 		Contacts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
@@ -675,6 +705,21 @@ type ComplexityRoot struct {
 	MobileRecordEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MobileStats struct {
+		ContactRate           func(childComplexity int) int
+		ContactedWithin30Days func(childComplexity int) int
+		Members               func(childComplexity int) int
+	}
+
+	MonthStats struct {
+		Contacts        func(childComplexity int) int
+		DisbursedFen    func(childComplexity int) int
+		Disbursements   func(childComplexity int) int
+		EntriesApproved func(childComplexity int) int
+		Month           func(childComplexity int) int
+		Visits          func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -773,6 +818,22 @@ type ComplexityRoot struct {
 		ViewerCanUpdate           func(childComplexity int) int
 	}
 
+	OrgAnalytics struct {
+		CareFund func(childComplexity int) int
+		Children func(childComplexity int) int
+		Elderly  func(childComplexity int) int
+		Leaders  func(childComplexity int) int
+		Members  func(childComplexity int) int
+		Mobile   func(childComplexity int) int
+		Monthly  func(childComplexity int) int
+		Org      func(childComplexity int) int
+		Pairings func(childComplexity int) int
+		Pledges  func(childComplexity int) int
+		Points   func(childComplexity int) int
+		Ranking  func(childComplexity int, metric analytics.RankMetric, first *int) int
+		Year     func(childComplexity int) int
+	}
+
 	OrgConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -789,6 +850,15 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PairingStats struct {
+		BranchCoverage    func(childComplexity int) int
+		HelpedHouseholds  func(childComplexity int) int
+		HouseholdCoverage func(childComplexity int) int
+		PairedBranches    func(childComplexity int) int
+		PoorHouseholds    func(childComplexity int) int
+		VillageBranches   func(childComplexity int) int
 	}
 
 	Plaque struct {
@@ -907,6 +977,12 @@ type ComplexityRoot struct {
 		ServesReform func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	PledgeStats struct {
+		ByState        func(childComplexity int) int
+		FulfilmentRate func(childComplexity int) int
+		Total          func(childComplexity int) int
 	}
 
 	PledgeTopic struct {
@@ -1071,6 +1147,15 @@ type ComplexityRoot struct {
 		Rank      func(childComplexity int) int
 	}
 
+	PointStats struct {
+		Average        func(childComplexity int) int
+		Consequences   func(childComplexity int) int
+		ExcellentShare func(childComplexity int) int
+		Graded         func(childComplexity int) int
+		Grades         func(childComplexity int) int
+		Histogram      func(childComplexity int) int
+	}
+
 	PoorHousehold struct {
 		CreatedAt             func(childComplexity int) int
 		Head                  func(childComplexity int) int
@@ -1104,6 +1189,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Analytics           func(childComplexity int, orgID int, year int) int
 		AnnualResults       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AnnualResultOrder, where *ent.AnnualResultWhereInput) int
 		AuditLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
 		BranchPairings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchPairingOrder, where *ent.BranchPairingWhereInput) int
@@ -1136,6 +1222,12 @@ type ComplexityRoot struct {
 		Users               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		Viewer              func(childComplexity int) int
 		WelfarePosts        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) int
+	}
+
+	RankedOrg struct {
+		Org   func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Recitation struct {
@@ -1516,6 +1608,7 @@ type QueryResolver interface {
 	Recitations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RecitationOrder, where *ent.RecitationWhereInput) (*ent.RecitationConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	WelfarePosts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WelfarePostOrder, where *ent.WelfarePostWhereInput) (*ent.WelfarePostConnection, error)
+	Analytics(ctx context.Context, orgID int, year int) (*analytics.Report, error)
 	Convention(ctx context.Context, countyID int, sector org.Sector, on time.Time) (*ent.Convention, error)
 	ConventionCoverage(ctx context.Context, orgID int, year int, quarter int) (*convention.Coverage, error)
 	Viewer(ctx context.Context) (*ent.User, error)
@@ -2350,6 +2443,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConventionEdge.Node(childComplexity), true
 
+	case "Count.count":
+		if e.ComplexityRoot.Count.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Count(childComplexity), true
+	case "Count.key":
+		if e.ComplexityRoot.Count.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Key(childComplexity), true
+
 	case "DemoPost.createdAt":
 		if e.ComplexityRoot.DemoPost.CreatedAt == nil {
 			break
@@ -2430,6 +2536,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DemoPostEdge.Node(childComplexity), true
+
+	case "ElderlyStats.members":
+		if e.ComplexityRoot.ElderlyStats.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElderlyStats.Members(childComplexity), true
+	case "ElderlyStats.visitRate":
+		if e.ComplexityRoot.ElderlyStats.VisitRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElderlyStats.VisitRate(childComplexity), true
+	case "ElderlyStats.visitedThisMonth":
+		if e.ComplexityRoot.ElderlyStats.VisitedThisMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElderlyStats.VisitedThisMonth(childComplexity), true
 
 	case "FarmStayCriterion.createdAt":
 		if e.ComplexityRoot.FarmStayCriterion.CreatedAt == nil {
@@ -3474,6 +3599,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeaderCompliance.Visits(childComplexity), true
 
+	case "LeaderStats.assignments":
+		if e.ComplexityRoot.LeaderStats.Assignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderStats.Assignments(childComplexity), true
+	case "LeaderStats.complianceRate":
+		if e.ComplexityRoot.LeaderStats.ComplianceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderStats.ComplianceRate(childComplexity), true
+	case "LeaderStats.compliant":
+		if e.ComplexityRoot.LeaderStats.Compliant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderStats.Compliant(childComplexity), true
+	case "LeaderStats.month":
+		if e.ComplexityRoot.LeaderStats.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeaderStats.Month(childComplexity), true
+
 	case "LeaderVisit.assignment":
 		if e.ComplexityRoot.LeaderVisit.Assignment == nil {
 			break
@@ -3887,6 +4037,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberScore.Vetoed(childComplexity), true
 
+	case "MemberStats.atHomeNoPost":
+		if e.ComplexityRoot.MemberStats.AtHomeNoPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.AtHomeNoPost(childComplexity), true
+	case "MemberStats.byAgeBand":
+		if e.ComplexityRoot.MemberStats.ByAgeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.ByAgeBand(childComplexity), true
+	case "MemberStats.byCategory":
+		if e.ComplexityRoot.MemberStats.ByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.ByCategory(childComplexity), true
+	case "MemberStats.byGender":
+		if e.ComplexityRoot.MemberStats.ByGender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.ByGender(childComplexity), true
+	case "MemberStats.byStatus":
+		if e.ComplexityRoot.MemberStats.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.ByStatus(childComplexity), true
+	case "MemberStats.postCoverage":
+		if e.ComplexityRoot.MemberStats.PostCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.PostCoverage(childComplexity), true
+	case "MemberStats.total":
+		if e.ComplexityRoot.MemberStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.Total(childComplexity), true
+	case "MemberStats.withoutPost":
+		if e.ComplexityRoot.MemberStats.WithoutPost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberStats.WithoutPost(childComplexity), true
+
 	case "MobileRecord.contact":
 		if e.ComplexityRoot.MobileRecord.Contact == nil {
 			break
@@ -4020,6 +4219,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MobileRecordEdge.Node(childComplexity), true
+
+	case "MobileStats.contactRate":
+		if e.ComplexityRoot.MobileStats.ContactRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileStats.ContactRate(childComplexity), true
+	case "MobileStats.contactedWithin30Days":
+		if e.ComplexityRoot.MobileStats.ContactedWithin30Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileStats.ContactedWithin30Days(childComplexity), true
+	case "MobileStats.members":
+		if e.ComplexityRoot.MobileStats.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MobileStats.Members(childComplexity), true
+
+	case "MonthStats.contacts":
+		if e.ComplexityRoot.MonthStats.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.Contacts(childComplexity), true
+	case "MonthStats.disbursedFen":
+		if e.ComplexityRoot.MonthStats.DisbursedFen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.DisbursedFen(childComplexity), true
+	case "MonthStats.disbursements":
+		if e.ComplexityRoot.MonthStats.Disbursements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.Disbursements(childComplexity), true
+	case "MonthStats.entriesApproved":
+		if e.ComplexityRoot.MonthStats.EntriesApproved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.EntriesApproved(childComplexity), true
+	case "MonthStats.month":
+		if e.ComplexityRoot.MonthStats.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.Month(childComplexity), true
+	case "MonthStats.visits":
+		if e.ComplexityRoot.MonthStats.Visits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthStats.Visits(childComplexity), true
 
 	case "Mutation.addPledgeTopic":
 		if e.ComplexityRoot.Mutation.AddPledgeTopic == nil {
@@ -4918,6 +5173,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Org.ViewerCanUpdate(childComplexity), true
 
+	case "OrgAnalytics.careFund":
+		if e.ComplexityRoot.OrgAnalytics.CareFund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.CareFund(childComplexity), true
+	case "OrgAnalytics.children":
+		if e.ComplexityRoot.OrgAnalytics.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Children(childComplexity), true
+	case "OrgAnalytics.elderly":
+		if e.ComplexityRoot.OrgAnalytics.Elderly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Elderly(childComplexity), true
+	case "OrgAnalytics.leaders":
+		if e.ComplexityRoot.OrgAnalytics.Leaders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Leaders(childComplexity), true
+	case "OrgAnalytics.members":
+		if e.ComplexityRoot.OrgAnalytics.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Members(childComplexity), true
+	case "OrgAnalytics.mobile":
+		if e.ComplexityRoot.OrgAnalytics.Mobile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Mobile(childComplexity), true
+	case "OrgAnalytics.monthly":
+		if e.ComplexityRoot.OrgAnalytics.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Monthly(childComplexity), true
+	case "OrgAnalytics.org":
+		if e.ComplexityRoot.OrgAnalytics.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Org(childComplexity), true
+	case "OrgAnalytics.pairings":
+		if e.ComplexityRoot.OrgAnalytics.Pairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Pairings(childComplexity), true
+	case "OrgAnalytics.pledges":
+		if e.ComplexityRoot.OrgAnalytics.Pledges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Pledges(childComplexity), true
+	case "OrgAnalytics.points":
+		if e.ComplexityRoot.OrgAnalytics.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Points(childComplexity), true
+	case "OrgAnalytics.ranking":
+		if e.ComplexityRoot.OrgAnalytics.Ranking == nil {
+			break
+		}
+
+		args, err := ec.field_OrgAnalytics_ranking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Ranking(childComplexity, args["metric"].(analytics.RankMetric), args["first"].(*int)), true
+	case "OrgAnalytics.year":
+		if e.ComplexityRoot.OrgAnalytics.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgAnalytics.Year(childComplexity), true
+
 	case "OrgConnection.edges":
 		if e.ComplexityRoot.OrgConnection.Edges == nil {
 			break
@@ -4974,6 +5313,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PairingStats.branchCoverage":
+		if e.ComplexityRoot.PairingStats.BranchCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.BranchCoverage(childComplexity), true
+	case "PairingStats.helpedHouseholds":
+		if e.ComplexityRoot.PairingStats.HelpedHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.HelpedHouseholds(childComplexity), true
+	case "PairingStats.householdCoverage":
+		if e.ComplexityRoot.PairingStats.HouseholdCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.HouseholdCoverage(childComplexity), true
+	case "PairingStats.pairedBranches":
+		if e.ComplexityRoot.PairingStats.PairedBranches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.PairedBranches(childComplexity), true
+	case "PairingStats.poorHouseholds":
+		if e.ComplexityRoot.PairingStats.PoorHouseholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.PoorHouseholds(childComplexity), true
+	case "PairingStats.villageBranches":
+		if e.ComplexityRoot.PairingStats.VillageBranches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingStats.VillageBranches(childComplexity), true
 
 	case "Plaque.branch":
 		if e.ComplexityRoot.Plaque.Branch == nil {
@@ -5517,6 +5893,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PledgeReview.Version(childComplexity), true
+
+	case "PledgeStats.byState":
+		if e.ComplexityRoot.PledgeStats.ByState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeStats.ByState(childComplexity), true
+	case "PledgeStats.fulfilmentRate":
+		if e.ComplexityRoot.PledgeStats.FulfilmentRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeStats.FulfilmentRate(childComplexity), true
+	case "PledgeStats.total":
+		if e.ComplexityRoot.PledgeStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PledgeStats.Total(childComplexity), true
 
 	case "PledgeTopic.createdAt":
 		if e.ComplexityRoot.PledgeTopic.CreatedAt == nil {
@@ -6206,6 +6601,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PointRank.Rank(childComplexity), true
 
+	case "PointStats.average":
+		if e.ComplexityRoot.PointStats.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.Average(childComplexity), true
+	case "PointStats.consequences":
+		if e.ComplexityRoot.PointStats.Consequences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.Consequences(childComplexity), true
+	case "PointStats.excellentShare":
+		if e.ComplexityRoot.PointStats.ExcellentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.ExcellentShare(childComplexity), true
+	case "PointStats.graded":
+		if e.ComplexityRoot.PointStats.Graded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.Graded(childComplexity), true
+	case "PointStats.grades":
+		if e.ComplexityRoot.PointStats.Grades == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.Grades(childComplexity), true
+	case "PointStats.histogram":
+		if e.ComplexityRoot.PointStats.Histogram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PointStats.Histogram(childComplexity), true
+
 	case "PoorHousehold.createdAt":
 		if e.ComplexityRoot.PoorHousehold.CreatedAt == nil {
 			break
@@ -6357,6 +6789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PoorHouseholdEdge.Node(childComplexity), true
 
+	case "Query.analytics":
+		if e.ComplexityRoot.Query.Analytics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_analytics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Analytics(childComplexity, args["orgID"].(int), args["year"].(int)), true
 	case "Query.annualResults":
 		if e.ComplexityRoot.Query.AnnualResults == nil {
 			break
@@ -6705,6 +7148,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WelfarePosts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WelfarePostOrder), args["where"].(*ent.WelfarePostWhereInput)), true
+
+	case "RankedOrg.org":
+		if e.ComplexityRoot.RankedOrg.Org == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedOrg.Org(childComplexity), true
+	case "RankedOrg.rank":
+		if e.ComplexityRoot.RankedOrg.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedOrg.Rank(childComplexity), true
+	case "RankedOrg.value":
+		if e.ComplexityRoot.RankedOrg.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedOrg.Value(childComplexity), true
 
 	case "Recitation.absences":
 		if e.ComplexityRoot.Recitation.Absences == nil {
@@ -7565,7 +8027,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "classification.graphqls" "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
+//go:embed "analytics.graphqls" "classification.graphqls" "convention.graphqls" "ent.graphqls" "farmstay.graphqls" "pairing.graphqls" "partyorg.graphqls" "pledge.graphqls" "points.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -7577,6 +8039,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
 	{Name: "classification.graphqls", Input: sourceData("classification.graphqls"), BuiltIn: false},
 	{Name: "convention.graphqls", Input: sourceData("convention.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
@@ -7978,6 +8441,16 @@ func (ec *executionContext) childFields_ConventionEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ConventionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Count_key(ctx, field)
+	case "count":
+		return ec.fieldContext_Count_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
+}
+
 func (ec *executionContext) childFields_DemoPost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8020,6 +8493,18 @@ func (ec *executionContext) childFields_DemoPostEdge(ctx context.Context, field 
 		return ec.fieldContext_DemoPostEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DemoPostEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ElderlyStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_ElderlyStats_members(ctx, field)
+	case "visitedThisMonth":
+		return ec.fieldContext_ElderlyStats_visitedThisMonth(ctx, field)
+	case "visitRate":
+		return ec.fieldContext_ElderlyStats_visitRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElderlyStats", field.Name)
 }
 
 func (ec *executionContext) childFields_FarmStayCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8512,6 +8997,20 @@ func (ec *executionContext) childFields_LeaderCompliance(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type LeaderCompliance", field.Name)
 }
 
+func (ec *executionContext) childFields_LeaderStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_LeaderStats_month(ctx, field)
+	case "assignments":
+		return ec.fieldContext_LeaderStats_assignments(ctx, field)
+	case "compliant":
+		return ec.fieldContext_LeaderStats_compliant(ctx, field)
+	case "complianceRate":
+		return ec.fieldContext_LeaderStats_complianceRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeaderStats", field.Name)
+}
+
 func (ec *executionContext) childFields_LeaderVisit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8680,6 +9179,28 @@ func (ec *executionContext) childFields_MemberScore(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MemberScore", field.Name)
 }
 
+func (ec *executionContext) childFields_MemberStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_MemberStats_total(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_MemberStats_byStatus(ctx, field)
+	case "byCategory":
+		return ec.fieldContext_MemberStats_byCategory(ctx, field)
+	case "byGender":
+		return ec.fieldContext_MemberStats_byGender(ctx, field)
+	case "byAgeBand":
+		return ec.fieldContext_MemberStats_byAgeBand(ctx, field)
+	case "atHomeNoPost":
+		return ec.fieldContext_MemberStats_atHomeNoPost(ctx, field)
+	case "withoutPost":
+		return ec.fieldContext_MemberStats_withoutPost(ctx, field)
+	case "postCoverage":
+		return ec.fieldContext_MemberStats_postCoverage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberStats", field.Name)
+}
+
 func (ec *executionContext) childFields_MobileRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8740,6 +9261,36 @@ func (ec *executionContext) childFields_MobileRecordEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type MobileRecordEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MobileStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_MobileStats_members(ctx, field)
+	case "contactedWithin30Days":
+		return ec.fieldContext_MobileStats_contactedWithin30Days(ctx, field)
+	case "contactRate":
+		return ec.fieldContext_MobileStats_contactRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MobileStats", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthStats_month(ctx, field)
+	case "entriesApproved":
+		return ec.fieldContext_MonthStats_entriesApproved(ctx, field)
+	case "visits":
+		return ec.fieldContext_MonthStats_visits(ctx, field)
+	case "contacts":
+		return ec.fieldContext_MonthStats_contacts(ctx, field)
+	case "disbursements":
+		return ec.fieldContext_MonthStats_disbursements(ctx, field)
+	case "disbursedFen":
+		return ec.fieldContext_MonthStats_disbursedFen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthStats", field.Name)
+}
+
 func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8792,6 +9343,38 @@ func (ec *executionContext) childFields_Org(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Org", field.Name)
 }
 
+func (ec *executionContext) childFields_OrgAnalytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "org":
+		return ec.fieldContext_OrgAnalytics_org(ctx, field)
+	case "year":
+		return ec.fieldContext_OrgAnalytics_year(ctx, field)
+	case "members":
+		return ec.fieldContext_OrgAnalytics_members(ctx, field)
+	case "points":
+		return ec.fieldContext_OrgAnalytics_points(ctx, field)
+	case "pledges":
+		return ec.fieldContext_OrgAnalytics_pledges(ctx, field)
+	case "careFund":
+		return ec.fieldContext_OrgAnalytics_careFund(ctx, field)
+	case "mobile":
+		return ec.fieldContext_OrgAnalytics_mobile(ctx, field)
+	case "elderly":
+		return ec.fieldContext_OrgAnalytics_elderly(ctx, field)
+	case "pairings":
+		return ec.fieldContext_OrgAnalytics_pairings(ctx, field)
+	case "leaders":
+		return ec.fieldContext_OrgAnalytics_leaders(ctx, field)
+	case "children":
+		return ec.fieldContext_OrgAnalytics_children(ctx, field)
+	case "ranking":
+		return ec.fieldContext_OrgAnalytics_ranking(ctx, field)
+	case "monthly":
+		return ec.fieldContext_OrgAnalytics_monthly(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgAnalytics", field.Name)
+}
+
 func (ec *executionContext) childFields_OrgConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8826,6 +9409,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PairingStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "villageBranches":
+		return ec.fieldContext_PairingStats_villageBranches(ctx, field)
+	case "pairedBranches":
+		return ec.fieldContext_PairingStats_pairedBranches(ctx, field)
+	case "branchCoverage":
+		return ec.fieldContext_PairingStats_branchCoverage(ctx, field)
+	case "poorHouseholds":
+		return ec.fieldContext_PairingStats_poorHouseholds(ctx, field)
+	case "helpedHouseholds":
+		return ec.fieldContext_PairingStats_helpedHouseholds(ctx, field)
+	case "householdCoverage":
+		return ec.fieldContext_PairingStats_householdCoverage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairingStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Plaque(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9062,6 +9663,18 @@ func (ec *executionContext) childFields_PledgeReview(ctx context.Context, field 
 		return ec.fieldContext_PledgeReview_pledge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PledgeReview", field.Name)
+}
+
+func (ec *executionContext) childFields_PledgeStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_PledgeStats_total(ctx, field)
+	case "byState":
+		return ec.fieldContext_PledgeStats_byState(ctx, field)
+	case "fulfilmentRate":
+		return ec.fieldContext_PledgeStats_fulfilmentRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PledgeStats", field.Name)
 }
 
 func (ec *executionContext) childFields_PledgeTopic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9388,6 +10001,24 @@ func (ec *executionContext) childFields_PointRank(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type PointRank", field.Name)
 }
 
+func (ec *executionContext) childFields_PointStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "graded":
+		return ec.fieldContext_PointStats_graded(ctx, field)
+	case "average":
+		return ec.fieldContext_PointStats_average(ctx, field)
+	case "grades":
+		return ec.fieldContext_PointStats_grades(ctx, field)
+	case "histogram":
+		return ec.fieldContext_PointStats_histogram(ctx, field)
+	case "consequences":
+		return ec.fieldContext_PointStats_consequences(ctx, field)
+	case "excellentShare":
+		return ec.fieldContext_PointStats_excellentShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PointStats", field.Name)
+}
+
 func (ec *executionContext) childFields_PoorHousehold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9450,6 +10081,18 @@ func (ec *executionContext) childFields_PoorHouseholdEdge(ctx context.Context, f
 		return ec.fieldContext_PoorHouseholdEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PoorHouseholdEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedOrg(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "org":
+		return ec.fieldContext_RankedOrg_org(ctx, field)
+	case "value":
+		return ec.fieldContext_RankedOrg_value(ctx, field)
+	case "rank":
+		return ec.fieldContext_RankedOrg_rank(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedOrg", field.Name)
 }
 
 func (ec *executionContext) childFields_Recitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11974,6 +12617,28 @@ func (ec *executionContext) field_Mutation_withdrawPlaque_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_OrgAnalytics_ranking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (analytics.RankMetric, error) {
+			return ec.unmarshalNRankMetric2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Org_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12297,6 +12962,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_analytics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -16982,6 +17669,52 @@ func (ec *executionContext) fieldContext_ConventionEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("ConventionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Count_key(ctx context.Context, field graphql.CollectedField, obj *analytics.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "String")
+}
+
+func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DemoPost_id(ctx context.Context, field graphql.CollectedField, obj *ent.DemoPost) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17324,6 +18057,75 @@ func (ec *executionContext) _DemoPostEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_DemoPostEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DemoPostEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ElderlyStats_members(ctx context.Context, field graphql.CollectedField, obj *analytics.ElderlyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElderlyStats_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElderlyStats_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElderlyStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ElderlyStats_visitedThisMonth(ctx context.Context, field graphql.CollectedField, obj *analytics.ElderlyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElderlyStats_visitedThisMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VisitedThisMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElderlyStats_visitedThisMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElderlyStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ElderlyStats_visitRate(ctx context.Context, field graphql.CollectedField, obj *analytics.ElderlyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElderlyStats_visitRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VisitRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElderlyStats_visitRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElderlyStats", field, true, false, "Float")
 }
 
 func (ec *executionContext) _FarmStayCriterion_id(ctx context.Context, field graphql.CollectedField, obj *ent.FarmStayCriterion) (ret graphql.Marshaler) {
@@ -21599,6 +22401,98 @@ func (ec *executionContext) fieldContext_LeaderCompliance_shortfalls(_ context.C
 	return graphql.NewScalarFieldContext("LeaderCompliance", field, false, false, "String")
 }
 
+func (ec *executionContext) _LeaderStats_month(ctx context.Context, field graphql.CollectedField, obj *analytics.LeaderStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderStats_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderStats_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeaderStats_assignments(ctx context.Context, field graphql.CollectedField, obj *analytics.LeaderStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderStats_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderStats_assignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderStats_compliant(ctx context.Context, field graphql.CollectedField, obj *analytics.LeaderStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderStats_compliant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compliant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderStats_compliant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeaderStats_complianceRate(ctx context.Context, field graphql.CollectedField, obj *analytics.LeaderStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeaderStats_complianceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComplianceRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeaderStats_complianceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeaderStats", field, true, false, "Float")
+}
+
 func (ec *executionContext) _LeaderVisit_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeaderVisit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23285,6 +24179,226 @@ func (ec *executionContext) fieldContext_MemberScore_grade(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MemberScore", field, false, false, "Grade")
 }
 
+func (ec *executionContext) _MemberStats_total(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberStats_byStatus(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberStats_byCategory(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_byCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCategory(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_byCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberStats_byGender(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_byGender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByGender(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_byGender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberStats_byAgeBand(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_byAgeBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByAgeBand(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_byAgeBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberStats_atHomeNoPost(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_atHomeNoPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtHomeNoPost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_atHomeNoPost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberStats_withoutPost(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_withoutPost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutPost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_withoutPost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberStats_postCoverage(ctx context.Context, field graphql.CollectedField, obj *analytics.MemberStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberStats_postCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostCoverage(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberStats_postCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberStats", field, true, false, "Float")
+}
+
 func (ec *executionContext) _MobileRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.MobileRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23832,6 +24946,213 @@ func (ec *executionContext) _MobileRecordEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MobileRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MobileRecordEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MobileStats_members(ctx context.Context, field graphql.CollectedField, obj *analytics.MobileStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileStats_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileStats_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MobileStats_contactedWithin30Days(ctx context.Context, field graphql.CollectedField, obj *analytics.MobileStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileStats_contactedWithin30Days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactedWithin30Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileStats_contactedWithin30Days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MobileStats_contactRate(ctx context.Context, field graphql.CollectedField, obj *analytics.MobileStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MobileStats_contactRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MobileStats_contactRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MobileStats", field, true, false, "Float")
+}
+
+func (ec *executionContext) _MonthStats_month(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthStats_entriesApproved(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_entriesApproved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntriesApproved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_entriesApproved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthStats_visits(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_visits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthStats_contacts(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthStats_disbursements(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_disbursements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disbursements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_disbursements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthStats_disbursedFen(ctx context.Context, field graphql.CollectedField, obj *analytics.MonthStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthStats_disbursedFen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisbursedFen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthStats_disbursedFen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthStats", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -27413,6 +28734,425 @@ func (ec *executionContext) fieldContext_Org_pointCatalog(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _OrgAnalytics_org(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_year(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgAnalytics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrgAnalytics_members(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.MemberStats) graphql.Marshaler {
+			return ec.marshalNMemberStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMemberStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_points(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PointStats) graphql.Marshaler {
+			return ec.marshalNPointStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPointStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PointStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_pledges(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_pledges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pledges(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PledgeStats) graphql.Marshaler {
+			return ec.marshalNPledgeStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPledgeStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_pledges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PledgeStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_careFund(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_careFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CareFund(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *classification.CareFund) graphql.Marshaler {
+			return ec.marshalNCareFund2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐCareFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_careFund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CareFund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_mobile(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_mobile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mobile(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.MobileStats) graphql.Marshaler {
+			return ec.marshalNMobileStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMobileStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_mobile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MobileStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_elderly(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_elderly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Elderly(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.ElderlyStats) graphql.Marshaler {
+			return ec.marshalNElderlyStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐElderlyStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_elderly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElderlyStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_pairings(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_pairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.PairingStats) graphql.Marshaler {
+			return ec.marshalNPairingStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPairingStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_pairings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairingStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_leaders(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_leaders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leaders(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.LeaderStats) graphql.Marshaler {
+			return ec.marshalNLeaderStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐLeaderStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_leaders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeaderStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_children(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Report) graphql.Marshaler {
+			return ec.marshalNOrgAnalytics2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgAnalytics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_ranking(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_ranking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Ranking(ctx, fc.Args["metric"].(analytics.RankMetric), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.RankedOrg) graphql.Marshaler {
+			return ec.marshalNRankedOrg2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankedOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_ranking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedOrg(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OrgAnalytics_ranking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgAnalytics_monthly(ctx context.Context, field graphql.CollectedField, obj *analytics.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgAnalytics_monthly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monthly(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.MonthStats) graphql.Marshaler {
+			return ec.marshalNMonthStats2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMonthStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgAnalytics_monthly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgAnalytics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrgConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrgConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27645,6 +29385,144 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PairingStats_villageBranches(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_villageBranches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VillageBranches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_villageBranches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairingStats_pairedBranches(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_pairedBranches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedBranches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_pairedBranches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairingStats_branchCoverage(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_branchCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BranchCoverage(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_branchCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PairingStats_poorHouseholds(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_poorHouseholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PoorHouseholds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_poorHouseholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairingStats_helpedHouseholds(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_helpedHouseholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpedHouseholds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_helpedHouseholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairingStats_householdCoverage(ctx context.Context, field graphql.CollectedField, obj *analytics.PairingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingStats_householdCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseholdCoverage(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingStats_householdCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairingStats", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Plaque_id(ctx context.Context, field graphql.CollectedField, obj *ent.Plaque) (ret graphql.Marshaler) {
@@ -29852,6 +31730,84 @@ func (ec *executionContext) fieldContext_PledgeReview_pledge(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PledgeStats_total(ctx context.Context, field graphql.CollectedField, obj *analytics.PledgeStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PledgeStats_byState(ctx context.Context, field graphql.CollectedField, obj *analytics.PledgeStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeStats_byState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByState(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeStats_byState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PledgeStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PledgeStats_fulfilmentRate(ctx context.Context, field graphql.CollectedField, obj *analytics.PledgeStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PledgeStats_fulfilmentRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FulfilmentRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PledgeStats_fulfilmentRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PledgeStats", field, true, false, "Float")
 }
 
 func (ec *executionContext) _PledgeTopic_id(ctx context.Context, field graphql.CollectedField, obj *ent.PledgeTopic) (ret graphql.Marshaler) {
@@ -32698,6 +34654,171 @@ func (ec *executionContext) fieldContext_PointRank_excellent(_ context.Context, 
 	return graphql.NewScalarFieldContext("PointRank", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PointStats_graded(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_graded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Graded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_graded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PointStats_average(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointStats", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PointStats_grades(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_grades(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grades(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_grades(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointStats_histogram(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_histogram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Histogram(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_histogram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointStats_consequences(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_consequences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consequences(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_consequences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PointStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PointStats_excellentShare(ctx context.Context, field graphql.CollectedField, obj *analytics.PointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PointStats_excellentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcellentShare(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PointStats_excellentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PointStats", field, true, false, "Float")
+}
+
 func (ec *executionContext) _PoorHousehold_id(ctx context.Context, field graphql.CollectedField, obj *ent.PoorHousehold) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34441,6 +36562,50 @@ func (ec *executionContext) fieldContext_Query_welfarePosts(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_analytics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_analytics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Analytics(ctx, fc.Args["orgID"].(int), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Report) graphql.Marshaler {
+			return ec.marshalNOrgAnalytics2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_analytics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgAnalytics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_analytics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_convention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34811,6 +36976,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RankedOrg_org(ctx context.Context, field graphql.CollectedField, obj *analytics.RankedOrg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedOrg_org(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Org, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Org) graphql.Marshaler {
+			return ec.marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedOrg_org(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedOrg",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Org(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedOrg_value(ctx context.Context, field graphql.CollectedField, obj *analytics.RankedOrg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedOrg_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedOrg_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedOrg", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RankedOrg_rank(ctx context.Context, field graphql.CollectedField, obj *analytics.RankedOrg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedOrg_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedOrg_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedOrg", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Recitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Recitation) (ret graphql.Marshaler) {
@@ -68414,6 +70657,44 @@ func (ec *executionContext) _ConventionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var countImplementors = []string{"Count"}
+
+func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *analytics.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Count")
+		case "key":
+			out.Values[i] = ec._Count_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Count_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var demoPostImplementors = []string{"DemoPost", "Node"}
 
 func (ec *executionContext) _DemoPost(ctx context.Context, sel ast.SelectionSet, obj *ent.DemoPost) graphql.Marshaler {
@@ -68545,6 +70826,49 @@ func (ec *executionContext) _DemoPostEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._DemoPostEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var elderlyStatsImplementors = []string{"ElderlyStats"}
+
+func (ec *executionContext) _ElderlyStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.ElderlyStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, elderlyStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElderlyStats")
+		case "members":
+			out.Values[i] = ec._ElderlyStats_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitedThisMonth":
+			out.Values[i] = ec._ElderlyStats_visitedThisMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitRate":
+			out.Values[i] = ec._ElderlyStats_visitRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -70162,6 +72486,54 @@ func (ec *executionContext) _LeaderCompliance(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var leaderStatsImplementors = []string{"LeaderStats"}
+
+func (ec *executionContext) _LeaderStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.LeaderStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leaderStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeaderStats")
+		case "month":
+			out.Values[i] = ec._LeaderStats_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignments":
+			out.Values[i] = ec._LeaderStats_assignments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compliant":
+			out.Values[i] = ec._LeaderStats_compliant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complianceRate":
+			out.Values[i] = ec._LeaderStats_complianceRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var leaderVisitImplementors = []string{"LeaderVisit", "Node"}
 
 func (ec *executionContext) _LeaderVisit(ctx context.Context, sel ast.SelectionSet, obj *ent.LeaderVisit) graphql.Marshaler {
@@ -70706,6 +73078,74 @@ func (ec *executionContext) _MemberScore(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var memberStatsImplementors = []string{"MemberStats"}
+
+func (ec *executionContext) _MemberStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.MemberStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberStats")
+		case "total":
+			out.Values[i] = ec._MemberStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byStatus":
+			out.Values[i] = ec._MemberStats_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCategory":
+			out.Values[i] = ec._MemberStats_byCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byGender":
+			out.Values[i] = ec._MemberStats_byGender(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byAgeBand":
+			out.Values[i] = ec._MemberStats_byAgeBand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atHomeNoPost":
+			out.Values[i] = ec._MemberStats_atHomeNoPost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutPost":
+			out.Values[i] = ec._MemberStats_withoutPost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postCoverage":
+			out.Values[i] = ec._MemberStats_postCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mobileRecordImplementors = []string{"MobileRecord", "Node"}
 
 func (ec *executionContext) _MobileRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.MobileRecord) graphql.Marshaler {
@@ -70880,6 +73320,107 @@ func (ec *executionContext) _MobileRecordEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._MobileRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mobileStatsImplementors = []string{"MobileStats"}
+
+func (ec *executionContext) _MobileStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.MobileStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mobileStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MobileStats")
+		case "members":
+			out.Values[i] = ec._MobileStats_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactedWithin30Days":
+			out.Values[i] = ec._MobileStats_contactedWithin30Days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactRate":
+			out.Values[i] = ec._MobileStats_contactRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var monthStatsImplementors = []string{"MonthStats"}
+
+func (ec *executionContext) _MonthStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.MonthStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthStats")
+		case "month":
+			out.Values[i] = ec._MonthStats_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entriesApproved":
+			out.Values[i] = ec._MonthStats_entriesApproved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visits":
+			out.Values[i] = ec._MonthStats_visits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._MonthStats_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disbursements":
+			out.Values[i] = ec._MonthStats_disbursements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disbursedFen":
+			out.Values[i] = ec._MonthStats_disbursedFen(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -71563,6 +74104,110 @@ func (ec *executionContext) _Org(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var orgAnalyticsImplementors = []string{"OrgAnalytics"}
+
+func (ec *executionContext) _OrgAnalytics(ctx context.Context, sel ast.SelectionSet, obj *analytics.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgAnalyticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgAnalytics")
+		case "org":
+			out.Values[i] = ec._OrgAnalytics_org(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._OrgAnalytics_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_members(ctx, field, obj)
+				})
+		case "points":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_points(ctx, field, obj)
+				})
+		case "pledges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_pledges(ctx, field, obj)
+				})
+		case "careFund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_careFund(ctx, field, obj)
+				})
+		case "mobile":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_mobile(ctx, field, obj)
+				})
+		case "elderly":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_elderly(ctx, field, obj)
+				})
+		case "pairings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_pairings(ctx, field, obj)
+				})
+		case "leaders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_leaders(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_children(ctx, field, obj)
+				})
+		case "ranking":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_ranking(ctx, field, obj)
+				})
+		case "monthly":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrgAnalytics_monthly(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var orgConnectionImplementors = []string{"OrgConnection"}
 
 func (ec *executionContext) _OrgConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrgConnection) graphql.Marshaler {
@@ -71673,6 +74318,64 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pairingStatsImplementors = []string{"PairingStats"}
+
+func (ec *executionContext) _PairingStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.PairingStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairingStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairingStats")
+		case "villageBranches":
+			out.Values[i] = ec._PairingStats_villageBranches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairedBranches":
+			out.Values[i] = ec._PairingStats_pairedBranches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "branchCoverage":
+			out.Values[i] = ec._PairingStats_branchCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "poorHouseholds":
+			out.Values[i] = ec._PairingStats_poorHouseholds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpedHouseholds":
+			out.Values[i] = ec._PairingStats_helpedHouseholds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "householdCoverage":
+			out.Values[i] = ec._PairingStats_householdCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -72415,6 +75118,49 @@ func (ec *executionContext) _PledgeReview(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PledgeReview_pledge(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pledgeStatsImplementors = []string{"PledgeStats"}
+
+func (ec *executionContext) _PledgeStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.PledgeStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pledgeStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PledgeStats")
+		case "total":
+			out.Values[i] = ec._PledgeStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byState":
+			out.Values[i] = ec._PledgeStats_byState(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fulfilmentRate":
+			out.Values[i] = ec._PledgeStats_fulfilmentRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -73485,6 +76231,64 @@ func (ec *executionContext) _PointRank(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var pointStatsImplementors = []string{"PointStats"}
+
+func (ec *executionContext) _PointStats(ctx context.Context, sel ast.SelectionSet, obj *analytics.PointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pointStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PointStats")
+		case "graded":
+			out.Values[i] = ec._PointStats_graded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._PointStats_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grades":
+			out.Values[i] = ec._PointStats_grades(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "histogram":
+			out.Values[i] = ec._PointStats_histogram(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consequences":
+			out.Values[i] = ec._PointStats_consequences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excellentShare":
+			out.Values[i] = ec._PointStats_excellentShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var poorHouseholdImplementors = []string{"PoorHousehold", "Node"}
 
 func (ec *executionContext) _PoorHousehold(ctx context.Context, sel ast.SelectionSet, obj *ent.PoorHousehold) graphql.Marshaler {
@@ -73863,6 +76667,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_welfarePosts(ctx, field)
 				})
+		case "analytics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_analytics(ctx, field)
+				})
 		case "convention":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -73918,6 +76728,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedOrgImplementors = []string{"RankedOrg"}
+
+func (ec *executionContext) _RankedOrg(ctx context.Context, sel ast.SelectionSet, obj *analytics.RankedOrg) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedOrgImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.DeferredGroup{}
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedOrg")
+		case "org":
+			out.Values[i] = ec._RankedOrg_org(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RankedOrg_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._RankedOrg_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -75887,6 +78740,26 @@ func (ec *executionContext) unmarshalNConventionWhereInput2ᚖgithubᚗcomᚋpar
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCount2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCount(ctx context.Context, sel ast.SelectionSet, v analytics.Count) graphql.Marshaler {
+	return ec._Count(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCount2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Count) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCount2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCreateBranchPairingInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐCreateBranchPairingInput(ctx context.Context, v any) (CreateBranchPairingInput, error) {
 	res, err := ec.unmarshalInputCreateBranchPairingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -76069,6 +78942,14 @@ func (ec *executionContext) marshalNDisplayChannel2ᚕgithubᚗcomᚋpartyorgᚋ
 func (ec *executionContext) unmarshalNDonateToCareFundInput2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋclassificationᚐDonateToCareFundInput(ctx context.Context, v any) (classification.DonateToCareFundInput, error) {
 	res, err := ec.unmarshalInputDonateToCareFundInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElderlyStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐElderlyStats(ctx context.Context, sel ast.SelectionSet, v *analytics.ElderlyStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ElderlyStats!")
+		return graphql.Null
+	}
+	return ec._ElderlyStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEvaluatePledgeInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐEvaluatePledgeInput(ctx context.Context, v any) (EvaluatePledgeInput, error) {
@@ -76792,6 +79673,14 @@ func (ec *executionContext) marshalNLeaderCompliance2ᚖgithubᚗcomᚋpartyorg�
 	return ec._LeaderCompliance(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLeaderStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐLeaderStats(ctx context.Context, sel ast.SelectionSet, v *analytics.LeaderStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeaderStats!")
+		return graphql.Null
+	}
+	return ec._LeaderStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLeaderVisit2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐLeaderVisitᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LeaderVisit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -76955,6 +79844,14 @@ func (ec *executionContext) marshalNMemberScore2ᚖgithubᚗcomᚋpartyorgᚋpar
 	return ec._MemberScore(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMemberStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMemberStats(ctx context.Context, sel ast.SelectionSet, v *analytics.MemberStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberStats!")
+		return graphql.Null
+	}
+	return ec._MemberStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMemberStatus2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋmemberᚐStatus(ctx context.Context, v any) (member.Status, error) {
 	var res member.Status
 	err := res.UnmarshalGQL(v)
@@ -77025,6 +79922,14 @@ func (ec *executionContext) unmarshalNMobileRecordWhereInput2ᚖgithubᚗcomᚋp
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMobileStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMobileStats(ctx context.Context, sel ast.SelectionSet, v *analytics.MobileStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MobileStats!")
+		return graphql.Null
+	}
+	return ec._MobileStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNModelCriterion2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋfarmstaycriterionᚐCriterion(ctx context.Context, v any) (farmstaycriterion.Criterion, error) {
 	var res farmstaycriterion.Criterion
 	err := res.UnmarshalGQL(v)
@@ -77052,6 +79957,30 @@ func (ec *executionContext) unmarshalNModelCriterionInput2ᚕᚖgithubᚗcomᚋp
 func (ec *executionContext) unmarshalNModelCriterionInput2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐModelCriterionInput(ctx context.Context, v any) (*ModelCriterionInput, error) {
 	res, err := ec.unmarshalInputModelCriterionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMonthStats2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMonthStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.MonthStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMonthStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMonthStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMonthStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐMonthStats(ctx context.Context, sel ast.SelectionSet, v *analytics.MonthStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthStats!")
+		return graphql.Null
+	}
+	return ec._MonthStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -77105,6 +80034,30 @@ func (ec *executionContext) marshalNOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋ
 		return graphql.Null
 	}
 	return ec._Org(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrgAnalytics2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Report) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrgAnalytics2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrgAnalytics2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐReport(ctx context.Context, sel ast.SelectionSet, v *analytics.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgAnalytics!")
+		return graphql.Null
+	}
+	return ec._OrgAnalytics(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrgConnection2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐOrgConnection(ctx context.Context, sel ast.SelectionSet, v *ent.OrgConnection) graphql.Marshaler {
@@ -77225,6 +80178,14 @@ func (ec *executionContext) unmarshalNPairingKind2githubᚗcomᚋpartyorgᚋpart
 
 func (ec *executionContext) marshalNPairingKind2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐPairingKind(ctx context.Context, sel ast.SelectionSet, v PairingKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPairingStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPairingStats(ctx context.Context, sel ast.SelectionSet, v *analytics.PairingStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PairingStats!")
+		return graphql.Null
+	}
+	return ec._PairingStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPlaque2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPlaque(ctx context.Context, sel ast.SelectionSet, v *ent.Plaque) graphql.Marshaler {
@@ -77551,6 +80512,14 @@ func (ec *executionContext) unmarshalNPledgeState2githubᚗcomᚋpartyorgᚋpart
 
 func (ec *executionContext) marshalNPledgeState2githubᚗcomᚋpartyorgᚋpartyorgᚋentᚋpledgeᚐState(ctx context.Context, sel ast.SelectionSet, v pledge1.State) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNPledgeStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPledgeStats(ctx context.Context, sel ast.SelectionSet, v *analytics.PledgeStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PledgeStats!")
+		return graphql.Null
+	}
+	return ec._PledgeStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPledgeTopic2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPledgeTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PledgeTopic) graphql.Marshaler {
@@ -77960,6 +80929,14 @@ func (ec *executionContext) marshalNPointSource2githubᚗcomᚋpartyorgᚋpartyo
 	return v
 }
 
+func (ec *executionContext) marshalNPointStats2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐPointStats(ctx context.Context, sel ast.SelectionSet, v *analytics.PointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PointStats!")
+		return graphql.Null
+	}
+	return ec._PointStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPoorHousehold2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐPoorHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PoorHousehold) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -78029,6 +81006,40 @@ func (ec *executionContext) unmarshalNPublishConventionInput2githubᚗcomᚋpart
 func (ec *executionContext) unmarshalNRaiseHouseholdProblemInput2githubᚗcomᚋpartyorgᚋpartyorgᚋgraphᚐRaiseHouseholdProblemInput(ctx context.Context, v any) (RaiseHouseholdProblemInput, error) {
 	res, err := ec.unmarshalInputRaiseHouseholdProblemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRankMetric2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankMetric(ctx context.Context, v any) (analytics.RankMetric, error) {
+	var res analytics.RankMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRankMetric2githubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankMetric(ctx context.Context, sel ast.SelectionSet, v analytics.RankMetric) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRankedOrg2ᚕᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankedOrgᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.RankedOrg) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankedOrg(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedOrg2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋinternalᚋanalyticsᚐRankedOrg(ctx context.Context, sel ast.SelectionSet, v *analytics.RankedOrg) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RankedOrg!")
+		return graphql.Null
+	}
+	return ec._RankedOrg(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRecitation2ᚖgithubᚗcomᚋpartyorgᚋpartyorgᚋentᚐRecitation(ctx context.Context, sel ast.SelectionSet, v *ent.Recitation) graphql.Marshaler {

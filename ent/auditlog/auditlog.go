@@ -10,6 +10,8 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -198,3 +200,6 @@ func (e *Op) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of AuditLog are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "org_id"}

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -294,3 +296,6 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of BranchPairing are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "unit_branch_id", Also: "village_branch_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -155,3 +157,6 @@ func newMemberStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, MemberTable, MemberColumn),
 	)
 }
+
+// Scope is how rows of CategoryChange are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id", Member: "member_id"}

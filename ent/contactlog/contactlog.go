@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -235,3 +237,6 @@ func (e *Kind) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of ContactLog are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id", Member: "member_id"}

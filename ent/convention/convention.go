@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -119,3 +121,6 @@ func newCountyStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, CountyTable, CountyColumn),
 	)
 }
+
+// Scope is how rows of Convention are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "county_id"}

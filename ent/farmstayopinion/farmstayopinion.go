@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -195,3 +197,6 @@ func (e *Agency) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of FarmStayOpinion are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "village_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -172,3 +174,6 @@ func newHelperStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, HelperTable, HelperColumn),
 	)
 }
+
+// Scope is how rows of HelpCard are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id", Member: "member_id"}

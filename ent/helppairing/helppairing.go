@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -216,3 +218,6 @@ func newRecordsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, RecordsTable, RecordsColumn),
 	)
 }
+
+// Scope is how rows of HelpPairing are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "village_id", Also: "branch_id", Member: "member_id"}

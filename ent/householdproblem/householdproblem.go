@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -159,3 +161,6 @@ func newHouseholdStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, HouseholdTable, HouseholdColumn),
 	)
 }
+
+// Scope is how rows of HouseholdProblem are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "village_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -257,3 +259,6 @@ func newVisitsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, VisitsTable, VisitsColumn),
 	)
 }
+
+// Scope is how rows of LeaderAssignment are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "township_id", Member: "leader_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -203,3 +205,6 @@ func newHouseholdsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2M, false, HouseholdsTable, HouseholdsPrimaryKey...),
 	)
 }
+
+// Scope is how rows of LeaderVisit are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "township_id", Member: "leader_id"}

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -369,3 +371,6 @@ func (e *Sector) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of Org are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "path"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -165,3 +167,6 @@ func newPledgeStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, PledgeTable, PledgeColumn),
 	)
 }
+
+// Scope is how rows of PledgeProgress are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id", Member: "member_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -201,3 +203,6 @@ func newItemsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, ItemsTable, ItemsColumn),
 	)
 }
+
+// Scope is how rows of PointCatalog are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "county_id"}

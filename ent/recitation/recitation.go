@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -226,3 +228,6 @@ func newAbsencesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, AbsencesTable, AbsencesColumn),
 	)
 }
+
+// Scope is how rows of Recitation are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id"}

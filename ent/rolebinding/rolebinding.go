@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -200,3 +202,6 @@ func (e *Role) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+// Scope is how rows of RoleBinding are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "org_id", User: "user_id"}

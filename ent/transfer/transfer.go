@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -201,3 +203,6 @@ func newToBranchStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, ToBranchTable, ToBranchColumn),
 	)
 }
+
+// Scope is how rows of Transfer are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "to_branch_id", Member: "member_id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -214,3 +216,6 @@ func newRolesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, RolesTable, RolesColumn),
 	)
 }
+
+// Scope is how rows of User are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "org_id", User: "id"}

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 const (
@@ -182,3 +184,6 @@ func newVisitorStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, VisitorTable, VisitorColumn),
 	)
 }
+
+// Scope is how rows of Visit are limited to a viewer's read scope (internal/scope).
+var Scope = scope.Annotation{Column: "branch_id", Member: "member_id"}

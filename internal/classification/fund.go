@@ -197,19 +197,29 @@ func Balance(ctx context.Context, c *ent.Client, orgID int) (CareFund, error) {
 	}
 	var f CareFund
 	for _, r := range rows {
-		switch {
-		case r.Kind == carefundentry.KindDONATION:
-			f.InFen += r.Sum
-		case r.Kind == carefundentry.KindDISBURSEMENT:
-			f.OutFen += r.Sum
-		case r.ReversedKind != nil && *r.ReversedKind == carefundentry.KindDONATION.String():
-			f.InFen -= r.Sum
-		default:
-			f.OutFen -= r.Sum
+		reversed := ""
+		if r.ReversedKind != nil {
+			reversed = *r.ReversedKind
 		}
+		f.Add(r.Kind, reversed, r.Sum)
+	}
+	return f, nil
+}
+
+// Add counts sum fen of entries of kind into the fund: a reversal takes
+// back what the kind it reverses (reversed) put in or out.
+func (f *CareFund) Add(kind carefundentry.Kind, reversed string, sum int64) {
+	switch {
+	case kind == carefundentry.KindDONATION:
+		f.InFen += sum
+	case kind == carefundentry.KindDISBURSEMENT:
+		f.OutFen += sum
+	case reversed == carefundentry.KindDONATION.String():
+		f.InFen -= sum
+	default:
+		f.OutFen -= sum
 	}
 	f.BalanceFen = f.InFen - f.OutFen
-	return f, nil
 }
 
 // lockFund reads the fund org and, on PostgreSQL, locks its row until the
