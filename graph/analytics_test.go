@@ -3,6 +3,8 @@ package graph_test
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +40,7 @@ fragment figures on OrgAnalytics {
   mobile { members contactedWithin30Days }
   elderly { members visitedThisMonth }
   pairings { villageBranches pairedBranches poorHouseholds helpedHouseholds }
+  leaders { month assignments compliant }
   monthly { month visits contacts disbursements disbursedFen }
 }`
 
@@ -64,6 +67,10 @@ type figures struct {
 	Mobile   struct{ Members, ContactedWithin30Days int }
 	Elderly  struct{ Members, VisitedThisMonth int }
 	Pairings struct{ VillageBranches, PairedBranches, PoorHouseholds, HelpedHouseholds int }
+	Leaders  struct {
+		Month                  string
+		Assignments, Compliant int
+	}
 	Monthly  []struct {
 		Month                                         string
 		Visits, Contacts, Disbursements, DisbursedFen int
@@ -200,8 +207,24 @@ func analyticsFixture(t *testing.T, d *testdb.DB) (*apitest.Tree, *apitest.API) 
 	helper := m("C.T1.V1.B1.M1")
 	must(c.HelpPairing.Create().SetMemberID(helper.ID).SetHouseholdID(h.ID).SetVillageID(o("C.T1.V1").ID).SetBranchID(helper.BranchID).
 		SetMemberName(helper.Name).SetHouseholdHead(h.Head).SetSince(day25(2, 1)).Save(ctx))
-	household("C.T2.V1", poorhousehold.StatusRelapseRisk)
+	h2 := household("C.T1.V1", poorhousehold.StatusLiftedOut)
+	h3 := household("C.T2.V1", poorhousehold.StatusRelapseRisk)
 	household("C.T2.V2", poorhousehold.StatusLiftedOut)
+
+	// Leaders 2025 (two more members of the unit): the leader in T1.V1 meets December's quotas (two
+	// visits, two households each, a problem solved each); in T2.V1 one
+	// visit is short.
+	assign := func(township, village string, visits ...[]*ent.PoorHousehold) {
+		leader := c.Member.Create().SetName("C.U1.B1."+village).SetStatus(member.StatusFull).SetBranchID(unitBranch.ID).SaveX(ctx)
+		a := c.LeaderAssignment.Create().SetLeaderID(leader.ID).SetLeaderName(leader.Name).SetYear(2025).
+			SetTownshipID(o(township).ID).SetVillageID(o(village).ID).SaveX(ctx)
+		for i, hs := range visits {
+			must(c.LeaderVisit.Create().SetAssignmentID(a.ID).SetTownshipID(a.TownshipID).SetLeaderID(leader.ID).
+				SetOn(day25(12, 10+i)).SetPlace(village).SetProblemsSolved(1).SetNote("").AddHouseholds(hs...).Save(ctx))
+		}
+	}
+	assign("C.T1", "C.T1.V1", []*ent.PoorHousehold{h, h2}, []*ent.PoorHousehold{h, h2})
+	assign("C.T2", "C.T2.V1", []*ent.PoorHousehold{h3})
 	return tree, apitest.New(t, d)
 }
 
@@ -217,22 +240,22 @@ func TestAnalyticsFigures(t *testing.T) {
 			what      string
 			got, want int
 		}{
-			{"members", ms.Total, 13},
-			{"FULL", of(ms.ByStatus, "FULL"), 11},
+			{"members (12 in villages, 3 in the unit)", ms.Total, 15},
+			{"FULL", of(ms.ByStatus, "FULL"), 13},
 			{"PROBATIONARY", of(ms.ByStatus, "PROBATIONARY"), 1},
 			{"ACTIVIST", of(ms.ByStatus, "ACTIVIST"), 1},
 			{"IN_OFFICE_CADRE", of(ms.ByCategory, "IN_OFFICE_CADRE"), 1},
 			{"AT_HOME_NO_POST", of(ms.ByCategory, "AT_HOME_NO_POST"), 6},
 			{"MOBILE", of(ms.ByCategory, "MOBILE"), 2},
 			{"ELDERLY_INFIRM", of(ms.ByCategory, "ELDERLY_INFIRM"), 2},
-			{"no category (the activist, the unit's cadre)", of(ms.ByCategory, "NONE"), 2},
+			{"no category (the activist, the unit's members)", of(ms.ByCategory, "NONE"), 4},
 			{"MALE", of(ms.ByGender, "MALE"), 1},
 			{"FEMALE", of(ms.ByGender, "FEMALE"), 2},
-			{"no gender", of(ms.ByGender, "NONE"), 10},
+			{"no gender", of(ms.ByGender, "NONE"), 12},
 			{"18-34 (born 1 January 1991)", of(ms.ByAgeBand, "18-34"), 1},
 			{"35-44 (born 31 December 1990)", of(ms.ByAgeBand, "35-44"), 1},
 			{"65-74 (born 1960)", of(ms.ByAgeBand, "65-74"), 1},
-			{"no birth day", of(ms.ByAgeBand, "NONE"), 10},
+			{"no birth day", of(ms.ByAgeBand, "NONE"), 12},
 			{"at home without a post", ms.AtHomeNoPost, 6},
 			{"of them without a post", ms.WithoutPost, 5},
 			{"graded in 2025", c.Points.Graded, 4},
@@ -257,6 +280,8 @@ func TestAnalyticsFigures(t *testing.T) {
 			{"paired (active only)", c.Pairings.PairedBranches, 1},
 			{"poor households (not lifted out)", c.Pairings.PoorHouseholds, 2},
 			{"helped", c.Pairings.HelpedHouseholds, 1},
+			{"leaders' assignments", c.Leaders.Assignments, 2},
+			{"meeting December's quotas", c.Leaders.Compliant, 1},
 			{"children", len(c.Children), 3},
 			{"December visits", c.Monthly[11].Visits, 1},
 			{"November visits", c.Monthly[10].Visits, 1},
@@ -282,6 +307,9 @@ func TestAnalyticsFigures(t *testing.T) {
 				t.Errorf("%s: %v, want %v", tc.what, tc.got, tc.want)
 			}
 		}
+		if c.Leaders.Month != "2025-12" {
+			t.Errorf("leaders checked in %q, want 2025-12", c.Leaders.Month)
+		}
 		if len(c.Monthly) != 12 || c.Monthly[0].Month != "2025-01" || c.Monthly[11].Month != "2025-12" {
 			t.Errorf("monthly %v, want January to December 2025", c.Monthly)
 		}
@@ -298,7 +326,7 @@ func TestAnalyticsFigures(t *testing.T) {
 
 // TestAnalyticsAddUp: at every level the children's figures add up to
 // the parent's (but for the rows of the parent itself: a village's care
-// fund and households), and each child's own dashboard equals its entry among
+// fund, households and leaders), and each child's own dashboard equals its entry among
 // its parent's children.
 func TestAnalyticsAddUp(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
@@ -324,9 +352,11 @@ func TestAnalyticsAddUp(t *testing.T) {
 			want := parent
 			want.Children, want.Org = nil, sum.Org
 			if tree.Orgs[name].Kind == org.KindVillage {
-				// A village's care fund and poor households are its own,
-				// no branch's: they count for the village alone.
+				// A village's care fund, poor households and leaders'
+				// assignments are its own, no branch's: they count for the
+				// village alone.
 				want.CareFund, want.Pairings.PoorHouseholds, want.Pairings.HelpedHouseholds = sum.CareFund, 0, 0
+				want.Leaders.Assignments, want.Leaders.Compliant = 0, 0
 				for i := range want.Monthly {
 					want.Monthly[i].Disbursements, want.Monthly[i].DisbursedFen = 0, 0
 				}
@@ -389,6 +419,9 @@ func addUp(a, b figures) figures {
 	a.Pairings.PairedBranches += b.Pairings.PairedBranches
 	a.Pairings.PoorHouseholds += b.Pairings.PoorHouseholds
 	a.Pairings.HelpedHouseholds += b.Pairings.HelpedHouseholds
+	a.Leaders.Month = b.Leaders.Month
+	a.Leaders.Assignments += b.Leaders.Assignments
+	a.Leaders.Compliant += b.Leaders.Compliant
 	if a.Monthly == nil {
 		a.Monthly = slices.Clone(b.Monthly)
 	} else {
@@ -472,6 +505,47 @@ func TestAnalyticsScope(t *testing.T) {
 			errs := as(tc.role, tc.at).Do(t, analyticsQ, gqlVars("id", gqlID(tree.Orgs[tc.asked].ID)), &out)
 			if len(errs) == 0 || errs[0].Code() != tc.code || out.Analytics != nil {
 				t.Errorf("%s of %s asking for %s: %v, want %s", tc.role, tc.at, tc.asked, errs, tc.code)
+			}
+		}
+	})
+}
+
+// TestAnalyticsRanking: each metric orders the children best first, ties
+// share a rank, children without the figure are left out, first keeps
+// the top.
+func TestAnalyticsRanking(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		tree, api := analyticsFixture(t, d)
+		admin := api.Login(t, "admin", apitest.Password)
+		for _, tc := range []struct {
+			metric string
+			first  any
+			want   string
+		}{
+			{"MEMBERS", nil, "1 C.T1 6, 1 C.T2 6, 3 C.U1 3"},
+			{"MEMBERS", 2, "1 C.T1 6, 1 C.T2 6"},
+			{"AVERAGE_POINTS", nil, "1 C.T1 99.667, 2 C.T2 0"},
+			{"EXCELLENT_SHARE", 1, "1 C.T1 0.333"},
+			{"PLEDGE_FULFILMENT", nil, "1 C.T1 0.333"},
+			{"VISIT_COMPLIANCE", nil, "1 C.T1 1, 2 C.T2 0"},
+		} {
+			var out struct {
+				Analytics struct {
+					Ranking []struct {
+						Rank  int
+						Value float64
+						Org   struct{ Name string }
+					}
+				}
+			}
+			admin.MustDo(t, `query($id: ID!, $m: RankMetric!, $first: Int) { analytics(orgID: $id, year: 2025) { ranking(metric: $m, first: $first) { rank value org { name } } } }`,
+				gqlVars("id", gqlID(tree.Orgs["C"].ID), "m", tc.metric, "first", tc.first), &out)
+			var got []string
+			for _, r := range out.Analytics.Ranking {
+				got = append(got, fmt.Sprintf("%d %s %s", r.Rank, r.Org.Name, strconv.FormatFloat(math.Round(r.Value*1000)/1000, 'f', -1, 64)))
+			}
+			if g := strings.Join(got, ", "); g != tc.want {
+				t.Errorf("ranking by %s (first %v): %s, want %s", tc.metric, tc.first, g, tc.want)
 			}
 		}
 	})
