@@ -48,6 +48,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -154,6 +155,7 @@ func checkColumn(t, c string) error {
 			pointentry.Table:            pointentry.ValidColumn,
 			pointhalfyear.Table:         pointhalfyear.ValidColumn,
 			pointitem.Table:             pointitem.ValidColumn,
+			pointtally.Table:            pointtally.ValidColumn,
 			poorhousehold.Table:         poorhousehold.ValidColumn,
 			recitation.Table:            recitation.ValidColumn,
 			recitationabsence.Table:     recitationabsence.ValidColumn,

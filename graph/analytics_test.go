@@ -24,6 +24,8 @@ import (
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/db"
+	"github.com/partyorg/partyorg/internal/rollup"
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
@@ -547,6 +549,78 @@ func TestAnalyticsRanking(t *testing.T) {
 			if g := strings.Join(got, ", "); g != tc.want {
 				t.Errorf("ranking by %s (first %v): %s, want %s", tc.metric, tc.first, g, tc.want)
 			}
+		}
+	})
+}
+
+// TestPointTallies: the rollup of approved entries (PointTally) is kept
+// by each approval and each reversal, never by a declaration or a
+// rejection, and rebuilt from the entries it equals what was kept; the
+// dashboard's monthly series reads it.
+func TestPointTallies(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		// Periods: 15 March is March, 16 March April, 16 December 2023
+		// January 2024.
+		approve := func(name, title, on string) string {
+			id := w.declare(t, countyAdmin, name, title, on, "BRANCH_RECORDED")
+			w.as(countyAdmin).MustDo(t, reviewEntryQ, gqlVars("id", id, "ok", true), nil)
+			return id
+		}
+		first := approve("C.T1.V1.B1.M1", bonusPoor, "2024-03-15")
+		approve("C.T1.V1.B1.M3", bonusPoor, "2024-03-16")
+		approve("C.T1.V1.B2.M1", bonusPoor, "2023-12-16")
+		approve("C.T2.V1.B1.M1", deductDues, "2024-04-01")
+		w.declare(t, b1Admin, "C.T1.V1.B1.M1", deductDues, "2024-05-01", "BRANCH_RECORDED")
+		rejected := w.declare(t, b1Admin, "C.T1.V1.B1.M3", deductDues, "2024-05-02", "BRANCH_RECORDED")
+		w.as(b1Admin).MustDo(t, reviewEntryQ, gqlVars("id", rejected, "ok", false, "r", "无据"), nil)
+		w.as(b1Admin).MustDo(t, `mutation($id: ID!) { reversePointEntry(id: $id, reason: "重复登记", on: "2024-05-20") { id } }`, gqlVars("id", first), nil)
+
+		ctx := systemCtx()
+		tallies := func() string {
+			var rows []string
+			for _, pt := range d.Client.PointTally.Query().Order(ent.Asc("branch_id"), ent.Asc("period")).AllX(ctx) {
+				rows = append(rows, fmt.Sprintf("%d %s %d", pt.BranchID, pt.Period, pt.Approved))
+			}
+			return strings.Join(rows, "; ")
+		}
+		b := func(name string) int { return w.tree.Orgs[name].ID }
+		// The reversal counts in the period of the entry it reverses.
+		want := fmt.Sprintf("%d 2024-03 2; %d 2024-04 1; %d 2024-01 1; %d 2024-04 1",
+			b("C.T1.V1.B1"), b("C.T1.V1.B1"), b("C.T1.V1.B2"), b("C.T2.V1.B1"))
+		if !(b("C.T1.V1.B1") < b("C.T1.V1.B2") && b("C.T1.V1.B2") < b("C.T2.V1.B1")) {
+			t.Fatal("the fixture's branch IDs are not in name order")
+		}
+		maintained := tallies()
+		if maintained != want {
+			t.Errorf("tallies kept %s, want %s", maintained, want)
+		}
+		if err := db.WithTx(ctx, d.Client, func(tx *ent.Tx) error { return rollup.Rebuild(ctx, tx.Client()) }); err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt := tallies(); rebuilt != maintained {
+			t.Errorf("rebuilt %s, kept %s", rebuilt, maintained)
+		}
+
+		var out struct {
+			Analytics struct {
+				Monthly  []struct{ EntriesApproved int }
+				Children []struct {
+					Monthly []struct{ EntriesApproved int }
+				}
+			}
+		}
+		w.as(countyViewer).MustDo(t, `query($id: ID!) { analytics(orgID: $id, year: 2024) { monthly { entriesApproved } children { monthly { entriesApproved } } } }`,
+			gqlVars("id", w.org("C")), &out)
+		var got []int
+		for _, m := range out.Analytics.Monthly {
+			got = append(got, m.EntriesApproved)
+		}
+		if want := []int{1, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0}; !slices.Equal(got, want) {
+			t.Errorf("entries approved by month %v, want %v", got, want)
+		}
+		if t2 := out.Analytics.Children[1].Monthly[3].EntriesApproved; t2 != 1 {
+			t.Errorf("C.T2 approved %d in April, want 1", t2)
 		}
 	})
 }

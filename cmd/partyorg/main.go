@@ -31,6 +31,7 @@ import (
 	"github.com/partyorg/partyorg/internal/db"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/logging"
+	"github.com/partyorg/partyorg/internal/rollup"
 	"github.com/partyorg/partyorg/internal/server"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
@@ -58,6 +59,7 @@ commands:
   gen       generate county-size trees for benchmarks
   bench     benchmark a running server against hand-written SQL
   audit     audit verify: check the audit trail's hash chains
+  rollup    rollup --rebuild: recompute the dashboards' rollup tables
 
 Run "partyorg <command> -h" for a command's flags.`
 
@@ -178,6 +180,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
 			return nil
+		})
+	case "rollup":
+		rebuild := fs.Bool("rebuild", false, "recompute the dashboards' rollup tables from the rows they count")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if !*rebuild {
+			fmt.Fprintln(stderr, "usage: partyorg rollup --rebuild [--db DSN]")
+			return errUsage
+		}
+		return withClient(ctx, *dsn, func(ctx context.Context, c *ent.Client) error {
+			start := time.Now()
+			err := db.WithTx(ctx, c, func(tx *ent.Tx) error { return rollup.Rebuild(ctx, tx.Client()) })
+			if err == nil {
+				fmt.Fprintf(stdout, "rollups rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+			}
+			return err
 		})
 	case "bench":
 		cfg := bench.Config{DB: *dsn}

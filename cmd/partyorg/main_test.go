@@ -460,6 +460,55 @@ func TestAuditVerify(t *testing.T) {
 	}
 }
 
+// TestRollupRebuild: `partyorg rollup --rebuild` recomputes the tallies
+// from the entries (the equality of rebuilt and kept tallies is
+// graph.TestPointTallies); without --rebuild it only prints its usage.
+func TestRollupRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	ctx := context.Background()
+	if err := run(ctx, []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "1"}, env(), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A tally that no entry backs must go.
+	res, err := c.ExecContext(ctx, "INSERT INTO point_tallies (branch_id, year, period, approved) SELECT id, 2024, '2024-01', 7 FROM orgs WHERE kind = 'BRANCH'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d tallies inserted, want 1", n)
+	}
+	c.Close()
+	var stdout bytes.Buffer
+	if err := run(ctx, []string{"rollup", "--rebuild", "--db", path}, env(), &stdout, io.Discard); err != nil || !strings.Contains(stdout.String(), "rollups rebuilt") {
+		t.Fatalf("rollup --rebuild: %v, stdout %q", err, stdout.String())
+	}
+	if c, err = db.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var n int
+	rows, err := c.QueryContext(ctx, "SELECT COUNT(*) FROM point_tallies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows.Close()
+	if n != 0 {
+		t.Errorf("%d tallies after rebuilding without entries, want 0", n)
+	}
+	if err := run(ctx, []string{"rollup", "--db", path}, env(), io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("rollup without --rebuild: %v, want errUsage", err)
+	}
+}
+
 // TestProductionNeedsSecret: serve --production refuses to start without
 // PARTYORG_SECRET, before it opens the database.
 func TestProductionNeedsSecret(t *testing.T) {

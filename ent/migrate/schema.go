@@ -1618,6 +1618,35 @@ var (
 			},
 		},
 	}
+	// PointTalliesColumns holds the columns for the "point_tallies" table.
+	PointTalliesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeString},
+		{Name: "approved", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PointTalliesTable holds the schema information for the "point_tallies" table.
+	PointTalliesTable = &schema.Table{
+		Name:       "point_tallies",
+		Columns:    PointTalliesColumns,
+		PrimaryKey: []*schema.Column{PointTalliesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_tallies_orgs_branch",
+				Columns:    []*schema.Column{PointTalliesColumns[4]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointtally_branch_id_period",
+				Unique:  true,
+				Columns: []*schema.Column{PointTalliesColumns[4], PointTalliesColumns[2]},
+			},
+		},
+	}
 	// PoorHouseholdsColumns holds the columns for the "poor_households" table.
 	PoorHouseholdsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2122,6 +2151,7 @@ var (
 		PointEntriesTable,
 		PointHalfYearsTable,
 		PointItemsTable,
+		PointTalliesTable,
 		PoorHouseholdsTable,
 		RecitationsTable,
 		RecitationAbsencesTable,
@@ -2302,6 +2332,10 @@ func init() {
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
+	PointTalliesTable.ForeignKeys[0].RefTable = OrgsTable
+	PointTalliesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(197568495616),
 	}
 	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
 	PoorHouseholdsTable.Annotation = &entsql.Annotation{

@@ -41,6 +41,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -1503,6 +1504,8 @@ func init() {
 	pointentry.Hooks[4] = pointentryHooks[0]
 
 	pointentry.Hooks[5] = pointentryHooks[1]
+
+	pointentry.Hooks[6] = pointentryHooks[2]
 	pointentryMixinInters1 := pointentryMixin[1].Interceptors()
 	pointentry.Interceptors[0] = pointentryMixinInters1[0]
 	pointentryMixinFields0 := pointentryMixin[0].Fields()
@@ -1621,6 +1624,21 @@ func init() {
 	pointitemDescPosition := pointitemFields[6].Descriptor()
 	// pointitem.DefaultPosition holds the default value on creation for the position field.
 	pointitem.DefaultPosition = pointitemDescPosition.Default.(int)
+	pointtallyMixin := schema.PointTally{}.Mixin()
+	pointtally.Policy = privacy.NewPolicies(pointtallyMixin[0], schema.PointTally{})
+	pointtally.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointtally.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointtallyMixinHooks0 := pointtallyMixin[0].Hooks()
+
+	pointtally.Hooks[1] = pointtallyMixinHooks0[0]
+	pointtallyMixinInters0 := pointtallyMixin[0].Interceptors()
+	pointtally.Interceptors[0] = pointtallyMixinInters0[0]
 	poorhouseholdMixin := schema.PoorHousehold{}.Mixin()
 	poorhousehold.Policy = privacy.NewPolicies(poorhouseholdMixin[1], schema.PoorHousehold{})
 	poorhousehold.Hooks[0] = func(next ent.Mutator) ent.Mutator {

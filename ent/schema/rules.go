@@ -21,6 +21,7 @@ import (
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/orgtree"
+	"github.com/partyorg/partyorg/internal/rollup"
 	"github.com/partyorg/partyorg/internal/scope"
 	"github.com/partyorg/partyorg/internal/version"
 )
@@ -142,6 +143,7 @@ func (PointAppeal) Hooks() []ent.Hook { return []ent.Hook{undeletable} }
 func (PointEntry) Hooks() []ent.Hook {
 	return []ent.Hook{
 		undeletable,
+		rollup.Hook(),
 		hook.On(func(next ent.Mutator) ent.Mutator {
 			return hook.PointEntryFunc(func(ctx context.Context, m *gen.PointEntryMutation) (ent.Value, error) {
 				for _, f := range m.Fields() {

@@ -15,7 +15,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/contactlog"
-	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/visit"
 	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/day"
@@ -73,7 +73,7 @@ func (r *Report) Leaders(ctx context.Context) (*LeaderStats, error) {
 }
 
 // MonthStats are one month's activity (月度): point entries approved
-// (by their points period), visits to elderly and infirm members,
+// (by their points period, from the rollup PointTally), visits to elderly and infirm members,
 // contacts with mobile members, and care-fund disbursements.
 type MonthStats struct {
 	Month                                            string
@@ -99,22 +99,23 @@ func (r *Report) Monthly(ctx context.Context) ([]*MonthStats, error) {
 }
 
 // source is one series of the monthly statement: its rows, the column
-// whose month they count in (empty for point entries, counted by their
-// points period), which of them count, and a fen column summed.
+// whose month they count in (empty for point tallies, counted by their
+// points period), which of them count, what counts (a column summed, or
+// COUNT(*) when empty), and a fen column summed.
 type source struct {
-	t     table
-	on    string
-	where func(s *entsql.Selector, from, to time.Time) *entsql.Predicate
-	fen   string
-	add   func(m *MonthStats, n int, fen int64)
+	t      table
+	on     string
+	where  func(s *entsql.Selector) *entsql.Predicate
+	n, fen string
+	add    func(m *MonthStats, n int, fen int64)
 }
 
 var sources = []source{
 	{
-		t: table{pointentry.Table, ent.TypePointEntry, pointentry.Scope, pointentry.FieldBranchID},
-		where: func(s *entsql.Selector, from, _ time.Time) *entsql.Predicate {
-			return entsql.And(entsql.EQ(s.C(pointentry.FieldYear), from.Year()), entsql.EQ(s.C(pointentry.FieldState), pointentry.StateApproved))
-		},
+		// Approved entries from their rollup (internal/rollup): a county
+		// has 360,000 entries a year, and 12 tallies per branch.
+		t:   table{pointtally.Table, ent.TypePointTally, pointtally.Scope, pointtally.FieldBranchID},
+		n:   pointtally.FieldApproved,
 		add: func(m *MonthStats, n int, _ int64) { m.EntriesApproved += n },
 	},
 	{
@@ -127,7 +128,7 @@ var sources = []source{
 	},
 	{
 		t: table{carefundentry.Table, ent.TypeCareFundEntry, carefundentry.Scope, carefundentry.FieldOrgID}, on: carefundentry.FieldOn,
-		where: func(s *entsql.Selector, _, _ time.Time) *entsql.Predicate {
+		where: func(s *entsql.Selector) *entsql.Predicate {
 			return entsql.EQ(s.C(carefundentry.FieldKind), carefundentry.KindDISBURSEMENT)
 		},
 		fen: carefundentry.FieldAmountFen,
@@ -143,20 +144,25 @@ func (b *board) countMonthly(ctx context.Context, f *folder[months]) error {
 	var all *entsql.Selector
 	for i, src := range sources {
 		s, child := b.selectFrom(ctx, src.t)
-		month, in := s.C(pointentry.FieldPeriod), []*entsql.Predicate{}
+		month, in := s.C(pointtally.FieldPeriod), []*entsql.Predicate{}
 		if src.on != "" {
 			month = b.monthOf(s.C(src.on))
 			in = append(in, entsql.GTE(s.C(src.on), from), entsql.LT(s.C(src.on), to))
+		} else {
+			in = append(in, entsql.EQ(s.C(pointtally.FieldYear), b.year))
 		}
 		if src.where != nil {
-			in = append(in, src.where(s, from, to))
+			in = append(in, src.where(s))
 		}
-		fen := "0"
+		n, fen := "COUNT(*)", "0"
+		if src.n != "" {
+			n = "SUM(" + s.C(src.n) + ")"
+		}
 		if src.fen != "" {
 			fen = "SUM(" + s.C(src.fen) + ")"
 		}
 		s.Where(entsql.And(in...)).SelectExpr(entsql.Expr(strconv.Itoa(i))).AppendSelect(child, month).
-			AppendSelectExpr(entsql.Expr("COUNT(*)"), entsql.Expr(fen)).GroupBy(child, month)
+			AppendSelectExpr(entsql.Expr(n), entsql.Expr(fen)).GroupBy(child, month)
 		if all == nil {
 			all = s
 		} else {
