@@ -15,17 +15,25 @@ import (
 // Object types and actions the policy speaks about.
 var (
 	objects = append([]string{"Org", "Member", "User", "RoleBinding", "AuditLog",
-		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}, classification...)
+		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}, append(classification, dashboards...)...)
 	actions = []string{authz.Read, authz.Create, authz.Update, authz.Delete}
 	// The types of member classification: ORG_ADMIN records, VIEWER reads.
 	classification = []string{"WelfarePost", "CategoryChange", "Transfer", "TrainingRecord",
 		"MobileRecord", "ContactLog", "HelpCard", "Visit", "CareFundEntry"}
+	// The dashboards and the rollups they read: ORG_ADMIN and VIEWER read
+	// them, a MEMBER does not.
+	dashboards = []string{"Analytics", "PointTally"}
 )
 
 func init() {
 	for _, o := range classification {
 		want["ADMIN"][o] = actions
 		want["ORG_ADMIN"][o] = actions
+		want["VIEWER"][o] = []string{authz.Read}
+	}
+	for _, o := range dashboards {
+		want["ADMIN"][o] = actions
+		want["ORG_ADMIN"][o] = []string{authz.Read}
 		want["VIEWER"][o] = []string{authz.Read}
 	}
 }
