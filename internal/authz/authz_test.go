@@ -58,8 +58,8 @@ var want = map[string]map[string][]string{
 	},
 	"VIEWER": {
 		"Org": {authz.Read}, "Member": {authz.Read, "export"}, "User": {authz.Read}, "RoleBinding": {authz.Read},
-		"Pledge": {authz.Read, "readDraft"}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
-		"PointCatalog": {authz.Read}, "PointItem": {authz.Read}, "PointEntry": {authz.Read},
+		"Pledge": {authz.Read, "readDraft", "export"}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
+		"PointCatalog": {authz.Read}, "PointItem": {authz.Read}, "PointEntry": {authz.Read, "export"},
 		"PointHalfYear": {authz.Read}, "PointAppeal": {authz.Read}, "AnnualResult": {authz.Read},
 	},
 	"MEMBER": {

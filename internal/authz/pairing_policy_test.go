@@ -12,6 +12,8 @@ func init() {
 		want["ORG_ADMIN"][obj] = actions
 		want["VIEWER"][obj] = read
 	}
+	// A VIEWER exports the households (internal/export).
+	want["VIEWER"]["PoorHousehold"] = []string{authz.Read, "export"}
 	for _, obj := range []string{"BranchPairing", "LeaderAssignment"} {
 		want["ORG_ADMIN"][obj] = read
 		want["VIEWER"][obj] = read

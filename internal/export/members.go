@@ -8,11 +8,6 @@ import (
 	"github.com/partyorg/partyorg/internal/scope"
 )
 
-// Tables are partyorg's exports by name.
-var Tables = map[string]Table{
-	"members": members,
-}
-
 // Chinese labels of the member enums, as the tables show them.
 var (
 	genders  = map[member.Gender]string{member.GenderMale: "男", member.GenderFemale: "女"}
@@ -25,45 +20,42 @@ var (
 	}
 )
 
-// members lists the members of the branches under the org (党员名册).
+// members lists the members of the branches under the org (党员名册):
+// the current roster, whatever the year.
 var members = Table{
-	Sheet: "党员名册",
-	Type:  ent.TypeMember,
-	Columns: []Column{
-		{"姓名", 12}, {"性别", 6}, {"出生日期", 12}, {"入党时间", 12}, {"党员状态", 14},
-		{"党员类别", 18}, {"联系电话", 15}, {"公民身份号码", 22}, {"所在党支部", 30},
-	},
-	Rows: func(ctx context.Context, c *ent.Client, o *ent.Org, _ int, emit func([]string) error) error {
-		under := scope.RowsUnder(member.FieldBranchID, o.Path)
-		for last := 0; ; {
-			ms, err := c.Member.Query().
-				Where(under, member.IDGT(last)).
-				Order(ent.Asc(member.FieldID)).
-				Limit(page).
-				WithBranch().
-				All(ctx)
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				category := ""
-				if m.Category != nil {
-					category = categories[*m.Category]
+	Type: ent.TypeMember,
+	Sheets: []Sheet{{
+		Key:  "members",
+		Name: "党员名册",
+		Columns: []Column{
+			{"姓名", 12}, {"性别", 6}, {"出生日期", 12}, {"入党时间", 12}, {"党员状态", 14},
+			{"党员类别", 18}, {"联系电话", 15}, {"公民身份号码", 22}, {"所在党支部", 30},
+		},
+		Rows: func(ctx context.Context, c *ent.Client, o *ent.Org, _ int, emit Emit) error {
+			under := scope.RowsUnder(member.FieldBranchID, o.Path)
+			return keyset(ctx, func(ctx context.Context, after int) ([]*ent.Member, error) {
+				return c.Member.Query().
+					Where(under, member.IDGT(after)).
+					Order(ent.Asc(member.FieldID)).
+					Limit(page).
+					WithBranch().
+					All(ctx)
+			}, func(m *ent.Member) int { return m.ID }, func(ms []*ent.Member) error {
+				for _, m := range ms {
+					category := ""
+					if m.Category != nil {
+						category = label(categories, *m.Category)
+					}
+					// Phone and national ID come masked from the query
+					// for a caller who may not see them whole.
+					err := emit(m.Name, label(genders, m.Gender), Date(m.BirthDate), Date(m.JoinedAt), label(statuses, m.Status),
+						category, m.Phone, m.NationalID, orgName(m.Edges.Branch))
+					if err != nil {
+						return err
+					}
 				}
-				branch := ""
-				if m.Edges.Branch != nil {
-					branch = m.Edges.Branch.Name
-				}
-				row := []string{m.Name, genders[m.Gender], Date(m.BirthDate), Date(m.JoinedAt), statuses[m.Status],
-					category, m.Phone, m.NationalID, branch}
-				if err := emit(row); err != nil {
-					return err
-				}
-				last = m.ID
-			}
-			if len(ms) < page {
 				return nil
-			}
-		}
-	},
+			})
+		},
+	}},
 }
