@@ -22,7 +22,7 @@ import (
 func trail(t *testing.T, c *ent.Client) *world {
 	t.Helper()
 	w := setup(t, c)
-	m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).SaveX(w.ctxA)
+	m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).SaveX(w.ctxA)
 	c.Member.UpdateOneID(m.ID).SetName("M2").ExecX(w.ctxA)
 	d := c.Org.Create().SetName("D").SetKind(org.KindCounty).SetSector(org.SectorRural).SaveX(sys())
 	u := c.Org.Create().SetName("D.U").SetKind(org.KindUnit).SetSector(org.SectorAgency).SetParentID(d.ID).SaveX(sys())
@@ -201,7 +201,7 @@ func TestConcurrentAppends(t *testing.T) {
 		for i := range writers {
 			wg.Go(func() {
 				errs[i] = db.WithTx(w.ctxA, c, func(tx *ent.Tx) error {
-					return tx.Member.Create().SetName(fmt.Sprintf("P%d", i)).SetStatus(member.StatusFull).SetBranchID(w.ba.ID).Exec(w.ctxA)
+					return tx.Member.Create().SetName(fmt.Sprintf("P%d", i)).SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).Exec(w.ctxA)
 				})
 			})
 		}
