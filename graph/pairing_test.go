@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/pairing"
 	"github.com/partyorg/partyorg/internal/testdb"
@@ -726,6 +728,14 @@ func TestPairingsList(t *testing.T) {
 		ctx := systemCtx()
 		// The leader is also responsible for a pairing.
 		d.Client.BranchPairing.UpdateOneID(f.ended).SetResponsibleID(f.Members["C.U1.B1.M1"].ID).ExecX(ctx)
+		// C.T1.V2.B1.M1 is away (流动党员); the village cadre M2 keeps in touch.
+		mobile, cadre := f.Members["C.T1.V2.B1.M1"].ID, f.Members["C.T1.V2.B1.M2"].ID
+		d.Client.Member.UpdateOneID(cadre).SetCategory(member.CategoryInOfficeCadre).ExecX(ctx)
+		if _, err := classification.RegisterDeparture(ctx, d.Client, classification.RegisterDepartureInput{
+			MemberID: mobile, Destination: "广东省东莞市", ContactID: cadre,
+		}); err != nil {
+			t.Fatal(err)
+		}
 		const q = `query($id: ID!, $kinds: [PairingKind!]) { node(id: $id) {
 			... on Member { pairings(kinds: $kinds) { __typename } }
 			... on Org { pairings(kinds: $kinds) { __typename } }
@@ -769,9 +779,35 @@ func TestPairingsList(t *testing.T) {
 			{f.as(t, rolebinding.RoleMember, "C.U1.B1"), leader, nil, []string{"LeaderAssignment"}},
 			// The unit branch's admin sees the leader, not the township's assignment.
 			{f.as(t, rolebinding.RoleOrgAdmin, "C.U1.B1"), leader, nil, nil},
+			// 流动党员联系人: the cadre lists the mobile member it contacts, the
+			// mobile member its contact, the branch and the village both.
+			{admin, gqlID(cadre), nil, []string{"MobileRecord"}},
+			{admin, gqlID(cadre), []string{"MOBILE_CONTACT"}, []string{"MobileRecord"}},
+			{admin, gqlID(cadre), []string{"BRANCH_PAIRING", "HOUSEHOLD_HELP"}, nil},
+			{admin, gqlID(mobile), []string{"MOBILE_CONTACT"}, []string{"MobileRecord"}},
+			{f.as(t, rolebinding.RoleOrgAdmin, "C.T1"), f.id("C.T1.V2"), nil, []string{"MobileRecord"}},
+			{f.as(t, rolebinding.RoleViewer, "C.T1.V2.B1"), f.id("C.T1.V2.B1"), nil, []string{"BranchPairing", "MobileRecord"}},
+			{admin, f.id("C.T1.V1"), []string{"MOBILE_CONTACT"}, nil},
+			// The mobile member (its MEMBER account) reads its own record.
+			{f.as(t, rolebinding.RoleMember, "C.T1.V2.B1"), gqlID(mobile), nil, []string{"MobileRecord"}},
 		} {
 			if got := kinds(tc.who, tc.id, tc.filter); !slices.Equal(got, tc.want) {
 				t.Errorf("pairings of %s %v = %v, want %v", tc.id, tc.filter, got, tc.want)
+			}
+		}
+		// Both profiles name both sides.
+		for _, id := range []int{cadre, mobile} {
+			var out struct {
+				Node struct {
+					Pairings []struct {
+						Member, Contact struct{ ID string }
+					}
+				}
+			}
+			admin.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { pairings(kinds: [MOBILE_CONTACT]) {
+				... on MobileRecord { member { id } contact { id } } } } } }`, gqlVars("id", gqlID(id)), &out)
+			if p := out.Node.Pairings; len(p) != 1 || p[0].Member.ID != gqlID(mobile) || p[0].Contact.ID != gqlID(cadre) {
+				t.Errorf("mobile contacts of %d: %+v, want member %d with contact %d", id, p, mobile, cadre)
 			}
 		}
 	})
