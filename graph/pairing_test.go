@@ -553,6 +553,52 @@ func TestPairingVisibility(t *testing.T) {
 	})
 }
 
+// TestPairingAuditVisibility: the audit entries of a branch pairing and
+// of its joint activities are read by both branches' scopes (and the
+// levels above them), not by a third township's.
+func TestPairingAuditVisibility(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPairingFixture(t, d)
+		var act struct{ RecordJointActivity struct{ ID string } }
+		f.as(t, rolebinding.RoleOrgAdmin, "C.T1.V1.B1").MustDo(t, recordJointActivityQ,
+			gqlVars("in", map[string]any{"pairingID": gqlID(f.pairing), "area": "TALENT", "title": "培训"}), &act)
+		f.as(t, rolebinding.RoleOrgAdmin, "C").MustDo(t, endBranchPairingQ, gqlVars("id", gqlID(f.pairing)), nil)
+		const q = `query($pairing: ID!, $activity: ID!) {
+			pairing: auditLogs(where: { type: "BranchPairing", objectID: $pairing }) { totalCount edges { node { op } } }
+			activity: auditLogs(where: { type: "JointActivity", objectID: $activity }) { totalCount }
+		}`
+		for _, tc := range []struct {
+			role               rolebinding.Role
+			org                string
+			pairing, activity int // entries: the pairing's create and end, the activity's create
+		}{
+			{rolebinding.RoleAdmin, "", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C.U1.B1", 2, 1},    // the unit side
+			{rolebinding.RoleOrgAdmin, "C.T1.V1.B1", 2, 1}, // the village side
+			{rolebinding.RoleOrgAdmin, "C.T1.V1", 2, 1},    // above the village side
+			{rolebinding.RoleOrgAdmin, "C.T1", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C.T2", 0, 0}, // a third township
+			{rolebinding.RoleOrgAdmin, "C.U2.B1", 0, 0},
+			{rolebinding.RoleOrgAdmin, "C.T1.V2.B1", 0, 0},
+		} {
+			var out struct {
+				Pairing struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ Op string } }
+				}
+				Activity struct{ TotalCount int }
+			}
+			f.as(t, tc.role, tc.org).MustDo(t, q, gqlVars("pairing", gqlID(f.pairing), "activity", act.RecordJointActivity.ID), &out)
+			if out.Pairing.TotalCount != tc.pairing || len(out.Pairing.Edges) != tc.pairing || out.Activity.TotalCount != tc.activity {
+				t.Errorf("%s %s: %d pairing entries (%d edges), %d activity entries; want %d, %d",
+					tc.role, tc.org, out.Pairing.TotalCount, len(out.Pairing.Edges), out.Activity.TotalCount, tc.pairing, tc.activity)
+			}
+		}
+	})
+}
+
 // TestHouseholdCapConcurrent: parallel pairHousehold requests for one
 // member never take it past the cap: of 8 requests for a member with 20
 // households, 3 succeed and 5 are CONFLICT, none INTERNAL, and 23 rows

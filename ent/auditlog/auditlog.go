@@ -33,6 +33,8 @@ const (
 	FieldChanges = "changes"
 	// FieldOrgID holds the string denoting the org_id field in the database.
 	FieldOrgID = "org_id"
+	// FieldAlsoOrgID holds the string denoting the also_org_id field in the database.
+	FieldAlsoOrgID = "also_org_id"
 	// FieldCountyID holds the string denoting the county_id field in the database.
 	FieldCountyID = "county_id"
 	// FieldSeq holds the string denoting the seq field in the database.
@@ -56,6 +58,7 @@ var Columns = []string{
 	FieldObjectID,
 	FieldChanges,
 	FieldOrgID,
+	FieldAlsoOrgID,
 	FieldCountyID,
 	FieldSeq,
 	FieldPrevHash,
@@ -159,6 +162,11 @@ func ByObjectID(opts ...sql.OrderTermOption) OrderOption {
 // ByOrgID orders the results by the org_id field.
 func ByOrgID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrgID, opts...).ToFunc()
+}
+
+// ByAlsoOrgID orders the results by the also_org_id field.
+func ByAlsoOrgID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAlsoOrgID, opts...).ToFunc()
 }
 
 // ByCountyID orders the results by the county_id field.
