@@ -34,6 +34,8 @@ type AuditLog struct {
 	Changes map[string]interface{} `json:"changes,omitempty"`
 	// The org the changed object belongs to; decides who may read the entry.
 	OrgID int `json:"org_id,omitempty"`
+	// The second org of an object that belongs to two (a branch pairing's village branch, ScopedBy.Also): its scope reads the entry too.
+	AlsoOrgID int `json:"also_org_id,omitempty"`
 	// The county of the entry's org (its chain); 0 for none.
 	CountyID int `json:"county_id,omitempty"`
 	// The entry's number in its county's chain, from 1; 0 for entries written before the chain existed.
@@ -52,7 +54,7 @@ func (*AuditLog) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditlog.FieldChanges:
 			values[i] = new([]byte)
-		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldObjectID, auditlog.FieldOrgID, auditlog.FieldCountyID, auditlog.FieldSeq:
+		case auditlog.FieldID, auditlog.FieldActorID, auditlog.FieldObjectID, auditlog.FieldOrgID, auditlog.FieldAlsoOrgID, auditlog.FieldCountyID, auditlog.FieldSeq:
 			values[i] = new(sql.NullInt64)
 		case auditlog.FieldActor, auditlog.FieldOp, auditlog.FieldType, auditlog.FieldPrevHash, auditlog.FieldHash:
 			values[i] = new(sql.NullString)
@@ -128,6 +130,12 @@ func (_m *AuditLog) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field org_id", values[i])
 			} else if value.Valid {
 				_m.OrgID = int(value.Int64)
+			}
+		case auditlog.FieldAlsoOrgID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field also_org_id", values[i])
+			} else if value.Valid {
+				_m.AlsoOrgID = int(value.Int64)
 			}
 		case auditlog.FieldCountyID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -212,6 +220,9 @@ func (_m *AuditLog) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("org_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OrgID))
+	builder.WriteString(", ")
+	builder.WriteString("also_org_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AlsoOrgID))
 	builder.WriteString(", ")
 	builder.WriteString("county_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CountyID))

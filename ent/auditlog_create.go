@@ -92,6 +92,20 @@ func (_c *AuditLogCreate) SetNillableOrgID(v *int) *AuditLogCreate {
 	return _c
 }
 
+// SetAlsoOrgID sets the "also_org_id" field.
+func (_c *AuditLogCreate) SetAlsoOrgID(v int) *AuditLogCreate {
+	_c.mutation.SetAlsoOrgID(v)
+	return _c
+}
+
+// SetNillableAlsoOrgID sets the "also_org_id" field if the given value is not nil.
+func (_c *AuditLogCreate) SetNillableAlsoOrgID(v *int) *AuditLogCreate {
+	if v != nil {
+		_c.SetAlsoOrgID(*v)
+	}
+	return _c
+}
+
 // SetCountyID sets the "county_id" field.
 func (_c *AuditLogCreate) SetCountyID(v int) *AuditLogCreate {
 	_c.mutation.SetCountyID(v)
@@ -302,6 +316,10 @@ func (_c *AuditLogCreate) createSpec() (*AuditLog, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OrgID(); ok {
 		_spec.SetField(auditlog.FieldOrgID, field.TypeInt, value)
 		_node.OrgID = value
+	}
+	if value, ok := _c.mutation.AlsoOrgID(); ok {
+		_spec.SetField(auditlog.FieldAlsoOrgID, field.TypeInt, value)
+		_node.AlsoOrgID = value
 	}
 	if value, ok := _c.mutation.CountyID(); ok {
 		_spec.SetField(auditlog.FieldCountyID, field.TypeInt, value)

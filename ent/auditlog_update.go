@@ -77,6 +77,9 @@ func (_u *AuditLogUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.OrgIDCleared() {
 		_spec.ClearField(auditlog.FieldOrgID, field.TypeInt)
 	}
+	if _u.mutation.AlsoOrgIDCleared() {
+		_spec.ClearField(auditlog.FieldAlsoOrgID, field.TypeInt)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{auditlog.Label}
@@ -176,6 +179,9 @@ func (_u *AuditLogUpdateOne) sqlSave(ctx context.Context) (_node *AuditLog, err 
 	}
 	if _u.mutation.OrgIDCleared() {
 		_spec.ClearField(auditlog.FieldOrgID, field.TypeInt)
+	}
+	if _u.mutation.AlsoOrgIDCleared() {
+		_spec.ClearField(auditlog.FieldAlsoOrgID, field.TypeInt)
 	}
 	_node = &AuditLog{config: _u.config}
 	_spec.Assign = _node.assignValues

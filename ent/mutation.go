@@ -2024,30 +2024,32 @@ func (m *AuditHeadMutation) ResetEdge(name string) error {
 // AuditLogMutation represents an operation that mutates the AuditLog nodes in the graph.
 type AuditLogMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	at            *time.Time
-	actor_id      *int
-	addactor_id   *int
-	actor         *string
-	_op           *auditlog.Op
-	_type         *string
-	object_id     *int
-	addobject_id  *int
-	changes       *map[string]interface{}
-	org_id        *int
-	addorg_id     *int
-	county_id     *int
-	addcounty_id  *int
-	seq           *int
-	addseq        *int
-	prev_hash     *string
-	hash          *string
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*AuditLog, error)
-	predicates    []predicate.AuditLog
+	op             Op
+	typ            string
+	id             *int
+	at             *time.Time
+	actor_id       *int
+	addactor_id    *int
+	actor          *string
+	_op            *auditlog.Op
+	_type          *string
+	object_id      *int
+	addobject_id   *int
+	changes        *map[string]interface{}
+	org_id         *int
+	addorg_id      *int
+	also_org_id    *int
+	addalso_org_id *int
+	county_id      *int
+	addcounty_id   *int
+	seq            *int
+	addseq         *int
+	prev_hash      *string
+	hash           *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*AuditLog, error)
+	predicates     []predicate.AuditLog
 }
 
 var _ ent.Mutation = (*AuditLogMutation)(nil)
@@ -2537,6 +2539,76 @@ func (m *AuditLogMutation) ResetOrgID() {
 	delete(m.clearedFields, auditlog.FieldOrgID)
 }
 
+// SetAlsoOrgID sets the "also_org_id" field.
+func (m *AuditLogMutation) SetAlsoOrgID(i int) {
+	m.also_org_id = &i
+	m.addalso_org_id = nil
+}
+
+// AlsoOrgID returns the value of the "also_org_id" field in the mutation.
+func (m *AuditLogMutation) AlsoOrgID() (r int, exists bool) {
+	v := m.also_org_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAlsoOrgID returns the old "also_org_id" field's value of the AuditLog entity.
+// If the AuditLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditLogMutation) OldAlsoOrgID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAlsoOrgID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAlsoOrgID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAlsoOrgID: %w", err)
+	}
+	return oldValue.AlsoOrgID, nil
+}
+
+// AddAlsoOrgID adds i to the "also_org_id" field.
+func (m *AuditLogMutation) AddAlsoOrgID(i int) {
+	if m.addalso_org_id != nil {
+		*m.addalso_org_id += i
+	} else {
+		m.addalso_org_id = &i
+	}
+}
+
+// AddedAlsoOrgID returns the value that was added to the "also_org_id" field in this mutation.
+func (m *AuditLogMutation) AddedAlsoOrgID() (r int, exists bool) {
+	v := m.addalso_org_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAlsoOrgID clears the value of the "also_org_id" field.
+func (m *AuditLogMutation) ClearAlsoOrgID() {
+	m.also_org_id = nil
+	m.addalso_org_id = nil
+	m.clearedFields[auditlog.FieldAlsoOrgID] = struct{}{}
+}
+
+// AlsoOrgIDCleared returns if the "also_org_id" field was cleared in this mutation.
+func (m *AuditLogMutation) AlsoOrgIDCleared() bool {
+	_, ok := m.clearedFields[auditlog.FieldAlsoOrgID]
+	return ok
+}
+
+// ResetAlsoOrgID resets all changes to the "also_org_id" field.
+func (m *AuditLogMutation) ResetAlsoOrgID() {
+	m.also_org_id = nil
+	m.addalso_org_id = nil
+	delete(m.clearedFields, auditlog.FieldAlsoOrgID)
+}
+
 // SetCountyID sets the "county_id" field.
 func (m *AuditLogMutation) SetCountyID(i int) {
 	m.county_id = &i
@@ -2755,7 +2827,7 @@ func (m *AuditLogMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditLogMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.at != nil {
 		fields = append(fields, auditlog.FieldAt)
 	}
@@ -2779,6 +2851,9 @@ func (m *AuditLogMutation) Fields() []string {
 	}
 	if m.org_id != nil {
 		fields = append(fields, auditlog.FieldOrgID)
+	}
+	if m.also_org_id != nil {
+		fields = append(fields, auditlog.FieldAlsoOrgID)
 	}
 	if m.county_id != nil {
 		fields = append(fields, auditlog.FieldCountyID)
@@ -2816,6 +2891,8 @@ func (m *AuditLogMutation) Field(name string) (ent.Value, bool) {
 		return m.Changes()
 	case auditlog.FieldOrgID:
 		return m.OrgID()
+	case auditlog.FieldAlsoOrgID:
+		return m.AlsoOrgID()
 	case auditlog.FieldCountyID:
 		return m.CountyID()
 	case auditlog.FieldSeq:
@@ -2849,6 +2926,8 @@ func (m *AuditLogMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldChanges(ctx)
 	case auditlog.FieldOrgID:
 		return m.OldOrgID(ctx)
+	case auditlog.FieldAlsoOrgID:
+		return m.OldAlsoOrgID(ctx)
 	case auditlog.FieldCountyID:
 		return m.OldCountyID(ctx)
 	case auditlog.FieldSeq:
@@ -2922,6 +3001,13 @@ func (m *AuditLogMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOrgID(v)
 		return nil
+	case auditlog.FieldAlsoOrgID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAlsoOrgID(v)
+		return nil
 	case auditlog.FieldCountyID:
 		v, ok := value.(int)
 		if !ok {
@@ -2967,6 +3053,9 @@ func (m *AuditLogMutation) AddedFields() []string {
 	if m.addorg_id != nil {
 		fields = append(fields, auditlog.FieldOrgID)
 	}
+	if m.addalso_org_id != nil {
+		fields = append(fields, auditlog.FieldAlsoOrgID)
+	}
 	if m.addcounty_id != nil {
 		fields = append(fields, auditlog.FieldCountyID)
 	}
@@ -2987,6 +3076,8 @@ func (m *AuditLogMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedObjectID()
 	case auditlog.FieldOrgID:
 		return m.AddedOrgID()
+	case auditlog.FieldAlsoOrgID:
+		return m.AddedAlsoOrgID()
 	case auditlog.FieldCountyID:
 		return m.AddedCountyID()
 	case auditlog.FieldSeq:
@@ -3021,6 +3112,13 @@ func (m *AuditLogMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddOrgID(v)
 		return nil
+	case auditlog.FieldAlsoOrgID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAlsoOrgID(v)
+		return nil
 	case auditlog.FieldCountyID:
 		v, ok := value.(int)
 		if !ok {
@@ -3052,6 +3150,9 @@ func (m *AuditLogMutation) ClearedFields() []string {
 	if m.FieldCleared(auditlog.FieldOrgID) {
 		fields = append(fields, auditlog.FieldOrgID)
 	}
+	if m.FieldCleared(auditlog.FieldAlsoOrgID) {
+		fields = append(fields, auditlog.FieldAlsoOrgID)
+	}
 	return fields
 }
 
@@ -3074,6 +3175,9 @@ func (m *AuditLogMutation) ClearField(name string) error {
 		return nil
 	case auditlog.FieldOrgID:
 		m.ClearOrgID()
+		return nil
+	case auditlog.FieldAlsoOrgID:
+		m.ClearAlsoOrgID()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditLog nullable field %s", name)
@@ -3106,6 +3210,9 @@ func (m *AuditLogMutation) ResetField(name string) error {
 		return nil
 	case auditlog.FieldOrgID:
 		m.ResetOrgID()
+		return nil
+	case auditlog.FieldAlsoOrgID:
+		m.ResetAlsoOrgID()
 		return nil
 	case auditlog.FieldCountyID:
 		m.ResetCountyID()

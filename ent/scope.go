@@ -51,6 +51,28 @@ func (m *AuditLogMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.OrgID, nil
 }
 
+// AlsoOrgIDBefore returns the org in also_org_id that the AuditLog
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *AuditLogMutation) AlsoOrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: AlsoOrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withAuditLogID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.AlsoOrgID, nil
+}
+
 // OrgIDBefore returns the org in unit_branch_id that the BranchPairing
 // of a one-row update or delete belongs to before the mutation (0 for
 // none), read in the caller's scope: a row the caller cannot see is not

@@ -39,7 +39,7 @@ func (r *helpCardResolver) ViewerCanRecordVisit(ctx context.Context, obj *ent.He
 
 // Mobile is the resolver for the mobile field.
 func (r *memberResolver) Mobile(ctx context.Context, obj *ent.Member) (*ent.MobileRecord, error) {
-	return classification.Mobile(ctx, obj)
+	return mobileOf(ctx, obj.ID)
 }
 
 // ViewerCanSetSkills is the resolver for the viewerCanSetSkills field.
@@ -134,7 +134,7 @@ func (r *mutationResolver) ReverseCareFundEntry(ctx context.Context, id int, rea
 
 // CareFund is the resolver for the careFund field.
 func (r *orgResolver) CareFund(ctx context.Context, obj *ent.Org) (*classification.CareFund, error) {
-	f, err := classification.Balance(ctx, r.txClient(ctx), obj.ID)
+	f, err := careFundOf(ctx, obj.ID)
 	return &f, err
 }
 

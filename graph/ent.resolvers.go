@@ -14,6 +14,11 @@ import (
 	"github.com/partyorg/partyorg/internal/errs"
 )
 
+// Contact is the resolver for the contact field.
+func (r *mobileRecordResolver) Contact(ctx context.Context, obj *ent.MobileRecord) (*ent.Member, error) {
+	return memberOf(ctx, obj.ContactID)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	return r.client.Noder(ctx, id)

@@ -1454,6 +1454,8 @@ type MemberResolver interface {
 	Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error)
 }
 type MobileRecordResolver interface {
+	Contact(ctx context.Context, obj *ent.MobileRecord) (*ent.Member, error)
+
 	ViewerCanLogContact(ctx context.Context, obj *ent.MobileRecord) (bool, error)
 	ViewerCanRegisterReturn(ctx context.Context, obj *ent.MobileRecord) (bool, error)
 }
@@ -24693,7 +24695,7 @@ func (ec *executionContext) _MobileRecord_contact(ctx context.Context, field gra
 			return ec.fieldContext_MobileRecord_contact(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Contact(ctx)
+			return ec.Resolvers.MobileRecord().Contact(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
@@ -24708,7 +24710,7 @@ func (ec *executionContext) fieldContext_MobileRecord_contact(_ context.Context,
 		Object:     "MobileRecord",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
@@ -69344,6 +69346,11 @@ func (ec *executionContext) _Pairing(ctx context.Context, sel ast.SelectionSet, 
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.MobileRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MobileRecord(ctx, sel, obj)
 	case *ent.LeaderAssignment:
 		if obj == nil {
 			return graphql.Null
@@ -73146,7 +73153,7 @@ func (ec *executionContext) _MemberStats(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var mobileRecordImplementors = []string{"MobileRecord", "Node"}
+var mobileRecordImplementors = []string{"MobileRecord", "Node", "Pairing"}
 
 func (ec *executionContext) _MobileRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.MobileRecord) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mobileRecordImplementors)

@@ -10,16 +10,22 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/internal/classification"
 )
 
 // Nullable edges (an object whose far side may lie outside the caller's
-// scope) are resolved by hand, so entgql's field collection does not load
-// them; these per-request loaders do, one query per type for all the rows
-// of a response rather than one per row (gqlgen's dataloader pattern).
-// They read in the caller's scope: what it cannot see is null.
+// scope) and fields computed per row (a member's latest mobile record, an
+// org's care fund) are resolved by hand, so entgql's field collection does
+// not load them; these per-request loaders do, one query per type for all
+// the rows of a response rather than one per row (gqlgen's dataloader
+// pattern). They read in the caller's scope: what it cannot see is null.
 type loaders struct {
 	members *dataloadgen.Loader[int, *ent.Member]
 	orgs    *dataloadgen.Loader[int, *ent.Org]
+	// mobile holds each member's latest mobile record, by member ID.
+	mobile *dataloadgen.Loader[int, *ent.MobileRecord]
+	// careFunds holds each org's care fund, by org ID.
+	careFunds *dataloadgen.Loader[int, classification.CareFund]
 }
 
 type loadersKey struct{}
@@ -33,16 +39,15 @@ func withLoaders(ctx context.Context, c *ent.Client) context.Context {
 		orgs: loader(c, func(ctx context.Context, c *ent.Client, ids []int) ([]*ent.Org, error) {
 			return c.Org.Query().Where(org.IDIn(ids...)).All(ctx)
 		}, func(o *ent.Org) int { return o.ID }),
+		mobile:    mapped(c, classification.LatestMobile),
+		careFunds: mapped(c, classification.Balances),
 	})
 }
 
+// loader batches a query of rows by ID.
 func loader[T any](c *ent.Client, query func(context.Context, *ent.Client, []int) ([]T, error), id func(T) int) *dataloadgen.Loader[int, T] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]T, error) {
-		client := c
-		if tx := ent.FromContext(ctx); tx != nil {
-			client = tx
-		}
-		rows, err := query(ctx, client, ids)
+	return mapped(c, func(ctx context.Context, c *ent.Client, ids []int) (map[int]T, error) {
+		rows, err := query(ctx, c, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -51,28 +56,51 @@ func loader[T any](c *ent.Client, query func(context.Context, *ent.Client, []int
 			out[id(r)] = r
 		}
 		return out, nil
+	})
+}
+
+// mapped batches a query that answers by key; a key it leaves out is
+// dataloadgen.ErrNotFound. It reads in the operation's transaction, if any.
+func mapped[T any](c *ent.Client, query func(context.Context, *ent.Client, []int) (map[int]T, error)) *dataloadgen.Loader[int, T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]T, error) {
+		client := c
+		if tx := ent.FromContext(ctx); tx != nil {
+			client = tx
+		}
+		return query(ctx, client, ids)
 	}, dataloadgen.WithWait(time.Millisecond))
 }
 
-// nullable loads the row id of a per-request loader; a row the caller
-// cannot see is null.
-func nullable[T any](ctx context.Context, pick func(*loaders) *dataloadgen.Loader[int, *T], id int) (*T, error) {
+// load loads key id through a per-request loader; a key the loader has no
+// value for (a row the caller cannot see) is the zero value.
+func load[T any](ctx context.Context, pick func(*loaders) *dataloadgen.Loader[int, T], id int) (T, error) {
+	var zero T
 	l, ok := ctx.Value(loadersKey{}).(*loaders)
 	if !ok {
-		return nil, errors.New("graph: no loaders in the operation's context")
+		return zero, errors.New("graph: no loaders in the operation's context")
 	}
 	v, err := pick(l).Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
+		return zero, nil
 	}
 	return v, err
 }
 
 // memberOf and orgOf resolve nullable edges to a member and to an org.
 func memberOf(ctx context.Context, id int) (*ent.Member, error) {
-	return nullable(ctx, func(l *loaders) *dataloadgen.Loader[int, *ent.Member] { return l.members }, id)
+	return load(ctx, func(l *loaders) *dataloadgen.Loader[int, *ent.Member] { return l.members }, id)
 }
 
 func orgOf(ctx context.Context, id int) (*ent.Org, error) {
-	return nullable(ctx, func(l *loaders) *dataloadgen.Loader[int, *ent.Org] { return l.orgs }, id)
+	return load(ctx, func(l *loaders) *dataloadgen.Loader[int, *ent.Org] { return l.orgs }, id)
+}
+
+// mobileOf is a member's latest mobile record (null if never away).
+func mobileOf(ctx context.Context, memberID int) (*ent.MobileRecord, error) {
+	return load(ctx, func(l *loaders) *dataloadgen.Loader[int, *ent.MobileRecord] { return l.mobile }, memberID)
+}
+
+// careFundOf is an org's care fund.
+func careFundOf(ctx context.Context, orgID int) (classification.CareFund, error) {
+	return load(ctx, func(l *loaders) *dataloadgen.Loader[int, classification.CareFund] { return l.careFunds }, orgID)
 }

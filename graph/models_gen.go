@@ -572,17 +572,21 @@ const (
 	PairingKindHouseholdHelp PairingKind = "HOUSEHOLD_HELP"
 	// 县处级领导干部分包联系
 	PairingKindLeaderAssignment PairingKind = "LEADER_ASSIGNMENT"
+	// 流动党员联系人: a mobile member's record, which names the cadre who keeps
+	// in touch with it (listed for both the member and the cadre)
+	PairingKindMobileContact PairingKind = "MOBILE_CONTACT"
 )
 
 var AllPairingKind = []PairingKind{
 	PairingKindBranchPairing,
 	PairingKindHouseholdHelp,
 	PairingKindLeaderAssignment,
+	PairingKindMobileContact,
 }
 
 func (e PairingKind) IsValid() bool {
 	switch e {
-	case PairingKindBranchPairing, PairingKindHouseholdHelp, PairingKindLeaderAssignment:
+	case PairingKindBranchPairing, PairingKindHouseholdHelp, PairingKindLeaderAssignment, PairingKindMobileContact:
 		return true
 	}
 	return false

@@ -435,7 +435,7 @@ func TestViewerCanAgreesWithMutations(t *testing.T) {
 					t.Errorf("%s cannot read member %s", caller.username, own.Name)
 				}
 				scratchM := d.Client.Member.Create().SetName("SCRATCH").SetStatus(member.StatusFull).
-					SetBranchID(o["C.T1.V1.B1"].ID).SaveX(ctx)
+					SetCategory(member.CategoryAtHomeNoPost).SetBranchID(o["C.T1.V1.B1"].ID).SaveX(ctx)
 				if a.node(scratchM.ID, memberCansQ, &mf) {
 					a.expect("SCRATCH.viewerCanDelete", mf.ViewerCanDelete, caller.writes)
 					a.check("SCRATCH deleteMember", mf.ViewerCanDelete, "FORBIDDEN", deleteMemberQ,
@@ -665,7 +665,7 @@ func orgInput(name, kind string, parent *ent.Org) map[string]any {
 }
 
 func memberInput(name string, branch *ent.Org) map[string]any {
-	return map[string]any{"name": name, "status": "FULL", "branchID": gqlID(branch.ID)}
+	return map[string]any{"name": name, "status": "FULL", "category": "AT_HOME_NO_POST", "branchID": gqlID(branch.ID)}
 }
 
 // vars builds GraphQL variables from key, value pairs.

@@ -215,3 +215,98 @@ func TestNoNPlusOne(t *testing.T) {
 		}
 	})
 }
+
+// perRowQueries read a field computed for each row of a page: a member's
+// latest mobile record (and its contact cadre, a nullable edge) and an
+// org's care fund. Each must cost the same statements for a page of 2 as
+// for a page of 60: the per-request loaders batch them.
+var perRowQueries = []struct {
+	name, query string
+	// shape counts the rows of a page and those whose field carries
+	// something, so that the comparison is not between empty answers.
+	shape func(perRowPage) (rows, real int)
+}{
+	{"Member.mobile", `query($n: Int) { members(first: $n, where: { category: MOBILE }) { edges { node {
+		id mobile { state contact { name } } } } } }`, func(p perRowPage) (int, int) {
+		n := 0
+		for _, e := range p.Members.Edges {
+			if e.Node.Mobile != nil && e.Node.Mobile.Contact != nil {
+				n++
+			}
+		}
+		return len(p.Members.Edges), n
+	}},
+	{"Org.careFund", `query($n: Int) { orgs(first: $n) { edges { node { id careFund { inFen balanceFen } } } } }`, func(p perRowPage) (int, int) {
+		n := 0
+		for _, e := range p.Orgs.Edges {
+			if e.Node.CareFund.InFen > 0 {
+				n++
+			}
+		}
+		return len(p.Orgs.Edges), n
+	}},
+}
+
+// perRowPage decodes the perRowQueries.
+type perRowPage struct {
+	Members struct {
+		Edges []struct {
+			Node struct {
+				Mobile *struct {
+					State   string
+					Contact *struct{ Name string }
+				}
+			}
+		}
+	}
+	Orgs struct {
+		Edges []struct {
+			Node struct{ CareFund struct{ InFen, BalanceFen int } }
+		}
+	}
+}
+
+func TestNoNPlusOnePerRow(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		ctx := viewer.NewSystemContext(context.Background())
+		if _, err := demo.Load(ctx, d.Client); err != nil {
+			t.Fatal(err)
+		}
+		township, err := d.Client.Org.Query().Where(org.KindEQ(org.KindTownship)).Order(ent.Asc(org.FieldID)).FirstID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients := perfAccounts(t, d, township)
+		const small, large = 2, 60
+		for _, q := range perRowQueries {
+			for _, role := range perfRoles {
+				// The fewest statements of three runs: a loader's batch
+				// window (1 ms) can close before every row has asked on a
+				// busy machine, which splits a batch now and then; one
+				// statement per row would show in every run.
+				page := func(n int) (int64, int, int) {
+					var out perRowPage
+					statements := int64(-1)
+					for range 3 {
+						before := d.Statements.Load()
+						clients[role].MustDo(t, q.query, map[string]any{"n": n}, &out)
+						if k := d.Statements.Load() - before; statements < 0 || k < statements {
+							statements = k
+						}
+					}
+					rows, real := q.shape(out)
+					return statements, rows, real
+				}
+				s, sRows, sReal := page(small)
+				l, lRows, lReal := page(large)
+				t.Logf("%s as %s: %d statements for %d rows (%d with a value), %d for %d rows (%d)", q.name, role, s, sRows, sReal, l, lRows, lReal)
+				if lRows <= 2*small || lReal == 0 {
+					t.Errorf("%s as %s: the large page has %d rows, %d with a value: the demo data does not show growth", q.name, role, lRows, lReal)
+				}
+				if s != l {
+					t.Errorf("%s as %s: %d statements for %d rows, %d for %d: statements grow with the page (N+1)", q.name, role, s, sRows, l, lRows)
+				}
+			}
+		}
+	})
+}

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/partyorg/partyorg/ent/helppairing"
+	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/apitest"
+	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/pairing"
 	"github.com/partyorg/partyorg/internal/testdb"
@@ -551,6 +553,52 @@ func TestPairingVisibility(t *testing.T) {
 	})
 }
 
+// TestPairingAuditVisibility: the audit entries of a branch pairing and
+// of its joint activities are read by both branches' scopes (and the
+// levels above them), not by a third township's.
+func TestPairingAuditVisibility(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newPairingFixture(t, d)
+		var act struct{ RecordJointActivity struct{ ID string } }
+		f.as(t, rolebinding.RoleOrgAdmin, "C.T1.V1.B1").MustDo(t, recordJointActivityQ,
+			gqlVars("in", map[string]any{"pairingID": gqlID(f.pairing), "area": "TALENT", "title": "培训"}), &act)
+		f.as(t, rolebinding.RoleOrgAdmin, "C").MustDo(t, endBranchPairingQ, gqlVars("id", gqlID(f.pairing)), nil)
+		const q = `query($pairing: ID!, $activity: ID!) {
+			pairing: auditLogs(where: { type: "BranchPairing", objectID: $pairing }) { totalCount edges { node { op } } }
+			activity: auditLogs(where: { type: "JointActivity", objectID: $activity }) { totalCount }
+		}`
+		for _, tc := range []struct {
+			role               rolebinding.Role
+			org                string
+			pairing, activity int // entries: the pairing's create and end, the activity's create
+		}{
+			{rolebinding.RoleAdmin, "", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C.U1.B1", 2, 1},    // the unit side
+			{rolebinding.RoleOrgAdmin, "C.T1.V1.B1", 2, 1}, // the village side
+			{rolebinding.RoleOrgAdmin, "C.T1.V1", 2, 1},    // above the village side
+			{rolebinding.RoleOrgAdmin, "C.T1", 2, 1},
+			{rolebinding.RoleOrgAdmin, "C.T2", 0, 0}, // a third township
+			{rolebinding.RoleOrgAdmin, "C.U2.B1", 0, 0},
+			{rolebinding.RoleOrgAdmin, "C.T1.V2.B1", 0, 0},
+		} {
+			var out struct {
+				Pairing struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ Op string } }
+				}
+				Activity struct{ TotalCount int }
+			}
+			f.as(t, tc.role, tc.org).MustDo(t, q, gqlVars("pairing", gqlID(f.pairing), "activity", act.RecordJointActivity.ID), &out)
+			if out.Pairing.TotalCount != tc.pairing || len(out.Pairing.Edges) != tc.pairing || out.Activity.TotalCount != tc.activity {
+				t.Errorf("%s %s: %d pairing entries (%d edges), %d activity entries; want %d, %d",
+					tc.role, tc.org, out.Pairing.TotalCount, len(out.Pairing.Edges), out.Activity.TotalCount, tc.pairing, tc.activity)
+			}
+		}
+	})
+}
+
 // TestHouseholdCapConcurrent: parallel pairHousehold requests for one
 // member never take it past the cap: of 8 requests for a member with 20
 // households, 3 succeed and 5 are CONFLICT, none INTERNAL, and 23 rows
@@ -726,6 +774,14 @@ func TestPairingsList(t *testing.T) {
 		ctx := systemCtx()
 		// The leader is also responsible for a pairing.
 		d.Client.BranchPairing.UpdateOneID(f.ended).SetResponsibleID(f.Members["C.U1.B1.M1"].ID).ExecX(ctx)
+		// C.T1.V2.B1.M1 is away (流动党员); the village cadre M2 keeps in touch.
+		mobile, cadre := f.Members["C.T1.V2.B1.M1"].ID, f.Members["C.T1.V2.B1.M2"].ID
+		d.Client.Member.UpdateOneID(cadre).SetCategory(member.CategoryInOfficeCadre).ExecX(ctx)
+		if _, err := classification.RegisterDeparture(ctx, d.Client, classification.RegisterDepartureInput{
+			MemberID: mobile, Destination: "广东省东莞市", ContactID: cadre,
+		}); err != nil {
+			t.Fatal(err)
+		}
 		const q = `query($id: ID!, $kinds: [PairingKind!]) { node(id: $id) {
 			... on Member { pairings(kinds: $kinds) { __typename } }
 			... on Org { pairings(kinds: $kinds) { __typename } }
@@ -769,9 +825,35 @@ func TestPairingsList(t *testing.T) {
 			{f.as(t, rolebinding.RoleMember, "C.U1.B1"), leader, nil, []string{"LeaderAssignment"}},
 			// The unit branch's admin sees the leader, not the township's assignment.
 			{f.as(t, rolebinding.RoleOrgAdmin, "C.U1.B1"), leader, nil, nil},
+			// 流动党员联系人: the cadre lists the mobile member it contacts, the
+			// mobile member its contact, the branch and the village both.
+			{admin, gqlID(cadre), nil, []string{"MobileRecord"}},
+			{admin, gqlID(cadre), []string{"MOBILE_CONTACT"}, []string{"MobileRecord"}},
+			{admin, gqlID(cadre), []string{"BRANCH_PAIRING", "HOUSEHOLD_HELP"}, nil},
+			{admin, gqlID(mobile), []string{"MOBILE_CONTACT"}, []string{"MobileRecord"}},
+			{f.as(t, rolebinding.RoleOrgAdmin, "C.T1"), f.id("C.T1.V2"), nil, []string{"MobileRecord"}},
+			{f.as(t, rolebinding.RoleViewer, "C.T1.V2.B1"), f.id("C.T1.V2.B1"), nil, []string{"BranchPairing", "MobileRecord"}},
+			{admin, f.id("C.T1.V1"), []string{"MOBILE_CONTACT"}, nil},
+			// The mobile member (its MEMBER account) reads its own record.
+			{f.as(t, rolebinding.RoleMember, "C.T1.V2.B1"), gqlID(mobile), nil, []string{"MobileRecord"}},
 		} {
 			if got := kinds(tc.who, tc.id, tc.filter); !slices.Equal(got, tc.want) {
 				t.Errorf("pairings of %s %v = %v, want %v", tc.id, tc.filter, got, tc.want)
+			}
+		}
+		// Both profiles name both sides.
+		for _, id := range []int{cadre, mobile} {
+			var out struct {
+				Node struct {
+					Pairings []struct {
+						Member, Contact struct{ ID string }
+					}
+				}
+			}
+			admin.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Member { pairings(kinds: [MOBILE_CONTACT]) {
+				... on MobileRecord { member { id } contact { id } } } } } }`, gqlVars("id", gqlID(id)), &out)
+			if p := out.Node.Pairings; len(p) != 1 || p[0].Member.ID != gqlID(mobile) || p[0].Contact.ID != gqlID(cadre) {
+				t.Errorf("mobile contacts of %d: %+v, want member %d with contact %d", id, p, mobile, cadre)
 			}
 		}
 	})

@@ -98,6 +98,8 @@ func pairingKinds(kinds []PairingKind) pairing.Kinds {
 			k.Help = true
 		case PairingKindLeaderAssignment:
 			k.Leader = true
+		case PairingKindMobileContact:
+			k.Mobile = true
 		}
 	}
 	return k

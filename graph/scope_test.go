@@ -536,7 +536,7 @@ func TestScopePrefixIDs(t *testing.T) {
 					return err
 				}
 				if _, err := c.Member.Create().SetName("M" + seg).SetStatus(member.StatusFull).
-					SetBranchID(b.ID).Save(ctx); err != nil {
+					SetCategory(member.CategoryAtHomeNoPost).SetBranchID(b.ID).Save(ctx); err != nil {
 					return err
 				}
 			}

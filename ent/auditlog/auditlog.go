@@ -35,6 +35,8 @@ const (
 	FieldChanges = "changes"
 	// FieldOrgID holds the string denoting the org_id field in the database.
 	FieldOrgID = "org_id"
+	// FieldAlsoOrgID holds the string denoting the also_org_id field in the database.
+	FieldAlsoOrgID = "also_org_id"
 	// FieldCountyID holds the string denoting the county_id field in the database.
 	FieldCountyID = "county_id"
 	// FieldSeq holds the string denoting the seq field in the database.
@@ -58,6 +60,7 @@ var Columns = []string{
 	FieldObjectID,
 	FieldChanges,
 	FieldOrgID,
+	FieldAlsoOrgID,
 	FieldCountyID,
 	FieldSeq,
 	FieldPrevHash,
@@ -163,6 +166,11 @@ func ByOrgID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrgID, opts...).ToFunc()
 }
 
+// ByAlsoOrgID orders the results by the also_org_id field.
+func ByAlsoOrgID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAlsoOrgID, opts...).ToFunc()
+}
+
 // ByCountyID orders the results by the county_id field.
 func ByCountyID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCountyID, opts...).ToFunc()
@@ -202,4 +210,4 @@ func (e *Op) UnmarshalGQL(val interface{}) error {
 }
 
 // Scope is how rows of AuditLog are limited to a viewer's read scope (internal/scope).
-var Scope = scope.Annotation{Column: "org_id"}
+var Scope = scope.Annotation{Column: "org_id", Also: "also_org_id"}

@@ -84,6 +84,11 @@ func OrgID(v int) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldOrgID, v))
 }
 
+// AlsoOrgID applies equality check predicate on the "also_org_id" field. It's identical to AlsoOrgIDEQ.
+func AlsoOrgID(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldAlsoOrgID, v))
+}
+
 // CountyID applies equality check predicate on the "county_id" field. It's identical to CountyIDEQ.
 func CountyID(v int) predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldEQ(FieldCountyID, v))
@@ -442,6 +447,56 @@ func OrgIDIsNil() predicate.AuditLog {
 // OrgIDNotNil applies the NotNil predicate on the "org_id" field.
 func OrgIDNotNil() predicate.AuditLog {
 	return predicate.AuditLog(sql.FieldNotNull(FieldOrgID))
+}
+
+// AlsoOrgIDEQ applies the EQ predicate on the "also_org_id" field.
+func AlsoOrgIDEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldEQ(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDNEQ applies the NEQ predicate on the "also_org_id" field.
+func AlsoOrgIDNEQ(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNEQ(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDIn applies the In predicate on the "also_org_id" field.
+func AlsoOrgIDIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIn(FieldAlsoOrgID, vs...))
+}
+
+// AlsoOrgIDNotIn applies the NotIn predicate on the "also_org_id" field.
+func AlsoOrgIDNotIn(vs ...int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotIn(FieldAlsoOrgID, vs...))
+}
+
+// AlsoOrgIDGT applies the GT predicate on the "also_org_id" field.
+func AlsoOrgIDGT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGT(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDGTE applies the GTE predicate on the "also_org_id" field.
+func AlsoOrgIDGTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldGTE(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDLT applies the LT predicate on the "also_org_id" field.
+func AlsoOrgIDLT(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLT(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDLTE applies the LTE predicate on the "also_org_id" field.
+func AlsoOrgIDLTE(v int) predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldLTE(FieldAlsoOrgID, v))
+}
+
+// AlsoOrgIDIsNil applies the IsNil predicate on the "also_org_id" field.
+func AlsoOrgIDIsNil() predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldIsNull(FieldAlsoOrgID))
+}
+
+// AlsoOrgIDNotNil applies the NotNil predicate on the "also_org_id" field.
+func AlsoOrgIDNotNil() predicate.AuditLog {
+	return predicate.AuditLog(sql.FieldNotNull(FieldAlsoOrgID))
 }
 
 // CountyIDEQ applies the EQ predicate on the "county_id" field.

@@ -84,6 +84,7 @@ var (
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "org_id", Type: field.TypeInt, Nullable: true},
+		{Name: "also_org_id", Type: field.TypeInt, Nullable: true},
 		{Name: "county_id", Type: field.TypeInt, Default: 0},
 		{Name: "seq", Type: field.TypeInt, Default: 0},
 		{Name: "prev_hash", Type: field.TypeString, Default: ""},
@@ -101,6 +102,11 @@ var (
 				Columns: []*schema.Column{AuditLogsColumns[8], AuditLogsColumns[1]},
 			},
 			{
+				Name:    "auditlog_also_org_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[1]},
+			},
+			{
 				Name:    "auditlog_type_object_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditLogsColumns[5], AuditLogsColumns[6]},
@@ -108,7 +114,7 @@ var (
 			{
 				Name:    "auditlog_county_id_seq",
 				Unique:  false,
-				Columns: []*schema.Column{AuditLogsColumns[9], AuditLogsColumns[10]},
+				Columns: []*schema.Column{AuditLogsColumns[10], AuditLogsColumns[11]},
 			},
 		},
 	}

@@ -127,19 +127,19 @@ func init() {
 	// auditlog.DefaultAt holds the default value on creation for the at field.
 	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
 	// auditlogDescCountyID is the schema descriptor for county_id field.
-	auditlogDescCountyID := auditlogFields[8].Descriptor()
+	auditlogDescCountyID := auditlogFields[9].Descriptor()
 	// auditlog.DefaultCountyID holds the default value on creation for the county_id field.
 	auditlog.DefaultCountyID = auditlogDescCountyID.Default.(int)
 	// auditlogDescSeq is the schema descriptor for seq field.
-	auditlogDescSeq := auditlogFields[9].Descriptor()
+	auditlogDescSeq := auditlogFields[10].Descriptor()
 	// auditlog.DefaultSeq holds the default value on creation for the seq field.
 	auditlog.DefaultSeq = auditlogDescSeq.Default.(int)
 	// auditlogDescPrevHash is the schema descriptor for prev_hash field.
-	auditlogDescPrevHash := auditlogFields[10].Descriptor()
+	auditlogDescPrevHash := auditlogFields[11].Descriptor()
 	// auditlog.DefaultPrevHash holds the default value on creation for the prev_hash field.
 	auditlog.DefaultPrevHash = auditlogDescPrevHash.Default.(string)
 	// auditlogDescHash is the schema descriptor for hash field.
-	auditlogDescHash := auditlogFields[11].Descriptor()
+	auditlogDescHash := auditlogFields[12].Descriptor()
 	// auditlog.DefaultHash holds the default value on creation for the hash field.
 	auditlog.DefaultHash = auditlogDescHash.Default.(string)
 	branchpairingMixin := schema.BranchPairing{}.Mixin()

@@ -19,7 +19,7 @@ type AuditLog struct {
 
 // Mixin of AuditLog.
 func (AuditLog) Mixin() []ent.Mixin {
-	return []ent.Mixin{ScopedBy{Column: "org_id", Unaudited: true}}
+	return []ent.Mixin{ScopedBy{Column: "org_id", Also: "also_org_id", Unaudited: true}}
 }
 
 // Fields of AuditLog.
@@ -57,6 +57,11 @@ func (AuditLog) Fields() []ent.Field {
 			Immutable().
 			Comment("The org the changed object belongs to; decides who may read the entry.").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		field.Int("also_org_id").
+			Optional().
+			Immutable().
+			Comment("The second org of an object that belongs to two (a branch pairing's village branch, ScopedBy.Also): its scope reads the entry too.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		// The hash chain (internal/audit): each county's entries are
 		// numbered 1, 2, … and each hash covers the entry and the hash
 		// before it, so a changed or removed entry breaks the chain.
@@ -87,6 +92,7 @@ func (AuditLog) Fields() []ent.Field {
 func (AuditLog) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("org_id", "at"),
+		index.Fields("also_org_id", "at"),
 		index.Fields("type", "object_id"),
 		index.Fields("county_id", "seq"),
 	}

@@ -46,7 +46,7 @@ func (m ScopedBy) Policy() ent.Policy {
 func (m ScopedBy) Hooks() []ent.Hook {
 	hooks := []ent.Hook{hook.Reject(gen.OpUpdate | gen.OpDelete)}
 	if !m.Unaudited {
-		hooks = append(hooks, audit.Hook(m.Column))
+		hooks = append(hooks, audit.Hook(m.Column, m.Also))
 	}
 	return hooks
 }
@@ -68,7 +68,7 @@ func (OrgScope) Policy() ent.Policy {
 
 // Hooks of OrgScope.
 func (OrgScope) Hooks() []ent.Hook {
-	return []ent.Hook{audit.Hook(scope.PathColumn)}
+	return []ent.Hook{audit.Hook(scope.PathColumn, "")}
 }
 
 // Hooks of Org keep the tree consistent (internal/orgtree).

@@ -30,15 +30,24 @@ var ops = map[ent.Op]auditlog.Op{
 // Hook records each create, update and delete of one object of a type
 // scoped by col (scope.PathColumn for orgs themselves), in the same
 // transaction as the change, chained to its county's trail (chain.go).
-// (Bulk updates and deletes are refused for scoped types; see
-// ent/schema.)
-func Hook(col string) entgo.Hook {
+// An object that belongs to a second org too (also, ScopedBy.Also: a
+// branch pairing's village branch) has its entries read by that org's
+// scope as well. (Bulk updates and deletes are refused for scoped types;
+// see ent/schema.)
+func Hook(col, also string) entgo.Hook {
 	return hook.If(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			c := m.(interface{ Client() *ent.Client }).Client()
-			orgID, err := orgBefore(ctx, m, col)
+			orgID, err := orgBefore(ctx, m, col, func() (int, error) { return m.(orgIDBefore).OrgIDBefore(ctx) })
 			if err != nil {
 				return nil, err
+			}
+			var alsoID *int
+			if also != "" {
+				alsoID, err = orgBefore(ctx, m, also, func() (int, error) { return m.(alsoOrgIDBefore).AlsoOrgIDBefore(ctx) })
+				if err != nil {
+					return nil, err
+				}
 			}
 			id, _ := m.(interface{ ID() (int, bool) }).ID()
 			e := &ent.AuditLog{At: time.Now(), Op: ops[m.Op()], Type: m.Type(), Changes: changed(m)}
@@ -58,6 +67,9 @@ func Hook(col string) entgo.Hook {
 			if col == scope.PathColumn {
 				orgID = &id
 			}
+			if alsoID != nil {
+				e.AlsoOrgID = *alsoID
+			}
 			if orgID != nil {
 				e.OrgID = *orgID
 				if !countyKnown {
@@ -74,9 +86,17 @@ func Hook(col string) entgo.Hook {
 	}, hook.HasOp(ent.OpCreate|ent.OpUpdateOne|ent.OpDeleteOne))
 }
 
-// orgBefore returns the org an object belongs to: the new one when the
-// mutation sets it, else the one it had.
-func orgBefore(ctx context.Context, m ent.Mutation, col string) (*int, error) {
+// The mutations of scoped types tell the org a row had before a one-row
+// update or delete (ent/template).
+type (
+	orgIDBefore     interface{ OrgIDBefore(context.Context) (int, error) }
+	alsoOrgIDBefore interface{ AlsoOrgIDBefore(context.Context) (int, error) }
+)
+
+// orgBefore returns the org an object belongs to by its column col: the
+// new one when the mutation sets it, else the one it had (read by
+// before).
+func orgBefore(ctx context.Context, m ent.Mutation, col string, before func() (int, error)) (*int, error) {
 	if col == scope.PathColumn {
 		return nil, nil
 	}
@@ -87,9 +107,7 @@ func orgBefore(ctx context.Context, m ent.Mutation, col string) (*int, error) {
 	if m.Op().Is(ent.OpCreate) || m.FieldCleared(col) {
 		return nil, nil
 	}
-	id, err := m.(interface {
-		OrgIDBefore(context.Context) (int, error)
-	}).OrgIDBefore(ctx)
+	id, err := before()
 	if err != nil || id == 0 {
 		return nil, err
 	}

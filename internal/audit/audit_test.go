@@ -127,7 +127,7 @@ func TestMutationsAreAudited(t *testing.T) {
 		w := setup(t, d.Client)
 		c := d.Client
 
-		m, err := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).Save(w.ctxA)
+		m, err := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).Save(w.ctxA)
 		if err != nil {
 			t.Fatalf("creating member: %v", err)
 		}
@@ -170,7 +170,7 @@ func TestMutationsAreAudited(t *testing.T) {
 
 		// A refused write leaves no entry: the VIEWER may not create.
 		before := c.AuditLog.Query().CountX(sys())
-		if _, err := c.Member.Create().SetName("X").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).Save(w.ctxV); err == nil {
+		if _, err := c.Member.Create().SetName("X").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).Save(w.ctxV); err == nil {
 			t.Error("a VIEWER created a member")
 		}
 		if n := c.AuditLog.Query().CountX(sys()); n != before {
@@ -236,7 +236,7 @@ func TestAppendOnly(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		w := setup(t, d.Client)
 		c := d.Client
-		m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).SaveX(w.ctxA)
+		m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).SaveX(w.ctxA)
 		e := entries(t, c, "Member", m.ID)[0]
 		snapshot := func() string {
 			b, err := json.Marshal(c.AuditLog.GetX(sys(), e.ID))
@@ -283,8 +283,8 @@ func TestReadScope(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		w := setup(t, d.Client)
 		c := d.Client
-		c.Member.Create().SetName("MA").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).ExecX(w.ctxA)
-		c.Member.Create().SetName("MB").SetStatus(member.StatusFull).SetBranchID(w.bb.ID).ExecX(w.ctxB)
+		c.Member.Create().SetName("MA").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).ExecX(w.ctxA)
+		c.Member.Create().SetName("MB").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.bb.ID).ExecX(w.ctxB)
 		c.Org.Create().SetName("C.B.V2").SetKind(org.KindVillage).SetSector(org.SectorRural).SetParentID(w.b.ID).ExecX(w.ctxB)
 
 		inA := map[int]bool{}

@@ -29,7 +29,9 @@ import (
 // Verify finds both.
 
 // Sum is an entry's hash: SHA-256 over its canonical form, which ends
-// with the previous entry's hash, in hex.
+// with the previous entry's hash, in hex. The second org is in the form
+// only when the entry has one, so entries written before it existed keep
+// their hashes.
 func Sum(e *ent.AuditLog) (string, error) {
 	changes, err := json.Marshal(e.Changes)
 	if err != nil {
@@ -39,10 +41,14 @@ func Sum(e *ent.AuditLog) (string, error) {
 	if e.OrgID != 0 {
 		orgID = &e.OrgID
 	}
-	canon, err := json.Marshal([]any{
+	form := []any{
 		e.CountyID, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.Actor,
-		e.Op, e.Type, e.ObjectID, json.RawMessage(changes), orgID, e.PrevHash,
-	})
+		e.Op, e.Type, e.ObjectID, json.RawMessage(changes), orgID,
+	}
+	if e.AlsoOrgID != 0 {
+		form = append(form, e.AlsoOrgID)
+	}
+	canon, err := json.Marshal(append(form, e.PrevHash))
 	if err != nil {
 		return "", err
 	}
@@ -108,6 +114,9 @@ func appendEntry(ctx context.Context, c *ent.Client, e *ent.AuditLog) error {
 	}
 	if e.OrgID != 0 {
 		q.SetOrgID(e.OrgID)
+	}
+	if e.AlsoOrgID != 0 {
+		q.SetAlsoOrgID(e.AlsoOrgID)
 	}
 	if err := q.Exec(ctx); err != nil {
 		return err

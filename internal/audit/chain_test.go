@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -18,12 +19,18 @@ import (
 )
 
 // trail writes a few audited changes in two counties: C (from setup) and
-// a second county D with a branch and a member.
+// a second county D with a branch and a member. C's last entry is of an
+// object that belongs to two orgs: a pairing of a county unit's branch
+// with C.A.V.B.
 func trail(t *testing.T, c *ent.Client) *world {
 	t.Helper()
 	w := setup(t, c)
-	m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetBranchID(w.ba.ID).SaveX(w.ctxA)
+	m := c.Member.Create().SetName("M").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).SaveX(w.ctxA)
 	c.Member.UpdateOneID(m.ID).SetName("M2").ExecX(w.ctxA)
+	cu := c.Org.Create().SetName("C.U").SetKind(org.KindUnit).SetSector(org.SectorAgency).SetParentID(w.a.ParentID).SaveX(sys())
+	cub := c.Org.Create().SetName("C.U.B").SetKind(org.KindBranch).SetSector(org.SectorAgency).SetParentID(cu.ID).SaveX(sys())
+	c.BranchPairing.Create().SetUnitBranchID(cub.ID).SetVillageBranchID(w.ba.ID).
+		SetUnitBranchName(cub.Name).SetVillageBranchName(w.ba.Name).SetStartOn(time.Now()).ExecX(sys())
 	d := c.Org.Create().SetName("D").SetKind(org.KindCounty).SetSector(org.SectorRural).SaveX(sys())
 	u := c.Org.Create().SetName("D.U").SetKind(org.KindUnit).SetSector(org.SectorAgency).SetParentID(d.ID).SaveX(sys())
 	b := c.Org.Create().SetName("D.U.B").SetKind(org.KindBranch).SetSector(org.SectorAgency).SetParentID(u.ID).SaveX(sys())
@@ -136,6 +143,17 @@ func TestChainFindsTampering(t *testing.T) {
 			entryOf: func(_, _ *ent.AuditLog) int { return 0 },
 		},
 		{
+			name: "second org changed",
+			do: func(t *testing.T, d *testdb.DB, _, last *ent.AuditLog) {
+				if last.AlsoOrgID == 0 {
+					t.Fatalf("the last entry (%s) has no second org", last.Type)
+				}
+				tamper(t, d, "UPDATE audit_logs SET also_org_id = org_id WHERE id = "+ph(d, 1), last.ID)
+			},
+			seq:     func(_, last *ent.AuditLog) int { return last.Seq },
+			entryOf: func(_, last *ent.AuditLog) int { return last.ID },
+		},
+		{
 			name: "last entry removed",
 			do: func(t *testing.T, d *testdb.DB, _, last *ent.AuditLog) {
 				tamper(t, d, "DELETE FROM audit_logs WHERE id = "+ph(d, 1), last.ID)
@@ -201,7 +219,7 @@ func TestConcurrentAppends(t *testing.T) {
 		for i := range writers {
 			wg.Go(func() {
 				errs[i] = db.WithTx(w.ctxA, c, func(tx *ent.Tx) error {
-					return tx.Member.Create().SetName(fmt.Sprintf("P%d", i)).SetStatus(member.StatusFull).SetBranchID(w.ba.ID).Exec(w.ctxA)
+					return tx.Member.Create().SetName(fmt.Sprintf("P%d", i)).SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).Exec(w.ctxA)
 				})
 			})
 		}

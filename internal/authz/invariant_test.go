@@ -282,7 +282,7 @@ func generate(ctx context.Context, c *ent.Client, r *rand.Rand, seed uint64) err
 	for _, b := range branches {
 		for k := r.IntN(4); k > 0; k-- {
 			m, err := c.Member.Create().SetName(fmt.Sprintf("%s.m%d", b.Name, k)).
-				SetStatus(member.StatusFull).SetBranchID(b.ID).Save(ctx)
+				SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(b.ID).Save(ctx)
 			if err != nil {
 				return fmt.Errorf("creating member: %w", err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/partyorg/partyorg/ent/welfarepost"
 	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/viewer"
 )
 
 // ChangeMemberCategoryInput moves a member to another category (or to
@@ -42,9 +43,6 @@ func ChangeCategory(ctx context.Context, c *ent.Client, in ChangeMemberCategoryI
 	if sameCategory(m.Category, in.Category) {
 		return nil, errs.New(errs.BadUserInput, "the member is already in that category")
 	}
-	if err := categorized(ctx, c, m, in.Category); err != nil {
-		return nil, err
-	}
 	u := c.Member.UpdateOneID(m.ID)
 	if in.Category == nil {
 		u.ClearCategory()
@@ -54,21 +52,34 @@ func ChangeCategory(ctx context.Context, c *ent.Client, in ChangeMemberCategoryI
 	return u.Save(withAct(ctx, on, reason))
 }
 
-// categorized: the four categories are for Party members of rural and
-// community branches, and such a member keeps one (BAD_USER_INPUT).
-func categorized(ctx context.Context, c *ent.Client, m *ent.Member, to *member.Category) error {
-	b, err := branchOf(ctx, c, m)
+// categoryRule: the four categories are for members of rural and
+// community branches; there each Party member (FULL or PROBATIONARY)
+// carries exactly one, and an activist none (BAD_USER_INPUT).
+func categoryRule(sector org.Sector, p placement) error {
+	classified := sector == org.SectorRural || sector == org.SectorCommunity
+	switch {
+	case p.status == member.StatusActivist && p.category != nil:
+		return errs.New(errs.BadUserInput, "an activist (入党积极分子) carries no category: clear it")
+	case p.category != nil && !classified:
+		return errs.New(errs.BadUserInput, "categories (党员分类) are for members of rural and community branches, not of a %s branch: clear it", sector)
+	case p.category == nil && classified && p.status != member.StatusActivist:
+		return errs.New(errs.BadUserInput, "a Party member of a rural or community branch carries one of the four categories (党员分类): give one")
+	}
+	return nil
+}
+
+// checkPlacement holds a member's placement to categoryRule. The
+// branch's sector is the server's own lookup: the policy has already
+// checked the caller may write at the branch.
+func checkPlacement(ctx context.Context, c *ent.Client, p placement) error {
+	b, err := c.Org.Query().Where(org.ID(p.branch)).Select(org.FieldSector).Only(viewer.NewSystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return errs.New(errs.NotFound, "branch not found")
+	}
 	if err != nil {
 		return err
 	}
-	classified := b.Sector == org.SectorRural || b.Sector == org.SectorCommunity
-	switch {
-	case to != nil && !classified:
-		return errs.New(errs.BadUserInput, "categories are for members of rural and community branches, not of a %s branch", b.Sector)
-	case to == nil && classified && m.Status != member.StatusActivist:
-		return errs.New(errs.BadUserInput, "a Party member of a rural or community branch carries one of the four categories")
-	}
-	return nil
+	return categoryRule(b.Sector, p)
 }
 
 // act is the day and reason of the change a workflow makes to a member,
@@ -103,7 +114,8 @@ type placement struct {
 // MemberHook keeps members' categories to the rules and records their
 // history, however the member is written (createMember, updateMember, the
 // workflows here):
-//   - an ACTIVIST carries no category (BAD_USER_INPUT);
+//   - categoryRule holds on every create and on every update that touches
+//     status, category or branch (a transfer, a change of status);
 //   - each later change of category is a CategoryChange, each change of branch
 //     a Transfer (组织关系转接), with the day and reason of the act;
 //   - a member who leaves AT_HOME_NO_POST or the branch leaves its post
@@ -116,8 +128,10 @@ func MemberHook() entgo.Hook {
 				return nil, err
 			}
 			after := placementAfter(m, before)
-			if after.status == member.StatusActivist && after.category != nil {
-				return nil, errs.New(errs.BadUserInput, "an activist (入党积极分子) carries no category: clear it")
+			if placementTouched(m) {
+				if err := checkPlacement(ctx, m.Client(), after); err != nil {
+					return nil, err
+				}
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
@@ -142,6 +156,18 @@ func placementBefore(ctx context.Context, m *ent.MemberMutation) (placement, err
 	}
 	p.branch, err = m.OldBranchID(ctx)
 	return p, err
+}
+
+// placementTouched: a create, or an update that sets status, category or
+// branch. Other updates (a phone number) leave the placement as it was.
+func placementTouched(m *ent.MemberMutation) bool {
+	if m.Op().Is(ent.OpCreate) || m.CategoryCleared() {
+		return true
+	}
+	_, s := m.Status()
+	_, c := m.Category()
+	_, b := m.BranchID()
+	return s || c || b
 }
 
 func placementAfter(m *ent.MemberMutation, p placement) placement {

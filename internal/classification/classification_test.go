@@ -93,6 +93,19 @@ func (f *classFixture) as(user string) *apitest.Client {
 func (f *classFixture) m(name string) string { return gqlID(f.tree.Members[name].ID) }
 func (f *classFixture) o(name string) string { return gqlID(f.tree.Orgs[name].ID) }
 
+// agencyBranch adds a township agency (乡镇机关) with one branch under the
+// township: a branch whose members carry no category.
+func (f *classFixture) agencyBranch(township string) *ent.Org {
+	f.t.Helper()
+	ctx, c := systemCtx(), f.d.Client
+	unit := c.Org.Create().SetName(township + ".U").SetKind(org.KindUnit).SetSector(org.SectorAgency).
+		SetParentID(f.tree.Orgs[township].ID).SaveX(ctx)
+	b := c.Org.Create().SetName(township + ".U.B").SetKind(org.KindBranch).SetSector(org.SectorAgency).
+		SetParentID(unit.ID).SaveX(ctx)
+	f.tree.Orgs[b.Name] = b
+	return b
+}
+
 // setCategory puts a member in a category, as the server would for an
 // ORG_ADMIN (the member hook runs, and records the change).
 func (f *classFixture) setCategory(name string, c member.Category) {
@@ -214,10 +227,8 @@ func TestCategoryRules(t *testing.T) {
 		f.refuse("rural member left without a category", admin, changeCategoryQ, gqlVars("in", map[string]any{
 			"memberID": f.m(b1 + ".M2"), "category": nil, "reason": "x"}), "BAD_USER_INPUT")
 		// A township agency's branch: its members are not classified.
-		ctx := systemCtx()
-		unit := d.Client.Org.Create().SetName("C.T1.U").SetKind(org.KindUnit).SetSector(org.SectorAgency).SetParentID(f.tree.Orgs["C.T1"].ID).SaveX(ctx)
-		ub := d.Client.Org.Create().SetName("C.T1.U.B").SetKind(org.KindBranch).SetSector(org.SectorAgency).SetParentID(unit.ID).SaveX(ctx)
-		clerk := d.Client.Member.Create().SetName("科员").SetStatus(member.StatusFull).SetBranchID(ub.ID).SaveX(ctx)
+		ub := f.agencyBranch("C.T1")
+		clerk := d.Client.Member.Create().SetName("科员").SetStatus(member.StatusFull).SetBranchID(ub.ID).SaveX(systemCtx())
 		f.refuse("category in an agency branch", admin, changeCategoryQ, gqlVars("in", map[string]any{
 			"memberID": gqlID(clerk.ID), "category": "AT_HOME_NO_POST", "reason": "x"}), "BAD_USER_INPUT")
 
@@ -304,6 +315,73 @@ func TestCategoryRules(t *testing.T) {
 			transfers { edges { node { fromBranchName fromBranch { id } } } } } } }`, gqlVars("id", f.m(b1+".M3")), &seen)
 		if e := seen.Node.Transfers.Edges; len(e) != 1 || e[0].Node.FromBranchName != b1 || e[0].Node.FromBranch != nil {
 			t.Errorf("the new branch's admin sees %+v, want the name %s and a null edge", e, b1)
+		}
+	})
+}
+
+// TestCategoryRuleOnEveryWrite: the category rule holds however a member
+// is written — createMember, updateMember with a transfer or a change of
+// status — not only through changeMemberCategory: a Party member of a
+// rural or community branch carries one category, an activist none, a
+// member of any other branch none; each refusal writes nothing.
+func TestCategoryRuleOnEveryWrite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		f := newClassFixture(t, d)
+		const b1, b2 = "C.T1.V1.B1", "C.T1.V1.B2"
+		admin := orgAdmin("C.T1")
+		ub := f.agencyBranch("C.T1")
+		ctx := systemCtx()
+		clerk := d.Client.Member.Create().SetName("科员").SetStatus(member.StatusFull).SetBranchID(ub.ID).SaveX(ctx)
+		activist := d.Client.Member.Create().SetName("积极分子").SetStatus(member.StatusActivist).SetBranchID(f.tree.Orgs[b1].ID).SaveX(ctx)
+		newMember := func(kv ...any) map[string]any {
+			in := map[string]any{"name": "X", "status": "FULL", "branchID": f.o(b1)}
+			for i := 0; i < len(kv); i += 2 {
+				in[kv[i].(string)] = kv[i+1]
+			}
+			return gqlVars("in", in)
+		}
+		update := func(id int, in map[string]any) map[string]any { return gqlVars("id", gqlID(id), "in", in) }
+		for _, tc := range []struct {
+			name, query string
+			vars        map[string]any
+		}{
+			{"create a FULL member of a village branch without a category", createMemberQ, newMember()},
+			{"create a PROBATIONARY member of a village branch without a category", createMemberQ, newMember("status", "PROBATIONARY")},
+			{"create an ACTIVIST with a category", createMemberQ, newMember("status", "ACTIVIST", "category", "MOBILE")},
+			{"create a member of an agency branch with a category", createMemberQ, newMember("branchID", gqlID(ub.ID), "category", "AT_HOME_NO_POST")},
+			{"transfer from the agency branch into a village branch without a category", updateMemberQ,
+				update(clerk.ID, map[string]any{"branchID": f.o(b2)})},
+			{"transfer from a village branch into the agency branch keeping the category", updateMemberQ,
+				update(f.tree.Members[b1+".M1"].ID, map[string]any{"branchID": gqlID(ub.ID)})},
+			{"ACTIVIST becomes PROBATIONARY without a category", updateMemberQ,
+				update(activist.ID, map[string]any{"status": "PROBATIONARY"})},
+			{"a member's category cleared", updateMemberQ,
+				update(f.tree.Members[b1+".M2"].ID, map[string]any{"clearCategory": true})},
+			{"FULL becomes ACTIVIST keeping the category", updateMemberQ,
+				update(f.tree.Members[b1+".M2"].ID, map[string]any{"status": "ACTIVIST"})},
+		} {
+			f.refuse(tc.name, admin, tc.query, tc.vars, "BAD_USER_INPUT")
+		}
+
+		// The same writes with the category right go through.
+		for _, tc := range []struct {
+			name, query string
+			vars        map[string]any
+		}{
+			{"create with a category", createMemberQ, newMember("category", "AT_HOME_NO_POST")},
+			{"create an ACTIVIST without one", createMemberQ, newMember("status", "ACTIVIST")},
+			{"transfer into a village branch with a category", updateMemberQ,
+				update(clerk.ID, map[string]any{"branchID": f.o(b2), "category": "AT_HOME_NO_POST"})},
+			{"ACTIVIST becomes PROBATIONARY with a category", updateMemberQ,
+				update(activist.ID, map[string]any{"status": "PROBATIONARY", "category": "AT_HOME_NO_POST"})},
+			{"transfer into the agency branch clearing the category", updateMemberQ,
+				update(f.tree.Members[b1+".M1"].ID, map[string]any{"branchID": gqlID(ub.ID), "clearCategory": true})},
+			{"an unrelated change to a member", updateMemberQ,
+				update(f.tree.Members[b1+".M2"].ID, map[string]any{"name": "改名"})},
+		} {
+			if errs := f.as(admin).Do(t, tc.query, tc.vars, nil); len(errs) > 0 {
+				t.Errorf("%s: %v", tc.name, errs)
+			}
 		}
 	})
 }

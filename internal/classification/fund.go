@@ -182,28 +182,42 @@ func CanReverse(ctx context.Context, c *ent.Client, e *ent.CareFundEntry) (bool,
 
 // Balance sums an org's ledger, as far as the caller may read it.
 func Balance(ctx context.Context, c *ent.Client, orgID int) (CareFund, error) {
+	fs, err := Balances(ctx, c, []int{orgID})
+	return fs[orgID], err
+}
+
+// Balances sums the ledgers of many orgs in one statement (the careFund
+// of a page of orgs), as far as the caller may read them; an org without
+// entries has a zero fund.
+func Balances(ctx context.Context, c *ent.Client, orgIDs []int) (map[int]CareFund, error) {
 	var rows []struct {
+		OrgID        int                `json:"org_id"`
 		Kind         carefundentry.Kind `json:"kind"`
 		ReversedKind *string            `json:"reversed_kind"`
 		Sum          int64              `json:"sum"`
 	}
 	err := c.CareFundEntry.Query().
-		Where(carefundentry.OrgID(orgID)).
-		GroupBy(carefundentry.FieldKind, carefundentry.FieldReversedKind).
+		Where(carefundentry.OrgIDIn(orgIDs...)).
+		GroupBy(carefundentry.FieldOrgID, carefundentry.FieldKind, carefundentry.FieldReversedKind).
 		Aggregate(ent.Sum(carefundentry.FieldAmountFen)).
 		Scan(ctx, &rows)
 	if err != nil {
-		return CareFund{}, err
+		return nil, err
 	}
-	var f CareFund
+	out := make(map[int]CareFund, len(orgIDs))
+	for _, id := range orgIDs {
+		out[id] = CareFund{}
+	}
 	for _, r := range rows {
+		f := out[r.OrgID]
 		reversed := ""
 		if r.ReversedKind != nil {
 			reversed = *r.ReversedKind
 		}
 		f.Add(r.Kind, reversed, r.Sum)
+		out[r.OrgID] = f
 	}
-	return f, nil
+	return out, nil
 }
 
 // Add counts sum fen of entries of kind into the fund: a reversal takes

@@ -370,11 +370,10 @@ func (l *loader) branch(ctx context.Context, name string, sector org.Sector, par
 	if err != nil {
 		return err
 	}
-	rural := sector == org.SectorRural
 	n := 8 + l.p.rng.IntN(11)
 	builders := make([]*ent.MemberCreate, n)
 	for i := range builders {
-		m := l.p.person(rural, i == 0, clan)
+		m := l.p.person(sector, i == 0, clan)
 		if f := l.fixed[name]; f != nil && f.index == i {
 			m.Name = f.name
 			m.Gender = member.GenderMale

@@ -98,7 +98,7 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 				}
 				g.Orgs++
 				for i := range size.MembersPerBranch {
-					m := p.person(true, i == 0, "")
+					m := p.person(org.SectorRural, i == 0, "")
 					m.NationalID = p.nationalID(&m)
 					batch = append(batch, m.create(c, bid))
 					if len(batch) == memberBatch {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/internal/orgtree"
 )
 
@@ -103,10 +104,13 @@ func (p *people) yearsAgo(minYears, maxYears int) time.Time {
 	return p.ref.AddDate(0, 0, -days)
 }
 
-// person draws one member. rural members get a category; lead is the
-// branch secretary (a full member, for rural branches a village cadre).
-func (p *people) person(rural, lead bool, clan string) person {
+// person draws one member of a branch of the sector. Party members of
+// rural and community branches get a category (internal/classification);
+// lead is the branch secretary (a full member, there a village or
+// community cadre).
+func (p *people) person(sector org.Sector, lead bool, clan string) person {
 	var m person
+	rural := sector == org.SectorRural
 	malePct := 62
 	if rural {
 		malePct = 72
@@ -127,7 +131,7 @@ func (p *people) person(rural, lead bool, clan string) person {
 		m.Status = member.StatusActivist
 	}
 
-	if rural {
+	if rural || sector == org.SectorCommunity {
 		var c member.Category
 		r := p.rng.IntN(100)
 		switch {

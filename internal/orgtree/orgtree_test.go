@@ -104,7 +104,8 @@ func (tr tree) org(name string, kind org.Kind, parent *ent.Org) *ent.Org {
 
 func (tr tree) member(name string, branch *ent.Org) *ent.Member {
 	tr.t.Helper()
-	m, err := tr.c.Member.Create().SetName(name).SetStatus(member.StatusFull).SetBranchID(branch.ID).Save(sys())
+	m, err := tr.c.Member.Create().SetName(name).SetStatus(member.StatusFull).
+		SetCategory(member.CategoryAtHomeNoPost).SetBranchID(branch.ID).Save(sys())
 	if err != nil {
 		tr.t.Fatalf("creating member %s: %v", name, err)
 	}
