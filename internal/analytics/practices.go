@@ -156,17 +156,7 @@ func (b *board) countPledges(ctx context.Context, f *folder[PledgeStats]) error 
 		Select(child).AppendSelectExpr(entsql.Expr("COUNT(*)"),
 		countWhen(entsql.EQ(s.C(pledgeitem.FieldResult), pledgeitem.ResultFulfilled))).
 		GroupBy(child)
-	return b.run(ctx, s, func(rows *sql.Rows) error {
-		var (
-			path         string
-			n, fulfilled int
-		)
-		if err := rows.Scan(&path, &n, &fulfilled); err != nil {
-			return err
-		}
-		f.add(path, func(p *PledgeStats) { p.Evaluated += n; p.Fulfilled += fulfilled })
-		return nil
-	})
+	return foldPairs(ctx, b, s, f, func(p *PledgeStats, n, m int) { p.Evaluated += n; p.Fulfilled += m })
 }
 
 // fund sums the ledgers of the care funds in the subtree (关爱基金), all
@@ -218,17 +208,7 @@ func (b *board) countPairings(ctx context.Context, f *folder[PairingStats]) erro
 	)))
 	s.Where(entsql.And(entsql.EQ(s.C(org.FieldKind), org.KindBranch), entsql.In(s.C(org.FieldParentID), parents))).
 		Select(child).AppendSelectExpr(entsql.Expr("COUNT(*)"), countWhen(paired)).GroupBy(child)
-	err := b.run(ctx, s, func(rows *sql.Rows) error {
-		var (
-			path      string
-			n, paired int
-		)
-		if err := rows.Scan(&path, &n, &paired); err != nil {
-			return err
-		}
-		f.add(path, func(p *PairingStats) { p.VillageBranches += n; p.PairedBranches += paired })
-		return nil
-	})
+	err := foldPairs(ctx, b, s, f, func(p *PairingStats, n, m int) { p.VillageBranches += n; p.PairedBranches += m })
 	if err != nil {
 		return err
 	}
@@ -238,17 +218,7 @@ func (b *board) countPairings(ctx context.Context, f *folder[PairingStats]) erro
 		Where(entsql.ColumnsEQ(hp.C(helppairing.FieldHouseholdID), s.C(poorhousehold.FieldID))))
 	s.Where(entsql.NEQ(s.C(poorhousehold.FieldStatus), poorhousehold.StatusLiftedOut)).
 		Select(child).AppendSelectExpr(entsql.Expr("COUNT(*)"), countWhen(helped)).GroupBy(child)
-	return b.run(ctx, s, func(rows *sql.Rows) error {
-		var (
-			path      string
-			n, helped int
-		)
-		if err := rows.Scan(&path, &n, &helped); err != nil {
-			return err
-		}
-		f.add(path, func(p *PairingStats) { p.PoorHouseholds += n; p.HelpedHouseholds += helped })
-		return nil
-	})
+	return foldPairs(ctx, b, s, f, func(p *PairingStats, n, m int) { p.PoorHouseholds += n; p.HelpedHouseholds += m })
 }
 
 // LeaderStats are the year's assignments of county leaders (党员干部做
@@ -275,15 +245,21 @@ func (b *board) countLeaders(ctx context.Context, f *folder[LeaderStats]) error 
 	for _, l := range f.by {
 		l.Month = month
 	}
+	return foldPairs(ctx, b, s, f, func(l *LeaderStats, n, m int) { l.Assignments += n; l.Compliant += n - m })
+}
+
+// foldPairs runs a statement whose rows are (child path, n, m) and adds
+// each row's two counts to the figures it lies under.
+func foldPairs[T any](ctx context.Context, b *board, s *entsql.Selector, f *folder[T], add func(t *T, n, m int)) error {
 	return b.run(ctx, s, func(rows *sql.Rows) error {
 		var (
-			path     string
-			n, short int
+			path string
+			n, m int
 		)
-		if err := rows.Scan(&path, &n, &short); err != nil {
+		if err := rows.Scan(&path, &n, &m); err != nil {
 			return err
 		}
-		f.add(path, func(l *LeaderStats) { l.Assignments += n; l.Compliant += n - short })
+		f.add(path, func(t *T) { add(t, n, m) })
 		return nil
 	})
 }
