@@ -74,6 +74,7 @@ func TestAbuseLimits(t *testing.T) {
 			{"nodes with 100 IDs", op(`{ nodes(ids: ` + ids(graph.MaxNodes) + `) { id } }`), http.StatusOK, ""},
 			{"too deep", op(nested), http.StatusOK, "TOO_COMPLEX"},
 			{"200 aliases of 1000 orgs", op(aliases(200, "orgs(first: 1000) { edges { node { name } } }")), http.StatusOK, "TOO_COMPLEX"},
+			{"dashboards three levels down", op(`{ analytics(orgID: "1", year: 2025) { children { children { children { ` + dashboardFigures + ` } } } } }`), http.StatusOK, "TOO_COMPLEX"},
 			{"a root list without a page, nesting lists", op(`{ orgs { edges { node { children { edges { node { children { edges { node { name } } } } } } } } } }`), http.StatusOK, "TOO_COMPLEX"},
 		}
 		// What signing in costs per request: a refused request runs no
@@ -277,10 +278,16 @@ func aliases(n int, selection string) string {
 	return b.String()
 }
 
+// dashboardFigures are every figure family of an org's dashboard.
+const dashboardFigures = `org { name } members { total byStatus { key count } byCategory { key count } byAgeBand { key count } withoutPost }
+  points { average grades { key count } histogram { key count } } pledges { byState { key count } fulfilmentRate }
+  careFund { balanceFen } mobile { contactRate } elderly { visitRate } pairings { branchCoverage householdCoverage }
+  leaders { complianceRate } monthly { month entriesApproved visits }`
+
 // TestLimitsFitRealQueries: the queries dashboards really send are within
 // every limit: the nested tree from a township, a 1,000-row export page
-// with each member's branch and village, and the township tree with
-// member counts.
+// with each member's branch and village, the township tree with member
+// counts, and a county's dashboard two levels down.
 func TestLimitsFitRealQueries(t *testing.T) {
 	d := testdb.Open(t, "sqlite")
 	tree := apitest.Matrix(t, d.Client, 2, 2, 2, 2)
@@ -290,6 +297,7 @@ func TestLimitsFitRealQueries(t *testing.T) {
 		"nested tree":   `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
 		"export page":   `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
 		"township tree": `{ orgs(first: 30, where: { kind: TOWNSHIP }) { edges { node { name children { edges { node { name children { edges { node { name members(first: 10) { totalCount } } } } } } } } } } }`,
+		"county dashboard, two levels down": `query($id: ID!) { analytics(orgID: $id, year: 2025) { ` + dashboardFigures + ` ranking(metric: AVERAGE_POINTS) { rank value org { name } } children { ` + dashboardFigures + ` children { ` + dashboardFigures + ` } } } }`,
 	} {
 		if errs := admin.Do(t, q, map[string]any{"id": township}, nil); len(errs) > 0 {
 			t.Errorf("%s: %v", name, errs)

@@ -30,6 +30,11 @@ const (
 	// unpagedGuess is the page size assumed for an edge connection
 	// without first/last (the children of one org: a short list).
 	unpagedGuess = 10
+	// analyticsChildren is the children assumed of a dashboard: a county
+	// has some twenty townships and county units. Each child's own
+	// children are a new set of GROUP BYs, so a dashboard two levels
+	// down fits and three do not.
+	analyticsChildren = 25
 )
 
 // pageSize bounds a root connection asked for without first or last to
@@ -100,6 +105,7 @@ func setComplexity(c *ComplexityRoot) {
 		}
 	}
 	c.Query.Node = func(child int, _ int) int { return max(child, 1) }
+	c.OrgAnalytics.Children = func(child int) int { return analyticsChildren * max(child, 1) }
 	c.Query.Nodes = func(child int, ids []int) int { return len(ids) * max(child, 1) }
 }
 

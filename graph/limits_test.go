@@ -28,6 +28,7 @@ func TestComplexity(t *testing.T) {
 		{"Query", "node", map[string]any{"id": "1"}, 3},
 		{"Member", "branch", map[string]any{}, 3},
 		{"Query", "viewer", map[string]any{}, 3},
+		{"OrgAnalytics", "children", map[string]any{}, 25 * 3},
 	}
 	for _, tt := range tests {
 		got, ok := es.Complexity(context.Background(), tt.object, tt.field, 3, tt.args)
