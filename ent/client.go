@@ -24,6 +24,7 @@ import (
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
@@ -51,7 +52,6 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -89,6 +89,8 @@ type Client struct {
 	Convention *ConventionClient
 	// DemoPost is the client for interacting with the DemoPost builders.
 	DemoPost *DemoPostClient
+	// EntryTally is the client for interacting with the EntryTally builders.
+	EntryTally *EntryTallyClient
 	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
 	FarmStayCriterion *FarmStayCriterionClient
 	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
@@ -143,8 +145,6 @@ type Client struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
-	// PointTally is the client for interacting with the PointTally builders.
-	PointTally *PointTallyClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
@@ -185,6 +185,7 @@ func (c *Client) init() {
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Convention = NewConventionClient(c.config)
 	c.DemoPost = NewDemoPostClient(c.config)
+	c.EntryTally = NewEntryTallyClient(c.config)
 	c.FarmStayCriterion = NewFarmStayCriterionClient(c.config)
 	c.FarmStayNomination = NewFarmStayNominationClient(c.config)
 	c.FarmStayObjection = NewFarmStayObjectionClient(c.config)
@@ -212,7 +213,6 @@ func (c *Client) init() {
 	c.PointEntry = NewPointEntryClient(c.config)
 	c.PointHalfYear = NewPointHalfYearClient(c.config)
 	c.PointItem = NewPointItemClient(c.config)
-	c.PointTally = NewPointTallyClient(c.config)
 	c.PoorHousehold = NewPoorHouseholdClient(c.config)
 	c.Recitation = NewRecitationClient(c.config)
 	c.RecitationAbsence = NewRecitationAbsenceClient(c.config)
@@ -324,6 +324,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ContactLog:            NewContactLogClient(cfg),
 		Convention:            NewConventionClient(cfg),
 		DemoPost:              NewDemoPostClient(cfg),
+		EntryTally:            NewEntryTallyClient(cfg),
 		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
 		FarmStayNomination:    NewFarmStayNominationClient(cfg),
 		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
@@ -351,7 +352,6 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PointEntry:            NewPointEntryClient(cfg),
 		PointHalfYear:         NewPointHalfYearClient(cfg),
 		PointItem:             NewPointItemClient(cfg),
-		PointTally:            NewPointTallyClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		Recitation:            NewRecitationClient(cfg),
 		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
@@ -390,6 +390,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ContactLog:            NewContactLogClient(cfg),
 		Convention:            NewConventionClient(cfg),
 		DemoPost:              NewDemoPostClient(cfg),
+		EntryTally:            NewEntryTallyClient(cfg),
 		FarmStayCriterion:     NewFarmStayCriterionClient(cfg),
 		FarmStayNomination:    NewFarmStayNominationClient(cfg),
 		FarmStayObjection:     NewFarmStayObjectionClient(cfg),
@@ -417,7 +418,6 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PointEntry:            NewPointEntryClient(cfg),
 		PointHalfYear:         NewPointHalfYearClient(cfg),
 		PointItem:             NewPointItemClient(cfg),
-		PointTally:            NewPointTallyClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		Recitation:            NewRecitationClient(cfg),
 		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
@@ -458,15 +458,15 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AnnualResult, c.AuditHead, c.AuditLog, c.BranchPairing, c.CareFundEntry,
-		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
-		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
-		c.HelpPairing, c.HelpRecord, c.HouseholdProblem, c.HouseholdStatusChange,
-		c.IdempotencyKey, c.JointActivity, c.LeaderAssignment, c.LeaderVisit, c.Member,
-		c.MobileRecord, c.Org, c.Plaque, c.Pledge, c.PledgeItem, c.PledgeProgress,
-		c.PledgeReview, c.PledgeTopic, c.PointAppeal, c.PointCatalog, c.PointEntry,
-		c.PointHalfYear, c.PointItem, c.PointTally, c.PoorHousehold, c.Recitation,
-		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
-		c.User, c.Visit, c.WelfarePost,
+		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.EntryTally,
+		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
+		c.FarmStayOpinion, c.HelpCard, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
+		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
+		c.LeaderVisit, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
+		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
+		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PoorHousehold,
+		c.Recitation, c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord,
+		c.Transfer, c.User, c.Visit, c.WelfarePost,
 	} {
 		n.Use(hooks...)
 	}
@@ -477,15 +477,15 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AnnualResult, c.AuditHead, c.AuditLog, c.BranchPairing, c.CareFundEntry,
-		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.FarmStayCriterion,
-		c.FarmStayNomination, c.FarmStayObjection, c.FarmStayOpinion, c.HelpCard,
-		c.HelpPairing, c.HelpRecord, c.HouseholdProblem, c.HouseholdStatusChange,
-		c.IdempotencyKey, c.JointActivity, c.LeaderAssignment, c.LeaderVisit, c.Member,
-		c.MobileRecord, c.Org, c.Plaque, c.Pledge, c.PledgeItem, c.PledgeProgress,
-		c.PledgeReview, c.PledgeTopic, c.PointAppeal, c.PointCatalog, c.PointEntry,
-		c.PointHalfYear, c.PointItem, c.PointTally, c.PoorHousehold, c.Recitation,
-		c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer,
-		c.User, c.Visit, c.WelfarePost,
+		c.CategoryChange, c.ContactLog, c.Convention, c.DemoPost, c.EntryTally,
+		c.FarmStayCriterion, c.FarmStayNomination, c.FarmStayObjection,
+		c.FarmStayOpinion, c.HelpCard, c.HelpPairing, c.HelpRecord, c.HouseholdProblem,
+		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
+		c.LeaderVisit, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
+		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
+		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PoorHousehold,
+		c.Recitation, c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord,
+		c.Transfer, c.User, c.Visit, c.WelfarePost,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -515,6 +515,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Convention.mutate(ctx, m)
 	case *DemoPostMutation:
 		return c.DemoPost.mutate(ctx, m)
+	case *EntryTallyMutation:
+		return c.EntryTally.mutate(ctx, m)
 	case *FarmStayCriterionMutation:
 		return c.FarmStayCriterion.mutate(ctx, m)
 	case *FarmStayNominationMutation:
@@ -569,8 +571,6 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PointHalfYear.mutate(ctx, m)
 	case *PointItemMutation:
 		return c.PointItem.mutate(ctx, m)
-	case *PointTallyMutation:
-		return c.PointTally.mutate(ctx, m)
 	case *PoorHouseholdMutation:
 		return c.PoorHousehold.mutate(ctx, m)
 	case *RecitationMutation:
@@ -2062,6 +2062,157 @@ func (c *DemoPostClient) mutate(ctx context.Context, m *DemoPostMutation) (Value
 		return (&DemoPostDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DemoPost mutation op: %q", m.Op())
+	}
+}
+
+// EntryTallyClient is a client for the EntryTally schema.
+type EntryTallyClient struct {
+	config
+}
+
+// NewEntryTallyClient returns a client for the EntryTally from the given config.
+func NewEntryTallyClient(c config) *EntryTallyClient {
+	return &EntryTallyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `entrytally.Hooks(f(g(h())))`.
+func (c *EntryTallyClient) Use(hooks ...Hook) {
+	c.hooks.EntryTally = append(c.hooks.EntryTally, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `entrytally.Intercept(f(g(h())))`.
+func (c *EntryTallyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EntryTally = append(c.inters.EntryTally, interceptors...)
+}
+
+// Create returns a builder for creating a EntryTally entity.
+func (c *EntryTallyClient) Create() *EntryTallyCreate {
+	mutation := newEntryTallyMutation(c.config, OpCreate)
+	return &EntryTallyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EntryTally entities.
+func (c *EntryTallyClient) CreateBulk(builders ...*EntryTallyCreate) *EntryTallyCreateBulk {
+	return &EntryTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EntryTallyClient) MapCreateBulk(slice any, setFunc func(*EntryTallyCreate, int)) *EntryTallyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EntryTallyCreateBulk{err: fmt.Errorf("calling to EntryTallyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EntryTallyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EntryTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EntryTally.
+func (c *EntryTallyClient) Update() *EntryTallyUpdate {
+	mutation := newEntryTallyMutation(c.config, OpUpdate)
+	return &EntryTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EntryTallyClient) UpdateOne(_m *EntryTally) *EntryTallyUpdateOne {
+	mutation := newEntryTallyMutation(c.config, OpUpdateOne, withEntryTally(_m))
+	return &EntryTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EntryTallyClient) UpdateOneID(id int) *EntryTallyUpdateOne {
+	mutation := newEntryTallyMutation(c.config, OpUpdateOne, withEntryTallyID(id))
+	return &EntryTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EntryTally.
+func (c *EntryTallyClient) Delete() *EntryTallyDelete {
+	mutation := newEntryTallyMutation(c.config, OpDelete)
+	return &EntryTallyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EntryTallyClient) DeleteOne(_m *EntryTally) *EntryTallyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EntryTallyClient) DeleteOneID(id int) *EntryTallyDeleteOne {
+	builder := c.Delete().Where(entrytally.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EntryTallyDeleteOne{builder}
+}
+
+// Query returns a query builder for EntryTally.
+func (c *EntryTallyClient) Query() *EntryTallyQuery {
+	return &EntryTallyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEntryTally},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EntryTally entity by its id.
+func (c *EntryTallyClient) Get(ctx context.Context, id int) (*EntryTally, error) {
+	return c.Query().Where(entrytally.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EntryTallyClient) GetX(ctx context.Context, id int) *EntryTally {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a EntryTally.
+func (c *EntryTallyClient) QueryBranch(_m *EntryTally) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(entrytally.Table, entrytally.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, entrytally.BranchTable, entrytally.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EntryTallyClient) Hooks() []Hook {
+	hooks := c.hooks.EntryTally
+	return append(hooks[:len(hooks):len(hooks)], entrytally.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EntryTallyClient) Interceptors() []Interceptor {
+	inters := c.inters.EntryTally
+	return append(inters[:len(inters):len(inters)], entrytally.Interceptors[:]...)
+}
+
+func (c *EntryTallyClient) mutate(ctx context.Context, m *EntryTallyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EntryTallyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EntryTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EntryTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EntryTallyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EntryTally mutation op: %q", m.Op())
 	}
 }
 
@@ -6812,157 +6963,6 @@ func (c *PointItemClient) mutate(ctx context.Context, m *PointItemMutation) (Val
 	}
 }
 
-// PointTallyClient is a client for the PointTally schema.
-type PointTallyClient struct {
-	config
-}
-
-// NewPointTallyClient returns a client for the PointTally from the given config.
-func NewPointTallyClient(c config) *PointTallyClient {
-	return &PointTallyClient{config: c}
-}
-
-// Use adds a list of mutation hooks to the hooks stack.
-// A call to `Use(f, g, h)` equals to `pointtally.Hooks(f(g(h())))`.
-func (c *PointTallyClient) Use(hooks ...Hook) {
-	c.hooks.PointTally = append(c.hooks.PointTally, hooks...)
-}
-
-// Intercept adds a list of query interceptors to the interceptors stack.
-// A call to `Intercept(f, g, h)` equals to `pointtally.Intercept(f(g(h())))`.
-func (c *PointTallyClient) Intercept(interceptors ...Interceptor) {
-	c.inters.PointTally = append(c.inters.PointTally, interceptors...)
-}
-
-// Create returns a builder for creating a PointTally entity.
-func (c *PointTallyClient) Create() *PointTallyCreate {
-	mutation := newPointTallyMutation(c.config, OpCreate)
-	return &PointTallyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// CreateBulk returns a builder for creating a bulk of PointTally entities.
-func (c *PointTallyClient) CreateBulk(builders ...*PointTallyCreate) *PointTallyCreateBulk {
-	return &PointTallyCreateBulk{config: c.config, builders: builders}
-}
-
-// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
-// a builder and applies setFunc on it.
-func (c *PointTallyClient) MapCreateBulk(slice any, setFunc func(*PointTallyCreate, int)) *PointTallyCreateBulk {
-	rv := reflect.ValueOf(slice)
-	if rv.Kind() != reflect.Slice {
-		return &PointTallyCreateBulk{err: fmt.Errorf("calling to PointTallyClient.MapCreateBulk with wrong type %T, need slice", slice)}
-	}
-	builders := make([]*PointTallyCreate, rv.Len())
-	for i := 0; i < rv.Len(); i++ {
-		builders[i] = c.Create()
-		setFunc(builders[i], i)
-	}
-	return &PointTallyCreateBulk{config: c.config, builders: builders}
-}
-
-// Update returns an update builder for PointTally.
-func (c *PointTallyClient) Update() *PointTallyUpdate {
-	mutation := newPointTallyMutation(c.config, OpUpdate)
-	return &PointTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOne returns an update builder for the given entity.
-func (c *PointTallyClient) UpdateOne(_m *PointTally) *PointTallyUpdateOne {
-	mutation := newPointTallyMutation(c.config, OpUpdateOne, withPointTally(_m))
-	return &PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// UpdateOneID returns an update builder for the given id.
-func (c *PointTallyClient) UpdateOneID(id int) *PointTallyUpdateOne {
-	mutation := newPointTallyMutation(c.config, OpUpdateOne, withPointTallyID(id))
-	return &PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// Delete returns a delete builder for PointTally.
-func (c *PointTallyClient) Delete() *PointTallyDelete {
-	mutation := newPointTallyMutation(c.config, OpDelete)
-	return &PointTallyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
-}
-
-// DeleteOne returns a builder for deleting the given entity.
-func (c *PointTallyClient) DeleteOne(_m *PointTally) *PointTallyDeleteOne {
-	return c.DeleteOneID(_m.ID)
-}
-
-// DeleteOneID returns a builder for deleting the given entity by its id.
-func (c *PointTallyClient) DeleteOneID(id int) *PointTallyDeleteOne {
-	builder := c.Delete().Where(pointtally.ID(id))
-	builder.mutation.id = &id
-	builder.mutation.op = OpDeleteOne
-	return &PointTallyDeleteOne{builder}
-}
-
-// Query returns a query builder for PointTally.
-func (c *PointTallyClient) Query() *PointTallyQuery {
-	return &PointTallyQuery{
-		config: c.config,
-		ctx:    &QueryContext{Type: TypePointTally},
-		inters: c.Interceptors(),
-	}
-}
-
-// Get returns a PointTally entity by its id.
-func (c *PointTallyClient) Get(ctx context.Context, id int) (*PointTally, error) {
-	return c.Query().Where(pointtally.ID(id)).Only(ctx)
-}
-
-// GetX is like Get, but panics if an error occurs.
-func (c *PointTallyClient) GetX(ctx context.Context, id int) *PointTally {
-	obj, err := c.Get(ctx, id)
-	if err != nil {
-		panic(err)
-	}
-	return obj
-}
-
-// QueryBranch queries the branch edge of a PointTally.
-func (c *PointTallyClient) QueryBranch(_m *PointTally) *OrgQuery {
-	query := (&OrgClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(pointtally.Table, pointtally.FieldID, id),
-			sqlgraph.To(org.Table, org.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, pointtally.BranchTable, pointtally.BranchColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
-// Hooks returns the client hooks.
-func (c *PointTallyClient) Hooks() []Hook {
-	hooks := c.hooks.PointTally
-	return append(hooks[:len(hooks):len(hooks)], pointtally.Hooks[:]...)
-}
-
-// Interceptors returns the client interceptors.
-func (c *PointTallyClient) Interceptors() []Interceptor {
-	inters := c.inters.PointTally
-	return append(inters[:len(inters):len(inters)], pointtally.Interceptors[:]...)
-}
-
-func (c *PointTallyClient) mutate(ctx context.Context, m *PointTallyMutation) (Value, error) {
-	switch m.Op() {
-	case OpCreate:
-		return (&PointTallyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdate:
-		return (&PointTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpUpdateOne:
-		return (&PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
-	case OpDelete, OpDeleteOne:
-		return (&PointTallyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
-	default:
-		return nil, fmt.Errorf("ent: unknown PointTally mutation op: %q", m.Op())
-	}
-}
-
 // PoorHouseholdClient is a client for the PoorHousehold schema.
 type PoorHouseholdClient struct {
 	config
@@ -8715,23 +8715,23 @@ func (c *WelfarePostClient) mutate(ctx context.Context, m *WelfarePostMutation) 
 type (
 	hooks struct {
 		AnnualResult, AuditHead, AuditLog, BranchPairing, CareFundEntry, CategoryChange,
-		ContactLog, Convention, DemoPost, FarmStayCriterion, FarmStayNomination,
-		FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing, HelpRecord,
-		HouseholdProblem, HouseholdStatusChange, IdempotencyKey, JointActivity,
-		LeaderAssignment, LeaderVisit, Member, MobileRecord, Org, Plaque, Pledge,
-		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
-		PointCatalog, PointEntry, PointHalfYear, PointItem, PointTally, PoorHousehold,
+		ContactLog, Convention, DemoPost, EntryTally, FarmStayCriterion,
+		FarmStayNomination, FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing,
+		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
+		JointActivity, LeaderAssignment, LeaderVisit, Member, MobileRecord, Org,
+		Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
+		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold,
 		Recitation, RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer,
 		User, Visit, WelfarePost []ent.Hook
 	}
 	inters struct {
 		AnnualResult, AuditHead, AuditLog, BranchPairing, CareFundEntry, CategoryChange,
-		ContactLog, Convention, DemoPost, FarmStayCriterion, FarmStayNomination,
-		FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing, HelpRecord,
-		HouseholdProblem, HouseholdStatusChange, IdempotencyKey, JointActivity,
-		LeaderAssignment, LeaderVisit, Member, MobileRecord, Org, Plaque, Pledge,
-		PledgeItem, PledgeProgress, PledgeReview, PledgeTopic, PointAppeal,
-		PointCatalog, PointEntry, PointHalfYear, PointItem, PointTally, PoorHousehold,
+		ContactLog, Convention, DemoPost, EntryTally, FarmStayCriterion,
+		FarmStayNomination, FarmStayObjection, FarmStayOpinion, HelpCard, HelpPairing,
+		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
+		JointActivity, LeaderAssignment, LeaderVisit, Member, MobileRecord, Org,
+		Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
+		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold,
 		Recitation, RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer,
 		User, Visit, WelfarePost []ent.Interceptor
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
@@ -48,7 +49,6 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -128,6 +128,7 @@ func checkColumn(t, c string) error {
 			contactlog.Table:            contactlog.ValidColumn,
 			convention.Table:            convention.ValidColumn,
 			demopost.Table:              demopost.ValidColumn,
+			entrytally.Table:            entrytally.ValidColumn,
 			farmstaycriterion.Table:     farmstaycriterion.ValidColumn,
 			farmstaynomination.Table:    farmstaynomination.ValidColumn,
 			farmstayobjection.Table:     farmstayobjection.ValidColumn,
@@ -155,7 +156,6 @@ func checkColumn(t, c string) error {
 			pointentry.Table:            pointentry.ValidColumn,
 			pointhalfyear.Table:         pointhalfyear.ValidColumn,
 			pointitem.Table:             pointitem.ValidColumn,
-			pointtally.Table:            pointtally.ValidColumn,
 			poorhousehold.Table:         poorhousehold.ValidColumn,
 			recitation.Table:            recitation.ValidColumn,
 			recitationabsence.Table:     recitationabsence.ValidColumn,

@@ -20,6 +20,7 @@ import (
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
@@ -47,7 +48,6 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
@@ -79,6 +79,7 @@ const (
 	TypeContactLog            = "ContactLog"
 	TypeConvention            = "Convention"
 	TypeDemoPost              = "DemoPost"
+	TypeEntryTally            = "EntryTally"
 	TypeFarmStayCriterion     = "FarmStayCriterion"
 	TypeFarmStayNomination    = "FarmStayNomination"
 	TypeFarmStayObjection     = "FarmStayObjection"
@@ -106,7 +107,6 @@ const (
 	TypePointEntry            = "PointEntry"
 	TypePointHalfYear         = "PointHalfYear"
 	TypePointItem             = "PointItem"
-	TypePointTally            = "PointTally"
 	TypePoorHousehold         = "PoorHousehold"
 	TypeRecitation            = "Recitation"
 	TypeRecitationAbsence     = "RecitationAbsence"
@@ -9385,6 +9385,617 @@ func (m *DemoPostMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown DemoPost edge %s", name)
+}
+
+// EntryTallyMutation represents an operation that mutates the EntryTally nodes in the graph.
+type EntryTallyMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	year          *int
+	addyear       *int
+	period        *string
+	approved      *int
+	addapproved   *int
+	clearedFields map[string]struct{}
+	branch        *int
+	clearedbranch bool
+	done          bool
+	oldValue      func(context.Context) (*EntryTally, error)
+	predicates    []predicate.EntryTally
+}
+
+var _ ent.Mutation = (*EntryTallyMutation)(nil)
+
+// entrytallyOption allows management of the mutation configuration using functional options.
+type entrytallyOption func(*EntryTallyMutation)
+
+// newEntryTallyMutation creates new mutation for the EntryTally entity.
+func newEntryTallyMutation(c config, op Op, opts ...entrytallyOption) *EntryTallyMutation {
+	m := &EntryTallyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEntryTally,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEntryTallyID sets the ID field of the mutation.
+func withEntryTallyID(id int) entrytallyOption {
+	return func(m *EntryTallyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EntryTally
+		)
+		m.oldValue = func(ctx context.Context) (*EntryTally, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EntryTally.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEntryTally sets the old EntryTally of the mutation.
+func withEntryTally(node *EntryTally) entrytallyOption {
+	return func(m *EntryTallyMutation) {
+		m.oldValue = func(context.Context) (*EntryTally, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EntryTallyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EntryTallyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EntryTallyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EntryTallyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EntryTally.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *EntryTallyMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *EntryTallyMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the EntryTally entity.
+// If the EntryTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EntryTallyMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *EntryTallyMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetYear sets the "year" field.
+func (m *EntryTallyMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *EntryTallyMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the EntryTally entity.
+// If the EntryTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EntryTallyMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *EntryTallyMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *EntryTallyMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *EntryTallyMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *EntryTallyMutation) SetPeriod(s string) {
+	m.period = &s
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *EntryTallyMutation) Period() (r string, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the EntryTally entity.
+// If the EntryTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EntryTallyMutation) OldPeriod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *EntryTallyMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetApproved sets the "approved" field.
+func (m *EntryTallyMutation) SetApproved(i int) {
+	m.approved = &i
+	m.addapproved = nil
+}
+
+// Approved returns the value of the "approved" field in the mutation.
+func (m *EntryTallyMutation) Approved() (r int, exists bool) {
+	v := m.approved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApproved returns the old "approved" field's value of the EntryTally entity.
+// If the EntryTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EntryTallyMutation) OldApproved(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApproved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApproved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApproved: %w", err)
+	}
+	return oldValue.Approved, nil
+}
+
+// AddApproved adds i to the "approved" field.
+func (m *EntryTallyMutation) AddApproved(i int) {
+	if m.addapproved != nil {
+		*m.addapproved += i
+	} else {
+		m.addapproved = &i
+	}
+}
+
+// AddedApproved returns the value that was added to the "approved" field in this mutation.
+func (m *EntryTallyMutation) AddedApproved() (r int, exists bool) {
+	v := m.addapproved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetApproved resets all changes to the "approved" field.
+func (m *EntryTallyMutation) ResetApproved() {
+	m.approved = nil
+	m.addapproved = nil
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *EntryTallyMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[entrytally.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *EntryTallyMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *EntryTallyMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *EntryTallyMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// Where appends a list predicates to the EntryTallyMutation builder.
+func (m *EntryTallyMutation) Where(ps ...predicate.EntryTally) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EntryTallyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EntryTallyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EntryTally, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EntryTallyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EntryTallyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EntryTally).
+func (m *EntryTallyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EntryTallyMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.branch != nil {
+		fields = append(fields, entrytally.FieldBranchID)
+	}
+	if m.year != nil {
+		fields = append(fields, entrytally.FieldYear)
+	}
+	if m.period != nil {
+		fields = append(fields, entrytally.FieldPeriod)
+	}
+	if m.approved != nil {
+		fields = append(fields, entrytally.FieldApproved)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EntryTallyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case entrytally.FieldBranchID:
+		return m.BranchID()
+	case entrytally.FieldYear:
+		return m.Year()
+	case entrytally.FieldPeriod:
+		return m.Period()
+	case entrytally.FieldApproved:
+		return m.Approved()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EntryTallyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case entrytally.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case entrytally.FieldYear:
+		return m.OldYear(ctx)
+	case entrytally.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case entrytally.FieldApproved:
+		return m.OldApproved(ctx)
+	}
+	return nil, fmt.Errorf("unknown EntryTally field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EntryTallyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case entrytally.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case entrytally.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case entrytally.FieldPeriod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case entrytally.FieldApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApproved(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EntryTally field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EntryTallyMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, entrytally.FieldYear)
+	}
+	if m.addapproved != nil {
+		fields = append(fields, entrytally.FieldApproved)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EntryTallyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case entrytally.FieldYear:
+		return m.AddedYear()
+	case entrytally.FieldApproved:
+		return m.AddedApproved()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EntryTallyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case entrytally.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case entrytally.FieldApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddApproved(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EntryTally numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EntryTallyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EntryTallyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EntryTallyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EntryTally nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EntryTallyMutation) ResetField(name string) error {
+	switch name {
+	case entrytally.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case entrytally.FieldYear:
+		m.ResetYear()
+		return nil
+	case entrytally.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case entrytally.FieldApproved:
+		m.ResetApproved()
+		return nil
+	}
+	return fmt.Errorf("unknown EntryTally field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EntryTallyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.branch != nil {
+		edges = append(edges, entrytally.EdgeBranch)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EntryTallyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case entrytally.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EntryTallyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EntryTallyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EntryTallyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbranch {
+		edges = append(edges, entrytally.EdgeBranch)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EntryTallyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case entrytally.EdgeBranch:
+		return m.clearedbranch
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EntryTallyMutation) ClearEdge(name string) error {
+	switch name {
+	case entrytally.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown EntryTally unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EntryTallyMutation) ResetEdge(name string) error {
+	switch name {
+	case entrytally.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown EntryTally edge %s", name)
 }
 
 // FarmStayCriterionMutation represents an operation that mutates the FarmStayCriterion nodes in the graph.
@@ -40812,617 +41423,6 @@ func (m *PointItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PointItem edge %s", name)
-}
-
-// PointTallyMutation represents an operation that mutates the PointTally nodes in the graph.
-type PointTallyMutation struct {
-	config
-	op            Op
-	typ           string
-	id            *int
-	year          *int
-	addyear       *int
-	period        *string
-	approved      *int
-	addapproved   *int
-	clearedFields map[string]struct{}
-	branch        *int
-	clearedbranch bool
-	done          bool
-	oldValue      func(context.Context) (*PointTally, error)
-	predicates    []predicate.PointTally
-}
-
-var _ ent.Mutation = (*PointTallyMutation)(nil)
-
-// pointtallyOption allows management of the mutation configuration using functional options.
-type pointtallyOption func(*PointTallyMutation)
-
-// newPointTallyMutation creates new mutation for the PointTally entity.
-func newPointTallyMutation(c config, op Op, opts ...pointtallyOption) *PointTallyMutation {
-	m := &PointTallyMutation{
-		config:        c,
-		op:            op,
-		typ:           TypePointTally,
-		clearedFields: make(map[string]struct{}),
-	}
-	for _, opt := range opts {
-		opt(m)
-	}
-	return m
-}
-
-// withPointTallyID sets the ID field of the mutation.
-func withPointTallyID(id int) pointtallyOption {
-	return func(m *PointTallyMutation) {
-		var (
-			err   error
-			once  sync.Once
-			value *PointTally
-		)
-		m.oldValue = func(ctx context.Context) (*PointTally, error) {
-			once.Do(func() {
-				if m.done {
-					err = errors.New("querying old values post mutation is not allowed")
-				} else {
-					value, err = m.Client().PointTally.Get(ctx, id)
-				}
-			})
-			return value, err
-		}
-		m.id = &id
-	}
-}
-
-// withPointTally sets the old PointTally of the mutation.
-func withPointTally(node *PointTally) pointtallyOption {
-	return func(m *PointTallyMutation) {
-		m.oldValue = func(context.Context) (*PointTally, error) {
-			return node, nil
-		}
-		m.id = &node.ID
-	}
-}
-
-// Client returns a new `ent.Client` from the mutation. If the mutation was
-// executed in a transaction (ent.Tx), a transactional client is returned.
-func (m PointTallyMutation) Client() *Client {
-	client := &Client{config: m.config}
-	client.init()
-	return client
-}
-
-// Tx returns an `ent.Tx` for mutations that were executed in transactions;
-// it returns an error otherwise.
-func (m PointTallyMutation) Tx() (*Tx, error) {
-	if _, ok := m.driver.(*txDriver); !ok {
-		return nil, errors.New("ent: mutation is not running in a transaction")
-	}
-	tx := &Tx{config: m.config}
-	tx.init()
-	return tx, nil
-}
-
-// ID returns the ID value in the mutation. Note that the ID is only available
-// if it was provided to the builder or after it was returned from the database.
-func (m *PointTallyMutation) ID() (id int, exists bool) {
-	if m.id == nil {
-		return
-	}
-	return *m.id, true
-}
-
-// IDs queries the database and returns the entity ids that match the mutation's predicate.
-// That means, if the mutation is applied within a transaction with an isolation level such
-// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
-// or updated by the mutation.
-func (m *PointTallyMutation) IDs(ctx context.Context) ([]int, error) {
-	switch {
-	case m.op.Is(OpUpdateOne | OpDeleteOne):
-		id, exists := m.ID()
-		if exists {
-			return []int{id}, nil
-		}
-		fallthrough
-	case m.op.Is(OpUpdate | OpDelete):
-		return m.Client().PointTally.Query().Where(m.predicates...).IDs(ctx)
-	default:
-		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
-	}
-}
-
-// SetBranchID sets the "branch_id" field.
-func (m *PointTallyMutation) SetBranchID(i int) {
-	m.branch = &i
-}
-
-// BranchID returns the value of the "branch_id" field in the mutation.
-func (m *PointTallyMutation) BranchID() (r int, exists bool) {
-	v := m.branch
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldBranchID returns the old "branch_id" field's value of the PointTally entity.
-// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PointTallyMutation) OldBranchID(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldBranchID requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
-	}
-	return oldValue.BranchID, nil
-}
-
-// ResetBranchID resets all changes to the "branch_id" field.
-func (m *PointTallyMutation) ResetBranchID() {
-	m.branch = nil
-}
-
-// SetYear sets the "year" field.
-func (m *PointTallyMutation) SetYear(i int) {
-	m.year = &i
-	m.addyear = nil
-}
-
-// Year returns the value of the "year" field in the mutation.
-func (m *PointTallyMutation) Year() (r int, exists bool) {
-	v := m.year
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldYear returns the old "year" field's value of the PointTally entity.
-// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PointTallyMutation) OldYear(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldYear is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldYear requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldYear: %w", err)
-	}
-	return oldValue.Year, nil
-}
-
-// AddYear adds i to the "year" field.
-func (m *PointTallyMutation) AddYear(i int) {
-	if m.addyear != nil {
-		*m.addyear += i
-	} else {
-		m.addyear = &i
-	}
-}
-
-// AddedYear returns the value that was added to the "year" field in this mutation.
-func (m *PointTallyMutation) AddedYear() (r int, exists bool) {
-	v := m.addyear
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetYear resets all changes to the "year" field.
-func (m *PointTallyMutation) ResetYear() {
-	m.year = nil
-	m.addyear = nil
-}
-
-// SetPeriod sets the "period" field.
-func (m *PointTallyMutation) SetPeriod(s string) {
-	m.period = &s
-}
-
-// Period returns the value of the "period" field in the mutation.
-func (m *PointTallyMutation) Period() (r string, exists bool) {
-	v := m.period
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldPeriod returns the old "period" field's value of the PointTally entity.
-// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PointTallyMutation) OldPeriod(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldPeriod requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
-	}
-	return oldValue.Period, nil
-}
-
-// ResetPeriod resets all changes to the "period" field.
-func (m *PointTallyMutation) ResetPeriod() {
-	m.period = nil
-}
-
-// SetApproved sets the "approved" field.
-func (m *PointTallyMutation) SetApproved(i int) {
-	m.approved = &i
-	m.addapproved = nil
-}
-
-// Approved returns the value of the "approved" field in the mutation.
-func (m *PointTallyMutation) Approved() (r int, exists bool) {
-	v := m.approved
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldApproved returns the old "approved" field's value of the PointTally entity.
-// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PointTallyMutation) OldApproved(ctx context.Context) (v int, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldApproved is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldApproved requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldApproved: %w", err)
-	}
-	return oldValue.Approved, nil
-}
-
-// AddApproved adds i to the "approved" field.
-func (m *PointTallyMutation) AddApproved(i int) {
-	if m.addapproved != nil {
-		*m.addapproved += i
-	} else {
-		m.addapproved = &i
-	}
-}
-
-// AddedApproved returns the value that was added to the "approved" field in this mutation.
-func (m *PointTallyMutation) AddedApproved() (r int, exists bool) {
-	v := m.addapproved
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// ResetApproved resets all changes to the "approved" field.
-func (m *PointTallyMutation) ResetApproved() {
-	m.approved = nil
-	m.addapproved = nil
-}
-
-// ClearBranch clears the "branch" edge to the Org entity.
-func (m *PointTallyMutation) ClearBranch() {
-	m.clearedbranch = true
-	m.clearedFields[pointtally.FieldBranchID] = struct{}{}
-}
-
-// BranchCleared reports if the "branch" edge to the Org entity was cleared.
-func (m *PointTallyMutation) BranchCleared() bool {
-	return m.clearedbranch
-}
-
-// BranchIDs returns the "branch" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// BranchID instead. It exists only for internal usage by the builders.
-func (m *PointTallyMutation) BranchIDs() (ids []int) {
-	if id := m.branch; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetBranch resets all changes to the "branch" edge.
-func (m *PointTallyMutation) ResetBranch() {
-	m.branch = nil
-	m.clearedbranch = false
-}
-
-// Where appends a list predicates to the PointTallyMutation builder.
-func (m *PointTallyMutation) Where(ps ...predicate.PointTally) {
-	m.predicates = append(m.predicates, ps...)
-}
-
-// WhereP appends storage-level predicates to the PointTallyMutation builder. Using this method,
-// users can use type-assertion to append predicates that do not depend on any generated package.
-func (m *PointTallyMutation) WhereP(ps ...func(*sql.Selector)) {
-	p := make([]predicate.PointTally, len(ps))
-	for i := range ps {
-		p[i] = ps[i]
-	}
-	m.Where(p...)
-}
-
-// Op returns the operation name.
-func (m *PointTallyMutation) Op() Op {
-	return m.op
-}
-
-// SetOp allows setting the mutation operation.
-func (m *PointTallyMutation) SetOp(op Op) {
-	m.op = op
-}
-
-// Type returns the node type of this mutation (PointTally).
-func (m *PointTallyMutation) Type() string {
-	return m.typ
-}
-
-// Fields returns all fields that were changed during this mutation. Note that in
-// order to get all numeric fields that were incremented/decremented, call
-// AddedFields().
-func (m *PointTallyMutation) Fields() []string {
-	fields := make([]string, 0, 4)
-	if m.branch != nil {
-		fields = append(fields, pointtally.FieldBranchID)
-	}
-	if m.year != nil {
-		fields = append(fields, pointtally.FieldYear)
-	}
-	if m.period != nil {
-		fields = append(fields, pointtally.FieldPeriod)
-	}
-	if m.approved != nil {
-		fields = append(fields, pointtally.FieldApproved)
-	}
-	return fields
-}
-
-// Field returns the value of a field with the given name. The second boolean
-// return value indicates that this field was not set, or was not defined in the
-// schema.
-func (m *PointTallyMutation) Field(name string) (ent.Value, bool) {
-	switch name {
-	case pointtally.FieldBranchID:
-		return m.BranchID()
-	case pointtally.FieldYear:
-		return m.Year()
-	case pointtally.FieldPeriod:
-		return m.Period()
-	case pointtally.FieldApproved:
-		return m.Approved()
-	}
-	return nil, false
-}
-
-// OldField returns the old value of the field from the database. An error is
-// returned if the mutation operation is not UpdateOne, or the query to the
-// database failed.
-func (m *PointTallyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
-	switch name {
-	case pointtally.FieldBranchID:
-		return m.OldBranchID(ctx)
-	case pointtally.FieldYear:
-		return m.OldYear(ctx)
-	case pointtally.FieldPeriod:
-		return m.OldPeriod(ctx)
-	case pointtally.FieldApproved:
-		return m.OldApproved(ctx)
-	}
-	return nil, fmt.Errorf("unknown PointTally field %s", name)
-}
-
-// SetField sets the value of a field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *PointTallyMutation) SetField(name string, value ent.Value) error {
-	switch name {
-	case pointtally.FieldBranchID:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetBranchID(v)
-		return nil
-	case pointtally.FieldYear:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetYear(v)
-		return nil
-	case pointtally.FieldPeriod:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetPeriod(v)
-		return nil
-	case pointtally.FieldApproved:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetApproved(v)
-		return nil
-	}
-	return fmt.Errorf("unknown PointTally field %s", name)
-}
-
-// AddedFields returns all numeric fields that were incremented/decremented during
-// this mutation.
-func (m *PointTallyMutation) AddedFields() []string {
-	var fields []string
-	if m.addyear != nil {
-		fields = append(fields, pointtally.FieldYear)
-	}
-	if m.addapproved != nil {
-		fields = append(fields, pointtally.FieldApproved)
-	}
-	return fields
-}
-
-// AddedField returns the numeric value that was incremented/decremented on a field
-// with the given name. The second boolean return value indicates that this field
-// was not set, or was not defined in the schema.
-func (m *PointTallyMutation) AddedField(name string) (ent.Value, bool) {
-	switch name {
-	case pointtally.FieldYear:
-		return m.AddedYear()
-	case pointtally.FieldApproved:
-		return m.AddedApproved()
-	}
-	return nil, false
-}
-
-// AddField adds the value to the field with the given name. It returns an error if
-// the field is not defined in the schema, or if the type mismatched the field
-// type.
-func (m *PointTallyMutation) AddField(name string, value ent.Value) error {
-	switch name {
-	case pointtally.FieldYear:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddYear(v)
-		return nil
-	case pointtally.FieldApproved:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddApproved(v)
-		return nil
-	}
-	return fmt.Errorf("unknown PointTally numeric field %s", name)
-}
-
-// ClearedFields returns all nullable fields that were cleared during this
-// mutation.
-func (m *PointTallyMutation) ClearedFields() []string {
-	return nil
-}
-
-// FieldCleared returns a boolean indicating if a field with the given name was
-// cleared in this mutation.
-func (m *PointTallyMutation) FieldCleared(name string) bool {
-	_, ok := m.clearedFields[name]
-	return ok
-}
-
-// ClearField clears the value of the field with the given name. It returns an
-// error if the field is not defined in the schema.
-func (m *PointTallyMutation) ClearField(name string) error {
-	return fmt.Errorf("unknown PointTally nullable field %s", name)
-}
-
-// ResetField resets all changes in the mutation for the field with the given name.
-// It returns an error if the field is not defined in the schema.
-func (m *PointTallyMutation) ResetField(name string) error {
-	switch name {
-	case pointtally.FieldBranchID:
-		m.ResetBranchID()
-		return nil
-	case pointtally.FieldYear:
-		m.ResetYear()
-		return nil
-	case pointtally.FieldPeriod:
-		m.ResetPeriod()
-		return nil
-	case pointtally.FieldApproved:
-		m.ResetApproved()
-		return nil
-	}
-	return fmt.Errorf("unknown PointTally field %s", name)
-}
-
-// AddedEdges returns all edge names that were set/added in this mutation.
-func (m *PointTallyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.branch != nil {
-		edges = append(edges, pointtally.EdgeBranch)
-	}
-	return edges
-}
-
-// AddedIDs returns all IDs (to other nodes) that were added for the given edge
-// name in this mutation.
-func (m *PointTallyMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case pointtally.EdgeBranch:
-		if id := m.branch; id != nil {
-			return []ent.Value{*id}
-		}
-	}
-	return nil
-}
-
-// RemovedEdges returns all edge names that were removed in this mutation.
-func (m *PointTallyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
-	return edges
-}
-
-// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
-// the given name in this mutation.
-func (m *PointTallyMutation) RemovedIDs(name string) []ent.Value {
-	return nil
-}
-
-// ClearedEdges returns all edge names that were cleared in this mutation.
-func (m *PointTallyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedbranch {
-		edges = append(edges, pointtally.EdgeBranch)
-	}
-	return edges
-}
-
-// EdgeCleared returns a boolean which indicates if the edge with the given name
-// was cleared in this mutation.
-func (m *PointTallyMutation) EdgeCleared(name string) bool {
-	switch name {
-	case pointtally.EdgeBranch:
-		return m.clearedbranch
-	}
-	return false
-}
-
-// ClearEdge clears the value of the edge with the given name. It returns an error
-// if that edge is not defined in the schema.
-func (m *PointTallyMutation) ClearEdge(name string) error {
-	switch name {
-	case pointtally.EdgeBranch:
-		m.ClearBranch()
-		return nil
-	}
-	return fmt.Errorf("unknown PointTally unique edge %s", name)
-}
-
-// ResetEdge resets all changes to the edge with the given name in this mutation.
-// It returns an error if the edge is not defined in the schema.
-func (m *PointTallyMutation) ResetEdge(name string) error {
-	switch name {
-	case pointtally.EdgeBranch:
-		m.ResetBranch()
-		return nil
-	}
-	return fmt.Errorf("unknown PointTally edge %s", name)
 }
 
 // PoorHouseholdMutation represents an operation that mutates the PoorHousehold nodes in the graph.

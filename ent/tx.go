@@ -32,6 +32,8 @@ type Tx struct {
 	Convention *ConventionClient
 	// DemoPost is the client for interacting with the DemoPost builders.
 	DemoPost *DemoPostClient
+	// EntryTally is the client for interacting with the EntryTally builders.
+	EntryTally *EntryTallyClient
 	// FarmStayCriterion is the client for interacting with the FarmStayCriterion builders.
 	FarmStayCriterion *FarmStayCriterionClient
 	// FarmStayNomination is the client for interacting with the FarmStayNomination builders.
@@ -86,8 +88,6 @@ type Tx struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
-	// PointTally is the client for interacting with the PointTally builders.
-	PointTally *PointTallyClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
@@ -248,6 +248,7 @@ func (tx *Tx) init() {
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Convention = NewConventionClient(tx.config)
 	tx.DemoPost = NewDemoPostClient(tx.config)
+	tx.EntryTally = NewEntryTallyClient(tx.config)
 	tx.FarmStayCriterion = NewFarmStayCriterionClient(tx.config)
 	tx.FarmStayNomination = NewFarmStayNominationClient(tx.config)
 	tx.FarmStayObjection = NewFarmStayObjectionClient(tx.config)
@@ -275,7 +276,6 @@ func (tx *Tx) init() {
 	tx.PointEntry = NewPointEntryClient(tx.config)
 	tx.PointHalfYear = NewPointHalfYearClient(tx.config)
 	tx.PointItem = NewPointItemClient(tx.config)
-	tx.PointTally = NewPointTallyClient(tx.config)
 	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
 	tx.Recitation = NewRecitationClient(tx.config)
 	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)

@@ -553,7 +553,7 @@ func TestAnalyticsRanking(t *testing.T) {
 	})
 }
 
-// TestPointTallies: the rollup of approved entries (PointTally) is kept
+// TestPointTallies: the rollup of approved entries (EntryTally) is kept
 // by each approval and each reversal, never by a declaration or a
 // rejection, and rebuilt from the entries it equals what was kept; the
 // dashboard's monthly series reads it.
@@ -579,7 +579,7 @@ func TestPointTallies(t *testing.T) {
 		ctx := systemCtx()
 		tallies := func() string {
 			var rows []string
-			for _, pt := range d.Client.PointTally.Query().Order(ent.Asc("branch_id"), ent.Asc("period")).AllX(ctx) {
+			for _, pt := range d.Client.EntryTally.Query().Order(ent.Asc("branch_id"), ent.Asc("period")).AllX(ctx) {
 				rows = append(rows, fmt.Sprintf("%d %s %d", pt.BranchID, pt.Period, pt.Approved))
 			}
 			return strings.Join(rows, "; ")

@@ -474,7 +474,7 @@ func TestRollupRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A tally that no entry backs must go.
-	res, err := c.ExecContext(ctx, "INSERT INTO point_tallies (branch_id, year, period, approved) SELECT id, 2024, '2024-01', 7 FROM orgs WHERE kind = 'BRANCH'")
+	res, err := c.ExecContext(ctx, "INSERT INTO entry_tallies (branch_id, year, period, approved) SELECT id, 2024, '2024-01', 7 FROM orgs WHERE kind = 'BRANCH'")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,7 +491,7 @@ func TestRollupRebuild(t *testing.T) {
 	}
 	defer c.Close()
 	var n int
-	rows, err := c.QueryContext(ctx, "SELECT COUNT(*) FROM point_tallies")
+	rows, err := c.QueryContext(ctx, "SELECT COUNT(*) FROM entry_tallies")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,6 +117,18 @@ func (f DemoPostFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DemoPostMutation", m)
 }
 
+// The EntryTallyFunc type is an adapter to allow the use of ordinary
+// function as EntryTally mutator.
+type EntryTallyFunc func(context.Context, *ent.EntryTallyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EntryTallyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EntryTallyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EntryTallyMutation", m)
+}
+
 // The FarmStayCriterionFunc type is an adapter to allow the use of ordinary
 // function as FarmStayCriterion mutator.
 type FarmStayCriterionFunc func(context.Context, *ent.FarmStayCriterionMutation) (ent.Value, error)
@@ -439,18 +451,6 @@ func (f PointItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointItemMutation", m)
-}
-
-// The PointTallyFunc type is an adapter to allow the use of ordinary
-// function as PointTally mutator.
-type PointTallyFunc func(context.Context, *ent.PointTallyMutation) (ent.Value, error)
-
-// Mutate calls f(ctx, m).
-func (f PointTallyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-	if mv, ok := m.(*ent.PointTallyMutation); ok {
-		return f(ctx, mv)
-	}
-	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointTallyMutation", m)
 }
 
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary

@@ -17,6 +17,7 @@ import (
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
@@ -44,7 +45,6 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
@@ -355,6 +355,33 @@ func (f TraverseDemoPost) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DemoPostQuery", q)
+}
+
+// The EntryTallyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EntryTallyFunc func(context.Context, *ent.EntryTallyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EntryTallyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EntryTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EntryTallyQuery", q)
+}
+
+// The TraverseEntryTally type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEntryTally func(context.Context, *ent.EntryTallyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEntryTally) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEntryTally) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EntryTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EntryTallyQuery", q)
 }
 
 // The FarmStayCriterionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1086,33 +1113,6 @@ func (f TraversePointItem) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PointItemQuery", q)
 }
 
-// The PointTallyFunc type is an adapter to allow the use of ordinary function as a Querier.
-type PointTallyFunc func(context.Context, *ent.PointTallyQuery) (ent.Value, error)
-
-// Query calls f(ctx, q).
-func (f PointTallyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
-	if q, ok := q.(*ent.PointTallyQuery); ok {
-		return f(ctx, q)
-	}
-	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointTallyQuery", q)
-}
-
-// The TraversePointTally type is an adapter to allow the use of ordinary function as Traverser.
-type TraversePointTally func(context.Context, *ent.PointTallyQuery) error
-
-// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
-func (f TraversePointTally) Intercept(next ent.Querier) ent.Querier {
-	return next
-}
-
-// Traverse calls f(ctx, q).
-func (f TraversePointTally) Traverse(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.PointTallyQuery); ok {
-		return f(ctx, q)
-	}
-	return fmt.Errorf("unexpected query type %T. expect *ent.PointTallyQuery", q)
-}
-
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdQuery) (ent.Value, error)
 
@@ -1404,6 +1404,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ConventionQuery, predicate.Convention, convention.OrderOption]{typ: ent.TypeConvention, tq: q}, nil
 	case *ent.DemoPostQuery:
 		return &query[*ent.DemoPostQuery, predicate.DemoPost, demopost.OrderOption]{typ: ent.TypeDemoPost, tq: q}, nil
+	case *ent.EntryTallyQuery:
+		return &query[*ent.EntryTallyQuery, predicate.EntryTally, entrytally.OrderOption]{typ: ent.TypeEntryTally, tq: q}, nil
 	case *ent.FarmStayCriterionQuery:
 		return &query[*ent.FarmStayCriterionQuery, predicate.FarmStayCriterion, farmstaycriterion.OrderOption]{typ: ent.TypeFarmStayCriterion, tq: q}, nil
 	case *ent.FarmStayNominationQuery:
@@ -1458,8 +1460,6 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PointHalfYearQuery, predicate.PointHalfYear, pointhalfyear.OrderOption]{typ: ent.TypePointHalfYear, tq: q}, nil
 	case *ent.PointItemQuery:
 		return &query[*ent.PointItemQuery, predicate.PointItem, pointitem.OrderOption]{typ: ent.TypePointItem, tq: q}, nil
-	case *ent.PointTallyQuery:
-		return &query[*ent.PointTallyQuery, predicate.PointTally, pointtally.OrderOption]{typ: ent.TypePointTally, tq: q}, nil
 	case *ent.PoorHouseholdQuery:
 		return &query[*ent.PoorHouseholdQuery, predicate.PoorHousehold, poorhousehold.OrderOption]{typ: ent.TypePoorHousehold, tq: q}, nil
 	case *ent.RecitationQuery:

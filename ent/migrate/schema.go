@@ -399,6 +399,35 @@ var (
 			},
 		},
 	}
+	// EntryTalliesColumns holds the columns for the "entry_tallies" table.
+	EntryTalliesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "period", Type: field.TypeString},
+		{Name: "approved", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// EntryTalliesTable holds the schema information for the "entry_tallies" table.
+	EntryTalliesTable = &schema.Table{
+		Name:       "entry_tallies",
+		Columns:    EntryTalliesColumns,
+		PrimaryKey: []*schema.Column{EntryTalliesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "entry_tallies_orgs_branch",
+				Columns:    []*schema.Column{EntryTalliesColumns[4]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "entrytally_branch_id_period",
+				Unique:  true,
+				Columns: []*schema.Column{EntryTalliesColumns[4], EntryTalliesColumns[2]},
+			},
+		},
+	}
 	// FarmStayCriterionsColumns holds the columns for the "farm_stay_criterions" table.
 	FarmStayCriterionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1624,35 +1653,6 @@ var (
 			},
 		},
 	}
-	// PointTalliesColumns holds the columns for the "point_tallies" table.
-	PointTalliesColumns = []*schema.Column{
-		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "year", Type: field.TypeInt},
-		{Name: "period", Type: field.TypeString},
-		{Name: "approved", Type: field.TypeInt},
-		{Name: "branch_id", Type: field.TypeInt},
-	}
-	// PointTalliesTable holds the schema information for the "point_tallies" table.
-	PointTalliesTable = &schema.Table{
-		Name:       "point_tallies",
-		Columns:    PointTalliesColumns,
-		PrimaryKey: []*schema.Column{PointTalliesColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "point_tallies_orgs_branch",
-				Columns:    []*schema.Column{PointTalliesColumns[4]},
-				RefColumns: []*schema.Column{OrgsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-		},
-		Indexes: []*schema.Index{
-			{
-				Name:    "pointtally_branch_id_period",
-				Unique:  true,
-				Columns: []*schema.Column{PointTalliesColumns[4], PointTalliesColumns[2]},
-			},
-		},
-	}
 	// PoorHouseholdsColumns holds the columns for the "poor_households" table.
 	PoorHouseholdsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2130,6 +2130,7 @@ var (
 		ContactLogsTable,
 		ConventionsTable,
 		DemoPostsTable,
+		EntryTalliesTable,
 		FarmStayCriterionsTable,
 		FarmStayNominationsTable,
 		FarmStayObjectionsTable,
@@ -2157,7 +2158,6 @@ var (
 		PointEntriesTable,
 		PointHalfYearsTable,
 		PointItemsTable,
-		PointTalliesTable,
 		PoorHouseholdsTable,
 		RecitationsTable,
 		RecitationAbsencesTable,
@@ -2215,6 +2215,10 @@ func init() {
 	DemoPostsTable.ForeignKeys[1].RefTable = MembersTable
 	DemoPostsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	EntryTalliesTable.ForeignKeys[0].RefTable = OrgsTable
+	EntryTalliesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(197568495616),
 	}
 	FarmStayCriterionsTable.ForeignKeys[0].RefTable = FarmStayNominationsTable
 	FarmStayCriterionsTable.Annotation = &entsql.Annotation{
@@ -2338,10 +2342,6 @@ func init() {
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(176093659136),
-	}
-	PointTalliesTable.ForeignKeys[0].RefTable = OrgsTable
-	PointTalliesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(197568495616),
 	}
 	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
 	PoorHouseholdsTable.Annotation = &entsql.Annotation{

@@ -33,6 +33,9 @@ type Convention func(*sql.Selector)
 // DemoPost is the predicate function for demopost builders.
 type DemoPost func(*sql.Selector)
 
+// EntryTally is the predicate function for entrytally builders.
+type EntryTally func(*sql.Selector)
+
 // FarmStayCriterion is the predicate function for farmstaycriterion builders.
 type FarmStayCriterion func(*sql.Selector)
 
@@ -113,9 +116,6 @@ type PointHalfYear func(*sql.Selector)
 
 // PointItem is the predicate function for pointitem builders.
 type PointItem func(*sql.Selector)
-
-// PointTally is the predicate function for pointtally builders.
-type PointTally func(*sql.Selector)
 
 // PoorHousehold is the predicate function for poorhousehold builders.
 type PoorHousehold func(*sql.Selector)

@@ -326,6 +326,30 @@ func (f DemoPostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DemoPostMutation", m)
 }
 
+// The EntryTallyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EntryTallyQueryRuleFunc func(context.Context, *ent.EntryTallyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EntryTallyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EntryTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EntryTallyQuery", q)
+}
+
+// The EntryTallyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EntryTallyMutationRuleFunc func(context.Context, *ent.EntryTallyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EntryTallyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EntryTallyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EntryTallyMutation", m)
+}
+
 // The FarmStayCriterionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type FarmStayCriterionQueryRuleFunc func(context.Context, *ent.FarmStayCriterionQuery) error
@@ -972,30 +996,6 @@ func (f PointItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointItemMutation", m)
-}
-
-// The PointTallyQueryRuleFunc type is an adapter to allow the use of ordinary
-// functions as a query rule.
-type PointTallyQueryRuleFunc func(context.Context, *ent.PointTallyQuery) error
-
-// EvalQuery return f(ctx, q).
-func (f PointTallyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
-	if q, ok := q.(*ent.PointTallyQuery); ok {
-		return f(ctx, q)
-	}
-	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointTallyQuery", q)
-}
-
-// The PointTallyMutationRuleFunc type is an adapter to allow the use of ordinary
-// functions as a mutation rule.
-type PointTallyMutationRuleFunc func(context.Context, *ent.PointTallyMutation) error
-
-// EvalMutation calls f(ctx, m).
-func (f PointTallyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
-	if m, ok := m.(*ent.PointTallyMutation); ok {
-		return f(ctx, m)
-	}
-	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointTallyMutation", m)
 }
 
 // The PoorHouseholdQueryRuleFunc type is an adapter to allow the use of ordinary

@@ -14,6 +14,7 @@ import (
 	"github.com/partyorg/partyorg/ent/contactlog"
 	"github.com/partyorg/partyorg/ent/convention"
 	"github.com/partyorg/partyorg/ent/demopost"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/farmstaycriterion"
 	"github.com/partyorg/partyorg/ent/farmstaynomination"
 	"github.com/partyorg/partyorg/ent/farmstayobjection"
@@ -41,7 +42,6 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -400,6 +400,21 @@ func init() {
 	demopostDescTitle := demopostFields[3].Descriptor()
 	// demopost.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	demopost.TitleValidator = demopostDescTitle.Validators[0].(func(string) error)
+	entrytallyMixin := schema.EntryTally{}.Mixin()
+	entrytally.Policy = privacy.NewPolicies(entrytallyMixin[0], schema.EntryTally{})
+	entrytally.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := entrytally.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	entrytallyMixinHooks0 := entrytallyMixin[0].Hooks()
+
+	entrytally.Hooks[1] = entrytallyMixinHooks0[0]
+	entrytallyMixinInters0 := entrytallyMixin[0].Interceptors()
+	entrytally.Interceptors[0] = entrytallyMixinInters0[0]
 	farmstaycriterionMixin := schema.FarmStayCriterion{}.Mixin()
 	farmstaycriterion.Policy = privacy.NewPolicies(farmstaycriterionMixin[1], schema.FarmStayCriterion{})
 	farmstaycriterion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1624,21 +1639,6 @@ func init() {
 	pointitemDescPosition := pointitemFields[6].Descriptor()
 	// pointitem.DefaultPosition holds the default value on creation for the position field.
 	pointitem.DefaultPosition = pointitemDescPosition.Default.(int)
-	pointtallyMixin := schema.PointTally{}.Mixin()
-	pointtally.Policy = privacy.NewPolicies(pointtallyMixin[0], schema.PointTally{})
-	pointtally.Hooks[0] = func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if err := pointtally.Policy.EvalMutation(ctx, m); err != nil {
-				return nil, err
-			}
-			return next.Mutate(ctx, m)
-		})
-	}
-	pointtallyMixinHooks0 := pointtallyMixin[0].Hooks()
-
-	pointtally.Hooks[1] = pointtallyMixinHooks0[0]
-	pointtallyMixinInters0 := pointtallyMixin[0].Interceptors()
-	pointtally.Interceptors[0] = pointtallyMixinInters0[0]
 	poorhouseholdMixin := schema.PoorHousehold{}.Mixin()
 	poorhousehold.Policy = privacy.NewPolicies(poorhouseholdMixin[1], schema.PoorHousehold{})
 	poorhousehold.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -15,7 +15,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/carefundentry"
 	"github.com/partyorg/partyorg/ent/contactlog"
-	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/visit"
 	"github.com/partyorg/partyorg/internal/classification"
 	"github.com/partyorg/partyorg/internal/day"
@@ -73,7 +73,7 @@ func (r *Report) Leaders(ctx context.Context) (*LeaderStats, error) {
 }
 
 // MonthStats are one month's activity (月度): point entries approved
-// (by their points period, from the rollup PointTally), visits to elderly and infirm members,
+// (by their points period, from the rollup EntryTally), visits to elderly and infirm members,
 // contacts with mobile members, and care-fund disbursements.
 type MonthStats struct {
 	Month                                            string
@@ -114,8 +114,8 @@ var sources = []source{
 	{
 		// Approved entries from their rollup (internal/rollup): a county
 		// has 360,000 entries a year, and 12 tallies per branch.
-		t:   table{pointtally.Table, ent.TypePointTally, pointtally.Scope, pointtally.FieldBranchID},
-		n:   pointtally.FieldApproved,
+		t:   table{entrytally.Table, ent.TypeEntryTally, entrytally.Scope, entrytally.FieldBranchID},
+		n:   entrytally.FieldApproved,
 		add: func(m *MonthStats, n int, _ int64) { m.EntriesApproved += n },
 	},
 	{
@@ -144,12 +144,12 @@ func (b *board) countMonthly(ctx context.Context, f *folder[months]) error {
 	var all *entsql.Selector
 	for i, src := range sources {
 		s, child := b.selectFrom(ctx, src.t)
-		month, in := s.C(pointtally.FieldPeriod), []*entsql.Predicate{}
+		month, in := s.C(entrytally.FieldPeriod), []*entsql.Predicate{}
 		if src.on != "" {
 			month = b.monthOf(s.C(src.on))
 			in = append(in, entsql.GTE(s.C(src.on), from), entsql.LT(s.C(src.on), to))
 		} else {
-			in = append(in, entsql.EQ(s.C(pointtally.FieldYear), b.year))
+			in = append(in, entsql.EQ(s.C(entrytally.FieldYear), b.year))
 		}
 		if src.where != nil {
 			in = append(in, src.where(s))

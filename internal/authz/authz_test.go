@@ -22,7 +22,7 @@ var (
 		"MobileRecord", "ContactLog", "HelpCard", "Visit", "CareFundEntry"}
 	// The dashboards and the rollups they read: ORG_ADMIN and VIEWER read
 	// them, a MEMBER does not.
-	dashboards = []string{"Analytics", "PointTally"}
+	dashboards = []string{"Analytics", "EntryTally"}
 )
 
 func init() {

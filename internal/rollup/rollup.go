@@ -1,5 +1,5 @@
 // Package rollup keeps the dashboards' rollup tables in step with the
-// rows they count. PointTally counts the approved point entries per
+// rows they count. EntryTally counts the approved point entries per
 // branch and points period: Hook adds to it in the transaction that
 // approves an entry (or enters one approved), and Rebuild recomputes it
 // from the entries, so that a rollup that drifted (a restore, a manual
@@ -15,7 +15,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/pointentry"
-	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/entrytally"
 )
 
 // Hook counts each point entry that becomes APPROVED: a review approving
@@ -40,12 +40,12 @@ func Hook() entgo.Hook {
 // add is one upsert: concurrent approvals in one branch and period each
 // add their one, whichever inserts the row.
 func add(ctx context.Context, c *ent.Client, e *ent.PointEntry) error {
-	query, args := sql.Dialect(c.Dialect()).Insert(pointtally.Table).
-		Columns(pointtally.FieldBranchID, pointtally.FieldYear, pointtally.FieldPeriod, pointtally.FieldApproved).
+	query, args := sql.Dialect(c.Dialect()).Insert(entrytally.Table).
+		Columns(entrytally.FieldBranchID, entrytally.FieldYear, entrytally.FieldPeriod, entrytally.FieldApproved).
 		Values(e.BranchID, e.Year, e.Period, 1).
 		OnConflict(
-			sql.ConflictColumns(pointtally.FieldBranchID, pointtally.FieldPeriod),
-			sql.ResolveWith(func(u *sql.UpdateSet) { u.Add(pointtally.FieldApproved, 1) }),
+			sql.ConflictColumns(entrytally.FieldBranchID, entrytally.FieldPeriod),
+			sql.ResolveWith(func(u *sql.UpdateSet) { u.Add(entrytally.FieldApproved, 1) }),
 		).
 		Query()
 	_, err := c.ExecContext(ctx, query, args...)
@@ -56,7 +56,7 @@ func add(ctx context.Context, c *ent.Client, e *ent.PointEntry) error {
 // one DELETE and one INSERT … SELECT … GROUP BY.
 func Rebuild(ctx context.Context, c *ent.Client) error {
 	d := sql.Dialect(c.Dialect())
-	query, args := d.Delete(pointtally.Table).Query()
+	query, args := d.Delete(entrytally.Table).Query()
 	if _, err := c.ExecContext(ctx, query, args...); err != nil {
 		return err
 	}
@@ -68,8 +68,8 @@ func Rebuild(ctx context.Context, c *ent.Client) error {
 		GroupBy(t.C(pointentry.FieldBranchID), t.C(pointentry.FieldYear), t.C(pointentry.FieldPeriod))
 	var b sql.Builder
 	b.SetDialect(c.Dialect())
-	b.WriteString("INSERT INTO ").Ident(pointtally.Table).WriteString(" (").
-		IdentComma(pointtally.FieldBranchID, pointtally.FieldYear, pointtally.FieldPeriod, pointtally.FieldApproved).
+	b.WriteString("INSERT INTO ").Ident(entrytally.Table).WriteString(" (").
+		IdentComma(entrytally.FieldBranchID, entrytally.FieldYear, entrytally.FieldPeriod, entrytally.FieldApproved).
 		WriteString(") ").Join(counts)
 	query, args = b.Query()
 	_, err := c.ExecContext(ctx, query, args...)

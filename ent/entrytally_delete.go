@@ -8,30 +8,30 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/predicate"
 )
 
-// PointTallyDelete is the builder for deleting a PointTally entity.
-type PointTallyDelete struct {
+// EntryTallyDelete is the builder for deleting a EntryTally entity.
+type EntryTallyDelete struct {
 	config
 	hooks    []Hook
-	mutation *PointTallyMutation
+	mutation *EntryTallyMutation
 }
 
-// Where appends a list predicates to the PointTallyDelete builder.
-func (_d *PointTallyDelete) Where(ps ...predicate.PointTally) *PointTallyDelete {
+// Where appends a list predicates to the EntryTallyDelete builder.
+func (_d *EntryTallyDelete) Where(ps ...predicate.EntryTally) *EntryTallyDelete {
 	_d.mutation.Where(ps...)
 	return _d
 }
 
 // Exec executes the deletion query and returns how many vertices were deleted.
-func (_d *PointTallyDelete) Exec(ctx context.Context) (int, error) {
+func (_d *EntryTallyDelete) Exec(ctx context.Context) (int, error) {
 	return withHooks(ctx, _d.sqlExec, _d.mutation, _d.hooks)
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_d *PointTallyDelete) ExecX(ctx context.Context) int {
+func (_d *EntryTallyDelete) ExecX(ctx context.Context) int {
 	n, err := _d.Exec(ctx)
 	if err != nil {
 		panic(err)
@@ -39,8 +39,8 @@ func (_d *PointTallyDelete) ExecX(ctx context.Context) int {
 	return n
 }
 
-func (_d *PointTallyDelete) sqlExec(ctx context.Context) (int, error) {
-	_spec := sqlgraph.NewDeleteSpec(pointtally.Table, sqlgraph.NewFieldSpec(pointtally.FieldID, field.TypeInt))
+func (_d *EntryTallyDelete) sqlExec(ctx context.Context) (int, error) {
+	_spec := sqlgraph.NewDeleteSpec(entrytally.Table, sqlgraph.NewFieldSpec(entrytally.FieldID, field.TypeInt))
 	if ps := _d.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
 			for i := range ps {
@@ -56,32 +56,32 @@ func (_d *PointTallyDelete) sqlExec(ctx context.Context) (int, error) {
 	return affected, err
 }
 
-// PointTallyDeleteOne is the builder for deleting a single PointTally entity.
-type PointTallyDeleteOne struct {
-	_d *PointTallyDelete
+// EntryTallyDeleteOne is the builder for deleting a single EntryTally entity.
+type EntryTallyDeleteOne struct {
+	_d *EntryTallyDelete
 }
 
-// Where appends a list predicates to the PointTallyDelete builder.
-func (_d *PointTallyDeleteOne) Where(ps ...predicate.PointTally) *PointTallyDeleteOne {
+// Where appends a list predicates to the EntryTallyDelete builder.
+func (_d *EntryTallyDeleteOne) Where(ps ...predicate.EntryTally) *EntryTallyDeleteOne {
 	_d._d.mutation.Where(ps...)
 	return _d
 }
 
 // Exec executes the deletion query.
-func (_d *PointTallyDeleteOne) Exec(ctx context.Context) error {
+func (_d *EntryTallyDeleteOne) Exec(ctx context.Context) error {
 	n, err := _d._d.Exec(ctx)
 	switch {
 	case err != nil:
 		return err
 	case n == 0:
-		return &NotFoundError{pointtally.Label}
+		return &NotFoundError{entrytally.Label}
 	default:
 		return nil
 	}
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_d *PointTallyDeleteOne) ExecX(ctx context.Context) {
+func (_d *EntryTallyDeleteOne) ExecX(ctx context.Context) {
 	if err := _d.Exec(ctx); err != nil {
 		panic(err)
 	}

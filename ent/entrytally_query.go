@@ -13,59 +13,59 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/org"
-	"github.com/partyorg/partyorg/ent/pointtally"
 	"github.com/partyorg/partyorg/ent/predicate"
 )
 
-// PointTallyQuery is the builder for querying PointTally entities.
-type PointTallyQuery struct {
+// EntryTallyQuery is the builder for querying EntryTally entities.
+type EntryTallyQuery struct {
 	config
 	ctx        *QueryContext
-	order      []pointtally.OrderOption
+	order      []entrytally.OrderOption
 	inters     []Interceptor
-	predicates []predicate.PointTally
+	predicates []predicate.EntryTally
 	withBranch *OrgQuery
-	loadTotal  []func(context.Context, []*PointTally) error
+	loadTotal  []func(context.Context, []*EntryTally) error
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
 }
 
-// Where adds a new predicate for the PointTallyQuery builder.
-func (_q *PointTallyQuery) Where(ps ...predicate.PointTally) *PointTallyQuery {
+// Where adds a new predicate for the EntryTallyQuery builder.
+func (_q *EntryTallyQuery) Where(ps ...predicate.EntryTally) *EntryTallyQuery {
 	_q.predicates = append(_q.predicates, ps...)
 	return _q
 }
 
 // Limit the number of records to be returned by this query.
-func (_q *PointTallyQuery) Limit(limit int) *PointTallyQuery {
+func (_q *EntryTallyQuery) Limit(limit int) *EntryTallyQuery {
 	_q.ctx.Limit = &limit
 	return _q
 }
 
 // Offset to start from.
-func (_q *PointTallyQuery) Offset(offset int) *PointTallyQuery {
+func (_q *EntryTallyQuery) Offset(offset int) *EntryTallyQuery {
 	_q.ctx.Offset = &offset
 	return _q
 }
 
 // Unique configures the query builder to filter duplicate records on query.
 // By default, unique is set to true, and can be disabled using this method.
-func (_q *PointTallyQuery) Unique(unique bool) *PointTallyQuery {
+func (_q *EntryTallyQuery) Unique(unique bool) *EntryTallyQuery {
 	_q.ctx.Unique = &unique
 	return _q
 }
 
 // Order specifies how the records should be ordered.
-func (_q *PointTallyQuery) Order(o ...pointtally.OrderOption) *PointTallyQuery {
+func (_q *EntryTallyQuery) Order(o ...entrytally.OrderOption) *EntryTallyQuery {
 	_q.order = append(_q.order, o...)
 	return _q
 }
 
 // QueryBranch chains the current query on the "branch" edge.
-func (_q *PointTallyQuery) QueryBranch() *OrgQuery {
+func (_q *EntryTallyQuery) QueryBranch() *OrgQuery {
 	query := (&OrgClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
@@ -76,9 +76,9 @@ func (_q *PointTallyQuery) QueryBranch() *OrgQuery {
 			return nil, err
 		}
 		step := sqlgraph.NewStep(
-			sqlgraph.From(pointtally.Table, pointtally.FieldID, selector),
+			sqlgraph.From(entrytally.Table, entrytally.FieldID, selector),
 			sqlgraph.To(org.Table, org.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, pointtally.BranchTable, pointtally.BranchColumn),
+			sqlgraph.Edge(sqlgraph.M2O, false, entrytally.BranchTable, entrytally.BranchColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -86,21 +86,21 @@ func (_q *PointTallyQuery) QueryBranch() *OrgQuery {
 	return query
 }
 
-// First returns the first PointTally entity from the query.
-// Returns a *NotFoundError when no PointTally was found.
-func (_q *PointTallyQuery) First(ctx context.Context) (*PointTally, error) {
+// First returns the first EntryTally entity from the query.
+// Returns a *NotFoundError when no EntryTally was found.
+func (_q *EntryTallyQuery) First(ctx context.Context) (*EntryTally, error) {
 	nodes, err := _q.Limit(1).All(setContextOp(ctx, _q.ctx, ent.OpQueryFirst))
 	if err != nil {
 		return nil, err
 	}
 	if len(nodes) == 0 {
-		return nil, &NotFoundError{pointtally.Label}
+		return nil, &NotFoundError{entrytally.Label}
 	}
 	return nodes[0], nil
 }
 
 // FirstX is like First, but panics if an error occurs.
-func (_q *PointTallyQuery) FirstX(ctx context.Context) *PointTally {
+func (_q *EntryTallyQuery) FirstX(ctx context.Context) *EntryTally {
 	node, err := _q.First(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -108,22 +108,22 @@ func (_q *PointTallyQuery) FirstX(ctx context.Context) *PointTally {
 	return node
 }
 
-// FirstID returns the first PointTally ID from the query.
-// Returns a *NotFoundError when no PointTally ID was found.
-func (_q *PointTallyQuery) FirstID(ctx context.Context) (id int, err error) {
+// FirstID returns the first EntryTally ID from the query.
+// Returns a *NotFoundError when no EntryTally ID was found.
+func (_q *EntryTallyQuery) FirstID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(1).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryFirstID)); err != nil {
 		return
 	}
 	if len(ids) == 0 {
-		err = &NotFoundError{pointtally.Label}
+		err = &NotFoundError{entrytally.Label}
 		return
 	}
 	return ids[0], nil
 }
 
 // FirstIDX is like FirstID, but panics if an error occurs.
-func (_q *PointTallyQuery) FirstIDX(ctx context.Context) int {
+func (_q *EntryTallyQuery) FirstIDX(ctx context.Context) int {
 	id, err := _q.FirstID(ctx)
 	if err != nil && !IsNotFound(err) {
 		panic(err)
@@ -131,10 +131,10 @@ func (_q *PointTallyQuery) FirstIDX(ctx context.Context) int {
 	return id
 }
 
-// Only returns a single PointTally entity found by the query, ensuring it only returns one.
-// Returns a *NotSingularError when more than one PointTally entity is found.
-// Returns a *NotFoundError when no PointTally entities are found.
-func (_q *PointTallyQuery) Only(ctx context.Context) (*PointTally, error) {
+// Only returns a single EntryTally entity found by the query, ensuring it only returns one.
+// Returns a *NotSingularError when more than one EntryTally entity is found.
+// Returns a *NotFoundError when no EntryTally entities are found.
+func (_q *EntryTallyQuery) Only(ctx context.Context) (*EntryTally, error) {
 	nodes, err := _q.Limit(2).All(setContextOp(ctx, _q.ctx, ent.OpQueryOnly))
 	if err != nil {
 		return nil, err
@@ -143,14 +143,14 @@ func (_q *PointTallyQuery) Only(ctx context.Context) (*PointTally, error) {
 	case 1:
 		return nodes[0], nil
 	case 0:
-		return nil, &NotFoundError{pointtally.Label}
+		return nil, &NotFoundError{entrytally.Label}
 	default:
-		return nil, &NotSingularError{pointtally.Label}
+		return nil, &NotSingularError{entrytally.Label}
 	}
 }
 
 // OnlyX is like Only, but panics if an error occurs.
-func (_q *PointTallyQuery) OnlyX(ctx context.Context) *PointTally {
+func (_q *EntryTallyQuery) OnlyX(ctx context.Context) *EntryTally {
 	node, err := _q.Only(ctx)
 	if err != nil {
 		panic(err)
@@ -158,10 +158,10 @@ func (_q *PointTallyQuery) OnlyX(ctx context.Context) *PointTally {
 	return node
 }
 
-// OnlyID is like Only, but returns the only PointTally ID in the query.
-// Returns a *NotSingularError when more than one PointTally ID is found.
+// OnlyID is like Only, but returns the only EntryTally ID in the query.
+// Returns a *NotSingularError when more than one EntryTally ID is found.
 // Returns a *NotFoundError when no entities are found.
-func (_q *PointTallyQuery) OnlyID(ctx context.Context) (id int, err error) {
+func (_q *EntryTallyQuery) OnlyID(ctx context.Context) (id int, err error) {
 	var ids []int
 	if ids, err = _q.Limit(2).IDs(setContextOp(ctx, _q.ctx, ent.OpQueryOnlyID)); err != nil {
 		return
@@ -170,15 +170,15 @@ func (_q *PointTallyQuery) OnlyID(ctx context.Context) (id int, err error) {
 	case 1:
 		id = ids[0]
 	case 0:
-		err = &NotFoundError{pointtally.Label}
+		err = &NotFoundError{entrytally.Label}
 	default:
-		err = &NotSingularError{pointtally.Label}
+		err = &NotSingularError{entrytally.Label}
 	}
 	return
 }
 
 // OnlyIDX is like OnlyID, but panics if an error occurs.
-func (_q *PointTallyQuery) OnlyIDX(ctx context.Context) int {
+func (_q *EntryTallyQuery) OnlyIDX(ctx context.Context) int {
 	id, err := _q.OnlyID(ctx)
 	if err != nil {
 		panic(err)
@@ -186,18 +186,18 @@ func (_q *PointTallyQuery) OnlyIDX(ctx context.Context) int {
 	return id
 }
 
-// All executes the query and returns a list of PointTallies.
-func (_q *PointTallyQuery) All(ctx context.Context) ([]*PointTally, error) {
+// All executes the query and returns a list of EntryTallies.
+func (_q *EntryTallyQuery) All(ctx context.Context) ([]*EntryTally, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryAll)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return nil, err
 	}
-	qr := querierAll[[]*PointTally, *PointTallyQuery]()
-	return withInterceptors[[]*PointTally](ctx, _q, qr, _q.inters)
+	qr := querierAll[[]*EntryTally, *EntryTallyQuery]()
+	return withInterceptors[[]*EntryTally](ctx, _q, qr, _q.inters)
 }
 
 // AllX is like All, but panics if an error occurs.
-func (_q *PointTallyQuery) AllX(ctx context.Context) []*PointTally {
+func (_q *EntryTallyQuery) AllX(ctx context.Context) []*EntryTally {
 	nodes, err := _q.All(ctx)
 	if err != nil {
 		panic(err)
@@ -205,20 +205,20 @@ func (_q *PointTallyQuery) AllX(ctx context.Context) []*PointTally {
 	return nodes
 }
 
-// IDs executes the query and returns a list of PointTally IDs.
-func (_q *PointTallyQuery) IDs(ctx context.Context) (ids []int, err error) {
+// IDs executes the query and returns a list of EntryTally IDs.
+func (_q *EntryTallyQuery) IDs(ctx context.Context) (ids []int, err error) {
 	if _q.ctx.Unique == nil && _q.path != nil {
 		_q.Unique(true)
 	}
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryIDs)
-	if err = _q.Select(pointtally.FieldID).Scan(ctx, &ids); err != nil {
+	if err = _q.Select(entrytally.FieldID).Scan(ctx, &ids); err != nil {
 		return nil, err
 	}
 	return ids, nil
 }
 
 // IDsX is like IDs, but panics if an error occurs.
-func (_q *PointTallyQuery) IDsX(ctx context.Context) []int {
+func (_q *EntryTallyQuery) IDsX(ctx context.Context) []int {
 	ids, err := _q.IDs(ctx)
 	if err != nil {
 		panic(err)
@@ -227,16 +227,16 @@ func (_q *PointTallyQuery) IDsX(ctx context.Context) []int {
 }
 
 // Count returns the count of the given query.
-func (_q *PointTallyQuery) Count(ctx context.Context) (int, error) {
+func (_q *EntryTallyQuery) Count(ctx context.Context) (int, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryCount)
 	if err := _q.prepareQuery(ctx); err != nil {
 		return 0, err
 	}
-	return withInterceptors[int](ctx, _q, querierCount[*PointTallyQuery](), _q.inters)
+	return withInterceptors[int](ctx, _q, querierCount[*EntryTallyQuery](), _q.inters)
 }
 
 // CountX is like Count, but panics if an error occurs.
-func (_q *PointTallyQuery) CountX(ctx context.Context) int {
+func (_q *EntryTallyQuery) CountX(ctx context.Context) int {
 	count, err := _q.Count(ctx)
 	if err != nil {
 		panic(err)
@@ -245,7 +245,7 @@ func (_q *PointTallyQuery) CountX(ctx context.Context) int {
 }
 
 // Exist returns true if the query has elements in the graph.
-func (_q *PointTallyQuery) Exist(ctx context.Context) (bool, error) {
+func (_q *EntryTallyQuery) Exist(ctx context.Context) (bool, error) {
 	ctx = setContextOp(ctx, _q.ctx, ent.OpQueryExist)
 	switch _, err := _q.FirstID(ctx); {
 	case IsNotFound(err):
@@ -258,7 +258,7 @@ func (_q *PointTallyQuery) Exist(ctx context.Context) (bool, error) {
 }
 
 // ExistX is like Exist, but panics if an error occurs.
-func (_q *PointTallyQuery) ExistX(ctx context.Context) bool {
+func (_q *EntryTallyQuery) ExistX(ctx context.Context) bool {
 	exist, err := _q.Exist(ctx)
 	if err != nil {
 		panic(err)
@@ -266,18 +266,18 @@ func (_q *PointTallyQuery) ExistX(ctx context.Context) bool {
 	return exist
 }
 
-// Clone returns a duplicate of the PointTallyQuery builder, including all associated steps. It can be
+// Clone returns a duplicate of the EntryTallyQuery builder, including all associated steps. It can be
 // used to prepare common query builders and use them differently after the clone is made.
-func (_q *PointTallyQuery) Clone() *PointTallyQuery {
+func (_q *EntryTallyQuery) Clone() *EntryTallyQuery {
 	if _q == nil {
 		return nil
 	}
-	return &PointTallyQuery{
+	return &EntryTallyQuery{
 		config:     _q.config,
 		ctx:        _q.ctx.Clone(),
-		order:      append([]pointtally.OrderOption{}, _q.order...),
+		order:      append([]entrytally.OrderOption{}, _q.order...),
 		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.PointTally{}, _q.predicates...),
+		predicates: append([]predicate.EntryTally{}, _q.predicates...),
 		withBranch: _q.withBranch.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -287,7 +287,7 @@ func (_q *PointTallyQuery) Clone() *PointTallyQuery {
 
 // WithBranch tells the query-builder to eager-load the nodes that are connected to
 // the "branch" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *PointTallyQuery) WithBranch(opts ...func(*OrgQuery)) *PointTallyQuery {
+func (_q *EntryTallyQuery) WithBranch(opts ...func(*OrgQuery)) *EntryTallyQuery {
 	query := (&OrgClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
@@ -306,15 +306,15 @@ func (_q *PointTallyQuery) WithBranch(opts ...func(*OrgQuery)) *PointTallyQuery 
 //		Count int `json:"count,omitempty"`
 //	}
 //
-//	client.PointTally.Query().
-//		GroupBy(pointtally.FieldBranchID).
+//	client.EntryTally.Query().
+//		GroupBy(entrytally.FieldBranchID).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
-func (_q *PointTallyQuery) GroupBy(field string, fields ...string) *PointTallyGroupBy {
+func (_q *EntryTallyQuery) GroupBy(field string, fields ...string) *EntryTallyGroupBy {
 	_q.ctx.Fields = append([]string{field}, fields...)
-	grbuild := &PointTallyGroupBy{build: _q}
+	grbuild := &EntryTallyGroupBy{build: _q}
 	grbuild.flds = &_q.ctx.Fields
-	grbuild.label = pointtally.Label
+	grbuild.label = entrytally.Label
 	grbuild.scan = grbuild.Scan
 	return grbuild
 }
@@ -328,23 +328,23 @@ func (_q *PointTallyQuery) GroupBy(field string, fields ...string) *PointTallyGr
 //		BranchID int `json:"branch_id,omitempty"`
 //	}
 //
-//	client.PointTally.Query().
-//		Select(pointtally.FieldBranchID).
+//	client.EntryTally.Query().
+//		Select(entrytally.FieldBranchID).
 //		Scan(ctx, &v)
-func (_q *PointTallyQuery) Select(fields ...string) *PointTallySelect {
+func (_q *EntryTallyQuery) Select(fields ...string) *EntryTallySelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
-	sbuild := &PointTallySelect{PointTallyQuery: _q}
-	sbuild.label = pointtally.Label
+	sbuild := &EntryTallySelect{EntryTallyQuery: _q}
+	sbuild.label = entrytally.Label
 	sbuild.flds, sbuild.scan = &_q.ctx.Fields, sbuild.Scan
 	return sbuild
 }
 
-// Aggregate returns a PointTallySelect configured with the given aggregations.
-func (_q *PointTallyQuery) Aggregate(fns ...AggregateFunc) *PointTallySelect {
+// Aggregate returns a EntryTallySelect configured with the given aggregations.
+func (_q *EntryTallyQuery) Aggregate(fns ...AggregateFunc) *EntryTallySelect {
 	return _q.Select().Aggregate(fns...)
 }
 
-func (_q *PointTallyQuery) prepareQuery(ctx context.Context) error {
+func (_q *EntryTallyQuery) prepareQuery(ctx context.Context) error {
 	for _, inter := range _q.inters {
 		if inter == nil {
 			return fmt.Errorf("ent: uninitialized interceptor (forgotten import ent/runtime?)")
@@ -356,7 +356,7 @@ func (_q *PointTallyQuery) prepareQuery(ctx context.Context) error {
 		}
 	}
 	for _, f := range _q.ctx.Fields {
-		if !pointtally.ValidColumn(f) {
+		if !entrytally.ValidColumn(f) {
 			return &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 		}
 	}
@@ -367,28 +367,28 @@ func (_q *PointTallyQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
-	if pointtally.Policy == nil {
-		return errors.New("ent: uninitialized pointtally.Policy (forgotten import ent/runtime?)")
+	if entrytally.Policy == nil {
+		return errors.New("ent: uninitialized entrytally.Policy (forgotten import ent/runtime?)")
 	}
-	if err := pointtally.Policy.EvalQuery(ctx, _q); err != nil {
+	if err := entrytally.Policy.EvalQuery(ctx, _q); err != nil {
 		return err
 	}
 	return nil
 }
 
-func (_q *PointTallyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*PointTally, error) {
+func (_q *EntryTallyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*EntryTally, error) {
 	var (
-		nodes       = []*PointTally{}
+		nodes       = []*EntryTally{}
 		_spec       = _q.querySpec()
 		loadedTypes = [1]bool{
 			_q.withBranch != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
-		return (*PointTally).scanValues(nil, columns)
+		return (*EntryTally).scanValues(nil, columns)
 	}
 	_spec.Assign = func(columns []string, values []any) error {
-		node := &PointTally{config: _q.config}
+		node := &EntryTally{config: _q.config}
 		nodes = append(nodes, node)
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
@@ -407,7 +407,7 @@ func (_q *PointTallyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*P
 	}
 	if query := _q.withBranch; query != nil {
 		if err := _q.loadBranch(ctx, query, nodes, nil,
-			func(n *PointTally, e *Org) { n.Edges.Branch = e }); err != nil {
+			func(n *EntryTally, e *Org) { n.Edges.Branch = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -419,9 +419,9 @@ func (_q *PointTallyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*P
 	return nodes, nil
 }
 
-func (_q *PointTallyQuery) loadBranch(ctx context.Context, query *OrgQuery, nodes []*PointTally, init func(*PointTally), assign func(*PointTally, *Org)) error {
+func (_q *EntryTallyQuery) loadBranch(ctx context.Context, query *OrgQuery, nodes []*EntryTally, init func(*EntryTally), assign func(*EntryTally, *Org)) error {
 	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*PointTally)
+	nodeids := make(map[int][]*EntryTally)
 	for i := range nodes {
 		fk := nodes[i].BranchID
 		if _, ok := nodeids[fk]; !ok {
@@ -449,7 +449,7 @@ func (_q *PointTallyQuery) loadBranch(ctx context.Context, query *OrgQuery, node
 	return nil
 }
 
-func (_q *PointTallyQuery) sqlCount(ctx context.Context) (int, error) {
+func (_q *EntryTallyQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
@@ -461,8 +461,8 @@ func (_q *PointTallyQuery) sqlCount(ctx context.Context) (int, error) {
 	return sqlgraph.CountNodes(ctx, _q.driver, _spec)
 }
 
-func (_q *PointTallyQuery) querySpec() *sqlgraph.QuerySpec {
-	_spec := sqlgraph.NewQuerySpec(pointtally.Table, pointtally.Columns, sqlgraph.NewFieldSpec(pointtally.FieldID, field.TypeInt))
+func (_q *EntryTallyQuery) querySpec() *sqlgraph.QuerySpec {
+	_spec := sqlgraph.NewQuerySpec(entrytally.Table, entrytally.Columns, sqlgraph.NewFieldSpec(entrytally.FieldID, field.TypeInt))
 	_spec.From = _q.sql
 	if unique := _q.ctx.Unique; unique != nil {
 		_spec.Unique = *unique
@@ -471,14 +471,14 @@ func (_q *PointTallyQuery) querySpec() *sqlgraph.QuerySpec {
 	}
 	if fields := _q.ctx.Fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, pointtally.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, entrytally.FieldID)
 		for i := range fields {
-			if fields[i] != pointtally.FieldID {
+			if fields[i] != entrytally.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
 		}
 		if _q.withBranch != nil {
-			_spec.Node.AddColumnOnce(pointtally.FieldBranchID)
+			_spec.Node.AddColumnOnce(entrytally.FieldBranchID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -504,12 +504,12 @@ func (_q *PointTallyQuery) querySpec() *sqlgraph.QuerySpec {
 	return _spec
 }
 
-func (_q *PointTallyQuery) sqlQuery(ctx context.Context) *sql.Selector {
+func (_q *EntryTallyQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	builder := sql.Dialect(_q.driver.Dialect())
-	t1 := builder.Table(pointtally.Table)
+	t1 := builder.Table(entrytally.Table)
 	columns := _q.ctx.Fields
 	if len(columns) == 0 {
-		columns = pointtally.Columns
+		columns = entrytally.Columns
 	}
 	selector := builder.Select(t1.Columns(columns...)...).From(t1)
 	if _q.sql != nil {
@@ -543,7 +543,7 @@ func (_q *PointTallyQuery) sqlQuery(ctx context.Context) *sql.Selector {
 // ForUpdate locks the selected rows against concurrent updates, and prevent them from being
 // updated, deleted or "selected ... for update" by other sessions, until the transaction is
 // either committed or rolled-back.
-func (_q *PointTallyQuery) ForUpdate(opts ...sql.LockOption) *PointTallyQuery {
+func (_q *EntryTallyQuery) ForUpdate(opts ...sql.LockOption) *EntryTallyQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -556,7 +556,7 @@ func (_q *PointTallyQuery) ForUpdate(opts ...sql.LockOption) *PointTallyQuery {
 // ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
 // on any rows that are read. Other sessions can read the rows, but cannot modify them
 // until your transaction commits.
-func (_q *PointTallyQuery) ForShare(opts ...sql.LockOption) *PointTallyQuery {
+func (_q *EntryTallyQuery) ForShare(opts ...sql.LockOption) *EntryTallyQuery {
 	if _q.driver.Dialect() == dialect.Postgres {
 		_q.Unique(false)
 	}
@@ -566,28 +566,28 @@ func (_q *PointTallyQuery) ForShare(opts ...sql.LockOption) *PointTallyQuery {
 	return _q
 }
 
-// PointTallyGroupBy is the group-by builder for PointTally entities.
-type PointTallyGroupBy struct {
+// EntryTallyGroupBy is the group-by builder for EntryTally entities.
+type EntryTallyGroupBy struct {
 	selector
-	build *PointTallyQuery
+	build *EntryTallyQuery
 }
 
 // Aggregate adds the given aggregation functions to the group-by query.
-func (_g *PointTallyGroupBy) Aggregate(fns ...AggregateFunc) *PointTallyGroupBy {
+func (_g *EntryTallyGroupBy) Aggregate(fns ...AggregateFunc) *EntryTallyGroupBy {
 	_g.fns = append(_g.fns, fns...)
 	return _g
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_g *PointTallyGroupBy) Scan(ctx context.Context, v any) error {
+func (_g *EntryTallyGroupBy) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _g.build.ctx, ent.OpQueryGroupBy)
 	if err := _g.build.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*PointTallyQuery, *PointTallyGroupBy](ctx, _g.build, _g, _g.build.inters, v)
+	return scanWithInterceptors[*EntryTallyQuery, *EntryTallyGroupBy](ctx, _g.build, _g, _g.build.inters, v)
 }
 
-func (_g *PointTallyGroupBy) sqlScan(ctx context.Context, root *PointTallyQuery, v any) error {
+func (_g *EntryTallyGroupBy) sqlScan(ctx context.Context, root *EntryTallyQuery, v any) error {
 	selector := root.sqlQuery(ctx).Select()
 	aggregation := make([]string, 0, len(_g.fns))
 	for _, fn := range _g.fns {
@@ -614,28 +614,28 @@ func (_g *PointTallyGroupBy) sqlScan(ctx context.Context, root *PointTallyQuery,
 	return sql.ScanSlice(rows, v)
 }
 
-// PointTallySelect is the builder for selecting fields of PointTally entities.
-type PointTallySelect struct {
-	*PointTallyQuery
+// EntryTallySelect is the builder for selecting fields of EntryTally entities.
+type EntryTallySelect struct {
+	*EntryTallyQuery
 	selector
 }
 
 // Aggregate adds the given aggregation functions to the selector query.
-func (_s *PointTallySelect) Aggregate(fns ...AggregateFunc) *PointTallySelect {
+func (_s *EntryTallySelect) Aggregate(fns ...AggregateFunc) *EntryTallySelect {
 	_s.fns = append(_s.fns, fns...)
 	return _s
 }
 
 // Scan applies the selector query and scans the result into the given value.
-func (_s *PointTallySelect) Scan(ctx context.Context, v any) error {
+func (_s *EntryTallySelect) Scan(ctx context.Context, v any) error {
 	ctx = setContextOp(ctx, _s.ctx, ent.OpQuerySelect)
 	if err := _s.prepareQuery(ctx); err != nil {
 		return err
 	}
-	return scanWithInterceptors[*PointTallyQuery, *PointTallySelect](ctx, _s.PointTallyQuery, _s, _s.inters, v)
+	return scanWithInterceptors[*EntryTallyQuery, *EntryTallySelect](ctx, _s.EntryTallyQuery, _s, _s.inters, v)
 }
 
-func (_s *PointTallySelect) sqlScan(ctx context.Context, root *PointTallyQuery, v any) error {
+func (_s *EntryTallySelect) sqlScan(ctx context.Context, root *EntryTallyQuery, v any) error {
 	selector := root.sqlQuery(ctx)
 	aggregation := make([]string, 0, len(_s.fns))
 	for _, fn := range _s.fns {

@@ -9,58 +9,58 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/org"
-	"github.com/partyorg/partyorg/ent/pointtally"
 )
 
-// PointTallyCreate is the builder for creating a PointTally entity.
-type PointTallyCreate struct {
+// EntryTallyCreate is the builder for creating a EntryTally entity.
+type EntryTallyCreate struct {
 	config
-	mutation *PointTallyMutation
+	mutation *EntryTallyMutation
 	hooks    []Hook
 }
 
 // SetBranchID sets the "branch_id" field.
-func (_c *PointTallyCreate) SetBranchID(v int) *PointTallyCreate {
+func (_c *EntryTallyCreate) SetBranchID(v int) *EntryTallyCreate {
 	_c.mutation.SetBranchID(v)
 	return _c
 }
 
 // SetYear sets the "year" field.
-func (_c *PointTallyCreate) SetYear(v int) *PointTallyCreate {
+func (_c *EntryTallyCreate) SetYear(v int) *EntryTallyCreate {
 	_c.mutation.SetYear(v)
 	return _c
 }
 
 // SetPeriod sets the "period" field.
-func (_c *PointTallyCreate) SetPeriod(v string) *PointTallyCreate {
+func (_c *EntryTallyCreate) SetPeriod(v string) *EntryTallyCreate {
 	_c.mutation.SetPeriod(v)
 	return _c
 }
 
 // SetApproved sets the "approved" field.
-func (_c *PointTallyCreate) SetApproved(v int) *PointTallyCreate {
+func (_c *EntryTallyCreate) SetApproved(v int) *EntryTallyCreate {
 	_c.mutation.SetApproved(v)
 	return _c
 }
 
 // SetBranch sets the "branch" edge to the Org entity.
-func (_c *PointTallyCreate) SetBranch(v *Org) *PointTallyCreate {
+func (_c *EntryTallyCreate) SetBranch(v *Org) *EntryTallyCreate {
 	return _c.SetBranchID(v.ID)
 }
 
-// Mutation returns the PointTallyMutation object of the builder.
-func (_c *PointTallyCreate) Mutation() *PointTallyMutation {
+// Mutation returns the EntryTallyMutation object of the builder.
+func (_c *EntryTallyCreate) Mutation() *EntryTallyMutation {
 	return _c.mutation
 }
 
-// Save creates the PointTally in the database.
-func (_c *PointTallyCreate) Save(ctx context.Context) (*PointTally, error) {
+// Save creates the EntryTally in the database.
+func (_c *EntryTallyCreate) Save(ctx context.Context) (*EntryTally, error) {
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
 // SaveX calls Save and panics if Save returns an error.
-func (_c *PointTallyCreate) SaveX(ctx context.Context) *PointTally {
+func (_c *EntryTallyCreate) SaveX(ctx context.Context) *EntryTally {
 	v, err := _c.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -69,39 +69,39 @@ func (_c *PointTallyCreate) SaveX(ctx context.Context) *PointTally {
 }
 
 // Exec executes the query.
-func (_c *PointTallyCreate) Exec(ctx context.Context) error {
+func (_c *EntryTallyCreate) Exec(ctx context.Context) error {
 	_, err := _c.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_c *PointTallyCreate) ExecX(ctx context.Context) {
+func (_c *EntryTallyCreate) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
 		panic(err)
 	}
 }
 
 // check runs all checks and user-defined validators on the builder.
-func (_c *PointTallyCreate) check() error {
+func (_c *EntryTallyCreate) check() error {
 	if _, ok := _c.mutation.BranchID(); !ok {
-		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "PointTally.branch_id"`)}
+		return &ValidationError{Name: "branch_id", err: errors.New(`ent: missing required field "EntryTally.branch_id"`)}
 	}
 	if _, ok := _c.mutation.Year(); !ok {
-		return &ValidationError{Name: "year", err: errors.New(`ent: missing required field "PointTally.year"`)}
+		return &ValidationError{Name: "year", err: errors.New(`ent: missing required field "EntryTally.year"`)}
 	}
 	if _, ok := _c.mutation.Period(); !ok {
-		return &ValidationError{Name: "period", err: errors.New(`ent: missing required field "PointTally.period"`)}
+		return &ValidationError{Name: "period", err: errors.New(`ent: missing required field "EntryTally.period"`)}
 	}
 	if _, ok := _c.mutation.Approved(); !ok {
-		return &ValidationError{Name: "approved", err: errors.New(`ent: missing required field "PointTally.approved"`)}
+		return &ValidationError{Name: "approved", err: errors.New(`ent: missing required field "EntryTally.approved"`)}
 	}
 	if len(_c.mutation.BranchIDs()) == 0 {
-		return &ValidationError{Name: "branch", err: errors.New(`ent: missing required edge "PointTally.branch"`)}
+		return &ValidationError{Name: "branch", err: errors.New(`ent: missing required edge "EntryTally.branch"`)}
 	}
 	return nil
 }
 
-func (_c *PointTallyCreate) sqlSave(ctx context.Context) (*PointTally, error) {
+func (_c *EntryTallyCreate) sqlSave(ctx context.Context) (*EntryTally, error) {
 	if err := _c.check(); err != nil {
 		return nil, err
 	}
@@ -119,29 +119,29 @@ func (_c *PointTallyCreate) sqlSave(ctx context.Context) (*PointTally, error) {
 	return _node, nil
 }
 
-func (_c *PointTallyCreate) createSpec() (*PointTally, *sqlgraph.CreateSpec) {
+func (_c *EntryTallyCreate) createSpec() (*EntryTally, *sqlgraph.CreateSpec) {
 	var (
-		_node = &PointTally{config: _c.config}
-		_spec = sqlgraph.NewCreateSpec(pointtally.Table, sqlgraph.NewFieldSpec(pointtally.FieldID, field.TypeInt))
+		_node = &EntryTally{config: _c.config}
+		_spec = sqlgraph.NewCreateSpec(entrytally.Table, sqlgraph.NewFieldSpec(entrytally.FieldID, field.TypeInt))
 	)
 	if value, ok := _c.mutation.Year(); ok {
-		_spec.SetField(pointtally.FieldYear, field.TypeInt, value)
+		_spec.SetField(entrytally.FieldYear, field.TypeInt, value)
 		_node.Year = value
 	}
 	if value, ok := _c.mutation.Period(); ok {
-		_spec.SetField(pointtally.FieldPeriod, field.TypeString, value)
+		_spec.SetField(entrytally.FieldPeriod, field.TypeString, value)
 		_node.Period = value
 	}
 	if value, ok := _c.mutation.Approved(); ok {
-		_spec.SetField(pointtally.FieldApproved, field.TypeInt, value)
+		_spec.SetField(entrytally.FieldApproved, field.TypeInt, value)
 		_node.Approved = value
 	}
 	if nodes := _c.mutation.BranchIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
-			Table:   pointtally.BranchTable,
-			Columns: []string{pointtally.BranchColumn},
+			Table:   entrytally.BranchTable,
+			Columns: []string{entrytally.BranchColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(org.FieldID, field.TypeInt),
@@ -156,26 +156,26 @@ func (_c *PointTallyCreate) createSpec() (*PointTally, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
-// PointTallyCreateBulk is the builder for creating many PointTally entities in bulk.
-type PointTallyCreateBulk struct {
+// EntryTallyCreateBulk is the builder for creating many EntryTally entities in bulk.
+type EntryTallyCreateBulk struct {
 	config
 	err      error
-	builders []*PointTallyCreate
+	builders []*EntryTallyCreate
 }
 
-// Save creates the PointTally entities in the database.
-func (_c *PointTallyCreateBulk) Save(ctx context.Context) ([]*PointTally, error) {
+// Save creates the EntryTally entities in the database.
+func (_c *EntryTallyCreateBulk) Save(ctx context.Context) ([]*EntryTally, error) {
 	if _c.err != nil {
 		return nil, _c.err
 	}
 	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
-	nodes := make([]*PointTally, len(_c.builders))
+	nodes := make([]*EntryTally, len(_c.builders))
 	mutators := make([]Mutator, len(_c.builders))
 	for i := range _c.builders {
 		func(i int, root context.Context) {
 			builder := _c.builders[i]
 			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
-				mutation, ok := m.(*PointTallyMutation)
+				mutation, ok := m.(*EntryTallyMutation)
 				if !ok {
 					return nil, fmt.Errorf("unexpected mutation type %T", m)
 				}
@@ -222,7 +222,7 @@ func (_c *PointTallyCreateBulk) Save(ctx context.Context) ([]*PointTally, error)
 }
 
 // SaveX is like Save, but panics if an error occurs.
-func (_c *PointTallyCreateBulk) SaveX(ctx context.Context) []*PointTally {
+func (_c *EntryTallyCreateBulk) SaveX(ctx context.Context) []*EntryTally {
 	v, err := _c.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -231,13 +231,13 @@ func (_c *PointTallyCreateBulk) SaveX(ctx context.Context) []*PointTally {
 }
 
 // Exec executes the query.
-func (_c *PointTallyCreateBulk) Exec(ctx context.Context) error {
+func (_c *EntryTallyCreateBulk) Exec(ctx context.Context) error {
 	_, err := _c.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_c *PointTallyCreateBulk) ExecX(ctx context.Context) {
+func (_c *EntryTallyCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
 		panic(err)
 	}

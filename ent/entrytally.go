@@ -8,12 +8,12 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/org"
-	"github.com/partyorg/partyorg/ent/pointtally"
 )
 
-// PointTally is the model entity for the PointTally schema.
-type PointTally struct {
+// EntryTally is the model entity for the EntryTally schema.
+type EntryTally struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
@@ -26,13 +26,13 @@ type PointTally struct {
 	// entries approved
 	Approved int `json:"approved,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the PointTallyQuery when eager-loading is set.
-	Edges        PointTallyEdges `json:"edges"`
+	// The values are being populated by the EntryTallyQuery when eager-loading is set.
+	Edges        EntryTallyEdges `json:"edges"`
 	selectValues sql.SelectValues
 }
 
-// PointTallyEdges holds the relations/edges for other nodes in the graph.
-type PointTallyEdges struct {
+// EntryTallyEdges holds the relations/edges for other nodes in the graph.
+type EntryTallyEdges struct {
 	// Branch holds the value of the branch edge.
 	Branch *Org `json:"branch,omitempty"`
 	// loadedTypes holds the information for reporting if a
@@ -44,7 +44,7 @@ type PointTallyEdges struct {
 
 // BranchOrErr returns the Branch value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
-func (e PointTallyEdges) BranchOrErr() (*Org, error) {
+func (e EntryTallyEdges) BranchOrErr() (*Org, error) {
 	if e.Branch != nil {
 		return e.Branch, nil
 	} else if e.loadedTypes[0] {
@@ -54,13 +54,13 @@ func (e PointTallyEdges) BranchOrErr() (*Org, error) {
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
-func (*PointTally) scanValues(columns []string) ([]any, error) {
+func (*EntryTally) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pointtally.FieldID, pointtally.FieldBranchID, pointtally.FieldYear, pointtally.FieldApproved:
+		case entrytally.FieldID, entrytally.FieldBranchID, entrytally.FieldYear, entrytally.FieldApproved:
 			values[i] = new(sql.NullInt64)
-		case pointtally.FieldPeriod:
+		case entrytally.FieldPeriod:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -70,38 +70,38 @@ func (*PointTally) scanValues(columns []string) ([]any, error) {
 }
 
 // assignValues assigns the values that were returned from sql.Rows (after scanning)
-// to the PointTally fields.
-func (_m *PointTally) assignValues(columns []string, values []any) error {
+// to the EntryTally fields.
+func (_m *EntryTally) assignValues(columns []string, values []any) error {
 	if m, n := len(values), len(columns); m < n {
 		return fmt.Errorf("mismatch number of scan values: %d != %d", m, n)
 	}
 	for i := range columns {
 		switch columns[i] {
-		case pointtally.FieldID:
+		case entrytally.FieldID:
 			value, ok := values[i].(*sql.NullInt64)
 			if !ok {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
-		case pointtally.FieldBranchID:
+		case entrytally.FieldBranchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field branch_id", values[i])
 			} else if value.Valid {
 				_m.BranchID = int(value.Int64)
 			}
-		case pointtally.FieldYear:
+		case entrytally.FieldYear:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field year", values[i])
 			} else if value.Valid {
 				_m.Year = int(value.Int64)
 			}
-		case pointtally.FieldPeriod:
+		case entrytally.FieldPeriod:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field period", values[i])
 			} else if value.Valid {
 				_m.Period = value.String
 			}
-		case pointtally.FieldApproved:
+		case entrytally.FieldApproved:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field approved", values[i])
 			} else if value.Valid {
@@ -114,39 +114,39 @@ func (_m *PointTally) assignValues(columns []string, values []any) error {
 	return nil
 }
 
-// Value returns the ent.Value that was dynamically selected and assigned to the PointTally.
+// Value returns the ent.Value that was dynamically selected and assigned to the EntryTally.
 // This includes values selected through modifiers, order, etc.
-func (_m *PointTally) Value(name string) (ent.Value, error) {
+func (_m *EntryTally) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
-// QueryBranch queries the "branch" edge of the PointTally entity.
-func (_m *PointTally) QueryBranch() *OrgQuery {
-	return NewPointTallyClient(_m.config).QueryBranch(_m)
+// QueryBranch queries the "branch" edge of the EntryTally entity.
+func (_m *EntryTally) QueryBranch() *OrgQuery {
+	return NewEntryTallyClient(_m.config).QueryBranch(_m)
 }
 
-// Update returns a builder for updating this PointTally.
-// Note that you need to call PointTally.Unwrap() before calling this method if this PointTally
+// Update returns a builder for updating this EntryTally.
+// Note that you need to call EntryTally.Unwrap() before calling this method if this EntryTally
 // was returned from a transaction, and the transaction was committed or rolled back.
-func (_m *PointTally) Update() *PointTallyUpdateOne {
-	return NewPointTallyClient(_m.config).UpdateOne(_m)
+func (_m *EntryTally) Update() *EntryTallyUpdateOne {
+	return NewEntryTallyClient(_m.config).UpdateOne(_m)
 }
 
-// Unwrap unwraps the PointTally entity that was returned from a transaction after it was closed,
+// Unwrap unwraps the EntryTally entity that was returned from a transaction after it was closed,
 // so that all future queries will be executed through the driver which created the transaction.
-func (_m *PointTally) Unwrap() *PointTally {
+func (_m *EntryTally) Unwrap() *EntryTally {
 	_tx, ok := _m.config.driver.(*txDriver)
 	if !ok {
-		panic("ent: PointTally is not a transactional entity")
+		panic("ent: EntryTally is not a transactional entity")
 	}
 	_m.config.driver = _tx.drv
 	return _m
 }
 
 // String implements the fmt.Stringer.
-func (_m *PointTally) String() string {
+func (_m *EntryTally) String() string {
 	var builder strings.Builder
-	builder.WriteString("PointTally(")
+	builder.WriteString("EntryTally(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
 	builder.WriteString("branch_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BranchID))
@@ -163,5 +163,5 @@ func (_m *PointTally) String() string {
 	return builder.String()
 }
 
-// PointTallies is a parsable slice of PointTally.
-type PointTallies []*PointTally
+// EntryTallies is a parsable slice of EntryTally.
+type EntryTallies []*EntryTally

@@ -10,32 +10,32 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/predicate"
 )
 
-// PointTallyUpdate is the builder for updating PointTally entities.
-type PointTallyUpdate struct {
+// EntryTallyUpdate is the builder for updating EntryTally entities.
+type EntryTallyUpdate struct {
 	config
 	hooks    []Hook
-	mutation *PointTallyMutation
+	mutation *EntryTallyMutation
 }
 
-// Where appends a list predicates to the PointTallyUpdate builder.
-func (_u *PointTallyUpdate) Where(ps ...predicate.PointTally) *PointTallyUpdate {
+// Where appends a list predicates to the EntryTallyUpdate builder.
+func (_u *EntryTallyUpdate) Where(ps ...predicate.EntryTally) *EntryTallyUpdate {
 	_u.mutation.Where(ps...)
 	return _u
 }
 
 // SetApproved sets the "approved" field.
-func (_u *PointTallyUpdate) SetApproved(v int) *PointTallyUpdate {
+func (_u *EntryTallyUpdate) SetApproved(v int) *EntryTallyUpdate {
 	_u.mutation.ResetApproved()
 	_u.mutation.SetApproved(v)
 	return _u
 }
 
 // SetNillableApproved sets the "approved" field if the given value is not nil.
-func (_u *PointTallyUpdate) SetNillableApproved(v *int) *PointTallyUpdate {
+func (_u *EntryTallyUpdate) SetNillableApproved(v *int) *EntryTallyUpdate {
 	if v != nil {
 		_u.SetApproved(*v)
 	}
@@ -43,23 +43,23 @@ func (_u *PointTallyUpdate) SetNillableApproved(v *int) *PointTallyUpdate {
 }
 
 // AddApproved adds value to the "approved" field.
-func (_u *PointTallyUpdate) AddApproved(v int) *PointTallyUpdate {
+func (_u *EntryTallyUpdate) AddApproved(v int) *EntryTallyUpdate {
 	_u.mutation.AddApproved(v)
 	return _u
 }
 
-// Mutation returns the PointTallyMutation object of the builder.
-func (_u *PointTallyUpdate) Mutation() *PointTallyMutation {
+// Mutation returns the EntryTallyMutation object of the builder.
+func (_u *EntryTallyUpdate) Mutation() *EntryTallyMutation {
 	return _u.mutation
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
-func (_u *PointTallyUpdate) Save(ctx context.Context) (int, error) {
+func (_u *EntryTallyUpdate) Save(ctx context.Context) (int, error) {
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
 // SaveX is like Save, but panics if an error occurs.
-func (_u *PointTallyUpdate) SaveX(ctx context.Context) int {
+func (_u *EntryTallyUpdate) SaveX(ctx context.Context) int {
 	affected, err := _u.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -68,31 +68,31 @@ func (_u *PointTallyUpdate) SaveX(ctx context.Context) int {
 }
 
 // Exec executes the query.
-func (_u *PointTallyUpdate) Exec(ctx context.Context) error {
+func (_u *EntryTallyUpdate) Exec(ctx context.Context) error {
 	_, err := _u.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_u *PointTallyUpdate) ExecX(ctx context.Context) {
+func (_u *EntryTallyUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
 }
 
 // check runs all checks and user-defined validators on the builder.
-func (_u *PointTallyUpdate) check() error {
+func (_u *EntryTallyUpdate) check() error {
 	if _u.mutation.BranchCleared() && len(_u.mutation.BranchIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "PointTally.branch"`)
+		return errors.New(`ent: clearing a required unique edge "EntryTally.branch"`)
 	}
 	return nil
 }
 
-func (_u *PointTallyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+func (_u *EntryTallyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
 	}
-	_spec := sqlgraph.NewUpdateSpec(pointtally.Table, pointtally.Columns, sqlgraph.NewFieldSpec(pointtally.FieldID, field.TypeInt))
+	_spec := sqlgraph.NewUpdateSpec(entrytally.Table, entrytally.Columns, sqlgraph.NewFieldSpec(entrytally.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
 			for i := range ps {
@@ -101,14 +101,14 @@ func (_u *PointTallyUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 	}
 	if value, ok := _u.mutation.Approved(); ok {
-		_spec.SetField(pointtally.FieldApproved, field.TypeInt, value)
+		_spec.SetField(entrytally.FieldApproved, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedApproved(); ok {
-		_spec.AddField(pointtally.FieldApproved, field.TypeInt, value)
+		_spec.AddField(entrytally.FieldApproved, field.TypeInt, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
-			err = &NotFoundError{pointtally.Label}
+			err = &NotFoundError{entrytally.Label}
 		} else if sqlgraph.IsConstraintError(err) {
 			err = &ConstraintError{msg: err.Error(), wrap: err}
 		}
@@ -118,23 +118,23 @@ func (_u *PointTallyUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	return _node, nil
 }
 
-// PointTallyUpdateOne is the builder for updating a single PointTally entity.
-type PointTallyUpdateOne struct {
+// EntryTallyUpdateOne is the builder for updating a single EntryTally entity.
+type EntryTallyUpdateOne struct {
 	config
 	fields   []string
 	hooks    []Hook
-	mutation *PointTallyMutation
+	mutation *EntryTallyMutation
 }
 
 // SetApproved sets the "approved" field.
-func (_u *PointTallyUpdateOne) SetApproved(v int) *PointTallyUpdateOne {
+func (_u *EntryTallyUpdateOne) SetApproved(v int) *EntryTallyUpdateOne {
 	_u.mutation.ResetApproved()
 	_u.mutation.SetApproved(v)
 	return _u
 }
 
 // SetNillableApproved sets the "approved" field if the given value is not nil.
-func (_u *PointTallyUpdateOne) SetNillableApproved(v *int) *PointTallyUpdateOne {
+func (_u *EntryTallyUpdateOne) SetNillableApproved(v *int) *EntryTallyUpdateOne {
 	if v != nil {
 		_u.SetApproved(*v)
 	}
@@ -142,36 +142,36 @@ func (_u *PointTallyUpdateOne) SetNillableApproved(v *int) *PointTallyUpdateOne 
 }
 
 // AddApproved adds value to the "approved" field.
-func (_u *PointTallyUpdateOne) AddApproved(v int) *PointTallyUpdateOne {
+func (_u *EntryTallyUpdateOne) AddApproved(v int) *EntryTallyUpdateOne {
 	_u.mutation.AddApproved(v)
 	return _u
 }
 
-// Mutation returns the PointTallyMutation object of the builder.
-func (_u *PointTallyUpdateOne) Mutation() *PointTallyMutation {
+// Mutation returns the EntryTallyMutation object of the builder.
+func (_u *EntryTallyUpdateOne) Mutation() *EntryTallyMutation {
 	return _u.mutation
 }
 
-// Where appends a list predicates to the PointTallyUpdate builder.
-func (_u *PointTallyUpdateOne) Where(ps ...predicate.PointTally) *PointTallyUpdateOne {
+// Where appends a list predicates to the EntryTallyUpdate builder.
+func (_u *EntryTallyUpdateOne) Where(ps ...predicate.EntryTally) *EntryTallyUpdateOne {
 	_u.mutation.Where(ps...)
 	return _u
 }
 
 // Select allows selecting one or more fields (columns) of the returned entity.
 // The default is selecting all fields defined in the entity schema.
-func (_u *PointTallyUpdateOne) Select(field string, fields ...string) *PointTallyUpdateOne {
+func (_u *EntryTallyUpdateOne) Select(field string, fields ...string) *EntryTallyUpdateOne {
 	_u.fields = append([]string{field}, fields...)
 	return _u
 }
 
-// Save executes the query and returns the updated PointTally entity.
-func (_u *PointTallyUpdateOne) Save(ctx context.Context) (*PointTally, error) {
+// Save executes the query and returns the updated EntryTally entity.
+func (_u *EntryTallyUpdateOne) Save(ctx context.Context) (*EntryTally, error) {
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
 // SaveX is like Save, but panics if an error occurs.
-func (_u *PointTallyUpdateOne) SaveX(ctx context.Context) *PointTally {
+func (_u *EntryTallyUpdateOne) SaveX(ctx context.Context) *EntryTally {
 	node, err := _u.Save(ctx)
 	if err != nil {
 		panic(err)
@@ -180,44 +180,44 @@ func (_u *PointTallyUpdateOne) SaveX(ctx context.Context) *PointTally {
 }
 
 // Exec executes the query on the entity.
-func (_u *PointTallyUpdateOne) Exec(ctx context.Context) error {
+func (_u *EntryTallyUpdateOne) Exec(ctx context.Context) error {
 	_, err := _u.Save(ctx)
 	return err
 }
 
 // ExecX is like Exec, but panics if an error occurs.
-func (_u *PointTallyUpdateOne) ExecX(ctx context.Context) {
+func (_u *EntryTallyUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
 }
 
 // check runs all checks and user-defined validators on the builder.
-func (_u *PointTallyUpdateOne) check() error {
+func (_u *EntryTallyUpdateOne) check() error {
 	if _u.mutation.BranchCleared() && len(_u.mutation.BranchIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "PointTally.branch"`)
+		return errors.New(`ent: clearing a required unique edge "EntryTally.branch"`)
 	}
 	return nil
 }
 
-func (_u *PointTallyUpdateOne) sqlSave(ctx context.Context) (_node *PointTally, err error) {
+func (_u *EntryTallyUpdateOne) sqlSave(ctx context.Context) (_node *EntryTally, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
 	}
-	_spec := sqlgraph.NewUpdateSpec(pointtally.Table, pointtally.Columns, sqlgraph.NewFieldSpec(pointtally.FieldID, field.TypeInt))
+	_spec := sqlgraph.NewUpdateSpec(entrytally.Table, entrytally.Columns, sqlgraph.NewFieldSpec(entrytally.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {
-		return nil, &ValidationError{Name: "id", err: errors.New(`ent: missing "PointTally.id" for update`)}
+		return nil, &ValidationError{Name: "id", err: errors.New(`ent: missing "EntryTally.id" for update`)}
 	}
 	_spec.Node.ID.Value = id
 	if fields := _u.fields; len(fields) > 0 {
 		_spec.Node.Columns = make([]string, 0, len(fields))
-		_spec.Node.Columns = append(_spec.Node.Columns, pointtally.FieldID)
+		_spec.Node.Columns = append(_spec.Node.Columns, entrytally.FieldID)
 		for _, f := range fields {
-			if !pointtally.ValidColumn(f) {
+			if !entrytally.ValidColumn(f) {
 				return nil, &ValidationError{Name: f, err: fmt.Errorf("ent: invalid field %q for query", f)}
 			}
-			if f != pointtally.FieldID {
+			if f != entrytally.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, f)
 			}
 		}
@@ -230,17 +230,17 @@ func (_u *PointTallyUpdateOne) sqlSave(ctx context.Context) (_node *PointTally, 
 		}
 	}
 	if value, ok := _u.mutation.Approved(); ok {
-		_spec.SetField(pointtally.FieldApproved, field.TypeInt, value)
+		_spec.SetField(entrytally.FieldApproved, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AddedApproved(); ok {
-		_spec.AddField(pointtally.FieldApproved, field.TypeInt, value)
+		_spec.AddField(entrytally.FieldApproved, field.TypeInt, value)
 	}
-	_node = &PointTally{config: _u.config}
+	_node = &EntryTally{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues
 	if err = sqlgraph.UpdateNode(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
-			err = &NotFoundError{pointtally.Label}
+			err = &NotFoundError{entrytally.Label}
 		} else if sqlgraph.IsConstraintError(err) {
 			err = &ConstraintError{msg: err.Error(), wrap: err}
 		}
