@@ -2,7 +2,7 @@ package graph_test
 
 import (
 	"fmt"
-	"sync"
+	"slices"
 	"testing"
 
 	"github.com/partyorg/partyorg/ent"
@@ -54,7 +54,7 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := &pointsWorld{d: d, api: apitest.New(t, d), tree: tree, items: map[string]string{}}
+	w := &pointsWorld{d: d, api: apitest.New(t, d), tree: tree}
 	clients := map[string]*apitest.Client{}
 	w.as = func(u string) *apitest.Client {
 		if c, ok := clients[u]; ok {
@@ -63,24 +63,33 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 		clients[u] = w.api.Login(t, u, apitest.Password)
 		return clients[u]
 	}
+	w.items, w.base = w.catalogue(t, 2024)
+	return w
+}
+
+// catalogue sets up the county's catalogues of a year and returns the
+// RURAL items' IDs by title and the titles of its BASE items.
+func (w *pointsWorld) catalogue(t *testing.T, year int) (items map[string]string, base []string) {
+	t.Helper()
 	var out struct {
 		SetUpPointCatalogs []struct {
 			ID, Sector string
 			Items      []struct{ ID, Title, Part string }
 		}
 	}
-	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", gqlID(tree.Orgs["C"].ID), "y", 2024), &out)
+	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", w.org("C"), "y", year), &out)
+	items = map[string]string{}
 	for _, c := range out.SetUpPointCatalogs {
 		if c.Sector == "RURAL" {
 			for _, it := range c.Items {
-				w.items[it.Title] = it.ID
+				items[it.Title] = it.ID
 				if it.Part == "BASE" {
-					w.base = append(w.base, it.Title)
+					base = append(base, it.Title)
 				}
 			}
 		}
 	}
-	return w
+	return items, base
 }
 
 var (
@@ -288,30 +297,16 @@ func TestPointsConcurrentReview(t *testing.T) {
 		reviewers := []*apitest.Client{w.as(b1Admin), w.as(t1Admin), w.as(countyAdmin), w.as(apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1"))}
 		for round := range 3 {
 			id := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, fmt.Sprintf("2024-03-0%d", round+1), "BRANCH_RECORDED")
-			var wg sync.WaitGroup
-			codes := make([]string, len(reviewers))
+			requests := make([]func() []apitest.Error, len(reviewers))
 			for i, c := range reviewers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if errs := c.Do(t, reviewEntryQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil); len(errs) > 0 {
-						codes[i] = errs[0].Code()
-					}
-				}()
-			}
-			wg.Wait()
-			won := 0
-			for _, code := range codes {
-				switch code {
-				case "":
-					won++
-				case "CONFLICT":
-				default:
-					t.Errorf("round %d: a loser got %s, want CONFLICT", round, code)
+				requests[i] = func() []apitest.Error {
+					return c.Do(t, reviewEntryQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil)
 				}
 			}
-			if won != 1 {
-				t.Errorf("round %d: %d reviews won (%v), want 1", round, won, codes)
+			codes := concurrently(t, requests...)
+			onlyConflicts(t, fmt.Sprint("round ", round), codes)
+			if won := slices.Index(codes, ""); won < 0 || slices.Contains(codes[won+1:], "") {
+				t.Errorf("round %d: reviews answered %q, want one success", round, codes)
 			}
 		}
 	})

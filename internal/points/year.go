@@ -134,6 +134,9 @@ func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.
 	if end := YearEnd(year); !d.After(end) {
 		return nil, errs.New(errs.Conflict, "the points year %d runs to %s: close it after that", year, day.Format(end))
 	}
+	if err := lockBranch(ctx, c, b.ID); err != nil {
+		return nil, err
+	}
 	published, err := c.PointHalfYear.Query().
 		Where(pointhalfyear.BranchID(b.ID), pointhalfyear.Year(year), pointhalfyear.StateEQ(pointhalfyear.StatePublished)).
 		Count(system(ctx))
