@@ -52,6 +52,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -145,6 +147,10 @@ type Client struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
+	// PointTally is the client for interacting with the PointTally builders.
+	PointTally *PointTallyClient
+	// PointTallyBand is the client for interacting with the PointTallyBand builders.
+	PointTallyBand *PointTallyBandClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
@@ -213,6 +219,8 @@ func (c *Client) init() {
 	c.PointEntry = NewPointEntryClient(c.config)
 	c.PointHalfYear = NewPointHalfYearClient(c.config)
 	c.PointItem = NewPointItemClient(c.config)
+	c.PointTally = NewPointTallyClient(c.config)
+	c.PointTallyBand = NewPointTallyBandClient(c.config)
 	c.PoorHousehold = NewPoorHouseholdClient(c.config)
 	c.Recitation = NewRecitationClient(c.config)
 	c.RecitationAbsence = NewRecitationAbsenceClient(c.config)
@@ -352,6 +360,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PointEntry:            NewPointEntryClient(cfg),
 		PointHalfYear:         NewPointHalfYearClient(cfg),
 		PointItem:             NewPointItemClient(cfg),
+		PointTally:            NewPointTallyClient(cfg),
+		PointTallyBand:        NewPointTallyBandClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		Recitation:            NewRecitationClient(cfg),
 		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
@@ -418,6 +428,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PointEntry:            NewPointEntryClient(cfg),
 		PointHalfYear:         NewPointHalfYearClient(cfg),
 		PointItem:             NewPointItemClient(cfg),
+		PointTally:            NewPointTallyClient(cfg),
+		PointTallyBand:        NewPointTallyBandClient(cfg),
 		PoorHousehold:         NewPoorHouseholdClient(cfg),
 		Recitation:            NewRecitationClient(cfg),
 		RecitationAbsence:     NewRecitationAbsenceClient(cfg),
@@ -464,9 +476,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
 		c.LeaderVisit, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
 		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
-		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PoorHousehold,
-		c.Recitation, c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord,
-		c.Transfer, c.User, c.Visit, c.WelfarePost,
+		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PointTally,
+		c.PointTallyBand, c.PoorHousehold, c.Recitation, c.RecitationAbsence,
+		c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer, c.User, c.Visit,
+		c.WelfarePost,
 	} {
 		n.Use(hooks...)
 	}
@@ -483,9 +496,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.HouseholdStatusChange, c.IdempotencyKey, c.JointActivity, c.LeaderAssignment,
 		c.LeaderVisit, c.Member, c.MobileRecord, c.Org, c.Plaque, c.Pledge,
 		c.PledgeItem, c.PledgeProgress, c.PledgeReview, c.PledgeTopic, c.PointAppeal,
-		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PoorHousehold,
-		c.Recitation, c.RecitationAbsence, c.RoleBinding, c.Setting, c.TrainingRecord,
-		c.Transfer, c.User, c.Visit, c.WelfarePost,
+		c.PointCatalog, c.PointEntry, c.PointHalfYear, c.PointItem, c.PointTally,
+		c.PointTallyBand, c.PoorHousehold, c.Recitation, c.RecitationAbsence,
+		c.RoleBinding, c.Setting, c.TrainingRecord, c.Transfer, c.User, c.Visit,
+		c.WelfarePost,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -571,6 +585,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PointHalfYear.mutate(ctx, m)
 	case *PointItemMutation:
 		return c.PointItem.mutate(ctx, m)
+	case *PointTallyMutation:
+		return c.PointTally.mutate(ctx, m)
+	case *PointTallyBandMutation:
+		return c.PointTallyBand.mutate(ctx, m)
 	case *PoorHouseholdMutation:
 		return c.PoorHousehold.mutate(ctx, m)
 	case *RecitationMutation:
@@ -6963,6 +6981,308 @@ func (c *PointItemClient) mutate(ctx context.Context, m *PointItemMutation) (Val
 	}
 }
 
+// PointTallyClient is a client for the PointTally schema.
+type PointTallyClient struct {
+	config
+}
+
+// NewPointTallyClient returns a client for the PointTally from the given config.
+func NewPointTallyClient(c config) *PointTallyClient {
+	return &PointTallyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointtally.Hooks(f(g(h())))`.
+func (c *PointTallyClient) Use(hooks ...Hook) {
+	c.hooks.PointTally = append(c.hooks.PointTally, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointtally.Intercept(f(g(h())))`.
+func (c *PointTallyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointTally = append(c.inters.PointTally, interceptors...)
+}
+
+// Create returns a builder for creating a PointTally entity.
+func (c *PointTallyClient) Create() *PointTallyCreate {
+	mutation := newPointTallyMutation(c.config, OpCreate)
+	return &PointTallyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointTally entities.
+func (c *PointTallyClient) CreateBulk(builders ...*PointTallyCreate) *PointTallyCreateBulk {
+	return &PointTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointTallyClient) MapCreateBulk(slice any, setFunc func(*PointTallyCreate, int)) *PointTallyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointTallyCreateBulk{err: fmt.Errorf("calling to PointTallyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointTallyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointTally.
+func (c *PointTallyClient) Update() *PointTallyUpdate {
+	mutation := newPointTallyMutation(c.config, OpUpdate)
+	return &PointTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointTallyClient) UpdateOne(_m *PointTally) *PointTallyUpdateOne {
+	mutation := newPointTallyMutation(c.config, OpUpdateOne, withPointTally(_m))
+	return &PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointTallyClient) UpdateOneID(id int) *PointTallyUpdateOne {
+	mutation := newPointTallyMutation(c.config, OpUpdateOne, withPointTallyID(id))
+	return &PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointTally.
+func (c *PointTallyClient) Delete() *PointTallyDelete {
+	mutation := newPointTallyMutation(c.config, OpDelete)
+	return &PointTallyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointTallyClient) DeleteOne(_m *PointTally) *PointTallyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointTallyClient) DeleteOneID(id int) *PointTallyDeleteOne {
+	builder := c.Delete().Where(pointtally.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointTallyDeleteOne{builder}
+}
+
+// Query returns a query builder for PointTally.
+func (c *PointTallyClient) Query() *PointTallyQuery {
+	return &PointTallyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointTally},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointTally entity by its id.
+func (c *PointTallyClient) Get(ctx context.Context, id int) (*PointTally, error) {
+	return c.Query().Where(pointtally.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointTallyClient) GetX(ctx context.Context, id int) *PointTally {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a PointTally.
+func (c *PointTallyClient) QueryBranch(_m *PointTally) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointtally.Table, pointtally.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointtally.BranchTable, pointtally.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointTallyClient) Hooks() []Hook {
+	hooks := c.hooks.PointTally
+	return append(hooks[:len(hooks):len(hooks)], pointtally.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointTallyClient) Interceptors() []Interceptor {
+	inters := c.inters.PointTally
+	return append(inters[:len(inters):len(inters)], pointtally.Interceptors[:]...)
+}
+
+func (c *PointTallyClient) mutate(ctx context.Context, m *PointTallyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointTallyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointTallyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointTally mutation op: %q", m.Op())
+	}
+}
+
+// PointTallyBandClient is a client for the PointTallyBand schema.
+type PointTallyBandClient struct {
+	config
+}
+
+// NewPointTallyBandClient returns a client for the PointTallyBand from the given config.
+func NewPointTallyBandClient(c config) *PointTallyBandClient {
+	return &PointTallyBandClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pointtallyband.Hooks(f(g(h())))`.
+func (c *PointTallyBandClient) Use(hooks ...Hook) {
+	c.hooks.PointTallyBand = append(c.hooks.PointTallyBand, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pointtallyband.Intercept(f(g(h())))`.
+func (c *PointTallyBandClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PointTallyBand = append(c.inters.PointTallyBand, interceptors...)
+}
+
+// Create returns a builder for creating a PointTallyBand entity.
+func (c *PointTallyBandClient) Create() *PointTallyBandCreate {
+	mutation := newPointTallyBandMutation(c.config, OpCreate)
+	return &PointTallyBandCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PointTallyBand entities.
+func (c *PointTallyBandClient) CreateBulk(builders ...*PointTallyBandCreate) *PointTallyBandCreateBulk {
+	return &PointTallyBandCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PointTallyBandClient) MapCreateBulk(slice any, setFunc func(*PointTallyBandCreate, int)) *PointTallyBandCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PointTallyBandCreateBulk{err: fmt.Errorf("calling to PointTallyBandClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PointTallyBandCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PointTallyBandCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PointTallyBand.
+func (c *PointTallyBandClient) Update() *PointTallyBandUpdate {
+	mutation := newPointTallyBandMutation(c.config, OpUpdate)
+	return &PointTallyBandUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PointTallyBandClient) UpdateOne(_m *PointTallyBand) *PointTallyBandUpdateOne {
+	mutation := newPointTallyBandMutation(c.config, OpUpdateOne, withPointTallyBand(_m))
+	return &PointTallyBandUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PointTallyBandClient) UpdateOneID(id int) *PointTallyBandUpdateOne {
+	mutation := newPointTallyBandMutation(c.config, OpUpdateOne, withPointTallyBandID(id))
+	return &PointTallyBandUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PointTallyBand.
+func (c *PointTallyBandClient) Delete() *PointTallyBandDelete {
+	mutation := newPointTallyBandMutation(c.config, OpDelete)
+	return &PointTallyBandDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PointTallyBandClient) DeleteOne(_m *PointTallyBand) *PointTallyBandDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PointTallyBandClient) DeleteOneID(id int) *PointTallyBandDeleteOne {
+	builder := c.Delete().Where(pointtallyband.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PointTallyBandDeleteOne{builder}
+}
+
+// Query returns a query builder for PointTallyBand.
+func (c *PointTallyBandClient) Query() *PointTallyBandQuery {
+	return &PointTallyBandQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePointTallyBand},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PointTallyBand entity by its id.
+func (c *PointTallyBandClient) Get(ctx context.Context, id int) (*PointTallyBand, error) {
+	return c.Query().Where(pointtallyband.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PointTallyBandClient) GetX(ctx context.Context, id int) *PointTallyBand {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBranch queries the branch edge of a PointTallyBand.
+func (c *PointTallyBandClient) QueryBranch(_m *PointTallyBand) *OrgQuery {
+	query := (&OrgClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pointtallyband.Table, pointtallyband.FieldID, id),
+			sqlgraph.To(org.Table, org.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pointtallyband.BranchTable, pointtallyband.BranchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PointTallyBandClient) Hooks() []Hook {
+	hooks := c.hooks.PointTallyBand
+	return append(hooks[:len(hooks):len(hooks)], pointtallyband.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PointTallyBandClient) Interceptors() []Interceptor {
+	inters := c.inters.PointTallyBand
+	return append(inters[:len(inters):len(inters)], pointtallyband.Interceptors[:]...)
+}
+
+func (c *PointTallyBandClient) mutate(ctx context.Context, m *PointTallyBandMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PointTallyBandCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PointTallyBandUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PointTallyBandUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PointTallyBandDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PointTallyBand mutation op: %q", m.Op())
+	}
+}
+
 // PoorHouseholdClient is a client for the PoorHousehold schema.
 type PoorHouseholdClient struct {
 	config
@@ -8720,9 +9040,9 @@ type (
 		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
 		JointActivity, LeaderAssignment, LeaderVisit, Member, MobileRecord, Org,
 		Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
-		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold,
-		Recitation, RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer,
-		User, Visit, WelfarePost []ent.Hook
+		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PointTally,
+		PointTallyBand, PoorHousehold, Recitation, RecitationAbsence, RoleBinding,
+		Setting, TrainingRecord, Transfer, User, Visit, WelfarePost []ent.Hook
 	}
 	inters struct {
 		AnnualResult, AuditHead, AuditLog, BranchPairing, CareFundEntry, CategoryChange,
@@ -8731,9 +9051,9 @@ type (
 		HelpRecord, HouseholdProblem, HouseholdStatusChange, IdempotencyKey,
 		JointActivity, LeaderAssignment, LeaderVisit, Member, MobileRecord, Org,
 		Plaque, Pledge, PledgeItem, PledgeProgress, PledgeReview, PledgeTopic,
-		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PoorHousehold,
-		Recitation, RecitationAbsence, RoleBinding, Setting, TrainingRecord, Transfer,
-		User, Visit, WelfarePost []ent.Interceptor
+		PointAppeal, PointCatalog, PointEntry, PointHalfYear, PointItem, PointTally,
+		PointTallyBand, PoorHousehold, Recitation, RecitationAbsence, RoleBinding,
+		Setting, TrainingRecord, Transfer, User, Visit, WelfarePost []ent.Interceptor
 	}
 )
 

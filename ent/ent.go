@@ -49,6 +49,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -156,6 +158,8 @@ func checkColumn(t, c string) error {
 			pointentry.Table:            pointentry.ValidColumn,
 			pointhalfyear.Table:         pointhalfyear.ValidColumn,
 			pointitem.Table:             pointitem.ValidColumn,
+			pointtally.Table:            pointtally.ValidColumn,
+			pointtallyband.Table:        pointtallyband.ValidColumn,
 			poorhousehold.Table:         poorhousehold.ValidColumn,
 			recitation.Table:            recitation.ValidColumn,
 			recitationabsence.Table:     recitationabsence.ValidColumn,

@@ -48,6 +48,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
@@ -107,6 +109,8 @@ const (
 	TypePointEntry            = "PointEntry"
 	TypePointHalfYear         = "PointHalfYear"
 	TypePointItem             = "PointItem"
+	TypePointTally            = "PointTally"
+	TypePointTallyBand        = "PointTallyBand"
 	TypePoorHousehold         = "PoorHousehold"
 	TypeRecitation            = "Recitation"
 	TypeRecitationAbsence     = "RecitationAbsence"
@@ -41423,6 +41427,2566 @@ func (m *PointItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PointItem edge %s", name)
+}
+
+// PointTallyMutation represents an operation that mutates the PointTally nodes in the graph.
+type PointTallyMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	year                    *int
+	addyear                 *int
+	sector                  *string
+	members                 *int
+	addmembers              *int
+	total                   *int
+	addtotal                *int
+	excellent               *int
+	addexcellent            *int
+	qualified               *int
+	addqualified            *int
+	basically_qualified     *int
+	addbasically_qualified  *int
+	unqualified             *int
+	addunqualified          *int
+	status_full             *int
+	addstatus_full          *int
+	status_probationary     *int
+	addstatus_probationary  *int
+	status_activist         *int
+	addstatus_activist      *int
+	report_veto             *int
+	addreport_veto          *int
+	extend_probation        *int
+	addextend_probation     *int
+	cancel_probation        *int
+	addcancel_probation     *int
+	priority_development    *int
+	addpriority_development *int
+	cancel_activist         *int
+	addcancel_activist      *int
+	talk_and_help           *int
+	addtalk_and_help        *int
+	recommend_award         *int
+	addrecommend_award      *int
+	clearedFields           map[string]struct{}
+	branch                  *int
+	clearedbranch           bool
+	done                    bool
+	oldValue                func(context.Context) (*PointTally, error)
+	predicates              []predicate.PointTally
+}
+
+var _ ent.Mutation = (*PointTallyMutation)(nil)
+
+// pointtallyOption allows management of the mutation configuration using functional options.
+type pointtallyOption func(*PointTallyMutation)
+
+// newPointTallyMutation creates new mutation for the PointTally entity.
+func newPointTallyMutation(c config, op Op, opts ...pointtallyOption) *PointTallyMutation {
+	m := &PointTallyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointTally,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointTallyID sets the ID field of the mutation.
+func withPointTallyID(id int) pointtallyOption {
+	return func(m *PointTallyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointTally
+		)
+		m.oldValue = func(ctx context.Context) (*PointTally, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointTally.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointTally sets the old PointTally of the mutation.
+func withPointTally(node *PointTally) pointtallyOption {
+	return func(m *PointTallyMutation) {
+		m.oldValue = func(context.Context) (*PointTally, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointTallyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointTallyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointTallyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointTallyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointTally.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PointTallyMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PointTallyMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PointTallyMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PointTallyMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PointTallyMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PointTallyMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PointTallyMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PointTallyMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *PointTallyMutation) SetSector(s string) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *PointTallyMutation) Sector() (r string, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldSector(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *PointTallyMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetMembers sets the "members" field.
+func (m *PointTallyMutation) SetMembers(i int) {
+	m.members = &i
+	m.addmembers = nil
+}
+
+// Members returns the value of the "members" field in the mutation.
+func (m *PointTallyMutation) Members() (r int, exists bool) {
+	v := m.members
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMembers returns the old "members" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldMembers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMembers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMembers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMembers: %w", err)
+	}
+	return oldValue.Members, nil
+}
+
+// AddMembers adds i to the "members" field.
+func (m *PointTallyMutation) AddMembers(i int) {
+	if m.addmembers != nil {
+		*m.addmembers += i
+	} else {
+		m.addmembers = &i
+	}
+}
+
+// AddedMembers returns the value that was added to the "members" field in this mutation.
+func (m *PointTallyMutation) AddedMembers() (r int, exists bool) {
+	v := m.addmembers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMembers resets all changes to the "members" field.
+func (m *PointTallyMutation) ResetMembers() {
+	m.members = nil
+	m.addmembers = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *PointTallyMutation) SetTotal(i int) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *PointTallyMutation) Total() (r int, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldTotal(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *PointTallyMutation) AddTotal(i int) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *PointTallyMutation) AddedTotal() (r int, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *PointTallyMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetExcellent sets the "excellent" field.
+func (m *PointTallyMutation) SetExcellent(i int) {
+	m.excellent = &i
+	m.addexcellent = nil
+}
+
+// Excellent returns the value of the "excellent" field in the mutation.
+func (m *PointTallyMutation) Excellent() (r int, exists bool) {
+	v := m.excellent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExcellent returns the old "excellent" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldExcellent(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExcellent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExcellent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExcellent: %w", err)
+	}
+	return oldValue.Excellent, nil
+}
+
+// AddExcellent adds i to the "excellent" field.
+func (m *PointTallyMutation) AddExcellent(i int) {
+	if m.addexcellent != nil {
+		*m.addexcellent += i
+	} else {
+		m.addexcellent = &i
+	}
+}
+
+// AddedExcellent returns the value that was added to the "excellent" field in this mutation.
+func (m *PointTallyMutation) AddedExcellent() (r int, exists bool) {
+	v := m.addexcellent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExcellent resets all changes to the "excellent" field.
+func (m *PointTallyMutation) ResetExcellent() {
+	m.excellent = nil
+	m.addexcellent = nil
+}
+
+// SetQualified sets the "qualified" field.
+func (m *PointTallyMutation) SetQualified(i int) {
+	m.qualified = &i
+	m.addqualified = nil
+}
+
+// Qualified returns the value of the "qualified" field in the mutation.
+func (m *PointTallyMutation) Qualified() (r int, exists bool) {
+	v := m.qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualified returns the old "qualified" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldQualified(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualified: %w", err)
+	}
+	return oldValue.Qualified, nil
+}
+
+// AddQualified adds i to the "qualified" field.
+func (m *PointTallyMutation) AddQualified(i int) {
+	if m.addqualified != nil {
+		*m.addqualified += i
+	} else {
+		m.addqualified = &i
+	}
+}
+
+// AddedQualified returns the value that was added to the "qualified" field in this mutation.
+func (m *PointTallyMutation) AddedQualified() (r int, exists bool) {
+	v := m.addqualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQualified resets all changes to the "qualified" field.
+func (m *PointTallyMutation) ResetQualified() {
+	m.qualified = nil
+	m.addqualified = nil
+}
+
+// SetBasicallyQualified sets the "basically_qualified" field.
+func (m *PointTallyMutation) SetBasicallyQualified(i int) {
+	m.basically_qualified = &i
+	m.addbasically_qualified = nil
+}
+
+// BasicallyQualified returns the value of the "basically_qualified" field in the mutation.
+func (m *PointTallyMutation) BasicallyQualified() (r int, exists bool) {
+	v := m.basically_qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasicallyQualified returns the old "basically_qualified" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldBasicallyQualified(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasicallyQualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasicallyQualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasicallyQualified: %w", err)
+	}
+	return oldValue.BasicallyQualified, nil
+}
+
+// AddBasicallyQualified adds i to the "basically_qualified" field.
+func (m *PointTallyMutation) AddBasicallyQualified(i int) {
+	if m.addbasically_qualified != nil {
+		*m.addbasically_qualified += i
+	} else {
+		m.addbasically_qualified = &i
+	}
+}
+
+// AddedBasicallyQualified returns the value that was added to the "basically_qualified" field in this mutation.
+func (m *PointTallyMutation) AddedBasicallyQualified() (r int, exists bool) {
+	v := m.addbasically_qualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBasicallyQualified resets all changes to the "basically_qualified" field.
+func (m *PointTallyMutation) ResetBasicallyQualified() {
+	m.basically_qualified = nil
+	m.addbasically_qualified = nil
+}
+
+// SetUnqualified sets the "unqualified" field.
+func (m *PointTallyMutation) SetUnqualified(i int) {
+	m.unqualified = &i
+	m.addunqualified = nil
+}
+
+// Unqualified returns the value of the "unqualified" field in the mutation.
+func (m *PointTallyMutation) Unqualified() (r int, exists bool) {
+	v := m.unqualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnqualified returns the old "unqualified" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldUnqualified(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnqualified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnqualified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnqualified: %w", err)
+	}
+	return oldValue.Unqualified, nil
+}
+
+// AddUnqualified adds i to the "unqualified" field.
+func (m *PointTallyMutation) AddUnqualified(i int) {
+	if m.addunqualified != nil {
+		*m.addunqualified += i
+	} else {
+		m.addunqualified = &i
+	}
+}
+
+// AddedUnqualified returns the value that was added to the "unqualified" field in this mutation.
+func (m *PointTallyMutation) AddedUnqualified() (r int, exists bool) {
+	v := m.addunqualified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnqualified resets all changes to the "unqualified" field.
+func (m *PointTallyMutation) ResetUnqualified() {
+	m.unqualified = nil
+	m.addunqualified = nil
+}
+
+// SetStatusFull sets the "status_full" field.
+func (m *PointTallyMutation) SetStatusFull(i int) {
+	m.status_full = &i
+	m.addstatus_full = nil
+}
+
+// StatusFull returns the value of the "status_full" field in the mutation.
+func (m *PointTallyMutation) StatusFull() (r int, exists bool) {
+	v := m.status_full
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusFull returns the old "status_full" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldStatusFull(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusFull is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusFull requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusFull: %w", err)
+	}
+	return oldValue.StatusFull, nil
+}
+
+// AddStatusFull adds i to the "status_full" field.
+func (m *PointTallyMutation) AddStatusFull(i int) {
+	if m.addstatus_full != nil {
+		*m.addstatus_full += i
+	} else {
+		m.addstatus_full = &i
+	}
+}
+
+// AddedStatusFull returns the value that was added to the "status_full" field in this mutation.
+func (m *PointTallyMutation) AddedStatusFull() (r int, exists bool) {
+	v := m.addstatus_full
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatusFull resets all changes to the "status_full" field.
+func (m *PointTallyMutation) ResetStatusFull() {
+	m.status_full = nil
+	m.addstatus_full = nil
+}
+
+// SetStatusProbationary sets the "status_probationary" field.
+func (m *PointTallyMutation) SetStatusProbationary(i int) {
+	m.status_probationary = &i
+	m.addstatus_probationary = nil
+}
+
+// StatusProbationary returns the value of the "status_probationary" field in the mutation.
+func (m *PointTallyMutation) StatusProbationary() (r int, exists bool) {
+	v := m.status_probationary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusProbationary returns the old "status_probationary" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldStatusProbationary(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusProbationary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusProbationary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusProbationary: %w", err)
+	}
+	return oldValue.StatusProbationary, nil
+}
+
+// AddStatusProbationary adds i to the "status_probationary" field.
+func (m *PointTallyMutation) AddStatusProbationary(i int) {
+	if m.addstatus_probationary != nil {
+		*m.addstatus_probationary += i
+	} else {
+		m.addstatus_probationary = &i
+	}
+}
+
+// AddedStatusProbationary returns the value that was added to the "status_probationary" field in this mutation.
+func (m *PointTallyMutation) AddedStatusProbationary() (r int, exists bool) {
+	v := m.addstatus_probationary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatusProbationary resets all changes to the "status_probationary" field.
+func (m *PointTallyMutation) ResetStatusProbationary() {
+	m.status_probationary = nil
+	m.addstatus_probationary = nil
+}
+
+// SetStatusActivist sets the "status_activist" field.
+func (m *PointTallyMutation) SetStatusActivist(i int) {
+	m.status_activist = &i
+	m.addstatus_activist = nil
+}
+
+// StatusActivist returns the value of the "status_activist" field in the mutation.
+func (m *PointTallyMutation) StatusActivist() (r int, exists bool) {
+	v := m.status_activist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusActivist returns the old "status_activist" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldStatusActivist(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusActivist is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusActivist requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusActivist: %w", err)
+	}
+	return oldValue.StatusActivist, nil
+}
+
+// AddStatusActivist adds i to the "status_activist" field.
+func (m *PointTallyMutation) AddStatusActivist(i int) {
+	if m.addstatus_activist != nil {
+		*m.addstatus_activist += i
+	} else {
+		m.addstatus_activist = &i
+	}
+}
+
+// AddedStatusActivist returns the value that was added to the "status_activist" field in this mutation.
+func (m *PointTallyMutation) AddedStatusActivist() (r int, exists bool) {
+	v := m.addstatus_activist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatusActivist resets all changes to the "status_activist" field.
+func (m *PointTallyMutation) ResetStatusActivist() {
+	m.status_activist = nil
+	m.addstatus_activist = nil
+}
+
+// SetReportVeto sets the "report_veto" field.
+func (m *PointTallyMutation) SetReportVeto(i int) {
+	m.report_veto = &i
+	m.addreport_veto = nil
+}
+
+// ReportVeto returns the value of the "report_veto" field in the mutation.
+func (m *PointTallyMutation) ReportVeto() (r int, exists bool) {
+	v := m.report_veto
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportVeto returns the old "report_veto" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldReportVeto(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportVeto is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportVeto requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportVeto: %w", err)
+	}
+	return oldValue.ReportVeto, nil
+}
+
+// AddReportVeto adds i to the "report_veto" field.
+func (m *PointTallyMutation) AddReportVeto(i int) {
+	if m.addreport_veto != nil {
+		*m.addreport_veto += i
+	} else {
+		m.addreport_veto = &i
+	}
+}
+
+// AddedReportVeto returns the value that was added to the "report_veto" field in this mutation.
+func (m *PointTallyMutation) AddedReportVeto() (r int, exists bool) {
+	v := m.addreport_veto
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReportVeto resets all changes to the "report_veto" field.
+func (m *PointTallyMutation) ResetReportVeto() {
+	m.report_veto = nil
+	m.addreport_veto = nil
+}
+
+// SetExtendProbation sets the "extend_probation" field.
+func (m *PointTallyMutation) SetExtendProbation(i int) {
+	m.extend_probation = &i
+	m.addextend_probation = nil
+}
+
+// ExtendProbation returns the value of the "extend_probation" field in the mutation.
+func (m *PointTallyMutation) ExtendProbation() (r int, exists bool) {
+	v := m.extend_probation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtendProbation returns the old "extend_probation" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldExtendProbation(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtendProbation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtendProbation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtendProbation: %w", err)
+	}
+	return oldValue.ExtendProbation, nil
+}
+
+// AddExtendProbation adds i to the "extend_probation" field.
+func (m *PointTallyMutation) AddExtendProbation(i int) {
+	if m.addextend_probation != nil {
+		*m.addextend_probation += i
+	} else {
+		m.addextend_probation = &i
+	}
+}
+
+// AddedExtendProbation returns the value that was added to the "extend_probation" field in this mutation.
+func (m *PointTallyMutation) AddedExtendProbation() (r int, exists bool) {
+	v := m.addextend_probation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExtendProbation resets all changes to the "extend_probation" field.
+func (m *PointTallyMutation) ResetExtendProbation() {
+	m.extend_probation = nil
+	m.addextend_probation = nil
+}
+
+// SetCancelProbation sets the "cancel_probation" field.
+func (m *PointTallyMutation) SetCancelProbation(i int) {
+	m.cancel_probation = &i
+	m.addcancel_probation = nil
+}
+
+// CancelProbation returns the value of the "cancel_probation" field in the mutation.
+func (m *PointTallyMutation) CancelProbation() (r int, exists bool) {
+	v := m.cancel_probation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelProbation returns the old "cancel_probation" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldCancelProbation(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelProbation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelProbation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelProbation: %w", err)
+	}
+	return oldValue.CancelProbation, nil
+}
+
+// AddCancelProbation adds i to the "cancel_probation" field.
+func (m *PointTallyMutation) AddCancelProbation(i int) {
+	if m.addcancel_probation != nil {
+		*m.addcancel_probation += i
+	} else {
+		m.addcancel_probation = &i
+	}
+}
+
+// AddedCancelProbation returns the value that was added to the "cancel_probation" field in this mutation.
+func (m *PointTallyMutation) AddedCancelProbation() (r int, exists bool) {
+	v := m.addcancel_probation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCancelProbation resets all changes to the "cancel_probation" field.
+func (m *PointTallyMutation) ResetCancelProbation() {
+	m.cancel_probation = nil
+	m.addcancel_probation = nil
+}
+
+// SetPriorityDevelopment sets the "priority_development" field.
+func (m *PointTallyMutation) SetPriorityDevelopment(i int) {
+	m.priority_development = &i
+	m.addpriority_development = nil
+}
+
+// PriorityDevelopment returns the value of the "priority_development" field in the mutation.
+func (m *PointTallyMutation) PriorityDevelopment() (r int, exists bool) {
+	v := m.priority_development
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriorityDevelopment returns the old "priority_development" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldPriorityDevelopment(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriorityDevelopment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriorityDevelopment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriorityDevelopment: %w", err)
+	}
+	return oldValue.PriorityDevelopment, nil
+}
+
+// AddPriorityDevelopment adds i to the "priority_development" field.
+func (m *PointTallyMutation) AddPriorityDevelopment(i int) {
+	if m.addpriority_development != nil {
+		*m.addpriority_development += i
+	} else {
+		m.addpriority_development = &i
+	}
+}
+
+// AddedPriorityDevelopment returns the value that was added to the "priority_development" field in this mutation.
+func (m *PointTallyMutation) AddedPriorityDevelopment() (r int, exists bool) {
+	v := m.addpriority_development
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriorityDevelopment resets all changes to the "priority_development" field.
+func (m *PointTallyMutation) ResetPriorityDevelopment() {
+	m.priority_development = nil
+	m.addpriority_development = nil
+}
+
+// SetCancelActivist sets the "cancel_activist" field.
+func (m *PointTallyMutation) SetCancelActivist(i int) {
+	m.cancel_activist = &i
+	m.addcancel_activist = nil
+}
+
+// CancelActivist returns the value of the "cancel_activist" field in the mutation.
+func (m *PointTallyMutation) CancelActivist() (r int, exists bool) {
+	v := m.cancel_activist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelActivist returns the old "cancel_activist" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldCancelActivist(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelActivist is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelActivist requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelActivist: %w", err)
+	}
+	return oldValue.CancelActivist, nil
+}
+
+// AddCancelActivist adds i to the "cancel_activist" field.
+func (m *PointTallyMutation) AddCancelActivist(i int) {
+	if m.addcancel_activist != nil {
+		*m.addcancel_activist += i
+	} else {
+		m.addcancel_activist = &i
+	}
+}
+
+// AddedCancelActivist returns the value that was added to the "cancel_activist" field in this mutation.
+func (m *PointTallyMutation) AddedCancelActivist() (r int, exists bool) {
+	v := m.addcancel_activist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCancelActivist resets all changes to the "cancel_activist" field.
+func (m *PointTallyMutation) ResetCancelActivist() {
+	m.cancel_activist = nil
+	m.addcancel_activist = nil
+}
+
+// SetTalkAndHelp sets the "talk_and_help" field.
+func (m *PointTallyMutation) SetTalkAndHelp(i int) {
+	m.talk_and_help = &i
+	m.addtalk_and_help = nil
+}
+
+// TalkAndHelp returns the value of the "talk_and_help" field in the mutation.
+func (m *PointTallyMutation) TalkAndHelp() (r int, exists bool) {
+	v := m.talk_and_help
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTalkAndHelp returns the old "talk_and_help" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldTalkAndHelp(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTalkAndHelp is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTalkAndHelp requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTalkAndHelp: %w", err)
+	}
+	return oldValue.TalkAndHelp, nil
+}
+
+// AddTalkAndHelp adds i to the "talk_and_help" field.
+func (m *PointTallyMutation) AddTalkAndHelp(i int) {
+	if m.addtalk_and_help != nil {
+		*m.addtalk_and_help += i
+	} else {
+		m.addtalk_and_help = &i
+	}
+}
+
+// AddedTalkAndHelp returns the value that was added to the "talk_and_help" field in this mutation.
+func (m *PointTallyMutation) AddedTalkAndHelp() (r int, exists bool) {
+	v := m.addtalk_and_help
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTalkAndHelp resets all changes to the "talk_and_help" field.
+func (m *PointTallyMutation) ResetTalkAndHelp() {
+	m.talk_and_help = nil
+	m.addtalk_and_help = nil
+}
+
+// SetRecommendAward sets the "recommend_award" field.
+func (m *PointTallyMutation) SetRecommendAward(i int) {
+	m.recommend_award = &i
+	m.addrecommend_award = nil
+}
+
+// RecommendAward returns the value of the "recommend_award" field in the mutation.
+func (m *PointTallyMutation) RecommendAward() (r int, exists bool) {
+	v := m.recommend_award
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecommendAward returns the old "recommend_award" field's value of the PointTally entity.
+// If the PointTally object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyMutation) OldRecommendAward(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecommendAward is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecommendAward requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecommendAward: %w", err)
+	}
+	return oldValue.RecommendAward, nil
+}
+
+// AddRecommendAward adds i to the "recommend_award" field.
+func (m *PointTallyMutation) AddRecommendAward(i int) {
+	if m.addrecommend_award != nil {
+		*m.addrecommend_award += i
+	} else {
+		m.addrecommend_award = &i
+	}
+}
+
+// AddedRecommendAward returns the value that was added to the "recommend_award" field in this mutation.
+func (m *PointTallyMutation) AddedRecommendAward() (r int, exists bool) {
+	v := m.addrecommend_award
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecommendAward resets all changes to the "recommend_award" field.
+func (m *PointTallyMutation) ResetRecommendAward() {
+	m.recommend_award = nil
+	m.addrecommend_award = nil
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PointTallyMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pointtally.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PointTallyMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PointTallyMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PointTallyMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// Where appends a list predicates to the PointTallyMutation builder.
+func (m *PointTallyMutation) Where(ps ...predicate.PointTally) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointTallyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointTallyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointTally, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointTallyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointTallyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointTally).
+func (m *PointTallyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointTallyMutation) Fields() []string {
+	fields := make([]string, 0, 19)
+	if m.branch != nil {
+		fields = append(fields, pointtally.FieldBranchID)
+	}
+	if m.year != nil {
+		fields = append(fields, pointtally.FieldYear)
+	}
+	if m.sector != nil {
+		fields = append(fields, pointtally.FieldSector)
+	}
+	if m.members != nil {
+		fields = append(fields, pointtally.FieldMembers)
+	}
+	if m.total != nil {
+		fields = append(fields, pointtally.FieldTotal)
+	}
+	if m.excellent != nil {
+		fields = append(fields, pointtally.FieldExcellent)
+	}
+	if m.qualified != nil {
+		fields = append(fields, pointtally.FieldQualified)
+	}
+	if m.basically_qualified != nil {
+		fields = append(fields, pointtally.FieldBasicallyQualified)
+	}
+	if m.unqualified != nil {
+		fields = append(fields, pointtally.FieldUnqualified)
+	}
+	if m.status_full != nil {
+		fields = append(fields, pointtally.FieldStatusFull)
+	}
+	if m.status_probationary != nil {
+		fields = append(fields, pointtally.FieldStatusProbationary)
+	}
+	if m.status_activist != nil {
+		fields = append(fields, pointtally.FieldStatusActivist)
+	}
+	if m.report_veto != nil {
+		fields = append(fields, pointtally.FieldReportVeto)
+	}
+	if m.extend_probation != nil {
+		fields = append(fields, pointtally.FieldExtendProbation)
+	}
+	if m.cancel_probation != nil {
+		fields = append(fields, pointtally.FieldCancelProbation)
+	}
+	if m.priority_development != nil {
+		fields = append(fields, pointtally.FieldPriorityDevelopment)
+	}
+	if m.cancel_activist != nil {
+		fields = append(fields, pointtally.FieldCancelActivist)
+	}
+	if m.talk_and_help != nil {
+		fields = append(fields, pointtally.FieldTalkAndHelp)
+	}
+	if m.recommend_award != nil {
+		fields = append(fields, pointtally.FieldRecommendAward)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointTallyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointtally.FieldBranchID:
+		return m.BranchID()
+	case pointtally.FieldYear:
+		return m.Year()
+	case pointtally.FieldSector:
+		return m.Sector()
+	case pointtally.FieldMembers:
+		return m.Members()
+	case pointtally.FieldTotal:
+		return m.Total()
+	case pointtally.FieldExcellent:
+		return m.Excellent()
+	case pointtally.FieldQualified:
+		return m.Qualified()
+	case pointtally.FieldBasicallyQualified:
+		return m.BasicallyQualified()
+	case pointtally.FieldUnqualified:
+		return m.Unqualified()
+	case pointtally.FieldStatusFull:
+		return m.StatusFull()
+	case pointtally.FieldStatusProbationary:
+		return m.StatusProbationary()
+	case pointtally.FieldStatusActivist:
+		return m.StatusActivist()
+	case pointtally.FieldReportVeto:
+		return m.ReportVeto()
+	case pointtally.FieldExtendProbation:
+		return m.ExtendProbation()
+	case pointtally.FieldCancelProbation:
+		return m.CancelProbation()
+	case pointtally.FieldPriorityDevelopment:
+		return m.PriorityDevelopment()
+	case pointtally.FieldCancelActivist:
+		return m.CancelActivist()
+	case pointtally.FieldTalkAndHelp:
+		return m.TalkAndHelp()
+	case pointtally.FieldRecommendAward:
+		return m.RecommendAward()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointTallyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointtally.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pointtally.FieldYear:
+		return m.OldYear(ctx)
+	case pointtally.FieldSector:
+		return m.OldSector(ctx)
+	case pointtally.FieldMembers:
+		return m.OldMembers(ctx)
+	case pointtally.FieldTotal:
+		return m.OldTotal(ctx)
+	case pointtally.FieldExcellent:
+		return m.OldExcellent(ctx)
+	case pointtally.FieldQualified:
+		return m.OldQualified(ctx)
+	case pointtally.FieldBasicallyQualified:
+		return m.OldBasicallyQualified(ctx)
+	case pointtally.FieldUnqualified:
+		return m.OldUnqualified(ctx)
+	case pointtally.FieldStatusFull:
+		return m.OldStatusFull(ctx)
+	case pointtally.FieldStatusProbationary:
+		return m.OldStatusProbationary(ctx)
+	case pointtally.FieldStatusActivist:
+		return m.OldStatusActivist(ctx)
+	case pointtally.FieldReportVeto:
+		return m.OldReportVeto(ctx)
+	case pointtally.FieldExtendProbation:
+		return m.OldExtendProbation(ctx)
+	case pointtally.FieldCancelProbation:
+		return m.OldCancelProbation(ctx)
+	case pointtally.FieldPriorityDevelopment:
+		return m.OldPriorityDevelopment(ctx)
+	case pointtally.FieldCancelActivist:
+		return m.OldCancelActivist(ctx)
+	case pointtally.FieldTalkAndHelp:
+		return m.OldTalkAndHelp(ctx)
+	case pointtally.FieldRecommendAward:
+		return m.OldRecommendAward(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointTally field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointTallyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointtally.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pointtally.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pointtally.FieldSector:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case pointtally.FieldMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMembers(v)
+		return nil
+	case pointtally.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case pointtally.FieldExcellent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExcellent(v)
+		return nil
+	case pointtally.FieldQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualified(v)
+		return nil
+	case pointtally.FieldBasicallyQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasicallyQualified(v)
+		return nil
+	case pointtally.FieldUnqualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnqualified(v)
+		return nil
+	case pointtally.FieldStatusFull:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusFull(v)
+		return nil
+	case pointtally.FieldStatusProbationary:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusProbationary(v)
+		return nil
+	case pointtally.FieldStatusActivist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusActivist(v)
+		return nil
+	case pointtally.FieldReportVeto:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportVeto(v)
+		return nil
+	case pointtally.FieldExtendProbation:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtendProbation(v)
+		return nil
+	case pointtally.FieldCancelProbation:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelProbation(v)
+		return nil
+	case pointtally.FieldPriorityDevelopment:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriorityDevelopment(v)
+		return nil
+	case pointtally.FieldCancelActivist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelActivist(v)
+		return nil
+	case pointtally.FieldTalkAndHelp:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTalkAndHelp(v)
+		return nil
+	case pointtally.FieldRecommendAward:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecommendAward(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointTally field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointTallyMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, pointtally.FieldYear)
+	}
+	if m.addmembers != nil {
+		fields = append(fields, pointtally.FieldMembers)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, pointtally.FieldTotal)
+	}
+	if m.addexcellent != nil {
+		fields = append(fields, pointtally.FieldExcellent)
+	}
+	if m.addqualified != nil {
+		fields = append(fields, pointtally.FieldQualified)
+	}
+	if m.addbasically_qualified != nil {
+		fields = append(fields, pointtally.FieldBasicallyQualified)
+	}
+	if m.addunqualified != nil {
+		fields = append(fields, pointtally.FieldUnqualified)
+	}
+	if m.addstatus_full != nil {
+		fields = append(fields, pointtally.FieldStatusFull)
+	}
+	if m.addstatus_probationary != nil {
+		fields = append(fields, pointtally.FieldStatusProbationary)
+	}
+	if m.addstatus_activist != nil {
+		fields = append(fields, pointtally.FieldStatusActivist)
+	}
+	if m.addreport_veto != nil {
+		fields = append(fields, pointtally.FieldReportVeto)
+	}
+	if m.addextend_probation != nil {
+		fields = append(fields, pointtally.FieldExtendProbation)
+	}
+	if m.addcancel_probation != nil {
+		fields = append(fields, pointtally.FieldCancelProbation)
+	}
+	if m.addpriority_development != nil {
+		fields = append(fields, pointtally.FieldPriorityDevelopment)
+	}
+	if m.addcancel_activist != nil {
+		fields = append(fields, pointtally.FieldCancelActivist)
+	}
+	if m.addtalk_and_help != nil {
+		fields = append(fields, pointtally.FieldTalkAndHelp)
+	}
+	if m.addrecommend_award != nil {
+		fields = append(fields, pointtally.FieldRecommendAward)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointTallyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointtally.FieldYear:
+		return m.AddedYear()
+	case pointtally.FieldMembers:
+		return m.AddedMembers()
+	case pointtally.FieldTotal:
+		return m.AddedTotal()
+	case pointtally.FieldExcellent:
+		return m.AddedExcellent()
+	case pointtally.FieldQualified:
+		return m.AddedQualified()
+	case pointtally.FieldBasicallyQualified:
+		return m.AddedBasicallyQualified()
+	case pointtally.FieldUnqualified:
+		return m.AddedUnqualified()
+	case pointtally.FieldStatusFull:
+		return m.AddedStatusFull()
+	case pointtally.FieldStatusProbationary:
+		return m.AddedStatusProbationary()
+	case pointtally.FieldStatusActivist:
+		return m.AddedStatusActivist()
+	case pointtally.FieldReportVeto:
+		return m.AddedReportVeto()
+	case pointtally.FieldExtendProbation:
+		return m.AddedExtendProbation()
+	case pointtally.FieldCancelProbation:
+		return m.AddedCancelProbation()
+	case pointtally.FieldPriorityDevelopment:
+		return m.AddedPriorityDevelopment()
+	case pointtally.FieldCancelActivist:
+		return m.AddedCancelActivist()
+	case pointtally.FieldTalkAndHelp:
+		return m.AddedTalkAndHelp()
+	case pointtally.FieldRecommendAward:
+		return m.AddedRecommendAward()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointTallyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointtally.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pointtally.FieldMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMembers(v)
+		return nil
+	case pointtally.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case pointtally.FieldExcellent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExcellent(v)
+		return nil
+	case pointtally.FieldQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQualified(v)
+		return nil
+	case pointtally.FieldBasicallyQualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBasicallyQualified(v)
+		return nil
+	case pointtally.FieldUnqualified:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnqualified(v)
+		return nil
+	case pointtally.FieldStatusFull:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatusFull(v)
+		return nil
+	case pointtally.FieldStatusProbationary:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatusProbationary(v)
+		return nil
+	case pointtally.FieldStatusActivist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatusActivist(v)
+		return nil
+	case pointtally.FieldReportVeto:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReportVeto(v)
+		return nil
+	case pointtally.FieldExtendProbation:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExtendProbation(v)
+		return nil
+	case pointtally.FieldCancelProbation:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelProbation(v)
+		return nil
+	case pointtally.FieldPriorityDevelopment:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriorityDevelopment(v)
+		return nil
+	case pointtally.FieldCancelActivist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelActivist(v)
+		return nil
+	case pointtally.FieldTalkAndHelp:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTalkAndHelp(v)
+		return nil
+	case pointtally.FieldRecommendAward:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecommendAward(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointTally numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointTallyMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointTallyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointTallyMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PointTally nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointTallyMutation) ResetField(name string) error {
+	switch name {
+	case pointtally.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pointtally.FieldYear:
+		m.ResetYear()
+		return nil
+	case pointtally.FieldSector:
+		m.ResetSector()
+		return nil
+	case pointtally.FieldMembers:
+		m.ResetMembers()
+		return nil
+	case pointtally.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case pointtally.FieldExcellent:
+		m.ResetExcellent()
+		return nil
+	case pointtally.FieldQualified:
+		m.ResetQualified()
+		return nil
+	case pointtally.FieldBasicallyQualified:
+		m.ResetBasicallyQualified()
+		return nil
+	case pointtally.FieldUnqualified:
+		m.ResetUnqualified()
+		return nil
+	case pointtally.FieldStatusFull:
+		m.ResetStatusFull()
+		return nil
+	case pointtally.FieldStatusProbationary:
+		m.ResetStatusProbationary()
+		return nil
+	case pointtally.FieldStatusActivist:
+		m.ResetStatusActivist()
+		return nil
+	case pointtally.FieldReportVeto:
+		m.ResetReportVeto()
+		return nil
+	case pointtally.FieldExtendProbation:
+		m.ResetExtendProbation()
+		return nil
+	case pointtally.FieldCancelProbation:
+		m.ResetCancelProbation()
+		return nil
+	case pointtally.FieldPriorityDevelopment:
+		m.ResetPriorityDevelopment()
+		return nil
+	case pointtally.FieldCancelActivist:
+		m.ResetCancelActivist()
+		return nil
+	case pointtally.FieldTalkAndHelp:
+		m.ResetTalkAndHelp()
+		return nil
+	case pointtally.FieldRecommendAward:
+		m.ResetRecommendAward()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTally field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointTallyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.branch != nil {
+		edges = append(edges, pointtally.EdgeBranch)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointTallyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointtally.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointTallyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointTallyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointTallyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbranch {
+		edges = append(edges, pointtally.EdgeBranch)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointTallyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointtally.EdgeBranch:
+		return m.clearedbranch
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointTallyMutation) ClearEdge(name string) error {
+	switch name {
+	case pointtally.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTally unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointTallyMutation) ResetEdge(name string) error {
+	switch name {
+	case pointtally.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTally edge %s", name)
+}
+
+// PointTallyBandMutation represents an operation that mutates the PointTallyBand nodes in the graph.
+type PointTallyBandMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	year          *int
+	addyear       *int
+	band          *int
+	addband       *int
+	members       *int
+	addmembers    *int
+	clearedFields map[string]struct{}
+	branch        *int
+	clearedbranch bool
+	done          bool
+	oldValue      func(context.Context) (*PointTallyBand, error)
+	predicates    []predicate.PointTallyBand
+}
+
+var _ ent.Mutation = (*PointTallyBandMutation)(nil)
+
+// pointtallybandOption allows management of the mutation configuration using functional options.
+type pointtallybandOption func(*PointTallyBandMutation)
+
+// newPointTallyBandMutation creates new mutation for the PointTallyBand entity.
+func newPointTallyBandMutation(c config, op Op, opts ...pointtallybandOption) *PointTallyBandMutation {
+	m := &PointTallyBandMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePointTallyBand,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPointTallyBandID sets the ID field of the mutation.
+func withPointTallyBandID(id int) pointtallybandOption {
+	return func(m *PointTallyBandMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PointTallyBand
+		)
+		m.oldValue = func(ctx context.Context) (*PointTallyBand, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PointTallyBand.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPointTallyBand sets the old PointTallyBand of the mutation.
+func withPointTallyBand(node *PointTallyBand) pointtallybandOption {
+	return func(m *PointTallyBandMutation) {
+		m.oldValue = func(context.Context) (*PointTallyBand, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PointTallyBandMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PointTallyBandMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PointTallyBandMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PointTallyBandMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PointTallyBand.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *PointTallyBandMutation) SetBranchID(i int) {
+	m.branch = &i
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *PointTallyBandMutation) BranchID() (r int, exists bool) {
+	v := m.branch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the PointTallyBand entity.
+// If the PointTallyBand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyBandMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *PointTallyBandMutation) ResetBranchID() {
+	m.branch = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PointTallyBandMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PointTallyBandMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PointTallyBand entity.
+// If the PointTallyBand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyBandMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PointTallyBandMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PointTallyBandMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PointTallyBandMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetBand sets the "band" field.
+func (m *PointTallyBandMutation) SetBand(i int) {
+	m.band = &i
+	m.addband = nil
+}
+
+// Band returns the value of the "band" field in the mutation.
+func (m *PointTallyBandMutation) Band() (r int, exists bool) {
+	v := m.band
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBand returns the old "band" field's value of the PointTallyBand entity.
+// If the PointTallyBand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyBandMutation) OldBand(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBand is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBand requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBand: %w", err)
+	}
+	return oldValue.Band, nil
+}
+
+// AddBand adds i to the "band" field.
+func (m *PointTallyBandMutation) AddBand(i int) {
+	if m.addband != nil {
+		*m.addband += i
+	} else {
+		m.addband = &i
+	}
+}
+
+// AddedBand returns the value that was added to the "band" field in this mutation.
+func (m *PointTallyBandMutation) AddedBand() (r int, exists bool) {
+	v := m.addband
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBand resets all changes to the "band" field.
+func (m *PointTallyBandMutation) ResetBand() {
+	m.band = nil
+	m.addband = nil
+}
+
+// SetMembers sets the "members" field.
+func (m *PointTallyBandMutation) SetMembers(i int) {
+	m.members = &i
+	m.addmembers = nil
+}
+
+// Members returns the value of the "members" field in the mutation.
+func (m *PointTallyBandMutation) Members() (r int, exists bool) {
+	v := m.members
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMembers returns the old "members" field's value of the PointTallyBand entity.
+// If the PointTallyBand object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PointTallyBandMutation) OldMembers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMembers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMembers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMembers: %w", err)
+	}
+	return oldValue.Members, nil
+}
+
+// AddMembers adds i to the "members" field.
+func (m *PointTallyBandMutation) AddMembers(i int) {
+	if m.addmembers != nil {
+		*m.addmembers += i
+	} else {
+		m.addmembers = &i
+	}
+}
+
+// AddedMembers returns the value that was added to the "members" field in this mutation.
+func (m *PointTallyBandMutation) AddedMembers() (r int, exists bool) {
+	v := m.addmembers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMembers resets all changes to the "members" field.
+func (m *PointTallyBandMutation) ResetMembers() {
+	m.members = nil
+	m.addmembers = nil
+}
+
+// ClearBranch clears the "branch" edge to the Org entity.
+func (m *PointTallyBandMutation) ClearBranch() {
+	m.clearedbranch = true
+	m.clearedFields[pointtallyband.FieldBranchID] = struct{}{}
+}
+
+// BranchCleared reports if the "branch" edge to the Org entity was cleared.
+func (m *PointTallyBandMutation) BranchCleared() bool {
+	return m.clearedbranch
+}
+
+// BranchIDs returns the "branch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BranchID instead. It exists only for internal usage by the builders.
+func (m *PointTallyBandMutation) BranchIDs() (ids []int) {
+	if id := m.branch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBranch resets all changes to the "branch" edge.
+func (m *PointTallyBandMutation) ResetBranch() {
+	m.branch = nil
+	m.clearedbranch = false
+}
+
+// Where appends a list predicates to the PointTallyBandMutation builder.
+func (m *PointTallyBandMutation) Where(ps ...predicate.PointTallyBand) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PointTallyBandMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PointTallyBandMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PointTallyBand, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PointTallyBandMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PointTallyBandMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PointTallyBand).
+func (m *PointTallyBandMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PointTallyBandMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.branch != nil {
+		fields = append(fields, pointtallyband.FieldBranchID)
+	}
+	if m.year != nil {
+		fields = append(fields, pointtallyband.FieldYear)
+	}
+	if m.band != nil {
+		fields = append(fields, pointtallyband.FieldBand)
+	}
+	if m.members != nil {
+		fields = append(fields, pointtallyband.FieldMembers)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PointTallyBandMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pointtallyband.FieldBranchID:
+		return m.BranchID()
+	case pointtallyband.FieldYear:
+		return m.Year()
+	case pointtallyband.FieldBand:
+		return m.Band()
+	case pointtallyband.FieldMembers:
+		return m.Members()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PointTallyBandMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pointtallyband.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case pointtallyband.FieldYear:
+		return m.OldYear(ctx)
+	case pointtallyband.FieldBand:
+		return m.OldBand(ctx)
+	case pointtallyband.FieldMembers:
+		return m.OldMembers(ctx)
+	}
+	return nil, fmt.Errorf("unknown PointTallyBand field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointTallyBandMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pointtallyband.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case pointtallyband.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case pointtallyband.FieldBand:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBand(v)
+		return nil
+	case pointtallyband.FieldMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMembers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointTallyBand field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PointTallyBandMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, pointtallyband.FieldYear)
+	}
+	if m.addband != nil {
+		fields = append(fields, pointtallyband.FieldBand)
+	}
+	if m.addmembers != nil {
+		fields = append(fields, pointtallyband.FieldMembers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PointTallyBandMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pointtallyband.FieldYear:
+		return m.AddedYear()
+	case pointtallyband.FieldBand:
+		return m.AddedBand()
+	case pointtallyband.FieldMembers:
+		return m.AddedMembers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PointTallyBandMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pointtallyband.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case pointtallyband.FieldBand:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBand(v)
+		return nil
+	case pointtallyband.FieldMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMembers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PointTallyBand numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PointTallyBandMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PointTallyBandMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PointTallyBandMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PointTallyBand nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PointTallyBandMutation) ResetField(name string) error {
+	switch name {
+	case pointtallyband.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case pointtallyband.FieldYear:
+		m.ResetYear()
+		return nil
+	case pointtallyband.FieldBand:
+		m.ResetBand()
+		return nil
+	case pointtallyband.FieldMembers:
+		m.ResetMembers()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTallyBand field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PointTallyBandMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.branch != nil {
+		edges = append(edges, pointtallyband.EdgeBranch)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PointTallyBandMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pointtallyband.EdgeBranch:
+		if id := m.branch; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PointTallyBandMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PointTallyBandMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PointTallyBandMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbranch {
+		edges = append(edges, pointtallyband.EdgeBranch)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PointTallyBandMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pointtallyband.EdgeBranch:
+		return m.clearedbranch
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PointTallyBandMutation) ClearEdge(name string) error {
+	switch name {
+	case pointtallyband.EdgeBranch:
+		m.ClearBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTallyBand unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PointTallyBandMutation) ResetEdge(name string) error {
+	switch name {
+	case pointtallyband.EdgeBranch:
+		m.ResetBranch()
+		return nil
+	}
+	return fmt.Errorf("unknown PointTallyBand edge %s", name)
 }
 
 // PoorHouseholdMutation represents an operation that mutates the PoorHousehold nodes in the graph.

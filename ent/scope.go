@@ -843,6 +843,50 @@ func (m *PointItemMutation) OrgIDBefore(ctx context.Context) (int, error) {
 	return row.CountyID, nil
 }
 
+// OrgIDBefore returns the org in branch_id that the PointTally
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *PointTallyMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointTallyID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
+// OrgIDBefore returns the org in branch_id that the PointTallyBand
+// of a one-row update or delete belongs to before the mutation (0 for
+// none), read in the caller's scope: a row the caller cannot see is not
+// found.
+func (m *PointTallyBandMutation) OrgIDBefore(ctx context.Context) (int, error) {
+	id, ok := m.ID()
+	if !ok || !m.Op().Is(OpUpdateOne|OpDeleteOne) {
+		return 0, errors.New("ent: OrgIDBefore is only allowed on UpdateOne and DeleteOne operations")
+	}
+	if m.oldValue == nil {
+		// DeleteOne builders set none: give it ent's memoized loader.
+		withPointTallyBandID(id)(m)
+	}
+	// oldValue loads the row once per mutation: the privacy rule, the
+	// audit hook and OldField share one query.
+	row, err := m.oldValue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return row.BranchID, nil
+}
+
 // OrgIDBefore returns the org in village_id that the PoorHousehold
 // of a one-row update or delete belongs to before the mutation (0 for
 // none), read in the caller's scope: a row the caller cannot see is not

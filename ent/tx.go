@@ -88,6 +88,10 @@ type Tx struct {
 	PointHalfYear *PointHalfYearClient
 	// PointItem is the client for interacting with the PointItem builders.
 	PointItem *PointItemClient
+	// PointTally is the client for interacting with the PointTally builders.
+	PointTally *PointTallyClient
+	// PointTallyBand is the client for interacting with the PointTallyBand builders.
+	PointTallyBand *PointTallyBandClient
 	// PoorHousehold is the client for interacting with the PoorHousehold builders.
 	PoorHousehold *PoorHouseholdClient
 	// Recitation is the client for interacting with the Recitation builders.
@@ -276,6 +280,8 @@ func (tx *Tx) init() {
 	tx.PointEntry = NewPointEntryClient(tx.config)
 	tx.PointHalfYear = NewPointHalfYearClient(tx.config)
 	tx.PointItem = NewPointItemClient(tx.config)
+	tx.PointTally = NewPointTallyClient(tx.config)
+	tx.PointTallyBand = NewPointTallyBandClient(tx.config)
 	tx.PoorHousehold = NewPoorHouseholdClient(tx.config)
 	tx.Recitation = NewRecitationClient(tx.config)
 	tx.RecitationAbsence = NewRecitationAbsenceClient(tx.config)

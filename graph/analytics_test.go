@@ -51,18 +51,18 @@ type figures struct {
 	Org     struct{ Name string }
 	Members struct {
 		Total                                     int
-		ByStatus, ByCategory, ByGender, ByAgeBand []bucket
+		ByStatus, ByCategory, ByGender, ByAgeBand []keyCount
 		AtHomeNoPost, WithoutPost                 int
 		PostCoverage                              float64
 	}
 	Points struct {
 		Graded                          int
 		Average, ExcellentShare         float64
-		Grades, Histogram, Consequences []bucket
+		Grades, Histogram, Consequences []keyCount
 	}
 	Pledges struct {
 		Total          int
-		ByState        []bucket
+		ByState        []keyCount
 		FulfilmentRate float64
 	}
 	CareFund struct{ InFen, OutFen, BalanceFen int }
@@ -80,13 +80,13 @@ type figures struct {
 	Children []figures
 }
 
-type bucket struct {
+type keyCount struct {
 	Key   string
 	Count int
 }
 
 // of is the count of key in a breakdown, -1 when the key is missing.
-func of(cs []bucket, key string) int {
+func of(cs []keyCount, key string) int {
 	for _, c := range cs {
 		if c.Key == key {
 			return c.Count
@@ -379,21 +379,21 @@ func counted(f figures) figures {
 
 // addUp adds the counts of b to a.
 func addUp(a, b figures) figures {
-	sumCounts := func(x, y []bucket) []bucket {
+	sumCounts := func(x, y []keyCount) []keyCount {
 		if x == nil {
-			return append([]bucket{}, y...)
+			return append([]keyCount{}, y...)
 		}
 		byKey := map[string]int{}
 		var keys []string
-		for _, c := range append(append([]bucket{}, x...), y...) {
+		for _, c := range append(append([]keyCount{}, x...), y...) {
 			if _, ok := byKey[c.Key]; !ok {
 				keys = append(keys, c.Key)
 			}
 			byKey[c.Key] += c.Count
 		}
-		out := make([]bucket, len(keys))
+		out := make([]keyCount, len(keys))
 		for i, k := range keys {
-			out[i] = bucket{k, byKey[k]}
+			out[i] = keyCount{k, byKey[k]}
 		}
 		return out
 	}
@@ -439,8 +439,8 @@ func addUp(a, b figures) figures {
 
 // sortedCounts orders bands by their lower bound and consequences by
 // name, as the API does.
-func sortedCounts(cs []bucket) []bucket {
-	key := func(c bucket) (int, string) {
+func sortedCounts(cs []keyCount) []keyCount {
+	key := func(c keyCount) (int, string) {
 		lo, _, _ := strings.Cut(c.Key, "-")
 		n, err := strconv.Atoi(lo)
 		if err != nil {
@@ -449,7 +449,7 @@ func sortedCounts(cs []bucket) []bucket {
 		return n, ""
 	}
 	out := slices.Clone(cs)
-	slices.SortFunc(out, func(a, b bucket) int {
+	slices.SortFunc(out, func(a, b keyCount) int {
 		x, s := key(a)
 		y, t := key(b)
 		return cmp.Or(cmp.Compare(x, y), cmp.Compare(s, t))

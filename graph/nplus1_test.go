@@ -2,6 +2,9 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/partyorg/partyorg/ent"
@@ -305,6 +308,64 @@ func TestNoNPlusOnePerRow(t *testing.T) {
 				}
 				if s != l {
 					t.Errorf("%s as %s: %d statements for %d rows, %d for %d: statements grow with the page (N+1)", q.name, role, s, sRows, l, lRows)
+				}
+			}
+		}
+	})
+}
+
+// TestPointsNoNPlusOne: PointEntry.item and Member.score (of the year,
+// frozen or live, and of a half) are batched per request: pages of
+// entries and of members cost the same statements whatever their size,
+// for the county's ORG_ADMIN and a township's.
+func TestPointsNoNPlusOne(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		w := newPointsWorld(t, d)
+		// An entry for every member, of two items; C.T1.V1.B1's year is
+		// closed, so a page of members mixes frozen and live scores.
+		for i, name := range slices.Sorted(maps.Keys(w.tree.Members)) {
+			title := []string{dutyStudy, bonusPoor}[i%2]
+			id := w.declare(t, countyAdmin, name, title, "2024-05-01", "BRANCH_RECORDED")
+			w.as(countyAdmin).MustDo(t, reviewEntryQ, gqlVars("id", id, "ok", true), nil)
+		}
+		w.closeYear(t, w.org("C.T1.V1.B1"), 2024)
+
+		queries := []struct {
+			name, query string
+			sizes       []int
+		}{
+			{"pointEntries", `{ pointEntries(first: %d) { edges { node { id item { id title } } } } }`, []int{1, 4, 12}},
+			// Pages of 4 and more hold frozen and live scores (ID order).
+			{"members", `{ members(first: %d) { edges { node { id score(year: 2024) { total grade } half: score(year: 2024, half: 1) { total } } } } }`, []int{4, 12}},
+		}
+		for _, user := range []string{countyAdmin, t1Admin} {
+			for _, q := range queries {
+				var counts []int64
+				var rows []int
+				for _, n := range q.sizes {
+					var out map[string]struct {
+						Edges []struct {
+							Node struct {
+								Item  *struct{ Title string }
+								Score *struct{ Total int }
+							}
+						}
+					}
+					counts = append(counts, perfStatements(t, d, w.as(user), fmt.Sprintf(q.query, n), &out))
+					edges := out[q.name].Edges
+					rows = append(rows, len(edges))
+					for _, e := range edges {
+						if (e.Node.Item == nil || e.Node.Item.Title == "") && (e.Node.Score == nil || e.Node.Score.Total == 0) {
+							t.Errorf("%s as %s: an empty answer %+v", q.name, user, e.Node)
+						}
+					}
+				}
+				t.Logf("%s as %s: %v statements for %v rows", q.name, user, counts, rows)
+				if rows[0] >= rows[len(rows)-1] {
+					t.Fatalf("%s as %s: pages of %v rows, too few to show growth", q.name, user, rows)
+				}
+				if slices.Max(counts) != slices.Min(counts) {
+					t.Errorf("%s as %s: %v statements for pages of %v rows (N+1)", q.name, user, counts, rows)
 				}
 			}
 		}

@@ -21,7 +21,7 @@ func (r *annualResultResolver) Consequences(ctx context.Context, obj *ent.Annual
 
 // Score is the resolver for the score field.
 func (r *memberResolver) Score(ctx context.Context, obj *ent.Member, year int, half *int) (*MemberScore, error) {
-	return scoreOf(points.ScoreOf(ctx, r.txClient(ctx), obj, year, or(half, 0)))
+	return scoreOf(memberScore(ctx, points.ScoreKey{Member: obj.ID, Branch: obj.BranchID, Year: year, Half: or(half, 0)}))
 }
 
 // CreatePointCatalog is the resolver for the createPointCatalog field.
@@ -101,7 +101,7 @@ func (r *pointCatalogResolver) Frozen(ctx context.Context, obj *ent.PointCatalog
 
 // Item is the resolver for the item field.
 func (r *pointEntryResolver) Item(ctx context.Context, obj *ent.PointEntry) (*ent.PointItem, error) {
-	return points.ItemOf(ctx, r.txClient(ctx), obj)
+	return pointItemOf(ctx, obj.ItemID)
 }
 
 // ViewerCanReview is the resolver for the viewerCanReview field.

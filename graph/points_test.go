@@ -1,17 +1,25 @@
 package graph_test
 
 import (
+	"cmp"
 	"fmt"
-	"sync"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
 	"github.com/partyorg/partyorg/ent/pointentry"
+	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/internal/account"
 	"github.com/partyorg/partyorg/internal/apitest"
 	"github.com/partyorg/partyorg/internal/day"
+	"github.com/partyorg/partyorg/internal/points"
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
@@ -54,7 +62,7 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := &pointsWorld{d: d, api: apitest.New(t, d), tree: tree, items: map[string]string{}}
+	w := &pointsWorld{d: d, api: apitest.New(t, d), tree: tree}
 	clients := map[string]*apitest.Client{}
 	w.as = func(u string) *apitest.Client {
 		if c, ok := clients[u]; ok {
@@ -63,24 +71,33 @@ func newPointsWorld(t *testing.T, d *testdb.DB) *pointsWorld {
 		clients[u] = w.api.Login(t, u, apitest.Password)
 		return clients[u]
 	}
+	w.items, w.base = w.catalogue(t, 2024)
+	return w
+}
+
+// catalogue sets up the county's catalogues of a year and returns the
+// RURAL items' IDs by title and the titles of its BASE items.
+func (w *pointsWorld) catalogue(t *testing.T, year int) (items map[string]string, base []string) {
+	t.Helper()
 	var out struct {
 		SetUpPointCatalogs []struct {
 			ID, Sector string
 			Items      []struct{ ID, Title, Part string }
 		}
 	}
-	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", gqlID(tree.Orgs["C"].ID), "y", 2024), &out)
+	w.as(countyAdmin).MustDo(t, setUpCatalogsQ, gqlVars("c", w.org("C"), "y", year), &out)
+	items = map[string]string{}
 	for _, c := range out.SetUpPointCatalogs {
 		if c.Sector == "RURAL" {
 			for _, it := range c.Items {
-				w.items[it.Title] = it.ID
+				items[it.Title] = it.ID
 				if it.Part == "BASE" {
-					w.base = append(w.base, it.Title)
+					base = append(base, it.Title)
 				}
 			}
 		}
 	}
-	return w
+	return items, base
 }
 
 var (
@@ -113,6 +130,27 @@ func (w *pointsWorld) declare(t *testing.T, by, memberName, title, on, source st
 	t.Helper()
 	var out struct{ DeclarePoints struct{ ID string } }
 	w.as(by).MustDo(t, declareQ, gqlVars("in", entryInput(w.member(memberName), w.items[title], on, source)), &out)
+	return out.DeclarePoints.ID
+}
+
+// setStatus sets members' statuses below the API.
+func (w *pointsWorld) setStatus(statuses map[string]member.Status) {
+	for name, status := range statuses {
+		upd := w.d.Client.Member.UpdateOneID(w.tree.Members[name].ID).SetStatus(status)
+		if status == member.StatusActivist {
+			upd.ClearCategory() // an activist carries no category
+		}
+		upd.ExecX(systemCtx())
+	}
+}
+
+// record enters an item's points for a member on a day, approved, by the
+// county's ORG_ADMIN (who is no member), and returns the entry's ID.
+func (w *pointsWorld) record(t *testing.T, memberName, itemID, on string) string {
+	t.Helper()
+	var out struct{ DeclarePoints struct{ ID string } }
+	w.as(countyAdmin).MustDo(t, declareQ, gqlVars("in", entryInput(w.member(memberName), itemID, on, "BRANCH_RECORDED")), &out)
+	w.as(countyAdmin).MustDo(t, reviewEntryQ, gqlVars("id", out.DeclarePoints.ID, "ok", true), nil)
 	return out.DeclarePoints.ID
 }
 
@@ -219,6 +257,8 @@ func TestPointsLedger(t *testing.T) {
 		if r := rev.ReversePointEntry; r.Points != -5 || r.State != "APPROVED" || r.Reverses.ID != selfID {
 			t.Fatalf("reversal %+v, want -5 points, APPROVED, reversing %s", r, selfID)
 		}
+		otherSector := gqlID(d.Client.PointItem.Query().
+			Where(pointitem.HasCatalogWith(pointcatalog.Sector(string(org.SectorSOE)), pointcatalog.Year(2024))).FirstIDX(systemCtx()))
 		w.refuse(t, []pointRefusal{
 			{"review twice", b1Admin, reviewEntryQ, gqlVars("id", selfID, "ok", false, "r", "again"), "CONFLICT"},
 			{"reverse twice", b1Admin, reverseQ, gqlVars("id", selfID, "r", "again"), "CONFLICT"},
@@ -232,6 +272,12 @@ func TestPointsLedger(t *testing.T) {
 			{"catalogue by a township", t1Admin, createCatalogQ, gqlVars("in", catalogInput(w.org("C"), 2025, 100)), "NOT_FOUND"},
 			{"catalogue for a township", t1Admin, createCatalogQ, gqlVars("in", catalogInput(w.org("C.T1"), 2025, 100)), "BAD_USER_INPUT"},
 			{"bad thresholds", countyAdmin, createCatalogQ, gqlVars("in", withThresholds(catalogInput(w.org("C"), 2025, 100), 90, 90, 70)), "BAD_USER_INPUT"},
+			{"cap below the points", countyAdmin, createCatalogQ, gqlVars("in", withItem(catalogInput(w.org("C"), 2025, 100), "BONUS", "t", 10, 5)), "BAD_USER_INPUT"},
+			{"cap on a BASE item", countyAdmin, createCatalogQ, gqlVars("in", withItem(catalogInput(w.org("C"), 2025, 90), "BASE", "t", 10, 10)), "BAD_USER_INPUT"},
+			{"item without a title", countyAdmin, createCatalogQ, gqlVars("in", withItem(catalogInput(w.org("C"), 2025, 100), "BONUS", " ", 5, nil)), "BAD_USER_INPUT"},
+			{"negative points", countyAdmin, createCatalogQ, gqlVars("in", withItem(catalogInput(w.org("C"), 2025, 100), "DEDUCTION", "t", -5, nil)), "BAD_USER_INPUT"},
+			{"a BONUS without points", countyAdmin, createCatalogQ, gqlVars("in", withItem(catalogInput(w.org("C"), 2025, 100), "BONUS", "t", 0, nil)), "BAD_USER_INPUT"},
+			{"item of another sector", b1Admin, declareQ, gqlVars("in", entryInput(m1, otherSector, "2024-03-01", "BRANCH_RECORDED")), "BAD_USER_INPUT"},
 		})
 		// A catalogue of a year without approved entries takes new revisions.
 		for want := 1; want <= 2; want++ {
@@ -275,6 +321,12 @@ func catalogInput(countyID string, year, base int) map[string]any {
 	}}
 }
 
+// withItem adds an item to a catalogue input; capped is its yearCap or nil.
+func withItem(in map[string]any, part, title string, points int, capped any) map[string]any {
+	in["items"] = append(in["items"].([]map[string]any), map[string]any{"part": part, "title": title, "points": points, "yearCap": capped})
+	return in
+}
+
 func withThresholds(in map[string]any, ex, q, b int) map[string]any {
 	in["excellent"], in["qualified"], in["basicallyQualified"] = ex, q, b
 	return in
@@ -288,30 +340,16 @@ func TestPointsConcurrentReview(t *testing.T) {
 		reviewers := []*apitest.Client{w.as(b1Admin), w.as(t1Admin), w.as(countyAdmin), w.as(apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1"))}
 		for round := range 3 {
 			id := w.declare(t, b1Admin, "C.T1.V1.B1.M1", bonusPoor, fmt.Sprintf("2024-03-0%d", round+1), "BRANCH_RECORDED")
-			var wg sync.WaitGroup
-			codes := make([]string, len(reviewers))
+			requests := make([]func() []apitest.Error, len(reviewers))
 			for i, c := range reviewers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if errs := c.Do(t, reviewEntryQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil); len(errs) > 0 {
-						codes[i] = errs[0].Code()
-					}
-				}()
-			}
-			wg.Wait()
-			won := 0
-			for _, code := range codes {
-				switch code {
-				case "":
-					won++
-				case "CONFLICT":
-				default:
-					t.Errorf("round %d: a loser got %s, want CONFLICT", round, code)
+				requests[i] = func() []apitest.Error {
+					return c.Do(t, reviewEntryQ, gqlVars("id", id, "ok", i%2 == 0, "r", "不符合"), nil)
 				}
 			}
-			if won != 1 {
-				t.Errorf("round %d: %d reviews won (%v), want 1", round, won, codes)
+			codes := concurrently(t, requests...)
+			onlyConflicts(t, fmt.Sprint("round ", round), codes)
+			if won := slices.Index(codes, ""); won < 0 || slices.Contains(codes[won+1:], "") {
+				t.Errorf("round %d: reviews answered %q, want one success", round, codes)
 			}
 		}
 	})
@@ -324,15 +362,7 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		w := newPointsWorld(t, d)
 		ctx := systemCtx()
-		for name, status := range map[string]member.Status{
-			"C.T1.V1.B1.M2": member.StatusProbationary, "C.T1.V1.B1.M3": member.StatusActivist,
-		} {
-			upd := d.Client.Member.UpdateOneID(w.tree.Members[name].ID).SetStatus(status)
-			if status == member.StatusActivist {
-				upd.ClearCategory() // an activist carries no category
-			}
-			upd.ExecX(ctx)
-		}
+		w.setStatus(map[string]member.Status{"C.T1.V1.B1.M2": member.StatusProbationary, "C.T1.V1.B1.M3": member.StatusActivist})
 		b1 := w.org("C.T1.V1.B1")
 		// M1 (FULL): every duty in half 1, three contributions, a
 		// deduction it will appeal: 115, EXCELLENT.
@@ -398,6 +428,14 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		})
 		var ap struct{ AppealPointEntry struct{ ID string } }
 		w.as(b1Member).MustDo(t, appealQ, gqlVars("e", appealed, "t", "党费已按时交纳，有收据"), &ap)
+		// The branch secretary appeals an entry about itself: another
+		// committee member answers it.
+		var own struct{ AppealPointEntry struct{ ID string } }
+		w.as(adminMember).MustDo(t, appealQ, gqlVars("e", w.firstEntry(t, "C.T1.V1.B1.M2"), "t", "有误"), &own)
+		w.refuse(t, []pointRefusal{
+			{"answer one's own appeal", adminMember, answerQ, gqlVars("id", own.AppealPointEntry.ID, "ok", true, "a", "x"), "FORBIDDEN"},
+		})
+		w.as(b1Admin).MustDo(t, answerQ, gqlVars("id", own.AppealPointEntry.ID, "ok", false, "a", "核实无误"), nil)
 		w.refuse(t, []pointRefusal{
 			{"publish with an open appeal", b1Admin, publishHalfQ, gqlVars("id", h1), "CONFLICT"},
 			{"member answers", b1Member, answerQ, gqlVars("id", ap.AppealPointEntry.ID, "ok", true, "a", "x"), "FORBIDDEN"},
@@ -423,20 +461,13 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			{"close the year with half 2 open", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), "CONFLICT"},
 			{"close half 2 on 15 December", b1Admin, closeHalfQ, gqlVars("b", b1, "y", 2024, "h", 2, "on", "2024-12-15"), "CONFLICT"},
 		})
-		w.closeHalf(t, b1Admin, b1, 2)
+		w.closeHalf(t, b1Admin, b1, 2024, 2)
 		w.refuse(t, []pointRefusal{
 			{"close the year on 15 December", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-15"), "CONFLICT"},
 			{"member closes the year", b1Member, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), "FORBIDDEN"},
-			{"entry in a closed year", b1Admin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-12-01", "BRANCH_RECORDED")), "CONFLICT"},
+			{"entry in a closed second half", b1Admin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-12-01", "BRANCH_RECORDED")), "CONFLICT"},
 		})
-		var yr struct {
-			CloseYear []struct {
-				Member       struct{ Name string }
-				Total        int
-				Grade        string
-				Consequences []string
-			}
-		}
+		var yr struct{ CloseYear []yearResult }
 		w.as(b1Admin).MustDo(t, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-16"), &yr)
 		want := map[string]string{
 			"C.T1.V1.B1.M1": "115 EXCELLENT [RECOMMEND_AWARD]",
@@ -453,6 +484,9 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 		}
 		w.refuse(t, []pointRefusal{
 			{"close the year twice", b1Admin, closeYearQ, gqlVars("b", b1, "y", 2024, "on", "2024-12-17"), "CONFLICT"},
+			{"entry in a closed year", countyAdmin, declareQ, gqlVars("in", entryInput(w.member("C.T1.V1.B1.M1"), w.items[bonusPoor], "2024-02-01", "BRANCH_RECORDED")), "CONFLICT"},
+			{"reverse in a closed year", countyAdmin, reverseQ, gqlVars("id", w.firstEntry(t, "C.T1.V1.B1.M1"), "r", "x"), "CONFLICT"},
+			{"appeal in a closed year", b1Member, appealQ, gqlVars("e", w.firstEntry(t, "C.T1.V1.B1.M1"), "t", "x"), "CONFLICT"},
 		})
 		var sc struct {
 			Node struct {
@@ -473,21 +507,42 @@ func TestPointsHalfYearsAndYear(t *testing.T) {
 			w.as(countyAdmin).MustDo(t, reviewEntryQ, gqlVars("id", id, "ok", true), nil)
 		}
 		t2b1 := w.org("C.T2.V1.B1")
-		for half := 1; half <= 2; half++ {
-			w.closeHalf(t, countyAdmin, t2b1, half)
-		}
-		w.as(countyAdmin).MustDo(t, closeYearQ, gqlVars("b", t2b1, "y", 2024, "on", "2024-12-16"), nil)
+		w.closeYear(t, t2b1, 2024)
 		w.checkScope(t)
 	})
 }
 
-// closeHalf closes and publishes a half-year of 2024.
-func (w *pointsWorld) closeHalf(t *testing.T, by, branch string, half int) {
+// closeHalf closes and publishes a half-year the day after it ends.
+func (w *pointsWorld) closeHalf(t *testing.T, by, branch string, year, half int) {
 	t.Helper()
 	var hy struct{ CloseHalfYear struct{ ID string } }
-	on := map[int]string{1: "2024-06-16", 2: "2024-12-16"}[half]
-	w.as(by).MustDo(t, closeHalfQ, gqlVars("b", branch, "y", 2024, "h", half, "on", on), &hy)
+	on := day.Format(points.HalfEnd(year, half).AddDate(0, 0, 1))
+	w.as(by).MustDo(t, closeHalfQ, gqlVars("b", branch, "y", year, "h", half, "on", on), &hy)
 	w.as(by).MustDo(t, publishHalfQ, gqlVars("id", hy.CloseHalfYear.ID), nil)
+}
+
+// yearResult is a member's frozen result as closeYear answers it.
+type yearResult struct {
+	Member       struct{ Name string }
+	Total        int
+	Grade        string
+	Consequences []string
+}
+
+// closeYear closes and publishes both half-years of a branch, then its
+// year, by the county's ORG_ADMIN, and answers the results by member.
+func (w *pointsWorld) closeYear(t *testing.T, branch string, year int) map[string]yearResult {
+	t.Helper()
+	for half := 1; half <= 2; half++ {
+		w.closeHalf(t, countyAdmin, branch, year, half)
+	}
+	var out struct{ CloseYear []yearResult }
+	w.as(countyAdmin).MustDo(t, closeYearQ, gqlVars("b", branch, "y", year, "on", day.Format(points.YearEnd(year).AddDate(0, 0, 1))), &out)
+	byName := map[string]yearResult{}
+	for _, r := range out.CloseYear {
+		byName[r.Member.Name] = r
+	}
+	return byName
 }
 
 func (w *pointsWorld) firstEntry(t *testing.T, memberName string) string {
@@ -519,9 +574,9 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 		appeals int
 		seesT1  bool
 	}{
-		{countyAdmin, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 2, true},
-		{countyViewer, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 2, true},
-		{t1Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T1")...)).CountX(ctx), 3, 2, 2, true},
+		{countyAdmin, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 3, true},
+		{countyViewer, c.PointEntry.Query().CountX(ctx), c.AnnualResult.Query().CountX(ctx), 4, 3, true},
+		{t1Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T1")...)).CountX(ctx), 3, 2, 3, true},
 		{apitest.Username(rolebinding.RoleViewer, "C.T2"), c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
 		{t2Admin, c.PointEntry.Query().Where(pointentry.BranchIDIn(in("C.T2")...)).CountX(ctx), 3, 2, 0, false},
 		{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B2"), 0, 0, 0, 0, false},
@@ -606,8 +661,158 @@ func (w *pointsWorld) checkScope(t *testing.T) {
 	if got := fmt.Sprint(t1.PointRanking, t1.PointDistribution.Members); got != "[{{C.T1.V1.B1} 1 3 1 43.333333333333336}] 3" {
 		t.Errorf("C.T1's branch ranking %s", got)
 	}
+	// Every caller's dashboards at every level are what the members'
+	// results in its subtree add up to (the tallies are their rollup); a
+	// member reads no tallies, so no dashboard.
+	cases := []struct {
+		user, org, level string
+		reads            bool
+	}{
+		{countyAdmin, "C", "COUNTY", true},
+		{countyAdmin, "C", "TOWNSHIP", true},
+		{countyAdmin, "C", "VILLAGE", true},
+		{countyViewer, "C", "BRANCH", true},
+		{t1Admin, "C.T1", "BRANCH", true},
+		{t1Admin, "C.T1.V1", "VILLAGE", true},
+		{apitest.Username(rolebinding.RoleViewer, "C.T2"), "C.T2", "BRANCH", true},
+		{apitest.Username(rolebinding.RoleOrgAdmin, "C.T1.V1.B2"), "C.T1.V1.B2", "BRANCH", true},
+		{b1Member, "C.T1.V1.B1", "BRANCH", false},
+	}
+	check := func(when string) {
+		for _, tc := range cases {
+			var got dashboard
+			w.as(tc.user).MustDo(t, dashboardQ, gqlVars("o", w.org(tc.org), "l", tc.level), &got)
+			if g, want := fmt.Sprint(got), fmt.Sprint(w.dashboardOf(t, tc.org, tc.level, tc.reads)); g != want {
+				t.Errorf("%s: %s at %s by %s:\n got %s\nwant %s", when, tc.user, tc.org, tc.level, g, want)
+			}
+		}
+	}
+	check("tallied at the close")
+	// Years closed before tallies were kept are rolled up at migration.
+	for _, table := range []string{"point_tallies", "point_tally_bands"} {
+		if _, err := c.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := points.RollUpMissing(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	check("rolled up afterwards")
 	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C"), "l", "TOWNSHIP"), nil), "NOT_FOUND")
 	expectCode(t, w.as(t1Admin).Do(t, rankingQ, gqlVars("o", w.org("C.T2"), "l", "BRANCH"), nil), "NOT_FOUND")
+}
+
+const dashboardQ = `query($o: ID!, $l: OrgKind!) {
+	pointRanking(orgID: $o, year: 2024, level: $l) { org { name } rank members average excellent }
+	pointDistribution(orgID: $o, year: 2024) { members average grades { key count } byStatus { key count } bySector { key count }
+		histogram { key count } consequences { key count } }
+}`
+
+type bucket struct {
+	Key   string
+	Count int
+}
+
+type dashboard struct {
+	PointRanking []struct {
+		Org                      struct{ Name string }
+		Rank, Members, Excellent int
+		Average                  float64
+	}
+	PointDistribution struct {
+		Members                                             int
+		Average                                             float64
+		Grades, ByStatus, BySector, Histogram, Consequences []bucket
+	}
+}
+
+// dashboardOf is what pointRanking and pointDistribution of 2024 must
+// answer for the subtree of org at level, added up here from the
+// members' results themselves; empty when the caller reads no tallies.
+func (w *pointsWorld) dashboardOf(t *testing.T, orgName, level string, reads bool) dashboard {
+	t.Helper()
+	var d dashboard
+	d.PointDistribution.Grades, d.PointDistribution.ByStatus, d.PointDistribution.BySector = []bucket{}, []bucket{}, []bucket{}
+	d.PointDistribution.Histogram, d.PointDistribution.Consequences = []bucket{}, []bucket{}
+	if !reads {
+		return d
+	}
+	within := func(name, root string) bool { return name == root || strings.HasPrefix(name, root+".") }
+	names := map[int]string{}
+	for name, o := range w.tree.Orgs {
+		names[o.ID] = name
+	}
+	type peer struct {
+		name                      string
+		id                        int
+		members, excellent, total int
+	}
+	peers := map[string]*peer{}
+	counts := [5]map[string]int{{}, {}, {}, {}, {}}
+	sum := 0
+	for _, r := range w.d.Client.AnnualResult.Query().Where(annualresult.Year(2024)).AllX(systemCtx()) {
+		branch := names[r.BranchID]
+		if !within(branch, orgName) {
+			continue
+		}
+		for name, o := range w.tree.Orgs {
+			if string(o.Kind) == level && within(branch, name) {
+				if peers[name] == nil {
+					peers[name] = &peer{name: name, id: o.ID}
+				}
+				p := peers[name]
+				p.members, p.total = p.members+1, p.total+r.Total
+				if r.Grade == annualresult.GradeExcellent {
+					p.excellent++
+				}
+			}
+		}
+		d.PointDistribution.Members++
+		sum += r.Total
+		band := r.Total - ((r.Total%10)+10)%10
+		for i, key := range []string{string(r.Grade), r.Status, r.Sector, fmt.Sprintf("%d-%d", band, band+9)} {
+			counts[i][key]++
+		}
+		for _, cq := range r.Consequences {
+			counts[4][cq]++
+		}
+	}
+	if n := d.PointDistribution.Members; n > 0 {
+		d.PointDistribution.Average = float64(sum) / float64(n)
+	}
+	grades := []string{"EXCELLENT", "QUALIFIED", "BASICALLY_QUALIFIED", "UNQUALIFIED"}
+	order := []func(a, b string) int{
+		func(a, b string) int { return slices.Index(grades, a) - slices.Index(grades, b) }, strings.Compare, strings.Compare,
+		func(a, b string) int {
+			var x, y int
+			fmt.Sscanf(a, "%d-", &x)
+			fmt.Sscanf(b, "%d-", &y)
+			return x - y
+		}, strings.Compare,
+	}
+	lists := []*[]bucket{&d.PointDistribution.Grades, &d.PointDistribution.ByStatus, &d.PointDistribution.BySector,
+		&d.PointDistribution.Histogram, &d.PointDistribution.Consequences}
+	for i, m := range counts {
+		for _, k := range slices.SortedFunc(maps.Keys(m), order[i]) {
+			*lists[i] = append(*lists[i], bucket{k, m[k]})
+		}
+	}
+	ps := slices.Collect(maps.Values(peers))
+	avg := func(p *peer) float64 { return float64(p.total) / float64(p.members) }
+	slices.SortFunc(ps, func(a, b *peer) int { return cmp.Or(cmp.Compare(avg(b), avg(a)), cmp.Compare(a.id, b.id)) })
+	d.PointRanking = make([]struct {
+		Org                      struct{ Name string }
+		Rank, Members, Excellent int
+		Average                  float64
+	}, len(ps))
+	for i, p := range ps {
+		r := &d.PointRanking[i]
+		r.Org.Name, r.Rank, r.Members, r.Excellent, r.Average = p.name, i+1, p.members, p.excellent, avg(p)
+		if i > 0 && avg(p) == avg(ps[i-1]) {
+			r.Rank = d.PointRanking[i-1].Rank
+		}
+	}
+	return d
 }
 
 // TestPointsViewerCan: each viewerCan… field answers what its mutation

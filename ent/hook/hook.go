@@ -453,6 +453,30 @@ func (f PointItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointItemMutation", m)
 }
 
+// The PointTallyFunc type is an adapter to allow the use of ordinary
+// function as PointTally mutator.
+type PointTallyFunc func(context.Context, *ent.PointTallyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointTallyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointTallyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointTallyMutation", m)
+}
+
+// The PointTallyBandFunc type is an adapter to allow the use of ordinary
+// function as PointTallyBand mutator.
+type PointTallyBandFunc func(context.Context, *ent.PointTallyBandMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PointTallyBandFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PointTallyBandMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PointTallyBandMutation", m)
+}
+
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary
 // function as PoorHousehold mutator.
 type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdMutation) (ent.Value, error)

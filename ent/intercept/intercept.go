@@ -45,6 +45,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/predicate"
 	"github.com/partyorg/partyorg/ent/recitation"
@@ -1113,6 +1115,60 @@ func (f TraversePointItem) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PointItemQuery", q)
 }
 
+// The PointTallyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointTallyFunc func(context.Context, *ent.PointTallyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointTallyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointTallyQuery", q)
+}
+
+// The TraversePointTally type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointTally func(context.Context, *ent.PointTallyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointTally) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointTally) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointTallyQuery", q)
+}
+
+// The PointTallyBandFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PointTallyBandFunc func(context.Context, *ent.PointTallyBandQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PointTallyBandFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PointTallyBandQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PointTallyBandQuery", q)
+}
+
+// The TraversePointTallyBand type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePointTallyBand func(context.Context, *ent.PointTallyBandQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePointTallyBand) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePointTallyBand) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointTallyBandQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PointTallyBandQuery", q)
+}
+
 // The PoorHouseholdFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PoorHouseholdFunc func(context.Context, *ent.PoorHouseholdQuery) (ent.Value, error)
 
@@ -1460,6 +1516,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PointHalfYearQuery, predicate.PointHalfYear, pointhalfyear.OrderOption]{typ: ent.TypePointHalfYear, tq: q}, nil
 	case *ent.PointItemQuery:
 		return &query[*ent.PointItemQuery, predicate.PointItem, pointitem.OrderOption]{typ: ent.TypePointItem, tq: q}, nil
+	case *ent.PointTallyQuery:
+		return &query[*ent.PointTallyQuery, predicate.PointTally, pointtally.OrderOption]{typ: ent.TypePointTally, tq: q}, nil
+	case *ent.PointTallyBandQuery:
+		return &query[*ent.PointTallyBandQuery, predicate.PointTallyBand, pointtallyband.OrderOption]{typ: ent.TypePointTallyBand, tq: q}, nil
 	case *ent.PoorHouseholdQuery:
 		return &query[*ent.PoorHouseholdQuery, predicate.PoorHousehold, poorhousehold.OrderOption]{typ: ent.TypePoorHousehold, tq: q}, nil
 	case *ent.RecitationQuery:

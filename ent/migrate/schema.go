@@ -1653,6 +1653,79 @@ var (
 			},
 		},
 	}
+	// PointTalliesColumns holds the columns for the "point_tallies" table.
+	PointTalliesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "sector", Type: field.TypeString},
+		{Name: "members", Type: field.TypeInt, Default: 0},
+		{Name: "total", Type: field.TypeInt, Default: 0},
+		{Name: "excellent", Type: field.TypeInt, Default: 0},
+		{Name: "qualified", Type: field.TypeInt, Default: 0},
+		{Name: "basically_qualified", Type: field.TypeInt, Default: 0},
+		{Name: "unqualified", Type: field.TypeInt, Default: 0},
+		{Name: "status_full", Type: field.TypeInt, Default: 0},
+		{Name: "status_probationary", Type: field.TypeInt, Default: 0},
+		{Name: "status_activist", Type: field.TypeInt, Default: 0},
+		{Name: "report_veto", Type: field.TypeInt, Default: 0},
+		{Name: "extend_probation", Type: field.TypeInt, Default: 0},
+		{Name: "cancel_probation", Type: field.TypeInt, Default: 0},
+		{Name: "priority_development", Type: field.TypeInt, Default: 0},
+		{Name: "cancel_activist", Type: field.TypeInt, Default: 0},
+		{Name: "talk_and_help", Type: field.TypeInt, Default: 0},
+		{Name: "recommend_award", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PointTalliesTable holds the schema information for the "point_tallies" table.
+	PointTalliesTable = &schema.Table{
+		Name:       "point_tallies",
+		Columns:    PointTalliesColumns,
+		PrimaryKey: []*schema.Column{PointTalliesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_tallies_orgs_branch",
+				Columns:    []*schema.Column{PointTalliesColumns[19]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointtally_year_branch_id",
+				Unique:  true,
+				Columns: []*schema.Column{PointTalliesColumns[1], PointTalliesColumns[19]},
+			},
+		},
+	}
+	// PointTallyBandsColumns holds the columns for the "point_tally_bands" table.
+	PointTallyBandsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "band", Type: field.TypeInt},
+		{Name: "members", Type: field.TypeInt},
+		{Name: "branch_id", Type: field.TypeInt},
+	}
+	// PointTallyBandsTable holds the schema information for the "point_tally_bands" table.
+	PointTallyBandsTable = &schema.Table{
+		Name:       "point_tally_bands",
+		Columns:    PointTallyBandsColumns,
+		PrimaryKey: []*schema.Column{PointTallyBandsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "point_tally_bands_orgs_branch",
+				Columns:    []*schema.Column{PointTallyBandsColumns[4]},
+				RefColumns: []*schema.Column{OrgsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pointtallyband_year_branch_id_band_members",
+				Unique:  false,
+				Columns: []*schema.Column{PointTallyBandsColumns[1], PointTallyBandsColumns[4], PointTallyBandsColumns[2], PointTallyBandsColumns[3]},
+			},
+		},
+	}
 	// PoorHouseholdsColumns holds the columns for the "poor_households" table.
 	PoorHouseholdsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2158,6 +2231,8 @@ var (
 		PointEntriesTable,
 		PointHalfYearsTable,
 		PointItemsTable,
+		PointTalliesTable,
+		PointTallyBandsTable,
 		PoorHouseholdsTable,
 		RecitationsTable,
 		RecitationAbsencesTable,
@@ -2342,6 +2417,14 @@ func init() {
 	PointItemsTable.ForeignKeys[1].RefTable = OrgsTable
 	PointItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
+	PointTalliesTable.ForeignKeys[0].RefTable = OrgsTable
+	PointTalliesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(201863462912),
+	}
+	PointTallyBandsTable.ForeignKeys[0].RefTable = OrgsTable
+	PointTallyBandsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(206158430208),
 	}
 	PoorHouseholdsTable.ForeignKeys[0].RefTable = OrgsTable
 	PoorHouseholdsTable.Annotation = &entsql.Annotation{

@@ -117,6 +117,12 @@ type PointHalfYear func(*sql.Selector)
 // PointItem is the predicate function for pointitem builders.
 type PointItem func(*sql.Selector)
 
+// PointTally is the predicate function for pointtally builders.
+type PointTally func(*sql.Selector)
+
+// PointTallyBand is the predicate function for pointtallyband builders.
+type PointTallyBand func(*sql.Selector)
+
 // PoorHousehold is the predicate function for poorhousehold builders.
 type PoorHousehold func(*sql.Selector)
 

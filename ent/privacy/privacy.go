@@ -998,6 +998,54 @@ func (f PointItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointItemMutation", m)
 }
 
+// The PointTallyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointTallyQueryRuleFunc func(context.Context, *ent.PointTallyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointTallyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointTallyQuery", q)
+}
+
+// The PointTallyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointTallyMutationRuleFunc func(context.Context, *ent.PointTallyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointTallyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointTallyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointTallyMutation", m)
+}
+
+// The PointTallyBandQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PointTallyBandQueryRuleFunc func(context.Context, *ent.PointTallyBandQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PointTallyBandQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PointTallyBandQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PointTallyBandQuery", q)
+}
+
+// The PointTallyBandMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PointTallyBandMutationRuleFunc func(context.Context, *ent.PointTallyBandMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PointTallyBandMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PointTallyBandMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PointTallyBandMutation", m)
+}
+
 // The PoorHouseholdQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PoorHouseholdQueryRuleFunc func(context.Context, *ent.PoorHouseholdQuery) error

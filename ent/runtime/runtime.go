@@ -42,6 +42,8 @@ import (
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/recitation"
 	"github.com/partyorg/partyorg/ent/recitationabsence"
@@ -1639,6 +1641,108 @@ func init() {
 	pointitemDescPosition := pointitemFields[6].Descriptor()
 	// pointitem.DefaultPosition holds the default value on creation for the position field.
 	pointitem.DefaultPosition = pointitemDescPosition.Default.(int)
+	pointtallyMixin := schema.PointTally{}.Mixin()
+	pointtally.Policy = privacy.NewPolicies(pointtallyMixin[0], schema.PointTally{})
+	pointtally.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointtally.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointtallyMixinHooks0 := pointtallyMixin[0].Hooks()
+	pointtallyHooks := schema.PointTally{}.Hooks()
+
+	pointtally.Hooks[1] = pointtallyMixinHooks0[0]
+
+	pointtally.Hooks[2] = pointtallyHooks[0]
+	pointtallyMixinInters0 := pointtallyMixin[0].Interceptors()
+	pointtally.Interceptors[0] = pointtallyMixinInters0[0]
+	pointtallyFields := schema.PointTally{}.Fields()
+	_ = pointtallyFields
+	// pointtallyDescMembers is the schema descriptor for members field.
+	pointtallyDescMembers := pointtallyFields[3].Descriptor()
+	// pointtally.DefaultMembers holds the default value on creation for the members field.
+	pointtally.DefaultMembers = pointtallyDescMembers.Default.(int)
+	// pointtallyDescTotal is the schema descriptor for total field.
+	pointtallyDescTotal := pointtallyFields[4].Descriptor()
+	// pointtally.DefaultTotal holds the default value on creation for the total field.
+	pointtally.DefaultTotal = pointtallyDescTotal.Default.(int)
+	// pointtallyDescExcellent is the schema descriptor for excellent field.
+	pointtallyDescExcellent := pointtallyFields[5].Descriptor()
+	// pointtally.DefaultExcellent holds the default value on creation for the excellent field.
+	pointtally.DefaultExcellent = pointtallyDescExcellent.Default.(int)
+	// pointtallyDescQualified is the schema descriptor for qualified field.
+	pointtallyDescQualified := pointtallyFields[6].Descriptor()
+	// pointtally.DefaultQualified holds the default value on creation for the qualified field.
+	pointtally.DefaultQualified = pointtallyDescQualified.Default.(int)
+	// pointtallyDescBasicallyQualified is the schema descriptor for basically_qualified field.
+	pointtallyDescBasicallyQualified := pointtallyFields[7].Descriptor()
+	// pointtally.DefaultBasicallyQualified holds the default value on creation for the basically_qualified field.
+	pointtally.DefaultBasicallyQualified = pointtallyDescBasicallyQualified.Default.(int)
+	// pointtallyDescUnqualified is the schema descriptor for unqualified field.
+	pointtallyDescUnqualified := pointtallyFields[8].Descriptor()
+	// pointtally.DefaultUnqualified holds the default value on creation for the unqualified field.
+	pointtally.DefaultUnqualified = pointtallyDescUnqualified.Default.(int)
+	// pointtallyDescStatusFull is the schema descriptor for status_full field.
+	pointtallyDescStatusFull := pointtallyFields[9].Descriptor()
+	// pointtally.DefaultStatusFull holds the default value on creation for the status_full field.
+	pointtally.DefaultStatusFull = pointtallyDescStatusFull.Default.(int)
+	// pointtallyDescStatusProbationary is the schema descriptor for status_probationary field.
+	pointtallyDescStatusProbationary := pointtallyFields[10].Descriptor()
+	// pointtally.DefaultStatusProbationary holds the default value on creation for the status_probationary field.
+	pointtally.DefaultStatusProbationary = pointtallyDescStatusProbationary.Default.(int)
+	// pointtallyDescStatusActivist is the schema descriptor for status_activist field.
+	pointtallyDescStatusActivist := pointtallyFields[11].Descriptor()
+	// pointtally.DefaultStatusActivist holds the default value on creation for the status_activist field.
+	pointtally.DefaultStatusActivist = pointtallyDescStatusActivist.Default.(int)
+	// pointtallyDescReportVeto is the schema descriptor for report_veto field.
+	pointtallyDescReportVeto := pointtallyFields[12].Descriptor()
+	// pointtally.DefaultReportVeto holds the default value on creation for the report_veto field.
+	pointtally.DefaultReportVeto = pointtallyDescReportVeto.Default.(int)
+	// pointtallyDescExtendProbation is the schema descriptor for extend_probation field.
+	pointtallyDescExtendProbation := pointtallyFields[13].Descriptor()
+	// pointtally.DefaultExtendProbation holds the default value on creation for the extend_probation field.
+	pointtally.DefaultExtendProbation = pointtallyDescExtendProbation.Default.(int)
+	// pointtallyDescCancelProbation is the schema descriptor for cancel_probation field.
+	pointtallyDescCancelProbation := pointtallyFields[14].Descriptor()
+	// pointtally.DefaultCancelProbation holds the default value on creation for the cancel_probation field.
+	pointtally.DefaultCancelProbation = pointtallyDescCancelProbation.Default.(int)
+	// pointtallyDescPriorityDevelopment is the schema descriptor for priority_development field.
+	pointtallyDescPriorityDevelopment := pointtallyFields[15].Descriptor()
+	// pointtally.DefaultPriorityDevelopment holds the default value on creation for the priority_development field.
+	pointtally.DefaultPriorityDevelopment = pointtallyDescPriorityDevelopment.Default.(int)
+	// pointtallyDescCancelActivist is the schema descriptor for cancel_activist field.
+	pointtallyDescCancelActivist := pointtallyFields[16].Descriptor()
+	// pointtally.DefaultCancelActivist holds the default value on creation for the cancel_activist field.
+	pointtally.DefaultCancelActivist = pointtallyDescCancelActivist.Default.(int)
+	// pointtallyDescTalkAndHelp is the schema descriptor for talk_and_help field.
+	pointtallyDescTalkAndHelp := pointtallyFields[17].Descriptor()
+	// pointtally.DefaultTalkAndHelp holds the default value on creation for the talk_and_help field.
+	pointtally.DefaultTalkAndHelp = pointtallyDescTalkAndHelp.Default.(int)
+	// pointtallyDescRecommendAward is the schema descriptor for recommend_award field.
+	pointtallyDescRecommendAward := pointtallyFields[18].Descriptor()
+	// pointtally.DefaultRecommendAward holds the default value on creation for the recommend_award field.
+	pointtally.DefaultRecommendAward = pointtallyDescRecommendAward.Default.(int)
+	pointtallybandMixin := schema.PointTallyBand{}.Mixin()
+	pointtallyband.Policy = privacy.NewPolicies(pointtallybandMixin[0], schema.PointTallyBand{})
+	pointtallyband.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pointtallyband.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pointtallybandMixinHooks0 := pointtallybandMixin[0].Hooks()
+	pointtallybandHooks := schema.PointTallyBand{}.Hooks()
+
+	pointtallyband.Hooks[1] = pointtallybandMixinHooks0[0]
+
+	pointtallyband.Hooks[2] = pointtallybandHooks[0]
+	pointtallybandMixinInters0 := pointtallybandMixin[0].Interceptors()
+	pointtallyband.Interceptors[0] = pointtallybandMixinInters0[0]
 	poorhouseholdMixin := schema.PoorHousehold{}.Mixin()
 	poorhousehold.Policy = privacy.NewPolicies(poorhouseholdMixin[1], schema.PoorHousehold{})
 	poorhousehold.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -131,6 +131,12 @@ func (PointItem) Hooks() []ent.Hook { return []ent.Hook{immutable} }
 // Hooks of AnnualResult.
 func (AnnualResult) Hooks() []ent.Hook { return []ent.Hook{immutable} }
 
+// Hooks of PointTally: the rollup of results, as immutable as they are.
+func (PointTally) Hooks() []ent.Hook { return []ent.Hook{immutable} }
+
+// Hooks of PointTallyBand.
+func (PointTallyBand) Hooks() []ent.Hook { return []ent.Hook{immutable} }
+
 // Hooks of PointHalfYear.
 func (PointHalfYear) Hooks() []ent.Hook { return []ent.Hook{undeletable} }
 

@@ -15,7 +15,7 @@ import (
 // Object types and actions the policy speaks about.
 var (
 	objects = append([]string{"Org", "Member", "User", "RoleBinding", "AuditLog",
-		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult"}, append(classification, dashboards...)...)
+		"PointCatalog", "PointItem", "PointEntry", "PointHalfYear", "PointAppeal", "AnnualResult", "PointTally", "PointTallyBand"}, append(classification, dashboards...)...)
 	actions = []string{authz.Read, authz.Create, authz.Update, authz.Delete}
 	// The types of member classification: ORG_ADMIN records, VIEWER reads.
 	classification = []string{"WelfarePost", "CategoryChange", "Transfer", "TrainingRecord",
@@ -45,12 +45,12 @@ var want = map[string]map[string][]string{
 	"ADMIN": {
 		"Org": actions, "Member": actions, "User": actions, "RoleBinding": actions, "AuditLog": actions,
 		"PointCatalog": actions, "PointItem": actions, "PointEntry": actions, "PointHalfYear": actions,
-		"PointAppeal": actions, "AnnualResult": actions,
+		"PointAppeal": actions, "AnnualResult": actions, "PointTally": actions, "PointTallyBand": actions,
 	},
 	"ORG_ADMIN": {
 		"Org": actions, "Member": actions, "User": actions, "RoleBinding": actions, "AuditLog": {authz.Read},
 		"Pledge": actions, "PledgeItem": actions, "PledgeReview": actions, "PledgeProgress": actions,
-		"PointEntry": actions, "PointHalfYear": actions, "PointAppeal": actions, "AnnualResult": actions,
+		"PointEntry": actions, "PointHalfYear": actions, "PointAppeal": actions, "AnnualResult": actions, "PointTally": actions, "PointTallyBand": actions,
 	},
 	// A county's ORG_ADMIN keeps its pledge topics and sets its point catalogues.
 	"ORG_ADMIN@COUNTY": {
@@ -60,7 +60,7 @@ var want = map[string]map[string][]string{
 		"Org": {authz.Read}, "Member": {authz.Read, "export"}, "User": {authz.Read}, "RoleBinding": {authz.Read},
 		"Pledge": {authz.Read, "readDraft", "export"}, "PledgeItem": {authz.Read}, "PledgeReview": {authz.Read}, "PledgeProgress": {authz.Read},
 		"PointCatalog": {authz.Read}, "PointItem": {authz.Read}, "PointEntry": {authz.Read, "export"},
-		"PointHalfYear": {authz.Read}, "PointAppeal": {authz.Read}, "AnnualResult": {authz.Read},
+		"PointHalfYear": {authz.Read}, "PointAppeal": {authz.Read}, "AnnualResult": {authz.Read}, "PointTally": {authz.Read}, "PointTallyBand": {authz.Read},
 	},
 	"MEMBER": {
 		"Org":    {authz.Read},

@@ -19,6 +19,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/internal/pledge"
+	"github.com/partyorg/partyorg/internal/points"
 	"github.com/partyorg/partyorg/internal/viewer"
 	// The runtime registers the schemas' hooks, policies and interceptors.
 	_ "github.com/partyorg/partyorg/ent/runtime"
@@ -91,6 +92,9 @@ func Migrate(ctx context.Context, c *ent.Client) error {
 func seed(ctx context.Context, c *ent.Client) error {
 	if err := pledge.SeedTopics(ctx, c); err != nil {
 		return fmt.Errorf("db: seeding pledge topics: %w", err)
+	}
+	if err := points.RollUpMissing(ctx, c); err != nil {
+		return fmt.Errorf("db: rolling up closed points years: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package points
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/partyorg/partyorg/ent"
@@ -12,6 +11,7 @@ import (
 	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/scope"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -237,14 +237,13 @@ func CatalogFor(ctx context.Context, c *ent.Client, o *ent.Org, year int) (*ent.
 	return Current(ctx, c, county, year, o.Sector)
 }
 
-// countyOf is the ID of the county at the top of an org's path: the
-// path's first segment is its ID within the orgs table.
+// countyOf is the ID of the county at the top of an org's path.
 func countyOf(ctx context.Context, c *ent.Client, o *ent.Org) (int, error) {
-	seg, _, _ := strings.Cut(strings.TrimPrefix(o.Path, "/"), "/")
-	if _, err := strconv.Atoi(seg); err != nil {
+	p := scope.CountyPath(o.Path)
+	if p == "" {
 		return 0, errs.New(errs.Internal, "org %d has a malformed path %q", o.ID, o.Path)
 	}
-	return c.Org.Query().Where(org.Path("/" + seg + "/")).OnlyID(system(ctx))
+	return c.Org.Query().Where(org.Path(p)).OnlyID(system(ctx))
 }
 
 // Items are the items of a catalogue the caller can read, in order.
@@ -255,7 +254,10 @@ func Items(ctx context.Context, c *ent.Client, cat *ent.PointCatalog) ([]*ent.Po
 	return cat.QueryItems().Order(ent.Asc(pointitem.FieldPosition)).All(system(ctx))
 }
 
-// ItemOf is the catalogue item of an entry the caller can read.
-func ItemOf(ctx context.Context, c *ent.Client, e *ent.PointEntry) (*ent.PointItem, error) {
-	return c.PointItem.Get(system(ctx), e.ItemID)
+// ItemsByID are catalogue items by ID, for the entries the caller can
+// read (PointEntry.item, batched per request): a county's catalogue is
+// the published rule for everyone under it, so they are read whatever
+// the caller's scope.
+func ItemsByID(ctx context.Context, c *ent.Client, ids []int) ([]*ent.PointItem, error) {
+	return c.PointItem.Query().Where(pointitem.IDIn(ids...)).All(system(ctx))
 }

@@ -47,6 +47,9 @@ func CloseHalfYear(ctx context.Context, c *ent.Client, branchID, year, half int,
 	if end := HalfEnd(year, half); !d.After(end) {
 		return nil, errs.New(errs.Conflict, "half %d of %d runs to %s: close it after that", half, year, day.Format(end))
 	}
+	if err := lockBranch(ctx, c, b.ID); err != nil {
+		return nil, err
+	}
 	if err := halfYearOpen(ctx, c, b.ID, PeriodOf(year, 6*half)); err != nil {
 		return nil, err
 	}
@@ -91,6 +94,9 @@ func Appeal(ctx context.Context, c *ent.Client, entryID int, text string, on *ti
 	if _, err := day.On(on); err != nil {
 		return nil, err
 	}
+	if err := lockBranch(ctx, c, e.BranchID); err != nil {
+		return nil, err
+	}
 	hy, err := halfYearOf(ctx, c, e)
 	if err != nil {
 		return nil, err
@@ -126,6 +132,9 @@ func AnswerAppeal(ctx context.Context, c *ent.Client, id int, accepted bool, ans
 	}
 	d, err := day.On(on)
 	if err != nil {
+		return nil, err
+	}
+	if err := lockBranch(ctx, c, a.BranchID); err != nil {
 		return nil, err
 	}
 	to := pointappeal.StateRejected
@@ -172,6 +181,9 @@ func PublishHalfYear(ctx context.Context, c *ent.Client, id int, on *time.Time) 
 		return nil, notFound(err, "PointHalfYear")
 	}
 	if err := authz.Require(ctx, c, hy.BranchID, "PointHalfYear", ActPublish); err != nil {
+		return nil, err
+	}
+	if err := lockBranch(ctx, c, hy.BranchID); err != nil {
 		return nil, err
 	}
 	if err := workflow.In("half-year", hy.State, pointhalfyear.StateFeedback); err != nil {

@@ -84,6 +84,9 @@ func Declare(ctx context.Context, c *ent.Client, in Declaration) (*ent.PointEntr
 	if cur == nil || cur.ID != item.CatalogID {
 		return nil, errs.New(errs.BadUserInput, "the item is not in the %d %s catalogue in force for the member's branch", year, branch.Sector)
 	}
+	if err := lockBranch(ctx, c, m.BranchID); err != nil {
+		return nil, err
+	}
 	if err := halfYearOpen(ctx, c, m.BranchID, period); err != nil {
 		return nil, err
 	}
@@ -94,6 +97,17 @@ func Declare(ctx context.Context, c *ent.Client, in Declaration) (*ent.PointEntr
 		SetSource(in.Source).SetEvidence(strings.TrimSpace(in.Evidence)).SetCertifiers(in.Certifiers).
 		SetEnteredBy(userOf(ctx)).
 		Save(ctx)
+}
+
+// lockBranch serializes, until the transaction ends, the steps of a
+// branch's points that check a half-year's or year's state and then
+// write: an entry's declaration, reversal or correction, an appeal, and
+// closing, publishing or closing the year. Without it, on PostgreSQL
+// (READ COMMITTED) a declaration and closeHalfYear could each pass its
+// check before the other commits, leaving an entry in a closed
+// half-year. Each step takes it before its checks.
+func lockBranch(ctx context.Context, c *ent.Client, branchID int) error {
+	return workflow.LockOrg(ctx, c, branchID)
 }
 
 // halfYearOpen refuses entries dated in a half-year the branch has
@@ -164,6 +178,9 @@ func Reverse(ctx context.Context, c *ent.Client, id int, reason string, on *time
 	}
 	if e.ReversesID != nil {
 		return nil, errs.New(errs.BadUserInput, "a reversing entry is not reversed: enter the points anew")
+	}
+	if err := lockBranch(ctx, c, e.BranchID); err != nil {
+		return nil, err
 	}
 	if err := reversible(ctx, c, e); err != nil {
 		return nil, err

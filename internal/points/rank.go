@@ -3,7 +3,7 @@ package points
 import (
 	"cmp"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,13 +13,18 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/org"
-	"github.com/partyorg/partyorg/internal/orgtree"
+	"github.com/partyorg/partyorg/ent/pointtally"
+	"github.com/partyorg/partyorg/ent/pointtallyband"
+	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
-// Rankings and distributions group the year-end results (AnnualResult,
-// one row per member and year: the rollup of the year's entries) in SQL,
-// in the caller's scope and the subtree of one org. Nothing loops over
-// members in Go: ranking loops over the GROUP BY's branch rows.
+// Rankings and distributions add up the rollup of closed years in SQL,
+// in the caller's scope and the subtree of one org: a PointTally per
+// branch and year (the counts of its members' results) and its
+// PointTallyBands (the histogram). A county year is 30,000 results but
+// 1,500 tallies and a few bands each, so the GROUP BYs stay in
+// milliseconds; nothing loops over members in Go.
 
 // Bucket is one group of a distribution.
 type Bucket struct {
@@ -41,66 +46,219 @@ type Distribution struct {
 // HistogramBand is the width of a histogram band.
 const HistogramBand = 10
 
-// results are the year's results in the subtree of orgID, in the
-// caller's scope; an org it cannot read is NOT_FOUND.
-func results(ctx context.Context, c *ent.Client, orgID, year int) (*ent.AnnualResultQuery, error) {
-	if _, err := c.Org.Get(ctx, orgID); err != nil {
-		return nil, notFound(err, "Org")
+// bandOf is the lowest total of the band a total falls in, also below 0.
+func bandOf(total int) int {
+	return total - ((total%HistogramBand)+HistogramBand)%HistogramBand
+}
+
+// tallyCount is one count column of PointTally: the key of the bucket it
+// counts and how to read it from a row.
+type tallyCount struct {
+	key, col string
+	of       func(*ent.PointTally) int
+}
+
+// The count columns of each distribution (CONTRACT.md's Grade, member
+// statuses and Consequence).
+var (
+	gradeCounts = []tallyCount{
+		{"EXCELLENT", pointtally.FieldExcellent, func(t *ent.PointTally) int { return t.Excellent }},
+		{"QUALIFIED", pointtally.FieldQualified, func(t *ent.PointTally) int { return t.Qualified }},
+		{"BASICALLY_QUALIFIED", pointtally.FieldBasicallyQualified, func(t *ent.PointTally) int { return t.BasicallyQualified }},
+		{"UNQUALIFIED", pointtally.FieldUnqualified, func(t *ent.PointTally) int { return t.Unqualified }},
 	}
-	within, err := orgtree.Within(ctx, c, orgID, annualresult.FieldBranchID)
+	statusCounts = []tallyCount{
+		{"FULL", pointtally.FieldStatusFull, func(t *ent.PointTally) int { return t.StatusFull }},
+		{"PROBATIONARY", pointtally.FieldStatusProbationary, func(t *ent.PointTally) int { return t.StatusProbationary }},
+		{"ACTIVIST", pointtally.FieldStatusActivist, func(t *ent.PointTally) int { return t.StatusActivist }},
+	}
+	consequenceCounts = []tallyCount{
+		{string(ReportVeto), pointtally.FieldReportVeto, func(t *ent.PointTally) int { return t.ReportVeto }},
+		{string(ExtendProbation), pointtally.FieldExtendProbation, func(t *ent.PointTally) int { return t.ExtendProbation }},
+		{string(CancelProbation), pointtally.FieldCancelProbation, func(t *ent.PointTally) int { return t.CancelProbation }},
+		{string(PriorityDevelopment), pointtally.FieldPriorityDevelopment, func(t *ent.PointTally) int { return t.PriorityDevelopment }},
+		{string(CancelActivist), pointtally.FieldCancelActivist, func(t *ent.PointTally) int { return t.CancelActivist }},
+		{string(TalkAndHelp), pointtally.FieldTalkAndHelp, func(t *ent.PointTally) int { return t.TalkAndHelp }},
+		{string(RecommendAward), pointtally.FieldRecommendAward, func(t *ent.PointTally) int { return t.RecommendAward }},
+	}
+)
+
+// columnOf is the count column of key among counts.
+func columnOf(counts []tallyCount, key string) (string, error) {
+	for _, c := range counts {
+		if c.key == key {
+			return c.col, nil
+		}
+	}
+	return "", errs.New(errs.Internal, "points: no tally column counts %q", key)
+}
+
+// RollUp writes the tallies of closed years' results: per branch and
+// year, a PointTally of counts and a PointTallyBand per band of totals.
+// closeYear calls it with the results it froze.
+func RollUp(ctx context.Context, c *ent.Client, results []*ent.AnnualResult) error {
+	type key struct{ branch, year int }
+	type band struct {
+		key
+		band int
+	}
+	counts, bands := map[key]map[string]int{}, map[band]int{}
+	sectors := map[key]string{}
+	var order []key
+	var bandKeys []band
+	for _, r := range results {
+		k := key{r.BranchID, r.Year}
+		if counts[k] == nil {
+			counts[k], sectors[k] = map[string]int{}, r.Sector
+			order = append(order, k)
+		}
+		b := band{k, bandOf(r.Total)}
+		if bands[b] == 0 {
+			bandKeys = append(bandKeys, b)
+		}
+		bands[b]++
+		n := counts[k]
+		n[pointtally.FieldMembers]++
+		n[pointtally.FieldTotal] += r.Total
+		count := func(of []tallyCount, key string) error {
+			col, err := columnOf(of, key)
+			n[col]++
+			return err
+		}
+		failed := []error{count(gradeCounts, string(r.Grade)), count(statusCounts, r.Status)}
+		for _, cq := range r.Consequences {
+			failed = append(failed, count(consequenceCounts, cq))
+		}
+		if err := errors.Join(failed...); err != nil {
+			return err
+		}
+	}
+	tallies := make([]*ent.PointTallyCreate, len(order))
+	for i, k := range order {
+		cr := c.PointTally.Create().SetBranchID(k.branch).SetYear(k.year).SetSector(sectors[k])
+		for col, v := range counts[k] {
+			if err := cr.Mutation().SetField(col, v); err != nil {
+				return err
+			}
+		}
+		tallies[i] = cr
+	}
+	if err := c.PointTally.CreateBulk(tallies...).Exec(ctx); err != nil {
+		return err
+	}
+	rows := make([]*ent.PointTallyBandCreate, len(bandKeys))
+	for i, b := range bandKeys {
+		rows[i] = c.PointTallyBand.Create().SetBranchID(b.branch).SetYear(b.year).SetBand(b.band).SetMembers(bands[b])
+	}
+	return c.PointTallyBand.CreateBulk(rows...).Exec(ctx)
+}
+
+// RollUpMissing writes the tallies of the branches' closed years that
+// have none (closed before tallies were kept). It reads one GROUP BY
+// when nothing is missing.
+func RollUpMissing(ctx context.Context, c *ent.Client) error {
+	ctx = system(ctx)
+	var missing []struct {
+		BranchID int `json:"branch_id"`
+		Year     int `json:"year"`
+	}
+	err := c.AnnualResult.Query().Where(func(s *sql.Selector) {
+		t := sql.Table(pointtally.Table)
+		s.Where(sql.NotExists(sql.Select(t.C(pointtally.FieldID)).From(t).Where(sql.And(
+			sql.ColumnsEQ(t.C(pointtally.FieldBranchID), s.C(annualresult.FieldBranchID)),
+			sql.ColumnsEQ(t.C(pointtally.FieldYear), s.C(annualresult.FieldYear)),
+		))))
+	}).GroupBy(annualresult.FieldBranchID, annualresult.FieldYear).Scan(ctx, &missing)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return c.AnnualResult.Query().Where(annualresult.Year(year), within), nil
+	for _, m := range missing {
+		rs, err := c.AnnualResult.Query().Where(annualresult.BranchID(m.BranchID), annualresult.Year(m.Year)).All(ctx)
+		if err != nil {
+			return err
+		}
+		if err := RollUp(ctx, c, rs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// subtree reads an org in the caller's scope (else NOT_FOUND) and gives
+// the predicate of the rows of its subtree by their branch column.
+func subtree(ctx context.Context, c *ent.Client, orgID int) (*ent.Org, func(*sql.Selector), error) {
+	o, err := c.Org.Get(ctx, orgID)
+	if err != nil {
+		return nil, nil, notFound(err, "Org")
+	}
+	return o, scope.RowsUnder(pointtally.FieldBranchID, o.Path), nil
+}
+
+// sums aggregates count columns as themselves, so that a group's row
+// scans into an ent.PointTally.
+func sums(cols ...string) []ent.AggregateFunc {
+	fns := make([]ent.AggregateFunc, len(cols))
+	for i, col := range cols {
+		fns[i] = func(s *sql.Selector) string { return sql.As(sql.Sum(s.C(col)), col) }
+	}
+	return fns
 }
 
 // Distribute answers an org's distribution of a closed year.
 func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distribution, error) {
 	var d Distribution
-	q, err := results(ctx, c, orgID, year)
+	_, under, err := subtree(ctx, c, orgID)
 	if err != nil {
 		return d, err
 	}
-	// One GROUP BY over every dimension: its rows are the few
-	// combinations that occur, which each distribution then adds up.
-	var groups []struct {
-		Grade        string `json:"grade"`
-		Status       string `json:"status"`
-		Sector       string `json:"sector"`
-		Total        int    `json:"total"`
-		Consequences string `json:"consequences"`
-		Count        int    `json:"count"`
-	}
-	err = q.GroupBy(annualresult.FieldGrade, annualresult.FieldStatus, annualresult.FieldSector,
-		annualresult.FieldTotal, annualresult.FieldConsequences).
-		Aggregate(ent.Count()).Scan(ctx, &groups)
-	if err != nil {
-		return d, err
-	}
-	counts := [5]map[string]int{{}, {}, {}, {}, {}}
-	sum := 0
-	for _, g := range groups {
-		d.Members += g.Count
-		sum += g.Total * g.Count
-		counts[0][g.Grade] += g.Count
-		counts[1][g.Status] += g.Count
-		counts[2][g.Sector] += g.Count
-		lo := g.Total - ((g.Total%HistogramBand)+HistogramBand)%HistogramBand
-		counts[3][fmt.Sprintf("%d-%d", lo, lo+HistogramBand-1)] += g.Count
-		var cs []string
-		_ = json.Unmarshal([]byte(g.Consequences), &cs)
-		for _, c := range cs {
-			counts[4][c] += g.Count
+	// The branches' tallies summed by sector give every distribution
+	// but the histogram, which sums the bands.
+	cols := []string{pointtally.FieldMembers, pointtally.FieldTotal}
+	for _, cs := range [][]tallyCount{gradeCounts, statusCounts, consequenceCounts} {
+		for _, tc := range cs {
+			cols = append(cols, tc.col)
 		}
+	}
+	var sectors []*ent.PointTally
+	err = c.PointTally.Query().Where(pointtally.Year(year), under).
+		GroupBy(pointtally.FieldSector).Aggregate(sums(cols...)...).Scan(ctx, &sectors)
+	if err != nil {
+		return d, err
+	}
+	var bands []*ent.PointTallyBand
+	err = c.PointTallyBand.Query().Where(pointtallyband.Year(year), under).
+		GroupBy(pointtallyband.FieldBand).Aggregate(sums(pointtallyband.FieldMembers)...).Scan(ctx, &bands)
+	if err != nil {
+		return d, err
+	}
+	grades, statuses, bySector, histogram, consequences := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	sum := 0
+	for _, g := range sectors {
+		d.Members += g.Members
+		sum += g.Total
+		bySector[g.Sector] += g.Members
+		for _, add := range []struct {
+			to     map[string]int
+			counts []tallyCount
+		}{{grades, gradeCounts}, {statuses, statusCounts}, {consequences, consequenceCounts}} {
+			for _, tc := range add.counts {
+				if n := tc.of(g); n > 0 {
+					add.to[tc.key] += n
+				}
+			}
+		}
+	}
+	for _, b := range bands {
+		histogram[fmt.Sprintf("%d-%d", b.Band, b.Band+HistogramBand-1)] = b.Members
 	}
 	if d.Members > 0 {
 		d.Average = float64(sum) / float64(d.Members)
 	}
-	d.Grades = sortedBy(counts[0], gradeOrder)
-	d.ByStatus = sortedBy(counts[1], nil)
-	d.BySector = sortedBy(counts[2], nil)
-	d.Histogram = sortedBy(counts[3], bandOrder)
-	d.Consequences = sortedBy(counts[4], nil)
+	d.Grades = sortedBy(grades, gradeOrder)
+	d.ByStatus = sortedBy(statuses, nil)
+	d.BySector = sortedBy(bySector, nil)
+	d.Histogram = sortedBy(histogram, bandOrder)
+	d.Consequences = sortedBy(consequences, nil)
 	return d, nil
 }
 
@@ -140,57 +298,42 @@ type Rank struct {
 
 // Ranking ranks the orgs of a kind in an org's subtree (branches,
 // villages, townships, …) by their members' average total of a closed
-// year, best first; ties share a rank. SQL groups the results by branch;
-// each branch row is then added to the org of that kind above it.
+// year, best first; ties share a rank. Each branch's tally is added to
+// the org of that kind above it, found by the path prefix among the
+// subtree's branches: a loop over branches, not members.
 func Ranking(ctx context.Context, c *ent.Client, orgID, year int, level org.Kind) ([]Rank, error) {
-	q, err := results(ctx, c, orgID, year)
+	root, under, err := subtree(ctx, c, orgID)
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		BranchID  int `json:"branch_id"`
-		Count     int `json:"count"`
-		Sum       int `json:"sum"`
-		Excellent int `json:"excellent"`
-	}
-	err = q.GroupBy(annualresult.FieldBranchID).Aggregate(
-		ent.Count(), ent.Sum(annualresult.FieldTotal),
-		func(s *sql.Selector) string {
-			return sql.As(fmt.Sprintf("SUM(CASE WHEN %s = '%s' THEN 1 ELSE 0 END)", s.C(annualresult.FieldGrade), annualresult.GradeExcellent), "excellent")
-		},
-	).Scan(ctx, &rows)
+	rows, err := c.PointTally.Query().Where(pointtally.Year(year), under).
+		Select(pointtally.FieldBranchID, pointtally.FieldMembers, pointtally.FieldTotal, pointtally.FieldExcellent).
+		All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	root, err := c.Org.Get(ctx, orgID)
-	if err != nil {
-		return nil, notFound(err, "Org")
-	}
-	under, err := orgtree.Within(ctx, c, root.ID, org.FieldPath)
+	inTree := scope.RowsUnder(org.FieldPath, root.Path)
+	peers, err := c.Org.Query().Where(org.KindEQ(level), inTree).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	peers, err := c.Org.Query().Where(org.KindEQ(level), under).All(ctx)
-	if err != nil {
-		return nil, err
+	// The subtree's branches by one range over the path index, rather
+	// than by the IDs of the rows (a statement with 1,500 parameters).
+	branches := peers
+	if level != org.KindBranch {
+		if branches, err = c.Org.Query().Where(org.KindEQ(org.KindBranch), inTree).Select(org.FieldID, org.FieldPath).All(ctx); err != nil {
+			return nil, err
+		}
 	}
 	byPath := make(map[string]*Rank, len(peers))
 	for _, o := range peers {
 		byPath[o.Path] = &Rank{Org: o}
 	}
-	ids := make([]int, len(rows))
-	for i, r := range rows {
-		ids[i] = r.BranchID
-	}
-	branches, err := c.Org.Query().Where(org.IDIn(ids...)).Select(org.FieldID, org.FieldPath).All(ctx)
-	if err != nil {
-		return nil, err
-	}
 	paths := make(map[int]string, len(branches))
 	for _, b := range branches {
 		paths[b.ID] = b.Path
 	}
-	sums := map[*Rank]int{}
+	totals := map[*Rank]int{}
 	for _, r := range rows {
 		p := paths[r.BranchID]
 		for i := 1; i < len(p); i++ {
@@ -198,9 +341,9 @@ func Ranking(ctx context.Context, c *ent.Client, orgID, year int, level org.Kind
 				continue
 			}
 			if rk, ok := byPath[p[:i+1]]; ok {
-				rk.Members += r.Count
+				rk.Members += r.Members
 				rk.Excellent += r.Excellent
-				sums[rk] += r.Sum
+				totals[rk] += r.Total
 				break
 			}
 		}
@@ -211,7 +354,7 @@ func Ranking(ctx context.Context, c *ent.Client, orgID, year int, level org.Kind
 		if rk.Members == 0 {
 			continue
 		}
-		rk.Average = float64(sums[rk]) / float64(rk.Members)
+		rk.Average = float64(totals[rk]) / float64(rk.Members)
 		out = append(out, *rk)
 	}
 	slices.SortStableFunc(out, func(a, b Rank) int {

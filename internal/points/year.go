@@ -9,12 +9,15 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/annualresult"
 	"github.com/partyorg/partyorg/ent/member"
+	"github.com/partyorg/partyorg/ent/org"
+	"github.com/partyorg/partyorg/ent/pointcatalog"
 	"github.com/partyorg/partyorg/ent/pointentry"
 	"github.com/partyorg/partyorg/ent/pointhalfyear"
 	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/internal/authz"
 	"github.com/partyorg/partyorg/internal/day"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/scope"
 )
 
 // MemberScore is a member's year with its grade.
@@ -30,41 +33,143 @@ type MemberScore struct {
 // entries of that half alone. The member must be readable by the caller;
 // its entries are read whichever branch they were made in.
 func ScoreOf(ctx context.Context, c *ent.Client, m *ent.Member, year, half int) (MemberScore, error) {
-	sys := system(ctx)
-	if half < 0 || half > 2 {
-		return MemberScore{}, errs.New(errs.BadUserInput, "half is 1 or 2, not %d", half)
-	}
-	r, err := c.AnnualResult.Query().Where(annualresult.MemberID(m.ID), annualresult.Year(year)).Only(sys)
-	if err == nil && half == 0 {
-		return MemberScore{Score{r.Base, r.Bonus, r.Deduction, r.Vetoed, r.Total}, r.Grade}, nil
-	}
-	if err != nil && !ent.IsNotFound(err) {
-		return MemberScore{}, err
-	}
-	lines, err := linesOf(ctx, c, []int{m.ID}, year, half)
-	if err != nil {
-		return MemberScore{}, err
-	}
-	branch, err := c.Member.QueryBranch(m).Only(sys)
-	if err != nil {
-		return MemberScore{}, err
-	}
-	th, err := thresholdsFor(ctx, c, branch, year)
-	if err != nil {
-		return MemberScore{}, err
-	}
-	s := Compute(lines[m.ID])
-	return MemberScore{s, th.Grade(s)}, nil
+	k := ScoreKey{Member: m.ID, Branch: m.BranchID, Year: year, Half: half}
+	scores, err := Scores(ctx, c, []ScoreKey{k})
+	return scores[k], err
 }
 
-// thresholdsFor are the grade thresholds of the catalogue in force for
-// an org's sector and year, or the defaults.
-func thresholdsFor(ctx context.Context, c *ent.Client, o *ent.Org, year int) (Thresholds, error) {
-	cat, err := CatalogFor(ctx, c, o, year)
-	if err != nil || cat == nil {
-		return DefaultThresholds, err
+// ScoreKey names one Member.score: a member with its branch, a year and
+// a half (1 or 2; 0 for the whole year).
+type ScoreKey struct{ Member, Branch, Year, Half int }
+
+// CheckHalf refuses a half that is not 1, 2 or 0 (the whole year).
+func CheckHalf(half int) error {
+	if half < 0 || half > 2 {
+		return errs.New(errs.BadUserInput, "half is 1 or 2, not %d", half)
 	}
-	return thresholdsOf(cat), nil
+	return nil
+}
+
+// Scores answers ScoreOf for many keys at once (a page of members) in a
+// few statements per year and half asked, whatever the number of
+// members: the frozen results, the live members' entries in one GROUP
+// BY, and the thresholds of their branches' catalogues.
+func Scores(ctx context.Context, c *ent.Client, keys []ScoreKey) (map[ScoreKey]MemberScore, error) {
+	type period struct{ year, half int }
+	groups := map[period][]ScoreKey{}
+	var order []period
+	for _, k := range keys {
+		if err := CheckHalf(k.Half); err != nil {
+			return nil, err
+		}
+		p := period{k.Year, k.Half}
+		if groups[p] == nil {
+			order = append(order, p)
+		}
+		groups[p] = append(groups[p], k)
+	}
+	out := make(map[ScoreKey]MemberScore, len(keys))
+	for _, p := range order {
+		if err := scoresOf(ctx, c, p.year, p.half, groups[p], out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// scoresOf adds to out the scores of keys of one year and half.
+func scoresOf(ctx context.Context, c *ent.Client, year, half int, keys []ScoreKey, out map[ScoreKey]MemberScore) error {
+	sys := system(ctx)
+	frozen := map[int]*ent.AnnualResult{}
+	if half == 0 {
+		ids := make([]int, len(keys))
+		for i, k := range keys {
+			ids[i] = k.Member
+		}
+		rs, err := c.AnnualResult.Query().Where(annualresult.MemberIDIn(ids...), annualresult.Year(year)).All(sys)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			frozen[r.MemberID] = r
+		}
+	}
+	var live, branches []int
+	for _, k := range keys {
+		if r, ok := frozen[k.Member]; ok {
+			out[k] = MemberScore{Score{r.Base, r.Bonus, r.Deduction, r.Vetoed, r.Total}, r.Grade}
+			continue
+		}
+		live, branches = append(live, k.Member), append(branches, k.Branch)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	lines, err := linesOf(ctx, c, live, year, half)
+	if err != nil {
+		return err
+	}
+	th, err := thresholdsByBranch(ctx, c, branches, year)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, ok := frozen[k.Member]; !ok {
+			s := Compute(lines[k.Member])
+			out[k] = MemberScore{s, th[k.Branch].Grade(s)}
+		}
+	}
+	return nil
+}
+
+// thresholdsByBranch are the grade thresholds in force for branches in
+// a year: those of their county's catalogue for their sector, else the
+// defaults. Three statements, whatever the number of branches.
+func thresholdsByBranch(ctx context.Context, c *ent.Client, branchIDs []int, year int) (map[int]Thresholds, error) {
+	sys := system(ctx)
+	bs, err := c.Org.Query().Where(org.IDIn(branchIDs...)).Select(org.FieldID, org.FieldPath, org.FieldSector).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	var paths, sectors []string
+	for _, b := range bs {
+		paths, sectors = append(paths, scope.CountyPath(b.Path)), append(sectors, string(b.Sector))
+	}
+	counties, err := c.Org.Query().Where(org.PathIn(paths...)).Select(org.FieldID, org.FieldPath).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	countyOf := map[string]int{}
+	ids := make([]int, len(counties))
+	for i, o := range counties {
+		countyOf[o.Path], ids[i] = o.ID, o.ID
+	}
+	cats, err := c.PointCatalog.Query().
+		Where(pointcatalog.CountyIDIn(ids...), pointcatalog.Year(year), pointcatalog.SectorIn(sectors...)).
+		Order(ent.Desc(pointcatalog.FieldRevision)).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	type catalogue struct {
+		county int
+		sector string
+	}
+	inForce := map[catalogue]Thresholds{}
+	for _, cat := range cats { // the highest revision comes first
+		k := catalogue{cat.CountyID, cat.Sector}
+		if _, ok := inForce[k]; !ok {
+			inForce[k] = thresholdsOf(cat)
+		}
+	}
+	out := make(map[int]Thresholds, len(bs))
+	for _, b := range bs {
+		th, ok := inForce[catalogue{countyOf[scope.CountyPath(b.Path)], string(b.Sector)}]
+		if !ok {
+			th = DefaultThresholds
+		}
+		out[b.ID] = th
+	}
+	return out, nil
 }
 
 // linesOf adds up the approved entries of members in a year (or one of
@@ -118,7 +223,8 @@ func linesOf(ctx context.Context, c *ent.Client, memberIDs []int, year, half int
 // CloseYear freezes the year's results of a branch's members (年底综合
 // 评定): after the year's last day, once both half-years are published.
 // Each result holds the score, the grade by the county's thresholds and
-// the consequences; it does not change afterwards.
+// the consequences; it does not change afterwards. The branch's tally of
+// the year (RollUp) is written with them.
 func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.Time) ([]*ent.AnnualResult, error) {
 	b, err := branchFor(ctx, c, branchID)
 	if err != nil {
@@ -133,6 +239,9 @@ func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.
 	}
 	if end := YearEnd(year); !d.After(end) {
 		return nil, errs.New(errs.Conflict, "the points year %d runs to %s: close it after that", year, day.Format(end))
+	}
+	if err := lockBranch(ctx, c, b.ID); err != nil {
+		return nil, err
 	}
 	published, err := c.PointHalfYear.Query().
 		Where(pointhalfyear.BranchID(b.ID), pointhalfyear.Year(year), pointhalfyear.StateEQ(pointhalfyear.StatePublished)).
@@ -166,10 +275,11 @@ func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.
 	if err != nil {
 		return nil, err
 	}
-	th, err := thresholdsFor(ctx, c, b, year)
+	ths, err := thresholdsByBranch(ctx, c, []int{b.ID}, year)
 	if err != nil {
 		return nil, err
 	}
+	th := ths[b.ID]
 	creates := make([]*ent.AnnualResultCreate, len(members))
 	for i, m := range members {
 		s := Compute(lines[m.ID])
@@ -184,7 +294,11 @@ func CloseYear(ctx context.Context, c *ent.Client, branchID, year int, on *time.
 			SetBase(s.Base).SetBonus(s.Bonus).SetDeduction(s.Deduction).SetVetoed(s.Vetoed).SetTotal(s.Total).
 			SetGrade(g).SetConsequences(cs)
 	}
-	return c.AnnualResult.CreateBulk(creates...).Save(ctx)
+	results, err := c.AnnualResult.CreateBulk(creates...).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return results, RollUp(ctx, c, results)
 }
 
 // gradesOf are members' grades of a year, by member.
