@@ -16,6 +16,11 @@ type Size struct {
 	Townships, VillagesPerTownship, BranchesPerVillage, MembersPerBranch int
 	// Seed decides names, statuses and every other drawn value.
 	Seed int64
+	// Year, when not 0, adds the county's units (one branch each) and a
+	// year of work in its practices (activity.go): a closed points year,
+	// pledges, posts, contacts, visits, care funds, households, pairings
+	// and leaders, as the dashboards read them.
+	Year int
 }
 
 // County is ~20 townships, 300 villages, 1,500 branches, 30,000 members.
@@ -25,8 +30,10 @@ var County = Size{Townships: 20, VillagesPerTownship: 15, BranchesPerVillage: 5,
 type Generated struct {
 	CountyID    int
 	TownshipIDs []int
-	// Orgs and Members count what was created.
+	// Orgs and Members count what was created; Records the rows of the
+	// year's work, by table (Size.Year).
 	Orgs, Members int
+	Records       map[string]int
 }
 
 // memberBatch is the number of members per INSERT: 11 columns each keeps
@@ -76,6 +83,20 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 		batch = batch[:0]
 		return nil
 	}
+	// branchMembers draws a branch's members, its secretary first.
+	branchMembers := func(branch int, rural bool) error {
+		for i := range size.MembersPerBranch {
+			m := p.person(rural, i == 0, "")
+			m.NationalID = p.nationalID(&m)
+			batch = append(batch, m.create(c, branch))
+			if len(batch) == memberBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for t := 1; t <= size.Townships; t++ {
 		tname := fmt.Sprintf("第%d乡镇", t)
 		tid, err := createOrg(ctx, c, tname, org.KindTownship, org.SectorRural, county)
@@ -97,21 +118,35 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 					return nil, err
 				}
 				g.Orgs++
-				for i := range size.MembersPerBranch {
-					m := p.person(true, i == 0, "")
-					m.NationalID = p.nationalID(&m)
-					batch = append(batch, m.create(c, bid))
-					if len(batch) == memberBatch {
-						if err := flush(); err != nil {
-							return nil, err
-						}
-					}
+				if err := branchMembers(bid, true); err != nil {
+					return nil, err
 				}
+			}
+		}
+	}
+	if size.Year != 0 {
+		for _, u := range genUnits {
+			uid, err := createOrg(ctx, c, fmt.Sprintf("模拟县%d%s", size.Seed, u.name), org.KindUnit, u.sector, county)
+			if err != nil {
+				return nil, err
+			}
+			bid, err := createOrg(ctx, c, fmt.Sprintf("模拟县%d%s党支部", size.Seed, u.name), org.KindBranch, u.sector, uid)
+			if err != nil {
+				return nil, err
+			}
+			g.Orgs += 2
+			if err := branchMembers(bid, false); err != nil {
+				return nil, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
 		return nil, err
+	}
+	if size.Year != 0 {
+		if err := activity(ctx, c, g, size); err != nil {
+			return nil, err
+		}
 	}
 	return g, nil
 }
