@@ -34,7 +34,9 @@ func BenchmarkAnalytics(b *testing.B) {
 				for _, op := range ops {
 					b.Run(role+"/"+op.name, func(b *testing.B) {
 						var out struct {
-							Analytics struct{ Children []struct{ Org struct{ ID string } } }
+							Analytics struct {
+								Children []struct{ Org struct{ ID string } }
+							}
 						}
 						before := c.d.Statements.Load()
 						for b.Loop() {
