@@ -26,6 +26,7 @@ import (
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/visit"
 	"github.com/partyorg/partyorg/ent/welfarepost"
+	pledges "github.com/partyorg/partyorg/internal/pledge"
 	"github.com/partyorg/partyorg/internal/points"
 )
 
@@ -256,7 +257,7 @@ var (
 // year, one to three items under their sector's topics; most pledges
 // are evaluated, the rest stand at every earlier step.
 func (a *year) pledges(ctx context.Context) (map[string]int, error) {
-	pledges := newTable(pledge.Table, "created_at", "updated_at", "member_name", "year", "kind", "state", "submitted_on",
+	made := newTable(pledge.Table, "created_at", "updated_at", "member_name", "year", "kind", "state", "submitted_on",
 		"published_on", "channels", "report_from", "evaluated_on", "member_id", "branch_id")
 	type planned struct {
 		m     *ent.Member
@@ -278,12 +279,16 @@ func (a *year) pledges(ctx context.Context) (map[string]int, error) {
 		if state == pledge.StateEvaluated {
 			evaluated = time.Date(a.y+1, 1, 6, 0, 0, 0, 0, time.UTC)
 		}
-		pledges.add(a.now, a.now, m.Name, a.y, pledge.KindAnnual.String(), state.String(), submitted, published, channels, 1, evaluated, m.ID, m.BranchID)
+		made.add(a.now, a.now, m.Name, a.y, pledge.KindAnnual.String(), state.String(), submitted, published, channels, 1, evaluated, m.ID, m.BranchID)
 		plan = append(plan, planned{m, state})
 	}
-	n, err := a.write(ctx, pledges)
+	n, err := a.write(ctx, made)
 	if err != nil || len(plan) == 0 {
 		return n, err
+	}
+	// A database migrated by db.Migrate holds the topics already.
+	if err := pledges.SeedTopics(ctx, a.c); err != nil {
+		return nil, err
 	}
 	ids, err := idsBy[int](ctx, a.c, `SELECT p.id, p.member_id FROM pledges p JOIN orgs o ON o.id = p.branch_id
 WHERE p.year = ? AND p.kind = 'ANNUAL' AND o.path LIKE ?`, a.y, a.county.Path+"%")
