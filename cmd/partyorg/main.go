@@ -158,7 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members%s in %s\n", g.CountyID, g.Orgs, g.Members, records(g.Records, size.Year), time.Since(start).Round(time.Millisecond))
+				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members%s in %s\n", g.CountyID, g.Orgs, g.Members, records(g), time.Since(start).Round(time.Millisecond))
 				size.Seed++
 			}
 			return nil
@@ -223,16 +223,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // records describes the year's rows Generate added, by table.
-func records(n map[string]int, year int) string {
-	if len(n) == 0 {
+func records(g *demo.Generated) string {
+	if len(g.Records) == 0 {
 		return ""
 	}
-	tables := slices.Sorted(maps.Keys(n))
+	tables := slices.Sorted(maps.Keys(g.Records))
 	parts := make([]string, len(tables))
 	for i, t := range tables {
-		parts[i] = fmt.Sprintf("%d %s", n[t], t)
+		parts[i] = fmt.Sprintf("%d %s", g.Records[t], t)
 	}
-	return fmt.Sprintf(", %d: %s,", year, strings.Join(parts, ", "))
+	return fmt.Sprintf(" and a year of work (%s, in %s)", strings.Join(parts, ", "), g.RecordsTook.Round(time.Millisecond))
 }
 
 // withClient opens and migrates the database and runs fn as the server

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
@@ -31,9 +32,11 @@ type Generated struct {
 	CountyID    int
 	TownshipIDs []int
 	// Orgs and Members count what was created; Records the rows of the
-	// year's work, by table (Size.Year).
+	// year's work, by table (Size.Year), and RecordsTook the time they
+	// took.
 	Orgs, Members int
 	Records       map[string]int
+	RecordsTook   time.Duration
 }
 
 // memberBatch is the number of members per INSERT: 11 columns each keeps
@@ -144,9 +147,11 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 		return nil, err
 	}
 	if size.Year != 0 {
+		start := time.Now()
 		if err := activity(ctx, c, g, size); err != nil {
 			return nil, err
 		}
+		g.RecordsTook = time.Since(start)
 	}
 	return g, nil
 }
