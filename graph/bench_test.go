@@ -25,7 +25,9 @@ import (
 //	PARTYORG_TEST_PG=postgres://... go test ./graph/ -run '^$' -bench . -benchtime 20x
 //
 // Every benchmark runs on a county of demo.County's size (1,821 orgs,
-// 30,000 members), built once per database kind per process.
+// 30,000 members) with its units and a year of work (perfPointsYear: 360,000
+// point entries, pledges, visits …, demo.Size.Year), built once per database
+// kind per process.
 
 // perfMemberPage is the first page of members in id order, the page a list
 // view opens with.
@@ -111,7 +113,9 @@ func perfCountyFor(b *testing.B, dialect string) *perfCounty {
 	tb := perfSharedTB{b}
 	start := time.Now()
 	d := testdb.Open(tb, dialect)
-	g, err := demo.Generate(context.Background(), d.Client, demo.County)
+	size := demo.County
+	size.Year = perfPointsYear
+	g, err := demo.Generate(context.Background(), d.Client, size)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -126,7 +130,7 @@ func perfCountyFor(b *testing.B, dialect string) *perfCounty {
 	// The last township: its members come last in id order, the worst
 	// case for a page read in id order and filtered by scope.
 	township := g.TownshipIDs[len(g.TownshipIDs)-1]
-	b.Logf("%s: generated %d orgs and %d members in %v", dialect, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
+	b.Logf("%s: generated %d orgs, %d members and %v in %v", dialect, g.Orgs, g.Members, g.Records, time.Since(start).Round(time.Millisecond))
 
 	c := &perfCounty{d: d, township: strconv.Itoa(township), clients: perfAccounts(tb, d, township), ctxs: map[string]context.Context{}}
 	az, err := authz.New()

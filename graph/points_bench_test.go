@@ -2,136 +2,24 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/member"
 	"github.com/partyorg/partyorg/ent/org"
-	"github.com/partyorg/partyorg/ent/pointitem"
 	"github.com/partyorg/partyorg/internal/points"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
-// The points year of the county-size benchmarks: 12 approved entries per
-// member (360,000 in all, DESIGN.md §4) and a closed year's results.
+// The points year of the county-size benchmarks (perfCountyFor): 12
+// approved entries per member (360,000 in all, DESIGN.md §4) and a closed
+// year's results, the county's last member's year left open
+// (demo.Size.Year).
 const perfPointsYear = 2025
-
-var (
-	perfPointsMu sync.Mutex
-	perfPoints   = map[string]bool{}
-)
-
-// perfPointsFor fills the county of the dialect with a year of points,
-// once: plain multi-row INSERTs, as the rows would be after a year of
-// declarations and reviews.
-func perfPointsFor(b *testing.B, dialect string) *perfCounty {
-	b.Helper()
-	c := perfCountyFor(b, dialect)
-	perfPointsMu.Lock()
-	defer perfPointsMu.Unlock()
-	if perfPoints[dialect] {
-		return c
-	}
-	start := time.Now()
-	ctx := viewer.NewSystemContext(context.Background())
-	cl := c.d.Client
-	county := cl.Org.Query().Where(org.KindEQ(org.KindCounty)).FirstIDX(ctx)
-	if _, err := points.SetUpCatalogs(ctx, cl, county, perfPointsYear); err != nil {
-		b.Fatal(err)
-	}
-	cat, err := points.Current(ctx, cl, county, perfPointsYear, org.SectorRural)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var base, bonus, deduction []*ent.PointItem
-	for _, it := range cat.Edges.Items {
-		switch it.Part {
-		case pointitem.PartBase:
-			base = append(base, it)
-		case pointitem.PartBonus:
-			bonus = append(bonus, it)
-		case pointitem.PartDeduction:
-			deduction = append(deduction, it)
-		}
-	}
-	members := cl.Member.Query().Order(ent.Asc(member.FieldID)).AllX(ctx)
-	now := time.Now()
-	var entries, results [][]any
-	for i, m := range members {
-		items := append(append(append([]*ent.PointItem{}, base...), bonus[i%len(bonus)], bonus[(i+1)%len(bonus)], deduction[i%len(deduction)]), base[i%len(base)])
-		for k, it := range items {
-			on := time.Date(perfPointsYear, time.Month(1+k), 1+i%28, 0, 0, 0, 0, time.UTC)
-			entries = append(entries, []any{now, now, m.BranchID, m.ID, it.ID, string(it.Part), it.Title, it.Points,
-				perfPointsYear, points.Period(on), on, "BRANCH_RECORDED", "[]", "APPROVED", 0, on})
-		}
-		s := points.Score{Base: 100 - 10*(i%5), Bonus: 5 * (i % 4), Deduction: 5 * (i % 3)}
-		s.Total = s.Base + s.Bonus - s.Deduction
-		g := points.DefaultThresholds.Grade(s)
-		cs, _ := json.Marshal(append([]points.Consequence{}, points.Consequences(m.Status, s, g, nil)...))
-		if i < len(members)-1 { // the last member's year stays open (BenchmarkMemberScore)
-			results = append(results, []any{now, now, m.BranchID, m.ID, perfPointsYear, string(m.Status), "RURAL",
-				s.Base, s.Bonus, s.Deduction, false, s.Total, string(g), string(cs)})
-		}
-	}
-	perfInsert(b, c, "point_entries", []string{"created_at", "updated_at", "branch_id", "member_id", "item_id", "part", "item_title",
-		"points", "year", "period", "occurred_on", "source", "certifiers", "state", "entered_by", "reviewed_on"}, entries)
-	perfInsert(b, c, "annual_results", []string{"created_at", "updated_at", "branch_id", "member_id", "year", "status", "sector",
-		"base", "bonus", "deduction", "vetoed", "total", "grade", "consequences"}, results)
-	// The tallies closeYear would have written with the results.
-	if err := points.RollUpMissing(ctx, cl); err != nil {
-		b.Fatal(err)
-	}
-	if dialect == "postgres" {
-		if _, err := cl.ExecContext(context.Background(), "ANALYZE"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("%s: %d point entries, %d results and %d tally rows in %v", dialect, len(entries), len(results),
-		cl.PointTally.Query().CountX(ctx), time.Since(start).Round(time.Millisecond))
-	perfPoints[dialect] = true
-	return c
-}
-
-// perfInsert writes rows in multi-row INSERTs of 500.
-func perfInsert(b *testing.B, c *perfCounty, table string, cols []string, rows [][]any) {
-	b.Helper()
-	for len(rows) > 0 {
-		n := min(len(rows), 500)
-		var sb strings.Builder
-		args := make([]any, 0, n*len(cols))
-		fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
-		for i, r := range rows[:n] {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for j := range r {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				args = append(args, r[j])
-				if c.d.Name == "postgres" {
-					sb.WriteString("$" + strconv.Itoa(len(args)))
-				} else {
-					sb.WriteByte('?')
-				}
-			}
-			sb.WriteByte(')')
-		}
-		if _, err := c.d.Client.ExecContext(context.Background(), sb.String(), args...); err != nil {
-			b.Fatal(err)
-		}
-		rows = rows[n:]
-	}
-}
 
 // BenchmarkPointRanking ranks a closed year over HTTP: the county's
 // townships for the ADMIN, its township's branches for the township
@@ -148,7 +36,7 @@ func BenchmarkPointRanking(b *testing.B) {
 	}`
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		b.Run(dialect, func(b *testing.B) {
-			c := perfPointsFor(b, dialect)
+			c := perfCountyFor(b, dialect)
 			ctx := viewer.NewSystemContext(context.Background())
 			county := c.d.Client.Org.Query().Where(org.KindEQ(org.KindCounty)).OnlyX(ctx)
 			township := c.d.Client.Org.GetX(ctx, parseGQLID(b, c.township))
@@ -272,7 +160,7 @@ var perfPlaceholder = regexp.MustCompile(`\?`)
 func BenchmarkMemberScore(b *testing.B) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		b.Run(dialect, func(b *testing.B) {
-			c := perfPointsFor(b, dialect)
+			c := perfCountyFor(b, dialect)
 			ctx := c.ctxs["admin"]
 			m := c.d.Client.Member.Query().Order(ent.Desc(member.FieldID)).FirstX(ctx)
 			before := c.d.Statements.Load()

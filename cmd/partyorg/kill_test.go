@@ -82,7 +82,7 @@ func TestKilledServerLosesNothing(t *testing.T) {
 			} else {
 				dsn = testdb.Open(t, name).DSN
 			}
-			if err := run(context.Background(), []string{"gen", "--db", dsn, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "0"}, env(), io.Discard, io.Discard); err != nil {
+			if err := run(context.Background(), []string{"gen", "--db", dsn, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "0", "--year", "0"}, env(), io.Discard, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			c, err := db.Open(dsn)

@@ -4,7 +4,7 @@
 //	partyorg serve   [--addr A] [--db DSN] [--admin-password P] [--demo] [--production] [--debug-addr A]
 //	partyorg migrate [--db DSN]
 //	partyorg user    [--db DSN] --username U --password P [--role R] [--org ID] [--member ID]
-//	partyorg gen     [--db DSN] [--counties N] [--townships N] [--villages N] [--branches N] [--members N] [--seed N]
+//	partyorg gen     [--db DSN] [--counties N] [--townships N] [--villages N] [--branches N] [--members N] [--seed N] [--year Y]
 //	partyorg bench   [--db DSN] [--url U] [--debug-url U] [--clients N] [--slice D] [--rounds N] [--only W,W] [--soak D --every D]
 //	partyorg audit verify [--db DSN]
 package main
@@ -15,9 +15,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -147,6 +149,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.IntVar(&size.BranchesPerVillage, "branches", size.BranchesPerVillage, "branches per village")
 		fs.IntVar(&size.MembersPerBranch, "members", size.MembersPerBranch, "members per branch")
 		fs.Int64Var(&size.Seed, "seed", size.Seed, "random seed; the same seed builds the same county")
+		fs.IntVar(&size.Year, "year", time.Now().Year()-1, "add county units and a year of work (closed points year, pledges, visits, contacts, care funds, households, pairings, leaders) for this year; 0: tree and members only")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -157,7 +160,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members in %s\n", g.CountyID, g.Orgs, g.Members, time.Since(start).Round(time.Millisecond))
+				fmt.Fprintf(stdout, "generated county %d: %d orgs, %d members%s in %s\n", g.CountyID, g.Orgs, g.Members, records(g), time.Since(start).Round(time.Millisecond))
 				size.Seed++
 			}
 			return nil
@@ -236,6 +239,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// records describes the year's rows Generate added, by table.
+func records(g *demo.Generated) string {
+	if len(g.Records) == 0 {
+		return ""
+	}
+	tables := slices.Sorted(maps.Keys(g.Records))
+	parts := make([]string, len(tables))
+	for i, t := range tables {
+		parts[i] = fmt.Sprintf("%d %s", g.Records[t], t)
+	}
+	return fmt.Sprintf(" and a year of work (%s, in %s)", strings.Join(parts, ", "), g.RecordsTook.Round(time.Millisecond))
 }
 
 // withClient opens and migrates the database and runs fn as the server

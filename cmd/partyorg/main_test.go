@@ -375,7 +375,9 @@ func TestUserCommand(t *testing.T) {
 func TestGenCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "g.db")
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"gen", "--db", path, "--townships", "2", "--villages", "2", "--branches", "2", "--members", "3"}, env(), &stdout, &stderr)
+	// The tree and members alone: --year 0 leaves out the units and the
+	// year of work (internal/demo's TestGenerateYear checks those).
+	err := run(context.Background(), []string{"gen", "--db", path, "--townships", "2", "--villages", "2", "--branches", "2", "--members", "3", "--year", "0"}, env(), &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("gen: %v\n%s", err, stderr.String())
 	}
@@ -429,7 +431,7 @@ func TestBadCommands(t *testing.T) {
 // once an entry was removed behind the server's back, fails naming it.
 func TestAuditVerify(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
-	if err := run(context.Background(), []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "2"}, env(), io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "2", "--year", "0"}, env(), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var stdout bytes.Buffer

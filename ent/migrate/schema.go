@@ -315,9 +315,9 @@ var (
 				Columns: []*schema.Column{ContactLogsColumns[10]},
 			},
 			{
-				Name:    "contactlog_branch_id",
+				Name:    "contactlog_branch_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{ContactLogsColumns[8]},
+				Columns: []*schema.Column{ContactLogsColumns[8], ContactLogsColumns[4]},
 			},
 		},
 	}
@@ -2066,9 +2066,9 @@ var (
 				Columns: []*schema.Column{VisitsColumns[8], VisitsColumns[4]},
 			},
 			{
-				Name:    "visit_branch_id",
+				Name:    "visit_branch_id_on",
 				Unique:  false,
-				Columns: []*schema.Column{VisitsColumns[7]},
+				Columns: []*schema.Column{VisitsColumns[7], VisitsColumns[4]},
 			},
 			{
 				Name:    "visit_visitor_id",

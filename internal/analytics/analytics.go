@@ -183,6 +183,11 @@ func (b *board) selectFrom(ctx context.Context, t table) (*entsql.Selector, stri
 	s := entsql.Dialect(b.c.Dialect()).Select().From(tt).
 		Join(o).On(tt.C(t.org), o.C(org.FieldID)).
 		Where(scope.Under(o.C(org.FieldPath), []string{b.root.Path}))
+	// The same subtree again as the scope writes it: on PostgreSQL a
+	// subtree below the county becomes an array of org IDs that the row
+	// table's index serves, where the join alone scans every county's rows
+	// for a caller whose scope is everything (ADMIN).
+	scope.RowsUnder(t.org, b.root.Path)(s)
 	scope.Filter(viewer.FromContext(ctx), t.typ, t.ann)(s)
 	// The child's path is the root's and the next segment of the row's
 	// org path: everything up to the first "/" after the root's path.

@@ -1,7 +1,7 @@
 // Package bench drives a running partyorg server over HTTP with the
-// workloads in Workloads, as ADMIN and as a township ORG_ADMIN, and runs
-// the same results by hand-written SQL through database/sql in the same
-// run. The arms of a workload take turns in short slices, so that the
+// workloads in Workloads, as ADMIN and as a township ORG_ADMIN (the
+// county's for the county dashboard), and runs the same results by
+// hand-written SQL through database/sql in the same run. The arms of a workload take turns in short slices, so that the
 // load of a shared machine falls on all of them alike and their ratios
 // hold even where their absolute figures do not.
 package bench
@@ -123,7 +123,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			server bool
 		}
 		var arms []arm
-		for _, r := range e.Roles {
+		for _, r := range e.rolesFor(w) {
 			res := Result{Workload: w.Name, Role: r.Name, GraphQL: &Arm{}, SQL: &Arm{}}
 			report.Results = append(report.Results, res)
 			arms = append(arms,
@@ -170,7 +170,7 @@ func prepare(ctx context.Context, cfg Config) (*Env, *caller, func() error, erro
 		url:  cfg.URL + "/graphql",
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients}, Timeout: time.Minute},
 	}
-	for _, r := range e.Roles {
+	for _, r := range append(slices.Clip(e.Roles), e.CountyAdmin) {
 		q, vars := loginQuery(e, r, 0, 0)
 		var out struct{ Login struct{ Token string } }
 		if err := c.do(ctx, "", q, vars, &out); err != nil {
@@ -188,7 +188,7 @@ func (s *Scoped) pair(ctx context.Context, e *Env, c *caller, w Workload, client
 	var took [2]time.Duration
 	for i := range 2 {
 		k := (i + n) % 2
-		r := e.Roles[k]
+		r := e.rolesFor(w)[k]
 		q, vars := w.Query(e, r, client, n)
 		start := time.Now()
 		if err := c.do(ctx, r.Token, q, vars, nil); err != nil {

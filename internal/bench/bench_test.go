@@ -24,7 +24,7 @@ import (
 func TestSmoke(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
 		ctx := context.Background()
-		size := demo.Size{Townships: 2, VillagesPerTownship: 2, BranchesPerVillage: 2, MembersPerBranch: 3, Seed: 1}
+		size := demo.Size{Townships: 2, VillagesPerTownship: 2, BranchesPerVillage: 2, MembersPerBranch: 3, Seed: 1, Year: 2025}
 		if _, err := demo.Generate(ctx, d.Client, size); err != nil {
 			t.Fatal(err)
 		}

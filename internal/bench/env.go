@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
@@ -38,18 +39,34 @@ type Env struct {
 	// pages in ID order; Path and PathEnd bound its subtree's paths.
 	Township      int
 	Path, PathEnd string
-	// County is the township's county, whose audit chain writes extend.
-	County int
+	// County is the township's county, whose audit chain writes extend,
+	// and CountyPath its path.
+	County     int
+	CountyPath string
+	// Year is the latest year with year-end points results, the year the
+	// dashboards are asked for (last year when there is none).
+	Year int
 	// Members are members of the township, one per client.
 	Members []int
-	// Roles are the ADMIN and the township ORG_ADMIN, in that order.
-	Roles []*Role
+	// Roles are the ADMIN and the township ORG_ADMIN, in that order;
+	// CountyAdmin is the county's ORG_ADMIN.
+	Roles       []*Role
+	CountyAdmin *Role
+}
+
+// rolesFor are the ADMIN and the ORG_ADMIN that send w.
+func (e *Env) rolesFor(w Workload) []*Role {
+	if w.County {
+		return []*Role{e.Roles[0], e.CountyAdmin}
+	}
+	return e.Roles
 }
 
 // Account names the benchmark creates or resets on each run.
 const (
 	AdminUser    = "bench.admin"
 	TownshipUser = "bench.township"
+	CountyUser   = "bench.county"
 )
 
 // setup finds the township and its members and gives the benchmark's two
@@ -82,6 +99,7 @@ func setup(ctx context.Context, dsn string, clients int) (*Env, func() error, er
 	}{
 		{"ADMIN", AdminUser, admin, nil},
 		{"ORG_ADMIN", TownshipUser, township, &e.Township},
+		{"ORG_ADMIN", CountyUser, township, &e.County},
 	} {
 		r, err := ensureAccount(ctx, client, a.username, a.role, a.org)
 		if err != nil {
@@ -89,6 +107,10 @@ func setup(ctx context.Context, dsn string, clients int) (*Env, func() error, er
 			return nil, nil, err
 		}
 		r.Name, r.Admin = a.name, a.role == admin
+		if a.username == CountyUser {
+			e.CountyAdmin = r
+			continue
+		}
 		e.Roles = append(e.Roles, r)
 	}
 	return e, drv.Close, nil
@@ -106,6 +128,14 @@ ORDER BY t.id DESC LIMIT 1`)).Scan(&e.Township, &e.Path, &e.County)
 		return err
 	}
 	e.PathEnd = e.Path[:len(e.Path)-1] + string(e.Path[len(e.Path)-1]+1)
+	var year sql.NullInt64
+	if err := e.SQL.QueryRowContext(ctx, e.q(`SELECT path, (SELECT MAX(year) FROM annual_results) FROM orgs WHERE id = ?`), e.County).Scan(&e.CountyPath, &year); err != nil {
+		return err
+	}
+	e.Year = int(year.Int64)
+	if !year.Valid {
+		e.Year = time.Now().Year() - 1
+	}
 	// The county's audit chain head, as the server's first audited write
 	// there would create it, for the hand-written update.
 	if _, err := e.SQL.ExecContext(ctx, e.q(`INSERT INTO audit_heads (county_id, seq, hash) VALUES (?, 0, '') ON CONFLICT (county_id) DO NOTHING`), e.County); err != nil {

@@ -49,7 +49,8 @@ func Soak(ctx context.Context, cfg Config, d, interval time.Duration) ([]Interva
 		wg.Go(func() {
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
 				w := Workloads[(client+n)%len(Workloads)]
-				r := e.Roles[n%len(e.Roles)]
+				roles := e.rolesFor(w)
+				r := roles[n%len(roles)]
 				q, vars := w.Query(e, r, client, n)
 				t := time.Now()
 				err := c.do(ctx, r.Token, q, vars, nil)

@@ -27,6 +27,9 @@ type Workload struct {
 	Query func(e *Env, r *Role, client, n int) (string, map[string]any)
 	// SQL produces the same result through database/sql.
 	SQL func(ctx context.Context, e *Env, r *Role, client, n int) error
+	// County sends it as the county's ORG_ADMIN instead of the
+	// township's (besides the ADMIN).
+	County bool
 }
 
 // Workloads are the requests the benchmark knows, in the order it runs
@@ -37,6 +40,8 @@ var Workloads = []Workload{
 	{Name: "detail", Query: detailQuery, SQL: detailSQL},
 	{Name: "update", Query: updateQuery, SQL: updateSQL},
 	{Name: "login", Query: loginQuery, SQL: loginSQL},
+	analyticsCounty,
+	analyticsTownship,
 }
 
 // nested: the township, its villages, their branches and each branch's

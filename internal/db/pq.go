@@ -10,15 +10,22 @@ import (
 	"github.com/lib/pq"
 )
 
-// statementTimeout bounds each statement on the server (unless the DSN
-// sets statement_timeout): a request's own deadline cancels its SQL, and
-// this backs it for anything else that might run away.
-const statementTimeout = "30000" // ms
+// settings are the server settings of every connection, unless the DSN
+// sets them:
+//   - statement_timeout bounds each statement (ms): a request's own
+//     deadline cancels its SQL, and this backs it for anything else that
+//     might run away.
+//   - jit off: the planner turns JIT compilation on for statements it
+//     estimates dear, such as the dashboards' GROUP BYs with hashed
+//     subplans, and compiling took 2.5 s of a 0.1 s county statement
+//     (BENCHMARKS.md, issue 11); the API's statements never run long
+//     enough to win it back.
+var settings = [][2]string{{"statement_timeout", "30000"}, {"jit", "off"}}
 
 // openPostgres opens dsn with lib/pq's binary_parameters on (unless dsn
 // sets it): a query with arguments then goes to the server in one round
-// trip instead of a prepare and an execute. It also sets the server-side
-// statement timeout. In that mode lib/pq sends
+// trip instead of a prepare and an execute. It also sets the server
+// settings above. In that mode lib/pq sends
 // []byte arguments in binary format, which a jsonb column reads as its
 // own binary layout and refuses; ent passes JSON fields as bytes, so the
 // connections hand JSON over as text.
@@ -40,8 +47,10 @@ func withSettings(dsn string) string {
 		q.Set("binary_parameters", "yes")
 	}
 	// lib/pq passes parameters it does not know to the server as settings.
-	if !q.Has("statement_timeout") {
-		q.Set("statement_timeout", statementTimeout)
+	for _, kv := range settings {
+		if !q.Has(kv[0]) {
+			q.Set(kv[0], kv[1])
+		}
 	}
 	u.RawQuery = q.Encode()
 	return u.String()

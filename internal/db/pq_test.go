@@ -8,25 +8,31 @@ import (
 	"github.com/partyorg/partyorg/internal/testdb"
 )
 
-// TestStatementTimeout: every PostgreSQL connection carries a statement
-// timeout, so no statement runs away even outside a request's deadline.
-func TestStatementTimeout(t *testing.T) {
+// TestSettings: every PostgreSQL connection carries a statement timeout,
+// so no statement runs away even outside a request's deadline, and JIT
+// compilation off, so that no statement waits seconds to be compiled.
+func TestSettings(t *testing.T) {
 	if !slices.Contains(testdb.Dialects(), "postgres") {
 		t.Skip("needs PostgreSQL (PARTYORG_TEST_PG)")
 	}
 	d := testdb.Open(t, "postgres")
-	rows, err := d.Client.QueryContext(context.Background(), "SHOW statement_timeout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got string
-	for rows.Next() {
-		if err := rows.Scan(&got); err != nil {
+	for _, tc := range []struct{ setting, want string }{
+		{"statement_timeout", "30s"},
+		{"jit", "off"},
+	} {
+		rows, err := d.Client.QueryContext(context.Background(), "SHOW "+tc.setting)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if got != "30s" {
-		t.Fatalf("statement_timeout = %q, want 30s", got)
+		var got string
+		for rows.Next() {
+			if err := rows.Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows.Close()
+		if got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.setting, got, tc.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,6 +27,7 @@ import (
 	"github.com/partyorg/partyorg/ent/user"
 	"github.com/partyorg/partyorg/internal/demo"
 	"github.com/partyorg/partyorg/internal/points"
+	"github.com/partyorg/partyorg/internal/testdb"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -383,5 +385,83 @@ func TestLoadPoints(t *testing.T) {
 	}
 	if client.PointEntry.Query().Where(pointentry.StateEQ(pointentry.StateDeclared)).CountX(ctx) == 0 {
 		t.Error("no entry waits for review")
+	}
+}
+
+// TestGenerateYear: a generated county's year of work is the same for the
+// same seed on either database, and holds both sides of what the
+// dashboards count: every member has twelve approved entries and, but
+// the last, a result in every grade; pledges stand at every step; mobile
+// members contacted in the last 30 days of the year and not; elderly
+// members visited in December and not; households helped and not.
+func TestGenerateYear(t *testing.T) {
+	const year = 2025
+	size := demo.Size{Townships: 2, VillagesPerTownship: 3, BranchesPerVillage: 2, MembersPerBranch: 8, Seed: 5, Year: year}
+	var prints []string
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		ctx := sysCtx()
+		g, err := demo.Generate(ctx, d.Client, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units := d.Client.Org.Query().Where(org.KindEQ(org.KindUnit)).CountX(ctx)
+		if want := 1 + 2 + 6 + 12 + 2*units; units == 0 || g.Orgs != want {
+			t.Errorf("%d orgs with %d units, want %d", g.Orgs, units, want)
+		}
+		one := func(query string, args ...any) int {
+			rows, err := d.Client.QueryContext(ctx, query, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var n int
+			for rows.Next() {
+				if err := rows.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return n
+		}
+		p := "?"
+		if d.Name == "postgres" {
+			p = "$1"
+		}
+		lastDays, december, after := time.Date(year, 12, 2, 0, 0, 0, 0, time.UTC), time.Date(year, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		some, none := func(n int) bool { return n > 0 }, func(n int) bool { return n == 0 }
+		checks := []struct {
+			what, query string
+			arg         any
+			want        func(n int) bool
+		}{
+			{"members without 12 approved entries", `SELECT COUNT(*) FROM members m WHERE (SELECT COUNT(*) FROM point_entries e WHERE e.member_id = m.id AND e.state = 'APPROVED' AND e.year = ` + p + `) <> 12`, year, none},
+			{"members without a result", `SELECT COUNT(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM annual_results r WHERE r.member_id = m.id AND r.year = ` + p + `)`, year, func(n int) bool { return n == 1 }},
+			{"grades", `SELECT COUNT(DISTINCT grade) FROM annual_results WHERE year = ` + p, year, func(n int) bool { return n == 4 }},
+			{"pledge states", `SELECT COUNT(DISTINCT state) FROM pledges WHERE year = ` + p, year, func(n int) bool { return n >= 4 }},
+			{"evaluated items", `SELECT COUNT(*) FROM pledge_items i JOIN pledges p ON p.id = i.pledge_id WHERE p.state = 'EVALUATED' AND i.result IS NOT NULL AND p.year = ` + p, year, some},
+			{"mobile members in touch in the year's last 30 days", `SELECT COUNT(DISTINCT member_id) FROM contact_logs WHERE "on" >= ` + p, lastDays, some},
+			{"mobile members out of touch then", `SELECT COUNT(*) FROM members m WHERE m.category = 'MOBILE' AND NOT EXISTS (SELECT 1 FROM contact_logs c WHERE c.member_id = m.id AND c."on" >= ` + p + `)`, lastDays, some},
+			{"elderly members visited in December", `SELECT COUNT(DISTINCT member_id) FROM visits WHERE "on" >= ` + p, december, some},
+			{"elderly members not visited in December", `SELECT COUNT(*) FROM members m WHERE m.category = 'ELDERLY_INFIRM' AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.member_id = m.id AND v."on" >= ` + p + `)`, december, some},
+			{"households helped", `SELECT COUNT(DISTINCT household_id) FROM help_pairings WHERE since < ` + p, after, some},
+			{"households poor and not helped", `SELECT COUNT(*) FROM poor_households h WHERE h.status <> 'LIFTED_OUT' AND NOT EXISTS (SELECT 1 FROM help_pairings p WHERE p.household_id = h.id) AND h.status_on < ` + p, after, some},
+		}
+		var print []string
+		for _, c := range checks {
+			n := one(c.query, c.arg)
+			if !c.want(n) {
+				t.Errorf("%s: %d", c.what, n)
+			}
+			print = append(print, fmt.Sprintf("%s=%d", c.what, n))
+		}
+		for table, n := range g.Records {
+			if n == 0 {
+				t.Errorf("no rows in %s", table)
+			}
+		}
+		print = append(print, fmt.Sprint(g.Records), fmt.Sprint(one(`SELECT SUM(total) FROM annual_results`)))
+		prints = append(prints, strings.Join(print, " "))
+	})
+	if len(prints) == 2 && prints[0] != prints[1] {
+		t.Errorf("the same seed made different years:\n%s\n%s", prints[0], prints[1])
 	}
 }

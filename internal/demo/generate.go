@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/org"
 	"github.com/partyorg/partyorg/internal/db"
+	"github.com/partyorg/partyorg/internal/points"
+	"github.com/partyorg/partyorg/internal/rollup"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -16,6 +19,11 @@ type Size struct {
 	Townships, VillagesPerTownship, BranchesPerVillage, MembersPerBranch int
 	// Seed decides names, statuses and every other drawn value.
 	Seed int64
+	// Year, when not 0, adds the county's units (one branch each) and a
+	// year of work in its practices (activity.go): a closed points year,
+	// pledges, posts, contacts, visits, care funds, households, pairings
+	// and leaders, as the dashboards read them.
+	Year int
 }
 
 // County is ~20 townships, 300 villages, 1,500 branches, 30,000 members.
@@ -25,8 +33,12 @@ var County = Size{Townships: 20, VillagesPerTownship: 15, BranchesPerVillage: 5,
 type Generated struct {
 	CountyID    int
 	TownshipIDs []int
-	// Orgs and Members count what was created.
+	// Orgs and Members count what was created; Records the rows of the
+	// year's work, by table (Size.Year), and RecordsTook the time they
+	// took.
 	Orgs, Members int
+	Records       map[string]int
+	RecordsTook   time.Duration
 }
 
 // memberBatch is the number of members per INSERT: 11 columns each keeps
@@ -76,6 +88,20 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 		batch = batch[:0]
 		return nil
 	}
+	// branchMembers draws a branch's members, its secretary first.
+	branchMembers := func(branch int, sector org.Sector) error {
+		for i := range size.MembersPerBranch {
+			m := p.person(sector, i == 0, "")
+			m.NationalID = p.nationalID(&m)
+			batch = append(batch, m.create(c, branch))
+			if len(batch) == memberBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for t := 1; t <= size.Townships; t++ {
 		tname := fmt.Sprintf("第%d乡镇", t)
 		tid, err := createOrg(ctx, c, tname, org.KindTownship, org.SectorRural, county)
@@ -97,21 +123,46 @@ func generate(ctx context.Context, c *ent.Client, size Size) (*Generated, error)
 					return nil, err
 				}
 				g.Orgs++
-				for i := range size.MembersPerBranch {
-					m := p.person(org.SectorRural, i == 0, "")
-					m.NationalID = p.nationalID(&m)
-					batch = append(batch, m.create(c, bid))
-					if len(batch) == memberBatch {
-						if err := flush(); err != nil {
-							return nil, err
-						}
-					}
+				if err := branchMembers(bid, org.SectorRural); err != nil {
+					return nil, err
 				}
+			}
+		}
+	}
+	if size.Year != 0 {
+		for _, u := range genUnits {
+			uid, err := createOrg(ctx, c, fmt.Sprintf("模拟县%d%s", size.Seed, u.name), org.KindUnit, u.sector, county)
+			if err != nil {
+				return nil, err
+			}
+			bid, err := createOrg(ctx, c, fmt.Sprintf("模拟县%d%s党支部", size.Seed, u.name), org.KindBranch, u.sector, uid)
+			if err != nil {
+				return nil, err
+			}
+			g.Orgs += 2
+			if err := branchMembers(bid, u.sector); err != nil {
+				return nil, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
 		return nil, err
+	}
+	if size.Year != 0 {
+		start := time.Now()
+		if err := activity(ctx, c, g, size); err != nil {
+			return nil, err
+		}
+		// The rows went in by INSERT, past the hooks that keep the
+		// rollups: the dashboards' tallies are computed as migrating or
+		// `partyorg rollup --rebuild` would.
+		if err := points.RollUpMissing(ctx, c); err != nil {
+			return nil, err
+		}
+		if err := rollup.Rebuild(ctx, c); err != nil {
+			return nil, err
+		}
+		g.RecordsTook = time.Since(start)
 	}
 	return g, nil
 }

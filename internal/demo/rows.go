@@ -1,0 +1,113 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/partyorg/partyorg/ent"
+)
+
+// table collects rows for one table and writes them in multi-row
+// INSERTs: generated records at county scale, as they would stand after
+// a year of work, without the hooks (audit entries, checks) that a
+// county's worth of single writes would go through.
+type table struct {
+	name string
+	cols []string
+	rows [][]any
+}
+
+func newTable(name string, cols ...string) *table { return &table{name: name, cols: cols} }
+
+func (t *table) add(vals ...any) {
+	if len(vals) != len(t.cols) {
+		panic(fmt.Sprintf("demo: %d values for the %d columns of %s", len(vals), len(t.cols), t.name))
+	}
+	t.rows = append(t.rows, vals)
+}
+
+// insert writes the rows and empties the table. A statement binds at
+// most ~30,000 parameters, under SQLite's limit of 32,766.
+func (t *table) insert(ctx context.Context, c *ent.Client) error {
+	per := max(1, min(1000, 30000/len(t.cols)))
+	pg := c.Dialect() == dialect.Postgres
+	cols := make([]string, len(t.cols))
+	for i, col := range t.cols {
+		cols[i] = `"` + col + `"`
+	}
+	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", t.name, strings.Join(cols, ", "))
+	for rows := t.rows; len(rows) > 0; {
+		n := min(len(rows), per)
+		var sb strings.Builder
+		args := make([]any, 0, n*len(t.cols))
+		sb.WriteString(head)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteByte('(')
+			for j := range r {
+				if j > 0 {
+					sb.WriteString(", ")
+				}
+				args = append(args, r[j])
+				if pg {
+					sb.WriteString("$" + strconv.Itoa(len(args)))
+				} else {
+					sb.WriteByte('?')
+				}
+			}
+			sb.WriteByte(')')
+		}
+		if _, err := c.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("demo: inserting into %s: %w", t.name, err)
+		}
+		rows = rows[n:]
+	}
+	t.rows = nil
+	return nil
+}
+
+// idsBy runs query, whose rows are (id, key), and maps each key to its
+// id: how rows written by insert are found again by a natural key.
+func idsBy[K comparable](ctx context.Context, c *ent.Client, query string, args ...any) (map[K]int, error) {
+	rows, err := c.QueryContext(ctx, placeholders(c, query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[K]int{}
+	for rows.Next() {
+		var (
+			id  int
+			key K
+		)
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		out[key] = id
+	}
+	return out, rows.Err()
+}
+
+// placeholders writes the ? placeholders of query as PostgreSQL's $n.
+func placeholders(c *ent.Client, query string) string {
+	if c.Dialect() != dialect.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
