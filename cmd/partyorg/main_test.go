@@ -468,7 +468,7 @@ func TestAuditVerify(t *testing.T) {
 func TestRollupRebuild(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	ctx := context.Background()
-	if err := run(ctx, []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "1"}, env(), io.Discard, io.Discard); err != nil {
+	if err := run(ctx, []string{"gen", "--db", path, "--townships", "1", "--villages", "1", "--branches", "1", "--members", "1", "--year", "0"}, env(), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.Open(path)
