@@ -7,10 +7,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/rolebinding"
 	"github.com/partyorg/partyorg/ent/user"
@@ -196,20 +196,11 @@ func (e *Env) member(client int) int { return e.Members[client%len(e.Members)] }
 
 // q writes the ? placeholders of query as PostgreSQL's $n.
 func (e *Env) q(query string) string {
-	if !e.Postgres {
-		return query
+	d := dialect.SQLite
+	if e.Postgres {
+		d = dialect.Postgres
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return db.Rebind(d, query)
 }
 
 // marks returns n placeholders for an IN list (NULL for none, which

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	atlas "ariga.io/atlas/sql/schema"
@@ -166,4 +167,23 @@ func Describe(dsn string) string {
 		return "postgres"
 	}
 	return u.Redacted()
+}
+
+// Rebind writes the ? placeholders of a hand-written query as
+// PostgreSQL's $1, $2, … when the dialect is PostgreSQL.
+func Rebind(d, query string) string {
+	if d != dialect.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/partyorg/partyorg/ent/poorhousehold"
 	"github.com/partyorg/partyorg/ent/visit"
 	"github.com/partyorg/partyorg/ent/welfarepost"
+	"github.com/partyorg/partyorg/internal/db"
 	pledges "github.com/partyorg/partyorg/internal/pledge"
 	"github.com/partyorg/partyorg/internal/points"
 )
@@ -475,7 +476,7 @@ WHERE e.kind = 'DISBURSEMENT' AND o.path LIKE ? ORDER BY e.id`), a.county.Path+"
 }
 
 // q writes a statement's ? placeholders for the database.
-func (a *year) q(query string) string { return placeholders(a.c, query) }
+func (a *year) q(query string) string { return db.Rebind(a.c.Dialect(), query) }
 
 var householdStates = []poorhousehold.Status{poorhousehold.StatusPoor, poorhousehold.StatusRelapseRisk, poorhousehold.StatusLiftedOut}
 

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/internal/db"
 )
 
 // table collects rows for one table and writes them in multi-row
@@ -75,7 +76,7 @@ func (t *table) insert(ctx context.Context, c *ent.Client) error {
 // idsBy runs query, whose rows are (id, key), and maps each key to its
 // id: how rows written by insert are found again by a natural key.
 func idsBy[K comparable](ctx context.Context, c *ent.Client, query string, args ...any) (map[K]int, error) {
-	rows, err := c.QueryContext(ctx, placeholders(c, query), args...)
+	rows, err := c.QueryContext(ctx, db.Rebind(c.Dialect(), query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,22 +93,4 @@ func idsBy[K comparable](ctx context.Context, c *ent.Client, query string, args 
 		out[key] = id
 	}
 	return out, rows.Err()
-}
-
-// placeholders writes the ? placeholders of query as PostgreSQL's $n.
-func placeholders(c *ent.Client, query string) string {
-	if c.Dialect() != dialect.Postgres {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

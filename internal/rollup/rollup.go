@@ -13,9 +13,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/partyorg/partyorg/ent"
+	"github.com/partyorg/partyorg/ent/entrytally"
 	"github.com/partyorg/partyorg/ent/hook"
 	"github.com/partyorg/partyorg/ent/pointentry"
-	"github.com/partyorg/partyorg/ent/entrytally"
 )
 
 // Hook counts each point entry that becomes APPROVED: a review approving
