@@ -294,9 +294,9 @@ func TestLimitsFitRealQueries(t *testing.T) {
 	admin := apitest.New(t, d).Login(t, "admin", apitest.Password)
 	township := fmt.Sprint(tree.Orgs["C.T1"].ID)
 	for name, q := range map[string]string{
-		"nested tree":   `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
-		"export page":   `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
-		"township tree": `{ orgs(first: 30, where: { kind: TOWNSHIP }) { edges { node { name children { edges { node { name children { edges { node { name members(first: 10) { totalCount } } } } } } } } } } }`,
+		"nested tree":                       `query($id: ID!) { node(id: $id) { ... on Org { name children { edges { node { name children { edges { node { name members { totalCount } } } } } } } } } }`,
+		"export page":                       `{ members(first: 1000) { totalCount pageInfo { hasNextPage endCursor } edges { node { name status category branch { name parent { name } } } } } }`,
+		"township tree":                     `{ orgs(first: 30, where: { kind: TOWNSHIP }) { edges { node { name children { edges { node { name children { edges { node { name members(first: 10) { totalCount } } } } } } } } } } }`,
 		"county dashboard, two levels down": `query($id: ID!) { analytics(orgID: $id, year: 2025) { ` + dashboardFigures + ` ranking(metric: AVERAGE_POINTS) { rank value org { name } } children { ` + dashboardFigures + ` children { ` + dashboardFigures + ` } } } }`,
 	} {
 		if errs := admin.Do(t, q, map[string]any{"id": township}, nil); len(errs) > 0 {

@@ -74,7 +74,7 @@ type figures struct {
 		Month                  string
 		Assignments, Compliant int
 	}
-	Monthly  []struct {
+	Monthly []struct {
 		Month                                         string
 		Visits, Contacts, Disbursements, DisbursedFen int
 	}
@@ -222,7 +222,7 @@ func analyticsFixture(t *testing.T, d *testdb.DB) (*apitest.Tree, *apitest.API) 
 	// visits, two households each, a problem solved each); in T2.V1 one
 	// visit is short.
 	assign := func(township, village string, visits ...[]*ent.PoorHousehold) {
-		leader := c.Member.Create().SetName("C.U1.B1."+village).SetStatus(member.StatusFull).SetBranchID(unitBranch.ID).SaveX(ctx)
+		leader := c.Member.Create().SetName("C.U1.B1." + village).SetStatus(member.StatusFull).SetBranchID(unitBranch.ID).SaveX(ctx)
 		a := c.LeaderAssignment.Create().SetLeaderID(leader.ID).SetLeaderName(leader.Name).SetYear(2025).
 			SetTownshipID(o(township).ID).SetVillageID(o(village).ID).SaveX(ctx)
 		for i, hs := range visits {

@@ -264,7 +264,9 @@ type perRowPage struct {
 	}
 	Orgs struct {
 		Edges []struct {
-			Node struct{ CareFund struct{ InFen, BalanceFen int } }
+			Node struct {
+				CareFund struct{ InFen, BalanceFen int }
+			}
 		}
 	}
 }

@@ -569,8 +569,8 @@ func TestPairingAuditVisibility(t *testing.T) {
 			activity: auditLogs(where: { type: "JointActivity", objectID: $activity }) { totalCount }
 		}`
 		for _, tc := range []struct {
-			role               rolebinding.Role
-			org                string
+			role              rolebinding.Role
+			org               string
 			pairing, activity int // entries: the pairing's create and end, the activity's create
 		}{
 			{rolebinding.RoleAdmin, "", 2, 1},

@@ -89,8 +89,12 @@ func Hook(col, also string) entgo.Hook {
 // The mutations of scoped types tell the org a row had before a one-row
 // update or delete (ent/template).
 type (
-	orgIDBefore     interface{ OrgIDBefore(context.Context) (int, error) }
-	alsoOrgIDBefore interface{ AlsoOrgIDBefore(context.Context) (int, error) }
+	orgIDBefore interface {
+		OrgIDBefore(context.Context) (int, error)
+	}
+	alsoOrgIDBefore interface {
+		AlsoOrgIDBefore(context.Context) (int, error)
+	}
 )
 
 // orgBefore returns the org an object belongs to by its column col: the
