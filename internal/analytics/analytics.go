@@ -42,6 +42,10 @@ type Report struct {
 	Org  *ent.Org
 	Year int
 	b    *board
+
+	own      sync.Once
+	ownBoard *board
+	ownErr   error
 }
 
 // board computes the figure families of a root org and its direct
@@ -108,11 +112,18 @@ func AsOf(year int, today time.Time) time.Time {
 func (r *Report) Children(ctx context.Context) ([]*Report, error) {
 	b := r.b
 	if r.Org.ID != b.root.ID {
-		nb, err := newBoard(ctx, b.c, r.Org, r.Year)
-		if err != nil {
-			return nil, err
+		// A child's own board, built once for its children and its
+		// ranking alike.
+		r.own.Do(func() {
+			var nb *Report
+			if nb, r.ownErr = newBoard(ctx, b.c, r.Org, r.Year); nb != nil {
+				r.ownBoard = nb.b
+			}
+		})
+		if r.ownErr != nil {
+			return nil, r.ownErr
 		}
-		b = nb.b
+		b = r.ownBoard
 	}
 	out := make([]*Report, len(b.children))
 	for i, ch := range b.children {
@@ -226,13 +237,6 @@ func (b *board) run(ctx context.Context, s *entsql.Selector, scan func(*sql.Rows
 func countWhen(p *entsql.Predicate) entsql.Querier {
 	return entsql.ExprFunc(func(b *entsql.Builder) {
 		b.WriteString("SUM(CASE WHEN ").Join(p).WriteString(" THEN 1 ELSE 0 END)")
-	})
-}
-
-// sumWhen is "SUM(CASE WHEN p THEN col ELSE 0 END)".
-func sumWhen(p *entsql.Predicate, col string) entsql.Querier {
-	return entsql.ExprFunc(func(b *entsql.Builder) {
-		b.WriteString("SUM(CASE WHEN ").Join(p).WriteString(" THEN ").Ident(col).WriteString(" ELSE 0 END)")
 	})
 }
 
