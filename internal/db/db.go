@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	atlas "ariga.io/atlas/sql/schema"
 	"entgo.io/ent/dialect"
@@ -71,13 +72,21 @@ func OpenDriver(dsn string) (*entsql.Driver, error) {
 	return entsql.OpenDB(dialect.SQLite, db), nil
 }
 
+// migrating serializes ent's schema migrations: Schema.Create writes to
+// the package-level table descriptions in ent/migrate, so two at once in
+// one process (parallel tests) race on them.
+var migrating sync.Mutex
+
 // Migrate brings the schema up to date and seeds a fresh database.
 func Migrate(ctx context.Context, c *ent.Client) error {
 	var opts []schema.MigrateOption
 	if c.Dialect() == dialect.Postgres {
 		opts = append(opts, schema.WithDiffHook(cCollatedPath))
 	}
-	if err := c.Schema.Create(ctx, opts...); err != nil {
+	migrating.Lock()
+	err := c.Schema.Create(ctx, opts...)
+	migrating.Unlock()
+	if err != nil {
 		return fmt.Errorf("db: migrating: %w", err)
 	}
 	for _, stmt := range appendOnly[c.Dialect()] {
