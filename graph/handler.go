@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,9 @@ type Options struct {
 	NoIntrospection bool
 	// Logins throttles sign-ins (nil: partyorg's default limits).
 	Logins *auth.Logins
+	// DashboardCache is how many dashboard answers to keep
+	// (0: DefaultDashboardCache; below 0: none).
+	DashboardCache int
 }
 
 // parserTokenLimit bounds the size of a query document (CVE-2023-49559).
@@ -50,6 +54,11 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	// Before the Transactioner, which answers a failure to begin a
 	// transaction itself.
 	srv.AroundOperations(maskUnpresented(log))
+	// Before the Transactioner and the loaders, which a kept answer does
+	// not need.
+	if n := cmp.Or(opts.DashboardCache, DefaultDashboardCache); n > 0 {
+		srv.Use(dashboardCache{client: client, log: log, kept: lru.New[*graphql.Response](n)})
+	}
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyLogin})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(authz.WithPathLoader(ctx, client), client))

@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PARTYORG_ADMIN_PASSWORD"), "create user admin with this password if missing (PARTYORG_ADMIN_PASSWORD)")
 		fs.BoolVar(&cfg.Demo, "demo", false, "load a demo county into an empty database and print its accounts")
 		fs.Float64Var(&cfg.RateLimit, "rate-limit", envFloat(getenv, "PARTYORG_RATE_LIMIT"), "requests a second per user on average (PARTYORG_RATE_LIMIT; 0: the default, 50; below 0: none)")
+		fs.IntVar(&cfg.DashboardCache, "dashboard-cache", int(envFloat(getenv, "PARTYORG_DASHBOARD_CACHE")), "dashboard answers kept, each until its county's data changes (PARTYORG_DASHBOARD_CACHE; 0: the default, 256; below 0: none)")
 		fs.BoolVar(&cfg.Production, "production", getenv("PARTYORG_PRODUCTION") == "1", "no introspection, no GraphiQL; needs PARTYORG_SECRET (PARTYORG_PRODUCTION=1)")
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", getenv("PARTYORG_DEBUG_ADDR"), "serve pprof and counters on this address; off when empty (PARTYORG_DEBUG_ADDR)")
 		if err := fs.Parse(args); err != nil {

@@ -48,12 +48,16 @@ func (l *Log) String() string {
 	return l.buf.String()
 }
 
-// New serves partyorg over d until the test ends. Tests fire requests
-// and sign-ins far faster than people do, so it sets no rate limit and
-// a login throttle that never bites; NewWith sets them as a test needs.
-func New(tb testing.TB, d *testdb.DB) *API {
+// New serves partyorg over d until the test ends, configured by Config;
+// NewWith takes a configuration of the test's own.
+func New(tb testing.TB, d *testdb.DB) *API { return NewWith(tb, d, Config()) }
+
+// Config is New's configuration. Tests fire requests and sign-ins far
+// faster than people do, so it sets no rate limit and a login throttle
+// that never bites.
+func Config() server.Config {
 	unlimited := throttle.New(time.Nanosecond, 1<<30)
-	return NewWith(tb, d, server.Config{RateLimit: -1, Logins: auth.NewLoginsWith(unlimited, unlimited)})
+	return server.Config{RateLimit: -1, Logins: auth.NewLoginsWith(unlimited, unlimited)}
 }
 
 // NewWith is New with a server configuration (its Secret is Secret).

@@ -239,3 +239,31 @@ func verifyChain(ctx context.Context, c *ent.Client, h *ent.AuditHead) (int, *Br
 	}
 	return n, nil, nil
 }
+
+// Version names the state of the data under the given orgs: the heads of
+// their counties' chains and of chain 0 (entries of no org). Every
+// audited write moves its county's head in its own transaction, so while
+// the version stands nothing in the orgs' subtrees has changed; caches of
+// figures key on it.
+func Version(ctx context.Context, c *ent.Client, orgIDs ...int) (string, error) {
+	counties := []int{0}
+	for _, id := range orgIDs {
+		county, err := countyOf(ctx, c, id)
+		if err != nil {
+			return "", err
+		}
+		counties = append(counties, county)
+	}
+	heads, err := c.AuditHead.Query().
+		Where(audithead.CountyIDIn(counties...)).
+		Order(audithead.ByCountyID()).
+		All(viewer.NewSystemContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("audit: version: %w", err)
+	}
+	var b strings.Builder
+	for _, h := range heads {
+		fmt.Fprintf(&b, "%d:%d;", h.CountyID, h.Seq)
+	}
+	return b.String(), nil
+}

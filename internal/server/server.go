@@ -52,6 +52,9 @@ type Config struct {
 	// DebugAddr, when set, serves pprof and the statement counter
 	// (internal/stats) on a listener of its own, never on Addr.
 	DebugAddr string
+	// DashboardCache is how many dashboard answers to keep (0: the
+	// default, graph.DefaultDashboardCache; below 0: none).
+	DashboardCache int
 }
 
 // DefaultRateLimit lets a dashboard open many panels at once (a burst of
@@ -149,7 +152,7 @@ func NewHandler(ctx context.Context, client *ent.Client, cfg Config, log *slog.L
 		mux.Handle("GET /{$}", ui)
 		mux.Handle("GET /graphiql/", ui)
 	}
-	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins})
+	gql := graph.NewHandler(client, tokens, log, graph.Options{NoIntrospection: cfg.Production, Logins: cfg.Logins, DashboardCache: cfg.DashboardCache})
 	keyed := idempotency.Middleware(client)
 	mux.Handle("GET /export/{file}", auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, export.Handler(client, export.Tables))))
 	mux.Handle("POST /graphql", singleOperation(auth.Middleware(client, tokens, az)(limitRequests(cfg.RateLimit, keyed(throttle.Middleware(timeout(cfg.RequestTimeout, gql)))))))
