@@ -190,25 +190,35 @@ type table struct {
 // root's own path for rows of the root itself).
 func (b *board) selectFrom(ctx context.Context, t table) (*entsql.Selector, string) {
 	tt := entsql.Table(t.name)
-	o := entsql.Table(org.Table).As("o")
-	s := entsql.Dialect(b.c.Dialect()).Select().From(tt).
-		Join(o).On(tt.C(t.org), o.C(org.FieldID)).
-		Where(scope.Under(o.C(org.FieldPath), []string{b.root.Path}))
-	// The same subtree again as the scope writes it: on PostgreSQL a
-	// subtree below the county becomes an array of org IDs that the row
-	// table's index serves, where the join alone scans every county's rows
-	// for a caller whose scope is everything (ADMIN).
+	s := b.rowsOf(ctx, t, entsql.Dialect(b.c.Dialect()).Select().From(tt))
+	return s, b.byChild(s, tt.C(t.org))
+}
+
+// rowsOf keeps s, a statement over t's rows, to the root's subtree and
+// the caller's scope. The subtree is the one the scope writes: on
+// PostgreSQL a subtree below the county becomes an array of org IDs that
+// the row table's index serves, where a join to the orgs alone scans
+// every county's rows for a caller whose scope is everything (ADMIN).
+func (b *board) rowsOf(ctx context.Context, t table, s *entsql.Selector) *entsql.Selector {
 	scope.RowsUnder(t.org, b.root.Path)(s)
 	scope.Filter(viewer.FromContext(ctx), t.typ, t.ann)(s)
-	// The child's path is the root's and the next segment of the row's
-	// org path: everything up to the first "/" after the root's path.
+	return s
+}
+
+// byChild joins s's org column to the orgs in the root's subtree, as "o",
+// and returns the expression of the child path each row lies under: the
+// root's path and the next segment of the row's org path, everything up
+// to the first "/" after the root's path.
+func (b *board) byChild(s *entsql.Selector, orgColumn string) string {
+	o := entsql.Table(org.Table).As("o")
+	s.Join(o).On(orgColumn, o.C(org.FieldID)).Where(scope.Under(o.C(org.FieldPath), []string{b.root.Path}))
 	n := len(b.root.Path)
 	find := "instr"
 	if b.c.Dialect() == dialect.Postgres {
 		find = "strpos"
 	}
 	p := o.C(org.FieldPath)
-	return s, fmt.Sprintf("substr(%s, 1, %d + %s(substr(%s, %d), '/'))", p, n, find, p, n+1)
+	return fmt.Sprintf("substr(%s, 1, %d + %s(substr(%s, %d), '/'))", p, n, find, p, n+1)
 }
 
 // sel starts a subquery in the database's dialect.
