@@ -20,8 +20,13 @@ import (
 )
 
 // DefaultDashboardCache is the number of dashboard answers kept when
-// Options.DashboardCache is 0: a county's is ~90 KB.
-const DefaultDashboardCache = 256
+// Options.DashboardCache is 0: a county's is ~90 KB. An answer above
+// maxKept (a dashboard that also lists members) is not kept, which bounds
+// the cache at 256 MiB.
+const (
+	DefaultDashboardCache = 256
+	maxKept               = 1 << 20
+)
 
 // dashboardCache answers a dashboard query (one whose root fields are all
 // `analytics`) that the same viewer asked before, on the same day, while
@@ -73,7 +78,7 @@ func (c dashboardCache) InterceptOperation(ctx context.Context, next graphql.Ope
 	answer := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		resp := answer(ctx)
-		if resp != nil && len(resp.Errors) == 0 {
+		if resp != nil && len(resp.Errors) == 0 && len(resp.Data) <= maxKept {
 			kept := *resp
 			c.kept.Add(ctx, key, &kept)
 		}
