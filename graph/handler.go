@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 
 	"entgo.io/contrib/entgql"
@@ -37,12 +38,14 @@ const parserTokenLimit = 15_000
 
 // NewHandler returns the GraphQL endpoint: POST only, each mutation in
 // one transaction, errors carrying CONTRACT.md's codes, and limits on
-// page size, complexity, depth and document size. The request context
-// must carry the viewer (auth.Middleware).
-func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts Options) *handler.Server {
+// page size, complexity, depth and document size; dashboards asked again
+// are answered from a cache (dashboardCache). The request context must
+// carry the viewer (auth.Middleware).
+func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts Options) http.Handler {
 	srv := handler.New(NewSchema(client, tokens, opts.Logins))
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(parserTokenLimit)
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
@@ -54,11 +57,6 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 	// Before the Transactioner, which answers a failure to begin a
 	// transaction itself.
 	srv.AroundOperations(maskUnpresented(log))
-	// Before the Transactioner and the loaders, which a kept answer does
-	// not need.
-	if n := cmp.Or(opts.DashboardCache, DefaultDashboardCache); n > 0 {
-		srv.Use(dashboardCache{client: client, log: log, kept: lru.New[*graphql.Response](n)})
-	}
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyLogin})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(authz.WithPathLoader(ctx, client), client))
@@ -69,6 +67,10 @@ func NewHandler(client *ent.Client, tokens *auth.Tokens, log *slog.Logger, opts 
 		log.ErrorContext(ctx, "panic in resolver", "panic", p, "stack", string(debug.Stack()))
 		return fmt.Errorf("panic: %v", p)
 	})
+	if n := cmp.Or(opts.DashboardCache, DefaultDashboardCache); n > 0 {
+		c := &dashboardCache{client: client, log: log, docs: docs, kept: lru.New[answer](n)}
+		return c.wrap(srv)
+	}
 	return srv
 }
 

@@ -241,21 +241,27 @@ func verifyChain(ctx context.Context, c *ent.Client, h *ent.AuditHead) (int, *Br
 }
 
 // Version names the state of the data under the given orgs: the heads of
-// their counties' chains and of chain 0 (entries of no org). Every
-// audited write moves its county's head in its own transaction, so while
-// the version stands nothing in the orgs' subtrees has changed; caches of
-// figures key on it.
+// their counties' chains and of chain 0 (entries of no org), read in one
+// statement. Every audited write moves its county's head in its own
+// transaction, so while the version stands nothing in the orgs' subtrees
+// has changed; caches of figures key on it.
 func Version(ctx context.Context, c *ent.Client, orgIDs ...int) (string, error) {
-	counties := []int{0}
-	for _, id := range orgIDs {
-		county, err := countyOf(ctx, c, id)
-		if err != nil {
-			return "", err
-		}
-		counties = append(counties, county)
-	}
 	heads, err := c.AuditHead.Query().
-		Where(audithead.CountyIDIn(counties...)).
+		Where(func(s *sql.Selector) {
+			// An org's county is the org whose path is the first segment of
+			// the org's path (countyOf).
+			d := sql.Dialect(c.Dialect())
+			o, county := d.Table(org.Table).As("o"), d.Table(org.Table).As("county")
+			find := "instr"
+			if c.Dialect() == dialect.Postgres {
+				find = "strpos"
+			}
+			p := o.C(org.FieldPath)
+			counties := d.Select(county.C(org.FieldID)).From(o).
+				Join(county).OnP(sql.ExprP(fmt.Sprintf("%s = substr(%s, 1, 1 + %s(substr(%s, 2), '/'))", county.C(org.FieldPath), p, find, p))).
+				Where(sql.InInts(o.C(org.FieldID), orgIDs...))
+			s.Where(sql.Or(sql.EQ(s.C(audithead.FieldCountyID), 0), sql.In(s.C(audithead.FieldCountyID), counties)))
+		}).
 		Order(audithead.ByCountyID()).
 		All(viewer.NewSystemContext(ctx))
 	if err != nil {

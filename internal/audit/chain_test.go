@@ -238,3 +238,35 @@ func TestConcurrentAppends(t *testing.T) {
 		}
 	})
 }
+
+// TestVersion: a write under an org moves the version of the org, of its
+// county and of the other orgs of that county, and not the version of an
+// org in another county.
+func TestVersion(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *testdb.DB) {
+		c := d.Client
+		w := trail(t, c)
+		other := c.Org.Query().Where(org.Name("D.U.B")).OnlyX(sys())
+		version := func(id int) string {
+			v, err := audit.Version(context.Background(), c, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		ids := []int{w.ba.ID, w.bb.ID, w.a.ParentID, other.ID}
+		before := make([]string, len(ids))
+		for i, id := range ids {
+			before[i] = version(id)
+		}
+		if before[0] != before[2] || before[0] == before[3] {
+			t.Fatalf("versions of a branch, another branch, its county, another county's branch: %q", before)
+		}
+		c.Member.Create().SetName("M3").SetStatus(member.StatusFull).SetCategory(member.CategoryAtHomeNoPost).SetBranchID(w.ba.ID).ExecX(w.ctxA)
+		for i, id := range ids {
+			if moved := version(id) != before[i]; moved != (i < 3) {
+				t.Errorf("org %d (#%d): version moved = %v after a write in county C", id, i, moved)
+			}
+		}
+	})
+}
