@@ -19,6 +19,7 @@ import (
 	"github.com/partyorg/partyorg/graph/scalar"
 	"github.com/partyorg/partyorg/internal/audit"
 	"github.com/partyorg/partyorg/internal/day"
+	"github.com/partyorg/partyorg/internal/tee"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -78,14 +79,14 @@ func (c *dashboardCache) wrap(next http.Handler) http.Handler {
 			_, _ = w.Write(a.body)
 			return
 		}
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		rec := tee.New(w)
 		next.ServeHTTP(rec, r)
 		var errors struct {
 			Errors json.RawMessage `json:"errors"`
 		}
-		if rec.status == http.StatusOK && rec.body.Len() <= maxKept &&
-			json.Unmarshal(rec.body.Bytes(), &errors) == nil && len(errors.Errors) == 0 {
-			c.kept.Add(ctx, key, answer{contentType: w.Header().Get("Content-Type"), body: rec.body.Bytes()})
+		if rec.Status == http.StatusOK && rec.Body.Len() <= maxKept &&
+			json.Unmarshal(rec.Body.Bytes(), &errors) == nil && len(errors.Errors) == 0 {
+			c.kept.Add(ctx, key, answer{contentType: w.Header().Get("Content-Type"), body: rec.Body.Bytes()})
 		}
 	})
 }
@@ -155,21 +156,4 @@ func dashboardOrgs(op *ast.OperationDefinition, vars map[string]any) (orgs []int
 		orgs = append(orgs, id)
 	}
 	return orgs, len(orgs) > 0
-}
-
-// recorder writes a response through and keeps a copy of it.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/ent/idempotencykey"
 	"github.com/partyorg/partyorg/internal/errs"
+	"github.com/partyorg/partyorg/internal/tee"
 	"github.com/partyorg/partyorg/internal/viewer"
 )
 
@@ -80,15 +81,15 @@ func (s *store) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		s.replay(w, row)
 		return
 	}
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := tee.New(w)
 	next.ServeHTTP(rec, r)
 	// A request that failed inside the server is not remembered: its
 	// retry runs again. Anything else, refusals included, is the answer.
-	if rec.status >= 500 || bytes.Contains(rec.body.Bytes(), []byte(`"code":"INTERNAL"`)) {
+	if rec.Status >= 500 || bytes.Contains(rec.Body.Bytes(), []byte(`"code":"INTERNAL"`)) {
 		_ = s.c.IdempotencyKey.DeleteOneID(s.claimedRow).Exec(s.ctx)
 		return
 	}
-	_ = s.c.IdempotencyKey.UpdateOneID(s.claimedRow).SetStatus(rec.status).SetResponse(rec.body.Bytes()).Exec(s.ctx)
+	_ = s.c.IdempotencyKey.UpdateOneID(s.claimedRow).SetStatus(rec.Status).SetResponse(rec.Body.Bytes()).Exec(s.ctx)
 }
 
 // claim records the key as running; when it is taken already it returns
@@ -142,21 +143,4 @@ func (s *store) replay(w http.ResponseWriter, row *ent.IdempotencyKey) {
 		w.WriteHeader(row.Status)
 		_, _ = w.Write(row.Response)
 	}
-}
-
-// recorder keeps a copy of the response it passes on.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
 }
