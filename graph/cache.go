@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/graph/scalar"
@@ -50,12 +51,18 @@ type dashboardCache struct {
 	log    *slog.Logger
 	docs   graphql.Cache[*ast.QueryDocument]
 	kept   *lru.LRU[answer]
+	flight singleflight.Group
 }
 
 // answer is a response as it was written.
 type answer struct {
 	contentType string
 	body        []byte
+}
+
+func (a answer) write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", a.contentType)
+	_, _ = w.Write(a.body)
 }
 
 // request is a GraphQL request body as sent.
@@ -65,7 +72,9 @@ type request struct {
 	Variables     map[string]any `json:"variables"`
 }
 
-// wrap answers next's dashboards from the cache.
+// wrap answers next's dashboards from the cache. Concurrent misses of
+// one answer (a county's dashboard opened in many offices after a write)
+// compute it once: the first request computes it, the others wait for it.
 func (c *dashboardCache) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -75,18 +84,33 @@ func (c *dashboardCache) wrap(next http.Handler) http.Handler {
 			return
 		}
 		if a, ok := c.kept.Get(ctx, key); ok {
-			w.Header().Set("Content-Type", a.contentType)
-			_, _ = w.Write(a.body)
+			a.write(w)
 			return
 		}
-		rec := tee.New(w)
-		next.ServeHTTP(rec, r)
-		var errors struct {
-			Errors json.RawMessage `json:"errors"`
-		}
-		if rec.Status == http.StatusOK && rec.Body.Len() <= maxKept &&
-			json.Unmarshal(rec.Body.Bytes(), &errors) == nil && len(errors.Errors) == 0 {
-			c.kept.Add(ctx, key, answer{contentType: w.Header().Get("Content-Type"), body: rec.Body.Bytes()})
+		led := false
+		v, _, _ := c.flight.Do(key, func() (any, error) {
+			led = true
+			rec := tee.New(w)
+			next.ServeHTTP(rec, r)
+			var errors struct {
+				Errors json.RawMessage `json:"errors"`
+			}
+			if rec.Status != http.StatusOK || rec.Body.Len() > maxKept ||
+				json.Unmarshal(rec.Body.Bytes(), &errors) != nil || len(errors.Errors) > 0 {
+				return nil, nil
+			}
+			a := answer{contentType: w.Header().Get("Content-Type"), body: rec.Body.Bytes()}
+			c.kept.Add(ctx, key, a)
+			return a, nil
+		})
+		switch a, ok := v.(answer); {
+		case led:
+		case ok:
+			a.write(w)
+		default:
+			// The first request's answer was an error (its own timeout,
+			// say): this one is answered on its own.
+			next.ServeHTTP(w, r)
 		}
 	})
 }

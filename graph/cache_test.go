@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/partyorg/partyorg/ent"
@@ -91,6 +92,34 @@ func TestDashboardCache(t *testing.T) {
 		t.Logf("statements: %d answered from the cache, %d computed", hit, miss)
 		if hit >= miss/2 {
 			t.Errorf("a repeated dashboard ran %d statements, a computed one %d: not answered from the cache", hit, miss)
+		}
+
+		// Requests for one answer that arrive together after a write
+		// compute it once and all get it.
+		if err := c.Member.UpdateOne(m("C.T2.V2.B1.M2")).SetStatus(member.StatusProbationary).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := ask(fresh, "C")
+		admin := cached.Login(t, "admin", apitest.Password)
+		const n = 8
+		got := make([]string, n)
+		start := d.Statements.Load()
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				var out struct{ Analytics figures }
+				admin.MustDo(t, analyticsQ, gqlVars("id", gqlID(o("C").ID)), &out)
+				got[i] = jsonOf(t, out.Analytics)
+			})
+		}
+		wg.Wait()
+		if ran := d.Statements.Load() - start; ran > miss+n*hit {
+			t.Errorf("%d requests together ran %d statements: more than one computation (%d) and %d hits", n, ran, miss, n-1)
+		}
+		for i, g := range got {
+			if g != want {
+				t.Errorf("request %d of %d together answered\n%s\nwant\n%s", i+1, n, g, want)
+			}
 		}
 	})
 }
