@@ -220,11 +220,14 @@ func (b *board) withinScope(vw *viewer.Viewer, typ string) bool {
 	return sc.All || slices.ContainsFunc(sc.Prefixes, func(p string) bool { return strings.HasPrefix(b.root.Path, p) })
 }
 
-// byChild joins s's org column to the orgs in the root's subtree and
+// byChild joins s's org column to the orgs of the root's subtree and
 // returns the column of the child path each row lies under: the root's
 // path and the next segment of the org's path, everything up to the
-// first "/" after the root's path, worked out once per org rather than
-// once per row.
+// first "/" after the root's path. The subtree is the scope's form of it
+// (scope.RowsUnder) rather than the path range: PostgreSQL estimates a
+// township's path range at one org, and would then run a grouped
+// subquery (monthly) once per org (measured with ten counties: 57–82 ms
+// against 9–10 ms).
 func (b *board) byChild(s *entsql.Selector, orgColumn string) string {
 	t := entsql.Dialect(b.c.Dialect()).Table(org.Table)
 	n := len(b.root.Path)
@@ -234,8 +237,9 @@ func (b *board) byChild(s *entsql.Selector, orgColumn string) string {
 	}
 	p := t.C(org.FieldPath)
 	child := fmt.Sprintf("substr(%s, 1, %d + %s(substr(%s, %d), '/'))", p, n, find, p, n+1)
-	o := b.sel(t.C(org.FieldID)).AppendSelectExprAs(entsql.Expr(child), "child").From(t).
-		Where(scope.Under(p, []string{b.root.Path})).As("o")
+	o := b.sel(t.C(org.FieldID)).AppendSelectExprAs(entsql.Expr(child), "child").From(t)
+	scope.RowsUnder(org.FieldID, b.root.Path)(o)
+	o = o.As("o")
 	s.Join(o).On(orgColumn, o.C(org.FieldID))
 	return o.C("child")
 }
