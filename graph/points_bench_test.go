@@ -163,16 +163,17 @@ func BenchmarkMemberScore(b *testing.B) {
 			c := perfCountyFor(b, dialect)
 			ctx := c.ctxs["admin"]
 			m := c.d.Client.Member.Query().Order(ent.Desc(member.FieldID)).FirstX(ctx)
+			k := points.ScoreKey{Member: m.ID, Branch: m.BranchID, Year: perfPointsYear}
 			before := c.d.Statements.Load()
-			var s points.MemberScore
+			var scores map[points.ScoreKey]points.MemberScore
 			for b.Loop() {
 				var err error
-				if s, err = points.ScoreOf(ctx, c.d.Client, m, perfPointsYear, 0); err != nil {
+				if scores, err = points.Scores(ctx, c.d.Client, []points.ScoreKey{k}); err != nil {
 					b.Fatal(err)
 				}
 			}
 			perfReportStatements(b, c.d, before)
-			if s.Base != 100 {
+			if s := scores[k]; s.Base != 100 {
 				b.Fatalf("score %+v, want the base of every duty", s)
 			}
 		})

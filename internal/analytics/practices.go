@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -67,24 +66,16 @@ func (p *PointStats) Histogram() []Count {
 
 // Consequences are how many members drew each consequence, by name, in
 // the order of points.Consequence's constants.
-func (p *PointStats) Consequences() []Count {
-	keys := make([]string, 0, len(tallied)-len(gradeKeys))
-	for _, c := range tallied[len(gradeKeys):] {
-		keys = append(keys, strings.ToUpper(c))
+func (p *PointStats) Consequences() []Count { return p.effects.list(keysOf(points.ConsequenceCounts)) }
+
+var gradeKeys = keysOf(points.GradeCounts)
+
+func keysOf(tc []points.TallyCount) []string {
+	keys := make([]string, len(tc))
+	for i, c := range tc {
+		keys[i] = c.Key
 	}
-	return p.effects.list(keys)
-}
-
-var gradeKeys = []string{annualresult.GradeExcellent.String(), annualresult.GradeQualified.String(),
-	annualresult.GradeBasicallyQualified.String(), annualresult.GradeUnqualified.String()}
-
-// tallied are the columns of a branch's year tally (points.RollUp) that
-// PointStats adds up: its grades, then the consequences, each a count
-// of members named by the column in upper case.
-var tallied = []string{
-	pointtally.FieldExcellent, pointtally.FieldQualified, pointtally.FieldBasicallyQualified, pointtally.FieldUnqualified,
-	pointtally.FieldReportVeto, pointtally.FieldExtendProbation, pointtally.FieldCancelProbation,
-	pointtally.FieldPriorityDevelopment, pointtally.FieldCancelActivist, pointtally.FieldTalkAndHelp, pointtally.FieldRecommendAward,
+	return keys
 }
 
 // countPoints adds up the per-branch tallies closeYear writes with the
@@ -92,9 +83,12 @@ var tallied = []string{
 // statement for the counts, one for the histogram's bands.
 func (b *board) countPoints(ctx context.Context, f *folder[PointStats]) error {
 	s, child := b.selectFrom(ctx, table{pointtally.Table, ent.TypePointTally, pointtally.Scope, pointtally.FieldBranchID})
-	sums := []entsql.Querier{}
-	for _, c := range append([]string{pointtally.FieldMembers, pointtally.FieldTotal}, tallied...) {
-		sums = append(sums, entsql.Expr("SUM("+s.C(c)+")"))
+	// The members, their totals, then each grade's and each
+	// consequence's count.
+	tallied := slices.Concat(points.GradeCounts, points.ConsequenceCounts)
+	sums := []entsql.Querier{entsql.Expr("SUM(" + s.C(pointtally.FieldMembers) + ")"), entsql.Expr("SUM(" + s.C(pointtally.FieldTotal) + ")")}
+	for _, c := range tallied {
+		sums = append(sums, entsql.Expr("SUM("+s.C(c.Column)+")"))
 	}
 	s.Where(entsql.EQ(s.C(pointtally.FieldYear), b.year)).Select(child).AppendSelectExpr(sums...).GroupBy(child)
 	err := b.run(ctx, s, func(rows *sql.Rows) error {
@@ -111,11 +105,10 @@ func (b *board) countPoints(ctx context.Context, f *folder[PointStats]) error {
 			p.Graded += n[0]
 			p.sum += n[1]
 			for i, c := range tallied {
-				key := strings.ToUpper(c)
-				if i < len(gradeKeys) {
-					p.grades.add(key, n[2+i])
+				if i < len(points.GradeCounts) {
+					p.grades.add(c.Key, n[2+i])
 				} else {
-					p.effects.add(key, n[2+i])
+					p.effects.add(c.Key, n[2+i])
 				}
 			}
 		})

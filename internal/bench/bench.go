@@ -1,9 +1,10 @@
 // Package bench drives a running partyorg server over HTTP with the
 // workloads in Workloads, as ADMIN and as a township ORG_ADMIN (the
 // county's for the county dashboard), and runs the same results by
-// hand-written SQL through database/sql in the same run. The arms of a workload take turns in short slices, so that the
-// load of a shared machine falls on all of them alike and their ratios
-// hold even where their absolute figures do not.
+// hand-written SQL through database/sql in the same run. The arms of a
+// workload take turns in short slices, so that the load of a shared
+// machine falls on all of them alike and their ratios hold even where
+// their absolute figures do not.
 package bench
 
 import (

@@ -3,10 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
-	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/partyorg/partyorg/ent"
 	"github.com/partyorg/partyorg/internal/db"
@@ -35,36 +33,14 @@ func (t *table) add(vals ...any) {
 // most ~30,000 parameters, under SQLite's limit of 32,766.
 func (t *table) insert(ctx context.Context, c *ent.Client) error {
 	per := max(1, min(1000, 30000/len(t.cols)))
-	pg := c.Dialect() == dialect.Postgres
-	cols := make([]string, len(t.cols))
-	for i, col := range t.cols {
-		cols[i] = `"` + col + `"`
-	}
-	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", t.name, strings.Join(cols, ", "))
 	for rows := t.rows; len(rows) > 0; {
 		n := min(len(rows), per)
-		var sb strings.Builder
-		args := make([]any, 0, n*len(t.cols))
-		sb.WriteString(head)
-		for i, r := range rows[:n] {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for j := range r {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				args = append(args, r[j])
-				if pg {
-					sb.WriteString("$" + strconv.Itoa(len(args)))
-				} else {
-					sb.WriteByte('?')
-				}
-			}
-			sb.WriteByte(')')
+		ins := sql.Dialect(c.Dialect()).Insert(t.name).Columns(t.cols...)
+		for _, r := range rows[:n] {
+			ins.Values(r...)
 		}
-		if _, err := c.ExecContext(ctx, sb.String(), args...); err != nil {
+		query, args := ins.Query()
+		if _, err := c.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("demo: inserting into %s: %w", t.name, err)
 		}
 		rows = rows[n:]

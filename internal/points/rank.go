@@ -51,28 +51,29 @@ func bandOf(total int) int {
 	return total - ((total%HistogramBand)+HistogramBand)%HistogramBand
 }
 
-// tallyCount is one count column of PointTally: the key of the bucket it
-// counts and how to read it from a row.
-type tallyCount struct {
-	key, col string
-	of       func(*ent.PointTally) int
+// TallyCount is one count column of PointTally: the key of the bucket it
+// counts (a Grade, a member status, a Consequence) and how to read it
+// from a row.
+type TallyCount struct {
+	Key, Column string
+	of          func(*ent.PointTally) int
 }
 
 // The count columns of each distribution (CONTRACT.md's Grade, member
-// statuses and Consequence).
+// statuses and Consequence), in the order of their enums.
 var (
-	gradeCounts = []tallyCount{
+	GradeCounts = []TallyCount{
 		{"EXCELLENT", pointtally.FieldExcellent, func(t *ent.PointTally) int { return t.Excellent }},
 		{"QUALIFIED", pointtally.FieldQualified, func(t *ent.PointTally) int { return t.Qualified }},
 		{"BASICALLY_QUALIFIED", pointtally.FieldBasicallyQualified, func(t *ent.PointTally) int { return t.BasicallyQualified }},
 		{"UNQUALIFIED", pointtally.FieldUnqualified, func(t *ent.PointTally) int { return t.Unqualified }},
 	}
-	statusCounts = []tallyCount{
+	statusCounts = []TallyCount{
 		{"FULL", pointtally.FieldStatusFull, func(t *ent.PointTally) int { return t.StatusFull }},
 		{"PROBATIONARY", pointtally.FieldStatusProbationary, func(t *ent.PointTally) int { return t.StatusProbationary }},
 		{"ACTIVIST", pointtally.FieldStatusActivist, func(t *ent.PointTally) int { return t.StatusActivist }},
 	}
-	consequenceCounts = []tallyCount{
+	ConsequenceCounts = []TallyCount{
 		{string(ReportVeto), pointtally.FieldReportVeto, func(t *ent.PointTally) int { return t.ReportVeto }},
 		{string(ExtendProbation), pointtally.FieldExtendProbation, func(t *ent.PointTally) int { return t.ExtendProbation }},
 		{string(CancelProbation), pointtally.FieldCancelProbation, func(t *ent.PointTally) int { return t.CancelProbation }},
@@ -84,10 +85,10 @@ var (
 )
 
 // columnOf is the count column of key among counts.
-func columnOf(counts []tallyCount, key string) (string, error) {
+func columnOf(counts []TallyCount, key string) (string, error) {
 	for _, c := range counts {
-		if c.key == key {
-			return c.col, nil
+		if c.Key == key {
+			return c.Column, nil
 		}
 	}
 	return "", errs.New(errs.Internal, "points: no tally column counts %q", key)
@@ -120,14 +121,14 @@ func RollUp(ctx context.Context, c *ent.Client, results []*ent.AnnualResult) err
 		n := counts[k]
 		n[pointtally.FieldMembers]++
 		n[pointtally.FieldTotal] += r.Total
-		count := func(of []tallyCount, key string) error {
+		count := func(of []TallyCount, key string) error {
 			col, err := columnOf(of, key)
 			n[col]++
 			return err
 		}
-		failed := []error{count(gradeCounts, string(r.Grade)), count(statusCounts, r.Status)}
+		failed := []error{count(GradeCounts, string(r.Grade)), count(statusCounts, r.Status)}
 		for _, cq := range r.Consequences {
-			failed = append(failed, count(consequenceCounts, cq))
+			failed = append(failed, count(ConsequenceCounts, cq))
 		}
 		if err := errors.Join(failed...); err != nil {
 			return err
@@ -214,9 +215,9 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 	// The branches' tallies summed by sector give every distribution
 	// but the histogram, which sums the bands.
 	cols := []string{pointtally.FieldMembers, pointtally.FieldTotal}
-	for _, cs := range [][]tallyCount{gradeCounts, statusCounts, consequenceCounts} {
+	for _, cs := range [][]TallyCount{GradeCounts, statusCounts, ConsequenceCounts} {
 		for _, tc := range cs {
-			cols = append(cols, tc.col)
+			cols = append(cols, tc.Column)
 		}
 	}
 	var sectors []*ent.PointTally
@@ -239,11 +240,11 @@ func Distribute(ctx context.Context, c *ent.Client, orgID, year int) (Distributi
 		bySector[g.Sector] += g.Members
 		for _, add := range []struct {
 			to     map[string]int
-			counts []tallyCount
-		}{{grades, gradeCounts}, {statuses, statusCounts}, {consequences, consequenceCounts}} {
+			counts []TallyCount
+		}{{grades, GradeCounts}, {statuses, statusCounts}, {consequences, ConsequenceCounts}} {
 			for _, tc := range add.counts {
 				if n := tc.of(g); n > 0 {
-					add.to[tc.key] += n
+					add.to[tc.Key] += n
 				}
 			}
 		}

@@ -26,18 +26,6 @@ type MemberScore struct {
 	Grade annualresult.Grade
 }
 
-// ScoreOf is a member's score for a year (Member.score): the frozen
-// result once the branch closed the year, else computed from the
-// approved entries so far. With a half (1 or 2, else 0) it is the
-// half-year's summary fed back to the member (逐人反馈), from the
-// entries of that half alone. The member must be readable by the caller;
-// its entries are read whichever branch they were made in.
-func ScoreOf(ctx context.Context, c *ent.Client, m *ent.Member, year, half int) (MemberScore, error) {
-	k := ScoreKey{Member: m.ID, Branch: m.BranchID, Year: year, Half: half}
-	scores, err := Scores(ctx, c, []ScoreKey{k})
-	return scores[k], err
-}
-
 // ScoreKey names one Member.score: a member with its branch, a year and
 // a half (1 or 2; 0 for the whole year).
 type ScoreKey struct{ Member, Branch, Year, Half int }
@@ -50,10 +38,15 @@ func CheckHalf(half int) error {
 	return nil
 }
 
-// Scores answers ScoreOf for many keys at once (a page of members) in a
-// few statements per year and half asked, whatever the number of
-// members: the frozen results, the live members' entries in one GROUP
-// BY, and the thresholds of their branches' catalogues.
+// Scores are members' scores for a year (Member.score), for many keys at
+// once (a page of members): the frozen result once the branch closed the
+// year, else computed from the approved entries so far. With a half (1
+// or 2, else 0) it is the half-year's summary fed back to the member
+// (逐人反馈), from the entries of that half alone. The members must be
+// readable by the caller; their entries are read whichever branch they
+// were made in. A few statements per year and half asked, whatever the
+// number of members: the frozen results, the live members' entries in
+// one GROUP BY, and the thresholds of their branches' catalogues.
 func Scores(ctx context.Context, c *ent.Client, keys []ScoreKey) (map[ScoreKey]MemberScore, error) {
 	type period struct{ year, half int }
 	groups := map[period][]ScoreKey{}
